@@ -1,0 +1,92 @@
+/**
+ * A push oracle feed (Chainlink-style): a new round is triggered when the off-chain reference
+ * moves at least `deviationBps` away from the last triggered answer, or when `heartbeatUs` has
+ * passed since it; the round becomes readable on chain `latencyUs` later.
+ */
+import { ConfigError, ModelError } from '../errors.ts';
+
+export interface OracleParams {
+  deviationBps: number;
+  heartbeatUs: number;
+  latencyUs: number;
+}
+
+export interface OracleRound {
+  roundId: number;
+  answer: bigint;
+  /** When the deviation or heartbeat fired off-chain. */
+  triggeredTsUs: number;
+  /** When the answer is readable on chain. */
+  publishedTsUs: number;
+  reason: 'first' | 'deviation' | 'heartbeat';
+}
+
+export class OracleFeed {
+  private readonly rounds: OracleRound[] = [];
+  private lastReference: bigint | undefined;
+  private lastTsUs = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly name: string, readonly params: OracleParams) {
+    const { deviationBps, heartbeatUs, latencyUs } = params;
+    if (!(deviationBps > 0) || !Number.isInteger(deviationBps)) throw new ConfigError(`oracle ${name}: deviationBps must be a positive integer`, { field: 'deviationBps' });
+    if (!(heartbeatUs > 0) || !Number.isSafeInteger(heartbeatUs)) throw new ConfigError(`oracle ${name}: heartbeatUs must be a positive integer`, { field: 'heartbeatUs' });
+    if (!(latencyUs >= 0) || !Number.isSafeInteger(latencyUs)) throw new ConfigError(`oracle ${name}: latencyUs must be a non-negative integer`, { field: 'latencyUs' });
+  }
+
+  /** Feeds an off-chain reference price; returns the round it triggered, if any. */
+  observe(tsUs: number, referencePrice: bigint): OracleRound | undefined {
+    this.advanceTo(tsUs);
+    if (referencePrice <= 0n) {
+      throw new ModelError(`oracle ${this.name}: reference price ${referencePrice} at ${tsUs} µs`, {
+        field: 'referencePrice', hint: 'a zero or negative oracle price is never valid',
+      });
+    }
+    this.lastReference = referencePrice;
+    const last = this.rounds[this.rounds.length - 1];
+    if (last === undefined) return this.push(tsUs, referencePrice, 'first');
+    const diff = referencePrice > last.answer ? referencePrice - last.answer : last.answer - referencePrice;
+    if (diff * 10_000n >= BigInt(this.params.deviationBps) * last.answer) return this.push(tsUs, referencePrice, 'deviation');
+    if (tsUs - last.triggeredTsUs >= this.params.heartbeatUs) return this.push(tsUs, referencePrice, 'heartbeat');
+    return undefined;
+  }
+
+  /** Fires the heartbeats due up to `tsUs` with the last reference seen (no new price needed). */
+  tick(tsUs: number): OracleRound[] {
+    this.advanceTo(tsUs);
+    const out: OracleRound[] = [];
+    for (;;) {
+      const last = this.rounds[this.rounds.length - 1];
+      if (last === undefined || this.lastReference === undefined) return out;
+      const due = last.triggeredTsUs + this.params.heartbeatUs;
+      if (due > tsUs) return out;
+      out.push(this.push(due, this.lastReference, 'heartbeat'));
+    }
+  }
+
+  /** The answer a contract reads at `tsUs`: the latest round published by then. */
+  latest(tsUs: number): OracleRound | undefined {
+    for (let i = this.rounds.length - 1; i >= 0; i--) {
+      const r = this.rounds[i] as OracleRound;
+      if (r.publishedTsUs <= tsUs) return r;
+    }
+    return undefined;
+  }
+
+  allRounds(): readonly OracleRound[] {
+    return this.rounds;
+  }
+
+  private advanceTo(tsUs: number): void {
+    if (!Number.isSafeInteger(tsUs)) throw new ModelError(`oracle ${this.name}: time ${tsUs} is not integer µs`, { field: 'tsUs' });
+    if (tsUs < this.lastTsUs) throw new ModelError(`oracle ${this.name}: time went backwards (${tsUs} < ${this.lastTsUs})`, { field: 'tsUs' });
+    this.lastTsUs = tsUs;
+  }
+
+  private push(tsUs: number, answer: bigint, reason: OracleRound['reason']): OracleRound {
+    const round: OracleRound = {
+      roundId: this.rounds.length + 1, answer, triggeredTsUs: tsUs, publishedTsUs: tsUs + this.params.latencyUs, reason,
+    };
+    this.rounds.push(round);
+    return round;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A strict decoder for the static ABI types the chain readers need (plus `bytes` through its
+ * offset). Strict like eth_abi: a value whose padding is not zero, or data too short, is "not this
+ * function" (undefined) rather than a guess — mev-inspect relies on that to fall through to the
+ * next ABI, and so do we.
+ */
+export type AbiType = 'address' | 'bool' | 'bytes' | `uint${number}` | `int${number}`;
+export type AbiValue = bigint | string | boolean;
+
+const HEX_RE = /^[0-9a-fA-F]*$/;
+const TWO_256 = 1n << 256n;
+
+/** The 4-byte selector of a call input as `0x` + 8 lowercase hex chars, or undefined if too short. */
+export function selectorOf(input: string): string | undefined {
+  if (input.length < 10 || !input.startsWith('0x')) return undefined;
+  return input.slice(0, 10).toLowerCase();
+}
+
+function bitsOf(type: string, prefix: string): number {
+  const bits = type === prefix ? 256 : Number(type.slice(prefix.length));
+  if (!Number.isInteger(bits) || bits < 8 || bits > 256 || bits % 8 !== 0) throw new TypeError(`unsupported ABI type ${type}`);
+  return bits;
+}
+
+/** Reads 32-byte words out of a hex string without copying it into a byte array. */
+class Words {
+  constructor(private readonly hex: string) {}
+  get byteLength(): number { return this.hex.length / 2; }
+  word(byteOffset: number): bigint | undefined {
+    const start = byteOffset * 2;
+    if (byteOffset < 0 || start + 64 > this.hex.length) return undefined;
+    return BigInt('0x' + this.hex.slice(start, start + 64));
+  }
+  bytes(byteOffset: number, length: number): string | undefined {
+    const start = byteOffset * 2;
+    if (start + length * 2 > this.hex.length) return undefined;
+    return '0x' + this.hex.slice(start, start + length * 2).toLowerCase();
+  }
+}
+
+function decodeOne(words: Words, headOffset: number, type: AbiType): AbiValue | undefined {
+  const w = words.word(headOffset);
+  if (w === undefined) return undefined;
+  if (type === 'address') {
+    if (w >> 160n !== 0n) return undefined;
+    return '0x' + w.toString(16).padStart(40, '0');
+  }
+  if (type === 'bool') {
+    if (w > 1n) return undefined;
+    return w === 1n;
+  }
+  if (type === 'bytes') {
+    if (w > BigInt(words.byteLength)) return undefined;
+    const off = Number(w);
+    const len = words.word(off);
+    if (len === undefined || len > BigInt(words.byteLength)) return undefined;
+    return words.bytes(off + 32, Number(len));
+  }
+  if (type.startsWith('uint')) {
+    const bits = bitsOf(type, 'uint');
+    return w >> BigInt(bits) === 0n ? w : undefined;
+  }
+  if (type.startsWith('int')) {
+    const bits = BigInt(bitsOf(type, 'int'));
+    const v = w >= TWO_256 / 2n ? w - TWO_256 : w;
+    const lim = 1n << (bits - 1n);
+    return v >= -lim && v < lim ? v : undefined;
+  }
+  throw new TypeError(`unsupported ABI type ${String(type)}`);
+}
+
+/**
+ * Decodes ABI-encoded `data` (hex, with or without `0x`, no selector) as a tuple of `types`.
+ * Returns undefined when the data cannot be that tuple. Trailing bytes are allowed, as in eth_abi.
+ */
+export function decodeAbi(data: string, types: readonly AbiType[]): AbiValue[] | undefined {
+  const hex = data.startsWith('0x') ? data.slice(2) : data;
+  if (hex.length % 2 !== 0 || !HEX_RE.test(hex)) return undefined;
+  const words = new Words(hex);
+  if (words.byteLength < types.length * 32) return undefined;
+  const out: AbiValue[] = [];
+  for (let i = 0; i < types.length; i++) {
+    const v = decodeOne(words, i * 32, types[i] as AbiType);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Decodes a call input whose selector must equal `selector`; arguments as `decodeAbi`. */
+export function decodeCallInput(input: string, selector: string, types: readonly AbiType[]): AbiValue[] | undefined {
+  if (selectorOf(input) !== selector) return undefined;
+  return decodeAbi(input.slice(10), types);
+}

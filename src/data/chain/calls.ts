@@ -1,0 +1,99 @@
+/**
+ * Decoders for the calls the MEV classifier needs, read from trace inputs/outputs (the dumps carry
+ * no event logs). A call is classified by its selector alone, whatever contract it goes to, as
+ * mev-inspect-py does; an input that does not strictly decode under that ABI is unknown.
+ */
+import { decodeAbi, decodeCallInput, selectorOf } from './abi.ts';
+import type { CallTrace, Trace } from './types.ts';
+
+export const SELECTORS = {
+  transfer: '0xa9059cbb',
+  transferFrom: '0x23b872dd',
+  uniswapV2Swap: '0x022c0d9f',
+  uniswapV3Swap: '0x128acb08',
+  getReserves: '0x0902f1ac',
+  aaveLiquidationCall: '0x00a718a9',
+} as const;
+
+/** Pseudo token address mev-inspect uses for native ETH. */
+export const ETH_TOKEN_ADDRESS = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
+
+export interface Erc20TransferCall { kind: 'transfer'; token: string; from: string; to: string; amount: bigint }
+export interface V2SwapCall { kind: 'v2swap'; pool: string; amount0Out: bigint; amount1Out: bigint; recipient: string }
+export interface V3SwapCall { kind: 'v3swap'; pool: string; recipient: string; zeroForOne: boolean; amountSpecified: bigint }
+export interface LiquidationCall {
+  kind: 'aaveLiquidation';
+  pool: string;
+  collateralAsset: string;
+  debtAsset: string;
+  user: string;
+  debtToCover: bigint;
+  receiveAToken: boolean;
+}
+export interface UnknownCall { kind: 'unknown' }
+export type DecodedCall = Erc20TransferCall | V2SwapCall | V3SwapCall | LiquidationCall | UnknownCall;
+
+const UNKNOWN: UnknownCall = { kind: 'unknown' };
+
+export function isCall(t: Trace): t is CallTrace {
+  return t.type === 'call';
+}
+
+/** Classifies one call trace by selector and strict ABI decoding of its input. */
+export function classifyCall(t: CallTrace): DecodedCall {
+  const input = t.action.input;
+  const sel = selectorOf(input);
+  if (sel === undefined) return UNKNOWN;
+  switch (sel) {
+    case SELECTORS.transfer: {
+      const a = decodeCallInput(input, sel, ['address', 'uint256']);
+      if (a) return { kind: 'transfer', token: t.action.to, from: t.action.from, to: a[0] as string, amount: a[1] as bigint };
+      return UNKNOWN;
+    }
+    case SELECTORS.transferFrom: {
+      const a = decodeCallInput(input, sel, ['address', 'address', 'uint256']);
+      if (a) return { kind: 'transfer', token: t.action.to, from: a[0] as string, to: a[1] as string, amount: a[2] as bigint };
+      return UNKNOWN;
+    }
+    case SELECTORS.uniswapV2Swap: {
+      const a = decodeCallInput(input, sel, ['uint256', 'uint256', 'address', 'bytes']);
+      if (a) return { kind: 'v2swap', pool: t.action.to, amount0Out: a[0] as bigint, amount1Out: a[1] as bigint, recipient: a[2] as string };
+      return UNKNOWN;
+    }
+    case SELECTORS.uniswapV3Swap: {
+      const a = decodeCallInput(input, sel, ['address', 'bool', 'int256', 'uint160', 'bytes']);
+      if (a) return { kind: 'v3swap', pool: t.action.to, recipient: a[0] as string, zeroForOne: a[1] as boolean, amountSpecified: a[2] as bigint };
+      return UNKNOWN;
+    }
+    case SELECTORS.aaveLiquidationCall: {
+      const a = decodeCallInput(input, sel, ['address', 'address', 'address', 'uint256', 'bool']);
+      if (a) {
+        return {
+          kind: 'aaveLiquidation', pool: t.action.to, collateralAsset: a[0] as string, debtAsset: a[1] as string,
+          user: a[2] as string, debtToCover: a[3] as bigint, receiveAToken: a[4] as boolean,
+        };
+      }
+      return UNKNOWN;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** A plain ETH send (value > 0, empty input) as a transfer of the ETH pseudo-token. */
+export function ethTransferOf(t: CallTrace): Erc20TransferCall | undefined {
+  if (t.action.value > 0n && t.action.input === '0x') {
+    return { kind: 'transfer', token: ETH_TOKEN_ADDRESS, from: t.action.from, to: t.action.to, amount: t.action.value };
+  }
+  return undefined;
+}
+
+export interface Reserves { reserve0: bigint; reserve1: bigint; blockTimestampLast: bigint }
+
+/** `getReserves()` output of a pair, or undefined if the call has no (valid) output. */
+export function decodeGetReserves(t: CallTrace): Reserves | undefined {
+  if (selectorOf(t.action.input) !== SELECTORS.getReserves || t.result === null) return undefined;
+  const a = decodeAbi(t.result.output, ['uint112', 'uint112', 'uint32']);
+  if (!a) return undefined;
+  return { reserve0: a[0] as bigint, reserve1: a[1] as bigint, blockTimestampLast: a[2] as bigint };
+}

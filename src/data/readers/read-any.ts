@@ -1,0 +1,28 @@
+import { basename } from 'node:path';
+import { DataError } from '../../errors.ts';
+import type { Instrument } from '../../market/instrument.ts';
+import { readBinanceCapture } from './binance-capture.ts';
+import { readBinanceDepthCsv } from './binance-depth-csv.ts';
+import { binanceCaptureInstrument, binanceDepthCsvInstrument, detectFormat, tardisInstrument, type DatasetFormat, type InstrumentHints } from './detect.ts';
+import { readTardis } from './tardis.ts';
+import type { ReadSummary, ReaderOptions, RowSink } from './types.ts';
+
+/** The instrument to read `file` with: given, else known or inferred per format (see detect.ts). */
+export async function resolveInstrument(file: string, format: DatasetFormat, given?: Instrument, hints?: InstrumentHints): Promise<Instrument> {
+  if (given) return given;
+  if (format.type === 'binance-capture') return binanceCaptureInstrument(file, hints);
+  if (format.type === 'binance-depth-csv') return binanceDepthCsvInstrument(file, hints);
+  return tardisInstrument(file, hints);
+}
+
+/** Reads any supported book/trade/quote file into MarketRows, dispatching on the detected format. */
+export async function readMarketRows(file: string, format: DatasetFormat, opts: ReaderOptions, sink: RowSink): Promise<ReadSummary> {
+  if (format.type === 'binance-capture') return readBinanceCapture(file, opts, sink);
+  if (format.type === 'binance-depth-csv') return readBinanceDepthCsv(file, opts, sink);
+  if (format.kind === 'options_chain') {
+    throw new DataError('options_chain is not a market-data (book/trade/quote) format', { file: basename(file), line: 1, field: 'strike_price', hint: 'read it with readOptionsChain' });
+  }
+  return readTardis(file, opts, sink);
+}
+
+export { detectFormat };

@@ -1,0 +1,56 @@
+import { ConfigError } from '../errors.ts';
+import { ASSETS, parseDecimal, type Instrument } from '../market/instrument.ts';
+import { divRound } from './ledger.ts';
+
+/**
+ * Exact conversion of (price ticks, lots) into the settlement asset's minor units.
+ * Linear/spot: value = ticks·tick × lots·lot × multiplier (quote units).
+ * Inverse: value = lots·lot × multiplier / (ticks·tick) (coin units).
+ * Prices may be half ticks (a mid), so ticks arrive doubled as an integer.
+ */
+export class Notional {
+  readonly settleDecimals: number;
+  private readonly tickM: bigint;
+  private readonly tickScale: bigint;
+  private readonly lotM: bigint;
+  private readonly lotScale: bigint;
+  private readonly mult: bigint;
+  private readonly unit: bigint;
+
+  constructor(readonly inst: Instrument) {
+    const asset = ASSETS[inst.settle];
+    if (!asset) throw new ConfigError(`instrument ${inst.symbol}: unknown settle asset ${inst.settle}`, { field: 'settle' });
+    if (!Number.isInteger(inst.multiplier)) throw new ConfigError(`instrument ${inst.symbol}: multiplier must be an integer`, { field: 'multiplier' });
+    this.settleDecimals = asset.decimals;
+    const t = parseDecimal(inst.tickSize);
+    const l = parseDecimal(inst.lotSize);
+    this.tickM = t.mantissa;
+    this.tickScale = 10n ** BigInt(t.scale);
+    this.lotM = l.mantissa;
+    this.lotScale = 10n ** BigInt(l.scale);
+    this.mult = BigInt(inst.multiplier);
+    this.unit = 10n ** BigInt(asset.decimals);
+  }
+
+  /** Absolute value in settle minor units of `lots` at `priceTicks` (may be x.5). */
+  value(priceTicks: number, lots: number): bigint {
+    const p2 = BigInt(Math.round(priceTicks * 2));
+    const q = BigInt(Math.abs(lots));
+    if (this.inst.kind === 'inverse') {
+      // lots·lotM/lotScale · mult / (p2/2 · tickM/tickScale) · unit
+      return divRound(q * this.lotM * this.mult * 2n * this.tickScale * this.unit, p2 * this.tickM * this.lotScale);
+    }
+    return divRound(p2 * this.tickM * q * this.lotM * this.mult * this.unit, 2n * this.tickScale * this.lotScale);
+  }
+
+  /** Fee in minor units for a fee rate in basis points (negative = rebate), rounded half away from zero. */
+  fee(value: bigint, feeBps: number): bigint {
+    // feeBps may be fractional (e.g. 0.25 bps): scale by 1e4 to keep the arithmetic exact to 1e-4 bps.
+    const bps = BigInt(Math.round(feeBps * 10_000));
+    return divRound(value * bps, 100_000_000n);
+  }
+
+  toUnits(minor: bigint): number {
+    return Number(minor) / Number(this.unit);
+  }
+}

@@ -1,0 +1,97 @@
+import type { Instrument } from '../market/instrument.ts';
+import { Notional } from './notional.ts';
+import type { Ledger } from './ledger.ts';
+
+export interface FillAccounting {
+  realized: bigint;
+  fee: bigint;
+}
+
+/**
+ * One account's position in one instrument, with exact cost basis. Average-cost accounting:
+ * reducing a position releases a pro-rata share of the cost basis (integer division; the
+ * remainder stays in the basis, so nothing is lost), and the difference to the exit value is
+ * realized PnL, settled to cash through the ledger at once.
+ */
+export class Position {
+  lots = 0;
+  /** Signed entry value in settle minor units (long positive). */
+  costBasis = 0n;
+  realized = 0n;
+  fees = 0n;
+  funding = 0n;
+  volumeLots = 0;
+  readonly notional: Notional;
+
+  constructor(
+    readonly inst: Instrument,
+    readonly account: string,
+    private readonly ledger: Ledger,
+    private readonly venueAccount: string,
+  ) {
+    this.notional = new Notional(inst);
+  }
+
+  get cashAccount(): string {
+    return `${this.account}:cash`;
+  }
+
+  /** Apply a fill of signed `lots` (buy > 0) at `priceTicks`, charging `feeBps`. */
+  applyFill(tsUs: number, lots: number, priceTicks: number, feeBps: number, ref: number): FillAccounting {
+    const n = this.notional;
+    const inverse = this.inst.kind === 'inverse';
+    let realized = 0n;
+    let remaining = lots;
+    if (this.lots !== 0 && Math.sign(lots) !== Math.sign(this.lots)) {
+      const close = Math.min(Math.abs(lots), Math.abs(this.lots));
+      const released = (this.costBasis * BigInt(close)) / BigInt(Math.abs(this.lots));
+      const v = n.value(priceTicks, close);
+      const sign = this.lots > 0 ? 1n : -1n;
+      realized = inverse ? released - sign * v : sign * v - released;
+      this.costBasis -= released;
+      this.lots += Math.sign(lots) * close;
+      remaining = lots - Math.sign(lots) * close;
+      if (this.lots === 0) {
+        // Rounding residue of a fully closed position belongs to the realized PnL.
+        realized += inverse ? this.costBasis : -this.costBasis;
+        this.costBasis = 0n;
+      }
+    }
+    if (remaining !== 0) {
+      const v = n.value(priceTicks, remaining);
+      this.costBasis += remaining > 0 ? v : -v;
+      this.lots += remaining;
+    }
+    const fee = n.fee(n.value(priceTicks, lots), feeBps);
+    this.realized += realized;
+    this.fees += fee;
+    this.volumeLots += Math.abs(lots);
+    const settle = this.inst.settle;
+    this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.cashAccount, settle, realized, 'realized_pnl', ref);
+    this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:fees`, settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
+    return { realized, fee };
+  }
+
+  /** Funding payment (positive = the account pays), a ledger transfer like any other. */
+  applyFunding(tsUs: number, amount: bigint, ref = 0): void {
+    this.funding += amount;
+    this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:funding`, this.inst.settle, amount, 'funding', ref);
+  }
+
+  /** Unrealized PnL at a mark (ticks, may be x.5), in settle minor units. */
+  unrealized(markTicks: number): bigint {
+    if (this.lots === 0 || !Number.isFinite(markTicks)) return 0n;
+    const v = this.notional.value(markTicks, this.lots);
+    const signed = this.lots > 0 ? v : -v;
+    return this.inst.kind === 'inverse' ? this.costBasis - signed : signed - this.costBasis;
+  }
+
+  /** Average entry price in ticks (float, for display). */
+  avgEntryTicks(): number {
+    if (this.lots === 0) return NaN;
+    const n = this.notional;
+    const one = Number(n.value(1, Math.abs(this.lots)));
+    const basis = Math.abs(Number(this.costBasis));
+    return this.inst.kind === 'inverse' ? one / basis : basis / one;
+  }
+}

@@ -1,0 +1,126 @@
+import type { Instrument } from '../market/instrument.ts';
+import type { Fill, OwnOrder } from '../venues/clob/order.ts';
+
+export interface RunMetrics {
+  settleAsset: string;
+  initialCapital: number;
+  finalEquity: number;
+  totalPnl: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  fees: number;
+  spreadCapture: number;
+  inventoryPnl: number;
+  sharpe: number;
+  sortino: number;
+  maxDrawdown: number;
+  maxDrawdownPct: number;
+  turnover: number;
+  tradedNotional: number;
+  orders: number;
+  fills: number;
+  makerFills: number;
+  takerFills: number;
+  fillRatio: number;
+  takerSlippageBps: number;
+  meanQueueWaitMs: number;
+  medianQueueWaitMs: number;
+  finalPositionLots: number;
+}
+
+/** Value in the settle asset of `qty` at `price` (quote notional for linear, coin for inverse). */
+function value(inst: Instrument, price: number, qty: number): number {
+  return inst.kind === 'inverse' ? (qty * inst.multiplier) / price : price * qty * inst.multiplier;
+}
+
+/**
+ * Run metrics. PnL split: total = spread capture (fill price vs the mid at the fill, the edge a
+ * maker earns) + inventory PnL (everything the position did afterwards) − fees.
+ * Sharpe/Sortino are per equity sample, annualised by the sampling interval, on capital returns.
+ */
+export function computeMetrics(a: {
+  inst: Instrument;
+  orders: OwnOrder[];
+  fills: Fill[];
+  equityTs: Float64Array;
+  equity: Float64Array;
+  initialCapital: number;
+  realized: number;
+  unrealized: number;
+  fees: number;
+  finalEquity: number;
+  finalPositionLots: number;
+  sampleIntervalUs: number;
+}): RunMetrics {
+  const { inst, fills, orders } = a;
+  const tick = Number(inst.tickSize);
+  const lot = Number(inst.lotSize);
+  let spread = 0;
+  let notional = 0;
+  let slipNum = 0;
+  let slipDen = 0;
+  const waits: number[] = [];
+  let maker = 0;
+  for (const f of fills) {
+    const qty = f.sizeLots * lot;
+    const px = f.priceTicks * tick;
+    const mid = f.midTicks * tick;
+    const sgn = f.side === 0 ? 1 : -1;
+    if (Number.isFinite(mid)) spread += sgn * (inst.kind === 'inverse' ? value(inst, px, qty) - value(inst, mid, qty) : value(inst, mid, qty) - value(inst, px, qty));
+    notional += value(inst, px, qty);
+    if (f.maker) {
+      maker++;
+      waits.push(f.queueWaitUs / 1000);
+    } else if (Number.isFinite(f.decisionMidTicks) && f.decisionMidTicks > 0) {
+      slipNum += (sgn * (f.priceTicks - f.decisionMidTicks)) / f.decisionMidTicks * 1e4 * qty;
+      slipDen += qty;
+    }
+  }
+  const totalPnl = a.finalEquity - a.initialCapital;
+  let peak = -Infinity;
+  let mdd = 0;
+  let mddPct = 0;
+  const rets: number[] = [];
+  for (let i = 0; i < a.equity.length; i++) {
+    const e = a.equity[i]!;
+    if (e > peak) peak = e;
+    if (peak - e > mdd) {
+      mdd = peak - e;
+      mddPct = peak > 0 ? mdd / peak : 0;
+    }
+    if (i > 0) rets.push((e - a.equity[i - 1]!) / a.initialCapital);
+  }
+  const mean = rets.length ? rets.reduce((s, r) => s + r, 0) / rets.length : 0;
+  const sd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1)) : 0;
+  const dd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + Math.min(0, r) ** 2, 0) / (rets.length - 1)) : 0;
+  const periodsPerYear = (365 * 24 * 3600e6) / a.sampleIntervalUs;
+  const submittedLots = orders.reduce((s, o) => s + o.sizeLots, 0);
+  const filledLots = orders.reduce((s, o) => s + o.filledLots, 0);
+  waits.sort((x, y) => x - y);
+  return {
+    settleAsset: inst.settle,
+    initialCapital: a.initialCapital,
+    finalEquity: a.finalEquity,
+    totalPnl,
+    realizedPnl: a.realized,
+    unrealizedPnl: a.unrealized,
+    fees: a.fees,
+    spreadCapture: spread,
+    inventoryPnl: totalPnl - spread + a.fees,
+    sharpe: sd > 0 ? (mean / sd) * Math.sqrt(periodsPerYear) : 0,
+    sortino: dd > 0 ? (mean / dd) * Math.sqrt(periodsPerYear) : 0,
+    maxDrawdown: mdd,
+    maxDrawdownPct: mddPct,
+    turnover: a.initialCapital > 0 ? notional / a.initialCapital : 0,
+    tradedNotional: notional,
+    orders: orders.length,
+    fills: fills.length,
+    makerFills: maker,
+    takerFills: fills.length - maker,
+    fillRatio: submittedLots > 0 ? filledLots / submittedLots : 0,
+    takerSlippageBps: slipDen > 0 ? slipNum / slipDen : 0,
+    meanQueueWaitMs: waits.length ? waits.reduce((s, w) => s + w, 0) / waits.length : 0,
+    medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
+    finalPositionLots: a.finalPositionLots,
+  };
+}

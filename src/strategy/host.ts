@@ -1,0 +1,158 @@
+import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
+import type { EventHandler } from '../kernel/event-queue.ts';
+import type { Rng } from '../kernel/rng.ts';
+import type { Side } from '../market/book.ts';
+import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
+import type { Fill, OrderRequest, OwnOrder } from '../venues/clob/order.ts';
+import type { BookView, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView } from './api.ts';
+
+/**
+ * Runs one strategy against one venue: turns replay notifications and venue responses into
+ * strategy callbacks, and strategy requests into venue messages (which then travel with latency).
+ */
+export class StrategyHost implements StrategyContext, VenueListener, EventHandler {
+  readonly rng: Rng;
+  private strategy: Strategy = {};
+  private readonly sub: Required<Subscription>;
+  private lastBookUs = -Infinity;
+  private lastBid = NaN;
+  private lastAsk = NaN;
+  private lastBidSize = NaN;
+  private lastAskSize = NaN;
+  private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
+  private readonly live = new Map<number, OwnOrder>();
+  private timerIntervals: number[] = [];
+  private endUs = Infinity;
+  readonly book: BookView;
+  /** Extra observers of fills (the recorder). */
+  fillObservers: ((f: Fill) => void)[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly venue: ClobVenue,
+    readonly module: StrategyModule,
+  ) {
+    this.rng = sim.rng.split(`strategy:${module.name}`);
+    this.book = venue.book;
+    this.sub = {
+      book: module.subscribe?.book ?? 'every',
+      bookThrottleUs: module.subscribe?.bookThrottleUs ?? 0,
+      trades: module.subscribe?.trades ?? false,
+    };
+    venue.setListener(this);
+  }
+
+  start(params: unknown, endUs: number): void {
+    this.endUs = endUs;
+    this.strategy = this.module.create(this, params);
+    this.strategy.onStart?.(this);
+  }
+
+  end(): void {
+    this.strategy.onEnd?.(this);
+  }
+
+  get wantsTrades(): boolean {
+    return this.sub.trades && this.strategy.onTrade !== undefined;
+  }
+
+  // ---- replay notifications ----
+
+  onBookMessage(): void {
+    const s = this.strategy;
+    if (s.onBook === undefined || this.sub.book === 'none') return;
+    const now = this.sim.nowUs;
+    if (now - this.lastBookUs < this.sub.bookThrottleUs) return;
+    const b = this.venue.book;
+    if (this.sub.book === 'bbo') {
+      const bs = b.bestSize(0);
+      const as = b.bestSize(1);
+      if (b.bestBid === this.lastBid && b.bestAsk === this.lastAsk && bs === this.lastBidSize && as === this.lastAskSize) return;
+      this.lastBid = b.bestBid;
+      this.lastAsk = b.bestAsk;
+      this.lastBidSize = bs;
+      this.lastAskSize = as;
+    }
+    if (b.bestBid < 0 || b.bestAsk === Number.MAX_SAFE_INTEGER) return;
+    this.lastBookUs = now;
+    s.onBook(this);
+  }
+
+  onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    const t = this.trade;
+    t.tsUs = tsUs;
+    t.aggressor = aggressor;
+    t.priceTicks = priceTicks;
+    t.sizeLots = sizeLots;
+    this.strategy.onTrade?.(this, t);
+  }
+
+  // ---- venue responses ----
+
+  onOrderUpdate(o: OwnOrder): void {
+    if (o.status !== 'open' && o.status !== 'pending') this.live.delete(o.id);
+    this.strategy.onOrderUpdate?.(this, o);
+  }
+
+  onFill(f: Fill, o: OwnOrder): void {
+    if (o.status === 'filled') this.live.delete(o.id);
+    this.strategy.onFill?.(this, f);
+  }
+
+  onEvent(_ts: number, tag: number): void {
+    this.strategy.onTimer?.(this, tag);
+  }
+
+  // ---- StrategyContext ----
+
+  get nowUs(): number {
+    return this.sim.nowUs;
+  }
+  get instrument() {
+    return this.venue.instrument;
+  }
+  get positionLots(): number {
+    return this.venue.position.lots;
+  }
+
+  pnl(): PnlView {
+    const p = this.venue.position;
+    const n = p.notional;
+    const realized = n.toUnits(p.realized);
+    const unrealized = n.toUnits(p.unrealized(this.venue.book.midTicks()));
+    const fees = n.toUnits(p.fees);
+    return { realized, unrealized, fees, equity: realized + unrealized - fees };
+  }
+
+  submit(req: OrderRequest): OwnOrder {
+    const o = this.venue.submit(req, this.venue.book.midTicks());
+    this.live.set(o.id, o);
+    return o;
+  }
+
+  cancel(orderId: number): void {
+    if (this.live.has(orderId)) this.venue.cancel(orderId);
+  }
+
+  cancelAll(): void {
+    for (const id of this.live.keys()) this.venue.cancel(id);
+  }
+
+  amend(orderId: number, priceTicks: number, sizeLots: number): void {
+    if (this.live.has(orderId)) this.venue.amend(orderId, priceTicks, sizeLots);
+  }
+
+  openOrders(): readonly OwnOrder[] {
+    const out: OwnOrder[] = [];
+    for (const o of this.live.values()) if (o.status === 'open' || o.status === 'pending') out.push(o);
+    return out;
+  }
+
+  setTimer(intervalUs: number, tag = 0): void {
+    if (!(intervalUs > 0)) throw new Error(`timer interval must be > 0 µs, got ${intervalUs}`);
+    this.timerIntervals.push(intervalUs);
+    this.sim.every(this.sim.nowUs + intervalUs, intervalUs, this.endUs, this, tag);
+  }
+}
+
+export { PRIO_TIMER };

@@ -1,0 +1,3 @@
+export { defineStrategy, type BookView, type PnlView, type Strategy, type StrategyContext, type StrategyModule, type Subscription, type TradeView } from './api.ts';
+export { BID, ASK } from '../market/book.ts';
+export { z } from 'zod';

@@ -1,0 +1,65 @@
+import type { Side } from '../../market/book.ts';
+import type { QueuedOrder } from '../../market/queue-model.ts';
+
+export type OrderType = 'limit' | 'market';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+export type OrderStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'rejected';
+
+export interface OrderRequest {
+  side: Side;
+  type?: OrderType;
+  /** Required for limit orders. */
+  priceTicks?: number;
+  sizeLots: number;
+  tif?: TimeInForce;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+  tag?: string;
+}
+
+export const STATUS_CODE: Record<OrderStatus, number> = { pending: 0, open: 1, filled: 2, cancelled: 3, rejected: 4 };
+
+/** An order of the desk. Queue fields are owned by the venue's queue model. */
+export interface OwnOrder extends QueuedOrder {
+  readonly id: number;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly tag: string;
+  priceTicks: number;
+  sizeLots: number;
+  filledLots: number;
+  status: OrderStatus;
+  reason: string;
+  submitTsUs: number;
+  arrivalTsUs: number;
+  /** When the order last joined a queue (for queue-wait metrics). */
+  restTsUs: number;
+  doneTsUs: number;
+  /** Mid when the strategy decided (slippage reference). */
+  decisionMidTicks: number;
+  /** An amend waiting to reach the venue. */
+  pendingAmend?: { priceTicks: number; sizeLots: number };
+}
+
+export function remaining(o: OwnOrder): number {
+  return o.sizeLots - o.filledLots;
+}
+
+export interface Fill {
+  seq: number;
+  tsUs: number;
+  orderId: number;
+  side: Side;
+  priceTicks: number;
+  sizeLots: number;
+  maker: boolean;
+  fee: bigint;
+  realized: bigint;
+  midTicks: number;
+  decisionMidTicks: number;
+  queueWaitUs: number;
+  positionLots: number;
+}

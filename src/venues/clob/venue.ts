@@ -1,0 +1,372 @@
+import { ConfigError } from '../../errors.ts';
+import type { EventHandler } from '../../kernel/event-queue.ts';
+import type { Rng } from '../../kernel/rng.ts';
+import { PRIO_RESPONSE, PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
+import { ASK, BID, L2Book, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
+import type { Instrument } from '../../market/instrument.ts';
+import type { LatencyModel } from '../../market/latency.ts';
+import type { QueueModel } from '../../market/queue-model.ts';
+import type { Position } from '../../ledger/portfolio.ts';
+import type { FeeModel } from './fees.ts';
+import { OwnOrderBook } from './own-orders.ts';
+import { remaining, type Fill, type OrderRequest, type OwnOrder } from './order.ts';
+
+/** What the venue tells the desk, after the response latency. */
+export interface VenueListener {
+  onOrderUpdate(o: OwnOrder): void;
+  onFill(f: Fill, o: OwnOrder): void;
+}
+
+export interface ClobVenueConfig {
+  instrument: Instrument;
+  queue: QueueModel;
+  fees: FeeModel;
+  entryLatency: LatencyModel;
+  responseLatency: LatencyModel;
+  /** Use the data's two timestamps to delay order arrival by the current feed latency. */
+  feedLatencyFromData: boolean;
+  clockOffsetUs: number;
+}
+
+const EV_NEW = 1;
+const EV_CANCEL = 2;
+const EV_AMEND = 3;
+const RESP_UPDATE = 10;
+const RESP_FILL = 11;
+
+/**
+ * A central limit order book venue: the replayed L2 book plus the desk's own orders. Own resting
+ * orders sit in a FIFO behind the visible size (queue model); own taker orders walk the book and
+ * remove the liquidity they took until the replayed book next updates that level.
+ */
+export class ClobVenue implements EventHandler {
+  readonly book = new L2Book();
+  readonly own: OwnOrderBook;
+  readonly fills: Fill[] = [];
+  readonly orders: OwnOrder[] = [];
+  private listener: VenueListener | undefined;
+  private readonly rngQueue: Rng;
+  private readonly rngEntry: Rng;
+  private readonly rngResp: Rng;
+  /** Lots of each level taken by own taker orders, per side, until the data refreshes the level. */
+  private readonly consumed: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  private consumedCount = 0;
+  /** Latest feed latency measured from the data, µs. */
+  feedLatencyUs = 0;
+  private readonly scratchP = new Float64Array(256);
+  private readonly scratchS = new Float64Array(256);
+  stats = { ordersSubmitted: 0, ordersRejected: 0, makerFills: 0, takerFills: 0 };
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cfg: ClobVenueConfig,
+    readonly position: Position,
+  ) {
+    const rng = sim.rng.split(`venue:${cfg.instrument.venue}:${cfg.instrument.symbol}`);
+    this.rngQueue = rng.split('queue');
+    this.rngEntry = rng.split('entry-latency');
+    this.rngResp = rng.split('response-latency');
+    this.own = new OwnOrderBook();
+  }
+
+  get instrument(): Instrument {
+    return this.cfg.instrument;
+  }
+
+  setListener(l: VenueListener): void {
+    this.listener = l;
+  }
+
+  private fillObserver: ((tsUs: number) => void) | undefined;
+  /** Called at the venue's fill time (the recorder samples equity there). */
+  setFillObserver(fn: (tsUs: number) => void): void {
+    this.fillObserver = fn;
+  }
+
+  // ---- market data (called by the replay source, hot path) ----
+
+  applyLevel(side: Side, priceTicks: number, sizeLots: number): void {
+    const book = this.book;
+    if (this.own.count[side] !== 0) {
+      const lvl = this.own.level(side, priceTicks);
+      if (lvl !== undefined) {
+        const prev = book.sizeAt(side, priceTicks);
+        for (let i = 0; i < lvl.length; i++) this.cfg.queue.onLevelChange(lvl[i]!, prev, sizeLots, this.rngQueue);
+      }
+    }
+    if (this.consumedCount !== 0) this.refresh(side, priceTicks);
+    book.setLevel(side, priceTicks, sizeLots);
+  }
+
+  clearBook(): void {
+    this.book.clear();
+    if (this.consumedCount !== 0) {
+      this.consumed[0].clear();
+      this.consumed[1].clear();
+      this.consumedCount = 0;
+    }
+  }
+
+  /** A trade printed by the market; `aggressor` 0 = buyer lifted asks, 1 = seller hit bids. */
+  applyTrade(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    const restingSide: Side = aggressor === BID ? ASK : BID;
+    if (this.own.count[restingSide] === 0) return;
+    const own = this.own;
+    // Trade-through: every own order strictly better than the print is filled completely.
+    if (restingSide === BID) {
+      while (own.count[BID] !== 0 && own.best(BID) > priceTicks) this.fillLevelFully(tsUs, BID, own.best(BID));
+    } else {
+      while (own.count[ASK] !== 0 && own.best(ASK) < priceTicks) this.fillLevelFully(tsUs, ASK, own.best(ASK));
+    }
+    const lvl = own.level(restingSide, priceTicks);
+    if (lvl === undefined) return;
+    // One FIFO per level: visible lots ahead and own orders ahead absorb the print first.
+    let ownBefore = 0;
+    for (let i = 0; i < lvl.length; i++) {
+      const o = lvl[i]!;
+      const avail = sizeLots - o.ahead - ownBefore;
+      o.cumTradeLots += sizeLots;
+      o.ahead = o.ahead > sizeLots ? o.ahead - sizeLots : 0;
+      if (avail > 0) {
+        const q = Math.min(remaining(o), avail);
+        ownBefore += q;
+        this.fill(tsUs, o, priceTicks, q, true);
+      }
+    }
+    own.sweep(restingSide, priceTicks);
+  }
+
+  /** After a complete message: own orders the book has crossed are filled at their price. */
+  checkCrossed(tsUs: number): void {
+    const own = this.own;
+    const book = this.book;
+    while (own.count[BID] !== 0 && book.bestAsk !== NO_ASK && own.best(BID) >= book.bestAsk) this.fillLevelFully(tsUs, BID, own.best(BID));
+    while (own.count[ASK] !== 0 && book.bestBid !== NO_BID && own.best(ASK) <= book.bestBid) this.fillLevelFully(tsUs, ASK, own.best(ASK));
+  }
+
+  // ---- own orders (desk side) ----
+
+  /** Called by the strategy at `sim.nowUs`; the order reaches the venue after latency. */
+  submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    const type = req.type ?? 'limit';
+    if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
+    if (type === 'limit' && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
+      throw new ConfigError(`limit order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
+    }
+    const o: OwnOrder = {
+      id: this.orders.length + 1,
+      side: req.side,
+      type,
+      tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
+      postOnly: req.postOnly ?? false,
+      reduceOnly: req.reduceOnly ?? false,
+      tag: req.tag ?? '',
+      priceTicks: type === 'market' ? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1) : req.priceTicks!,
+      sizeLots: req.sizeLots,
+      filledLots: 0,
+      status: 'pending',
+      reason: '',
+      submitTsUs: this.sim.nowUs,
+      arrivalTsUs: NaN,
+      restTsUs: NaN,
+      doneTsUs: NaN,
+      decisionMidTicks,
+      ahead: 0,
+      cumTradeLots: 0,
+    };
+    this.orders.push(o);
+    this.stats.ordersSubmitted++;
+    this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_NEW, o.id);
+    return o;
+  }
+
+  cancel(id: number): void {
+    this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_CANCEL, id);
+  }
+
+  /** Amend price and/or size. A size decrease keeps queue priority; anything else re-queues. */
+  amend(id: number, priceTicks: number, sizeLots: number): void {
+    const o = this.orders[id - 1];
+    if (!o) throw new ConfigError(`no order ${id}`, { field: 'id' });
+    o.pendingAmend = { priceTicks, sizeLots };
+    this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_AMEND, id);
+  }
+
+  private arrivalTime(): number {
+    const feed = this.cfg.feedLatencyFromData ? this.feedLatencyUs : 0;
+    return this.sim.nowUs + this.cfg.entryLatency.sampleUs(this.rngEntry) + feed;
+  }
+
+  onEvent(tsUs: number, kind: number, arg: number): void {
+    if (kind === RESP_UPDATE) {
+      const o = this.orders[arg - 1]!;
+      this.listener?.onOrderUpdate(o);
+      return;
+    }
+    if (kind === RESP_FILL) {
+      const f = this.fills[arg]!;
+      this.listener?.onFill(f, this.orders[f.orderId - 1]!);
+      return;
+    }
+    const o = this.orders[arg - 1];
+    if (!o) return;
+    if (kind === EV_NEW) this.onArrive(tsUs, o);
+    else if (kind === EV_CANCEL) this.onCancel(tsUs, o);
+    else if (kind === EV_AMEND) this.onAmend(tsUs, o);
+  }
+
+  private onArrive(tsUs: number, o: OwnOrder): void {
+    o.arrivalTsUs = tsUs;
+    const book = this.book;
+    if (o.reduceOnly) {
+      const pos = this.position.lots;
+      const reducing = o.side === BID ? -pos : pos;
+      if (reducing <= 0) return this.reject(tsUs, o, 'reduce-only order would increase the position');
+      if (o.sizeLots > reducing) o.sizeLots = reducing;
+    }
+    const marketable = o.side === BID ? book.bestAsk !== NO_ASK && o.priceTicks >= book.bestAsk : book.bestBid !== NO_BID && o.priceTicks <= book.bestBid;
+    if (o.postOnly && marketable) return this.reject(tsUs, o, 'post-only order would take liquidity');
+    if (o.tif === 'FOK' && this.available(o) < o.sizeLots) return this.reject(tsUs, o, 'FOK: not enough liquidity at the limit');
+    if (marketable) this.take(tsUs, o);
+    if (remaining(o) > 0) {
+      if (o.tif !== 'GTC' || o.type === 'market') {
+        o.status = o.filledLots > 0 ? 'cancelled' : 'cancelled';
+        o.reason = o.type === 'market' ? 'market order: book exhausted' : 'IOC remainder cancelled';
+        o.doneTsUs = tsUs;
+      } else {
+        o.status = 'open';
+        this.rest(tsUs, o);
+      }
+    }
+    this.respond(tsUs, o);
+  }
+
+  private rest(tsUs: number, o: OwnOrder): void {
+    o.restTsUs = tsUs;
+    this.cfg.queue.onPlaced(o, this.book.sizeAt(o.side, o.priceTicks));
+    this.own.add(o);
+  }
+
+  private onCancel(tsUs: number, o: OwnOrder): void {
+    if (o.status !== 'open' && o.status !== 'pending') return;
+    if (o.status === 'open') this.own.remove(o);
+    o.status = 'cancelled';
+    o.reason = 'cancelled by desk';
+    o.doneTsUs = tsUs;
+    this.respond(tsUs, o);
+  }
+
+  private onAmend(tsUs: number, o: OwnOrder): void {
+    const a = o.pendingAmend;
+    o.pendingAmend = undefined;
+    if (!a || o.status !== 'open') return;
+    if (!(a.sizeLots > o.filledLots)) {
+      this.own.remove(o);
+      o.status = 'cancelled';
+      o.reason = 'amended to at most the filled size';
+      o.doneTsUs = tsUs;
+      return this.respond(tsUs, o);
+    }
+    if (a.priceTicks === o.priceTicks && a.sizeLots <= o.sizeLots) {
+      o.sizeLots = a.sizeLots; // keeps its place in the queue
+      return this.respond(tsUs, o);
+    }
+    this.own.remove(o);
+    o.priceTicks = a.priceTicks;
+    o.sizeLots = a.sizeLots;
+    const marketable = o.side === BID ? o.priceTicks >= this.book.bestAsk : o.priceTicks <= this.book.bestBid;
+    if (marketable && o.postOnly) {
+      o.status = 'cancelled';
+      o.reason = 'post-only amend would take liquidity';
+      o.doneTsUs = tsUs;
+      return this.respond(tsUs, o);
+    }
+    if (marketable) this.take(tsUs, o);
+    if (remaining(o) > 0) this.rest(tsUs, o);
+    this.respond(tsUs, o);
+  }
+
+  private reject(tsUs: number, o: OwnOrder, reason: string): void {
+    o.status = 'rejected';
+    o.reason = reason;
+    o.doneTsUs = tsUs;
+    this.stats.ordersRejected++;
+    this.respond(tsUs, o);
+  }
+
+  private respond(tsUs: number, o: OwnOrder): void {
+    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, o.id);
+  }
+
+  /** Liquidity an order could take within its limit, net of what own orders already took. */
+  private available(o: OwnOrder): number {
+    const opp: Side = o.side === BID ? ASK : BID;
+    const n = this.book.levels(opp, this.scratchP.length, this.scratchP, this.scratchS);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const p = this.scratchP[i]!;
+      if (o.side === BID ? p > o.priceTicks : p < o.priceTicks) break;
+      total += Math.max(0, this.scratchS[i]! - (this.consumed[opp].get(p) ?? 0));
+    }
+    return total;
+  }
+
+  /** Walk the opposite side up to the limit price. */
+  private take(tsUs: number, o: OwnOrder): void {
+    const opp: Side = o.side === BID ? ASK : BID;
+    const n = this.book.levels(opp, this.scratchP.length, this.scratchP, this.scratchS);
+    const used = this.consumed[opp];
+    for (let i = 0; i < n && remaining(o) > 0; i++) {
+      const p = this.scratchP[i]!;
+      if (o.side === BID ? p > o.priceTicks : p < o.priceTicks) break;
+      const already = used.get(p) ?? 0;
+      const avail = this.scratchS[i]! - already;
+      if (avail <= 0) continue;
+      const q = Math.min(avail, remaining(o));
+      if (already === 0) this.consumedCount++;
+      used.set(p, already + q);
+      this.fill(tsUs, o, p, q, false);
+    }
+  }
+
+  private refresh(side: Side, priceTicks: number): void {
+    if (this.consumed[side].delete(priceTicks)) this.consumedCount--;
+  }
+
+  private fillLevelFully(tsUs: number, side: Side, priceTicks: number): void {
+    const lvl = this.own.level(side, priceTicks);
+    if (lvl) for (let i = 0; i < lvl.length; i++) this.fill(tsUs, lvl[i]!, priceTicks, remaining(lvl[i]!), true);
+    this.own.sweep(side, priceTicks);
+  }
+
+  private fill(tsUs: number, o: OwnOrder, priceTicks: number, lots: number, maker: boolean): void {
+    if (lots <= 0) return;
+    o.filledLots += lots;
+    const signed = o.side === BID ? lots : -lots;
+    const acct = this.position.applyFill(tsUs, signed, priceTicks, this.cfg.fees.feeBps(maker), o.id);
+    if (maker) this.stats.makerFills++;
+    else this.stats.takerFills++;
+    const f: Fill = {
+      seq: this.fills.length,
+      tsUs,
+      orderId: o.id,
+      side: o.side,
+      priceTicks,
+      sizeLots: lots,
+      maker,
+      fee: acct.fee,
+      realized: acct.realized,
+      midTicks: this.book.midTicks(),
+      decisionMidTicks: o.decisionMidTicks,
+      queueWaitUs: maker ? tsUs - o.restTsUs : 0,
+      positionLots: this.position.lots,
+    };
+    this.fills.push(f);
+    this.fillObserver?.(tsUs);
+    if (o.filledLots >= o.sizeLots) {
+      o.status = 'filled';
+      o.doneTsUs = tsUs;
+    }
+    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_FILL, f.seq);
+  }
+}
