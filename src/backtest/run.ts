@@ -12,6 +12,7 @@ import { parseQueueModel } from '../market/queue-model.ts';
 import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
 import { Recorder, type ResultFile } from '../results/recorder.ts';
 import { versions } from '../results/versions.ts';
+import { writeParquetCopies } from '../results/run-store.ts';
 import { StrategyHost } from '../strategy/host.ts';
 import { parseFees } from '../venues/clob/fees.ts';
 import { ClobVenue } from '../venues/clob/venue.ts';
@@ -169,6 +170,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds, eventsPerSecond: wallSeconds > 0 ? sim.events / wallSeconds : 0 },
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await writeParquetCopies({ dir: tmp, runId, manifest: manifest as unknown as Parameters<typeof writeParquetCopies>[0]['manifest'] });
     if (existsSync(final)) rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);
     return { dir: final, runId, manifest, metrics };

@@ -62,6 +62,7 @@ export function poolFromSnapshot(json: unknown, file?: string): V3Pool {
   pool.feeGrowthGlobal1X128 = int(s.feeGrowthGlobal1X128 ?? '0', 'feeGrowthGlobal1X128', 0n, MAX_UINT256, file);
   const fp = Number(int(s.feeProtocol ?? 0, 'feeProtocol', 0n, 255n, file));
   pool.setFeeProtocol(fp % 16, fp >> 4);
+  pool.balancesKnown = s.balance0 !== undefined && s.balance1 !== undefined;
   pool.balance0 = int(s.balance0 ?? '0', 'balance0', 0n, MAX_UINT256, file);
   pool.balance1 = int(s.balance1 ?? '0', 'balance1', 0n, MAX_UINT256, file);
 
@@ -109,7 +110,6 @@ export function poolToSnapshot(pool: V3Pool): V3PoolSnapshot {
     feeGrowthGlobal0X128: pool.feeGrowthGlobal0X128.toString(),
     feeGrowthGlobal1X128: pool.feeGrowthGlobal1X128.toString(),
     feeProtocol: pool.feeProtocol,
-    balance0: pool.balance0.toString(),
-    balance1: pool.balance1.toString(),
+    ...(pool.balancesKnown ? { balance0: pool.balance0.toString(), balance1: pool.balance1.toString() } : {}),
   };
 }

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { runBacktest, type BacktestConfig } from '../backtest/run.ts';
+import { parseParamPairs } from '../backtest/load-strategy.ts';
+import { readManifest } from '../data/catalog.ts';
+import type { RunMetrics } from '../results/metrics.ts';
+import { formatTable } from './format.ts';
+import { Progress } from './progress.ts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function metricsTable(m: RunMetrics): string {
+  const a = m.settleAsset;
+  const rows: [string, number | string][] = [
+    [`total PnL (${a})`, m.totalPnl],
+    [`  spread capture`, m.spreadCapture],
+    [`  inventory`, m.inventoryPnl],
+    [`  fees`, -m.fees],
+    [`realized / unrealized`, `${m.realizedPnl.toFixed(4)} / ${m.unrealizedPnl.toFixed(4)}`],
+    ['sharpe (annualised)', m.sharpe],
+    ['max drawdown', m.maxDrawdown],
+    ['turnover (× capital)', m.turnover],
+    ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
+    ['fill ratio', m.fillRatio],
+    ['taker slippage vs decision mid (bps)', m.takerSlippageBps],
+    ['queue wait mean / median (ms)', `${m.meanQueueWaitMs.toFixed(1)} / ${m.medianQueueWaitMs.toFixed(1)}`],
+    ['final position (lots)', m.finalPositionLots],
+  ];
+  return formatTable(['metric', 'value'], rows);
+}
+
+export async function backtestWithProgress(cfg: BacktestConfig) {
+  const ds = readManifest(cfg.data);
+  const bar = new Progress('backtest', ds.rows, 'rows');
+  try {
+    return await runBacktest(cfg, {
+      onProgress: (ev, now) => bar.update(ev, now),
+      clock: () => Date.now(),
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description('Replay a dataset through a strategy and write a run folder (Arrow results + manifest).')
+    .argument('<strategy>', 'strategy module file, e.g. strategies/market-maker.ts')
+    .requiredOption('--data <dir>', 'dataset catalog folder (from `primesim data import` or `data generate`)')
+    .option('--seed <n>', 'run seed (RNG tree root)', (v) => Number.parseInt(v, 10), 1)
+    .option('--param <key=value>', 'strategy parameter (repeatable)', collect, [] as string[])
+    .option('--latency-entry <spec>', 'order entry latency: 2ms, 500us, empirical:1ms,3ms or empirical:<file>', '1ms')
+    .option('--latency-response <spec>', 'response latency (acks and fills back to the strategy)', '1ms')
+    .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
+    .option('--queue <model>', 'queue model: risk-averse, power:<n>, log', 'risk-averse')
+    .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
+    .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
+    .option('--equity-interval <dur>', 'equity sampling interval', '1s')
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name (default: strategy-dataset-seed-confighash)')
+    .option('--json', 'print the manifest as JSON instead of a table')
+    .action(async (strategy: string, o: Record<string, unknown>) => {
+      const res = await backtestWithProgress({
+        strategy,
+        data: o.data as string,
+        seed: o.seed as number,
+        params: parseParamPairs(o.param as string[]),
+        latencyEntry: o.latencyEntry as string,
+        latencyResponse: o.latencyResponse as string,
+        feedLatency: o.feedLatency as 'data' | 'none',
+        queue: o.queue as string,
+        fees: o.fees as string,
+        capital: o.capital as number,
+        equityInterval: o.equityInterval as string,
+        runsDir: o.runs as string,
+        ...(o.runId ? { runId: o.runId as string } : {}),
+      });
+      if (o.json) {
+        process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');
+        return;
+      }
+      const t = res.manifest.timing;
+      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s)\n`);
+    });
+}

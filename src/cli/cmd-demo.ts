@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { generateDataset } from '../data/synthetic/index.ts';
+import { readManifest } from '../data/catalog.ts';
+import { writeReport } from '../report/report.ts';
+import { backtestWithProgress, metricsTable } from './cmd-backtest.ts';
+import { manifestSummary } from './cmd-data.ts';
+
+export const DEMO_DATASET = join('datasets', 'demo-btcusdt');
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Generate the seeded demo dataset, backtest strategies/market-maker.ts on it, print a summary and write a run and an HTML report.')
+    .option('--seed <n>', 'seed for the dataset and the run', (v) => Number.parseInt(v, 10), 7)
+    .option('--events <n>', 'rows in the demo dataset', (v) => Number(v), 2_000_000)
+    .action(async (o: { seed: number; events: number }) => {
+      const dir = `${DEMO_DATASET}-s${o.seed}-${o.events}`;
+      if (!existsSync(join(dir, 'manifest.json'))) {
+        process.stdout.write(`generating ${dir} …\n`);
+        await generateDataset({ dir, seed: o.seed, events: o.events, profile: 'calm' });
+      }
+      process.stdout.write(`${manifestSummary(readManifest(dir), dir)}\n\n`);
+      const res = await backtestWithProgress({ strategy: 'strategies/market-maker.ts', data: dir, seed: o.seed, queue: 'power:3', latencyEntry: '2ms', latencyResponse: '2ms' });
+      const rep = await writeReport(res.dir, { png: false });
+      const t = res.manifest.timing;
+      process.stdout.write(
+        `${metricsTable(res.metrics)}\n\nrun:    ${res.dir}\nreport: ${rep.html}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s)\n` +
+          `next:   npx primesim query ${res.dir} "select side, liquidity, count(*), sum(qty) from fills group by all"\n`,
+      );
+    });
+}

@@ -1,0 +1,47 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PrimesimError } from '../errors.ts';
+import { registerBacktest } from './cmd-backtest.ts';
+import { registerData } from './cmd-data.ts';
+import { registerDemo } from './cmd-demo.ts';
+import { registerQuery } from './cmd-query.ts';
+import { registerReport } from './cmd-report.ts';
+
+export function intArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('not an integer');
+  return n;
+}
+
+const program = new Command();
+program
+  .name('primesim')
+  .description('Deterministic event simulator for crypto trading research: replay order books, backtest strategies, query results, write reports.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+registerDemo(program);
+registerData(program);
+registerBacktest(program);
+registerQuery(program);
+registerReport(program);
+program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+
+function fail(e: unknown): never {
+  const debug = process.argv.includes('--debug') || process.env.PRIMESIM_DEBUG === '1';
+  if (e instanceof PrimesimError) {
+    process.stderr.write(`primesim: ${e.name}: ${e.message}\n`);
+  } else {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    process.stderr.write(`primesim: error: ${msg}\n`);
+  }
+  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+}
+
+process.on('unhandledRejection', fail);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  fail(e);
+}
