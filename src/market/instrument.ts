@@ -73,5 +73,5 @@ export const KNOWN_INSTRUMENTS: Record<string, Instrument> = {
   'binance-futures:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance-futures', kind: 'linear', tickSize: '0.1', lotSize: '0.001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
   'binance-futures:ETHUSDT': { symbol: 'ETHUSDT', venue: 'binance-futures', kind: 'linear', tickSize: '0.01', lotSize: '0.001', multiplier: 1, base: 'ETH', quote: 'USDT', settle: 'USDT' },
   'binance-delivery:BTCUSD_PERP': { symbol: 'BTCUSD_PERP', venue: 'binance-delivery', kind: 'inverse', tickSize: '0.1', lotSize: '1', multiplier: 100, base: 'BTC', quote: 'USD', settle: 'BTC' },
-  'binance:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance', kind: 'spot', tickSize: '0.01', lotSize: '0.00001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
+  'binance:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance', kind: 'spot', tickSize: '0.01', lotSize: '0.00000001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
 };

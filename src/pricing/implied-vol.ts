@@ -17,6 +17,9 @@ import { requireFinite, requirePositive, requireTime } from './validate.ts';
  *    is still unknown), so the iteration cannot diverge.
  */
 
+/** Smallest normalised time value solved for; below this doubles go subnormal. */
+const MIN_NORMALISED = 1e-300;
+
 export interface ImpliedVolBlack76Input {
   kind: OptionKind;
   /** Option price in the forward's currency (discounted with `rate`). */
@@ -120,6 +123,13 @@ export function impliedVolBlack76(i: ImpliedVolBlack76Input, opts: ImpliedVolOpt
   const timeValue = undiscounted - intrinsic;
   const x = -Math.abs(Math.log(f / k));
   const beta = timeValue / Math.sqrt(f * k);
+  if (beta < MIN_NORMALISED) {
+    // Subnormal values carry too few digits for b(s) to be monotone in floating point.
+    throw new ModelError(`${i.kind} time value ${timeValue * df} is too small to imply a vol (strike ${k}, forward ${f}, t ${t})`, {
+      field: 'price',
+      hint: 'normalised time value below 1e-300',
+    });
+  }
   if (!(beta < Math.exp(0.5 * x))) {
     // Parity rounding can push a value within an ulp of the bound past it.
     throw new ModelError(`${i.kind} price ${i.price} is at the upper no-arbitrage bound for strike ${k}`, {

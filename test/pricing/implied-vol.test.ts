@@ -20,9 +20,9 @@ describe('implied vol round trip, strikes 0.5-2.0x forward, 1 day-2 years, vols 
           const strike = FORWARD * m;
           const kind: OptionKind = strike >= FORWARD ? 'call' : 'put';
           const price = black76Price({ kind, forward: FORWARD, strike, t, vol, rate: RATE });
-          if (price === 0) {
-            // The true value is below the smallest double (e.g. 2x strike, 1 day, 10% vol): no IV
-            // exists in floating point, and the solver must say so rather than invent one.
+          if (price / Math.exp(-RATE * t) < 1e-300 * Math.sqrt(FORWARD * strike)) {
+            // The value is zero or subnormal (e.g. 2x strike, 1 day, 10% vol): too few digits
+            // remain to invert, and the solver must say so rather than invent a vol.
             expect(() => impliedVolBlack76({ kind, price, forward: FORWARD, strike, t, rate: RATE })).toThrowError(ModelError);
             underflow++;
             continue;
@@ -37,7 +37,7 @@ describe('implied vol round trip, strikes 0.5-2.0x forward, 1 day-2 years, vols 
           expect(ev, `${kind} K=${strike} T=${t} vol=${vol}: iv ${iv}`).toBeLessThan(1e-10);
           solved++;
         }
-    console.log(`IV round trip (OTM): ${solved} solved, ${underflow} prices underflow to 0; worst rel price err ${worstPrice.toExponential(2)}, worst rel vol err ${worstVol.toExponential(2)}`);
+    console.log(`IV round trip (OTM): ${solved} solved, ${underflow} prices zero/subnormal (refused); worst rel price err ${worstPrice.toExponential(2)}, worst rel vol err ${worstVol.toExponential(2)}`);
     expect(solved).toBeGreaterThan(700);
   });
 
@@ -92,6 +92,8 @@ describe('no-arbitrage bounds', () => {
     expect(() => impliedVolBlack76({ ...base, kind: 'put', strike: 120, price: 20 * df })).toThrowError(/at or below intrinsic/);
     expect(() => impliedVolBlack76({ ...base, kind: 'call', strike: 120, price: 0 })).toThrowError(ModelError);
     expect(() => impliedVolBlack76({ ...base, kind: 'call', strike: 120, price: -1 })).toThrowError(ModelError);
+    // Subnormal time values have too few digits to invert: refused rather than looping.
+    expect(() => impliedVolBlack76({ ...base, kind: 'call', strike: 160, price: 5e-321 })).toThrowError(/too small to imply a vol/);
   });
   it('at or above the upper bound (DF*F for calls, DF*K for puts) throws ModelError', () => {
     expect(() => impliedVolBlack76({ ...base, kind: 'call', strike: 80, price: 100 * df })).toThrowError(/upper bound/);

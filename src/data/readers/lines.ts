@@ -25,18 +25,19 @@ export function isGzipFile(file: string): boolean {
   }
 }
 
-function openText(file: string, stats?: ReadStats): Readable {
+/** The decoded text stream; for gzip, compressed bytes are counted on the raw stream (plain files count in the loop). */
+function openText(file: string, stats?: ReadStats): { stream: Readable; gzip: boolean } {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (stats) stats.totalBytes = statSync(file).size;
+  if (!isGzipFile(file)) return { stream: raw, gzip: false };
   if (stats) {
-    stats.totalBytes = statSync(file).size;
     raw.on('data', (d) => {
       stats.bytesRead += d.length;
     });
   }
-  if (!isGzipFile(file)) return raw;
   const gunzip = createGunzip({ chunkSize: 1 << 18 });
   raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
+  return { stream: raw.pipe(gunzip), gzip: true };
 }
 
 /**
@@ -46,11 +47,13 @@ function openText(file: string, stats?: ReadStats): Readable {
  * Breaking out of the loop closes the file.
  */
 export async function* lineBatches(file: string, stats?: ReadStats): AsyncGenerator<LineBatch> {
-  const stream = openText(file, stats);
+  const { stream, gzip } = openText(file, stats);
+  const countPlain = stats !== undefined && !gzip;
   let carry: Buffer | null = null;
   let lineNo = 1;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (countPlain) stats.bytesRead += chunk.length;
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const lines: string[] = [];
       let start = 0;

@@ -90,6 +90,24 @@ describeShared('import round trip (usdm_btcusdt)', () => {
   });
 });
 
+describeShared('import of every sample format', () => {
+  it('Tardis samples and Binance depth CSVs import with detected format and instrument', async () => {
+    const dir = tempDir('primesim-import-all-');
+    const inputs = [
+      ...readdirSync(shared('tardis')).filter((f) => !f.startsWith('options_chain')).map((f) => shared('tardis', f)),
+      shared('binance', 'binance_btcusdt-depth-snap.csv'),
+      shared('binance', 'binance_btcusdt-depth-update.csv'),
+    ];
+    for (const [i, input] of inputs.entries()) {
+      const m = await importDataset({ input, out: join(dir, `c${i}`) });
+      expect(m.rows, input).toBeGreaterThan(0);
+      console.log(`${m.provenance.source}: ${m.provenance.generator?.format}, ${m.rows} rows, tick ${m.instrument.tickSize} lot ${m.instrument.lotSize}`);
+    }
+    await expect(importDataset({ input: shared('tardis', 'options_chain.csv'), out: join(dir, 'opt') })).rejects.toThrow(/options_chain/);
+    expect(existsSync(join(dir, 'opt'))).toBe(false);
+  });
+});
+
 describe('failed import leaves nothing behind', () => {
   it('sequence gap: no output folder, no temp folder, sibling and existing catalog untouched', async () => {
     const dir = tempDir('primesim-import-fail-');

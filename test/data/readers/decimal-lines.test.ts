@@ -78,6 +78,25 @@ describe('line reader', () => {
     });
   }
 
+  for (const gz of [false, true]) {
+    it(`${gz ? 'gzip' : 'plain'}: a multi-chunk file yields every line once and counts every byte`, async () => {
+      const p = join(dir, gz ? 'big.gz' : 'big.txt');
+      const lines = Array.from({ length: 300_000 }, (_, i) => `${i},${'y'.repeat(i % 40)}`);
+      const body = lines.join('\n') + '\n';
+      writeFileSync(p, gz ? gzipSync(body) : body);
+      const stats = { bytesRead: 0, totalBytes: 0 };
+      let n = 0;
+      let ok = true;
+      for await (const b of lineBatches(p, stats)) {
+        for (let k = 0; k < b.lines.length; k++) if (b.lines[k] !== lines[b.firstLineNumber - 1 + k]) ok = false;
+        n += b.lines.length;
+      }
+      expect(ok).toBe(true);
+      expect(n).toBe(lines.length);
+      expect(stats.bytesRead).toBe(stats.totalBytes);
+    });
+  }
+
   it('stops early without reading the whole file and reports bytes read', async () => {
     const p = join(dir, 'many.txt');
     writeFileSync(p, Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n'));

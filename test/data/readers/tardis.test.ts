@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { L2Book } from '../../../src/market/book.ts';
 import { FLAG_END, FLAG_SNAPSHOT_START, ROW_BBO, ROW_SNAPSHOT, ROW_TRADE, type MarketRow } from '../../../src/data/market-rows.ts';
@@ -101,6 +101,25 @@ describeShared('Tardis samples', () => {
     expect(recs[5]!.askPrice).toBeNull();
     expect(recs[5]!.askAmount).toBe(2.5);
     expect(new Set(recs.map((x) => x.underlyingIndex))).toEqual(new Set(['SYN.BTC-9JUN20', 'SYN.BTC-10JUN20', 'SYN.ETH-9JUN20']));
+  });
+
+  it('every file in tardis/ parses (book formats via readTardis, options_chain via readOptionsChain)', async () => {
+    const files = readdirSync(shared('tardis')).filter((f) => f.endsWith('.csv') || f.endsWith('.gz'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const name of files) {
+      const file = shared('tardis', name);
+      const dataLines = readFileSync(file, 'utf8').trim().split('\n').length - 1;
+      if (name.startsWith('options_chain')) {
+        const r = await readOptionsChain(file, {}, () => {});
+        expect(r.records).toBe(dataLines);
+        continue;
+      }
+      const s = await readTardis(file, { instrument: await tardisInstrument(file) }, () => {});
+      expect(s.lines - 1, name).toBe(dataLines);
+      expect(s.skipped.count, name).toBe(0);
+      expect(s.rows, name).toBeGreaterThanOrEqual(dataLines);
+      console.log(`${name}: ${s.kind}, ${s.rows} rows, ${s.messages} messages`);
+    }
   });
 
   it('options_chain is refused by the book reader', async () => {

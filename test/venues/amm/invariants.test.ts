@@ -10,11 +10,11 @@ import { ModelError } from '../../../src/errors.ts';
 import { V2Pair, V3Pool } from '../../../src/venues/amm/index.ts';
 import { getSqrtRatioAtTick } from '../../../src/venues/amm/v3/tick-math.ts';
 
-interface Pos { owner: string; lower: number; upper: number; liquidity: bigint }
+interface Pos { lower: number; upper: number; liquidity: bigint }
 const SPACING = 60;
 const posArb = fc.tuple(fc.integer({ min: -80, max: 80 }), fc.integer({ min: -80, max: 80 }), fc.bigInt({ min: 10n ** 12n, max: 10n ** 22n }))
   .filter(([a, b]) => a !== b)
-  .map(([a, b, liquidity], i): Pos => ({ owner: `lp${i}`, lower: Math.min(a, b) * SPACING, upper: Math.max(a, b) * SPACING, liquidity }));
+  .map(([a, b, liquidity]): Pos => ({ lower: Math.min(a, b) * SPACING, upper: Math.max(a, b) * SPACING, liquidity }));
 const swapArb = fc.record({
   zeroForOne: fc.boolean(),
   exactIn: fc.boolean(),

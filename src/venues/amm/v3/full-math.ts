@@ -55,12 +55,15 @@ export function mulDiv(a: bigint, b: bigint, denominator: bigint): bigint {
 
 /** ceil(a*b/denominator); FullMath requires the floor result < 2^256-1 before incrementing. */
 export function mulDivRoundingUp(a: bigint, b: bigint, denominator: bigint): bigint {
-  const result = mulDiv(a, b, denominator);
-  if ((a * b) % denominator > 0n) {
-    if (result >= MAX_UINT256) throw new ModelError('FullMath: mulDivRoundingUp overflow', { field: 'result' });
-    return result + 1n;
+  if (denominator === 0n) throw new ModelError('FullMath: mulDiv by zero', { field: 'denominator' });
+  const product = a * b;
+  const result = product / denominator;
+  if (result * denominator === product) {
+    if (result > MAX_UINT256) throw new ModelError('FullMath: mulDiv overflow', { field: 'result' });
+    return result;
   }
-  return result;
+  if (result >= MAX_UINT256) throw new ModelError('FullMath: mulDivRoundingUp overflow', { field: 'result' });
+  return result + 1n;
 }
 
 /** UnsafeMath.divRoundingUp: ceil(x/y); y == 0 yields 0 in the EVM, but no caller relies on that. */

@@ -35,7 +35,19 @@ const MULTIPLIERS: readonly bigint[] = [
   0x48a170391f7dc42444e8fa2n,
 ];
 
+// Swaps revisit the same initialized ticks constantly; the function is pure, so memoise it.
+const sqrtRatioCache = new Map<number, bigint>();
+
 export function getSqrtRatioAtTick(tick: number): bigint {
+  const cached = sqrtRatioCache.get(tick);
+  if (cached !== undefined) return cached;
+  const value = computeSqrtRatioAtTick(tick);
+  if (sqrtRatioCache.size >= 200_000) sqrtRatioCache.clear();
+  sqrtRatioCache.set(tick, value);
+  return value;
+}
+
+function computeSqrtRatioAtTick(tick: number): bigint {
   if (!Number.isInteger(tick) || tick < MIN_TICK || tick > MAX_TICK) {
     throw new ModelError('T', { field: 'tick', hint: `tick ${tick} outside [${MIN_TICK}, ${MAX_TICK}]` });
   }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EventQueue } from '../../src/kernel/event-queue.ts';
+import { Rng } from '../../src/kernel/rng.ts';
+import { PRIO_DATA, PRIO_TIMER, Simulation, type Source } from '../../src/kernel/simulation.ts';
+
+describe('kernel', () => {
+  it('property: the event queue pops in (ts, priority, seq) order, like a stable sort', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 })), { maxLength: 3000 }), (evs) => {
+        const q = new EventQueue(4);
+        const got: number[] = [];
+        const h = { onEvent: (_t: number, a: number) => got.push(a) };
+        evs.forEach(([t, p], i) => q.push(t, p, h, i));
+        while (q.size > 0) q.dispatchNext();
+        const want = evs.map((e, i) => ({ t: e[0], p: e[1], i })).sort((x, y) => x.t - y.t || x.p - y.p || x.i - y.i).map((e) => e.i);
+        expect(got).toEqual(want);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+
+  it('RNG streams are reproducible per (seed, name) and independent of siblings', () => {
+    const a1 = Rng.root(7).split('venue');
+    const a2 = Rng.root(7).split('venue');
+    const b = Rng.root(7).split('strategy');
+    const xs1 = Array.from({ length: 5 }, () => a1.next());
+    const xs2 = Array.from({ length: 5 }, () => a2.next());
+    expect(xs1).toEqual(xs2);
+    expect(Array.from({ length: 5 }, () => b.next())).not.toEqual(xs1);
+    expect(Array.from({ length: 5 }, () => Rng.root(8).split('venue').next())).not.toEqual(xs1);
+    for (const x of xs1) expect(x >= 0 && x < 1).toBe(true);
+  });
+
+  it('RNG uniform draws have the right mean and variance (10^5 draws)', () => {
+    const r = Rng.root(1);
+    let s = 0;
+    let s2 = 0;
+    const n = 100_000;
+    for (let i = 0; i < n; i++) {
+      const x = r.next();
+      s += x;
+      s2 += x * x;
+    }
+    expect(Math.abs(s / n - 0.5)).toBeLessThan(0.005);
+    expect(Math.abs(s2 / n - s * s / n / n - 1 / 12)).toBeLessThan(0.002);
+  });
+
+  it('merges sources with scheduled events; data wins ties, timers fire at their time', () => {
+    const sim = new Simulation(1);
+    const log: string[] = [];
+    const times = [10, 20, 20, 30];
+    let i = 0;
+    const src: Source = {
+      priority: PRIO_DATA,
+      peekTs: () => (i < times.length ? times[i]! : Infinity),
+      dispatch: () => {
+        log.push(`d${times[i]}`);
+        if (times[i] === 10) sim.schedule(20, PRIO_TIMER, { onEvent: (t) => log.push(`e${t}`) });
+        i++;
+      },
+    };
+    sim.addSource(src);
+    sim.every(15, 10, 35, { onEvent: (t) => log.push(`t${t}`) });
+    sim.run();
+    expect(log).toEqual(['d10', 't15', 'd20', 'd20', 'e20', 't25', 'd30', 't35']);
+    expect(sim.events).toBe(8);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ASK, BID, L2Book, NO_ASK, NO_BID } from '../../src/market/book.ts';
+
+/** A deliberately naive reference: a Map per side, with the same stale-level rule for crossing updates. */
+class RefBook {
+  bids = new Map<number, number>();
+  asks = new Map<number, number>();
+  set(side: 0 | 1, p: number, s: number) {
+    const m = side === 0 ? this.bids : this.asks;
+    if (s === 0) m.delete(p);
+    else {
+      m.set(p, s);
+      const other = side === 0 ? this.asks : this.bids;
+      for (const q of [...other.keys()]) if (side === 0 ? q <= p : q >= p) other.delete(q);
+    }
+  }
+  bestBid() {
+    return this.bids.size ? Math.max(...this.bids.keys()) : NO_BID;
+  }
+  bestAsk() {
+    return this.asks.size ? Math.min(...this.asks.keys()) : NO_ASK;
+  }
+}
+
+describe('L2Book', () => {
+  it('property: never crossed after any accepted update, and equal to a naive reference book', () => {
+    const upd = fc.record({ side: fc.constantFrom<0 | 1>(0, 1), p: fc.integer({ min: 1, max: 400 }), s: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })) });
+    fc.assert(
+      fc.property(fc.array(upd, { maxLength: 300 }), fc.integer({ min: 1, max: 100_000 }), (ups, offset) => {
+        const b = new L2Book(16);
+        const r = new RefBook();
+        for (const u of ups) {
+          b.setLevel(u.side, u.p + offset, u.s);
+          r.set(u.side, u.p + offset, u.s);
+          expect(b.isCrossed()).toBe(false);
+          expect(b.bestBid).toBe(r.bestBid());
+          expect(b.bestAsk).toBe(r.bestAsk());
+        }
+        const P = new Float64Array(500);
+        const S = new Float64Array(500);
+        const n = b.levels(BID, 500, P, S);
+        const ref = [...r.bids].sort((x, y) => y[0] - x[0]);
+        expect(n).toBe(ref.length);
+        ref.forEach(([p, s], i) => {
+          expect(P[i]).toBe(p);
+          expect(S[i]).toBe(s);
+        });
+        const na = b.levels(ASK, 500, P, S);
+        expect(na).toBe(r.asks.size);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('grows and re-centres the ladder without losing levels', () => {
+    const b = new L2Book(8);
+    b.setLevel(BID, 1000, 5);
+    b.setLevel(ASK, 1001, 6);
+    b.setLevel(BID, 10, 1);
+    b.setLevel(ASK, 5000, 2);
+    expect(b.sizeAt(BID, 1000)).toBe(5);
+    expect(b.sizeAt(BID, 10)).toBe(1);
+    expect(b.sizeAt(ASK, 5000)).toBe(2);
+    expect(b.bestBid).toBe(1000);
+    expect(b.bestAsk).toBe(1001);
+    expect(b.depthThrough(BID, 10)).toBe(6);
+  });
+
+  it('rejects non-positive prices with a DataError naming the field', () => {
+    const b = new L2Book();
+    expect(() => b.setLevel(BID, 0, 1)).toThrow(/field price/);
+  });
+});

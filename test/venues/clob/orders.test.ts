@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ASK, BID } from '../../../src/market/book.ts';
+import { makeVenue } from '../../helpers/venue.ts';
+
+function withBook(opts: Parameters<typeof makeVenue>[0] = {}) {
+  const v = makeVenue(opts);
+  // bids 100:10 99:20 98:30 | asks 101:10 102:20 103:30
+  for (const [p, s] of [[100, 10], [99, 20], [98, 30]] as const) v.venue.applyLevel(BID, p, s);
+  for (const [p, s] of [[101, 10], [102, 20], [103, 30]] as const) v.venue.applyLevel(ASK, p, s);
+  return v;
+}
+
+describe('CLOB own orders', () => {
+  it('a market order walks the book, pays taker fees, and fills at each level price', () => {
+    const { venue, flush, position } = withBook({ takerBps: 5 });
+    const o = venue.submit({ side: BID, type: 'market', sizeLots: 25 }, 100.5);
+    flush();
+    expect(o.status).toBe('filled');
+    expect(venue.fills.map((f) => [f.priceTicks, f.sizeLots, f.maker])).toEqual([
+      [101, 10, false],
+      [102, 15, false],
+    ]);
+    expect(position.lots).toBe(25);
+    expect(position.fees).toBeGreaterThan(0n);
+  });
+
+  it('own taker liquidity is consumed until the replayed book refreshes the level (no double fills)', () => {
+    const { venue, flush } = withBook();
+    venue.submit({ side: BID, type: 'market', sizeLots: 10 }, 100.5);
+    flush();
+    const o2 = venue.submit({ side: BID, priceTicks: 101, sizeLots: 5, tif: 'IOC' }, 100.5);
+    flush();
+    expect(o2.filledLots).toBe(0); // the 10 lots at 101 were already taken by us
+    venue.applyLevel(ASK, 101, 8); // the feed refreshes the level
+    const o3 = venue.submit({ side: BID, priceTicks: 101, sizeLots: 5, tif: 'IOC' }, 100.5);
+    flush();
+    expect(o3.filledLots).toBe(5);
+  });
+
+  it('IOC cancels its remainder; FOK rejects when the limit cannot fill it whole', () => {
+    const { venue, flush } = withBook();
+    const ioc = venue.submit({ side: ASK, priceTicks: 99, sizeLots: 50, tif: 'IOC' }, 100.5);
+    flush();
+    expect(ioc.filledLots).toBe(30);
+    expect(ioc.status).toBe('cancelled');
+    const fok = venue.submit({ side: BID, priceTicks: 102, sizeLots: 31, tif: 'FOK' }, 100.5);
+    flush();
+    expect(fok.status).toBe('rejected');
+    expect(fok.filledLots).toBe(0);
+    const fok2 = venue.submit({ side: BID, priceTicks: 102, sizeLots: 30, tif: 'FOK' }, 100.5);
+    flush();
+    expect(fok2.status).toBe('filled');
+  });
+
+  it('post-only rejects a marketable order; reduce-only never increases the position', () => {
+    const { venue, flush, position } = withBook();
+    const po = venue.submit({ side: BID, priceTicks: 101, sizeLots: 1, postOnly: true }, 100.5);
+    flush();
+    expect(po.status).toBe('rejected');
+    const ro = venue.submit({ side: ASK, type: 'market', sizeLots: 3, reduceOnly: true }, 100.5);
+    flush();
+    expect(ro.status).toBe('rejected');
+    venue.submit({ side: BID, type: 'market', sizeLots: 4 }, 100.5);
+    flush();
+    const ro2 = venue.submit({ side: ASK, type: 'market', sizeLots: 10, reduceOnly: true }, 100.5);
+    flush();
+    expect(ro2.filledLots).toBe(4);
+    expect(position.lots).toBe(0);
+  });
+
+  it('a resting order fills as maker when the print trades through its price or the book crosses it', () => {
+    const { venue, flush } = withBook({ makerBps: -0.5 });
+    const o = venue.submit({ side: BID, priceTicks: 99, sizeLots: 5 }, 100.5);
+    flush();
+    venue.applyTrade(1, 1, 98, 1); // sell print below our bid: we were hit first
+    expect(o.status).toBe('filled');
+    expect(venue.fills[0]!.maker).toBe(true);
+    expect(venue.fills[0]!.fee).toBeLessThan(0n); // rebate
+    const a = venue.submit({ side: ASK, priceTicks: 103, sizeLots: 2 }, 100.5);
+    flush();
+    venue.applyLevel(BID, 103, 7); // the book moves through our ask
+    venue.checkCrossed(2);
+    expect(a.status).toBe('filled');
+    expect(venue.fills[1]!.priceTicks).toBe(103);
+  });
+
+  it('amend: a size decrease keeps queue priority, a price change goes to the back', () => {
+    const { venue, flush } = withBook();
+    const o = venue.submit({ side: BID, priceTicks: 99, sizeLots: 10 }, 100.5);
+    flush();
+    expect(o.ahead).toBe(20);
+    venue.applyTrade(1, 1, 99, 5);
+    expect(o.ahead).toBe(15);
+    venue.amend(o.id, 99, 6);
+    flush();
+    expect(o.ahead).toBe(15);
+    expect(o.sizeLots).toBe(6);
+    venue.amend(o.id, 98, 6);
+    flush();
+    expect(o.priceTicks).toBe(98);
+    expect(o.ahead).toBe(30);
+  });
+
+  it('cancel removes a resting order; later prints do not fill it', () => {
+    const { venue, flush } = withBook();
+    const o = venue.submit({ side: BID, priceTicks: 100, sizeLots: 5 }, 100.5);
+    flush();
+    venue.cancel(o.id);
+    flush();
+    expect(o.status).toBe('cancelled');
+    venue.applyTrade(1, 1, 99, 100);
+    expect(o.filledLots).toBe(0);
+  });
+
+  it('rejects bad order sizes and prices with the field name', () => {
+    const { venue } = withBook();
+    expect(() => venue.submit({ side: BID, priceTicks: 100, sizeLots: 0 }, 100)).toThrow(/sizeLots/);
+    expect(() => venue.submit({ side: BID, priceTicks: -3, sizeLots: 1 }, 100)).toThrow(/priceTicks/);
+  });
+});
