@@ -8,13 +8,17 @@ export type Side = typeof BID | typeof ASK;
 export const NO_BID = -1;
 export const NO_ASK = Number.MAX_SAFE_INTEGER;
 
-/** A ladder wider than this many ticks is almost certainly a bad tick size or a stray price. */
-const MAX_SPAN_TICKS = 1 << 24;
+/** Widest ladder (ticks). Levels beyond it live in a small map; 2^20 ticks is 100k USD at a 0.1 tick. */
+const MAX_SPAN_TICKS = 1 << 20;
 
 /**
- * L2 order book as a price ladder in integer ticks. Sizes are indexed by `priceTicks - base`
- * in two Float64Arrays, so an update is an array store plus, only when the best level empties,
- * a short scan: no allocation per update, no tree rebalancing.
+ * L2 order book as a price ladder in integer ticks. Sizes are indexed by `priceTicks - base` in
+ * two Float64Arrays, so an update is an array store plus, only when the best level empties, a
+ * short scan: no allocation per update. Stray levels too far from the touch for the ladder (a
+ * 200,000 USDT ask on a 60,000 book) are kept exactly in a per-side map.
+ *
+ * Invariant: when a side has ladder levels, its best level is in the ladder; otherwise its best
+ * (if any) is the best of its far levels.
  */
 export class L2Book {
   private bids: Float64Array;
@@ -26,6 +30,7 @@ export class L2Book {
   bestAsk = NO_ASK;
   private bidLevels = 0;
   private askLevels = 0;
+  private readonly far: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
   /** Levels removed because a newer update on the other side crossed them (stale quotes). */
   uncrossedLevels = 0;
 
@@ -36,23 +41,22 @@ export class L2Book {
   }
 
   get empty(): boolean {
-    return this.bidLevels === 0 && this.askLevels === 0;
+    return this.levelCount === 0;
   }
   get levelCount(): number {
-    return this.bidLevels + this.askLevels;
+    return this.bidLevels + this.askLevels + this.far[0].size + this.far[1].size;
   }
 
-  /** Size resting at a price on a side (0 when none or outside the ladder). */
+  /** Size resting at a price on a side (0 when none). */
   sizeAt(side: Side, priceTicks: number): number {
     const i = priceTicks - this.base;
-    if (i < 0 || i >= this.cap) return 0;
+    if (i < 0 || i >= this.cap) return this.far[side].get(priceTicks) ?? 0;
     return side === BID ? this.bids[i]! : this.asks[i]!;
   }
 
   bestSize(side: Side): number {
-    return side === BID
-      ? this.bestBid === NO_BID ? 0 : this.bids[this.bestBid - this.base]!
-      : this.bestAsk === NO_ASK ? 0 : this.asks[this.bestAsk - this.base]!;
+    const p = side === BID ? this.bestBid : this.bestAsk;
+    return p === NO_BID || p === NO_ASK ? 0 : this.sizeAt(side, p);
   }
 
   /** Mid price in ticks (may be fractional), NaN if a side is empty. */
@@ -65,15 +69,12 @@ export class L2Book {
   }
 
   clear(): void {
-    this.bids.fill(0);
-    this.asks.fill(0);
-    this.bestBid = NO_BID;
-    this.bestAsk = NO_ASK;
-    this.bidLevels = 0;
-    this.askLevels = 0;
+    this.clearSide(BID);
+    this.clearSide(ASK);
   }
 
   clearSide(side: Side): void {
+    this.far[side].clear();
     if (side === BID) {
       this.bids.fill(0);
       this.bestBid = NO_BID;
@@ -93,7 +94,7 @@ export class L2Book {
   setLevel(side: Side, priceTicks: number, sizeLots: number): void {
     let i = priceTicks - this.base;
     if (i < 0 || i >= this.cap || !this.initialised) {
-      if (sizeLots === 0 && this.initialised) return;
+      if (this.initialised && this.setOutside(side, priceTicks, sizeLots)) return;
       this.ensure(priceTicks);
       i = priceTicks - this.base;
     }
@@ -104,11 +105,11 @@ export class L2Book {
         if (old === 0) this.bidLevels++;
         if (priceTicks > this.bestBid) {
           this.bestBid = priceTicks;
-          if (priceTicks >= this.bestAsk) this.dropAsksUpTo(priceTicks);
+          if (priceTicks >= this.bestAsk) this.dropCrossed(ASK, priceTicks);
         }
       } else if (old !== 0) {
         this.bidLevels--;
-        if (priceTicks === this.bestBid) this.bestBid = this.scanBidFrom(i - 1);
+        if (priceTicks === this.bestBid) this.bestBid = this.scanBid(i - 1);
       }
     } else {
       const old = this.asks[i]!;
@@ -117,38 +118,47 @@ export class L2Book {
         if (old === 0) this.askLevels++;
         if (priceTicks < this.bestAsk) {
           this.bestAsk = priceTicks;
-          if (priceTicks <= this.bestBid) this.dropBidsDownTo(priceTicks);
+          if (priceTicks <= this.bestBid) this.dropCrossed(BID, priceTicks);
         }
       } else if (old !== 0) {
         this.askLevels--;
-        if (priceTicks === this.bestAsk) this.bestAsk = this.scanAskFrom(i + 1);
+        if (priceTicks === this.bestAsk) this.bestAsk = this.scanAsk(i + 1);
       }
     }
   }
 
   /**
    * Copy up to `n` levels of a side, best first, into the given arrays; returns how many.
-   * Callers reuse the arrays, so reading depth allocates nothing.
+   * Callers reuse the arrays, so reading depth allocates nothing (far levels excepted).
    */
   levels(side: Side, n: number, outPrices: Float64Array | number[], outSizes: Float64Array | number[]): number {
     let k = 0;
     if (side === BID) {
-      for (let i = this.bestBid - this.base; i >= 0 && k < n && this.bestBid !== NO_BID; i--) {
-        const s = this.bids[i]!;
-        if (s > 0) {
-          outPrices[k] = i + this.base;
-          outSizes[k] = s;
-          k++;
+      if (this.bidLevels > 0) {
+        for (let i = this.bestBid - this.base; i >= 0 && k < n; i--) {
+          const s = this.bids[i]!;
+          if (s > 0) {
+            outPrices[k] = i + this.base;
+            outSizes[k++] = s;
+          }
         }
       }
-    } else {
-      for (let i = this.bestAsk - this.base; i < this.cap && k < n && this.bestAsk !== NO_ASK; i++) {
+    } else if (this.askLevels > 0) {
+      for (let i = this.bestAsk - this.base; i < this.cap && k < n; i++) {
         const s = this.asks[i]!;
         if (s > 0) {
           outPrices[k] = i + this.base;
-          outSizes[k] = s;
-          k++;
+          outSizes[k++] = s;
         }
+      }
+    }
+    if (k < n && this.far[side].size > 0) {
+      // Far levels all lie behind the ladder's (see the invariant), so they follow in price order.
+      const far = [...this.far[side]].sort((a, b) => (side === BID ? b[0] - a[0] : a[0] - b[0]));
+      for (const [p, sz] of far) {
+        if (k >= n) break;
+        outPrices[k] = p;
+        outSizes[k++] = sz;
       }
     }
     return k;
@@ -158,51 +168,142 @@ export class L2Book {
   depthThrough(side: Side, limitTicks: number): number {
     let total = 0;
     if (side === BID) {
-      if (this.bestBid === NO_BID) return 0;
-      const lo = Math.max(0, limitTicks - this.base);
-      for (let i = this.bestBid - this.base; i >= lo; i--) total += this.bids[i]!;
+      if (this.bidLevels > 0) {
+        const lo = Math.max(0, limitTicks - this.base);
+        for (let i = this.bestBid - this.base; i >= lo; i--) total += this.bids[i]!;
+      }
+      for (const [p, s] of this.far[BID]) if (p >= limitTicks) total += s;
     } else {
-      if (this.bestAsk === NO_ASK) return 0;
-      const hi = Math.min(this.cap - 1, limitTicks - this.base);
-      for (let i = this.bestAsk - this.base; i <= hi; i++) total += this.asks[i]!;
+      if (this.askLevels > 0) {
+        const hi = Math.min(this.cap - 1, limitTicks - this.base);
+        for (let i = this.bestAsk - this.base; i <= hi; i++) total += this.asks[i]!;
+      }
+      for (const [p, s] of this.far[ASK]) if (p <= limitTicks) total += s;
     }
     return total;
   }
 
-  private dropAsksUpTo(priceTicks: number): void {
-    const hi = Math.min(this.cap - 1, priceTicks - this.base);
-    for (let i = this.bestAsk - this.base; i <= hi; i++) {
-      if (this.asks[i]! !== 0) {
-        this.asks[i] = 0;
-        this.askLevels--;
-        this.uncrossedLevels++;
+  /** Remove every level of `side` that a new opposite level at `priceTicks` crosses. */
+  private dropCrossed(side: Side, priceTicks: number): void {
+    if (side === ASK) {
+      if (this.askLevels > 0) {
+        const hi = Math.min(this.cap - 1, priceTicks - this.base);
+        for (let i = Math.max(0, this.bestAsk - this.base); i <= hi; i++) {
+          if (this.asks[i]! !== 0) {
+            this.asks[i] = 0;
+            this.askLevels--;
+            this.uncrossedLevels++;
+          }
+        }
+      }
+      for (const p of [...this.far[ASK].keys()]) {
+        if (p <= priceTicks) {
+          this.far[ASK].delete(p);
+          this.uncrossedLevels++;
+        }
+      }
+      this.bestAsk = this.scanAsk(Math.max(0, priceTicks - this.base + 1));
+    } else {
+      if (this.bidLevels > 0) {
+        const lo = Math.max(0, priceTicks - this.base);
+        for (let i = Math.min(this.cap - 1, this.bestBid - this.base); i >= lo; i--) {
+          if (this.bids[i]! !== 0) {
+            this.bids[i] = 0;
+            this.bidLevels--;
+            this.uncrossedLevels++;
+          }
+        }
+      }
+      for (const p of [...this.far[BID].keys()]) {
+        if (p >= priceTicks) {
+          this.far[BID].delete(p);
+          this.uncrossedLevels++;
+        }
+      }
+      this.bestBid = this.scanBid(Math.min(this.cap - 1, priceTicks - this.base - 1));
+    }
+  }
+
+  private scanBid(i: number): number {
+    if (this.bidLevels !== 0) for (; i >= 0; i--) if (this.bids[i]! > 0) return i + this.base;
+    return this.far[BID].size === 0 ? NO_BID : this.recentre(this.farBest(BID));
+  }
+
+  private scanAsk(i: number): number {
+    if (this.askLevels !== 0) for (; i < this.cap; i++) if (this.asks[i]! > 0) return i + this.base;
+    return this.far[ASK].size === 0 ? NO_ASK : this.recentre(this.farBest(ASK));
+  }
+
+  private farBest(side: Side): number {
+    let best = side === BID ? -Infinity : Infinity;
+    for (const p of this.far[side].keys()) if (side === BID ? p > best : p < best) best = p;
+    return best;
+  }
+
+  /**
+   * A level outside the ladder. Returns false when the ladder should grow to take it; otherwise
+   * stores it in the far map, or re-centres the ladder on it when it becomes a far-away best.
+   */
+  private setOutside(side: Side, priceTicks: number, sizeLots: number): boolean {
+    const m = this.far[side];
+    if (m.has(priceTicks) || sizeLots === 0) {
+      if (sizeLots !== 0) {
+        m.set(priceTicks, sizeLots);
+        return true;
+      }
+      if (!m.delete(priceTicks)) return true;
+      const best = side === BID ? this.bestBid : this.bestAsk;
+      if (best === priceTicks) {
+        if (side === BID) this.bestBid = m.size ? this.farBest(BID) : NO_BID;
+        else this.bestAsk = m.size ? this.farBest(ASK) : NO_ASK;
+      }
+      return true;
+    }
+    const lo = Math.min(priceTicks, this.base);
+    const hi = Math.max(priceTicks, this.base + this.cap - 1);
+    if (hi - lo + 1 <= MAX_SPAN_TICKS) return false;
+    if (!Number.isSafeInteger(priceTicks) || priceTicks <= 0) throw new DataError(`price ${priceTicks} ticks is not a positive integer`, { field: 'price' });
+    const better = side === BID ? priceTicks > this.bestBid : priceTicks < this.bestAsk;
+    m.set(priceTicks, sizeLots);
+    if (!better) return true;
+    // Drop what it crosses first, so re-centring sees an uncrossed book and keeps the invariant.
+    const opp: Side = side === BID ? ASK : BID;
+    if (side === BID ? priceTicks >= this.bestAsk : priceTicks <= this.bestBid) this.dropCrossed(opp, priceTicks);
+    if ((side === BID ? this.bidLevels : this.askLevels) > 0) {
+      this.recentre(priceTicks);
+    } else if (side === BID) {
+      this.bestBid = priceTicks;
+    } else {
+      this.bestAsk = priceTicks;
+    }
+    return true;
+  }
+
+  /** Rebuild the ladder centred on `centre`; levels that no longer fit move to the far maps. Returns `centre`. */
+  private recentre(centre: number): number {
+    const all: [Side, number, number][] = [];
+    for (const sd of [BID, ASK] as const) {
+      const arr = sd === BID ? this.bids : this.asks;
+      if ((sd === BID ? this.bidLevels : this.askLevels) > 0) for (let i = 0; i < this.cap; i++) if (arr[i]! > 0) all.push([sd, i + this.base, arr[i]!]);
+      for (const [p, sz] of this.far[sd]) all.push([sd, p, sz]);
+    }
+    this.clear();
+    this.base = Math.max(1, centre - (this.cap >> 1));
+    for (const [sd, p, sz] of all) {
+      const i = p - this.base;
+      if (i < 0 || i >= this.cap) {
+        this.far[sd].set(p, sz);
+      } else if (sd === BID) {
+        this.bids[i] = sz;
+        this.bidLevels++;
+      } else {
+        this.asks[i] = sz;
+        this.askLevels++;
       }
     }
-    this.bestAsk = this.scanAskFrom(hi + 1);
-  }
-
-  private dropBidsDownTo(priceTicks: number): void {
-    const lo = Math.max(0, priceTicks - this.base);
-    for (let i = this.bestBid - this.base; i >= lo; i--) {
-      if (this.bids[i]! !== 0) {
-        this.bids[i] = 0;
-        this.bidLevels--;
-        this.uncrossedLevels++;
-      }
-    }
-    this.bestBid = this.scanBidFrom(lo - 1);
-  }
-
-  private scanBidFrom(i: number): number {
-    if (this.bidLevels === 0) return NO_BID;
-    for (; i >= 0; i--) if (this.bids[i]! > 0) return i + this.base;
-    return NO_BID;
-  }
-
-  private scanAskFrom(i: number): number {
-    if (this.askLevels === 0) return NO_ASK;
-    for (; i < this.cap; i++) if (this.asks[i]! > 0) return i + this.base;
-    return NO_ASK;
+    this.bestBid = this.bidLevels > 0 ? this.scanBid(this.cap - 1) : this.far[BID].size ? this.farBest(BID) : NO_BID;
+    this.bestAsk = this.askLevels > 0 ? this.scanAsk(0) : this.far[ASK].size ? this.farBest(ASK) : NO_ASK;
+    return centre;
   }
 
   /** Grow or re-centre the ladder so `priceTicks` fits, keeping every level. */
@@ -217,19 +318,19 @@ export class L2Book {
     }
     let lo = priceTicks;
     let hi = priceTicks;
-    if (this.bidLevels + this.askLevels > 0) {
-      const low = Math.min(this.bestBid === NO_BID ? Infinity : this.lowestBid(), this.bestAsk === NO_ASK ? Infinity : this.bestAsk);
-      const high = Math.max(this.bestBid === NO_BID ? -Infinity : this.bestBid, this.bestAsk === NO_ASK ? -Infinity : this.highestAsk());
-      lo = Math.min(lo, low);
-      hi = Math.max(hi, high);
+    for (let i = 0; i < this.cap; i++) {
+      if (this.bids[i]! > 0 || this.asks[i]! > 0) {
+        lo = Math.min(lo, i + this.base);
+        break;
+      }
+    }
+    for (let i = this.cap - 1; i >= 0; i--) {
+      if (this.bids[i]! > 0 || this.asks[i]! > 0) {
+        hi = Math.max(hi, i + this.base);
+        break;
+      }
     }
     const span = hi - lo + 1;
-    if (span > MAX_SPAN_TICKS) {
-      throw new DataError(`price ${priceTicks} ticks is ${span} ticks from the rest of the book`, {
-        field: 'price',
-        hint: 'check the instrument tick size or drop stray far-away levels',
-      });
-    }
     let cap = this.cap;
     while (cap < span * 2) cap *= 2;
     const base = Math.max(1, lo - ((cap - span) >> 1));
@@ -246,15 +347,5 @@ export class L2Book {
     this.asks = asks;
     this.base = base;
     this.cap = cap;
-  }
-
-  private lowestBid(): number {
-    for (let i = 0; i < this.cap; i++) if (this.bids[i]! > 0) return i + this.base;
-    return this.bestBid;
-  }
-
-  private highestAsk(): number {
-    for (let i = this.cap - 1; i >= 0; i--) if (this.asks[i]! > 0) return i + this.base;
-    return this.bestAsk;
   }
 }

@@ -27,8 +27,11 @@ export async function queryRuns(paths: string[], sql: string): Promise<QueryResu
     for (const r of runs) for (const f of r.manifest.files) tables.add(f.table);
     for (const t of [...tables].sort()) {
       const files = runs.filter((r) => r.manifest.files.some((f) => f.table === t)).map((r) => sqlStr(join(r.dir, `${t}.parquet`)));
-      const time = t === 'orders' ? '' : ', CASE WHEN isnan(ts_us) THEN NULL ELSE make_timestamp(ts_us::BIGINT) END AS time';
-      await conn.run(`CREATE VIEW "${t}" AS SELECT *${time} FROM read_parquet([${files.join(', ')}], union_by_name = true)`);
+      const from = `read_parquet([${files.join(', ')}], union_by_name = true)`;
+      const cols = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`)).getRowsJS().map((r) => String(r[0]));
+      // A readable UTC timestamp next to the exact integer microseconds, where the table has them.
+      const time = cols.includes('ts_us') && !cols.includes('time') ? ', CASE WHEN isnan(ts_us::DOUBLE) THEN NULL ELSE make_timestamp(ts_us::BIGINT) END AS time' : '';
+      await conn.run(`CREATE VIEW "${t}" AS SELECT *${time} FROM ${from}`);
     }
     await conn.run(`CREATE TABLE runs (run_id VARCHAR, dir VARCHAR, strategy VARCHAR, dataset VARCHAR, seed BIGINT, total_pnl DOUBLE, sharpe DOUBLE, max_drawdown DOUBLE, fills BIGINT, events BIGINT, results_sha256 VARCHAR)`);
     for (const r of runs) {

@@ -53,6 +53,27 @@ describe('L2Book', () => {
     );
   });
 
+  it('property: stray levels millions of ticks away are kept exactly without a huge ladder', () => {
+    const price = fc.oneof(fc.integer({ min: 1_000_000, max: 1_000_300 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 40_000_000, max: 40_000_020 }));
+    const upd = fc.record({ side: fc.constantFrom<0 | 1>(0, 1), p: price, s: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })) });
+    fc.assert(
+      fc.property(fc.array(upd, { maxLength: 200 }), (ups) => {
+        const b = new L2Book(64);
+        const r = new RefBook();
+        for (const u of ups) {
+          b.setLevel(u.side, u.p, u.s);
+          r.set(u.side, u.p, u.s);
+          expect(b.isCrossed()).toBe(false);
+          expect(b.bestBid).toBe(r.bestBid());
+          expect(b.bestAsk).toBe(r.bestAsk());
+          expect(b.sizeAt(u.side, u.p)).toBe((u.side === 0 ? r.bids : r.asks).get(u.p) ?? 0);
+        }
+        expect(b.levelCount).toBe(r.bids.size + r.asks.size);
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
+  });
+
   it('grows and re-centres the ladder without losing levels', () => {
     const b = new L2Book(8);
     b.setLevel(BID, 1000, 5);

@@ -2,9 +2,10 @@
  * Measures the statistics the synthetic generator reproduces from a real Binance USDⓈ-M capture
  * (`<local receive ns> <json>` lines, gzipped). Usage:
  *
- *   npx tsx src/data/synthetic/calibrate.ts <file.gz> [--emit]
+ *   npx tsx src/data/synthetic/calibrate.ts <file.gz> [--emit [--date YYYY-MM-DD]]
  *
- * Prints the measures as JSON; `--emit` prints them as the body of `calibration.ts` instead.
+ * Prints the measures as JSON; `--emit` prints them as the body of `calibration.ts` instead
+ * (the date is an argument rather than the clock so that the output is reproducible).
  * A small self-contained parser on purpose: the production readers live elsewhere and this
  * script must keep reproducing the committed constants bit for bit.
  */
@@ -129,12 +130,12 @@ export function calibrateFile(file: string, instrument: Instrument = KNOWN_INSTR
 }
 
 /** The body of calibration.ts for a result (numbers printed with full precision). */
-export function emitCalibrationModule(res: CalibrationResult, command: string): string {
+export function emitCalibrationModule(res: CalibrationResult, command: string, date = 'unspecified'): string {
   return `/**
  * Constants measured on a real capture by \`calibrate.ts\`; the generator's defaults.
  * Source: ../shared/data/binance/${res.sourceFile} (sha256 ${res.sourceSha256}, ${res.lines} lines)
  * Command: ${command}
- * Date: <set when regenerating>
+ * Date: ${date}
  * Do not edit by hand: a test re-runs the calibration and compares every number.
  */
 import type { MarketMeasures } from './stats.ts';
@@ -153,6 +154,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const res = calibrateFile(file);
   if (res.sequenceGaps) process.stderr.write(`warning: ${res.sequenceGaps} depth sequence gaps\n`);
-  if (process.argv.includes('--emit')) process.stdout.write(emitCalibrationModule(res, `npx tsx src/data/synthetic/calibrate.ts ${file} --emit`));
+  const di = process.argv.indexOf('--date');
+  const date = di > 0 ? process.argv[di + 1] : undefined;
+  if (process.argv.includes('--emit')) process.stdout.write(emitCalibrationModule(res, `npx tsx src/data/synthetic/calibrate.ts ${file} --emit`, date));
   else process.stdout.write(JSON.stringify({ ...res }, null, 2) + '\n');
 }

@@ -1,8 +1,8 @@
 /**
  * Constants measured on a real capture by `calibrate.ts`; the generator's defaults.
  * Source: ../shared/data/binance/usdm_btcusdt_20240808.gz (sha256 0ad7b3a0f5cff220761ea890cfd6e3c15f6899edc7f94637ec915043d7a72251, 93954 lines)
- * Command: npx tsx src/data/synthetic/calibrate.ts /work/shared/data/binance/usdm_btcusdt_20240808.gz --emit
- * Date: 2026-11-25 (capture itself: 2024-08-08 23:54–24:00 UTC)
+ * Command: npx tsx src/data/synthetic/calibrate.ts ../shared/data/binance/usdm_btcusdt_20240808.gz --emit
+ * Date: 2026-11-25
  * Do not edit by hand: a test re-runs the calibration and compares every number.
  */
 import type { MarketMeasures } from './stats.ts';
@@ -25,7 +25,7 @@ export const BTCUSDT_CALIBRATION: MarketMeasures = {
       0.0002901915264074289,
       0.003482298316889147
     ],
-    "wideEpisodeMeanMs": 97.33333333333333
+    "wideEpisodeMeanMs": 5.9227642276422765
   },
   "depthLots": [
     3719.698926291352,

@@ -3,7 +3,7 @@ import { FLAG_END, FLAG_SNAPSHOT_START, ROW_BBO, ROW_LEVEL, ROW_SNAPSHOT, ROW_TR
 import { HawkesClock } from './hawkes.ts';
 import { Ladder } from './ladder.ts';
 import { resolveParams, type GenerateOptions, type ResolvedParams } from './params.ts';
-import { LATENCY_QUANTILE_PROBS } from './stats.ts';
+import { LatencyModel } from './latency.ts';
 
 export interface GenerateSummary {
   rows: number;
@@ -15,21 +15,6 @@ export interface GenerateSummary {
 }
 
 const CRASH_TICK_US = 100_000;
-/**
- * Correlation time of the latency process. Network delay moves slowly compared with message
- * spacing (sub-ms in bursts); i.i.d. draws would make the in-order clamp queue messages behind
- * every spike and inflate the latency far beyond the calibrated distribution.
- */
-const LATENCY_CORR_US = 200_000;
-
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
-function normCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
 /**
  * Generates a market as rows: a snapshot, then messages (trades, level updates, BBO), pushed to
  * `onRow` with one reused row object (copy it if you keep it). Same options → same rows.
@@ -50,7 +35,6 @@ class MarketGenerator {
   private readonly rTrade: Rng;
   private readonly rBook: Rng;
   private readonly rMove: Rng;
-  private readonly rLat: Rng;
   private readonly hawkes: HawkesClock;
   private readonly row: MarketRow = { tsUs: 0, localTsUs: 0, kind: ROW_LEVEL, side: 0, flags: 0, priceTicks: 0, sizeLots: 0 };
   // Rows of the message being built: FLAG_END goes on the last one, known only at flush.
@@ -63,12 +47,9 @@ class MarketGenerator {
   private readonly depth: Float64Array;
   private readonly gapLogQ: Float64Array;
   private readonly spreadCdf: Float64Array;
-  private readonly latProbs: Float64Array;
-  private readonly latQ: Float64Array;
+  private readonly latency: LatencyModel;
   private readonly removed = new Float64Array(2);
   private levelKind: RowKind = ROW_LEVEL;
-  private latZ = 0;
-  private latT = 0;
   private t = 0;
   private lastLocal = -Infinity;
   private rows = 0;
@@ -97,13 +78,11 @@ class MarketGenerator {
     let acc = 0;
     const total = p.spreadProb.reduce((a, b) => a + b, 0) || 1;
     this.spreadCdf = Float64Array.from(p.spreadProb, (x) => (acc += x / total));
-    this.latProbs = Float64Array.from(LATENCY_QUANTILE_PROBS);
-    this.latQ = Float64Array.from(p.jitterQuantilesUs);
     const root = Rng.root(p.seed).split('synthetic-market');
     this.rTrade = root.split('trades');
     this.rBook = root.split('book');
     this.rMove = root.split('moves');
-    this.rLat = root.split('latency');
+    this.latency = new LatencyModel(root.split('latency'), p.latencyMeanUs, p.jitterQuantilesUs, p.startUs);
     this.hawkes = new HawkesClock(root.split('hawkes'), p.tradeRatePerSec * (1 - p.hawkesBranching), p.hawkesBranching, p.hawkesDecayPerSec);
     this.floorTicks = Math.max(100, Math.round(p.startTicks * 0.05));
   }
@@ -112,8 +91,6 @@ class MarketGenerator {
     const p = this.p;
     const endT = p.durationUs >= Number.MAX_SAFE_INTEGER - p.startUs ? Infinity : p.startUs + p.durationUs;
     this.t = p.startUs;
-    this.latT = this.t;
-    this.latZ = this.rLat.normal();
     this.snapshot();
     let nextTrade = this.t + this.hawkes.next() * 1e6;
     const refreshMean = p.refreshRatePerSec > 0 ? 1e6 / p.refreshRatePerSec : Infinity;
@@ -127,13 +104,29 @@ class MarketGenerator {
     const crashEnd = p.crashStartUs + p.crashDurationUs;
 
     while (this.rows < p.events) {
+      // Earliest clock wins; ties go to the lower event number (fixed order, deterministic).
       let tn = nextTrade;
       let ev = 0;
-      if (nextRefresh < tn) (tn = nextRefresh), (ev = 1);
-      if (nextMove < tn) (tn = nextMove), (ev = 2);
-      if (nextJump < tn) (tn = nextJump), (ev = 3);
-      if (nextRefill < tn) (tn = nextRefill), (ev = 4);
-      if (nextCrash < tn) (tn = nextCrash), (ev = 5);
+      if (nextRefresh < tn) {
+        tn = nextRefresh;
+        ev = 1;
+      }
+      if (nextMove < tn) {
+        tn = nextMove;
+        ev = 2;
+      }
+      if (nextJump < tn) {
+        tn = nextJump;
+        ev = 3;
+      }
+      if (nextRefill < tn) {
+        tn = nextRefill;
+        ev = 4;
+      }
+      if (nextCrash < tn) {
+        tn = nextCrash;
+        ev = 5;
+      }
       if (!(tn <= endT)) break;
       this.t = tn;
       switch (ev) {
@@ -365,27 +358,6 @@ class MarketGenerator {
     return c.length;
   }
 
-  /**
-   * Feed latency: mean + calibrated de-meaned jitter. A latent Ornstein–Uhlenbeck normal mapped
-   * through Φ and the jitter's inverse CDF: the marginal is exactly the calibrated one, and
-   * consecutive messages see similar delays.
-   */
-  private drawLatency(): number {
-    const rho = Math.exp(-(this.t - this.latT) / LATENCY_CORR_US);
-    this.latT = this.t;
-    this.latZ = rho * this.latZ + Math.sqrt(1 - rho * rho) * this.rLat.normal();
-    const u = normCdf(this.latZ);
-    const P = this.latProbs;
-    const Q = this.latQ;
-    let i = 1;
-    while (i < P.length - 1 && u >= P[i]!) i++;
-    const p0 = P[i - 1]!;
-    const q0 = Q[i - 1]!;
-    const jitter = q0 + ((Q[i]! - q0) * (u - p0)) / (P[i]! - p0);
-    const lat = this.p.latencyMeanUs + jitter;
-    return lat > 0 ? lat : 0;
-  }
-
   // ---- output ----
 
   private add(kind: RowKind, side: 0 | 1, px: number, sz: number): void {
@@ -407,7 +379,7 @@ class MarketGenerator {
     const n = this.mLen;
     if (n === 0) return;
     const ts = Math.floor(this.t);
-    let local = Math.floor(ts + this.drawLatency());
+    let local = Math.floor(ts + this.latency.draw(this.t));
     // A feed delivers in order: a message is never received before the previous one.
     if (local < this.lastLocal) local = this.lastLocal;
     this.lastLocal = local;

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors.ts';
 import { KNOWN_INSTRUMENTS, validateInstrument, type Instrument } from '../../market/instrument.ts';
 import { BTCUSDT_CALIBRATION } from './calibration.ts';
+import { normCdf } from './latency.ts';
 import type { MarketMeasures } from './stats.ts';
 
 export type MarketProfile = 'calm' | 'volatile' | 'crash';
@@ -83,6 +84,37 @@ export const DEFAULT_START_US = 1_723_161_600_000_000;
 const DEFAULT_INSTRUMENT = 'binance-futures:BTCUSDT';
 const DEFAULT_START_PRICE = 61800;
 
+/**
+ * Log-mean of the log-normal fill size. A fill never exceeds the best level's size (drawn
+ * exponential with mean `levelMean`), so the uncapped log-normal is shifted until the mean of
+ * min(size, level) equals the empirical mean fill: E[min(X,S)] = ∫ P(X>x)·P(S>x) dx.
+ */
+export function cappedLogMean(meanFill: number, sigma: number, levelMean: number): number {
+  const capped = (mu: number): number => {
+    let sum = 0;
+    const lo = -3;
+    const hi = Math.log(levelMean) + 6;
+    const steps = 4000;
+    const h = (hi - lo) / steps;
+    for (let i = 0; i <= steps; i++) {
+      const y = lo + i * h;
+      const x = Math.exp(y);
+      const f = (1 - normCdf((y - mu) / sigma)) * Math.exp(-x / levelMean) * x;
+      sum += (i === 0 || i === steps ? 0.5 : 1) * f;
+    }
+    return sum * h + Math.min(1, Math.exp(lo)); // x below e^lo: P(X>x)·P(S>x) ≈ 1
+  };
+  let a = Math.log(meanFill) - 10;
+  let b = Math.log(meanFill) + 10;
+  if (capped(b) < meanFill) return b;
+  for (let i = 0; i < 60; i++) {
+    const m = (a + b) / 2;
+    if (capped(m) < meanFill) a = m;
+    else b = m;
+  }
+  return (a + b) / 2;
+}
+
 function num(name: string, v: number | undefined, dflt: number, ok: (x: number) => boolean, rule: string): number {
   const x = v ?? dflt;
   if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new ConfigError(`${name} = ${String(v)} must be ${rule}`, { field: name });
@@ -137,8 +169,7 @@ export function resolveParams(o: GenerateOptions): ResolvedParams {
     hawkesBranching,
     hawkesDecayPerSec: num('hawkesDecayPerSec', o.hawkesDecayPerSec, cal.trades.hawkes.decayPerSec, (x) => x > 0, '> 0'),
     buyFraction: cal.trades.buyFraction,
-    // Log-normal with the fitted log-spread, centred so that its mean is the empirical mean size.
-    tradeLogMean: Math.log(cal.trades.meanLots) - (cal.trades.logStd * cal.trades.logStd) / 2,
+    tradeLogMean: cappedLogMean(cal.trades.meanLots, cal.trades.logStd, Math.max(1, at(cal.depthLots, 0))),
     tradeLogStd: cal.trades.logStd,
     moveRatePerSec: moveRate,
     moveMeanTicks: Math.sqrt((vol * vol) / (2 * moveRate)),

@@ -14,7 +14,7 @@ export interface MarketMeasures {
     meanTicks: number;
     /** P(spread = k ticks) for k = 1..SPREAD_BUCKETS; the last bucket holds k ≥ SPREAD_BUCKETS. */
     probByTicks: number[];
-    /** Mean length of an episode with the spread above one tick, in ms (how fast gaps refill). */
+    /** Mean length of an episode with the BBO spread above one tick, in ms (how fast gaps refill). */
     wideEpisodeMeanMs: number;
   };
   /** Time-weighted mean size at the k-th non-empty level from the best, bid and ask averaged, in lots. */
@@ -118,6 +118,8 @@ export class MarketStats {
   private midChanges = 0;
   private midAbsSum = 0;
   private wideSinceUs = -1;
+  private bboBid = 0;
+  private bboAsk = 0;
   private wideEpisodes = 0;
   private wideSumUs = 0;
 
@@ -174,6 +176,9 @@ export class MarketStats {
         this.tradeTimes.push(r.tsUs);
         break;
       case ROW_BBO:
+        if (r.side === 0) this.bboBid = r.priceTicks;
+        else this.bboAsk = r.priceTicks;
+        if (end) this.afterBbo(r.tsUs);
         break;
     }
     if (end) {
@@ -193,7 +198,12 @@ export class MarketStats {
       this.midAbsSum += Math.abs(mid - this.lastMid);
     }
     this.lastMid = mid;
-    const wide = b.bestAsk - b.bestBid > 1;
+  }
+
+  /** Wide-spread episodes from the exchange's BBO messages: the real depth stream is throttled
+   * (~19 msg/s) and would stretch every episode to its update interval. */
+  private afterBbo(tsUs: number): void {
+    const wide = this.bboAsk - this.bboBid > 1;
     if (wide && this.wideSinceUs < 0) this.wideSinceUs = tsUs;
     else if (!wide && this.wideSinceUs >= 0) {
       this.wideEpisodes++;

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeArrow, type ColumnData } from './arrow-io.ts';
+import type { ResultFile } from './recorder.ts';
+import { writeParquetCopies } from './run-store.ts';
+import { versions } from './versions.ts';
+
+export interface RunTables {
+  [table: string]: Record<string, ColumnData>;
+}
+
+export interface RunFolderSpec {
+  runsDir: string;
+  runId: string;
+  /** Shown by `primesim query` in the `runs` table. */
+  strategy: { name: string; file?: string; params: unknown };
+  dataset: { name: string; [k: string]: unknown };
+  config: { seed: number; [k: string]: unknown };
+  counts: Record<string, number>;
+  metrics: Record<string, number | string>;
+  tables: RunTables;
+  /** Extra deterministic manifest fields (models, instruments, …). */
+  extra?: Record<string, unknown>;
+  /** Wall-clock figures (excluded from result hashes). */
+  timing?: Record<string, number | string>;
+}
+
+/**
+ * Writes a run folder that `primesim query` and `primesim report` understand: Arrow tables,
+ * Parquet copies and manifest.json, in a hidden temporary folder renamed into place when whole.
+ */
+export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string; files: ResultFile[]; resultsSha256: string }> {
+  const runsDir = resolve(spec.runsDir);
+  mkdirSync(runsDir, { recursive: true });
+  const final = join(runsDir, spec.runId);
+  const tmp = join(runsDir, `.${spec.runId}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    const files: ResultFile[] = [];
+    for (const [table, cols] of Object.entries(spec.tables)) {
+      const file = `${table}.arrow`;
+      files.push({ table, file, ...writeArrow(join(tmp, file), cols) });
+    }
+    const resultsSha256 = createHash('sha256').update(files.map((f) => `${f.file}:${f.sha256}`).join('\n')).digest('hex');
+    const manifest = {
+      format: 'primesim-run/1' as const,
+      runId: spec.runId,
+      config: spec.config,
+      strategy: spec.strategy,
+      dataset: spec.dataset,
+      versions: versions(),
+      counts: spec.counts,
+      ...(spec.extra ?? {}),
+      files,
+      resultsSha256,
+      metrics: spec.metrics,
+      timing: spec.timing ?? {},
+    };
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest });
+    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
+    renameSync(tmp, final);
+    return { dir: final, files, resultsSha256 };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
