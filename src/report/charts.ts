@@ -14,7 +14,8 @@ export interface ChartSpec {
 const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
 const document = dom.window.document;
 
-export function renderSvg(spec: ChartSpec): string {
+/** The chart as HTML (a <figure> with legend when Plot makes one) and its main <svg> alone (for PNG). */
+export function renderChart(spec: ChartSpec): { html: string; svg: string } {
   const el = Plot.plot({
     document,
     width: 920,
@@ -27,8 +28,10 @@ export function renderSvg(spec: ChartSpec): string {
     ...(spec.color ? { color: spec.color } : {}),
     marks: spec.marks,
   }) as unknown as Element;
-  const svg = el.tagName.toLowerCase() === 'svg' ? el : el.querySelector('svg');
+  // With a legend Plot returns a <figure> whose first <svg>s are legend swatches: the chart is the widest.
+  const svgs = el.tagName.toLowerCase() === 'svg' ? [el] : [...el.querySelectorAll('svg')];
+  const svg = svgs.sort((a, b) => Number(b.getAttribute('width') ?? 0) - Number(a.getAttribute('width') ?? 0))[0];
   if (!svg) throw new Error(`chart "${spec.title}" rendered no <svg>`);
-  if (!svg.getAttribute('xmlns')) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return svg.outerHTML;
+  for (const s of svgs) if (!s.getAttribute('xmlns')) s.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  return { html: el.outerHTML, svg: svg.outerHTML };
 }

@@ -5,7 +5,7 @@ import { Resvg } from '@resvg/resvg-js';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
 import { openRun } from '../results/run-store.ts';
-import { renderSvg, type ChartSpec } from './charts.ts';
+import { renderChart, type ChartSpec } from './charts.ts';
 import { fillsSummary } from './fills-summary.ts';
 
 export interface ReportOptions {
@@ -68,7 +68,7 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   const out = resolve(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
-  const charts = buildCharts(run.dir).map((c) => ({ ...c, svg: renderSvg(c) }));
+  const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
   const summary = await fillsSummary(join(run.dir, 'fills.arrow'));
   const metricRows = Object.entries(m.metrics ?? {})
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`)
@@ -94,7 +94,7 @@ td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:a
 <h1>primesim report — ${esc(run.runId)}</h1>
 <table>${info}</table>
 <h2>Metrics</h2><table>${metricRows}</table>
-${charts.map((c) => `<h2>${esc(c.title)}</h2><figure class="chart">${c.svg}</figure>`).join('\n')}
+${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 <h2>Fills summary (danfo.js)</h2>${summary}
 </body></html>
 `;

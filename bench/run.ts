@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: engine workloads on a generated 20M-event dataset and on the real BTCUSDT
+ * capture (each in its own process, for an honest peak RSS), then every other bench/*.ts.
+ * Prints events, events/s, peak RSS and, for replay workloads, the ratio to the raw read rate.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { importDataset } from '../src/data/import/index.ts';
+import { generateDataset } from '../src/data/synthetic/index.ts';
+
+type BenchResult = { name: string; events: number; seconds: number; unit?: string; note?: string };
+
+const root = resolve(import.meta.dirname, '..');
+const cache = join(root, '.cache', 'bench');
+const events = Number(process.env.BENCH_EVENTS ?? 20_000_000);
+const only = process.argv[2];
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+function line(name: string, ev: number, secs: number, rssMb?: number, extra = ''): void {
+  const rate = ev / secs;
+  process.stdout.write(`${name.padEnd(44)} ${fmt(ev).padStart(12)} ${'events'}  ${fmt(rate).padStart(12)} events/s  ${rssMb !== undefined ? `${rssMb.toFixed(0).padStart(5)} MB peak RSS` : ''.padStart(17)}  ${extra}\n`);
+}
+
+async function datasets(): Promise<{ name: string; dir: string }[]> {
+  const out: { name: string; dir: string }[] = [];
+  const gen = join(cache, `synthetic-${events}`);
+  if (!existsSync(join(gen, 'manifest.json'))) {
+    process.stdout.write(`generating ${fmt(events)}-row dataset (seed 42) …\n`);
+    generateDataset({ dir: gen, seed: 42, events });
+  }
+  out.push({ name: `synthetic ${fmt(events)} rows`, dir: gen });
+  const real = resolve(root, '..', 'shared', 'data', 'binance', 'usdm_btcusdt_20240808.gz');
+  if (existsSync(real)) {
+    const dir = join(cache, 'usdm_btcusdt_20240808');
+    if (!existsSync(join(dir, 'manifest.json'))) await importDataset({ input: real, out: dir });
+    out.push({ name: 'real BTCUSDT capture', dir });
+  }
+  return out;
+}
+
+function engine(workload: string, dir: string): { events: number; seconds: number; peakRssMb: number } {
+  const outp = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'engine.ts'), workload, dir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(outp.trim().split('\n').pop()!) as { events: number; seconds: number; peakRssMb: number };
+}
+
+if (!only || only === 'engine') {
+  process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+  for (const ds of await datasets()) {
+    const raw = engine('raw-read', ds.dir);
+    line(`[${ds.name}] (c) raw catalog read`, raw.events, raw.seconds, raw.peakRssMb);
+    const rawRate = raw.events / raw.seconds;
+    for (const [w, label] of [['book-only', '(a) book-only replay'], ['mm', '(b) market maker + recorder']] as const) {
+      const r = engine(w, ds.dir);
+      line(`[${ds.name}] ${label}`, r.events, r.seconds, r.peakRssMb, `${((r.events / r.seconds / rawRate) * 100).toFixed(1)}% of raw read rate`);
+    }
+  }
+}
+
+for (const f of readdirSync(join(root, 'bench')).filter((x) => x.endsWith('.ts') && !['run.ts', 'engine.ts'].includes(x)).sort()) {
+  const name = f.replace(/\.ts$/, '');
+  if (only && only !== name) continue;
+  const mod = (await import(join(root, 'bench', f))) as { run?: () => Promise<BenchResult[]> };
+  if (typeof mod.run !== 'function') continue;
+  for (const r of await mod.run()) {
+    line(`[${name}] ${r.name}`, r.events, r.seconds, process.resourceUsage().maxRSS / 1024, `${r.unit ? `(${r.unit}) ` : ''}${r.note ?? ''}`);
+  }
+}

@@ -1,0 +1,160 @@
+import { ConfigError, ModelError } from '../../errors.ts';
+import { black76Greeks, black76Price } from '../../pricing/index.ts';
+import type { GroupRequirement, GroupView, Leg, MarginModel, Scenario, WorstScenario } from '../types.ts';
+
+/** Parameters of the scenario grid; defaults in the style of Deribit portfolio margin for BTC. */
+export interface PortfolioParams {
+  /** Relative price moves of the main table (Deribit BTC: ±16%). */
+  priceMoves: readonly number[];
+  /** Relative vol shocks at 30 days to expiry, scaled by (30/days)^volPower (Deribit: power 0.3). */
+  volUp: number;
+  volDown: number;
+  volPower: number;
+  /** Down-shock never takes more than this share of the vol (keeps vol > 0 for short expiries). */
+  volDownCap: number;
+  /** Extended tail moves, loss divided by extendedDampener (Deribit's extended table). */
+  extendedMoves: readonly number[];
+  extendedDampener: number;
+  /** Per net short option contract per strike, as a fraction of the underlying (Deribit 0.01 BTC). */
+  optionContingency: number;
+  /** On offsetting delta-one legs (long one future, short another), fraction of underlying (Deribit 1%). */
+  futuresContingency: number;
+  /** On |net delta| × S (primesim's delta add-on, not an exchange rule). */
+  deltaAddOn: number;
+  /** MM = mmFraction × IM (Deribit PM: initial margin is 1.25× maintenance). */
+  mmFraction: number;
+}
+
+export function defaultPortfolioParams(): PortfolioParams {
+  const priceMoves: number[] = [];
+  for (let i = -8; i <= 8; i++) priceMoves.push(i / 50);
+  return {
+    priceMoves,
+    volUp: 0.45,
+    volDown: 0.3,
+    volPower: 0.3,
+    volDownCap: 0.9,
+    extendedMoves: [-0.5, -0.33, 0.33, 0.5],
+    extendedDampener: 3,
+    optionContingency: 0.01,
+    futuresContingency: 0.01,
+    deltaAddOn: 0.005,
+    mmFraction: 0.8,
+  };
+}
+
+const VOLS = ['up', 'same', 'down'] as const;
+
+/** Scenario list: main table (every price move × vol up/same/down) then the extended table. */
+export function scenarioGrid(p: PortfolioParams): Scenario[] {
+  const out: Scenario[] = [];
+  for (const m of p.priceMoves) for (const v of VOLS) out.push({ priceMove: m, vol: v, extended: false });
+  for (const m of p.extendedMoves) for (const v of VOLS) out.push({ priceMove: m, vol: v, extended: true });
+  return out;
+}
+
+/** The shocked vol of an option with `days` to expiry under a vol scenario. */
+export function shockedVol(p: PortfolioParams, vol: number, days: number, which: 'up' | 'same' | 'down'): number {
+  if (which === 'same') return vol;
+  const scale = Math.pow(30 / Math.max(days, 1), p.volPower);
+  return which === 'up' ? vol * (1 + p.volUp * scale) : vol * (1 - Math.min(p.volDown * scale, p.volDownCap));
+}
+
+/** Value of one leg (quote units) at underlying `s` and option vol `vol`; intrinsic at/after expiry. */
+export function legValue(l: Leg, s: number, vol: number, spot0: number): number {
+  const inst = l.inst;
+  if (inst.kind !== 'option') return l.qty * l.mark * (s / spot0);
+  const o = inst.option!;
+  const t = l.t ?? 0;
+  if (t <= 0) return l.qty * Math.max(0, o.kind === 'call' ? s - o.strike : o.strike - s);
+  return l.qty * black76Price({ kind: o.kind, forward: s, strike: o.strike, t, vol });
+}
+
+/**
+ * Portfolio margin by scenario grid: revalue every leg of the underlying under price × vol
+ * scenarios (Black-76, sticky strike), IM = worst loss + contingency add-ons, MM = a fraction.
+ */
+export class PortfolioMargin implements MarginModel {
+  readonly name = 'portfolio';
+  readonly isolated = false;
+  readonly params: PortfolioParams;
+  readonly scenarios: readonly Scenario[];
+  private pnl: Float64Array;
+
+  constructor(params: Partial<PortfolioParams> = {}) {
+    this.params = { ...defaultPortfolioParams(), ...params };
+    const p = this.params;
+    for (const [k, v] of Object.entries(p)) {
+      const vals = Array.isArray(v) ? v : [v];
+      for (const x of vals) if (!Number.isFinite(x)) throw new ConfigError(`portfolio margin: ${k} must be finite, got ${x}`, { field: k });
+    }
+    if (!(p.extendedDampener > 0)) throw new ConfigError(`portfolio margin: extendedDampener must be > 0, got ${p.extendedDampener}`, { field: 'extendedDampener' });
+    if (!(p.mmFraction > 0 && p.mmFraction <= 1)) throw new ConfigError(`portfolio margin: mmFraction must be in (0, 1], got ${p.mmFraction}`, { field: 'mmFraction' });
+    if (p.priceMoves.some((m) => m <= -1) || p.extendedMoves.some((m) => m <= -1)) {
+      throw new ConfigError('portfolio margin: a price move must be > -100%', { field: 'priceMoves' });
+    }
+    this.scenarios = scenarioGrid(p);
+    this.pnl = new Float64Array(this.scenarios.length);
+  }
+
+  groupRequirement(g: GroupView): GroupRequirement {
+    const p = this.params;
+    const sc = this.scenarios;
+    const pnl = this.pnl;
+    pnl.fill(0);
+    const s0 = g.spot;
+    let netDelta = 0;
+    let longD1 = 0;
+    let shortD1 = 0;
+    const shortByStrike = new Map<number, number>();
+    for (const l of g.legs) {
+      if (l.qty === 0) continue;
+      if (l.inst.kind !== 'option') {
+        netDelta += l.qty;
+        if (l.qty > 0) longD1 += l.qty;
+        else shortD1 -= l.qty;
+        const v0 = l.qty * l.mark;
+        for (let i = 0; i < sc.length; i++) pnl[i]! += v0 * sc[i]!.priceMove;
+        continue;
+      }
+      const o = l.inst.option!;
+      const t = l.t ?? 0;
+      const vol = l.vol ?? NaN;
+      if (t > 0 && !(vol > 0 && Number.isFinite(vol))) {
+        throw new ModelError(`portfolio margin: instrument ${l.inst.id} has vol ${vol}; implied vol must be > 0`, { field: 'vol' });
+      }
+      shortByStrike.set(o.strike, (shortByStrike.get(o.strike) ?? 0) + l.qty);
+      const base = legValue(l, s0, vol, s0);
+      if (t > 0) netDelta += l.qty * black76Greeks({ kind: o.kind, forward: s0, strike: o.strike, t, vol }).delta;
+      else netDelta += l.qty * (o.kind === 'call' ? (s0 > o.strike ? 1 : 0) : s0 < o.strike ? -1 : 0);
+      const days = t * 365;
+      const vUp = shockedVol(p, vol, days, 'up');
+      const vDown = shockedVol(p, vol, days, 'down');
+      for (let i = 0; i < sc.length; i++) {
+        const s = sc[i]!;
+        const v = s.vol === 'same' ? vol : s.vol === 'up' ? vUp : vDown;
+        pnl[i]! += legValue(l, s0 * (1 + s.priceMove), v, s0) - base;
+      }
+    }
+    let worstI = -1;
+    let worstLoss = 0;
+    for (let i = 0; i < sc.length; i++) {
+      const loss = sc[i]!.extended ? -pnl[i]! / p.extendedDampener : -pnl[i]!;
+      if (loss > worstLoss) {
+        worstLoss = loss;
+        worstI = i;
+      }
+    }
+    let netShort = 0;
+    for (const q of shortByStrike.values()) if (q < 0) netShort -= q;
+    const addOns = {
+      option_contingency: p.optionContingency * s0 * netShort,
+      futures_contingency: p.futuresContingency * s0 * Math.min(longD1, shortD1),
+      delta: p.deltaAddOn * s0 * Math.abs(netDelta),
+    };
+    const im = worstLoss + addOns.option_contingency + addOns.futures_contingency + addOns.delta;
+    const w = sc[worstI < 0 ? sc.findIndex((x) => x.priceMove === 0 && x.vol === 'same') : worstI] ?? sc[0]!;
+    const worst: WorstScenario = { ...w, loss: worstLoss, price: s0 * (1 + w.priceMove) };
+    return { im, mm: p.mmFraction * im, worst, addOns };
+  }
+}

@@ -1,0 +1,50 @@
+import { ConfigError } from '../../errors.ts';
+import { buildBrackets, tieredIm, tieredMm, type Bracket } from '../tiers.ts';
+import type { Leg, OptionStandardParams, RiskInstrument } from '../types.ts';
+
+/** Deribit standard margin for options (BTC): short IM = max(0.15 − OTM/S, 0.10)·S + mark, MM = 0.075·S + mark. */
+export const DERIBIT_OPTION_STANDARD: OptionStandardParams = { imBase: 0.15, imFloor: 0.1, mmBase: 0.075 };
+
+/**
+ * Per-position "standard" requirement: tiered brackets for delta-one legs, Deribit's standard
+ * option rule for short options (long options need nothing beyond their premium, which the
+ * account's equity already carries). Cross margin sums it over legs; isolated applies it to one.
+ */
+export class StandardRequirement {
+  private readonly brackets = new Map<string, Bracket[]>();
+
+  constructor(private readonly defaultOption: OptionStandardParams = DERIBIT_OPTION_STANDARD) {}
+
+  leg(l: Leg, spot: number): { im: number; mm: number } {
+    if (l.qty === 0) return { im: 0, mm: 0 };
+    const inst = l.inst;
+    if (inst.kind === 'option') {
+      if (l.qty > 0) return { im: 0, mm: 0 };
+      const o = inst.option!;
+      const p = inst.optionParams ?? this.defaultOption;
+      const n = -l.qty;
+      const otm = o.kind === 'call' ? Math.max(0, o.strike - spot) : Math.max(0, spot - o.strike);
+      const im = (Math.max(p.imBase - otm / spot, p.imFloor) * spot + l.mark) * n;
+      const mm = (p.mmBase * spot + l.mark) * n;
+      return { im: Math.max(im, mm), mm };
+    }
+    const b = this.bracketsFor(inst);
+    const notional = Math.abs(l.qty) * l.mark;
+    return { im: tieredIm(b, notional), mm: tieredMm(b, notional) };
+  }
+
+  private bracketsFor(inst: RiskInstrument): Bracket[] {
+    let b = this.brackets.get(inst.id);
+    if (!b) {
+      if (!inst.tiers) {
+        throw new ConfigError(`instrument ${inst.id} has no margin model: no tiers for a ${inst.kind}`, {
+          field: 'tiers',
+          hint: 'give the instrument tiers, e.g. BINANCE_BTCUSDT_TIERS',
+        });
+      }
+      b = buildBrackets(inst.tiers, `instrument ${inst.id} tiers`);
+      this.brackets.set(inst.id, b);
+    }
+    return b;
+  }
+}

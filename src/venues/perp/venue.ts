@@ -1,0 +1,155 @@
+import { ConfigError } from '../../errors.ts';
+import type { EventHandler } from '../../kernel/event-queue.ts';
+import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
+import type { Side } from '../../market/book.ts';
+import type { Position } from '../../ledger/portfolio.ts';
+import { ClobVenue, type ClobVenueConfig } from '../clob/venue.ts';
+import { FundingCalculator } from './funding-math.ts';
+import { fixedFundingTimes, type FundingRateSource } from './funding-source.ts';
+import type { MarkPriceModel } from './mark.ts';
+
+/** When funding settles: every `intervalUs` from `anchorUs` (UTC midnight by default), or the data's own times. */
+export type FundingSchedule = { kind: 'fixed'; intervalUs: number; anchorUs?: number } | { kind: 'data' };
+
+export interface PerpVenueConfig {
+  clob: ClobVenueConfig;
+  mark: MarkPriceModel;
+  funding: FundingRateSource;
+  schedule: FundingSchedule;
+}
+
+/** One funding settlement of one account. */
+export interface FundingEvent {
+  tsUs: number;
+  symbol: string;
+  account: string;
+  rate: number;
+  positionLots: number;
+  /** Mark used, in ticks (half ticks allowed). */
+  markTicks: number;
+  /** Settle minor units, positive = the account paid. */
+  payment: bigint;
+}
+
+const EV_FUNDING = 1;
+
+/**
+ * A perpetual swap venue: a `ClobVenue` for the book and the desk's own orders (composed, not
+ * copied), plus an index price, a mark price model, open interest and funding settlement.
+ * Funding is a `Position.applyFunding` ledger transfer per account at each funding time; the
+ * venue's `:funding` account is the counterparty, so the ledger stays balanced.
+ */
+export class PerpVenue implements EventHandler {
+  readonly clob: ClobVenue;
+  readonly fundingLog: FundingEvent[] = [];
+  readonly calc: FundingCalculator;
+  /** Accounts funded at each funding time: the desk's position first, then any others (other desks, noise agents). */
+  readonly accounts: Position[];
+  indexTicks = NaN;
+  lastTicks = NaN;
+  private mark = NaN;
+  /** Market-wide open interest from data (lots), when a feed provides it. */
+  externalOpenInterestLots = 0;
+  private readonly fundingListeners: ((e: FundingEvent) => void)[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cfg: PerpVenueConfig,
+    position: Position,
+  ) {
+    if (cfg.clob.instrument.kind === 'spot') throw new ConfigError(`perp venue: ${cfg.clob.instrument.symbol} is a spot instrument`, { field: 'kind' });
+    this.clob = new ClobVenue(sim, cfg.clob, position);
+    this.calc = new FundingCalculator(cfg.clob.instrument);
+    this.accounts = [position];
+  }
+
+  get symbol(): string {
+    return this.cfg.clob.instrument.symbol;
+  }
+  get position(): Position {
+    return this.accounts[0]!;
+  }
+
+  addAccount(p: Position): void {
+    if (p.inst !== this.cfg.clob.instrument) throw new ConfigError(`account ${p.account} holds ${p.inst.symbol}, not ${this.symbol}`, { field: 'instrument' });
+    this.accounts.push(p);
+  }
+
+  onFunding(fn: (e: FundingEvent) => void): void {
+    this.fundingListeners.push(fn);
+  }
+
+  // ---- market inputs ----
+
+  setIndex(tsUs: number, indexTicks: number): void {
+    this.indexTicks = indexTicks;
+    this.updateMark(tsUs);
+  }
+
+  /** A market trade: own resting orders may fill (ClobVenue rules) and the last price moves. */
+  applyTrade(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    this.clob.applyTrade(tsUs, aggressor, priceTicks, sizeLots);
+    this.lastTicks = priceTicks;
+    this.updateMark(tsUs);
+  }
+
+  /** Recompute the mark (call after a book update) and feed the funding model a premium sample. */
+  updateMark(tsUs: number): number {
+    const mid = this.clob.book.midTicks();
+    this.mark = this.cfg.mark.update(tsUs, { indexTicks: this.indexTicks, midTicks: mid, lastTicks: this.lastTicks });
+    return this.mark;
+  }
+
+  /** Premium index sample for the funding model (the runner calls this on its sampling clock). */
+  samplePremium(tsUs: number): void {
+    this.cfg.funding.observe?.(tsUs, this.indexTicks, this.clob.book.midTicks());
+  }
+
+  /** Current mark in ticks, rounded to the half tick that ledger notionals use. */
+  markTicks(): number {
+    return Math.round(this.mark * 2) / 2;
+  }
+
+  /** Lots held long across tracked accounts (= short lots when every side is tracked) plus the data's figure. */
+  openInterestLots(): number {
+    let oi = 0;
+    for (const p of this.accounts) if (p.lots > 0) oi += p.lots;
+    return oi + this.externalOpenInterestLots;
+  }
+
+  // ---- funding ----
+
+  /** Schedule funding settlements in (fromUs, toUs] per the configured schedule; returns the times. */
+  scheduleFunding(fromUs: number, toUs: number): number[] {
+    const s = this.cfg.schedule;
+    let times: number[];
+    if (s.kind === 'fixed') times = fixedFundingTimes(fromUs, toUs, s.intervalUs, s.anchorUs ?? 0);
+    else {
+      const t = this.cfg.funding.timesUs?.();
+      if (!t) throw new ConfigError(`funding schedule "data" needs a funding series, ${this.cfg.funding.name} has no times`, { field: 'schedule' });
+      times = t.filter((x) => x > fromUs && x <= toUs);
+    }
+    for (const t of times) this.sim.schedule(t, PRIO_VENUE, this, EV_FUNDING, 0);
+    return times;
+  }
+
+  onEvent(tsUs: number, kind: number): void {
+    if (kind === EV_FUNDING) this.settleFunding(tsUs);
+  }
+
+  /** Settle one funding period for every tracked account at the current mark. */
+  settleFunding(tsUs: number): FundingEvent[] {
+    const rate = this.cfg.funding.rateAt(tsUs, this.symbol);
+    const mark = this.markTicks();
+    const out: FundingEvent[] = [];
+    for (const p of this.accounts) {
+      const payment = p.lots === 0 ? 0n : this.calc.payment(p.lots, mark, rate);
+      if (payment !== 0n) p.applyFunding(tsUs, payment, this.fundingLog.length);
+      const e: FundingEvent = { tsUs, symbol: this.symbol, account: p.account, rate, positionLots: p.lots, markTicks: mark, payment };
+      this.fundingLog.push(e);
+      out.push(e);
+      for (const l of this.fundingListeners) l(e);
+    }
+    return out;
+  }
+}
