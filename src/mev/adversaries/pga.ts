@@ -1,0 +1,188 @@
+/**
+ * Liquidation searchers in a priority-gas auction. When a borrower becomes liquidatable, every
+ * searcher that is present and sees it in time values the liquidation (bonus collateral minus
+ * the debt it repays, at oracle prices), and the searchers outbid each other in the public
+ * mempool — each replacement at least `bumpBps` above the leader, as nodes require — until no
+ * one can raise without paying more than the liquidation is worth to it. All final bids go on
+ * chain; the highest tip executes first and wins, the others revert (their guard sees the
+ * position changed) and still pay gas. Winner's profit = bonus − gas (burn) − priority fee.
+ */
+import type { Chain } from '../../chain/chain.ts';
+import type { Block, ChainTx, TxOutcome } from '../../chain/types.ts';
+import type { Rng } from '../../kernel/rng.ts';
+import { ModelError } from '../../errors.ts';
+import { toBase } from '../../venues/lending/account-math.ts';
+import type { LendingPool } from '../../venues/lending/pool.ts';
+import type { LiquidationQuote } from '../../venues/lending/types.ts';
+import { checkConfig } from './sandwich.ts';
+import type { AdversaryConfig, MevRecord } from './types.ts';
+
+export const LIQ_GAS_USED = 250_000;
+export const LIQ_GAS_LIMIT = 400_000;
+const STALE_GAS = 40_000;
+const GWEI = 1_000_000_000n;
+
+export interface LiquidationSearcher extends AdversaryConfig {
+  name: string;
+  /** The share of its full value a searcher is willing to bid, drawn per auction in [min, max]. */
+  aggressionMin: number;
+  aggressionMax: number;
+}
+
+export interface Opportunity {
+  user: string;
+  collateralAsset: string;
+  debtAsset: string;
+}
+
+export interface PgaBid {
+  searcher: string;
+  hash: string;
+  /** Highest priority fee per gas the searcher would pay. */
+  capWei: bigint;
+  tipWei: bigint;
+}
+
+export interface PgaRecord extends MevRecord {
+  /** Value of collateral received minus debt repaid, base currency (oracle units). */
+  bonusBase: bigint;
+  gasBase: bigint;
+  feeBase: bigint;
+  profitBase: bigint;
+}
+
+export interface PgaOptions {
+  chain: Chain;
+  pool: LendingPool;
+  searchers: readonly LiquidationSearcher[];
+  rng: Rng;
+  /** The reserve whose oracle price values the native gas token (e.g. WETH). */
+  nativeAsset: string;
+  /** Time of the block under construction, read by tx bodies. */
+  blockTsUs: () => number;
+  bumpBps?: number;
+}
+
+export class LiquidationPga {
+  private readonly rngs: Rng[];
+  private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint }>();
+  private readonly out: PgaRecord[] = [];
+  private seq = 0;
+  readonly auctions: PgaBid[][] = [];
+
+  constructor(private readonly o: PgaOptions) {
+    for (const s of o.searchers) checkConfig(s);
+    this.rngs = o.searchers.map((s) => o.rng.split(s.name));
+  }
+
+  records(): readonly PgaRecord[] {
+    return this.out;
+  }
+
+  /** Runs the auction for one opportunity seen at `tsUs`; final bids are submitted for the block at `blockTsUs`. */
+  compete(opp: Opportunity, tsUs: number, blockTsUs: number): PgaBid[] {
+    const { chain, pool } = this.o;
+    let quote: LiquidationQuote;
+    try {
+      quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset) });
+    } catch (e) {
+      if (e instanceof ModelError) return [];
+      throw e;
+    }
+    const bonusBase = this.bonusBase(quote, tsUs);
+    const baseFee = chain.nextBaseFeeWei;
+    const nativePrice = pool.price(this.o.nativeAsset, tsUs);
+    // The whole bonus in native wei, then per gas after the burn: the most a rational searcher pays.
+    const bonusWei = (bonusBase * 10n ** 18n) / nativePrice;
+    const fullCap = bonusWei / BigInt(LIQ_GAS_USED) - baseFee;
+    const bids: PgaBid[] = [];
+    for (let i = 0; i < this.o.searchers.length; i++) {
+      const s = this.o.searchers[i]!;
+      const rng = this.rngs[i]!;
+      const present = rng.next() < s.presence;
+      const aggression = s.aggressionMin + (s.aggressionMax - s.aggressionMin) * rng.next();
+      if (!present || tsUs + s.latencyUs > blockTsUs || s.capital < quote.debtRepaid || fullCap <= 0n) continue;
+      const capWei = (fullCap * BigInt(Math.round(aggression * 10_000))) / 10_000n;
+      if (capWei < GWEI / 10n) continue;
+      bids.push({ searcher: s.name, hash: `${s.name}:liq:${this.seq++}`, capWei, tipWei: 0n });
+    }
+    this.escalate(bids);
+    const nonce = pool.nonce(opp.user);
+    for (const b of bids) {
+      const tx: ChainTx = {
+        hash: b.hash, from: b.searcher, gasLimit: LIQ_GAS_LIMIT, maxFeePerGasWei: 2n * baseFee + b.tipWei, maxPriorityFeePerGasWei: b.tipWei,
+        execute: (): TxOutcome => {
+          if (pool.nonce(opp.user) !== nonce) return { status: 'reverted', gasUsed: STALE_GAS, reason: 'position changed (lost the auction)' };
+          try {
+            pool.liquidationCall(this.o.blockTsUs(), b.searcher, { ...opp, debtToCover: quote.debtRepaid });
+          } catch (e) {
+            if (e instanceof ModelError) return { status: 'reverted', gasUsed: STALE_GAS, reason: e.message };
+            throw e;
+          }
+          return { status: 'success', gasUsed: LIQ_GAS_USED };
+        },
+      };
+      chain.submit(tx, { tsUs });
+      this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid });
+    }
+    this.auctions.push(bids);
+    return bids;
+  }
+
+  /** After a block: records the winner's profit (bonus − gas − priority fee, base currency). */
+  onBlock(block: Block): void {
+    for (const r of block.receipts) {
+      const p = this.pending.get(r.hash);
+      if (p === undefined) continue;
+      this.pending.delete(r.hash);
+      if (r.status !== 'success') continue;
+      const nativePrice = this.o.pool.price(this.o.nativeAsset, block.tsUs);
+      const last = this.o.pool.liquidations[this.o.pool.liquidations.length - 1]!;
+      const bonusBase = this.bonusBase(last, block.tsUs);
+      const burnWei = BigInt(r.gasUsed) * block.baseFeeWei;
+      const tipWei = r.feeWei - burnWei;
+      const gasBase = toBase(burnWei, nativePrice, 10n ** 18n);
+      const feeBase = toBase(tipWei, nativePrice, 10n ** 18n);
+      const profitBase = bonusBase - gasBase - feeBase;
+      this.out.push({
+        attacker: p.searcher, victimTx: p.opp.user, kind: 'liquidation', block: block.number, tsUs: block.tsUs,
+        gross: bonusBase, asset: 'BASE', gasWei: r.feeWei, profitWei: (profitBase * 10n ** 18n) / nativePrice, victimLoss: 0n,
+        bonusBase, gasBase, feeBase, profitBase,
+      });
+    }
+  }
+
+  /** Collateral to the liquidator minus debt repaid, valued at the oracle (base currency). */
+  private bonusBase(q: LiquidationQuote, tsUs: number): bigint {
+    const pool = this.o.pool;
+    const cu = unitOf(pool, q.collateralAsset);
+    const du = unitOf(pool, q.debtAsset);
+    return toBase(q.collateralToLiquidator, pool.price(q.collateralAsset, tsUs), cu) - toBase(q.debtRepaid, pool.price(q.debtAsset, tsUs), du);
+  }
+
+  /** English-auction dynamics of a PGA: the trailing bidder re-bids leader + bump while it can. */
+  private escalate(bids: PgaBid[]): void {
+    if (bids.length === 0) return;
+    const bump = BigInt(this.o.bumpBps ?? 1000);
+    for (const b of bids) b.tipWei = b.capWei < GWEI ? b.capWei : GWEI;
+    for (let guard = 0; guard < 10_000; guard++) {
+      let leader = bids[0]!;
+      for (const b of bids) if (b.tipWei > leader.tipWei) leader = b;
+      const need = (leader.tipWei * (10_000n + bump)) / 10_000n + 1n;
+      let raised = false;
+      for (const b of bids) {
+        if (b === leader) continue;
+        if (b.tipWei <= leader.tipWei && need <= b.capWei) {
+          b.tipWei = need;
+          raised = true;
+          break;
+        }
+      }
+      if (!raised) return;
+    }
+  }
+}
+
+function unitOf(pool: LendingPool, asset: string): bigint {
+  return pool.unit(asset);
+}

@@ -1,0 +1,44 @@
+import type { MarginEngine } from './margin-engine.ts';
+
+/** One position eligible for auto-deleveraging, with the raw figures its rank comes from. */
+export interface AdlCandidate {
+  account: string;
+  lots: number;
+  /** Unrealized PnL (quote units) at the mark. */
+  upnl: number;
+  /** |entry notional| (quote units). */
+  entryNotional: number;
+  /** |position notional at mark|. */
+  notional: number;
+  equity: number;
+  /** PnL% × effective leverage = (upnl / entryNotional) × (notional / equity), Binance/BitMEX style. */
+  rank: number;
+}
+
+export function adlRank(upnl: number, entryNotional: number, notional: number, equity: number): number {
+  return (upnl / entryNotional) * (notional / equity);
+}
+
+/**
+ * Opposite-side positions in `instrumentId` that are in profit and whose account has positive
+ * equity, best rank first (ties by account id, so the queue is deterministic).
+ */
+export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
+  const out: AdlCandidate[] = [];
+  for (const id of engine.accountIds()) {
+    if (id === exclude) continue;
+    const a = engine.account(id);
+    const und = engine.instrument(instrumentId).spec.underlying;
+    const g = a.groups.get(und);
+    if (!g) continue;
+    const p = engine.openPositions(id).find((x) => x.instrument === instrumentId);
+    if (!p || Math.sign(p.lots) !== -bankruptSide) continue;
+    const equity = a.state.equity;
+    if (!(p.upnl > 0) || !(equity > 0)) continue;
+    const notional = Math.abs(p.qty * p.mark);
+    const entryNotional = Math.abs(p.qty * p.mark - p.upnl);
+    out.push({ account: id, lots: p.lots, upnl: p.upnl, entryNotional, notional, equity, rank: adlRank(p.upnl, entryNotional, notional, equity) });
+  }
+  out.sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+  return out;
+}

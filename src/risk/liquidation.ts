@@ -1,0 +1,282 @@
+import { ConfigError } from '../errors.ts';
+import { PRIO_RESPONSE, type Simulation } from '../kernel/simulation.ts';
+import type { EventHandler } from '../kernel/event-queue.ts';
+import { adlQueue, type AdlCandidate } from './adl.ts';
+import type { LiquidationExecutor } from './book-exec.ts';
+import type { CircuitBreaker } from './breaker.ts';
+import type { AccountState, MarginEngine } from './margin-engine.ts';
+
+export interface LiquidationConfig {
+  /** Share of the position closed per partial step (default 0.25; Binance/Deribit liquidate incrementally). */
+  stepShare: number;
+  /** Wait between two steps of one account (default 1 s). */
+  cooldownUs: number;
+  /** Fee on liquidated notional paid to the insurance fund (default 0.5%, BitMEX's liquidation fee level). */
+  feeRate: number;
+  /** A position this small (lots) or smaller is closed whole (default 1). */
+  minLots: number;
+  fundAccount: string;
+  /** Bad debt that neither the fund nor ADL absorbed lands here (an explicit loss account). */
+  uncoveredAccount: string;
+}
+
+export const DEFAULT_LIQUIDATION: LiquidationConfig = {
+  stepShare: 0.25,
+  cooldownUs: 1_000_000,
+  feeRate: 0.005,
+  minLots: 1,
+  fundAccount: 'insurance:fund',
+  uncoveredAccount: 'insurance:uncovered',
+};
+
+export interface LiquidationRecord {
+  tsUs: number;
+  account: string;
+  step: number;
+  instrument: string;
+  kind: 'partial' | 'closeout' | 'adl';
+  sizeLots: number;
+  /** Volume-weighted fill price (quote units per underlying unit). */
+  price: number;
+  markBefore: number;
+  /** Instrument mark right after the step (lower than before when the sale moved the book). */
+  markAfter: number;
+  fee: number;
+  badDebt: number;
+  fundBalance: number;
+  adlCounterparties: number;
+}
+
+export interface AdlRecord {
+  tsUs: number;
+  bankrupt: string;
+  instrument: string;
+  bankruptcyPrice: number;
+  /** The ranked queue as it stood (raw figures, so a check can recompute the ranks). */
+  candidates: AdlCandidate[];
+  hits: { account: string; lots: number; rank: number }[];
+}
+
+/**
+ * Liquidation engine: watches the margin engine, and for an account whose equity falls below
+ * maintenance at the mark, closes it in steps through the venue's book (market orders that walk
+ * the levels). A step never sells past the bankruptcy price (the price where equity would be 0);
+ * when the book cannot fill above it, or equity is already ≤ 0, the account is closed out: through
+ * the book with the insurance fund paying the deficit when the fund can, else by auto-deleveraging
+ * the best-ranked opposite positions at the bankruptcy price. Every movement is a ledger transfer.
+ */
+export class LiquidationEngine implements EventHandler {
+  readonly cfg: LiquidationConfig;
+  readonly records: LiquidationRecord[] = [];
+  readonly adl: AdlRecord[] = [];
+  private readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly pending = new Set<number>();
+  private readonly nextAllowed = new Map<number, number>();
+  private readonly steps = new Map<string, number>();
+  private ref = 1;
+  breaker: CircuitBreaker | undefined;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly engine: MarginEngine,
+    private readonly exec: LiquidationExecutor,
+    cfg: Partial<LiquidationConfig> = {},
+  ) {
+    this.cfg = { ...DEFAULT_LIQUIDATION, ...cfg };
+    const c = this.cfg;
+    if (!(c.stepShare > 0 && c.stepShare <= 1)) throw new ConfigError(`liquidation stepShare must be in (0,1], got ${c.stepShare}`, { field: 'stepShare' });
+    if (!(c.cooldownUs >= 0) || !(c.feeRate >= 0 && c.feeRate < 1) || !(c.minLots >= 1)) {
+      throw new ConfigError('liquidation: need cooldownUs ≥ 0, 0 ≤ feeRate < 1, minLots ≥ 1', { field: 'cooldownUs' });
+    }
+    engine.onUpdate((a, ts) => this.watch(a, ts));
+  }
+
+  get fundBalance(): bigint {
+    return this.engine.ledger.balance(this.cfg.fundAccount, this.engine.settleAsset);
+  }
+
+  /** Margin listener: queue a step for a breached account (never liquidate inside the callback). */
+  private watch(a: AccountState, tsUs: number): void {
+    if (!(a.state.equity < a.state.mm)) return;
+    let i = this.index.get(a.id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(a.id);
+      this.index.set(a.id, i);
+    }
+    if (this.pending.has(i)) return;
+    this.pending.add(i);
+    this.sim.schedule(Math.max(tsUs, this.nextAllowed.get(i) ?? -Infinity), PRIO_RESPONSE, this, i, 0);
+  }
+
+  onEvent(tsUs: number, i: number): void {
+    this.pending.delete(i);
+    const id = this.ids[i]!;
+    if (this.breaker?.isHalted(tsUs)) {
+      // Trading is halted: no market orders; try again when the halt ends.
+      this.pending.add(i);
+      this.sim.schedule(this.breaker.haltEndUs, PRIO_RESPONSE, this, i, 0);
+      return;
+    }
+    const a = this.engine.account(id);
+    if (!(a.state.equity < a.state.mm)) return;
+    const open = this.engine.openPositions(id);
+    if (open.length === 0) return;
+    this.nextAllowed.set(i, tsUs + this.cfg.cooldownUs);
+    if (a.state.equity <= 0) this.closeOut(tsUs, a);
+    else this.partial(tsUs, a);
+    // A still-breached account re-queues itself through the margin listener after its fills; make
+    // sure it does even if the step left margin unchanged.
+    this.watch(a, tsUs);
+  }
+
+  private nextStep(id: string): number {
+    const s = (this.steps.get(id) ?? 0) + 1;
+    this.steps.set(id, s);
+    return s;
+  }
+
+  private largest(id: string) {
+    const open = this.engine.openPositions(id);
+    open.sort((x, y) => Math.abs(y.qty * y.mark) - Math.abs(x.qty * x.mark) || (x.instrument < y.instrument ? -1 : 1));
+    return open[0]!;
+  }
+
+  /** Price (quote per underlying unit) at which closing this position leaves equity at 0. */
+  private bankruptcyPrice(a: AccountState, p: { qty: number; mark: number }): number {
+    return p.mark - a.state.equity / p.qty;
+  }
+
+  private partial(tsUs: number, a: AccountState): void {
+    const p = this.largest(a.id);
+    const e = this.engine.instrument(p.instrument);
+    const abs = Math.abs(p.lots);
+    const lots = abs <= this.cfg.minLots ? abs : Math.max(1, Math.min(abs, Math.round(abs * this.cfg.stepShare)));
+    const pb = this.bankruptcyPrice(a, p);
+    const limit = p.lots > 0 ? Math.ceil(pb / e.tick) : Math.floor(pb / e.tick);
+    const signed = p.lots > 0 ? -lots : lots;
+    const done = this.fill(tsUs, a.id, p.instrument, signed, limit);
+    const fee = this.chargeFee(tsUs, a, done.notional);
+    this.records.push(this.row(tsUs, a.id, p.instrument, 'partial', done, p.mark, fee, 0, 0));
+    if (done.lots < lots) this.closeOut(tsUs, a); // the book ran out above the bankruptcy price
+  }
+
+  /** Close every position of a bankrupt account; the fund, then ADL, then the loss account absorb the deficit. */
+  private closeOut(tsUs: number, a: AccountState): void {
+    const settle = this.engine.settleAsset;
+    const ledger = this.engine.ledger;
+    for (let guard = 0; guard < 64; guard++) {
+      const open = this.engine.openPositions(a.id);
+      if (open.length === 0) break;
+      const p = this.largest(a.id);
+      const e = this.engine.instrument(p.instrument);
+      const closing = -p.lots;
+      const q = this.exec.quote(p.instrument, closing);
+      const deficit = q.lots === Math.abs(closing) ? -(a.state.equity + p.qty * (q.vwapTicks * e.tick - p.mark)) : Infinity;
+      const fund = Number(this.fundBalance) / this.engine.settleScale;
+      if (deficit <= 0 || deficit <= fund) {
+        const done = this.fill(tsUs, a.id, p.instrument, closing);
+        const fee = this.chargeFee(tsUs, a, done.notional);
+        const cover = this.coverDeficit(tsUs, a);
+        this.records.push(this.row(tsUs, a.id, p.instrument, 'closeout', done, p.mark, fee, cover, 0));
+        continue;
+      }
+      this.deleverage(tsUs, a, p);
+    }
+    // Whatever is still negative once flat is bad debt the fund could not pay: book it as a loss.
+    const cash = ledger.balance(a.cashAccount, settle);
+    if (cash < 0n && this.engine.openPositions(a.id).length === 0) {
+      ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, settle, -cash, 'insurance', this.ref++);
+    }
+  }
+
+  private deleverage(tsUs: number, a: AccountState, p: { instrument: string; lots: number; qty: number; mark: number }): void {
+    const e = this.engine.instrument(p.instrument);
+    const pb = this.bankruptcyPrice(a, p);
+    // Round so the bankrupt side ends at ≥ 0: a long sells at the tick above, a short buys at the tick below.
+    const pbTicks = p.lots > 0 ? Math.ceil(pb / e.tick) : Math.max(1, Math.floor(pb / e.tick));
+    const queue = adlQueue(this.engine, p.instrument, Math.sign(p.lots), a.id);
+    const rec: AdlRecord = { tsUs, bankrupt: a.id, instrument: p.instrument, bankruptcyPrice: pbTicks * e.tick, candidates: queue, hits: [] };
+    let left = Math.abs(p.lots);
+    const side = Math.sign(p.lots);
+    const ref = this.ref++;
+    let socialized = 0;
+    let took = 0;
+    for (const c of queue) {
+      if (left === 0) break;
+      const take = Math.min(left, Math.abs(c.lots));
+      this.engine.applyFill(c.account, p.instrument, tsUs, side * take, pbTicks, 0, ref);
+      this.engine.applyFill(a.id, p.instrument, tsUs, -side * take, pbTicks, 0, ref);
+      rec.hits.push({ account: c.account, lots: take, rank: c.rank });
+      socialized += take * e.unitQty * Math.abs(pbTicks * e.tick - p.mark);
+      took += take;
+      left -= take;
+    }
+    this.adl.push(rec);
+    const done = { lots: took, notional: took * e.unitQty * pbTicks * e.tick, vwap: pbTicks * e.tick };
+    if (left > 0) {
+      // Not enough opposite profit to absorb it: the rest goes through the book.
+      const rest = this.fill(tsUs, a.id, p.instrument, -side * left);
+      done.lots += rest.lots;
+      done.notional += rest.notional;
+      done.vwap = done.notional / (done.lots * e.unitQty);
+    }
+    const cover = this.coverDeficit(tsUs, a);
+    this.records.push(this.row(tsUs, a.id, p.instrument, 'adl', done, p.mark, 0n, cover + socialized, rec.hits.length));
+  }
+
+  private fill(tsUs: number, id: string, inst: string, lots: number, limitTicks?: number): { lots: number; notional: number; vwap: number } {
+    const e = this.engine.instrument(inst);
+    const ref = this.ref++;
+    let q = 0;
+    let v = 0;
+    for (const f of this.exec.execute(tsUs, inst, lots, limitTicks)) {
+      this.engine.applyFill(id, inst, tsUs, f.lots, f.priceTicks, 0, ref);
+      q += Math.abs(f.lots);
+      v += Math.abs(f.lots) * f.priceTicks * e.tick * e.unitQty;
+    }
+    return { lots: q, notional: v, vwap: q > 0 ? v / (q * e.unitQty) : NaN };
+  }
+
+  /** Liquidation fee to the fund, never more than the equity left (a fee cannot create bad debt). */
+  private chargeFee(tsUs: number, a: AccountState, notional: number): bigint {
+    const cap = Math.max(0, a.state.equity);
+    const fee = BigInt(Math.floor(Math.min(notional * this.cfg.feeRate, cap) * this.engine.settleScale));
+    if (fee > 0n) this.engine.ledger.transfer(tsUs, a.cashAccount, this.cfg.fundAccount, this.engine.settleAsset, fee, 'liquidation', this.ref++);
+    return fee;
+  }
+
+  /** Once flat, the fund pays a negative cash balance as far as it can; returns the amount (quote units). */
+  private coverDeficit(tsUs: number, a: AccountState): number {
+    const settle = this.engine.settleAsset;
+    const ledger = this.engine.ledger;
+    if (this.engine.openPositions(a.id).length > 0) return 0;
+    const cash = ledger.balance(a.cashAccount, settle);
+    if (cash >= 0n) return 0;
+    const fund = this.fundBalance;
+    const pay = -cash < fund ? -cash : fund > 0n ? fund : 0n;
+    if (pay > 0n) ledger.transfer(tsUs, this.cfg.fundAccount, a.cashAccount, settle, pay, 'insurance', this.ref++);
+    const rest = -cash - pay;
+    if (rest > 0n) ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, settle, rest, 'insurance', this.ref++);
+    return Number(-cash) / this.engine.settleScale;
+  }
+
+  private row(tsUs: number, id: string, inst: string, kind: LiquidationRecord['kind'], d: { lots: number; vwap: number }, markBefore: number, fee: bigint, badDebt: number, adl: number): LiquidationRecord {
+    return {
+      tsUs,
+      account: id,
+      step: this.nextStep(id),
+      instrument: inst,
+      kind,
+      sizeLots: d.lots,
+      price: d.vwap,
+      markBefore,
+      markAfter: this.engine.instrumentMark(inst),
+      fee: Number(fee) / this.engine.settleScale,
+      badDebt,
+      fundBalance: Number(this.fundBalance) / this.engine.settleScale,
+      adlCounterparties: adl,
+    };
+  }
+}

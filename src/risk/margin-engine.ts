@@ -1,0 +1,358 @@
+import { ConfigError, ModelError } from '../errors.ts';
+import type { Ledger, Transfer } from '../ledger/ledger.ts';
+import { Position } from '../ledger/portfolio.ts';
+import { ASSETS } from '../market/instrument.ts';
+import { black76Price, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
+import { checkInstrument, type InstrumentEntry } from './instruments.ts';
+import type { CanPlace, GroupRequirement, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
+
+/** Pre-trade gate a circuit breaker plugs into `canPlace` (see breaker.ts). */
+export interface OrderGate {
+  admits(order: OrderIntent, reducing: boolean, priceTicks: number, tick: number): { ok: boolean; reason: string };
+}
+
+interface PosEntry {
+  inst: InstrumentEntry;
+  pos: Position;
+  leg: Leg;
+  basis: number;
+}
+
+interface Group {
+  underlying: string;
+  entries: PosEntry[];
+  legs: Leg[];
+  upnl: number;
+  req: GroupRequirement;
+}
+
+export interface AccountState {
+  readonly id: string;
+  readonly model: MarginModel;
+  readonly cashAccount: string;
+  readonly groups: Map<string, Group>;
+  /** Assets this account's cash account has ever held (collateral is summed over these only). */
+  readonly assets: Set<string>;
+  collateral: number;
+  state: MarginState;
+}
+
+export type MarginListener = (acct: AccountState, tsUs: number) => void;
+
+export interface MarginEngineOptions {
+  ledger: Ledger;
+  /** Asset margin is computed in (default USDT). */
+  settleAsset?: string;
+  /** Collateral haircuts by asset, e.g. { BTC: 0.05 }; the settle asset is 0. */
+  haircuts?: Record<string, number>;
+}
+
+/**
+ * One margin engine for venues and the desk. It keeps per-account, per-underlying aggregates
+ * (unrealized PnL, IM, MM of that underlying's legs) so a mark change of one underlying revalues
+ * only the accounts and legs of that underlying: O(positions of that underlying), not of everything.
+ * Cash comes from the ledger: every transfer touching `<account>:cash` refreshes that account's
+ * collateral, so fees, funding and realized PnL are seen as they happen.
+ */
+export class MarginEngine {
+  readonly ledger: Ledger;
+  readonly settleAsset: string;
+  /** 10^decimals of the settle asset: minor units per whole unit. */
+  readonly settleScale: number;
+  private readonly haircuts: Record<string, number>;
+  private readonly instruments = new Map<string, InstrumentEntry>();
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly byCash = new Map<string, AccountState>();
+  private readonly holders = new Map<string, Set<AccountState>>();
+  private readonly collateralHolders = new Map<string, Set<AccountState>>();
+  private readonly marks = new Map<string, number>();
+  private readonly basis = new Map<string, number>();
+  private readonly ivs = new Map<string, number>();
+  private readonly surfaces = new Map<string, VolSurface>();
+  private readonly gates = new Map<string, OrderGate>();
+  private readonly listeners: MarginListener[] = [];
+  /** > 0 while a fill is being booked: its transfers refresh cash but notify once at the end. */
+  private quiet = 0;
+  nowUs = 0;
+
+  constructor(opts: MarginEngineOptions) {
+    this.ledger = opts.ledger;
+    this.settleAsset = opts.settleAsset ?? 'USDT';
+    this.haircuts = { ...(opts.haircuts ?? {}) };
+    for (const [a, h] of Object.entries(this.haircuts)) {
+      if (!(h >= 0 && h <= 1)) throw new ConfigError(`haircut for ${a} must be in [0, 1], got ${h}`, { field: `haircuts.${a}` });
+    }
+    if (!ASSETS[this.settleAsset]) throw new ConfigError(`unknown settle asset ${this.settleAsset}`, { field: 'settleAsset' });
+    this.settleScale = 10 ** ASSETS[this.settleAsset]!.decimals;
+    this.ledger.onTransfer((t) => this.onTransfer(t));
+  }
+
+  registerInstrument(spec: RiskInstrument): void {
+    this.instruments.set(spec.id, checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals));
+  }
+
+  instrument(id: string): InstrumentEntry {
+    const e = this.instruments.get(id);
+    if (!e) throw new ConfigError(`instrument ${id} is not registered with the margin engine (no margin model)`, { field: 'instrument' });
+    return e;
+  }
+
+  openAccount(id: string, model: MarginModel): AccountState {
+    if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
+    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), collateral: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    this.accounts.set(id, a);
+    this.byCash.set(a.cashAccount, a);
+    this.refreshCollateral(a);
+    this.total(a);
+    return a;
+  }
+
+  account(id: string): AccountState {
+    const a = this.accounts.get(id);
+    if (!a) throw new ConfigError(`unknown margin account ${id}`, { field: 'account' });
+    return a;
+  }
+
+  accountIds(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  onUpdate(fn: MarginListener): void {
+    this.listeners.push(fn);
+  }
+
+  setGate(underlying: string, gate: OrderGate): void {
+    this.gates.set(underlying, gate);
+  }
+
+  setSurface(underlying: string, surface: VolSurface): void {
+    this.surfaces.set(underlying, surface);
+  }
+
+  /** Per-position implied vol (used when the underlying has no surface). */
+  setIv(instrumentId: string, vol: number): void {
+    if (!(vol > 0) || !Number.isFinite(vol)) throw new ModelError(`implied vol for ${instrumentId} must be > 0, got ${vol}`, { field: 'vol' });
+    this.ivs.set(instrumentId, vol);
+  }
+
+  /** Delta-one mark = underlying mark × (1 + basis); the perp venue sets its premium here. */
+  setBasis(instrumentId: string, b: number): void {
+    if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
+    this.basis.set(instrumentId, b);
+  }
+
+  mark(underlying: string): number {
+    return this.marks.get(underlying) ?? NaN;
+  }
+
+  /** Mark price of one underlying unit of an instrument (option premium for options). */
+  instrumentMark(id: string): number {
+    const e = this.instrument(id);
+    const s = this.marks.get(e.spec.underlying);
+    if (s === undefined) throw new ModelError(`no mark for underlying ${e.spec.underlying} of ${id}`, { field: 'mark' });
+    const leg: Leg = { inst: e.spec, qty: 0, mark: 0 };
+    this.priceLeg(leg, e, s);
+    return leg.mark;
+  }
+
+  /** New mark of an underlying: revalue only the accounts holding it (positions or collateral). */
+  setMark(underlying: string, price: number, tsUs: number): void {
+    if (!(price > 0) || !Number.isFinite(price)) throw new ModelError(`mark for ${underlying} must be a positive number, got ${price}`, { field: 'mark' });
+    this.nowUs = tsUs;
+    this.marks.set(underlying, price);
+    const touched = this.holders.get(underlying);
+    const coll = this.collateralHolders.get(underlying);
+    if (touched) for (const a of touched) this.refreshGroup(a, underlying);
+    if (coll) for (const a of coll) this.refreshCollateral(a);
+    if (touched) for (const a of touched) this.finish(a, tsUs);
+    if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
+  }
+
+  /** The account's position in an instrument (created on first use, bound to the ledger). */
+  position(account: string, instrumentId: string): Position {
+    return this.entry(this.account(account), instrumentId).pos;
+  }
+
+  /** Apply a trade through `Position.applyFill` and update the account's margin. */
+  applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
+    const a = this.account(account);
+    const e = this.entry(a, instrumentId);
+    this.quiet++;
+    try {
+      e.pos.applyFill(tsUs, lots, priceTicks, feeBps, ref);
+    } finally {
+      this.quiet--;
+    }
+    e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
+    this.refreshGroup(a, e.inst.spec.underlying);
+    this.finish(a, tsUs);
+  }
+
+  state(account: string): MarginState {
+    return this.account(account).state;
+  }
+
+  group(account: string, underlying: string): { legs: readonly Leg[]; upnl: number; req: GroupRequirement } | undefined {
+    return this.account(account).groups.get(underlying);
+  }
+
+  /** Open legs of an account (instrument id, lots, signed underlying qty, mark). */
+  openPositions(account: string): { instrument: string; lots: number; qty: number; mark: number; upnl: number }[] {
+    const out: { instrument: string; lots: number; qty: number; mark: number; upnl: number }[] = [];
+    for (const g of this.account(account).groups.values()) {
+      for (const e of g.entries) {
+        if (e.pos.lots !== 0) out.push({ instrument: e.inst.spec.id, lots: e.pos.lots, qty: e.leg.qty, mark: e.leg.mark, upnl: e.leg.qty * e.leg.mark - e.basis });
+      }
+    }
+    return out;
+  }
+
+  /** Pre-trade check: circuit breaker gate, reduce-only, then IM after the order at its price. */
+  canPlace(account: string, order: OrderIntent): CanPlace {
+    const a = this.account(account);
+    const e = this.instrument(order.instrument);
+    const und = e.spec.underlying;
+    const cur = a.groups.get(und)?.entries.find((x) => x.inst === e);
+    const lots0 = cur?.pos.lots ?? 0;
+    const lots1 = lots0 + order.lots;
+    const reducing = lots0 !== 0 && Math.abs(lots1) <= Math.abs(lots0) && Math.sign(lots1) !== -Math.sign(lots0);
+    const s = this.marks.get(und);
+    if (s === undefined) return { ok: false, reason: `no mark for ${und}`, imAfter: a.state.im };
+    const leg: Leg = { inst: e.spec, qty: order.lots * e.unitQty, mark: 0 };
+    this.priceLeg(leg, e, s);
+    const priceTicks = order.priceTicks ?? leg.mark / e.tick;
+    const gate = this.gates.get(und);
+    if (gate) {
+      const g = gate.admits(order, reducing, priceTicks, e.tick);
+      if (!g.ok) return { ok: false, reason: g.reason, imAfter: a.state.im };
+    }
+    if (order.reduceOnly && !reducing) return { ok: false, reason: 'reduce-only order would increase or flip the position', imAfter: a.state.im };
+    if (a.model.isolated && lots0 === 0) {
+      for (const g of a.groups.values()) {
+        if (g.entries.some((x) => x.pos.lots !== 0)) return { ok: false, reason: `isolated account ${a.id} already holds a position`, imAfter: a.state.im };
+      }
+    }
+    const g = a.groups.get(und);
+    const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + leg.qty } : l)) : [];
+    if (!cur) legs.push(leg);
+    const req = a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs });
+    const imAfter = a.state.im - (g?.req.im ?? 0) + req.im;
+    const equityAfter = a.state.equity + leg.qty * (leg.mark - priceTicks * e.tick);
+    if (reducing) return { ok: true, reason: 'reduces the position', imAfter };
+    if (equityAfter < imAfter) return { ok: false, reason: `insufficient margin: equity ${equityAfter.toFixed(2)} < initial margin ${imAfter.toFixed(2)}`, imAfter };
+    return { ok: true, reason: 'ok', imAfter };
+  }
+
+  private entry(a: AccountState, instrumentId: string): PosEntry {
+    const inst = this.instrument(instrumentId);
+    const und = inst.spec.underlying;
+    let g = a.groups.get(und);
+    if (!g) {
+      g = { underlying: und, entries: [], legs: [], upnl: 0, req: { im: 0, mm: 0 } };
+      a.groups.set(und, g);
+      let set = this.holders.get(und);
+      if (!set) this.holders.set(und, (set = new Set()));
+      set.add(a);
+    }
+    let e = g.entries.find((x) => x.inst === inst);
+    if (!e) {
+      if (a.model.isolated && (g.entries.length > 0 || a.groups.size > 1)) {
+        throw new ConfigError(`isolated account ${a.id} already holds another instrument; open one account per isolated position`, { field: 'instrument' });
+      }
+      const pos = new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue);
+      e = { inst, pos, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
+      g.entries.push(e);
+      g.legs.push(e.leg);
+    }
+    return e;
+  }
+
+  private priceLeg(leg: Leg, e: InstrumentEntry, s: number): void {
+    const spec = e.spec;
+    if (spec.kind !== 'option') {
+      leg.mark = s * (1 + (this.basis.get(spec.id) ?? 0));
+      return;
+    }
+    const o = spec.option!;
+    const t = (o.expiryUs - this.nowUs) / US_PER_YEAR;
+    leg.t = t;
+    if (t <= 0) {
+      leg.vol = undefined;
+      leg.mark = Math.max(0, o.kind === 'call' ? s - o.strike : o.strike - s);
+      return;
+    }
+    const surf = this.surfaces.get(spec.underlying);
+    const vol = surf ? surf.vol(Math.log(o.strike / s), t) : this.ivs.get(spec.id);
+    if (vol === undefined) throw new ModelError(`instrument ${spec.id} has no implied vol (no surface for ${spec.underlying}, no per-position IV)`, { field: 'vol' });
+    if (!(vol > 0) || !Number.isFinite(vol)) throw new ModelError(`instrument ${spec.id}: implied vol ${vol} must be > 0`, { field: 'vol' });
+    leg.vol = vol;
+    leg.mark = black76Price({ kind: o.kind, forward: s, strike: o.strike, t, vol });
+  }
+
+  private refreshGroup(a: AccountState, und: string): void {
+    const g = a.groups.get(und)!;
+    const s = this.marks.get(und);
+    let upnl = 0;
+    for (const e of g.entries) {
+      e.leg.qty = e.pos.lots * e.inst.unitQty;
+      if (s === undefined) {
+        if (e.pos.lots !== 0) throw new ModelError(`account ${a.id} holds ${e.inst.spec.id} but ${und} has no mark yet`, { field: 'mark' });
+        continue;
+      }
+      this.priceLeg(e.leg, e.inst, s);
+      upnl += e.leg.qty * e.leg.mark - e.basis;
+    }
+    g.upnl = upnl;
+    g.req = s === undefined ? { im: 0, mm: 0 } : a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs: g.legs });
+  }
+
+  private refreshCollateral(a: AccountState): void {
+    let c = 0;
+    for (const asset of a.assets) {
+      const bal = this.ledger.balance(a.cashAccount, asset);
+      if (bal === 0n) continue;
+      const units = Number(bal) / 10 ** (ASSETS[asset]?.decimals ?? 8);
+      if (asset === this.settleAsset) {
+        c += units;
+        continue;
+      }
+      const px = this.marks.get(asset);
+      if (px === undefined) continue; // unpriced collateral counts for nothing until it has a mark
+      c += units > 0 ? units * px * (1 - (this.haircuts[asset] ?? 1)) : units * px;
+    }
+    a.collateral = c;
+  }
+
+  private onTransfer(t: Transfer): void {
+    const a = this.byCash.get(t.from) ?? this.byCash.get(t.to);
+    const b = this.byCash.get(t.to);
+    for (const acct of a === b || !b ? [a] : [a, b]) {
+      if (!acct) continue;
+      if (!acct.assets.has(t.asset)) {
+        acct.assets.add(t.asset);
+        let set = this.collateralHolders.get(t.asset);
+        if (!set) this.collateralHolders.set(t.asset, (set = new Set()));
+        set.add(acct);
+      }
+      this.refreshCollateral(acct);
+      if (this.quiet === 0) this.finish(acct, t.tsUs);
+    }
+  }
+
+  private total(a: AccountState): void {
+    let eq = a.collateral;
+    let im = 0;
+    let mm = 0;
+    for (const g of a.groups.values()) {
+      eq += g.upnl;
+      im += g.req.im;
+      mm += g.req.mm;
+    }
+    a.state = { equity: eq, im, mm, marginRatio: eq > 0 ? mm / eq : mm > 0 ? Infinity : 0 };
+  }
+
+  private finish(a: AccountState, tsUs: number): void {
+    this.total(a);
+    for (const l of this.listeners) l(a, tsUs);
+  }
+}

@@ -1,0 +1,58 @@
+import type { ColumnData } from '../results/arrow-io.ts';
+import type { BreakerEvent } from './breaker.ts';
+import type { LiquidationRecord } from './liquidation.ts';
+import type { MarginEngine } from './margin-engine.ts';
+
+export interface MarginRow {
+  tsUs: number;
+  account: string;
+  equity: number;
+  im: number;
+  mm: number;
+  marginRatio: number;
+}
+
+/** Snapshot every account's margin (the `margin` results table). */
+export function snapshotMargin(engine: MarginEngine, tsUs: number, out: MarginRow[]): void {
+  for (const id of engine.accountIds()) {
+    const s = engine.state(id);
+    out.push({ tsUs, account: id, equity: s.equity, im: s.im, mm: s.mm, marginRatio: s.marginRatio });
+  }
+}
+
+export function marginTable(rows: readonly MarginRow[]): Record<string, ColumnData> {
+  return {
+    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    account: rows.map((r) => r.account),
+    equity: Float64Array.from(rows, (r) => r.equity),
+    im: Float64Array.from(rows, (r) => r.im),
+    mm: Float64Array.from(rows, (r) => r.mm),
+    margin_ratio: Float64Array.from(rows, (r) => r.marginRatio),
+  };
+}
+
+export function liquidationsTable(rows: readonly LiquidationRecord[]): Record<string, ColumnData> {
+  return {
+    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    account: rows.map((r) => r.account),
+    step: Int32Array.from(rows, (r) => r.step),
+    kind: rows.map((r) => r.kind),
+    size_lots: Float64Array.from(rows, (r) => r.sizeLots),
+    price: Float64Array.from(rows, (r) => r.price),
+    mark_before: Float64Array.from(rows, (r) => r.markBefore),
+    mark_after: Float64Array.from(rows, (r) => r.markAfter),
+    fee: Float64Array.from(rows, (r) => r.fee),
+    bad_debt: Float64Array.from(rows, (r) => r.badDebt),
+    fund_balance: Float64Array.from(rows, (r) => r.fundBalance),
+    adl_counterparties: Int32Array.from(rows, (r) => r.adlCounterparties),
+  };
+}
+
+export function breakersTable(rows: readonly BreakerEvent[]): Record<string, ColumnData> {
+  return {
+    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    kind: rows.map((r) => r.kind),
+    mark: Float64Array.from(rows, (r) => r.mark),
+    reason: rows.map((r) => r.reason),
+  };
+}

@@ -1,0 +1,372 @@
+/**
+ * An Aave v3-style lending pool: supply, borrow, repay, withdraw, e-mode and liquidationCall,
+ * oracle-priced and bigint-exact. Every movement of tokens is a Ledger transfer between the
+ * user's wallet account, the pool's reserve account and its treasury. Interest accrual is not
+ * modelled (indices stay at 1 ray); positions are what they are at the time of the call.
+ *
+ * Each mutating call validates everything first and only then moves money, so a call that
+ * throws leaves the pool and the ledger untouched (a chain tx wrapping it reverts cleanly).
+ */
+import { ConfigError, ModelError } from '../../errors.ts';
+import type { Ledger } from '../../ledger/ledger.ts';
+import {
+  accountData, closeFactorBps, collateralToLiquidate, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
+} from './account-math.ts';
+import { percentDiv, percentMul, PERCENTAGE_FACTOR } from './wad-ray-math.ts';
+import type {
+  AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
+} from './types.ts';
+
+interface Reserve {
+  config: ReserveConfig;
+  unit: bigint;
+  totalDebt: bigint;
+  /** Debt written off with no collateral left to seize (Aave v3.3 "deficit"). */
+  deficit: bigint;
+}
+
+interface UserState {
+  collateral: Map<string, bigint>;
+  debt: Map<string, bigint>;
+  eMode: number;
+  /** Bumped on every change; searchers use it to guard against stale opportunities. */
+  nonce: number;
+}
+
+export interface LendingPoolOptions {
+  name: string;
+  ledger: Ledger;
+  prices: PriceSource;
+  reserves: ReserveConfig[];
+  eModes?: EModeCategory[];
+}
+
+export class LendingPool {
+  readonly name: string;
+  readonly reserveAccount: string;
+  readonly treasuryAccount: string;
+  private readonly ledger: Ledger;
+  private readonly reserves = new Map<string, Reserve>();
+  private readonly eModes = new Map<number, EModeCategory>();
+  private readonly users = new Map<string, UserState>();
+  readonly liquidations: LiquidationResult[] = [];
+
+  constructor(private readonly opts: LendingPoolOptions) {
+    this.name = opts.name;
+    this.ledger = opts.ledger;
+    this.reserveAccount = `${opts.name}:reserve`;
+    this.treasuryAccount = `${opts.name}:treasury`;
+    for (const e of opts.eModes ?? []) {
+      if (e.id <= 0 || !Number.isInteger(e.id)) throw new ConfigError(`e-mode id ${e.id} must be a positive integer`, { field: 'eModes.id' });
+      checkRiskParams(`e-mode ${e.id}`, e.ltvBps, e.liquidationThresholdBps, e.liquidationBonusBps);
+      this.eModes.set(e.id, e);
+    }
+    for (const r of opts.reserves) {
+      if (this.reserves.has(r.asset)) throw new ConfigError(`reserve ${r.asset} listed twice`, { field: 'reserves.asset' });
+      if (!Number.isInteger(r.decimals) || r.decimals < 0 || r.decimals > 36) throw new ConfigError(`reserve ${r.asset}: decimals ${r.decimals}`, { field: 'reserves.decimals' });
+      checkRiskParams(`reserve ${r.asset}`, r.ltvBps, r.liquidationThresholdBps, r.liquidationBonusBps);
+      if (!(r.liquidationProtocolFeeBps >= 0 && r.liquidationProtocolFeeBps <= 10_000)) {
+        throw new ConfigError(`reserve ${r.asset}: liquidationProtocolFeeBps ${r.liquidationProtocolFeeBps}`, { field: 'reserves.liquidationProtocolFeeBps' });
+      }
+      const cat = r.eModeCategory ?? 0;
+      if (cat !== 0 && !this.eModes.has(cat)) throw new ConfigError(`reserve ${r.asset}: unknown e-mode ${cat}`, { field: 'reserves.eModeCategory' });
+      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), totalDebt: 0n, deficit: 0n });
+    }
+  }
+
+  // ── reads ──────────────────────────────────────────────────────────────────────────────────
+
+  collateral(user: string, asset: string): bigint {
+    return this.users.get(user)?.collateral.get(asset) ?? 0n;
+  }
+
+  debt(user: string, asset: string): bigint {
+    return this.users.get(user)?.debt.get(asset) ?? 0n;
+  }
+
+  /** 10^decimals of a reserve's asset. */
+  unit(asset: string): bigint {
+    return this.reserve(asset).unit;
+  }
+
+  nonce(user: string): number {
+    return this.users.get(user)?.nonce ?? 0;
+  }
+
+  deficit(asset: string): bigint {
+    return this.reserve(asset).deficit;
+  }
+
+  totalDebt(asset: string): bigint {
+    return this.reserve(asset).totalDebt;
+  }
+
+  /** Tokens the pool holds and can lend out. */
+  availableLiquidity(asset: string): bigint {
+    this.reserve(asset);
+    return this.ledger.balance(this.reserveAccount, asset);
+  }
+
+  /** Users with any debt, sorted (deterministic iteration for liquidation bots). */
+  borrowers(): string[] {
+    const out: string[] = [];
+    for (const [u, s] of this.users) for (const v of s.debt.values()) if (v > 0n) { out.push(u); break; }
+    return out.sort();
+  }
+
+  price(asset: string, tsUs: number): bigint {
+    this.reserve(asset);
+    return this.opts.prices.price(asset, tsUs);
+  }
+
+  accountData(user: string, tsUs: number): AccountData {
+    const s = this.users.get(user);
+    if (s === undefined) return accountData([], []);
+    const coll: PricedBalance[] = [];
+    const debt: PricedBalance[] = [];
+    for (const [asset, amount] of [...s.collateral].sort(byKey)) {
+      if (amount === 0n) continue;
+      const r = this.reserve(asset);
+      if (r.config.collateralEnabled === false) continue;
+      const { ltvBps, liquidationThresholdBps } = this.riskParams(r, s.eMode);
+      coll.push({ amount, price: this.price(asset, tsUs), unit: r.unit, ltvBps, liquidationThresholdBps });
+    }
+    for (const [asset, amount] of [...s.debt].sort(byKey)) {
+      if (amount === 0n) continue;
+      const r = this.reserve(asset);
+      debt.push({ amount, price: this.price(asset, tsUs), unit: r.unit, ltvBps: 0n, liquidationThresholdBps: 0n });
+    }
+    return accountData(coll, debt);
+  }
+
+  healthFactor(user: string, tsUs: number): bigint {
+    return this.accountData(user, tsUs).healthFactorWad;
+  }
+
+  // ── user actions ───────────────────────────────────────────────────────────────────────────
+
+  supply(tsUs: number, user: string, asset: string, amount: bigint): void {
+    this.reserve(asset);
+    positive(amount, 'amount');
+    this.requireFunds(user, asset, amount);
+    this.ledger.transfer(tsUs, user, this.reserveAccount, asset, amount, 'deposit');
+    const s = this.user(user);
+    s.collateral.set(asset, (s.collateral.get(asset) ?? 0n) + amount);
+    s.nonce++;
+  }
+
+  withdraw(tsUs: number, user: string, asset: string, amount: bigint): void {
+    this.reserve(asset);
+    positive(amount, 'amount');
+    const s = this.user(user);
+    const have = s.collateral.get(asset) ?? 0n;
+    if (amount > have) throw new ModelError(`${user} withdraws ${amount} ${asset} but supplied ${have}`, { field: 'amount' });
+    if (amount > this.availableLiquidity(asset)) throw new ModelError(`not enough ${asset} liquidity to withdraw ${amount}`, { field: 'amount' });
+    s.collateral.set(asset, have - amount);
+    const hf = this.healthFactor(user, tsUs);
+    if (hf < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
+      s.collateral.set(asset, have);
+      throw new ModelError(`withdrawal would leave ${user} at health factor ${fmtWad(hf)}`, { field: 'amount', hint: 'HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD' });
+    }
+    this.ledger.transfer(tsUs, this.reserveAccount, user, asset, amount, 'deposit');
+    s.nonce++;
+  }
+
+  /** ValidationLogic.validateBorrow: (debt + amount) / avgLtv must fit in the collateral. */
+  borrow(tsUs: number, user: string, asset: string, amount: bigint): void {
+    const r = this.reserve(asset);
+    positive(amount, 'amount');
+    if (amount > this.availableLiquidity(asset)) throw new ModelError(`not enough ${asset} liquidity to borrow ${amount}`, { field: 'amount' });
+    const s = this.user(user);
+    const data = this.accountData(user, tsUs);
+    if (data.totalCollateralBase === 0n) throw new ModelError(`${user} has no collateral`, { field: 'amount', hint: 'COLLATERAL_BALANCE_IS_ZERO' });
+    if (data.avgLtvBps === 0n) throw new ModelError(`${user}'s collateral has LTV 0`, { field: 'amount', hint: 'LTV_VALIDATION_FAILED' });
+    if (data.healthFactorWad < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
+      throw new ModelError(`${user} is liquidatable (HF ${fmtWad(data.healthFactorWad)})`, { field: 'amount', hint: 'HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD' });
+    }
+    const amountBase = toBase(amount, this.price(asset, tsUs), r.unit);
+    const needed = percentDiv(data.totalDebtBase + amountBase, data.avgLtvBps);
+    if (needed > data.totalCollateralBase) {
+      throw new ModelError(`${user} needs ${needed} base of collateral to borrow ${amount} ${asset}, has ${data.totalCollateralBase}`, {
+        field: 'amount', hint: 'COLLATERAL_CANNOT_COVER_NEW_BORROW',
+      });
+    }
+    this.ledger.transfer(tsUs, this.reserveAccount, user, asset, amount, 'other');
+    s.debt.set(asset, (s.debt.get(asset) ?? 0n) + amount);
+    r.totalDebt += amount;
+    s.nonce++;
+  }
+
+  /** Repays up to the outstanding debt; returns what was repaid. */
+  repay(tsUs: number, user: string, asset: string, amount: bigint): bigint {
+    const r = this.reserve(asset);
+    positive(amount, 'amount');
+    const s = this.user(user);
+    const owed = s.debt.get(asset) ?? 0n;
+    if (owed === 0n) throw new ModelError(`${user} has no ${asset} debt`, { field: 'asset', hint: 'NO_DEBT_OF_SELECTED_TYPE' });
+    const paid = amount < owed ? amount : owed;
+    this.requireFunds(user, asset, paid);
+    this.ledger.transfer(tsUs, user, this.reserveAccount, asset, paid, 'other');
+    s.debt.set(asset, owed - paid);
+    r.totalDebt -= paid;
+    s.nonce++;
+    return paid;
+  }
+
+  setUserEMode(tsUs: number, user: string, category: number): void {
+    if (category !== 0 && !this.eModes.has(category)) throw new ModelError(`unknown e-mode ${category}`, { field: 'category' });
+    const s = this.user(user);
+    for (const [asset, amount] of s.debt) {
+      if (amount > 0n && category !== 0 && (this.reserve(asset).config.eModeCategory ?? 0) !== category) {
+        throw new ModelError(`${user} borrows ${asset}, which is not in e-mode ${category}`, { field: 'category', hint: 'INCONSISTENT_EMODE_CATEGORY' });
+      }
+    }
+    const prev = s.eMode;
+    s.eMode = category;
+    const data = this.accountData(user, tsUs);
+    if (data.healthFactorWad < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
+      s.eMode = prev;
+      throw new ModelError(`e-mode ${category} would leave ${user} at HF ${fmtWad(data.healthFactorWad)}`, { field: 'category' });
+    }
+    s.nonce++;
+  }
+
+  // ── liquidation ────────────────────────────────────────────────────────────────────────────
+
+  /** What liquidationCall would do now; throws ModelError (Aave's revert reason) when it would revert. */
+  previewLiquidation(tsUs: number, p: LiquidationParams): LiquidationQuote {
+    const coll = this.reserve(p.collateralAsset);
+    const debtR = this.reserve(p.debtAsset);
+    positive(p.debtToCover, 'debtToCover');
+    const s = this.users.get(p.user);
+    const userDebt = s?.debt.get(p.debtAsset) ?? 0n;
+    const userColl = s?.collateral.get(p.collateralAsset) ?? 0n;
+    const data = this.accountData(p.user, tsUs);
+    if (data.healthFactorWad >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
+      throw new ModelError(`${p.user} has health factor ${fmtWad(data.healthFactorWad)} ≥ 1`, { field: 'user', hint: 'HEALTH_FACTOR_NOT_BELOW_THRESHOLD' });
+    }
+    if (coll.config.collateralEnabled === false || this.riskParams(coll, s?.eMode ?? 0).liquidationThresholdBps === 0n || userColl === 0n) {
+      throw new ModelError(`${p.user} has no ${p.collateralAsset} collateral to seize`, { field: 'collateralAsset', hint: 'COLLATERAL_CANNOT_BE_LIQUIDATED' });
+    }
+    if (userDebt === 0n) throw new ModelError(`${p.user} has no ${p.debtAsset} debt`, { field: 'debtAsset', hint: 'SPECIFIED_CURRENCY_NOT_BORROWED_BY_USER' });
+    const cf = closeFactorBps(data.healthFactorWad);
+    const maxDebt = percentMul(userDebt, cf);
+    const actualDebt = p.debtToCover > maxDebt ? maxDebt : p.debtToCover;
+    const bonus = this.liquidationBonus(coll, s?.eMode ?? 0);
+    const c = collateralToLiquidate({
+      debtToCover: actualDebt,
+      debtPrice: this.price(p.debtAsset, tsUs),
+      debtUnit: debtR.unit,
+      collateralPrice: this.price(p.collateralAsset, tsUs),
+      collateralUnit: coll.unit,
+      userCollateral: userColl,
+      liquidationBonusBps: bonus,
+      protocolFeeBps: BigInt(coll.config.liquidationProtocolFeeBps),
+    });
+    return {
+      ...p, healthFactorBeforeWad: data.healthFactorWad, closeFactorBps: cf, debtRepaid: c.debtAmountNeeded,
+      collateralSeized: c.collateralAmount, collateralToLiquidator: c.collateralAmount - c.protocolFee, protocolFee: c.protocolFee,
+      liquidationBonusBps: bonus,
+    };
+  }
+
+  /**
+   * The liquidator repays `debtRepaid` of the user's debt and receives the collateral plus the
+   * bonus; the treasury receives the protocol fee. If the user has no collateral left but still
+   * owes, the rest of its debt is written off as the reserve's deficit (bad debt).
+   */
+  liquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult {
+    const q = this.previewLiquidation(tsUs, p);
+    if (liquidator === p.user) throw new ModelError('a user cannot liquidate itself', { field: 'liquidator' });
+    this.requireFunds(liquidator, p.debtAsset, q.debtRepaid);
+    if (q.collateralSeized > this.ledger.balance(this.reserveAccount, p.collateralAsset)) {
+      throw new ModelError(`pool holds too little ${p.collateralAsset} to pay out ${q.collateralSeized}`, { field: 'collateralAsset' });
+    }
+    const s = this.user(p.user);
+    const debtR = this.reserve(p.debtAsset);
+    this.ledger.transfer(tsUs, liquidator, this.reserveAccount, p.debtAsset, q.debtRepaid, 'liquidation');
+    this.ledger.transfer(tsUs, this.reserveAccount, liquidator, p.collateralAsset, q.collateralToLiquidator, 'liquidation');
+    this.ledger.transfer(tsUs, this.reserveAccount, this.treasuryAccount, p.collateralAsset, q.protocolFee, 'fee');
+    s.debt.set(p.debtAsset, (s.debt.get(p.debtAsset) ?? 0n) - q.debtRepaid);
+    debtR.totalDebt -= q.debtRepaid;
+    s.collateral.set(p.collateralAsset, (s.collateral.get(p.collateralAsset) ?? 0n) - q.collateralSeized);
+    const badDebt: LiquidationResult['badDebt'] = [];
+    if (!this.hasCollateral(s)) {
+      for (const [asset, amount] of [...s.debt].sort(byKey)) {
+        if (amount <= 0n) continue;
+        const r = this.reserve(asset);
+        r.deficit += amount;
+        r.totalDebt -= amount;
+        s.debt.set(asset, 0n);
+        badDebt.push({ asset, amount });
+      }
+    }
+    s.nonce++;
+    const result: LiquidationResult = { ...q, tsUs, liquidator, healthFactorAfterWad: this.healthFactor(p.user, tsUs), badDebt };
+    this.liquidations.push(result);
+    return result;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  private hasCollateral(s: UserState): boolean {
+    for (const [asset, amount] of s.collateral) {
+      if (amount > 0n && this.reserve(asset).config.collateralEnabled !== false) return true;
+    }
+    return false;
+  }
+
+  private riskParams(r: Reserve, eMode: number): { ltvBps: bigint; liquidationThresholdBps: bigint } {
+    const e = eMode !== 0 && (r.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
+    return e !== undefined
+      ? { ltvBps: BigInt(e.ltvBps), liquidationThresholdBps: BigInt(e.liquidationThresholdBps) }
+      : { ltvBps: BigInt(r.config.ltvBps), liquidationThresholdBps: BigInt(r.config.liquidationThresholdBps) };
+  }
+
+  private liquidationBonus(collateral: Reserve, eMode: number): bigint {
+    const e = eMode !== 0 && (collateral.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
+    return BigInt(e?.liquidationBonusBps ?? collateral.config.liquidationBonusBps);
+  }
+
+  private reserve(asset: string): Reserve {
+    const r = this.reserves.get(asset);
+    if (r === undefined) throw new ModelError(`${this.name}: no reserve for ${asset}`, { field: 'asset' });
+    return r;
+  }
+
+  private user(user: string): UserState {
+    let s = this.users.get(user);
+    if (s === undefined) {
+      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0 };
+      this.users.set(user, s);
+    }
+    return s;
+  }
+
+  private requireFunds(account: string, asset: string, amount: bigint): void {
+    const have = this.ledger.balance(account, asset);
+    if (have < amount) throw new ModelError(`${account} holds ${have} ${asset}, needs ${amount}`, { field: 'amount', hint: 'insufficient balance' });
+  }
+}
+
+function checkRiskParams(what: string, ltv: number, lt: number, bonus: number): void {
+  const ok = (x: number) => Number.isInteger(x) && x >= 0;
+  if (!ok(ltv) || !ok(lt) || ltv > lt || lt > 10_000) throw new ConfigError(`${what}: need 0 ≤ ltv ${ltv} ≤ threshold ${lt} ≤ 10000 bps`, { field: 'liquidationThresholdBps' });
+  if (!ok(bonus) || (lt > 0 && bonus <= 10_000)) throw new ConfigError(`${what}: liquidation bonus ${bonus} must exceed 10000 bps`, { field: 'liquidationBonusBps' });
+  // Aave's configurator check: the threshold grossed up by the bonus must stay ≤ 100%.
+  if (percentMul(BigInt(lt), BigInt(bonus)) > PERCENTAGE_FACTOR) {
+    throw new ConfigError(`${what}: threshold ${lt} × bonus ${bonus} exceeds 100%`, { field: 'liquidationBonusBps', hint: 'liquidations would be unable to pay the bonus' });
+  }
+}
+
+function positive(x: bigint, field: string): void {
+  if (x <= 0n) throw new ModelError(`${field} must be positive, got ${x}`, { field });
+}
+
+function byKey(a: [string, bigint], b: [string, bigint]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+export function fmtWad(x: bigint): string {
+  return (Number(x) / 1e18).toFixed(6);
+}

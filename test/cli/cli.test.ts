@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { primesim, ROOT, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'primesim-cli-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** One line on stderr, naming what is wrong, and a non-zero exit. */
+function expectOneLineError(r: ReturnType<typeof primesim>, ...patterns: RegExp[]): void {
+  expect(r.code).not.toBe(0);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines.length).toBe(1);
+  for (const p of patterns) expect(lines[0]).toMatch(p);
+}
+
+describe('primesim CLI end to end', () => {
+  it('--help works on every command', () => {
+    for (const args of [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report']]) {
+      const r = primesim([...args, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: primesim/);
+    }
+  });
+
+  it('generate → backtest → query → report, as a user types them', () => {
+    const ds = join(work, 'gen');
+    let r = primesim(['data', 'generate', '--out', ds, '--seed', '3', '--events', '200000']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/binance-futures:BTCUSDT/);
+    const runs = join(work, 'runs');
+    r = primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--seed', '7', '--latency-entry', '2ms', '--queue', 'power:3', '--param', 'spreadBps=1', '--runs', runs, '--run-id', 'mm1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/total PnL \(USDT\)/);
+    const manifest = JSON.parse(readFileSync(join(runs, 'mm1', 'manifest.json'), 'utf8')) as { counts: { fills: number }; metrics: { fills: number } };
+    expect(manifest.counts.fills).toBeGreaterThan(0);
+    r = primesim(['query', join(runs, 'mm1'), 'select side, count(*) as n, sum(qty) as q from fills group by side order by side', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as { side: string; n: number }[];
+    expect(rows.reduce((s, x) => s + Number(x.n), 0)).toBe(manifest.counts.fills);
+    r = primesim(['query', runs, 'select run_id, fills from runs', '-f', 'csv']);
+    expect(r.stdout.trim().split('\n')).toEqual(['run_id,fills', `mm1,${manifest.counts.fills}`]);
+    const out = join(work, 'rep.html');
+    r = primesim(['report', join(runs, 'mm1'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it('imports the real Binance capture and backtests the taker on it', () => {
+    if (!sharedDataAvailable()) return;
+    const ds = join(work, 'btc');
+    let r = primesim(['data', 'import', join(SHARED, 'binance', 'usdm_btcusdt_20240808.gz'), '--out', ds]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as { rows: number; provenance: { sourceSha256: string }; counts: { trade: number } };
+    expect(m.counts.trade).toBe(21_313);
+    expect(m.provenance.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    r = primesim(['backtest', 'strategies/trade-flow-taker.ts', '--data', ds, '--runs', join(work, 'runs2'), '--run-id', 'taker', '--param', 'thresholdLots=3000']);
+    expect(r.code, r.stderr).toBe(0);
+    r = primesim(['query', join(work, 'runs2', 'taker'), "select count(*) from fills where liquidity = 'taker'", '-f', 'csv']);
+    expect(Number(r.stdout.trim().split('\n')[1])).toBeGreaterThan(0);
+  });
+
+  it('bad inputs: one line naming file, line and field, non-zero exit, nothing left behind', () => {
+    const bad = join(work, 'bad');
+    mkdirSync(bad, { recursive: true });
+    // malformed Tardis row (missing a column) on line 3
+    const tardis = join(bad, 'trades.csv');
+    writeFileSync(tardis, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,2,a,buy,100.5,10\nbitmex,XBTUSD,3,4,b,sell,100.5\n');
+    expectOneLineError(primesim(['data', 'import', tardis, '--out', join(bad, 'o1')]), /trades\.csv:3/);
+    expect(existsSync(join(bad, 'o1'))).toBe(false);
+    // unknown column
+    const unk = join(bad, 'unk.csv');
+    writeFileSync(unk, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount,bogus\n');
+    expectOneLineError(primesim(['data', 'import', unk, '--out', join(bad, 'o2')]), /unk\.csv/, /bogus/);
+    // negative size and NaN
+    const neg = join(bad, 'neg.csv');
+    writeFileSync(neg, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,2,a,buy,100.5,-3\n');
+    expectOneLineError(primesim(['data', 'import', neg, '--out', join(bad, 'o3')]), /neg\.csv:2/, /amount/);
+    // --on-bad-row skip records skipped rows in the manifest
+    const r = primesim(['data', 'import', neg, '--out', join(bad, 'o3'), '--on-bad-row', 'skip']);
+    if (r.code === 0) {
+      const m = JSON.parse(readFileSync(join(bad, 'o3', 'manifest.json'), 'utf8')) as { skippedRows: { count: number } };
+      expect(m.skippedRows.count).toBe(1);
+    } else {
+      expect(r.stderr).toMatch(/no rows|empty/i);
+    }
+    if (sharedDataAvailable()) {
+      // a depth-diff sequence gap: drop one depth diff line from the real capture
+      const lines = gunzipSync(readFileSync(join(SHARED, 'binance', 'usdm_btcusdt_20240808.gz'))).toString('utf8').split('\n');
+      let seen = 0;
+      const gapLine = lines.findIndex((l) => l.includes('depthUpdate') && ++seen === 200);
+      lines.splice(gapLine, 1);
+      const gap = join(bad, 'gap.gz');
+      writeFileSync(gap, gzipSync(lines.slice(0, gapLine + 500).join('\n')));
+      expectOneLineError(primesim(['data', 'import', gap, '--out', join(bad, 'o4')]), /gap\.gz:\d+/, /pu/, /gap/i);
+      expect(existsSync(join(bad, 'o4'))).toBe(false);
+    }
+    // unknown strategy, unknown parameter, a folder that is not a run
+    const ds = join(work, 'gen');
+    expectOneLineError(primesim(['backtest', 'strategies/nope.ts', '--data', ds, '--runs', join(bad, 'r')]), /strategies\/nope\.ts/, /unknown strategy/);
+    expectOneLineError(primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--param', 'sprdBps=2', '--runs', join(bad, 'r')]), /unknown parameter sprdBps/);
+    expectOneLineError(primesim(['backtest', 'strategies/market-maker.ts', '--data', bad, '--runs', join(bad, 'r')]), /not a dataset catalog/);
+    expectOneLineError(primesim(['query', bad, 'select 1']), /not a run/);
+    expectOneLineError(primesim(['report', ROOT]), /not a run/);
+    expect(existsSync(join(bad, 'r')) ? readdirSync(join(bad, 'r')) : []).toEqual([]);
+  });
+
+  it('a backtest killed mid-run leaves no folder that looks like a finished run, and earlier runs intact', async () => {
+    const ds = join(work, 'big');
+    let r = primesim(['data', 'generate', '--out', ds, '--seed', '5', '--events', '4000000']);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = join(work, 'runs-kill');
+    r = primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--runs', runs, '--run-id', 'earlier']);
+    expect(r.code, r.stderr).toBe(0);
+    const before = readFileSync(join(runs, 'earlier', 'manifest.json'), 'utf8');
+    const { spawn } = await import('node:child_process');
+    // Kill at several points (start-up, mid-replay, while writing): whatever the moment, a folder
+    // with a manifest must be a complete run whose files match their recorded hashes.
+    for (const delayMs of [700, 1400, 2100, 2800]) {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'primesim.js'), 'backtest', 'strategies/market-maker.ts', '--data', ds, '--runs', runs, '--run-id', 'killed'], { cwd: ROOT, stdio: 'ignore' });
+      const exited = new Promise((res) => child.on('exit', res));
+      await new Promise((res) => setTimeout(res, delayMs));
+      child.kill('SIGKILL');
+      await exited;
+      const mf = join(runs, 'killed', 'manifest.json');
+      if (existsSync(mf)) {
+        const m = JSON.parse(readFileSync(mf, 'utf8')) as { files: { file: string; sha256: string }[] };
+        const { createHash } = await import('node:crypto');
+        for (const f of m.files) expect(createHash('sha256').update(readFileSync(join(runs, 'killed', f.file))).digest('hex')).toBe(f.sha256);
+        rmSync(join(runs, 'killed'), { recursive: true });
+      } else {
+        expect(existsSync(join(runs, 'killed'))).toBe(false);
+      }
+    }
+    r = primesim(['query', runs, 'select run_id from runs', '-f', 'csv']);
+    expect(r.stdout.trim().split('\n')).toEqual(['run_id', 'earlier']);
+    expect(readFileSync(join(runs, 'earlier', 'manifest.json'), 'utf8')).toBe(before);
+  });
+
+  it('npm run demo works from a fresh checkout layout (small dataset)', () => {
+    const r = primesim(['demo', '--events', '150000'], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/report: .*\.html/);
+    const m = /run: +(\S+)/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(existsSync(join(m![1]!, 'fills.arrow'))).toBe(true);
+  });
+});
