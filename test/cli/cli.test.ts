@@ -12,7 +12,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** One line on stderr, naming what is wrong, and a non-zero exit. */
-function expectOneLineError(r: ReturnType<typeof primesim>, ...patterns: RegExp[]): void {
+function expectOneLineError(r: Awaited<ReturnType<typeof primesim>>, ...patterns: RegExp[]): void {
   expect(r.code).not.toBe(0);
   const lines = r.stderr.trim().split('\n');
   expect(lines.length).toBe(1);
@@ -20,71 +20,72 @@ function expectOneLineError(r: ReturnType<typeof primesim>, ...patterns: RegExp[
 }
 
 describe('primesim CLI end to end', () => {
-  it('--help works on every command', () => {
-    for (const args of [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report']]) {
-      const r = primesim([...args, '--help']);
+  it('--help works on every command', async () => {
+    const cmds = [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report']];
+    const results = await Promise.all(cmds.map((args) => primesim([...args, '--help'])));
+    for (const r of results) {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: primesim/);
     }
   });
 
-  it('generate → backtest → query → report, as a user types them', () => {
+  it('generate → backtest → query → report, as a user types them', async () => {
     const ds = join(work, 'gen');
-    let r = primesim(['data', 'generate', '--out', ds, '--seed', '3', '--events', '200000']);
+    let r = await primesim(['data', 'generate', '--out', ds, '--seed', '3', '--events', '200000']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/binance-futures:BTCUSDT/);
     const runs = join(work, 'runs');
-    r = primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--seed', '7', '--latency-entry', '2ms', '--queue', 'power:3', '--param', 'spreadBps=1', '--runs', runs, '--run-id', 'mm1']);
+    r = await primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--seed', '7', '--latency-entry', '2ms', '--queue', 'power:3', '--param', 'spreadBps=1', '--runs', runs, '--run-id', 'mm1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/total PnL \(USDT\)/);
     const manifest = JSON.parse(readFileSync(join(runs, 'mm1', 'manifest.json'), 'utf8')) as { counts: { fills: number }; metrics: { fills: number } };
     expect(manifest.counts.fills).toBeGreaterThan(0);
-    r = primesim(['query', join(runs, 'mm1'), 'select side, count(*) as n, sum(qty) as q from fills group by side order by side', '--format', 'json']);
+    r = await primesim(['query', join(runs, 'mm1'), 'select side, count(*) as n, sum(qty) as q from fills group by side order by side', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as { side: string; n: number }[];
     expect(rows.reduce((s, x) => s + Number(x.n), 0)).toBe(manifest.counts.fills);
-    r = primesim(['query', runs, 'select run_id, fills from runs', '-f', 'csv']);
+    r = await primesim(['query', runs, 'select run_id, fills from runs', '-f', 'csv']);
     expect(r.stdout.trim().split('\n')).toEqual(['run_id,fills', `mm1,${manifest.counts.fills}`]);
     const out = join(work, 'rep.html');
-    r = primesim(['report', join(runs, 'mm1'), '--out', out]);
+    r = await primesim(['report', join(runs, 'mm1'), '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
-  it('imports the real Binance capture and backtests the taker on it', () => {
+  it('imports the real Binance capture and backtests the taker on it', async () => {
     if (!sharedDataAvailable()) return;
     const ds = join(work, 'btc');
-    let r = primesim(['data', 'import', join(SHARED, 'binance', 'usdm_btcusdt_20240808.gz'), '--out', ds]);
+    let r = await primesim(['data', 'import', join(SHARED, 'binance', 'usdm_btcusdt_20240808.gz'), '--out', ds]);
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as { rows: number; provenance: { sourceSha256: string }; counts: { trade: number } };
     expect(m.counts.trade).toBe(21_313);
     expect(m.provenance.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
-    r = primesim(['backtest', 'strategies/trade-flow-taker.ts', '--data', ds, '--runs', join(work, 'runs2'), '--run-id', 'taker', '--param', 'thresholdLots=3000']);
+    r = await primesim(['backtest', 'strategies/trade-flow-taker.ts', '--data', ds, '--runs', join(work, 'runs2'), '--run-id', 'taker', '--param', 'thresholdLots=3000']);
     expect(r.code, r.stderr).toBe(0);
-    r = primesim(['query', join(work, 'runs2', 'taker'), "select count(*) from fills where liquidity = 'taker'", '-f', 'csv']);
+    r = await primesim(['query', join(work, 'runs2', 'taker'), "select count(*) from fills where liquidity = 'taker'", '-f', 'csv']);
     expect(Number(r.stdout.trim().split('\n')[1])).toBeGreaterThan(0);
   });
 
-  it('bad inputs: one line naming file, line and field, non-zero exit, nothing left behind', () => {
+  it('bad inputs: one line naming file, line and field, non-zero exit, nothing left behind', async () => {
     const bad = join(work, 'bad');
     mkdirSync(bad, { recursive: true });
     // malformed Tardis row (missing a column) on line 3
     const tardis = join(bad, 'trades.csv');
     writeFileSync(tardis, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,2,a,buy,100.5,10\nbitmex,XBTUSD,3,4,b,sell,100.5\n');
-    expectOneLineError(primesim(['data', 'import', tardis, '--out', join(bad, 'o1')]), /trades\.csv:3/);
+    expectOneLineError(await primesim(['data', 'import', tardis, '--out', join(bad, 'o1')]), /trades\.csv:3/);
     expect(existsSync(join(bad, 'o1'))).toBe(false);
     // unknown column
     const unk = join(bad, 'unk.csv');
     writeFileSync(unk, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount,bogus\n');
-    expectOneLineError(primesim(['data', 'import', unk, '--out', join(bad, 'o2')]), /unk\.csv/, /bogus/);
+    expectOneLineError(await primesim(['data', 'import', unk, '--out', join(bad, 'o2')]), /unk\.csv/, /bogus/);
     // negative size and NaN
     const neg = join(bad, 'neg.csv');
     writeFileSync(neg, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,2,a,buy,100.5,-3\n');
-    expectOneLineError(primesim(['data', 'import', neg, '--out', join(bad, 'o3')]), /neg\.csv:2/, /amount/);
+    expectOneLineError(await primesim(['data', 'import', neg, '--out', join(bad, 'o3')]), /neg\.csv:2/, /amount/);
     // --on-bad-row skip records skipped rows in the manifest
-    const r = primesim(['data', 'import', neg, '--out', join(bad, 'o3'), '--on-bad-row', 'skip']);
+    const r = await primesim(['data', 'import', neg, '--out', join(bad, 'o3'), '--on-bad-row', 'skip']);
     if (r.code === 0) {
       const m = JSON.parse(readFileSync(join(bad, 'o3', 'manifest.json'), 'utf8')) as { skippedRows: { count: number } };
       expect(m.skippedRows.count).toBe(1);
@@ -99,25 +100,25 @@ describe('primesim CLI end to end', () => {
       lines.splice(gapLine, 1);
       const gap = join(bad, 'gap.gz');
       writeFileSync(gap, gzipSync(lines.slice(0, gapLine + 500).join('\n')));
-      expectOneLineError(primesim(['data', 'import', gap, '--out', join(bad, 'o4')]), /gap\.gz:\d+/, /pu/, /gap/i);
+      expectOneLineError(await primesim(['data', 'import', gap, '--out', join(bad, 'o4')]), /gap\.gz:\d+/, /pu/, /gap/i);
       expect(existsSync(join(bad, 'o4'))).toBe(false);
     }
     // unknown strategy, unknown parameter, a folder that is not a run
     const ds = join(work, 'gen');
-    expectOneLineError(primesim(['backtest', 'strategies/nope.ts', '--data', ds, '--runs', join(bad, 'r')]), /strategies\/nope\.ts/, /unknown strategy/);
-    expectOneLineError(primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--param', 'sprdBps=2', '--runs', join(bad, 'r')]), /unknown parameter sprdBps/);
-    expectOneLineError(primesim(['backtest', 'strategies/market-maker.ts', '--data', bad, '--runs', join(bad, 'r')]), /not a dataset catalog/);
-    expectOneLineError(primesim(['query', bad, 'select 1']), /not a run/);
-    expectOneLineError(primesim(['report', ROOT]), /not a run/);
+    expectOneLineError(await primesim(['backtest', 'strategies/nope.ts', '--data', ds, '--runs', join(bad, 'r')]), /strategies\/nope\.ts/, /unknown strategy/);
+    expectOneLineError(await primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--param', 'sprdBps=2', '--runs', join(bad, 'r')]), /unknown parameter sprdBps/);
+    expectOneLineError(await primesim(['backtest', 'strategies/market-maker.ts', '--data', bad, '--runs', join(bad, 'r')]), /not a dataset catalog/);
+    expectOneLineError(await primesim(['query', bad, 'select 1']), /not a run/);
+    expectOneLineError(await primesim(['report', ROOT]), /not a run/);
     expect(existsSync(join(bad, 'r')) ? readdirSync(join(bad, 'r')) : []).toEqual([]);
   });
 
   it('a backtest killed mid-run leaves no folder that looks like a finished run, and earlier runs intact', async () => {
     const ds = join(work, 'big');
-    let r = primesim(['data', 'generate', '--out', ds, '--seed', '5', '--events', '4000000']);
+    let r = await primesim(['data', 'generate', '--out', ds, '--seed', '5', '--events', '4000000']);
     expect(r.code, r.stderr).toBe(0);
     const runs = join(work, 'runs-kill');
-    r = primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--runs', runs, '--run-id', 'earlier']);
+    r = await primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--runs', runs, '--run-id', 'earlier']);
     expect(r.code, r.stderr).toBe(0);
     const before = readFileSync(join(runs, 'earlier', 'manifest.json'), 'utf8');
     const { spawn } = await import('node:child_process');
@@ -139,13 +140,13 @@ describe('primesim CLI end to end', () => {
         expect(existsSync(join(runs, 'killed'))).toBe(false);
       }
     }
-    r = primesim(['query', runs, 'select run_id from runs', '-f', 'csv']);
+    r = await primesim(['query', runs, 'select run_id from runs', '-f', 'csv']);
     expect(r.stdout.trim().split('\n')).toEqual(['run_id', 'earlier']);
     expect(readFileSync(join(runs, 'earlier', 'manifest.json'), 'utf8')).toBe(before);
   });
 
-  it('npm run demo works from a fresh checkout layout (small dataset)', () => {
-    const r = primesim(['demo', '--events', '150000'], ROOT);
+  it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
+    const r = await primesim(['demo', '--events', '150000'], ROOT);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/report: .*\.html/);
     const m = /run: +(\S+)/.exec(r.stdout);

@@ -137,8 +137,14 @@ export class LiquidationPga {
       this.pending.delete(r.hash);
       if (r.status !== 'success') continue;
       const nativePrice = this.o.pool.price(this.o.nativeAsset, block.tsUs);
-      const last = this.o.pool.liquidations[this.o.pool.liquidations.length - 1]!;
-      const bonusBase = this.bonusBase(last, block.tsUs);
+      const all = this.o.pool.liquidations;
+      let done: LiquidationQuote | undefined;
+      for (let i = all.length - 1; i >= 0 && done === undefined; i--) {
+        const l = all[i]!;
+        if (l.liquidator === p.searcher && l.user === p.opp.user) done = l;
+      }
+      if (done === undefined) continue;
+      const bonusBase = this.bonusBase(done, block.tsUs);
       const burnWei = BigInt(r.gasUsed) * block.baseFeeWei;
       const tipWei = r.feeWei - burnWei;
       const gasBase = toBase(burnWei, nativePrice, 10n ** 18n);

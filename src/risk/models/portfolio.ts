@@ -34,7 +34,7 @@ export function defaultPortfolioParams(): PortfolioParams {
     volDown: 0.3,
     volPower: 0.3,
     volDownCap: 0.9,
-    extendedMoves: [-0.5, -0.33, 0.33, 0.5],
+    extendedMoves: [-0.33, 0.33],
     extendedDampener: 3,
     optionContingency: 0.01,
     futuresContingency: 0.01,

@@ -2,7 +2,7 @@ import type { Ledger } from '../../ledger/ledger.ts';
 import type { RunTables } from '../../results/run-writer.ts';
 
 /** Growable columns for one results table; converted to typed arrays once at the end. */
-class Table<N extends string, S extends string, B extends string> {
+class Table<N extends string, S extends string = never, B extends string = never> {
   private readonly nums: Record<string, number[]> = {};
   private readonly strs: Record<string, string[]> = {};
   private readonly bigs: Record<string, bigint[]> = {};

@@ -121,7 +121,7 @@ export interface PremiumFundingConfig {
  * Binance-style premium model: premium index samples (mid − index)/index are averaged over the
  * funding period (equal weights, so sample on a regular clock), then
  *   rate = clamp(P + clamp(interest − P, ±interestClamp), ±cap),
- * and the average restarts. A funding time with no samples is a DataError (no book, no rate).
+ * rounded to 8 decimals, and the average restarts. A funding time with no samples is a DataError (no book, no rate).
  */
 export class PremiumFunding implements FundingRateSource {
   readonly name: string;
@@ -150,7 +150,8 @@ export class PremiumFunding implements FundingRateSource {
     const p = this.sum / this.n;
     this.sum = 0;
     this.n = 0;
-    return premiumRate(p, this.interest, this.interestClamp, this.cap);
+    // Published to 8 decimals, like Binance's funding rates, so payments are exact in the rate printed.
+    return Math.round(premiumRate(p, this.interest, this.interestClamp, this.cap) * 1e8) / 1e8;
   }
 }
 

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ConfigError, ModelError } from '../../src/errors.ts';
+import { KNOWN_INSTRUMENTS } from '../../src/market/instrument.ts';
+import { CrossMargin, IsolatedMargin } from '../../src/risk/models/cross.ts';
+import { PortfolioMargin } from '../../src/risk/models/portfolio.ts';
+import { DYDX_BTC_TIERS } from '../../src/risk/tiers.ts';
+import type { GroupRequirement, GroupView, MarginModel, RiskInstrument } from '../../src/risk/types.ts';
+import { DAY_US, deposit, newEngine, optionSpec, PERP, perpSpec, T0 } from './fixtures.ts';
+
+const ETH_PERP = 'binance-futures:ETHUSDT-PERP';
+const ethSpec: RiskInstrument = {
+  id: ETH_PERP, market: { ...KNOWN_INSTRUMENTS['binance-futures:ETHUSDT']!, symbol: 'ETHUSDT-PERP' }, kind: 'perp', underlying: 'ETH',
+  tiers: [{ notionalCap: Infinity, imr: 0.05, mmr: 0.03 }],
+};
+
+/** Counts the legs each revaluation touches, to check that a mark only revalues its underlying. */
+class Counting implements MarginModel {
+  readonly name = 'counting';
+  readonly isolated = false;
+  legs = 0;
+  constructor(private readonly inner: MarginModel) {}
+  groupRequirement(g: GroupView): GroupRequirement {
+    this.legs += g.legs.length;
+    return this.inner.groupRequirement(g);
+  }
+}
+
+describe('MarginEngine', () => {
+  it('incremental per-underlying updates equal a from-scratch revaluation, touching only that underlying', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.double({ min: -0.2, max: 0.2, noNaN: true })), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: -5000, max: 5000 }).filter((x) => x !== 0),
+        fc.integer({ min: -50_000, max: 50_000 }).filter((x) => x !== 0),
+        (moves, btcLots, ethLots) => {
+          const { ledger, engine } = newEngine({ BTC: 0.1 });
+          engine.registerInstrument(perpSpec(DYDX_BTC_TIERS));
+          engine.registerInstrument(ethSpec);
+          engine.setMark('BTC', 60_000, T0);
+          engine.setMark('ETH', 3_000, T0);
+          const model = new Counting(new CrossMargin());
+          engine.openAccount('a', model);
+          deposit(ledger, 'a', 50_000);
+          deposit(ledger, 'a', 0.5, 'BTC'); // spot collateral with a 10% haircut
+          engine.applyFill('a', PERP, T0, btcLots, 600_000, 0);
+          engine.applyFill('a', ETH_PERP, T0, ethLots, 300_000, 0);
+          let btc = 60_000;
+          let eth = 3_000;
+          for (const [isBtc, r] of moves) {
+            const before = model.legs;
+            if (isBtc) engine.setMark('BTC', (btc = Math.max(1, Math.round(btc * (1 + r) * 10) / 10)), T0 + 1);
+            else engine.setMark('ETH', (eth = Math.max(1, Math.round(eth * (1 + r) * 100) / 100)), T0 + 1);
+            expect(model.legs - before).toBe(1); // one leg of that underlying, never both
+            const qb = btcLots * 0.001;
+            const qe = ethLots * 0.001;
+            const equity = 50_000 + 0.5 * btc * 0.9 + qb * (btc - 60_000) + qe * (eth - 3_000);
+            const mm = Math.abs(qb) * btc * 0.03 + Math.abs(qe) * eth * 0.03;
+            const im = Math.abs(qb) * btc * 0.05 + Math.abs(qe) * eth * 0.05;
+            const s = engine.state('a');
+            expect(s.equity).toBeCloseTo(equity, 5);
+            expect(s.mm).toBeCloseTo(mm, 6);
+            expect(s.im).toBeCloseTo(im, 6);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+
+  it('sees cash movements (fees, funding) through the ledger', () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('a', new CrossMargin());
+    deposit(ledger, 'a', 10_000);
+    engine.applyFill('a', PERP, T0, 1000, 600_000, 5); // 1 BTC, 5 bps taker fee = 30 USDT
+    expect(engine.state('a').equity).toBeCloseTo(10_000 - 30, 9);
+    engine.position('a', PERP).applyFunding(T0 + 1, 1_000_000_000n); // pays 10 USDT funding
+    expect(engine.state('a').equity).toBeCloseTo(10_000 - 40, 9);
+  });
+
+  it('canPlace: margin, reduce-only and isolated rules', () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.registerInstrument(ethSpec);
+    engine.setMark('BTC', 60_000, T0);
+    engine.setMark('ETH', 3_000, T0);
+    engine.openAccount('a', new CrossMargin());
+    deposit(ledger, 'a', 1_000);
+    // 1 BTC = 60,000 notional at 1/100 in bracket 2 (IM = 60,000 × 1% − 100 = 500): fits in 1,000.
+    const ok = engine.canPlace('a', { instrument: PERP, lots: 1000 });
+    expect(ok.ok).toBe(true);
+    expect(ok.imAfter).toBeCloseTo(500, 6);
+    const big = engine.canPlace('a', { instrument: PERP, lots: 3000 });
+    expect(big.ok).toBe(false);
+    expect(big.reason).toMatch(/insufficient margin/);
+    expect(engine.canPlace('a', { instrument: PERP, lots: 1000, reduceOnly: true }).ok).toBe(false);
+    engine.applyFill('a', PERP, T0, 1000, 600_000, 0);
+    expect(engine.canPlace('a', { instrument: PERP, lots: -500, reduceOnly: true }).ok).toBe(true);
+    expect(engine.canPlace('a', { instrument: PERP, lots: -1500, reduceOnly: true }).ok).toBe(false);
+
+    engine.openAccount('iso', new IsolatedMargin());
+    deposit(ledger, 'iso', 5_000);
+    engine.applyFill('iso', PERP, T0, 100, 600_000, 0);
+    const second = engine.canPlace('iso', { instrument: ETH_PERP, lots: 1 });
+    expect(second.ok).toBe(false);
+    expect(second.reason).toMatch(/isolated/);
+    expect(() => engine.applyFill('iso', ETH_PERP, T0, 1, 300_000, 0)).toThrow(ConfigError);
+  });
+
+  it('bad input: clear errors naming the instrument and the value', () => {
+    const { ledger, engine } = newEngine();
+    const noTiers: RiskInstrument = { ...perpSpec(), id: 'venue:NO-TIERS' };
+    delete (noTiers as { tiers?: unknown }).tiers;
+    engine.registerInstrument(noTiers);
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('a', new CrossMargin());
+    deposit(ledger, 'a', 1_000);
+    expect(() => engine.applyFill('a', 'venue:NO-TIERS', T0, 1, 600_000, 0)).toThrow(/instrument venue:NO-TIERS has no margin model/);
+    expect(() => engine.position('a', 'venue:UNKNOWN')).toThrow(/venue:UNKNOWN is not registered/);
+    expect(() => engine.setMark('BTC', NaN, T0)).toThrow(ModelError);
+    expect(() => engine.setMark('BTC', NaN, T0)).toThrow(/mark for BTC .*NaN/);
+    const opt = optionSpec('call', 60_000, T0 + 30 * DAY_US);
+    engine.registerInstrument(opt);
+    expect(() => engine.setIv(opt.id, 0)).toThrow(new RegExp(`${opt.id}.* got 0`));
+    expect(() => engine.setIv(opt.id, -0.2)).toThrow(ModelError);
+    // Portfolio margin asked to revalue an option with a non-positive vol names both.
+    const pm = new PortfolioMargin();
+    const bad = { account: 'a', underlying: 'BTC', spot: 60_000, nowUs: T0, legs: [{ inst: opt, qty: -1, mark: 100, vol: -0.3, t: 0.1 }] };
+    expect(() => pm.groupRequirement(bad)).toThrow(new RegExp(`${opt.id} has vol -0.3`));
+    expect(() => new PortfolioMargin({ volUp: NaN })).toThrow(/volUp must be finite, got NaN/);
+    // An option without a vol source cannot be marked.
+    engine.openAccount('b', new CrossMargin());
+    expect(() => engine.applyFill('b', opt.id, T0, -1, 1000, 0)).toThrow(new RegExp(`${opt.id} has no implied vol`));
+    expect(() => engine.registerInstrument({ ...perpSpec(), id: 'inv', market: KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']! })).toThrow(/inverse/);
+  });
+});
