@@ -177,6 +177,13 @@ export class MarginEngine {
   applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
+    // Price and margin the new leg alone first: a missing vol, mark or margin rule must fail
+    // before any money moves, not halfway through booking the fill.
+    const s = this.marks.get(e.inst.spec.underlying);
+    if (s === undefined) throw new ModelError(`no mark for ${e.inst.spec.underlying}: cannot book a fill in ${instrumentId}`, { field: 'mark' });
+    const probe: Leg = { inst: e.inst.spec, qty: lots * e.inst.unitQty, mark: 0 };
+    this.priceLeg(probe, e.inst, s);
+    a.model.groupRequirement({ account: a.id, underlying: e.inst.spec.underlying, spot: s, nowUs: this.nowUs, legs: [probe] });
     this.quiet++;
     try {
       e.pos.applyFill(tsUs, lots, priceTicks, feeBps, ref);

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from '../../errors.ts';
 import { PRIO_DATA, PRIO_TIMER, Simulation } from '../../kernel/simulation.ts';
 import type { EventHandler } from '../../kernel/event-queue.ts';
@@ -13,11 +11,12 @@ import { US_PER_YEAR } from '../../pricing/index.ts';
 import { writeRunFolder } from '../../results/run-writer.ts';
 import { MakerTakerFees } from '../../venues/clob/fees.ts';
 import type { OwnOrder } from '../../venues/clob/order.ts';
-import { OptionsVenue, SviSurfaceVols, markOption } from '../../venues/options/index.ts';
+import { OptionsVenue, SviSurfaceVols, markOption, type OptionContract } from '../../venues/options/index.ts';
 import { MedianMark, PerpVenue, PremiumFunding } from '../../venues/perp/index.ts';
 import { DEFAULT_HEDGER_PARAMS, hedgeLots, pickStrangle, type HedgerParams } from '../../../strategies/delta-hedged-options.ts';
 import { syntheticChain } from './chain.ts';
 import { BasisProcess, JumpDiffusionPath, refreshSyntheticBook } from './market.ts';
+import { ShadowMargin } from './margin.ts';
 import { HedgerRecorder } from './recorder.ts';
 
 export interface HedgerScenarioOptions extends Partial<HedgerParams> {
@@ -67,11 +66,11 @@ const USDT = 100_000_000n;
  *
  * Portfolio delta (BTC) = Σ option premium-adjusted coin delta (the premium sits in BTC cash, so
  * this is the USD-value delta of options plus their cash) + perp lots × 0.001. The desk's initial
- * 1,000,000 USDT deposit is the only external money. Margin is not recorded: `src/risk` exposes
- * no `index.ts`/MarginEngine for option positions yet (see the issue note).
+ * 1,000,000 USDT deposit is the only external money. Margin (table `margin`) comes from the
+ * shared `src/risk` MarginEngine with portfolio margin, on a shadow ledger (see margin.ts).
  *
  * Tables: greeks (ts_us, phase check|pre_hedge|post_hedge, delta, option_delta, perp_delta, gamma,
- * vega, theta, underlying, band), funding, equity, fills, hedges, ledger (every transfer).
+ * vega, theta, underlying, band), funding, equity, fills, hedges, ledger (every transfer), margin.
  */
 export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ dir: string; metrics: Record<string, number>; resultsSha256: string }> {
   const params: HedgerParams = {
@@ -135,6 +134,7 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
   for (const c of chain.contracts) options.list(c);
   options.scheduleExpiries(sim, t0, tEnd, () => path.price);
   perp.scheduleFunding(t0, tEnd);
+  const margin = new ShadowMargin(PERP, 1_000_000n * USDT, t0);
 
   perp.onFunding((e) => {
     if (e.account !== 'desk') return;
@@ -148,6 +148,7 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
       payment: Number(e.payment) / 1e8,
       payment_minor: e.payment,
     });
+    margin.funding(e.tsUs, e.payment);
   });
 
   // ---- market step (PRIO_DATA: before venue events and timers at the same time) ----
@@ -201,6 +202,7 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
   const hedgeInfo = new Map<number, { ts: number; deltaBefore: number; lots: number }>();
   perp.clob.setListener({
     onFill(f) {
+      margin.perpFill(f.tsUs, f.side === BID ? f.sizeLots : -f.sizeLots, f.priceTicks, perp.clob.cfg.fees.feeBps(f.maker));
       rec.fills.push({ ts_us: f.tsUs, venue: 'binance-futures', instrument: PERP.symbol, side: f.side === BID ? 'buy' : 'sell', asset: 'USDT', price: f.priceTicks * TICK, qty: f.sizeLots * LOT_COINS, fee: Number(f.fee) / 1e8, fee_minor: f.fee });
     },
     onOrderUpdate(o: OwnOrder) {
@@ -236,17 +238,34 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
         const m = options.mark(c.symbol, F, ts);
         const t = options.trade(ts, 'desk', c.symbol, -params.legLots, options.priceToTicks(c.symbol, m.price * (1 - (opts.optionHalfSpread ?? 0.02))));
         premiumBtc += Number(-t.premium) / 1e8;
+        margin.optionFill(ts, c, -params.legLots, t.priceTicks * Number(c.tickSize) * F);
+        margin.fee(ts, BigInt(Math.round(Number(t.fee) * F)));
         rec.fills.push({ ts_us: ts, venue: 'deribit', instrument: c.symbol, side: 'sell', asset: c.settle, price: t.priceTicks * Number(c.tickSize), qty: params.legLots * Number(c.lotSize), fee: Number(t.fee) / 1e8, fee_minor: t.fee });
       }
     },
   };
   sim.schedule(t0, PRIO_TIMER, sellStrip);
 
+  // Margin through src/risk: mirror expiry settlements, reprice the shadow book, snapshot.
+  let settledSeen = 0;
+  const marginSnapshot = (ts: number) => {
+    for (; settledSeen < options.settlements.length; settledSeen++) {
+      const e = options.settlements[settledSeen]!;
+      const c = options.contract(e.symbol);
+      margin.optionFill(e.tsUs, c, -e.lots, Math.max(0, c.kind === 'call' ? e.settlementPrice - c.strike : c.strike - e.settlementPrice));
+    }
+    const vols: [OptionContract, number][] = [];
+    for (const p of options.positions.values()) if (p.contract.expiryUs > ts) vols.push([p.contract, markOption(p.contract, surface, path.price, ts).vol]);
+    margin.setMarket(ts, 'BTC', path.price, perp.markTicks() * TICK, vols);
+    margin.snapshot(ts);
+  };
+
   let checks = 0;
   const check: EventHandler = {
     onEvent(ts) {
       checks++;
       equityRow(ts);
+      marginSnapshot(ts);
       const p = portfolio(ts);
       const lots = hedgeLots(p.delta, LOT_COINS, params);
       if (lots === 0) {
@@ -262,6 +281,7 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
 
   sim.run(tEnd + 60e6);
   const finalEquity = equityRow(sim.nowUs);
+  marginSnapshot(sim.nowUs);
 
   const fundingTotal = rec.funding.columns().payment_minor as BigInt64Array;
   let fundingMinor = 0n;
@@ -286,7 +306,6 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
     finalUnderlying: path.price,
   };
   const runId = opts.runId ?? `hedger-seed${opts.seed}`;
-  const haveRisk = existsSync(join(import.meta.dirname, '../../risk/index.ts'));
   const out = await writeRunFolder({
     runsDir: opts.runsDir,
     runId,
@@ -295,10 +314,10 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
     config: { seed: opts.seed, hours, startUs: t0, s0, vol, stepUs, checkUs, expiries },
     counts: { events: sim.events, transfers: ledger.transferCount },
     metrics,
-    tables: rec.tables(),
+    tables: { ...rec.tables(), margin: margin.table() },
     extra: {
       models: { mark: perp.cfg.mark.name, funding: perp.cfg.funding.name, surface: surface.name, path: 'merton-jump-diffusion' },
-      margin: haveRisk ? 'src/risk present but not wired for option positions' : 'not recorded: src/risk had no index.ts when this scenario was written',
+      margin: 'src/risk MarginEngine + PortfolioMargin on a shadow ledger; inverse options mirrored as USDT options of the same strike/expiry (see src/scenarios/hedger/margin.ts)',
       surfaceFit: surface.rmse,
     },
   });

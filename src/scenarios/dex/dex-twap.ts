@@ -1,0 +1,177 @@
+/**
+ * DEX TWAP scenario: the desk sells WETH for USDC through a Uniswap v2 pool in slices, via the
+ * public mempool or a private relay, on an Ethereum-like chain (12 s blocks) with sandwich
+ * attackers and a CEX–DEX back-runner. It records what MEV cost each slice and how long each
+ * slice took to settle (hard finality − submission).
+ */
+import { Chain } from '../../chain/chain.ts';
+import { ETHEREUM } from '../../chain/profiles.ts';
+import type { Block } from '../../chain/types.ts';
+import { ConfigError } from '../../errors.ts';
+import { PRIO_VENUE, Simulation } from '../../kernel/simulation.ts';
+import { Ledger } from '../../ledger/ledger.ts';
+import {
+  ChainBank, ChainV2Pool, CexDexArbitrageur, makeSwapTx, MevHarness, SandwichAttacker, type AdversaryModel,
+} from '../../mev/adversaries/index.ts';
+import { writeRunFolder } from '../../results/run-writer.ts';
+import { dexTwap, type DexRoute } from '../../../strategies/dex-twap.ts';
+import { CexPricePath } from './market.ts';
+import { blocksTable, mevTable, slicesTable, txsTable, arbsTable, type SliceRow } from './tables.ts';
+
+const GWEI = 1_000_000_000n;
+
+export interface DexTwapScenarioOptions {
+  seed: number;
+  runsDir: string;
+  runId?: string;
+  route: DexRoute;
+  slices?: number;
+  /** WETH sold in total. */
+  totalEth?: number;
+  slippageBps?: number;
+  sliceIntervalUs?: number;
+  /** Pool reserves at start. */
+  poolEth?: number;
+  poolUsdc?: number;
+  ethUsd?: number;
+  /** Number of competing sandwich bots (0 disables). */
+  sandwichers?: number;
+  sandwichPresence?: number;
+  sandwichLatencyUs?: number;
+  /** CEX–DEX back-runner on/off. */
+  arbitrage?: boolean;
+  /** CEX log-vol per 12 s block. */
+  cexVolPerBlock?: number;
+  /** Desk's priority fee per gas, gwei. */
+  deskTipGwei?: number;
+}
+
+export async function runDexTwapScenario(opts: DexTwapScenarioOptions): Promise<{ dir: string; metrics: Record<string, number> }> {
+  const o = {
+    slices: 10, totalEth: 50, slippageBps: 100, sliceIntervalUs: 60_000_000, poolEth: 1000, poolUsdc: 2_000_000, ethUsd: 2000,
+    sandwichers: 2, sandwichPresence: 1, sandwichLatencyUs: 200_000, arbitrage: true, cexVolPerBlock: 0.0015, deskTipGwei: 1,
+    ...opts,
+  };
+  if (!Number.isSafeInteger(o.seed)) throw new ConfigError(`seed ${o.seed} must be an integer`, { field: 'seed' });
+  if (!(o.totalEth > 0) || !(o.poolEth > 0) || !(o.poolUsdc > 0)) throw new ConfigError('totalEth, poolEth and poolUsdc must be positive', { field: 'totalEth' });
+  const runId = o.runId ?? `dex-twap-${o.route}-seed${o.seed}`;
+  const slot = ETHEREUM.slotUs;
+  const t0 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z
+  const sim = new Simulation(o.seed);
+  const chain = new Chain(ETHEREUM);
+  const ledger = new Ledger();
+  const bank = new ChainBank(ledger, chain.state);
+  const pool = new ChainV2Pool('weth-usdc', 'WETH', 'USDC', bank);
+  pool.init(t0, eth(o.poolEth), usdc(o.poolUsdc));
+  const startUs = t0 + 5_000_000;
+  const lastSliceUs = startUs + (o.slices - 1) * o.sliceIntervalUs;
+  const endUs = lastSliceUs + 5 * slot;
+  const nBlocks = Math.ceil((endUs - t0) / slot);
+  const cex = new CexPricePath(sim.rng.split('cex'), t0, slot, nBlocks + 1, o.ethUsd, o.cexVolPerBlock);
+
+  const adversaries: AdversaryModel[] = [];
+  for (let i = 0; i < o.sandwichers; i++) {
+    const name = `sandwich${i + 1}`;
+    bank.fund(t0, name, 'WETH', eth(500));
+    bank.fund(t0, name, 'ETH', eth(100));
+    adversaries.push(new SandwichAttacker({
+      name, presence: o.sandwichPresence, latencyUs: o.sandwichLatencyUs * (i + 1), capital: eth(500), tipShareBps: 8000 + 500 * i,
+    }));
+  }
+  if (o.arbitrage) {
+    bank.fund(t0, 'arb', 'WETH', eth(500));
+    bank.fund(t0, 'arb', 'USDC', usdc(1_000_000));
+    bank.fund(t0, 'arb', 'ETH', eth(100));
+    adversaries.push(new CexDexArbitrageur({
+      name: 'arb', pool: pool.id, presence: 1, latencyUs: 0, capital: 10n ** 30n, tipShareBps: 5000,
+      cexPrice: (ts) => (cex.usd(ts) * 1e6) / 1e18,
+    }));
+  }
+  const harness = new MevHarness(chain, bank, new Map([[pool.id, pool]]), adversaries, sim.rng.split('mev'));
+
+  bank.fund(t0, 'desk', 'WETH', eth(o.totalEth));
+  bank.fund(t0, 'desk', 'ETH', eth(10));
+  const slices: SliceRow[] = [];
+  const blocks: Block[] = [];
+  const strat = dexTwap({
+    totalIn: eth(o.totalEth), slices: o.slices, intervalUs: o.sliceIntervalUs, startUs, slippageBps: o.slippageBps, route: o.route, zeroForOne: true,
+  });
+  strat.onStart({
+    get nowUs() { return sim.nowUs; },
+    quote: (amountIn, zf) => pool.quoteExactIn(amountIn, zf),
+    swap(req) {
+      const hash = `desk:${req.slice}`;
+      const tx = makeSwapTx(pool, {
+        hash, from: 'desk', amountIn: req.amountIn, zeroForOne: req.zeroForOne, amountOutMin: req.amountOutMin,
+        gas: { maxFeePerGasWei: 100n * GWEI, maxPriorityFeePerGasWei: BigInt(o.deskTipGwei) * GWEI },
+      });
+      if (req.route === 'public') harness.broadcast(tx, sim.nowUs);
+      else harness.sendPrivate(tx, sim.nowUs);
+      slices.push({ slice: req.slice, hash, amountIn: req.amountIn, amountOutMin: req.amountOutMin, quote: pool.quoteExactIn(req.amountIn, req.zeroForOne), submittedTsUs: sim.nowUs });
+      return hash;
+    },
+    at(tsUs, fn) {
+      sim.schedule(tsUs, PRIO_VENUE, { onEvent: () => fn() });
+    },
+  });
+  sim.every(t0 + slot, slot, endUs, { onEvent: (ts) => { blocks.push(harness.buildBlock(ts)); } });
+  sim.run(endUs);
+
+  const records = harness.records();
+  const sandwiches = records.filter((r) => r.kind === 'sandwich');
+  const arbs = records.filter((r) => r.kind === 'arbitrage');
+  const lossBySlice = new Map(sandwiches.map((r) => [r.victimTx, r.victimLoss]));
+  let mevLossUsdc = 0n;
+  let delaySum = 0;
+  let delayN = 0;
+  for (const s of slices) {
+    s.receipt = chain.receipt(s.hash);
+    s.amountOut = chain.state.get<bigint>(`out:${s.hash}`);
+    s.mevLoss = lossBySlice.get(s.hash) ?? 0n;
+    s.includedTsUs = s.receipt === undefined ? undefined : blocks[s.receipt.blockNumber]?.tsUs;
+    s.finalTsUs = chain.finalityTsUs(s.hash);
+    mevLossUsdc += s.mevLoss;
+    if (s.finalTsUs !== undefined) { delaySum += s.finalTsUs - s.submittedTsUs; delayN++; }
+  }
+  const filled = slices.filter((s) => s.receipt?.status === 'success');
+  const soldEth = filled.reduce((a, s) => a + s.amountIn, 0n);
+  const gotUsdc = filled.reduce((a, s) => a + (s.amountOut ?? 0n), 0n);
+  const sumWei = (xs: typeof records) => xs.reduce((a, r) => a + r.profitWei, 0n);
+  const metrics: Record<string, number> = {
+    slices: slices.length,
+    slices_filled: filled.length,
+    slices_sandwiched: sandwiches.filter((r) => r.victimTx.startsWith('desk:')).length,
+    mev_loss_usdc: Number(mevLossUsdc) / 1e6,
+    mev_profit_eth: Number(sumWei(sandwiches)) / 1e18,
+    arb_profit_eth: Number(sumWei(arbs)) / 1e18,
+    avg_price_usdc: soldEth === 0n ? 0 : Number(gotUsdc) / 1e6 / (Number(soldEth) / 1e18),
+    desk_gas_eth: Number(eth(10) - ledger.balance('desk', 'ETH')) / 1e18,
+    mean_settlement_delay_s: delayN === 0 ? 0 : delaySum / delayN / 1e6,
+    blocks: blocks.length,
+  };
+  const tables = {
+    blocks: blocksTable(blocks),
+    txs: txsTable(chain, blocks, harness.timing),
+    mev: mevTable(sandwiches),
+    arbs: arbsTable(arbs),
+    slices: slicesTable(slices),
+  };
+  const out = await writeRunFolder({
+    runsDir: o.runsDir, runId,
+    strategy: { name: 'dex-twap', file: 'strategies/dex-twap.ts', params: { route: o.route, slices: o.slices, totalEth: o.totalEth, slippageBps: o.slippageBps, sliceIntervalUs: o.sliceIntervalUs } },
+    dataset: { name: 'synthetic-cex-gbm', ethUsd: o.ethUsd, cexVolPerBlock: o.cexVolPerBlock },
+    config: { seed: o.seed, chain: ETHEREUM.name, poolEth: o.poolEth, poolUsdc: o.poolUsdc, sandwichers: o.sandwichers, sandwichPresence: o.sandwichPresence, sandwichLatencyUs: o.sandwichLatencyUs, arbitrage: o.arbitrage },
+    counts: { events: sim.events, blocks: blocks.length, txs: tables.txs.hash.length, mev: sandwiches.length, arbs: arbs.length },
+    metrics,
+    tables,
+  });
+  return { dir: out.dir, metrics };
+}
+
+function eth(x: number): bigint {
+  return BigInt(Math.round(x * 1e6)) * 10n ** 12n;
+}
+
+function usdc(x: number): bigint {
+  return BigInt(Math.round(x * 1e6));
+}

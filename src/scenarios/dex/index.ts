@@ -1,0 +1,1 @@
+export { runDexTwapScenario, type DexTwapScenarioOptions } from './dex-twap.ts';

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/backtest/run.ts';
+import { writeReport } from '../../src/report/report.ts';
+import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-logging=stderr', '--v=0'];
+
+function chromium(args: string[], profile: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((res, rej) => {
+    const c = spawn(CHROMIUM!, [...FLAGS, `--user-data-dir=${profile}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    c.on('error', rej);
+    c.on('close', (code) => res({ stdout, stderr, code: code ?? -1 }));
+  });
+}
+
+let root: string;
+let html: string;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'primesim-browser-'));
+  writeTinyDataset(join(root, 'ds'), 9, 8000);
+  const run = await runBacktest({ strategy: 'strategies/market-maker.ts', data: join(root, 'ds'), params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, runsDir: join(root, 'runs'), seed: 1 });
+  html = (await writeReport(run.dir, { out: join(root, 'report.html'), png: true })).html;
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('report in headless Chromium', () => {
+  it('opens offline with no console errors and every chart drawn', async () => {
+    if (!CHROMIUM) {
+      if (process.env.CI === 'true') throw new Error('chromium is missing: .ci/run installs Debian chromium for this test');
+      console.warn('skipping browser test: no chromium installed');
+      return;
+    }
+    const url = `file://${html}`;
+    const dom = await chromium(['--dump-dom', url], join(root, 'profile1'));
+    expect(dom.code).toBe(0);
+    expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR/);
+    // Four charts, each with drawn marks: lines/areas have path data, dots are circles.
+    const charts = dom.stdout.split('class="chart"').slice(1);
+    expect(charts.length).toBe(4);
+    for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<circle/.test(c)).toBe(true);
+    const shot = join(root, 'shot.png');
+    const s = await chromium([`--screenshot=${shot}`, '--window-size=1000,1600', url], join(root, 'profile2'));
+    expect(s.code).toBe(0);
+    expect(statSync(shot).size).toBeGreaterThan(20_000);
+  });
+
+  it('writes PNG copies of the charts that are real images', () => {
+    const png = html.replace(/\.html$/, '-equity.png');
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(bytes.length).toBeGreaterThan(5_000);
+    writeFileSync(join(root, 'ok'), '');
+  });
+});
