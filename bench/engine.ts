@@ -53,10 +53,12 @@ function bookOnly(d: string): number {
   return sim.events;
 }
 
+let replaySeconds: number | undefined;
 async function mm(d: string): Promise<number> {
   const runs = mkdtempSync(join(tmpdir(), 'primesim-bench-'));
   try {
-    const r = await runBacktest({ strategy: 'strategies/market-maker.ts', data: d, seed: 1, queue: 'power:3', runsDir: runs });
+    const r = await runBacktest({ strategy: 'strategies/market-maker.ts', data: d, seed: 1, queue: 'power:3', runsDir: runs }, { clock: () => performance.now() });
+    replaySeconds = r.manifest.timing.replaySeconds;
     return r.manifest.counts.events;
   } finally {
     rmSync(runs, { recursive: true, force: true });
@@ -67,4 +69,4 @@ const t0 = performance.now();
 const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? bookOnly(dir) : await mm(dir);
 const seconds = (performance.now() - t0) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb }) + '\n');
+process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds }) + '\n');

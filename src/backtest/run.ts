@@ -58,7 +58,7 @@ export interface RunManifest {
   resultsSha256: string;
   metrics: RunMetrics;
   /** Wall-clock figures: the only part that differs between repeated runs. */
-  timing: { startedAt: string; wallSeconds: number; eventsPerSecond: number };
+  timing: { startedAt: string; wallSeconds: number; replaySeconds: number; eventsPerSecond: number };
 }
 
 export interface BacktestHooks {
@@ -118,10 +118,12 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   host.start(params, endUs);
   venue.setFillObserver((tsUs) => recorder.sampleEquity(tsUs));
   sim.every(startUs + intervalUs, intervalUs, endUs, recorder);
+  const replay0 = clock();
   sim.run(Infinity, {
     progressEvery: 1 << 18,
     onProgress: (ev, now) => hooks.onProgress?.(ev, now, startUs, ds.timeRange.endUs - ds.timeRange.startUs + startUs),
   });
+  const replaySeconds = (clock() - replay0) / 1000;
   host.end();
   source.close();
   recorder.sampleEquity(sim.nowUs);
@@ -167,7 +169,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       files,
       resultsSha256: createHash('sha256').update(files.map((f) => `${f.file}:${f.sha256}`).join('\n')).digest('hex'),
       metrics,
-      timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds, eventsPerSecond: wallSeconds > 0 ? sim.events / wallSeconds : 0 },
+      timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds, replaySeconds, eventsPerSecond: replaySeconds > 0 ? sim.events / replaySeconds : 0 },
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await writeParquetCopies({ dir: tmp, runId, manifest: manifest as unknown as Parameters<typeof writeParquetCopies>[0]['manifest'] });

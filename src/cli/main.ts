@@ -5,6 +5,7 @@ import { registerData } from './cmd-data.ts';
 import { registerDemo } from './cmd-demo.ts';
 import { registerQuery } from './cmd-query.ts';
 import { registerReport } from './cmd-report.ts';
+import { registerStress } from './cmd-stress.ts';
 
 export function intArg(v: string): number {
   const n = Number(v);
@@ -25,6 +26,7 @@ registerData(program);
 registerBacktest(program);
 registerQuery(program);
 registerReport(program);
+registerStress(program);
 program.addOption(new Option('--debug', 'print stack traces').hideHelp());
 
 function fail(e: unknown): never {

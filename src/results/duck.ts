@@ -37,7 +37,11 @@ export async function loadArrowTable(conn: DuckDBConnection, name: string, table
   if (table.numRows === 0) return;
   const appender = await conn.createAppender(name);
   const chunkTypes = [...(runId !== undefined ? [VARCHAR] : []), ...types.map((t) => t.type)];
-  const columns = fields.map((f) => table.getChild(f.name)!);
+  // Numeric columns are read as their typed arrays (one copy per chunk); strings value by value.
+  const columns = fields.map((f, i) => {
+    const v = table.getChild(f.name)!;
+    return types[i]!.sql === 'VARCHAR' ? { strings: v, numbers: undefined } : { strings: undefined, numbers: v.toArray() as ArrayLike<number | bigint> & { subarray(a: number, b: number): ArrayLike<number | bigint> } };
+  });
   const CH = 2048;
   for (let start = 0; start < table.numRows; start += CH) {
     const end = Math.min(table.numRows, start + CH);
@@ -45,9 +49,13 @@ export async function loadArrowTable(conn: DuckDBConnection, name: string, table
     const values: DuckDBValue[][] = [];
     if (runId !== undefined) values.push(new Array<DuckDBValue>(end - start).fill(runId));
     for (const col of columns) {
-      const v: DuckDBValue[] = new Array(end - start);
-      for (let i = start; i < end; i++) v[i - start] = col.get(i) as DuckDBValue;
-      values.push(v);
+      if (col.numbers) {
+        values.push(Array.from(col.numbers.subarray(start, end)) as DuckDBValue[]);
+      } else {
+        const v: DuckDBValue[] = new Array(end - start);
+        for (let i = start; i < end; i++) v[i - start] = col.strings!.get(i) as DuckDBValue;
+        values.push(v);
+      }
     }
     chunk.setColumns(values);
     appender.appendDataChunk(chunk);

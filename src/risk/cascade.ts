@@ -155,7 +155,7 @@ export async function runCascadeScenario(opts: CascadeOptions): Promise<CascadeR
   const liquidated = new Set(recs.map((r) => r.account));
   const halts = breaker?.events.filter((e) => e.kind === 'halt') ?? [];
   const firstHalt = halts[0];
-  const inHalt = firstHalt ? recs.filter((r) => r.tsUs >= firstHalt.tsUs && r.tsUs < firstHalt.tsUs + breaker!.cfg.haltUs).length : 0;
+  const inHalt = firstHalt ? recs.filter((r) => r.tsUs > firstHalt.tsUs && r.tsUs < firstHalt.tsUs + breaker!.cfg.haltUs).length : 0;
   const sum = (f: (r: LiquidationRecord) => number) => recs.reduce((s, r) => s + f(r), 0);
   const metrics: Record<string, number> = {
     liquidation_steps: recs.length,
@@ -166,7 +166,7 @@ export async function runCascadeScenario(opts: CascadeOptions): Promise<CascadeR
     bad_debt: sum((r) => r.badDebt),
     fund_start: o.fundUsd,
     fund_end: Number(liq.fundBalance) / 1e8,
-    uncovered: Number(ledger.balance(liq.cfg.uncoveredAccount, 'USDT')) / 1e8,
+    uncovered_bad_debt: -Number(ledger.balance(liq.cfg.uncoveredAccount, 'USDT')) / 1e8,
     min_mark: Math.min(...marks.map((m) => m.mark)),
     final_mark: marks[marks.length - 1]!.mark,
     halts: halts.length,

@@ -11,7 +11,7 @@ export interface LiquidationConfig {
   stepShare: number;
   /** Wait between two steps of one account (default 1 s). */
   cooldownUs: number;
-  /** Fee on liquidated notional paid to the insurance fund (default 0.5%, BitMEX's liquidation fee level). */
+  /** Fee on liquidated notional paid to the insurance fund, capped at the equity left (default 0.2%). */
   feeRate: number;
   /** A position this small (lots) or smaller is closed whole (default 1). */
   minLots: number;
@@ -23,7 +23,7 @@ export interface LiquidationConfig {
 export const DEFAULT_LIQUIDATION: LiquidationConfig = {
   stepShare: 0.25,
   cooldownUs: 1_000_000,
-  feeRate: 0.005,
+  feeRate: 0.002,
   minLots: 1,
   fundAccount: 'insurance:fund',
   uncoveredAccount: 'insurance:uncovered',
@@ -166,10 +166,15 @@ export class LiquidationEngine implements EventHandler {
   private closeOut(tsUs: number, a: AccountState): void {
     const settle = this.engine.settleAsset;
     const ledger = this.engine.ledger;
+    let lastInst = '';
+    let lastLots = 0;
     for (let guard = 0; guard < 64; guard++) {
       const open = this.engine.openPositions(a.id);
       if (open.length === 0) break;
       const p = this.largest(a.id);
+      if (guard > 0 && p.instrument === lastInst && p.lots === lastLots) break; // no liquidity left: retry after the cooldown
+      lastInst = p.instrument;
+      lastLots = p.lots;
       const e = this.engine.instrument(p.instrument);
       const closing = -p.lots;
       const q = this.exec.quote(p.instrument, closing);

@@ -177,6 +177,7 @@ export class MarginEngine {
   applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
+    if (tsUs > this.nowUs) this.nowUs = tsUs;
     // Price and margin the new leg alone first: a missing vol, mark or margin rule must fail
     // before any money moves, not halfway through booking the fill.
     const s = this.marks.get(e.inst.spec.underlying);
@@ -254,6 +255,9 @@ export class MarginEngine {
     const inst = this.instrument(instrumentId);
     const und = inst.spec.underlying;
     let g = a.groups.get(und);
+    if (a.model.isolated && !(g?.entries.some((x) => x.inst === inst) ?? false) && a.groups.size > 0) {
+      throw new ConfigError(`isolated account ${a.id} already holds another instrument; open one account per isolated position`, { field: 'instrument' });
+    }
     if (!g) {
       g = { underlying: und, entries: [], legs: [], upnl: 0, req: { im: 0, mm: 0 } };
       a.groups.set(und, g);
@@ -263,9 +267,6 @@ export class MarginEngine {
     }
     let e = g.entries.find((x) => x.inst === inst);
     if (!e) {
-      if (a.model.isolated && (g.entries.length > 0 || a.groups.size > 1)) {
-        throw new ConfigError(`isolated account ${a.id} already holds another instrument; open one account per isolated position`, { field: 'instrument' });
-      }
       const pos = new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue);
       e = { inst, pos, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
       g.entries.push(e);

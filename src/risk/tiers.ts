@@ -72,3 +72,27 @@ export const BINANCE_BTCUSDT_TIERS: readonly Tier[] = [
 
 /** dYdX v3 BTC-USD: initial margin fraction 5%, maintenance 3%, one bracket. */
 export const DYDX_BTC_TIERS: readonly Tier[] = [{ notionalCap: Infinity, imr: 0.05, mmr: 0.03 }];
+
+/** The same brackets as flat typed arrays: the hot path looks up a bracket without object access. */
+export class BracketTable {
+  readonly caps: Float64Array;
+  readonly imr: Float64Array;
+  readonly mmr: Float64Array;
+  readonly cumIm: Float64Array;
+  readonly cumMm: Float64Array;
+
+  constructor(brackets: readonly Bracket[]) {
+    this.caps = Float64Array.from(brackets, (b) => b.notionalCap);
+    this.imr = Float64Array.from(brackets, (b) => b.imr);
+    this.mmr = Float64Array.from(brackets, (b) => b.mmr);
+    this.cumIm = Float64Array.from(brackets, (b) => b.cumIm);
+    this.cumMm = Float64Array.from(brackets, (b) => b.cumMm);
+  }
+
+  index(notional: number): number {
+    const c = this.caps;
+    let i = 0;
+    while (i < c.length - 1 && notional > c[i]!) i++;
+    return i;
+  }
+}

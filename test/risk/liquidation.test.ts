@@ -125,7 +125,6 @@ describe('liquidation engine', () => {
       ),
       { seed: 20241125, numRuns: 150 },
     );
-    console.log("bankruptRuns", bankruptRuns, "adlRuns", adlRuns);
     expect(bankruptRuns).toBeGreaterThan(0);
     expect(adlRuns).toBeGreaterThan(0);
   });

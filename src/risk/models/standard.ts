@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.ts';
-import { buildBrackets, tieredIm, tieredMm, type Bracket } from '../tiers.ts';
+import { BracketTable, buildBrackets } from '../tiers.ts';
 import type { Leg, OptionStandardParams, RiskInstrument } from '../types.ts';
 
 /** Deribit standard margin for options (BTC): short IM = max(0.15 − OTM/S, 0.10)·S + mark, MM = 0.075·S + mark. */
@@ -11,29 +11,40 @@ export const DERIBIT_OPTION_STANDARD: OptionStandardParams = { imBase: 0.15, imF
  * account's equity already carries). Cross margin sums it over legs; isolated applies it to one.
  */
 export class StandardRequirement {
-  private readonly brackets = new Map<string, Bracket[]>();
+  private readonly brackets = new Map<string, BracketTable>();
+  /** Last result, reused so a revaluation allocates nothing per leg. */
+  private readonly out = { im: 0, mm: 0 };
 
   constructor(private readonly defaultOption: OptionStandardParams = DERIBIT_OPTION_STANDARD) {}
 
+  /** Requirement of one leg; the returned object is reused by the next call. */
   leg(l: Leg, spot: number): { im: number; mm: number } {
-    if (l.qty === 0) return { im: 0, mm: 0 };
+    const out = this.out;
+    out.im = 0;
+    out.mm = 0;
+    if (l.qty === 0) return out;
     const inst = l.inst;
     if (inst.kind === 'option') {
-      if (l.qty > 0) return { im: 0, mm: 0 };
+      if (l.qty > 0) return out;
       const o = inst.option!;
       const p = inst.optionParams ?? this.defaultOption;
       const n = -l.qty;
       const otm = o.kind === 'call' ? Math.max(0, o.strike - spot) : Math.max(0, spot - o.strike);
       const im = (Math.max(p.imBase - otm / spot, p.imFloor) * spot + l.mark) * n;
       const mm = (p.mmBase * spot + l.mark) * n;
-      return { im: Math.max(im, mm), mm };
+      out.im = Math.max(im, mm);
+      out.mm = mm;
+      return out;
     }
     const b = this.bracketsFor(inst);
     const notional = Math.abs(l.qty) * l.mark;
-    return { im: tieredIm(b, notional), mm: tieredMm(b, notional) };
+    const i = b.index(notional);
+    out.im = notional * b.imr[i]! - b.cumIm[i]!;
+    out.mm = notional * b.mmr[i]! - b.cumMm[i]!;
+    return out;
   }
 
-  private bracketsFor(inst: RiskInstrument): Bracket[] {
+  private bracketsFor(inst: RiskInstrument): BracketTable {
     let b = this.brackets.get(inst.id);
     if (!b) {
       if (!inst.tiers) {
@@ -42,7 +53,7 @@ export class StandardRequirement {
           hint: 'give the instrument tiers, e.g. BINANCE_BTCUSDT_TIERS',
         });
       }
-      b = buildBrackets(inst.tiers, `instrument ${inst.id} tiers`);
+      b = new BracketTable(buildBrackets(inst.tiers, `instrument ${inst.id} tiers`));
       this.brackets.set(inst.id, b);
     }
     return b;

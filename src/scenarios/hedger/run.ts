@@ -238,6 +238,7 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
         const m = options.mark(c.symbol, F, ts);
         const t = options.trade(ts, 'desk', c.symbol, -params.legLots, options.priceToTicks(c.symbol, m.price * (1 - (opts.optionHalfSpread ?? 0.02))));
         premiumBtc += Number(-t.premium) / 1e8;
+        margin.setMarket(ts, 'BTC', F, perp.markTicks() * TICK, [[c, m.vol]]);
         margin.optionFill(ts, c, -params.legLots, t.priceTicks * Number(c.tickSize) * F);
         margin.fee(ts, BigInt(Math.round(Number(t.fee) * F)));
         rec.fills.push({ ts_us: ts, venue: 'deribit', instrument: c.symbol, side: 'sell', asset: c.settle, price: t.priceTicks * Number(c.tickSize), qty: params.legLots * Number(c.lotSize), fee: Number(t.fee) / 1e8, fee_minor: t.fee });

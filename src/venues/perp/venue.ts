@@ -1,11 +1,11 @@
-import { ConfigError } from '../../errors.ts';
+import { ConfigError, DataError } from '../../errors.ts';
 import type { EventHandler } from '../../kernel/event-queue.ts';
 import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
 import type { Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import { ClobVenue, type ClobVenueConfig } from '../clob/venue.ts';
 import { FundingCalculator } from './funding-math.ts';
-import { fixedFundingTimes, type FundingRateSource } from './funding-source.ts';
+import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
 import type { MarkPriceModel } from './mark.ts';
 
 /** When funding settles: every `intervalUs` from `anchorUs` (UTC midnight by default), or the data's own times. */
@@ -141,6 +141,7 @@ export class PerpVenue implements EventHandler {
   settleFunding(tsUs: number): FundingEvent[] {
     const rate = this.cfg.funding.rateAt(tsUs, this.symbol);
     const mark = this.markTicks();
+    if (!(mark > 0)) throw new DataError(`no mark price for ${this.symbol} at funding time ${isoUs(tsUs)} (${tsUs} µs)`, { field: 'mark', hint: 'set the index (and book) before the first funding time' });
     const out: FundingEvent[] = [];
     for (const p of this.accounts) {
       const payment = p.lots === 0 ? 0n : this.calc.payment(p.lots, mark, rate);

@@ -25,7 +25,7 @@ describe('DEX TWAP scenario: public mempool vs private relay', () => {
     // every slice filled; the public route got a worse average price
     expect(pub.metrics.slices_filled).toBe(6);
     expect(priv.metrics.slices_filled).toBe(6);
-    expect(pub.metrics.avg_price_usdc).toBeLessThan(priv.metrics.avg_price_usdc);
+    expect(pub.metrics.avg_price_usdc!).toBeLessThan(priv.metrics.avg_price_usdc!);
 
     // per slice: a sandwiched public slice ends at its amountOutMin (the attack is bounded by it)
     const slices = (await queryRuns([pub.dir], 'SELECT slice, amount_out, amount_out_min, mev_loss, settlement_delay_us, final_ts_us, included_ts_us, submitted_ts_us FROM slices ORDER BY slice')).rows;

@@ -51,6 +51,18 @@ describe('hedger scenario', () => {
     // Money only entered through the deposit: every asset sums to zero over accounts.
     const totals = await queryRuns([a.dir], `SELECT asset, sum(CASE WHEN "to" LIKE 'external:%' THEN -amount_minor WHEN "from" LIKE 'external:%' THEN amount_minor ELSE 0 END)::BIGINT FROM ledger GROUP BY asset ORDER BY asset`);
     expect(totals.rows).toEqual([['BTC', 0n], ['USDT', 100_000_000_000_000n]]);
+
+    // Margin from src/risk (shadow book of USDT-settled twins of the inverse legs): the engine's equity
+    // and the desk's own equity differ by exactly the revaluation of the coin premium held,
+    // cash_btc × (S − S_sale) with S_sale = 40000 — two independent accountings of the same trades.
+    const [nMargin, nEquity, resid, maxIm] = await one(
+      `SELECT (SELECT count(*) FROM margin), (SELECT count(*) FROM equity), max(abs(e.equity - m.equity - e.cash_btc * (e.underlying - 40000))), max(m.im)
+       FROM margin m JOIN equity e USING (ts_us)`,
+      a.dir,
+    );
+    expect(Number(nMargin)).toBe(Number(nEquity));
+    expect(Number(resid)).toBeLessThan(1e-4);
+    expect(Number(maxIm)).toBeGreaterThan(0);
   });
 
   it('options expiring mid-run are cash-settled and drop out of the delta', async () => {

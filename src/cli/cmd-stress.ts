@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../errors.ts';
+import { runHedgerScenario } from '../scenarios/hedger/index.ts';
+import { runDexTwapScenario, runLendingLiquidationScenario } from '../scenarios/dex/index.ts';
+import { formatTable } from './format.ts';
+
+function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
+  const rows = Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v)]);
+  process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n\nrun: ${r.dir}\nnext: npx primesim query ${r.dir} "select * from runs"\n`);
+}
+
+const num = (field: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`${v} is not a number`, { field });
+  return n;
+};
+
+/** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
+export function registerStress(program: Command): void {
+  const stress = program.command('stress').description('Scenario runs across venues: options hedging with funding, liquidation cascades, DEX execution under MEV.');
+
+  stress
+    .command('hedger')
+    .description('Short option strangle on a seeded jump-diffusion market, delta-hedged with a perp that pays funding (tables: greeks, funding, hedges, margin, equity, fills, ledger).')
+    .option('--seed <n>', 'seed', num('--seed'), 11)
+    .option('--hours <n>', 'simulated hours', num('--hours'), 48)
+    .option('--band <coins>', 'delta band in BTC', num('--band'), 0.5)
+    .option('--vol <annual>', 'annual volatility of the underlying', num('--vol'), 0.6)
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name')
+    .action(async (o: { seed: number; hours: number; band: number; vol: number; runs: string; runId?: string }) => {
+      const r = await runHedgerScenario({ seed: o.seed, hours: o.hours, bandCoins: o.band, vol: o.vol, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
+      printResult(r);
+    });
+
+  stress
+    .command('dex-twap')
+    .description('Sell ETH through a Uniswap v2 pool in slices via the public mempool or a private relay, against sandwich and CEX-DEX arbitrage bots (tables: slices, txs, blocks, mev, arbs).')
+    .option('--route <r>', 'public or private', 'public')
+    .option('--slices <n>', 'number of slices', num('--slices'), 10)
+    .option('--total-eth <n>', 'ETH to sell in total', num('--total-eth'), 50)
+    .option('--slippage-bps <n>', 'slippage limit per slice', num('--slippage-bps'), 100)
+    .option('--seed <n>', 'seed', num('--seed'), 1)
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name')
+    .action(async (o: { route: string; slices: number; totalEth: number; slippageBps: number; seed: number; runs: string; runId?: string }) => {
+      if (o.route !== 'public' && o.route !== 'private') throw new ConfigError(`--route must be public or private, got ${o.route}`, { field: '--route' });
+      const r = await runDexTwapScenario({ seed: o.seed, route: o.route, slices: o.slices, totalEth: o.totalEth, slippageBps: o.slippageBps, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
+      printResult(r);
+    });
+
+  stress
+    .command('lending-liquidations')
+    .description('An Aave-style pool through an ETH crash: searchers compete in a priority-gas auction for liquidations (tables: lending, liquidations, mev, txs, blocks).')
+    .option('--borrowers <n>', 'number of borrowers', num('--borrowers'), 20)
+    .option('--searchers <n>', 'competing liquidation searchers', num('--searchers'), 3)
+    .option('--crash <fraction>', 'ETH price drop over the run', num('--crash'), 0.3)
+    .option('--seed <n>', 'seed', num('--seed'), 1)
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name')
+    .action(async (o: { borrowers: number; searchers: number; crash: number; seed: number; runs: string; runId?: string }) => {
+      const r = await runLendingLiquidationScenario({ seed: o.seed, borrowers: o.borrowers, searchers: o.searchers, crash: o.crash, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
+      printResult(r);
+    });
+}

@@ -1,0 +1,22 @@
+/** Library API for notebooks and scripts: `import { runBacktest, Simulation, … } from 'primesim'`. */
+export { DataError, ConfigError, ModelError, PrimesimError } from './errors.ts';
+export { Simulation, EventQueue, Rng, PRIO_DATA, PRIO_VENUE, PRIO_RESPONSE, PRIO_TIMER, type Source, type EventHandler } from './kernel/index.ts';
+export { L2Book, BID, ASK, NO_BID, NO_ASK, type Side } from './market/book.ts';
+export { KNOWN_INSTRUMENTS, ASSETS, priceToTicks, ticksToPrice, lotsToQty, type Instrument, type Asset } from './market/instrument.ts';
+export { RiskAverseQueue, PowerProbQueue, LogProbQueue, parseQueueModel, type QueueModel } from './market/queue-model.ts';
+export { ConstantLatency, EmpiricalLatency, parseLatencyModel, parseDurationUs, type LatencyModel } from './market/latency.ts';
+export { Ledger, Notional, Position, type Transfer } from './ledger/index.ts';
+export { ClobVenue } from './venues/clob/venue.ts';
+export { MakerTakerFees, parseFees, type FeeModel } from './venues/clob/fees.ts';
+export { defineStrategy, type Strategy, type StrategyContext, type StrategyModule } from './strategy/api.ts';
+export { runBacktest, type BacktestConfig, type BacktestResult, type RunManifest } from './backtest/run.ts';
+export { CatalogReader, CatalogWriter, readManifest, type CatalogManifest } from './data/catalog.ts';
+export { importDataset, validateDataset } from './data/import/index.ts';
+export { generateDataset, generateMarket } from './data/synthetic/index.ts';
+export { queryRuns } from './results/query.ts';
+export { readArrow, writeArrow } from './results/arrow-io.ts';
+export { writeRunFolder } from './results/run-writer.ts';
+export { writeReport } from './report/report.ts';
+export * as pricing from './pricing/index.ts';
+export * as amm from './venues/amm/index.ts';
+export * as chain from './chain/index.ts';
