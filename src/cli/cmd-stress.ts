@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { runHedgerScenario } from '../scenarios/hedger/index.ts';
 import { runDexTwapScenario, runLendingLiquidationScenario } from '../scenarios/dex/index.ts';
+import { runCascadeScenario } from '../risk/index.ts';
 import { formatTable } from './format.ts';
 
 function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
@@ -61,5 +62,20 @@ export function registerStress(program: Command): void {
     .action(async (o: { borrowers: number; searchers: number; crash: number; seed: number; runs: string; runId?: string }) => {
       const r = await runLendingLiquidationScenario({ seed: o.seed, borrowers: o.borrowers, searchers: o.searchers, crash: o.crash, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult(r);
+    });
+
+  stress
+    .command('cascade')
+    .description('Leveraged longs through a 20% drop on a thin book: partial liquidations, insurance fund, ADL, optional circuit breaker (tables: margin, liquidations, breakers, marks).')
+    .option('--longs <n>', 'leveraged long accounts', num('--longs'), 200)
+    .option('--shorts <n>', 'short accounts (ADL counterparties)', num('--shorts'), 20)
+    .option('--drop <fraction>', 'price drop of the outside market', num('--drop'), 0.2)
+    .option('--breaker', 'halt for 60 s when the mark moves >10% within 5 minutes (price band 5%)')
+    .option('--seed <n>', 'seed', num('--seed'), 11)
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name')
+    .action(async (o: { longs: number; shorts: number; drop: number; breaker?: boolean; seed: number; runs: string; runId?: string }) => {
+      const r = await runCascadeScenario({ seed: o.seed, longs: o.longs, shorts: o.shorts, dropPct: o.drop, breaker: o.breaker ? {} : false, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
+      printResult({ dir: r.dir, metrics: r.metrics as unknown as Record<string, unknown> });
     });
 }

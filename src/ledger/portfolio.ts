@@ -51,11 +51,6 @@ export class Position {
       this.costBasis -= released;
       this.lots += Math.sign(lots) * close;
       remaining = lots - Math.sign(lots) * close;
-      if (this.lots === 0) {
-        // Rounding residue of a fully closed position belongs to the realized PnL.
-        realized += inverse ? this.costBasis : -this.costBasis;
-        this.costBasis = 0n;
-      }
     }
     if (remaining !== 0) {
       const v = n.value(priceTicks, remaining);

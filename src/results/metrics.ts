@@ -36,7 +36,8 @@ function value(inst: Instrument, price: number, qty: number): number {
 /**
  * Run metrics. PnL split: total = spread capture (fill price vs the mid at the fill, the edge a
  * maker earns) + inventory PnL (everything the position did afterwards) − fees.
- * Sharpe/Sortino are per equity sample, annualised by the sampling interval, on capital returns.
+ * Sharpe/Sortino use per-minute returns on capital (per sample for runs under two minutes),
+ * annualised over 365 days.
  */
 export function computeMetrics(a: {
   inst: Instrument;
@@ -80,6 +81,9 @@ export function computeMetrics(a: {
   let peak = -Infinity;
   let mdd = 0;
   let mddPct = 0;
+  // Returns per minute (per sample when the run is shorter): second-level returns of a market
+  // maker are dominated by bid/ask bounce and would inflate an annualised ratio.
+  const step = a.equity.length > 2 * Math.round(60e6 / a.sampleIntervalUs) ? Math.max(1, Math.round(60e6 / a.sampleIntervalUs)) : 1;
   const rets: number[] = [];
   for (let i = 0; i < a.equity.length; i++) {
     const e = a.equity[i]!;
@@ -88,12 +92,12 @@ export function computeMetrics(a: {
       mdd = peak - e;
       mddPct = peak > 0 ? mdd / peak : 0;
     }
-    if (i > 0) rets.push((e - a.equity[i - 1]!) / a.initialCapital);
+    if (i >= step && i % step === 0) rets.push((e - a.equity[i - step]!) / a.initialCapital);
   }
   const mean = rets.length ? rets.reduce((s, r) => s + r, 0) / rets.length : 0;
   const sd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1)) : 0;
   const dd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + Math.min(0, r) ** 2, 0) / (rets.length - 1)) : 0;
-  const periodsPerYear = (365 * 24 * 3600e6) / a.sampleIntervalUs;
+  const periodsPerYear = (365 * 24 * 3600e6) / (a.sampleIntervalUs * step);
   const submittedLots = orders.reduce((s, o) => s + o.sizeLots, 0);
   const filledLots = orders.reduce((s, o) => s + o.filledLots, 0);
   waits.sort((x, y) => x - y);

@@ -1,4 +1,4 @@
-import { Simulation, PRIO_DATA, PRIO_TIMER } from '../kernel/index.ts';
+import { Simulation } from '../kernel/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { ASK, BID, L2Book } from '../market/book.ts';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
@@ -147,8 +147,6 @@ export async function runCascadeScenario(opts: CascadeOptions): Promise<CascadeR
   const marginRows: MarginRow[] = [];
   snapshotMargin(engine, T0, marginRows);
   sim.every(T0 + 10_000_000, 10_000_000, T0 + o.durationUs, { onEvent: (ts) => snapshotMargin(engine, ts, marginRows) });
-  void PRIO_DATA;
-  void PRIO_TIMER;
   sim.run(T0 + o.durationUs);
 
   const recs = liq.records;

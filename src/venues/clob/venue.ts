@@ -230,8 +230,8 @@ export class ClobVenue implements EventHandler {
     if (marketable) this.take(tsUs, o);
     if (remaining(o) > 0) {
       if (o.tif !== 'GTC' || o.type === 'market') {
-        o.status = o.filledLots > 0 ? 'cancelled' : 'cancelled';
-        o.reason = o.type === 'market' ? 'market order: book exhausted' : 'IOC remainder cancelled';
+        o.status = 'cancelled';
+        o.reason = o.type === 'market' ? 'market order: book exhausted' : `${o.tif} remainder cancelled`;
         o.doneTsUs = tsUs;
       } else {
         o.status = 'open';

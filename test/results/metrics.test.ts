@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../src/results/metrics.ts';
+import { KNOWN_INSTRUMENTS } from '../../src/market/instrument.ts';
+import type { Fill } from '../../src/venues/clob/order.ts';
+
+const inst = KNOWN_INSTRUMENTS['binance-futures:BTCUSDT']!;
+const fill = (p: Partial<Fill>): Fill => ({ seq: 0, tsUs: 0, orderId: 1, side: 0, priceTicks: 600_000, sizeLots: 1000, maker: true, fee: 0n, realized: 0n, midTicks: 600_010, decisionMidTicks: 600_010, queueWaitUs: 2000, positionLots: 0, ...p });
+
+describe('run metrics', () => {
+  it('drawdown, Sharpe on per-minute returns, spread capture and slippage match hand computations', () => {
+    // 5 minutes of 1-s equity: +1 per minute except a −3 dip in minute 3
+    const n = 301;
+    const equity = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const m = Math.floor(i / 60);
+      equity[i] = 1000 + (m >= 3 ? m - 4 : m) + (i % 60) / 600;
+    }
+    const m = computeMetrics({
+      inst,
+      orders: [],
+      fills: [fill({}), fill({ side: 1, maker: false, priceTicks: 599_990, decisionMidTicks: 600_000, sizeLots: 2000 })],
+      equityTs: Float64Array.from({ length: n }, (_, i) => i * 1e6),
+      equity,
+      initialCapital: 1000,
+      realized: 0,
+      unrealized: 0,
+      fees: 0,
+      finalEquity: equity[n - 1]!,
+      finalPositionLots: 0,
+      sampleIntervalUs: 1e6,
+    });
+    // peak 1002.0983 (i=179), trough 999 at i=180 → drawdown 3.0983
+    expect(m.maxDrawdown).toBeCloseTo(2 + 59 / 600 + 1, 9);
+    // minute returns on capital at i = 60, 120, 180, 240, 300: +1, +1, −3, +1, +1
+    const r = [1, 1, -3, 1, 1].map((x) => x / 1000);
+    const mean = r.reduce((s, x) => s + x, 0) / r.length;
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.length - 1));
+    expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(525_600), 6);
+    // buy 1 BTC at 60,000.0 when mid is 60,001.0 → +1 USDT; sell 2 BTC at 59,999.0 with mid 60,001.0 → −4 USDT
+    expect(m.spreadCapture).toBeCloseTo(1 - 4, 9);
+    // taker sold 1 tick (0.1) under a 60,000 decision mid: slippage −(−10 ticks)/600000 → +0.1667 bps cost sign
+    expect(m.takerSlippageBps).toBeCloseTo((-(599_990 - 600_000) / 600_000) * 1e4, 9);
+    expect(m.meanQueueWaitMs).toBe(2);
+  });
+});
