@@ -9,6 +9,8 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 export async function fillsSummary(fillsArrow: string): Promise<string> {
   const t = readArrow(fillsArrow);
   if (t.numRows === 0) return '<p>No fills.</p>';
+  const need = ['side', 'liquidity', 'qty', 'fee', 'price'];
+  if (need.some((c) => t.getChild(c) === null)) return '';
   const dfd = await import('danfojs-node');
   const get = (n: string) => Array.from(t.getChild(n)!.toArray() as ArrayLike<number | bigint>, Number);
   const strs = (n: string) => Array.from({ length: t.numRows }, (_, i) => String(t.getChild(n)!.get(i)));

@@ -1,22 +1,14 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
-import type { Table } from 'apache-arrow';
-import { readArrow } from '../results/arrow-io.ts';
 import { openRun } from '../results/run-store.ts';
-import { renderChart, type ChartSpec } from './charts.ts';
+import { renderChart } from './charts.ts';
+import { buildCharts } from './recipes.ts';
 import { fillsSummary } from './fills-summary.ts';
 
 export interface ReportOptions {
   out?: string;
   png?: boolean;
-}
-
-function col(t: Table, name: string): number[] {
-  const c = t.getChild(name);
-  if (!c) return [];
-  return Array.from(c.toArray() as ArrayLike<number | bigint>, Number);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -30,38 +22,6 @@ function fmt(v: unknown): string {
   return esc(String(v));
 }
 
-/** Build the charts of a run from its Arrow files. */
-export function buildCharts(dir: string): ChartSpec[] {
-  const eq = readArrow(join(dir, 'equity.arrow'));
-  const fills = readArrow(join(dir, 'fills.arrow'));
-  const ts = col(eq, 'ts_us').map((t) => new Date(t / 1000));
-  const equity = col(eq, 'equity');
-  const pos = col(eq, 'position_lots');
-  const mid = col(eq, 'mid');
-  let peak = -Infinity;
-  const dd = equity.map((e) => {
-    peak = Math.max(peak, e);
-    return e - peak;
-  });
-  const eqRows = ts.map((t, i) => ({ t, equity: equity[i]!, dd: dd[i]!, pos: pos[i]!, mid: mid[i]! }));
-  const fts = col(fills, 'ts_us');
-  const fpx = col(fills, 'price');
-  const sideCol = fills.getChild('side');
-  const fillRows = fts.map((t, i) => ({ t: new Date(t / 1000), price: fpx[i]!, side: String(sideCol?.get(i) ?? '') }));
-  return [
-    { title: 'Equity', marks: [Plot.lineY(eqRows, { x: 't', y: 'equity', stroke: '#1f77b4' })], y: { label: 'equity', zero: false } },
-    { title: 'Drawdown', marks: [Plot.areaY(eqRows, { x: 't', y: 'dd', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
-    { title: 'Inventory (lots)', marks: [Plot.lineY(eqRows, { x: 't', y: 'pos', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: 'lots' } },
-    {
-      title: 'Fills against mid',
-      marks: [Plot.lineY(eqRows, { x: 't', y: 'mid', stroke: '#999' }), Plot.dot(fillRows, { x: 't', y: 'price', fill: 'side', r: 2.5 })],
-      y: { label: 'price', zero: false },
-      color: { domain: ['buy', 'sell'], range: ['#2ca02c', '#d62728'], legend: true },
-      height: 320,
-    },
-  ];
-}
-
 /** Write a self-contained HTML report (inline SVG, no scripts, no network) and optional PNGs. */
 export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
   const run = openRun(runDir);
@@ -69,7 +29,7 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const out = resolve(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
   const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
-  const summary = await fillsSummary(join(run.dir, 'fills.arrow'));
+  const summary = existsSync(join(run.dir, 'fills.arrow')) ? await fillsSummary(join(run.dir, 'fills.arrow')) : '';
   const metricRows = Object.entries(m.metrics ?? {})
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`)
     .join('');
@@ -95,7 +55,7 @@ td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:a
 <table>${info}</table>
 <h2>Metrics</h2><table>${metricRows}</table>
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
-<h2>Fills summary (danfo.js)</h2>${summary}
+${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
 </body></html>
 `;
   const tmp = `${out}.tmp`;

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Plot from '@observablehq/plot';
+import type { Table } from 'apache-arrow';
+import { readArrow } from '../results/arrow-io.ts';
+import type { ChartSpec } from './charts.ts';
+
+/** Lazily loaded result tables of one run, read from its Arrow files. */
+class RunTables {
+  private readonly cache = new Map<string, Table | null>();
+  constructor(private readonly dir: string) {}
+  get(name: string): Table | null {
+    if (!this.cache.has(name)) {
+      const f = join(this.dir, `${name}.arrow`);
+      this.cache.set(name, existsSync(f) ? readArrow(f) : null);
+    }
+    return this.cache.get(name)!;
+  }
+  has(name: string, ...cols: string[]): boolean {
+    const t = this.get(name);
+    return t !== null && t.numRows > 0 && cols.every((c) => t.getChild(c) !== null);
+  }
+  nums(name: string, col: string): number[] {
+    const c = this.get(name)?.getChild(col);
+    return c ? Array.from(c.toArray() as ArrayLike<number | bigint>, Number) : [];
+  }
+  strs(name: string, col: string): string[] {
+    const t = this.get(name);
+    const c = t?.getChild(col);
+    return c ? Array.from({ length: t!.numRows }, (_, i) => String(c.get(i))) : [];
+  }
+  times(name: string): Date[] {
+    return this.nums(name, 'ts_us').map((t) => new Date(t / 1000));
+  }
+}
+
+type Recipe = (t: RunTables) => ChartSpec[];
+
+const line = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => x.map((t, i) => ({ t, v: y[i]!, ...Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, (arr as unknown[])[i]])) }));
+
+/** Charts for whatever result tables a run has: backtests, hedging, cascades, DEX execution, lending. */
+const RECIPES: Recipe[] = [
+  (t) => {
+    if (!t.has('equity', 'ts_us', 'equity')) return [];
+    const x = t.times('equity');
+    const eq = t.nums('equity', 'equity');
+    let peak = -Infinity;
+    const dd = eq.map((e) => e - (peak = Math.max(peak, e)));
+    const out: ChartSpec[] = [
+      { title: 'Equity', marks: [Plot.lineY(line(x, eq), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'equity', zero: false } },
+      { title: 'Drawdown', marks: [Plot.areaY(line(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
+    ];
+    const posCol = t.has('equity', 'position_lots') ? 'position_lots' : t.has('equity', 'perp_position') ? 'perp_position' : undefined;
+    if (posCol) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, t.nums('equity', posCol)), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
+    return out;
+  },
+  (t) => {
+    if (!t.has('fills', 'ts_us', 'price', 'side') || !t.has('equity', 'mid')) return [];
+    const fills = line(t.times('fills'), t.nums('fills', 'price'), { side: t.strs('fills', 'side') });
+    return [
+      {
+        title: 'Fills against mid',
+        marks: [Plot.lineY(line(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })],
+        y: { label: 'price', zero: false },
+        color: { domain: ['buy', 'sell'], range: ['#2ca02c', '#d62728'], legend: true },
+        height: 320,
+      },
+    ];
+  },
+  (t) => {
+    if (!t.has('greeks', 'ts_us', 'delta')) return [];
+    const x = t.times('greeks');
+    const out: ChartSpec[] = [{ title: 'Portfolio delta', marks: [Plot.lineY(line(x, t.nums('greeks', 'delta')), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'delta' } }];
+    if (t.has('greeks', 'band')) {
+      const b = t.nums('greeks', 'band');
+      out[0]!.marks.push(Plot.lineY(line(x, b), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }), Plot.lineY(line(x, b.map((v) => -v)), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }));
+    }
+    for (const g of ['gamma', 'vega', 'theta']) if (t.has('greeks', g)) out.push({ title: `Portfolio ${g}`, marks: [Plot.lineY(line(x, t.nums('greeks', g)), { x: 't', y: 'v', stroke: '#9467bd' }), Plot.ruleY([0])], y: { label: g }, height: 200 });
+    return out;
+  },
+  (t) => {
+    if (!t.has('margin', 'ts_us', 'account', 'im', 'mm', 'equity')) return [];
+    const accounts = new Set(t.strs('margin', 'account'));
+    const x = t.times('margin');
+    if (accounts.size <= 3) {
+      const rows = [
+        ...line(x, t.nums('margin', 'equity'), { k: x.map(() => 'equity') }),
+        ...line(x, t.nums('margin', 'im'), { k: x.map(() => 'initial margin') }),
+        ...line(x, t.nums('margin', 'mm'), { k: x.map(() => 'maintenance margin') }),
+      ];
+      return [{ title: 'Margin', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'USDT' } }];
+    }
+    // Many accounts (a cascade): how many are below maintenance at each time.
+    const below = new Map<number, number>();
+    const eq = t.nums('margin', 'equity');
+    const mm = t.nums('margin', 'mm');
+    x.forEach((d, i) => below.set(d.getTime(), (below.get(d.getTime()) ?? 0) + (eq[i]! < mm[i]! ? 1 : 0)));
+    const rows = [...below].map(([ms, n]) => ({ t: new Date(ms), v: n }));
+    return [{ title: 'Accounts below maintenance margin', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: '#d62728', curve: 'step-after' })], y: { label: 'accounts' } }];
+  },
+  (t) => {
+    if (!t.has('funding', 'ts_us', 'payment')) return [];
+    let c = 0;
+    const cum = t.nums('funding', 'payment').map((p) => (c += p));
+    return [{ title: 'Cumulative funding paid', marks: [Plot.lineY(line(t.times('funding'), cum), { x: 't', y: 'v', stroke: '#ff7f0e', curve: 'step-after', marker: 'dot' }), Plot.ruleY([0])], y: { label: 'paid' } }];
+  },
+  (t) => {
+    if (!t.has('liquidations', 'ts_us', 'price', 'size_lots')) return [];
+    const marks: Plot.Markish[] = [];
+    if (t.has('marks', 'ts_us', 'mark')) marks.push(Plot.lineY(line(t.times('marks'), t.nums('marks', 'mark')), { x: 't', y: 'v', stroke: '#999' }));
+    marks.push(Plot.dot(line(t.times('liquidations'), t.nums('liquidations', 'price'), { s: t.nums('liquidations', 'size_lots') }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.5 }));
+    return [{ title: 'Liquidations (dots, sized by lots) against the mark', marks, y: { label: 'price', zero: false }, height: 320 }];
+  },
+  (t) => {
+    if (!t.has('slices', 'slice', 'mev_loss', 'settlement_delay_us')) return [];
+    const s = t.nums('slices', 'slice');
+    const loss = t.nums('slices', 'mev_loss');
+    const delay = t.nums('slices', 'settlement_delay_us').map((d) => d / 1e6);
+    return [
+      { title: 'MEV loss per slice', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'slice' }, y: { label: 'loss' } },
+      { title: 'Settlement delay per slice (s, to finality)', marks: [Plot.barY(s.map((k, i) => ({ k, v: delay[i]! })), { x: 'k', y: 'v', fill: '#1f77b4' }), Plot.ruleY([0])], x: { type: 'band', label: 'slice' }, y: { label: 'seconds' } },
+    ];
+  },
+  (t) => {
+    if (!t.has('lending', 'ts_us', 'health_factor')) return [];
+    const x = t.times('lending');
+    const hf = t.nums('lending', 'health_factor');
+    const min = new Map<number, number>();
+    x.forEach((d, i) => min.set(d.getTime(), Math.min(min.get(d.getTime()) ?? Infinity, hf[i]!)));
+    const rows = [...min].map(([ms, v]) => ({ t: new Date(ms), v }));
+    return [{ title: 'Lowest health factor', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([1], { stroke: '#d62728' })], y: { label: 'health factor' } }];
+  },
+];
+
+export function buildCharts(dir: string): ChartSpec[] {
+  const t = new RunTables(dir);
+  return RECIPES.flatMap((r) => r(t));
+}
