@@ -39,9 +39,17 @@ async function datasets(): Promise<{ name: string; dir: string }[]> {
   return out;
 }
 
-function engine(workload: string, dir: string): { events: number; seconds: number; peakRssMb: number; replaySeconds?: number } {
-  const outp = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'engine.ts'), workload, dir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(outp.trim().split('\n').pop()!) as { events: number; seconds: number; peakRssMb: number };
+type EngineResult = { events: number; seconds: number; peakRssMb: number; replaySeconds?: number };
+
+/** Best of two runs, each in a fresh process: the first also warms the page cache. */
+function engine(workload: string, dir: string): EngineResult {
+  const once = (): EngineResult => {
+    const outp = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'engine.ts'), workload, dir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    return JSON.parse(outp.trim().split('\n').pop()!) as EngineResult;
+  };
+  const a = once();
+  const b = once();
+  return a.seconds <= b.seconds ? a : b;
 }
 
 if (!only || only === 'engine') {
@@ -58,12 +66,14 @@ if (!only || only === 'engine') {
   }
 }
 
-for (const f of readdirSync(join(root, 'bench')).filter((x) => x.endsWith('.ts') && !['run.ts', 'engine.ts'].includes(x)).sort()) {
+// Model benches, each in its own process; the query bench (10M rows in memory) goes last.
+const files = readdirSync(join(root, 'bench'))
+  .filter((x) => x.endsWith('.ts') && !['run.ts', 'engine.ts', 'run-one.ts'].includes(x))
+  .sort((x, y) => Number(x === 'query.ts') - Number(y === 'query.ts') || x.localeCompare(y));
+for (const f of files) {
   const name = f.replace(/\.ts$/, '');
   if (only && only !== name) continue;
-  const mod = (await import(join(root, 'bench', f))) as { run?: () => Promise<BenchResult[]> };
-  if (typeof mod.run !== 'function') continue;
-  for (const r of await mod.run()) {
-    line(`[${name}] ${r.name}`, r.events, r.seconds, process.resourceUsage().maxRSS / 1024, `${r.unit ? `(${r.unit}) ` : ''}${r.note ?? ''}`);
-  }
+  const outp = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run-one.ts'), f], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const { results, peakRssMb } = JSON.parse(outp.trim().split('\n').pop()!) as { results: BenchResult[]; peakRssMb: number };
+  for (const r of results) line(`[${name}] ${r.name}`, r.events, r.seconds, peakRssMb, `${r.unit ? `(${r.unit}) ` : ''}${r.note ?? ''}`);
 }
