@@ -1,0 +1,147 @@
+/**
+ * Event logs (eth_getLogs / receipt `logs` JSON) decoded into typed events: Uniswap V2
+ * Swap/Sync/Mint/Burn, Uniswap V3 Swap/Mint/Burn and Aave LiquidationCall. Topic hashes are the
+ * keccak-256 of the event signatures (test/data/chain/logs.test.ts re-derives them). A log with a
+ * known topic whose data does not decode is a DataError naming the file, the log and the field;
+ * logs of other events are returned as `unknown` so a dataset can carry anything.
+ */
+import { readFileSync } from 'node:fs';
+import { DataError } from '../../errors.ts';
+import { decodeAbi, type AbiType, type AbiValue } from './abi.ts';
+
+export const EVENT_TOPICS = {
+  v2Swap: '0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822',
+  v2Sync: '0x1c411e9a96e071241c2f21f7726b17ae89e3cab4c78be50e062b03a9fffbbad1',
+  v2Mint: '0x4c209b5fc8ad50758f13e2e1088ba56a560dff690a1c6fef26394f4c03821c4f',
+  v2Burn: '0xdccd412f0b1252819cb1fd330b93224ca42612892bb3f4f789976e6d81936496',
+  v3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
+  v3Mint: '0x7a53080ba414158be7ec69b987b5fb7d07dee101fe85488f0853ae16239d0bde',
+  v3Burn: '0x0c396cd989a39f4459b5fa1aed6a9a8dcdbc45908acfd67e028cd568da98982c',
+  aaveLiquidationCall: '0xe413a321e8681d831f4dbccbca790d2952b56f977908e45be37335533e005286',
+} as const;
+
+export const EVENT_SIGNATURES: Record<keyof typeof EVENT_TOPICS, string> = {
+  v2Swap: 'Swap(address,uint256,uint256,uint256,uint256,address)',
+  v2Sync: 'Sync(uint112,uint112)',
+  v2Mint: 'Mint(address,uint256,uint256)',
+  v2Burn: 'Burn(address,uint256,uint256,address)',
+  v3Swap: 'Swap(address,address,int256,int256,uint160,uint128,int24)',
+  v3Mint: 'Mint(address,address,int24,int24,uint128,uint256,uint256)',
+  v3Burn: 'Burn(address,int24,int24,uint128,uint256,uint256)',
+  aaveLiquidationCall: 'LiquidationCall(address,address,address,uint256,uint256,address,bool)',
+};
+
+export interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: number;
+  transactionHash: string;
+  logIndex: number;
+}
+
+interface Base {
+  pool: string;
+  blockNumber: number;
+  transactionHash: string;
+  logIndex: number;
+}
+export type DecodedLog =
+  | (Base & { kind: 'v2Swap'; sender: string; to: string; amount0In: bigint; amount1In: bigint; amount0Out: bigint; amount1Out: bigint })
+  | (Base & { kind: 'v2Sync'; reserve0: bigint; reserve1: bigint })
+  | (Base & { kind: 'v2Mint'; sender: string; amount0: bigint; amount1: bigint })
+  | (Base & { kind: 'v2Burn'; sender: string; to: string; amount0: bigint; amount1: bigint })
+  | (Base & { kind: 'v3Swap'; sender: string; recipient: string; amount0: bigint; amount1: bigint; sqrtPriceX96: bigint; liquidity: bigint; tick: number })
+  | (Base & { kind: 'v3Mint'; sender: string; owner: string; tickLower: number; tickUpper: number; amount: bigint; amount0: bigint; amount1: bigint })
+  | (Base & { kind: 'v3Burn'; owner: string; tickLower: number; tickUpper: number; amount: bigint; amount0: bigint; amount1: bigint })
+  | (Base & { kind: 'aaveLiquidationCall'; collateralAsset: string; debtAsset: string; user: string; debtToCover: bigint; liquidatedCollateralAmount: bigint; liquidator: string; receiveAToken: boolean })
+  | (Base & { kind: 'unknown'; topic0: string });
+
+/** [indexed topic types after topic0, data types] per event. */
+const LAYOUT: Record<keyof typeof EVENT_TOPICS, [AbiType[], AbiType[]]> = {
+  v2Swap: [['address', 'address'], ['uint256', 'uint256', 'uint256', 'uint256']],
+  v2Sync: [[], ['uint112', 'uint112']],
+  v2Mint: [['address'], ['uint256', 'uint256']],
+  v2Burn: [['address', 'address'], ['uint256', 'uint256']],
+  v3Swap: [['address', 'address'], ['int256', 'int256', 'uint160', 'uint128', 'int24']],
+  v3Mint: [['address', 'int24', 'int24'], ['address', 'uint128', 'uint256', 'uint256']],
+  v3Burn: [['address', 'int24', 'int24'], ['uint128', 'uint256', 'uint256']],
+  aaveLiquidationCall: [['address', 'address', 'address'], ['uint256', 'uint256', 'address', 'bool']],
+};
+
+const BY_TOPIC = new Map<string, keyof typeof EVENT_TOPICS>(Object.entries(EVENT_TOPICS).map(([k, v]) => [v, k as keyof typeof EVENT_TOPICS]));
+
+/** Decode one log; `where` names the file and log for errors. */
+export function decodeLog(log: RawLog, where = { file: '(logs)', index: 0 }): DecodedLog {
+  const base: Base = { pool: log.address.toLowerCase(), blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex };
+  const topic0 = (log.topics[0] ?? '').toLowerCase();
+  const kind = BY_TOPIC.get(topic0);
+  if (kind === undefined) return { ...base, kind: 'unknown', topic0 };
+  const [topicTypes, dataTypes] = LAYOUT[kind];
+  const fail = (field: string, why: string): never => {
+    throw new DataError(`${kind} log does not decode: ${why}`, { file: where.file, field: `logs[${where.index}].${field}` });
+  };
+  if (log.topics.length !== 1 + topicTypes.length) fail('topics', `expected ${1 + topicTypes.length} topics, got ${log.topics.length}`);
+  const indexed: AbiValue[] = topicTypes.map((t, i) => {
+    const v = decodeAbi(log.topics[i + 1]!, [t]);
+    return v === undefined ? fail(`topics[${i + 1}]`, `not a ${t}`) : v[0]!;
+  });
+  const data = decodeAbi(log.data, dataTypes) ?? fail('data', `not (${dataTypes.join(',')})`);
+  const a = [...indexed, ...data];
+  const s = (i: number) => a[i] as string;
+  const b = (i: number) => a[i] as bigint;
+  const n = (i: number) => Number(a[i] as bigint);
+  switch (kind) {
+    case 'v2Swap':
+      return { ...base, kind, sender: s(0), to: s(1), amount0In: b(2), amount1In: b(3), amount0Out: b(4), amount1Out: b(5) };
+    case 'v2Sync':
+      return { ...base, kind, reserve0: b(0), reserve1: b(1) };
+    case 'v2Mint':
+      return { ...base, kind, sender: s(0), amount0: b(1), amount1: b(2) };
+    case 'v2Burn':
+      return { ...base, kind, sender: s(0), to: s(1), amount0: b(2), amount1: b(3) };
+    case 'v3Swap':
+      return { ...base, kind, sender: s(0), recipient: s(1), amount0: b(2), amount1: b(3), sqrtPriceX96: b(4), liquidity: b(5), tick: n(6) };
+    case 'v3Mint':
+      return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), sender: s(3), amount: b(4), amount0: b(5), amount1: b(6) };
+    case 'v3Burn':
+      return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), amount: b(3), amount0: b(4), amount1: b(5) };
+    case 'aaveLiquidationCall':
+      return { ...base, kind, collateralAsset: s(0), debtAsset: s(1), user: s(2), debtToCover: b(3), liquidatedCollateralAmount: b(4), liquidator: s(5), receiveAToken: a[6] as boolean };
+  }
+}
+
+function intField(v: unknown, file: string, field: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(v)) return Number(BigInt(v));
+  throw new DataError(`expected a block number or index, got ${JSON.stringify(v)?.slice(0, 40)}`, { file, field });
+}
+
+/** Read a JSON array of logs (eth_getLogs result, or `{result: [...]}`), sorted by (block, logIndex). */
+export function readLogsFile(file: string): DecodedLog[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DataError(`not JSON: ${(e as Error).message}`, { file });
+  }
+  const arr = Array.isArray(json) ? json : (json as { result?: unknown })?.result;
+  if (!Array.isArray(arr)) throw new DataError('expected an array of logs (or {result: [...]})', { file });
+  const out = arr.map((raw, i) => {
+    const o = raw as Record<string, unknown>;
+    const f = (k: string) => `logs[${i}].${k}`;
+    if (typeof o?.address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(o.address)) throw new DataError('not an address', { file, field: f('address') });
+    if (!Array.isArray(o.topics) || !o.topics.every((t) => typeof t === 'string' && /^0x[0-9a-fA-F]{64}$/.test(t))) throw new DataError('topics must be 32-byte hex strings', { file, field: f('topics') });
+    if (typeof o.data !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(o.data)) throw new DataError('data must be hex', { file, field: f('data') });
+    const log: RawLog = {
+      address: o.address,
+      topics: o.topics as string[],
+      data: o.data,
+      blockNumber: intField(o.blockNumber, file, f('blockNumber')),
+      transactionHash: typeof o.transactionHash === 'string' ? o.transactionHash : '',
+      logIndex: intField(o.logIndex ?? i, file, f('logIndex')),
+    };
+    return decodeLog(log, { file, index: i });
+  });
+  return out.sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
+}
