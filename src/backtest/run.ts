@@ -140,7 +140,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
     const n = position.notional;
     const eq = recorder.equitySeries();
     const mid = venue.book.midTicks();
-    const finalEquity = n.toUnits(ledger.balance(position.cashAccount, inst.settle) + position.unrealized(mid));
+    const finalEquity = n.toUnits(position.equity(mid));
     const metrics = computeMetrics({
       inst,
       orders: venue.orders,

@@ -43,6 +43,13 @@ export class Notional {
     return divRound(p2 * this.tickM * q * this.lotM * this.mult * this.unit, 2n * this.tickScale * this.lotScale);
   }
 
+  /** Base-asset minor units of `lots` (spot), signed. */
+  baseUnits(lots: number): bigint {
+    const asset = ASSETS[this.inst.base];
+    if (!asset) throw new ConfigError(`instrument ${this.inst.symbol}: unknown base asset ${this.inst.base}`, { field: 'base' });
+    return divRound(BigInt(lots) * this.lotM * 10n ** BigInt(asset.decimals), this.lotScale);
+  }
+
   /** Fee in minor units for a fee rate in basis points (negative = rebate), rounded half away from zero. */
   fee(value: bigint, feeBps: number): bigint {
     // feeBps may be fractional (e.g. 0.25 bps): scale by 1e4 to keep the arithmetic exact to 1e-4 bps.

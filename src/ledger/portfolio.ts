@@ -11,7 +11,8 @@ export interface FillAccounting {
  * One account's position in one instrument, with exact cost basis. Average-cost accounting:
  * reducing a position releases a pro-rata share of the cost basis (integer division; the
  * remainder stays in the basis, so nothing is lost), and the difference to the exit value is
- * realized PnL, settled to cash through the ledger at once.
+ * realized PnL. Derivatives settle realized PnL to cash through the ledger at once; spot
+ * exchanges the assets themselves (quote for base), so its realized PnL is already in the cash.
  */
 export class Position {
   lots = 0;
@@ -34,6 +35,11 @@ export class Position {
 
   get cashAccount(): string {
     return `${this.account}:cash`;
+  }
+
+  /** Spot only: the account holding the base asset. */
+  get baseAccount(): string {
+    return `${this.account}:${this.inst.base}`;
   }
 
   /** Apply a fill of signed `lots` (buy > 0) at `priceTicks`, charging `feeBps`. */
@@ -62,7 +68,14 @@ export class Position {
     this.fees += fee;
     this.volumeLots += Math.abs(lots);
     const settle = this.inst.settle;
-    this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.cashAccount, settle, realized, 'realized_pnl', ref);
+    if (this.inst.kind === 'spot') {
+      // Buying pays the quote notional and receives the base asset; selling the reverse.
+      const v = n.value(priceTicks, lots);
+      this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:clearing`, settle, lots > 0 ? v : -v, 'trade', ref);
+      this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.baseAccount, this.inst.base, n.baseUnits(lots), 'trade', ref);
+    } else {
+      this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.cashAccount, settle, realized, 'realized_pnl', ref);
+    }
     this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:fees`, settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
     return { realized, fee };
   }
@@ -79,6 +92,19 @@ export class Position {
     const v = this.notional.value(markTicks, this.lots);
     const signed = this.lots > 0 ? v : -v;
     return this.inst.kind === 'inverse' ? this.costBasis - signed : signed - this.costBasis;
+  }
+
+  /**
+   * Account equity in settle minor units at a mark: cash plus open PnL for derivatives; cash plus
+   * the base holding at the mark for spot.
+   */
+  equity(markTicks: number): bigint {
+    const cash = this.ledger.balance(this.cashAccount, this.inst.settle);
+    if (this.inst.kind !== 'spot') return cash + this.unrealized(markTicks);
+    if (this.lots === 0) return cash;
+    if (!Number.isFinite(markTicks)) return cash + this.costBasis; // no mark yet: value at entry
+    const v = this.notional.value(markTicks, this.lots);
+    return cash + (this.lots > 0 ? v : -v);
   }
 
   /** Average entry price in ticks (float, for display). */

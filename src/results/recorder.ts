@@ -52,7 +52,7 @@ export class Recorder implements EventHandler {
     e.realized.push(realized);
     e.unrealized.push(unrealized);
     e.fees.push(fees);
-    e.equity.push(n.toUnits(this.ledger.balance(p.cashAccount, this.inst.settle) + p.unrealized(mid)));
+    e.equity.push(n.toUnits(p.equity(mid)));
     e.pos.push(p.lots);
     e.mid.push(mid * Number(this.inst.tickSize));
   }

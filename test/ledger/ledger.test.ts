@@ -6,6 +6,7 @@ import { KNOWN_INSTRUMENTS } from '../../src/market/instrument.ts';
 
 const LINEAR = KNOWN_INSTRUMENTS['binance-futures:BTCUSDT']!;
 const INVERSE = KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']!;
+const SPOT = { ...KNOWN_INSTRUMENTS['binance:BTCUSDT']!, lotSize: '0.001' };
 
 const fillArb = fc.record({
   lots: fc.integer({ min: -500, max: 500 }).filter((x) => x !== 0),
@@ -40,7 +41,7 @@ describe('ledger and positions', () => {
     expect(p.lots).toBe(150);
   });
 
-  for (const inst of [LINEAR, INVERSE]) {
+  for (const inst of [LINEAR, INVERSE, SPOT]) {
     it(`property (${inst.kind}): every asset is conserved exactly and realized + unrealized − fees = Δequity`, () => {
       fc.assert(
         fc.property(fc.array(fillArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 100_000, max: 900_000 }), (fills, markTicks) => {
@@ -59,8 +60,13 @@ describe('ledger and positions', () => {
           for (const asset of ledger.assets()) expect(ledger.total(asset)).toBe(0n);
           expect(sumRealized).toBe(p.realized);
           expect(sumFees).toBe(p.fees);
-          const equity = ledger.balance(p.cashAccount, inst.settle) + p.unrealized(markTicks);
+          const equity = p.equity(markTicks);
           expect(p.realized + p.unrealized(markTicks) - p.fees).toBe(equity - cap);
+          if (inst.kind === 'spot') {
+            // the base asset really moved: the account holds exactly its position
+            expect(ledger.balance(p.baseAccount, 'BTC')).toBe(BigInt(p.lots) * 100_000n);
+            expect(equity).toBe(ledger.balance(p.cashAccount, 'USDT') + (p.lots >= 0 ? 1n : -1n) * p.notional.value(markTicks, p.lots));
+          }
           expect(p.lots).toBe(fills.reduce((s, f) => s + f.lots, 0));
         }),
         { seed: 42, numRuns: 400 },
