@@ -1,5 +1,5 @@
 import { ASK, BID, defineStrategy, z } from '../src/strategy/index.ts';
-import type { OwnOrder } from '../src/venues/clob/order.ts';
+import type { OrderView } from '../src/venues/clob/order.ts';
 
 /**
  * Inventory-skewed market maker (Avellaneda–Stoikov in spirit): quote around a reservation price
@@ -18,8 +18,8 @@ export default defineStrategy({
   }),
   subscribe: { book: 'bbo' },
   create(ctx, p) {
-    const quotes: [OwnOrder | undefined, OwnOrder | undefined] = [undefined, undefined];
-    const live = (o: OwnOrder | undefined) => o !== undefined && (o.status === 'open' || o.status === 'pending');
+    const quotes: [OrderView | undefined, OrderView | undefined] = [undefined, undefined];
+    const live = (o: OrderView | undefined) => o !== undefined && (o.status === 'open' || o.status === 'pending');
 
     function quote(side: typeof BID | typeof ASK, target: number | undefined): void {
       const cur = quotes[side];

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Rng } from '../kernel/rng.ts';
 import type { Side } from '../market/book.ts';
 import type { Instrument } from '../market/instrument.ts';
-import type { Fill, OrderRequest, OwnOrder } from '../venues/clob/order.ts';
+import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
 
 /** Read-only view of the replayed book (integer ticks and lots). */
 export interface BookView {
@@ -39,12 +39,13 @@ export interface StrategyContext {
   /** The strategy's own random stream (split from the run seed by the strategy's name). */
   readonly rng: Rng;
   pnl(): PnlView;
-  submit(req: OrderRequest): OwnOrder;
+  /** Returns the desk's view of the order; it changes only when venue reports arrive. */
+  submit(req: OrderRequest): OrderView;
   cancel(orderId: number): void;
   cancelAll(): void;
   amend(orderId: number, priceTicks: number, sizeLots: number): void;
   /** Orders not yet filled, cancelled or rejected (including ones still travelling to the venue). */
-  openOrders(): readonly OwnOrder[];
+  openOrders(): readonly OrderView[];
   /** Call `onTimer(ctx, tag)` every `intervalUs` of simulated time. */
   setTimer(intervalUs: number, tag?: number): void;
 }
@@ -55,7 +56,7 @@ export interface Strategy {
   onBook?(ctx: StrategyContext): void;
   onTrade?(ctx: StrategyContext, t: TradeView): void;
   onTimer?(ctx: StrategyContext, tag: number): void;
-  onOrderUpdate?(ctx: StrategyContext, o: OwnOrder): void;
+  onOrderUpdate?(ctx: StrategyContext, o: OrderView): void;
   onFill?(ctx: StrategyContext, f: Fill): void;
   onEnd?(ctx: StrategyContext): void;
 }

@@ -3,7 +3,7 @@ import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Side } from '../market/book.ts';
 import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
-import type { Fill, OrderRequest, OwnOrder } from '../venues/clob/order.ts';
+import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
 import type { BookView, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView } from './api.ts';
 
 /**
@@ -20,7 +20,8 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
   private lastBidSize = NaN;
   private lastAskSize = NaN;
   private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
-  private readonly live = new Map<number, OwnOrder>();
+  /** The desk's view of orders not yet known to be done, by id (insertion order = submission order). */
+  private readonly live = new Map<number, OrderView>();
   private timerIntervals: number[] = [];
   private endUs = Infinity;
   readonly book: BookView;
@@ -89,13 +90,28 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
 
   // ---- venue responses ----
 
-  onOrderUpdate(o: OwnOrder): void {
-    if (o.status !== 'open' && o.status !== 'pending') this.live.delete(o.id);
-    this.strategy.onOrderUpdate?.(this, o);
+  onOrderUpdate(report: OwnOrder): void {
+    const v = this.live.get(report.id);
+    if (!v) return; // already known to be done
+    v.priceTicks = report.priceTicks;
+    v.sizeLots = report.sizeLots;
+    v.reason = report.reason;
+    v.pendingAmend = false;
+    // Fills travel as their own reports; a 'filled' status may overtake them, never the reverse.
+    if (report.status !== 'filled' || v.filledLots >= v.sizeLots) v.status = report.status;
+    if (v.status !== 'open' && v.status !== 'pending') this.live.delete(v.id);
+    this.strategy.onOrderUpdate?.(this, v);
   }
 
-  onFill(f: Fill, o: OwnOrder): void {
-    if (o.status === 'filled') this.live.delete(o.id);
+  onFill(f: Fill): void {
+    const v = this.live.get(f.orderId);
+    if (v) {
+      v.filledLots += f.sizeLots;
+      if (v.filledLots >= v.sizeLots) {
+        v.status = 'filled';
+        this.live.delete(v.id);
+      }
+    }
     this.strategy.onFill?.(this, f);
   }
 
@@ -124,10 +140,24 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
     return { realized, unrealized, fees, equity: realized + unrealized - fees };
   }
 
-  submit(req: OrderRequest): OwnOrder {
+  submit(req: OrderRequest): OrderView {
     const o = this.venue.submit(req, this.venue.book.midTicks());
-    this.live.set(o.id, o);
-    return o;
+    const v: OrderView = {
+      id: o.id,
+      side: o.side,
+      type: o.type,
+      tif: o.tif,
+      tag: o.tag,
+      submitTsUs: o.submitTsUs,
+      priceTicks: o.priceTicks,
+      sizeLots: o.sizeLots,
+      filledLots: 0,
+      status: 'pending',
+      reason: '',
+      pendingAmend: false,
+    };
+    this.live.set(o.id, v);
+    return v;
   }
 
   cancel(orderId: number): void {
@@ -139,11 +169,14 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
   }
 
   amend(orderId: number, priceTicks: number, sizeLots: number): void {
-    if (this.live.has(orderId)) this.venue.amend(orderId, priceTicks, sizeLots);
+    const v = this.live.get(orderId);
+    if (!v) return;
+    v.pendingAmend = true;
+    this.venue.amend(orderId, priceTicks, sizeLots);
   }
 
-  openOrders(): readonly OwnOrder[] {
-    const out: OwnOrder[] = [];
+  openOrders(): readonly OrderView[] {
+    const out: OrderView[] = [];
     for (const o of this.live.values()) if (o.status === 'open' || o.status === 'pending') out.push(o);
     return out;
   }

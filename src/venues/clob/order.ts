@@ -44,6 +44,26 @@ export interface OwnOrder extends QueuedOrder {
   pendingAmend?: { priceTicks: number; sizeLots: number };
 }
 
+/**
+ * The desk's view of one of its orders: what it asked for and what the venue has reported so
+ * far (after response latency). Strategies read these, never the venue's live order.
+ */
+export interface OrderView {
+  readonly id: number;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  readonly tag: string;
+  readonly submitTsUs: number;
+  priceTicks: number;
+  sizeLots: number;
+  filledLots: number;
+  status: OrderStatus;
+  reason: string;
+  /** An amend was sent and not yet acknowledged. */
+  pendingAmend: boolean;
+}
+
 export function remaining(o: OwnOrder): number {
   return o.sizeLots - o.filledLots;
 }

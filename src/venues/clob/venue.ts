@@ -11,9 +11,12 @@ import type { FeeModel } from './fees.ts';
 import { OwnOrderBook } from './own-orders.ts';
 import { remaining, type Fill, type OrderRequest, type OwnOrder } from './order.ts';
 
-/** What the venue tells the desk, after the response latency. */
+/**
+ * What the venue tells the desk, after the response latency. `onOrderUpdate` gets a copy of the
+ * order as it stood when the venue sent the report, so the desk never sees later venue state.
+ */
 export interface VenueListener {
-  onOrderUpdate(o: OwnOrder): void;
+  onOrderUpdate(report: OwnOrder): void;
   onFill(f: Fill, o: OwnOrder): void;
 }
 
@@ -44,6 +47,8 @@ export class ClobVenue implements EventHandler {
   readonly own: OwnOrderBook;
   readonly fills: Fill[] = [];
   readonly orders: OwnOrder[] = [];
+  /** Order state as the venue reported it, one per response (the desk sees these, never the live order). */
+  private readonly reports: OwnOrder[] = [];
   private listener: VenueListener | undefined;
   private readonly rngQueue: Rng;
   private readonly rngEntry: Rng;
@@ -199,8 +204,9 @@ export class ClobVenue implements EventHandler {
 
   onEvent(tsUs: number, kind: number, arg: number): void {
     if (kind === RESP_UPDATE) {
-      const o = this.orders[arg - 1]!;
-      this.listener?.onOrderUpdate(o);
+      const snap = this.reports[arg]!;
+      this.reports[arg] = undefined as unknown as OwnOrder; // delivered: let it be collected
+      this.listener?.onOrderUpdate(snap);
       return;
     }
     if (kind === RESP_FILL) {
@@ -295,7 +301,8 @@ export class ClobVenue implements EventHandler {
   }
 
   private respond(tsUs: number, o: OwnOrder): void {
-    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, o.id);
+    this.reports.push({ ...o, pendingAmend: undefined });
+    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reports.length - 1);
   }
 
   /** Liquidity an order could take within its limit, net of what own orders already took. */
