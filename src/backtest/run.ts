@@ -18,6 +18,7 @@ import { parseFees } from '../venues/clob/fees.ts';
 import { ClobVenue } from '../venues/clob/venue.ts';
 import { loadStrategy, parseParams } from './load-strategy.ts';
 import { ReplaySource } from './replay-source.ts';
+import { FundingSettler, parseFunding } from './funding.ts';
 
 export const BacktestConfigSchema = z.strictObject({
   strategy: z.string().min(1),
@@ -29,6 +30,7 @@ export const BacktestConfigSchema = z.strictObject({
   feedLatency: z.enum(['data', 'none']).default('data'),
   queue: z.string().default('risk-averse'),
   fees: z.string().default('2:5'),
+  funding: z.string().default('none'),
   capital: z.number().positive().default(100_000),
   equityInterval: z.string().default('1s'),
   runsDir: z.string().default('runs'),
@@ -112,6 +114,11 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
 
   const startUs = source.peekTs();
   const endUs = ds.rows > 0 ? startUs + (ds.timeRange.endUs - ds.timeRange.startUs) + 60e6 : startUs;
+  const fundingSpec = parseFunding(cfg.funding, inst.symbol);
+  const funding = fundingSpec ? new FundingSettler(fundingSpec, position, venue.book) : undefined;
+  // Funding times are on the exchange clock; the replay runs on receive time, so settle at the
+  // data's last receive time at or before each funding time (end of data: no settlement after).
+  funding?.schedule(sim, startUs, startUs + (ds.timeRange.endUs - ds.timeRange.startUs));
   sim.nowUs = startUs;
   ledger.transfer(startUs, 'external:deposits', position.cashAccount, inst.settle, capitalMinor, 'deposit');
   const intervalUs = parseDurationUs(cfg.equityInterval, 'equity-interval');
@@ -136,7 +143,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    const files = recorder.write(tmp, venue.orders, venue.fills);
+    const files = recorder.write(tmp, venue.orders, venue.fills, funding?.rows);
     const n = position.notional;
     const eq = recorder.equitySeries();
     const mid = venue.book.midTicks();
@@ -151,6 +158,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       realized: n.toUnits(position.realized),
       unrealized: n.toUnits(position.unrealized(mid)),
       fees: n.toUnits(position.fees),
+      funding: n.toUnits(position.funding),
       finalEquity,
       finalPositionLots: position.lots,
       sampleIntervalUs: intervalUs,

@@ -15,6 +15,7 @@ export function metricsTable(m: RunMetrics): string {
     [`  spread capture`, m.spreadCapture],
     [`  inventory`, m.inventoryPnl],
     [`  fees`, -m.fees],
+    [`  funding`, -m.funding],
     [`realized / unrealized`, `${m.realizedPnl.toFixed(4)} / ${m.unrealizedPnl.toFixed(4)}`],
     ['sharpe (annualised)', m.sharpe],
     ['max drawdown', m.maxDrawdown],
@@ -54,6 +55,7 @@ export function registerBacktest(program: Command): void {
     .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
     .option('--queue <model>', 'queue model: risk-averse, power:<n>, log', 'risk-averse')
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
+    .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h) or lean:<file> (real series)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
     .option('--equity-interval <dur>', 'equity sampling interval', '1s')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
@@ -70,6 +72,7 @@ export function registerBacktest(program: Command): void {
         feedLatency: o.feedLatency as 'data' | 'none',
         queue: o.queue as string,
         fees: o.fees as string,
+        funding: o.funding as string,
         capital: o.capital as number,
         equityInterval: o.equityInterval as string,
         runsDir: o.runs as string,

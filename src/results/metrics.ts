@@ -9,6 +9,8 @@ export interface RunMetrics {
   realizedPnl: number;
   unrealizedPnl: number;
   fees: number;
+  /** Funding paid (positive) or received (negative). */
+  funding: number;
   spreadCapture: number;
   inventoryPnl: number;
   sharpe: number;
@@ -35,7 +37,7 @@ function value(inst: Instrument, price: number, qty: number): number {
 
 /**
  * Run metrics. PnL split: total = spread capture (fill price vs the mid at the fill, the edge a
- * maker earns) + inventory PnL (everything the position did afterwards) − fees.
+ * maker earns) + inventory PnL (everything the position did afterwards) − fees − funding.
  * Sharpe/Sortino use per-minute returns on capital (per sample for runs under two minutes),
  * annualised over 365 days.
  */
@@ -49,6 +51,7 @@ export function computeMetrics(a: {
   realized: number;
   unrealized: number;
   fees: number;
+  funding?: number;
   finalEquity: number;
   finalPositionLots: number;
   sampleIntervalUs: number;
@@ -109,8 +112,9 @@ export function computeMetrics(a: {
     realizedPnl: a.realized,
     unrealizedPnl: a.unrealized,
     fees: a.fees,
+    funding: a.funding ?? 0,
     spreadCapture: spread,
-    inventoryPnl: totalPnl - spread + a.fees,
+    inventoryPnl: totalPnl - spread + a.fees + (a.funding ?? 0),
     sharpe: sd > 0 ? (mean / sd) * Math.sqrt(periodsPerYear) : 0,
     sortino: dd > 0 ? (mean / dd) * Math.sqrt(periodsPerYear) : 0,
     maxDrawdown: mdd,

@@ -61,7 +61,7 @@ export class Recorder implements EventHandler {
     return { ts: this.eq.ts.view(), equity: this.eq.equity.view() };
   }
 
-  write(dir: string, orders: OwnOrder[], fills: Fill[]): ResultFile[] {
+  write(dir: string, orders: OwnOrder[], fills: Fill[], funding?: { ts: F64Column; rate: F64Column; lots: F64Column; mark: F64Column; payment: I64Column }): ResultFile[] {
     const inst = this.inst;
     const tick = Number(inst.tickSize);
     const n = this.position.notional;
@@ -131,6 +131,18 @@ export class Recorder implements EventHandler {
       position_qty: Float64Array.from(fills, (f) => lotsToQty(inst, f.positionLots)),
       price: Float64Array.from(fills, (f) => ticksToPrice(inst, f.priceTicks)),
     });
+    if (funding) {
+      put('funding', {
+        ts_us: funding.ts.view(),
+        symbol: Array.from({ length: funding.ts.length }, () => inst.symbol),
+        rate: funding.rate.view(),
+        position_lots: funding.lots.view(),
+        mark: funding.mark.view(),
+        payment_minor: funding.payment.view(),
+        payment: Float64Array.from(funding.payment.view(), (x) => n.toUnits(x)),
+        asset: Array.from({ length: funding.ts.length }, () => inst.settle),
+      });
+    }
     const t = this.transfers;
     const amount = new I64Column();
     for (const x of t) amount.push(x.amount);

@@ -62,6 +62,35 @@ describe('backtest runs', () => {
     expect(Number(o.rows[0]![0])).toBe(lots);
   });
 
+  it('perp funding settles on the position at each funding time: table = ledger = rate × notional', async () => {
+    const r = await runBacktest({ ...mm, data, seed: 4, runsDir: join(root, 'f'), funding: '0.0005@10s' });
+    const q = await queryRuns([r.dir], 'select rate, position_lots, mark, payment_minor from funding order by ts_us');
+    expect(q.rows.length).toBeGreaterThan(10);
+    let total = 0n;
+    let nonZero = 0;
+    for (const [rate, lots, mark, pay] of q.rows as [number, number, number, bigint][]) {
+      // linear BTCUSDT: lots × 0.001 BTC × mark USDT × rate, in 1e-8 USDT; a long pays
+      const expected = Math.round(Number(lots) * 0.001 * Number(mark) * Number(rate) * 1e8);
+      expect(Math.abs(Number(pay) - expected)).toBeLessThanOrEqual(1);
+      total += BigInt(pay);
+      if (Number(lots) !== 0) nonZero++;
+    }
+    expect(nonZero).toBeGreaterThan(0);
+    const led = await queryRuns([r.dir], "select sum(case when from_account = 'desk:cash' then amount_minor else -amount_minor end)::BIGINT from ledger where kind = 'funding'");
+    expect(BigInt(String(led.rows[0]![0]))).toBe(total);
+    const m = r.metrics;
+    expect(m.funding).toBeCloseTo(Number(total) / 1e8, 8);
+    expect(m.totalPnl).toBeCloseTo(m.realizedPnl + m.unrealizedPnl - m.fees - m.funding, 6);
+    expect(m.totalPnl).toBeCloseTo(m.spreadCapture + m.inventoryPnl - m.fees - m.funding, 6);
+  });
+
+  it('funding that the series does not cover is an error naming the instrument and time', async () => {
+    const lean = join(root, 'lean.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(lean, '20201229 00:00:00,0.00020030\n');
+    await expect(runBacktest({ ...mm, data, runsDir: join(root, 'g'), funding: `lean:${lean}@1m` })).rejects.toThrow(/no funding rate for BTCUSDT at 2024-08-09T00:01:00\.000Z/);
+  });
+
   it('an unknown strategy file, an unknown parameter or a bad value give one clear error and no run folder', async () => {
     const runsDir = join(root, 'bad');
     await expect(runBacktest({ strategy: 'strategies/nope.ts', data, runsDir })).rejects.toThrow(/strategies\/nope\.ts: unknown strategy/);
