@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { runBacktest, type BacktestConfig } from '../backtest/run.ts';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
+import { loadBacktestConfig } from '../backtest/config-file.ts';
+import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import type { RunMetrics } from '../results/metrics.ts';
 import { formatTable } from './format.ts';
@@ -46,8 +48,9 @@ export function registerBacktest(program: Command): void {
   program
     .command('backtest')
     .description('Replay a dataset through a strategy and write a run folder (Arrow results + manifest).')
-    .argument('<strategy>', 'strategy module file, e.g. strategies/market-maker.ts')
-    .requiredOption('--data <dir>', 'dataset catalog folder (from `primesim data import` or `data generate`)')
+    .argument('[strategy]', 'strategy module file, e.g. strategies/market-maker.ts (or `strategy:` in --config)')
+    .option('--config <file>', 'YAML or JSON run config with the same settings (flags given on the command line win)')
+    .option('--data <dir>', 'dataset catalog folder (from `primesim data import` or `data generate`)')
     .option('--seed <n>', 'run seed (RNG tree root)', (v) => Number.parseInt(v, 10), 1)
     .option('--param <key=value>', 'strategy parameter (repeatable)', collect, [] as string[])
     .option('--latency-entry <spec>', 'order entry latency: 2ms, 500us, empirical:1ms,3ms or empirical:<file>', '1ms')
@@ -61,23 +64,31 @@ export function registerBacktest(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name (default: strategy-dataset-seed-confighash)')
     .option('--json', 'print the manifest as JSON instead of a table')
-    .action(async (strategy: string, o: Record<string, unknown>) => {
-      const res = await backtestWithProgress({
-        strategy,
-        data: o.data as string,
-        seed: o.seed as number,
-        params: parseParamPairs(o.param as string[]),
-        latencyEntry: o.latencyEntry as string,
-        latencyResponse: o.latencyResponse as string,
-        feedLatency: o.feedLatency as 'data' | 'none',
-        queue: o.queue as string,
-        fees: o.fees as string,
-        funding: o.funding as string,
-        capital: o.capital as number,
-        equityInterval: o.equityInterval as string,
-        runsDir: o.runs as string,
-        ...(o.runId ? { runId: o.runId as string } : {}),
-      });
+    .addHelpText('after', '\nExample config (YAML):\n  strategy: strategies/market-maker.ts\n  data: datasets/btcusdt-20240808\n  seed: 7\n  latencyEntry: 2ms\n  queue: power:3\n  params: { spreadBps: 2 }')
+    .action(async (strategy: string | undefined, o: Record<string, unknown>, cmd: Command) => {
+      const fromFile = o.config ? loadBacktestConfig(o.config as string) : {};
+      const cli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+      const pick = <T>(name: string, key: keyof typeof fromFile, value: T): T => (cli(name) || fromFile[key] === undefined ? value : (fromFile[key] as T));
+      const params = { ...((fromFile.params as Record<string, string | number | boolean> | undefined) ?? {}), ...parseParamPairs(o.param as string[]) };
+      const cfg = {
+        strategy: strategy ?? fromFile.strategy,
+        data: (o.data as string | undefined) ?? fromFile.data,
+        seed: pick('seed', 'seed', o.seed as number),
+        params,
+        latencyEntry: pick('latencyEntry', 'latencyEntry', o.latencyEntry as string),
+        latencyResponse: pick('latencyResponse', 'latencyResponse', o.latencyResponse as string),
+        feedLatency: pick('feedLatency', 'feedLatency', o.feedLatency as 'data' | 'none'),
+        queue: pick('queue', 'queue', o.queue as string),
+        fees: pick('fees', 'fees', o.fees as string),
+        funding: pick('funding', 'funding', o.funding as string),
+        capital: pick('capital', 'capital', o.capital as number),
+        equityInterval: pick('equityInterval', 'equityInterval', o.equityInterval as string),
+        runsDir: pick('runs', 'runsDir', o.runs as string),
+        ...((o.runId ?? fromFile.runId) ? { runId: (o.runId ?? fromFile.runId) as string } : {}),
+      };
+      if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
+      if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
+      const res = await backtestWithProgress({ ...cfg, strategy: cfg.strategy, data: cfg.data });
       if (o.json) {
         process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');
         return;

@@ -44,8 +44,19 @@ describe('primesim CLI end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as { side: string; n: number }[];
     expect(rows.reduce((s, x) => s + Number(x.n), 0)).toBe(manifest.counts.fills);
-    r = await primesim(['query', runs, 'select run_id, fills from runs', '-f', 'csv']);
+    r = await primesim(['query', runs, "select run_id, fills from runs where run_id = 'mm1'", '-f', 'csv']);
     expect(r.stdout.trim().split('\n')).toEqual(['run_id,fills', `mm1,${manifest.counts.fills}`]);
+    // the same run from a YAML config; a flag on the command line wins over the file
+    const cfg = join(work, 'mm.yaml');
+    writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${ds}\nseed: 7\nlatencyEntry: 2ms\nqueue: power:3\nparams:\n  spreadBps: 1\nrunsDir: ${runs}\nrunId: mm2\n`);
+    r = await primesim(['backtest', '--config', cfg, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const viaConfig = JSON.parse(r.stdout) as { resultsSha256: string };
+    expect(viaConfig.resultsSha256).toBe((JSON.parse(readFileSync(join(runs, 'mm1', 'manifest.json'), 'utf8')) as { resultsSha256: string }).resultsSha256);
+    r = await primesim(['backtest', '--config', cfg, '--seed', '8', '--run-id', 'mm3', '--json']);
+    expect((JSON.parse(r.stdout) as { config: { seed: number } }).config.seed).toBe(8);
+    writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${ds}\nqueue: 3\n`);
+    expectOneLineError(await primesim(['backtest', '--config', cfg]), /mm\.yaml:3, field queue/);
     const out = join(work, 'rep.html');
     r = await primesim(['report', join(runs, 'mm1'), '--out', out]);
     expect(r.code, r.stderr).toBe(0);
