@@ -6,6 +6,7 @@ import { registerDemo } from './cmd-demo.ts';
 import { registerQuery } from './cmd-query.ts';
 import { registerReport } from './cmd-report.ts';
 import { registerStress } from './cmd-stress.ts';
+import { registerSweep } from './cmd-sweep.ts';
 
 export function intArg(v: string): number {
   const n = Number(v);
@@ -27,6 +28,7 @@ registerBacktest(program);
 registerQuery(program);
 registerReport(program);
 registerStress(program);
+registerSweep(program);
 program.addOption(new Option('--debug', 'print stack traces').hideHelp());
 
 function fail(e: unknown): never {

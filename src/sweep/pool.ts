@@ -1,0 +1,43 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { BacktestConfig } from '../backtest/run.ts';
+import type { RunMetrics } from '../results/metrics.ts';
+
+export type SweepResult = { id: number; ok: true; dir: string; runId: string; metrics: RunMetrics; events: number } | { id: number; ok: false; error: string };
+
+/**
+ * Runs backtests over a pool of worker processes (default: one per core). Results come back in
+ * completion order; each run is deterministic on its own, so the set of results does not depend
+ * on the pool size or scheduling.
+ */
+export async function runPool(cfgs: BacktestConfig[], opts: { workers?: number; onResult?: (r: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
+  const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), cfgs.length));
+  const results: SweepResult[] = [];
+  let next = 0;
+  const workerFile = join(import.meta.dirname, 'worker.ts');
+  await Promise.all(
+    Array.from({ length: n }, () => {
+      const child: ChildProcess = fork(workerFile, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      return new Promise<void>((resolve, reject) => {
+        const feed = () => {
+          if (next >= cfgs.length) {
+            child.send('exit');
+            return;
+          }
+          const id = next++;
+          child.send({ id, cfg: cfgs[id] });
+        };
+        child.on('message', (m: SweepResult) => {
+          results.push(m);
+          opts.onResult?.(m, results.length);
+          feed();
+        });
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))));
+        feed();
+      });
+    }),
+  );
+  return results.sort((a, b) => a.id - b.id);
+}
