@@ -156,6 +156,23 @@ describe('primesim CLI end to end', () => {
     expect(readFileSync(join(runs, 'earlier', 'manifest.json'), 'utf8')).toBe(before);
   });
 
+  it('stress scenarios write runs that query and report like backtests', async () => {
+    const runs = join(work, 'stress');
+    let r = await primesim(['stress', 'cascade', '--longs', '30', '--shorts', '3', '--runs', runs, '--run-id', 'c1']);
+    expect(r.code, r.stderr).toBe(0);
+    r = await primesim(['query', join(runs, 'c1'), 'select count(*) as n, min(price) as low from liquidations', '-f', 'json']);
+    const [row] = JSON.parse(r.stdout) as { n: number; low: number }[];
+    expect(Number(row!.n)).toBeGreaterThan(0);
+    expect(Number(row!.low)).toBeLessThan(60_000);
+    r = await primesim(['stress', 'dex-twap', '--route', 'private', '--slices', '3', '--runs', runs, '--run-id', 'd1']);
+    expect(r.code, r.stderr).toBe(0);
+    r = await primesim(['query', join(runs, 'd1'), 'select coalesce(sum(mev_loss), 0) as loss, count(*) as n from slices', '-f', 'csv']);
+    expect(r.stdout.trim().split('\n')[1]).toBe('0,3');
+    r = await primesim(['report', join(runs, 'd1'), '--out', join(work, 'd1.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    expectOneLineError(await primesim(['stress', 'dex-twap', '--route', 'dark', '--runs', runs]), /--route must be public or private/);
+  });
+
   it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
     const r = await primesim(['demo', '--events', '150000'], ROOT);
     expect(r.code, r.stderr).toBe(0);
