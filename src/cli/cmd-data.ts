@@ -57,7 +57,9 @@ export function registerData(program: Command): void {
     .option('--max <n>', 'problems to list', (v) => Number(v), 50)
     .action(async (file: string, o: { max: number }) => {
       const r = await validateDataset({ input: file, maxProblems: o.max });
-      process.stdout.write(`${file}: ${r.format ?? 'unknown format'}, ${r.rows} rows, ${r.badRows} bad rows, ${r.complete ? 'read to the end' : 'stopped early'}\n`);
+      const fmt = r.format === null ? 'unknown format' : r.format.type === 'tardis' ? `tardis ${r.format.kind}` : r.format.type;
+      const inst = r.instrument ? ` ${r.instrument.venue}:${r.instrument.symbol}` : '';
+      process.stdout.write(`${file}: ${fmt}${inst}, ${r.rows} rows, ${r.badRows} bad rows, ${r.complete ? 'read to the end' : 'stopped early'}\n`);
       for (const p of r.problems.slice(0, o.max)) process.stdout.write(`  ${p}\n`);
       if (r.problems.length > 0 || !r.complete) process.exitCode = 1;
       else process.stdout.write('ok: no problems found\n');

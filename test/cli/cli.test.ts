@@ -86,6 +86,10 @@ describe('primesim CLI end to end', () => {
     const tardis = join(bad, 'trades.csv');
     writeFileSync(tardis, 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,2,a,buy,100.5,10\nbitmex,XBTUSD,3,4,b,sell,100.5\n');
     expectOneLineError(await primesim(['data', 'import', tardis, '--out', join(bad, 'o1')]), /trades\.csv:3/);
+    const v = await primesim(['data', 'validate', tardis]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/tardis trades bitmex:XBTUSD, 1 rows, 1 bad rows/);
+    expect(v.stdout).toMatch(/trades\.csv:3/);
     expect(existsSync(join(bad, 'o1'))).toBe(false);
     // unknown column
     const unk = join(bad, 'unk.csv');
