@@ -1,12 +1,15 @@
 /**
  * MEV adversary throughput: exact sandwich optimal-size searches (binary search over the integer
- * v2 math, ~70 getAmountOut pairs each) and lending health-factor / liquidation checks (Aave v3
+ * v2 math, ~70 getAmountOut pairs each), the same search on a Uniswap v3 pool (each step a full
+ * tick-crossing swap simulation of front-run + victim) and lending health-factor / liquidation checks (Aave v3
  * account data over 2 collaterals + 1 debt, then a liquidation preview when HF < 1). Generated
  * inputs, seed 42.
  */
 import path from 'node:path';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { planSandwich } from '../src/mev/adversaries/sandwich-math.ts';
+import { planSandwichV3 } from '../src/mev/adversaries/sandwich-math-v3.ts';
+import { V3Pool } from '../src/venues/amm/index.ts';
 import { LendingPool, StaticPriceSource } from '../src/venues/lending/index.ts';
 
 type BenchResult = { name: string; events: number; seconds: number; unit?: string; note?: string };
@@ -35,6 +38,30 @@ function sandwichSearch(n: number, seed: number): BenchResult {
     if (planSandwich({ victimIn: v, victimMinOut: minOut, reserveIn: r0, reserveOut: r1, maxFrontIn: 500n * E18 }) !== undefined) found++;
   }
   return { name: 'mev.sandwich optimal-size search', events: n, seconds: (performance.now() - t0) / 1000, unit: 'searches', note: `v2 1000 ETH/2M USDC, victims 0.1–20 ETH, slippage 1–3%, ${found} attackable, seed ${seed}` };
+}
+
+/** v3 0.05% WETH/USDC at ≈2000 with a ladder of nested positions (a tick boundary every 0.2%). */
+function sandwichSearchV3(n: number, seed: number): BenchResult {
+  const rnd = lcg(seed);
+  const center = -200310;
+  const pool = new V3Pool({ fee: 500, tickSpacing: 10, sqrtPriceX96: 3543191142285914327220224n });
+  for (let k = 0; k < 10; k++) pool.mint('lp', center - 20 * (k + 1), center + 20 * (k + 1), BigInt(3 + k) * 10n ** 16n);
+  pool.mint('lp', -887270, 887270, 4n * 10n ** 16n);
+  let found = 0;
+  let crossings = 0;
+  const stats = { evaluations: 0 };
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const v = BigInt(Math.floor((0.1 + rnd() * 20) * 1e6)) * 10n ** 12n;
+    const fair = -pool.quoteSwap({ zeroForOne: true, amountSpecified: v }).amount1;
+    const minOut = (fair * BigInt(9900 - Math.floor(rnd() * 200))) / 10_000n;
+    const plan = planSandwichV3(pool, { victimIn: v, victimMinOut: minOut, zeroForOne: true, maxFrontIn: 500n * E18, stats });
+    if (plan !== undefined) { found++; crossings += plan.frontCrossings + plan.victimCrossings; }
+  }
+  return {
+    name: 'mev.sandwich optimal-size search (v3)', events: n, seconds: (performance.now() - t0) / 1000, unit: 'searches',
+    note: `v3 0.05% 11 positions, victims 0.1–20 ETH, slippage 1–3%, ${found} attackable, ${(stats.evaluations / n).toFixed(1)} swap pairs/search, ${(crossings / Math.max(1, found)).toFixed(1)} ticks crossed/plan, seed ${seed}`,
+  };
 }
 
 function liquidationChecks(accounts: number, rounds: number, seed: number): BenchResult {
@@ -80,7 +107,7 @@ function liquidationChecks(accounts: number, rounds: number, seed: number): Benc
 }
 
 export async function run(): Promise<BenchResult[]> {
-  return [sandwichSearch(20_000, 42), liquidationChecks(2_000, 50, 42)];
+  return [sandwichSearch(20_000, 42), sandwichSearchV3(1_000, 42), liquidationChecks(2_000, 50, 42)];
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -36,17 +36,19 @@ export function registerStress(program: Command): void {
 
   stress
     .command('dex-twap')
-    .description('Sell ETH through a Uniswap v2 pool in slices via the public mempool or a private relay, against sandwich and CEX-DEX arbitrage bots (tables: slices, txs, blocks, mev, arbs).')
+    .description('Sell ETH through a Uniswap v2 or v3 pool in slices via the public mempool or a private relay, against sandwich and CEX-DEX arbitrage bots (tables: slices, txs, blocks, mev, arbs).')
     .option('--route <r>', 'public or private', 'public')
+    .option('--pool <p>', 'v2 (constant product) or v3 (concentrated liquidity, 0.05% tier)', 'v2')
     .option('--slices <n>', 'number of slices', num('--slices'), 10)
     .option('--total-eth <n>', 'ETH to sell in total', num('--total-eth'), 50)
     .option('--slippage-bps <n>', 'slippage limit per slice', num('--slippage-bps'), 100)
     .option('--seed <n>', 'seed', num('--seed'), 1)
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
-    .action(async (o: { route: string; slices: number; totalEth: number; slippageBps: number; seed: number; runs: string; runId?: string }) => {
+    .action(async (o: { route: string; pool: string; slices: number; totalEth: number; slippageBps: number; seed: number; runs: string; runId?: string }) => {
       if (o.route !== 'public' && o.route !== 'private') throw new ConfigError(`--route must be public or private, got ${o.route}`, { field: '--route' });
-      const r = await runDexTwapScenario({ seed: o.seed, route: o.route, slices: o.slices, totalEth: o.totalEth, slippageBps: o.slippageBps, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
+      if (o.pool !== 'v2' && o.pool !== 'v3') throw new ConfigError(`--pool must be v2 or v3, got ${o.pool}`, { field: '--pool' });
+      const r = await runDexTwapScenario({ seed: o.seed, route: o.route, pool: o.pool, slices: o.slices, totalEth: o.totalEth, slippageBps: o.slippageBps, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult(r);
     });
 

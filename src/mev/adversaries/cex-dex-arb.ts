@@ -3,13 +3,15 @@
  * replayed CEX price and, when the trade that moves the pool to the CEX price (net of the pool
  * fee) earns more than its gas, sends it privately for the next block. The size comes from the
  * closed form for a constant-product pool, x* = (√(k·γ·P) − R_in)/γ with P the CEX price of the
- * input in output units; the trade itself runs on the integer math and re-sizes when executed.
+ * input in output units (on a v3 pool: a swap up to the fee-adjusted CEX price as its price
+ * limit, arb-math-v3.ts); the trade itself runs on the integer math and re-sizes when executed.
  */
 import type { Block, Bundle, ChainTx, TxOutcome } from '../../chain/types.ts';
 import { getAmountOut } from '../../venues/amm/index.ts';
-import { SWAP_GAS_LIMIT, SWAP_GAS_USED, type ChainV2Pool } from './chain-amm.ts';
+import { planArbitrageV3 } from './arb-math-v3.ts';
+import { SWAP_GAS_LIMIT, SWAP_GAS_USED } from './chain-amm.ts';
 import { checkConfig } from './sandwich.ts';
-import type { AdversaryConfig, AdversaryContext, AdversaryModel, MevRecord } from './types.ts';
+import type { AdversaryConfig, AdversaryContext, AdversaryModel, ChainPool, MevRecord } from './types.ts';
 
 export interface CexDexParams extends AdversaryConfig {
   name: string;
@@ -19,7 +21,7 @@ export interface CexDexParams extends AdversaryConfig {
   tipShareBps: number;
 }
 
-interface ArbPlan {
+export interface ArbPlan {
   zeroForOne: boolean;
   amountIn: bigint;
   amountOut: bigint;
@@ -59,7 +61,7 @@ export function planArbitrage(r0: bigint, r1: bigint, price: number, feeBps: big
 export class CexDexArbitrageur implements AdversaryModel {
   readonly name: string;
   readonly config: AdversaryConfig;
-  private readonly pending = new Map<string, { price: number; pool: ChainV2Pool }>();
+  private readonly pending = new Map<string, { price: number; pool: ChainPool }>();
   private readonly out: MevRecord[] = [];
   private seq = 0;
 
@@ -104,12 +106,13 @@ export class CexDexArbitrageur implements AdversaryModel {
     }];
   }
 
-  private plan(pool: ChainV2Pool, price: number, ctx: AdversaryContext): ArbPlan | undefined {
-    const [r0, r1] = pool.reserves();
+  private plan(pool: ChainPool, price: number, ctx: AdversaryContext): ArbPlan | undefined {
     const cap = (asset: string) => {
       const b = ctx.bank.balance(this.name, asset);
       return b < this.config.capital ? b : this.config.capital;
     };
+    if (pool.kind === 'v3') return planArbitrageV3(pool.pool(), price, cap(pool.token0), cap(pool.token1));
+    const [r0, r1] = pool.reserves();
     return planArbitrage(r0, r1, price, pool.feeBps, cap(pool.token0), cap(pool.token1));
   }
 

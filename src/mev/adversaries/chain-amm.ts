@@ -13,6 +13,7 @@ export const SWAP_GAS_LIMIT = 180_000;
 export type SwapOutcome = { ok: true; amountIn: bigint; amountOut: bigint } | { ok: false; reason: string };
 
 export class ChainV2Pool {
+  readonly kind = 'v2' as const;
   readonly account: string;
 
   constructor(
@@ -115,7 +116,7 @@ export interface GasBid {
 }
 
 /** swapExactTokensForTokens through a router: reverts below amountOutMin; output kept in `out:<hash>`. */
-export function makeSwapTx(pool: ChainV2Pool, p: { hash: string; from: string; amountIn: bigint; zeroForOne: boolean; amountOutMin: bigint; gas: GasBid; gasLimit?: number }): SwapTx {
+export function makeSwapTx(pool: Pick<ChainV2Pool, 'id' | 'swapExactIn'>, p: { hash: string; from: string; amountIn: bigint; zeroForOne: boolean; amountOutMin: bigint; gas: GasBid; gasLimit?: number }): SwapTx {
   return {
     hash: p.hash, from: p.from, gasLimit: p.gasLimit ?? SWAP_GAS_LIMIT, ...p.gas,
     swap: { pool: pool.id, amountIn: p.amountIn, zeroForOne: p.zeroForOne, amountOutMin: p.amountOutMin },

@@ -14,8 +14,7 @@ import { effectivePriorityFee } from '../../chain/chain.ts';
 import type { Block, Bundle, ChainTx } from '../../chain/types.ts';
 import type { Rng } from '../../kernel/rng.ts';
 import { NATIVE, type ChainBank } from './chain-bank.ts';
-import type { ChainV2Pool } from './chain-amm.ts';
-import type { AdversaryContext, AdversaryModel, MevRecord } from './types.ts';
+import type { AdversaryContext, ChainPool, AdversaryModel, MevRecord } from './types.ts';
 
 interface Gossip {
   tx: ChainTx;
@@ -36,7 +35,7 @@ export class MevHarness {
   constructor(
     readonly chain: Chain,
     readonly bank: ChainBank,
-    readonly pools: ReadonlyMap<string, ChainV2Pool>,
+    readonly pools: ReadonlyMap<string, ChainPool>,
     readonly adversaries: readonly AdversaryModel[],
     rng: Rng,
     /** token → native wei; default: native/WETH 1:1, else via a pool pairing it with WETH. */

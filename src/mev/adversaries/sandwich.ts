@@ -4,14 +4,18 @@
  * ≥ its amountOutMin (exact binary search), so the victim's tx still succeeds and ends exactly at
  * its slippage limit. The attacker pays gas and tips the builder a share of the expected profit.
  *
+ * On a v3 pool the size comes from the same bound searched over full tick-crossing swap
+ * simulations (sandwich-math-v3.ts); the bundle and accounting are identical.
+ *
  * The front-run recomputes its size from the reserves it actually meets when executed, so a
  * bundle placed after other txs in the block still never pushes the victim into a revert.
  */
 import type { Block, Bundle, ChainTx, TxOutcome } from '../../chain/types.ts';
 import { ConfigError } from '../../errors.ts';
-import { isSwapTx, SWAP_GAS_LIMIT, SWAP_GAS_USED, type ChainV2Pool, type SwapTx } from './chain-amm.ts';
-import { planSandwich } from './sandwich-math.ts';
-import type { AdversaryConfig, AdversaryContext, AdversaryModel, MevRecord } from './types.ts';
+import { isSwapTx, SWAP_GAS_LIMIT, SWAP_GAS_USED, type SwapTx } from './chain-amm.ts';
+import { planSandwich, type SandwichPlan } from './sandwich-math.ts';
+import { planSandwichV3 } from './sandwich-math-v3.ts';
+import type { AdversaryConfig, AdversaryContext, AdversaryModel, ChainPool, MevRecord } from './types.ts';
 
 export interface SandwichParams extends AdversaryConfig {
   name: string;
@@ -22,7 +26,7 @@ export interface SandwichParams extends AdversaryConfig {
 interface Pending {
   id: string;
   victim: SwapTx;
-  pool: ChainV2Pool;
+  pool: ChainPool;
   frontHash: string;
   backHash: string;
 }
@@ -134,11 +138,13 @@ export class SandwichAttacker implements AdversaryModel {
     return [];
   }
 
-  private plan(pool: ChainV2Pool, tx: SwapTx, ctx: AdversaryContext) {
+  /** Sized on the pool's own curve: v2 constant product, or the v3 tick-crossing swap loop. */
+  private plan(pool: ChainPool, tx: SwapTx, ctx: AdversaryContext): SandwichPlan | undefined {
     const zf = tx.swap.zeroForOne;
-    const [reserveIn, reserveOut] = pool.reservesFor(zf);
     const held = ctx.bank.balance(this.name, pool.tokenIn(zf));
     const maxFrontIn = held < this.config.capital ? held : this.config.capital;
+    if (pool.kind === 'v3') return planSandwichV3(pool.pool(), { victimIn: tx.swap.amountIn, victimMinOut: tx.swap.amountOutMin, zeroForOne: zf, maxFrontIn });
+    const [reserveIn, reserveOut] = pool.reservesFor(zf);
     return planSandwich({ victimIn: tx.swap.amountIn, victimMinOut: tx.swap.amountOutMin, reserveIn, reserveOut, maxFrontIn, feeBps: pool.feeBps });
   }
 }

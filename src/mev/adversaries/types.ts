@@ -3,6 +3,10 @@ import type { Chain } from '../../chain/chain.ts';
 import type { Block, Bundle, ChainTx } from '../../chain/types.ts';
 import type { ChainBank } from './chain-bank.ts';
 import type { ChainV2Pool } from './chain-amm.ts';
+import type { ChainV3Pool } from './chain-v3-pool.ts';
+
+/** A pool living in chain state; `kind` tells the adversaries which curve to size trades on. */
+export type ChainPool = ChainV2Pool | ChainV3Pool;
 
 export interface AdversaryConfig {
   /** Probability that the adversary is present for a given opportunity (0..1). */
@@ -16,7 +20,7 @@ export interface AdversaryConfig {
 export interface AdversaryContext {
   chain: Chain;
   bank: ChainBank;
-  pools: ReadonlyMap<string, ChainV2Pool>;
+  pools: ReadonlyMap<string, ChainPool>;
   /** When the adversary acts (block build time). */
   nowUs: number;
   /** Time of the block being executed (read by tx bodies that need a clock). */
