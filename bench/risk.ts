@@ -46,6 +46,28 @@ function account(model: MarginModel, underlyings: number, perUnderlying: number,
   return engine;
 }
 
+/** One account of `n` Deribit-style coin options (BTC premium) plus an inverse perp, on BTC. */
+function coinAccount(model: MarginModel, n: number, seed: number) {
+  const rng = Rng.root(seed).split('bench-risk-coin');
+  const ledger = new Ledger();
+  const engine = new MarginEngine({ ledger });
+  engine.openAccount('acct', model);
+  ledger.transfer(T0, 'external:deposits', 'acct:cash', 'BTC', 10n ** 12n, 'deposit');
+  engine.setMark('BTC', 60_000, T0);
+  const coin = (symbol: string, kind: 'linear' | 'inverse', tick: string, lot: string, mult: number) => ({ symbol, venue: 'bench', kind, tickSize: tick, lotSize: lot, multiplier: mult, base: 'BTC', quote: kind === 'inverse' ? 'USD' : 'BTC', settle: 'BTC' });
+  engine.registerInstrument({ id: 'BTC-PERP', market: coin('BTC-PERP', 'inverse', '0.1', '1', 100), kind: 'perp', underlying: 'BTC', tiers: [{ notionalCap: Infinity, imr: 0.01, mmr: 0.005 }] });
+  engine.applyFill('acct', 'BTC-PERP', T0, 500, 600_000, 0);
+  for (let i = 0; i < n; i++) {
+    const id = `BTC-opt-${i}`;
+    const strike = Math.round((60_000 * (0.6 + 0.8 * rng.next())) / 500) * 500;
+    engine.registerInstrument({ id, market: coin(id, 'linear', '0.0005', '0.1', 1), kind: 'option', underlying: 'BTC', option: { kind: i % 2 === 0 ? 'call' : 'put', strike, expiryUs: T0 + Math.round((7 + 173 * rng.next()) * DAY) } });
+    engine.setIv(id, 0.4 + 0.5 * rng.next());
+    const lots = (1 + Math.floor(rng.next() * 100)) * (rng.next() < 0.5 ? -1 : 1);
+    engine.applyFill('acct', id, T0, lots, Math.max(1, Math.round(engine.instrumentMark(id) / 0.0005)), 0);
+  }
+  return engine;
+}
+
 function timeMarks(engine: MarginEngine, underlyings: number, n: number): number {
   const t0 = performance.now();
   for (let k = 0; k < n; k++) engine.setMark(`U${k % underlyings}`, 60_000 * (1 + 0.01 * Math.sin(k)), T0 + 1 + k);
@@ -78,6 +100,15 @@ export async function run(): Promise<BenchResult[]> {
     const s = timeMarks(e, 1, m);
     const scen = pm.scenarios.length;
     out.push({ name: 'risk.portfolio grid 500 options, mark', events: m, seconds: s, unit: 'grids', note: `${((s / m) * 1e3).toFixed(2)} ms/grid, ${scen} scenarios × 500 = ${scen * 500} revaluations` });
+  }
+  {
+    const pm = new PortfolioMargin();
+    const e = coinAccount(pm, 500, 5);
+    const m = 200;
+    const t0 = performance.now();
+    for (let k = 0; k < m; k++) e.setMark('BTC', 60_000 * (1 + 0.01 * Math.sin(k)), T0 + 1 + k);
+    const s = (performance.now() - t0) / 1000;
+    out.push({ name: 'risk.portfolio coin grid 500 inverse opts', events: m, seconds: s, unit: 'grids', note: `${((s / m) * 1e3).toFixed(2)} ms/grid, BTC-settled options + inverse perp, revalued in coin` });
   }
   return out;
 }

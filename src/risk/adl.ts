@@ -4,11 +4,11 @@ import type { MarginEngine } from './margin-engine.ts';
 export interface AdlCandidate {
   account: string;
   lots: number;
-  /** Unrealized PnL (quote units) at the mark. */
+  /** Unrealized PnL (settle asset units) at the mark. */
   upnl: number;
-  /** |entry notional| (quote units). */
+  /** |entry notional| (settle asset units). */
   entryNotional: number;
-  /** |position notional at mark|. */
+  /** |position value at the mark| in the engine's settle asset. */
   notional: number;
   equity: number;
   /** PnL% × effective leverage = (upnl / entryNotional) × (notional / equity), Binance/BitMEX style. */
@@ -28,15 +28,13 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
   for (const id of engine.accountIds()) {
     if (id === exclude) continue;
     const a = engine.account(id);
-    const und = engine.instrument(instrumentId).spec.underlying;
-    const g = a.groups.get(und);
-    if (!g) continue;
     const p = engine.openPositions(id).find((x) => x.instrument === instrumentId);
     if (!p || Math.sign(p.lots) !== -bankruptSide) continue;
     const equity = a.state.equity;
     if (!(p.upnl > 0) || !(equity > 0)) continue;
-    const notional = Math.abs(p.qty * p.mark);
-    const entryNotional = Math.abs(p.qty * p.mark - p.upnl);
+    // PnL% in the settle asset; leverage from the position's value in the engine's settle asset.
+    const notional = p.valueRef;
+    const entryNotional = Math.abs(p.basis);
     out.push({ account: id, lots: p.lots, upnl: p.upnl, entryNotional, notional, equity, rank: adlRank(p.upnl, entryNotional, notional, equity) });
   }
   out.sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));

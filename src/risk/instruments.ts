@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import { parseDecimal } from '../market/instrument.ts';
+import { ASSETS, parseDecimal } from '../market/instrument.ts';
 import type { RiskInstrument } from './types.ts';
 
 /** Validated instrument plus the constants the hot path needs. */
@@ -10,16 +10,31 @@ export interface InstrumentEntry {
   tick: number;
   /** 10^settle decimals, to turn minor units into floats. */
   unitScale: number;
+  /** Settles in the underlying coin (inverse perp/future or coin-premium option); margined in coin. */
+  coin: boolean;
+  /** Inverse delta-one: unitQty is USD face per lot and the coin value is qty / price. */
+  inverse: boolean;
+}
+
+/** Settles in its underlying coin (Deribit / Binance COIN-M style): its margin is counted in coin. */
+export function isCoinSettled(spec: RiskInstrument): boolean {
+  return spec.market.settle === spec.underlying;
 }
 
 export function checkInstrument(spec: RiskInstrument, settleAsset: string, settleDecimals: number): InstrumentEntry {
   const id = spec.id;
-  if (spec.market.kind === 'inverse') {
-    throw new ConfigError(`instrument ${id}: inverse contracts are not supported by the margin engine yet (margin is in ${settleAsset})`, { field: 'kind' });
+  const coin = isCoinSettled(spec) && spec.market.settle !== settleAsset;
+  if (spec.market.kind === 'inverse' && !coin) {
+    throw new ConfigError(`instrument ${id}: an inverse contract must settle in its underlying ${spec.underlying}, not ${spec.market.settle}`, { field: 'settle' });
   }
-  if (spec.market.settle !== settleAsset) {
-    throw new ConfigError(`instrument ${id}: settles in ${spec.market.settle}, the margin engine in ${settleAsset}`, { field: 'settle' });
+  if (spec.market.kind === 'inverse' && spec.kind === 'option') {
+    throw new ConfigError(`instrument ${id}: an inverse option is a coin-premium option: give it a linear market priced and settled in ${spec.underlying}`, { field: 'kind' });
   }
+  if (spec.market.settle !== settleAsset && !coin) {
+    throw new ConfigError(`instrument ${id}: settles in ${spec.market.settle}, neither the engine's ${settleAsset} nor its underlying ${spec.underlying}`, { field: 'settle' });
+  }
+  const decimals = ASSETS[spec.market.settle]?.decimals;
+  if (decimals === undefined) throw new ConfigError(`instrument ${id}: unknown settle asset ${spec.market.settle}`, { field: 'settle' });
   if (spec.kind === 'option') {
     const o = spec.option;
     if (!o) throw new ConfigError(`instrument ${id}: an option needs option terms (kind, strike, expiryUs)`, { field: 'option' });
@@ -33,5 +48,6 @@ export function checkInstrument(spec: RiskInstrument, settleAsset: string, settl
   const tick = Number(spec.market.tickSize);
   parseDecimal(spec.market.lotSize);
   parseDecimal(spec.market.tickSize);
-  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** settleDecimals };
+    void settleDecimals;
+  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse' };
 }

@@ -4,7 +4,7 @@ import type { EventHandler } from '../kernel/event-queue.ts';
 import { adlQueue, type AdlCandidate } from './adl.ts';
 import type { LiquidationExecutor } from './book-exec.ts';
 import type { CircuitBreaker } from './breaker.ts';
-import type { AccountState, MarginEngine } from './margin-engine.ts';
+import type { AccountState, MarginEngine, OpenPosition } from './margin-engine.ts';
 
 export interface LiquidationConfig {
   /** Share of the position closed per partial step (default 0.25; Binance/Deribit liquidate incrementally). */
@@ -34,6 +34,8 @@ export interface LiquidationRecord {
   account: string;
   step: number;
   instrument: string;
+  /** Asset the position settles in: fee, badDebt and fundBalance are in its units. */
+  asset: string;
   kind: 'partial' | 'closeout' | 'adl';
   sizeLots: number;
   /** Volume-weighted fill price (quote units per underlying unit). */
@@ -96,6 +98,15 @@ export class LiquidationEngine implements EventHandler {
     return this.engine.ledger.balance(this.cfg.fundAccount, this.engine.settleAsset);
   }
 
+  /** The insurance fund keeps one balance per settle asset (coin-margined positions are covered in coin). */
+  fundBalanceOf(asset: string): bigint {
+    return this.engine.ledger.balance(this.cfg.fundAccount, asset);
+  }
+
+  private scale(asset: string): number {
+    return 10 ** (this.engine.instrumentScale(asset));
+  }
+
   /** Margin listener: queue a step for a breached account (never liquidate inside the callback). */
   private watch(a: AccountState, tsUs: number): void {
     if (!(a.state.equity < a.state.mm)) return;
@@ -137,15 +148,32 @@ export class LiquidationEngine implements EventHandler {
     return s;
   }
 
-  private largest(id: string) {
+  private largest(id: string): OpenPosition {
     const open = this.engine.openPositions(id);
-    open.sort((x, y) => Math.abs(y.qty * y.mark) - Math.abs(x.qty * x.mark) || (x.instrument < y.instrument ? -1 : 1));
+    open.sort((x, y) => y.valueRef - x.valueRef || (x.instrument < y.instrument ? -1 : 1));
     return open[0]!;
   }
 
-  /** Price (quote per underlying unit) at which closing this position leaves equity at 0. */
-  private bankruptcyPrice(a: AccountState, p: { qty: number; mark: number }): number {
-    return p.mark - a.state.equity / p.qty;
+  /** Account equity in units of the position's settle asset. */
+  private equityIn(a: AccountState, asset: string): number {
+    return a.state.equity / this.engine.assetPrice(asset);
+  }
+
+  /**
+   * Price at which closing this position leaves equity at 0. Linear: mark − E/qty. Inverse
+   * (coin PnL face × (1/P0 − 1/P)): 1 / (1/mark + E_coin/face); a short whose coin equity exceeds
+   * its largest possible loss face/mark has none (Infinity).
+   */
+  private bankruptcyPrice(a: AccountState, p: OpenPosition): number {
+    const eq = this.equityIn(a, p.settle);
+    if (!p.inverse) return p.mark - eq / p.qty;
+    const d = 1 / p.mark + eq / p.qty;
+    return d > 0 ? 1 / d : Infinity;
+  }
+
+  /** Change of equity (settle units) when the position closes at `price` instead of the mark. */
+  private closeEdge(p: OpenPosition, price: number): number {
+    return p.inverse ? p.qty * (1 / p.mark - 1 / price) : p.qty * (price - p.mark);
   }
 
   private partial(tsUs: number, a: AccountState): void {
@@ -154,18 +182,16 @@ export class LiquidationEngine implements EventHandler {
     const abs = Math.abs(p.lots);
     const lots = abs <= this.cfg.minLots ? abs : Math.max(1, Math.min(abs, Math.round(abs * this.cfg.stepShare)));
     const pb = this.bankruptcyPrice(a, p);
-    const limit = p.lots > 0 ? Math.ceil(pb / e.tick) : Math.floor(pb / e.tick);
+    const limit = p.lots > 0 ? Math.ceil(pb / e.tick) : pb === Infinity ? undefined : Math.floor(pb / e.tick);
     const signed = p.lots > 0 ? -lots : lots;
     const done = this.fill(tsUs, a.id, p.instrument, signed, limit);
-    const fee = this.chargeFee(tsUs, a, done.notional);
-    this.records.push(this.row(tsUs, a.id, p.instrument, 'partial', done, p.mark, fee, 0, 0));
+    const fee = this.chargeFee(tsUs, a, done.notional, p.settle);
+    this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'partial', done, p.mark, fee, 0, 0));
     if (done.lots < lots) this.closeOut(tsUs, a); // the book ran out above the bankruptcy price
   }
 
   /** Close every position of a bankrupt account; the fund, then ADL, then the loss account absorb the deficit. */
   private closeOut(tsUs: number, a: AccountState): void {
-    const settle = this.engine.settleAsset;
-    const ledger = this.engine.ledger;
     let lastInst = '';
     let lastLots = 0;
     for (let guard = 0; guard < 64; guard++) {
@@ -178,25 +204,47 @@ export class LiquidationEngine implements EventHandler {
       const e = this.engine.instrument(p.instrument);
       const closing = -p.lots;
       const q = this.exec.quote(p.instrument, closing);
-      const deficit = q.lots === Math.abs(closing) ? -(a.state.equity + p.qty * (q.vwapTicks * e.tick - p.mark)) : Infinity;
-      const fund = Number(this.fundBalance) / this.engine.settleScale;
+      // Projected deficit and the fund, both in the position's settle asset.
+      const deficit = q.lots === Math.abs(closing) ? -(this.equityIn(a, p.settle) + this.closeEdge(p, q.vwapTicks * e.tick)) : Infinity;
+      const fund = Number(this.fundBalanceOf(p.settle)) / this.scale(p.settle);
       if (deficit <= 0 || deficit <= fund) {
         const done = this.fill(tsUs, a.id, p.instrument, closing);
-        const fee = this.chargeFee(tsUs, a, done.notional);
-        const cover = this.coverDeficit(tsUs, a);
-        this.records.push(this.row(tsUs, a.id, p.instrument, 'closeout', done, p.mark, fee, cover, 0));
+        const fee = this.chargeFee(tsUs, a, done.notional, p.settle);
+        const cover = this.coverDeficit(tsUs, a, p.settle);
+        this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'closeout', done, p.mark, fee, cover, 0));
         continue;
       }
       this.deleverage(tsUs, a, p);
     }
     // Whatever is still negative once flat is bad debt the fund could not pay: book it as a loss.
-    const cash = ledger.balance(a.cashAccount, settle);
-    if (cash < 0n && this.engine.openPositions(a.id).length === 0) {
-      ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, settle, -cash, 'insurance', this.ref++);
+    if (this.engine.openPositions(a.id).length === 0) {
+      for (const asset of [...a.assets]) {
+        const owed = this.owed(a, asset);
+        if (owed > 0n) this.engine.ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, owed, 'insurance', this.ref++);
+      }
     }
   }
 
-  private deleverage(tsUs: number, a: AccountState, p: { instrument: string; lots: number; qty: number; mark: number }): void {
+  /**
+   * What a flat account owes in one asset: its negative cash, less what its positive pools in
+   * other assets (at their haircut value) cover. Single-asset accounts owe exactly −cash.
+   */
+  private owed(a: AccountState, asset: string): bigint {
+    const cash = this.engine.ledger.balance(a.cashAccount, asset);
+    if (cash >= 0n) return 0n;
+    let other = 0;
+    for (const x of a.assets) {
+      if (x === asset) continue;
+      const v = this.engine.cashValue(a, x);
+      if (v > 0) other += v;
+    }
+    if (other <= 0) return -cash;
+    const px = this.engine.assetPrice(asset);
+    const need = (Number(-cash) / this.scale(asset)) * px - other;
+    return need > 0 ? BigInt(Math.min(Number(-cash), Math.ceil((need / px) * this.scale(asset)))) : 0n;
+  }
+
+  private deleverage(tsUs: number, a: AccountState, p: OpenPosition): void {
     const e = this.engine.instrument(p.instrument);
     const pb = this.bankruptcyPrice(a, p);
     // Round so the bankrupt side ends at ≥ 0: a long sells at the tick above, a short buys at the tick below.
@@ -214,21 +262,21 @@ export class LiquidationEngine implements EventHandler {
       this.engine.applyFill(c.account, p.instrument, tsUs, side * take, pbTicks, 0, ref);
       this.engine.applyFill(a.id, p.instrument, tsUs, -side * take, pbTicks, 0, ref);
       rec.hits.push({ account: c.account, lots: take, rank: c.rank });
-      socialized += take * e.unitQty * Math.abs(pbTicks * e.tick - p.mark);
+      socialized += Math.abs(this.closeEdge({ ...p, qty: take * e.unitQty }, pbTicks * e.tick));
       took += take;
       left -= take;
     }
     this.adl.push(rec);
-    const done = { lots: took, notional: took * e.unitQty * pbTicks * e.tick, vwap: pbTicks * e.tick };
+    const done = { lots: took, notional: notionalOf(e.inverse, took * e.unitQty, pbTicks * e.tick), vwap: pbTicks * e.tick };
     if (left > 0) {
       // Not enough opposite profit to absorb it: the rest goes through the book.
       const rest = this.fill(tsUs, a.id, p.instrument, -side * left);
       done.lots += rest.lots;
       done.notional += rest.notional;
-      done.vwap = done.notional / (done.lots * e.unitQty);
+      done.vwap = (done.vwap * took + rest.vwap * rest.lots) / done.lots;
     }
-    const cover = this.coverDeficit(tsUs, a);
-    this.records.push(this.row(tsUs, a.id, p.instrument, 'adl', done, p.mark, 0n, cover + socialized, rec.hits.length));
+    const cover = this.coverDeficit(tsUs, a, p.settle);
+    this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'adl', done, p.mark, 0n, cover + socialized, rec.hits.length));
   }
 
   private fill(tsUs: number, id: string, inst: string, lots: number, limitTicks?: number): { lots: number; notional: number; vwap: number } {
@@ -236,52 +284,60 @@ export class LiquidationEngine implements EventHandler {
     const ref = this.ref++;
     let q = 0;
     let v = 0;
+    let pq = 0;
     for (const f of this.exec.execute(tsUs, inst, lots, limitTicks)) {
       this.engine.applyFill(id, inst, tsUs, f.lots, f.priceTicks, 0, ref);
       q += Math.abs(f.lots);
-      v += Math.abs(f.lots) * f.priceTicks * e.tick * e.unitQty;
+      pq += Math.abs(f.lots) * f.priceTicks * e.tick;
+      v += notionalOf(e.inverse, Math.abs(f.lots) * e.unitQty, f.priceTicks * e.tick);
     }
-    return { lots: q, notional: v, vwap: q > 0 ? v / (q * e.unitQty) : NaN };
+    // notional in the settle asset (coin for inverse: face / price), vwap in price units per lot.
+    return { lots: q, notional: v, vwap: q > 0 ? pq / q : NaN };
   }
 
-  /** Liquidation fee to the fund, never more than the equity left (a fee cannot create bad debt). */
-  private chargeFee(tsUs: number, a: AccountState, notional: number): bigint {
-    const cap = Math.max(0, a.state.equity);
-    const fee = BigInt(Math.floor(Math.min(notional * this.cfg.feeRate, cap) * this.engine.settleScale));
-    if (fee > 0n) this.engine.ledger.transfer(tsUs, a.cashAccount, this.cfg.fundAccount, this.engine.settleAsset, fee, 'liquidation', this.ref++);
+  /** Liquidation fee (settle asset) to the fund, never more than the equity left (a fee cannot create bad debt). */
+  private chargeFee(tsUs: number, a: AccountState, notional: number, asset: string): bigint {
+    const cap = Math.max(0, this.equityIn(a, asset));
+    const fee = BigInt(Math.floor(Math.min(notional * this.cfg.feeRate, cap) * this.scale(asset)));
+    if (fee > 0n) this.engine.ledger.transfer(tsUs, a.cashAccount, this.cfg.fundAccount, asset, fee, 'liquidation', this.ref++);
     return fee;
   }
 
-  /** Once flat, the fund pays a negative cash balance as far as it can; returns the amount (quote units). */
-  private coverDeficit(tsUs: number, a: AccountState): number {
-    const settle = this.engine.settleAsset;
+  /** Once flat, the fund pays what the account owes in `asset` as far as it can; returns the amount (asset units). */
+  private coverDeficit(tsUs: number, a: AccountState, asset: string): number {
     const ledger = this.engine.ledger;
     if (this.engine.openPositions(a.id).length > 0) return 0;
-    const cash = ledger.balance(a.cashAccount, settle);
-    if (cash >= 0n) return 0;
-    const fund = this.fundBalance;
-    const pay = -cash < fund ? -cash : fund > 0n ? fund : 0n;
-    if (pay > 0n) ledger.transfer(tsUs, this.cfg.fundAccount, a.cashAccount, settle, pay, 'insurance', this.ref++);
-    const rest = -cash - pay;
-    if (rest > 0n) ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, settle, rest, 'insurance', this.ref++);
-    return Number(-cash) / this.engine.settleScale;
+    const owed = this.owed(a, asset);
+    if (owed <= 0n) return 0;
+    const fund = this.fundBalanceOf(asset);
+    const pay = owed < fund ? owed : fund > 0n ? fund : 0n;
+    if (pay > 0n) ledger.transfer(tsUs, this.cfg.fundAccount, a.cashAccount, asset, pay, 'insurance', this.ref++);
+    const rest = owed - pay;
+    if (rest > 0n) ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, rest, 'insurance', this.ref++);
+    return Number(owed) / this.scale(asset);
   }
 
-  private row(tsUs: number, id: string, inst: string, kind: LiquidationRecord['kind'], d: { lots: number; vwap: number }, markBefore: number, fee: bigint, badDebt: number, adl: number): LiquidationRecord {
+  private row(tsUs: number, id: string, inst: string, asset: string, kind: LiquidationRecord['kind'], d: { lots: number; vwap: number }, markBefore: number, fee: bigint, badDebt: number, adl: number): LiquidationRecord {
     return {
       tsUs,
       account: id,
       step: this.nextStep(id),
       instrument: inst,
+      asset,
       kind,
       sizeLots: d.lots,
       price: d.vwap,
       markBefore,
       markAfter: this.engine.instrumentMark(inst),
-      fee: Number(fee) / this.engine.settleScale,
+      fee: Number(fee) / this.scale(asset),
       badDebt,
-      fundBalance: Number(this.fundBalance) / this.engine.settleScale,
+      fundBalance: Number(this.fundBalanceOf(asset)) / this.scale(asset),
       adlCounterparties: adl,
     };
   }
+}
+
+/** Value in the settle asset of `qty` (underlying units, or USD face for inverse) at `price`. */
+function notionalOf(inverse: boolean, qty: number, price: number): number {
+  return inverse ? qty / price : qty * price;
 }

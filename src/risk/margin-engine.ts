@@ -2,7 +2,7 @@ import { ConfigError, ModelError } from '../errors.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import { Position } from '../ledger/portfolio.ts';
 import { ASSETS } from '../market/instrument.ts';
-import { black76Price, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
+import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
 import { checkInstrument, type InstrumentEntry } from './instruments.ts';
 import type { CanPlace, GroupRequirement, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
 
@@ -11,15 +11,32 @@ export interface OrderGate {
   admits(order: OrderIntent, reducing: boolean, priceTicks: number, tick: number): { ok: boolean; reason: string };
 }
 
+/**
+ * A position the engine reads but does not own (a venue books it on the same ledger): `lots` and
+ * `costBasis` as `Position` keeps them. Premium-paid options (premium already in cash) have
+ * costBasis 0, so their uPnL is their whole value.
+ */
+export interface TrackedPosition {
+  readonly lots: number;
+  readonly costBasis: bigint;
+}
+
 interface PosEntry {
   inst: InstrumentEntry;
-  pos: Position;
+  pos: Position | TrackedPosition;
+  /** False for a tracked position: its venue books fills, the engine only reads it. */
+  owned: boolean;
   leg: Leg;
   basis: number;
 }
 
 interface Group {
+  /** Underlying for quote-settled legs; `underlying:settle` for coin-settled ones (a separate pool). */
+  key: string;
   underlying: string;
+  /** Asset the group's PnL and requirement are in. */
+  settle: string;
+  coin: boolean;
   entries: PosEntry[];
   legs: Leg[];
   upnl: number;
@@ -33,7 +50,12 @@ export interface AccountState {
   readonly groups: Map<string, Group>;
   /** Assets this account's cash account has ever held (collateral is summed over these only). */
   readonly assets: Set<string>;
+  /** Cash per asset in whole units, refreshed from the ledger on every transfer. */
+  readonly cash: Map<string, number>;
+  /** Haircut-weighted value of the cash alone, in the engine's settle asset. */
   collateral: number;
+  /** Holds positions a venue books (trackPosition): a cash transfer may come with changed lots. */
+  tracked: boolean;
   state: MarginState;
 }
 
@@ -61,6 +83,8 @@ export class MarginEngine {
   readonly settleScale: number;
   private readonly haircuts: Record<string, number>;
   private readonly instruments = new Map<string, InstrumentEntry>();
+  /** Coin settle assets of registered instruments: they count as margin (haircut 0 unless configured). */
+  private readonly marginAssets = new Set<string>();
   private readonly accounts = new Map<string, AccountState>();
   private readonly byCash = new Map<string, AccountState>();
   private readonly holders = new Map<string, Set<AccountState>>();
@@ -88,7 +112,30 @@ export class MarginEngine {
   }
 
   registerInstrument(spec: RiskInstrument): void {
-    this.instruments.set(spec.id, checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals));
+    const e = checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals);
+    this.instruments.set(spec.id, e);
+    if (e.coin) this.marginAssets.add(spec.market.settle);
+  }
+
+  /** Haircut of an asset's positive equity: configured, else 0 for the settle and margin coins, else 1 (counts nothing). */
+  haircut(asset: string): number {
+    if (asset === this.settleAsset) return 0;
+    return this.haircuts[asset] ?? (this.marginAssets.has(asset) ? 0 : 1);
+  }
+
+  /** Decimals of an asset (minor units per unit = 10^decimals). */
+  instrumentScale(asset: string): number {
+    return ASSETS[asset]?.decimals ?? 8;
+  }
+
+  /** Haircut value (settle asset) of an account's cash in one asset. */
+  cashValue(a: AccountState, asset: string): number {
+    return this.poolValue(asset, a.cash.get(asset) ?? 0);
+  }
+
+  /** Price of one unit of an asset in the engine's settle asset (1 for itself, the mark otherwise, NaN if unmarked). */
+  assetPrice(asset: string): number {
+    return asset === this.settleAsset ? 1 : (this.marks.get(asset) ?? NaN);
   }
 
   instrument(id: string): InstrumentEntry {
@@ -99,7 +146,7 @@ export class MarginEngine {
 
   openAccount(id: string, model: MarginModel): AccountState {
     if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
-    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), collateral: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
     this.refreshCollateral(a);
@@ -162,7 +209,7 @@ export class MarginEngine {
     this.marks.set(underlying, price);
     const touched = this.holders.get(underlying);
     const coll = this.collateralHolders.get(underlying);
-    if (touched) for (const a of touched) this.refreshGroup(a, underlying);
+    if (touched) for (const a of touched) for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g.key);
     if (coll) for (const a of coll) this.refreshCollateral(a);
     if (touched) for (const a of touched) this.finish(a, tsUs);
     if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
@@ -170,13 +217,38 @@ export class MarginEngine {
 
   /** The account's position in an instrument (created on first use, bound to the ledger). */
   position(account: string, instrumentId: string): Position {
-    return this.entry(this.account(account), instrumentId).pos;
+    const e = this.entry(this.account(account), instrumentId);
+    if (!e.owned) throw new ConfigError(`${account}/${instrumentId} is a tracked position owned by its venue`, { field: 'instrument' });
+    return e.pos as Position;
+  }
+
+  /**
+   * Margin a position that a venue books on this engine's ledger (e.g. `PerpVenue`'s Position, an
+   * options venue's premium-paid position): the engine reads its lots and cost basis at every
+   * revaluation instead of booking fills itself. Call `revalue` (or `setMark`) after it changes.
+   */
+  trackPosition(account: string, instrumentId: string, pos: TrackedPosition): void {
+    const a = this.account(account);
+    const inst = this.instrument(instrumentId);
+    if (a.groups.get(groupKey(inst))?.entries.some((x) => x.inst === inst)) {
+      throw new ConfigError(`account ${account} already holds ${instrumentId} in the engine`, { field: 'instrument' });
+    }
+    this.entry(a, instrumentId, pos);
+    a.tracked = true;
+  }
+
+  /** Revalue every group of an account at the current marks (after tracked positions changed). */
+  revalue(account: string, tsUs: number): void {
+    const a = this.account(account);
+    for (const g of a.groups.values()) this.refreshGroup(a, g.key);
+    this.finish(a, tsUs);
   }
 
   /** Apply a trade through `Position.applyFill` and update the account's margin. */
   applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
+    if (!e.owned) throw new ConfigError(`${account}/${instrumentId} is tracked: its venue books the fills, not the margin engine`, { field: 'instrument' });
     if (tsUs > this.nowUs) this.nowUs = tsUs;
     // Price and margin the new leg alone first: a missing vol, mark or margin rule must fail
     // before any money moves, not halfway through booking the fill.
@@ -184,15 +256,15 @@ export class MarginEngine {
     if (s === undefined) throw new ModelError(`no mark for ${e.inst.spec.underlying}: cannot book a fill in ${instrumentId}`, { field: 'mark' });
     const probe: Leg = { inst: e.inst.spec, qty: lots * e.inst.unitQty, mark: 0 };
     this.priceLeg(probe, e.inst, s);
-    a.model.groupRequirement({ account: a.id, underlying: e.inst.spec.underlying, spot: s, nowUs: this.nowUs, legs: [probe] });
+    a.model.groupRequirement({ account: a.id, underlying: e.inst.spec.underlying, spot: s, nowUs: this.nowUs, legs: [probe], coin: e.inst.coin });
     this.quiet++;
     try {
-      e.pos.applyFill(tsUs, lots, priceTicks, feeBps, ref);
+      (e.pos as Position).applyFill(tsUs, lots, priceTicks, feeBps, ref);
     } finally {
       this.quiet--;
     }
     e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
-    this.refreshGroup(a, e.inst.spec.underlying);
+    this.refreshGroup(a, groupKey(e.inst));
     this.finish(a, tsUs);
   }
 
@@ -200,16 +272,26 @@ export class MarginEngine {
     return this.account(account).state;
   }
 
-  group(account: string, underlying: string): { legs: readonly Leg[]; upnl: number; req: GroupRequirement } | undefined {
-    return this.account(account).groups.get(underlying);
+  /** One group: `underlying` for quote-settled legs, `underlying:COIN` (e.g. "BTC:BTC") for coin-settled ones. */
+  group(account: string, key: string): { legs: readonly Leg[]; upnl: number; req: GroupRequirement; settle: string } | undefined {
+    return this.account(account).groups.get(key);
   }
 
-  /** Open legs of an account (instrument id, lots, signed underlying qty, mark). */
-  openPositions(account: string): { instrument: string; lots: number; qty: number; mark: number; upnl: number }[] {
-    const out: { instrument: string; lots: number; qty: number; mark: number; upnl: number }[] = [];
+  /**
+   * Open legs of an account: instrument id, lots, signed qty (underlying units; USD face for inverse
+   * delta-one), mark, and in the settle asset's units: upnl, entry basis and |value at the mark|;
+   * `valueRef` is that value in the engine's settle asset.
+   */
+  openPositions(account: string): OpenPosition[] {
+    const out: OpenPosition[] = [];
     for (const g of this.account(account).groups.values()) {
       for (const e of g.entries) {
-        if (e.pos.lots !== 0) out.push({ instrument: e.inst.spec.id, lots: e.pos.lots, qty: e.leg.qty, mark: e.leg.mark, upnl: e.leg.qty * e.leg.mark - e.basis });
+        if (e.pos.lots === 0) continue;
+        const value = legSettleValue(e.inst, e.leg.qty, e.leg.mark);
+        out.push({
+          instrument: e.inst.spec.id, settle: g.settle, inverse: e.inst.inverse, lots: e.pos.lots, qty: e.leg.qty, mark: e.leg.mark,
+          upnl: entryUpnl(e), basis: e.basis, value: Math.abs(value), valueRef: Math.abs(value) * this.assetPrice(g.settle),
+        });
       }
     }
     return out;
@@ -220,7 +302,8 @@ export class MarginEngine {
     const a = this.account(account);
     const e = this.instrument(order.instrument);
     const und = e.spec.underlying;
-    const cur = a.groups.get(und)?.entries.find((x) => x.inst === e);
+    const key = groupKey(e);
+    const cur = a.groups.get(key)?.entries.find((x) => x.inst === e);
     const lots0 = cur?.pos.lots ?? 0;
     const lots1 = lots0 + order.lots;
     const reducing = lots0 !== 0 && Math.abs(lots1) <= Math.abs(lots0) && Math.sign(lots1) !== -Math.sign(lots0);
@@ -240,35 +323,41 @@ export class MarginEngine {
         if (g.entries.some((x) => x.pos.lots !== 0)) return { ok: false, reason: `isolated account ${a.id} already holds a position`, imAfter: a.state.im };
       }
     }
-    const g = a.groups.get(und);
+    const g = a.groups.get(key);
     const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + leg.qty } : l)) : [];
     if (!cur) legs.push(leg);
-    const req = a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs });
-    const imAfter = a.state.im - (g?.req.im ?? 0) + req.im;
-    const equityAfter = a.state.equity + leg.qty * (leg.mark - priceTicks * e.tick);
+    const req = a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs, coin: e.coin });
+    // A coin group's requirement and the fill's edge over the mark are in coin: convert at the mark.
+    const px = this.assetPrice(e.spec.market.settle);
+    const imAfter = a.state.im + (req.im - (g?.req.im ?? 0)) * px;
+    const fillPx = priceTicks * e.tick;
+    const edge = e.inverse ? leg.qty / fillPx - leg.qty / leg.mark : leg.qty * (leg.mark - fillPx);
+    const equityAfter = a.state.equity + edge * px;
     if (reducing) return { ok: true, reason: 'reduces the position', imAfter };
-    if (equityAfter < imAfter) return { ok: false, reason: `insufficient margin: equity ${equityAfter.toFixed(2)} < initial margin ${imAfter.toFixed(2)}`, imAfter };
+    if (equityAfter < imAfter) return { ok: false, reason: `insufficient margin: IM after ${imAfter.toFixed(2)} > equity ${equityAfter.toFixed(2)}`, imAfter };
     return { ok: true, reason: 'ok', imAfter };
   }
 
-  private entry(a: AccountState, instrumentId: string): PosEntry {
+  private entry(a: AccountState, instrumentId: string, tracked?: TrackedPosition): PosEntry {
     const inst = this.instrument(instrumentId);
     const und = inst.spec.underlying;
-    let g = a.groups.get(und);
+    const key = groupKey(inst);
+    let g = a.groups.get(key);
     if (a.model.isolated && !(g?.entries.some((x) => x.inst === inst) ?? false) && a.groups.size > 0) {
       throw new ConfigError(`isolated account ${a.id} already holds another instrument; open one account per isolated position`, { field: 'instrument' });
     }
     if (!g) {
-      g = { underlying: und, entries: [], legs: [], upnl: 0, req: { im: 0, mm: 0 } };
-      a.groups.set(und, g);
+      g = { key, underlying: und, settle: inst.spec.market.settle, coin: inst.coin, entries: [], legs: [], upnl: 0, req: { im: 0, mm: 0 } };
+      a.groups.set(key, g);
+      if (!a.assets.has(g.settle)) this.addAsset(a, g.settle);
       let set = this.holders.get(und);
       if (!set) this.holders.set(und, (set = new Set()));
       set.add(a);
     }
     let e = g.entries.find((x) => x.inst === inst);
     if (!e) {
-      const pos = new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue);
-      e = { inst, pos, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
+      const pos = tracked ?? new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue);
+      e = { inst, pos, owned: !tracked, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
       g.entries.push(e);
       g.legs.push(e.leg);
     }
@@ -286,7 +375,8 @@ export class MarginEngine {
     leg.t = t;
     if (t <= 0) {
       leg.vol = undefined;
-      leg.mark = Math.max(0, o.kind === 'call' ? s - o.strike : o.strike - s);
+      const intrinsic = Math.max(0, o.kind === 'call' ? s - o.strike : o.strike - s);
+      leg.mark = e.coin ? intrinsic / s : intrinsic;
       return;
     }
     const surf = this.surfaces.get(spec.underlying);
@@ -294,41 +384,54 @@ export class MarginEngine {
     if (vol === undefined) throw new ModelError(`instrument ${spec.id} has no implied vol (no surface for ${spec.underlying}, no per-position IV)`, { field: 'vol' });
     if (!(vol > 0) || !Number.isFinite(vol)) throw new ModelError(`instrument ${spec.id}: implied vol ${vol} must be > 0`, { field: 'vol' });
     leg.vol = vol;
-    leg.mark = black76Price({ kind: o.kind, forward: s, strike: o.strike, t, vol });
+    const input = { kind: o.kind, forward: s, strike: o.strike, t, vol };
+    leg.mark = e.coin ? inversePrice(input) : black76Price(input);
   }
 
-  private refreshGroup(a: AccountState, und: string): void {
-    const g = a.groups.get(und)!;
+  private refreshGroup(a: AccountState, key: string): void {
+    const g = a.groups.get(key)!;
+    const und = g.underlying;
     const s = this.marks.get(und);
     let upnl = 0;
     for (const e of g.entries) {
       e.leg.qty = e.pos.lots * e.inst.unitQty;
+      if (!e.owned) e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
       if (s === undefined) {
         if (e.pos.lots !== 0) throw new ModelError(`account ${a.id} holds ${e.inst.spec.id} but ${und} has no mark yet`, { field: 'mark' });
         continue;
       }
       this.priceLeg(e.leg, e.inst, s);
-      upnl += e.leg.qty * e.leg.mark - e.basis;
+      upnl += entryUpnl(e);
     }
     g.upnl = upnl;
-    g.req = s === undefined ? { im: 0, mm: 0 } : a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs: g.legs });
+    g.req = s === undefined ? { im: 0, mm: 0 } : a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs: g.legs, coin: g.coin });
   }
 
   private refreshCollateral(a: AccountState): void {
     let c = 0;
     for (const asset of a.assets) {
       const bal = this.ledger.balance(a.cashAccount, asset);
-      if (bal === 0n) continue;
       const units = Number(bal) / 10 ** (ASSETS[asset]?.decimals ?? 8);
-      if (asset === this.settleAsset) {
-        c += units;
-        continue;
-      }
-      const px = this.marks.get(asset);
-      if (px === undefined) continue; // unpriced collateral counts for nothing until it has a mark
-      c += units > 0 ? units * px * (1 - (this.haircuts[asset] ?? 1)) : units * px;
+      a.cash.set(asset, units);
+      if (bal === 0n) continue;
+      c += this.poolValue(asset, units);
     }
     a.collateral = c;
+  }
+
+  /** An asset pool's equity in the settle asset: haircut on a positive pool, a deficit counts in full, unpriced counts 0. */
+  private poolValue(asset: string, units: number): number {
+    if (asset === this.settleAsset) return units;
+    const px = this.marks.get(asset);
+    if (px === undefined) return 0;
+    return units > 0 ? units * px * (1 - this.haircut(asset)) : units * px;
+  }
+
+  private addAsset(a: AccountState, asset: string): void {
+    a.assets.add(asset);
+    let set = this.collateralHolders.get(asset);
+    if (!set) this.collateralHolders.set(asset, (set = new Set()));
+    set.add(a);
   }
 
   private onTransfer(t: Transfer): void {
@@ -336,31 +439,92 @@ export class MarginEngine {
     const b = this.byCash.get(t.to);
     for (const acct of a === b || !b ? [a] : [a, b]) {
       if (!acct) continue;
-      if (!acct.assets.has(t.asset)) {
-        acct.assets.add(t.asset);
-        let set = this.collateralHolders.get(t.asset);
-        if (!set) this.collateralHolders.set(t.asset, (set = new Set()));
-        set.add(acct);
-      }
+      if (!acct.assets.has(t.asset)) this.addAsset(acct, t.asset);
       this.refreshCollateral(acct);
+      // A venue's fill books realized PnL and fees after changing the tracked lots: revalue them too.
+      // (Groups without a mark yet wait for their first setMark.)
+      if (acct.tracked) for (const g of acct.groups.values()) if (this.marks.has(g.underlying)) this.refreshGroup(acct, g.key);
       if (this.quiet === 0) this.finish(acct, t.tsUs);
     }
   }
 
+  /**
+   * Totals: one pool per asset (cash + PnL of the legs settled in it, their IM/MM), each converted
+   * at its mark with the haircut on a positive pool equity. Quote-settled accounts without coin
+   * legs reduce to collateral + Σ uPnL as before.
+   */
   private total(a: AccountState): void {
-    let eq = a.collateral;
+    let coinLegs = false;
+    for (const g of a.groups.values()) if (g.coin) coinLegs = true;
+    if (!coinLegs) {
+      let eq = a.collateral;
+      let im = 0;
+      let mm = 0;
+      for (const g of a.groups.values()) {
+        eq += g.upnl;
+        im += g.req.im;
+        mm += g.req.mm;
+      }
+      a.state = { equity: eq, im, mm, marginRatio: ratio(mm, eq) };
+      return;
+    }
+    const pools: Record<string, { equity: number; im: number; mm: number; marginRatio: number }> = {};
+    for (const asset of a.assets) pools[asset] = { equity: a.cash.get(asset) ?? 0, im: 0, mm: 0, marginRatio: 0 };
+    for (const g of a.groups.values()) {
+      const p = (pools[g.settle] ??= { equity: 0, im: 0, mm: 0, marginRatio: 0 });
+      p.equity += g.upnl;
+      p.im += g.req.im;
+      p.mm += g.req.mm;
+    }
+    let eq = 0;
     let im = 0;
     let mm = 0;
-    for (const g of a.groups.values()) {
-      eq += g.upnl;
-      im += g.req.im;
-      mm += g.req.mm;
+    for (const [asset, p] of Object.entries(pools)) {
+      p.marginRatio = ratio(p.mm, p.equity);
+      const px = this.assetPrice(asset);
+      if (!(px > 0)) continue;
+      eq += this.poolValue(asset, p.equity);
+      im += p.im * px;
+      mm += p.mm * px;
     }
-    a.state = { equity: eq, im, mm, marginRatio: eq > 0 ? mm / eq : mm > 0 ? Infinity : 0 };
+    a.state = { equity: eq, im, mm, marginRatio: ratio(mm, eq), perAsset: pools };
   }
 
   private finish(a: AccountState, tsUs: number): void {
     this.total(a);
     for (const l of this.listeners) l(a, tsUs);
   }
+}
+
+export interface OpenPosition {
+  instrument: string;
+  /** Asset the position settles in (its PnL, basis and value are in it). */
+  settle: string;
+  inverse: boolean;
+  lots: number;
+  qty: number;
+  mark: number;
+  upnl: number;
+  basis: number;
+  value: number;
+  valueRef: number;
+}
+
+function ratio(mm: number, eq: number): number {
+  return eq > 0 ? mm / eq : mm > 0 ? Infinity : 0;
+}
+
+/** Linear legs share one group per underlying; coin-settled legs form their own (coin) pool. */
+function groupKey(e: InstrumentEntry): string {
+  return e.coin ? `${e.spec.underlying}:${e.spec.market.settle}` : e.spec.underlying;
+}
+
+/** Signed value of a leg in its settle asset: face / mark (coin) for inverse delta-one, qty × mark otherwise. */
+export function legSettleValue(e: InstrumentEntry, qty: number, mark: number): number {
+  return e.inverse ? qty / mark : qty * mark;
+}
+
+/** uPnL in the settle asset: inverse long = basis(face/P0) − face/P (Position's convention), linear = qty × mark − basis. */
+function entryUpnl(e: PosEntry): number {
+  return e.inst.inverse ? e.basis - e.leg.qty / e.leg.mark : e.leg.qty * e.leg.mark - e.basis;
 }

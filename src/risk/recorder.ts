@@ -35,6 +35,7 @@ export function liquidationsTable(rows: readonly LiquidationRecord[]): Record<st
   return {
     ts_us: Float64Array.from(rows, (r) => r.tsUs),
     account: rows.map((r) => r.account),
+    asset: rows.map((r) => r.asset),
     step: Int32Array.from(rows, (r) => r.step),
     kind: rows.map((r) => r.kind),
     size_lots: Float64Array.from(rows, (r) => r.sizeLots),

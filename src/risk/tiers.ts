@@ -70,6 +70,23 @@ export const BINANCE_BTCUSDT_TIERS: readonly Tier[] = [
   { notionalCap: Infinity, imr: 1, mmr: 0.5 },
 ];
 
+/**
+ * Coin-margined BTCUSD perp brackets in the style of Binance COIN-M (notional caps in BTC =
+ * contracts × 100 USD / mark); for inverse instruments tiers are read as coin notional.
+ */
+export const BINANCE_BTCUSD_COINM_TIERS: readonly Tier[] = [
+  { notionalCap: 5, imr: 1 / 125, mmr: 0.004 },
+  { notionalCap: 10, imr: 1 / 100, mmr: 0.005 },
+  { notionalCap: 20, imr: 1 / 50, mmr: 0.01 },
+  { notionalCap: 50, imr: 1 / 20, mmr: 0.025 },
+  { notionalCap: 100, imr: 1 / 10, mmr: 0.05 },
+  { notionalCap: 200, imr: 1 / 5, mmr: 0.075 },
+  { notionalCap: 400, imr: 1 / 4, mmr: 0.1 },
+  { notionalCap: 1000, imr: 1 / 3, mmr: 0.125 },
+  { notionalCap: 1500, imr: 1 / 2, mmr: 0.25 },
+  { notionalCap: Infinity, imr: 1, mmr: 0.5 },
+];
+
 /** dYdX v3 BTC-USD: initial margin fraction 5%, maintenance 3%, one bracket. */
 export const DYDX_BTC_TIERS: readonly Tier[] = [{ notionalCap: Infinity, imr: 0.05, mmr: 0.03 }];
 

@@ -42,12 +42,17 @@ export interface RiskInstrument {
   optionParams?: OptionStandardParams;
 }
 
-/** A leg as the margin models see it: float64, quote currency, underlying units. */
+/**
+ * A leg as the margin models see it (float64). Linear: quote currency, `qty` in underlying units.
+ * Coin-settled (settle asset = underlying, see `isCoinSettled`): inverse perps/futures have `qty` =
+ * signed USD face (contracts × multiplier) and `mark` = USD price, their coin value being qty/mark;
+ * inverse options have `qty` in underlying units and `mark` = premium in coin.
+ */
 export interface Leg {
   inst: RiskInstrument;
-  /** Signed size in underlying units (lots × lotSize × multiplier). */
+  /** Signed size: underlying units (lots × lotSize × multiplier); USD face for inverse delta-one. */
   qty: number;
-  /** Current mark price of one underlying unit of this instrument (option premium for options). */
+  /** Current mark price of one underlying unit of this instrument (option premium for options; in coin for inverse options). */
   mark: number;
   /** Option implied vol used for its mark (undefined for delta-one). */
   vol?: number;
@@ -63,6 +68,8 @@ export interface GroupView {
   spot: number;
   nowUs: number;
   legs: readonly Leg[];
+  /** True when the group settles in the underlying coin: requirements are then in coin. */
+  coin?: boolean;
 }
 
 export interface Scenario {
@@ -101,6 +108,12 @@ export interface MarginState {
   mm: number;
   /** mm / equity (Binance "margin ratio"): liquidation when ≥ 1; Infinity when equity ≤ 0. */
   marginRatio: number;
+  /**
+   * Per settle asset, in that asset's units (e.g. BTC for coin-margined legs): equity = cash of
+   * the asset + unrealized PnL of the legs settled in it; IM/MM of those legs. The top-level
+   * figures are the USD-equivalent total at the marks (haircut applied to a positive pool equity).
+   */
+  perAsset?: Record<string, { equity: number; im: number; mm: number; marginRatio: number }>;
 }
 
 export interface OrderIntent {

@@ -133,6 +133,7 @@ describe('MarginEngine', () => {
     // An option without a vol source cannot be marked.
     engine.openAccount('b', new CrossMargin());
     expect(() => engine.applyFill('b', opt.id, T0, -1, 1000, 0)).toThrow(new RegExp(`${opt.id} has no implied vol`));
-    expect(() => engine.registerInstrument({ ...perpSpec(), id: 'inv', market: KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']! })).toThrow(/inverse/);
+    // Inverse contracts are margined in their underlying coin: one settled in another coin is refused.
+    expect(() => engine.registerInstrument({ ...perpSpec(), id: 'inv', underlying: 'ETH', market: KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']! })).toThrow(/inverse contract must settle in its underlying ETH/);
   });
 });

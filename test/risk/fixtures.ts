@@ -32,3 +32,16 @@ export function newEngine(haircuts?: Record<string, number>) {
 export function deposit(ledger: Ledger, account: string, usdt: number, asset = 'USDT'): void {
   ledger.transfer(T0, 'external:deposits', `${account}:cash`, asset, BigInt(Math.round(usdt * 1e8)), 'deposit');
 }
+
+export const INV = 'binance-delivery:BTCUSD_PERP';
+/** Inverse BTCUSD perp: 1 contract = 100 USD, PnL in BTC. */
+export function inversePerpSpec(tiers: readonly { notionalCap: number; imr: number; mmr: number }[]): RiskInstrument {
+  return { id: INV, market: KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']!, kind: 'perp', underlying: 'BTC', tiers };
+}
+
+/** Deribit-style inverse option: premium in BTC (tick 0.0005 BTC), 0.1 BTC per lot, settles in BTC. */
+export function coinOptionSpec(kind: 'call' | 'put', strike: number, expiryUs: number): RiskInstrument {
+  const id = `deribit:BTC-${expiryUs}-${strike}-${kind === 'call' ? 'C' : 'P'}`;
+  const market: Instrument = { symbol: id, venue: 'deribit', kind: 'linear', tickSize: '0.0005', lotSize: '0.1', multiplier: 1, base: 'BTC', quote: 'BTC', settle: 'BTC' };
+  return { id, market, kind: 'option', underlying: 'BTC', option: { kind, strike, expiryUs } };
+}

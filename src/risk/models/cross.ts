@@ -19,7 +19,7 @@ export class CrossMargin implements MarginModel {
     let im = 0;
     let mm = 0;
     for (const l of g.legs) {
-      const r = this.std.leg(l, g.spot);
+      const r = this.std.leg(l, g.spot, g.coin === true);
       im += r.im;
       mm += r.mm;
     }
@@ -45,7 +45,7 @@ export class IsolatedMargin implements MarginModel {
     let im = 0;
     let mm = 0;
     for (const l of g.legs) {
-      const r = this.std.leg(l, g.spot);
+      const r = this.std.leg(l, g.spot, g.coin === true);
       im += r.im;
       mm += r.mm;
     }

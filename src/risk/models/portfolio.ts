@@ -1,5 +1,5 @@
 import { ConfigError, ModelError } from '../../errors.ts';
-import { black76Greeks, black76Price } from '../../pricing/index.ts';
+import { black76Greeks, black76Price, inverseGreeks } from '../../pricing/index.ts';
 import type { GroupRequirement, GroupView, Leg, MarginModel, Scenario, WorstScenario } from '../types.ts';
 
 /** Parameters of the scenario grid; defaults in the style of Deribit portfolio margin for BTC. */
@@ -71,6 +71,21 @@ export function legValue(l: Leg, s: number, vol: number, spot0: number): number 
 }
 
 /**
+ * Value in coin of one coin-settled leg at underlying `s` (up to a constant: only differences are
+ * used). Inverse delta-one: −face / mark with the mark moving with `s`; inverse option: premium in
+ * coin = Black-76 / s (intrinsic / s at or after expiry).
+ */
+export function legValueCoin(l: Leg, s: number, vol: number, spot0: number): number {
+  const inst = l.inst;
+  if (inst.kind !== 'option') return -l.qty / (l.mark * (s / spot0));
+  const o = inst.option!;
+  const t = l.t ?? 0;
+  if (t <= 0) return (l.qty * Math.max(0, o.kind === 'call' ? s - o.strike : o.strike - s)) / s;
+  // = inversePrice (Black-76 / F), without the greeks inversePrice computes on the way: the grid calls this 57× per leg.
+  return (l.qty * black76Price({ kind: o.kind, forward: s, strike: o.strike, t, vol })) / s;
+}
+
+/**
  * Portfolio margin by scenario grid: revalue every leg of the underlying under price × vol
  * scenarios (Black-76, sticky strike), IM = worst loss + contingency add-ons, MM = a fraction.
  */
@@ -109,12 +124,20 @@ export class PortfolioMargin implements MarginModel {
     const shortByStrike = new Map<number, number>();
     for (const l of g.legs) {
       if (l.qty === 0) continue;
+      const coin = g.coin === true;
       if (l.inst.kind !== 'option') {
-        netDelta += l.qty;
-        if (l.qty > 0) longD1 += l.qty;
-        else shortD1 -= l.qty;
-        const v0 = l.qty * l.mark;
-        for (let i = 0; i < sc.length; i++) pnl[i]! += v0 * sc[i]!.priceMove;
+        // Exposure in underlying units: inverse face / mark (coin), linear qty.
+        const q = coin ? l.qty / l.mark : l.qty;
+        netDelta += q;
+        if (q > 0) longD1 += q;
+        else shortD1 -= q;
+        if (coin) {
+          const v0 = legValueCoin(l, s0, 0, s0);
+          for (let i = 0; i < sc.length; i++) pnl[i]! += legValueCoin(l, s0 * (1 + sc[i]!.priceMove), 0, s0) - v0;
+        } else {
+          const v0 = l.qty * l.mark;
+          for (let i = 0; i < sc.length; i++) pnl[i]! += v0 * sc[i]!.priceMove;
+        }
         continue;
       }
       const o = l.inst.option!;
@@ -124,16 +147,21 @@ export class PortfolioMargin implements MarginModel {
         throw new ModelError(`portfolio margin: instrument ${l.inst.id} has vol ${vol}; implied vol must be > 0`, { field: 'vol' });
       }
       shortByStrike.set(o.strike, (shortByStrike.get(o.strike) ?? 0) + l.qty);
-      const base = legValue(l, s0, vol, s0);
-      if (t > 0) netDelta += l.qty * black76Greeks({ kind: o.kind, forward: s0, strike: o.strike, t, vol }).delta;
-      else netDelta += l.qty * (o.kind === 'call' ? (s0 > o.strike ? 1 : 0) : s0 < o.strike ? -1 : 0);
+      const value = coin ? legValueCoin : legValue;
+      const base = value(l, s0, vol, s0);
+      const itm = o.kind === 'call' ? (s0 > o.strike ? 1 : 0) : s0 < o.strike ? -1 : 0;
+      if (coin) {
+        // Premium-adjusted (coin) delta: the exposure an inverse-future hedge offsets.
+        netDelta += l.qty * (t > 0 ? inverseGreeks({ kind: o.kind, forward: s0, strike: o.strike, t, vol }).coin.delta : itm - base / l.qty);
+      } else if (t > 0) netDelta += l.qty * black76Greeks({ kind: o.kind, forward: s0, strike: o.strike, t, vol }).delta;
+      else netDelta += l.qty * itm;
       const days = t * 365;
       const vUp = shockedVol(p, vol, days, 'up');
       const vDown = shockedVol(p, vol, days, 'down');
       for (let i = 0; i < sc.length; i++) {
         const s = sc[i]!;
         const v = s.vol === 'same' ? vol : s.vol === 'up' ? vUp : vDown;
-        pnl[i]! += legValue(l, s0 * (1 + s.priceMove), v, s0) - base;
+        pnl[i]! += value(l, s0 * (1 + s.priceMove), v, s0) - base;
       }
     }
     let worstI = -1;
@@ -147,10 +175,12 @@ export class PortfolioMargin implements MarginModel {
     }
     let netShort = 0;
     for (const q of shortByStrike.values()) if (q < 0) netShort -= q;
+    // Add-ons are fractions of the underlying: × S in quote units, as is in coin (Deribit's 0.01 BTC).
+    const scale = g.coin === true ? 1 : s0;
     const addOns = {
-      option_contingency: p.optionContingency * s0 * netShort,
-      futures_contingency: p.futuresContingency * s0 * Math.min(longD1, shortD1),
-      delta: p.deltaAddOn * s0 * Math.abs(netDelta),
+      option_contingency: p.optionContingency * scale * netShort,
+      futures_contingency: p.futuresContingency * scale * Math.min(longD1, shortD1),
+      delta: p.deltaAddOn * scale * Math.abs(netDelta),
     };
     const im = worstLoss + addOns.option_contingency + addOns.futures_contingency + addOns.delta;
     const w = sc[worstI < 0 ? sc.findIndex((x) => x.priceMove === 0 && x.vol === 'same') : worstI] ?? sc[0]!;

@@ -17,8 +17,13 @@ export class StandardRequirement {
 
   constructor(private readonly defaultOption: OptionStandardParams = DERIBIT_OPTION_STANDARD) {}
 
-  /** Requirement of one leg; the returned object is reused by the next call. */
-  leg(l: Leg, spot: number): { im: number; mm: number } {
+  /**
+   * Requirement of one leg; the returned object is reused by the next call. With `coin` the leg
+   * settles in the underlying and the requirement is in coin: inverse delta-one notional is
+   * |face| / mark (tiers are coin-notional brackets), a short coin option needs Deribit's
+   * max(0.15 − OTM/S, 0.10) + mark BTC (IM) and 0.075 + mark BTC (MM) per contract.
+   */
+  leg(l: Leg, spot: number, coin = false): { im: number; mm: number } {
     const out = this.out;
     out.im = 0;
     out.mm = 0;
@@ -30,14 +35,15 @@ export class StandardRequirement {
       const p = inst.optionParams ?? this.defaultOption;
       const n = -l.qty;
       const otm = o.kind === 'call' ? Math.max(0, o.strike - spot) : Math.max(0, spot - o.strike);
-      const im = (Math.max(p.imBase - otm / spot, p.imFloor) * spot + l.mark) * n;
-      const mm = (p.mmBase * spot + l.mark) * n;
+      const scale = coin ? 1 : spot;
+      const im = (Math.max(p.imBase - otm / spot, p.imFloor) * scale + l.mark) * n;
+      const mm = (p.mmBase * scale + l.mark) * n;
       out.im = Math.max(im, mm);
       out.mm = mm;
       return out;
     }
     const b = this.bracketsFor(inst);
-    const notional = Math.abs(l.qty) * l.mark;
+    const notional = inst.market.kind === 'inverse' ? Math.abs(l.qty) / l.mark : Math.abs(l.qty) * l.mark;
     const i = b.index(notional);
     out.im = notional * b.imr[i]! - b.cumIm[i]!;
     out.mm = notional * b.mmr[i]! - b.cumMm[i]!;

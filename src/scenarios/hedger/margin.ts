@@ -1,74 +1,112 @@
-import { Ledger } from '../../ledger/ledger.ts';
+import type { Ledger } from '../../ledger/ledger.ts';
+import type { Position } from '../../ledger/portfolio.ts';
 import type { Instrument } from '../../market/instrument.ts';
-import { BINANCE_BTCUSDT_TIERS, MarginEngine, PortfolioMargin, marginTable, snapshotMargin, type MarginRow } from '../../risk/index.ts';
-import type { OptionContract } from '../../venues/options/index.ts';
+import type { ColumnData } from '../../results/arrow-io.ts';
+import { BINANCE_BTCUSDT_TIERS, MarginEngine, PortfolioMargin, type TrackedPosition } from '../../risk/index.ts';
+import { premiumInstrument, type OptionContract, type OptionsVenue } from '../../venues/options/index.ts';
+
+export interface DeskMarginRow {
+  tsUs: number;
+  account: string;
+  equity: number;
+  im: number;
+  mm: number;
+  marginRatio: number;
+  btcEquity: number;
+  btcIm: number;
+  btcMm: number;
+  usdtEquity: number;
+  usdtIm: number;
+  usdtMm: number;
+}
 
 /**
- * The hedger's margin, computed by the shared `src/risk` MarginEngine (Deribit-style portfolio
- * margin) on a shadow ledger that mirrors the desk's trades. A shadow, because the engine owns
- * positions through `applyFill` (futures-style option accounting) and margins in one settle
- * asset: it does not take inverse (coin) contracts yet. Each inverse option leg is therefore
- * mirrored as the USDT-settled option with the same strike, expiry and size — the same USD payoff
- * max(±(S−K), 0) — at its coin price × S. What this leaves out is the revaluation of the coin
- * premium itself (premium BTC × ΔS), which the desk's own `equity` table does include.
+ * The hedger's margin from the shared `src/risk` MarginEngine on the desk's own ledger: no shadow.
+ * The engine tracks the real positions — the linear perp's `Position` (USDT, futures-style) and
+ * each inverse option the options venue holds (coin premium already in BTC cash, so the tracked
+ * cost basis is 0 and the position's uPnL is its coin value) — and reads `desk:cash` in USDT and
+ * BTC from the ledger. Two pools under portfolio margin: USDT (perp, scenario grid in USDT) and
+ * BTC (options, grid revalued in coin). The BTC pool's equity (cash + option value) counts at the
+ * mark less `btcHaircut` when positive; no offset between the pools (the perp hedge does not
+ * reduce the options' coin requirement), which is the conservative reading of cross-collateral.
  */
-export class ShadowMargin {
-  readonly ledger = new Ledger();
-  readonly engine = new MarginEngine({ ledger: this.ledger, settleAsset: 'USDT' });
-  readonly rows: MarginRow[] = [];
+export class DeskMargin {
+  readonly engine: MarginEngine;
+  readonly rows: DeskMarginRow[] = [];
   private readonly perpId: string;
-  private readonly optionIds = new Set<string>();
+  private readonly tracked = new Set<string>();
 
   constructor(
+    ledger: Ledger,
     perp: Instrument,
-    depositMinor: bigint,
-    tsUs: number,
+    perpPosition: Position,
+    private readonly options: OptionsVenue,
+    readonly btcHaircut: number,
   ) {
+    this.engine = new MarginEngine({ ledger, settleAsset: perp.settle, haircuts: { BTC: btcHaircut } });
     this.perpId = `${perp.venue}:${perp.symbol}`;
     this.engine.registerInstrument({ id: this.perpId, market: perp, kind: 'perp', underlying: perp.base, tiers: BINANCE_BTCUSDT_TIERS });
-    this.engine.openAccount('desk', new PortfolioMargin());
-    this.ledger.transfer(tsUs, 'external:deposit', 'desk:cash', 'USDT', depositMinor, 'deposit');
+    this.engine.openAccount(perpPosition.account, new PortfolioMargin());
+    this.engine.trackPosition(perpPosition.account, this.perpId, perpPosition);
   }
 
   private optionId(c: OptionContract): string {
-    const id = `shadow:${c.symbol}`;
-    if (!this.optionIds.has(id)) {
-      this.optionIds.add(id);
-      const market: Instrument = { symbol: id, venue: 'shadow-options', kind: 'linear', tickSize: '0.01', lotSize: c.lotSize, multiplier: 1, base: c.underlying, quote: 'USDT', settle: 'USDT' };
-      this.engine.registerInstrument({ id, market, kind: 'option', underlying: c.underlying, option: { kind: c.kind, strike: c.strike, expiryUs: c.expiryUs } });
-    }
-    return id;
+    return `deribit:${c.symbol}`;
   }
 
-  setMarket(tsUs: number, underlying: string, spot: number, perpMark: number, vols: readonly [OptionContract, number][]): void {
+  /** Start tracking every option position of `account` the venue holds (idempotent). */
+  private trackOptions(account: string): void {
+    for (const p of this.options.positions.values()) {
+      if (p.account !== account) continue;
+      const id = this.optionId(p.contract);
+      if (this.tracked.has(id)) continue;
+      this.tracked.add(id);
+      const c = p.contract;
+      this.engine.registerInstrument({ id, market: premiumInstrument(c), kind: 'option', underlying: c.underlying, option: { kind: c.kind, strike: c.strike, expiryUs: c.expiryUs } });
+      // Premium-paid: the venue moved the premium to cash at the trade, so the whole value is open PnL.
+      const view: TrackedPosition = { get lots() { return p.lots; }, costBasis: 0n };
+      this.engine.trackPosition(account, id, view);
+    }
+  }
+
+  /** Reprice at the current marks: underlying (option forward), perp mark, each live option's vol. */
+  setMarket(tsUs: number, account: string, underlying: string, spot: number, perpMark: number, vols: readonly [OptionContract, number][]): void {
+    this.trackOptions(account);
     for (const [c, v] of vols) this.engine.setIv(this.optionId(c), v);
     this.engine.setBasis(this.perpId, perpMark / spot - 1);
     this.engine.setMark(underlying, spot, tsUs);
-  }
-
-  perpFill(tsUs: number, lots: number, priceTicks: number, feeBps: number): void {
-    this.engine.applyFill('desk', this.perpId, tsUs, lots, priceTicks, feeBps);
-  }
-
-  /** An option trade or expiry close at a USD price per contract. */
-  optionFill(tsUs: number, c: OptionContract, lots: number, priceUsd: number): void {
-    this.engine.applyFill('desk', this.optionId(c), tsUs, lots, Math.round(priceUsd / 0.01), 0);
-  }
-
-  /** Option fees paid in coin, mirrored at their USD value. */
-  fee(tsUs: number, usdMinor: bigint): void {
-    this.ledger.transfer(tsUs, 'desk:cash', 'shadow:fees', 'USDT', usdMinor, 'fee');
-  }
-
-  funding(tsUs: number, paymentMinor: bigint): void {
-    this.ledger.transfer(tsUs, 'desk:cash', 'shadow:funding', 'USDT', paymentMinor, 'funding');
+    this.engine.revalue(account, tsUs);
   }
 
   snapshot(tsUs: number): void {
-    snapshotMargin(this.engine, tsUs, this.rows);
+    for (const id of this.engine.accountIds()) {
+      const s = this.engine.state(id);
+      const btc = s.perAsset?.BTC;
+      const usdt = s.perAsset?.USDT;
+      this.rows.push({
+        tsUs, account: id, equity: s.equity, im: s.im, mm: s.mm, marginRatio: s.marginRatio,
+        btcEquity: btc?.equity ?? 0, btcIm: btc?.im ?? 0, btcMm: btc?.mm ?? 0,
+        usdtEquity: usdt?.equity ?? s.equity, usdtIm: usdt?.im ?? s.im, usdtMm: usdt?.mm ?? s.mm,
+      });
+    }
   }
 
-  table(): ReturnType<typeof marginTable> {
-    return marginTable(this.rows);
+  table(): Record<string, ColumnData> {
+    const r = this.rows;
+    const col = (f: (x: DeskMarginRow) => number) => Float64Array.from(r, f);
+    return {
+      ts_us: col((x) => x.tsUs),
+      account: r.map((x) => x.account),
+      equity: col((x) => x.equity),
+      im: col((x) => x.im),
+      mm: col((x) => x.mm),
+      margin_ratio: col((x) => x.marginRatio),
+      equity_btc: col((x) => x.btcEquity),
+      im_btc: col((x) => x.btcIm),
+      mm_btc: col((x) => x.btcMm),
+      equity_usdt: col((x) => x.usdtEquity),
+      im_usdt: col((x) => x.usdtIm),
+      mm_usdt: col((x) => x.usdtMm),
+    };
   }
 }

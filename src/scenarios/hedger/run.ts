@@ -16,7 +16,7 @@ import { MedianMark, PerpVenue, PremiumFunding } from '../../venues/perp/index.t
 import { DEFAULT_HEDGER_PARAMS, hedgeLots, pickStrangle, type HedgerParams } from '../../../strategies/delta-hedged-options.ts';
 import { syntheticChain } from './chain.ts';
 import { BasisProcess, JumpDiffusionPath, refreshSyntheticBook } from './market.ts';
-import { ShadowMargin } from './margin.ts';
+import { DeskMargin } from './margin.ts';
 import { HedgerRecorder } from './recorder.ts';
 
 export interface HedgerScenarioOptions extends Partial<HedgerParams> {
@@ -47,6 +47,8 @@ export interface HedgerScenarioOptions extends Partial<HedgerParams> {
   optionHalfSpread?: number;
   entryLatencyUs?: number;
   responseLatencyUs?: number;
+  /** Haircut on the BTC pool (cash + inverse option value) counted as margin equity (default 0.05). */
+  btcHaircut?: number;
 }
 
 const PERP = KNOWN_INSTRUMENTS['binance-futures:BTCUSDT']!;
@@ -67,7 +69,8 @@ const USDT = 100_000_000n;
  * Portfolio delta (BTC) = Σ option premium-adjusted coin delta (the premium sits in BTC cash, so
  * this is the USD-value delta of options plus their cash) + perp lots × 0.001. The desk's initial
  * 1,000,000 USDT deposit is the only external money. Margin (table `margin`) comes from the
- * shared `src/risk` MarginEngine with portfolio margin, on a shadow ledger (see margin.ts).
+ * shared `src/risk` MarginEngine with portfolio margin on the desk's own ledger and positions:
+ * inverse options margined in BTC, the perp in USDT, BTC counted at the mark less `btcHaircut`.
  *
  * Tables: greeks (ts_us, phase check|pre_hedge|post_hedge, delta, option_delta, perp_delta, gamma,
  * vega, theta, underlying, band), funding, equity, fills, hedges, ledger (every transfer), margin.
@@ -134,7 +137,9 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
   for (const c of chain.contracts) options.list(c);
   options.scheduleExpiries(sim, t0, tEnd, () => path.price);
   perp.scheduleFunding(t0, tEnd);
-  const margin = new ShadowMargin(PERP, 1_000_000n * USDT, t0);
+  const btcHaircut = opts.btcHaircut ?? 0.05;
+  if (!(btcHaircut >= 0 && btcHaircut <= 1)) throw new ConfigError(`btcHaircut must be in [0, 1], got ${btcHaircut}`, { field: 'btcHaircut' });
+  const margin = new DeskMargin(ledger, PERP, perpPos, options, btcHaircut);
 
   perp.onFunding((e) => {
     if (e.account !== 'desk') return;
@@ -148,7 +153,6 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
       payment: Number(e.payment) / 1e8,
       payment_minor: e.payment,
     });
-    margin.funding(e.tsUs, e.payment);
   });
 
   // ---- market step (PRIO_DATA: before venue events and timers at the same time) ----
@@ -202,7 +206,6 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
   const hedgeInfo = new Map<number, { ts: number; deltaBefore: number; lots: number }>();
   perp.clob.setListener({
     onFill(f) {
-      margin.perpFill(f.tsUs, f.side === BID ? f.sizeLots : -f.sizeLots, f.priceTicks, perp.clob.cfg.fees.feeBps(f.maker));
       rec.fills.push({ ts_us: f.tsUs, venue: 'binance-futures', instrument: PERP.symbol, side: f.side === BID ? 'buy' : 'sell', asset: 'USDT', price: f.priceTicks * TICK, qty: f.sizeLots * LOT_COINS, fee: Number(f.fee) / 1e8, fee_minor: f.fee });
     },
     onOrderUpdate(o: OwnOrder) {
@@ -238,26 +241,17 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
         const m = options.mark(c.symbol, F, ts);
         const t = options.trade(ts, 'desk', c.symbol, -params.legLots, options.priceToTicks(c.symbol, m.price * (1 - (opts.optionHalfSpread ?? 0.02))));
         premiumBtc += Number(-t.premium) / 1e8;
-        margin.setMarket(ts, 'BTC', F, perp.markTicks() * TICK, [[c, m.vol]]);
-        margin.optionFill(ts, c, -params.legLots, t.priceTicks * Number(c.tickSize) * F);
-        margin.fee(ts, BigInt(Math.round(Number(t.fee) * F)));
         rec.fills.push({ ts_us: ts, venue: 'deribit', instrument: c.symbol, side: 'sell', asset: c.settle, price: t.priceTicks * Number(c.tickSize), qty: params.legLots * Number(c.lotSize), fee: Number(t.fee) / 1e8, fee_minor: t.fee });
       }
     },
   };
   sim.schedule(t0, PRIO_TIMER, sellStrip);
 
-  // Margin through src/risk: mirror expiry settlements, reprice the shadow book, snapshot.
-  let settledSeen = 0;
+  // Margin through src/risk on the real books: reprice (surface vols of live options), snapshot.
   const marginSnapshot = (ts: number) => {
-    for (; settledSeen < options.settlements.length; settledSeen++) {
-      const e = options.settlements[settledSeen]!;
-      const c = options.contract(e.symbol);
-      margin.optionFill(e.tsUs, c, -e.lots, Math.max(0, c.kind === 'call' ? e.settlementPrice - c.strike : c.strike - e.settlementPrice));
-    }
     const vols: [OptionContract, number][] = [];
-    for (const p of options.positions.values()) if (p.contract.expiryUs > ts) vols.push([p.contract, markOption(p.contract, surface, path.price, ts).vol]);
-    margin.setMarket(ts, 'BTC', path.price, perp.markTicks() * TICK, vols);
+    for (const p of options.positions.values()) if (p.account === 'desk' && p.contract.expiryUs > ts) vols.push([p.contract, markOption(p.contract, surface, path.price, ts).vol]);
+    margin.setMarket(ts, 'desk', 'BTC', path.price, perp.markTicks() * TICK, vols);
     margin.snapshot(ts);
   };
 
@@ -312,13 +306,13 @@ export async function runHedgerScenario(opts: HedgerScenarioOptions): Promise<{ 
     runId,
     strategy: { name: 'delta-hedged-options', file: 'strategies/delta-hedged-options.ts', params },
     dataset: { name: 'synthetic:jump-diffusion+svi-chain' },
-    config: { seed: opts.seed, hours, startUs: t0, s0, vol, stepUs, checkUs, expiries },
+    config: { seed: opts.seed, hours, startUs: t0, s0, vol, stepUs, checkUs, expiries, btcHaircut },
     counts: { events: sim.events, transfers: ledger.transferCount },
     metrics,
     tables: { ...rec.tables(), margin: margin.table() },
     extra: {
       models: { mark: perp.cfg.mark.name, funding: perp.cfg.funding.name, surface: surface.name, path: 'merton-jump-diffusion' },
-      margin: 'src/risk MarginEngine + PortfolioMargin on a shadow ledger; inverse options mirrored as USDT options of the same strike/expiry (see src/scenarios/hedger/margin.ts)',
+      margin: `src/risk MarginEngine + PortfolioMargin on the desk ledger: inverse options in BTC, perp in USDT, BTC pool haircut ${btcHaircut} (see src/scenarios/hedger/margin.ts)`,
       surfaceFit: surface.rmse,
     },
   });

@@ -12,4 +12,4 @@ export {
   type PremiumFundingConfig,
   type TickerFundingRow,
 } from './funding-source.ts';
-export { PerpVenue, type FundingEvent, type FundingSchedule, type PerpVenueConfig } from './venue.ts';
+export { PerpVenue, type FundingEvent, type FundingSchedule, type PerpMarginGate, type PerpVenueConfig } from './venue.ts';

@@ -1,9 +1,11 @@
 import { ConfigError, DataError } from '../../errors.ts';
 import type { EventHandler } from '../../kernel/event-queue.ts';
-import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
-import type { Side } from '../../market/book.ts';
+import { PRIO_RESPONSE, PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
+import { BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
-import { ClobVenue, type ClobVenueConfig } from '../clob/venue.ts';
+import type { MarginEngine } from '../../risk/margin-engine.ts';
+import type { OrderRequest, OwnOrder } from '../clob/order.ts';
+import { ClobVenue, type ClobVenueConfig, type VenueListener } from '../clob/venue.ts';
 import { FundingCalculator } from './funding-math.ts';
 import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
 import type { MarkPriceModel } from './mark.ts';
@@ -32,6 +34,16 @@ export interface FundingEvent {
 }
 
 const EV_FUNDING = 1;
+const EV_GATE_REJECT = 2;
+
+/** A margin engine consulted before orders reach the CLOB (see `PerpVenue.attachMargin`). */
+export interface PerpMarginGate {
+  engine: MarginEngine;
+  /** The perp's instrument id in the engine. */
+  instrumentId: string;
+  /** Push index and mark into the engine on every mark update (default true). */
+  feedMarks: boolean;
+}
 
 /**
  * A perpetual swap venue: a `ClobVenue` for the book and the desk's own orders (composed, not
@@ -51,6 +63,10 @@ export class PerpVenue implements EventHandler {
   /** Market-wide open interest from data (lots), when a feed provides it. */
   externalOpenInterestLots = 0;
   private readonly fundingListeners: ((e: FundingEvent) => void)[] = [];
+  private gate: PerpMarginGate | undefined;
+  private listener: VenueListener | undefined;
+  /** Gate rejections waiting for their report event. */
+  private readonly gateRejects: OwnOrder[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -79,6 +95,82 @@ export class PerpVenue implements EventHandler {
     this.fundingListeners.push(fn);
   }
 
+  /** Order reports and fills of the CLOB, plus the margin gate's rejections. */
+  setListener(l: VenueListener): void {
+    this.listener = l;
+    this.clob.setListener(l);
+  }
+
+  /**
+   * Attach a margin engine: `submit` then asks `engine.canPlace` before an order goes to the CLOB.
+   * The desk's Position (this venue's first account) is tracked by the engine, which reads its
+   * lots and cost basis; cash comes from the engine's ledger (the same ledger the Position books on).
+   */
+  attachMargin(engine: MarginEngine, instrumentId: string, opts: { feedMarks?: boolean } = {}): void {
+    const spec = engine.instrument(instrumentId).spec;
+    if (spec.market !== this.cfg.clob.instrument && spec.market.symbol !== this.symbol) {
+      throw new ConfigError(`margin instrument ${instrumentId} is ${spec.market.symbol}, this venue trades ${this.symbol}`, { field: 'instrument' });
+    }
+    engine.trackPosition(this.position.account, instrumentId, this.position);
+    this.gate = { engine, instrumentId, feedMarks: opts.feedMarks ?? true };
+  }
+
+  /**
+   * Submit through the margin gate (when attached): an order that is not reduce-only and would
+   * leave IM above equity (at its limit price, or the touch for a market order) is rejected here,
+   * never reaching the CLOB; its report reaches the listener at the same time with the reason.
+   * Reduce-only orders always pass: they cannot add risk (the CLOB trims them to the position).
+   */
+  submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    const g = this.gate;
+    if (!g || req.reduceOnly) return this.clob.submit(req, decisionMidTicks);
+    const account = this.position.account;
+    g.engine.revalue(account, this.sim.nowUs);
+    const lots = req.side === BID ? req.sizeLots : -req.sizeLots;
+    const book = this.clob.book;
+    let priceTicks = req.priceTicks;
+    if ((req.type ?? 'limit') === 'market') {
+      const touch = req.side === BID ? book.bestAsk : book.bestBid;
+      priceTicks = touch === NO_ASK || touch === NO_BID ? undefined : touch;
+    }
+    const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}) });
+    if (check.ok) return this.clob.submit(req, decisionMidTicks);
+    return this.rejectAtGate(req, decisionMidTicks, check.reason);
+  }
+
+  private rejectAtGate(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
+    const type = req.type ?? 'limit';
+    const now = this.sim.nowUs;
+    const o: OwnOrder = {
+      id: this.clob.orders.length + 1,
+      side: req.side,
+      type,
+      tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
+      postOnly: req.postOnly ?? false,
+      reduceOnly: false,
+      tag: req.tag ?? '',
+      priceTicks: req.priceTicks ?? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
+      sizeLots: req.sizeLots,
+      filledLots: 0,
+      status: 'rejected',
+      reason,
+      submitTsUs: now,
+      arrivalTsUs: NaN,
+      restTsUs: NaN,
+      doneTsUs: now,
+      decisionMidTicks,
+      ahead: 0,
+      cumTradeLots: 0,
+    };
+    // Keep the CLOB's order ids and counters whole: a gate rejection is one of the desk's orders.
+    this.clob.orders.push(o);
+    this.clob.stats.ordersSubmitted++;
+    this.clob.stats.ordersRejected++;
+    this.gateRejects.push({ ...o });
+    this.sim.schedule(now, PRIO_RESPONSE, this, EV_GATE_REJECT, this.gateRejects.length - 1);
+    return o;
+  }
+
   // ---- market inputs ----
 
   setIndex(tsUs: number, indexTicks: number): void {
@@ -97,6 +189,12 @@ export class PerpVenue implements EventHandler {
   updateMark(tsUs: number): number {
     const mid = this.clob.book.midTicks();
     this.mark = this.cfg.mark.update(tsUs, { indexTicks: this.indexTicks, midTicks: mid, lastTicks: this.lastTicks });
+    const g = this.gate;
+    if (g?.feedMarks && this.indexTicks > 0 && this.mark > 0) {
+      const e = g.engine.instrument(g.instrumentId);
+      g.engine.setBasis(g.instrumentId, this.mark / this.indexTicks - 1);
+      g.engine.setMark(e.spec.underlying, this.indexTicks * e.tick, tsUs);
+    }
     return this.mark;
   }
 
@@ -133,8 +231,13 @@ export class PerpVenue implements EventHandler {
     return times;
   }
 
-  onEvent(tsUs: number, kind: number): void {
+  onEvent(tsUs: number, kind: number, a: number): void {
     if (kind === EV_FUNDING) this.settleFunding(tsUs);
+    else if (kind === EV_GATE_REJECT) {
+      const r = this.gateRejects[a]!;
+      this.gateRejects[a] = undefined as unknown as OwnOrder; // delivered
+      this.listener?.onOrderUpdate(r);
+    }
   }
 
   /** Settle one funding period for every tracked account at the current mark. */

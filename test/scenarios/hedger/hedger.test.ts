@@ -52,16 +52,24 @@ describe('hedger scenario', () => {
     const totals = await queryRuns([a.dir], `SELECT asset, sum(CASE WHEN "to" LIKE 'external:%' THEN -amount_minor WHEN "from" LIKE 'external:%' THEN amount_minor ELSE 0 END)::BIGINT FROM ledger GROUP BY asset ORDER BY asset`);
     expect(totals.rows).toEqual([['BTC', 0n], ['USDT', 100_000_000_000_000n]]);
 
-    // Margin from src/risk (shadow book of USDT-settled twins of the inverse legs): the engine's equity
-    // and the desk's own equity differ by exactly the revaluation of the coin premium held,
-    // cash_btc × (S − S_sale) with S_sale = 40000 — two independent accountings of the same trades.
-    const [nMargin, nEquity, resid, maxIm] = await one(
-      `SELECT (SELECT count(*) FROM margin), (SELECT count(*) FROM equity), max(abs(e.equity - m.equity - e.cash_btc * (e.underlying - 40000))), max(m.im)
+    // Margin from src/risk on the desk's own ledger and positions (no shadow). New definition of the
+    // engine's equity: USDT pool (cash + perp uPnL at the perp mark) + BTC pool (cash_btc + option
+    // coin value) × S × (1 − haircut) when that pool is positive. The desk's `equity` table counts the
+    // BTC pool at full value, so the two differ by exactly haircut × max(0, BTC pool) × S (default
+    // haircut 0.05) — two independent accountings of the same books. The per-asset BTC equity is the
+    // BTC pool itself, in coin.
+    const [nMargin, nEquity, resid, residBtc, maxIm, maxImBtc] = await one(
+      `SELECT (SELECT count(*) FROM margin), (SELECT count(*) FROM equity),
+              max(abs(e.equity - m.equity - 0.05 * greatest(0, e.cash_btc + e.options_value_btc) * e.underlying)),
+              max(abs(m.equity_btc - (e.cash_btc + e.options_value_btc))), max(m.im), max(m.im_btc)
        FROM margin m JOIN equity e USING (ts_us)`,
       a.dir,
     );
     expect(Number(nMargin)).toBe(Number(nEquity));
     expect(Number(resid)).toBeLessThan(1e-4);
+    expect(Number(residBtc)).toBeLessThan(1e-9);
+    // The options' requirement is in coin and in the USD total at the mark.
+    expect(Number(maxImBtc)).toBeGreaterThan(0);
     expect(Number(maxIm)).toBeGreaterThan(0);
   });
 
