@@ -5,69 +5,9 @@ import { ASSETS } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
 import { checkInstrument, type InstrumentEntry } from './instruments.ts';
 import type { CanPlace, GroupRequirement, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
+import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, PosEntry, TrackedPosition } from './margin-engine-types.ts';
 
-/** Pre-trade gate a circuit breaker plugs into `canPlace` (see breaker.ts). */
-export interface OrderGate {
-  admits(order: OrderIntent, reducing: boolean, priceTicks: number, tick: number): { ok: boolean; reason: string };
-}
-
-/**
- * A position the engine reads but does not own (a venue books it on the same ledger): `lots` and
- * `costBasis` as `Position` keeps them. Premium-paid options (premium already in cash) have
- * costBasis 0, so their uPnL is their whole value.
- */
-export interface TrackedPosition {
-  readonly lots: number;
-  readonly costBasis: bigint;
-}
-
-interface PosEntry {
-  inst: InstrumentEntry;
-  pos: Position | TrackedPosition;
-  /** False for a tracked position: its venue books fills, the engine only reads it. */
-  owned: boolean;
-  leg: Leg;
-  basis: number;
-}
-
-interface Group {
-  /** Underlying for quote-settled legs; `underlying:settle` for coin-settled ones (a separate pool). */
-  key: string;
-  underlying: string;
-  /** Asset the group's PnL and requirement are in. */
-  settle: string;
-  coin: boolean;
-  entries: PosEntry[];
-  legs: Leg[];
-  upnl: number;
-  req: GroupRequirement;
-}
-
-export interface AccountState {
-  readonly id: string;
-  readonly model: MarginModel;
-  readonly cashAccount: string;
-  readonly groups: Map<string, Group>;
-  /** Assets this account's cash account has ever held (collateral is summed over these only). */
-  readonly assets: Set<string>;
-  /** Cash per asset in whole units, refreshed from the ledger on every transfer. */
-  readonly cash: Map<string, number>;
-  /** Haircut-weighted value of the cash alone, in the engine's settle asset. */
-  collateral: number;
-  /** Holds positions a venue books (trackPosition): a cash transfer may come with changed lots. */
-  tracked: boolean;
-  state: MarginState;
-}
-
-export type MarginListener = (acct: AccountState, tsUs: number) => void;
-
-export interface MarginEngineOptions {
-  ledger: Ledger;
-  /** Asset margin is computed in (default USDT). */
-  settleAsset?: string;
-  /** Collateral haircuts by asset, e.g. { BTC: 0.05 }; the settle asset is 0. */
-  haircuts?: Record<string, number>;
-}
+export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
 
 /**
  * One margin engine for venues and the desk. It keeps per-account, per-underlying aggregates
@@ -494,20 +434,6 @@ export class MarginEngine {
     this.total(a);
     for (const l of this.listeners) l(a, tsUs);
   }
-}
-
-export interface OpenPosition {
-  instrument: string;
-  /** Asset the position settles in (its PnL, basis and value are in it). */
-  settle: string;
-  inverse: boolean;
-  lots: number;
-  qty: number;
-  mark: number;
-  upnl: number;
-  basis: number;
-  value: number;
-  valueRef: number;
 }
 
 function ratio(mm: number, eq: number): number {
