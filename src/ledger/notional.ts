@@ -34,13 +34,21 @@ export class Notional {
 
   /** Absolute value in settle minor units of `lots` at `priceTicks` (may be x.5). */
   value(priceTicks: number, lots: number): bigint {
+    return this.scaledValue(priceTicks, Math.abs(lots), 1n, 1n);
+  }
+
+  /**
+   * Signed value × num/den, rounded once (half away from zero), e.g. a funding payment at a rate
+   * carried as an integer over 1e12: exact, where value() then × rate would round twice.
+   */
+  scaledValue(priceTicks: number, lots: number, num: bigint, den: bigint): bigint {
     const p2 = BigInt(Math.round(priceTicks * 2));
-    const q = BigInt(Math.abs(lots));
+    const q = BigInt(lots);
     if (this.inst.kind === 'inverse') {
       // lots·lotM/lotScale · mult / (p2/2 · tickM/tickScale) · unit
-      return divRound(q * this.lotM * this.mult * 2n * this.tickScale * this.unit, p2 * this.tickM * this.lotScale);
+      return divRound(q * this.lotM * this.mult * 2n * this.tickScale * this.unit * num, p2 * this.tickM * this.lotScale * den);
     }
-    return divRound(p2 * this.tickM * q * this.lotM * this.mult * this.unit, 2n * this.tickScale * this.lotScale);
+    return divRound(p2 * this.tickM * q * this.lotM * this.mult * this.unit * num, 2n * this.tickScale * this.lotScale * den);
   }
 
   /** Base-asset minor units of `lots` (spot), signed. */
