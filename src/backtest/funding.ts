@@ -5,7 +5,8 @@ import type { L2Book } from '../market/book.ts';
 import { parseDurationUs } from '../market/latency.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import { F64Column, I64Column } from '../results/columns.ts';
-import { FundingCalculator, fixedFundingTimes, readLeanFundingCsv, type FundingRateSource } from '../venues/perp/index.ts';
+import { readDerivativeTicker } from '../data/readers/derivative-ticker.ts';
+import { FundingCalculator, fixedFundingTimes, fundingFromTicker, readLeanFundingCsv, type FundingRateSource } from '../venues/perp/index.ts';
 
 /** A constant rate, for what-if runs (`--funding 0.0001@8h`). */
 class ConstantFunding implements FundingRateSource {
@@ -21,17 +22,30 @@ class ConstantFunding implements FundingRateSource {
 export interface FundingSpec {
   source: FundingRateSource;
   intervalUs: number;
+  /** Settle at the funding times the data itself lists (series sources without an @interval). */
+  timesFromData: boolean;
 }
 
-/** `none`, `<rate>[@<interval>]` (e.g. `0.0001@8h`) or `lean:<file>[@<interval>]` (real series). */
-export function parseFunding(spec: string, symbol: string): FundingSpec | undefined {
+/**
+ * `none`, `<rate>[@<interval>]` (e.g. `0.0001@8h`), `lean:<file>` (LEAN funding series) or
+ * `tardis:<derivative_ticker.csv>` (the last rate published before each funding time). Series
+ * settle at their own funding times unless an `@interval` is given.
+ */
+export async function parseFunding(spec: string, symbol: string): Promise<FundingSpec | undefined> {
   if (spec === 'none') return undefined;
   const [what, every] = spec.split('@') as [string, string | undefined];
   const intervalUs = every ? parseDurationUs(every, '--funding') : 8 * 3600e6;
-  if (what.startsWith('lean:')) return { source: readLeanFundingCsv(what.slice(5), symbol), intervalUs };
+  const timesFromData = every === undefined;
+  if (what.startsWith('lean:')) return { source: readLeanFundingCsv(what.slice(5), symbol), intervalUs, timesFromData };
+  if (what.startsWith('tardis:')) {
+    const rows = await readDerivativeTicker(what.slice(7), symbol);
+    const usable = rows.filter((r) => Number.isFinite(r.fundingTimestampUs) && Number.isFinite(r.fundingRate));
+    if (usable.length === 0) throw new ConfigError(`no funding rates for ${symbol} in ${what.slice(7)}`, { field: '--funding' });
+    return { source: fundingFromTicker(symbol, usable, what.slice(7)), intervalUs, timesFromData };
+  }
   const r = Number(what);
   if (!Number.isFinite(r) || Math.abs(r) > 0.05) throw new ConfigError(`funding "${spec}" is not none, <rate>[@interval] or lean:<file>`, { field: '--funding', hint: 'e.g. 0.0001@8h' });
-  return { source: new ConstantFunding(r), intervalUs };
+  return { source: new ConstantFunding(r), intervalUs, timesFromData: false };
 }
 
 /**
@@ -53,7 +67,9 @@ export class FundingSettler implements EventHandler {
   }
 
   schedule(sim: Simulation, startUs: number, endUs: number): void {
-    for (const t of fixedFundingTimes(startUs, endUs, this.spec.intervalUs)) sim.schedule(t, PRIO_TIMER, this);
+    const fromData = this.spec.timesFromData ? this.spec.source.timesUs?.() : undefined;
+    const times = fromData ? fromData.filter((t) => t > startUs && t <= endUs) : fixedFundingTimes(startUs, endUs, this.spec.intervalUs);
+    for (const t of times) sim.schedule(t, PRIO_TIMER, this);
   }
 
   onEvent(tsUs: number): void {

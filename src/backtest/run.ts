@@ -114,7 +114,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
 
   const startUs = source.peekTs();
   const endUs = ds.rows > 0 ? startUs + (ds.timeRange.endUs - ds.timeRange.startUs) + 60e6 : startUs;
-  const fundingSpec = parseFunding(cfg.funding, inst.symbol);
+  const fundingSpec = await parseFunding(cfg.funding, inst.symbol);
   const funding = fundingSpec ? new FundingSettler(fundingSpec, position, venue.book) : undefined;
   // Funding times are on the exchange clock; the replay runs on receive time, so settle at the
   // data's last receive time at or before each funding time (end of data: no settlement after).

@@ -58,7 +58,7 @@ export function registerBacktest(program: Command): void {
     .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
     .option('--queue <model>', 'queue model: risk-averse, power:<n>, log', 'risk-averse')
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
-    .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h) or lean:<file> (real series)', 'none')
+    .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
     .option('--equity-interval <dur>', 'equity sampling interval', '1s')
     .option('--runs <dir>', 'folder for run outputs', 'runs')

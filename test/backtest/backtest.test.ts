@@ -84,6 +84,32 @@ describe('backtest runs', () => {
     expect(m.totalPnl).toBeCloseTo(m.spreadCapture + m.inventoryPnl - m.fees - m.funding, 6);
   });
 
+  it('funding from a Tardis derivative_ticker file settles at its funding times with the last published rate', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const t0 = 1_723_161_600_000_000; // the tiny dataset starts at 2024-08-09T00:00:00Z
+    const lines = ['exchange,symbol,timestamp,local_timestamp,funding_timestamp,funding_rate,predicted_funding_rate,open_interest,last_price,index_price,mark_price'];
+    const expected = new Map<number, number>();
+    for (let k = 0; k < 24; k++) {
+      const ts = t0 + k * 10e6;
+      const next = t0 + (Math.floor(k / 6) + 1) * 60e6;
+      const rate = 0.0001 * (1 + (k % 7)) * (k % 2 ? -1 : 1);
+      lines.push(`binance-futures,BTCUSDT,${ts},${ts + 5000},${next},${rate},,12345.6,60000.1,60000.0,60000.05`);
+      lines.push(`binance-futures,ETHUSDT,${ts},${ts + 5000},${next},0.5,,1,1,1,1`);
+      expected.set(next, rate); // the last rate published before each funding time wins
+    }
+    const file = join(root, 'derivative_ticker.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const r = await runBacktest({ ...mm, data, seed: 4, runsDir: join(root, 'tardis-f'), funding: `tardis:${file}` });
+    const q = await queryRuns([r.dir], 'select ts_us, rate, position_lots, mark, payment_minor from funding order by ts_us');
+    expect(q.rows.length).toBeGreaterThanOrEqual(3);
+    for (const [ts, rate, lots, mark, pay] of q.rows as [number, number, number, number, bigint][]) {
+      expect(rate).toBe(expected.get(Number(ts)));
+      expect(Math.abs(Number(pay) - Math.round(Number(lots) * 0.001 * Number(mark) * Number(rate) * 1e8))).toBeLessThanOrEqual(1);
+    }
+    writeFileSync(file, lines.slice(0, 3).join('\n') + '\nbinance-futures,BTCUSDT,x,1,2,0.1,,1,1,1,1\n');
+    await expect(runBacktest({ ...mm, data, runsDir: join(root, 'tardis-g'), funding: `tardis:${file}` })).rejects.toThrow(/derivative_ticker\.csv:4, field timestamp/);
+  });
+
   it('funding that the series does not cover is an error naming the instrument and time', async () => {
     const lean = join(root, 'lean.csv');
     const { writeFileSync } = await import('node:fs');

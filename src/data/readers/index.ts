@@ -14,6 +14,7 @@ export {
 } from './detect.ts';
 export { headLines, isGzipFile, lineBatches, readLines, type LineBatch, type ReadStats } from './lines.ts';
 export { readOptionsChain, type OptionsChainOptions, type OptionsChainRecord } from './options-chain.ts';
+export { readDerivativeTicker, type DerivativeTickerRow } from './derivative-ticker.ts';
 export { readTardis, type TardisSummary } from './tardis.ts';
 export { detectTardisHeader, type TardisHeader, type TardisKind } from './tardis-detect.ts';
 export { type ReadSummary, type ReaderOptions, type RowSink } from './types.ts';
