@@ -64,6 +64,7 @@ export function validateInstrument(inst: Instrument): Instrument {
 export const ASSETS: Record<string, Asset> = {
   USDT: { symbol: 'USDT', decimals: 8 },
   USD: { symbol: 'USD', decimals: 8 },
+  USDC: { symbol: 'USDC', decimals: 8 },
   BTC: { symbol: 'BTC', decimals: 8 },
   ETH: { symbol: 'ETH', decimals: 8 },
 };

@@ -8,6 +8,7 @@ import { detectTardisHeader, type TardisKind } from './tardis-detect.ts';
 
 export type DatasetFormat =
   | { type: 'binance-capture' }
+  | { type: 'hyperliquid' }
   | { type: 'binance-depth-csv' }
   | { type: 'tardis'; kind: TardisKind; depth: number };
 
@@ -17,6 +18,7 @@ const CAPTURE_LINE = /^\d{10,} \{/;
 export async function detectFormat(file: string): Promise<DatasetFormat> {
   const [first] = await headLines(file, 1);
   if (first === undefined) throw new DataError('file is empty', { file: basename(file), line: 1 });
+  if (/^\d{10,} \{"channel":"(l2Book|trades|subscriptionResponse)"/.test(first)) return { type: 'hyperliquid' };
   if (CAPTURE_LINE.test(first)) return { type: 'binance-capture' };
   if (first.split(',')[0] === 'symbol' && first.includes('first_update_id')) return { type: 'binance-depth-csv' };
   const t = detectTardisHeader(first);
@@ -25,7 +27,7 @@ export async function detectFormat(file: string): Promise<DatasetFormat> {
     file: basename(file),
     line: 1,
     field: 'header',
-    hint: `expected a Binance capture (<ns> <json>), a Binance depth CSV (${BINANCE_DEPTH_CSV_COLUMNS.join(',')}) or a Tardis CSV header`,
+    hint: `expected a Binance or Hyperliquid capture (<ns> <json>), a Binance depth CSV (${BINANCE_DEPTH_CSV_COLUMNS.join(',')}) or a Tardis CSV header`,
   });
 }
 

@@ -19,3 +19,4 @@ export { readTardis, type TardisSummary } from './tardis.ts';
 export { detectTardisHeader, type TardisHeader, type TardisKind } from './tardis-detect.ts';
 export { type ReadSummary, type ReaderOptions, type RowSink } from './types.ts';
 export { readMarketRows, resolveInstrument } from './read-any.ts';
+export { hyperliquidInstrument, readHyperliquid, type HyperliquidSummary } from './hyperliquid.ts';

@@ -5,6 +5,7 @@ import { readBinanceCapture } from './binance-capture.ts';
 import { readBinanceDepthCsv } from './binance-depth-csv.ts';
 import { binanceCaptureInstrument, binanceDepthCsvInstrument, detectFormat, tardisInstrument, type DatasetFormat, type InstrumentHints } from './detect.ts';
 import { readTardis } from './tardis.ts';
+import { hyperliquidInstrument, readHyperliquid } from './hyperliquid.ts';
 import type { ReadSummary, ReaderOptions, RowSink } from './types.ts';
 
 /** The instrument to read `file` with: given, else known or inferred per format (see detect.ts). */
@@ -12,6 +13,7 @@ export async function resolveInstrument(file: string, format: DatasetFormat, giv
   if (given) return given;
   if (format.type === 'binance-capture') return binanceCaptureInstrument(file, hints);
   if (format.type === 'binance-depth-csv') return binanceDepthCsvInstrument(file, hints);
+  if (format.type === 'hyperliquid') return hyperliquidInstrument(file, hints);
   return tardisInstrument(file, hints);
 }
 
@@ -19,6 +21,7 @@ export async function resolveInstrument(file: string, format: DatasetFormat, giv
 export async function readMarketRows(file: string, format: DatasetFormat, opts: ReaderOptions, sink: RowSink): Promise<ReadSummary> {
   if (format.type === 'binance-capture') return readBinanceCapture(file, opts, sink);
   if (format.type === 'binance-depth-csv') return readBinanceDepthCsv(file, opts, sink);
+  if (format.type === 'hyperliquid') return readHyperliquid(file, opts, sink);
   if (format.kind === 'options_chain') {
     throw new DataError('options_chain is not a market-data (book/trade/quote) format', { file: basename(file), line: 1, field: 'strike_price', hint: 'read it with readOptionsChain' });
   }
