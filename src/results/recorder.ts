@@ -28,7 +28,7 @@ export class Recorder implements EventHandler {
   constructor(
     private readonly position: Position,
     private readonly book: L2Book,
-    private readonly ledger: Ledger,
+    ledger: Ledger,
   ) {
     this.inst = position.inst;
     ledger.onTransfer((t) => this.transfers.push(t));

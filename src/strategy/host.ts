@@ -1,4 +1,5 @@
-import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
+import { ConfigError } from '../errors.ts';
+import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Side } from '../market/book.ts';
@@ -22,11 +23,8 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
   private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
   /** The desk's view of orders not yet known to be done, by id (insertion order = submission order). */
   private readonly live = new Map<number, OrderView>();
-  private timerIntervals: number[] = [];
   private endUs = Infinity;
   readonly book: BookView;
-  /** Extra observers of fills (the recorder). */
-  fillObservers: ((f: Fill) => void)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -182,10 +180,8 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
   }
 
   setTimer(intervalUs: number, tag = 0): void {
-    if (!(intervalUs > 0)) throw new Error(`timer interval must be > 0 µs, got ${intervalUs}`);
-    this.timerIntervals.push(intervalUs);
+    if (!(intervalUs > 0)) throw new ConfigError(`timer interval must be > 0 µs, got ${intervalUs}`, { field: 'setTimer' });
     this.sim.every(this.sim.nowUs + intervalUs, intervalUs, this.endUs, this, tag);
   }
 }
 
-export { PRIO_TIMER };
