@@ -1,14 +1,21 @@
 import type { Command } from 'commander';
 import { writeReport } from '../report/report.ts';
+import { writeComparisonReport } from '../report/compare.ts';
+import { findRuns } from '../results/run-store.ts';
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Write a self-contained HTML report (inline SVG charts, metrics, fills summary) for a run.')
-    .argument('<run>', 'run folder')
+    .description('Write a self-contained HTML report (inline SVG charts, metrics, fills summary) for a run, or a comparison page for a folder of runs (a sweep).')
+    .argument('<run>', 'run folder, or a folder of runs to compare')
     .option('-o, --out <file>', 'output HTML file (default reports/<run-id>.html)')
     .option('--png', 'also write a PNG of every chart next to the HTML')
     .action(async (run: string, o: { out?: string; png?: boolean }) => {
+      const runs = findRuns([run]);
+      if (runs.length > 1) {
+        process.stdout.write(`report: ${writeComparisonReport(runs, o.out)} (${runs.length} runs)\n`);
+        return;
+      }
       const r = await writeReport(run, { ...(o.out ? { out: o.out } : {}), png: o.png ?? false });
       process.stdout.write(`report: ${r.html}\n${r.pngs.map((p) => `png: ${p}\n`).join('')}`);
     });

@@ -9,6 +9,7 @@ export interface ChartSpec {
   x?: Plot.ScaleOptions;
   color?: Plot.ScaleOptions;
   height?: number;
+  marginLeft?: number;
 }
 
 const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
@@ -20,7 +21,7 @@ export function renderChart(spec: ChartSpec): { html: string; svg: string } {
     document,
     width: 920,
     height: spec.height ?? 260,
-    marginLeft: 80,
+    marginLeft: spec.marginLeft ?? 80,
     marginRight: 20,
     style: { fontSize: '12px', background: 'white' },
     x: { type: 'utc', label: null, ...(spec.x ?? {}) },

@@ -44,3 +44,18 @@ describe('parameter sweeps', () => {
     expect(bad[1]!.ok).toBe(true);
   });
 });
+
+describe('comparison report', () => {
+  it('a folder of runs gets one page: a curve and a bar per run, metrics side by side', async () => {
+    const { writeComparisonReport } = await import('../../src/report/compare.ts');
+    const { findRuns } = await import('../../src/results/run-store.ts');
+    const runs = findRuns([join(root, 'pool')]);
+    expect(runs.length).toBe(4);
+    const html = readFileSync(writeComparisonReport(runs, join(root, 'cmp.html')), 'utf8');
+    const bars = html.split('<h2>Total PnL by run</h2>')[1]!.split('<h2>Metrics</h2>')[0]!;
+    expect((bars.match(/<rect/g) ?? []).length).toBe(4);
+    expect(html.split('<h2>Equity change</h2>')[1]!.split('<h2>')[0]!.match(/<path[^>]* d="M/g)?.length).toBeGreaterThanOrEqual(4);
+    for (const r of runs) expect(html).toContain(`<th>${r.runId}</th>`);
+    expect(html).not.toMatch(/<script/);
+  });
+});

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as Plot from '@observablehq/plot';
+import { readArrow } from '../results/arrow-io.ts';
+import type { RunInfo } from '../results/run-store.ts';
+import { renderChart } from './charts.ts';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : esc(String(v ?? '')));
+
+/**
+ * One page comparing several runs (a sweep, or seeds of one config): their equity curves on one
+ * chart, total PnL per run, and the headline metrics side by side.
+ */
+export function writeComparisonReport(runs: RunInfo[], out?: string): string {
+  const file = resolve(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
+  mkdirSync(dirname(file), { recursive: true });
+  const curves: { t: Date; v: number; run: string }[] = [];
+  const pnl: { run: string; v: number }[] = [];
+  for (const r of runs) {
+    const m = r.manifest as { metrics?: Record<string, unknown> };
+    const total = Number(m.metrics?.totalPnl ?? m.metrics?.total_pnl ?? NaN);
+    if (Number.isFinite(total)) pnl.push({ run: r.runId, v: total });
+    const eqFile = join(r.dir, 'equity.arrow');
+    if (!existsSync(eqFile)) continue;
+    const t = readArrow(eqFile);
+    const ts = t.getChild('ts_us');
+    const eq = t.getChild('equity');
+    if (!ts || !eq) continue;
+    // Equity relative to each run's start, so runs with different capital compare.
+    const e0 = Number(eq.get(0));
+    for (let i = 0; i < t.numRows; i++) curves.push({ t: new Date(Number(ts.get(i)) / 1000), v: Number(eq.get(i)) - e0, run: r.runId });
+  }
+  const charts: string[] = [];
+  if (curves.length) {
+    charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(curves, { x: 't', y: 'v', stroke: 'run' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'equity − start' }, height: 320 }).html}`);
+  }
+  if (pnl.length) {
+    charts.push(
+      `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
+    );
+  }
+  const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset');
+  const rows = runs
+    .map((r) => {
+      const m = (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
+      return `<tr><th>${esc(r.runId)}</th>${keys.map((k) => `<td>${num(m[k])}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  const html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>primesim comparison: ${runs.length} runs</title>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}table{border-collapse:collapse;font-size:12px}th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}th:first-child{text-align:left}.scroll{overflow-x:auto}svg{max-width:100%;height:auto}</style>
+</head><body><h1>primesim comparison — ${runs.length} runs</h1>
+${charts.join('\n')}
+<h2>Metrics</h2><div class="scroll"><table><tr><th>run</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table></div>
+</body></html>
+`;
+  writeFileSync(`${file}.tmp`, html);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
