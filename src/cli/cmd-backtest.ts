@@ -94,6 +94,6 @@ export function registerBacktest(program: Command): void {
         return;
       }
       const t = res.manifest.timing;
-      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s)\n`);
+      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} replayed in ${t.replaySeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s; ${t.wallSeconds.toFixed(2)} s including strategy load and Arrow output)\n`);
     });
 }

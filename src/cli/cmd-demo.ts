@@ -26,7 +26,7 @@ export function registerDemo(program: Command): void {
       const rep = await writeReport(res.dir, { png: false });
       const t = res.manifest.timing;
       process.stdout.write(
-        `${metricsTable(res.metrics)}\n\nrun:    ${res.dir}\nreport: ${rep.html}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} in ${t.wallSeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s)\n` +
+        `${metricsTable(res.metrics)}\n\nrun:    ${res.dir}\nreport: ${rep.html}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} replayed in ${t.replaySeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s; ${t.wallSeconds.toFixed(2)} s including strategy load and Arrow output)\n` +
           `next:   npx primesim query ${res.dir} "select side, liquidity, count(*), sum(qty) from fills group by all"\n`,
       );
     });
