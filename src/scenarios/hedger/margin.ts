@@ -2,16 +2,11 @@ import type { Ledger } from '../../ledger/ledger.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { Instrument } from '../../market/instrument.ts';
 import type { ColumnData } from '../../results/arrow-io.ts';
-import { BINANCE_BTCUSDT_TIERS, MarginEngine, PortfolioMargin, type TrackedPosition } from '../../risk/index.ts';
+import { BINANCE_BTCUSDT_TIERS, MarginEngine, PortfolioMargin, type MarginRow, type TrackedPosition } from '../../risk/index.ts';
 import { premiumInstrument, type OptionContract, type OptionsVenue } from '../../venues/options/index.ts';
 
-export interface DeskMarginRow {
-  tsUs: number;
-  account: string;
-  equity: number;
-  im: number;
-  mm: number;
-  marginRatio: number;
+/** The engine's margin row plus the per-settle-asset pools the hedger reports. */
+export interface DeskMarginRow extends MarginRow {
   btcEquity: number;
   btcIm: number;
   btcMm: number;
