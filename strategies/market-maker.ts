@@ -1,5 +1,5 @@
-import { ASK, BID, defineStrategy, z } from '../src/strategy/index.ts';
-import type { OrderView } from '../src/venues/clob/order.ts';
+import { ASK, BID, defineStrategy, z } from 'primesim';
+import type { OrderView } from 'primesim';
 
 /**
  * Inventory-skewed market maker (Avellaneda–Stoikov in spirit): quote around a reservation price

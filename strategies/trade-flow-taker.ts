@@ -1,4 +1,4 @@
-import { ASK, BID, defineStrategy, z } from '../src/strategy/index.ts';
+import { ASK, BID, defineStrategy, z } from 'primesim';
 
 /**
  * Taker on trade-flow imbalance: an exponentially weighted net aggressor volume; when it

@@ -68,6 +68,7 @@ export class FundingSettler implements EventHandler {
 
   schedule(sim: Simulation, startUs: number, endUs: number): void {
     const fromData = this.spec.timesFromData ? this.spec.source.timesUs?.() : undefined;
+    if (fromData) checkSeriesCovers(fromData, startUs, endUs, this.spec.source.name, this.position.inst.symbol);
     const times = fromData ? fromData.filter((t) => t > startUs && t <= endUs) : fixedFundingTimes(startUs, endUs, this.spec.intervalUs);
     for (const t of times) sim.schedule(t, PRIO_TIMER, this);
   }
@@ -85,5 +86,39 @@ export class FundingSettler implements EventHandler {
     r.lots.push(lots);
     r.mark.push(mark * Number(this.position.inst.tickSize));
     r.payment.push(pay);
+  }
+}
+
+/**
+ * A recorded funding series must cover the run: every funding time the series' own cadence puts
+ * inside the run must be in it, and a run wholly outside the series is an error too (otherwise a
+ * series for another year silently settles nothing). Names the first uncovered funding time.
+ */
+export function checkSeriesCovers(times: readonly number[], startUs: number, endUs: number, source: string, symbol: string): void {
+  const iso = (t: number) => new Date(Math.floor(t / 1000)).toISOString();
+  if (times.length === 0) throw new ConfigError(`${source}: the funding series for ${symbol} is empty`, { field: '--funding' });
+  let step = Infinity;
+  for (let i = 1; i < times.length; i++) step = Math.min(step, times[i]! - times[i - 1]!);
+  if (!Number.isFinite(step) || step <= 0) step = 8 * 3600e6;
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  const have = new Set(times);
+  // The cadence's grid anchored at the series' first time: the first grid time after startUs.
+  const k0 = Math.floor((startUs - first) / step) + 1;
+  for (let t = first + k0 * step; t <= endUs; t += step) {
+    if (!have.has(t)) {
+      throw new ConfigError(`funding series does not cover the run: no rate for ${symbol} at ${iso(t)}`, {
+        file: source.replace(/^series:/, ''),
+        field: '--funding',
+        hint: `the series runs ${iso(first)} to ${iso(last)}; the run ${iso(startUs)} to ${iso(endUs)}`,
+      });
+    }
+  }
+  if (endUs < first - step || startUs > last + step) {
+    throw new ConfigError(`funding series does not cover the run (${iso(startUs)} to ${iso(endUs)})`, {
+      file: source.replace(/^series:/, ''),
+      field: '--funding',
+      hint: `the series runs ${iso(first)} to ${iso(last)}`,
+    });
   }
 }

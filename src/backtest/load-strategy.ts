@@ -1,24 +1,125 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, PrimesimError } from '../errors.ts';
 import type { StrategyModule } from '../strategy/api.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { strategyFrame } from '../strategy/frame.ts';
 
-/** Import a strategy module file and check it exports a strategy. */
+/** The package root (where package.json and src/ live), for resolving `primesim` and shared deps. */
+const ROOT = PACKAGE_ROOT;
+const SRC = join(ROOT, 'src');
+const LIBRARY_ENTRY = join(SRC, 'index.ts');
+
+/** A strategy file that does not compile: names the file, line and column, with the compiler's message. */
+export class StrategySyntaxError extends PrimesimError {}
+
+const EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+
+/**
+ * Import a strategy module file from anywhere on disk and check it exports a strategy.
+ *
+ * Node decides ESM vs CommonJS for `.ts`/`.js` from the nearest package.json, so a file kept in
+ * `/home/me/strats/` (no package.json, or a CommonJS one) fails to load as the ES module it is.
+ * Instead the file is bundled with esbuild (the compiler tsx already uses) into one ES module:
+ * its own relative imports are inlined; `primesim` and anything inside this package's `src/`
+ * stay external and resolve to the very modules the engine runs (one copy of every class);
+ * other packages resolve from the strategy's folder, then from primesim's. The bundle carries
+ * an inline source map, so stack traces point at the user's file and line.
+ */
 export async function loadStrategy(file: string): Promise<StrategyModule> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError('unknown strategy: file not found', { file, hint: 'pass a path such as strategies/market-maker.ts' });
+  if (statSync(abs).isDirectory()) throw new ConfigError('is a folder, not a strategy file', { file, hint: 'pass a .ts, .mts or .js module' });
+  if (!EXTENSIONS.has(extname(abs))) throw new ConfigError(`unknown strategy file type ${extname(abs) || '(none)'}`, { file, hint: 'a .ts, .mts, .js or .mjs module' });
+  process.setSourceMapsEnabled(true);
+  const dir = join(tmpdir(), 'primesim-strategies');
+  mkdirSync(dir, { recursive: true });
+  loads++;
+  const out = join(dir, `${createHash('sha256').update(abs).digest('hex').slice(0, 16)}-${process.pid}-${loads}.mjs`);
+  // The source map's paths are relative to the bundle's own location, so it must know it.
+  writeFileSync(out, await bundle(abs, file, out));
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    mod = (await import(pathToFileURL(out).href)) as { default?: unknown };
   } catch (e) {
-    throw new ConfigError(`strategy failed to load: ${(e as Error).message.split('\n')[0]}`, { file });
+    throw new ConfigError(`strategy failed to load: ${(e as Error).message.split('\n')[0]}`, { file, ...(where(e, abs) ?? {}) });
+  } finally {
+    rmSync(out, { force: true });
   }
   const m = mod.default as Partial<StrategyModule> | undefined;
   if (!m || typeof m.create !== 'function' || typeof m.name !== 'string' || !m.params) {
     throw new ConfigError('not a strategy module: expected `export default defineStrategy({ name, params, create })`', { file });
   }
-  return m as StrategyModule;
+  // Frozen module namespaces are not ours to modify: keep the path on a copy.
+  return { ...(m as StrategyModule), file: abs };
+}
+
+let loads = 0;
+
+async function bundle(abs: string, shown: string, outfile: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const fromStrategy = createRequire(abs);
+  const fromPrimesim = createRequire(join(ROOT, 'package.json'));
+  try {
+    const r = await esbuild.build({
+      entryPoints: [abs],
+      bundle: true,
+      write: false,
+      outfile,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'primesim-externals',
+          setup(b) {
+            b.onResolve({ filter: /.*/ }, (args) => {
+              if (args.kind === 'entry-point') return undefined;
+              const spec = args.path;
+              if (spec === 'primesim') return { path: pathToFileURL(LIBRARY_ENTRY).href, external: true };
+              if (spec.startsWith('primesim/')) return { path: pathToFileURL(join(SRC, spec.slice('primesim/'.length))).href, external: true };
+              if (isBuiltin(spec)) return { path: spec, external: true };
+              if (spec.startsWith('.') || spec.startsWith('/')) {
+                const target = resolve(args.resolveDir, spec);
+                // The engine's own modules are shared, never copied into the bundle.
+                if (!relative(SRC, target).startsWith('..')) return { path: pathToFileURL(target).href, external: true };
+                return undefined;
+              }
+              for (const req of [fromStrategy, fromPrimesim]) {
+                try {
+                  return { path: pathToFileURL(req.resolve(spec)).href, external: true };
+                } catch {
+                  /* try the next root */
+                }
+              }
+              return { errors: [{ text: `cannot find package "${spec}" (looked beside the strategy and in primesim's node_modules)` }] };
+            });
+          },
+        },
+      ],
+    });
+    return r.outputFiles[0]!.text;
+  } catch (e) {
+    const errs = (e as { errors?: { text: string; location?: { file: string; line: number; column: number; lineText: string } | null }[] }).errors;
+    const first = errs?.[0];
+    if (!first) throw e;
+    const loc = first.location;
+    const at = loc ? `${resolve(loc.file) === abs ? shown : loc.file}:${loc.line}:${loc.column + 1}` : shown;
+    const more = errs.length > 1 ? ` (and ${errs.length - 1} more)` : '';
+    throw new StrategySyntaxError(`${at}: ${first.text}${more}${loc ? `\n    ${loc.lineText}\n    ${' '.repeat(loc.column)}^` : ''}`);
+  }
+}
+
+function where(e: unknown, abs: string): { line: number } | undefined {
+  const f = strategyFrame(e, abs);
+  return f ? { line: f.line } : undefined;
 }
 
 /** Validate `key=value` parameters against the strategy's schema; errors name the parameter. */

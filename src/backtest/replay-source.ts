@@ -79,6 +79,7 @@ export class ReplaySource implements Source {
       const f = flags[i]!;
       if (k === ROW_TRADE) {
         venue.applyTrade(now, side[i] as Side, priceTicks[i]!, sizeLots[i]!);
+        this.sim.batchDone = done;
         if (wantsTrades) listener.onTradePrint(now, side[i] as Side, priceTicks[i]!, sizeLots[i]!);
       } else if (k !== ROW_BBO) {
         if ((f & FLAG_SNAPSHOT_START) !== 0) venue.clearBook();
@@ -89,10 +90,12 @@ export class ReplaySource implements Source {
       if ((f & FLAG_END) !== 0) {
         venue.feedLatencyUs = now - tsUs[i]! - this.offsetUs;
         if (venue.own.count[0] !== 0 || venue.own.count[1] !== 0) venue.checkCrossed(now);
+        this.sim.batchDone = done;
         if (listener !== undefined) listener.onBookMessage();
       }
     }
     this.rows += done;
+    this.sim.batchDone = 0;
     return done;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
@@ -13,6 +13,7 @@ import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
 import { Recorder, type ResultFile } from '../results/recorder.ts';
 import { versions } from '../results/versions.ts';
 import { writeParquetCopies } from '../results/run-store.ts';
+import { checkRunId, commitOutput, runTarget } from '../results/safe-output.ts';
 import { StrategyHost } from '../strategy/host.ts';
 import { parseFees } from '../venues/clob/fees.ts';
 import { ClobVenue } from '../venues/clob/venue.ts';
@@ -34,7 +35,11 @@ export const BacktestConfigSchema = z.strictObject({
   capital: z.number().positive().default(100_000),
   equityInterval: z.string().default('1s'),
   runsDir: z.string().default('runs'),
-  runId: z.string().regex(/^[\w.-]+$/).optional(),
+  runId: z.string().min(1).optional(),
+  /** Replace a non-run folder at runsDir/runId (never the current or home folder). */
+  force: z.boolean().default(false),
+  /** Set by `primesim sweep`: the sweep's id and this run's grid point (shown in the runs table). */
+  sweep: z.strictObject({ id: z.string(), point: z.record(z.string(), z.string()) }).optional(),
 });
 export type BacktestConfig = z.input<typeof BacktestConfigSchema>;
 
@@ -55,6 +60,7 @@ export interface RunManifest {
   versions: Record<string, string>;
   counts: { events: number; rows: number; orders: number; fills: number; transfers: number };
   models: { queue: string; fees: string; entryLatency: string; responseLatency: string };
+  sweep?: { id: string; point: Record<string, string> };
   files: ResultFile[];
   /** sha256 over the per-file hashes: equal across repeated runs of the same inputs. */
   resultsSha256: string;
@@ -84,6 +90,10 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   const params = parseParams(module, cfg.params, cfg.strategy);
   const ds = readManifest(cfg.data);
   const inst = ds.instrument;
+  // Output target checked before any work, so a bad --run-id or --runs fails at once.
+  const { force: _force, sweep: _sweep, ...hashed } = cfg;
+  const runId = checkRunId(cfg.runId ?? `${basename(cfg.strategy).replace(/\.[mc]?[jt]s$/, '')}-${ds.name}-s${cfg.seed}-${configHash(hashed)}`.replace(/[^\w.-]/g, '_'));
+  runTarget(cfg.runsDir, runId, cfg.force);
   const clock = hooks.clock ?? (() => 0);
   const wall0 = clock();
 
@@ -121,7 +131,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   funding?.schedule(sim, startUs, startUs + (ds.timeRange.endUs - ds.timeRange.startUs));
   sim.nowUs = startUs;
   ledger.transfer(startUs, 'external:deposits', position.cashAccount, inst.settle, capitalMinor, 'deposit');
-  const intervalUs = parseDurationUs(cfg.equityInterval, 'equity-interval');
+  const intervalUs = parseDurationUs(cfg.equityInterval, '--equity-interval', { positive: true });
   host.start(params, endUs);
   venue.setFillObserver((tsUs) => recorder.sampleEquity(tsUs));
   sim.every(startUs + intervalUs, intervalUs, endUs, recorder);
@@ -135,11 +145,8 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   source.close();
   recorder.sampleEquity(sim.nowUs);
 
-  const runId = cfg.runId ?? `${basename(cfg.strategy).replace(/\.[jt]s$/, '')}-${ds.name}-s${cfg.seed}-${configHash(cfg)}`;
-  const runsDir = resolve(cfg.runsDir);
-  mkdirSync(runsDir, { recursive: true });
-  const final = join(runsDir, runId);
-  const tmp = join(runsDir, `.${runId}.tmp-${process.pid}`);
+  // Re-checked at the end: the folder may have changed while the run was replaying.
+  const { final, tmp } = runTarget(cfg.runsDir, runId, cfg.force);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
@@ -174,6 +181,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       versions: versions(),
       counts: { events: sim.events, rows: source.rows, orders: venue.orders.length, fills: venue.fills.length, transfers: ledger.transferCount },
       models: { queue: venue.cfg.queue.name, fees: venue.cfg.fees.name, entryLatency: venue.cfg.entryLatency.name, responseLatency: venue.cfg.responseLatency.name },
+      ...(cfg.sweep ? { sweep: cfg.sweep } : {}),
       files,
       resultsSha256: createHash('sha256').update(files.map((f) => `${f.file}:${f.sha256}`).join('\n')).digest('hex'),
       metrics,
@@ -181,8 +189,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await writeParquetCopies({ dir: tmp, runId, manifest: manifest as unknown as Parameters<typeof writeParquetCopies>[0]['manifest'] });
-    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
-    renameSync(tmp, final);
+    commitOutput(tmp, final);
     return { dir: final, runId, manifest, metrics };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

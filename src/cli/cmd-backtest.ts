@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { runBacktest, type BacktestConfig } from '../backtest/run.ts';
+import type { BacktestConfig } from '../backtest/run.ts';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
-import { loadBacktestConfig } from '../backtest/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import type { RunMetrics } from '../results/metrics.ts';
@@ -35,6 +34,7 @@ export async function backtestWithProgress(cfg: BacktestConfig) {
   const ds = readManifest(cfg.data);
   const bar = new Progress('backtest', ds.rows, 'rows');
   try {
+    const { runBacktest } = await import('../backtest/run.ts');
     return await runBacktest(cfg, {
       onProgress: (ev, now) => bar.update(ev, now),
       clock: () => Date.now(),
@@ -62,11 +62,12 @@ export function registerBacktest(program: Command): void {
     .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
     .option('--equity-interval <dur>', 'equity sampling interval', '1s')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
-    .option('--run-id <id>', 'run folder name (default: strategy-dataset-seed-confighash)')
+    .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
+    .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--json', 'print the manifest as JSON instead of a table')
     .addHelpText('after', '\nExample config (YAML):\n  strategy: strategies/market-maker.ts\n  data: datasets/btcusdt-20240808\n  seed: 7\n  latencyEntry: 2ms\n  queue: power:3\n  params: { spreadBps: 2 }')
     .action(async (strategy: string | undefined, o: Record<string, unknown>, cmd: Command) => {
-      const fromFile = o.config ? loadBacktestConfig(o.config as string) : {};
+      const fromFile = o.config ? (await import('../backtest/config-file.ts')).loadBacktestConfig(o.config as string) : {};
       const cli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
       const pick = <T>(name: string, key: keyof typeof fromFile, value: T): T => (cli(name) || fromFile[key] === undefined ? value : (fromFile[key] as T));
       const params = { ...((fromFile.params as Record<string, string | number | boolean> | undefined) ?? {}), ...parseParamPairs(o.param as string[]) };
@@ -84,6 +85,7 @@ export function registerBacktest(program: Command): void {
         capital: pick('capital', 'capital', o.capital as number),
         equityInterval: pick('equityInterval', 'equityInterval', o.equityInterval as string),
         runsDir: pick('runs', 'runsDir', o.runs as string),
+        force: o.force === true,
         ...((o.runId ?? fromFile.runId) ? { runId: (o.runId ?? fromFile.runId) as string } : {}),
       };
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });

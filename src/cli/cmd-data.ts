@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, DataError } from '../errors.ts';
-import { importDataset, validateDataset } from '../data/import/index.ts';
-import { generateDataset } from '../data/synthetic/index.ts';
+import { ConfigError } from '../errors.ts';
+import { checkOutputTarget } from '../results/safe-output.ts';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
 import { formatTable } from './format.ts';
@@ -23,26 +22,25 @@ export function registerData(program: Command): void {
     .command('import')
     .description('Validate and convert a Binance capture (.gz), Binance depth CSV or Tardis CSV into a catalog folder.')
     .argument('<file>', 'input file (plain or .gz)')
-    .requiredOption('--out <dir>', 'catalog folder to write (replaced atomically)')
+    .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced atomically, any other folder is refused')
+    .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
     .option('--on-bad-row <mode>', 'error (default) or skip: skipped rows are counted in the manifest', 'error')
     .option('--instrument <venue:symbol>', `instrument spec, e.g. ${Object.keys(KNOWN_INSTRUMENTS)[0]}`)
-    .action(async (file: string, o: { out: string; onBadRow: string; instrument?: string }) => {
+    .action(async (file: string, o: { out: string; onBadRow: string; instrument?: string; force?: boolean }) => {
       if (o.onBadRow !== 'error' && o.onBadRow !== 'skip') throw new ConfigError(`--on-bad-row must be error or skip, got ${o.onBadRow}`, { field: '--on-bad-row' });
       let instrument;
       if (o.instrument) {
         instrument = KNOWN_INSTRUMENTS[o.instrument];
         if (!instrument) throw new ConfigError(`unknown instrument ${o.instrument}`, { field: '--instrument', hint: Object.keys(KNOWN_INSTRUMENTS).join(', ') });
       }
-      let total = 1;
-      try {
-        total = statSync(file).size;
-      } catch {
-        throw new DataError('input file does not exist', { file });
-      }
+      const { checkInput, importDataset } = await import('../data/import/import-dataset.ts');
+      checkInput(file);
+      checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
+      const total = statSync(file).size;
       const bar = new Progress('import', total, 'bytes');
       let m: CatalogManifest;
       try {
-        m = await importDataset({ input: file, out: o.out, onBadRow: o.onBadRow, ...(instrument ? { instrument } : {}), onProgress: (b) => bar.update(b) });
+        m = await importDataset({ input: file, out: o.out, force: o.force ?? false, onBadRow: o.onBadRow, ...(instrument ? { instrument } : {}), onProgress: (b) => bar.update(b) });
       } finally {
         bar.stop();
       }
@@ -56,6 +54,7 @@ export function registerData(program: Command): void {
     .argument('<file>', 'input file (plain or .gz)')
     .option('--max <n>', 'problems to list', (v) => Number(v), 50)
     .action(async (file: string, o: { max: number }) => {
+      const { validateDataset } = await import('../data/import/validate-dataset.ts');
       const r = await validateDataset({ input: file, maxProblems: o.max });
       const fmt = r.format === null ? 'unknown format' : r.format.type === 'tardis' ? `tardis ${r.format.kind}` : r.format.type;
       const inst = r.instrument ? ` ${r.instrument.venue}:${r.instrument.symbol}` : '';
@@ -68,17 +67,20 @@ export function registerData(program: Command): void {
   data
     .command('generate')
     .description('Generate a seeded synthetic dataset calibrated on the real BTCUSDT sample (Hawkes arrivals, jumps).')
-    .requiredOption('--out <dir>', 'catalog folder to write')
+    .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced, any other folder is refused')
+    .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
     .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
     .option('--events <n>', 'number of rows to generate', (v) => Number(v), 1_000_000)
     .option('--profile <p>', 'calm, volatile or crash', 'calm')
-    .action(async (o: { out: string; seed: number; events: number; profile: string }) => {
+    .action(async (o: { out: string; seed: number; events: number; profile: string; force?: boolean }) => {
       if (!['calm', 'volatile', 'crash'].includes(o.profile)) throw new ConfigError(`unknown profile ${o.profile}`, { field: '--profile', hint: 'calm, volatile or crash' });
       if (!(o.events > 0)) throw new ConfigError('--events must be a positive number', { field: '--events' });
+      checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
+      const { generateDataset } = await import('../data/synthetic/dataset.ts');
       const bar = new Progress('generate', o.events, 'rows');
       let m: CatalogManifest;
       try {
-        m = await generateDataset({ dir: o.out, seed: o.seed, events: o.events, profile: o.profile as 'calm' | 'volatile' | 'crash', onProgress: (rows: number) => bar.update(rows) });
+        m = await generateDataset({ dir: o.out, force: o.force ?? false, seed: o.seed, events: o.events, profile: o.profile as 'calm' | 'volatile' | 'crash', onProgress: (rows: number) => bar.update(rows) });
       } finally {
         bar.stop();
       }

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { generateDataset } from '../data/synthetic/index.ts';
 import { readManifest } from '../data/catalog.ts';
-import { writeReport } from '../report/report.ts';
 import { backtestWithProgress, metricsTable } from './cmd-backtest.ts';
 import { manifestSummary } from './cmd-data.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 export const DEMO_DATASET = join('datasets', 'demo-btcusdt');
 
@@ -19,10 +18,12 @@ export function registerDemo(program: Command): void {
       const dir = `${DEMO_DATASET}-s${o.seed}-${o.events}`;
       if (!existsSync(join(dir, 'manifest.json'))) {
         process.stdout.write(`generating ${dir} …\n`);
+        const { generateDataset } = await import('../data/synthetic/dataset.ts');
         await generateDataset({ dir, seed: o.seed, events: o.events, profile: 'calm' });
       }
       process.stdout.write(`${manifestSummary(readManifest(dir), dir)}\n\n`);
-      const res = await backtestWithProgress({ strategy: 'strategies/market-maker.ts', data: dir, seed: o.seed, queue: 'power:3', latencyEntry: '2ms', latencyResponse: '2ms' });
+      const res = await backtestWithProgress({ strategy: join(PACKAGE_ROOT, 'strategies', 'market-maker.ts'), data: dir, seed: o.seed, queue: 'power:3', latencyEntry: '2ms', latencyResponse: '2ms' });
+      const { writeReport } = await import('../report/report.ts');
       const rep = await writeReport(res.dir, { png: false });
       const t = res.manifest.timing;
       process.stdout.write(

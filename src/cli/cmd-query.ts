@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { queryRuns } from '../results/query.ts';
 import { formatTable, toCsv, toJson } from './format.ts';
 
 export function registerQuery(program: Command): void {
@@ -9,11 +8,14 @@ export function registerQuery(program: Command): void {
     .description('Run SQL (DuckDB) over one or more runs. Views: orders, fills, equity, positions, ledger, runs.')
     .argument('<runs...>', 'run folders or folders of runs, then the SQL as the last argument')
     .option('-f, --format <fmt>', 'table, csv or json', 'table')
-    .addHelpText('after', '\nExample:\n  primesim query runs/<id> "select side, count(*), sum(qty) from fills group by side"\n  primesim query runs "select run_id, total_pnl from runs order by total_pnl desc"')
-    .action(async (args: string[], o: { format: string }) => {
+    .option('--verify', 'check every result file against the sha256 in its manifest (default: sizes only)')
+    .option('--allow-files', 'let the SQL read or write files and run statements other than SELECT (COPY, ATTACH, CREATE …); off by default')
+    .addHelpText('after', '\nExample:\n  primesim query runs/<id> "select side, count(*), sum(qty) from fills group by side"\n  primesim query runs "select run_id, total_pnl from runs order by total_pnl desc"\n\nQueries are read-only: only SELECT/EXPLAIN run and SQL sees no file but the runs given.\nEach run is checked against its manifest first (file sizes; full sha256 with --verify).\nThe runs table has a column per strategy parameter (param_*), model (model_*), seed and sweep.')
+    .action(async (args: string[], o: { format: string; verify?: boolean; allowFiles?: boolean }) => {
       if (args.length < 2) throw new ConfigError('give at least one run folder and the SQL', { field: 'sql' });
       const sql = args[args.length - 1]!;
-      const { columns, rows } = await queryRuns(args.slice(0, -1), sql);
+      const { queryRuns } = await import('../results/query.ts');
+      const { columns, rows } = await queryRuns(args.slice(0, -1), sql, { verify: o.verify ?? false, allowFiles: o.allowFiles ?? false });
       const f = o.format;
       if (f === 'csv') process.stdout.write(toCsv(columns, rows) + '\n');
       else if (f === 'json') process.stdout.write(toJson(columns, rows) + '\n');

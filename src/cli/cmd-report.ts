@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { writeReport } from '../report/report.ts';
-import { writeComparisonReport } from '../report/compare.ts';
-import { findRuns } from '../results/run-store.ts';
 
 export function registerReport(program: Command): void {
   program
@@ -11,6 +8,9 @@ export function registerReport(program: Command): void {
     .option('-o, --out <file>', 'output HTML file (default reports/<run-id>.html)')
     .option('--png', 'also write a PNG of every chart next to the HTML')
     .action(async (run: string, o: { out?: string; png?: boolean }) => {
+      const { findRuns } = await import('../results/run-store.ts');
+      const { writeReport } = await import('../report/report.ts');
+      const { writeComparisonReport } = await import('../report/compare.ts');
       const runs = findRuns([run]);
       if (runs.length > 1) {
         process.stdout.write(`report: ${writeComparisonReport(runs, o.out)} (${runs.length} runs)\n`);

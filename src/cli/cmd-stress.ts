@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { runHedgerScenario } from '../scenarios/hedger/index.ts';
-import { runDexTwapScenario, runLendingLiquidationScenario } from '../scenarios/dex/index.ts';
-import { runCascadeScenario } from '../risk/index.ts';
 import { formatTable } from './format.ts';
 
 function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
@@ -30,6 +27,7 @@ export function registerStress(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
     .action(async (o: { seed: number; hours: number; band: number; vol: number; runs: string; runId?: string }) => {
+      const { runHedgerScenario } = await import('../scenarios/hedger/index.ts');
       const r = await runHedgerScenario({ seed: o.seed, hours: o.hours, bandCoins: o.band, vol: o.vol, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult(r);
     });
@@ -48,6 +46,7 @@ export function registerStress(program: Command): void {
     .action(async (o: { route: string; pool: string; slices: number; totalEth: number; slippageBps: number; seed: number; runs: string; runId?: string }) => {
       if (o.route !== 'public' && o.route !== 'private') throw new ConfigError(`--route must be public or private, got ${o.route}`, { field: '--route' });
       if (o.pool !== 'v2' && o.pool !== 'v3') throw new ConfigError(`--pool must be v2 or v3, got ${o.pool}`, { field: '--pool' });
+      const { runDexTwapScenario } = await import('../scenarios/dex/index.ts');
       const r = await runDexTwapScenario({ seed: o.seed, route: o.route, pool: o.pool, slices: o.slices, totalEth: o.totalEth, slippageBps: o.slippageBps, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult(r);
     });
@@ -62,6 +61,7 @@ export function registerStress(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
     .action(async (o: { borrowers: number; searchers: number; crash: number; seed: number; runs: string; runId?: string }) => {
+      const { runLendingLiquidationScenario } = await import('../scenarios/dex/index.ts');
       const r = await runLendingLiquidationScenario({ seed: o.seed, borrowers: o.borrowers, searchers: o.searchers, crash: o.crash, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult(r);
     });
@@ -77,6 +77,7 @@ export function registerStress(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
     .action(async (o: { longs: number; shorts: number; drop: number; breaker?: boolean; seed: number; runs: string; runId?: string }) => {
+      const { runCascadeScenario } = await import('../risk/index.ts');
       const r = await runCascadeScenario({ seed: o.seed, longs: o.longs, shorts: o.shorts, dropPct: o.drop, breaker: o.breaker ? {} : false, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
       printResult({ dir: r.dir, metrics: r.metrics as unknown as Record<string, unknown> });
     });

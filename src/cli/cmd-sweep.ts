@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { checkOutputTarget, checkRunId } from '../results/safe-output.ts';
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
-import { queryRuns } from '../results/query.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
-import { runPool } from '../sweep/pool.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 
@@ -23,26 +24,53 @@ export function registerSweep(program: Command): void {
     .option('--fees <maker:taker>', 'fees in bps', '2:5')
     .option('--workers <n>', 'worker processes (default: one per core)', (v) => Number.parseInt(v, 10))
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
-    .option('--name <name>', 'sweep name (folder under --runs)', 'sweep')
-    .action(async (strategy: string, o: { data: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; fees: string; workers?: number; runs: string; name: string }) => {
+    .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
+    .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
+    .action(async (strategy: string, o: { data: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; fees: string; workers?: number; runs: string; name?: string; force?: boolean }) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
-      const dir = join(o.runs, o.name);
+      const settings = { strategy: basename(strategy), data: basename(resolve(o.data)), grid: o.grid, param: o.param, queue: o.queue, latencyEntry: o.latencyEntry, fees: o.fees };
+      const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
+      const dir = join(o.runs, sweepId);
+      prepareSweepFolder(dir, settings, o.force ?? false);
       const cfgs = points.map((p) => {
         const { seed, queue, ...params } = p;
         const id = Object.entries(p).map(([k, v]) => `${k}-${v.replace(/[^\w.-]/g, '')}`).join('_');
-        return { strategy, data: o.data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, latencyEntry: o.latencyEntry, fees: o.fees, params: { ...fixed, ...params }, runsDir: dir, runId: id };
+        return { strategy, data: o.data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, latencyEntry: o.latencyEntry, fees: o.fees, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
+      const seedAxis = axes.find(([k]) => k === 'seed');
+      const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];
+      if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {
+        process.stderr.write('primesim: note: with a constant --latency-entry and the risk-averse queue nothing draws from the RNG, so every seed gives the same result (use --latency-entry empirical:… or a probabilistic queue)\n');
+      }
+      const { runPool } = await import('../sweep/pool.ts');
+      const { queryRuns } = await import('../results/query.ts');
       const bar = new Progress('sweep', cfgs.length, 'runs');
       const results = await runPool(cfgs, { ...(o.workers ? { workers: o.workers } : {}), onResult: (_r, done) => bar.update(done) });
       bar.stop();
       const failed = results.filter((r) => !r.ok);
       for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${cfgs[f.id]!.runId}: ${f.error}\n`);
       if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
-      const q = await queryRuns([dir], 'select run_id, round(total_pnl, 4) as total_pnl, round(sharpe, 2) as sharpe, round(max_drawdown, 4) as max_drawdown, fills from runs order by total_pnl desc');
+      const q = await queryRuns(results.flatMap((r) => (r.ok ? [r.dir] : [])), 'select run_id, round(total_pnl, 4) as total_pnl, round(sharpe, 2) as sharpe, round(max_drawdown, 4) as max_drawdown, fills from runs order by total_pnl desc');
       process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
       if (failed.length) process.exitCode = 1;
     });
+}
+
+/**
+ * A sweep owns its folder: `sweep.json` records the settings. Rerunning the same sweep replaces
+ * its runs (stale runs of points no longer in the grid are removed); a folder that is not a
+ * sweep is refused unless --force.
+ */
+function prepareSweepFolder(dir: string, settings: unknown, force: boolean): void {
+  checkOutputTarget(dir, 'sweep', { force, field: '--name' });
+  if (existsSync(dir)) {
+    for (const k of readdirSync(dir)) {
+      if (k !== 'sweep.json' && existsSync(join(dir, k, 'manifest.json'))) rmSync(join(dir, k), { recursive: true, force: true });
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ format: 'primesim-sweep/1', settings }, null, 2) + '\n');
 }

@@ -29,7 +29,14 @@ registerQuery(program);
 registerReport(program);
 registerStress(program);
 registerSweep(program);
-program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+// --debug on every command (commander rejects unknown options after a subcommand name).
+const DEBUG_HELP = 'print stack traces on errors (for an exception in a strategy: its full stack)';
+const addDebug = (c: Command): void => {
+  if (c.commands.length === 0) c.addOption(new Option('--debug', DEBUG_HELP));
+  for (const k of c.commands) addDebug(k);
+};
+program.addOption(new Option('--debug', DEBUG_HELP));
+for (const c of program.commands) addDebug(c);
 
 function fail(e: unknown): never {
   const debug = process.argv.includes('--debug') || process.env.PRIMESIM_DEBUG === '1';
@@ -39,7 +46,12 @@ function fail(e: unknown): never {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     process.stderr.write(`primesim: error: ${msg}\n`);
   }
-  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  if (debug && e instanceof Error) {
+    const original = (e as { original?: unknown }).original;
+    process.stderr.write(`${original instanceof Error ? original.stack : e.stack}\n`);
+  } else if (e instanceof PrimesimError && e.name === 'StrategyError') {
+    process.stderr.write('primesim: (run with --debug for the stack)\n');
+  }
   process.exit(1);
 }
 

@@ -1,6 +1,7 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import { DataError } from '../errors.ts';
 import type { Instrument } from '../market/instrument.ts';
 import { allocChunk, MARKET_COLUMNS, type MarketChunk, type MarketRow } from './market-rows.ts';
@@ -49,12 +50,17 @@ export class CatalogWriter {
   private clockOffsetUs = Infinity;
   private lastLocalTs = -Infinity;
 
+  readonly dir: string;
+
   constructor(
-    readonly dir: string,
+    dir: string,
     private readonly instrument: Instrument,
     private readonly chunkRows = 1 << 16,
+    force = false,
   ) {
-    this.tmp = `${dir}.tmp-${process.pid}`;
+    // Refuse before any work if `dir` holds something other than a catalog (see safe-output.ts).
+    this.dir = checkOutputTarget(dir, 'catalog', { force, field: '--out' });
+    this.tmp = tempSibling(this.dir);
     rmSync(this.tmp, { recursive: true, force: true });
     mkdirSync(this.tmp, { recursive: true });
     this.chunk = allocChunk(chunkRows);
@@ -131,8 +137,7 @@ export class CatalogWriter {
       skippedRows: meta.skipped ?? { count: 0, examples: [] },
     };
     writeFileSync(join(this.tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    rmSync(this.dir, { recursive: true, force: true });
-    renameSync(this.tmp, this.dir);
+    commitOutput(this.tmp, this.dir);
     return manifest;
   }
 

@@ -66,6 +66,16 @@ export class Simulation {
     this.schedule(startUs, PRIO_TIMER, tick, tag, 0);
   }
 
+  /**
+   * Events dispatched so far by a source's current batch (not yet in `events`); sources set it
+   * before calling out, so `eventIndex` names the event being handled, e.g. in error messages.
+   */
+  batchDone = 0;
+
+  get eventIndex(): number {
+    return this.events + this.batchDone;
+  }
+
   stop(): void {
     this.stopped = true;
   }

@@ -76,3 +76,22 @@ export const KNOWN_INSTRUMENTS: Record<string, Instrument> = {
   'binance-delivery:BTCUSD_PERP': { symbol: 'BTCUSD_PERP', venue: 'binance-delivery', kind: 'inverse', tickSize: '0.1', lotSize: '1', multiplier: 100, base: 'BTC', quote: 'USD', settle: 'BTC' },
   'binance:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance', kind: 'spot', tickSize: '0.01', lotSize: '0.00000001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
 };
+
+/**
+ * Contract specs of instruments that are inverse (coin-settled) on their exchange, so imports
+ * never mistake them for linear contracts. Sizes as the exchange's feeds report them:
+ * BitMEX XBTUSD sizes are contracts of 1 USD; Deribit perpetual and future sizes are in USD,
+ * in steps of the contract size (BTC 10 USD, ETH 1 USD); Binance COIN-M sizes are contracts
+ * (BTC 100 USD, others 10 USD). `tickSize` is the exchange's real tick where it is fixed.
+ */
+export function knownContract(venue: string, symbol: string): Pick<Instrument, 'kind' | 'lotSize' | 'multiplier'> & { tickSize?: string } | undefined {
+  const v = venue.toLowerCase();
+  const s = symbol.toUpperCase();
+  if (v === 'bitmex' && s === 'XBTUSD') return { kind: 'inverse', lotSize: '1', multiplier: 1, tickSize: '0.5' };
+  if (v === 'deribit' && /^BTC-(PERPETUAL|\d{1,2}[A-Z]{3}\d{2})$/.test(s)) return { kind: 'inverse', lotSize: '10', multiplier: 1, tickSize: '0.5' };
+  if (v === 'deribit' && /^ETH-(PERPETUAL|\d{1,2}[A-Z]{3}\d{2})$/.test(s)) return { kind: 'inverse', lotSize: '1', multiplier: 1, tickSize: '0.05' };
+  if ((v === 'binance-delivery' || v === 'binance-coin-m') && /^[A-Z]+USD_(PERP|\d{6})$/.test(s)) {
+    return { kind: 'inverse', lotSize: '1', multiplier: s.startsWith('BTCUSD_') ? 100 : 10 };
+  }
+  return undefined;
+}

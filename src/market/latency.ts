@@ -35,20 +35,26 @@ export class EmpiricalLatency implements LatencyModel {
 }
 
 /** `2ms`, `150us`, `1.5s`, `0` → µs. */
-export function parseDurationUs(s: string, field = 'duration'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)?\s*$/.exec(s);
-  if (!m) throw new ConfigError(`"${s}" is not a duration`, { field, hint: 'e.g. 500us, 2ms, 1s' });
+export function parseDurationUs(s: string, field = 'duration', opts: { positive?: boolean } = {}): number {
+  // A unit is required: a bare `2` once meant 2 µs to the code and 2 ms to its user.
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/.exec(s);
+  if (!m) {
+    const bare = /^\s*-?\d+(?:\.\d+)?\s*$/.test(s);
+    throw new ConfigError(bare ? `duration "${s}" needs a unit` : `"${s}" is not a duration`, { field, hint: 'e.g. 500us, 2ms, 1s, 5m, 8h' });
+  }
   const v = Number(m[1]);
-  const unit = m[2] ?? 'us';
+  const unit = m[2]!;
   const mult = unit === 'ms' ? 1e3 : unit === 's' ? 1e6 : unit === 'm' ? 60e6 : unit === 'h' ? 3600e6 : 1;
-  return Math.round(v * mult);
+  const us = Math.round(v * mult);
+  if (opts.positive && us <= 0) throw new ConfigError(`duration "${s}" must be greater than zero`, { field, hint: 'e.g. 1s' });
+  return us;
 }
 
 /** `2ms` (constant), `empirical:1ms,2ms,5ms` or `empirical:<file with one µs value per line>`. */
 export function parseLatencyModel(spec: string, field = 'latency'): LatencyModel {
   if (spec.startsWith('empirical:')) {
     const arg = spec.slice('empirical:'.length);
-    if (/^[\d.]+(us|µs|ms|s)?(,[\d.]+(us|µs|ms|s)?)*$/.test(arg)) {
+    if (/^[\d.]+\s*(us|µs|ms|s)?(,[\d.]+\s*(us|µs|ms|s)?)*$/.test(arg)) {
       return new EmpiricalLatency(arg.split(',').map((x) => parseDurationUs(x, field)));
     }
     let text: string;

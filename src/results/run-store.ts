@@ -1,13 +1,41 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors.ts';
 import { readArrow } from './arrow-io.ts';
 import { loadArrowTable, openDuck } from './duck.ts';
 
+export interface StoredFile {
+  table: string;
+  file: string;
+  bytes?: number;
+  sha256?: string;
+}
+
 export interface RunInfo {
   dir: string;
   runId: string;
-  manifest: Record<string, unknown> & { files: { table: string; file: string }[] };
+  manifest: Record<string, unknown> & { files: StoredFile[]; copies?: StoredFile[] };
+}
+
+/**
+ * Check a run's files against its manifest: sizes by default (cheap), full sha256 with
+ * `full`. Covers the Arrow results and their Parquet copies (which queries read). Throws a
+ * DataError naming the first file that changed.
+ */
+export function verifyRun(run: RunInfo, full = false): void {
+  for (const f of [...run.manifest.files, ...(run.manifest.copies ?? [])]) {
+    const p = join(run.dir, f.file);
+    if (!existsSync(p)) throw new DataError(`result file ${f.file} is missing`, { file: run.dir, field: f.table });
+    const size = statSync(p).size;
+    if (f.bytes !== undefined && size !== f.bytes) {
+      throw new DataError(`changed since the run was written: ${size} bytes, the manifest says ${f.bytes}`, { file: p, hint: 'rerun to rebuild it, or delete the run' });
+    }
+    if (full && f.sha256 !== undefined) {
+      const h = createHash('sha256').update(readFileSync(p)).digest('hex');
+      if (h !== f.sha256) throw new DataError(`changed since the run was written: sha256 ${h.slice(0, 12)}…, the manifest says ${f.sha256.slice(0, 12)}…`, { file: p, hint: 'rerun to rebuild it, or delete the run' });
+    }
+  }
 }
 
 /** Read a run folder's manifest, with a one-line error when the folder is not a finished run. */
@@ -27,24 +55,27 @@ export function openRun(dir: string): RunInfo {
   return { dir: abs, runId: String(m.runId ?? basename(abs)), manifest: m };
 }
 
-/** Expand arguments: a run folder, or a folder of runs (every child with a manifest). */
+/**
+ * Expand arguments: a run folder, or a folder holding runs at any depth up to three (a folder of
+ * runs, a folder of sweeps, …). Hidden folders (temporary writes) are skipped.
+ */
 export function findRuns(paths: string[]): RunInfo[] {
   const out: RunInfo[] = [];
+  const collect = (dir: string, depth: number): void => {
+    if (existsSync(join(dir, 'manifest.json'))) {
+      out.push(openRun(dir));
+      return;
+    }
+    if (depth === 0) return;
+    for (const k of readdirSync(dir).sort()) {
+      const p = join(dir, k);
+      if (!k.startsWith('.') && statSync(p).isDirectory()) collect(p, depth - 1);
+    }
+  };
   for (const p of paths) {
-    if (existsSync(join(p, 'manifest.json'))) {
-      out.push(openRun(p));
-      continue;
-    }
-    if (existsSync(p) && statSync(p).isDirectory()) {
-      const kids = readdirSync(p)
-        .filter((k) => !k.startsWith('.') && existsSync(join(p, k, 'manifest.json')))
-        .sort();
-      if (kids.length > 0) {
-        for (const k of kids) out.push(openRun(join(p, k)));
-        continue;
-      }
-    }
-    openRun(p); // throws the precise error
+    const before = out.length;
+    if (existsSync(p) && statSync(p).isDirectory()) collect(p, 3);
+    if (out.length === before) openRun(p); // throws the precise error
   }
   return out;
 }
@@ -60,6 +91,7 @@ export function findRuns(paths: string[]): RunInfo[] {
 export async function writeParquetCopies(run: RunInfo): Promise<string[]> {
   const { instance, conn } = await openDuck();
   const written: string[] = [];
+  const copies: StoredFile[] = [];
   try {
     for (const f of run.manifest.files) {
       const table = readArrow(join(run.dir, f.file));
@@ -69,7 +101,16 @@ export async function writeParquetCopies(run: RunInfo): Promise<string[]> {
       await conn.run(`COPY "${f.table}" TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet)`);
       renameSync(tmp, out);
       written.push(out);
+      const bytes = readFileSync(out);
+      copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
     }
+    // The copies' sizes and hashes join the manifest so a query can tell when one was changed.
+    // They sit outside resultsSha256 (that covers the Arrow results only).
+    run.manifest.copies = copies;
+    const mf = join(run.dir, 'manifest.json');
+    const tmpMf = `${mf}.tmp`;
+    writeFileSync(tmpMf, JSON.stringify(run.manifest, null, 2) + '\n');
+    renameSync(tmpMf, mf);
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeArrow, type ColumnData } from './arrow-io.ts';
 import type { ResultFile } from './recorder.ts';
 import { writeParquetCopies } from './run-store.ts';
+import { commitOutput, runTarget } from './safe-output.ts';
 import { versions } from './versions.ts';
 
 export interface RunTables {
@@ -24,6 +25,8 @@ export interface RunFolderSpec {
   extra?: Record<string, unknown>;
   /** Wall-clock figures (excluded from result hashes). */
   timing?: Record<string, number | string>;
+  /** Replace an existing folder at runsDir/runId even if it is not a run (never the cwd or home). */
+  force?: boolean;
 }
 
 /**
@@ -31,10 +34,7 @@ export interface RunFolderSpec {
  * Parquet copies and manifest.json, in a hidden temporary folder renamed into place when whole.
  */
 export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string; files: ResultFile[]; resultsSha256: string }> {
-  const runsDir = resolve(spec.runsDir);
-  mkdirSync(runsDir, { recursive: true });
-  const final = join(runsDir, spec.runId);
-  const tmp = join(runsDir, `.${spec.runId}.tmp-${process.pid}`);
+  const { final, tmp } = runTarget(spec.runsDir, spec.runId, spec.force);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
@@ -60,8 +60,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest });
-    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
-    renameSync(tmp, final);
+    commitOutput(tmp, final);
     return { dir: final, files, resultsSha256 };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

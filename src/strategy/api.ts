@@ -75,6 +75,8 @@ export interface StrategyModule<S extends z.ZodType = z.ZodType> {
   /** A zod object schema with defaults; unknown parameters are rejected. */
   params: S;
   subscribe?: Subscription;
+  /** Absolute path of the module file, set by the loader (used to point errors at the user's code). */
+  file?: string;
   create(ctx: StrategyContext, params: z.output<S>): Strategy;
 }
 

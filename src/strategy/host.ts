@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError, PrimesimError } from '../errors.ts';
+import { strategyFrame } from './frame.ts';
 import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
@@ -6,6 +7,54 @@ import type { Side } from '../market/book.ts';
 import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
 import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
 import type { BookView, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView } from './api.ts';
+
+/** An exception thrown by a strategy callback, with where (file:line) and when (simulated time, event). */
+export class StrategyError extends PrimesimError {
+  constructor(
+    message: string,
+    readonly original: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const CALLBACKS = ['onStart', 'onBook', 'onTrade', 'onTimer', 'onOrderUpdate', 'onFill', 'onEnd'] as const;
+
+function isoUs(us: number): string {
+  if (!Number.isFinite(us)) return String(us);
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, -1)}${String(Math.round(us - ms * 1000)).padStart(3, '0')}Z`;
+}
+
+export function strategyError(module: StrategyModule, callback: string, e: unknown, sim: Simulation): StrategyError {
+  if (e instanceof StrategyError) return e;
+  const file = module.file;
+  const frame = file ? strategyFrame(e, file) : undefined;
+  const at = file ? `${file}${frame ? `:${frame.line}:${frame.column}` : ''}` : `strategy ${module.name}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new StrategyError(`${at}: ${callback} threw at simulated time ${isoUs(sim.nowUs)} (event ${sim.eventIndex}): ${msg}`, e);
+}
+
+/**
+ * Wrap each callback so an exception carries the strategy's file and line, the callback and
+ * the simulated time. A try/catch costs nothing until something throws; fixed arity keeps the
+ * wrapper allocation-free per event.
+ */
+function guardStrategy(s: Strategy, module: StrategyModule, sim: Simulation): Strategy {
+  const g: Strategy = {};
+  for (const name of CALLBACKS) {
+    const fn = s[name] as ((c: unknown, x?: unknown) => void) | undefined;
+    if (typeof fn !== 'function') continue;
+    (g as Record<string, unknown>)[name] = (c: unknown, x: unknown) => {
+      try {
+        fn.call(s, c, x);
+      } catch (e) {
+        throw strategyError(module, name, e, sim);
+      }
+    };
+  }
+  return g;
+}
 
 /**
  * Runs one strategy against one venue: turns replay notifications and venue responses into
@@ -43,7 +92,13 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
 
   start(params: unknown, endUs: number): void {
     this.endUs = endUs;
-    this.strategy = this.module.create(this, params);
+    let s: Strategy;
+    try {
+      s = this.module.create(this, params);
+    } catch (e) {
+      throw strategyError(this.module, 'create', e, this.sim);
+    }
+    this.strategy = guardStrategy(s, this.module, this.sim);
     this.strategy.onStart?.(this);
   }
 

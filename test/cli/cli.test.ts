@@ -178,7 +178,7 @@ describe('primesim CLI end to end', () => {
   });
 
   it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
-    const r = await primesim(['demo', '--events', '150000'], ROOT);
+    const r = await primesim(['demo', '--events', '150000'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/report: .*\.html/);
     const m = /run: +(\S+)/.exec(r.stdout);

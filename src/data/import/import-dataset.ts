@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { DataError } from '../../errors.ts';
 import type { Instrument } from '../../market/instrument.ts';
 import { CatalogWriter, sha256File, type CatalogManifest } from '../catalog.ts';
+import { checkOutputTarget } from '../../results/safe-output.ts';
 import { BadRows, type OnBadRow } from '../readers/bad-rows.ts';
 import { detectFormat, type DatasetFormat, type InstrumentHints } from '../readers/detect.ts';
 import type { ReadStats } from '../readers/lines.ts';
@@ -27,10 +28,15 @@ export interface ImportOptions {
   onProgress?: ProgressFn;
   /** Catalog name; default the output folder's base name. */
   name?: string;
+  /** Replace a non-catalog folder at `out` (never the current or home folder). */
+  force?: boolean;
 }
 
 export function checkInput(input: string): void {
-  if (!existsSync(input) || !statSync(input).isFile()) throw new DataError('input file does not exist', { file: input });
+  if (!existsSync(input)) throw new DataError('input file does not exist', { file: input });
+  const st = statSync(input);
+  if (st.isDirectory()) throw new DataError('is a folder, not a data file', { file: input, hint: 'give one capture or CSV file; a catalog folder is already imported' });
+  if (!st.isFile()) throw new DataError('is not a regular file', { file: input });
 }
 
 /**
@@ -40,13 +46,14 @@ export function checkInput(input: string): void {
  */
 export async function importDataset(opts: ImportOptions): Promise<CatalogManifest> {
   checkInput(opts.input);
+  checkOutputTarget(opts.out, 'catalog', { force: opts.force ?? false });
   const format: DatasetFormat = await detectFormat(opts.input);
   const instrument = await resolveInstrument(opts.input, format, opts.instrument, opts.instrumentHints);
   const sourceSha256 = await sha256File(opts.input);
   const bad = new BadRows(opts.onBadRow ?? 'error');
   const stats: ReadStats = { bytesRead: 0, totalBytes: 0 };
   const progress = opts.onProgress;
-  const writer = new CatalogWriter(opts.out, instrument);
+  const writer = new CatalogWriter(opts.out, instrument, undefined, opts.force ?? false);
   let rows = 0;
   try {
     await readMarketRows(opts.input, format, { instrument, badRows: bad, stats }, (r) => {

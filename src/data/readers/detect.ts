@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { DataError } from '../../errors.ts';
-import { KNOWN_INSTRUMENTS, type ContractKind, type Instrument } from '../../market/instrument.ts';
+import { KNOWN_INSTRUMENTS, knownContract, type ContractKind, type Instrument } from '../../market/instrument.ts';
 import { BINANCE_DEPTH_CSV_COLUMNS } from './binance-depth-csv.ts';
 import { significantDecimals, unitForDecimals } from './decimal.ts';
 import { headLines } from './lines.ts';
@@ -66,14 +66,16 @@ function splitSymbol(symbol: string): { base: string; quote: string } {
 
 export function makeInstrument(venue: string, symbol: string, units: { tickSize: string; lotSize: string }, hints: InstrumentHints = {}): Instrument {
   const { base, quote } = splitSymbol(symbol);
-  const kind = hints.kind ?? 'linear';
+  // Known inverse contracts take their real spec unless the user overrides it.
+  const spec = hints.kind === undefined || hints.kind === 'inverse' ? knownContract(venue, symbol) : undefined;
+  const kind = hints.kind ?? spec?.kind ?? 'linear';
   return {
     symbol,
     venue,
     kind,
-    tickSize: hints.tickSize ?? units.tickSize,
-    lotSize: hints.lotSize ?? units.lotSize,
-    multiplier: hints.multiplier ?? 1,
+    tickSize: hints.tickSize ?? spec?.tickSize ?? units.tickSize,
+    lotSize: hints.lotSize ?? spec?.lotSize ?? units.lotSize,
+    multiplier: hints.multiplier ?? spec?.multiplier ?? 1,
     base: base.replace(/^XBT$/, 'BTC'),
     quote,
     settle: kind === 'inverse' ? base.replace(/^XBT$/, 'BTC') : quote,

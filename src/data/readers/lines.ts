@@ -1,6 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { DataError } from '../../errors.ts';
 
 /** Byte counter shared with the caller so a progress bar can follow a read (compressed bytes for .gz). */
 export interface ReadStats {
@@ -52,7 +53,7 @@ export async function* lineBatches(file: string, stats?: ReadStats): AsyncGenera
   let carry: Buffer | null = null;
   let lineNo = 1;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of readNamed(stream, file, gzip, () => lineNo)) {
       if (countPlain) stats.bytesRead += chunk.length;
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const lines: string[] = [];
@@ -77,6 +78,31 @@ export async function* lineBatches(file: string, stats?: ReadStats): AsyncGenera
     }
   } finally {
     stream.destroy();
+  }
+}
+
+/**
+ * The stream's chunks, with any I/O or gzip error turned into a DataError that names the file
+ * and the last line read (zlib's own message, "unexpected end of file", names nothing).
+ */
+async function* readNamed(stream: Readable, file: string, gzip: boolean, line: () => number): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const what =
+      err.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(err.message)
+        ? 'the gzip file is truncated (unexpected end of file)'
+        : gzip && /^Z_|incorrect header|invalid/.test(`${err.code ?? ''} ${err.message}`)
+          ? `the gzip data is corrupt (${err.message})`
+          : err.code === 'EISDIR'
+            ? 'is a folder, not a file'
+            : err.code === 'ENOENT'
+              ? 'does not exist'
+              : err.code === 'EACCES'
+                ? 'cannot be read (permission denied)'
+                : `read failed: ${err.message}`;
+    throw new DataError(`${what} after line ${line() - 1}`, { file, line: line() });
   }
 }
 

@@ -11,6 +11,8 @@ export interface GenerateDatasetOptions extends GenerateOptions {
   /** Called every `progressEveryRows` rows and once at the end with the rows written so far. */
   onProgress?: (rows: number) => void;
   progressEveryRows?: number;
+  /** Replace a non-catalog folder at `dir` (never the current or home folder). */
+  force?: boolean;
 }
 
 export const GENERATOR_VERSION = 'primesim-synthetic/1';
@@ -22,9 +24,9 @@ export function generatorProvenance(p: ResolvedParams): Record<string, unknown> 
 
 /** Generate a market into a catalog folder; the folder appears only when complete. */
 export function generateDataset(opts: GenerateDatasetOptions): CatalogManifest {
-  const { dir, name, onProgress, progressEveryRows, ...gen } = opts;
+  const { dir, name, onProgress, progressEveryRows, force, ...gen } = opts;
   const params = resolveParams(gen);
-  const writer = new CatalogWriter(dir, params.instrument);
+  const writer = new CatalogWriter(dir, params.instrument, undefined, force);
   const every = Math.max(1, Math.floor(progressEveryRows ?? 1 << 20));
   let rows = 0;
   try {

@@ -62,8 +62,11 @@ describeShared('Tardis samples', () => {
     expect(rows).toHaveLength(15);
     expect(rows.every((r) => r.kind === ROW_SNAPSHOT && r.side === 1)).toBe(true);
     expect(rows.map((r) => r.flags)).toEqual([FLAG_SNAPSHOT_START, ...Array(13).fill(0), FLAG_END]);
-    // inferred tick 0.1 (finest decimals seen), lot 1: 6421.5 → 64215 ticks, 18640 contracts
-    expect(rows[0]).toMatchObject({ priceTicks: 64215, sizeLots: 18640, tsUs: 1585699200245000, localTsUs: 1585699200355684 });
+    // Deribit BTC-PERPETUAL is inverse: tick 0.5, sizes in USD in 10-USD contracts:
+    // 6421.5 → 12843 ticks, 18640 USD → 1864 contracts.
+    const inst = await tardisInstrument(shared('tardis', 'deribit_incremental_book_L2_BTC-PERPETUAL.csv'));
+    expect(inst).toMatchObject({ kind: 'inverse', tickSize: '0.5', lotSize: '10', multiplier: 1, settle: 'BTC', base: 'BTC', quote: 'USD' });
+    expect(rows[0]).toMatchObject({ priceTicks: 12843, sizeLots: 1864, tsUs: 1585699200245000, localTsUs: 1585699200355684 });
   });
 
   it('bitmex trades: aggressor side and sizes', async () => {
@@ -73,7 +76,9 @@ describeShared('Tardis samples', () => {
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.kind === ROW_TRADE && r.flags === FLAG_END)).toBe(true);
     expect(rows.filter((r) => r.side === 1)).toHaveLength(text.split(',sell,').length - 1);
-    expect(rows[0]).toMatchObject({ side: 1, priceTicks: 85315, sizeLots: 2152 });
+    // XBTUSD is inverse with 1-USD contracts (not linear with 1-BTC lots): tick 0.5, 8531.5 → 17063.
+    expect(await tardisInstrument(file)).toMatchObject({ kind: 'inverse', tickSize: '0.5', lotSize: '1', multiplier: 1, settle: 'BTC' });
+    expect(rows[0]).toMatchObject({ side: 1, priceTicks: 17063, sizeLots: 2152 });
   });
 
   it('huobi quotes: one bid/ask ROW_BBO pair per row', async () => {
