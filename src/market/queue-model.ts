@@ -51,27 +51,56 @@ export class RiskAverseQueue extends BaseQueue {
 }
 
 /**
- * Probabilistic (hftbacktest-style): a decrease not explained by trades happened ahead of us with
- * probability p = f(back) / (f(back) + f(front)). We draw it as one Bernoulli per decrease, so
- * the expected advance equals the classic deterministic model while a different seed gives a
- * different path.
+ * Probabilistic queue position, as hftbacktest's `ProbQueueModel::depth_changed`: of a decrease
+ * `chg` not explained by trades, `prob = f(back) / (f(back) + f(front))` is the probability that
+ * it happened *behind* the order, and the estimated position afterwards is
+ *
+ *     est = front − (1 − prob)·chg + min(back − prob·chg, 0),   capped at the new level size.
+ *
+ * (An earlier version advanced with probability `prob`, i.e. backwards: an order with 100 lots
+ * ahead and 10 behind barely moved on a 10-lot cancel; hftbacktest puts it at 90.01.)
+ *
+ * Rather than carry a fractional position, each decrease is drawn between its two extremes —
+ * all of it ahead (`front − chg`) or none of it (`front`), both within [0, new size] — with the
+ * probability that makes the expected position exactly `est`. So the mean over seeds is
+ * hftbacktest's estimate, and a different seed gives a different path.
  */
+export function hftbacktestEstimate(front: number, prevLots: number, chg: number, newLots: number, prob: number): number {
+  const back = prevLots - front;
+  const p = Number.isFinite(prob) ? prob : 1;
+  return Math.min(front - (1 - p) * chg + Math.min(back - p * chg, 0), newLots);
+}
+
 abstract class ProbQueue extends BaseQueue {
   protected abstract f(x: number): number;
+
+  /** P(the decrease happened behind the order), hftbacktest's `prob(front, back)`. */
+  probBehind(front: number, back: number): number {
+    const fb = this.f(back);
+    const ff = this.f(front);
+    const p = fb / (fb + ff);
+    return Number.isFinite(p) ? p : 1;
+  }
+
   onLevelChange(o: QueuedOrder, prevLots: number, nextLots: number, rng: Rng): void {
-    let chg = prevLots - nextLots - o.cumTradeLots;
+    const chg = prevLots - nextLots - o.cumTradeLots;
     o.cumTradeLots = 0;
-    if (chg <= 0 || nextLots >= prevLots) {
+    if (chg <= 0) {
+      // An increase (or a change the trades already explain) goes behind us.
       clampAhead(o, nextLots);
       return;
     }
     const front = o.ahead;
     const back = Math.max(0, prevLots - front);
-    const fb = this.f(back);
-    const ff = this.f(front);
-    const p = fb + ff > 0 ? fb / (fb + ff) : 1;
-    if (chg > front) chg = front;
-    if (rng.next() < p) o.ahead = front - chg;
+    const est = Math.max(0, hftbacktestEstimate(front, prevLots, chg, nextLots, this.probBehind(front, back)));
+    const lo = Math.max(0, front - chg);
+    const hi = Math.min(front, nextLots);
+    if (hi <= lo) {
+      o.ahead = Math.min(est, hi);
+    } else {
+      const t = Math.min(Math.max(est, lo), hi);
+      o.ahead = rng.next() < (hi - t) / (hi - lo) ? lo : hi;
+    }
     clampAhead(o, nextLots);
   }
 }
