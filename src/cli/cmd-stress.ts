@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
+import { checkParentDir, runTarget } from '../results/safe-output.ts';
 import { formatTable } from './format.ts';
 
 function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
@@ -16,6 +17,12 @@ const num = (field: string) => (v: string) => {
 /** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
 export function registerStress(program: Command): void {
   const stress = program.command('stress').description('Scenario runs across venues: options hedging with funding, liquidation cascades, DEX execution under MEV.');
+  // Check the output target before the scenario runs, not after minutes of work.
+  stress.hook('preAction', (_this, action) => {
+    const o = action.opts<{ runs?: string; runId?: string }>();
+    if (o.runId !== undefined) runTarget(o.runs ?? 'runs', o.runId);
+    else if (o.runs !== undefined) checkParentDir(o.runs);
+  });
 
   stress
     .command('hedger')
