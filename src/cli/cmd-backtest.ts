@@ -9,6 +9,11 @@ import { Progress } from './progress.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+function fmtSpan(us: number): string {
+  const s = us / 1e6;
+  return s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} days`;
+}
+
 export function metricsTable(m: RunMetrics): string {
   const a = m.settleAsset;
   const rows: [string, number | string][] = [
@@ -18,7 +23,9 @@ export function metricsTable(m: RunMetrics): string {
     [`  fees`, -m.fees],
     [`  funding`, -m.funding],
     [`realized / unrealized`, `${m.realizedPnl.toFixed(4)} / ${m.unrealizedPnl.toFixed(4)}`],
-    ['sharpe (annualised)', m.sharpe],
+    ...(Number.isFinite(m.sharpe)
+      ? ([['sharpe / sortino (annualised, 365 d)', `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]] as [string, string][])
+      : ([[`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${fmtSpan(m.spanUs)}, under 30 days)`]] as [string, string][])),
     ['max drawdown', m.maxDrawdown],
     ['turnover (× capital)', m.turnover],
     ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],

@@ -13,8 +13,15 @@ export interface RunMetrics {
   funding: number;
   spreadCapture: number;
   inventoryPnl: number;
+  /** Annualised (365 days) Sharpe; NaN when the run spans less than MIN_ANNUALISE_US of data. */
   sharpe: number;
   sortino: number;
+  /** Sharpe and Sortino of one return period (not annualised), and that period: always given. */
+  sharpePerPeriod: number;
+  sortinoPerPeriod: number;
+  returnPeriod: string;
+  /** Simulated time the equity series spans, µs. */
+  spanUs: number;
   maxDrawdown: number;
   maxDrawdownPct: number;
   turnover: number;
@@ -34,6 +41,13 @@ export interface RunMetrics {
 function value(inst: Instrument, price: number, qty: number): number {
   return inst.kind === 'inverse' ? (qty * inst.multiplier) / price : price * qty * inst.multiplier;
 }
+
+/**
+ * Annualising a ratio from a few minutes of returns extrapolates noise (a five-minute demo once
+ * printed −2,564): ratios are annualised only when the run spans at least 30 days of data; shorter
+ * runs report the per-period ratio and say which period.
+ */
+export const MIN_ANNUALISE_US = 30 * 24 * 3600e6;
 
 /**
  * Run metrics. PnL split: total = spread capture (fill price vs the mid at the fill, the edge a
@@ -101,6 +115,12 @@ export function computeMetrics(a: {
   const sd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1)) : 0;
   const dd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + Math.min(0, r) ** 2, 0) / (rets.length - 1)) : 0;
   const periodsPerYear = (365 * 24 * 3600e6) / (a.sampleIntervalUs * step);
+  const spanUs = a.equityTs.length > 1 ? a.equityTs[a.equityTs.length - 1]! - a.equityTs[0]! : 0;
+  const annualise = spanUs >= MIN_ANNUALISE_US;
+  const sharpeP = sd > 0 ? mean / sd : 0;
+  const sortinoP = dd > 0 ? mean / dd : 0;
+  const periodUs = a.sampleIntervalUs * step;
+  const returnPeriod = periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
   const submittedLots = orders.reduce((s, o) => s + o.sizeLots, 0);
   const filledLots = orders.reduce((s, o) => s + o.filledLots, 0);
   waits.sort((x, y) => x - y);
@@ -115,8 +135,12 @@ export function computeMetrics(a: {
     funding: a.funding ?? 0,
     spreadCapture: spread,
     inventoryPnl: totalPnl - spread + a.fees + (a.funding ?? 0),
-    sharpe: sd > 0 ? (mean / sd) * Math.sqrt(periodsPerYear) : 0,
-    sortino: dd > 0 ? (mean / dd) * Math.sqrt(periodsPerYear) : 0,
+    sharpe: annualise ? sharpeP * Math.sqrt(periodsPerYear) : NaN,
+    sortino: annualise ? sortinoP * Math.sqrt(periodsPerYear) : NaN,
+    sharpePerPeriod: sharpeP,
+    sortinoPerPeriod: sortinoP,
+    returnPeriod,
+    spanUs,
     maxDrawdown: mdd,
     maxDrawdownPct: mddPct,
     turnover: a.initialCapital > 0 ? notional / a.initialCapital : 0,

@@ -56,6 +56,8 @@ async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise
       sweep: m.sweep?.id ?? null,
       total_pnl: m.metrics?.totalPnl ?? null,
       sharpe: m.metrics?.sharpe ?? null,
+      sharpe_per_period: m.metrics?.sharpePerPeriod ?? null,
+      return_period: m.metrics?.returnPeriod ?? null,
       max_drawdown: m.metrics?.maxDrawdown ?? null,
       fills: m.metrics?.fills ?? null,
       events: m.counts?.events ?? null,
@@ -67,7 +69,7 @@ async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise
   });
   const cols: string[] = [];
   for (const row of rows) for (const k of Object.keys(row)) if (!cols.includes(k)) cols.push(k);
-  const fixedText = new Set(['run_id', 'dir', 'strategy', 'dataset', 'sweep', 'results_sha256']);
+  const fixedText = new Set(['run_id', 'dir', 'strategy', 'dataset', 'sweep', 'results_sha256', 'return_period']);
   const numeric = cols.map((c) => !fixedText.has(c) && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
   await conn.run(`CREATE TABLE runs (${cols.map((c, j) => `${ident(c)} ${numeric[j] ? 'DOUBLE' : 'VARCHAR'}`).join(', ')})`);
   for (const row of rows) {

@@ -35,11 +35,29 @@ describe('run metrics', () => {
     const r = [1, 1, -3, 1, 1].map((x) => x / 1000);
     const mean = r.reduce((s, x) => s + x, 0) / r.length;
     const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.length - 1));
-    expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(525_600), 6);
+    // five minutes of data: no annualised figure, the per-minute ratio instead
+    expect(m.sharpe).toBeNaN();
+    expect(m.returnPeriod).toBe('1m');
+    expect(m.sharpePerPeriod).toBeCloseTo(mean / sd, 9);
+    expect(m.spanUs).toBe(300e6);
     // buy 1 BTC at 60,000.0 when mid is 60,001.0 → +1 USDT; sell 2 BTC at 59,999.0 with mid 60,001.0 → −4 USDT
     expect(m.spreadCapture).toBeCloseTo(1 - 4, 9);
     // taker sold 1 tick (0.1) under a 60,000 decision mid: slippage −(−10 ticks)/600000 → +0.1667 bps cost sign
     expect(m.takerSlippageBps).toBeCloseTo((-(599_990 - 600_000) / 600_000) * 1e4, 9);
     expect(m.meanQueueWaitMs).toBe(2);
+  });
+
+  it('annualises over 365 days once the run spans 30 days', () => {
+    // 31 days of hourly equity: alternating +2 / −1 per hour on 1000 of capital
+    const n = 31 * 24 + 1;
+    const equity = new Float64Array(n);
+    for (let i = 1; i < n; i++) equity[i] = equity[i - 1]! + (i % 2 === 1 ? 2 : -1);
+    for (let i = 0; i < n; i++) equity[i] = equity[i]! + 1000;
+    const m = computeMetrics({ inst, orders: [], fills: [], equityTs: Float64Array.from({ length: n }, (_, i) => i * 3600e6), equity, initialCapital: 1000, realized: 0, unrealized: 0, fees: 0, finalEquity: equity[n - 1]!, finalPositionLots: 0, sampleIntervalUs: 3600e6 });
+    const r = Array.from({ length: n - 1 }, (_, k) => ((k + 1) % 2 === 1 ? 2 : -1) / 1000);
+    const mean = r.reduce((s, x) => s + x, 0) / r.length;
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.length - 1));
+    expect(m.returnPeriod).toBe('60m');
+    expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365 * 24), 9);
   });
 });
