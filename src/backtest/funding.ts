@@ -17,6 +17,9 @@ class ConstantFunding implements FundingRateSource {
   rateAt(): number {
     return this.rate;
   }
+  knownRate(): number {
+    return this.rate;
+  }
 }
 
 export interface FundingSpec {

@@ -14,6 +14,8 @@ export interface FundingRateSource {
   observe?(tsUs: number, indexTicks: number, midTicks: number): void;
   /** Funding times the data itself defines, for schedules taken "from data". */
   timesUs?(): readonly number[];
+  /** A rate known in advance without looking ahead (a constant rate); series and models have none. */
+  knownRate?(): number;
 }
 
 export const isoUs = (tsUs: number): string => new Date(Math.floor(tsUs / 1000)).toISOString();

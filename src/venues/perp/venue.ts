@@ -185,10 +185,33 @@ export class PerpVenue implements EventHandler {
     this.updateMark(tsUs);
   }
 
+  /** Last settled funding rate (none before the first settlement: no look-ahead into the series). */
+  lastFundingRate = NaN;
+
+  /**
+   * The funding leg of Binance's mark: last funding rate × time until the next funding ÷ the
+   * funding interval (0 until a rate is known). A constant-rate source is known from the start.
+   */
+  fundingBasis(tsUs: number): number {
+    const known = Number.isFinite(this.lastFundingRate) ? this.lastFundingRate : (this.cfg.funding.knownRate?.() ?? NaN);
+    if (!Number.isFinite(known)) return 0;
+    const s = this.cfg.schedule;
+    if (s.kind === 'fixed') {
+      const anchor = s.anchorUs ?? 0;
+      const next = anchor + Math.floor((tsUs - anchor) / s.intervalUs + 1) * s.intervalUs;
+      return (known * (next - tsUs)) / s.intervalUs;
+    }
+    const times = this.cfg.funding.timesUs?.() ?? [];
+    let i = 0;
+    while (i < times.length && times[i]! <= tsUs) i++;
+    if (i === 0 || i >= times.length) return 0;
+    return (known * (times[i]! - tsUs)) / (times[i]! - times[i - 1]!);
+  }
+
   /** Recompute the mark (call after a book update) and feed the funding model a premium sample. */
   updateMark(tsUs: number): number {
     const mid = this.clob.book.midTicks();
-    this.mark = this.cfg.mark.update(tsUs, { indexTicks: this.indexTicks, midTicks: mid, lastTicks: this.lastTicks });
+    this.mark = this.cfg.mark.update(tsUs, { indexTicks: this.indexTicks, midTicks: mid, lastTicks: this.lastTicks, fundingBasis: this.fundingBasis(tsUs) });
     const g = this.gate;
     if (g?.feedMarks && this.indexTicks > 0 && this.mark > 0) {
       const e = g.engine.instrument(g.instrumentId);
@@ -243,6 +266,7 @@ export class PerpVenue implements EventHandler {
   /** Settle one funding period for every tracked account at the current mark. */
   settleFunding(tsUs: number): FundingEvent[] {
     const rate = this.cfg.funding.rateAt(tsUs, this.symbol);
+    this.lastFundingRate = rate;
     const mark = this.markTicks();
     if (!(mark > 0)) throw new DataError(`no mark price for ${this.symbol} at funding time ${isoUs(tsUs)} (${tsUs} µs)`, { field: 'mark', hint: 'set the index (and book) before the first funding time' });
     const out: FundingEvent[] = [];
