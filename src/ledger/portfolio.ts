@@ -29,6 +29,8 @@ export class Position {
     readonly account: string,
     private readonly ledger: Ledger,
     private readonly venueAccount: string,
+    /** Spot: where the base asset is held. Run specs use the account's one wallet (its cash account). */
+    private readonly baseAccountName?: string,
   ) {
     this.notional = new Notional(inst);
   }
@@ -39,7 +41,7 @@ export class Position {
 
   /** Spot only: the account holding the base asset. */
   get baseAccount(): string {
-    return `${this.account}:${this.inst.base}`;
+    return this.baseAccountName ?? `${this.account}:${this.inst.base}`;
   }
 
   /** Apply a fill of signed `lots` (buy > 0) at `priceTicks`, charging `feeBps`. */
@@ -101,6 +103,7 @@ export class Position {
   equity(markTicks: number): bigint {
     const cash = this.ledger.balance(this.cashAccount, this.inst.settle);
     if (this.inst.kind !== 'spot') return cash + this.unrealized(markTicks);
+    // Base held in the cash account is already in the wallet's base balance, not in `cash`.
     if (this.lots === 0) return cash;
     if (!Number.isFinite(markTicks)) return cash + this.costBasis; // no mark yet: value at entry
     const v = this.notional.value(markTicks, this.lots);

@@ -188,7 +188,9 @@ export class MarginEngine {
   applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
-    if (!e.owned) throw new ConfigError(`${account}/${instrumentId} is tracked: its venue books the fills, not the margin engine`, { field: 'instrument' });
+    // A tracked `Position` (a CLOB venue's) books on this engine's ledger like an owned one: the
+    // liquidation engine closes it here and the venue sees the new lots on the same object.
+    if (!e.owned && !(e.pos instanceof Position)) throw new ConfigError(`${account}/${instrumentId} is tracked: its venue books the fills, not the margin engine`, { field: 'instrument' });
     if (tsUs > this.nowUs) this.nowUs = tsUs;
     // Price and margin the new leg alone first: a missing vol, mark or margin rule must fail
     // before any money moves, not halfway through booking the fill.

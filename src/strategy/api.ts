@@ -30,8 +30,65 @@ export interface PnlView {
   equity: number;
 }
 
+/** One venue as a strategy sees it: its book, its orders and the account's position there. */
+export interface VenueContext {
+  /** The venue id from the run spec. */
+  readonly id: string;
+  readonly kind: 'spot' | 'perp';
+  readonly instrument: Instrument;
+  readonly book: BookView;
+  /** Signed position in lots on this venue (spot: inventory bought minus sold in the run). */
+  readonly positionLots: number;
+  /** Mark price in ticks (perp: the venue's mark model; spot: the mid). */
+  markTicks(): number;
+  pnl(): PnlView;
+  submit(req: OrderRequest): OrderView;
+  cancel(orderId: number): void;
+  cancelAll(): void;
+  amend(orderId: number, priceTicks: number, sizeLots: number): void;
+  openOrders(): readonly OrderView[];
+}
+
+/** Margin of the strategy's account, from the shared margin engine (valuation asset units). */
+export interface MarginView {
+  equity: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  /** Maintenance margin ÷ equity (Binance's definition: ≥ 1 means liquidation). */
+  marginRatio: number;
+}
+
+/** The account a strategy trades for: balances per asset and margin from the shared engine. */
+export interface AccountContext {
+  readonly id: string;
+  /** Wallet balance of an asset in whole units (cash, spot holdings, realized PnL, fees, funding). */
+  balance(asset: string): number;
+  /** Account equity in the valuation asset: balances at marks plus open derivative PnL. */
+  equity(): number;
+  margin(): MarginView;
+  /** Liquidation price of a perp position on a venue (ticks), NaN when flat or unbounded. */
+  liquidationPriceTicks(venueId: string): number;
+}
+
+/** A parent order for the smart order router (a later issue builds the router). */
+export interface ParentOrder {
+  side: Side;
+  sizeLots: number;
+  venues?: readonly string[];
+}
+
 export interface StrategyContext {
   readonly nowUs: number;
+  /** Venue of the callback being run (the first venue outside venue callbacks). */
+  readonly venueId: string;
+  /** Ids of the venues this strategy may trade, primary first. */
+  readonly venueIds: readonly string[];
+  /** A venue the run spec lets this strategy trade; an unknown id is a ConfigError. */
+  venue(id: string): VenueContext;
+  readonly account: AccountContext;
+  /** Reserved for the smart order router (not built yet): throws a ConfigError saying so. */
+  route(parent: ParentOrder): never;
+  // The primary venue (the first in the spec), so single-venue strategies need nothing else:
   readonly instrument: Instrument;
   readonly book: BookView;
   /** Signed position in lots. */
@@ -50,14 +107,15 @@ export interface StrategyContext {
   setTimer(intervalUs: number, tag?: number): void;
 }
 
+/** Callbacks; venue callbacks get the venue id last (also `ctx.venueId`). */
 export interface Strategy {
   onStart?(ctx: StrategyContext): void;
   /** After each complete book message (throttled by `subscribe.bookThrottleUs`). */
-  onBook?(ctx: StrategyContext): void;
-  onTrade?(ctx: StrategyContext, t: TradeView): void;
+  onBook?(ctx: StrategyContext, venueId: string): void;
+  onTrade?(ctx: StrategyContext, t: TradeView, venueId: string): void;
   onTimer?(ctx: StrategyContext, tag: number): void;
-  onOrderUpdate?(ctx: StrategyContext, o: OrderView): void;
-  onFill?(ctx: StrategyContext, f: Fill): void;
+  onOrderUpdate?(ctx: StrategyContext, o: OrderView, venueId: string): void;
+  onFill?(ctx: StrategyContext, f: Fill, venueId: string): void;
   onEnd?(ctx: StrategyContext): void;
 }
 

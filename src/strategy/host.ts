@@ -3,10 +3,9 @@ import { strategyFrame } from './frame.ts';
 import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
-import type { Side } from '../market/book.ts';
-import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
-import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
-import type { BookView, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView } from './api.ts';
+import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
+import type { AccountContext, BookView, ParentOrder, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import type { PortHost, VenuePort } from './venue-port.ts';
 
 /** An exception thrown by a strategy callback, with where (file:line) and when (simulated time, event). */
 export class StrategyError extends PrimesimError {
@@ -43,11 +42,11 @@ export function strategyError(module: StrategyModule, callback: string, e: unkno
 function guardStrategy(s: Strategy, module: StrategyModule, sim: Simulation): Strategy {
   const g: Strategy = {};
   for (const name of CALLBACKS) {
-    const fn = s[name] as ((c: unknown, x?: unknown) => void) | undefined;
+    const fn = s[name] as ((c: unknown, x?: unknown, y?: unknown) => void) | undefined;
     if (typeof fn !== 'function') continue;
-    (g as Record<string, unknown>)[name] = (c: unknown, x: unknown) => {
+    (g as Record<string, unknown>)[name] = (c: unknown, x: unknown, y: unknown) => {
       try {
-        fn.call(s, c, x);
+        fn.call(s, c, x, y);
       } catch (e) {
         throw strategyError(module, name, e, sim);
       }
@@ -56,38 +55,47 @@ function guardStrategy(s: Strategy, module: StrategyModule, sim: Simulation): St
   return g;
 }
 
+/** The strategy's subscription with defaults filled in. */
+export function subscriptionOf(module: StrategyModule): Required<Subscription> {
+  return {
+    book: module.subscribe?.book ?? 'every',
+    bookThrottleUs: module.subscribe?.bookThrottleUs ?? 0,
+    trades: module.subscribe?.trades ?? false,
+  };
+}
+
 /**
- * Runs one strategy against one venue: turns replay notifications and venue responses into
- * strategy callbacks, and strategy requests into venue messages (which then travel with latency).
+ * Runs one strategy against the venues its spec entry lets it trade (each a `VenuePort`) and
+ * the account it trades for. The context's single-venue members (`book`, `submit`, …) are the
+ * first venue's, so single-venue strategies run unchanged; `ctx.venue(id)` reaches the others,
+ * and venue callbacks say which venue they come from.
  */
-export class StrategyHost implements StrategyContext, VenueListener, EventHandler {
+export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   readonly rng: Rng;
   private strategy: Strategy = {};
-  private readonly sub: Required<Subscription>;
-  private lastBookUs = -Infinity;
-  private lastBid = NaN;
-  private lastAsk = NaN;
-  private lastBidSize = NaN;
-  private lastAskSize = NaN;
-  private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
-  /** The desk's view of orders not yet known to be done, by id (insertion order = submission order). */
-  private readonly live = new Map<number, OrderView>();
   private endUs = Infinity;
-  readonly book: BookView;
+  private readonly ports: VenuePort[];
+  private readonly byId = new Map<string, VenuePort>();
+  private readonly primary: VenuePort;
+  venueId: string;
+  readonly venueIds: readonly string[];
 
   constructor(
     private readonly sim: Simulation,
-    readonly venue: ClobVenue,
+    ports: VenuePort[],
     readonly module: StrategyModule,
+    readonly account: AccountContext,
   ) {
+    if (ports.length === 0) throw new ConfigError(`strategy ${module.name} has no venue to trade`, { field: 'venues' });
     this.rng = sim.rng.split(`strategy:${module.name}`);
-    this.book = venue.book;
-    this.sub = {
-      book: module.subscribe?.book ?? 'every',
-      bookThrottleUs: module.subscribe?.bookThrottleUs ?? 0,
-      trades: module.subscribe?.trades ?? false,
-    };
-    venue.setListener(this);
+    this.ports = ports;
+    for (const p of ports) {
+      this.byId.set(p.id, p);
+      p.host = this;
+    }
+    this.primary = ports[0]!;
+    this.venueId = this.primary.id;
+    this.venueIds = ports.map((p) => p.id);
   }
 
   start(params: unknown, endUs: number): void {
@@ -99,139 +107,86 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
       throw strategyError(this.module, 'create', e, this.sim);
     }
     this.strategy = guardStrategy(s, this.module, this.sim);
+    const sub = subscriptionOf(this.module);
+    for (const p of this.ports) {
+      p.wantsBook = sub.book !== 'none' && this.strategy.onBook !== undefined;
+      p.wantsTrades = sub.trades && this.strategy.onTrade !== undefined;
+    }
     this.strategy.onStart?.(this);
   }
 
   end(): void {
+    this.venueId = this.primary.id;
     this.strategy.onEnd?.(this);
   }
 
-  get wantsTrades(): boolean {
-    return this.sub.trades && this.strategy.onTrade !== undefined;
+  // ---- port callbacks ----
+
+  bookMessage(port: VenuePort): void {
+    this.venueId = port.id;
+    this.strategy.onBook!(this, port.id);
   }
-
-  // ---- replay notifications ----
-
-  onBookMessage(): void {
-    const s = this.strategy;
-    if (s.onBook === undefined || this.sub.book === 'none') return;
-    const now = this.sim.nowUs;
-    if (now - this.lastBookUs < this.sub.bookThrottleUs) return;
-    const b = this.venue.book;
-    if (this.sub.book === 'bbo') {
-      const bs = b.bestSize(0);
-      const as = b.bestSize(1);
-      if (b.bestBid === this.lastBid && b.bestAsk === this.lastAsk && bs === this.lastBidSize && as === this.lastAskSize) return;
-      this.lastBid = b.bestBid;
-      this.lastAsk = b.bestAsk;
-      this.lastBidSize = bs;
-      this.lastAskSize = as;
-    }
-    if (b.bestBid < 0 || b.bestAsk === Number.MAX_SAFE_INTEGER) return;
-    this.lastBookUs = now;
-    s.onBook(this);
+  tradePrint(port: VenuePort, t: TradeView): void {
+    this.venueId = port.id;
+    this.strategy.onTrade!(this, t, port.id);
   }
-
-  onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
-    const t = this.trade;
-    t.tsUs = tsUs;
-    t.aggressor = aggressor;
-    t.priceTicks = priceTicks;
-    t.sizeLots = sizeLots;
-    this.strategy.onTrade?.(this, t);
+  orderUpdate(port: VenuePort, v: OrderView): void {
+    if (this.strategy.onOrderUpdate === undefined) return;
+    this.venueId = port.id;
+    this.strategy.onOrderUpdate(this, v, port.id);
   }
-
-  // ---- venue responses ----
-
-  onOrderUpdate(report: OwnOrder): void {
-    const v = this.live.get(report.id);
-    if (!v) return; // already known to be done
-    v.priceTicks = report.priceTicks;
-    v.sizeLots = report.sizeLots;
-    v.reason = report.reason;
-    v.pendingAmend = false;
-    // Fills travel as their own reports; a 'filled' status may overtake them, never the reverse.
-    if (report.status !== 'filled' || v.filledLots >= v.sizeLots) v.status = report.status;
-    if (v.status !== 'open' && v.status !== 'pending') this.live.delete(v.id);
-    this.strategy.onOrderUpdate?.(this, v);
-  }
-
-  onFill(f: Fill): void {
-    const v = this.live.get(f.orderId);
-    if (v) {
-      v.filledLots += f.sizeLots;
-      if (v.filledLots >= v.sizeLots) {
-        v.status = 'filled';
-        this.live.delete(v.id);
-      }
-    }
-    this.strategy.onFill?.(this, f);
+  fill(port: VenuePort, f: Fill): void {
+    if (this.strategy.onFill === undefined) return;
+    this.venueId = port.id;
+    this.strategy.onFill(this, f, port.id);
   }
 
   onEvent(_ts: number, tag: number): void {
+    this.venueId = this.primary.id;
     this.strategy.onTimer?.(this, tag);
   }
 
   // ---- StrategyContext ----
 
+  venue(id: string): VenueContext {
+    const p = this.byId.get(id);
+    if (!p) throw new ConfigError(`strategy ${this.module.name} may not trade venue "${id}"`, { field: 'agents.venues', hint: `its venues: ${this.venueIds.join(', ')}` });
+    return p;
+  }
+
+  route(_parent: ParentOrder): never {
+    throw new ConfigError('ctx.route: the smart order router is not built yet', { field: 'route', hint: 'submit child orders per venue with ctx.venue(id).submit' });
+  }
+
   get nowUs(): number {
     return this.sim.nowUs;
   }
   get instrument() {
-    return this.venue.instrument;
+    return this.primary.instrument;
+  }
+  get book(): BookView {
+    return this.primary.book;
   }
   get positionLots(): number {
-    return this.venue.position.lots;
+    return this.primary.positionLots;
   }
-
   pnl(): PnlView {
-    const p = this.venue.position;
-    const n = p.notional;
-    const realized = n.toUnits(p.realized);
-    const unrealized = n.toUnits(p.unrealized(this.venue.book.midTicks()));
-    const fees = n.toUnits(p.fees);
-    return { realized, unrealized, fees, equity: realized + unrealized - fees };
+    return this.primary.pnl();
   }
-
   submit(req: OrderRequest): OrderView {
-    const o = this.venue.submit(req, this.venue.book.midTicks());
-    const v: OrderView = {
-      id: o.id,
-      side: o.side,
-      type: o.type,
-      tif: o.tif,
-      tag: o.tag,
-      submitTsUs: o.submitTsUs,
-      priceTicks: o.priceTicks,
-      sizeLots: o.sizeLots,
-      filledLots: 0,
-      status: 'pending',
-      reason: '',
-      pendingAmend: false,
-    };
-    this.live.set(o.id, v);
-    return v;
+    return this.primary.submit(req);
   }
-
   cancel(orderId: number): void {
-    if (this.live.has(orderId)) this.venue.cancel(orderId);
+    this.primary.cancel(orderId);
   }
-
   cancelAll(): void {
-    for (const id of this.live.keys()) this.venue.cancel(id);
+    this.primary.cancelAll();
   }
-
   amend(orderId: number, priceTicks: number, sizeLots: number): void {
-    const v = this.live.get(orderId);
-    if (!v) return;
-    v.pendingAmend = true;
-    this.venue.amend(orderId, priceTicks, sizeLots);
+    this.primary.amend(orderId, priceTicks, sizeLots);
   }
-
   openOrders(): readonly OrderView[] {
-    const out: OrderView[] = [];
-    for (const o of this.live.values()) if (o.status === 'open' || o.status === 'pending') out.push(o);
-    return out;
+    return this.primary.openOrders();
   }
 
   setTimer(intervalUs: number, tag = 0): void {
@@ -239,4 +194,3 @@ export class StrategyHost implements StrategyContext, VenueListener, EventHandle
     this.sim.every(this.sim.nowUs + intervalUs, intervalUs, this.endUs, this, tag);
   }
 }
-

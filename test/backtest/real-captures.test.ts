@@ -31,7 +31,7 @@ describe('backtests on every real Binance capture', () => {
           (select sum(fee_minor) from fills)::BIGINT as fees,
           (select sum(realized_minor) from fills)::BIGINT as realized,
           (select sum(case when to_account = 'desk:cash' then amount_minor else -amount_minor end)
-             from ledger where (to_account = 'desk:cash' or from_account = 'desk:cash') and kind <> 'deposit')::BIGINT as cash`);
+             from ledger where (to_account = 'desk:cash' or from_account = 'desk:cash') and kind <> 'deposit' and asset = '${settle}')::BIGINT as cash`);
       const [fees, realized, cash] = q.rows[0]!.map((x) => BigInt(String(x)));
       if (m.instrument.kind === 'spot') {
         // spot pays the notional itself: cash = −Σ signed notional − fees, and the base asset moved

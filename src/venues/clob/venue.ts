@@ -185,6 +185,43 @@ export class ClobVenue implements EventHandler {
     return o;
   }
 
+  /**
+   * A pre-trade check (margin, balances) refused the order before it left the desk: it is
+   * recorded as one of the desk's orders, status rejected with the reason, and its report
+   * reaches the listener now (no latency: the check ran at the desk).
+   */
+  rejectAtSubmit(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
+    const type = req.type ?? 'limit';
+    const now = this.sim.nowUs;
+    const o: OwnOrder = {
+      id: this.orders.length + 1,
+      side: req.side,
+      type,
+      tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
+      postOnly: req.postOnly ?? false,
+      reduceOnly: req.reduceOnly ?? false,
+      tag: req.tag ?? '',
+      priceTicks: req.priceTicks ?? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
+      sizeLots: req.sizeLots,
+      filledLots: 0,
+      status: 'rejected',
+      reason,
+      submitTsUs: now,
+      arrivalTsUs: NaN,
+      restTsUs: NaN,
+      doneTsUs: now,
+      decisionMidTicks,
+      ahead: 0,
+      cumTradeLots: 0,
+    };
+    this.orders.push(o);
+    this.stats.ordersSubmitted++;
+    this.stats.ordersRejected++;
+    this.reports.push({ ...o, pendingAmend: undefined });
+    this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reports.length - 1);
+    return o;
+  }
+
   cancel(id: number): void {
     this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_CANCEL, id);
   }

@@ -34,7 +34,6 @@ export interface FundingEvent {
 }
 
 const EV_FUNDING = 1;
-const EV_GATE_REJECT = 2;
 
 /** A margin engine consulted before orders reach the CLOB (see `PerpVenue.attachMargin`). */
 export interface PerpMarginGate {
@@ -64,9 +63,6 @@ export class PerpVenue implements EventHandler {
   externalOpenInterestLots = 0;
   private readonly fundingListeners: ((e: FundingEvent) => void)[] = [];
   private gate: PerpMarginGate | undefined;
-  private listener: VenueListener | undefined;
-  /** Gate rejections waiting for their report event. */
-  private readonly gateRejects: OwnOrder[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -97,7 +93,6 @@ export class PerpVenue implements EventHandler {
 
   /** Order reports and fills of the CLOB, plus the margin gate's rejections. */
   setListener(l: VenueListener): void {
-    this.listener = l;
     this.clob.setListener(l);
   }
 
@@ -139,36 +134,7 @@ export class PerpVenue implements EventHandler {
   }
 
   private rejectAtGate(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
-    const type = req.type ?? 'limit';
-    const now = this.sim.nowUs;
-    const o: OwnOrder = {
-      id: this.clob.orders.length + 1,
-      side: req.side,
-      type,
-      tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
-      postOnly: req.postOnly ?? false,
-      reduceOnly: false,
-      tag: req.tag ?? '',
-      priceTicks: req.priceTicks ?? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
-      sizeLots: req.sizeLots,
-      filledLots: 0,
-      status: 'rejected',
-      reason,
-      submitTsUs: now,
-      arrivalTsUs: NaN,
-      restTsUs: NaN,
-      doneTsUs: now,
-      decisionMidTicks,
-      ahead: 0,
-      cumTradeLots: 0,
-    };
-    // Keep the CLOB's order ids and counters whole: a gate rejection is one of the desk's orders.
-    this.clob.orders.push(o);
-    this.clob.stats.ordersSubmitted++;
-    this.clob.stats.ordersRejected++;
-    this.gateRejects.push({ ...o });
-    this.sim.schedule(now, PRIO_RESPONSE, this, EV_GATE_REJECT, this.gateRejects.length - 1);
-    return o;
+    return this.clob.rejectAtSubmit(req, decisionMidTicks, reason);
   }
 
   // ---- market inputs ----
@@ -254,13 +220,8 @@ export class PerpVenue implements EventHandler {
     return times;
   }
 
-  onEvent(tsUs: number, kind: number, a: number): void {
+  onEvent(tsUs: number, kind: number): void {
     if (kind === EV_FUNDING) this.settleFunding(tsUs);
-    else if (kind === EV_GATE_REJECT) {
-      const r = this.gateRejects[a]!;
-      this.gateRejects[a] = undefined as unknown as OwnOrder; // delivered
-      this.listener?.onOrderUpdate(r);
-    }
   }
 
   /** Settle one funding period for every tracked account at the current mark. */

@@ -1,0 +1,193 @@
+import type { Side } from '../market/book.ts';
+import type { Position } from '../ledger/portfolio.ts';
+import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
+import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
+import type { BookView, PnlView, Subscription, TradeView, VenueContext } from './api.ts';
+
+/** What the host needs from a port to run callbacks (implemented by StrategyHost). */
+export interface PortHost {
+  bookMessage(port: VenuePort): void;
+  tradePrint(port: VenuePort, t: TradeView): void;
+  orderUpdate(port: VenuePort, v: OrderView): void;
+  fill(port: VenuePort, f: Fill): void;
+}
+
+/** How orders enter a venue: straight to the CLOB, or through a pre-trade gate (margin, balances). */
+export interface OrderEntry {
+  submit(req: OrderRequest, decisionMidTicks: number): OwnOrder;
+}
+
+export interface VenuePortConfig {
+  id: string;
+  kind: 'spot' | 'perp';
+  clob: ClobVenue;
+  entry: OrderEntry;
+  /** Mark in ticks (perp mark model; the mid for spot). */
+  mark: () => number;
+  subscription: Required<Subscription>;
+}
+
+/** The builder connects a port to its venue with `venue.setListener(port)` (a perp venue also reports its gate's rejections). */
+
+/**
+ * One venue as one strategy sees it: turns the venue's replay notifications and reports into
+ * host callbacks, and the strategy's requests into venue messages (which then travel with
+ * latency). Orders are seen only through reports (`OrderView`), never the venue's live state.
+ */
+export class VenuePort implements VenueContext, VenueListener {
+  readonly id: string;
+  readonly kind: 'spot' | 'perp';
+  readonly book: BookView;
+  private readonly clob: ClobVenue;
+  private readonly entry: OrderEntry;
+  private readonly markFn: () => number;
+  readonly sub: Required<Subscription>;
+  private lastBookUs = -Infinity;
+  private lastBid = NaN;
+  private lastAsk = NaN;
+  private lastBidSize = NaN;
+  private lastAskSize = NaN;
+  private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
+  /** The desk's view of orders not yet known to be done, by id (insertion order = submission order). */
+  private readonly live = new Map<number, OrderView>();
+  host: PortHost | undefined;
+  /** True when the strategy has an onTrade callback and subscribed to trades. */
+  wantsTrades = false;
+  /** True when the strategy has an onBook callback and a book subscription. */
+  wantsBook = false;
+
+  constructor(cfg: VenuePortConfig) {
+    this.id = cfg.id;
+    this.kind = cfg.kind;
+    this.clob = cfg.clob;
+    this.entry = cfg.entry;
+    this.markFn = cfg.mark;
+    this.book = cfg.clob.book;
+    this.sub = cfg.subscription;
+  }
+
+  get instrument() {
+    return this.clob.instrument;
+  }
+  get position(): Position {
+    return this.clob.position;
+  }
+  get positionLots(): number {
+    return this.clob.position.lots;
+  }
+
+  markTicks(): number {
+    return this.markFn();
+  }
+
+  pnl(): PnlView {
+    const p = this.clob.position;
+    const n = p.notional;
+    const mark = this.markFn();
+    const realized = n.toUnits(p.realized);
+    const unrealized = n.toUnits(p.unrealized(mark));
+    const fees = n.toUnits(p.fees);
+    return { realized, unrealized, fees, equity: realized + unrealized - fees };
+  }
+
+  // ---- replay notifications (hot path) ----
+
+  /** After a complete book message: dedupe/throttle per the subscription, then the callback. */
+  onBookMessage(nowUs: number): void {
+    if (!this.wantsBook) return;
+    if (nowUs - this.lastBookUs < this.sub.bookThrottleUs) return;
+    const b = this.clob.book;
+    if (this.sub.book === 'bbo') {
+      const bs = b.bestSize(0);
+      const as = b.bestSize(1);
+      if (b.bestBid === this.lastBid && b.bestAsk === this.lastAsk && bs === this.lastBidSize && as === this.lastAskSize) return;
+      this.lastBid = b.bestBid;
+      this.lastAsk = b.bestAsk;
+      this.lastBidSize = bs;
+      this.lastAskSize = as;
+    }
+    if (b.bestBid < 0 || b.bestAsk === Number.MAX_SAFE_INTEGER) return;
+    this.lastBookUs = nowUs;
+    this.host!.bookMessage(this);
+  }
+
+  onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    if (!this.wantsTrades) return;
+    const t = this.trade;
+    t.tsUs = tsUs;
+    t.aggressor = aggressor;
+    t.priceTicks = priceTicks;
+    t.sizeLots = sizeLots;
+    this.host!.tradePrint(this, t);
+  }
+
+  // ---- venue responses ----
+
+  onOrderUpdate(report: OwnOrder): void {
+    const v = this.live.get(report.id);
+    if (!v) return; // already known to be done
+    v.priceTicks = report.priceTicks;
+    v.sizeLots = report.sizeLots;
+    v.reason = report.reason;
+    v.pendingAmend = false;
+    // Fills travel as their own reports; a 'filled' status may overtake them, never the reverse.
+    if (report.status !== 'filled' || v.filledLots >= v.sizeLots) v.status = report.status;
+    if (v.status !== 'open' && v.status !== 'pending') this.live.delete(v.id);
+    this.host?.orderUpdate(this, v);
+  }
+
+  onFill(f: Fill): void {
+    const v = this.live.get(f.orderId);
+    if (v) {
+      v.filledLots += f.sizeLots;
+      if (v.filledLots >= v.sizeLots) {
+        v.status = 'filled';
+        this.live.delete(v.id);
+      }
+    }
+    this.host?.fill(this, f);
+  }
+
+  // ---- orders ----
+
+  submit(req: OrderRequest): OrderView {
+    const o = this.entry.submit(req, this.clob.book.midTicks());
+    const v: OrderView = {
+      id: o.id,
+      side: o.side,
+      type: o.type,
+      tif: o.tif,
+      tag: o.tag,
+      submitTsUs: o.submitTsUs,
+      priceTicks: o.priceTicks,
+      sizeLots: o.sizeLots,
+      filledLots: 0,
+      status: 'pending',
+      reason: '',
+      pendingAmend: false,
+    };
+    this.live.set(o.id, v);
+    return v;
+  }
+
+  cancel(orderId: number): void {
+    if (this.live.has(orderId)) this.clob.cancel(orderId);
+  }
+
+  cancelAll(): void {
+    for (const id of this.live.keys()) this.clob.cancel(id);
+  }
+
+  amend(orderId: number, priceTicks: number, sizeLots: number): void {
+    const v = this.live.get(orderId);
+    if (!v) return;
+    v.pendingAmend = true;
+    this.clob.amend(orderId, priceTicks, sizeLots);
+  }
+
+  openOrders(): readonly OrderView[] {
+    const out: OrderView[] = [];
+    for (const o of this.live.values()) if (o.status === 'open' || o.status === 'pending') out.push(o);
+    return out;
+  }
+}

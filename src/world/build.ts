@@ -1,0 +1,400 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, PrimesimError } from '../errors.ts';
+import { readManifest, type CatalogManifest } from '../data/catalog.ts';
+import type { EventHandler } from '../kernel/event-queue.ts';
+import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { Position } from '../ledger/portfolio.ts';
+import { ASSETS, type Instrument } from '../market/instrument.ts';
+import { parseDurationUs, parseLatencyModel } from '../market/latency.ts';
+import { parseQueueModel } from '../market/queue-model.ts';
+import { BookExecutor } from '../risk/book-exec.ts';
+import { LiquidationEngine } from '../risk/liquidation.ts';
+import { MarginEngine } from '../risk/margin-engine.ts';
+import { CrossMargin, IsolatedMargin } from '../risk/models/cross.ts';
+import { PortfolioMargin } from '../risk/models/portfolio.ts';
+import { BINANCE_BTCUSD_COINM_TIERS, BINANCE_BTCUSDT_TIERS, DYDX_BTC_TIERS } from '../risk/tiers.ts';
+import type { MarginModel, Tier } from '../risk/types.ts';
+import { loadStrategy, parseParams } from '../backtest/load-strategy.ts';
+import { checkSeriesCovers, parseFunding } from '../backtest/funding.ts';
+import { ReplaySource } from '../backtest/replay-source.ts';
+import type { StrategyModule } from '../strategy/api.ts';
+import { StrategyHost, subscriptionOf } from '../strategy/host.ts';
+import { VenuePort } from '../strategy/venue-port.ts';
+import { parseFees } from '../venues/clob/fees.ts';
+import { ClobVenue, type ClobVenueConfig } from '../venues/clob/venue.ts';
+import type { FundingRateSource } from '../venues/perp/funding-source.ts';
+import { parseMarkModel } from '../venues/perp/mark.ts';
+import { PerpVenue, type FundingSchedule } from '../venues/perp/venue.ts';
+import { VenueDriver } from './driver.ts';
+import { WorldRecorder, type RecordedVenue } from './recorder.ts';
+import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
+import { specError, type SpecSource } from './spec-file.ts';
+import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
+
+/** One venue as wired: its book and orders, its perp extras, its data source and the account on it. */
+export interface WorldVenue extends RecordedVenue {
+  spec: VenueSpec;
+  dataset: CatalogManifest;
+  catalogDir: string;
+  source: ReplaySource;
+  driver: VenueDriver;
+  /** Local (receive-time) span of its data. */
+  startUs: number;
+  endUs: number;
+}
+
+export interface WorldAgent {
+  module: StrategyModule;
+  file: string;
+  params: unknown;
+  account: string;
+  host: StrategyHost;
+}
+
+/** A wired simulation: everything `run.ts` needs to run it and write its results. */
+export interface World {
+  spec: RunSpec;
+  sim: Simulation;
+  ledger: Ledger;
+  prices: Prices;
+  engine: MarginEngine | undefined;
+  liquidation: LiquidationEngine | undefined;
+  venues: WorldVenue[];
+  wallets: AccountWallet[];
+  agents: WorldAgent[];
+  recorder: WorldRecorder;
+  startUs: number;
+  endUs: number;
+  equityIntervalUs: number;
+  /** Start the agents and the equity clock (call once, before `sim.run`). */
+  start(): void;
+}
+
+/** A funding source for a perp without funding: nothing is ever scheduled. */
+const NO_FUNDING: FundingRateSource = { name: 'none', rateAt: () => 0 };
+
+function tiersFor(v: VenueSpec, inst: Instrument): readonly Tier[] {
+  if (v.tiers === 'dydx') return DYDX_BTC_TIERS;
+  if (v.tiers === 'binance-coinm' || (v.tiers === undefined && inst.kind === 'inverse')) return BINANCE_BTCUSD_COINM_TIERS;
+  return BINANCE_BTCUSDT_TIERS;
+}
+
+function marginModel(mode: 'cross' | 'isolated' | 'portfolio'): MarginModel {
+  if (mode === 'isolated') return new IsolatedMargin();
+  if (mode === 'portfolio') return new PortfolioMargin();
+  return new CrossMargin();
+}
+
+/** ISO time or µs → µs. */
+function timeUs(src: SpecSource, path: (string | number)[], v: number | string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return v;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms)) throw specError(src, path, `"${v}" is not a time`, 'an ISO-8601 time such as 2024-08-08T23:55:00Z, or µs since the epoch');
+  return ms * 1000;
+}
+
+/** Catalog folder of a venue: the spec's, or a generated one cached by its parameters. */
+async function catalogOf(v: VenueSpec, i: number, src: SpecSource): Promise<string> {
+  if ('catalog' in v.data) {
+    const dir = resolve(src.baseDir, v.data.catalog);
+    if (!existsSync(dir)) throw specError(src, ['venues', i, 'data', 'catalog'], `catalog folder ${v.data.catalog} does not exist`, 'create one with `primesim data import` or `data generate`');
+    return dir;
+  }
+  const g = v.data.generate;
+  const key = createHash('sha256').update(JSON.stringify(g)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'primesim-generated', key);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    const { generateDataset } = await import('../data/synthetic/dataset.ts');
+    generateDataset({ dir, seed: g.seed, events: g.events, profile: g.profile });
+  }
+  return dir;
+}
+
+/**
+ * The one builder: turns a run spec into a wired simulation. Every problem with the spec is a
+ * ConfigError naming the spec file, line and field.
+ */
+export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World> {
+  const at = (path: (string | number)[], msg: string, hint?: string) => specError(src, path, msg, hint);
+
+  // ---- references between sections ----
+  const venueIds = new Map<string, number>();
+  spec.venues.forEach((v, i) => {
+    if (!(VENUE_KINDS as readonly string[]).includes(v.kind)) {
+      const planned = (PLANNED_VENUE_KINDS as readonly string[]).includes(v.kind);
+      throw at(['venues', i, 'kind'], planned ? `venue kind ${v.kind} is not wired into run specs yet` : `unknown venue kind "${v.kind}"`, `kinds: ${VENUE_KINDS.join(', ')}`);
+    }
+    if (venueIds.has(v.id)) throw at(['venues', i, 'id'], `duplicate venue id ${v.id}`);
+    venueIds.set(v.id, i);
+  });
+  const accountIdx = new Map<string, number>();
+  spec.accounts.forEach((a, i) => {
+    if (accountIdx.has(a.id)) throw at(['accounts', i, 'id'], `duplicate account id ${a.id}`);
+    accountIdx.set(a.id, i);
+    for (const asset of [...Object.keys(a.deposits), ...Object.keys(a.haircuts)]) {
+      if (!ASSETS[asset]) throw at(['accounts', i, Object.keys(a.deposits).includes(asset) ? 'deposits' : 'haircuts', asset], `unknown asset ${asset}`, `assets: ${Object.keys(ASSETS).join(', ')}`);
+    }
+  });
+  /** Which account trades each venue (one per venue in this version). */
+  const venueAccount = new Map<string, string>();
+  spec.agents.forEach((g, i) => {
+    if (!accountIdx.has(g.account)) throw at(['agents', i, 'account'], `unknown account ${g.account}`, `accounts: ${[...accountIdx.keys()].join(', ')}`);
+    g.venues.forEach((vid, k) => {
+      if (!venueIds.has(vid)) throw at(['agents', i, 'venues', k], `the strategy trades venue "${vid}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
+      const prev = venueAccount.get(vid);
+      if (prev !== undefined && prev !== g.account) throw at(['agents', i, 'venues', k], `venue ${vid} is already traded by account ${prev}; one account per venue in this version`);
+      venueAccount.set(vid, g.account);
+    });
+  });
+  spec.venues.forEach((v, i) => {
+    if (v.index !== undefined) {
+      const j = venueIds.get(v.index);
+      if (j === undefined) throw at(['venues', i, 'index'], `index venue "${v.index}" is not in the spec`);
+      if (spec.venues[j]!.kind !== 'spot') throw at(['venues', i, 'index'], `index venue ${v.index} must be a spot venue`);
+      if (v.kind !== 'perp') throw at(['venues', i, 'index'], 'only a perp venue takes an index');
+    }
+    const acct = venueAccount.get(v.id);
+    if (v.kind === 'perp' && acct !== undefined && spec.accounts[accountIdx.get(acct)!]!.margin === 'cash') {
+      throw at(['accounts', accountIdx.get(acct)!, 'margin'], `account ${acct} trades perp venue ${v.id} but is a cash account`, 'use margin: cross, isolated or portfolio');
+    }
+  });
+
+  // ---- data ----
+  const catalogs: string[] = [];
+  const manifests: CatalogManifest[] = [];
+  for (const [i, v] of spec.venues.entries()) {
+    const dir = await catalogOf(v, i, src);
+    let m: CatalogManifest;
+    try {
+      m = readManifest(dir);
+    } catch (e) {
+      if (e instanceof PrimesimError) throw at(['venues', i, 'data'], e.message);
+      throw e;
+    }
+    const kind = m.instrument.kind;
+    if (v.kind === 'spot' && kind !== 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is spot but its data is ${m.instrument.venue}:${m.instrument.symbol}, a ${kind} contract`, 'use kind: perp');
+    if (v.kind === 'perp' && kind === 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is a perp but its data is ${m.instrument.venue}:${m.instrument.symbol}, a spot market`, 'use kind: spot');
+    catalogs.push(dir);
+    manifests.push(m);
+  }
+  const valuation = spec.valuation ?? manifests[0]!.instrument.quote;
+  if (!ASSETS[valuation]) throw at(['valuation'], `unknown valuation asset ${valuation}`);
+
+  // ---- the kernel, the ledger, the margin engine ----
+  const sim = new Simulation(spec.seed);
+  const ledger = new Ledger();
+  const prices = new Prices(valuation);
+  const needsEngine = spec.accounts.some((a) => a.margin !== 'cash');
+  const haircuts: Record<string, number> = {};
+  for (const a of spec.accounts) Object.assign(haircuts, a.haircuts);
+  // Margin is computed in a quote asset (coin-settled contracts are pools in their coin, converted
+  // at the mark): the first venue's quote, which may differ from the valuation (e.g. BTC for COIN-M).
+  const marginAsset = manifests[0]!.instrument.quote;
+  const engine = needsEngine ? new MarginEngine({ ledger, settleAsset: marginAsset, haircuts }) : undefined;
+  const wallets = spec.accounts.map((a) => new AccountWallet(a.id, a.margin, ledger, prices, a.margin === 'cash' ? undefined : engine));
+  const walletOf = new Map(wallets.map((w) => [w.id, w]));
+  if (engine) for (const a of spec.accounts) if (a.margin !== 'cash') engine.openAccount(a.id, marginModel(a.margin));
+
+  // ---- venues ----
+  const venues: WorldVenue[] = [];
+  const perpUnderlyings = new Set<string>();
+  for (const [i, v] of spec.venues.entries()) {
+    const m = manifests[i]!;
+    const inst = m.instrument;
+    const field = (k: string) => `venues[${i}].${k}`;
+    let clobCfg: ClobVenueConfig;
+    try {
+      clobCfg = {
+        instrument: inst,
+        queue: parseQueueModel(v.queue),
+        fees: parseFees(v.fees),
+        entryLatency: parseLatencyModel(v.latency.entry, field('latency.entry')),
+        responseLatency: parseLatencyModel(v.latency.response, field('latency.response')),
+        feedLatencyFromData: v.latency.feed === 'data',
+        clockOffsetUs: m.clockOffsetUs,
+      };
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        const path: (string | number)[] = e.field?.includes('latency.') ? ['venues', i, 'latency', e.field.endsWith('entry') ? 'entry' : 'response'] : ['venues', i, e.field === 'fees' ? 'fees' : 'queue'];
+        throw at(path, e.message.replace(/^field [^:]+: /, ''));
+      }
+      throw e;
+    }
+    const account = venueAccount.get(v.id) ?? `market:${v.id}`;
+    const wallet = walletOf.get(account);
+    const position = new Position(inst, account, ledger, `venue:${v.id}`, v.kind === 'spot' && wallet ? wallet.cashAccount : undefined);
+    let perp: PerpVenue | undefined;
+    let clob: ClobVenue;
+    if (v.kind === 'perp') {
+      let funding: FundingRateSource = NO_FUNDING;
+      let schedule: FundingSchedule = { kind: 'fixed', intervalUs: 8 * 3600e6 };
+      try {
+        const f = await parseFunding(resolveFundingPath(v.funding, src.baseDir), inst.symbol);
+        if (f) {
+          funding = f.source;
+          schedule = f.timesFromData ? { kind: 'data' } : { kind: 'fixed', intervalUs: f.intervalUs };
+        }
+      } catch (e) {
+        if (e instanceof ConfigError && e.field === '--funding') throw at(['venues', i, 'funding'], e.message.replace(/^.*field --funding: /, ''));
+        throw e;
+      }
+      let markModel;
+      try {
+        markModel = parseMarkModel(v.mark);
+      } catch (e) {
+        throw at(['venues', i, 'mark'], (e as Error).message.replace(/^field mark: /, ''));
+      }
+      perp = new PerpVenue(sim, { clob: clobCfg, mark: markModel, funding, schedule }, position);
+      clob = perp.clob;
+      if (engine && wallet && wallet.marginMode !== 'cash') {
+        engine.registerInstrument({ id: v.id, market: inst, kind: 'perp', underlying: inst.base, tiers: tiersFor(v, inst) });
+        perp.attachMargin(engine, v.id);
+      }
+      perpUnderlyings.add(inst.base);
+    } else {
+      clob = new ClobVenue(sim, clobCfg, position);
+    }
+    const driver = new VenueDriver(sim, v.id, clob, perp, v.kind === 'perp' && v.index === undefined, prices);
+    const source = new ReplaySource(sim, catalogs[i]!, clob, driver);
+    const first = source.peekTs();
+    const startUs = Number.isFinite(first) ? first : m.timeRange.startUs;
+    const endUs = startUs + (m.timeRange.endUs - m.timeRange.startUs);
+    sim.addSource(source);
+    venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', account, clob, perp, spec: v, dataset: m, catalogDir: catalogs[i]!, source, driver, startUs, endUs });
+    if (wallet) wallet.venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', position, mark: perp ? () => perp.markTicks() : () => clob.book.midTicks() });
+  }
+  // Index links (spot mid → perp index, converted between the two tick sizes).
+  for (const [i, v] of spec.venues.entries()) {
+    if (v.index === undefined) continue;
+    const perpV = venues[i]!;
+    const spotV = venues[venueIds.get(v.index)!]!;
+    spotV.driver.indexFor.push({ perp: perpV.perp!, ratio: Number(spotV.clob.instrument.tickSize) / Number(perpV.clob.instrument.tickSize) });
+  }
+  // A spot market gives the margin engine the mark of its base asset when no perp does (collateral).
+  if (engine) for (const v of venues) if (v.kind === 'spot' && !perpUnderlyings.has(v.clob.instrument.base)) v.driver.engineMark = engine;
+
+  // ---- time ----
+  const dataStart = Math.min(...venues.map((v) => v.startUs));
+  const dataEnd = Math.max(...venues.map((v) => v.endUs));
+  const tStart = timeUs(src, ['time', 'start'], spec.time.start);
+  const tEnd = timeUs(src, ['time', 'end'], spec.time.end);
+  const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
+  if (tStart !== undefined && (tStart >= dataEnd || tStart < dataStart - 3600e6)) throw at(['time', 'start'], `start ${iso(tStart)} is outside the data (${iso(dataStart)} to ${iso(dataEnd)})`);
+  if (tEnd !== undefined && (tEnd <= dataStart || tEnd <= (tStart ?? dataStart))) throw at(['time', 'end'], `end ${iso(tEnd)} is outside the data or before the start (${iso(dataStart)} to ${iso(dataEnd)})`);
+  const startUs = Math.max(dataStart, tStart ?? dataStart);
+  const endUs = tEnd ?? dataEnd + 60e6;
+  const runEndUs = tEnd ?? dataEnd;
+  let equityIntervalUs: number;
+  try {
+    equityIntervalUs = parseDurationUs(spec.record.equityInterval, 'record.equityInterval', { positive: true });
+  } catch (e) {
+    throw at(['record', 'equityInterval'], (e as Error).message.replace(/^field [^:]+: /, ''));
+  }
+
+  // ---- funding schedules ----
+  for (const [i, v] of venues.entries()) {
+    if (!v.perp || v.perp.cfg.funding === NO_FUNDING) continue;
+    try {
+      if (v.perp.cfg.schedule.kind === 'data') checkSeriesCovers(v.perp.cfg.funding.timesUs?.() ?? [], startUs, runEndUs, v.perp.cfg.funding.name, v.clob.instrument.symbol);
+    } catch (e) {
+      if (e instanceof ConfigError) throw at(['venues', i, 'funding'], e.message.replace(/^.*field --funding: /, ''));
+      throw e;
+    }
+    v.perp.scheduleFunding(startUs, runEndUs);
+  }
+
+  // ---- risk ----
+  let liquidation: LiquidationEngine | undefined;
+  if (engine && spec.risk.liquidation) {
+    const books = new Map(venues.filter((v) => v.perp).map((v) => [v.id, v.clob.book] as const));
+    let cooldownUs: number;
+    try {
+      cooldownUs = parseDurationUs(spec.risk.cooldown, 'risk.cooldown');
+    } catch (e) {
+      throw at(['risk', 'cooldown'], (e as Error).message.replace(/^field [^:]+: /, ''));
+    }
+    liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate });
+  }
+
+  // ---- agents ----
+  const agents: WorldAgent[] = [];
+  for (const [i, g] of spec.agents.entries()) {
+    const file = resolve(src.baseDir, g.strategy);
+    let module: StrategyModule;
+    let params: unknown;
+    try {
+      module = await loadStrategy(file);
+      params = parseParams(module, g.params, g.strategy);
+    } catch (e) {
+      if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, /parameter/.test(e.message) ? 'params' : 'strategy'], e.message);
+      throw e;
+    }
+    const sub = subscriptionOf(module);
+    const wallet = walletOf.get(g.account)!;
+    const ports = g.venues.map((vid) => {
+      const v = venues[venueIds.get(vid)!]!;
+      const entry = v.perp ?? new SpotBalanceEntry(v.clob, ledger, wallet.cashAccount, v.clob.cfg.fees.feeBps(false));
+      const port = new VenuePort({ id: vid, kind: v.kind, clob: v.clob, entry, mark: v.perp ? () => v.perp!.markTicks() : () => v.clob.book.midTicks(), subscription: sub });
+      if (v.perp) v.perp.setListener(port);
+      else v.clob.setListener(port);
+      v.driver.port = port;
+      return port;
+    });
+    const host = new StrategyHost(sim, ports, module, wallet);
+    agents.push({ module, file, params, account: g.account, host });
+  }
+
+  const recorder = new WorldRecorder(wallets, venues, ledger, engine);
+  for (const v of venues) v.clob.setFillObserver((tsUs) => recorder.sample(tsUs));
+
+  let started = false;
+  const world: World = {
+    spec,
+    sim,
+    ledger,
+    prices,
+    engine,
+    liquidation,
+    venues,
+    wallets,
+    agents,
+    recorder,
+    startUs,
+    endUs,
+    equityIntervalUs,
+    start() {
+      if (started) throw new ConfigError('world already started');
+      started = true;
+      sim.nowUs = Math.min(dataStart, startUs);
+      spec.accounts.forEach((a, i) => {
+        for (const [asset, units] of Object.entries(a.deposits)) wallets[i]!.deposit(sim.nowUs, asset, units);
+      });
+      if (tStart === undefined) {
+        // From the first row: strategies start before any data, as they see the book build.
+        for (const ag of agents) ag.host.start(ag.params, endUs);
+      } else {
+        // A window: rows before it only warm the books up; strategies start at its start.
+        const begin: EventHandler = {
+          onEvent(ts) {
+            for (const ag of agents) ag.host.start(ag.params, endUs);
+            recorder.sample(ts);
+          },
+        };
+        sim.schedule(startUs, PRIO_TIMER, begin);
+      }
+      sim.every(startUs + equityIntervalUs, equityIntervalUs, endUs, recorder);
+    },
+  };
+  return world;
+}
+
+/** `lean:<file>` / `tardis:<file>` paths in a spec resolve against the spec's folder. */
+function resolveFundingPath(spec: string, baseDir: string): string {
+  const m = /^(lean|tardis):([^@]+)(@.*)?$/.exec(spec);
+  return m ? `${m[1]}:${resolve(baseDir, m[2]!)}${m[3] ?? ''}` : spec;
+}

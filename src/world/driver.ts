@@ -1,0 +1,71 @@
+import type { Simulation } from '../kernel/simulation.ts';
+import type { Side } from '../market/book.ts';
+import type { MarginEngine } from '../risk/margin-engine.ts';
+import type { ReplayListener } from '../backtest/replay-source.ts';
+import type { VenuePort } from '../strategy/venue-port.ts';
+import type { ClobVenue } from '../venues/clob/venue.ts';
+import type { PerpVenue } from '../venues/perp/venue.ts';
+import type { Prices } from './wallet.ts';
+
+/**
+ * What happens after each replayed message of one venue, in a fixed order: prices and marks
+ * first (the spot mid prices the base asset; a perp recomputes its mark and pushes index and mark
+ * into the margin engine, which revalues accounts and may trigger liquidations), then the
+ * strategy's callback. Marks update only when the mid moved, so the margin engine does work only
+ * when something it depends on changed.
+ */
+export class VenueDriver implements ReplayListener {
+  port: VenuePort | undefined;
+  /** Perps that take this venue's mid as their index (tick conversion precomputed). */
+  readonly indexFor: { perp: PerpVenue; ratio: number }[] = [];
+  /** When set, this spot venue's mid is the margin engine's mark of its base asset (no perp gives one). */
+  engineMark: MarginEngine | undefined;
+  private lastMid = NaN;
+  private readonly tick: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly id: string,
+    readonly clob: ClobVenue,
+    readonly perp: PerpVenue | undefined,
+    /** The perp takes its own mid as index (no index venue in the spec). */
+    private readonly selfIndex: boolean,
+    private readonly prices: Prices,
+  ) {
+    this.tick = Number(clob.instrument.tickSize);
+  }
+
+  get wantsTrades(): boolean {
+    return this.perp !== undefined || (this.port?.wantsTrades ?? false);
+  }
+
+  onBookMessage(): void {
+    const mid = this.clob.book.midTicks();
+    const now = this.sim.nowUs;
+    if (mid !== this.lastMid && Number.isFinite(mid)) {
+      this.lastMid = mid;
+      const inst = this.clob.instrument;
+      const perp = this.perp;
+      if (perp === undefined) {
+        const px = mid * this.tick;
+        this.prices.set(inst.base, px * this.prices.get(inst.quote));
+        if (this.engineMark) this.engineMark.setMark(inst.base, px, now);
+      } else if (this.selfIndex) {
+        perp.setIndex(now, mid);
+        this.prices.set(inst.base, mid * this.tick * this.prices.get(inst.quote));
+      } else {
+        perp.updateMark(now);
+      }
+      for (let i = 0; i < this.indexFor.length; i++) {
+        const f = this.indexFor[i]!;
+        f.perp.setIndex(now, mid * f.ratio);
+      }
+    }
+    if (this.port !== undefined) this.port.onBookMessage(now);
+  }
+
+  onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    if (this.perp !== undefined) this.perp.lastTicks = priceTicks;
+    if (this.port !== undefined) this.port.onTradePrint(tsUs, aggressor, priceTicks, sizeLots);
+  }
+}

@@ -1,0 +1,305 @@
+import type { EventHandler } from '../kernel/event-queue.ts';
+import type { Ledger, Transfer } from '../ledger/ledger.ts';
+import { lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import type { MarginEngine } from '../risk/margin-engine.ts';
+import { liquidationsTable, marginTable, snapshotMargin, type MarginRow } from '../risk/recorder.ts';
+import type { LiquidationRecord } from '../risk/liquidation.ts';
+import type { ColumnData } from '../results/arrow-io.ts';
+import { F64Column, I64Column } from '../results/columns.ts';
+import type { ClobVenue } from '../venues/clob/venue.ts';
+import type { PerpVenue } from '../venues/perp/venue.ts';
+import type { AccountWallet } from './wallet.ts';
+
+export interface RecordedVenue {
+  id: string;
+  kind: 'spot' | 'perp';
+  account: string;
+  clob: ClobVenue;
+  perp: PerpVenue | undefined;
+}
+
+class AccountSeries {
+  readonly ts = new F64Column();
+  readonly equity = new F64Column();
+  readonly realized = new F64Column();
+  readonly unrealized = new F64Column();
+  readonly fees = new F64Column();
+  readonly funding = new F64Column();
+  readonly pos = new F64Column();
+  readonly mid = new F64Column();
+}
+
+/**
+ * The one recorder of a run: equity per account on a timer and at every fill (with its split
+ * into deposits, each venue's PnL and liquidation transfers), margin per margin account, every
+ * ledger transfer; at the end orders, fills and positions of every venue with `venue` and
+ * `account` columns, funding per perp venue, and the liquidation engine's records.
+ */
+export class WorldRecorder implements EventHandler {
+  private readonly series = new Map<string, AccountSeries>();
+  private readonly split = { ts: new F64Column(), account: [] as string[], component: [] as string[], value: new F64Column() };
+  private readonly transfers: Transfer[] = [];
+  private readonly margin: MarginRow[] = [];
+  private lastSampleUs = -Infinity;
+  /** Deposits at the prices of the first sample: the capital returns are measured on. */
+  private readonly initial = new Map<string, number>();
+
+  constructor(
+    private readonly wallets: readonly AccountWallet[],
+    private readonly venues: readonly RecordedVenue[],
+    ledger: Ledger,
+    private readonly engine: MarginEngine | undefined,
+  ) {
+    ledger.onTransfer((t) => this.transfers.push(t));
+    for (const w of wallets) this.series.set(w.id, new AccountSeries());
+  }
+
+  onEvent(tsUs: number): void {
+    this.sample(tsUs);
+  }
+
+  /** One equity sample of every account (once per timestamp). */
+  sample(tsUs: number): void {
+    if (tsUs === this.lastSampleUs) return;
+    this.lastSampleUs = tsUs;
+    for (const w of this.wallets) {
+      const s = this.series.get(w.id)!;
+      const e = w.equity();
+      if (!Number.isFinite(e)) continue; // no price yet for an asset the account holds
+      let realized = 0;
+      let unrealized = 0;
+      let fees = 0;
+      let funding = 0;
+      for (const v of w.venues) {
+        const p = v.position;
+        const n = p.notional;
+        const px = w.prices.get(p.inst.settle);
+        realized += n.toUnits(p.realized) * px;
+        unrealized += (p.lots === 0 ? 0 : n.toUnits(p.unrealized(v.mark()))) * px;
+        fees += n.toUnits(p.fees) * px;
+        funding += n.toUnits(p.funding) * px;
+      }
+      s.ts.push(tsUs);
+      s.equity.push(e);
+      s.realized.push(realized);
+      s.unrealized.push(unrealized);
+      s.fees.push(fees);
+      s.funding.push(funding);
+      const primary = w.venues[0];
+      s.pos.push(primary ? primary.position.lots : 0);
+      s.mid.push(primary ? primary.mark() * Number(primary.position.inst.tickSize) : NaN);
+      const sp = this.split;
+      const put = (component: string, value: number) => {
+        sp.ts.push(tsUs);
+        sp.account.push(w.id);
+        sp.component.push(component);
+        sp.value.push(value);
+      };
+      const dep = w.depositsValue();
+      if (!this.initial.has(w.id)) this.initial.set(w.id, dep);
+      put('deposits', dep);
+      for (const v of w.venues) put(v.id, w.venuePnl(v));
+      put('liquidation', w.liquidationValue());
+    }
+    if (this.engine) snapshotMargin(this.engine, tsUs, this.margin);
+  }
+
+  initialCapital(account: string): number {
+    return this.initial.get(account) ?? NaN;
+  }
+
+  equitySeries(account: string): { ts: Float64Array; equity: Float64Array } {
+    const s = this.series.get(account)!;
+    return { ts: s.ts.view(), equity: s.equity.view() };
+  }
+
+  /** All result tables, by name. */
+  tables(liquidations: readonly LiquidationRecord[]): Record<string, Record<string, ColumnData>> {
+    const side = (s: number) => (s === 0 ? 'buy' : 'sell');
+    const orders: Record<string, ColumnData[]> = {};
+    const fills: Record<string, ColumnData[]> = {};
+    const positions: Record<string, ColumnData[]> = {};
+    const add = (acc: Record<string, ColumnData[]>, cols: Record<string, ColumnData>) => {
+      for (const [k, v] of Object.entries(cols)) (acc[k] ??= []).push(v);
+    };
+    const funding = { ts: new F64Column(), venue: [] as string[], symbol: [] as string[], account: [] as string[], rate: new F64Column(), lots: new F64Column(), mark: new F64Column(), pay: new I64Column(), payUnits: new F64Column(), asset: [] as string[] };
+    for (const v of this.venues) {
+      const inst = v.clob.instrument;
+      const tick = Number(inst.tickSize);
+      const n = v.clob.position.notional;
+      const os = v.clob.orders;
+      const fs = v.clob.fills;
+      add(orders, {
+        venue: os.map(() => v.id),
+        account: os.map(() => v.account),
+        order_id: Int32Array.from(os, (o) => o.id),
+        submit_ts_us: Float64Array.from(os, (o) => o.submitTsUs),
+        arrival_ts_us: Float64Array.from(os, (o) => o.arrivalTsUs),
+        done_ts_us: Float64Array.from(os, (o) => o.doneTsUs),
+        symbol: os.map(() => inst.symbol),
+        side: os.map((o) => side(o.side)),
+        type: os.map((o) => o.type),
+        tif: os.map((o) => o.tif),
+        post_only: Uint8Array.from(os, (o) => (o.postOnly ? 1 : 0)),
+        reduce_only: Uint8Array.from(os, (o) => (o.reduceOnly ? 1 : 0)),
+        tag: os.map((o) => o.tag),
+        price_ticks: Float64Array.from(os, (o) => (o.type === 'market' ? NaN : o.priceTicks)),
+        price: Float64Array.from(os, (o) => (o.type === 'market' ? NaN : ticksToPrice(inst, o.priceTicks))),
+        size_lots: Float64Array.from(os, (o) => o.sizeLots),
+        qty: Float64Array.from(os, (o) => lotsToQty(inst, o.sizeLots)),
+        filled_lots: Float64Array.from(os, (o) => o.filledLots),
+        status: os.map((o) => o.status),
+        reason: os.map((o) => o.reason),
+        decision_mid: Float64Array.from(os, (o) => o.decisionMidTicks * tick),
+      });
+      add(fills, {
+        venue: fs.map(() => v.id),
+        account: fs.map(() => v.account),
+        seq: Int32Array.from(fs, (f) => f.seq),
+        ts_us: Float64Array.from(fs, (f) => f.tsUs),
+        order_id: Int32Array.from(fs, (f) => f.orderId),
+        symbol: fs.map(() => inst.symbol),
+        side: fs.map((f) => side(f.side)),
+        price_ticks: Float64Array.from(fs, (f) => f.priceTicks),
+        price: Float64Array.from(fs, (f) => ticksToPrice(inst, f.priceTicks)),
+        size_lots: Float64Array.from(fs, (f) => f.sizeLots),
+        qty: Float64Array.from(fs, (f) => lotsToQty(inst, f.sizeLots)),
+        liquidity: fs.map((f) => (f.maker ? 'maker' : 'taker')),
+        fee_minor: BigInt64Array.from(fs, (f) => f.fee),
+        fee: Float64Array.from(fs, (f) => n.toUnits(f.fee)),
+        realized_minor: BigInt64Array.from(fs, (f) => f.realized),
+        fee_asset: fs.map(() => inst.settle),
+        mid: Float64Array.from(fs, (f) => f.midTicks * tick),
+        decision_mid: Float64Array.from(fs, (f) => f.decisionMidTicks * tick),
+        queue_wait_us: Float64Array.from(fs, (f) => f.queueWaitUs),
+        position_lots: Float64Array.from(fs, (f) => f.positionLots),
+      });
+      add(positions, {
+        venue: fs.map(() => v.id),
+        account: fs.map(() => v.account),
+        ts_us: Float64Array.from(fs, (f) => f.tsUs),
+        symbol: fs.map(() => inst.symbol),
+        position_lots: Float64Array.from(fs, (f) => f.positionLots),
+        position_qty: Float64Array.from(fs, (f) => lotsToQty(inst, f.positionLots)),
+        price: Float64Array.from(fs, (f) => ticksToPrice(inst, f.priceTicks)),
+      });
+      if (v.perp) {
+        for (const e of v.perp.fundingLog) {
+          if (e.account !== v.account) continue;
+          funding.ts.push(e.tsUs);
+          funding.venue.push(v.id);
+          funding.symbol.push(e.symbol);
+          funding.account.push(e.account);
+          funding.rate.push(e.rate);
+          funding.lots.push(e.positionLots);
+          funding.mark.push(e.markTicks * tick);
+          funding.pay.push(e.payment);
+          funding.payUnits.push(n.toUnits(e.payment));
+          funding.asset.push(inst.settle);
+        }
+      }
+    }
+    const out: Record<string, Record<string, ColumnData>> = {
+      orders: concat(orders),
+      fills: concat(fills),
+      equity: this.equityTable(),
+      equity_split: { ts_us: this.split.ts.view(), account: this.split.account, component: this.split.component, value: this.split.value.view() },
+      positions: concat(positions),
+      ledger: this.ledgerTable(),
+    };
+    if (this.venues.some((v) => v.perp)) {
+      out.funding = {
+        ts_us: funding.ts.view(),
+        venue: funding.venue,
+        account: funding.account,
+        symbol: funding.symbol,
+        rate: funding.rate.view(),
+        position_lots: funding.lots.view(),
+        mark: funding.mark.view(),
+        payment_minor: funding.pay.view(),
+        payment: funding.payUnits.view(),
+        asset: funding.asset,
+      };
+    }
+    if (this.engine) {
+      out.margin = marginTable(this.margin);
+      out.liquidations = liquidationsTable(liquidations);
+    }
+    return out;
+  }
+
+  private equityTable(): Record<string, ColumnData> {
+    const acct: string[] = [];
+    const cols = { ts: [] as Float64Array[], equity: [] as Float64Array[], realized: [] as Float64Array[], unrealized: [] as Float64Array[], fees: [] as Float64Array[], funding: [] as Float64Array[], pos: [] as Float64Array[], mid: [] as Float64Array[] };
+    for (const [id, s] of this.series) {
+      for (let i = 0; i < s.ts.length; i++) acct.push(id);
+      cols.ts.push(s.ts.view());
+      cols.equity.push(s.equity.view());
+      cols.realized.push(s.realized.view());
+      cols.unrealized.push(s.unrealized.view());
+      cols.fees.push(s.fees.view());
+      cols.funding.push(s.funding.view());
+      cols.pos.push(s.pos.view());
+      cols.mid.push(s.mid.view());
+    }
+    return {
+      ts_us: cat(cols.ts),
+      account: acct,
+      equity: cat(cols.equity),
+      realized: cat(cols.realized),
+      unrealized: cat(cols.unrealized),
+      fees: cat(cols.fees),
+      funding: cat(cols.funding),
+      position_lots: cat(cols.pos),
+      mid: cat(cols.mid),
+    };
+  }
+
+  private ledgerTable(): Record<string, ColumnData> {
+    const t = this.transfers;
+    const amount = new I64Column();
+    for (const x of t) amount.push(x.amount);
+    return {
+      seq: Int32Array.from(t, (x) => x.seq),
+      ts_us: Float64Array.from(t, (x) => x.tsUs),
+      from_account: t.map((x) => x.from),
+      to_account: t.map((x) => x.to),
+      asset: t.map((x) => x.asset),
+      amount_minor: amount.view(),
+      kind: t.map((x) => x.kind),
+      ref: Int32Array.from(t, (x) => x.ref),
+    };
+  }
+}
+
+function cat(parts: Float64Array[]): Float64Array {
+  const n = parts.reduce((s, p) => s + p.length, 0);
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Concatenate per-venue columns of the same name and type. */
+function concat(parts: Record<string, ColumnData[]>): Record<string, ColumnData> {
+  const out: Record<string, ColumnData> = {};
+  for (const [k, list] of Object.entries(parts)) {
+    const first = list[0]!;
+    if (Array.isArray(first)) out[k] = (list as string[][]).flat();
+    else {
+      const n = list.reduce((s, p) => s + (p as ArrayLike<unknown>).length, 0);
+      const Ctor = (first as unknown as { constructor: new (n: number) => ColumnData }).constructor;
+      const arr = new Ctor(n) as unknown as { set(a: ArrayLike<unknown>, o: number): void };
+      let o = 0;
+      for (const p of list) {
+        arr.set(p as unknown as ArrayLike<unknown>, o);
+        o += (p as ArrayLike<unknown>).length;
+      }
+      out[k] = arr as unknown as ColumnData;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
+import { writeRunFolder } from '../results/run-writer.ts';
+import { checkRunId, runTarget } from '../results/safe-output.ts';
+import type { ResultFile } from '../results/recorder.ts';
+import type { Fill, OwnOrder } from '../venues/clob/order.ts';
+import { buildWorld, type World } from './build.ts';
+import type { RunSpec } from './spec.ts';
+import type { SpecSource } from './spec-file.ts';
+
+export interface RunWorldOptions {
+  runsDir: string;
+  runId?: string;
+  force?: boolean;
+  /** Recorded in the manifest as `config` (default: the spec). */
+  config?: Record<string, unknown> & { seed: number };
+  /** Extra deterministic manifest fields (e.g. a sweep's id and grid point). */
+  extra?: Record<string, unknown>;
+  onProgress?(events: number, nowUs: number, startUs: number, endUs: number): void;
+  /** Wall clock for the manifest's timing section only (injected so the engine never reads it). */
+  clock?: () => number;
+}
+
+/** What a run adds to the shared RunMetrics: the risk outcome. */
+export interface WorldMetrics extends RunMetrics {
+  liquidations: number;
+  badDebt: number;
+  insuranceFund: number;
+  rejectedOrders: number;
+}
+
+export interface WorldResult {
+  dir: string;
+  runId: string;
+  manifest: Record<string, unknown> & { counts: Record<string, number>; files: ResultFile[]; resultsSha256: string; timing: Record<string, number | string> };
+  metrics: WorldMetrics;
+  world: World;
+}
+
+export function specHash(spec: unknown): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8);
+}
+
+/**
+ * The one metrics function for every run: equity statistics on the first account's equity,
+ * fill statistics over every venue it trades (each venue's fills valued in its own instrument,
+ * converted to the valuation asset at the final prices), and the risk outcome.
+ */
+export function worldMetrics(w: World): WorldMetrics {
+  const wallet = w.wallets.find((x) => w.agents.some((a) => a.account === x.id)) ?? w.wallets[0]!;
+  const eq = w.recorder.equitySeries(wallet.id);
+  const initial = Number.isFinite(w.recorder.initialCapital(wallet.id)) ? w.recorder.initialCapital(wallet.id) : wallet.depositsValue();
+  const finalEquity = wallet.equity();
+  const mine = w.venues.filter((v) => v.account === wallet.id);
+  const primary = mine[0] ?? w.venues[0]!;
+  const base = computeMetrics({
+    inst: primary.clob.instrument,
+    orders: [] as OwnOrder[],
+    fills: [] as Fill[],
+    equityTs: eq.ts,
+    equity: eq.equity,
+    initialCapital: initial,
+    realized: 0,
+    unrealized: 0,
+    fees: 0,
+    finalEquity,
+    finalPositionLots: primary.clob.position.lots,
+    sampleIntervalUs: w.equityIntervalUs,
+  });
+  let spread = 0;
+  let notional = 0;
+  let realized = 0;
+  let unrealized = 0;
+  let fees = 0;
+  let funding = 0;
+  let orders = 0;
+  let fills = 0;
+  let maker = 0;
+  let submitted = 0;
+  let filled = 0;
+  let slipNum = 0;
+  let slipDen = 0;
+  let rejected = 0;
+  const waits: number[] = [];
+  for (const v of mine) {
+    const m = computeMetrics({ inst: v.clob.instrument, orders: v.clob.orders, fills: v.clob.fills, equityTs: new Float64Array(0), equity: new Float64Array(0), initialCapital: initial, realized: 0, unrealized: 0, fees: 0, finalEquity: initial, finalPositionLots: 0, sampleIntervalUs: w.equityIntervalUs });
+    const p = v.clob.position;
+    const n = p.notional;
+    const px = w.prices.get(v.clob.instrument.settle);
+    spread += m.spreadCapture * px;
+    notional += m.tradedNotional * px;
+    const mark = v.perp ? v.perp.markTicks() : v.clob.book.midTicks();
+    realized += n.toUnits(p.realized) * px;
+    unrealized += (p.lots === 0 ? 0 : n.toUnits(p.unrealized(mark))) * px;
+    fees += n.toUnits(p.fees) * px;
+    funding += n.toUnits(p.funding) * px;
+    orders += m.orders;
+    fills += m.fills;
+    maker += m.makerFills;
+    for (const o of v.clob.orders) {
+      submitted += o.sizeLots;
+      filled += o.filledLots;
+      if (o.status === 'rejected') rejected++;
+    }
+    for (const f of v.clob.fills) if (f.maker) waits.push(f.queueWaitUs / 1000);
+    if (m.takerFills > 0) {
+      const takerQty = v.clob.fills.reduce((s, f) => s + (f.maker ? 0 : f.sizeLots * Number(v.clob.instrument.lotSize)), 0);
+      slipNum += m.takerSlippageBps * takerQty;
+      slipDen += takerQty;
+    }
+  }
+  waits.sort((a, b) => a - b);
+  const liq = w.liquidation;
+  const totalPnl = finalEquity - initial;
+  return {
+    ...base,
+    settleAsset: w.prices.valuation,
+    realizedPnl: realized,
+    unrealizedPnl: unrealized,
+    fees,
+    funding,
+    spreadCapture: spread,
+    inventoryPnl: totalPnl - spread + fees + funding,
+    turnover: initial > 0 ? notional / initial : 0,
+    tradedNotional: notional,
+    orders,
+    fills,
+    makerFills: maker,
+    takerFills: fills - maker,
+    fillRatio: submitted > 0 ? filled / submitted : 0,
+    takerSlippageBps: slipDen > 0 ? slipNum / slipDen : 0,
+    meanQueueWaitMs: waits.length ? waits.reduce((s, x) => s + x, 0) / waits.length : 0,
+    medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
+    liquidations: liq ? liq.records.filter((r) => r.account === wallet.id).length : 0,
+    badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
+    insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
+    rejectedOrders: rejected,
+  };
+}
+
+/** Build, run and write one run folder from a spec. */
+export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOptions): Promise<WorldResult> {
+  const clock = opts.clock ?? (() => 0);
+  const wall0 = clock();
+  const world = await buildWorld(spec, src);
+  const first = world.agents[0];
+  const defaultId = `${spec.name ?? (first ? basename(first.file).replace(/\.[mc]?[jt]s$/, '') : 'run')}-${world.venues[0]!.dataset.name}-s${spec.seed}-${specHash(opts.config ?? spec)}`.replace(/[^\w.-]/g, '_');
+  const runId = checkRunId(opts.runId ?? defaultId);
+  // The output target is checked before the run, and again when it is written.
+  runTarget(opts.runsDir, runId, opts.force ?? false);
+  const sim = world.sim;
+  world.start();
+  const replay0 = clock();
+  sim.run(world.endUs, {
+    progressEvery: 1 << 18,
+    onProgress: (ev, now) => opts.onProgress?.(ev, now, world.startUs, world.endUs),
+  });
+  const replaySeconds = (clock() - replay0) / 1000;
+  for (const a of world.agents) a.host.end();
+  for (const v of world.venues) v.source.close();
+  world.recorder.sample(sim.nowUs);
+  const metrics = worldMetrics(world);
+  const liquidations = world.liquidation?.records ?? [];
+  const tables = world.recorder.tables(liquidations);
+  const v0 = world.venues[0]!;
+  const res = await writeRunFolder({
+    runsDir: opts.runsDir,
+    runId,
+    force: opts.force ?? false,
+    strategy: first ? { name: first.module.name, file: first.file, params: first.params } : { name: '(none)', params: {} },
+    dataset: { name: v0.dataset.name, dir: v0.catalogDir, rows: v0.dataset.rows, columnsSha256: Object.fromEntries(v0.dataset.columns.map((c) => [c.name, c.sha256])) },
+    config: opts.config ?? spec,
+    counts: {
+      events: sim.events,
+      rows: world.venues.reduce((s, v) => s + v.source.rows, 0),
+      orders: world.venues.reduce((s, v) => s + v.clob.orders.length, 0),
+      fills: world.venues.reduce((s, v) => s + v.clob.fills.length, 0),
+      transfers: world.ledger.transferCount,
+      liquidations: liquidations.length,
+    },
+    metrics: metrics as unknown as Record<string, number | string>,
+    tables,
+    extra: {
+      spec,
+      instrument: v0.clob.instrument,
+      models: { queue: v0.clob.cfg.queue.name, fees: v0.clob.cfg.fees.name, entryLatency: v0.clob.cfg.entryLatency.name, responseLatency: v0.clob.cfg.responseLatency.name, ...(v0.perp ? { mark: v0.perp.cfg.mark.name } : {}) },
+      venues: world.venues.map((v) => ({
+        id: v.id,
+        kind: v.kind,
+        account: v.account,
+        instrument: `${v.clob.instrument.venue}:${v.clob.instrument.symbol}`,
+        dataset: v.dataset.name,
+        queue: v.clob.cfg.queue.name,
+        fees: v.clob.cfg.fees.name,
+        entryLatency: v.clob.cfg.entryLatency.name,
+        responseLatency: v.clob.cfg.responseLatency.name,
+        ...(v.perp ? { mark: v.perp.cfg.mark.name, funding: v.perp.cfg.funding.name } : {}),
+      })),
+      ...(opts.extra ?? {}),
+    },
+    timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds: (clock() - wall0) / 1000, replaySeconds, eventsPerSecond: replaySeconds > 0 ? sim.events / replaySeconds : 0 },
+  });
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const manifest = JSON.parse(readFileSync(join(res.dir, 'manifest.json'), 'utf8')) as WorldResult['manifest'];
+  return { dir: res.dir, runId, manifest, metrics, world };
+}

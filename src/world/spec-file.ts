@@ -1,0 +1,82 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError } from '../errors.ts';
+import { RunSpecSchema, type RunSpec } from './spec.ts';
+
+/** Where a spec came from, so any later error can name the file, line and field. */
+export interface SpecSource {
+  /** The spec file as the user named it (absent for specs built in code, e.g. by `backtest`). */
+  file?: string;
+  /** Folder relative paths in the spec resolve against. */
+  baseDir: string;
+  /** Line of a field, e.g. ['venues', 1, 'kind']; undefined when unknown. */
+  line(path: readonly (string | number)[]): number | undefined;
+}
+
+export type SpecPath = readonly (string | number)[];
+
+export function fieldName(path: SpecPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(spec)';
+}
+
+/** A ConfigError at a spec field: `file:line, field venues[1].kind: message`. */
+export function specError(src: SpecSource, path: SpecPath, message: string, hint?: string): ConfigError {
+  const line = src.line(path);
+  return new ConfigError(message, {
+    ...(src.file !== undefined ? { file: src.file } : {}),
+    ...(line !== undefined ? { line } : {}),
+    field: fieldName(path),
+    ...(hint !== undefined ? { hint } : {}),
+  });
+}
+
+function locator(doc: Document | undefined, lc: LineCounter | undefined): SpecSource['line'] {
+  return (path) => {
+    if (!doc || !lc) return undefined;
+    // The deepest node that exists on the path (a missing key points at its parent).
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+/** Validate a spec object; the first problem becomes one ConfigError naming file, line and field. */
+export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
+  const r = RunSpecSchema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const keys = (issue as { keys?: string[] }).keys;
+  const path = (keys?.length ? [...issue.path, keys[0]!] : issue.path) as (string | number)[];
+  const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
+  const planned = ['paths', 'chain', 'populations', 'adversaries'];
+  const hint = issue.code === 'unrecognized_keys' && keys?.some((k) => planned.includes(k)) ? `${keys.join(', ')}: part of the design, not wired into run specs yet` : undefined;
+  throw specError(src, path, message, hint);
+}
+
+/** Read a YAML or JSON spec file. */
+export function loadSpecFile(file: string): { spec: RunSpec; source: SpecSource } {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new ConfigError('is a folder, not a spec file', { file });
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot read spec file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new ConfigError(`not valid YAML/JSON: ${e.message.split('\n')[0]}`, { file, line: lc.linePos(e.pos[0]).line });
+  }
+  const source: SpecSource = { file, baseDir: dirname(resolve(file)), line: locator(doc, lc) };
+  return { spec: validateSpec(doc.toJS(), source), source };
+}
+
+/** A source for specs built in code: no file, paths relative to the current folder. */
+export function codeSource(baseDir = process.cwd()): SpecSource {
+  return { baseDir, line: () => undefined };
+}

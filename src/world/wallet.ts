@@ -1,0 +1,229 @@
+import { ConfigError } from '../errors.ts';
+import type { Ledger, Transfer } from '../ledger/ledger.ts';
+import type { Position } from '../ledger/portfolio.ts';
+import { ASSETS, lotsToQty } from '../market/instrument.ts';
+import { BID, NO_ASK, NO_BID } from '../market/book.ts';
+import type { MarginEngine } from '../risk/margin-engine.ts';
+import type { AccountContext, MarginView } from '../strategy/api.ts';
+import type { OrderEntry } from '../strategy/venue-port.ts';
+import type { ClobVenue } from '../venues/clob/venue.ts';
+import type { OrderRequest, OwnOrder } from '../venues/clob/order.ts';
+
+/**
+ * Prices of assets in the run's valuation asset (e.g. USDT), kept current by the venue drivers
+ * (spot mids, perp index prices). USD and USDT are taken at par with each other: the one
+ * approximation of the valuation, stated here.
+ */
+export class Prices {
+  private readonly px = new Map<string, number>();
+  constructor(readonly valuation: string) {}
+
+  set(asset: string, price: number): void {
+    if (price > 0 && Number.isFinite(price)) this.px.set(asset, price);
+  }
+
+  get(asset: string): number {
+    if (asset === this.valuation) return 1;
+    if ((asset === 'USD' || asset === 'USDT' || asset === 'USDC') && ['USD', 'USDT', 'USDC'].includes(this.valuation)) return 1;
+    return this.px.get(asset) ?? NaN;
+  }
+}
+
+/** One leg of an account's equity: a venue's trading PnL, or deposits, or liquidation transfers. */
+export interface VenueBook {
+  id: string;
+  kind: 'spot' | 'perp';
+  position: Position;
+  /** Mark in ticks used to value the open position. */
+  mark(): number;
+}
+
+const scale = (asset: string): number => 10 ** (ASSETS[asset]?.decimals ?? 8);
+
+/**
+ * An account of the run: one wallet (`<id>:cash` in the ledger, every asset in it), the
+ * positions its venues book, and — unless it is a cash account — its state in the shared margin
+ * engine. Equity is the wallet at current prices plus open derivative PnL; it also splits
+ * exactly into deposits at current prices + each venue's PnL + liquidation transfers.
+ */
+export class AccountWallet implements AccountContext {
+  readonly cashAccount: string;
+  readonly venues: VenueBook[] = [];
+  private readonly deposits = new Map<string, bigint>();
+  /** Net liquidation transfers (fees paid out negative, insurance cover in positive), per asset. */
+  private readonly liquidation = new Map<string, bigint>();
+
+  constructor(
+    readonly id: string,
+    readonly marginMode: 'cash' | 'cross' | 'isolated' | 'portfolio',
+    private readonly ledger: Ledger,
+    readonly prices: Prices,
+    private readonly engine: MarginEngine | undefined,
+  ) {
+    this.cashAccount = `${id}:cash`;
+    ledger.onTransfer((t) => this.onTransfer(t));
+  }
+
+  private onTransfer(t: Transfer): void {
+    if (t.kind !== 'liquidation' && t.kind !== 'insurance') return;
+    const sign = t.to === this.cashAccount ? 1n : t.from === this.cashAccount ? -1n : 0n;
+    if (sign !== 0n) this.liquidation.set(t.asset, (this.liquidation.get(t.asset) ?? 0n) + sign * t.amount);
+  }
+
+  deposit(tsUs: number, asset: string, units: number): void {
+    if (!ASSETS[asset]) throw new ConfigError(`unknown asset ${asset}`, { field: `accounts.${this.id}.deposits` });
+    const minor = BigInt(Math.round(units * scale(asset)));
+    this.ledger.transfer(tsUs, 'external:deposits', this.cashAccount, asset, minor, 'deposit');
+    this.deposits.set(asset, (this.deposits.get(asset) ?? 0n) + minor);
+  }
+
+  balance(asset: string): number {
+    return Number(this.ledger.balance(this.cashAccount, asset)) / scale(asset);
+  }
+
+  /** Assets the wallet holds or was funded with. */
+  assets(): string[] {
+    const s = new Set<string>([...this.deposits.keys()]);
+    for (const v of this.venues) {
+      s.add(v.position.inst.settle);
+      if (v.kind === 'spot') s.add(v.position.inst.base);
+    }
+    return [...s].sort();
+  }
+
+  /** Open PnL of a derivative position in its settle asset's whole units (spot: 0, valued in the wallet). */
+  private openPnl(v: VenueBook): number {
+    if (v.kind === 'spot') return 0;
+    const p = v.position;
+    return p.lots === 0 ? 0 : p.notional.toUnits(p.unrealized(v.mark()));
+  }
+
+  /** Equity in the valuation asset: every wallet balance at its price plus open derivative PnL. */
+  equity(): number {
+    let e = 0;
+    for (const a of this.assets()) {
+      const b = this.balance(a);
+      if (b !== 0) e += b * this.prices.get(a);
+    }
+    for (const v of this.venues) {
+      const u = this.openPnl(v);
+      if (u !== 0) e += u * this.prices.get(v.position.inst.settle);
+    }
+    return e;
+  }
+
+  /** Deposits at current prices. */
+  depositsValue(): number {
+    let e = 0;
+    for (const [a, m] of this.deposits) e += (Number(m) / scale(a)) * this.prices.get(a);
+    return e;
+  }
+
+  depositsAtStart(pricesAtStart: Prices): number {
+    let e = 0;
+    for (const [a, m] of this.deposits) e += (Number(m) / scale(a)) * pricesAtStart.get(a);
+    return e;
+  }
+
+  /** A venue's trading PnL (realized + open − fees − funding) in the valuation asset. */
+  venuePnl(v: VenueBook): number {
+    const p = v.position;
+    const n = p.notional;
+    const open = p.lots === 0 ? 0 : n.toUnits(p.unrealized(v.mark()));
+    return (n.toUnits(p.realized) + open - n.toUnits(p.fees) - n.toUnits(p.funding)) * this.prices.get(p.inst.settle);
+  }
+
+  liquidationValue(): number {
+    let e = 0;
+    for (const [a, m] of this.liquidation) e += (Number(m) / scale(a)) * this.prices.get(a);
+    return e;
+  }
+
+  margin(): MarginView {
+    if (!this.engine) {
+      const e = this.equity();
+      return { equity: e, initialMargin: 0, maintenanceMargin: 0, marginRatio: 0 };
+    }
+    const s = this.engine.state(this.id);
+    return { equity: s.equity, initialMargin: s.im, maintenanceMargin: s.mm, marginRatio: s.marginRatio };
+  }
+
+  /**
+   * Price (ticks) at which a perp position's account would reach maintenance margin, all else
+   * equal: solves equity + qty·(P − mark) = MM at the current maintenance rate (linear); NaN when
+   * flat, for spot, or when no such price exists.
+   */
+  liquidationPriceTicks(venueId: string): number {
+    const v = this.venues.find((x) => x.id === venueId);
+    if (!v || v.kind !== 'perp' || v.position.lots === 0 || !this.engine) return NaN;
+    const p = v.position;
+    const inst = p.inst;
+    const tick = Number(inst.tickSize);
+    const mark = v.mark() * tick;
+    const s = this.engine.state(this.id);
+    const mmRate = s.mm > 0 ? s.mm / (Math.abs(lotsToQty(inst, p.lots)) * mark) : 0;
+    if (inst.kind === 'inverse') return NaN;
+    const qty = lotsToQty(inst, p.lots) * inst.multiplier;
+    // equity(P) = E + qty (P − m); MM(P) = mmRate |qty| P → P = (qty m − E) / (qty − mmRate |qty|)
+    const den = qty - mmRate * Math.abs(qty);
+    if (den === 0) return NaN;
+    const price = (qty * mark - s.equity) / den;
+    return price > 0 ? price / tick : NaN;
+  }
+}
+
+/**
+ * Pre-trade check for spot: a sale may not exceed the wallet's base asset net of open sells, a
+ * purchase may not exceed its quote asset net of open buys (at the limit, or the touch for a
+ * market order), fees included. Refused orders are rejected at the desk with the reason, never
+ * filled. (Spot borrowing is not modelled: no sale beyond holdings.)
+ */
+export class SpotBalanceEntry implements OrderEntry {
+  private readonly active = new Set<OwnOrder>();
+
+  constructor(
+    private readonly clob: ClobVenue,
+    private readonly ledger: Ledger,
+    private readonly cashAccount: string,
+    private readonly takerFeeBps: number,
+  ) {}
+
+  submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    const inst = this.clob.instrument;
+    const n = this.clob.position.notional;
+    let reservedBase = 0n;
+    let reservedQuote = 0n;
+    for (const o of this.active) {
+      if (o.status !== 'open' && o.status !== 'pending') {
+        this.active.delete(o);
+        continue;
+      }
+      const left = o.sizeLots - o.filledLots;
+      if (o.side === BID) reservedQuote += n.value(o.priceTicks, left);
+      else reservedBase += n.baseUnits(left);
+    }
+    if (req.side === BID) {
+      const book = this.clob.book;
+      const px = (req.type ?? 'limit') === 'market' ? (book.bestAsk === NO_ASK ? NaN : book.bestAsk) : req.priceTicks!;
+      if (!Number.isFinite(px)) return this.clob.rejectAtSubmit(req, decisionMidTicks, 'spot buy: no ask to price a market order');
+      const cost = n.value(px, req.sizeLots);
+      const need = cost + n.fee(cost, Math.max(0, this.takerFeeBps));
+      const have = this.ledger.balance(this.cashAccount, inst.quote) - reservedQuote;
+      if (need > have) {
+        return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.quote}: buy needs ${n.toUnits(need)} incl. fees, available ${n.toUnits(have)} after open orders`);
+      }
+    } else {
+      const book = this.clob.book;
+      if ((req.type ?? 'limit') === 'market' && book.bestBid === NO_BID) return this.clob.rejectAtSubmit(req, decisionMidTicks, 'spot sell: no bid for a market order');
+      const need = n.baseUnits(req.sizeLots);
+      const have = this.ledger.balance(this.cashAccount, inst.base) - reservedBase;
+      if (need > have) {
+        const d = 10 ** (ASSETS[inst.base]?.decimals ?? 8);
+        return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.base}: sell of ${Number(need) / d} exceeds holdings available ${Number(have) / d} (no borrowing on spot)`);
+      }
+    }
+    const o = this.clob.submit(req, decisionMidTicks);
+    this.active.add(o);
+    return o;
+  }
+}
