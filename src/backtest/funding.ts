@@ -1,12 +1,7 @@
 import { ConfigError } from '../errors.ts';
-import type { EventHandler } from '../kernel/event-queue.ts';
-import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
-import type { L2Book } from '../market/book.ts';
 import { parseDurationUs } from '../market/latency.ts';
-import type { Position } from '../ledger/portfolio.ts';
-import { F64Column, I64Column } from '../results/columns.ts';
 import { readDerivativeTicker } from '../data/readers/derivative-ticker.ts';
-import { FundingCalculator, fixedFundingTimes, fundingFromTicker, readLeanFundingCsv, type FundingRateSource } from '../venues/perp/index.ts';
+import { fundingFromTicker, readLeanFundingCsv, type FundingRateSource } from '../venues/perp/index.ts';
 
 /** A constant rate, for what-if runs (`--funding 0.0001@8h`). */
 class ConstantFunding implements FundingRateSource {
@@ -49,47 +44,6 @@ export async function parseFunding(spec: string, symbol: string): Promise<Fundin
   const r = Number(what);
   if (!Number.isFinite(r) || Math.abs(r) > 0.05) throw new ConfigError(`funding "${spec}" is not none, <rate>[@interval] or lean:<file>`, { field: '--funding', hint: 'e.g. 0.0001@8h' });
   return { source: new ConstantFunding(r), intervalUs, timesFromData: false };
-}
-
-/**
- * Settles perp funding at funding times (UTC-anchored every `intervalUs`) on the desk's
- * position at the book mid: one exact ledger transfer per settlement, recorded as a table.
- */
-export class FundingSettler implements EventHandler {
-  private readonly calc: FundingCalculator;
-  readonly rows = { ts: new F64Column(), rate: new F64Column(), lots: new F64Column(), mark: new F64Column(), payment: new I64Column() };
-  totalMinor = 0n;
-
-  constructor(
-    private readonly spec: FundingSpec,
-    private readonly position: Position,
-    private readonly book: L2Book,
-  ) {
-    if (position.inst.kind === 'spot') throw new ConfigError(`${position.inst.symbol} is spot: it has no funding`, { field: '--funding' });
-    this.calc = new FundingCalculator(position.inst);
-  }
-
-  schedule(sim: Simulation, startUs: number, endUs: number): void {
-    const fromData = this.spec.timesFromData ? this.spec.source.timesUs?.() : undefined;
-    if (fromData) checkSeriesCovers(fromData, startUs, endUs, this.spec.source.name, this.position.inst.symbol);
-    const times = fromData ? fromData.filter((t) => t > startUs && t <= endUs) : fixedFundingTimes(startUs, endUs, this.spec.intervalUs);
-    for (const t of times) sim.schedule(t, PRIO_TIMER, this);
-  }
-
-  onEvent(tsUs: number): void {
-    const rate = this.spec.source.rateAt(tsUs, this.position.inst.symbol);
-    const mark = this.book.midTicks();
-    const lots = this.position.lots;
-    const pay = lots === 0 || !Number.isFinite(mark) ? 0n : this.calc.payment(lots, mark, rate);
-    this.position.applyFunding(tsUs, pay);
-    this.totalMinor += pay;
-    const r = this.rows;
-    r.ts.push(tsUs);
-    r.rate.push(rate);
-    r.lots.push(lots);
-    r.mark.push(mark * Number(this.position.inst.tickSize));
-    r.payment.push(pay);
-  }
 }
 
 /**

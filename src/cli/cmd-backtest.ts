@@ -54,7 +54,7 @@ export async function backtestWithProgress(cfg: BacktestConfig) {
 export function registerBacktest(program: Command): void {
   program
     .command('backtest')
-    .description('Replay a dataset through a strategy and write a run folder (Arrow results + manifest).')
+    .description('Replay a dataset through a strategy and write a run folder: a shorthand for a one-venue run spec (see --print-spec and `primesim run`).')
     .argument('[strategy]', 'strategy module file, e.g. strategies/market-maker.ts (or `strategy:` in --config)')
     .option('--config <file>', 'YAML or JSON run config with the same settings (flags given on the command line win)')
     .option('--data <dir>', 'dataset catalog folder (from `primesim data import` or `data generate`)')
@@ -72,6 +72,7 @@ export function registerBacktest(program: Command): void {
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--json', 'print the manifest as JSON instead of a table')
+    .option('--print-spec', 'print the run spec these settings stand for (YAML, for `primesim run`) and exit')
     .addHelpText('after', '\nExample config (YAML):\n  strategy: strategies/market-maker.ts\n  data: datasets/btcusdt-20240808\n  seed: 7\n  latencyEntry: 2ms\n  queue: power:3\n  params: { spreadBps: 2 }')
     .action(async (strategy: string | undefined, o: Record<string, unknown>, cmd: Command) => {
       const fromFile = o.config ? (await import('../backtest/config-file.ts')).loadBacktestConfig(o.config as string) : {};
@@ -97,6 +98,12 @@ export function registerBacktest(program: Command): void {
       };
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
       if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
+      if (o.printSpec) {
+        const { backtestSpec, parseBacktestConfig } = await import('../backtest/run.ts');
+        const { stringify } = await import('yaml');
+        process.stdout.write(stringify(backtestSpec(parseBacktestConfig({ ...cfg, strategy: cfg.strategy, data: cfg.data }))));
+        return;
+      }
       const res = await backtestWithProgress({ ...cfg, strategy: cfg.strategy, data: cfg.data });
       if (o.json) {
         process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { registerData } from './cmd-data.ts';
 import { registerDemo } from './cmd-demo.ts';
 import { registerQuery } from './cmd-query.ts';
 import { registerReport } from './cmd-report.ts';
+import { registerRun } from './cmd-run.ts';
 import { registerStress } from './cmd-stress.ts';
 import { registerSweep } from './cmd-sweep.ts';
 
@@ -25,6 +26,7 @@ program
 registerDemo(program);
 registerData(program);
 registerBacktest(program);
+registerRun(program);
 registerQuery(program);
 registerReport(program);
 registerStress(program);

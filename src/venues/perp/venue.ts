@@ -1,6 +1,6 @@
 import { ConfigError, DataError } from '../../errors.ts';
 import type { EventHandler } from '../../kernel/event-queue.ts';
-import { PRIO_RESPONSE, PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
+import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
 import { BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { MarginEngine } from '../../risk/margin-engine.ts';
