@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../src/data/synthetic/index.ts';
+import { buildWorld } from '../../src/world/build.ts';
+import { loadSpecFile } from '../../src/world/spec-file.ts';
+import { primesim, ROOT } from '../helpers/cli.ts';
+
+/** Bad specs fail with one line naming the spec file, the line and the field. */
+const root = mkdtempSync(join(tmpdir(), 'primesim-spec-'));
+let ds = '';
+beforeAll(() => {
+  ds = join(root, 'ds');
+  generateDataset({ dir: ds, seed: 2, events: 20_000, profile: 'calm' });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const good = () => `seed: 1
+venues:
+  - id: perp
+    kind: perp
+    data: { catalog: ${ds} }
+accounts:
+  - id: desk
+    deposits: { USDT: 1000 }
+agents:
+  - strategy: ${join(ROOT, 'strategies', 'market-maker.ts')}
+    account: desk
+    venues: [perp]
+`;
+
+async function problem(text: string): Promise<string> {
+  const f = join(root, 'spec.yaml');
+  writeFileSync(f, text);
+  try {
+    const { spec, source } = loadSpecFile(f);
+    await buildWorld(spec, source);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+describe('bad run specs', () => {
+  it('the good spec builds', async () => {
+    expect(await problem(good())).toBe('no error');
+  });
+
+  it('each mistake names file, line and field', async () => {
+    const cases: [string, RegExp][] = [
+      [good().replace('kind: perp', 'kind: dark-pool'), /spec\.yaml:4, field venues\[0\]\.kind: unknown venue kind "dark-pool" \(kinds: spot, perp\)/],
+      [good().replace('kind: perp', 'kind: amm-v3'), /spec\.yaml:4, field venues\[0\]\.kind: venue kind amm-v3 is not wired into run specs yet/],
+      [good().replace('venues: [perp]', 'venues: [perp, spot]'), /spec\.yaml:12, field agents\[0\]\.venues\[1\]: the strategy trades venue "spot", which the spec does not have/],
+      [good().replace('USDT: 1000', 'USDT: 1000, DOGE: 5'), /spec\.yaml:8, field accounts\[0\]\.deposits\.DOGE: unknown asset DOGE/],
+      [good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'), /spec\.yaml:5, field venues\[0\]\.data\.catalog: catalog folder \.\/nowhere does not exist/],
+      [good().replace('seed: 1', 'seed: 1\ntime: { start: "2031-01-01T00:00:00Z" }'), /spec\.yaml:2, field time\.start: start 2031-01-01T00:00:00\.000Z is outside the data/],
+      [good().replace('seed: 1', 'seed: 1\nchain: { slot: 12s }'), /spec\.yaml:2, field chain: unknown setting chain \(chain: part of the design, not wired into run specs yet\)/],
+      [good().replace('account: desk', 'account: treasury'), /spec\.yaml:11, field agents\[0\]\.account: unknown account treasury/],
+      [good().replace("    kind: perp\n", "    kind: perp\n    latency: { entry: '2' }\n"), /spec\.yaml:5, field venues\[0\]\.latency\.entry: duration "2" needs a unit/],
+      [good().replace('deposits: { USDT: 1000 }', 'deposits: { USDT: 1000 }\n    margin: cash'), /field accounts\[0\]\.margin: account desk trades perp venue perp but is a cash account/],
+      [good().replace('seed: 1', 'seed: one'), /spec\.yaml:1, field seed: /],
+    ];
+    for (const [text, want] of cases) expect(await problem(text)).toMatch(want);
+  });
+
+  it('the CLI prints one line and exits non-zero', async () => {
+    const f = join(root, 'cli-spec.yaml');
+    writeFileSync(f, good().replace('kind: perp', 'kind: dark-pool'));
+    const r = await primesim(['run', f, '--runs', join(root, 'runs')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/cli-spec\.yaml:4, field venues\[0\]\.kind/);
+  });
+});
