@@ -1,23 +1,21 @@
 /**
  * Engine benchmarks, one workload per process so peak RSS is the workload's own:
  *   raw-read  — read every catalog column chunk and touch every row (the I/O + decode floor)
- *   book-only — replay into the venue's L2 book through the kernel (no strategy)
- *   mm        — market maker with recorder (orders, fills, equity, ledger) and Arrow output
+ *   book-only — replay into the venue's L2 book through the kernel (no strategy), built by src/world
+ *   two-books — the same catalog as two venues merged on one clock, book-only, built by src/world
+ *   mm        — market maker as a backtest (a one-venue run spec): perp venue with the mark model,
+ *               the margin engine revaluing the account on every mark change, liquidation engine,
+ *               recorder and Arrow/Parquet output
  * Usage: tsx bench/engine.ts <workload> <catalog dir>; prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBacktest } from '../src/backtest/run.ts';
-import { ReplaySource } from '../src/backtest/replay-source.ts';
 import { CatalogReader, readManifest } from '../src/data/catalog.ts';
-import { Simulation } from '../src/kernel/simulation.ts';
-import { Ledger } from '../src/ledger/ledger.ts';
-import { Position } from '../src/ledger/portfolio.ts';
-import { ConstantLatency } from '../src/market/latency.ts';
-import { RiskAverseQueue } from '../src/market/queue-model.ts';
-import { MakerTakerFees } from '../src/venues/clob/fees.ts';
-import { ClobVenue } from '../src/venues/clob/venue.ts';
+import { buildWorld } from '../src/world/build.ts';
+import { RunSpecSchema } from '../src/world/spec.ts';
+import { codeSource } from '../src/world/spec-file.ts';
 
 const [workload, dir] = process.argv.slice(2);
 if (!workload || !dir) throw new Error('usage: tsx bench/engine.ts <raw-read|book-only|mm> <catalog dir>');
@@ -36,21 +34,19 @@ function rawRead(d: string): number {
   return rows;
 }
 
-function bookOnly(d: string): number {
-  const ds = readManifest(d);
-  const sim = new Simulation(1);
-  const ledger = new Ledger();
-  const position = new Position(ds.instrument, 'desk', ledger, 'venue:bench');
-  const venue = new ClobVenue(
-    sim,
-    { instrument: ds.instrument, queue: new RiskAverseQueue(), fees: new MakerTakerFees(0, 0), entryLatency: new ConstantLatency(0), responseLatency: new ConstantLatency(0), feedLatencyFromData: false, clockOffsetUs: ds.clockOffsetUs },
-    position,
-  );
-  const src = new ReplaySource(sim, d, venue, undefined);
-  sim.addSource(src);
-  sim.run();
-  src.close();
-  return sim.events;
+/** Book-only replay of `copies` venues over one catalog, wired by the one builder (no agents). */
+async function bookOnly(d: string, copies: number): Promise<number> {
+  const kind = readManifest(d).instrument.kind === 'spot' ? 'spot' : 'perp';
+  const spec = RunSpecSchema.parse({
+    venues: Array.from({ length: copies }, (_, i) => ({ id: `v${i}`, kind, data: { catalog: d }, queue: 'risk-averse', fees: '0:0', latency: { entry: '0us', response: '0us', feed: 'none' } })),
+    accounts: [{ id: 'desk', deposits: { USDT: 1 }, margin: 'cash' }],
+    record: { equityInterval: '1h' },
+  });
+  const w = await buildWorld(spec, codeSource());
+  w.start();
+  w.sim.run(w.endUs);
+  for (const v of w.venues) v.source.close();
+  return w.sim.events;
 }
 
 let replaySeconds: number | undefined;
@@ -66,7 +62,7 @@ async function mm(d: string): Promise<number> {
 }
 
 const t0 = performance.now();
-const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? bookOnly(dir) : await mm(dir);
+const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly(dir, 1) : workload === 'two-books' ? await bookOnly(dir, 2) : await mm(dir);
 const seconds = (performance.now() - t0) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds }) + '\n');

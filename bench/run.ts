@@ -58,7 +58,7 @@ if (!only || only === 'engine') {
     const raw = engine('raw-read', ds.dir);
     line(`[${ds.name}] (c) raw catalog read`, raw.events, raw.seconds, raw.peakRssMb);
     const rawRate = raw.events / raw.seconds;
-    for (const [w, label] of [['book-only', '(a) book-only replay'], ['mm', '(b) market maker + recorder']] as const) {
+    for (const [w, label] of [['book-only', '(a) book-only replay'], ['two-books', '(a2) two venues on one clock, book-only'], ['mm', '(b) market maker + margin engine + recorder']] as const) {
       const r = engine(w, ds.dir);
       line(`[${ds.name}] ${label}`, r.events, r.seconds, r.peakRssMb, `${((r.events / r.seconds / rawRate) * 100).toFixed(1)}% of raw read rate (end to end)`);
       if (r.replaySeconds !== undefined) line(`[${ds.name}] ${label}, replay loop only`, r.events, r.replaySeconds, undefined, 'excludes strategy load and writing Arrow/Parquet results');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
@@ -14,9 +15,49 @@ const num = (field: string) => (v: string) => {
   return n;
 };
 
+function firstLine(file: string): string {
+  return readFileSync(file, 'utf8').slice(0, 2000);
+}
+
 /** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
 export function registerStress(program: Command): void {
-  const stress = program.command('stress').description('Scenario runs across venues: options hedging with funding, liquidation cascades, DEX execution under MEV.');
+  const stress = program
+    .command('stress')
+    .enablePositionalOptions()
+    .description('Stress scenarios: `primesim stress <name>` runs scenarios/<name>.yaml (a run spec); the subcommands below are the older hand-wired scenarios, not yet run specs.')
+    .argument('[scenario]', 'a run spec in scenarios/ (without .yaml)')
+    .option('--list', 'list the scenarios in scenarios/')
+    .option('--runs <dir>', 'folder for run outputs', 'runs')
+    .option('--run-id <id>', 'run folder name')
+    .option('--seed <n>', 'override the scenario seed', num('--seed'))
+    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; seed?: number }) => {
+      const { readdirSync, existsSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { PACKAGE_ROOT } = await import('../package-root.ts');
+      const dirs = [join(process.cwd(), 'scenarios'), join(PACKAGE_ROOT, 'scenarios')];
+      const dir = dirs.find((d) => existsSync(d)) ?? dirs[1]!;
+      if (o.list || name === undefined) {
+        const rows = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
+          const text = (firstLine(join(dir, f)).match(/^#\s?(.*)$/m)?.[1] ?? '').trim();
+          return [f.replace(/\.yaml$/, ''), text];
+        });
+        rows.push(...['hedger', 'cascade', 'dex-twap', 'lending-liquidations'].map((n) => [n, '(hand-wired, see `primesim stress ' + n + ' --help`)']));
+        process.stdout.write(`${formatTable(['scenario', 'about'], rows)}\n`);
+        return;
+      }
+      const file = join(dir, `${name}.yaml`);
+      if (!existsSync(file)) throw new ConfigError(`no scenario ${name}: ${file} does not exist`, { field: 'scenario', hint: 'see primesim stress --list' });
+      const { loadSpecFile } = await import('../world/spec-file.ts');
+      const { runWorld } = await import('../world/run.ts');
+      const { metricsTable } = await import('./cmd-backtest.ts');
+      const { spec, source } = loadSpecFile(file);
+      if (o.seed !== undefined) spec.seed = o.seed;
+      const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });
+      const { writeReport } = await import('../report/report.ts');
+      const rep = await writeReport(r.dir, { png: false });
+      const m = r.metrics;
+      process.stdout.write(`${metricsTable(m)}\n\n${formatTable(['risk', 'value'], [['liquidations', m.liquidations], ['bad debt', m.badDebt], ['insurance fund', m.insuranceFund], ['orders rejected', m.rejectedOrders]])}\n\nrun:    ${r.dir}\nreport: ${rep.html}\n`);
+    });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {
     const o = action.opts<{ runs?: string; runId?: string }>();

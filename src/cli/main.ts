@@ -21,6 +21,8 @@ program
   .description('Deterministic event simulator for crypto trading research: replay order books, backtest strategies, query results, write reports.')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
+  // Options belong to the command they follow (`stress --runs` and `stress cascade --runs` differ).
+  .enablePositionalOptions()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 registerDemo(program);

@@ -177,6 +177,29 @@ describe('primesim CLI end to end', () => {
     expectOneLineError(await primesim(['stress', 'dex-twap', '--route', 'dark', '--runs', runs]), /--route must be public or private/);
   });
 
+  it('backtest is a shorthand: run on its --print-spec gives byte-identical results; stress runs scenario specs', async () => {
+    const ds = join(work, 'spec-ds');
+    let r = await primesim(['data', 'generate', '--out', ds, '--seed', '4', '--events', '60000']);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = join(work, 'spec-runs');
+    const flags = ['strategies/market-maker.ts', '--data', ds, '--queue', 'power:2', '--seed', '5', '--latency-entry', '3ms', '--param', 'spreadBps=1', '--runs', runs];
+    const [bt, printed] = await Promise.all([primesim(['backtest', ...flags, '--run-id', 'bt', '--json']), primesim(['backtest', ...flags, '--print-spec'])]);
+    expect(bt.code, bt.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/kind: perp/);
+    const specFile = join(work, 'printed.yaml');
+    writeFileSync(specFile, printed.stdout);
+    r = await primesim(['run', specFile, '--runs', runs, '--run-id', 'viaspec', '--json', '--no-report']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { resultsSha256: string }).resultsSha256).toBe((JSON.parse(bt.stdout) as { resultsSha256: string }).resultsSha256);
+    r = await primesim(['stress', '--list']);
+    expect(r.stdout).toMatch(/crash-50x/);
+    expect(r.stdout).toMatch(/basis-20240808/);
+    r = await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'crash'], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/liquidations\s+[1-9]/);
+    expect(existsSync(join(work, 'reports'))).toBe(true); // the report goes under the current folder
+  });
+
   it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
     const r = await primesim(['demo', '--events', '150000'], work);
     expect(r.code, r.stderr).toBe(0);

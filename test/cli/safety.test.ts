@@ -197,7 +197,7 @@ describe('inputs that mean one thing', () => {
       sharedDataAvailable() ? bt(['--funding', `lean:${join(SHARED, 'lean', 'cryptofuture_binance_margin_interest_btcusd.csv')}`]) : Promise.resolve(null),
     ]);
     oneLine(zero, /field --equity-interval.*duration "0s" must be greater than zero/);
-    oneLine(bare, /field latency-entry.*duration "2" needs a unit/);
+    oneLine(bare, /field --latency-entry: duration "2" needs a unit/);
     if (lean) oneLine(lean, /funding series does not cover the run \(2024-08-09T00:00:00.*the series runs 2020-12-29T00:00:00\.000Z to 2022-12-13/);
   });
 

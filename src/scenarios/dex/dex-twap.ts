@@ -15,7 +15,7 @@ import {
   ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, makeSwapTx, MevHarness, SandwichAttacker, type AdversaryModel, type ChainPool,
 } from '../../mev/adversaries/index.ts';
 import { writeRunFolder } from '../../results/run-writer.ts';
-import { dexTwap, type DexRoute } from '../../../strategies/dex-twap.ts';
+import { dexTwap, type DexRoute } from '../../strategy/lib/dex-twap.ts';
 import { CexPricePath } from './market.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
 import { blocksTable, mevTable, slicesTable, txsTable, arbsTable, type SliceRow } from './tables.ts';

@@ -13,7 +13,7 @@ import { MakerTakerFees } from '../../venues/clob/fees.ts';
 import type { OwnOrder } from '../../venues/clob/order.ts';
 import { OptionsVenue, SviSurfaceVols, markOption, type OptionContract } from '../../venues/options/index.ts';
 import { MedianMark, PerpVenue, PremiumFunding } from '../../venues/perp/index.ts';
-import { DEFAULT_HEDGER_PARAMS, hedgeLots, pickStrangle, type HedgerParams } from '../../../strategies/delta-hedged-options.ts';
+import { DEFAULT_HEDGER_PARAMS, hedgeLots, pickStrangle, type HedgerParams } from '../../strategy/lib/options-hedge.ts';
 import { syntheticChain } from './chain.ts';
 import { BasisProcess, JumpDiffusionPath, refreshSyntheticBook } from './market.ts';
 import { DeskMargin } from './margin.ts';
