@@ -36,6 +36,20 @@ export async function loadStrategy(file: string): Promise<StrategyModule> {
   if (statSync(abs).isDirectory()) throw new ConfigError('is a folder, not a strategy file', { file, hint: 'pass a .ts, .mts or .js module' });
   if (!EXTENSIONS.has(extname(abs))) throw new ConfigError(`unknown strategy file type ${extname(abs) || '(none)'}`, { file, hint: 'a .ts, .mts, .js or .mjs module' });
   process.setSourceMapsEnabled(true);
+  // Files inside this package (an ES module package, run under tsx) import directly: same module
+  // graph, no bundling step. Anything elsewhere goes through the bundle below.
+  const rel = relative(ROOT, abs);
+  if (!rel.startsWith('..') && !rel.includes('node_modules')) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    } catch (e) {
+      const err = e as { message: string; errors?: unknown[] };
+      if (/Transform failed|ERROR:/.test(err.message)) await bundle(abs, file, join(tmpdir(), 'primesim-strategies', 'check.mjs')); // throws the located syntax error
+      throw new ConfigError(`strategy failed to load: ${err.message.split('\n')[0]}`, { file, ...(where(e, abs) ?? {}) });
+    }
+    return checkModule(mod, file, abs);
+  }
   const dir = join(tmpdir(), 'primesim-strategies');
   mkdirSync(dir, { recursive: true });
   loads++;
@@ -50,6 +64,10 @@ export async function loadStrategy(file: string): Promise<StrategyModule> {
   } finally {
     rmSync(out, { force: true });
   }
+  return checkModule(mod, file, abs);
+}
+
+function checkModule(mod: { default?: unknown }, file: string, abs: string): StrategyModule {
   const m = mod.default as Partial<StrategyModule> | undefined;
   if (!m || typeof m.create !== 'function' || typeof m.name !== 'string' || !m.params) {
     throw new ConfigError('not a strategy module: expected `export default defineStrategy({ name, params, create })`', { file });

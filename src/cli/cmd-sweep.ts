@@ -14,10 +14,10 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('Backtest a strategy over a grid of parameters (and seeds) on a local pool of worker processes, then summarise all runs with DuckDB.')
-    .argument('<strategy>', 'strategy module file')
-    .requiredOption('--data <dir>', 'dataset catalog folder')
-    .requiredOption('--grid <name=v1,v2>', 'a parameter axis (repeatable); `seed=1..8` varies the run seed', collect, [] as string[])
+    .description('Run a strategy backtest or a run spec over a grid (parameters, seeds, any spec field) on a local pool of worker processes, then summarise all runs with DuckDB.')
+    .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json)')
+    .option('--data <dir>', 'dataset catalog folder (strategy sweeps)')
+    .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`; for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
     .option('--param <key=value>', 'fixed strategy parameter (repeatable)', collect, [] as string[])
     .option('--queue <model>', 'queue model (or put queue=… on a --grid axis)', 'risk-averse')
     .option('--latency-entry <spec>', 'order entry latency', '1ms')
@@ -26,37 +26,56 @@ export function registerSweep(program: Command): void {
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
-    .action(async (strategy: string, o: { data: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; fees: string; workers?: number; runs: string; name?: string; force?: boolean }) => {
+    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; fees: string; workers?: number; runs: string; name?: string; force?: boolean }) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
-      const settings = { strategy: basename(strategy), data: basename(resolve(o.data)), grid: o.grid, param: o.param, queue: o.queue, latencyEntry: o.latencyEntry, fees: o.fees };
+      const pointId = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k.split('.').pop()}-${v.replace(/[^\w.-]/g, '')}`).join('_');
+      if (/\.(ya?ml|json)$/i.test(strategy)) {
+        // A sweep over a run spec: every point is the spec with its axes set.
+        const { specWithOverrides } = await import('../sweep/spec-job.ts');
+        for (const p of points) specWithOverrides(strategy, p); // every point must be a valid spec before anything runs
+        const settings = { spec: resolve(strategy), grid: o.grid };
+        const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.(ya?ml|json)$/i, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
+        const dir = join(o.runs, sweepId);
+        prepareSweepFolder(dir, settings, o.force ?? false);
+        const jobs = points.map((p) => ({ kind: 'spec' as const, file: resolve(strategy), overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
+        await runAndSummarise(jobs, dir, o.workers);
+        return;
+      }
+      if (!o.data) throw new ConfigError('a strategy sweep needs --data <dir>', { field: '--data' });
+      const data = o.data;
+      const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, latencyEntry: o.latencyEntry, fees: o.fees };
       const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
       const dir = join(o.runs, sweepId);
       prepareSweepFolder(dir, settings, o.force ?? false);
       const cfgs = points.map((p) => {
         const { seed, queue, ...params } = p;
-        const id = Object.entries(p).map(([k, v]) => `${k}-${v.replace(/[^\w.-]/g, '')}`).join('_');
-        return { strategy, data: o.data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, latencyEntry: o.latencyEntry, fees: o.fees, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
+        const id = pointId(p);
+        return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, latencyEntry: o.latencyEntry, fees: o.fees, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
       const seedAxis = axes.find(([k]) => k === 'seed');
       const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];
       if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {
         process.stderr.write('primesim: note: with a constant --latency-entry and the risk-averse queue nothing draws from the RNG, so every seed gives the same result (use --latency-entry empirical:… or a probabilistic queue)\n');
       }
-      const { runPool } = await import('../sweep/pool.ts');
-      const { queryRuns } = await import('../results/query.ts');
-      const bar = new Progress('sweep', cfgs.length, 'runs');
-      const results = await runPool(cfgs, { ...(o.workers ? { workers: o.workers } : {}), onResult: (_r, done) => bar.update(done) });
-      bar.stop();
-      const failed = results.filter((r) => !r.ok);
-      for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${cfgs[f.id]!.runId}: ${f.error}\n`);
-      if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
-      const q = await queryRuns(results.flatMap((r) => (r.ok ? [r.dir] : [])), 'select run_id, round(total_pnl, 4) as total_pnl, round(sharpe, 2) as sharpe, round(max_drawdown, 4) as max_drawdown, fills from runs order by total_pnl desc');
-      process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
-      if (failed.length) process.exitCode = 1;
+      await runAndSummarise(cfgs, dir, o.workers);
     });
+}
+
+async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfig | import('../sweep/spec-job.ts').SpecJob)[], dir: string, workers: number | undefined): Promise<void> {
+  const { runPool } = await import('../sweep/pool.ts');
+  const { queryRuns } = await import('../results/query.ts');
+  const bar = new Progress('sweep', jobs.length, 'runs');
+  const results = await runPool(jobs, { ...(workers ? { workers } : {}), onResult: (_r, done) => bar.update(done) });
+  bar.stop();
+  const failed = results.filter((r) => !r.ok);
+  for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${jobs[f.id]!.runId}: ${f.error}\n`);
+  if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
+  const q = await queryRuns(results.flatMap((r) => (r.ok ? [r.dir] : [])), 'select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills from runs order by total_pnl desc');
+  process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
+  if (failed.length) process.exitCode = 1;
 }
 
 /**

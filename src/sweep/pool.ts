@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestConfig } from '../backtest/run.ts';
+import type { SpecJob } from './spec-job.ts';
 import type { RunMetrics } from '../results/metrics.ts';
 
 export type SweepResult = { id: number; ok: true; dir: string; runId: string; metrics: RunMetrics; events: number } | { id: number; ok: false; error: string };
@@ -11,7 +12,7 @@ export type SweepResult = { id: number; ok: true; dir: string; runId: string; me
  * completion order; each run is deterministic on its own, so the set of results does not depend
  * on the pool size or scheduling.
  */
-export async function runPool(cfgs: BacktestConfig[], opts: { workers?: number; onResult?: (r: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
+export async function runPool(cfgs: (BacktestConfig | SpecJob)[], opts: { workers?: number; onResult?: (r: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
   const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), cfgs.length));
   const results: SweepResult[] = [];
   let next = 0;

@@ -37,7 +37,8 @@ class AccountSeries {
  */
 export class WorldRecorder implements EventHandler {
   private readonly series = new Map<string, AccountSeries>();
-  private readonly split = { ts: new F64Column(), account: [] as string[], component: [] as string[], value: new F64Column() };
+  /** Per account: deposits at current prices, liquidation transfers, and PnL per venue id (all venues, 0 where none). */
+  private readonly split = new Map<string, { deposits: F64Column; liquidation: F64Column; venues: Map<string, F64Column> }>();
   private readonly transfers: Transfer[] = [];
   private readonly margin: MarginRow[] = [];
   private lastSampleUs = -Infinity;
@@ -51,7 +52,10 @@ export class WorldRecorder implements EventHandler {
     private readonly engine: MarginEngine | undefined,
   ) {
     ledger.onTransfer((t) => this.transfers.push(t));
-    for (const w of wallets) this.series.set(w.id, new AccountSeries());
+    for (const w of wallets) {
+      this.series.set(w.id, new AccountSeries());
+      this.split.set(w.id, { deposits: new F64Column(), liquidation: new F64Column(), venues: new Map(venues.map((v) => [v.id, new F64Column()])) });
+    }
   }
 
   onEvent(tsUs: number): void {
@@ -88,18 +92,15 @@ export class WorldRecorder implements EventHandler {
       const primary = w.venues[0];
       s.pos.push(primary ? primary.position.lots : 0);
       s.mid.push(primary ? primary.mark() * Number(primary.position.inst.tickSize) : NaN);
-      const sp = this.split;
-      const put = (component: string, value: number) => {
-        sp.ts.push(tsUs);
-        sp.account.push(w.id);
-        sp.component.push(component);
-        sp.value.push(value);
-      };
+      const sp = this.split.get(w.id)!;
       const dep = w.depositsValue();
       if (!this.initial.has(w.id)) this.initial.set(w.id, dep);
-      put('deposits', dep);
-      for (const v of w.venues) put(v.id, w.venuePnl(v));
-      put('liquidation', w.liquidationValue());
+      sp.deposits.push(dep);
+      sp.liquidation.push(w.liquidationValue());
+      for (const [id, col] of sp.venues) {
+        const v = w.venues.find((x) => x.id === id);
+        col.push(v ? w.venuePnl(v) : 0);
+      }
     }
     if (this.engine) snapshotMargin(this.engine, tsUs, this.margin);
   }
@@ -203,7 +204,6 @@ export class WorldRecorder implements EventHandler {
       orders: concat(orders),
       fills: concat(fills),
       equity: this.equityTable(),
-      equity_split: { ts_us: this.split.ts.view(), account: this.split.account, component: this.split.component, value: this.split.value.view() },
       positions: concat(positions),
       ledger: this.ledgerTable(),
     };
@@ -242,6 +242,10 @@ export class WorldRecorder implements EventHandler {
       cols.pos.push(s.pos.view());
       cols.mid.push(s.mid.view());
     }
+    // The exact split of equity: deposits at current prices + liquidation transfers + Σ pnl_<venue>.
+    const splits = [...this.split.values()];
+    const venueCols: Record<string, Float64Array> = {};
+    for (const v of this.venues) venueCols[`pnl_${v.id.replace(/[^A-Za-z0-9_]/g, '_')}`] = cat(splits.map((x) => x.venues.get(v.id)!.view()));
     return {
       ts_us: cat(cols.ts),
       account: acct,
@@ -252,6 +256,9 @@ export class WorldRecorder implements EventHandler {
       funding: cat(cols.funding),
       position_lots: cat(cols.pos),
       mid: cat(cols.mid),
+      deposits: cat(splits.map((x) => x.deposits.view())),
+      liquidation: cat(splits.map((x) => x.liquidation.view())),
+      ...venueCols,
     };
   }
 

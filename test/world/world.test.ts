@@ -117,13 +117,12 @@ describe('basis trade on real data, one clock', () => {
     for (const asset of wallet.assets()) expect(wallet.total(asset), asset).toBe(0n);
 
     // Equity = deposits at current prices + each venue's PnL + liquidation transfers, at every sample.
-    const gap = await queryRuns([a.dir], `
-      select max(abs(e.equity - s.total)), count(*)
-      from equity e join (select ts_us, account, sum(value) as total from equity_split group by all) s using (ts_us, account)`);
+    const gap = await queryRuns([a.dir], 'select max(abs(equity - (deposits + liquidation + pnl_spot + pnl_perp))), count(*), max(abs(pnl_spot)), max(abs(pnl_perp)) from equity');
     expect(Number(gap.rows[0]![0])).toBeLessThan(1e-6);
     expect(Number(gap.rows[0]![1])).toBeGreaterThan(300);
-    const parts = (await queryRuns([a.dir], 'select distinct component from equity_split order by 1')).rows.map((r) => r[0]);
-    expect(parts).toEqual(['deposits', 'liquidation', 'perp', 'spot']);
+    // both venues contribute (the check above is not satisfied by zeros)
+    expect(Number(gap.rows[0]![2])).toBeGreaterThan(0);
+    expect(Number(gap.rows[0]![3])).toBeGreaterThan(0);
   });
 });
 

@@ -8,7 +8,7 @@ import type { OrderRequest, OwnOrder } from '../clob/order.ts';
 import { ClobVenue, type ClobVenueConfig, type VenueListener } from '../clob/venue.ts';
 import { FundingCalculator } from './funding-math.ts';
 import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
-import type { MarkPriceModel } from './mark.ts';
+import type { MarkInputs, MarkPriceModel } from './mark.ts';
 
 /** When funding settles: every `intervalUs` from `anchorUs` (UTC midnight by default), or the data's own times. */
 export type FundingSchedule = { kind: 'fixed'; intervalUs: number; anchorUs?: number } | { kind: 'data' };
@@ -151,6 +151,9 @@ export class PerpVenue implements EventHandler {
     this.updateMark(tsUs);
   }
 
+  /** Reused for every mark update (the hot path allocates nothing per event). */
+  private readonly markInputs: MarkInputs = { indexTicks: NaN, midTicks: NaN, lastTicks: NaN, fundingBasis: 0 };
+
   /** Last settled funding rate (none before the first settlement: no look-ahead into the series). */
   lastFundingRate = NaN;
 
@@ -176,8 +179,12 @@ export class PerpVenue implements EventHandler {
 
   /** Recompute the mark (call after a book update) and feed the funding model a premium sample. */
   updateMark(tsUs: number): number {
-    const mid = this.clob.book.midTicks();
-    this.mark = this.cfg.mark.update(tsUs, { indexTicks: this.indexTicks, midTicks: mid, lastTicks: this.lastTicks, fundingBasis: this.fundingBasis(tsUs) });
+    const inp = this.markInputs;
+    inp.indexTicks = this.indexTicks;
+    inp.midTicks = this.clob.book.midTicks();
+    inp.lastTicks = this.lastTicks;
+    inp.fundingBasis = this.fundingBasis(tsUs);
+    this.mark = this.cfg.mark.update(tsUs, inp);
     const g = this.gate;
     if (g?.feedMarks && this.indexTicks > 0 && this.mark > 0) {
       const e = g.engine.instrument(g.instrumentId);

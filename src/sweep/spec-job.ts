@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from '../errors.ts';
+import { validateSpec, type SpecSource } from '../world/spec-file.ts';
+import type { RunSpec } from '../world/spec.ts';
+
+/** One point of a sweep over a run spec: the spec file plus field overrides. */
+export interface SpecJob {
+  kind: 'spec';
+  file: string;
+  /** Dotted spec path → value, e.g. `venues.perp.queue` → `power:3`, `spreadBps` → `2`. */
+  overrides: Record<string, string>;
+  runsDir: string;
+  runId: string;
+  sweep: { id: string; point: Record<string, string> };
+}
+
+const TOP = new Set(['name', 'seed', 'time', 'valuation', 'venues', 'accounts', 'agents', 'risk', 'record']);
+
+/** `"2"` → 2, `"true"` → true, else the string (spec fields are typed by the schema). */
+function typed(v: string): string | number | boolean {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v) ? Number(v) : v;
+}
+
+/**
+ * Set one dotted path in a raw spec. Array items can be named by index or by `id`
+ * (`venues.perp.fees`); a bare name that is not a spec section is a parameter of the first agent
+ * (`spreadBps` = `agents.0.params.spreadBps`), as in a strategy sweep.
+ */
+export function applyOverride(raw: Record<string, unknown>, path: string, value: string): void {
+  const parts = path.split('.');
+  if (!TOP.has(parts[0]!)) parts.unshift('agents', '0', 'params');
+  let node: unknown = raw;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const k = parts[i]!;
+    let next: unknown;
+    if (Array.isArray(node)) next = /^\d+$/.test(k) ? node[Number(k)] : node.find((x) => (x as { id?: unknown }).id === k);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o[k] === undefined) o[k] = {};
+      next = o[k];
+    }
+    if (next === undefined || next === null || typeof next !== 'object') throw new ConfigError(`sweep axis ${path}: no ${parts.slice(0, i + 1).join('.')} in the spec`, { field: '--grid' });
+    node = next;
+  }
+  const last = parts[parts.length - 1]!;
+  if (Array.isArray(node)) throw new ConfigError(`sweep axis ${path} names a list, not a field`, { field: '--grid' });
+  (node as Record<string, unknown>)[last] = typed(value);
+}
+
+/** Read a spec file, apply overrides, validate (errors still name the file and field). */
+export function specWithOverrides(file: string, overrides: Record<string, string>): { spec: RunSpec; source: SpecSource } {
+  const text = readFileSync(file, 'utf8');
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) throw new ConfigError(`not valid YAML/JSON: ${doc.errors[0]!.message.split('\n')[0]}`, { file, line: lc.linePos(doc.errors[0]!.pos[0]).line });
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(overrides)) applyOverride(raw, k, v);
+  const source: SpecSource = {
+    file,
+    baseDir: dirname(resolve(file)),
+    line: (path) => {
+      for (let n = path.length; n >= 0; n--) {
+        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+        if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
+  return { spec: validateSpec(raw, source), source };
+}
