@@ -45,6 +45,42 @@ describe('parameter sweeps', () => {
   });
 });
 
+describe('sweeps over run specs', () => {
+  it('any spec field or strategy parameter is an axis; pooled runs equal solo runs; the runs table shows each point', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { applyOverride, specWithOverrides } = await import('../../src/sweep/spec-job.ts');
+    const { runWorld } = await import('../../src/world/run.ts');
+    const { queryRuns } = await import('../../src/results/query.ts');
+    const file = join(root, 'mm.yaml');
+    writeFileSync(file, `seed: 3\nvenues:\n  - { id: perp, kind: perp, data: { catalog: ${data} }, queue: power:2 }\naccounts:\n  - { id: desk, deposits: { USDT: 100000 } }\nagents:\n  - strategy: ${join(process.cwd(), 'strategies', 'market-maker.ts')}\n    account: desk\n    venues: [perp]\n    params: { sizeLots: 5, requoteTicks: 1 }\n`);
+    // paths: by index or id; a bare name is a parameter of the first agent
+    const raw: Record<string, unknown> = { venues: [{ id: 'perp', fees: '2:5' }], agents: [{ params: {} }] };
+    applyOverride(raw, 'venues.perp.fees', '0:4');
+    applyOverride(raw, 'spreadBps', '0.5');
+    expect(raw).toEqual({ venues: [{ id: 'perp', fees: '0:4' }], agents: [{ params: { spreadBps: 0.5 } }] });
+    expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' })).toThrow(/no venues\.spot in the spec/);
+    expect(() => specWithOverrides(file, { 'venues.perp.queue': 'fifo' })).not.toThrow(); // the builder names bad models
+    const points = expandGrid([parseGridAxis('venues.perp.queue=risk-averse,power:3'), parseGridAxis('spreadBps=0.01,0.05')]);
+    const jobs = points.map((p, i) => ({ kind: 'spec' as const, file, overrides: p, runsDir: join(root, 'specpool'), runId: `p${i}`, sweep: { id: 'mm-sweep', point: p } }));
+    const pooled = await runPool(jobs, { workers: 2 });
+    expect(pooled.every((r) => r.ok)).toBe(true);
+    for (const [i, j] of jobs.entries()) {
+      const { spec, source } = specWithOverrides(file, j.overrides);
+      const solo = await runWorld(spec, source, { runsDir: join(root, 'specsolo'), runId: `p${i}` });
+      const p = pooled[i]!;
+      if (!p.ok) throw new Error(p.error);
+      expect(JSON.parse(readFileSync(join(p.dir, 'manifest.json'), 'utf8')).resultsSha256).toBe(solo.manifest.resultsSha256);
+    }
+    const q = await queryRuns([join(root, 'specpool')], 'select sweep, model_queue, param_spread_bps from runs order by run_id');
+    expect(q.rows).toEqual([
+      ['mm-sweep', 'risk-averse', 0.01],
+      ['mm-sweep', 'risk-averse', 0.05],
+      ['mm-sweep', 'power:3', 0.01],
+      ['mm-sweep', 'power:3', 0.05],
+    ]);
+  });
+});
+
 describe('comparison report', () => {
   it('a folder of runs gets one page: a curve and a bar per run, metrics side by side', async () => {
     const { writeComparisonReport } = await import('../../src/report/compare.ts');
