@@ -43,9 +43,11 @@ describe('report in headless Chromium', () => {
     const dom = await chromium(['--dump-dom', url], join(root, 'profile1'));
     expect(dom.code).toBe(0);
     expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR/);
-    // Four charts, each with drawn marks: lines/areas have path data, dots are circles.
+    // Five charts (equity, drawdown, inventory, fills; margin, since a perp backtest is margined),
+    // each with drawn marks: lines/areas have path data, dots are circles.
     const charts = dom.stdout.split('class="chart"').slice(1);
-    expect(charts.length).toBe(4);
+    expect(charts.length).toBe(5);
+    expect(dom.stdout).toMatch(/<h2>Margin<\/h2>|>Margin</);
     for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<circle/.test(c)).toBe(true);
     const shot = join(root, 'shot.png');
     const s = await chromium([`--screenshot=${shot}`, '--window-size=1000,1600', url], join(root, 'profile2'));
