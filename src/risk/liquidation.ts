@@ -122,8 +122,11 @@ export class LiquidationEngine implements EventHandler {
   }
 
   onEvent(tsUs: number, i: number): void {
-    this.pending.delete(i);
     const id = this.ids[i]!;
+    // A lazy account's state is as of its last revaluation: refresh it first (while still pending,
+    // so the refresh does not queue a second step).
+    if (this.engine.account(id).lazy) this.engine.revalue(id, tsUs);
+    this.pending.delete(i);
     if (this.breaker?.isHalted(tsUs)) {
       // Trading is halted: no market orders; try again when the halt ends.
       this.pending.add(i);

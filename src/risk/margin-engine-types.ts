@@ -55,6 +55,8 @@ export interface AccountState {
   collateral: number;
   /** Holds positions a venue books (trackPosition): a cash transfer may come with changed lots. */
   tracked: boolean;
+  /** Not revalued on mark changes; its owner calls `revalue` (see `openAccount`). */
+  lazy: boolean;
   state: MarginState;
 }
 

@@ -84,9 +84,14 @@ export class MarginEngine {
     return e;
   }
 
-  openAccount(id: string, model: MarginModel): AccountState {
+  /**
+   * Open a margin account. A `lazy` account is not revalued on every mark change: its owner
+   * calls `revalue` when the mark nears the account's liquidation price (populations of thousands
+   * of accounts keep a price index instead of revaluing everyone on every tick).
+   */
+  openAccount(id: string, model: MarginModel, opts: { lazy?: boolean } = {}): AccountState {
     if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
-    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
     this.refreshCollateral(a);
@@ -292,9 +297,11 @@ export class MarginEngine {
       g = { key, underlying: und, settle: inst.spec.market.settle, coin: inst.coin, entries: [], legs: [], upnl: 0, req: { im: 0, mm: 0 } };
       a.groups.set(key, g);
       if (!a.assets.has(g.settle)) this.addAsset(a, g.settle);
-      let set = this.holders.get(und);
-      if (!set) this.holders.set(und, (set = new Set()));
-      set.add(a);
+      if (!a.lazy) {
+        let set = this.holders.get(und);
+        if (!set) this.holders.set(und, (set = new Set()));
+        set.add(a);
+      }
     }
     let e = g.entries.find((x) => x.inst === inst);
     if (!e) {
@@ -371,6 +378,7 @@ export class MarginEngine {
 
   private addAsset(a: AccountState, asset: string): void {
     a.assets.add(asset);
+    if (a.lazy) return;
     let set = this.collateralHolders.get(asset);
     if (!set) this.collateralHolders.set(asset, (set = new Set()));
     set.add(a);

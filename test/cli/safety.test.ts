@@ -234,5 +234,9 @@ describe('sweeps you can analyse', () => {
     expect(rows).toHaveLength(4);
     expect(new Set(rows.map((r) => r.sweep))).toEqual(new Set(dirs));
     expect(rows.map((r) => `${r.param_spread_bps}/${r.model_queue}`).sort()).toEqual(['1/risk-averse', '2/risk-averse', '4/power:2', '4/risk-averse']);
+    // Seeds that cannot change anything are called out, not silently swept.
+    const seeds = await sw(['seed=1..2']);
+    expect(seeds.code, seeds.stderr).toBe(0);
+    expect(seeds.stderr).toMatch(/note: with a constant --latency-entry and the risk-averse queue nothing draws from the RNG, so every seed gives the same result/);
   });
 });

@@ -10,8 +10,9 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 function entries(): Set<string> {
   try {
     const out = execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-    // New untracked or ignored paths only: edits to tracked files are the developer's own.
-    return new Set(out.split('\n').filter((l) => /^(\?\?|!!) /.test(l) && !/node_modules\//.test(l) && !/\.vitest-/.test(l)));
+    // New untracked or ignored paths only; edits to tracked files, and new source files in the
+    // code folders, are the developer's own work in progress, not test output.
+    return new Set(out.split('\n').filter((l) => /^(\?\?|!!) /.test(l) && !/node_modules\//.test(l) && !/\.vitest-/.test(l) && !/^\?\? (src|test|strategies|scenarios|bench|notebooks)\/.*\.(ts|ya?ml|md)$/.test(l)));
   } catch {
     return new Set(); // not a git checkout: nothing to compare
   }
