@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTable } from './format.ts';
+import { formatTable, riskRows } from './format.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { Progress } from './progress.ts';
 
@@ -47,18 +47,13 @@ against the spec's folder. See scenarios/ for examples.`,
         return;
       }
       const m = res.metrics;
-      const risk = formatTable(['risk', 'value'], [
-        ['liquidations (this account)', m.liquidations],
-        ['bad debt', m.badDebt],
-        ['insurance fund', m.insuranceFund],
-        ['orders rejected', m.rejectedOrders],
-      ]);
+      const risk = formatTable(['risk', 'value'], riskRows(m));
       let report = '';
       if (o.report) {
         const { writeReport } = await import('../report/report.ts');
         report = `\nreport: ${(await writeReport(res.dir, { png: false })).html}`;
       }
       const t = res.manifest.timing;
-      process.stdout.write(`${metricsTable(m)}\n\n${risk}\n\nrun:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
+      process.stdout.write(`${res.world.agents.length > 0 ? `${metricsTable(m)}\n\n` : ''}${risk}\n\nrun:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
     });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
-import { formatTable } from './format.ts';
+import { formatTable, riskRows } from './format.ts';
 
 function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
   const rows = Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v)]);
@@ -56,7 +56,8 @@ export function registerStress(program: Command): void {
       const { writeReport } = await import('../report/report.ts');
       const rep = await writeReport(r.dir, { png: false });
       const m = r.metrics;
-      process.stdout.write(`${metricsTable(m)}\n\n${formatTable(['risk', 'value'], [['liquidations', m.liquidations], ['bad debt', m.badDebt], ['insurance fund', m.insuranceFund], ['orders rejected', m.rejectedOrders]])}\n\nrun:    ${r.dir}\nreport: ${rep.html}\n`);
+      const head = r.world.agents.length > 0 ? `${metricsTable(m)}\n\n` : '';
+      process.stdout.write(`${head}${formatTable(['risk', 'value'], riskRows(m))}\n\nrun:    ${r.dir}\nreport: ${rep.html}\n`);
     });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {

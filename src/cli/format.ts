@@ -30,3 +30,35 @@ export function toJson(columns: string[], rows: unknown[][]): string {
     2,
   );
 }
+
+/** The risk part of a run's summary: liquidations, bad debt, the fund, and a cascade's impact. */
+export function riskRows(m: {
+  liquidations: number;
+  liquidationsAll: number;
+  accountsLiquidated: number;
+  adlEvents: number;
+  badDebt: number;
+  insuranceFund: number;
+  rejectedOrders: number;
+  populationAccounts?: number;
+  pathDrawdownPct?: number;
+  markDrawdownPct?: number;
+  impactFurtherPct?: number;
+  maxDisplacementPct?: number;
+  maxDisplacementAt?: string;
+}): [string, string | number][] {
+  const rows: [string, string | number][] = [
+    ['liquidation steps (strategy account / all)', `${m.liquidations} / ${m.liquidationsAll}`],
+    ['accounts liquidated', m.populationAccounts ? `${m.accountsLiquidated} of ${m.populationAccounts + 0} population accounts` : m.accountsLiquidated],
+    ['ADL events', m.adlEvents],
+    ['bad debt', m.badDebt],
+    ['insurance fund at end', m.insuranceFund],
+    ['orders rejected', m.rejectedOrders],
+  ];
+  if (m.pathDrawdownPct !== undefined) {
+    rows.push(['drawdown: no-impact path / mark with impact', `${m.pathDrawdownPct.toFixed(3)}% / ${m.markDrawdownPct!.toFixed(3)}%`]);
+    rows.push(['mark fell further than the counterfactual by', `${m.impactFurtherPct!.toFixed(3)} percentage points`]);
+    rows.push(['deepest displacement of the mark by liquidations', `${m.maxDisplacementPct!.toFixed(3)}% at ${m.maxDisplacementAt}`]);
+  }
+  return rows;
+}

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ConfigError, PrimesimError } from '../errors.ts';
 import { readManifest, type CatalogManifest } from '../data/catalog.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { Position } from '../ledger/portfolio.ts';
-import { ASSETS, type Instrument } from '../market/instrument.ts';
+import { ASSETS, KNOWN_INSTRUMENTS, type Instrument } from '../market/instrument.ts';
 import { parseDurationUs, parseLatencyModel } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { BookExecutor } from '../risk/book-exec.ts';
@@ -30,17 +30,23 @@ import type { FundingRateSource } from '../venues/perp/funding-source.ts';
 import { parseMarkModel } from '../venues/perp/mark.ts';
 import { PerpVenue, type FundingSchedule } from '../venues/perp/venue.ts';
 import { VenueDriver } from './driver.ts';
+import { captureDepthProfile, PathBookSource } from './path-source.ts';
+import { Population } from './population.ts';
+import { forEachPathPoint, readBarsCsv, type BarSeries } from '../data/readers/bars.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
 import { specError, type SpecSource } from './spec-file.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
+
+/** Where a venue's market comes from: a catalog replay or a book laid around a price path. */
+export type WorldSource = ReplaySource | PathBookSource;
 
 /** One venue as wired: its book and orders, its perp extras, its data source and the account on it. */
 export interface WorldVenue extends RecordedVenue {
   spec: VenueSpec;
   dataset: CatalogManifest;
   catalogDir: string;
-  source: ReplaySource;
+  source: WorldSource;
   driver: VenueDriver;
   /** Local (receive-time) span of its data. */
   startUs: number;
@@ -67,6 +73,7 @@ export interface World {
   wallets: AccountWallet[];
   agents: WorldAgent[];
   recorder: WorldRecorder;
+  populations: Population[];
   startUs: number;
   endUs: number;
   equityIntervalUs: number;
@@ -100,6 +107,7 @@ function timeUs(src: SpecSource, path: (string | number)[], v: number | string |
 
 /** Catalog folder of a venue: the spec's, or a generated one cached by its parameters. */
 async function catalogOf(v: VenueSpec, i: number, src: SpecSource): Promise<string> {
+  if ('bars' in v.data) throw new ConfigError('bars venues have no catalog');
   if ('catalog' in v.data) {
     const dir = resolve(src.baseDir, v.data.catalog);
     if (!existsSync(dir)) throw specError(src, ['venues', i, 'data', 'catalog'], `catalog folder ${v.data.catalog} does not exist`, 'create one with `primesim data import` or `data generate`');
@@ -143,6 +151,13 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   /** Which account trades each venue (one per venue in this version). */
   const venueAccount = new Map<string, string>();
   spec.agents.forEach((g, i) => {
+    if ('population' in g) {
+      const j = venueIds.get(g.population.venue);
+      if (j === undefined) throw at(['agents', i, 'population', 'venue'], `the population trades venue "${g.population.venue}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
+      if (spec.venues[j]!.kind !== 'perp') throw at(['agents', i, 'population', 'venue'], `a population trades a perp venue; ${g.population.venue} is ${spec.venues[j]!.kind}`);
+      if (g.population.leverage.max < g.population.leverage.min) throw at(['agents', i, 'population', 'leverage'], 'leverage max is below min');
+      return;
+    }
     if (!accountIdx.has(g.account)) throw at(['agents', i, 'account'], `unknown account ${g.account}`, `accounts: ${[...accountIdx.keys()].join(', ')}`);
     g.venues.forEach((vid, k) => {
       if (!venueIds.has(vid)) throw at(['agents', i, 'venues', k], `the strategy trades venue "${vid}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
@@ -167,7 +182,29 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   // ---- data ----
   const catalogs: string[] = [];
   const manifests: CatalogManifest[] = [];
+  const barsOf = new Map<number, BarSeries>();
   for (const [i, v] of spec.venues.entries()) {
+    if ('bars' in v.data) {
+      const b = v.data.bars;
+      const inst = KNOWN_INSTRUMENTS[b.instrument];
+      if (!inst) throw at(['venues', i, 'data', 'bars', 'instrument'], `unknown instrument ${b.instrument}`, Object.keys(KNOWN_INSTRUMENTS).join(', '));
+      if (v.kind !== 'perp' || inst.kind === 'spot') throw at(['venues', i, 'kind'], 'a bars venue is a perp on a linear or inverse instrument');
+      const file = resolve(src.baseDir, b.file);
+      if (!existsSync(file)) throw at(['venues', i, 'data', 'bars', 'file'], `bars file ${b.file} does not exist`);
+      const from = timeUs(src, ['venues', i, 'data', 'bars', 'from'], b.from);
+      const to = timeUs(src, ['venues', i, 'data', 'bars', 'to'], b.to);
+      let bars: BarSeries;
+      try {
+        bars = readBarsCsv(file, { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
+      } catch (e) {
+        if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at(['venues', i, 'data', 'bars', b.from !== undefined ? 'from' : 'file'], `no bars of ${b.file} in the requested range`);
+        throw e;
+      }
+      barsOf.set(i, bars);
+      catalogs.push(file);
+      manifests.push(pathManifest(basename(file), inst, bars));
+      continue;
+    }
     const dir = await catalogOf(v, i, src);
     let m: CatalogManifest;
     try {
@@ -189,7 +226,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const sim = new Simulation(spec.seed);
   const ledger = new Ledger();
   const prices = new Prices(valuation);
-  const needsEngine = spec.accounts.some((a) => a.margin !== 'cash');
+  const populations = spec.agents.flatMap((g, i) => ('population' in g ? [{ p: g.population, i }] : []));
+  const needsEngine = spec.accounts.some((a) => a.margin !== 'cash') || populations.length > 0;
   const haircuts: Record<string, number> = {};
   for (const a of spec.accounts) Object.assign(haircuts, a.haircuts);
   // Margin is computed in a quote asset (coin-settled contracts are pools in their coin, converted
@@ -260,7 +298,26 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       clob = new ClobVenue(sim, clobCfg, position);
     }
     const driver = new VenueDriver(sim, v.id, clob, perp, v.kind === 'perp' && v.index === undefined, prices);
-    const source = new ReplaySource(sim, catalogs[i]!, clob, driver);
+    const bars = barsOf.get(i);
+    let source: WorldSource;
+    if (bars && 'bars' in v.data) {
+      const b = v.data.bars;
+      let resilienceUs: number;
+      try {
+        resilienceUs = parseDurationUs(b.resilience, 'resilience', { positive: true });
+      } catch (e) {
+        throw at(['venues', i, 'data', 'bars', 'resilience'], (e as Error).message.replace(/^field [^:]+: /, ''));
+      }
+      const ts: number[] = [];
+      const px: number[] = [];
+      forEachPathPoint(bars, (t, p) => {
+        ts.push(t);
+        px.push(p);
+      });
+      source = new PathBookSource(sim, clob, driver, { tsUs: Float64Array.from(ts), price: Float64Array.from(px), profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
+    } else {
+      source = new ReplaySource(sim, catalogs[i]!, clob, driver);
+    }
     const first = source.peekTs();
     const startUs = Number.isFinite(first) ? first : m.timeRange.startUs;
     const endUs = startUs + (m.timeRange.endUs - m.timeRange.startUs);
@@ -321,9 +378,29 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate });
   }
 
+  // ---- populations ----
+  const pops: Population[] = [];
+  for (const { p, i } of populations) {
+    const v = venues[venueIds.get(p.venue)!]!;
+    const perpV = v.perp!;
+    try {
+      engine!.instrument(v.id);
+    } catch {
+      engine!.registerInstrument({ id: v.id, market: v.clob.instrument, kind: 'perp', underlying: v.clob.instrument.base, tiers: tiersFor(v.spec, v.clob.instrument) });
+    }
+    perpV.feedMarksTo(engine!, v.id);
+    const from = timeUs(src, ['agents', i, 'population', 'entry', 'from'], p.entry.from) ?? v.startUs;
+    const to = timeUs(src, ['agents', i, 'population', 'entry', 'to'], p.entry.to) ?? v.startUs + (v.endUs - v.startUs) / 10;
+    if (!(to > from)) throw at(['agents', i, 'population', 'entry'], 'the entry window is empty');
+    const pop = new Population(sim, engine!, ledger, perpV, v.id, { id: p.id, count: p.count, longShare: p.longShare, leverage: p.leverage, notional: p.notional, fromUs: from, toUs: to, margin: p.margin, takerFeeBps: v.clob.cfg.fees.feeBps(false) }, sim.rng.split(`population:${p.id}`));
+    v.driver.afterMark.push((ts) => pop.onMark(ts));
+    pops.push(pop);
+  }
+
   // ---- agents ----
   const agents: WorldAgent[] = [];
   for (const [i, g] of spec.agents.entries()) {
+    if ('population' in g) continue;
     const file = resolve(src.baseDir, g.strategy);
     let module: StrategyModule;
     let params: unknown;
@@ -364,6 +441,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     wallets,
     agents,
     recorder,
+    populations: pops,
     startUs,
     endUs,
     equityIntervalUs,
@@ -374,6 +452,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       spec.accounts.forEach((a, i) => {
         for (const [asset, units] of Object.entries(a.deposits)) wallets[i]!.deposit(sim.nowUs, asset, units);
       });
+      if (engine && spec.risk.insuranceFund > 0 && liquidation) {
+        ledger.transfer(sim.nowUs, 'external:deposits', liquidation.cfg.fundAccount, engine.settleAsset, BigInt(Math.round(spec.risk.insuranceFund * engine.settleScale)), 'deposit');
+      }
       if (tStart === undefined) {
         // From the first row: strategies start before any data, as they see the book build.
         for (const ag of agents) ag.host.start(ag.params, endUs);
@@ -397,4 +478,21 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
 function resolveFundingPath(spec: string, baseDir: string): string {
   const m = /^(lean|tardis):([^@]+)(@.*)?$/.exec(spec);
   return m ? `${m[1]}:${resolve(baseDir, m[2]!)}${m[3] ?? ''}` : spec;
+}
+
+/** A catalog-like manifest for a path venue (what the run folder and summary record of its data). */
+function pathManifest(name: string, instrument: Instrument, b: BarSeries): CatalogManifest {
+  const n = b.tsUs.length;
+  return {
+    format: 'primesim-catalog/1',
+    name,
+    instrument,
+    rows: n * 4,
+    counts: { level: 0, snapshot: n * 4, trade: 0, bbo: 0, messages: n * 4 },
+    timeRange: { startUs: b.tsUs[0]!, endUs: b.tsUs[n - 1]! + b.intervalUs },
+    clockOffsetUs: 0,
+    columns: [],
+    provenance: { source: name, generator: { kind: 'bars-path', bars: n, intervalUs: b.intervalUs }, importedWith: 'primesim-world/1' },
+    skippedRows: { count: 0, examples: [] },
+  };
 }

@@ -20,6 +20,8 @@ export class VenueDriver implements ReplayListener {
   readonly indexFor: { perp: PerpVenue; ratio: number }[] = [];
   /** When set, this spot venue's mid is the margin engine's mark of its base asset (no perp gives one). */
   engineMark: MarginEngine | undefined;
+  /** Called after a perp's mark moved (populations check their liquidation-price index). */
+  readonly afterMark: ((tsUs: number) => void)[] = [];
   private lastMid = NaN;
   private readonly tick: number;
 
@@ -56,6 +58,7 @@ export class VenueDriver implements ReplayListener {
       } else {
         perp.updateMark(now);
       }
+      for (let i = 0; i < this.afterMark.length; i++) this.afterMark[i]!(now);
       for (let i = 0; i < this.indexFor.length; i++) {
         const f = this.indexFor[i]!;
         f.perp.setIndex(now, mid * f.ratio);

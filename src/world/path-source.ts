@@ -4,6 +4,7 @@ import type { Instrument } from '../market/instrument.ts';
 import { BTCUSDT_CALIBRATION } from '../data/synthetic/calibration.ts';
 import type { ReplayListener } from '../backtest/replay-source.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
+import { F64Column } from '../results/columns.ts';
 
 /** A book shape: distance of each level from the mid (fraction of price) and its size (base units). */
 export interface DepthProfile {
@@ -75,6 +76,11 @@ export class PathBookSource implements Source {
   private readonly lot: number;
   /** The deepest the mid was pushed, as a fraction (for the run's summary). */
   maxImpact = 0;
+  /** Per path point: time, path price, laid mid (path × (1 + impact)), impact — the `marks` table. */
+  readonly marks = { ts: new F64Column(), path: new F64Column(), mid: new F64Column(), impact: new F64Column() };
+  private laidBids = new Float64Array(0);
+  private laidAsks = new Float64Array(0);
+  private laidN = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -106,8 +112,17 @@ export class PathBookSource implements Source {
     }
     this.lastUs = ts;
     const mid = this.o.price[i]! * (1 + this.impact);
-    this.clob.clearBook();
+    // Remove what the last point laid (cheaper than clearing the whole ladder).
+    for (let k = 0; k < this.laidN; k++) {
+      if (book.sizeAt(BID, this.laidBids[k]!) !== 0) this.clob.applyLevel(BID, this.laidBids[k]!, 0);
+      if (book.sizeAt(ASK, this.laidAsks[k]!) !== 0) this.clob.applyLevel(ASK, this.laidAsks[k]!, 0);
+    }
     const { offsets, sizes } = this.o.profile;
+    if (this.laidBids.length !== offsets.length) {
+      this.laidBids = new Float64Array(offsets.length);
+      this.laidAsks = new Float64Array(offsets.length);
+    }
+    this.laidN = offsets.length;
     let bestBid = NaN;
     let bestAsk = NaN;
     for (let k = 0; k < offsets.length; k++) {
@@ -119,13 +134,21 @@ export class PathBookSource implements Source {
         bestAsk = ask > bid ? ask : bid + 1;
       }
       // Near the touch several offsets can round to one tick: their sizes add up.
-      if (bid > 0) this.clob.applyLevel(BID, bid, book.sizeAt(BID, bid) + lots);
+      const b = Math.max(1, bid);
+      this.clob.applyLevel(BID, b, book.sizeAt(BID, b) + lots);
       const a = Math.max(ask, bestAsk);
       this.clob.applyLevel(ASK, a, book.sizeAt(ASK, a) + lots);
+      this.laidBids[k] = b;
+      this.laidAsks[k] = a;
     }
     this.laidBid = bestBid;
     this.laidAsk = bestAsk;
     this.rows++;
+    const mk = this.marks;
+    mk.ts.push(ts);
+    mk.path.push(this.o.price[i]!);
+    mk.mid.push(mid);
+    mk.impact.push(this.impact);
     this.sim.batchDone = 0;
     if (this.clob.own.count[0] !== 0 || this.clob.own.count[1] !== 0) this.clob.checkCrossed(ts);
     this.listener.onBookMessage();

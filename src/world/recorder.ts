@@ -115,7 +115,7 @@ export class WorldRecorder implements EventHandler {
   }
 
   /** All result tables, by name. */
-  tables(liquidations: readonly LiquidationRecord[]): Record<string, Record<string, ColumnData>> {
+  tables(liquidations: readonly LiquidationRecord[], extra: Record<string, Record<string, ColumnData>> = {}): Record<string, Record<string, ColumnData>> {
     const side = (s: number) => (s === 0 ? 'buy' : 'sell');
     const orders: Record<string, ColumnData[]> = {};
     const fills: Record<string, ColumnData[]> = {};
@@ -225,7 +225,7 @@ export class WorldRecorder implements EventHandler {
       out.margin = marginTable(this.margin);
       out.liquidations = liquidationsTable(liquidations);
     }
-    return out;
+    return { ...out, ...extra };
   }
 
   private equityTable(): Record<string, ColumnData> {

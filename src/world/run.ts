@@ -6,6 +6,7 @@ import { checkRunId, runTarget } from '../results/safe-output.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { buildWorld, type World } from './build.ts';
+import { PathBookSource } from './path-source.ts';
 import type { RunSpec } from './spec.ts';
 import type { SpecSource } from './spec-file.ts';
 
@@ -24,10 +25,28 @@ export interface RunWorldOptions {
 
 /** What a run adds to the shared RunMetrics: the risk outcome. */
 export interface WorldMetrics extends RunMetrics {
+  /** Liquidation steps of the strategy's account. */
   liquidations: number;
+  /** Liquidation steps of every account (populations included), and accounts liquidated. */
+  liquidationsAll: number;
+  accountsLiquidated: number;
+  adlEvents: number;
   badDebt: number;
   insuranceFund: number;
   rejectedOrders: number;
+  /**
+   * Path venues (bars): the path is what the mark does with no impact (the counterfactual); the
+   * laid mid is the mark with liquidations' impact. Peak-to-trough drawdowns of both (%), how many
+   * points further the impacted mark fell, and the deepest displacement with its time.
+   */
+  pathLow?: number;
+  markLow?: number;
+  pathDrawdownPct?: number;
+  markDrawdownPct?: number;
+  impactFurtherPct?: number;
+  maxDisplacementPct?: number;
+  maxDisplacementAt?: string;
+  populationAccounts?: number;
 }
 
 export interface WorldResult {
@@ -133,9 +152,45 @@ export function worldMetrics(w: World): WorldMetrics {
     meanQueueWaitMs: waits.length ? waits.reduce((s, x) => s + x, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
     liquidations: liq ? liq.records.filter((r) => r.account === wallet.id).length : 0,
+    liquidationsAll: liq ? liq.records.length : 0,
+    accountsLiquidated: liq ? new Set(liq.records.map((r) => r.account)).size : 0,
+    adlEvents: liq ? liq.adl.length : 0,
     badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
+    ...pathLows(w),
+  };
+}
+
+/** For the first path venue: the no-impact path against the impacted mark (see WorldMetrics). */
+function pathLows(w: World): Partial<WorldMetrics> {
+  const src = w.venues.map((v) => v.source).find((s): s is PathBookSource => s instanceof PathBookSource);
+  if (!src || src.marks.ts.length === 0) return {};
+  const dd = (x: Float64Array) => {
+    let peak = -Infinity;
+    let worst = 0;
+    let low = Infinity;
+    for (let i = 0; i < x.length; i++) {
+      if (x[i]! > peak) peak = x[i]!;
+      if (x[i]! < low) low = x[i]!;
+      worst = Math.max(worst, (peak - x[i]!) / peak);
+    }
+    return { low, ddPct: worst * 100 };
+  };
+  const p = dd(src.marks.path.view());
+  const m = dd(src.marks.mid.view());
+  const imp = src.marks.impact.view();
+  let k = 0;
+  for (let i = 1; i < imp.length; i++) if (imp[i]! < imp[k]!) k = i;
+  return {
+    pathLow: p.low,
+    markLow: m.low,
+    pathDrawdownPct: p.ddPct,
+    markDrawdownPct: m.ddPct,
+    impactFurtherPct: m.ddPct - p.ddPct,
+    maxDisplacementPct: -imp[k]! * 100,
+    maxDisplacementAt: new Date(src.marks.ts.view()[k]! / 1000).toISOString(),
+    populationAccounts: w.populations.reduce((s, x) => s + x.accounts.length, 0),
   };
 }
 
@@ -162,7 +217,14 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   world.recorder.sample(sim.nowUs);
   const metrics = worldMetrics(world);
   const liquidations = world.liquidation?.records ?? [];
-  const tables = world.recorder.tables(liquidations);
+  const extra: Record<string, Record<string, import('../results/arrow-io.ts').ColumnData>> = {};
+  for (const v of world.venues) {
+    if (!(v.source instanceof PathBookSource)) continue;
+    const mk = v.source.marks;
+    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mid: mk.mid.view(), impact: mk.impact.view() };
+    break;
+  }
+  const tables = world.recorder.tables(liquidations, extra);
   const v0 = world.venues[0]!;
   const res = await writeRunFolder({
     runsDir: opts.runsDir,

@@ -27,11 +27,30 @@ const Generate = z.strictObject({
   profile: z.enum(['calm', 'volatile', 'crash']).default('calm'),
 });
 
+const Bars = z.strictObject({
+  /** OHLCV CSV: timestamp,open,high,low,close,volume (e.g. ../shared/data/bars/…_1m.csv). */
+  file: z.string().min(1),
+  from: Time.optional(),
+  to: Time.optional(),
+  /** The instrument the book trades (default Binance USDⓈ-M BTCUSDT: tick 0.1, lot 0.001). */
+  instrument: z.string().default('binance-futures:BTCUSDT'),
+  /** Multiplies the capture's depth (other eras are deeper or thinner). */
+  depthScale: z.number().positive().default(1),
+  /** How far the laid-out book reaches from the mid, bps. */
+  maxBps: z.number().int().min(5).max(2000).default(200),
+  /** Liquidity taken moves the mid (decaying with `resilience`); false = the no-impact counterfactual. */
+  impact: z.boolean().default(true),
+  resilience: z.string().default('10m'),
+});
+
 export const VenueSpecSchema = z.strictObject({
   id,
   kind: z.string(),
-  /** Where the market comes from: a catalog folder (historical replay) or the calibrated generator. */
-  data: z.union([z.strictObject({ catalog: z.string().min(1) }), z.strictObject({ generate: Generate })]),
+  /**
+   * Where the market comes from: a catalog folder (historical replay), the calibrated generator,
+   * or a book laid around a real price path (OHLCV bars) with the real capture's depth profile.
+   */
+  data: z.union([z.strictObject({ catalog: z.string().min(1) }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars })]),
   /** `maker:taker` in bps; negative maker = rebate. */
   fees: z.string().default('2:5'),
   /** risk-averse, power:<n>, log. */
@@ -74,6 +93,21 @@ export const AgentSpecSchema = z.strictObject({
   venues: z.array(id).min(1),
 });
 
+/** A population of leveraged traders on one perp venue (many margin accounts, seeded). */
+export const PopulationSpecSchema = z.strictObject({
+  population: z.strictObject({
+    id: id.default('pop'),
+    venue: id,
+    count: z.number().int().positive().max(1_000_000),
+    longShare: z.number().min(0).max(1).default(0.75),
+    leverage: z.strictObject({ min: z.number().min(1), max: z.number().min(1) }).default({ min: 3, max: 50 }),
+    notional: z.strictObject({ median: z.number().positive(), sigma: z.number().min(0).default(1) }).default({ median: 20_000, sigma: 1 }),
+    /** Entry window (default: the first tenth of the run). */
+    entry: z.strictObject({ from: Time.optional(), to: Time.optional() }).default({}),
+    margin: z.enum(['isolated', 'cross']).default('isolated'),
+  }),
+});
+
 export const RunSpecSchema = z.strictObject({
   /** Names the run folder (with the seed and a hash of the spec) unless a run id is given. */
   name: z.string().regex(/^[\w.-]+$/).optional(),
@@ -84,7 +118,7 @@ export const RunSpecSchema = z.strictObject({
   valuation: z.string().optional(),
   venues: z.array(VenueSpecSchema).min(1),
   accounts: z.array(AccountSpecSchema).min(1),
-  agents: z.array(AgentSpecSchema).default([]),
+  agents: z.array(z.union([AgentSpecSchema, PopulationSpecSchema])).default([]),
   risk: z
     .strictObject({
       /** Liquidate accounts whose equity falls below maintenance margin (default true). */
@@ -95,8 +129,10 @@ export const RunSpecSchema = z.strictObject({
       cooldown: z.string().default('1s'),
       /** Liquidation fee to the insurance fund, fraction of notional. */
       feeRate: z.number().min(0).lt(1).default(0.002),
+      /** Starting balance of the insurance fund, in the margin asset. */
+      insuranceFund: z.number().nonnegative().default(0),
     })
-    .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002 }),
+    .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002, insuranceFund: 0 }),
   record: z.strictObject({ equityInterval: z.string().default('1s') }).default({ equityInterval: '1s' }),
 });
 
@@ -105,3 +141,4 @@ export type RunSpecInput = z.input<typeof RunSpecSchema>;
 export type VenueSpec = z.output<typeof VenueSpecSchema>;
 export type AccountSpec = z.output<typeof AccountSpecSchema>;
 export type AgentSpec = z.output<typeof AgentSpecSchema>;
+export type PopulationSpec = z.output<typeof PopulationSpecSchema>['population'];

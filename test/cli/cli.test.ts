@@ -196,7 +196,7 @@ describe('primesim CLI end to end', () => {
     expect(r.stdout).toMatch(/basis-20240808/);
     r = await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'crash'], work);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/liquidations\s+[1-9]/);
+    expect(r.stdout).toMatch(/liquidation steps \(strategy account \/ all\)\s+[1-9]/);
     expect(existsSync(join(work, 'reports'))).toBe(true); // the report goes under the current folder
   });
 

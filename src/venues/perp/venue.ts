@@ -110,6 +110,14 @@ export class PerpVenue implements EventHandler {
     this.gate = { engine, instrumentId, feedMarks: opts.feedMarks ?? true };
   }
 
+  private markFeed: { engine: MarginEngine; instrumentId: string } | undefined;
+
+  /** Push index and mark into a margin engine on every mark update, without tracking the desk's position. */
+  feedMarksTo(engine: MarginEngine, instrumentId: string): void {
+    engine.instrument(instrumentId);
+    this.markFeed = { engine, instrumentId };
+  }
+
   /**
    * Submit through the margin gate (when attached): an order that is not reduce-only and would
    * leave IM above equity (at its limit price, or the touch for a market order) is rejected here,
@@ -185,8 +193,8 @@ export class PerpVenue implements EventHandler {
     inp.lastTicks = this.lastTicks;
     inp.fundingBasis = this.fundingBasis(tsUs);
     this.mark = this.cfg.mark.update(tsUs, inp);
-    const g = this.gate;
-    if (g?.feedMarks && this.indexTicks > 0 && this.mark > 0) {
+    const g = this.markFeed ?? (this.gate?.feedMarks ? this.gate : undefined);
+    if (g && this.indexTicks > 0 && this.mark > 0) {
       const e = g.engine.instrument(g.instrumentId);
       g.engine.setBasis(g.instrumentId, this.mark / this.indexTicks - 1);
       g.engine.setMark(e.spec.underlying, this.indexTicks * e.tick, tsUs);

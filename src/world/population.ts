@@ -1,0 +1,163 @@
+import type { EventHandler } from '../kernel/event-queue.ts';
+import type { Rng } from '../kernel/rng.ts';
+import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { MarginEngine } from '../risk/margin-engine.ts';
+import { CrossMargin, IsolatedMargin } from '../risk/models/cross.ts';
+import type { PerpVenue } from '../venues/perp/venue.ts';
+
+export interface PopulationConfig {
+  id: string;
+  count: number;
+  /** Share of accounts that go long (the rest short). */
+  longShare: number;
+  /** Leverage drawn log-uniformly in [min, max]. */
+  leverage: { min: number; max: number };
+  /** Position notional (quote units) drawn log-normally: median × exp(sigma × N(0,1)). */
+  notional: { median: number; sigma: number };
+  /** Entry times drawn uniformly in [fromUs, toUs). */
+  fromUs: number;
+  toUs: number;
+  margin: 'isolated' | 'cross';
+  takerFeeBps: number;
+}
+
+/** Distance (fraction of the mark) at which an account is revalued on every mark update. */
+const NEAR = 0.003;
+
+interface Entry {
+  idx: number;
+  liq: number;
+}
+
+/**
+ * A population of leveraged traders on one perp: each is a margin account (lazy: not revalued on
+ * every mark) that deposits notional ÷ leverage and opens its position at the mark at a random
+ * time. A price index of liquidation prices (one sorted list per side) finds the few accounts
+ * near liquidation on each mark update; only those are revalued, and the liquidation engine takes
+ * them from there. Seeded from the run's RNG tree by the population's id.
+ */
+export class Population implements EventHandler {
+  readonly accounts: string[] = [];
+  private readonly side: Int8Array;
+  private readonly notional: Float64Array;
+  private readonly leverage: Float64Array;
+  /** Longs by liquidation price ascending (highest last), shorts descending (lowest last). */
+  private readonly longs: Entry[] = [];
+  private readonly shorts: Entry[] = [];
+  private readonly near = new Set<number>();
+  entered = 0;
+  private readonly tick: number;
+  private readonly lot: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly engine: MarginEngine,
+    private readonly ledger: Ledger,
+    private readonly perp: PerpVenue,
+    private readonly instrumentId: string,
+    private readonly cfg: PopulationConfig,
+    rng: Rng,
+  ) {
+    const n = cfg.count;
+    this.side = new Int8Array(n);
+    this.notional = new Float64Array(n);
+    this.leverage = new Float64Array(n);
+    const inst = perp.clob.instrument;
+    this.tick = Number(inst.tickSize);
+    this.lot = Number(inst.lotSize) * inst.multiplier;
+    const { min, max } = cfg.leverage;
+    for (let i = 0; i < n; i++) {
+      this.side[i] = rng.next() < cfg.longShare ? 1 : -1;
+      this.leverage[i] = min * Math.exp(rng.next() * Math.log(max / min));
+      this.notional[i] = cfg.notional.median * Math.exp(cfg.notional.sigma * rng.normal());
+      const id = `${cfg.id}-${String(i).padStart(5, '0')}`;
+      this.accounts.push(id);
+      engine.openAccount(id, cfg.margin === 'isolated' ? new IsolatedMargin() : new CrossMargin(), { lazy: true });
+      const t = cfg.fromUs + Math.floor(rng.next() * Math.max(1, cfg.toUs - cfg.fromUs));
+      sim.schedule(t, PRIO_TIMER, this, i);
+    }
+  }
+
+  /** Entry of account `i`: deposit the margin, open at the mark. */
+  onEvent(tsUs: number, i: number): void {
+    const markTicks = this.perp.markTicks();
+    if (!(markTicks > 0)) {
+      this.sim.schedule(tsUs + 1e6, PRIO_TIMER, this, i); // no mark yet: try a second later
+      return;
+    }
+    const price = markTicks * this.tick;
+    const lots = Math.max(1, Math.round(this.notional[i]! / price / this.lot));
+    const margin = (lots * this.lot * price) / this.leverage[i]!;
+    const id = this.accounts[i]!;
+    this.ledger.transfer(tsUs, 'external:deposits', `${id}:cash`, this.engine.settleAsset, BigInt(Math.round(margin * this.engine.settleScale)), 'deposit');
+    this.engine.applyFill(id, this.instrumentId, tsUs, this.side[i]! * lots, markTicks, this.cfg.takerFeeBps);
+    this.entered++;
+    this.index(i, price);
+  }
+
+  /** Liquidation price of account i's position, from its state at the current mark (linear). */
+  private liqPrice(i: number, price: number): number {
+    const id = this.accounts[i]!;
+    const pos = this.engine.openPositions(id)[0];
+    if (!pos || pos.lots === 0) return NaN;
+    const s = this.engine.state(id);
+    const q = pos.qty;
+    const mmr = s.mm / (Math.abs(q) * price);
+    return (q * price - s.equity) / (q - mmr * Math.abs(q));
+  }
+
+  private index(i: number, price: number): void {
+    const liq = this.liqPrice(i, price);
+    if (!Number.isFinite(liq)) return;
+    const long = this.side[i]! > 0;
+    if (long ? liq >= price * (1 - NEAR) : liq <= price * (1 + NEAR)) {
+      this.near.add(i);
+      return;
+    }
+    const list = long ? this.longs : this.shorts;
+    // Binary insertion: longs ascending, shorts descending (the next to trigger is last).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (long ? list[mid]!.liq < liq : list[mid]!.liq > liq) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, { idx: i, liq });
+  }
+
+  /** After every mark update: move accounts the mark has come near to the near set and revalue those. */
+  onMark(tsUs: number): void {
+    const markTicks = this.perp.markTicks();
+    if (!(markTicks > 0)) return;
+    const price = markTicks * this.tick;
+    while (this.longs.length && this.longs[this.longs.length - 1]!.liq >= price * (1 - NEAR)) this.near.add(this.longs.pop()!.idx);
+    while (this.shorts.length && this.shorts[this.shorts.length - 1]!.liq <= price * (1 + NEAR)) this.near.add(this.shorts.pop()!.idx);
+    if (this.near.size === 0) return;
+    for (const i of [...this.near]) {
+      const id = this.accounts[i]!;
+      this.engine.revalue(id, tsUs);
+      const liq = this.liqPrice(i, price);
+      if (!Number.isFinite(liq)) {
+        this.near.delete(i); // flat: liquidated or closed
+        continue;
+      }
+      const long = this.side[i]! > 0;
+      if (long ? liq < price * (1 - 2 * NEAR) : liq > price * (1 + 2 * NEAR)) {
+        this.near.delete(i);
+        this.index(i, price);
+      }
+    }
+  }
+
+  /** Open interest held long by the population, in lots. */
+  longLots(): number {
+    let s = 0;
+    for (const id of this.accounts) {
+      const p = this.engine.openPositions(id)[0];
+      if (p && p.lots > 0) s += p.lots;
+    }
+    return s;
+  }
+}
