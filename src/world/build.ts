@@ -32,7 +32,9 @@ import { PerpVenue, type FundingSchedule } from '../venues/perp/venue.ts';
 import { VenueDriver } from './driver.ts';
 import { captureDepthProfile, PathBookSource } from './path-source.ts';
 import { Population } from './population.ts';
-import { forEachPathPoint, readBarsCsv, type BarSeries } from '../data/readers/bars.ts';
+import { Rng } from '../kernel/rng.ts';
+import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
+import { readBarsCsv } from '../data/readers/bars.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
 import { specError, type SpecSource } from './spec-file.ts';
@@ -107,7 +109,7 @@ function timeUs(src: SpecSource, path: (string | number)[], v: number | string |
 
 /** Catalog folder of a venue: the spec's, or a generated one cached by its parameters. */
 async function catalogOf(v: VenueSpec, i: number, src: SpecSource): Promise<string> {
-  if ('bars' in v.data) throw new ConfigError('bars venues have no catalog');
+  if ('bars' in v.data || 'path' in v.data) throw new ConfigError('path venues have no catalog');
   if ('catalog' in v.data) {
     const dir = resolve(src.baseDir, v.data.catalog);
     if (!existsSync(dir)) throw specError(src, ['venues', i, 'data', 'catalog'], `catalog folder ${v.data.catalog} does not exist`, 'create one with `primesim data import` or `data generate`');
@@ -182,27 +184,18 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   // ---- data ----
   const catalogs: string[] = [];
   const manifests: CatalogManifest[] = [];
-  const barsOf = new Map<number, BarSeries>();
+  const pathOf = new Map<number, PricePath>();
   for (const [i, v] of spec.venues.entries()) {
-    if ('bars' in v.data) {
-      const b = v.data.bars;
-      const inst = KNOWN_INSTRUMENTS[b.instrument];
-      if (!inst) throw at(['venues', i, 'data', 'bars', 'instrument'], `unknown instrument ${b.instrument}`, Object.keys(KNOWN_INSTRUMENTS).join(', '));
-      if (v.kind !== 'perp' || inst.kind === 'spot') throw at(['venues', i, 'kind'], 'a bars venue is a perp on a linear or inverse instrument');
-      const file = resolve(src.baseDir, b.file);
-      if (!existsSync(file)) throw at(['venues', i, 'data', 'bars', 'file'], `bars file ${b.file} does not exist`);
-      const from = timeUs(src, ['venues', i, 'data', 'bars', 'from'], b.from);
-      const to = timeUs(src, ['venues', i, 'data', 'bars', 'to'], b.to);
-      let bars: BarSeries;
-      try {
-        bars = readBarsCsv(file, { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
-      } catch (e) {
-        if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at(['venues', i, 'data', 'bars', b.from !== undefined ? 'from' : 'file'], `no bars of ${b.file} in the requested range`);
-        throw e;
-      }
-      barsOf.set(i, bars);
-      catalogs.push(file);
-      manifests.push(pathManifest(basename(file), inst, bars));
+    if ('bars' in v.data || 'path' in v.data) {
+      const d = 'bars' in v.data ? { ...v.data.bars, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] } : v.data.path;
+      const base: (string | number)[] = ['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path'];
+      const inst = KNOWN_INSTRUMENTS[d.instrument];
+      if (!inst) throw at([...base, 'instrument'], `unknown instrument ${d.instrument}`, Object.keys(KNOWN_INSTRUMENTS).join(', '));
+      if (v.kind !== 'perp' || inst.kind === 'spot') throw at(['venues', i, 'kind'], 'a path venue is a perp on a linear or inverse instrument');
+      const path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at);
+      pathOf.set(i, path);
+      catalogs.push(path.source);
+      manifests.push(pathManifest(basename(path.source), inst, path));
       continue;
     }
     const dir = await catalogOf(v, i, src);
@@ -298,23 +291,17 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       clob = new ClobVenue(sim, clobCfg, position);
     }
     const driver = new VenueDriver(sim, v.id, clob, perp, v.kind === 'perp' && v.index === undefined, prices);
-    const bars = barsOf.get(i);
+    const path = pathOf.get(i);
     let source: WorldSource;
-    if (bars && 'bars' in v.data) {
-      const b = v.data.bars;
+    if (path && ('bars' in v.data || 'path' in v.data)) {
+      const b = 'bars' in v.data ? v.data.bars : v.data.path;
       let resilienceUs: number;
       try {
         resilienceUs = parseDurationUs(b.resilience, 'resilience', { positive: true });
       } catch (e) {
-        throw at(['venues', i, 'data', 'bars', 'resilience'], (e as Error).message.replace(/^field [^:]+: /, ''));
+        throw at(['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path', 'resilience'], (e as Error).message.replace(/^field [^:]+: /, ''));
       }
-      const ts: number[] = [];
-      const px: number[] = [];
-      forEachPathPoint(bars, (t, p) => {
-        ts.push(t);
-        px.push(p);
-      });
-      source = new PathBookSource(sim, clob, driver, { tsUs: Float64Array.from(ts), price: Float64Array.from(px), profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
+      source = new PathBookSource(sim, clob, driver, { tsUs: path.tsUs, price: path.price, depthAt: path.depthAt, profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
     } else {
       source = new ReplaySource(sim, catalogs[i]!, clob, driver);
     }
@@ -481,18 +468,81 @@ function resolveFundingPath(spec: string, baseDir: string): string {
 }
 
 /** A catalog-like manifest for a path venue (what the run folder and summary record of its data). */
-function pathManifest(name: string, instrument: Instrument, b: BarSeries): CatalogManifest {
-  const n = b.tsUs.length;
+function pathManifest(name: string, instrument: Instrument, p: PricePath): CatalogManifest {
+  const n = p.tsUs.length;
   return {
     format: 'primesim-catalog/1',
     name,
     instrument,
-    rows: n * 4,
-    counts: { level: 0, snapshot: n * 4, trade: 0, bbo: 0, messages: n * 4 },
-    timeRange: { startUs: b.tsUs[0]!, endUs: b.tsUs[n - 1]! + b.intervalUs },
+    rows: n,
+    counts: { level: 0, snapshot: n, trade: 0, bbo: 0, messages: n },
+    timeRange: { startUs: p.tsUs[0]!, endUs: p.tsUs[n - 1]! },
     clockOffsetUs: 0,
     columns: [],
-    provenance: { source: name, generator: { kind: 'bars-path', bars: n, intervalUs: b.intervalUs }, importedWith: 'primesim-world/1' },
+    provenance: { source: p.source, generator: { kind: 'price-path', points: n }, importedWith: 'primesim-world/1' },
     skippedRows: { count: 0, examples: [] },
   };
+}
+
+type PathSourceSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['source'];
+type PathTransformSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['transforms'][number];
+
+/** Build a venue's price path from its spec: the source, then the stress transforms in order. */
+function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpec[], base: (string | number)[], src: SpecSource, rng: Rng, at: (path: (string | number)[], msg: string, hint?: string) => ConfigError): PricePath {
+  const t = (path: (string | number)[], v: number | string | undefined) => timeUs(src, path, v);
+  const file = (path: (string | number)[], f: string) => {
+    const abs = resolve(src.baseDir, f);
+    if (!existsSync(abs)) throw at(path, `bars file ${f} does not exist`);
+    return abs;
+  };
+  const dur = (path: (string | number)[], v: string) => {
+    try {
+      return parseDurationUs(v, path.join('.'), { positive: true });
+    } catch (e) {
+      throw at(path, (e as Error).message.replace(/^field [^:]+: /, ''));
+    }
+  };
+  const noBars = (path: (string | number)[], e: unknown): never => {
+    if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at(path, 'no bars in the requested range');
+    throw e;
+  };
+  let p: PricePath;
+  if ('bars' in source) {
+    const b = source.bars;
+    const range = { fromUs: t([...base, 'bars', 'from'], b.from), toUs: t([...base, 'bars', 'to'], b.to) };
+    try {
+      p = barsPath(file([...base, 'bars', 'file'], b.file), { ...(range.fromUs !== undefined ? { fromUs: range.fromUs } : {}), ...(range.toUs !== undefined ? { toUs: range.toUs } : {}) });
+    } catch (e) {
+      return noBars([...base, 'bars', b.from !== undefined ? 'from' : 'file'], e);
+    }
+  } else if ('jumpDiffusion' in source) {
+    const j = source.jumpDiffusion;
+    const jb = [...base, 'jumpDiffusion'];
+    p = jumpDiffusion({ startUs: t([...jb, 'start'], j.start)!, startPrice: j.price, vol: j.vol, drift: j.drift, jumpsPerDay: j.jumpsPerDay, jumpMean: j.jumpMean, jumpStd: j.jumpStd, stepUs: dur([...jb, 'step'], j.step), lengthUs: dur([...jb, 'length'], j.length) }, rng);
+  } else {
+    const b = source.bootstrap;
+    const bb = [...base, 'bootstrap'];
+    const from = t([...bb, 'from'], b.from);
+    const to = t([...bb, 'to'], b.to);
+    let bars;
+    try {
+      bars = readBarsCsv(file([...bb, 'bars'], b.bars), { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
+    } catch (e) {
+      return noBars([...bb, 'from'], e);
+    }
+    if (bars.close.length < b.block + 1) throw at([...bb, 'block'], `a block of ${b.block} bars needs a longer source (${bars.close.length} bars)`);
+    p = blockBootstrap(bars.close, bars.intervalUs, t([...bb, 'start'], b.start) ?? bars.tsUs[0]!, b.block, b.length, rng);
+  }
+  const ts: PathTransform[] = transforms.map((x, k) => {
+    const tb = [...base.slice(0, -1), 'transforms', k];
+    if ('scaleReturns' in x) return { scaleReturns: x.scaleReturns };
+    if ('volatility' in x) {
+      const f = t([...tb, 'volatility', 'from'], x.volatility.from);
+      const u = t([...tb, 'volatility', 'to'], x.volatility.to);
+      return { volatility: { k: x.volatility.k, ...(f !== undefined ? { fromUs: f } : {}), ...(u !== undefined ? { toUs: u } : {}) } };
+    }
+    if ('gap' in x) return { gap: { atUs: t([...tb, 'gap', 'at'], x.gap.at)!, pct: x.gap.pct } };
+    return { withdrawDepth: { fraction: x.withdrawDepth.fraction, fromUs: t([...tb, 'withdrawDepth', 'from'], x.withdrawDepth.from)!, toUs: t([...tb, 'withdrawDepth', 'to'], x.withdrawDepth.to)! } };
+  });
+  return transformPath(p, ts);
 }

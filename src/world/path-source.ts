@@ -50,6 +50,8 @@ export interface PathSourceOptions {
   tsUs: Float64Array;
   price: Float64Array;
   profile: DepthProfile;
+  /** Depth multiplier over time (stress: market makers withdrawing); default 1. */
+  depthAt?: (tsUs: number) => number;
   /** Keep the displacement liquidity-taking leaves in the book (decaying), or restore it at every point. */
   impact: boolean;
   /** Half-life of that displacement (the book's resilience), µs. */
@@ -118,6 +120,7 @@ export class PathBookSource implements Source {
       if (book.sizeAt(ASK, this.laidAsks[k]!) !== 0) this.clob.applyLevel(ASK, this.laidAsks[k]!, 0);
     }
     const { offsets, sizes } = this.o.profile;
+    const depth = this.o.depthAt ? this.o.depthAt(ts) : 1;
     if (this.laidBids.length !== offsets.length) {
       this.laidBids = new Float64Array(offsets.length);
       this.laidAsks = new Float64Array(offsets.length);
@@ -126,7 +129,7 @@ export class PathBookSource implements Source {
     let bestBid = NaN;
     let bestAsk = NaN;
     for (let k = 0; k < offsets.length; k++) {
-      const lots = Math.max(1, Math.round(sizes[k]! / this.lot));
+      const lots = Math.max(1, Math.round((sizes[k]! * depth) / this.lot));
       const bid = Math.floor((mid * (1 - offsets[k]!)) / this.tick);
       const ask = Math.ceil((mid * (1 + offsets[k]!)) / this.tick);
       if (k === 0) {

@@ -2,7 +2,7 @@ import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import { lotsToQty, ticksToPrice } from '../market/instrument.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
-import { liquidationsTable, marginTable, snapshotMargin, type MarginRow } from '../risk/recorder.ts';
+import { liquidationsTable, marginTable, type MarginRow } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column } from '../results/columns.ts';
@@ -102,7 +102,14 @@ export class WorldRecorder implements EventHandler {
         col.push(v ? w.venuePnl(v) : 0);
       }
     }
-    if (this.engine) snapshotMargin(this.engine, tsUs, this.margin);
+    // Margin of the spec's own accounts (a population's thousands of accounts are not sampled).
+    if (this.engine) {
+      for (const w of this.wallets) {
+        if (w.marginMode === 'cash') continue;
+        const st = this.engine.state(w.id);
+        this.margin.push({ tsUs, account: w.id, equity: st.equity, im: st.im, mm: st.mm, marginRatio: st.marginRatio });
+      }
+    }
   }
 
   initialCapital(account: string): number {

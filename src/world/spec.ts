@@ -43,14 +43,64 @@ const Bars = z.strictObject({
   resilience: z.string().default('10m'),
 });
 
+/** Where a price path comes from: real bars, a Merton jump-diffusion, or a block bootstrap of real bars. */
+const PathSource = z.union([
+  z.strictObject({ bars: z.strictObject({ file: z.string().min(1), from: Time.optional(), to: Time.optional() }) }),
+  z.strictObject({
+    jumpDiffusion: z.strictObject({
+      start: Time,
+      price: z.number().positive(),
+      vol: z.number().nonnegative(),
+      drift: z.number().default(0),
+      jumpsPerDay: z.number().nonnegative().default(0),
+      jumpMean: z.number().default(0),
+      jumpStd: z.number().nonnegative().default(0),
+      step: z.string().default('15s'),
+      length: z.string().default('1d'),
+    }),
+  }),
+  z.strictObject({
+    bootstrap: z.strictObject({
+      bars: z.string().min(1),
+      from: Time.optional(),
+      to: Time.optional(),
+      /** Consecutive returns per block (bars). */
+      block: z.number().int().positive().default(60),
+      /** Bars to generate. */
+      length: z.number().int().positive(),
+      start: Time.optional(),
+    }),
+  }),
+]);
+
+/** Stress transforms of a path, applied in order (see src/world/paths.ts). */
+const PathTransformSpec = z.union([
+  z.strictObject({ scaleReturns: z.number() }),
+  z.strictObject({ volatility: z.strictObject({ k: z.number().nonnegative(), from: Time.optional(), to: Time.optional() }) }),
+  z.strictObject({ gap: z.strictObject({ at: Time, pct: z.number() }) }),
+  z.strictObject({ withdrawDepth: z.strictObject({ fraction: z.number().min(0).lt(1), from: Time, to: Time }) }),
+]);
+
+const PathData = z.strictObject({
+  source: PathSource,
+  transforms: z.array(PathTransformSpec).default([]),
+  instrument: z.string().default('binance-futures:BTCUSDT'),
+  depthScale: z.number().positive().default(1),
+  maxBps: z.number().int().min(5).max(2000).default(200),
+  impact: z.boolean().default(true),
+  resilience: z.string().default('10m'),
+});
+
 export const VenueSpecSchema = z.strictObject({
   id,
   kind: z.string(),
   /**
    * Where the market comes from: a catalog folder (historical replay), the calibrated generator,
-   * or a book laid around a real price path (OHLCV bars) with the real capture's depth profile.
+   * a book laid around real OHLCV bars (`bars`), or around any price path (`path`: bars, a
+   * jump-diffusion or a bootstrap of real bars, with stress transforms), each with the real
+   * capture's depth profile.
    */
-  data: z.union([z.strictObject({ catalog: z.string().min(1) }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars })]),
+  data: z.union([z.strictObject({ catalog: z.string().min(1) }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars }), z.strictObject({ path: PathData })]),
   /** `maker:taker` in bps; negative maker = rebate. */
   fees: z.string().default('2:5'),
   /** risk-averse, power:<n>, log. */
