@@ -105,6 +105,16 @@ const RECIPES: Recipe[] = [
     return [{ title: 'Cumulative funding paid', marks: [Plot.lineY(line(t.times('funding'), cum), { x: 't', y: 'v', stroke: '#ff7f0e', curve: 'step-after', marker: 'dot' }), Plot.ruleY([0])], y: { label: 'paid' } }];
   },
   (t) => {
+    // Path venues: the mark with liquidation impact against the no-impact path (the counterfactual).
+    if (!t.has('marks', 'ts_us', 'path', 'mark')) return [];
+    const x = t.times('marks');
+    const rows = [...line(x, t.nums('marks', 'path'), { k: x.map(() => 'path (no impact)') }), ...line(x, t.nums('marks', 'mark'), { k: x.map(() => 'mark (with impact)') })];
+    return [
+      { title: 'Mark with liquidation impact vs the no-impact path', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
+      { title: 'Displacement of the mark by liquidations (%)', marks: [Plot.areaY(line(x, t.nums('marks', 'impact').map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
+    ];
+  },
+  (t) => {
     if (!t.has('liquidations', 'ts_us', 'price', 'size_lots')) return [];
     const marks: Plot.Markish[] = [];
     if (t.has('marks', 'ts_us', 'mark')) marks.push(Plot.lineY(line(t.times('marks'), t.nums('marks', 'mark')), { x: 't', y: 'v', stroke: '#999' }));

@@ -221,7 +221,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   for (const v of world.venues) {
     if (!(v.source instanceof PathBookSource)) continue;
     const mk = v.source.marks;
-    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mid: mk.mid.view(), impact: mk.impact.view() };
+    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view() };
     break;
   }
   const tables = world.recorder.tables(liquidations, extra);

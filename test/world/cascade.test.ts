@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,8 @@ describe('cascade-2022-01 (one world, real bars, 10,000 accounts)', () => {
     // The tables a cascade report needs are there.
     const names = withImpact.manifest.files.map((f) => f.table);
     for (const t of ['liquidations', 'marks', 'margin', 'ledger']) expect(names).toContain(t);
+    const { writeReport } = await import('../../src/report/report.ts');
+    const html = readFileSync((await writeReport(withImpact.dir, { out: join(root, 'cascade.html') })).html, 'utf8');
+    for (const title of ['Mark with liquidation impact vs the no-impact path', 'Displacement of the mark by liquidations (%)', 'Liquidations (dots, sized by lots) against the mark']) expect(html).toContain(title);
   });
 });
