@@ -37,6 +37,7 @@ export function riskRows(m: {
   liquidationsAll: number;
   accountsLiquidated: number;
   adlEvents: number;
+  halts: number;
   badDebt: number;
   insuranceFund: number;
   rejectedOrders: number;
@@ -51,6 +52,7 @@ export function riskRows(m: {
     ['liquidation steps (strategy account / all)', `${m.liquidations} / ${m.liquidationsAll}`],
     ['accounts liquidated', m.populationAccounts ? `${m.accountsLiquidated} of ${m.populationAccounts + 0} population accounts` : m.accountsLiquidated],
     ['ADL events', m.adlEvents],
+    ['circuit-breaker halts', m.halts],
     ['bad debt', m.badDebt],
     ['insurance fund at end', m.insuranceFund],
     ['orders rejected', m.rejectedOrders],

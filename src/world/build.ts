@@ -13,6 +13,7 @@ import { parseDurationUs, parseLatencyModel } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { BookExecutor } from '../risk/book-exec.ts';
 import { LiquidationEngine } from '../risk/liquidation.ts';
+import { CircuitBreaker } from '../risk/breaker.ts';
 import { MarginEngine } from '../risk/margin-engine.ts';
 import { CrossMargin, IsolatedMargin } from '../risk/models/cross.ts';
 import { PortfolioMargin } from '../risk/models/portfolio.ts';
@@ -76,6 +77,7 @@ export interface World {
   agents: WorldAgent[];
   recorder: WorldRecorder;
   populations: Population[];
+  breakers: CircuitBreaker[];
   startUs: number;
   endUs: number;
   equityIntervalUs: number;
@@ -364,6 +366,31 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     }
     liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate });
   }
+  const breakers: CircuitBreaker[] = [];
+  if (spec.risk.breaker) {
+    if (!engine) throw at(['risk', 'breaker'], 'a circuit breaker needs a margin account or a population (it gates the margin engine)');
+    const b = spec.risk.breaker;
+    const dur = (k: 'window' | 'halt') => {
+      try {
+        return parseDurationUs(b[k], `risk.breaker.${k}`, { positive: k === 'window' });
+      } catch (e) {
+        throw at(['risk', 'breaker', k], (e as Error).message.replace(/^field [^:]+: /, ''));
+      }
+    };
+    const cfg = { haltThreshold: b.haltThreshold, windowUs: dur('window'), haltUs: dur('halt'), bandPct: b.bandPct };
+    for (const v of venues) {
+      if (!v.perp) continue;
+      const und = v.clob.instrument.base;
+      const br = new CircuitBreaker(und, cfg);
+      engine.setGate(und, br);
+      const perp = v.perp;
+      const tick = Number(v.clob.instrument.tickSize);
+      v.driver.afterMark.unshift((ts) => void br.onMark(ts, perp.markTicks() * tick));
+      breakers.push(br);
+    }
+    // One liquidation engine: it waits while the (first) breaker halts trading.
+    if (liquidation) liquidation.breaker = breakers[0];
+  }
 
   // ---- populations ----
   const pops: Population[] = [];
@@ -429,6 +456,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     agents,
     recorder,
     populations: pops,
+    breakers,
     startUs,
     endUs,
     equityIntervalUs,
@@ -542,6 +570,7 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
       return { volatility: { k: x.volatility.k, ...(f !== undefined ? { fromUs: f } : {}), ...(u !== undefined ? { toUs: u } : {}) } };
     }
     if ('gap' in x) return { gap: { atUs: t([...tb, 'gap', 'at'], x.gap.at)!, pct: x.gap.pct } };
+    if ('trend' in x) return { trend: { fromUs: t([...tb, 'trend', 'from'], x.trend.from)!, toUs: t([...tb, 'trend', 'to'], x.trend.to)!, pct: x.trend.pct } };
     return { withdrawDepth: { fraction: x.withdrawDepth.fraction, fromUs: t([...tb, 'withdrawDepth', 'from'], x.withdrawDepth.from)!, toUs: t([...tb, 'withdrawDepth', 'to'], x.withdrawDepth.to)! } };
   });
   return transformPath(p, ts);

@@ -90,6 +90,7 @@ export type PathTransform =
   | { scaleReturns: number }
   | { volatility: { k: number; fromUs?: number; toUs?: number } }
   | { gap: { atUs: number; pct: number } }
+  | { trend: { fromUs: number; toUs: number; pct: number } }
   | { withdrawDepth: { fraction: number; fromUs: number; toUs: number } };
 
 /**
@@ -98,6 +99,8 @@ export type PathTransform =
  * - `volatility: {k}` — deviations of each step's log-return from the path's mean return × k
  *   (drift kept), optionally only inside [from, to);
  * - `gap: {at, pct}` — the price jumps by pct % at `at` and stays there;
+ * - `trend: {from, to, pct}` — the price moves by pct % spread evenly (in log terms) over the
+ *   window, and stays moved after it (an exogenous sell-off over minutes rather than a gap);
  * - `withdrawDepth: {fraction, from, to}` — the book's depth falls by `fraction` over the window
  *   (linearly to the middle, back by the end), as market makers pull liquidity.
  */
@@ -124,6 +127,14 @@ export function transformPath(p: PricePath, transforms: readonly PathTransform[]
         out[i] = out[i - 1]! * Math.exp(x);
       }
       price = out;
+    } else if ('trend' in t) {
+      const { fromUs, toUs, pct } = t.trend;
+      const total = Math.log(1 + pct / 100);
+      if (!Number.isFinite(total) || !(toUs > fromUs)) throw new ConfigError('trend needs pct > −100 and from < to', { field: 'trend' });
+      for (let i = 0; i < price.length; i++) {
+        const f = Math.min(1, Math.max(0, (ts[i]! - fromUs) / (toUs - fromUs)));
+        price[i] = price[i]! * Math.exp(total * f);
+      }
     } else if ('gap' in t) {
       const f = 1 + t.gap.pct / 100;
       if (!(f > 0)) throw new ConfigError(`a gap of ${t.gap.pct}% leaves no price`, { field: 'gap.pct' });

@@ -7,6 +7,7 @@ import type { ResultFile } from '../results/recorder.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { buildWorld, type World } from './build.ts';
 import { PathBookSource } from './path-source.ts';
+import { breakersTable } from '../risk/recorder.ts';
 import type { RunSpec } from './spec.ts';
 import type { SpecSource } from './spec-file.ts';
 
@@ -31,6 +32,8 @@ export interface WorldMetrics extends RunMetrics {
   liquidationsAll: number;
   accountsLiquidated: number;
   adlEvents: number;
+  /** Circuit-breaker halts. */
+  halts: number;
   badDebt: number;
   insuranceFund: number;
   rejectedOrders: number;
@@ -155,6 +158,7 @@ export function worldMetrics(w: World): WorldMetrics {
     liquidationsAll: liq ? liq.records.length : 0,
     accountsLiquidated: liq ? new Set(liq.records.map((r) => r.account)).size : 0,
     adlEvents: liq ? liq.adl.length : 0,
+    halts: w.breakers.reduce((s, b) => s + b.events.filter((e) => e.kind === 'halt').length, 0),
     badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
@@ -224,6 +228,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
     extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view() };
     break;
   }
+  if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
   const tables = world.recorder.tables(liquidations, extra);
   const v0 = world.venues[0]!;
   const res = await writeRunFolder({

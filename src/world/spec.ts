@@ -78,6 +78,7 @@ const PathTransformSpec = z.union([
   z.strictObject({ scaleReturns: z.number() }),
   z.strictObject({ volatility: z.strictObject({ k: z.number().nonnegative(), from: Time.optional(), to: Time.optional() }) }),
   z.strictObject({ gap: z.strictObject({ at: Time, pct: z.number() }) }),
+  z.strictObject({ trend: z.strictObject({ from: Time, to: Time, pct: z.number().gt(-100) }) }),
   z.strictObject({ withdrawDepth: z.strictObject({ fraction: z.number().min(0).lt(1), from: Time, to: Time }) }),
 ]);
 
@@ -181,6 +182,14 @@ export const RunSpecSchema = z.strictObject({
       feeRate: z.number().min(0).lt(1).default(0.002),
       /** Starting balance of the insurance fund, in the margin asset. */
       insuranceFund: z.number().nonnegative().default(0),
+      /**
+       * Circuit breaker on every perp's mark: halt when the mark moves more than `haltThreshold`
+       * from the window's extreme; while halted only reduce-only orders pass and liquidations
+       * wait; limit orders further than `bandPct` from the mark are rejected.
+       */
+      breaker: z
+        .strictObject({ haltThreshold: z.number().gt(0).lt(1).default(0.1), window: z.string().default('5m'), halt: z.string().default('60s'), bandPct: z.number().min(0).default(0.05) })
+        .optional(),
     })
     .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002, insuranceFund: 0 }),
   record: z.strictObject({ equityInterval: z.string().default('1s') }).default({ equityInterval: '1s' }),

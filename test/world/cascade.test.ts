@@ -74,4 +74,21 @@ describe('cascade-2022-01 (one world, real bars, 10,000 accounts)', () => {
     const html = readFileSync((await writeReport(withImpact.dir, { out: join(root, 'cascade.html') })).html, 'utf8');
     for (const title of ['Mark with liquidation impact vs the no-impact path', 'Displacement of the mark by liquidations (%)', 'Liquidations (dots, sized by lots) against the mark']) expect(html).toContain(title);
   });
+
+  it('cascade-drop (the older hand-wired cascade as a spec): liquidations wait out a circuit-breaker halt', async () => {
+    const file = join(ROOT, 'scenarios', 'cascade-drop.yaml');
+    const { spec, source } = specWithOverrides(file, {});
+    const plain = await runWorld(spec, source, { runsDir: join(root, 'runs'), runId: 'drop' });
+    const withBreaker = specWithOverrides(file, { 'risk.breaker.haltThreshold': '0.1' });
+    const halted = await runWorld(withBreaker.spec, withBreaker.source, { runsDir: join(root, 'runs'), runId: 'drop-breaker' });
+    expect(plain.metrics.accountsLiquidated).toBeGreaterThan(100);
+    expect(plain.metrics.halts).toBe(0);
+    expect(halted.metrics.halts).toBeGreaterThanOrEqual(1);
+    const br = halted.world.breakers[0]!;
+    const halt = br.events.find((e) => e.kind === 'halt')!;
+    const inside = halted.world.liquidation!.records.filter((r) => r.tsUs > halt.tsUs && r.tsUs < halt.tsUs + br.cfg.haltUs);
+    expect(inside).toHaveLength(0);
+    expect(halted.world.liquidation!.records.some((r) => r.tsUs >= halt.tsUs + br.cfg.haltUs)).toBe(true);
+    for (const a of halted.world.ledger.assets()) expect(halted.world.ledger.total(a), a).toBe(0n);
+  });
 });
