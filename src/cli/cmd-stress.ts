@@ -41,7 +41,7 @@ export function registerStress(program: Command): void {
           const text = (firstLine(join(dir, f)).match(/^#\s?(.*)$/m)?.[1] ?? '').trim();
           return [f.replace(/\.yaml$/, ''), text];
         });
-        rows.push(...['hedger', 'cascade', 'dex-twap', 'lending-liquidations'].map((n) => [n, '(hand-wired, see `primesim stress ' + n + ' --help`)']));
+        rows.push(...['hedger', 'dex-twap', 'lending-liquidations'].map((n) => [n, '(hand-wired, see `primesim stress ' + n + ' --help`)']));
         process.stdout.write(`${formatTable(['scenario', 'about'], rows)}\n`);
         return;
       }
@@ -115,19 +115,4 @@ export function registerStress(program: Command): void {
       printResult(r);
     });
 
-  stress
-    .command('cascade')
-    .description('Leveraged longs through a 20% drop on a thin book: partial liquidations, insurance fund, ADL, optional circuit breaker (tables: margin, liquidations, breakers, marks).')
-    .option('--longs <n>', 'leveraged long accounts', num('--longs'), 200)
-    .option('--shorts <n>', 'short accounts (ADL counterparties)', num('--shorts'), 20)
-    .option('--drop <fraction>', 'price drop of the outside market', num('--drop'), 0.2)
-    .option('--breaker', 'halt for 60 s when the mark moves >10% within 5 minutes (price band 5%)')
-    .option('--seed <n>', 'seed', num('--seed'), 11)
-    .option('--runs <dir>', 'folder for run outputs', 'runs')
-    .option('--run-id <id>', 'run folder name')
-    .action(async (o: { longs: number; shorts: number; drop: number; breaker?: boolean; seed: number; runs: string; runId?: string }) => {
-      const { runCascadeScenario } = await import('../risk/index.ts');
-      const r = await runCascadeScenario({ seed: o.seed, longs: o.longs, shorts: o.shorts, dropPct: o.drop, breaker: o.breaker ? {} : false, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
-      printResult({ dir: r.dir, metrics: r.metrics as unknown as Record<string, unknown> });
-    });
 }

@@ -11,4 +11,3 @@ export { CircuitBreaker, DEFAULT_BREAKER, type BreakerConfig, type BreakerEvent,
 export { LiquidationEngine, DEFAULT_LIQUIDATION, type AdlRecord, type LiquidationConfig, type LiquidationRecord } from './liquidation.ts';
 export { adlQueue, adlRank, type AdlCandidate } from './adl.ts';
 export { breakersTable, liquidationsTable, marginTable, snapshotMargin, type MarginRow } from './recorder.ts';
-export { runCascadeScenario, type CascadeOptions, type CascadeResult } from './cascade.ts';

@@ -21,7 +21,7 @@ function expectOneLineError(r: Awaited<ReturnType<typeof primesim>>, ...patterns
 
 describe('primesim CLI end to end', () => {
   it('--help works on every command', async () => {
-    const cmds = [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report'], ['sweep'], ['stress'], ['stress', 'hedger'], ['stress', 'cascade'], ['stress', 'dex-twap'], ['stress', 'lending-liquidations']];
+    const cmds = [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report'], ['sweep'], ['stress'], ['stress', 'hedger'], ['stress', 'dex-twap'], ['stress', 'lending-liquidations']];
     const results = await Promise.all(cmds.map((args) => primesim([...args, '--help'])));
     for (const r of results) {
       expect(r.code).toBe(0);
@@ -162,7 +162,7 @@ describe('primesim CLI end to end', () => {
 
   it('stress scenarios write runs that query and report like backtests', async () => {
     const runs = join(work, 'stress');
-    let r = await primesim(['stress', 'cascade', '--longs', '30', '--shorts', '3', '--runs', runs, '--run-id', 'c1']);
+    let r = await primesim(['stress', 'cascade-drop', '--runs', runs, '--run-id', 'c1'], work);
     expect(r.code, r.stderr).toBe(0);
     r = await primesim(['query', join(runs, 'c1'), 'select count(*) as n, min(price) as low from liquidations', '-f', 'json']);
     const [row] = JSON.parse(r.stdout) as { n: number; low: number }[];

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/report.ts';
-import { runCascadeScenario } from '../../src/risk/index.ts';
 import { runDexTwapScenario } from '../../src/scenarios/dex/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-screps-'));
@@ -21,11 +20,4 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     for (const c of charts) expect((c.split('</div>')[0]!.match(/<rect/g) ?? []).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('liquidation cascade: liquidations against the mark, accounts below maintenance', async () => {
-    const r = await runCascadeScenario({ seed: 3, runsDir: root, runId: 'cascade', longs: 40, shorts: 5 });
-    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'cascade.html') })).html, 'utf8');
-    expect(titles(html)).toEqual(['Accounts below maintenance margin', 'Liquidations (dots, sized by lots) against the mark']);
-    // Plot draws a dot for every liquidation that traded (ADL/bad-debt records of size 0 have no radius)
-    expect((html.match(/<circle/g) ?? []).length).toBe(r.liquidations.filter((l) => l.sizeLots > 0 && Number.isFinite(l.price)).length);
-  });
 });
