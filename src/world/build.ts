@@ -35,7 +35,7 @@ import { captureDepthProfile, PathBookSource } from './path-source.ts';
 import { Population } from './population.ts';
 import { Rng } from '../kernel/rng.ts';
 import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
-import { readBarsCsv } from '../data/readers/bars.ts';
+import { readBars } from '../data/readers/bars.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
 import { specError, type SpecSource } from './spec-file.ts';
@@ -554,7 +554,7 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     const to = t([...bb, 'to'], b.to);
     let bars;
     try {
-      bars = readBarsCsv(file([...bb, 'bars'], b.bars), { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
+      bars = readBars(file([...bb, 'bars'], b.bars), { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
     } catch (e) {
       return noBars([...bb, 'from'], e);
     }

@@ -1,6 +1,6 @@
 import type { Rng } from '../kernel/rng.ts';
 import { ConfigError } from '../errors.ts';
-import { forEachPathPoint, readBarsCsv } from '../data/readers/bars.ts';
+import { forEachPathPoint, readBars } from '../data/readers/bars.ts';
 
 /** A price path: increasing times (µs) and prices (quote units). */
 export interface PricePath {
@@ -74,9 +74,9 @@ export function blockBootstrap(closes: Float64Array, stepUs: number, startUs: nu
   return { tsUs: ts, price: px, depthAt: () => 1, source: `block-bootstrap(block=${block})` };
 }
 
-/** Real bars as a path (open → high/low → low/high → close within each bar). */
+/** Real bars (plain OHLCV CSV or a LEAN minute zip) as a path (open → high/low → low/high → close within each bar). */
 export function barsPath(file: string, range: { fromUs?: number; toUs?: number }): PricePath {
-  const b = readBarsCsv(file, range);
+  const b = readBars(file, range);
   const ts: number[] = [];
   const px: number[] = [];
   forEachPathPoint(b, (t, p) => {

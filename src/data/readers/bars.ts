@@ -1,4 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
@@ -101,4 +103,102 @@ export function forEachPathPoint(b: BarSeries, fn: (tsUs: number, price: number)
     fn(t + 2 * q, up ? b.low[i]! : b.high[i]!);
     fn(t + 3 * q, c);
   }
+}
+
+/** The first file of a zip archive (stored or deflated), located through the central directory. */
+function firstZipEntry(file: string, buf: Buffer): { name: string; text: string } {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new DataError('not a zip archive (no end of central directory)', { file });
+  const cd = buf.readUInt32LE(eocd + 16);
+  if (buf.readUInt32LE(cd) !== 0x02014b50) throw new DataError('zip central directory is damaged', { file });
+  const method = buf.readUInt16LE(cd + 10);
+  let csize = buf.readUInt32LE(cd + 20);
+  const usize = buf.readUInt32LE(cd + 24);
+  const nameLen = buf.readUInt16LE(cd + 28);
+  const extraLen = buf.readUInt16LE(cd + 30);
+  let local = buf.readUInt32LE(cd + 42);
+  const name = buf.toString('utf8', cd + 46, cd + 46 + nameLen);
+  // Zip64 (LEAN's archives use it): sizes and offset set to 0xFFFFFFFF live in extra field 0x0001,
+  // in the order uncompressed size, compressed size, local header offset — each only if flagged.
+  const FF = 0xffffffff;
+  for (let x = cd + 46 + nameLen; x < cd + 46 + nameLen + extraLen; ) {
+    const id = buf.readUInt16LE(x);
+    const len = buf.readUInt16LE(x + 2);
+    if (id === 0x0001) {
+      let q = x + 4;
+      if (usize === FF) q += 8;
+      if (csize === FF) {
+        csize = Number(buf.readBigUInt64LE(q));
+        q += 8;
+      }
+      if (local === FF) local = Number(buf.readBigUInt64LE(q));
+    }
+    x += 4 + len;
+  }
+  if (buf.readUInt32LE(local) !== 0x04034b50) throw new DataError('zip local header is damaged', { file });
+  const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+  const data = buf.subarray(start, start + csize);
+  let out: Buffer;
+  try {
+    out = method === 0 ? data : method === 8 ? inflateRawSync(data) : (() => { throw new DataError(`zip compression method ${method} is not supported`, { file }); })();
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`zip entry ${name} is corrupt: ${(e as Error).message}`, { file });
+  }
+  return { name, text: out.toString('utf8') };
+}
+
+/**
+ * A LEAN minute-bar zip (QuantConnect `Data/cryptofuture/...`): one headerless CSV per day,
+ * `milliseconds since midnight,open,high,low,close,volume` for trade bars, or bid OHLC + size and
+ * ask OHLC + size for quote bars (read as the mid of bid and ask). The day comes from the entry's
+ * name (`20221213_…`) or the zip's. Rows are checked like the plain CSV's.
+ */
+export function readLeanZip(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new DataError(`cannot read LEAN zip: ${(e as Error).message}`, { file });
+  }
+  const { name, text } = firstZipEntry(file, buf);
+  const day = /(\d{8})/.exec(name)?.[1] ?? /(\d{8})/.exec(basename(file))?.[1];
+  if (!day) throw new DataError('cannot tell the day of the bars (no yyyymmdd in the names)', { file });
+  const midnightUs = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`) * 1000;
+  const cols = [[], [], [], [], [], []] as number[][];
+  let last = -Infinity;
+  text.split(/\r?\n/).forEach((raw, k) => {
+    if (raw.trim() === '') return;
+    const c = raw.split(',').map(Number);
+    const at = { file: `${file}:${name}`, line: k + 1 };
+    if (c.some((x) => !Number.isFinite(x))) throw new DataError('a field is not a number', { ...at, field: ['ms', 'open', 'high', 'low', 'close', 'volume'][c.findIndex((x) => !Number.isFinite(x))] ?? 'value' });
+    let ohlcv: number[];
+    if (c.length === 6) ohlcv = c.slice(1);
+    else if (c.length === 11) ohlcv = [0, 1, 2, 3].map((j) => (c[1 + j]! + c[6 + j]!) / 2).concat([c[5]! + c[10]!]);
+    else throw new DataError(`expected 6 (trade) or 11 (quote) fields, got ${c.length}`, { ...at, field: 'row' });
+    const ts = midnightUs + c[0]! * 1000;
+    if (ts <= last) throw new DataError('time does not increase', { ...at, field: 'ms' });
+    last = ts;
+    const [o, h, l, cl] = ohlcv as [number, number, number, number];
+    if (h < Math.max(o, cl, l) || l > Math.min(o, cl)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: 'high' });
+    if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) return;
+    cols[0]!.push(ts);
+    for (let j = 0; j < 5; j++) cols[j + 1]!.push(ohlcv[j]!);
+  });
+  if (cols[0]!.length === 0) throw new DataError('no bars in the requested range', { file });
+  const tsUs = Float64Array.from(cols[0]!);
+  let step = Infinity;
+  for (let i = 1; i < tsUs.length; i++) step = Math.min(step, tsUs[i]! - tsUs[i - 1]!);
+  return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6 };
+}
+
+/** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */
+export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+  return /\.zip$/i.test(file) ? readLeanZip(file, range) : readBarsCsv(file, range);
 }

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { forEachPathPoint, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'primesim-bars-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('bars', () => {
+  it('LEAN minute zips (trade and quote bars) read as the archives hold them', () => {
+    if (!sharedDataAvailable()) return;
+    const day = Date.parse('2022-12-13T00:00:00Z') * 1000;
+    // Reference rows and counts read from the archives with Python's zipfile, independently.
+    const t = readBars(join(SHARED, 'lean', 'cryptofuture_bybit_minute_btcusdt_20221213_trade.zip'));
+    expect(t.tsUs.length).toBe(721);
+    expect([t.tsUs[0], t.open[0], t.high[0], t.low[0], t.close[0], t.volume[0]]).toEqual([day, 17194, 17199.5, 17193.5, 17199, 78.677]);
+    expect([t.tsUs[720], t.close[720]]).toEqual([day + 43_200_000_000, 17435.5]);
+    const b = readBars(join(SHARED, 'lean', 'cryptofuture_binance_minute_btcusd_20221213_trade.zip'));
+    expect(b.tsUs.length).toBe(1439);
+    expect([b.open[0], b.close[0], b.volume[0]]).toEqual([17204, 17207.6, 4242]);
+    const q = readBars(join(SHARED, 'lean', 'cryptofuture_bybit_minute_btcusdt_20221213_quote.zip'));
+    expect(q.tsUs.length).toBe(460);
+    // quote bars: mid of bid and ask OHLC: (17193.5 + 17194) / 2 …, size = bid + ask size
+    expect([q.open[0], q.high[0], q.low[0], q.close[0], q.volume[0]]).toEqual([17193.75, 17199.25, 17193.75, 17199.25, 135.724 + 17.697]);
+  });
+
+  it('plain OHLCV CSV: bad rows name file, line and field; the intrabar path follows the convention', () => {
+    const f = join(root, 'b.csv');
+    writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:00:00.000000,100,110,95,105,1\n2022-01-01 00:01:00.000000,105,106,90,91,2\n');
+    const b = readBarsCsv(f);
+    const pts: number[] = [];
+    forEachPathPoint(b, (_t, p) => pts.push(p));
+    expect(pts).toEqual([100, 110, 95, 105, 105, 90, 106, 91]); // up bar O→H→L→C, down bar O→L→H→C
+    writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:00:00,100,99,95,105,1\n');
+    expect(() => readBarsCsv(f)).toThrow(/b\.csv:2, field high: high 99/);
+    writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:01:00,100,110,95,105,1\n2022-01-01 00:00:00,100,110,95,105,1\n');
+    expect(() => readBarsCsv(f)).toThrow(/b\.csv:3, field timestamp: timestamp does not increase/);
+    writeFileSync(f, 'time,open,high,low,close\n');
+    expect(() => readBarsCsv(f)).toThrow(/b\.csv:1, field timestamp/);
+  });
+});
