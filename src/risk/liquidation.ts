@@ -11,6 +11,12 @@ export interface LiquidationConfig {
   stepShare: number;
   /** Wait between two steps of one account (default 1 s). */
   cooldownUs: number;
+  /**
+   * Wait after a step that could not reduce the position at all (no liquidity above bankruptcy
+   * and nobody to deleverage against): default = cooldownUs. Runs on sparse price paths set it
+   * longer so stuck accounts do not retry every second until the book refills.
+   */
+  stallUs?: number;
   /** Fee on liquidated notional paid to the insurance fund, capped at the equity left (default 0.2%). */
   feeRate: number;
   /** A position this small (lots) or smaller is closed whole (default 1). */
@@ -138,8 +144,11 @@ export class LiquidationEngine implements EventHandler {
     const open = this.engine.openPositions(id);
     if (open.length === 0) return;
     this.nextAllowed.set(i, tsUs + this.cfg.cooldownUs);
+    const lotsBefore = open.reduce((n, p) => n + Math.abs(p.lots), 0);
     if (a.state.equity <= 0) this.closeOut(tsUs, a);
     else this.partial(tsUs, a);
+    const lotsAfter = this.engine.openPositions(id).reduce((n, p) => n + Math.abs(p.lots), 0);
+    if (lotsAfter === lotsBefore && lotsAfter > 0) this.nextAllowed.set(i, tsUs + (this.cfg.stallUs ?? this.cfg.cooldownUs));
     // A still-breached account re-queues itself through the margin listener after its fills; make
     // sure it does even if the step left margin unchanged.
     this.watch(a, tsUs);

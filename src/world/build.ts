@@ -36,6 +36,7 @@ import { Population } from './population.ts';
 import { Rng } from '../kernel/rng.ts';
 import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
 import { readBars } from '../data/readers/bars.ts';
+import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
 import { specError, type SpecSource } from './spec-file.ts';
@@ -303,7 +304,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       } catch (e) {
         throw at(['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path', 'resilience'], (e as Error).message.replace(/^field [^:]+: /, ''));
       }
-      source = new PathBookSource(sim, clob, driver, { tsUs: path.tsUs, price: path.price, depthAt: path.depthAt, profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
+      const held = holdPoints(path, 60e6);
+      source = new PathBookSource(sim, clob, driver, { tsUs: held.tsUs, price: held.price, depthAt: path.depthAt, profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
     } else {
       source = new ReplaySource(sim, catalogs[i]!, clob, driver);
     }
@@ -364,7 +366,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     } catch (e) {
       throw at(['risk', 'cooldown'], (e as Error).message.replace(/^field [^:]+: /, ''));
     }
-    liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate });
+    // Stalled steps (no liquidity, nobody to deleverage) retry after a minute, not every cooldown.
+    liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate, stallUs: Math.max(cooldownUs, 60e6) });
   }
   const breakers: CircuitBreaker[] = [];
   if (spec.risk.breaker) {
@@ -403,7 +406,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       engine!.registerInstrument({ id: v.id, market: v.clob.instrument, kind: 'perp', underlying: v.clob.instrument.base, tiers: tiersFor(v.spec, v.clob.instrument) });
     }
     perpV.feedMarksTo(engine!, v.id);
-    const from = timeUs(src, ['agents', i, 'population', 'entry', 'from'], p.entry.from) ?? v.startUs;
+    // Entries begin no earlier than the venue's first price (no mark, no entry).
+    const from = Math.max(v.startUs, timeUs(src, ['agents', i, 'population', 'entry', 'from'], p.entry.from) ?? v.startUs);
     const to = timeUs(src, ['agents', i, 'population', 'entry', 'to'], p.entry.to) ?? v.startUs + (v.endUs - v.startUs) / 10;
     if (!(to > from)) throw at(['agents', i, 'population', 'entry'], 'the entry window is empty');
     const pop = new Population(sim, engine!, ledger, perpV, v.id, { id: p.id, count: p.count, longShare: p.longShare, leverage: p.leverage, notional: p.notional, fromUs: from, toUs: to, margin: p.margin, takerFeeBps: v.clob.cfg.fees.feeBps(false) }, sim.rng.split(`population:${p.id}`));
@@ -520,7 +524,7 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
   const t = (path: (string | number)[], v: number | string | undefined) => timeUs(src, path, v);
   const file = (path: (string | number)[], f: string) => {
     const abs = resolve(src.baseDir, f);
-    if (!existsSync(abs)) throw at(path, `bars file ${f} does not exist`);
+    if (!existsSync(abs)) throw at(path, `file ${f} does not exist`);
     return abs;
   };
   const dur = (path: (string | number)[], v: string) => {
@@ -543,6 +547,19 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     } catch (e) {
       return noBars([...base, 'bars', b.from !== undefined ? 'from' : 'file'], e);
     }
+  } else if ('oracle' in source) {
+    const o = source.oracle;
+    const ob = [...base, 'oracle'];
+    const from = t([...ob, 'from'], o.from);
+    const to = t([...ob, 'to'], o.to);
+    let r;
+    try {
+      r = readChainlinkRounds(file([...ob, 'file'], o.file), { decimals: o.decimals, invert: o.invert, ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
+    } catch (e) {
+      if (e instanceof PrimesimError && /no oracle rounds in the requested range/.test(e.message)) throw at([...ob, o.from !== undefined ? 'from' : 'file'], 'no oracle rounds in the requested range');
+      throw e;
+    }
+    p = { tsUs: r.tsUs, price: r.value, depthAt: () => 1, source: o.file };
   } else if ('jumpDiffusion' in source) {
     const j = source.jumpDiffusion;
     const jb = [...base, 'jumpDiffusion'];
@@ -574,4 +591,24 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     return { withdrawDepth: { fraction: x.withdrawDepth.fraction, fromUs: t([...tb, 'withdrawDepth', 'from'], x.withdrawDepth.from)!, toUs: t([...tb, 'withdrawDepth', 'to'], x.withdrawDepth.to)! } };
   });
   return transformPath(p, ts);
+}
+
+/**
+ * A sparse path (oracle rounds hours apart) holds its price between points; the book is re-laid
+ * at least every `everyUs` meanwhile, as market makers requote, so liquidity that liquidations
+ * took comes back (with the impact memory decaying) instead of staying gone for hours.
+ */
+function holdPoints(p: PricePath, everyUs: number): { tsUs: Float64Array; price: Float64Array } {
+  const ts: number[] = [];
+  const px: number[] = [];
+  for (let i = 0; i < p.tsUs.length; i++) {
+    ts.push(p.tsUs[i]!);
+    px.push(p.price[i]!);
+    const next = i + 1 < p.tsUs.length ? p.tsUs[i + 1]! : p.tsUs[i]!;
+    for (let t = p.tsUs[i]! + everyUs; t < next; t += everyUs) {
+      ts.push(t);
+      px.push(p.price[i]!);
+    }
+  }
+  return { tsUs: Float64Array.from(ts), price: Float64Array.from(px) };
 }

@@ -83,7 +83,7 @@ export class Population implements EventHandler {
   onEvent(tsUs: number, i: number): void {
     const markTicks = this.perp.markTicks();
     if (!(markTicks > 0)) {
-      this.sim.schedule(tsUs + 1e6, PRIO_TIMER, this, i); // no mark yet: try a second later
+      this.sim.schedule(tsUs + 60e6, PRIO_TIMER, this, i); // no mark yet: try a minute later
       return;
     }
     const price = markTicks * this.tick;

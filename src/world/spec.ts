@@ -60,6 +60,10 @@ const PathSource = z.union([
     }),
   }),
   z.strictObject({
+    /** Chainlink rounds (on-chain oracle answers) as the path, e.g. HUSD/ETH inverted = ETH/USD. */
+    oracle: z.strictObject({ file: z.string().min(1), decimals: z.number().int().min(0).max(36).default(8), invert: z.boolean().default(false), from: Time.optional(), to: Time.optional() }),
+  }),
+  z.strictObject({
     bootstrap: z.strictObject({
       bars: z.string().min(1),
       from: Time.optional(),
