@@ -2,7 +2,8 @@
  * Engine benchmarks, one workload per process so peak RSS is the workload's own:
  *   raw-read  — read every catalog column chunk and touch every row (the I/O + decode floor)
  *   book-only — replay into the venue's L2 book through the kernel (no strategy), built by src/world
- *   two-books — the same catalog as two venues merged on one clock, book-only, built by src/world
+ *   two-books — two catalogs (the dataset and a second one generated with another seed) as two
+ *               venues merged on one clock, book-only, built by src/world
  *   mm        — market maker as a backtest (a one-venue run spec): perp venue with the mark model,
  *               the margin engine revaluing the account on every mark change, liquidation engine,
  *               recorder and Arrow/Parquet output
@@ -17,7 +18,7 @@ import { buildWorld } from '../src/world/build.ts';
 import { RunSpecSchema } from '../src/world/spec.ts';
 import { codeSource } from '../src/world/spec-file.ts';
 
-const [workload, dir] = process.argv.slice(2);
+const [workload, dir, dir2] = process.argv.slice(2);
 if (!workload || !dir) throw new Error('usage: tsx bench/engine.ts <raw-read|book-only|mm> <catalog dir>');
 
 function rawRead(d: string): number {
@@ -34,11 +35,10 @@ function rawRead(d: string): number {
   return rows;
 }
 
-/** Book-only replay of `copies` venues over one catalog, wired by the one builder (no agents). */
-async function bookOnly(d: string, copies: number): Promise<number> {
-  const kind = readManifest(d).instrument.kind === 'spot' ? 'spot' : 'perp';
+/** Book-only replay of one venue per catalog, merged on one clock, wired by the one builder (no agents). */
+async function bookOnly(dirs: string[]): Promise<number> {
   const spec = RunSpecSchema.parse({
-    venues: Array.from({ length: copies }, (_, i) => ({ id: `v${i}`, kind, data: { catalog: d }, queue: 'risk-averse', fees: '0:0', latency: { entry: '0us', response: '0us', feed: 'none' } })),
+    venues: dirs.map((d, i) => ({ id: `v${i}`, kind: readManifest(d).instrument.kind === 'spot' ? 'spot' : 'perp', data: { catalog: d }, queue: 'risk-averse', fees: '0:0', latency: { entry: '0us', response: '0us', feed: 'none' } })),
     accounts: [{ id: 'desk', deposits: { USDT: 1 }, margin: 'cash' }],
     record: { equityInterval: '1h' },
   });
@@ -62,7 +62,7 @@ async function mm(d: string): Promise<number> {
 }
 
 const t0 = performance.now();
-const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly(dir, 1) : workload === 'two-books' ? await bookOnly(dir, 2) : await mm(dir);
+const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly([dir]) : workload === 'two-books' ? await bookOnly([dir, dir2 ?? dir]) : await mm(dir);
 const seconds = (performance.now() - t0) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds }) + '\n');
