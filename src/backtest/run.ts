@@ -7,6 +7,7 @@ import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
 import { RunSpecSchema, type RunSpec, type RunSpecInput } from '../world/spec.ts';
 import { runWorld, specHash, type WorldMetrics } from '../world/run.ts';
+import { resolveFundingPath } from '../world/build.ts';
 
 export const BacktestConfigSchema = z.strictObject({
   strategy: z.string().min(1),
@@ -95,18 +96,13 @@ export function backtestSpec(cfg: z.output<typeof BacktestConfigSchema>): RunSpe
         fees: cfg.fees,
         queue: cfg.queue,
         latency: { entry: cfg.latencyEntry, response: cfg.latencyResponse, feed: cfg.feedLatency },
-        ...(spot ? {} : { funding: resolveFunding(cfg.funding), mark: 'median' }),
+        ...(spot ? {} : { funding: resolveFundingPath(cfg.funding, process.cwd()), mark: 'median' }),
       },
     ],
     accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
     agents: [{ strategy: resolve(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
     record: { equityInterval: cfg.equityInterval },
   };
-}
-
-function resolveFunding(spec: string): string {
-  const m = /^(lean|tardis):([^@]+)(@.*)?$/.exec(spec);
-  return m ? `${m[1]}:${resolve(m[2]!)}${m[3] ?? ''}` : spec;
 }
 
 /** Errors from the spec a backtest built name the flag, not a spec field. */

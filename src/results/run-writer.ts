@@ -33,7 +33,7 @@ export interface RunFolderSpec {
  * Writes a run folder that `primesim query` and `primesim report` understand: Arrow tables,
  * Parquet copies and manifest.json, in a hidden temporary folder renamed into place when whole.
  */
-export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string; files: ResultFile[]; resultsSha256: string }> {
+export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string; files: ResultFile[]; resultsSha256: string; manifest: Record<string, unknown> }> {
   const { final, tmp } = runTarget(spec.runsDir, spec.runId, spec.force);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
@@ -61,7 +61,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest });
     commitOutput(tmp, final);
-    return { dir: final, files, resultsSha256 };
+    return { dir: final, files, resultsSha256, manifest };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

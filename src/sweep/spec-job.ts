@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { validateSpec, type SpecSource } from '../world/spec-file.ts';
+import { readSpecDocument, validateSpec, type SpecSource } from '../world/spec-file.ts';
 import type { RunSpec } from '../world/spec.ts';
 
 /** One point of a sweep over a run spec: the spec file plus field overrides. */
@@ -52,22 +49,7 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
 
 /** Read a spec file, apply overrides, validate (errors still name the file and field). */
 export function specWithOverrides(file: string, overrides: Record<string, string>): { spec: RunSpec; source: SpecSource } {
-  const text = readFileSync(file, 'utf8');
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length > 0) throw new ConfigError(`not valid YAML/JSON: ${doc.errors[0]!.message.split('\n')[0]}`, { file, line: lc.linePos(doc.errors[0]!.pos[0]).line });
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const { raw, source } = readSpecDocument(file);
   for (const [k, v] of Object.entries(overrides)) applyOverride(raw, k, v);
-  const source: SpecSource = {
-    file,
-    baseDir: dirname(resolve(file)),
-    line: (path) => {
-      for (let n = path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-        if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
-      }
-      return undefined;
-    },
-  };
   return { spec: validateSpec(raw, source), source };
 }

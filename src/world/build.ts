@@ -494,7 +494,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
 }
 
 /** `lean:<file>` / `tardis:<file>` paths in a spec resolve against the spec's folder. */
-function resolveFundingPath(spec: string, baseDir: string): string {
+export function resolveFundingPath(spec: string, baseDir: string): string {
   const m = /^(lean|tardis):([^@]+)(@.*)?$/.exec(spec);
   return m ? `${m[1]}:${resolve(baseDir, m[2]!)}${m[3] ?? ''}` : spec;
 }

@@ -268,8 +268,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
     },
     timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds: (clock() - wall0) / 1000, replaySeconds, eventsPerSecond: replaySeconds > 0 ? sim.events / replaySeconds : 0 },
   });
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const manifest = JSON.parse(readFileSync(join(res.dir, 'manifest.json'), 'utf8')) as WorldResult['manifest'];
+  // A JSON round trip: callers get the manifest exactly as written (NaN → null, as on disk).
+  const manifest = JSON.parse(JSON.stringify(res.manifest)) as WorldResult['manifest'];
   return { dir: res.dir, runId, manifest, metrics, world };
 }

@@ -56,8 +56,8 @@ export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
   throw specError(src, path, message, hint);
 }
 
-/** Read a YAML or JSON spec file. */
-export function loadSpecFile(file: string): { spec: RunSpec; source: SpecSource } {
+/** Read a YAML or JSON spec file into plain data plus a source that can name lines (not validated). */
+export function readSpecDocument(file: string): { raw: Record<string, unknown>; source: SpecSource } {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw new ConfigError('is a folder, not a spec file', { file });
@@ -72,8 +72,13 @@ export function loadSpecFile(file: string): { spec: RunSpec; source: SpecSource 
     const e = doc.errors[0]!;
     throw new ConfigError(`not valid YAML/JSON: ${e.message.split('\n')[0]}`, { file, line: lc.linePos(e.pos[0]).line });
   }
-  const source: SpecSource = { file, baseDir: dirname(resolve(file)), line: locator(doc, lc) };
-  return { spec: validateSpec(doc.toJS(), source), source };
+  return { raw: (doc.toJS() ?? {}) as Record<string, unknown>, source: { file, baseDir: dirname(resolve(file)), line: locator(doc, lc) } };
+}
+
+/** Read and validate a YAML or JSON spec file. */
+export function loadSpecFile(file: string): { spec: RunSpec; source: SpecSource } {
+  const { raw, source } = readSpecDocument(file);
+  return { spec: validateSpec(raw, source), source };
 }
 
 /** A source for specs built in code: no file, paths relative to the current folder. */
