@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
+import { checkReportTarget } from '../results/safe-output.ts';
 import { renderChart } from './charts.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -13,7 +14,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toL
  * chart, total PnL per run, and the headline metrics side by side.
  */
 export function writeComparisonReport(runs: RunInfo[], out?: string): string {
-  const file = resolve(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
+  const file = checkReportTarget(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
   mkdirSync(dirname(file), { recursive: true });
   const curves: { t: Date; v: number; run: string }[] = [];
   const pnl: { run: string; v: number }[] = [];

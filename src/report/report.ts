@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { checkReportTarget } from '../results/safe-output.ts';
 import { openRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
 import { buildCharts } from './recipes.ts';
@@ -26,7 +27,7 @@ function fmt(v: unknown): string {
 export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
   const run = openRun(runDir);
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
-  const out = resolve(opts.out ?? join('reports', `${run.runId}.html`));
+  const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
   const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
   const summary = existsSync(join(run.dir, 'fills.arrow')) ? await fillsSummary(join(run.dir, 'fills.arrow')) : '';

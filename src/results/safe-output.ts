@@ -143,3 +143,16 @@ export function runTarget(runsDir: string, runId: string, force = false): { runs
   mkdirSync(root, { recursive: true });
   return { runsDir: root, final, tmp: tempSibling(final) };
 }
+
+/**
+ * A report file may replace only an earlier primesim report (an HTML page whose title starts
+ * with "primesim"); any other existing file or a folder is refused.
+ */
+export function checkReportTarget(file: string): string {
+  const abs = resolve(file);
+  if (!existsSync(abs)) return abs;
+  if (statSync(abs).isDirectory()) throw new ConfigError(`${file} is a folder, not a report file`, { field: '--out', hint: 'give a file name such as report.html' });
+  const head = readFileSync(abs, 'utf8').slice(0, 400);
+  if (!/<title>primesim (report|comparison)/.test(head)) throw new ConfigError(`${file} exists and is not a primesim report; refusing to replace it`, { field: '--out', hint: 'choose another file name' });
+  return abs;
+}

@@ -107,6 +107,12 @@ describe('destructive inputs never lose a file', () => {
     r = await primesim([...args, 'mine']);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(runs).filter((k) => k.startsWith('.'))).toEqual([]);
+    // A report replaces only an earlier report, never another file.
+    const notes = join(work, 'victim', 'notes.txt');
+    oneLine(await primesim(['report', join(runs, 'mine'), '--out', notes]), /notes\.txt exists and is not a primesim report/);
+    expect(readFileSync(notes, 'utf8')).toBe('years of work\n');
+    const rep = join(work, 'rep-out.html');
+    for (let k = 0; k < 2; k++) expect((await primesim(['report', join(runs, 'mine'), '--out', rep])).code).toBe(0);
   });
 });
 
