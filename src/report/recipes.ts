@@ -122,13 +122,14 @@ const RECIPES: Recipe[] = [
     return [{ title: 'Liquidations (dots, sized by lots) against the mark', marks, y: { label: 'price', zero: false }, height: 320 }];
   },
   (t) => {
-    if (!t.has('slices', 'slice', 'mev_loss', 'settlement_delay_us')) return [];
-    const s = t.nums('slices', 'slice');
-    const loss = t.nums('slices', 'mev_loss');
-    const delay = t.nums('slices', 'settlement_delay_us').map((d) => d / 1e6);
+    if (!t.has('swaps', 'label', 'mev_loss', 'settlement_delay_us')) return [];
+    const s = t.strs('swaps', 'label').map((l, i) => l || `#${i}`);
+    const loss = t.nums('swaps', 'mev_loss');
+    const delay = t.nums('swaps', 'settlement_delay_us').map((d) => d / 1e6);
+    if (s.length === 0) return [];
     return [
-      { title: 'MEV loss per slice', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'slice' }, y: { label: 'loss' } },
-      { title: 'Settlement delay per slice (s, to finality)', marks: [Plot.barY(s.map((k, i) => ({ k, v: delay[i]! })), { x: 'k', y: 'v', fill: '#1f77b4' }), Plot.ruleY([0])], x: { type: 'band', label: 'slice' }, y: { label: 'seconds' } },
+      { title: 'MEV loss per swap (output token)', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss' } },
+      { title: 'Time to finality per swap (s)', marks: [Plot.barY(s.map((k, i) => ({ k, v: delay[i]! })), { x: 'k', y: 'v', fill: '#1f77b4' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'seconds' } },
     ];
   },
   (t) => {

@@ -70,6 +70,41 @@ export interface AccountContext {
   liquidationPriceTicks(venueId: string): number;
 }
 
+/** A swap through an AMM pool; amounts are integers in the tokens' minor units (wei, µUSDC). */
+export interface SwapRequest {
+  amountIn: bigint;
+  /** true: sell token0 for token1. */
+  zeroForOne: boolean;
+  /** The swap reverts (paying gas) if it would give less. */
+  amountOutMin: bigint;
+  /** public: the mempool the adversaries watch (default); private: a relay straight to the builder. */
+  route?: 'public' | 'private';
+  /** Priority fee and fee cap per gas, gwei (defaults 1 and 100). */
+  tipGwei?: number;
+  maxFeeGwei?: number;
+  /** Written to the swaps table (e.g. the slice number). */
+  label?: string;
+}
+
+/** An AMM pool on the run's chain as a strategy sees it. */
+export interface PoolContext {
+  readonly id: string;
+  readonly kind: 'amm-v2' | 'amm-v3';
+  readonly token0: string;
+  readonly token1: string;
+  readonly decimals0: number;
+  readonly decimals1: number;
+  /** Exact output for `amountIn` on the pool's state after the last sealed block (minor units). */
+  quote(amountIn: bigint, zeroForOne: boolean): bigint;
+  /** token1 per token0 in whole tokens, from the pool's reserves (v3: its current price). */
+  price(): number;
+  /** The account's on-chain balance of a token (minor units). */
+  balance(token: string): bigint;
+  /** Signs and sends a swap from the strategy's account; returns its tx hash. */
+  swap(req: SwapRequest): string;
+  status(txHash: string): 'pending' | 'success' | 'reverted';
+}
+
 /** A parent order for the smart order router (a later issue builds the router). */
 export interface ParentOrder {
   side: Side;
@@ -85,6 +120,10 @@ export interface StrategyContext {
   readonly venueIds: readonly string[];
   /** A venue the run spec lets this strategy trade; an unknown id is a ConfigError. */
   venue(id: string): VenueContext;
+  /** An AMM pool (venue of kind amm-v2/amm-v3) the run spec lets this strategy trade. */
+  pool(id: string): PoolContext;
+  /** Ids of the AMM pools this strategy may trade. */
+  readonly poolIds: readonly string[];
   readonly account: AccountContext;
   /** Reserved for the smart order router (not built yet): throws a ConfigError saying so. */
   route(parent: ParentOrder): never;
@@ -105,6 +144,10 @@ export interface StrategyContext {
   openOrders(): readonly OrderView[];
   /** Call `onTimer(ctx, tag)` every `intervalUs` of simulated time. */
   setTimer(intervalUs: number, tag?: number): void;
+  /** Call `onTimer(ctx, tag)` once at `tsUs` (µs since the epoch; a past time runs now). */
+  timerAt(tsUs: number, tag?: number): void;
+  /** When the run ends (µs since the epoch). */
+  readonly endUs: number;
 }
 
 /** Callbacks; venue callbacks get the venue id last (also `ctx.venueId`). */

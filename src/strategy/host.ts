@@ -4,7 +4,8 @@ import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
-import type { AccountContext, BookView, ParentOrder, PnlView, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import type { AccountContext, BookView, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import { PRIO_TIMER } from '../kernel/simulation.ts';
 import type { PortHost, VenuePort } from './venue-port.ts';
 
 /** An exception thrown by a strategy callback, with where (file:line) and when (simulated time, event). */
@@ -73,33 +74,44 @@ export function subscriptionOf(module: StrategyModule): Required<Subscription> {
 export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   readonly rng: Rng;
   private strategy: Strategy = {};
-  private endUs = Infinity;
+  private endUs_ = Infinity;
   private readonly ports: VenuePort[];
   private readonly byId = new Map<string, VenuePort>();
-  private readonly primary: VenuePort;
+  private readonly pools = new Map<string, PoolContext>();
+  private readonly first: VenuePort | undefined;
   venueId: string;
   readonly venueIds: readonly string[];
+  readonly poolIds: readonly string[];
 
   constructor(
     private readonly sim: Simulation,
     ports: VenuePort[],
     readonly module: StrategyModule,
     readonly account: AccountContext,
+    pools: readonly PoolContext[] = [],
   ) {
-    if (ports.length === 0) throw new ConfigError(`strategy ${module.name} has no venue to trade`, { field: 'venues' });
+    if (ports.length === 0 && pools.length === 0) throw new ConfigError(`strategy ${module.name} has no venue to trade`, { field: 'venues' });
     this.rng = sim.rng.split(`strategy:${module.name}`);
     this.ports = ports;
     for (const p of ports) {
       this.byId.set(p.id, p);
       p.host = this;
     }
-    this.primary = ports[0]!;
-    this.venueId = this.primary.id;
+    for (const p of pools) this.pools.set(p.id, p);
+    this.first = ports[0];
+    this.venueId = this.first?.id ?? pools[0]!.id;
     this.venueIds = ports.map((p) => p.id);
+    this.poolIds = pools.map((p) => p.id);
+  }
+
+  /** The first order-book venue (single-venue members); a strategy that trades only pools has none. */
+  private get primary(): VenuePort {
+    if (this.first === undefined) throw new ConfigError(`strategy ${this.module.name} trades no order-book venue`, { field: 'venues', hint: 'use ctx.pool(id) for AMM pools, or add a spot/perp venue to the agent' });
+    return this.first;
   }
 
   start(params: unknown, endUs: number): void {
-    this.endUs = endUs;
+    this.endUs_ = endUs;
     let s: Strategy;
     try {
       s = this.module.create(this, params);
@@ -116,7 +128,7 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   }
 
   end(): void {
-    this.venueId = this.primary.id;
+    if (this.first) this.venueId = this.first.id;
     this.strategy.onEnd?.(this);
   }
 
@@ -142,7 +154,7 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   }
 
   onEvent(_ts: number, tag: number): void {
-    this.venueId = this.primary.id;
+    if (this.first) this.venueId = this.first.id;
     this.strategy.onTimer?.(this, tag);
   }
 
@@ -152,6 +164,16 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     const p = this.byId.get(id);
     if (!p) throw new ConfigError(`strategy ${this.module.name} may not trade venue "${id}"`, { field: 'agents.venues', hint: `its venues: ${this.venueIds.join(', ')}` });
     return p;
+  }
+
+  pool(id: string): PoolContext {
+    const p = this.pools.get(id);
+    if (!p) throw new ConfigError(`strategy ${this.module.name} may not trade pool "${id}"`, { field: 'agents.venues', hint: `its pools: ${this.poolIds.join(', ') || '(none)'}` });
+    return p;
+  }
+
+  get endUs(): number {
+    return this.endUs_;
   }
 
   route(_parent: ParentOrder): never {
@@ -191,6 +213,11 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
 
   setTimer(intervalUs: number, tag = 0): void {
     if (!(intervalUs > 0)) throw new ConfigError(`timer interval must be > 0 µs, got ${intervalUs}`, { field: 'setTimer' });
-    this.sim.every(this.sim.nowUs + intervalUs, intervalUs, this.endUs, this, tag);
+    this.sim.every(this.sim.nowUs + intervalUs, intervalUs, this.endUs_, this, tag);
+  }
+
+  timerAt(tsUs: number, tag = 0): void {
+    if (!Number.isFinite(tsUs)) throw new ConfigError(`timer time must be a finite µs timestamp, got ${tsUs}`, { field: 'timerAt' });
+    if (tsUs <= this.endUs_) this.sim.schedule(tsUs, PRIO_TIMER, this, tag);
   }
 }

@@ -38,7 +38,12 @@ import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransf
 import { readBars } from '../data/readers/bars.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
-import { PLANNED_VENUE_KINDS, VENUE_KINDS, type RunSpec, type VenueSpec } from './spec.ts';
+import { type AnyVenueSpec, type RunSpec, type VenueSpec } from './spec.ts';
+import { buildChainWorld, type CexPrice, type ChainWorld } from './chain-world.ts';
+
+function isClob(v: AnyVenueSpec): v is VenueSpec {
+  return v.kind === 'spot' || v.kind === 'perp';
+}
 import { specError, type SpecSource } from './spec-file.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
 
@@ -77,6 +82,8 @@ export interface World {
   wallets: AccountWallet[];
   agents: WorldAgent[];
   recorder: WorldRecorder;
+  /** The chain and what lives on it, when the spec has a chain section. */
+  chain: ChainWorld | undefined;
   populations: Population[];
   breakers: CircuitBreaker[];
   startUs: number;
@@ -138,13 +145,14 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   // ---- references between sections ----
   const venueIds = new Map<string, number>();
   spec.venues.forEach((v, i) => {
-    if (!(VENUE_KINDS as readonly string[]).includes(v.kind)) {
-      const planned = (PLANNED_VENUE_KINDS as readonly string[]).includes(v.kind);
-      throw at(['venues', i, 'kind'], planned ? `venue kind ${v.kind} is not wired into run specs yet` : `unknown venue kind "${v.kind}"`, `kinds: ${VENUE_KINDS.join(', ')}`);
-    }
     if (venueIds.has(v.id)) throw at(['venues', i, 'id'], `duplicate venue id ${v.id}`);
     venueIds.set(v.id, i);
+    if (!isClob(v) && !spec.chain) throw at(['venues', i, 'kind'], `a ${v.kind} venue lives on a chain: the spec needs a chain section`, 'e.g. chain: { profile: ethereum }');
   });
+  /** The order-book venues (spot, perp), with their index in the spec. */
+  const clobs = spec.venues.flatMap((v, i) => (isClob(v) ? [{ v, i }] : []));
+  if (clobs.length === 0) throw at(['venues'], 'a run needs at least one spot or perp venue (its data sets the clock and the CEX prices)');
+  const kindOf = (id: string) => spec.venues[venueIds.get(id)!]!.kind;
   const accountIdx = new Map<string, number>();
   spec.accounts.forEach((a, i) => {
     if (accountIdx.has(a.id)) throw at(['accounts', i, 'id'], `duplicate account id ${a.id}`);
@@ -156,6 +164,10 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   /** Which account trades each venue (one per venue in this version). */
   const venueAccount = new Map<string, string>();
   spec.agents.forEach((g, i) => {
+    if ('adversary' in g || 'borrowers' in g) {
+      if (!spec.chain) throw at(['agents', i], `${'adversary' in g ? 'an adversary' : 'borrowers'} live on a chain: the spec needs a chain section`);
+      return;
+    }
     if ('population' in g) {
       const j = venueIds.get(g.population.venue);
       if (j === undefined) throw at(['agents', i, 'population', 'venue'], `the population trades venue "${g.population.venue}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
@@ -166,12 +178,14 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     if (!accountIdx.has(g.account)) throw at(['agents', i, 'account'], `unknown account ${g.account}`, `accounts: ${[...accountIdx.keys()].join(', ')}`);
     g.venues.forEach((vid, k) => {
       if (!venueIds.has(vid)) throw at(['agents', i, 'venues', k], `the strategy trades venue "${vid}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
+      if (kindOf(vid) === 'lending') throw at(['agents', i, 'venues', k], `strategies do not trade lending venues yet (${vid}); borrowers and liquidators do`);
+      if (kindOf(vid) !== 'spot' && kindOf(vid) !== 'perp') return; // pools: any number of accounts trade them
       const prev = venueAccount.get(vid);
       if (prev !== undefined && prev !== g.account) throw at(['agents', i, 'venues', k], `venue ${vid} is already traded by account ${prev}; one account per venue in this version`);
       venueAccount.set(vid, g.account);
     });
   });
-  spec.venues.forEach((v, i) => {
+  clobs.forEach(({ v, i }) => {
     if (v.index !== undefined) {
       const j = venueIds.get(v.index);
       if (j === undefined) throw at(['venues', i, 'index'], `index venue "${v.index}" is not in the spec`);
@@ -185,10 +199,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   });
 
   // ---- data ----
+  // Keyed by the venue's index in the spec (chain venues have neither).
   const catalogs: string[] = [];
   const manifests: CatalogManifest[] = [];
   const pathOf = new Map<number, PricePath>();
-  for (const [i, v] of spec.venues.entries()) {
+  for (const { v, i } of clobs) {
     if ('bars' in v.data || 'path' in v.data) {
       const d = 'bars' in v.data ? { ...v.data.bars, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] } : v.data.path;
       const base: (string | number)[] = ['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path'];
@@ -197,8 +212,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if (v.kind !== 'perp' || inst.kind === 'spot') throw at(['venues', i, 'kind'], 'a path venue is a perp on a linear or inverse instrument');
       const path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at);
       pathOf.set(i, path);
-      catalogs.push(path.source);
-      manifests.push(pathManifest(basename(path.source), inst, path));
+      catalogs[i] = path.source;
+      manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')), inst, path);
       continue;
     }
     const dir = await catalogOf(v, i, src);
@@ -212,10 +227,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const kind = m.instrument.kind;
     if (v.kind === 'spot' && kind !== 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is spot but its data is ${m.instrument.venue}:${m.instrument.symbol}, a ${kind} contract`, 'use kind: perp');
     if (v.kind === 'perp' && kind === 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is a perp but its data is ${m.instrument.venue}:${m.instrument.symbol}, a spot market`, 'use kind: spot');
-    catalogs.push(dir);
-    manifests.push(m);
+    catalogs[i] = dir;
+    manifests[i] = m;
   }
-  const valuation = spec.valuation ?? manifests[0]!.instrument.quote;
+  const firstManifest = manifests[clobs[0]!.i]!;
+  const valuation = spec.valuation ?? firstManifest.instrument.quote;
   if (!ASSETS[valuation]) throw at(['valuation'], `unknown valuation asset ${valuation}`);
 
   // ---- the kernel, the ledger, the margin engine ----
@@ -228,7 +244,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   for (const a of spec.accounts) Object.assign(haircuts, a.haircuts);
   // Margin is computed in a quote asset (coin-settled contracts are pools in their coin, converted
   // at the mark): the first venue's quote, which may differ from the valuation (e.g. BTC for COIN-M).
-  const marginAsset = manifests[0]!.instrument.quote;
+  const marginAsset = firstManifest.instrument.quote;
   const engine = needsEngine ? new MarginEngine({ ledger, settleAsset: marginAsset, haircuts }) : undefined;
   const wallets = spec.accounts.map((a) => new AccountWallet(a.id, a.margin, ledger, prices, a.margin === 'cash' ? undefined : engine));
   const walletOf = new Map(wallets.map((w) => [w.id, w]));
@@ -236,8 +252,10 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
 
   // ---- venues ----
   const venues: WorldVenue[] = [];
+  /** Order-book venues by id. */
+  const venueById = new Map<string, WorldVenue>();
   const perpUnderlyings = new Set<string>();
-  for (const [i, v] of spec.venues.entries()) {
+  for (const { v, i } of clobs) {
     const m = manifests[i]!;
     const inst = m.instrument;
     const field = (k: string) => `venues[${i}].${k}`;
@@ -313,14 +331,16 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const startUs = Number.isFinite(first) ? first : m.timeRange.startUs;
     const endUs = startUs + (m.timeRange.endUs - m.timeRange.startUs);
     sim.addSource(source);
-    venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', account, clob, perp, spec: v, dataset: m, catalogDir: catalogs[i]!, source, driver, startUs, endUs });
+    const wv: WorldVenue = { id: v.id, kind: v.kind, account, clob, perp, spec: v, dataset: m, catalogDir: catalogs[i]!, source, driver, startUs, endUs };
+    venues.push(wv);
+    venueById.set(v.id, wv);
     if (wallet) wallet.venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', position, mark: perp ? () => perp.markTicks() : () => clob.book.midTicks() });
   }
   // Index links (spot mid → perp index, converted between the two tick sizes).
-  for (const [i, v] of spec.venues.entries()) {
+  for (const { v } of clobs) {
     if (v.index === undefined) continue;
-    const perpV = venues[i]!;
-    const spotV = venues[venueIds.get(v.index)!]!;
+    const perpV = venueById.get(v.id)!;
+    const spotV = venueById.get(v.index)!;
     spotV.driver.indexFor.push({ perp: perpV.perp!, ratio: Number(spotV.clob.instrument.tickSize) / Number(perpV.clob.instrument.tickSize) });
   }
   // A spot market gives the margin engine the mark of its base asset when no perp does (collateral).
@@ -398,7 +418,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   // ---- populations ----
   const pops: Population[] = [];
   for (const { p, i } of populations) {
-    const v = venues[venueIds.get(p.venue)!]!;
+    const v = venueById.get(p.venue)!;
     const perpV = v.perp!;
     try {
       engine!.instrument(v.id);
@@ -415,10 +435,28 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     pops.push(pop);
   }
 
+  // ---- the chain: pools, lending markets, oracles, adversaries, borrowers ----
+  let chainWorld: ChainWorld | undefined;
+  if (spec.chain) {
+    const cex = new Map<string, CexPrice>();
+    for (const v of venues) {
+      const tick = Number(v.clob.instrument.tickSize);
+      const perp = v.perp;
+      cex.set(v.id, { base: v.clob.instrument.base, price: perp ? () => perp.markTicks() * tick : () => v.clob.book.midTicks() * tick });
+    }
+    chainWorld = buildChainWorld({ spec, sim, ledger, rng: Rng.root(spec.seed).split('chain'), at, cex });
+    for (const a of spec.accounts) {
+      for (const asset of Object.keys(a.onchain)) if (a.deposits[asset] !== undefined) throw at(['accounts', accountIdx.get(a.id)!, 'onchain', asset], `${asset} is both a CEX deposit and an on-chain balance of ${a.id}; the ledger keeps one asset per name`, 'hold it in one place');
+    }
+  } else {
+    const i = spec.accounts.findIndex((a) => Object.keys(a.onchain).length > 0);
+    if (i >= 0) throw at(['accounts', i, 'onchain'], 'on-chain balances need a chain section');
+  }
+
   // ---- agents ----
   const agents: WorldAgent[] = [];
   for (const [i, g] of spec.agents.entries()) {
-    if ('population' in g) continue;
+    if (!('strategy' in g)) continue;
     const file = resolve(src.baseDir, g.strategy);
     let module: StrategyModule;
     let params: unknown;
@@ -431,8 +469,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     }
     const sub = subscriptionOf(module);
     const wallet = walletOf.get(g.account)!;
-    const ports = g.venues.map((vid) => {
-      const v = venues[venueIds.get(vid)!]!;
+    const ports = g.venues.filter((vid) => venueById.has(vid)).map((vid) => {
+      const v = venueById.get(vid)!;
       const entry = v.perp ?? new SpotBalanceEntry(v.clob, ledger, wallet.cashAccount, v.clob.cfg.fees.feeBps(false));
       const port = new VenuePort({ id: vid, kind: v.kind, clob: v.clob, entry, mark: v.perp ? () => v.perp!.markTicks() : () => v.clob.book.midTicks(), subscription: sub });
       if (v.perp) v.perp.setListener(port);
@@ -440,7 +478,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       v.driver.port = port;
       return port;
     });
-    const host = new StrategyHost(sim, ports, module, wallet);
+    const pools = chainWorld ? g.venues.filter((vid) => chainWorld!.pools.has(vid)).map((vid) => chainWorld!.port(g.account, vid)) : [];
+    const host = new StrategyHost(sim, ports, module, wallet, pools);
     agents.push({ module, file, params, account: g.account, host });
   }
 
@@ -459,6 +498,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     wallets,
     agents,
     recorder,
+    chain: chainWorld,
     populations: pops,
     breakers,
     startUs,
@@ -471,6 +511,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       spec.accounts.forEach((a, i) => {
         for (const [asset, units] of Object.entries(a.deposits)) wallets[i]!.deposit(sim.nowUs, asset, units);
       });
+      chainWorld?.start(startUs, endUs);
       if (engine && spec.risk.insuranceFund > 0 && liquidation) {
         ledger.transfer(sim.nowUs, 'external:deposits', liquidation.cfg.fundAccount, engine.settleAsset, BigInt(Math.round(spec.risk.insuranceFund * engine.settleScale)), 'deposit');
       }

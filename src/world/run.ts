@@ -9,6 +9,7 @@ import { buildWorld, type World } from './build.ts';
 import { PathBookSource } from './path-source.ts';
 import { breakersTable } from '../risk/recorder.ts';
 import type { RunSpec } from './spec.ts';
+import type { ChainMetrics } from './chain-world.ts';
 import type { SpecSource } from './spec-file.ts';
 
 export interface RunWorldOptions {
@@ -25,7 +26,7 @@ export interface RunWorldOptions {
 }
 
 /** What a run adds to the shared RunMetrics: the risk outcome. */
-export interface WorldMetrics extends RunMetrics {
+export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
   /** Liquidation steps of the strategy's account. */
   liquidations: number;
   /** Liquidation steps of every account (populations included), and accounts liquidated. */
@@ -163,6 +164,7 @@ export function worldMetrics(w: World): WorldMetrics {
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
     ...pathLows(w),
+    ...(w.chain ? w.chain.metrics() : {}),
   };
 }
 
@@ -228,6 +230,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
     extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view() };
     break;
   }
+  if (world.chain) Object.assign(extra, world.chain.tables());
   if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
   const tables = world.recorder.tables(liquidations, extra);
   const v0 = world.venues[0]!;
@@ -245,6 +248,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
       fills: world.venues.reduce((s, v) => s + v.clob.fills.length, 0),
       transfers: world.ledger.transferCount,
       liquidations: liquidations.length,
+      ...(world.chain ? { blocks: world.chain.blocks.length, txs: world.chain.blocks.reduce((s, b) => s + b.txs.length, 0) } : {}),
     },
     metrics: metrics as unknown as Record<string, number | string>,
     tables,
@@ -264,6 +268,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
         responseLatency: v.clob.cfg.responseLatency.name,
         ...(v.perp ? { mark: v.perp.cfg.mark.name, funding: v.perp.cfg.funding.name } : {}),
       })),
+      ...(world.chain ? { chain: { profile: world.chain.profile.name, pools: [...world.chain.pools.values()].map((p) => ({ id: p.id, kind: p.kind, token0: p.token0, token1: p.token1 })), lending: [...world.chain.lending.keys()], oracles: [...world.chain.oracles.keys()] } } : {}),
       ...(opts.extra ?? {}),
     },
     timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds: (clock() - wall0) / 1000, replaySeconds, eventsPerSecond: replaySeconds > 0 ? sim.events / replaySeconds : 0 },

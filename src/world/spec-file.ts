@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { RunSpecSchema, type RunSpec } from './spec.ts';
+import { PLANNED_VENUE_KINDS, RunSpecSchema, VENUE_KINDS, type RunSpec } from './spec.ts';
 
 /** Where a spec came from, so any later error can name the file, line and field. */
 export interface SpecSource {
@@ -50,8 +50,13 @@ export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
   const issue = r.error.issues[0]!;
   const keys = (issue as { keys?: string[] }).keys;
   const path = (keys?.length ? [...issue.path, keys[0]!] : issue.path) as (string | number)[];
+  if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind' && path[0] === 'venues') {
+    const kind = (raw as { venues?: { kind?: unknown }[] })?.venues?.[path[1] as number]?.kind;
+    const planned = (PLANNED_VENUE_KINDS as readonly string[]).includes(String(kind));
+    throw specError(src, path, planned ? `venue kind ${String(kind)} is not wired into run specs yet` : `unknown venue kind "${String(kind)}"`, `kinds: ${VENUE_KINDS.join(', ')}`);
+  }
   const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
-  const planned = ['paths', 'chain', 'populations', 'adversaries'];
+  const planned = ['paths', 'populations'];
   const hint = issue.code === 'unrecognized_keys' && keys?.some((k) => planned.includes(k)) ? `${keys.join(', ')}: part of the design, not wired into run specs yet` : undefined;
   throw specError(src, path, message, hint);
 }

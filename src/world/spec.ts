@@ -5,11 +5,13 @@ import { z } from 'zod';
  * that turns it into a wired simulation; `primesim backtest` writes a one-venue spec, `primesim
  * run <spec.yaml>` reads one. Relative paths resolve against the spec file's folder.
  *
- * This version wires CLOB venues (spot and perpetual, linear or inverse) replayed from catalogs
- * or generated, accounts with cash or margin modes on one shared margin engine, user strategies
- * and the liquidation engine. Sections the DESIGN names but this builder does not wire yet
- * (`paths`, `chain`, AMM/lending/options venues, populations, adversaries) are refused with a
- * message rather than ignored.
+ * This version wires CLOB venues (spot and perpetual, linear or inverse) replayed from catalogs,
+ * generated or laid around price paths; a chain with AMM pools (Uniswap v2/v3), Aave-style
+ * lending markets and oracle feeds; accounts with cash or margin modes on one shared margin
+ * engine and on-chain balances; user strategies, populations of leveraged traders, borrowers,
+ * MEV adversaries and liquidation searchers; the liquidation engine and circuit breakers. What
+ * the DESIGN names but this builder does not wire yet (options venues) is refused with a message
+ * rather than ignored.
  */
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id is a letter then letters, digits, "_" or "-"');
@@ -17,9 +19,11 @@ const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id is a letter 
 /** µs since the epoch, or an ISO-8601 time. */
 const Time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 
-export const VENUE_KINDS = ['spot', 'perp'] as const;
+export const CLOB_VENUE_KINDS = ['spot', 'perp'] as const;
+export const CHAIN_VENUE_KINDS = ['amm-v2', 'amm-v3', 'lending'] as const;
+export const VENUE_KINDS = [...CLOB_VENUE_KINDS, ...CHAIN_VENUE_KINDS] as const;
 /** Kinds the DESIGN has that run specs cannot wire yet (named so the error can say so). */
-export const PLANNED_VENUE_KINDS = ['options', 'amm-v2', 'amm-v3', 'lending'] as const;
+export const PLANNED_VENUE_KINDS = ['options'] as const;
 
 const Generate = z.strictObject({
   seed: z.union([z.number().int(), z.string()]).default(1),
@@ -96,9 +100,9 @@ const PathData = z.strictObject({
   resilience: z.string().default('10m'),
 });
 
-export const VenueSpecSchema = z.strictObject({
+export const ClobVenueSpecSchema = z.strictObject({
   id,
-  kind: z.string(),
+  kind: z.enum(CLOB_VENUE_KINDS),
   /**
    * Where the market comes from: a catalog folder (historical replay), the calibrated generator,
    * a book laid around real OHLCV bars (`bars`), or around any price path (`path`: bars, a
@@ -129,6 +133,69 @@ export const VenueSpecSchema = z.strictObject({
   tiers: z.enum(['binance-usdm', 'binance-coinm', 'dydx']).optional(),
 });
 
+/** A token amount per token symbol, in whole tokens, e.g. { WETH: 1000, USDC: 2000000 }. */
+const TokenAmounts = z.record(z.string(), z.number().nonnegative());
+
+/**
+ * An AMM pool on the chain: Uniswap v2 (constant product, 0.3%) or v3 (concentrated liquidity,
+ * seeded positions around the price the reserves imply, each as deep as the v2 pool with these
+ * reserves ×0.5–1.5).
+ */
+export const AmmVenueSpecSchema = z.strictObject({
+  id,
+  kind: z.enum(['amm-v2', 'amm-v3']),
+  /** token0 and token1, as on chain (token0 is what `zeroForOne` sells). */
+  tokens: z.tuple([z.string(), z.string()]),
+  /** Starting reserves (v2), or the v2-equivalent depth each v3 position matches. */
+  reserves: TokenAmounts,
+  /** v3 fee tier in hundredths of a bip: 100, 500, 3000 or 10000. */
+  feePips: z.number().int().default(500),
+  /** v3: number of seeded positions. */
+  positions: z.number().int().positive().max(1000).default(8),
+});
+
+const LendingReserveSpec = z.strictObject({
+  asset: z.string(),
+  ltvBps: z.number().int().min(0).max(10_000),
+  liquidationThresholdBps: z.number().int().min(0).max(10_000),
+  liquidationBonusBps: z.number().int().min(10_000).max(20_000),
+  liquidationProtocolFeeBps: z.number().int().min(0).max(10_000).default(1000),
+  /** The chain oracle that prices this reserve (an id from `chain.oracles`). */
+  oracle: z.string(),
+});
+
+/** An Aave v3-style lending market on the chain. */
+export const LendingVenueSpecSchema = z.strictObject({
+  id,
+  kind: z.literal('lending'),
+  reserves: z.array(LendingReserveSpec).min(1),
+  /** Liquidity supplied at the start by a passive lender, whole tokens per asset. */
+  liquidity: TokenAmounts.default({}),
+});
+
+export const VenueSpecSchema = z.discriminatedUnion('kind', [ClobVenueSpecSchema, AmmVenueSpecSchema, LendingVenueSpecSchema]);
+
+/** An oracle feed on the chain (Chainlink-style push: deviation threshold, heartbeat, latency). */
+const OracleSpec = z.strictObject({
+  id: z.string().min(1),
+  /** Follows this spot/perp venue's mark (its quote taken as USD) … */
+  venue: id.optional(),
+  /** … or holds a fixed price (e.g. a stablecoin at 1). */
+  fixed: z.number().positive().optional(),
+  deviationBps: z.number().int().positive().default(50),
+  heartbeat: z.string().default('1h'),
+  latency: z.string().default('0s'),
+});
+
+/**
+ * The chain the AMM and lending venues live on: a block every slot, EIP-1559 base fee, a public
+ * mempool watched by the adversaries, a private relay, finality, oracle feeds.
+ */
+export const ChainSpecSchema = z.strictObject({
+  profile: z.enum(['ethereum', 'l2-rollup']).default('ethereum'),
+  oracles: z.array(OracleSpec).default([]),
+});
+
 export const AccountSpecSchema = z.strictObject({
   id,
   /** Starting balances in whole units per asset, e.g. { USDT: 100000, BTC: 1 }. */
@@ -137,6 +204,8 @@ export const AccountSpecSchema = z.strictObject({
   margin: z.enum(['cash', 'cross', 'isolated', 'portfolio']).default('cross'),
   /** Collateral haircuts of non-valuation assets (0 = full value, 1 = none), e.g. { BTC: 0.05 }. */
   haircuts: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /** Tokens the account holds on the chain (its address is the account id), e.g. { WETH: 50, ETH: 10 }. */
+  onchain: TokenAmounts.default({}),
 });
 
 export const AgentSpecSchema = z.strictObject({
@@ -163,6 +232,59 @@ export const PopulationSpecSchema = z.strictObject({
   }),
 });
 
+/** MEV adversaries on the chain's public mempool and liquidation searchers in a gas auction. */
+export const AdversarySpecSchema = z.strictObject({
+  adversary: z.discriminatedUnion('kind', [
+    z.strictObject({
+      /** Front- and back-runs public swaps on any pool, bounded by the victim's amountOutMin. */
+      kind: z.literal('sandwich'),
+      count: z.number().int().positive().max(100).default(1),
+      presence: z.number().min(0).max(1).default(1),
+      /** When it sees a public tx; bot k (from 1) sees it k × latency after broadcast. */
+      latency: z.string().default('200ms'),
+      /** Most it risks per attack, whole tokens of the pools' token0 (also its starting balance). */
+      capital: z.number().positive().default(500),
+      /** Share of the expected profit bid as priority fee, bps (bot k bids this + 500·(k−1)). */
+      tipShareBps: z.number().int().min(0).max(10_000).default(8000),
+    }),
+    z.strictObject({
+      /** Back-runs each block: trades the pool to the CEX venue's price when it pays after gas. */
+      kind: z.literal('cex-dex-arb'),
+      pool: id,
+      /** The spot/perp venue whose mark is the CEX price. */
+      venue: id,
+      presence: z.number().min(0).max(1).default(1),
+      tipShareBps: z.number().int().min(0).max(10_000).default(5000),
+    }),
+    z.strictObject({
+      /** Liquidation searchers competing in a priority-gas auction for underwater borrowers. */
+      kind: z.literal('liquidator'),
+      lending: id,
+      count: z.number().int().positive().max(100).default(3),
+      presence: z.number().min(0).max(1).default(0.9),
+      /** Searcher k (from 1) reacts k × latency after the oracle update. */
+      latency: z.string().default('50ms'),
+      /** Debt-asset balance of each searcher, whole tokens. */
+      capital: z.number().positive().default(10_000_000),
+      aggression: z.strictObject({ min: z.number().min(0).max(1), max: z.number().min(0).max(1) }).default({ min: 0.3, max: 0.95 }),
+    }),
+  ]),
+});
+
+/** Seeded borrowers on a lending venue: collateral in one asset, debt in another, near the LTV limit. */
+export const BorrowersSpecSchema = z.strictObject({
+  borrowers: z.strictObject({
+    lending: id,
+    count: z.number().int().positive().max(100_000),
+    collateral: z.string(),
+    debt: z.string(),
+    /** Whole collateral tokens per borrower, drawn uniformly as an integer in [min, max]. */
+    collateralUnits: z.strictObject({ min: z.number().int().positive(), max: z.number().int().positive() }).default({ min: 5, max: 50 }),
+    /** Debt as a share of the LTV limit, drawn in [min, max] (per mille resolution). */
+    borrowShare: z.strictObject({ min: z.number().gt(0).max(1), max: z.number().gt(0).max(1) }).default({ min: 0.7, max: 0.99 }),
+  }),
+});
+
 export const RunSpecSchema = z.strictObject({
   /** Names the run folder (with the seed and a hash of the spec) unless a run id is given. */
   name: z.string().regex(/^[\w.-]+$/).optional(),
@@ -173,7 +295,9 @@ export const RunSpecSchema = z.strictObject({
   valuation: z.string().optional(),
   venues: z.array(VenueSpecSchema).min(1),
   accounts: z.array(AccountSpecSchema).min(1),
-  agents: z.array(z.union([AgentSpecSchema, PopulationSpecSchema])).default([]),
+  /** The chain AMM and lending venues live on (required when the spec has one). */
+  chain: ChainSpecSchema.optional(),
+  agents: z.array(z.union([AgentSpecSchema, PopulationSpecSchema, AdversarySpecSchema, BorrowersSpecSchema])).default([]),
   risk: z
     .strictObject({
       /** Liquidate accounts whose equity falls below maintenance margin (default true). */
@@ -201,7 +325,13 @@ export const RunSpecSchema = z.strictObject({
 
 export type RunSpec = z.output<typeof RunSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;
-export type VenueSpec = z.output<typeof VenueSpecSchema>;
+export type VenueSpec = z.output<typeof ClobVenueSpecSchema>;
+export type AnyVenueSpec = z.output<typeof VenueSpecSchema>;
+export type AmmVenueSpec = z.output<typeof AmmVenueSpecSchema>;
+export type LendingVenueSpec = z.output<typeof LendingVenueSpecSchema>;
+export type ChainSpec = z.output<typeof ChainSpecSchema>;
+export type AdversarySpec = z.output<typeof AdversarySpecSchema>['adversary'];
+export type BorrowersSpec = z.output<typeof BorrowersSpecSchema>['borrowers'];
 export type AccountSpec = z.output<typeof AccountSpecSchema>;
 export type AgentSpec = z.output<typeof AgentSpecSchema>;
 export type PopulationSpec = z.output<typeof PopulationSpecSchema>['population'];

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/report.ts';
-import { runDexTwapScenario } from '../../src/scenarios/dex/index.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { specWithOverrides } from '../../src/sweep/spec-job.ts';
+import { runWorld } from '../../src/world/run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-screps-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -11,13 +13,15 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const titles = (html: string) => [...html.matchAll(/<h2>([^<]+)<\/h2><div class="chart">/g)].map((m) => m[1]);
 
 describe('reports of scenario runs chart the tables those runs have', () => {
-  it('DEX TWAP: MEV loss and settlement delay per slice', async () => {
-    const r = await runDexTwapScenario({ seed: 1, runsDir: root, runId: 'dex', route: 'public', slices: 4, totalEth: 20 });
+  it('DEX TWAP: MEV loss and time to finality per swap', async () => {
+    const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'dex-twap.yaml'), { slices: '4', amount: '20' });
+    const r = await runWorld(spec, source, { runsDir: root, runId: 'dex' });
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'dex.html') })).html, 'utf8');
-    expect(titles(html)).toEqual(['MEV loss per slice', 'Settlement delay per slice (s, to finality)']);
-    // one bar per slice in each chart
-    const charts = html.split('<div class="chart">').slice(1);
-    for (const c of charts) expect((c.split('</div>')[0]!.match(/<rect/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(titles(html)).toEqual(expect.arrayContaining(['MEV loss per swap (output token)', 'Time to finality per swap (s)']));
+    // one bar per swap in each swap chart
+    const charts = html.split('<h2>').filter((c) => c.startsWith('MEV loss per swap') || c.startsWith('Time to finality per swap'));
+    expect(charts).toHaveLength(2);
+    for (const c of charts) expect((c.split('<div class="chart">')[1]!.split('</div>')[0]!.match(/<rect/g) ?? []).length).toBeGreaterThanOrEqual(4);
   });
 
 });

@@ -49,13 +49,13 @@ describe('bad run specs', () => {
 
   it('each mistake names file, line and field', async () => {
     const cases: [string, RegExp][] = [
-      [good().replace('kind: perp', 'kind: dark-pool'), /spec\.yaml:4, field venues\[0\]\.kind: unknown venue kind "dark-pool" \(kinds: spot, perp\)/],
-      [good().replace('kind: perp', 'kind: amm-v3'), /spec\.yaml:4, field venues\[0\]\.kind: venue kind amm-v3 is not wired into run specs yet/],
+      [good().replace('kind: perp', 'kind: dark-pool'), /spec\.yaml:4, field venues\[0\]\.kind: unknown venue kind "dark-pool" \(kinds: spot, perp, amm-v2, amm-v3, lending\)/],
+      [good().replace('kind: perp', 'kind: options'), /spec\.yaml:4, field venues\[0\]\.kind: venue kind options is not wired into run specs yet/],
       [good().replace('venues: [perp]', 'venues: [perp, spot]'), /spec\.yaml:12, field agents\[0\]\.venues\[1\]: the strategy trades venue "spot", which the spec does not have/],
       [good().replace('USDT: 1000', 'USDT: 1000, DOGE: 5'), /spec\.yaml:8, field accounts\[0\]\.deposits\.DOGE: unknown asset DOGE/],
       [good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'), /spec\.yaml:5, field venues\[0\]\.data\.catalog: catalog folder \.\/nowhere does not exist/],
       [good().replace('seed: 1', 'seed: 1\ntime: { start: "2031-01-01T00:00:00Z" }'), /spec\.yaml:2, field time\.start: start 2031-01-01T00:00:00\.000Z is outside the data/],
-      [good().replace('seed: 1', 'seed: 1\nchain: { slot: 12s }'), /spec\.yaml:2, field chain: unknown setting chain \(chain: part of the design, not wired into run specs yet\)/],
+      [good().replace('seed: 1', 'seed: 1\nchain: { slot: 12s }'), /spec\.yaml:2, field chain\.slot: unknown setting slot/],
       [good().replace('account: desk', 'account: treasury'), /spec\.yaml:11, field agents\[0\]\.account: unknown account treasury/],
       [good().replace("    kind: perp\n", "    kind: perp\n    latency: { entry: '2' }\n"), /spec\.yaml:5, field venues\[0\]\.latency\.entry: duration "2" needs a unit/],
       [good().replace('deposits: { USDT: 1000 }', 'deposits: { USDT: 1000 }\n    margin: cash'), /field accounts\[0\]\.margin: account desk trades perp venue perp but is a cash account/],

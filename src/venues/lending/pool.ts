@@ -93,6 +93,11 @@ export class LendingPool {
     return this.users.get(user)?.nonce ?? 0;
   }
 
+  /** The reserves' assets, in configuration order. */
+  reserveAssets(): string[] {
+    return [...this.reserves.keys()];
+  }
+
   deficit(asset: string): bigint {
     return this.reserve(asset).deficit;
   }

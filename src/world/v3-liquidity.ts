@@ -4,10 +4,10 @@
  * liquidity of 0.5–1.5× the constant-product pool with the same reserves (L = √(x·y)). Nested
  * ranges put tick boundaries near the price, so slices and sandwiches cross initialized ticks.
  */
-import { ConfigError } from '../../errors.ts';
-import type { Rng } from '../../kernel/rng.ts';
-import type { V3PositionSpec } from '../../mev/adversaries/index.ts';
-import { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from '../../venues/amm/index.ts';
+import { ConfigError } from '../errors.ts';
+import type { Rng } from '../kernel/rng.ts';
+import type { V3PositionSpec } from '../mev/adversaries/index.ts';
+import { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from '../venues/amm/index.ts';
 
 export interface V3LiquidityParams {
   /** token1 per token0 in minor units (e.g. USDC µ-units per wei). */

@@ -1,2 +1,0 @@
-export { runDexTwapScenario, type DexTwapScenarioOptions } from './dex-twap.ts';
-export { runLendingLiquidationScenario, type LiquidationScenarioOptions } from './liquidations.ts';

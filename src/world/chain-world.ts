@@ -1,0 +1,627 @@
+/**
+ * The chain part of a world: one chain (slots, EIP-1559 base fee, public mempool gossiped to the
+ * adversaries, private relay, finality), the AMM pools and lending markets that live on it, oracle
+ * feeds that follow the world's CEX venues, MEV adversaries and liquidation searchers, seeded
+ * borrowers, and the strategies' pool ports. Wired only by `build.ts` (the one builder); the CEX
+ * venues, the ledger and the clock are the world's own, so a CEX price move reaches the pools
+ * (through the arbitrageur) and the lending markets (through the oracles) in the same run.
+ */
+import { Chain } from '../chain/chain.ts';
+import { OracleFeed } from '../chain/oracle.ts';
+import { ETHEREUM, L2_ROLLUP, type ChainProfile } from '../chain/profiles.ts';
+import { fromMinor, tokenDecimals, toMinor } from '../chain/tokens.ts';
+import type { Block } from '../chain/types.ts';
+import type { ConfigError } from '../errors.ts';
+import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
+import type { Rng } from '../kernel/rng.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { parseDurationUs } from '../market/latency.ts';
+import {
+  ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, LiquidationPga, MevHarness, NATIVE, SandwichAttacker,
+  type AdversaryModel, type ChainPool, type LiquidationSearcher, type MevRecord, type PgaRecord,
+} from '../mev/adversaries/index.ts';
+import type { ColumnData } from '../results/arrow-io.ts';
+import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
+import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
+import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
+import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, LendingVenueSpec, RunSpec } from './spec.ts';
+
+type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError;
+
+const PROFILES: Readonly<Record<string, ChainProfile>> = { ethereum: ETHEREUM, 'l2-rollup': L2_ROLLUP };
+const V3_TICK_SPACING: Readonly<Record<number, number>> = { 100: 1, 500: 10, 3000: 60, 10000: 200 };
+const E18 = 10n ** 18n;
+/** Oracle answers carry 8 decimals (Chainlink USD feeds). */
+const ORACLE_SCALE = 1e8;
+
+/** A CEX venue's current price as the chain sees it (quote per base, whole units). */
+export interface CexPrice {
+  base: string;
+  price(): number;
+}
+
+interface Borrower {
+  user: string;
+  lending: string;
+  collateral: string;
+  debt: string;
+}
+
+/** What a run with a chain adds to the metrics (swaps are the strategies' own). */
+export interface ChainMetrics {
+  blocks: number;
+  swaps: number;
+  swapsFilled: number;
+  swapsSandwiched: number;
+  /** Output the strategies' swaps lost to sandwiches, in their output token (whole units). */
+  swapMevLoss: number;
+  /** Output per input over filled swaps, whole tokens (e.g. USDC per WETH sold). */
+  swapAvgPrice: number;
+  swapGasEth: number;
+  meanSettlementDelayS: number;
+  sandwichProfitEth: number;
+  arbProfitEth: number;
+  chainLedgerMismatches: number;
+  lendingLiquidations?: number;
+  lendingAccountsLiquidated?: number;
+  searcherProfitUsd?: number;
+  priorityFeesUsd?: number;
+  lendingBadDebtUsd?: number;
+  lendingProtocolFeesUsd?: number;
+}
+
+export interface ChainWorld {
+  chain: Chain;
+  profile: ChainProfile;
+  bank: ChainBank;
+  pools: Map<string, ChainPool>;
+  lending: Map<string, LendingPool>;
+  oracles: Map<string, OracleFeed>;
+  harness: MevHarness;
+  /** Pool ports handed to strategies, by (account, pool). */
+  port(account: string, poolId: string): PoolPort;
+  blocks: Block[];
+  /** Schedule the slot clock and fund the on-chain balances (called by `World.start`). */
+  start(startUs: number, endUs: number): void;
+  tables(): Record<string, Record<string, ColumnData>>;
+  metrics(): ChainMetrics;
+}
+
+/** Same-asset aliases across CEX and chain (a CEX ETH price prices WETH; USDT quotes are USD). */
+function sameAsset(a: string, b: string): boolean {
+  const norm = (x: string) => (x === 'WETH' ? 'ETH' : x === 'WBTC' ? 'BTC' : x);
+  return norm(a) === norm(b);
+}
+
+export function buildChainWorld(args: {
+  spec: RunSpec;
+  sim: Simulation;
+  ledger: Ledger;
+  rng: Rng;
+  at: At;
+  /** CEX venues by id (for oracles and arbitrageurs). */
+  cex: ReadonlyMap<string, CexPrice>;
+}): ChainWorld {
+  const { spec, sim, ledger, at } = args;
+  const profile = PROFILES[spec.chain!.profile]!;
+  const slot = profile.slotUs;
+  const chain = new Chain(profile);
+  const bank = new ChainBank(ledger, chain.state);
+  const dur = (path: (string | number)[], v: string, positive = false) => {
+    try {
+      return parseDurationUs(v, path.join('.'), { positive });
+    } catch (e) {
+      throw at(path, (e as Error).message.replace(/^field [^:]+: /, ''));
+    }
+  };
+  const token = (path: (string | number)[], s: string) => {
+    try {
+      return tokenDecimals(s);
+    } catch (e) {
+      throw at(path, (e as Error).message.replace(/^field [^:]+: /, ''), (e as ConfigError).hint);
+    }
+  };
+
+  // ---- oracles ----
+  const oracles = new Map<string, OracleFeed>();
+  const oracleInputs: { feed: OracleFeed; read: () => number }[] = [];
+  spec.chain!.oracles.forEach((o, k) => {
+    const base = ['chain', 'oracles', k];
+    if (oracles.has(o.id)) throw at([...base, 'id'], `duplicate oracle id ${o.id}`);
+    if ((o.venue === undefined) === (o.fixed === undefined)) throw at(base, `oracle ${o.id} needs exactly one of venue (follow a CEX venue's mark) or fixed (a constant price)`);
+    const feed = new OracleFeed(o.id, { deviationBps: o.deviationBps, heartbeatUs: dur([...base, 'heartbeat'], o.heartbeat, true), latencyUs: dur([...base, 'latency'], o.latency) });
+    let read: () => number;
+    if (o.venue !== undefined) {
+      const c = args.cex.get(o.venue);
+      if (!c) throw at([...base, 'venue'], `oracle ${o.id} follows venue "${o.venue}", which is not a spot or perp venue of the spec`, `venues: ${[...args.cex.keys()].join(', ')}`);
+      read = c.price;
+    } else {
+      const v = o.fixed!;
+      read = () => v;
+    }
+    oracles.set(o.id, feed);
+    oracleInputs.push({ feed, read });
+  });
+
+  // ---- venues on the chain ----
+  const pools = new Map<string, ChainPool>();
+  const lending = new Map<string, LendingPool>();
+  const poolInits: (() => void)[] = [];
+  const lendingInits: ((t0: number) => void)[] = [];
+  spec.venues.forEach((v, i) => {
+    if (v.kind === 'amm-v2' || v.kind === 'amm-v3') {
+      const a = v as AmmVenueSpec;
+      const [t0sym, t1sym] = a.tokens;
+      const d0 = token(['venues', i, 'tokens', 0], t0sym);
+      const d1 = token(['venues', i, 'tokens', 1], t1sym);
+      const r0 = a.reserves[t0sym];
+      const r1 = a.reserves[t1sym];
+      if (!(r0 !== undefined && r0 > 0 && r1 !== undefined && r1 > 0)) throw at(['venues', i, 'reserves'], `pool ${a.id} needs positive reserves of ${t0sym} and ${t1sym}`);
+      const reserve0 = toMinor(r0, d0);
+      const reserve1 = toMinor(r1, d1);
+      if (a.kind === 'amm-v3') {
+        const spacing = V3_TICK_SPACING[a.feePips];
+        if (spacing === undefined) throw at(['venues', i, 'feePips'], `fee tier ${a.feePips} is not a Uniswap v3 tier`, 'one of 100, 500, 3000, 10000');
+        const pool = new ChainV3Pool(a.id, t0sym, t1sym, bank, { fee: a.feePips, tickSpacing: spacing });
+        const price = Number(reserve1) / Number(reserve0); // token1 minor per token0 minor
+        const positions = seedV3Positions(args.rng.split(`v3-liquidity:${a.id}`), { price, reserve0, reserve1, tickSpacing: spacing, count: a.positions });
+        poolInits.push(() => pool.init(sim.nowUs, sqrtPriceX96Of(price), positions));
+        pools.set(a.id, pool);
+      } else {
+        const pool = new ChainV2Pool(a.id, t0sym, t1sym, bank);
+        poolInits.push(() => pool.init(sim.nowUs, reserve0, reserve1));
+        pools.set(a.id, pool);
+      }
+    } else if (v.kind === 'lending') {
+      const l = v as LendingVenueSpec;
+      const feeds: Record<string, OracleFeed> = {};
+      const reserves = l.reserves.map((r, k) => {
+        const decimals = token(['venues', i, 'reserves', k, 'asset'], r.asset);
+        const feed = oracles.get(r.oracle);
+        if (!feed) throw at(['venues', i, 'reserves', k, 'oracle'], `oracle "${r.oracle}" is not in chain.oracles`, `oracles: ${[...oracles.keys()].join(', ') || '(none)'}`);
+        feeds[r.asset] = feed;
+        return { asset: r.asset, decimals, ltvBps: r.ltvBps, liquidationThresholdBps: r.liquidationThresholdBps, liquidationBonusBps: r.liquidationBonusBps, liquidationProtocolFeeBps: r.liquidationProtocolFeeBps };
+      });
+      const pool = new LendingPool({ name: l.id, ledger, prices: new OracleFeedPriceSource(feeds), reserves });
+      for (const [asset, units] of Object.entries(l.liquidity)) {
+        const r = l.reserves.find((x) => x.asset === asset);
+        if (!r) throw at(['venues', i, 'liquidity', asset], `${asset} is not a reserve of ${l.id}`);
+        if (units <= 0) continue;
+        const amount = toMinor(units, tokenDecimals(asset));
+        lendingInits.push((t0) => {
+          ledger.transfer(t0, 'external:deposits', `lp:${l.id}`, asset, amount, 'deposit');
+          pool.supply(t0, `lp:${l.id}`, asset, amount);
+        });
+      }
+      lending.set(l.id, pool);
+    }
+  });
+
+  // ---- on-chain balances of spec accounts ----
+  /** On-chain balances to fund at the start; `viaLedger`: a lending-market asset held off the ChainBank. */
+  const funding: { account: string; asset: string; amount: bigint; viaLedger?: boolean }[] = [];
+  spec.accounts.forEach((a, i) => {
+    for (const [asset, units] of Object.entries(a.onchain)) {
+      const d = token(['accounts', i, 'onchain', asset], asset);
+      if (units > 0) funding.push({ account: a.id, asset, amount: toMinor(units, d) });
+    }
+  });
+
+  // ---- adversaries, searchers, borrowers ----
+  const adversaries: AdversaryModel[] = [];
+  const searchersBy = new Map<string, LiquidationSearcher[]>();
+  const searcherCapital = new Map<string, number>();
+  const borrowers: Borrower[] = [];
+  const borrowerInits: ((t0: number) => void)[] = [];
+  const poolList = [...pools.values()];
+  spec.agents.forEach((g, i) => {
+    if ('adversary' in g) {
+      const adv = g.adversary as AdversarySpec;
+      const base = ['agents', i, 'adversary'];
+      if (adv.kind === 'sandwich') {
+        if (poolList.length === 0) throw at([...base, 'kind'], 'a sandwich bot needs an AMM venue (amm-v2 or amm-v3) in the spec');
+        const lat = dur([...base, 'latency'], adv.latency);
+        for (let k = 0; k < adv.count; k++) {
+          const name = `sandwich${k + 1}`;
+          // Capital in each pool's token0 (what it front-runs with) and gas money.
+          for (const t of new Set(poolList.map((p) => p.token0))) funding.push({ account: name, asset: t, amount: toMinor(adv.capital, tokenDecimals(t)) });
+          funding.push({ account: name, asset: NATIVE, amount: 100n * E18 });
+          adversaries.push(new SandwichAttacker({ name, presence: adv.presence, latencyUs: lat * (k + 1), capital: toMinor(adv.capital, tokenDecimals(poolList[0]!.token0)), tipShareBps: Math.min(10_000, adv.tipShareBps + 500 * k) }));
+        }
+      } else if (adv.kind === 'cex-dex-arb') {
+        const pool = pools.get(adv.pool);
+        if (!pool) throw at([...base, 'pool'], `the arbitrageur trades pool "${adv.pool}", which is not an AMM venue of the spec`, `pools: ${[...pools.keys()].join(', ') || '(none)'}`);
+        const cex = args.cex.get(adv.venue);
+        if (!cex) throw at([...base, 'venue'], `the arbitrageur's CEX venue "${adv.venue}" is not a spot or perp venue of the spec`, `venues: ${[...args.cex.keys()].join(', ')}`);
+        const d0 = tokenDecimals(pool.token0);
+        const d1 = tokenDecimals(pool.token1);
+        // token1 minor units per token0 minor unit at the CEX's current mark.
+        let toPool: (p: number) => number;
+        if (sameAsset(cex.base, pool.token0)) toPool = (p) => (p * 10 ** d1) / 10 ** d0;
+        else if (sameAsset(cex.base, pool.token1)) toPool = (p) => (10 ** d1) / (p * 10 ** d0);
+        else throw at([...base, 'venue'], `venue ${adv.venue} prices ${cex.base}, which is neither token of pool ${adv.pool} (${pool.token0}/${pool.token1})`);
+        const name = `arb:${adv.pool}`;
+        funding.push({ account: name, asset: pool.token0, amount: toMinor(500, d0) }, { account: name, asset: pool.token1, amount: toMinor(1_000_000, d1) }, { account: name, asset: NATIVE, amount: 100n * E18 });
+        // The CEX price is read when the block is built (the world's clock is at the block time).
+        adversaries.push(new CexDexArbitrageur({ name, pool: pool.id, presence: adv.presence, latencyUs: 0, capital: 10n ** 30n, tipShareBps: adv.tipShareBps, cexPrice: () => toPool(cex.price()) }));
+      } else {
+        const pool = lending.get(adv.lending);
+        if (!pool) throw at([...base, 'lending'], `the searchers watch lending venue "${adv.lending}", which the spec does not have`, `lending venues: ${[...lending.keys()].join(', ') || '(none)'}`);
+        if (adv.aggression.max < adv.aggression.min) throw at([...base, 'aggression'], 'aggression max is below min');
+        const lat = dur([...base, 'latency'], adv.latency);
+        const list = searchersBy.get(adv.lending) ?? [];
+        for (let k = 0; k < adv.count; k++) {
+          const name = `searcher${list.length + 1}:${adv.lending}`;
+          list.push({ name, presence: adv.presence, latencyUs: lat * (k + 1), capital: 0n, aggressionMin: adv.aggression.min, aggressionMax: adv.aggression.max });
+          searcherCapital.set(name, adv.capital);
+        }
+        searchersBy.set(adv.lending, list);
+      }
+    } else if ('borrowers' in g) {
+      const b = g.borrowers as BorrowersSpec;
+      const base = ['agents', i, 'borrowers'];
+      const pool = lending.get(b.lending);
+      if (!pool) throw at([...base, 'lending'], `borrowers use lending venue "${b.lending}", which the spec does not have`, `lending venues: ${[...lending.keys()].join(', ') || '(none)'}`);
+      const spec = spec_lending(args.spec, b.lending);
+      for (const [f, asset] of [['collateral', b.collateral], ['debt', b.debt]] as const) {
+        if (!spec.reserves.some((r) => r.asset === asset)) throw at([...base, f], `${asset} is not a reserve of ${b.lending}`, `reserves: ${spec.reserves.map((r) => r.asset).join(', ')}`);
+      }
+      if (b.collateralUnits.max < b.collateralUnits.min) throw at([...base, 'collateralUnits'], 'max is below min');
+      if (b.borrowShare.max < b.borrowShare.min) throw at([...base, 'borrowShare'], 'max is below min');
+      const rng = args.rng.split(`borrowers:${b.lending}:${i}`);
+      const first = borrowers.length;
+      for (let k = 0; k < b.count; k++) borrowers.push({ user: `borrower${String(first + k).padStart(3, '0')}`, lending: b.lending, collateral: b.collateral, debt: b.debt });
+      const cUnit = 10n ** BigInt(tokenDecimals(b.collateral));
+      const dUnit = 10n ** BigInt(tokenDecimals(b.debt));
+      borrowerInits.push((t0) => {
+        for (let k = 0; k < b.count; k++) {
+          const u = borrowers[first + k]!.user;
+          const coll = BigInt(rng.int(b.collateralUnits.min, b.collateralUnits.max)) * cUnit;
+          ledger.transfer(t0, 'external:deposits', u, b.collateral, coll, 'deposit');
+          pool.supply(t0, u, b.collateral, coll);
+          // Borrow a share of the LTV limit (per mille): HF at start ≈ threshold / (LTV × share).
+          const d = pool.accountData(u, t0);
+          const share = BigInt(rng.int(Math.round(b.borrowShare.min * 1000), Math.round(b.borrowShare.max * 1000)));
+          const debtBase = (d.totalCollateralBase * d.avgLtvBps * share) / 10_000n / 1000n;
+          pool.borrow(t0, u, b.debt, (debtBase * dUnit) / pool.price(b.debt, t0));
+        }
+      });
+    }
+  });
+  const pgas = new Map<string, LiquidationPga>();
+  let blockTs = 0;
+  for (const [id, list] of searchersBy) {
+    const pool = lending.get(id)!;
+    const lspec = spec_lending(spec, id);
+    if (!lspec.reserves.some((r) => r.asset === 'WETH')) throw at(['venues', spec.venues.findIndex((v) => v.id === id), 'reserves'], `liquidation searchers value gas in WETH: lending venue ${id} needs a WETH reserve`);
+    const debts = new Set(borrowers.filter((b) => b.lending === id).map((b) => b.debt));
+    for (const s of list) {
+      let cap = 0n;
+      for (const asset of debts) {
+        const amt = toMinor(searcherCapital.get(s.name)!, tokenDecimals(asset));
+        funding.push({ account: s.name, asset, amount: amt, viaLedger: true });
+        if (amt > cap) cap = amt;
+      }
+      funding.push({ account: s.name, asset: NATIVE, amount: 100n * E18 });
+      s.capital = cap;
+    }
+    pgas.set(id, new LiquidationPga({ chain, pool, searchers: list, rng: args.rng.split(`pga:${id}`), nativeAsset: 'WETH', blockTsUs: () => blockTs }));
+  }
+  const harness = new MevHarness(chain, bank, pools, adversaries, args.rng.split('mev'));
+
+  // ---- strategy ports ----
+  const swaps: SwapLog[] = [];
+  const ports = new Map<string, PoolPort>();
+  const port = (account: string, poolId: string): PoolPort => {
+    const key = `${account}\u0000${poolId}`;
+    let p = ports.get(key);
+    if (!p) {
+      const pool = pools.get(poolId)!;
+      p = new PoolPort({ id: poolId, kind: pool.kind === 'v3' ? 'amm-v3' : 'amm-v2', pool, account, sim, bank, harness, log: swaps, decimals0: tokenDecimals(pool.token0), decimals1: tokenDecimals(pool.token1) });
+      ports.set(key, p);
+    }
+    return p;
+  };
+
+  // ---- the slot clock ----
+  const blocks: Block[] = [];
+  const hf = { ts: [] as number[], account: [] as string[], venue: [] as string[], hf: [] as number[], liq: [] as number[] };
+  const liqCount = new Map<string, number>();
+  const scan = {
+    onEvent: (ts: number) => {
+      for (const o of oracleInputs) {
+        const px = o.read();
+        if (Number.isFinite(px) && px > 0) o.feed.observe(ts, BigInt(Math.round(px * ORACLE_SCALE)));
+        else o.feed.tick(ts);
+      }
+      // Searchers scan after the oracle update, mid-slot, and bid for the next block.
+      for (const b of borrowers) {
+        const pga = pgas.get(b.lending);
+        if (!pga) continue;
+        const pool = lending.get(b.lending)!;
+        if (pool.debt(b.user, b.debt) === 0n || pool.healthFactor(b.user, ts) >= E18) continue;
+        for (const bid of pga.compete({ user: b.user, collateralAsset: b.collateral, debtAsset: b.debt }, ts, ts + slot / 2)) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
+      }
+    },
+  };
+  const onBlock = {
+    onEvent: (ts: number) => {
+      blockTs = ts;
+      const block = harness.buildBlock(ts);
+      blocks.push(block);
+      for (const pga of pgas.values()) {
+        const before = pga.records().length;
+        pga.onBlock(block);
+        for (const r of pga.records().slice(before)) liqCount.set(r.victimTx, (liqCount.get(r.victimTx) ?? 0) + 1);
+      }
+      for (const b of borrowers) {
+        const h = lending.get(b.lending)!.healthFactor(b.user, ts);
+        hf.ts.push(ts);
+        hf.account.push(b.user);
+        hf.venue.push(b.lending);
+        hf.hf.push(h > 10n ** 24n ? Number.POSITIVE_INFINITY : Number(h) / 1e18);
+        hf.liq.push(liqCount.get(b.user) ?? 0);
+      }
+    },
+  };
+
+  const world: ChainWorld = {
+    chain,
+    profile,
+    bank,
+    pools,
+    lending,
+    oracles,
+    harness,
+    port,
+    blocks,
+    start(startUs, endUs) {
+      // Pools and balances exist from the first instant (strategies may quote in onStart) …
+      for (const f of poolInits) f();
+      for (const f of funding) {
+        if (f.viaLedger) ledger.transfer(sim.nowUs, 'external:deposits', f.account, f.asset, f.amount, 'deposit');
+        else bank.fund(sim.nowUs, f.account, f.asset, f.amount);
+      }
+      // … oracles, lending positions and the slot clock start at the run's start, once the CEX
+      // venues have a price (their data at that instant is dispatched first).
+      sim.schedule(startUs, PRIO_TIMER, {
+        onEvent: (ts) => {
+          for (const o of oracleInputs) {
+            const px = o.read();
+            if (!(Number.isFinite(px) && px > 0)) throw at(['chain', 'oracles'], `oracle ${o.feed.name} has no price at the start (its venue has no mark yet)`, "start the run after the venue's first data (time.start)");
+            o.feed.observe(ts, BigInt(Math.round(px * ORACLE_SCALE)));
+          }
+          for (const f of lendingInits) f(ts);
+          for (const f of borrowerInits) f(ts);
+          if (oracleInputs.length > 0) sim.every(ts + slot / 2, slot, endUs, scan);
+          sim.every(ts + slot, slot, endUs, onBlock);
+        },
+      });
+    },
+    tables: () => {
+      settleSwaps(swaps, chain, blocks, harness.records());
+      return chainTables({ chain, blocks, harness, pgas, swaps, hf, lending, oracles });
+    },
+    metrics: () => {
+      settleSwaps(swaps, chain, blocks, harness.records());
+      return chainMetrics({ ledger, bank, blocks, harness, pgas, swaps, lending, pools, oracles, accounts: spec.accounts.map((a) => a.id) });
+    },
+  };
+  return world;
+}
+
+function spec_lending(spec: RunSpec, id: string): LendingVenueSpec {
+  return spec.venues.find((v) => v.id === id && v.kind === 'lending') as LendingVenueSpec;
+}
+
+// ---- result tables ----
+
+const f64 = (xs: number[]) => Float64Array.from(xs);
+const i32 = (xs: number[]) => Int32Array.from(xs);
+const big = (xs: bigint[]) => BigInt64Array.from(xs);
+
+function chainTables(c: {
+  chain: Chain;
+  blocks: Block[];
+  harness: MevHarness;
+  pgas: Map<string, LiquidationPga>;
+  swaps: SwapLog[];
+  hf: { ts: number[]; account: string[]; venue: string[]; hf: number[]; liq: number[] };
+  lending: Map<string, LendingPool>;
+  oracles: Map<string, OracleFeed>;
+}): Record<string, Record<string, ColumnData>> {
+  const { chain, blocks } = c;
+  const out: Record<string, Record<string, ColumnData>> = {};
+  out.blocks = {
+    number: i32(blocks.map((b) => b.number)),
+    ts_us: f64(blocks.map((b) => b.tsUs)),
+    base_fee: big(blocks.map((b) => b.baseFeeWei)),
+    gas_used: f64(blocks.map((b) => b.gasUsed)),
+    tx_count: i32(blocks.map((b) => b.txs.length)),
+    dropped_bundles: i32(blocks.map((b) => b.droppedBundles.length)),
+  };
+  // Every tx the run submitted, included or not (block −1 and NaN times while pending).
+  const rows: { hash: string; sender: string; r: Block['receipts'][number] | undefined }[] = [];
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    for (let i = 0; i < b.txs.length; i++) {
+      seen.add(b.txs[i]!.hash);
+      rows.push({ hash: b.txs[i]!.hash, sender: b.txs[i]!.from, r: b.receipts[i] });
+    }
+  }
+  for (const hash of c.harness.timing.keys()) if (!seen.has(hash)) rows.push({ hash, sender: '', r: undefined });
+  const timing = c.harness.timing;
+  out.txs = {
+    hash: rows.map((x) => x.hash),
+    sender: rows.map((x) => x.sender),
+    block: i32(rows.map((x) => x.r?.blockNumber ?? -1)),
+    position: i32(rows.map((x) => x.r?.position ?? -1)),
+    gas_paid: big(rows.map((x) => x.r?.feeWei ?? 0n)),
+    status: rows.map((x) => x.r?.status ?? 'pending'),
+    route: rows.map((x) => timing.get(x.hash)?.route ?? ''),
+    submitted_ts_us: f64(rows.map((x) => timing.get(x.hash)?.submittedTsUs ?? NaN)),
+    included_ts_us: f64(rows.map((x) => (x.r === undefined ? NaN : blocks[x.r.blockNumber]!.tsUs))),
+    final_ts_us: f64(rows.map((x) => chain.finalityTsUs(x.hash) ?? NaN)),
+  };
+  const all = c.harness.records();
+  const extraction = [...all.filter((r) => r.kind === 'sandwich'), ...[...c.pgas.values()].flatMap((p): MevRecord[] => [...p.records()])];
+  const outDecimals = new Map(c.swaps.map((s) => [s.hash, s.decimalsOut]));
+  out.mev = {
+    attacker: extraction.map((r) => r.attacker),
+    victim_tx: extraction.map((r) => r.victimTx),
+    kind: extraction.map((r) => r.kind),
+    profit: f64(extraction.map((r) => Number(r.profitWei) / 1e18)),
+    gross: f64(extraction.map((r) => Number(r.gross) / 1e18)),
+    gas_eth: f64(extraction.map((r) => Number(r.gasWei) / 1e18)),
+    victim_loss_minor: big(extraction.map((r) => r.victimLoss)),
+    victim_loss: f64(extraction.map((r) => Number(r.victimLoss) / 10 ** (outDecimals.get(r.victimTx) ?? 18))),
+    block: i32(extraction.map((r) => r.block)),
+    ts_us: f64(extraction.map((r) => r.tsUs)),
+  };
+  const arbs = all.filter((r) => r.kind === 'arbitrage');
+  out.arbs = {
+    attacker: arbs.map((r) => r.attacker),
+    profit: f64(arbs.map((r) => Number(r.profitWei) / 1e18)),
+    gas_eth: f64(arbs.map((r) => Number(r.gasWei) / 1e18)),
+    block: i32(arbs.map((r) => r.block)),
+    ts_us: f64(arbs.map((r) => r.tsUs)),
+  };
+  const ss = c.swaps;
+  out.swaps = {
+    account: ss.map((s) => s.account),
+    pool: ss.map((s) => s.pool),
+    label: ss.map((s) => s.label),
+    tx: ss.map((s) => s.hash),
+    route: ss.map((s) => s.route),
+    token_in: ss.map((s) => s.tokenIn),
+    token_out: ss.map((s) => s.tokenOut),
+    status: ss.map((s) => s.status ?? 'pending'),
+    amount_in: f64(ss.map((s) => fromMinor(s.amountIn, s.decimalsIn))),
+    quote_out: f64(ss.map((s) => fromMinor(s.quote, s.decimalsOut))),
+    amount_out_min: f64(ss.map((s) => fromMinor(s.amountOutMin, s.decimalsOut))),
+    amount_out: f64(ss.map((s) => (s.amountOut === undefined ? NaN : fromMinor(s.amountOut, s.decimalsOut)))),
+    mev_loss: f64(ss.map((s) => fromMinor(s.mevLoss ?? 0n, s.decimalsOut))),
+    gas_paid_eth: f64(ss.map((s) => Number(s.gasPaidWei ?? 0n) / 1e18)),
+    submitted_ts_us: f64(ss.map((s) => s.submittedTsUs)),
+    included_ts_us: f64(ss.map((s) => s.includedTsUs ?? NaN)),
+    final_ts_us: f64(ss.map((s) => s.finalTsUs ?? NaN)),
+    settlement_delay_us: f64(ss.map((s) => (s.finalTsUs === undefined ? NaN : s.finalTsUs - s.submittedTsUs))),
+  };
+  if (c.lending.size > 0) {
+    out.lending = { ts_us: f64(c.hf.ts), venue: c.hf.venue, account: c.hf.account, health_factor: f64(c.hf.hf), liquidations: i32(c.hf.liq) };
+    const liqs = [...c.lending.entries()].flatMap(([id, p]) => p.liquidations.map((l) => ({ id, l })));
+    const dec = (a: string) => 10 ** tokenDecimals(a);
+    out.lending_liquidations = {
+      ts_us: f64(liqs.map((x) => x.l.tsUs)),
+      venue: liqs.map((x) => x.id),
+      user: liqs.map((x) => x.l.user),
+      liquidator: liqs.map((x) => x.l.liquidator),
+      debt_asset: liqs.map((x) => x.l.debtAsset),
+      debt_repaid: f64(liqs.map((x) => Number(x.l.debtRepaid) / dec(x.l.debtAsset))),
+      collateral_asset: liqs.map((x) => x.l.collateralAsset),
+      collateral_seized: f64(liqs.map((x) => Number(x.l.collateralSeized) / dec(x.l.collateralAsset))),
+      protocol_fee: f64(liqs.map((x) => Number(x.l.protocolFee) / dec(x.l.collateralAsset))),
+      close_factor_bps: i32(liqs.map((x) => Number(x.l.closeFactorBps))),
+      hf_before: f64(liqs.map((x) => Number(x.l.healthFactorBeforeWad) / 1e18)),
+      bad_debt: f64(liqs.map((x) => Number(x.l.badDebt.reduce((a, b) => a + b.amount, 0n)) / dec(x.l.debtAsset))),
+    };
+  }
+  if (c.oracles.size > 0) {
+    const rs = [...c.oracles.values()].flatMap((f) => f.allRounds().map((r) => ({ f: f.name, r })));
+    out.oracle_rounds = {
+      feed: rs.map((x) => x.f),
+      round: i32(rs.map((x) => x.r.roundId)),
+      answer: f64(rs.map((x) => Number(x.r.answer) / ORACLE_SCALE)),
+      triggered_ts_us: f64(rs.map((x) => x.r.triggeredTsUs)),
+      published_ts_us: f64(rs.map((x) => x.r.publishedTsUs)),
+      reason: rs.map((x) => x.r.reason),
+    };
+  }
+  return out;
+}
+
+
+/** Fill in each strategy swap's outcome: receipt, output, MEV loss, inclusion and finality times. */
+function settleSwaps(swaps: SwapLog[], chain: Chain, blocks: readonly Block[], records: readonly MevRecord[]): void {
+  const loss = new Map<string, bigint>();
+  for (const r of records) if (r.kind === 'sandwich') loss.set(r.victimTx, (loss.get(r.victimTx) ?? 0n) + r.victimLoss);
+  for (const s of swaps) {
+    const rc = chain.receipt(s.hash);
+    s.status = rc?.status ?? 'pending';
+    s.amountOut = rc?.status === 'success' ? chain.state.get<bigint>(`out:${s.hash}`) : undefined;
+    s.gasPaidWei = rc?.feeWei;
+    s.mevLoss = loss.get(s.hash) ?? 0n;
+    s.includedTsUs = rc === undefined ? undefined : blocks[rc.blockNumber]?.tsUs;
+    s.finalTsUs = chain.finalityTsUs(s.hash);
+  }
+}
+
+function chainMetrics(c: {
+  ledger: Ledger;
+  bank: ChainBank;
+  blocks: Block[];
+  harness: MevHarness;
+  pgas: Map<string, LiquidationPga>;
+  swaps: SwapLog[];
+  lending: Map<string, LendingPool>;
+  pools: Map<string, ChainPool>;
+  oracles: Map<string, OracleFeed>;
+  accounts: string[];
+}): ChainMetrics {
+  const recs = c.harness.records();
+  const sandwiches = recs.filter((r) => r.kind === 'sandwich');
+  const arbs = recs.filter((r) => r.kind === 'arbitrage');
+  const ok = c.swaps.filter((s) => s.status === 'success');
+  const sumWei = (xs: readonly MevRecord[]) => xs.reduce((a, r) => a + r.profitWei, 0n);
+  let delay = 0;
+  let n = 0;
+  for (const s of c.swaps) if (s.finalTsUs !== undefined) { delay += s.finalTsUs - s.submittedTsUs; n++; }
+  // Average price: output per input in whole tokens (e.g. USDC per WETH sold), over filled swaps.
+  const inUnits = ok.reduce((a, s) => a + fromMinor(s.amountIn, s.decimalsIn), 0);
+  const outUnits = ok.reduce((a, s) => a + fromMinor(s.amountOut ?? 0n, s.decimalsOut), 0);
+  const m: ChainMetrics = {
+    blocks: c.blocks.length,
+    swaps: c.swaps.length,
+    swapsFilled: ok.length,
+    swapsSandwiched: c.swaps.filter((s) => (s.mevLoss ?? 0n) > 0n).length,
+    swapMevLoss: c.swaps.reduce((a, s) => a + fromMinor(s.mevLoss ?? 0n, s.decimalsOut), 0),
+    swapAvgPrice: inUnits > 0 ? outUnits / inUnits : 0,
+    swapGasEth: c.swaps.reduce((a, s) => a + Number(s.gasPaidWei ?? 0n) / 1e18, 0),
+    meanSettlementDelayS: n > 0 ? delay / n / 1e6 : 0,
+    sandwichProfitEth: Number(sumWei(sandwiches)) / 1e18,
+    arbProfitEth: Number(sumWei(arbs)) / 1e18,
+    // Conservation: chain balances equal the ledger's for every token of every pool and account.
+    chainLedgerMismatches: chainMismatches(c),
+  };
+  if (c.lending.size > 0) {
+    const prec = [...c.pgas.values()].flatMap((p) => p.records() as PgaRecord[]);
+    const liqs = [...c.lending.values()].flatMap((p) => p.liquidations);
+    m.lendingLiquidations = liqs.length;
+    m.lendingAccountsLiquidated = new Set(liqs.map((l) => l.user)).size;
+    m.searcherProfitUsd = Number(prec.reduce((a, r) => a + r.profitBase, 0n)) / ORACLE_SCALE;
+    m.priorityFeesUsd = Number(prec.reduce((a, r) => a + r.feeBase, 0n)) / ORACLE_SCALE;
+    // Bad debt (deficits) and protocol fees valued in USD at the oracles' last answers.
+    const lastTs = c.blocks.length > 0 ? c.blocks[c.blocks.length - 1]!.tsUs : 0;
+    let bad = 0;
+    let fees = 0;
+    for (const p of c.lending.values()) {
+      for (const a of p.reserveAssets()) {
+        const px = Number(p.price(a, lastTs)) / ORACLE_SCALE;
+        bad += fromMinor(p.deficit(a), tokenDecimals(a)) * px;
+        fees += fromMinor(c.ledger.balance(p.treasuryAccount, a), tokenDecimals(a)) * px;
+      }
+    }
+    m.lendingBadDebtUsd = bad;
+    m.lendingProtocolFeesUsd = fees;
+  }
+  return m;
+}
+
+function chainMismatches(c: { ledger: Ledger; bank: ChainBank; pools: Map<string, ChainPool>; accounts: string[]; swaps: SwapLog[]; harness: MevHarness }): number {
+  const tokens = new Set<string>();
+  for (const p of c.pools.values()) tokens.add(p.token0).add(p.token1);
+  const holders = new Set<string>([...c.accounts, ...c.harness.adversaries.map((a) => a.name), ...[...c.pools.values()].map((p) => p.account)]);
+  let bad = 0;
+  for (const h of holders) for (const t of tokens) if (c.bank.balance(h, t) !== c.ledger.balance(h, t)) bad++;
+  return bad;
+}
