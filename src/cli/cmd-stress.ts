@@ -4,11 +4,6 @@ import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
 import { chainRows, formatTable, riskRows } from './format.ts';
 
-function printResult(r: { dir: string; metrics: Record<string, unknown> }): void {
-  const rows = Object.entries(r.metrics).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v)]);
-  process.stdout.write(`${formatTable(['metric', 'value'], rows)}\n\nrun: ${r.dir}\nnext: npx primesim query ${r.dir} "select * from runs"\n`);
-}
-
 const num = (field: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new ConfigError(`${v} is not a number`, { field });
@@ -24,7 +19,7 @@ export function registerStress(program: Command): void {
   const stress = program
     .command('stress')
     .enablePositionalOptions()
-    .description('Stress scenarios: `primesim stress <name>` runs scenarios/<name>.yaml (a run spec); `hedger` below is the last hand-wired scenario, not yet a run spec.')
+    .description('Stress scenarios: `primesim stress <name>` runs scenarios/<name>.yaml, a run spec (see `primesim stress --list`).')
     .argument('[scenario]', 'a run spec in scenarios/ (without .yaml)')
     .option('--list', 'list the scenarios in scenarios/')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
@@ -42,7 +37,6 @@ export function registerStress(program: Command): void {
           const text = (firstLine(join(dir, f)).match(/^#\s?(.*)$/m)?.[1] ?? '').trim();
           return [f.replace(/\.yaml$/, ''), text];
         });
-        rows.push(['hedger', '(hand-wired, see `primesim stress hedger --help`)']);
         process.stdout.write(`${formatTable(['scenario', 'about'], rows)}\n`);
         return;
       }
@@ -75,20 +69,5 @@ export function registerStress(program: Command): void {
     if (o.runId !== undefined) runTarget(o.runs ?? 'runs', o.runId);
     else if (o.runs !== undefined) checkParentDir(o.runs);
   });
-
-  stress
-    .command('hedger')
-    .description('Short option strangle on a seeded jump-diffusion market, delta-hedged with a perp that pays funding (tables: greeks, funding, hedges, margin, equity, fills, ledger).')
-    .option('--seed <n>', 'seed', num('--seed'), 11)
-    .option('--hours <n>', 'simulated hours', num('--hours'), 48)
-    .option('--band <coins>', 'delta band in BTC', num('--band'), 0.5)
-    .option('--vol <annual>', 'annual volatility of the underlying', num('--vol'), 0.6)
-    .option('--runs <dir>', 'folder for run outputs', 'runs')
-    .option('--run-id <id>', 'run folder name')
-    .action(async (o: { seed: number; hours: number; band: number; vol: number; runs: string; runId?: string }) => {
-      const { runHedgerScenario } = await import('../scenarios/hedger/index.ts');
-      const r = await runHedgerScenario({ seed: o.seed, hours: o.hours, bandCoins: o.band, vol: o.vol, runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}) });
-      printResult(r);
-    });
 
 }

@@ -3,6 +3,9 @@ import type { Rng } from '../kernel/rng.ts';
 import type { Side } from '../market/book.ts';
 import type { Instrument } from '../market/instrument.ts';
 import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
+import type { OptionContract } from '../venues/options/contract.ts';
+import type { OptionMark } from '../venues/options/marks.ts';
+import type { PortfolioGreeks } from '../venues/options/venue.ts';
 
 /** Read-only view of the replayed book (integer ticks and lots). */
 export interface BookView {
@@ -105,6 +108,27 @@ export interface PoolContext {
   status(txHash: string): 'pending' | 'success' | 'reverted';
 }
 
+/** An option's mark (premium per contract in its settle asset, vol, greeks) and the venue's quote around it. */
+export interface OptionQuote extends OptionMark {
+  bid: number;
+  ask: number;
+}
+
+/** An options venue as a strategy sees it (premium-paid, cash-settled at expiry). */
+export interface OptionsContext {
+  readonly id: string;
+  /** Listed contracts not yet expired. */
+  contracts(): readonly OptionContract[];
+  /** The forward: the underlying venue's mark. */
+  forward(): number;
+  mark(symbol: string): OptionQuote;
+  /** Buy (lots > 0) at the ask or sell at the bid, now; premium and fee move through the ledger. */
+  trade(symbol: string, lots: number): { lots: number; price: number; premium: number; fee: number };
+  positionLots(symbol: string): number;
+  /** Value and greeks of the account's open options (delta in underlying coins). */
+  greeks(): PortfolioGreeks;
+}
+
 /** A parent order for the smart order router (a later issue builds the router). */
 export interface ParentOrder {
   side: Side;
@@ -124,6 +148,10 @@ export interface StrategyContext {
   pool(id: string): PoolContext;
   /** Ids of the AMM pools this strategy may trade. */
   readonly poolIds: readonly string[];
+  /** An options venue the run spec lets this strategy trade. */
+  options(id: string): OptionsContext;
+  /** Ids of the options venues this strategy may trade. */
+  readonly optionsIds: readonly string[];
   readonly account: AccountContext;
   /** Reserved for the smart order router (not built yet): throws a ConfigError saying so. */
   route(parent: ParentOrder): never;
@@ -148,6 +176,11 @@ export interface StrategyContext {
   timerAt(tsUs: number, tag?: number): void;
   /** When the run ends (µs since the epoch). */
   readonly endUs: number;
+  /**
+   * Append a row to the strategy's own result table `strategy_<table>` (queryable like the
+   * others). The first row fixes the columns; numbers become float64 columns, strings text.
+   */
+  record(table: string, row: Readonly<Record<string, number | string>>): void;
 }
 
 /** Callbacks; venue callbacks get the venue id last (also `ctx.venueId`). */

@@ -4,7 +4,7 @@ import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
-import type { AccountContext, BookView, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import type { AccountContext, BookView, OptionsContext, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
 import { PRIO_TIMER } from '../kernel/simulation.ts';
 import type { PortHost, VenuePort } from './venue-port.ts';
 
@@ -78,10 +78,12 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   private readonly ports: VenuePort[];
   private readonly byId = new Map<string, VenuePort>();
   private readonly pools = new Map<string, PoolContext>();
+  private readonly optionVenues = new Map<string, OptionsContext>();
   private readonly first: VenuePort | undefined;
   venueId: string;
   readonly venueIds: readonly string[];
   readonly poolIds: readonly string[];
+  readonly optionsIds: readonly string[];
 
   constructor(
     private readonly sim: Simulation,
@@ -89,8 +91,10 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     readonly module: StrategyModule,
     readonly account: AccountContext,
     pools: readonly PoolContext[] = [],
+    options: readonly OptionsContext[] = [],
   ) {
-    if (ports.length === 0 && pools.length === 0) throw new ConfigError(`strategy ${module.name} has no venue to trade`, { field: 'venues' });
+    for (const o of options) this.optionVenues.set(o.id, o);
+    if (ports.length === 0 && pools.length === 0 && options.length === 0) throw new ConfigError(`strategy ${module.name} has no venue to trade`, { field: 'venues' });
     this.rng = sim.rng.split(`strategy:${module.name}`);
     this.ports = ports;
     for (const p of ports) {
@@ -99,9 +103,10 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     }
     for (const p of pools) this.pools.set(p.id, p);
     this.first = ports[0];
-    this.venueId = this.first?.id ?? pools[0]!.id;
+    this.venueId = this.first?.id ?? pools[0]?.id ?? options[0]!.id;
     this.venueIds = ports.map((p) => p.id);
     this.poolIds = pools.map((p) => p.id);
+    this.optionsIds = options.map((o) => o.id);
   }
 
   /** The first order-book venue (single-venue members); a strategy that trades only pools has none. */
@@ -170,6 +175,32 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     const p = this.pools.get(id);
     if (!p) throw new ConfigError(`strategy ${this.module.name} may not trade pool "${id}"`, { field: 'agents.venues', hint: `its pools: ${this.poolIds.join(', ') || '(none)'}` });
     return p;
+  }
+
+  options(id: string): OptionsContext {
+    const o = this.optionVenues.get(id);
+    if (!o) throw new ConfigError(`strategy ${this.module.name} may not trade options venue "${id}"`, { field: 'agents.venues', hint: `its options venues: ${[...this.optionVenues.keys()].join(', ') || '(none)'}` });
+    return o;
+  }
+
+  /** Rows strategies recorded, by table (see `record`). */
+  readonly recorded = new Map<string, { columns: string[]; kinds: ('num' | 'str')[]; rows: (number | string)[][] }>();
+
+  record(table: string, row: Readonly<Record<string, number | string>>): void {
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(table)) throw new ConfigError(`record: table name "${table}" must be lower-case letters, digits and _`, { field: 'record' });
+    let t = this.recorded.get(table);
+    if (!t) {
+      const columns = Object.keys(row);
+      if (columns.length === 0) throw new ConfigError(`record ${table}: a row needs at least one column`, { field: 'record' });
+      t = { columns, kinds: columns.map((c) => (typeof row[c] === 'number' ? 'num' : 'str')), rows: [] };
+      this.recorded.set(table, t);
+    }
+    for (const k of Object.keys(row)) if (!t.columns.includes(k)) throw new ConfigError(`record ${table}: column ${k} is not in its first row (${t.columns.join(', ')})`, { field: 'record' });
+    t.rows.push(t.columns.map((c, i) => {
+      const v = row[c];
+      if (t.kinds[i] === 'num') return typeof v === 'number' ? v : NaN;
+      return v === undefined ? '' : String(v);
+    }));
   }
 
   get endUs(): number {

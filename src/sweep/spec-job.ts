@@ -15,9 +15,16 @@ export interface SpecJob {
 
 const TOP = new Set(['name', 'seed', 'time', 'valuation', 'venues', 'accounts', 'agents', 'chain', 'risk', 'record']);
 
-/** `"2"` → 2, `"true"` → true, else the string (spec fields are typed by the schema). */
-function typed(v: string): string | number | boolean {
+/** `"2"` → 2, `"true"` → true, `"[1, 3]"` → a list, else the string (spec fields are typed by the schema). */
+function typed(v: string): unknown {
   if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\[.*\]$/.test(v.trim())) {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      throw new ConfigError(`${v} is not a list (write it as JSON, e.g. [1, 3])`, { field: '--grid' });
+    }
+  }
   return /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(v) ? Number(v) : v;
 }
 

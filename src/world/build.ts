@@ -8,7 +8,7 @@ import type { EventHandler } from '../kernel/event-queue.ts';
 import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { Position } from '../ledger/portfolio.ts';
-import { ASSETS, KNOWN_INSTRUMENTS, type Instrument } from '../market/instrument.ts';
+import { ASSETS, KNOWN_INSTRUMENTS, lotsToQty, type Instrument } from '../market/instrument.ts';
 import { parseDurationUs, parseLatencyModel } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { BookExecutor } from '../risk/book-exec.ts';
@@ -40,6 +40,7 @@ import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { type AnyVenueSpec, type RunSpec, type VenueSpec } from './spec.ts';
 import { buildChainWorld, type CexPrice, type ChainWorld } from './chain-world.ts';
+import { optionChainOf, WorldOptionsVenue, type Underlying } from './options-world.ts';
 
 function isClob(v: AnyVenueSpec): v is VenueSpec {
   return v.kind === 'spot' || v.kind === 'perp';
@@ -82,6 +83,7 @@ export interface World {
   wallets: AccountWallet[];
   agents: WorldAgent[];
   recorder: WorldRecorder;
+  options: WorldOptionsVenue[];
   /** The chain and what lives on it, when the spec has a chain section. */
   chain: ChainWorld | undefined;
   populations: Population[];
@@ -147,7 +149,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   spec.venues.forEach((v, i) => {
     if (venueIds.has(v.id)) throw at(['venues', i, 'id'], `duplicate venue id ${v.id}`);
     venueIds.set(v.id, i);
-    if (!isClob(v) && !spec.chain) throw at(['venues', i, 'kind'], `a ${v.kind} venue lives on a chain: the spec needs a chain section`, 'e.g. chain: { profile: ethereum }');
+    if (!isClob(v) && v.kind !== 'options' && !spec.chain) throw at(['venues', i, 'kind'], `a ${v.kind} venue lives on a chain: the spec needs a chain section`, 'e.g. chain: { profile: ethereum }');
   });
   /** The order-book venues (spot, perp), with their index in the spec. */
   const clobs = spec.venues.flatMap((v, i) => (isClob(v) ? [{ v, i }] : []));
@@ -179,11 +181,16 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     g.venues.forEach((vid, k) => {
       if (!venueIds.has(vid)) throw at(['agents', i, 'venues', k], `the strategy trades venue "${vid}", which the spec does not have`, `venues: ${[...venueIds.keys()].join(', ')}`);
       if (kindOf(vid) === 'lending') throw at(['agents', i, 'venues', k], `strategies do not trade lending venues yet (${vid}); borrowers and liquidators do`);
-      if (kindOf(vid) !== 'spot' && kindOf(vid) !== 'perp') return; // pools: any number of accounts trade them
+      if (kindOf(vid) !== 'spot' && kindOf(vid) !== 'perp') return; // pools and options venues: any number of accounts trade them
       const prev = venueAccount.get(vid);
       if (prev !== undefined && prev !== g.account) throw at(['agents', i, 'venues', k], `venue ${vid} is already traded by account ${prev}; one account per venue in this version`);
       venueAccount.set(vid, g.account);
     });
+  });
+  spec.venues.forEach((v, i) => {
+    if (v.kind !== 'options') return;
+    const j = venueIds.get(v.underlying);
+    if (j === undefined || !isClob(spec.venues[j]!)) throw at(['venues', i, 'underlying'], `the underlying "${v.underlying}" is not a spot or perp venue of the spec`, `venues: ${clobs.map((c) => c.v.id).join(', ')}`);
   });
   clobs.forEach(({ v, i }) => {
     if (v.index !== undefined) {
@@ -376,6 +383,38 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     v.perp.scheduleFunding(startUs, runEndUs);
   }
 
+  // ---- options venues (after the time window: the chain is snapshot at the start) ----
+  const optionVenues = new Map<string, WorldOptionsVenue>();
+  for (const [i, v] of spec.venues.entries()) {
+    if (v.kind !== 'options') continue;
+    const u = venueById.get(v.underlying)!;
+    const uIdx = venueIds.get(v.underlying)!;
+    const tick = Number(u.clob.instrument.tickSize);
+    const inst = u.clob.instrument;
+    const startPrice = 'generate' in v.optionChain ? v.optionChain.generate.price ?? pathOf.get(uIdx)?.price[0] : undefined;
+    if ('generate' in v.optionChain && startPrice === undefined) throw at(['venues', i, 'optionChain', 'generate', 'price'], `give the price the generated strikes centre on (venue ${v.underlying} replays a catalog, its first price is not known before the run)`);
+    const all = await optionChainOf(v, i, src, at, startUs, startPrice ?? NaN);
+    // Only the options on the underlying venue's coin (a Tardis chain file lists BTC and ETH).
+    const oc = { ...all, contracts: all.contracts.filter((c) => c.underlying === inst.base), quotes: all.quotes.filter((q) => q.contract.underlying === inst.base) };
+    if (oc.quotes.length === 0) throw at(['venues', i, 'optionChain'], `no ${inst.base} options with quotes at the run's start (underlying ${v.underlying} trades ${inst.base})`);
+    const perpU = u.perp;
+    const underlying: Underlying = {
+      base: inst.base,
+      price: perpU ? () => perpU.markTicks() * tick : () => u.clob.book.midTicks() * tick,
+      // The hedge: the account's linear/spot position on every order-book venue of the same coin.
+      positionCoins: (account) => venues.reduce((s, x) => (x.account === account && x.clob.instrument.base === inst.base && x.clob.instrument.kind !== 'inverse' ? s + lotsToQty(x.clob.instrument, x.clob.position.lots) * x.clob.instrument.multiplier : s), 0),
+    };
+    let ov: WorldOptionsVenue;
+    try {
+      ov = new WorldOptionsVenue(v.id, v, oc.contracts, oc.quotes, oc.asOfUs, sim, ledger, underlying, engine);
+    } catch (e) {
+      if (e instanceof PrimesimError) throw at(['venues', i, 'optionChain'], e.message);
+      throw e;
+    }
+    ov.scheduleExpiries(startUs, runEndUs);
+    optionVenues.set(v.id, ov);
+  }
+
   // ---- risk ----
   let liquidation: LiquidationEngine | undefined;
   if (engine && spec.risk.liquidation) {
@@ -479,11 +518,16 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       return port;
     });
     const pools = chainWorld ? g.venues.filter((vid) => chainWorld!.pools.has(vid)).map((vid) => chainWorld!.port(g.account, vid)) : [];
-    const host = new StrategyHost(sim, ports, module, wallet, pools);
+    const optionCtxs = g.venues.filter((vid) => optionVenues.has(vid)).map((vid) => {
+      const ov = optionVenues.get(vid)!;
+      if (!wallet.legs.some((l) => l.id === vid)) wallet.legs.push(ov.leg(wallet));
+      return ov.context(wallet);
+    });
+    const host = new StrategyHost(sim, ports, module, wallet, pools, optionCtxs);
     agents.push({ module, file, params, account: g.account, host });
   }
 
-  const recorder = new WorldRecorder(wallets, venues, ledger, engine);
+  const recorder = new WorldRecorder(wallets, venues, ledger, engine, [...optionVenues.keys()]);
   for (const v of venues) v.clob.setFillObserver((tsUs) => recorder.sample(tsUs));
 
   let started = false;
@@ -499,6 +543,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     agents,
     recorder,
     chain: chainWorld,
+    options: [...optionVenues.values()],
     populations: pops,
     breakers,
     startUs,
@@ -529,6 +574,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         sim.schedule(startUs, PRIO_TIMER, begin);
       }
       sim.every(startUs + equityIntervalUs, equityIntervalUs, endUs, recorder);
+      for (const ov of optionVenues.values()) sim.every(startUs + equityIntervalUs, equityIntervalUs, endUs, { onEvent: (ts) => ov.sample(ts) });
     },
   };
   return world;

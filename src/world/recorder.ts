@@ -50,11 +50,13 @@ export class WorldRecorder implements EventHandler {
     private readonly venues: readonly RecordedVenue[],
     ledger: Ledger,
     private readonly engine: MarginEngine | undefined,
+    /** Ids of equity legs that are not CLOB venues (options venues): each gets a pnl_<id> column. */
+    private readonly legIds: readonly string[] = [],
   ) {
     ledger.onTransfer((t) => this.transfers.push(t));
     for (const w of wallets) {
       this.series.set(w.id, new AccountSeries());
-      this.split.set(w.id, { deposits: new F64Column(), liquidation: new F64Column(), venues: new Map(venues.map((v) => [v.id, new F64Column()])) });
+      this.split.set(w.id, { deposits: new F64Column(), liquidation: new F64Column(), venues: new Map([...venues.map((v) => v.id), ...legIds].map((id) => [id, new F64Column()])) });
     }
   }
 
@@ -99,7 +101,8 @@ export class WorldRecorder implements EventHandler {
       sp.liquidation.push(w.liquidationValue());
       for (const [id, col] of sp.venues) {
         const v = w.venues.find((x) => x.id === id);
-        col.push(v ? w.venuePnl(v) : 0);
+        const l = v ? undefined : w.legs.find((x) => x.id === id);
+        col.push(v ? w.venuePnl(v) : l ? l.pnl() : 0);
       }
     }
     // Margin of the spec's own accounts (a population's thousands of accounts are not sampled).
@@ -252,7 +255,7 @@ export class WorldRecorder implements EventHandler {
     // The exact split of equity: deposits at current prices + liquidation transfers + Σ pnl_<venue>.
     const splits = [...this.split.values()];
     const venueCols: Record<string, Float64Array> = {};
-    for (const v of this.venues) venueCols[`pnl_${v.id.replace(/[^A-Za-z0-9_]/g, '_')}`] = cat(splits.map((x) => x.venues.get(v.id)!.view()));
+    for (const id of [...this.venues.map((v) => v.id), ...this.legIds]) venueCols[`pnl_${id.replace(/[^A-Za-z0-9_]/g, '_')}`] = cat(splits.map((x) => x.venues.get(id)!.view()));
     return {
       ts_us: cat(cols.ts),
       account: acct,

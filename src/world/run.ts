@@ -231,6 +231,17 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
     break;
   }
   if (world.chain) Object.assign(extra, world.chain.tables());
+  for (const a of world.agents) {
+    for (const [name, t] of a.host.recorded) {
+      const cols: Record<string, import('../results/arrow-io.ts').ColumnData> = {};
+      t.columns.forEach((c, i) => (cols[c] = t.kinds[i] === 'num' ? Float64Array.from(t.rows, (r) => r[i] as number) : t.rows.map((r) => r[i] as string)));
+      // Several agents writing one table: their rows are appended in agent order.
+      extra[`strategy_${name}`] = extra[`strategy_${name}`] ? appendColumns(extra[`strategy_${name}`]!, cols) : cols;
+    }
+  }
+  for (const ov of world.options) {
+    for (const [name, cols] of Object.entries(ov.tables())) extra[name] = extra[name] ? appendColumns(extra[name]!, cols) : cols;
+  }
   if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
   const tables = world.recorder.tables(liquidations, extra);
   const v0 = world.venues[0]!;
@@ -276,4 +287,21 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   // A JSON round trip: callers get the manifest exactly as written (NaN → null, as on disk).
   const manifest = JSON.parse(JSON.stringify(res.manifest)) as WorldResult['manifest'];
   return { dir: res.dir, runId, manifest, metrics, world };
+}
+
+/** Rows of `b` after the rows of `a` (same columns, same types). */
+function appendColumns(a: Record<string, import('../results/arrow-io.ts').ColumnData>, b: Record<string, import('../results/arrow-io.ts').ColumnData>): Record<string, import('../results/arrow-io.ts').ColumnData> {
+  const out: Record<string, import('../results/arrow-io.ts').ColumnData> = {};
+  for (const [k, x] of Object.entries(a)) {
+    const y = b[k]!;
+    if (Array.isArray(x)) out[k] = [...(x as string[]), ...(y as string[])];
+    else {
+      const xa = x as Float64Array;
+      const r = new (xa.constructor as Float64ArrayConstructor)(xa.length + (y as Float64Array).length);
+      r.set(xa, 0);
+      r.set(y as Float64Array, xa.length);
+      out[k] = r;
+    }
+  }
+  return out;
 }

@@ -21,9 +21,9 @@ const Time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 
 export const CLOB_VENUE_KINDS = ['spot', 'perp'] as const;
 export const CHAIN_VENUE_KINDS = ['amm-v2', 'amm-v3', 'lending'] as const;
-export const VENUE_KINDS = [...CLOB_VENUE_KINDS, ...CHAIN_VENUE_KINDS] as const;
-/** Kinds the DESIGN has that run specs cannot wire yet (named so the error can say so). */
-export const PLANNED_VENUE_KINDS = ['options'] as const;
+export const VENUE_KINDS = [...CLOB_VENUE_KINDS, 'options', ...CHAIN_VENUE_KINDS] as const;
+/** Kinds the DESIGN has that run specs cannot wire yet, named so the error can say so (none now). */
+export const PLANNED_VENUE_KINDS: readonly string[] = [];
 
 const Generate = z.strictObject({
   seed: z.union([z.number().int(), z.string()]).default(1),
@@ -173,7 +173,39 @@ export const LendingVenueSpecSchema = z.strictObject({
   liquidity: TokenAmounts.default({}),
 });
 
-export const VenueSpecSchema = z.discriminatedUnion('kind', [ClobVenueSpecSchema, AmmVenueSpecSchema, LendingVenueSpecSchema]);
+/**
+ * An options venue (Deribit-style inverse options, premium-paid, cash-settled at expiry): its
+ * listed chain and mark-IV quotes come from a Tardis `options_chain` file (snapshot at the run's
+ * start) or a generator with a known smile; marks and greeks come from an SVI surface fitted to
+ * those quotes, on the forward given by the underlying venue's mark.
+ */
+export const OptionsVenueSpecSchema = z.strictObject({
+  id,
+  kind: z.literal('options'),
+  /** The spot/perp venue whose mark is the options' forward and settlement price. */
+  underlying: id,
+  optionChain: z.union([
+    z.strictObject({ file: z.string().min(1) }),
+    z.strictObject({
+      generate: z.strictObject({
+        /** ATM implied vol of the generated smile (annual). */
+        atmVol: z.number().positive().default(0.6),
+        /** Expiries in days after the start, at 08:00 UTC. */
+        expiries: z.array(z.number().positive()).min(1).default([7, 14]),
+        strikeStep: z.number().positive().default(500),
+        wings: z.number().int().positive().max(40).default(6),
+        /** Underlying price the strikes centre on (default: the underlying path venue's first price). */
+        price: z.number().positive().optional(),
+      }),
+    }),
+  ]),
+  /** Fee on premium, bps. */
+  feeBps: z.number().min(0).default(3),
+  /** The venue trades at mark × (1 ± halfSpread): buys above, sells below. */
+  halfSpread: z.number().min(0).lt(1).default(0.02),
+});
+
+export const VenueSpecSchema = z.discriminatedUnion('kind', [ClobVenueSpecSchema, OptionsVenueSpecSchema, AmmVenueSpecSchema, LendingVenueSpecSchema]);
 
 /** An oracle feed on the chain (Chainlink-style push: deviation threshold, heartbeat, latency). */
 const OracleSpec = z.strictObject({
@@ -327,6 +359,7 @@ export type RunSpec = z.output<typeof RunSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;
 export type VenueSpec = z.output<typeof ClobVenueSpecSchema>;
 export type AnyVenueSpec = z.output<typeof VenueSpecSchema>;
+export type OptionsVenueSpec = z.output<typeof OptionsVenueSpecSchema>;
 export type AmmVenueSpec = z.output<typeof AmmVenueSpecSchema>;
 export type LendingVenueSpec = z.output<typeof LendingVenueSpecSchema>;
 export type ChainSpec = z.output<typeof ChainSpecSchema>;

@@ -38,6 +38,17 @@ export interface VenueBook {
   mark(): number;
 }
 
+/** A leg of equity that is not a CLOB position, e.g. an account's options on an options venue. */
+export interface WalletLeg {
+  id: string;
+  /** Assets its cash flows settle in (held in the wallet). */
+  assets: readonly string[];
+  /** Open value in the valuation asset (added to equity). */
+  value(): number;
+  /** Its whole PnL in the valuation asset: cash it moved plus open value (a column of the equity split). */
+  pnl(): number;
+}
+
 const scale = (asset: string): number => 10 ** (ASSETS[asset]?.decimals ?? 8);
 
 /**
@@ -49,6 +60,7 @@ const scale = (asset: string): number => 10 ** (ASSETS[asset]?.decimals ?? 8);
 export class AccountWallet implements AccountContext {
   readonly cashAccount: string;
   readonly venues: VenueBook[] = [];
+  readonly legs: WalletLeg[] = [];
   private readonly deposits = new Map<string, bigint>();
   /** Net liquidation transfers (fees paid out negative, insurance cover in positive), per asset. */
   private readonly liquidation = new Map<string, bigint>();
@@ -88,6 +100,7 @@ export class AccountWallet implements AccountContext {
       s.add(v.position.inst.settle);
       if (v.kind === 'spot') s.add(v.position.inst.base);
     }
+    for (const l of this.legs) for (const a of l.assets) s.add(a);
     return [...s].sort();
   }
 
@@ -109,6 +122,7 @@ export class AccountWallet implements AccountContext {
       const u = this.openPnl(v);
       if (u !== 0) e += u * this.prices.get(v.position.inst.settle);
     }
+    for (const l of this.legs) e += l.value();
     return e;
   }
 

@@ -21,7 +21,7 @@ function expectOneLineError(r: Awaited<ReturnType<typeof primesim>>, ...patterns
 
 describe('primesim CLI end to end', () => {
   it('--help works on every command', async () => {
-    const cmds = [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report'], ['sweep'], ['stress'], ['stress', 'hedger']];
+    const cmds = [[], ['demo'], ['data'], ['data', 'import'], ['data', 'validate'], ['data', 'generate'], ['backtest'], ['query'], ['report'], ['sweep'], ['stress'], ['run']];
     const results = await Promise.all(cmds.map((args) => primesim([...args, '--help'])));
     for (const r of results) {
       expect(r.code).toBe(0);

@@ -49,8 +49,7 @@ describe('bad run specs', () => {
 
   it('each mistake names file, line and field', async () => {
     const cases: [string, RegExp][] = [
-      [good().replace('kind: perp', 'kind: dark-pool'), /spec\.yaml:4, field venues\[0\]\.kind: unknown venue kind "dark-pool" \(kinds: spot, perp, amm-v2, amm-v3, lending\)/],
-      [good().replace('kind: perp', 'kind: options'), /spec\.yaml:4, field venues\[0\]\.kind: venue kind options is not wired into run specs yet/],
+      [good().replace('kind: perp', 'kind: dark-pool'), /spec\.yaml:4, field venues\[0\]\.kind: unknown venue kind "dark-pool" \(kinds: spot, perp, options, amm-v2, amm-v3, lending\)/],
       [good().replace('venues: [perp]', 'venues: [perp, spot]'), /spec\.yaml:12, field agents\[0\]\.venues\[1\]: the strategy trades venue "spot", which the spec does not have/],
       [good().replace('USDT: 1000', 'USDT: 1000, DOGE: 5'), /spec\.yaml:8, field accounts\[0\]\.deposits\.DOGE: unknown asset DOGE/],
       [good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'), /spec\.yaml:5, field venues\[0\]\.data\.catalog: catalog folder \.\/nowhere does not exist/],

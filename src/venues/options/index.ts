@@ -3,3 +3,4 @@ export { loadOptionsChain, snapshotChain, volQuotesFromChain, type ChainQuote, t
 export { FlatVol, SviSurfaceVols, markOption, type OptionMark, type VolModel, type VolQuote } from './marks.ts';
 export { expiryPayout } from './settlement.ts';
 export { OptionsVenue, type ExpirySettlement, type OptionPosition, type OptionTrade, type PortfolioGreeks } from './venue.ts';
+export { generateOptionChain, generatorSvi, deribitDate, type GeneratedOptionChain } from './generated-chain.ts';

@@ -1,7 +1,12 @@
+/**
+ * A generated option chain with a known smile (the truth a fitted surface is checked against):
+ * Deribit-style inverse calls and puts on strikes around the start price, with mark-IV quotes
+ * drawn from an SVI smile per expiry.
+ */
 import type { SviParams } from '../../pricing/index.ts';
 import { yearFracUs } from '../../pricing/index.ts';
-import { deribitContract, type OptionContract } from '../../venues/options/index.ts';
-import type { VolQuote } from '../../venues/options/index.ts';
+import { deribitContract, type OptionContract } from './contract.ts';
+import type { VolQuote } from './marks.ts';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
@@ -12,29 +17,29 @@ export function deribitDate(tsUs: number): string {
 }
 
 /**
- * The scenario's "true" smile per expiry: ATM vol `atmVol`, skew ρ = −0.3, curvature scaled with
+ * The generator's "true" smile per expiry: ATM vol `atmVol`, skew ρ = −0.3, curvature scaled with
  * T so the shape in log-moneyness is stable: w(k) = a + b(ρk + √(k² + σ²)) with b = 0.4T,
  * σ = 0.1 and a chosen so w(0) = atmVol²·T.
  */
-export function scenarioSvi(t: number, atmVol: number): SviParams {
+export function generatorSvi(t: number, atmVol: number): SviParams {
   const b = 0.4 * t;
   const sigma = 0.1;
   return { a: atmVol * atmVol * t - b * sigma, b, rho: -0.3, m: 0, sigma };
 }
 
-export interface SyntheticChain {
+export interface GeneratedOptionChain {
   contracts: OptionContract[];
   /** Mark-IV quotes generated from the true smile; the venue's surface is fitted to them. */
   quotes: VolQuote[];
 }
 
 /** Calls and puts on strikes s0 × (1 ± 5 % steps), rounded to `strikeStep`, for each expiry. */
-export function syntheticChain(s0: number, asOfUs: number, expiriesUs: readonly number[], atmVol: number, strikeStep = 500, wings = 6): SyntheticChain {
+export function generateOptionChain(s0: number, asOfUs: number, expiriesUs: readonly number[], atmVol: number, strikeStep = 500, wings = 6): GeneratedOptionChain {
   const contracts: OptionContract[] = [];
   const quotes: VolQuote[] = [];
   for (const exp of expiriesUs) {
     const t = yearFracUs(asOfUs, exp);
-    const p = scenarioSvi(t, atmVol);
+    const p = generatorSvi(t, atmVol);
     const strikes = new Set<number>();
     for (let i = -wings; i <= wings; i++) strikes.add(Math.round((s0 * (1 + 0.05 * i)) / strikeStep) * strikeStep);
     for (const k of [...strikes].sort((a, b) => a - b)) {
