@@ -8,7 +8,7 @@ import { nextBaseFee } from './eip1559.ts';
 import { MaxHeap } from './max-heap.ts';
 import { finalityOf, type ChainProfile, type FinalityTimes } from './profiles.ts';
 import { ChainState } from './state.ts';
-import type { Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';
+import type { BackgroundDemand, Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';
 
 /** Intrinsic gas of the cheapest transaction; a block with less room left is full. */
 export const MIN_TX_GAS = 21_000;
@@ -44,9 +44,12 @@ export class Chain {
   private lastBlockTsUs: number | undefined;
   private seq = 0;
 
-  constructor(readonly profile: ChainProfile, opts: { state?: ChainState } = {}) {
+  private readonly background: BackgroundDemand | undefined;
+
+  constructor(readonly profile: ChainProfile, opts: { state?: ChainState; background?: BackgroundDemand } = {}) {
     this.state = opts.state ?? new ChainState();
     this.baseFeeWei = profile.initialBaseFeeWei;
+    this.background = opts.background;
   }
 
   /** Queues a transaction. Throws ModelError for a tx no block could ever include. */
@@ -128,18 +131,31 @@ export class Chain {
     const baseFee = this.baseFeeWei;
     const block: Block = {
       number: this.sealed.length, tsUs, baseFeeWei: baseFee, gasLimit: this.profile.gasLimit, gasUsed: 0,
-      txs: [], receipts: [], burnedWei: 0n, priorityFeesWei: 0n, droppedBundles: [],
+      txs: [], receipts: [], burnedWei: 0n, priorityFeesWei: 0n, droppedBundles: [], backgroundGas: 0,
     };
     const heap = new MaxHeap(this.candidates(tsUs, baseFee), (a, b) =>
       a.tipPerGas > b.tipPerGas || (a.tipPerGas === b.tipPerGas && a.unit.seq < b.unit.seq));
     let room = this.profile.gasLimit;
+    const bg = this.background?.at(block.number, tsUs);
+    let bgLeft = bg === undefined ? 0 : Math.max(0, Math.min(Math.floor(bg.gas), room));
+    const placeBackground = () => {
+      const g = Math.min(bgLeft, room);
+      block.backgroundGas += g;
+      block.gasUsed += g;
+      block.burnedWei += BigInt(g) * baseFee;
+      room -= g;
+      bgLeft = 0;
+    };
     while (room >= MIN_TX_GAS) {
       const c = heap.pop();
       if (c === undefined) break;
+      // Background demand tipping more than this candidate is included first.
+      if (bgLeft > 0 && c.tipPerGas < bg!.tipPerGasWei) placeBackground();
       if (c.unit.gasLimit > room) continue; // stays pending for a later block
       const used = this.include(c.unit, block);
       room -= used;
     }
+    if (bgLeft > 0) placeBackground();
     this.sealed.push(block);
     this.state.commit();
     this.lastBlockTsUs = tsUs;

@@ -3,4 +3,4 @@ export { nextBaseFee, gasTarget, ETHEREUM_BASE_FEE_PARAMS, type BaseFeeParams } 
 export { ETHEREUM, L2_ROLLUP, finalityOf, type ChainProfile, type FinalityTimes, type L1Finality, type L2Finality } from './profiles.ts';
 export { ChainState, type Checkpoint } from './state.ts';
 export { OracleFeed, type OracleParams, type OracleRound } from './oracle.ts';
-export type { Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';
+export type { BackgroundDemand, Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';

@@ -52,6 +52,18 @@ export interface Block {
   /** Priority fees paid to the block producer. */
   priorityFeesWei: bigint;
   droppedBundles: Array<{ id: string; reason: string }>;
+  /** Gas used by background demand (the rest of the network's txs, not modelled one by one); counted in `gasUsed`. */
+  backgroundGas: number;
+}
+
+/**
+ * The rest of the network's demand for block space: per block, how much gas other users' txs
+ * take and the priority fee they pay. Txs tipping more are included before it; txs tipping less
+ * get what room it leaves. Its gas counts towards the base-fee update, so the base fee moves with
+ * load instead of decaying to its floor in a quiet simulation.
+ */
+export interface BackgroundDemand {
+  at(blockNumber: number, tsUs: number): { gas: number; tipPerGasWei: bigint };
 }
 
 export interface SubmitOptions {

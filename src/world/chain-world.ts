@@ -10,7 +10,7 @@ import { Chain } from '../chain/chain.ts';
 import { OracleFeed } from '../chain/oracle.ts';
 import { ETHEREUM, L2_ROLLUP, type ChainProfile } from '../chain/profiles.ts';
 import { fromMinor, tokenDecimals, toMinor } from '../chain/tokens.ts';
-import type { Block } from '../chain/types.ts';
+import type { BackgroundDemand, Block } from '../chain/types.ts';
 import type { ConfigError } from '../errors.ts';
 import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
 import type { Rng } from '../kernel/rng.ts';
@@ -24,7 +24,7 @@ import type { ColumnData } from '../results/arrow-io.ts';
 import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
-import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, LendingVenueSpec, RunSpec } from './spec.ts';
+import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
 
 type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError;
 
@@ -101,11 +101,13 @@ export function buildChainWorld(args: {
   at: At;
   /** CEX venues by id (for oracles and arbitrageurs). */
   cex: ReadonlyMap<string, CexPrice>;
+  /** A spec time (ISO or µs) → µs, errors naming the field. */
+  time: (path: (string | number)[], v: number | string) => number;
 }): ChainWorld {
   const { spec, sim, ledger, at } = args;
   const profile = PROFILES[spec.chain!.profile]!;
   const slot = profile.slotUs;
-  const chain = new Chain(profile);
+  const chain = new Chain(profile, { ...(spec.chain!.gas ? { background: backgroundDemand(spec.chain!.gas, profile, args.rng.split('gas'), args.time) } : {}) });
   const bank = new ChainBank(ledger, chain.state);
   const dur = (path: (string | number)[], v: string, positive = false) => {
     try {
@@ -410,6 +412,20 @@ export function buildChainWorld(args: {
   return world;
 }
 
+/** Seeded background demand from the spec's `chain.gas` (one normal draw per block, in block order). */
+function backgroundDemand(g: NonNullable<ChainSpec['gas']>, profile: ChainProfile, rng: Rng, time: (path: (string | number)[], v: number | string) => number): BackgroundDemand {
+  const spikes = g.spikes.map((s, k) => ({ from: time(['chain', 'gas', 'spikes', k, 'from'], s.from), to: time(['chain', 'gas', 'spikes', k, 'to'], s.to), u: s.utilisation }));
+  const tip = BigInt(Math.round(g.tipGwei * 1e9));
+  return {
+    at(_n, tsUs) {
+      let u = g.utilisation;
+      for (const s of spikes) if (tsUs >= s.from && tsUs < s.to) u = s.u;
+      if (g.noise > 0) u += g.noise * rng.normal();
+      return { gas: Math.round(Math.min(1, Math.max(0, u)) * profile.gasLimit), tipPerGasWei: tip };
+    },
+  };
+}
+
 function spec_lending(spec: RunSpec, id: string): LendingVenueSpec {
   return spec.venues.find((v) => v.id === id && v.kind === 'lending') as LendingVenueSpec;
 }
@@ -437,6 +453,7 @@ function chainTables(c: {
     ts_us: f64(blocks.map((b) => b.tsUs)),
     base_fee: big(blocks.map((b) => b.baseFeeWei)),
     gas_used: f64(blocks.map((b) => b.gasUsed)),
+    background_gas: f64(blocks.map((b) => b.backgroundGas)),
     tx_count: i32(blocks.map((b) => b.txs.length)),
     dropped_bundles: i32(blocks.map((b) => b.droppedBundles.length)),
   };

@@ -225,6 +225,20 @@ const OracleSpec = z.strictObject({
  */
 export const ChainSpecSchema = z.strictObject({
   profile: z.enum(['ethereum', 'l2-rollup']).default('ethereum'),
+  /**
+   * Background demand for block space (everyone else's txs): the share of the gas limit it fills
+   * per block (0.5 = the EIP-1559 target, so the base fee holds; above it the fee climbs), normal
+   * noise on that share, the priority fee it pays, and spikes (a window at a higher share).
+   * Without it only the run's own txs fill blocks and the base fee decays to its floor.
+   */
+  gas: z
+    .strictObject({
+      utilisation: z.number().min(0).max(1).default(0.5),
+      noise: z.number().min(0).max(1).default(0),
+      tipGwei: z.number().min(0).default(1),
+      spikes: z.array(z.strictObject({ from: Time, to: Time, utilisation: z.number().min(0).max(1) })).default([]),
+    })
+    .optional(),
   oracles: z.array(OracleSpec).default([]),
 });
 

@@ -168,14 +168,14 @@ describe('primesim CLI end to end', () => {
     const [row] = JSON.parse(r.stdout) as { n: number; low: number }[];
     expect(Number(row!.n)).toBeGreaterThan(0);
     expect(Number(row!.low)).toBeLessThan(60_000);
-    r = await primesim(['stress', 'dex-twap', '--set', 'route=private', '--set', 'slices=3', '--runs', runs, '--run-id', 'd1']);
+    r = await primesim(['stress', 'dex-twap', '--set', 'route=private', '--set', 'slices=3', '--runs', runs, '--run-id', 'd1'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/swaps \(filled \/ sent\)\s+3 \/ 3/);
     r = await primesim(['query', join(runs, 'd1'), 'select coalesce(sum(mev_loss), 0) as loss, count(*) as n from swaps', '-f', 'csv']);
     expect(r.stdout.trim().split('\n')[1]).toBe('0,3');
     r = await primesim(['report', join(runs, 'd1'), '--out', join(work, 'd1.html')]);
     expect(r.code, r.stderr).toBe(0);
-    expectOneLineError(await primesim(['stress', 'dex-twap', '--set', 'route=dark', '--runs', runs]), /scenarios\/dex-twap\.yaml.*route/);
+    expectOneLineError(await primesim(['stress', 'dex-twap', '--set', 'route=dark', '--runs', runs], work), /scenarios\/dex-twap\.yaml.*route/);
   });
 
   it('backtest is a shorthand: run on its --print-spec gives byte-identical results; stress runs scenario specs', async () => {
