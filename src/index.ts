@@ -16,7 +16,16 @@ export { generateDataset, generateMarket } from './data/synthetic/index.ts';
 export { queryRuns } from './results/query.ts';
 export { readArrow, writeArrow } from './results/arrow-io.ts';
 export { writeRunFolder } from './results/run-writer.ts';
-export { writeReport } from './report/report.ts';
+import type { ReportOptions } from './report/report.ts';
+
+/**
+ * Write a run's HTML report (and PNGs). Loaded on first use: the report pulls in Observable Plot,
+ * jsdom and danfo.js, which every strategy importing `primesim` would otherwise load.
+ */
+export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
+  const m = await import('./report/report.ts');
+  return m.writeReport(runDir, opts);
+}
 export * as pricing from './pricing/index.ts';
 export * as amm from './venues/amm/index.ts';
 export * as chain from './chain/index.ts';
