@@ -18,7 +18,7 @@ export interface OracleRound {
   triggeredTsUs: number;
   /** When the answer is readable on chain. */
   publishedTsUs: number;
-  reason: 'first' | 'deviation' | 'heartbeat';
+  reason: 'first' | 'deviation' | 'heartbeat' | 'replay';
 }
 
 export class OracleFeed {
@@ -70,6 +70,19 @@ export class OracleFeed {
       if (r.publishedTsUs <= tsUs) return r;
     }
     return undefined;
+  }
+
+  /**
+   * A round as it happened on chain, replayed from history (e.g. Chainlink's getRoundData):
+   * written and readable at `tsUs` (its updatedAt); no deviation or heartbeat rule applies.
+   */
+  replay(tsUs: number, answer: bigint): OracleRound {
+    this.advanceTo(tsUs);
+    if (answer <= 0n) throw new ModelError(`oracle ${this.name}: replayed answer ${answer} at ${tsUs} µs`, { field: 'answer' });
+    this.lastReference = answer;
+    const round: OracleRound = { roundId: this.rounds.length + 1, answer, triggeredTsUs: tsUs, publishedTsUs: tsUs, reason: 'replay' };
+    this.rounds.push(round);
+    return round;
   }
 
   allRounds(): readonly OracleRound[] {

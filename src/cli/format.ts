@@ -47,7 +47,7 @@ export function chainRows(m: Partial<ChainMetrics>): [string, string | number][]
       ['mean time to finality (s)', f(m.meanSettlementDelayS, 1)],
     );
   }
-  rows.push(['sandwich bots\' profit (ETH)', f(m.sandwichProfitEth, 6)], ['CEX-DEX arbitrage profit (ETH)', f(m.arbProfitEth, 6)]);
+  if ((m.swaps ?? 0) > 0 || (m.sandwichProfitEth ?? 0) !== 0 || (m.arbProfitEth ?? 0) !== 0) rows.push(['sandwich bots\' profit (ETH)', f(m.sandwichProfitEth, 6)], ['CEX-DEX arbitrage profit (ETH)', f(m.arbProfitEth, 6)]);
   if (m.lendingLiquidations !== undefined) {
     rows.push(
       ['lending liquidations (accounts)', `${m.lendingLiquidations} (${m.lendingAccountsLiquidated})`],

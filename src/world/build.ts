@@ -483,7 +483,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       const perp = v.perp;
       cex.set(v.id, { base: v.clob.instrument.base, price: perp ? () => perp.markTicks() * tick : () => v.clob.book.midTicks() * tick });
     }
-    chainWorld = buildChainWorld({ spec, sim, ledger, rng: Rng.root(spec.seed).split('chain'), at, cex, time: (p, v) => timeUs(src, p, v)! });
+    chainWorld = buildChainWorld({ spec, sim, ledger, rng: Rng.root(spec.seed).split('chain'), at, cex, baseDir: src.baseDir, recordEveryUs: equityIntervalUs, time: (p, v) => timeUs(src, p, v)! });
     for (const a of spec.accounts) {
       for (const asset of Object.keys(a.onchain)) if (a.deposits[asset] !== undefined) throw at(['accounts', accountIdx.get(a.id)!, 'onchain', asset], `${asset} is both a CEX deposit and an on-chain balance of ${a.id}; the ledger keeps one asset per name`, 'hold it in one place');
     }

@@ -6,7 +6,11 @@
  * venues, the ledger and the clock are the world's own, so a CEX price move reaches the pools
  * (through the arbitrageur) and the lending markets (through the oracles) in the same run.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Chain } from '../chain/chain.ts';
+import { readAaveReserveParams, type AaveReserveParams } from '../data/readers/aave-params.ts';
+import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { OracleFeed } from '../chain/oracle.ts';
 import { ETHEREUM, L2_ROLLUP, type ChainProfile } from '../chain/profiles.ts';
 import { fromMinor, tokenDecimals, toMinor } from '../chain/tokens.ts';
@@ -101,6 +105,10 @@ export function buildChainWorld(args: {
   at: At;
   /** CEX venues by id (for oracles and arbitrageurs). */
   cex: ReadonlyMap<string, CexPrice>;
+  /** Folder relative paths in the spec resolve against. */
+  baseDir: string;
+  /** Health factors are recorded at most this often (the run's equity interval) and at every liquidation. */
+  recordEveryUs: number;
   /** A spec time (ISO or µs) → µs, errors naming the field. */
   time: (path: (string | number)[], v: number | string) => number;
 }): ChainWorld {
@@ -127,12 +135,22 @@ export function buildChainWorld(args: {
   // ---- oracles ----
   const oracles = new Map<string, OracleFeed>();
   const oracleInputs: { feed: OracleFeed; read: () => number }[] = [];
+  /** Feeds replaying real rounds: the rounds (µs, answer) and the next one to publish. */
+  const replays: { feed: OracleFeed; tsUs: Float64Array; answer: bigint[]; next: number }[] = [];
   spec.chain!.oracles.forEach((o, k) => {
     const base = ['chain', 'oracles', k];
     if (oracles.has(o.id)) throw at([...base, 'id'], `duplicate oracle id ${o.id}`);
-    if ((o.venue === undefined) === (o.fixed === undefined)) throw at(base, `oracle ${o.id} needs exactly one of venue (follow a CEX venue's mark) or fixed (a constant price)`);
+    if ([o.venue, o.fixed, o.rounds].filter((x) => x !== undefined).length !== 1) throw at(base, `oracle ${o.id} needs exactly one of venue (follow a CEX venue's mark), fixed (a constant price) or rounds (replay a Chainlink rounds file)`);
     const feed = new OracleFeed(o.id, { deviationBps: o.deviationBps, heartbeatUs: dur([...base, 'heartbeat'], o.heartbeat, true), latencyUs: dur([...base, 'latency'], o.latency) });
     let read: () => number;
+    if (o.rounds !== undefined) {
+      const file = resolve(args.baseDir, o.rounds.file);
+      if (!existsSync(file)) throw at([...base, 'rounds', 'file'], `file ${o.rounds.file} does not exist`);
+      const r = readChainlinkRounds(file, { decimals: o.rounds.decimals, invert: o.rounds.invert });
+      oracles.set(o.id, feed);
+      replays.push({ feed, tsUs: r.tsUs, answer: Array.from(r.value, (v) => BigInt(Math.round(v * ORACLE_SCALE))), next: 0 });
+      return;
+    }
     if (o.venue !== undefined) {
       const c = args.cex.get(o.venue);
       if (!c) throw at([...base, 'venue'], `oracle ${o.id} follows venue "${o.venue}", which is not a spot or perp venue of the spec`, `venues: ${[...args.cex.keys()].join(', ')}`);
@@ -178,11 +196,27 @@ export function buildChainWorld(args: {
       const l = v as LendingVenueSpec;
       const feeds: Record<string, OracleFeed> = {};
       const reserves = l.reserves.map((r, k) => {
-        const decimals = token(['venues', i, 'reserves', k, 'asset'], r.asset);
+        const base = ['venues', i, 'reserves', k];
+        const decimals = token([...base, 'asset'], r.asset);
         const feed = oracles.get(r.oracle);
-        if (!feed) throw at(['venues', i, 'reserves', k, 'oracle'], `oracle "${r.oracle}" is not in chain.oracles`, `oracles: ${[...oracles.keys()].join(', ') || '(none)'}`);
+        if (!feed) throw at([...base, 'oracle'], `oracle "${r.oracle}" is not in chain.oracles`, `oracles: ${[...oracles.keys()].join(', ') || '(none)'}`);
         feeds[r.asset] = feed;
-        return { asset: r.asset, decimals, ltvBps: r.ltvBps, liquidationThresholdBps: r.liquidationThresholdBps, liquidationBonusBps: r.liquidationBonusBps, liquidationProtocolFeeBps: r.liquidationProtocolFeeBps };
+        let fromFile: AaveReserveParams | undefined;
+        if (r.params) {
+          const file = resolve(args.baseDir, r.params.file);
+          if (!existsSync(file)) throw at([...base, 'params', 'file'], `file ${r.params.file} does not exist`);
+          const sym = r.params.symbol ?? r.asset;
+          const rows = readAaveReserveParams(file);
+          fromFile = rows.find((x) => x.symbol === sym);
+          if (!fromFile) throw at([...base, 'params', 'symbol'], `no reserve ${sym} in ${r.params.file}`, `symbols: ${rows.map((x) => x.symbol).join(', ')}`);
+          if (fromFile.decimals !== undefined && fromFile.decimals !== decimals) throw at([...base, 'params'], `${sym} has ${fromFile.decimals} decimals in ${r.params.file}, ${decimals} on this chain`);
+        }
+        const pick = (f: 'ltvBps' | 'liquidationThresholdBps' | 'liquidationBonusBps') => {
+          const v = r[f] ?? fromFile?.[f];
+          if (v === undefined) throw at([...base, f], `reserve ${r.asset} needs ${f} (or params: { file } with a risk-parameter snapshot)`);
+          return v;
+        };
+        return { asset: r.asset, decimals, ltvBps: pick('ltvBps'), liquidationThresholdBps: pick('liquidationThresholdBps'), liquidationBonusBps: pick('liquidationBonusBps'), liquidationProtocolFeeBps: r.liquidationProtocolFeeBps, ...(fromFile && !fromFile.collateralEnabled ? { collateralEnabled: false } : {}) };
       });
       const pool = new LendingPool({ name: l.id, ledger, prices: new OracleFeedPriceSource(feeds), reserves });
       for (const [asset, units] of Object.entries(l.liquidity)) {
@@ -329,8 +363,10 @@ export function buildChainWorld(args: {
   const blocks: Block[] = [];
   const hf = { ts: [] as number[], account: [] as string[], venue: [] as string[], hf: [] as number[], liq: [] as number[] };
   const liqCount = new Map<string, number>();
+  let lastHfUs = -Infinity;
   const scan = {
     onEvent: (ts: number) => {
+      for (const r of replays) while (r.next < r.tsUs.length && r.tsUs[r.next]! <= ts) r.feed.replay(r.tsUs[r.next]!, r.answer[r.next++]!);
       for (const o of oracleInputs) {
         const px = o.read();
         if (Number.isFinite(px) && px > 0) o.feed.observe(ts, BigInt(Math.round(px * ORACLE_SCALE)));
@@ -351,11 +387,17 @@ export function buildChainWorld(args: {
       blockTs = ts;
       const block = harness.buildBlock(ts);
       blocks.push(block);
+      let liquidated = false;
       for (const pga of pgas.values()) {
         const before = pga.records().length;
         pga.onBlock(block);
-        for (const r of pga.records().slice(before)) liqCount.set(r.victimTx, (liqCount.get(r.victimTx) ?? 0) + 1);
+        for (const r of pga.records().slice(before)) {
+          liqCount.set(r.victimTx, (liqCount.get(r.victimTx) ?? 0) + 1);
+          liquidated = true;
+        }
       }
+      if (!liquidated && ts - lastHfUs < args.recordEveryUs) return;
+      lastHfUs = ts;
       for (const b of borrowers) {
         const h = lending.get(b.lending)!.healthFactor(b.user, ts);
         hf.ts.push(ts);
@@ -388,6 +430,14 @@ export function buildChainWorld(args: {
       // venues have a price (their data at that instant is dispatched first).
       sim.schedule(startUs, PRIO_TIMER, {
         onEvent: (ts) => {
+          for (const r of replays) {
+            // The latest real round at or before the start is the feed's first answer.
+            let k = -1;
+            while (k + 1 < r.tsUs.length && r.tsUs[k + 1]! <= ts) k++;
+            if (k < 0) throw at(['chain', 'oracles'], `oracle ${r.feed.name} has no round at or before the start (${new Date(ts / 1000).toISOString()}); its first is ${new Date(r.tsUs[0]! / 1000).toISOString()}`);
+            r.feed.replay(r.tsUs[k]!, r.answer[k]!);
+            r.next = k + 1;
+          }
           for (const o of oracleInputs) {
             const px = o.read();
             if (!(Number.isFinite(px) && px > 0)) throw at(['chain', 'oracles'], `oracle ${o.feed.name} has no price at the start (its venue has no mark yet)`, "start the run after the venue's first data (time.start)");
@@ -395,7 +445,7 @@ export function buildChainWorld(args: {
           }
           for (const f of lendingInits) f(ts);
           for (const f of borrowerInits) f(ts);
-          if (oracleInputs.length > 0) sim.every(ts + slot / 2, slot, endUs, scan);
+          if (oracleInputs.length > 0 || replays.length > 0) sim.every(ts + slot / 2, slot, endUs, scan);
           sim.every(ts + slot, slot, endUs, onBlock);
         },
       });

@@ -156,9 +156,15 @@ export const AmmVenueSpecSchema = z.strictObject({
 
 const LendingReserveSpec = z.strictObject({
   asset: z.string(),
-  ltvBps: z.number().int().min(0).max(10_000),
-  liquidationThresholdBps: z.number().int().min(0).max(10_000),
-  liquidationBonusBps: z.number().int().min(10_000).max(20_000),
+  /**
+   * Take LTV, liquidation threshold and bonus from a real Aave v3 reserve snapshot (either layout
+   * of ../shared/data/chain/aave/risk-parameters-*), the row whose symbol is `symbol` (default:
+   * the asset). Fields given here override the file's.
+   */
+  params: z.strictObject({ file: z.string().min(1), symbol: z.string().optional() }).optional(),
+  ltvBps: z.number().int().min(0).max(10_000).optional(),
+  liquidationThresholdBps: z.number().int().min(0).max(10_000).optional(),
+  liquidationBonusBps: z.number().int().min(10_000).max(20_000).optional(),
   liquidationProtocolFeeBps: z.number().int().min(0).max(10_000).default(1000),
   /** The chain oracle that prices this reserve (an id from `chain.oracles`). */
   oracle: z.string(),
@@ -212,8 +218,13 @@ const OracleSpec = z.strictObject({
   id: z.string().min(1),
   /** Follows this spot/perp venue's mark (its quote taken as USD) … */
   venue: id.optional(),
-  /** … or holds a fixed price (e.g. a stablecoin at 1). */
+  /** … or holds a fixed price (e.g. a stablecoin at 1) … */
   fixed: z.number().positive().optional(),
+  /**
+   * … or replays real Chainlink rounds (answer, updatedAt) from a getRoundData file, each round
+   * readable at its updatedAt (`invert`: 1/answer, e.g. HUSD/ETH → ETH/USD).
+   */
+  rounds: z.strictObject({ file: z.string().min(1), decimals: z.number().int().min(0).max(36).default(8), invert: z.boolean().default(false) }).optional(),
   deviationBps: z.number().int().positive().default(50),
   heartbeat: z.string().default('1h'),
   latency: z.string().default('0s'),

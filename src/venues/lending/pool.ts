@@ -93,6 +93,11 @@ export class LendingPool {
     return this.users.get(user)?.nonce ?? 0;
   }
 
+  /** A reserve's risk configuration as the pool uses it. */
+  config(asset: string): Readonly<ReserveConfig> {
+    return this.reserve(asset).config;
+  }
+
   /** The reserves' assets, in configuration order. */
   reserveAssets(): string[] {
     return [...this.reserves.keys()];
