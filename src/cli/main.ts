@@ -15,6 +15,12 @@ export function intArg(v: string): number {
   return n;
 }
 
+// `primesim … | head` closes the pipe early: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name('primesim')

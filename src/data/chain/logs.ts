@@ -17,6 +17,7 @@ export const EVENT_TOPICS = {
   v3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
   v3Mint: '0x7a53080ba414158be7ec69b987b5fb7d07dee101fe85488f0853ae16239d0bde',
   v3Burn: '0x0c396cd989a39f4459b5fa1aed6a9a8dcdbc45908acfd67e028cd568da98982c',
+  v3Collect: '0x70935338e69775456a85ddef226c395fb668b63fa0115f5f20610b388e6ca9c0',
   aaveLiquidationCall: '0xe413a321e8681d831f4dbccbca790d2952b56f977908e45be37335533e005286',
 } as const;
 
@@ -28,6 +29,7 @@ export const EVENT_SIGNATURES: Record<keyof typeof EVENT_TOPICS, string> = {
   v3Swap: 'Swap(address,address,int256,int256,uint160,uint128,int24)',
   v3Mint: 'Mint(address,address,int24,int24,uint128,uint256,uint256)',
   v3Burn: 'Burn(address,int24,int24,uint128,uint256,uint256)',
+  v3Collect: 'Collect(address,address,int24,int24,uint128,uint128)',
   aaveLiquidationCall: 'LiquidationCall(address,address,address,uint256,uint256,address,bool)',
 };
 
@@ -54,6 +56,7 @@ export type DecodedLog =
   | (Base & { kind: 'v3Swap'; sender: string; recipient: string; amount0: bigint; amount1: bigint; sqrtPriceX96: bigint; liquidity: bigint; tick: number })
   | (Base & { kind: 'v3Mint'; sender: string; owner: string; tickLower: number; tickUpper: number; amount: bigint; amount0: bigint; amount1: bigint })
   | (Base & { kind: 'v3Burn'; owner: string; tickLower: number; tickUpper: number; amount: bigint; amount0: bigint; amount1: bigint })
+  | (Base & { kind: 'v3Collect'; owner: string; recipient: string; tickLower: number; tickUpper: number; amount0: bigint; amount1: bigint })
   | (Base & { kind: 'aaveLiquidationCall'; collateralAsset: string; debtAsset: string; user: string; debtToCover: bigint; liquidatedCollateralAmount: bigint; liquidator: string; receiveAToken: boolean })
   | (Base & { kind: 'unknown'; topic0: string });
 
@@ -66,6 +69,7 @@ const LAYOUT: Record<keyof typeof EVENT_TOPICS, [AbiType[], AbiType[]]> = {
   v3Swap: [['address', 'address'], ['int256', 'int256', 'uint160', 'uint128', 'int24']],
   v3Mint: [['address', 'int24', 'int24'], ['address', 'uint128', 'uint256', 'uint256']],
   v3Burn: [['address', 'int24', 'int24'], ['uint128', 'uint256', 'uint256']],
+  v3Collect: [['address', 'int24', 'int24'], ['address', 'uint128', 'uint128']],
   aaveLiquidationCall: [['address', 'address', 'address'], ['uint256', 'uint256', 'address', 'bool']],
 };
 
@@ -106,6 +110,8 @@ export function decodeLog(log: RawLog, where = { file: '(logs)', index: 0 }): De
       return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), sender: s(3), amount: b(4), amount0: b(5), amount1: b(6) };
     case 'v3Burn':
       return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), amount: b(3), amount0: b(4), amount1: b(5) };
+    case 'v3Collect':
+      return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), recipient: s(3), amount0: b(4), amount1: b(5) };
     case 'aaveLiquidationCall':
       return { ...base, kind, collateralAsset: s(0), debtAsset: s(1), user: s(2), debtToCover: b(3), liquidatedCollateralAmount: b(4), liquidator: s(5), receiveAToken: a[6] as boolean };
   }

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { DataError } from '../../errors.ts';
+import { decodeLog } from '../chain/logs.ts';
+
+/** One event of a Uniswap v3 pool's log, with the pool state after it where the source has it. */
+export interface V3PoolEvent {
+  /** Line in the source file (1-based). */
+  line: number;
+  block: number;
+  tsUs: number;
+  tx: string;
+  logIndex: number;
+  kind: 'swap' | 'mint' | 'burn' | 'collect';
+  /** Signed for swaps (positive = paid into the pool); owed/collected amounts for the others. */
+  amount0: bigint;
+  amount1: bigint;
+  /** Mint/burn/collect: the position's range; mint/burn: its liquidity change (≥ 0). */
+  tickLower?: number;
+  tickUpper?: number;
+  liquidityDelta?: bigint;
+  /** Pool state after the event: swaps carry it in the log; the decoded file has it for every event. */
+  sqrtPriceX96?: bigint;
+  tick?: number;
+  poolLiquidity?: bigint;
+}
+
+function csvCells(line: string): string[] {
+  // Fields are plain except `topics`, a quoted Python list with commas inside.
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '"') q = !q;
+    else if (c === ',' && !q) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function header(file: string, text: string, need: string[]): { cols: string[]; lines: string[] } {
+  const lines = text.split(/\r?\n/);
+  const cols = (lines[0] ?? '').split(',').map((c) => c.trim());
+  for (const c of need) if (!cols.includes(c)) throw new DataError(`no column ${c}`, { file, line: 1, field: c });
+  return { cols, lines };
+}
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DataError(`cannot read pool events: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
+  }
+}
+
+/** `2024-01-05 00:00:23` (UTC) → µs. */
+function blockTime(s: string, file: string, line: number): number {
+  const ms = Date.parse(`${s.replace(' ', 'T')}Z`);
+  if (!Number.isFinite(ms)) throw new DataError(`"${s}" is not a block time`, { file, line, field: 'block_timestamp' });
+  return ms * 1000;
+}
+
+/**
+ * The decoded events CSV (demeter-fetch layout: `tx_type` SWAP/MINT/BURN/COLLECT, signed
+ * `amount0/1`, `total_liquidity` = pool liquidity after the event, `sqrtPriceX96`,
+ * `current_tick`, `tick_lower`, `tick_upper`, `liquidity`). Errors name the file, line and column.
+ */
+export function readV3EventsCsv(file: string): V3PoolEvent[] {
+  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'amount0', 'amount1', 'total_liquidity', 'sqrtPriceX96', 'current_tick', 'tick_lower', 'tick_upper', 'liquidity']);
+  const out: V3PoolEvent[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const c = lines[i]!.split(',');
+    const ln = i + 1;
+    const get = (k: string) => (c[cols.indexOf(k)] ?? '').trim();
+    const big = (k: string, signed = false) => {
+      const v = get(k);
+      if (!(signed ? /^-?\d+$/ : /^\d+$/).test(v)) throw new DataError(`"${v}" is not ${signed ? 'an integer' : 'a non-negative integer'}`, { file, line: ln, field: k });
+      return BigInt(v);
+    };
+    const tick = (k: string) => {
+      const v = get(k);
+      if (!/^-?\d+(\.0)?$/.test(v)) throw new DataError(`"${v}" is not a tick`, { file, line: ln, field: k });
+      return Number(v);
+    };
+    const kinds: Record<string, V3PoolEvent['kind']> = { SWAP: 'swap', MINT: 'mint', BURN: 'burn', COLLECT: 'collect' };
+    const kind = kinds[get('tx_type')];
+    if (!kind) throw new DataError(`"${get('tx_type')}" is not SWAP, MINT, BURN or COLLECT`, { file, line: ln, field: 'tx_type' });
+    const e: V3PoolEvent = {
+      line: ln, block: Number(big('block_number')), tsUs: blockTime(get('block_timestamp'), file, ln), tx: get('transaction_hash'), logIndex: Number(big('log_index')), kind,
+      amount0: big('amount0', true), amount1: big('amount1', true), poolLiquidity: big('total_liquidity'), sqrtPriceX96: big('sqrtPriceX96'), tick: tick('current_tick'),
+    };
+    if (kind !== 'swap') {
+      e.tickLower = tick('tick_lower');
+      e.tickUpper = tick('tick_upper');
+      if (kind !== 'collect') e.liquidityDelta = big('liquidity');
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+/**
+ * The raw log CSV (`block_number, block_timestamp, transaction_hash, transaction_index, log_index,
+ * topics, data`; topics a quoted list) decoded with the pool ABI (Swap, Mint, Burn, Collect).
+ * Swaps carry the pool state after them; mint/burn logs carry no pool liquidity. A log that does
+ * not decode names the file, line and field.
+ */
+export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
+  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
+  const out: V3PoolEvent[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const c = csvCells(lines[i]!);
+    const ln = i + 1;
+    const get = (k: string) => (c[cols.indexOf(k)] ?? '').trim();
+    const topics = [...get('topics').matchAll(/0x[0-9a-fA-F]{64}/g)].map((m) => m[0]);
+    if (topics.length === 0) throw new DataError('no topics', { file, line: ln, field: 'topics' });
+    const block = Number(get('block_number'));
+    const logIndex = Number(get('log_index'));
+    let d;
+    try {
+      d = decodeLog({ address: '0x0000000000000000000000000000000000000000', topics, data: get('data'), blockNumber: block, transactionHash: get('transaction_hash'), logIndex }, { file, index: i - 1 });
+    } catch (e) {
+      if (e instanceof DataError) throw new DataError(e.message.replace(/^.*?: /, ''), { file, line: ln, field: 'data' });
+      throw e;
+    }
+    const base = { line: ln, block, tsUs: blockTime(get('block_timestamp'), file, ln), tx: get('transaction_hash'), logIndex };
+    if (d.kind === 'v3Swap') out.push({ ...base, kind: 'swap', amount0: d.amount0, amount1: d.amount1, sqrtPriceX96: d.sqrtPriceX96, tick: d.tick, poolLiquidity: d.liquidity });
+    else if (d.kind === 'v3Mint') out.push({ ...base, kind: 'mint', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
+    else if (d.kind === 'v3Burn') out.push({ ...base, kind: 'burn', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
+    else if (d.kind === 'v3Collect') out.push({ ...base, kind: 'collect', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper });
+    else throw new DataError(`not a Uniswap v3 pool event (topic ${topics[0]})`, { file, line: ln, field: 'topics' });
+  }
+  return out;
+}
