@@ -7,7 +7,9 @@
  *   mm        — market maker as a backtest (a one-venue run spec): perp venue with the mark model,
  *               the margin engine revaluing the account on every mark change, liquidation engine,
  *               recorder and Arrow/Parquet output
- * Usage: tsx bench/engine.ts <workload> <catalog dir>; prints one JSON line.
+ *   bars      — strategies/sma-cross.ts (SMA 10/20) as a bar backtest on an OHLCV file (`dir` is
+ *               the CSV): bar execution, margin, recorder, Arrow/Parquet output; events = bars
+ * Usage: tsx bench/engine.ts <workload> <catalog dir | bars file>; prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,8 +63,20 @@ async function mm(d: string): Promise<number> {
   }
 }
 
+/** SMA crossover on bars, end to end; returns the number of bars. */
+async function barsRun(file: string): Promise<number> {
+  const runs = mkdtempSync(join(tmpdir(), 'primesim-bench-'));
+  try {
+    const r = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: file, seed: 1, equityInterval: '1h', fees: '0:0', capital: 10_000_000, runsDir: runs }, { clock: () => performance.now() });
+    replaySeconds = r.manifest.timing.replaySeconds;
+    return r.manifest.counts.rows;
+  } finally {
+    rmSync(runs, { recursive: true, force: true });
+  }
+}
+
 const t0 = performance.now();
-const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly([dir]) : workload === 'two-books' ? await bookOnly([dir, dir2 ?? dir]) : await mm(dir);
+const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly([dir]) : workload === 'two-books' ? await bookOnly([dir, dir2 ?? dir]) : workload === 'bars' ? await barsRun(dir) : await mm(dir);
 const seconds = (performance.now() - t0) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds }) + '\n');

@@ -1,7 +1,9 @@
 import { basename, resolve } from 'node:path';
+import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
+import { isBarsData } from '../data/bars-catalog.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
@@ -22,6 +24,9 @@ export const BacktestConfigSchema = z.strictObject({
   funding: z.string().default('none'),
   capital: z.number().positive().default(100_000),
   equityInterval: z.string().default('1s'),
+  /** Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price and the fill slippage. */
+  instrument: z.string().default('binance-futures:BTCUSDT'),
+  slippageBps: z.number().min(0).default(0),
   runsDir: z.string().default('runs'),
   runId: z.string().min(1).optional(),
   /** Replace a non-run folder at runsDir/runId (never the current or home folder). */
@@ -80,7 +85,23 @@ export function parseBacktestConfig(input: BacktestConfig): z.output<typeof Back
  * rule and the given funding); one account `desk` holds the capital in the settlement asset —
  * cash for spot (no sale beyond holdings), cross margin for perps — and the strategy trades it.
  */
+/** `--data` names bars (an OHLCV CSV, a LEAN zip or a bars catalog) rather than a market catalog. */
+export const isBarsFile = isBarsData;
+
 export function backtestSpec(cfg: z.output<typeof BacktestConfigSchema>): RunSpecInput {
+  if (isBarsFile(cfg.data)) {
+    const inst = KNOWN_INSTRUMENTS[cfg.instrument];
+    if (!inst) throw new ConfigError(`unknown instrument ${cfg.instrument}`, { field: '--instrument', hint: Object.keys(KNOWN_INSTRUMENTS).join(', ') });
+    const spot = inst.kind === 'spot';
+    return {
+      seed: cfg.seed,
+      valuation: inst.settle,
+      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
+      accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
+      agents: [{ strategy: resolve(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
+      record: { equityInterval: cfg.equityInterval },
+    };
+  }
   const ds = readManifest(cfg.data);
   const inst = ds.instrument;
   const id = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(inst.venue) ? inst.venue : 'venue';
@@ -117,9 +138,9 @@ const FLAG_OF: [RegExp, string][] = [
 
 export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = {}): Promise<BacktestResult> {
   const cfg = parseBacktestConfig(input);
-  const ds = readManifest(cfg.data);
+  const dsName = isBarsFile(cfg.data) ? basename(resolve(cfg.data)).replace(/\.(csv|zip)$/i, '') : readManifest(cfg.data).name;
   const { force: _force, sweep: _sweep, ...hashed } = cfg;
-  const runId = checkRunId(cfg.runId ?? `${basename(cfg.strategy).replace(/\.[mc]?[jt]s$/, '')}-${ds.name}-s${cfg.seed}-${specHash(hashed)}`.replace(/[^\w.-]/g, '_'));
+  const runId = checkRunId(cfg.runId ?? `${basename(cfg.strategy).replace(/\.[mc]?[jt]s$/, '')}-${dsName}-s${cfg.seed}-${specHash(hashed)}`.replace(/[^\w.-]/g, '_'));
   const spec = RunSpecSchema.parse(backtestSpec(cfg));
   try {
     const r = await runWorld(spec, codeSource(), {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkOutputTarget } from '../results/safe-output.ts';
@@ -15,12 +15,24 @@ export function manifestSummary(m: CatalogManifest, dir: string): string {
   );
 }
 
+/** The first `n` bytes of a file as text (format sniffing without reading a large file). */
+function firstBytes(file: string, n: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.toString('utf8', 0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function registerData(program: Command): void {
   const data = program.command('data').description('Import, validate and generate market datasets (columnar catalogs).');
 
   data
     .command('import')
-    .description('Validate and convert a Binance capture (.gz), Binance depth CSV or Tardis CSV into a catalog folder.')
+    .description('Validate and convert a Binance capture (.gz), Binance depth CSV, Tardis CSV, or OHLCV bars (CSV `timestamp,open,high,low,close,volume` or a LEAN minute zip) into a catalog folder.')
     .argument('<file>', 'input file (plain or .gz)')
     .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced atomically, any other folder is refused')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
@@ -35,6 +47,16 @@ export function registerData(program: Command): void {
       }
       const { checkInput, importDataset } = await import('../data/import/import-dataset.ts');
       checkInput(file);
+      if (/\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200))) {
+        // OHLCV bars: every row checked (file, line, field), stored as hashed float64 columns.
+        const { readBars } = await import('../data/readers/bars.ts');
+        const { writeBarsCatalog } = await import('../data/bars-catalog.ts');
+        const { createHash } = await import('node:crypto');
+        const bars = readBars(file);
+        const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false);
+        process.stdout.write(`${o.out}: ${m.rows} bars of ${m.intervalUs / 60e6} min, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}\n`);
+        return;
+      }
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
       const total = statSync(file).size;
       const bar = new Progress('import', total, 'bytes');
@@ -115,5 +137,22 @@ export function registerData(program: Command): void {
       process.stdout.write(`${formatTable(['pool replay', 'value'], rows)}\n`);
       const un = r.swaps.filter((x) => x.verdict === 'unexplained').slice(0, 5).map((x) => x.line);
       if (un.length) process.stdout.write(`first unexplained swaps at lines ${un.join(', ')} of ${file}\n`);
+    });
+
+  data
+    .command('bars')
+    .description('Build OHLCV bars of any interval from a catalog\'s trades (exchange time) into a bars catalog.')
+    .argument('<catalog>', 'a market catalog folder (from `primesim data import`)')
+    .requiredOption('--out <dir>', 'bars catalog folder to write (an existing catalog there is replaced)')
+    .option('--interval <dur>', 'bar length, e.g. 1s, 1m, 1h, 1d', '1m')
+    .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
+    .action(async (catalog: string, o: { out: string; interval: string; force?: boolean }) => {
+      const { parseDurationUs } = await import('../market/latency.ts');
+      const { barsFromTrades, writeBarsCatalog } = await import('../data/bars-catalog.ts');
+      const intervalUs = parseDurationUs(o.interval, '--interval', { positive: true });
+      checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
+      const bars = barsFromTrades(catalog, intervalUs);
+      const m = writeBarsCatalog(o.out, bars, { source: catalog, builtWith: `primesim data bars --interval ${o.interval}` }, o.force ?? false);
+      process.stdout.write(`${o.out}: ${m.rows} bars of ${o.interval} from the trades of ${catalog}\n`);
     });
 }

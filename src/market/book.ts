@@ -133,9 +133,11 @@ export class L2Book {
    */
   levels(side: Side, n: number, outPrices: Float64Array | number[], outSizes: Float64Array | number[]): number {
     let k = 0;
+    // Stop at the side's last ladder level: a sparse side (one deep level) is not scanned to the end.
     if (side === BID) {
       if (this.bidLevels > 0) {
-        for (let i = this.bestBid - this.base; i >= 0 && k < n; i--) {
+        const m = Math.min(n, this.bidLevels);
+        for (let i = this.bestBid - this.base; i >= 0 && k < m; i--) {
           const s = this.bids[i]!;
           if (s > 0) {
             outPrices[k] = i + this.base;
@@ -144,7 +146,8 @@ export class L2Book {
         }
       }
     } else if (this.askLevels > 0) {
-      for (let i = this.bestAsk - this.base; i < this.cap && k < n; i++) {
+      const m = Math.min(n, this.askLevels);
+      for (let i = this.bestAsk - this.base; i < this.cap && k < m; i++) {
         const s = this.asks[i]!;
         if (s > 0) {
           outPrices[k] = i + this.base;

@@ -37,14 +37,14 @@ export class EmpiricalLatency implements LatencyModel {
 /** `2ms`, `150us`, `1.5s`, `0` → µs. */
 export function parseDurationUs(s: string, field = 'duration', opts: { positive?: boolean } = {}): number {
   // A unit is required: a bare `2` once meant 2 µs to the code and 2 ms to its user.
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/.exec(s);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h|d)\s*$/.exec(s);
   if (!m) {
     const bare = /^\s*-?\d+(?:\.\d+)?\s*$/.test(s);
-    throw new ConfigError(bare ? `duration "${s}" needs a unit` : `"${s}" is not a duration`, { field, hint: 'e.g. 500us, 2ms, 1s, 5m, 8h' });
+    throw new ConfigError(bare ? `duration "${s}" needs a unit` : `"${s}" is not a duration`, { field, hint: 'e.g. 500us, 2ms, 1s, 5m, 8h, 1d' });
   }
   const v = Number(m[1]);
   const unit = m[2]!;
-  const mult = unit === 'ms' ? 1e3 : unit === 's' ? 1e6 : unit === 'm' ? 60e6 : unit === 'h' ? 3600e6 : 1;
+  const mult = unit === 'ms' ? 1e3 : unit === 's' ? 1e6 : unit === 'm' ? 60e6 : unit === 'h' ? 3600e6 : unit === 'd' ? 86_400e6 : 1;
   const us = Math.round(v * mult);
   if (opts.positive && us <= 0) throw new ConfigError(`duration "${s}" must be greater than zero`, { field, hint: 'e.g. 1s' });
   return us;

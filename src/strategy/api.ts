@@ -25,6 +25,18 @@ export interface TradeView {
   sizeLots: number;
 }
 
+/** One OHLCV bar; one object is reused for every bar, copy what you keep. */
+export interface BarView {
+  /** Start of the bar (µs since the epoch). */
+  tsUs: number;
+  intervalUs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
 export interface PnlView {
   /** All in the instrument's settlement asset (e.g. USDT, or BTC for inverse). */
   realized: number;
@@ -189,6 +201,12 @@ export interface Strategy {
   /** After each complete book message (throttled by `subscribe.bookThrottleUs`). */
   onBook?(ctx: StrategyContext, venueId: string): void;
   onTrade?(ctx: StrategyContext, t: TradeView, venueId: string): void;
+  /**
+   * A bar closed on a bar-execution venue (the base interval, and every interval in
+   * `subscribe.bars`, aggregated from it; `bar.intervalUs` says which). Orders sent here reach
+   * the venue at the next bar's open.
+   */
+  onBar?(ctx: StrategyContext, bar: BarView, venueId: string): void;
   onTimer?(ctx: StrategyContext, tag: number): void;
   onOrderUpdate?(ctx: StrategyContext, o: OrderView, venueId: string): void;
   onFill?(ctx: StrategyContext, f: Fill, venueId: string): void;
@@ -201,6 +219,8 @@ export interface Subscription {
   /** At most one onBook per this many µs of simulated time (0 = no throttle). */
   bookThrottleUs?: number;
   trades?: boolean;
+  /** Bar intervals wanted besides the venue's own, e.g. ['1h', '1d'] (multiples of it). */
+  bars?: readonly string[];
 }
 
 export interface StrategyModule<S extends z.ZodType = z.ZodType> {

@@ -4,7 +4,7 @@ import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
-import type { AccountContext, BookView, OptionsContext, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import type { AccountContext, BarView, BookView, OptionsContext, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
 import { PRIO_TIMER } from '../kernel/simulation.ts';
 import type { PortHost, VenuePort } from './venue-port.ts';
 
@@ -18,7 +18,7 @@ export class StrategyError extends PrimesimError {
   }
 }
 
-const CALLBACKS = ['onStart', 'onBook', 'onTrade', 'onTimer', 'onOrderUpdate', 'onFill', 'onEnd'] as const;
+const CALLBACKS = ['onStart', 'onBook', 'onTrade', 'onBar', 'onTimer', 'onOrderUpdate', 'onFill', 'onEnd'] as const;
 
 function isoUs(us: number): string {
   if (!Number.isFinite(us)) return String(us);
@@ -62,6 +62,7 @@ export function subscriptionOf(module: StrategyModule): Required<Subscription> {
     book: module.subscribe?.book ?? 'every',
     bookThrottleUs: module.subscribe?.bookThrottleUs ?? 0,
     trades: module.subscribe?.trades ?? false,
+    bars: module.subscribe?.bars ?? [],
   };
 }
 
@@ -142,6 +143,11 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
   bookMessage(port: VenuePort): void {
     this.venueId = port.id;
     this.strategy.onBook!(this, port.id);
+  }
+  barClosed(port: VenuePort, bar: BarView): void {
+    if (this.strategy.onBar === undefined) return;
+    this.venueId = port.id;
+    this.strategy.onBar(this, bar, port.id);
   }
   tradePrint(port: VenuePort, t: TradeView): void {
     this.venueId = port.id;

@@ -2,12 +2,14 @@ import type { Side } from '../market/book.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
 import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
-import type { BookView, PnlView, Subscription, TradeView, VenueContext } from './api.ts';
+import type { BarView, BookView, PnlView, Subscription, TradeView, VenueContext } from './api.ts';
+import { ConfigError } from '../errors.ts';
 
 /** What the host needs from a port to run callbacks (implemented by StrategyHost). */
 export interface PortHost {
   bookMessage(port: VenuePort): void;
   tradePrint(port: VenuePort, t: TradeView): void;
+  barClosed(port: VenuePort, bar: BarView): void;
   orderUpdate(port: VenuePort, v: OrderView): void;
   fill(port: VenuePort, f: Fill): void;
 }
@@ -122,6 +124,44 @@ export class VenuePort implements VenueContext, VenueListener {
   }
 
   // ---- venue responses ----
+
+  /** Bar aggregation for the subscribed intervals (set up by `setBarIntervals`). */
+  private aggs: { intervalUs: number; bar: BarView; open: boolean }[] = [];
+
+  /** Intervals (µs) to aggregate the venue's bars into, besides its own. */
+  setBarIntervals(baseUs: number, intervalsUs: readonly number[]): void {
+    for (const d of intervalsUs) {
+      if (d === baseUs) continue;
+      if (d % baseUs !== 0) throw new ConfigError(`bar interval ${d / 1e6}s is not a multiple of the venue's ${baseUs / 1e6}s bars`, { field: 'subscribe.bars' });
+      this.aggs.push({ intervalUs: d, bar: { tsUs: 0, intervalUs: d, open: 0, high: 0, low: 0, close: 0, volume: 0 }, open: false });
+    }
+  }
+
+  /** A base bar closed: deliver it, then any longer bar it completes (aligned to the epoch). */
+  onBar(b: BarView): void {
+    if (!this.host) return;
+    this.host.barClosed(this, b);
+    for (const a of this.aggs) {
+      const start = Math.floor(b.tsUs / a.intervalUs) * a.intervalUs;
+      const x = a.bar;
+      if (!a.open || x.tsUs !== start) {
+        x.tsUs = start;
+        x.open = b.open;
+        x.high = b.high;
+        x.low = b.low;
+        x.volume = 0;
+        a.open = true;
+      }
+      if (b.high > x.high) x.high = b.high;
+      if (b.low < x.low) x.low = b.low;
+      x.close = b.close;
+      x.volume += b.volume;
+      if (b.tsUs + b.intervalUs >= start + a.intervalUs) {
+        a.open = false;
+        this.host.barClosed(this, x);
+      }
+    }
+  }
 
   onOrderUpdate(report: OwnOrder): void {
     const v = this.live.get(report.id);

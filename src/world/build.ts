@@ -9,7 +9,7 @@ import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { Position } from '../ledger/portfolio.ts';
 import { ASSETS, KNOWN_INSTRUMENTS, lotsToQty, type Instrument } from '../market/instrument.ts';
-import { parseDurationUs, parseLatencyModel } from '../market/latency.ts';
+import { ConstantLatency, parseDurationUs, parseLatencyModel } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { BookExecutor } from '../risk/book-exec.ts';
 import { LiquidationEngine } from '../risk/liquidation.ts';
@@ -32,10 +32,11 @@ import { parseMarkModel } from '../venues/perp/mark.ts';
 import { PerpVenue, type FundingSchedule } from '../venues/perp/venue.ts';
 import { VenueDriver } from './driver.ts';
 import { captureDepthProfile, PathBookSource } from './path-source.ts';
+import { BarSource } from './bar-source.ts';
 import { Population } from './population.ts';
 import { Rng } from '../kernel/rng.ts';
 import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
-import { readBars } from '../data/readers/bars.ts';
+import { readBars, type BarSeries } from '../data/readers/bars.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { type AnyVenueSpec, type RunSpec, type VenueSpec } from './spec.ts';
@@ -49,7 +50,7 @@ import { specError, type SpecSource } from './spec-file.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
 
 /** Where a venue's market comes from: a catalog replay or a book laid around a price path. */
-export type WorldSource = ReplaySource | PathBookSource;
+export type WorldSource = ReplaySource | PathBookSource | BarSource;
 
 /** One venue as wired: its book and orders, its perp extras, its data source and the account on it. */
 export interface WorldVenue extends RecordedVenue {
@@ -210,14 +211,37 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const catalogs: string[] = [];
   const manifests: CatalogManifest[] = [];
   const pathOf = new Map<number, PricePath>();
+  const barsOf = new Map<number, BarSeries>();
   for (const { v, i } of clobs) {
     if ('bars' in v.data || 'path' in v.data) {
       const d = 'bars' in v.data ? { ...v.data.bars, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] } : v.data.path;
       const base: (string | number)[] = ['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path'];
       const inst = KNOWN_INSTRUMENTS[d.instrument];
       if (!inst) throw at([...base, 'instrument'], `unknown instrument ${d.instrument}`, Object.keys(KNOWN_INSTRUMENTS).join(', '));
-      if (v.kind !== 'perp' || inst.kind === 'spot') throw at(['venues', i, 'kind'], 'a path venue is a perp on a linear or inverse instrument');
-      const path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at);
+      const barExec = 'bars' in v.data && v.data.bars.execution === 'bar';
+      if (barExec ? (v.kind === 'spot') !== (inst.kind === 'spot') : v.kind !== 'perp' || inst.kind === 'spot') {
+        throw at(['venues', i, 'kind'], barExec ? `venue ${v.id} is ${v.kind} but ${d.instrument} is ${inst.kind === 'spot' ? 'a spot market' : 'a derivative'}` : 'a path venue is a perp on a linear or inverse instrument');
+      }
+      let path: PricePath;
+      if (barExec && 'bars' in v.data) {
+        // Bar execution reads the bars once; the path (bar starts, closes) only dates the venue.
+        const bb = v.data.bars;
+        const bp = ['venues', i, 'data', 'bars'];
+        const file = resolve(src.baseDir, bb.file);
+        if (!existsSync(file)) throw at([...bp, 'file'], `file ${bb.file} does not exist`);
+        let bars: BarSeries;
+        try {
+          bars = readBars(file, { ...(bb.from !== undefined ? { fromUs: timeUs(src, [...bp, 'from'], bb.from)! } : {}), ...(bb.to !== undefined ? { toUs: timeUs(src, [...bp, 'to'], bb.to)! } : {}) });
+        } catch (e) {
+          if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : 'file'], 'no bars in the requested range');
+          throw e;
+        }
+        barsOf.set(i, bars);
+        // The venue's data ends with the last bar's close (1 µs before the bar after it).
+        const ts = Float64Array.from(bars.tsUs);
+        ts[ts.length - 1] = ts[ts.length - 1]! + bars.intervalUs - 1;
+        path = { tsUs: ts, price: bars.close, depthAt: () => 1, source: bb.file };
+      } else path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at);
       pathOf.set(i, path);
       catalogs[i] = path.source;
       manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')), inst, path);
@@ -267,12 +291,14 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const inst = m.instrument;
     const field = (k: string) => `venues[${i}].${k}`;
     let clobCfg: ClobVenueConfig;
+    const barExec = 'bars' in v.data && v.data.bars.execution === 'bar';
     try {
       clobCfg = {
         instrument: inst,
         queue: parseQueueModel(v.queue),
         fees: parseFees(v.fees),
-        entryLatency: parseLatencyModel(v.latency.entry, field('latency.entry')),
+        // Bar execution: an order decided on a close reaches the venue at the next open.
+        entryLatency: barExec ? new ConstantLatency(1) : parseLatencyModel(v.latency.entry, field('latency.entry')),
         responseLatency: parseLatencyModel(v.latency.response, field('latency.response')),
         feedLatencyFromData: v.latency.feed === 'data',
         clockOffsetUs: m.clockOffsetUs,
@@ -321,7 +347,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const driver = new VenueDriver(sim, v.id, clob, perp, v.kind === 'perp' && v.index === undefined, prices);
     const path = pathOf.get(i);
     let source: WorldSource;
-    if (path && ('bars' in v.data || 'path' in v.data)) {
+    if (barExec && 'bars' in v.data) {
+      source = new BarSource(sim, clob, driver, barsOf.get(i)!, inst, v.data.bars.slippageBps);
+    } else if (path && ('bars' in v.data || 'path' in v.data)) {
       const b = 'bars' in v.data ? v.data.bars : v.data.path;
       let resilienceUs: number;
       try {
@@ -362,7 +390,10 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   if (tStart !== undefined && (tStart >= dataEnd || tStart < dataStart - 3600e6)) throw at(['time', 'start'], `start ${iso(tStart)} is outside the data (${iso(dataStart)} to ${iso(dataEnd)})`);
   if (tEnd !== undefined && (tEnd <= dataStart || tEnd <= (tStart ?? dataStart))) throw at(['time', 'end'], `end ${iso(tEnd)} is outside the data or before the start (${iso(dataStart)} to ${iso(dataEnd)})`);
   const startUs = Math.max(dataStart, tStart ?? dataStart);
-  const endUs = tEnd ?? dataEnd + 60e6;
+  // Tick data: a minute past the last row lets in-flight responses land. Bars: the run ends with
+  // the last close, so an order decided on it (for a next open that never comes) never fills.
+  const allBars = venues.every((v) => v.source instanceof BarSource);
+  const endUs = tEnd ?? (allBars ? dataEnd : dataEnd + 60e6);
   const runEndUs = tEnd ?? dataEnd;
   let equityIntervalUs: number;
   try {
@@ -514,6 +545,14 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       const port = new VenuePort({ id: vid, kind: v.kind, clob: v.clob, entry, mark: v.perp ? () => v.perp!.markTicks() : () => v.clob.book.midTicks(), subscription: sub });
       if (v.perp) v.perp.setListener(port);
       else v.clob.setListener(port);
+      if (v.source instanceof BarSource) {
+        const src0 = v.source;
+        try {
+          port.setBarIntervals(src0.intervalUs, sub.bars.map((b) => parseDurationUs(b, 'subscribe.bars', { positive: true })));
+        } catch (e) {
+          throw at(['agents', i, 'strategy'], `${g.strategy}: ${(e as Error).message.replace(/^field [^:]+: /, '')}`);
+        }
+      }
       v.driver.port = port;
       return port;
     });

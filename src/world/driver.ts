@@ -2,6 +2,7 @@ import type { Simulation } from '../kernel/simulation.ts';
 import type { Side } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { ReplayListener } from '../backtest/replay-source.ts';
+import type { BarView } from '../strategy/api.ts';
 import type { VenuePort } from '../strategy/venue-port.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
 import type { PerpVenue } from '../venues/perp/venue.ts';
@@ -65,6 +66,11 @@ export class VenueDriver implements ReplayListener {
       }
     }
     if (this.port !== undefined) this.port.onBookMessage(now);
+  }
+
+  /** A bar closed on a bar-execution venue. */
+  onBar(bar: BarView): void {
+    if (this.port !== undefined) this.port.onBar(bar);
   }
 
   onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {

@@ -45,6 +45,14 @@ const Bars = z.strictObject({
   /** Liquidity taken moves the mid (decaying with `resilience`); false = the no-impact counterfactual. */
   impact: z.boolean().default(true),
   resilience: z.string().default('10m'),
+  /**
+   * `book`: a book with the capture's depth laid around each bar's close (tick-style execution,
+   * impact). `bar`: the bar-backtest convention (see src/world/bar-source.ts) — orders decided on
+   * a bar's close fill at the next open ± `slippageBps`, resting limits inside later bars along
+   * open→high→low→close (open→low→high→close for a down bar); strategies get `onBar`.
+   */
+  execution: z.enum(['book', 'bar']).default('book'),
+  slippageBps: z.number().min(0).max(1000).default(0),
 });
 
 /** Where a price path comes from: real bars, a Merton jump-diffusion, or a block bootstrap of real bars. */

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
+import { isBarsCatalog, readBarsCatalog } from '../bars-catalog.ts';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
 export interface BarSeries {
@@ -16,8 +17,54 @@ export interface BarSeries {
   intervalUs: number;
 }
 
+const digit = (v: string, i: number) => v.charCodeAt(i) - 48;
+const two = (v: string, i: number) => {
+  const a = digit(v, i);
+  const b = digit(v, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+};
+let lastDay = '';
+let lastDayMs = NaN;
+
+/**
+ * The common layouts `2021-12-31 23:01:00[.ffffff][Z]` and `…T…`: the day is parsed once per
+ * day (bars come in order), the time of day from its digits. Anything else (offsets, epoch
+ * numbers) goes through the general parser. Returns undefined when not this layout.
+ */
+function parseTsFast(v: string): number | undefined {
+  if (v.length < 19 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  const sep = v.charCodeAt(10);
+  if (sep !== 32 && sep !== 84) return undefined;
+  let end = v.length;
+  if (v.charCodeAt(end - 1) === 90) end--; // Z
+  let frac = 0;
+  if (end > 19) {
+    if (v.charCodeAt(19) !== 46) return undefined; // an offset or junk: the general parser decides
+    let scale = 1e5;
+    for (let i = 20; i < end; i++) {
+      const d = digit(v, i);
+      if (d < 0 || d > 9) return undefined;
+      if (scale >= 1) frac += d * scale;
+      scale /= 10;
+    }
+    frac = Math.round(frac);
+  }
+  const day = v.slice(0, 10);
+  if (day !== lastDay) {
+    lastDayMs = Date.parse(`${day}T00:00:00Z`);
+    lastDay = day;
+  }
+  const h = two(v, 11);
+  const m = two(v, 14);
+  const sec = two(v, 17);
+  if (!(h < 24 && m < 60 && sec < 61)) return NaN;
+  return (lastDayMs + ((h * 60 + m) * 60 + sec) * 1000) * 1000 + frac;
+}
+
 /** `2021-12-31 23:01:00.000000`, ISO-8601, or epoch seconds/ms/µs by magnitude → µs. */
 function parseTs(v: string): number {
+  const fast = parseTsFast(v);
+  if (fast !== undefined) return fast;
   if (/^\d+(\.\d+)?$/.test(v)) {
     const n = Number(v);
     return n < 1e11 ? n * 1e6 : n < 1e14 ? n * 1e3 : n;
@@ -49,39 +96,53 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   const need = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
   const idx = need.map((c) => header.indexOf(c));
   if (idx.some((i) => i < 0)) throw new DataError(`bars header must have ${need.join(',')}`, { file, line: 1, field: need[idx.findIndex((i) => i < 0)]! });
-  const cols = need.map(() => [] as number[]);
+  // Columns preallocated for every line; filled up to `n` (no per-row arrays: 1M-bar files).
+  const cap = lines.length;
+  const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
+  let n = 0;
   let last = -Infinity;
+  const [iT, iO, iH, iL, iC, iV] = idx as [number, number, number, number, number, number];
   for (let ln = 1; ln < lines.length; ln++) {
     const raw = lines[ln]!;
-    if (raw.trim() === '') continue;
+    if (raw.length === 0 || raw.trim() === '') continue;
     const cells = raw.split(',');
-    const ts = parseTs(cells[idx[0]!] ?? '');
-    if (!Number.isFinite(ts)) throw new DataError(`"${cells[idx[0]!]}" is not a time`, { file, line: ln + 1, field: 'timestamp' });
+    const ts = parseTs(cells[iT] ?? '');
+    if (!Number.isFinite(ts)) throw new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp' });
     if (ts <= last) throw new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
     last = ts;
-    const v = [ts];
-    for (let k = 1; k < need.length; k++) {
-      const x = Number(cells[idx[k]!]);
-      if (!Number.isFinite(x) || x < 0 || (k < 5 && x === 0)) throw new DataError(`"${cells[idx[k]!]}" is not a valid ${need[k]}`, { file, line: ln + 1, field: need[k]! });
-      v.push(x);
+    const o = Number(cells[iO]);
+    const h = Number(cells[iH]);
+    const l = Number(cells[iL]);
+    const c = Number(cells[iC]);
+    const vol = Number(cells[iV]);
+    const vals = [o, h, l, c, vol];
+    for (let k = 0; k < 5; k++) {
+      const x = vals[k]!;
+      if (!Number.isFinite(x) || x < 0 || (k < 4 && x === 0)) throw new DataError(`"${cells[idx[k + 1]!]}" is not a valid ${need[k + 1]}`, { file, line: ln + 1, field: need[k + 1]! });
     }
-    const [, o, h, l, c] = v as [number, number, number, number, number];
     if (h < Math.max(o, c, l) || l > Math.min(o, c)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${c}`, { file, line: ln + 1, field: h < Math.max(o, c, l) ? 'high' : 'low' });
     if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) continue;
-    for (let k = 0; k < need.length; k++) cols[k]!.push(v[k]!);
+    out[0][n] = ts;
+    out[1][n] = o;
+    out[2][n] = h;
+    out[3][n] = l;
+    out[4][n] = c;
+    out[5][n] = vol;
+    n++;
   }
-  const tsUs = Float64Array.from(cols[0]!);
+  const cols = out.map((a) => a.slice(0, n));
+  const tsUs = cols[0]!;
   if (tsUs.length === 0) throw new DataError('no bars in the requested range', { file });
   let step = Infinity;
   for (let i = 1; i < tsUs.length; i++) step = Math.min(step, tsUs[i]! - tsUs[i - 1]!);
   return {
     source: file,
     tsUs,
-    open: Float64Array.from(cols[1]!),
-    high: Float64Array.from(cols[2]!),
-    low: Float64Array.from(cols[3]!),
-    close: Float64Array.from(cols[4]!),
-    volume: Float64Array.from(cols[5]!),
+    open: cols[1]!,
+    high: cols[2]!,
+    low: cols[3]!,
+    close: cols[4]!,
+    volume: cols[5]!,
     intervalUs: Number.isFinite(step) ? step : 60e6,
   };
 }
@@ -200,5 +261,6 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
 
 /** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */
 export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+  if (existsSync(file) && statSync(file).isDirectory() && isBarsCatalog(file)) return readBarsCatalog(file, range);
   return /\.zip$/i.test(file) ? readLeanZip(file, range) : readBarsCsv(file, range);
 }

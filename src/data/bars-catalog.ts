@@ -1,0 +1,174 @@
+/**
+ * Bars as a catalog: the columns of an OHLCV series (bar start µs, open, high, low, close,
+ * volume) as raw little-endian float64 files, hashed in a manifest (`primesim-catalog/1`,
+ * `kind: bars`), written under a temporary name and renamed when whole. Reading is a few large
+ * reads (a million bars in tens of milliseconds, against seconds for the CSV). Made by
+ * `primesim data import <bars.csv | LEAN minute zip>` or built from a trade catalog by
+ * `primesim data bars`.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { DataError } from '../errors.ts';
+import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
+import type { BarSeries } from './readers/bars.ts';
+import { CatalogReader } from './catalog.ts';
+
+export const BAR_COLUMNS = ['ts_us', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+export interface BarsCatalogManifest {
+  format: 'primesim-catalog/1';
+  kind: 'bars';
+  name: string;
+  rows: number;
+  intervalUs: number;
+  timeRange: { startUs: number; endUs: number };
+  columns: { name: string; file: string; bytes: number; sha256: string }[];
+  provenance: { source: string; sha256?: string; builtWith: string };
+}
+
+/** `--data` names bars: an OHLCV CSV, a LEAN zip, or a bars catalog folder. */
+export function isBarsData(path: string): boolean {
+  if (!existsSync(path)) return false;
+  return statSync(path).isDirectory() ? isBarsCatalog(path) : /\.(csv|zip)$/i.test(path);
+}
+
+/** True when `dir` is a bars catalog (a folder whose manifest says `kind: bars`). */
+export function isBarsCatalog(dir: string): boolean {
+  const mf = join(dir, 'manifest.json');
+  if (!existsSync(mf)) return false;
+  try {
+    const m = JSON.parse(readFileSync(mf, 'utf8')) as { format?: unknown; kind?: unknown };
+    return m.format === 'primesim-catalog/1' && m.kind === 'bars';
+  } catch {
+    return false;
+  }
+}
+
+/** Write a bars catalog at `out` (checked like every output: only a catalog or an empty folder is replaced). */
+export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsCatalogManifest['provenance'], force = false): BarsCatalogManifest {
+  const final = checkOutputTarget(out, 'catalog', { force, field: '--out' });
+  const tmp = tempSibling(final);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const cols = [bars.tsUs, bars.open, bars.high, bars.low, bars.close, bars.volume];
+    const columns = BAR_COLUMNS.map((name, k) => {
+      const a = cols[k]!;
+      const buf = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      const file = `${name}.f64`;
+      writeFileSync(join(tmp, file), buf);
+      return { name, file, bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    });
+    const n = bars.tsUs.length;
+    const m: BarsCatalogManifest = {
+      format: 'primesim-catalog/1',
+      kind: 'bars',
+      name: basename(final),
+      rows: n,
+      intervalUs: bars.intervalUs,
+      timeRange: { startUs: bars.tsUs[0]!, endUs: bars.tsUs[n - 1]! + bars.intervalUs },
+      columns,
+      provenance,
+    };
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+    commitOutput(tmp, final);
+    return m;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Read a bars catalog, checking every column's size and sha256 against the manifest. */
+export function readBarsCatalog(dir: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+  const mf = join(dir, 'manifest.json');
+  let m: BarsCatalogManifest;
+  try {
+    m = JSON.parse(readFileSync(mf, 'utf8')) as BarsCatalogManifest;
+  } catch (e) {
+    throw new DataError(`manifest is not JSON: ${(e as Error).message}`, { file: mf });
+  }
+  if (m.kind !== 'bars') throw new DataError('not a bars catalog', { file: mf, field: 'kind' });
+  const cols: Float64Array[] = BAR_COLUMNS.map((name) => {
+    const c = m.columns.find((x) => x.name === name);
+    if (!c) throw new DataError(`no column ${name}`, { file: mf, field: 'columns' });
+    const p = join(dir, c.file);
+    if (!existsSync(p) || statSync(p).size !== c.bytes) throw new DataError(`column file ${c.file} is missing or not ${c.bytes} bytes`, { file: dir, field: name });
+    const buf = readFileSync(p);
+    if (createHash('sha256').update(buf).digest('hex') !== c.sha256) throw new DataError(`column file ${c.file} does not match its sha256 in the manifest`, { file: dir, field: name });
+    return new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  });
+  let a = 0;
+  let b = cols[0]!.length;
+  if (range.fromUs !== undefined) while (a < b && cols[0]![a]! < range.fromUs) a++;
+  if (range.toUs !== undefined) while (b > a && cols[0]![b - 1]! >= range.toUs) b--;
+  if (b <= a) throw new DataError('no bars in the requested range', { file: dir });
+  const [ts, open, high, low, close, volume] = cols.map((c) => c.subarray(a, b)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  return { source: resolve(dir), tsUs: ts, open, high, low, close, volume, intervalUs: m.intervalUs };
+}
+
+/**
+ * OHLCV bars from a market catalog's trades: each trade (exchange time `tsUs`) falls in the bar
+ * [⌊t / interval⌋·interval, +interval); open/close are its first/last trade in file order, high/low
+ * the extremes, volume the base quantity traded. Intervals with no trade have no bar (no
+ * forward-filled prices). Prices and sizes are converted from ticks and lots with the catalog's
+ * instrument.
+ */
+export function barsFromTrades(catalogDir: string, intervalUs: number): BarSeries {
+  const r = new CatalogReader(catalogDir);
+  const inst = r.manifest.instrument;
+  const tick = Number(inst.tickSize);
+  const lot = Number(inst.lotSize) * inst.multiplier;
+  const ts: number[] = [];
+  const o: number[] = [];
+  const h: number[] = [];
+  const l: number[] = [];
+  const c: number[] = [];
+  const v: number[] = [];
+  let cur = NaN;
+  try {
+    while (r.next()) {
+      const ch = r.chunk;
+      for (let i = 0; i < ch.length; i++) {
+        if (ch.kind[i] !== 2) continue; // ROW_TRADE
+        const start = Math.floor(ch.tsUs[i]! / intervalUs) * intervalUs;
+        const px = ch.priceTicks[i]!;
+        const q = ch.sizeLots[i]!;
+        if (start !== cur) {
+          if (start < cur) throw new DataError(`trade at ${ch.tsUs[i]} µs goes back to an earlier bar`, { file: catalogDir, field: 'tsUs' });
+          cur = start;
+          ts.push(start);
+          o.push(px);
+          h.push(px);
+          l.push(px);
+          c.push(px);
+          v.push(q);
+          continue;
+        }
+        const k = ts.length - 1;
+        if (px > h[k]!) h[k] = px;
+        if (px < l[k]!) l[k] = px;
+        c[k] = px;
+        v[k]! += q;
+      }
+    }
+  } finally {
+    r.close();
+  }
+  if (ts.length === 0) throw new DataError('the catalog has no trades', { file: catalogDir });
+  // Ticks × tick size: the decimal price (rounded to the tick's decimals, so 61000.1 stays 61000.1).
+  const dec = (inst.tickSize.split('.')[1] ?? '').length;
+  const ldec = (inst.lotSize.split('.')[1] ?? '').length;
+  const px = (t: number) => Number((t * tick).toFixed(dec));
+  return {
+    source: catalogDir,
+    tsUs: Float64Array.from(ts),
+    open: Float64Array.from(o, px),
+    high: Float64Array.from(h, px),
+    low: Float64Array.from(l, px),
+    close: Float64Array.from(c, px),
+    volume: Float64Array.from(v, (x) => Number((x * lot).toFixed(ldec))),
+    intervalUs,
+  };
+}

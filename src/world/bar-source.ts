@@ -1,0 +1,119 @@
+import { PRIO_DATA, type Simulation, type Source } from '../kernel/simulation.ts';
+import { ASK, BID } from '../market/book.ts';
+import type { Instrument } from '../market/instrument.ts';
+import type { BarSeries } from '../data/readers/bars.ts';
+import type { BarView } from '../strategy/api.ts';
+import type { ClobVenue } from '../venues/clob/venue.ts';
+import type { VenueDriver } from './driver.ts';
+
+/** Depth laid at every point: enough that any order fills whole at the touch. */
+const DEEP_LOTS = 1e12;
+
+/**
+ * Bar execution, the convention of bar backtesters (LEAN, Backtrader, vectorbt), on the same venue,
+ * ledger, margin engine and recorder as tick runs. Each bar is four points in time:
+ *   open  at the bar's start;
+ *   two intrabar points at +⅓ and +⅔ of the interval: high then low for an up bar (close ≥ open),
+ *         low then high for a down bar — open→high→low→close / open→low→high→close;
+ *   close 1 µs before the next bar's start, after which the strategy's `onBar` runs.
+ * At each point the venue's book is one deep level a side around the point's price:
+ * bid = ⌊p·(1 − s)⌋, ask = ⌈p·(1 + s)⌉ in ticks (s = slippage, at least a one-tick spread). So an
+ * order decided on a bar's close arrives at the next bar's open (entry latency 1 µs, after the
+ * open is laid) and a market order fills there at open ± slippage; a resting limit order fills at
+ * its own price at the first point whose laid price crosses it (a buy when ⌈low·(1 + s)⌉ ≤ limit),
+ * in path order — so inside a bar it is reached along the documented path. Intrabar points are
+ * laid only while the account has resting orders (nothing can fill otherwise).
+ */
+export class BarSource implements Source {
+  readonly priority = PRIO_DATA;
+  private i = 0;
+  /** Point within the bar: 0 open, 1 and 2 intrabar, 3 close. */
+  private k = 0;
+  /** Bars replayed. */
+  rows = 0;
+  private readonly tick: number;
+  private readonly s: number;
+  private laidBid = -1;
+  private laidAsk = -1;
+  private readonly bar: BarView;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly clob: ClobVenue,
+    private readonly driver: VenueDriver,
+    private readonly bars: BarSeries,
+    inst: Instrument,
+    slippageBps: number,
+  ) {
+    this.tick = Number(inst.tickSize);
+    this.s = slippageBps / 10_000;
+    this.bar = { tsUs: 0, intervalUs: bars.intervalUs, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  }
+
+  private timeOf(i: number, k: number): number {
+    const t = this.bars.tsUs[i]!;
+    const d = this.bars.intervalUs;
+    return k === 0 ? t : k === 3 ? t + d - 1 : t + Math.floor((d * k) / 3);
+  }
+
+  get intervalUs(): number {
+    return this.bars.intervalUs;
+  }
+
+  peekTs(): number {
+    return this.i < this.bars.tsUs.length ? this.timeOf(this.i, this.k) : Infinity;
+  }
+
+  dispatch(): void {
+    const i = this.i;
+    const k = this.k;
+    const b = this.bars;
+    const ts = this.timeOf(i, k);
+    if (k === 3) {
+      this.k = 0;
+      this.i++;
+    } else this.k++;
+    const up = b.close[i]! >= b.open[i]!;
+    const own = this.clob.own.count;
+    if (k === 1 || k === 2) {
+      // Intrabar points matter only to resting orders.
+      if (own[0] === 0 && own[1] === 0) return;
+      this.lay((k === 1) === up ? b.high[i]! : b.low[i]!);
+      this.clob.checkCrossed(ts);
+      return;
+    }
+    this.lay(k === 0 ? b.open[i]! : b.close[i]!);
+    this.sim.batchDone = 0;
+    if (own[0] !== 0 || own[1] !== 0) this.clob.checkCrossed(ts);
+    this.driver.onBookMessage();
+    if (k === 3) {
+      this.rows++;
+      const v = this.bar;
+      v.tsUs = b.tsUs[i]!;
+      v.open = b.open[i]!;
+      v.high = b.high[i]!;
+      v.low = b.low[i]!;
+      v.close = b.close[i]!;
+      v.volume = b.volume[i]!;
+      this.driver.onBar(v);
+    }
+  }
+
+  /** One deep level a side around `price` (the previous point's levels removed). */
+  private lay(price: number): void {
+    const bid = Math.floor((price * (1 - this.s)) / this.tick + 1e-9);
+    let ask = Math.ceil((price * (1 + this.s)) / this.tick - 1e-9);
+    if (ask <= bid) ask = bid + 1;
+    const clob = this.clob;
+    if (this.laidBid === bid && this.laidAsk === ask) return;
+    // Remove both old levels before laying the new ones: the book is never crossed in between.
+    if (this.laidBid >= 0) clob.applyLevel(BID, this.laidBid, 0);
+    if (this.laidAsk >= 0) clob.applyLevel(ASK, this.laidAsk, 0);
+    clob.applyLevel(BID, bid, DEEP_LOTS);
+    clob.applyLevel(ASK, ask, DEEP_LOTS);
+    this.laidBid = bid;
+    this.laidAsk = ask;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,53 @@
+import { ASK, BID, defineStrategy, z } from 'primesim';
+
+/**
+ * SMA crossover, long only, fixed size: buy `size` when the fast SMA of closes crosses above
+ * the slow one, sell it all when it crosses back below. Runs on a bar-execution venue (data
+ * `bars` with `execution: bar`): decisions on a bar's close fill at the next bar's open.
+ * Keeps the last `slow` closes in a ring buffer: no allocation per bar.
+ */
+export default defineStrategy({
+  name: 'sma-cross',
+  description: 'SMA fast/slow crossover, long-only, fixed size.',
+  params: z.strictObject({
+    fast: z.coerce.number().int().positive().default(10),
+    slow: z.coerce.number().int().positive().default(20),
+    /** Position size in base units (e.g. 1 BTC). */
+    size: z.coerce.number().positive().default(1),
+  }),
+  subscribe: { book: 'none' },
+  create(ctx, p) {
+    if (p.fast >= p.slow) throw new Error(`fast (${p.fast}) must be shorter than slow (${p.slow})`);
+    const ring = new Float64Array(p.slow);
+    let n = 0;
+    let sumFast = 0;
+    let sumSlow = 0;
+    let prevDiff = NaN;
+    let long = false;
+    const inst = ctx.instrument;
+    const lots = Math.round(p.size / (Number(inst.lotSize) * inst.multiplier));
+    return {
+      onBar(c, bar) {
+        // Running sums over the last `fast` and `slow` closes.
+        const x = bar.close;
+        const i = n % p.slow;
+        if (n >= p.slow) sumSlow -= ring[i]!;
+        if (n >= p.fast) sumFast -= ring[(n - p.fast) % p.slow]!;
+        ring[i] = x;
+        sumSlow += x;
+        sumFast += x;
+        n++;
+        if (n < p.slow) return;
+        const diff = sumFast / p.fast - sumSlow / p.slow;
+        if (prevDiff <= 0 && diff > 0 && !long) {
+          c.submit({ side: BID, type: 'market', sizeLots: lots, tag: 'enter' });
+          long = true;
+        } else if (prevDiff >= 0 && diff < 0 && long) {
+          c.submit({ side: ASK, type: 'market', sizeLots: lots, tag: 'exit' });
+          long = false;
+        }
+        prevDiff = diff;
+      },
+    };
+  },
+});

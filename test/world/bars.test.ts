@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/backtest/run.ts';
+import { readBars } from '../../src/data/readers/bars.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { queryRuns } from '../../src/results/query.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'primesim-bars-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const num = (v: unknown) => Number(v);
+const T0 = Date.parse('2024-01-01T00:00:00Z') * 1000;
+const MIN = 60e6;
+
+/**
+ * Hand-made bars: bar 1 rises (open 101, high 103, low 100, close 102), bar 2 falls (open 102,
+ * low 98, high 102.5, close 99). The convention: an order decided on a bar's close fills at the
+ * next open ± slippage; a resting limit fills at its price at the first point of a later bar's
+ * path — open→high→low→close for an up bar, open→low→high→close for a down bar — whose laid
+ * price (± slippage) reaches it. Points: open at the bar's start, the two intrabar points at
+ * +20 s and +40 s of a minute bar, close 1 µs before the next bar.
+ */
+const BARS = [
+  'timestamp,open,high,low,close,volume',
+  '2024-01-01 00:00:00,100,101,99,100.5,10',
+  '2024-01-01 00:01:00,101,103,100,102,10',
+  '2024-01-01 00:02:00,102,102.5,98,99,10',
+  '2024-01-01 00:03:00,99.5,100,97,98,10',
+  '2024-01-01 00:04:00,98,99,96,97,10',
+].join('\n');
+
+const PROBE = `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'bar-probe', description: 'orders on fixed bars', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) {
+          c.submit({ side: BID, type: 'market', sizeLots: 1000, tag: 'market-buy' });
+          c.submit({ side: ASK, type: 'limit', priceTicks: 1028, sizeLots: 1000, tag: 'limit-sell-102.8' });
+        }
+        if (k === 1) c.submit({ side: BID, type: 'limit', priceTicks: 985, sizeLots: 1000, tag: 'limit-buy-98.5' });
+        if (k === 2) c.submit({ side: ASK, type: 'limit', priceTicks: 2000, sizeLots: 1000, tag: 'never' });
+        k++;
+      },
+    };
+  },
+});
+`;
+
+describe('bar execution (next-open fills, intrabar limit path)', () => {
+  it('market at the next open ± slippage; limits at their price at the documented intrabar point', async () => {
+    const bars = join(root, 'hand.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'probe.ts');
+    writeFileSync(strat, PROBE);
+    const r = await runBacktest({ strategy: strat, data: bars, slippageBps: 10, runsDir: join(root, 'runs'), runId: 'probe', equityInterval: '1m' });
+    const fills = (await queryRuns([r.dir], 'SELECT f.ts_us, f.side, f.price, f.liquidity = \'maker\', o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.ts_us')).rows;
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), f[3], f[4]])).toEqual([
+      // Decided on bar 0's close, filled at bar 1's open 101 × (1 + 10 bp) = 101.101 → 101.2 (ticks up), taker.
+      [1 * MIN, 'buy', 101.2, false, 'market-buy'],
+      // Bar 1 is up: its first intrabar point is the high (+20 s); 103 × (1 − 10 bp) = 102.897 → bid 102.8 reaches the limit.
+      [1 * MIN + 20e6, 'sell', 102.8, true, 'limit-sell-102.8'],
+      // Bar 2 is down: its first intrabar point is the low (+20 s); 98 × 1.001 = 98.098 → ask 98.1 ≤ 98.5: filled at 98.5.
+      [2 * MIN + 20e6, 'buy', 98.5, true, 'limit-buy-98.5'],
+    ]);
+    const [open] = (await queryRuns([r.dir], "SELECT count(*) FROM orders WHERE tag = 'never' AND status = 'open'")).rows[0]!;
+    expect(num(open)).toBe(1);
+  });
+
+  it('sma-cross on the real 45,031 one-minute bars trades exactly where a plain SMA recomputation says, at the next opens', async () => {
+    const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, runsDir: join(root, 'runs'), runId: 'sma', equityInterval: '1h', fees: '0:0' });
+    // Reference: SMA 10/20 of closes, straight sums each bar; long-only, enter on the cross up, exit on the cross down.
+    const b = readBars(file);
+    const sma = (i: number, n: number) => {
+      let s = 0;
+      for (let k = i - n + 1; k <= i; k++) s += b.close[k]!;
+      return s / n;
+    };
+    const want: [number, string, number][] = [];
+    let prev = NaN;
+    let long = false;
+    for (let i = 19; i < b.close.length; i++) {
+      const d = sma(i, 10) - sma(i, 20);
+      // A decision on bar i's close fills at bar i+1's open (none after the last bar).
+      if (prev <= 0 && d > 0 && !long) {
+        long = true;
+        if (i + 1 < b.close.length) want.push([b.tsUs[i + 1]!, 'buy', b.open[i + 1]!]);
+      } else if (prev >= 0 && d < 0 && long) {
+        long = false;
+        if (i + 1 < b.close.length) want.push([b.tsUs[i + 1]!, 'sell', b.open[i + 1]!]);
+      }
+      prev = d;
+    }
+    const got = (await queryRuns([r.dir], 'SELECT ts_us, side, price FROM fills ORDER BY ts_us')).rows;
+    expect(want.length).toBeGreaterThan(1000);
+    expect(got.length).toBe(want.length);
+    // Slippage 0: a buy pays the one-tick spread above the open (0.1), a sell gets the open.
+    for (let k = 0; k < want.length; k++) {
+      expect(num(got[k]![0])).toBe(want[k]![0]);
+      expect(got[k]![1]).toBe(want[k]![1]);
+      expect(num(got[k]![2])).toBeCloseTo(want[k]![1] === 'buy' ? want[k]![2] + 0.1 : want[k]![2], 6);
+    }
+  });
+
+  it('multi-timeframe: 1 h bars aggregated from the minute bars equal a plain recomputation (open, high, low, close, volume)', async () => {
+    const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const strat = join(root, 'hourly.ts');
+    writeFileSync(strat, `import { defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'hourly', description: 'records hourly bars', params: z.strictObject({}), subscribe: { book: 'none', bars: ['1h'] },
+  create() {
+    return { onBar(c, b) { if (b.intervalUs === 3600e6) c.record('hours', { ts_us: b.tsUs, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }); } };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: file, runsDir: join(root, 'runs'), runId: 'hourly', equityInterval: '1d' });
+    const b = readBars(file);
+    const want = new Map<number, number[]>();
+    for (let i = 0; i < b.tsUs.length; i++) {
+      const h = Math.floor(b.tsUs[i]! / 3600e6) * 3600e6;
+      const w = want.get(h);
+      if (!w) want.set(h, [b.open[i]!, b.high[i]!, b.low[i]!, b.close[i]!, b.volume[i]!]);
+      else {
+        w[1] = Math.max(w[1]!, b.high[i]!);
+        w[2] = Math.min(w[2]!, b.low[i]!);
+        w[3] = b.close[i]!;
+        w[4] = w[4]! + b.volume[i]!;
+      }
+    }
+    const got = (await queryRuns([r.dir], 'SELECT ts_us, open, high, low, close, volume FROM strategy_hours ORDER BY ts_us')).rows;
+    // Every hour whose last minute is in the file closes (the file ends on a full hour or not: the last one may be open).
+    expect(got.length).toBeGreaterThan(740);
+    for (const row of got) {
+      const w = want.get(num(row[0]))!;
+      expect(row.slice(1, 5).map(num)).toEqual(w.slice(0, 4));
+      expect(num(row[5])).toBeCloseTo(w[4]!, 4);
+    }
+  });
+});
