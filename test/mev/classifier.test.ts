@@ -103,4 +103,39 @@ describe.skipIf(!haveData)('MEV classifier on mev-inspect blocks', () => {
       receivedTokenAddress: WETH,
     });
   });
+
+  // More mev-inspect blocks, with what upstream's tests expect (../shared/data/PROVENANCE.md).
+  const more = (n: number) => classifyBlock(readBlockJsonFile(path.join(dataDir, `blocks_${n}.json`)));
+
+  it('block 12498502: three Aave liquidations by one liquidator (debt BUSD, TUSD, sUSD; collateral LINK, LINK, MKR)', () => {
+    const c = more(12498502);
+    expect(c.liquidations).toHaveLength(3);
+    for (const l of c.liquidations) expect([l.protocol, l.liquidatorUser]).toEqual(['aave', '0x7185e240d8e9e2d692cbc68d30eecf965e9a7feb']);
+    const BUSD = '0x4fabb145d64652a948d72533023f6e7a623c7c53';
+    const TUSD = '0x0000000000085d4780b73119b644ae5ecd22b376';
+    const SUSD = '0x57ab1ec28d129707052df4df418d58a2d46d5f51';
+    const LINK = '0x514910771af9ca656af840dff83e8264ecf986ca';
+    const MKR = '0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2';
+    expect(c.liquidations.map((l) => [l.debtTokenAddress, l.collateralTokenAddress])).toEqual([[BUSD, LINK], [TUSD, LINK], [SUSD, MKR]]);
+  });
+
+  it('block 10921991: the Aave v1 liquidation (USDT debt, LEND collateral)', () => {
+    const c = more(10921991);
+    expect(c.liquidations).toHaveLength(1);
+    expect(c.liquidations[0]).toMatchObject({
+      protocol: 'aave',
+      transactionHash: '0xe6c0e3ef0436cb032e1ef292141f4fc4dcd47a75a2559602133114952190e76b',
+      debtTokenAddress: '0xdac17f958d2ee523a2206206994597c13d831ec7',
+      collateralTokenAddress: '0x80fb784b7ed66730e8b1dbd9820afd29931aab03',
+    });
+  });
+
+  it('block 12483198: five arbitrages, the reverted one flagged "Reverted" (its receipt\'s gas_used is the u64::MAX sentinel, read as unknown)', () => {
+    const block = readBlockJsonFile(path.join(dataDir, 'blocks_12483198.json'));
+    expect(block.receipts.find((r) => r.transactionIndex === 60)!.gasUsed).toBeNaN();
+    const c = classifyBlock(block);
+    expect(c.arbitrages).toHaveLength(5);
+    const reverted = c.arbitrages.filter((a) => a.error !== null);
+    expect(reverted.map((a) => [a.transactionHash.slice(0, 10), a.error])).toEqual([['0x23a4dc70', 'Reverted']]);
+  });
 });

@@ -21,7 +21,9 @@ export function readBlockJsonFile(file: string): ChainBlockData {
 export function parseBlockJson(text: string, file: string): ChainBlockData {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // Integers beyond 2^53 (uint256 values, u64 sentinels) are kept exact as strings: JSON.parse
+    // would round them. Only literals in value position (after ':', '[' or ',') are touched.
+    raw = JSON.parse(text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, (m, pre: string, num: string) => (Number.isSafeInteger(Number(num)) ? m : `${pre}"${num}"`)));
   } catch (err) {
     throw new DataError(`malformed JSON: ${(err as Error).message}`, { file });
   }
@@ -85,11 +87,21 @@ function readReceipt(r: FieldReader, raw: unknown, path: string): ChainReceipt {
   return {
     transactionHash: r.str(o, 'transaction_hash', path).toLowerCase(),
     transactionIndex: r.int(o, 'transaction_index', path),
-    gasUsed: r.int(o, 'gas_used', path),
+    gasUsed: receiptGas(r, o, path),
     effectiveGasPrice: r.big(o, 'effective_gas_price', path),
     cumulativeGasUsed: r.int(o, 'cumulative_gas_used', path),
     to: to === null ? null : to.toLowerCase(),
   };
+}
+
+/** u64::MAX: what the tracer writes when it could not measure a (failed) tx's gas. */
+const GAS_UNKNOWN = 2n ** 64n - 1n;
+
+function receiptGas(r: FieldReader, o: Record<string, unknown>, path: string): number {
+  const g = r.big(o, 'gas_used', path);
+  if (g === GAS_UNKNOWN) return Number.NaN;
+  if (g > BigInt(Number.MAX_SAFE_INTEGER)) return r.fail(`${path}.gas_used`, `gas used ${g} is not a plausible amount`);
+  return Number(g);
 }
 
 function lowerOrNull(s: string | null): string | null {
