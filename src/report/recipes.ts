@@ -6,7 +6,7 @@ import { readArrow } from '../results/arrow-io.ts';
 import type { ChartSpec } from './charts.ts';
 
 /** Lazily loaded result tables of one run, read from its Arrow files. */
-class RunTables {
+export class RunTables {
   private readonly cache = new Map<string, Table | null>();
   constructor(private readonly dir: string) {}
   get(name: string): Table | null {
@@ -36,7 +36,7 @@ class RunTables {
 
 type Recipe = (t: RunTables) => ChartSpec[];
 
-const line = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => x.map((t, i) => ({ t, v: y[i]!, ...Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, (arr as unknown[])[i]])) }));
+export const line = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => x.map((t, i) => ({ t, v: y[i]!, ...Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, (arr as unknown[])[i]])) }));
 
 /** Charts for whatever result tables a run has: backtests, hedging, cascades, DEX execution, lending. */
 const RECIPES: Recipe[] = [

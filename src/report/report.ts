@@ -4,7 +4,8 @@ import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { openRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
-import { buildCharts } from './recipes.ts';
+import { buildCharts, RunTables } from './recipes.ts';
+import { tearSheet } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
 
 export interface ReportOptions {
@@ -29,7 +30,15 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
+  const ts = tearSheet(new RunTables(run.dir), (m.metrics ?? {}) as Record<string, unknown>);
+  const tsCharts = (ts?.charts ?? []).map((c) => ({ ...c, ...renderChart(c) }));
   const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
+  const tearHtml = ts
+    ? `<h2>Tear sheet</h2><table>${ts.summary.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
+${ts.notes.length ? `<ul class="notes">${ts.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+${tsCharts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
+${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
+    : '';
   const summary = existsSync(join(run.dir, 'fills.arrow')) ? await fillsSummary(join(run.dir, 'fills.arrow')) : '';
   const metricRows = Object.entries(m.metrics ?? {})
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`)
@@ -50,11 +59,12 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#222}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
-td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}
+td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}ul.notes{color:#666}
 </style></head><body>
 <h1>primesim report — ${esc(run.runId)}</h1>
 <table>${info}</table>
 <h2>Metrics</h2><table>${metricRows}</table>
+${tearHtml}
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
 </body></html>
@@ -64,7 +74,7 @@ ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
   renameSync(tmp, out);
   const pngs: string[] = [];
   if (opts.png) {
-    for (const c of charts) {
+    for (const c of [...tsCharts, ...charts]) {
       const png = out.replace(/\.html$/, `-${c.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`);
       const r = new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } });
       writeFileSync(png, r.render().asPng());

@@ -43,12 +43,14 @@ describe('report in headless Chromium', () => {
     const dom = await chromium(['--dump-dom', url], join(root, 'profile1'));
     expect(dom.code).toBe(0);
     expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR/);
-    // Five charts (equity, drawdown, inventory, fills; margin, since a perp backtest is margined),
-    // each with drawn marks: lines/areas have path data, dots are circles.
+    // The tear sheet's charts, then the run's (equity, drawdown, inventory, fills; margin, since a
+    // perp backtest is margined), each with drawn marks: lines/areas have path data, dots are
+    // circles, histograms rects of non-zero height.
     const charts = dom.stdout.split('class="chart"').slice(1);
-    expect(charts.length).toBe(5);
-    expect(dom.stdout).toMatch(/<h2>Margin<\/h2>|>Margin</);
-    for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<circle/.test(c)).toBe(true);
+    const titles = [...dom.stdout.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (valuation asset)', 'Equity', 'Drawdown', 'Inventory', 'Fills against mid', 'Margin']) expect(titles).toContain(t);
+    expect(charts.length).toBeGreaterThanOrEqual(10);
+    for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<circle|<rect[^>]* height="[1-9]/.test(c.split('</div>')[0]!)).toBe(true);
     const shot = join(root, 'shot.png');
     const s = await chromium([`--screenshot=${shot}`, '--window-size=1000,1600', url], join(root, 'profile2'));
     expect(s.code).toBe(0);

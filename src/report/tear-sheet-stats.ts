@@ -1,0 +1,204 @@
+/**
+ * Tear-sheet statistics (what quantstats / pyfolio show), as pure functions of a run's equity
+ * samples and fills. Conventions: simple returns between equity samples; daily returns from the
+ * last sample of each UTC day; annualisation over 365 days with the run's own sampling; VaR and
+ * expected shortfall historical (the loss at the 5% quantile, the mean loss beyond it);
+ * statistics that need more data than the run has are returned as undefined with the reason.
+ */
+
+export const DAY_US = 86_400e6;
+export const YEAR_US = 365 * DAY_US;
+/** Annualised figures need at least this much data (as the summary's Sharpe). */
+export const MIN_ANNUALISE_US = 30 * DAY_US;
+
+export interface Drawdown {
+  peakUs: number;
+  troughUs: number;
+  /** Back at the peak, or undefined when still under water at the end. */
+  recoveryUs: number | undefined;
+  /** Depth as a fraction (negative). */
+  depth: number;
+}
+
+/** Equity / running peak − 1 at every sample. */
+export function underwater(equity: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(equity.length);
+  let peak = -Infinity;
+  for (let i = 0; i < equity.length; i++) {
+    peak = Math.max(peak, equity[i]!);
+    out[i] = peak > 0 ? equity[i]! / peak - 1 : 0;
+  }
+  return out;
+}
+
+/** The `n` deepest drawdown periods (peak → trough → recovery), not overlapping, deepest first. */
+export function worstDrawdowns(ts: ArrayLike<number>, equity: ArrayLike<number>, n = 5): Drawdown[] {
+  const uw = underwater(equity);
+  const periods: Drawdown[] = [];
+  let i = 0;
+  while (i < uw.length) {
+    if (uw[i]! >= 0) {
+      i++;
+      continue;
+    }
+    const start = i - 1; // the peak is the last sample at water level
+    let trough = i;
+    while (i < uw.length && uw[i]! < 0) {
+      if (uw[i]! < uw[trough]!) trough = i;
+      i++;
+    }
+    periods.push({ peakUs: ts[Math.max(0, start)]!, troughUs: ts[trough]!, recoveryUs: i < uw.length ? ts[i]! : undefined, depth: uw[trough]! });
+  }
+  return periods.sort((a, b) => a.depth - b.depth).slice(0, n);
+}
+
+/** Last equity of each UTC day → simple daily returns (the first day's return is from the first sample). */
+export function dailyReturns(ts: ArrayLike<number>, equity: ArrayLike<number>): { dayUs: number[]; ret: number[] } {
+  const dayUs: number[] = [];
+  const close: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const d = Math.floor(ts[i]! / DAY_US) * DAY_US;
+    if (dayUs.length && dayUs[dayUs.length - 1] === d) close[close.length - 1] = equity[i]!;
+    else {
+      dayUs.push(d);
+      close.push(equity[i]!);
+    }
+  }
+  const ret: number[] = [];
+  let prev = equity[0]!;
+  for (const c of close) {
+    ret.push(prev !== 0 ? c / prev - 1 : 0);
+    prev = c;
+  }
+  return { dayUs, ret };
+}
+
+/** Compounded return per calendar month (UTC), keyed `YYYY-MM`, from the equity at month ends. */
+export function monthlyReturns(ts: ArrayLike<number>, equity: ArrayLike<number>): Map<string, number> {
+  const out = new Map<string, number>();
+  let key = '';
+  let open = equity[0]!;
+  let last = equity[0]!;
+  for (let i = 0; i < ts.length; i++) {
+    const k = new Date(ts[i]! / 1000).toISOString().slice(0, 7);
+    if (k !== key) {
+      if (key) {
+        out.set(key, last / open - 1);
+        open = last;
+      }
+      key = k;
+    }
+    last = equity[i]!;
+  }
+  if (key) out.set(key, last / open - 1);
+  return out;
+}
+
+/** Historical value at risk and expected shortfall of a return sample at `level` (0.95): positive = loss. */
+export function varEs(returns: readonly number[], level = 0.95): { var: number; es: number } | undefined {
+  if (returns.length < 20) return undefined;
+  const s = [...returns].sort((a, b) => a - b);
+  const k = Math.max(1, Math.floor((1 - level) * s.length));
+  const q = s[k - 1]!;
+  const tail = s.slice(0, k);
+  return { var: -q, es: -tail.reduce((a, b) => a + b, 0) / tail.length };
+}
+
+/**
+ * Rolling standard deviation and mean/sd over `window` returns (NaN until the window is full).
+ * Each window is summed afresh (two passes): running sums cancel catastrophically once large
+ * returns leave the window (a flat stretch after a jump would show a spurious volatility).
+ */
+export function rolling(returns: readonly number[], window: number): { vol: Float64Array; sharpe: Float64Array } {
+  const vol = new Float64Array(returns.length).fill(NaN);
+  const sharpe = new Float64Array(returns.length).fill(NaN);
+  for (let i = window - 1; i < returns.length; i++) {
+    let s = 0;
+    for (let k = i - window + 1; k <= i; k++) s += returns[k]!;
+    const m = s / window;
+    let v = 0;
+    for (let k = i - window + 1; k <= i; k++) v += (returns[k]! - m) ** 2;
+    v /= window - 1;
+    vol[i] = Math.sqrt(v);
+    sharpe[i] = v > 0 ? m / Math.sqrt(v) : NaN;
+  }
+  return { vol, sharpe };
+}
+
+export interface RoundTrip {
+  openUs: number;
+  closeUs: number;
+  /** Realized PnL minus fees over the trip, in the settle asset. */
+  pnl: number;
+}
+
+/**
+ * Round trips from one venue's fills in time order: a trip opens when the position leaves zero
+ * and closes when it returns to zero (a fill through zero closes one trip and opens the next;
+ * its realized PnL belongs to the closing trip, its fee is split by quantity).
+ */
+export function roundTrips(fills: readonly { tsUs: number; positionLots: number; sizeLots: number; realized: number; fee: number }[]): RoundTrip[] {
+  const out: RoundTrip[] = [];
+  let pos = 0;
+  let open: { us: number; pnl: number } | undefined;
+  for (const f of fills) {
+    const before = pos;
+    pos = f.positionLots;
+    if (before === 0 && pos !== 0) {
+      open = { us: f.tsUs, pnl: f.realized - f.fee };
+      continue;
+    }
+    if (!open) continue;
+    if (pos === 0) {
+      open.pnl += f.realized - f.fee;
+      out.push({ openUs: open.us, closeUs: f.tsUs, pnl: open.pnl });
+      open = undefined;
+    } else if (Math.sign(pos) !== Math.sign(before)) {
+      // Through zero: the part that closed ends this trip, the rest opens the next.
+      const closeShare = Math.abs(before) / f.sizeLots;
+      out.push({ openUs: open.us, closeUs: f.tsUs, pnl: open.pnl + f.realized - f.fee * closeShare });
+      open = { us: f.tsUs, pnl: -f.fee * (1 - closeShare) };
+    } else open.pnl += f.realized - f.fee;
+  }
+  return out;
+}
+
+export interface TradeStats {
+  trips: number;
+  hitRate: number;
+  /** Gross wins over gross losses (Infinity with no loss). */
+  profitFactor: number;
+  /** Mean PnL per trip. */
+  expectancy: number;
+  avgHoldingUs: number;
+}
+
+export function tradeStats(trips: readonly RoundTrip[]): TradeStats | undefined {
+  if (trips.length === 0) return undefined;
+  let wins = 0;
+  let gw = 0;
+  let gl = 0;
+  let sum = 0;
+  let hold = 0;
+  for (const t of trips) {
+    if (t.pnl > 0) {
+      wins++;
+      gw += t.pnl;
+    } else gl -= t.pnl;
+    sum += t.pnl;
+    hold += t.closeUs - t.openUs;
+  }
+  return { trips: trips.length, hitRate: wins / trips.length, profitFactor: gl > 0 ? gw / gl : Infinity, expectancy: sum / trips.length, avgHoldingUs: hold / trips.length };
+}
+
+/** Share of the run's time with an open position (step-wise between equity samples). */
+export function exposure(ts: ArrayLike<number>, positionLots: ArrayLike<number>): number {
+  let open = 0;
+  let total = 0;
+  for (let i = 1; i < ts.length; i++) {
+    const dt = ts[i]! - ts[i - 1]!;
+    total += dt;
+    if (positionLots[i - 1] !== 0) open += dt;
+  }
+  return total > 0 ? open / total : 0;
+}

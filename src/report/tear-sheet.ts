@@ -1,0 +1,191 @@
+/**
+ * The tear sheet of a run: what quantstats / pyfolio show (cumulative returns linear and log,
+ * underwater and the worst drawdowns, monthly and yearly returns, the return distribution with
+ * VaR/ES, rolling volatility and Sharpe, trade statistics, exposure and turnover) plus what they
+ * do not (PnL attribution over time, margin usage, queue waits, MEV loss). Sections that need more
+ * data than the run has are replaced by a note saying why; annualised figures appear only for
+ * runs of at least 30 days.
+ */
+import * as Plot from '@observablehq/plot';
+import type { ChartSpec } from './charts.ts';
+import { line, type RunTables } from './recipes.ts';
+import {
+  dailyReturns, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+} from './tear-sheet-stats.ts';
+
+export interface TearSheet {
+  /** Rows of the summary table (label, value). */
+  summary: [string, string][];
+  charts: ChartSpec[];
+  /** Extra HTML tables, by title. */
+  tables: { title: string; html: string }[];
+  /** What was left out and why. */
+  notes: string[];
+}
+
+const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}%` : '—');
+const num = (x: number, d = 4) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+const iso = (us: number | undefined) => (us === undefined ? 'not recovered' : new Date(us / 1000).toISOString().replace('T', ' ').slice(0, 16));
+const dur = (us: number) => (us >= 86_400e6 ? `${(us / 86_400e6).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const table = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+
+export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearSheet | undefined {
+  if (!t.has('equity', 'ts_us', 'equity')) return undefined;
+  // The strategy's account: the first account in the equity table.
+  const accts = t.strs('equity', 'account');
+  const who = accts[0];
+  const allTs = t.nums('equity', 'ts_us');
+  const allEq = t.nums('equity', 'equity');
+  const keep = accts.map((a, i) => (a === who && Number.isFinite(allEq[i]!) ? i : -1)).filter((i) => i >= 0);
+  if (keep.length < 3) return undefined;
+  const ts = keep.map((i) => allTs[i]!);
+  const eq = keep.map((i) => allEq[i]!);
+  const col = (c: string) => {
+    if (!t.has('equity', c)) return undefined;
+    const all = t.nums('equity', c);
+    return keep.map((i) => all[i]!);
+  };
+  const x = ts.map((u) => new Date(u / 1000));
+  const spanUs = ts[ts.length - 1]! - ts[0]!;
+  const annualise = spanUs >= MIN_ANNUALISE_US;
+  const e0 = eq[0]!;
+  const out: TearSheet = { summary: [], charts: [], tables: [], notes: [] };
+
+  // Returns between samples, and daily.
+  const r: number[] = [];
+  for (let i = 1; i < eq.length; i++) r.push(eq[i - 1]! !== 0 ? eq[i]! / eq[i - 1]! - 1 : 0);
+  const stepUs = spanUs / Math.max(1, eq.length - 1);
+  const daily = dailyReturns(ts, eq);
+  const mean = r.reduce((a, b) => a + b, 0) / r.length;
+  const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, r.length - 1));
+  const down = Math.sqrt(r.reduce((a, b) => a + Math.min(0, b) ** 2, 0) / Math.max(1, r.length));
+  const perYear = YEAR_US / stepUs;
+  const total = eq[eq.length - 1]! / e0 - 1;
+  const uw = underwater(eq);
+  const maxDd = Math.min(...uw);
+
+  // ---- summary ----
+  out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${dur(spanUs)}), ${eq.length} equity samples every ${dur(stepUs)}`]);
+  out.summary.push(['total return', pct(total)]);
+  if (annualise) {
+    out.summary.push(['CAGR (365 d)', pct((1 + total) ** (YEAR_US / spanUs) - 1)]);
+    out.summary.push(['volatility (annualised)', pct(sd * Math.sqrt(perYear))]);
+    out.summary.push(['Sharpe / Sortino (annualised, rf 0)', `${num((mean / sd) * Math.sqrt(perYear), 2)} / ${num((mean / down) * Math.sqrt(perYear), 2)}`]);
+    out.summary.push(['Calmar', num(((1 + total) ** (YEAR_US / spanUs) - 1) / Math.abs(maxDd), 2)]);
+  } else {
+    out.summary.push([`volatility per ${dur(stepUs)}`, pct(sd, 4)]);
+    out.summary.push([`Sharpe / Sortino per ${dur(stepUs)}`, `${num(mean / sd, 4)} / ${num(mean / down, 4)}`]);
+    out.notes.push(`No annualised figures (CAGR, annual volatility, Sharpe, Calmar): the run spans ${dur(spanUs)}, under the 30 days that would make them meaningful.`);
+  }
+  out.summary.push(['max drawdown', pct(maxDd)]);
+  const ve = varEs(r, 0.95);
+  if (ve) out.summary.push([`VaR / ES 95% per ${dur(stepUs)} (historical)`, `${pct(ve.var, 4)} / ${pct(ve.es, 4)}`]);
+  const pos = col('position_lots');
+  if (pos) out.summary.push(['exposure (time with a position)', pct(exposure(ts, pos), 1)]);
+  if (typeof metrics.turnover === 'number') out.summary.push(['turnover (traded notional ÷ capital)', num(metrics.turnover, 2)]);
+
+  // ---- cumulative returns, underwater, drawdowns ----
+  out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(line(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });
+  out.charts.push({ title: 'Cumulative log return', marks: [Plot.lineY(line(x, eq.map((e) => Math.log(e / e0))), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'ln(equity / start)' } });
+  out.charts.push({ title: 'Underwater (%)', marks: [Plot.areaY(line(x, [...uw].map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '% below peak' }, height: 200 });
+  const worst = worstDrawdowns(ts, eq, 5);
+  if (worst.length) out.tables.push({ title: 'Worst drawdowns', html: table(['depth', 'peak', 'trough', 'recovered', 'length'], worst.map((d) => [pct(d.depth), iso(d.peakUs), iso(d.troughUs), iso(d.recoveryUs), dur((d.recoveryUs ?? ts[ts.length - 1]!) - d.peakUs)])) });
+
+  // ---- monthly / yearly ----
+  const months = monthlyReturns(ts, eq);
+  if (months.size >= 2) {
+    const cells = [...months].map(([k, v]) => ({ year: k.slice(0, 4), month: Number(k.slice(5, 7)), v: v * 100 }));
+    out.charts.push({
+      title: 'Monthly returns (%)',
+      marks: [Plot.cell(cells, { x: 'month', y: 'year', fill: 'v', inset: 1 }), Plot.text(cells, { x: 'month', y: 'year', text: (d: { v: number }) => d.v.toFixed(1), fill: 'black' })],
+      x: { type: 'band', label: 'month', domain: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] },
+      y: { type: 'band', label: 'year', grid: false },
+      color: { type: 'diverging', scheme: 'RdYlGn', pivot: 0 },
+      height: 80 + 40 * new Set(cells.map((c) => c.year)).size,
+    });
+    const years = new Map<string, number>();
+    for (const [k, v] of months) years.set(k.slice(0, 4), (1 + (years.get(k.slice(0, 4)) ?? 0)) * (1 + v) - 1);
+    if (years.size >= 2) out.tables.push({ title: 'Yearly returns', html: table(['year', 'return'], [...years].map(([y, v]) => [y, pct(v)])) });
+    else out.notes.push('No yearly table: the run lies within one calendar year.');
+  } else out.notes.push('No monthly returns: the run lies within one calendar month.');
+
+  // ---- distribution ----
+  const dist = annualise && daily.ret.length >= 20 ? { r: daily.ret, label: 'daily' } : { r, label: `per ${dur(stepUs)}` };
+  const dve = varEs(dist.r, 0.95);
+  if (dve) {
+    out.charts.push({
+      title: `Return distribution (${dist.label}) with VaR and ES 95%`,
+      marks: [Plot.rectY(dist.r.map((v) => ({ v: v * 100 })), Plot.binX({ y: 'count' }, { x: 'v', thresholds: 60 }) as Plot.RectYOptions), Plot.ruleX([-dve.var * 100], { stroke: '#ff7f0e', strokeWidth: 2 }), Plot.ruleX([-dve.es * 100], { stroke: '#d62728', strokeWidth: 2, strokeDasharray: '4 3' }), Plot.ruleY([0])],
+      x: { type: 'linear', label: `return (%) — VaR ${pct(dve.var, 3)} (orange), ES ${pct(dve.es, 3)} (red)` },
+      y: { label: 'count' },
+    });
+  } else out.notes.push('No return distribution: fewer than 20 returns.');
+
+  // ---- rolling vol / Sharpe ----
+  if (annualise && daily.ret.length >= 60) {
+    const w = 30;
+    const rr = rolling(daily.ret, w);
+    const dx = daily.dayUs.map((u) => new Date(u / 1000));
+    out.charts.push({ title: 'Rolling 30-day volatility (annualised, %)', marks: [Plot.lineY(line(dx, [...rr.vol].map((v) => v * Math.sqrt(365) * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ title: 'Rolling 30-day Sharpe (annualised)', marks: [Plot.lineY(line(dx, [...rr.sharpe].map((v) => v * Math.sqrt(365))), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+  } else if (r.length >= 120) {
+    // A window of a twentieth of the run, at most 500 samples (each window is summed afresh).
+    const w = Math.min(500, Math.max(20, Math.floor(r.length / 20)));
+    const rr = rolling(r, w);
+    const rx = x.slice(1);
+    out.charts.push({ title: `Rolling volatility over ${w} samples (per ${dur(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ title: `Rolling Sharpe over ${w} samples (per ${dur(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    if (!annualise) out.notes.push('Rolling statistics are per sample, not annualised (run under 30 days).');
+  } else out.notes.push('No rolling statistics: fewer than 120 returns.');
+
+  // ---- trades ----
+  if (t.has('fills', 'ts_us', 'position_lots', 'size_lots', 'realized_minor', 'fee_minor', 'venue')) {
+    const venues = t.strs('fills', 'venue');
+    const fts = t.nums('fills', 'ts_us');
+    const fpos = t.nums('fills', 'position_lots');
+    const fsz = t.nums('fills', 'size_lots');
+    const freal = t.nums('fills', 'realized_minor');
+    const ffee = t.nums('fills', 'fee_minor');
+    const facct = t.has('fills', 'account') ? t.strs('fills', 'account') : venues.map(() => who);
+    const rows: string[][] = [];
+    for (const v of [...new Set(venues)]) {
+      const fs = fts.map((_, i) => i).filter((i) => venues[i] === v && facct[i] === who).map((i) => ({ tsUs: fts[i]!, positionLots: fpos[i]!, sizeLots: fsz[i]!, realized: freal[i]! / 1e8, fee: ffee[i]! / 1e8 }));
+      const s = tradeStats(roundTrips(fs));
+      if (s) rows.push([v, String(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', num(s.expectancy, 6), dur(s.avgHoldingUs)]);
+    }
+    if (rows.length) out.tables.push({ title: 'Trades (round trips: flat → position → flat)', html: table(['venue', 'trips', 'hit rate', 'profit factor', 'expectancy (settle asset)', 'avg holding'], rows) });
+    else out.notes.push('No trade statistics: no position was opened and closed.');
+    if (t.has('fills', 'queue_wait_us', 'liquidity')) {
+      const liq = t.strs('fills', 'liquidity');
+      const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));
+      if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: { label: 'fills' }, height: 200 });
+    }
+  }
+
+  // ---- PnL attribution ----
+  const parts: [string, number[] | undefined, number][] = [['realized', col('realized'), 1], ['unrealized', col('unrealized'), 1], ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1]];
+  const series = parts.filter(([, c]) => c && c.some((v) => v !== 0)).flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
+  if (t.has('swaps', 'submitted_ts_us', 'mev_loss')) {
+    let c = 0;
+    const mx = t.nums('swaps', 'submitted_ts_us').map((u) => new Date(u / 1000));
+    series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => 'MEV loss (swap output token)') }));
+  }
+  if (series.length) out.charts.push({ title: 'PnL attribution over time (valuation asset)', marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
+
+  // ---- margin usage ----
+  if (t.has('margin', 'ts_us', 'account', 'im', 'mm', 'equity')) {
+    const ma = t.strs('margin', 'account');
+    const idx = ma.map((a, i) => (a === who ? i : -1)).filter((i) => i >= 0);
+    if (idx.length >= 2) {
+      const mts = t.nums('margin', 'ts_us');
+      const mt = idx.map((i) => new Date(mts[i]! / 1000));
+      const me = t.nums('margin', 'equity');
+      const im = t.nums('margin', 'im');
+      const mm = t.nums('margin', 'mm');
+      const rows = [...line(mt, idx.map((i) => (me[i]! > 0 ? (im[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'initial margin ÷ equity') }), ...line(mt, idx.map((i) => (me[i]! > 0 ? (mm[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'maintenance ÷ equity (100% = liquidation)') })];
+      out.charts.push({ title: 'Margin usage and distance to liquidation (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([100], { stroke: '#d62728', strokeDasharray: '4 3' })], color: { legend: true }, y: { label: '%' }, height: 240 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dailyReturns, exposure, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+
+const D = 86_400e6;
+
+describe('tear-sheet statistics on hand-made series', () => {
+  it('underwater and the worst drawdowns: 100→120→90→130→110→140 has −25% (recovered at 130) and −15.38% (recovered at 140)', () => {
+    const ts = [0, 1, 2, 3, 4, 5].map((k) => k * D);
+    const eq = [100, 120, 90, 130, 110, 140];
+    expect([...underwater(eq)]).toEqual([0, 0, 90 / 120 - 1, 0, 110 / 130 - 1, 0]);
+    expect(worstDrawdowns(ts, eq)).toEqual([
+      { peakUs: 1 * D, troughUs: 2 * D, recoveryUs: 3 * D, depth: 90 / 120 - 1 },
+      { peakUs: 3 * D, troughUs: 4 * D, recoveryUs: 5 * D, depth: 110 / 130 - 1 },
+    ]);
+    // Still under water at the end: no recovery.
+    expect(worstDrawdowns(ts.slice(0, 3), eq.slice(0, 3))[0]!.recoveryUs).toBeUndefined();
+  });
+
+  it('monthly returns compound from month-end equity; daily returns from day closes', () => {
+    const jan1 = Date.UTC(2024, 0, 1) * 1000;
+    const feb1 = Date.UTC(2024, 1, 1) * 1000;
+    const mar1 = Date.UTC(2024, 2, 1) * 1000;
+    const ts = [jan1, jan1 + 10 * D, feb1 + D, feb1 + 20 * D, mar1 + D];
+    const eq = [100, 110, 121, 99, 108.9];
+    const m = monthlyReturns(ts, eq);
+    expect([...m.keys()]).toEqual(['2024-01', '2024-02', '2024-03']);
+    expect(m.get('2024-01')).toBeCloseTo(0.1, 12); // 100 → 110
+    expect(m.get('2024-02')).toBeCloseTo(99 / 110 - 1, 12); // January's close → February's close
+    expect(m.get('2024-03')).toBeCloseTo(108.9 / 99 - 1, 12);
+    const d = dailyReturns([0, 0.5 * D, D, 1.5 * D, 2 * D], [100, 101, 102, 99, 100]);
+    expect(d.dayUs).toEqual([0, D, 2 * D]);
+    expect(d.ret.map((x) => Number(x.toFixed(12)))).toEqual([Number((101 / 100 - 1).toFixed(12)), Number((99 / 101 - 1).toFixed(12)), Number((100 / 99 - 1).toFixed(12))]);
+  });
+
+  it('historical VaR and ES at 95%: the 5th worst of 100 returns and the mean of the 5 worst', () => {
+    const r = Array.from({ length: 100 }, (_, i) => (i - 50) / 1000);
+    const v = varEs(r, 0.95)!;
+    expect(v.var).toBeCloseTo(0.046, 12);
+    expect(v.es).toBeCloseTo((0.05 + 0.049 + 0.048 + 0.047 + 0.046) / 5, 12);
+    expect(varEs(r.slice(0, 10))).toBeUndefined();
+  });
+
+  it('rolling volatility and Sharpe equal a straightforward recomputation (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: 5, maxLength: 80 }), fc.integer({ min: 2, max: 5 }), (r, w) => {
+        const got = rolling(r, w);
+        for (let i = 0; i < r.length; i++) {
+          if (i < w - 1) {
+            expect(got.vol[i]).toBeNaN();
+            continue;
+          }
+          const win = r.slice(i - w + 1, i + 1);
+          const m = win.reduce((a, b) => a + b, 0) / w;
+          const sd = Math.sqrt(win.reduce((a, b) => a + (b - m) ** 2, 0) / (w - 1));
+          expect(got.vol[i]!).toBeCloseTo(sd, 9);
+        }
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+
+  it('round trips: flat → long → flat, and a fill through zero closes one trip and opens the next', () => {
+    const f = (tsUs: number, positionLots: number, sizeLots: number, realized: number, fee: number) => ({ tsUs, positionLots, sizeLots, realized, fee });
+    const trips = roundTrips([
+      f(0, 2, 2, 0, 0.2), // open long 2
+      f(10, 1, 1, 5, 0.1), // partial close: +5
+      f(20, 0, 1, 3, 0.1), // close: +3 → trip pnl 8 − 0.4
+      f(30, -1, 1, 0, 0.1), // open short 1
+      f(50, 2, 3, -4, 0.3), // buy 3 through zero: closes the short (−4, a third of the fee) and opens long 2
+      f(70, 0, 2, 6, 0.2), // close: +6 − 0.2 − the two thirds of the previous fee
+    ]);
+    expect(trips.map((x) => [x.openUs, x.closeUs, Number(x.pnl.toFixed(9))])).toEqual([
+      [0, 20, 7.6],
+      [30, 50, Number((-4 - 0.1 - 0.1).toFixed(9))],
+      [50, 70, Number((6 - 0.2 - 0.2).toFixed(9))],
+    ]);
+    const s = tradeStats(trips)!;
+    expect(s.trips).toBe(3);
+    expect(s.hitRate).toBeCloseTo(2 / 3, 12);
+    expect(s.profitFactor).toBeCloseTo((7.6 + 5.6) / 4.2, 12);
+    expect(s.expectancy).toBeCloseTo((7.6 - 4.2 + 5.6) / 3, 12);
+    expect(s.avgHoldingUs).toBeCloseTo((20 + 20 + 20) / 3, 12);
+  });
+
+  it('exposure: the share of time a position was open', () => {
+    expect(exposure([0, 10, 20, 40], [0, 3, 0, 0])).toBeCloseTo(10 / 40, 12);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/backtest/run.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { writeReport } from '../../src/report/report.ts';
+import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'primesim-tearsheet-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const sections = (html: string) => [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]!);
+/** Every chart drew: each chart block has a non-trivial path, rect or circle. */
+function allDrawn(html: string): void {
+  const charts = html.split('<div class="chart">').slice(1);
+  expect(charts.length).toBeGreaterThan(5);
+  for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<rect[^>]* height="[1-9]|<circle/.test(c.split('</div>')[0]!)).toBe(true);
+}
+
+describe('tear sheet', () => {
+  it('a short tick run: returns, drawdowns, distribution and attribution, and no annualised figure (with the reason)', async () => {
+    writeTinyDataset(join(root, 'ds'), 9, 8000);
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'market-maker.ts'), data: join(root, 'ds'), params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, runsDir: join(root, 'runs'), runId: 'short', seed: 1 });
+    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'short.html') })).html, 'utf8');
+    const s = sections(html);
+    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (valuation asset)']) expect(s).toContain(t);
+    expect(s.some((x) => x.startsWith('Return distribution'))).toBe(true);
+    const sheet = html.slice(html.indexOf('<h2>Tear sheet</h2>'), html.indexOf('<h2>Cumulative return'));
+    const table = sheet.slice(0, sheet.indexOf('</table>'));
+    expect(table).not.toMatch(/annualised|CAGR|Calmar/);
+    expect(sheet).toMatch(/No annualised figures .* under the 30 days/);
+    allDrawn(html);
+  });
+
+  it('a 31-day bar run: annualised figures, monthly returns, worst drawdowns, trade statistics (one calendar year: no yearly table, said so)', async () => {
+    const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, runsDir: join(root, 'runs'), runId: 'long', equityInterval: '1h', params: { fast: 50, slow: 200 } });
+    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'long.html') })).html, 'utf8');
+    const s = sections(html);
+    for (const t of ['Monthly returns (%)', 'Worst drawdowns', 'Trades (round trips: flat → position → flat)', 'Margin usage and distance to liquidation (%)']) expect(s).toContain(t);
+    // Hourly samples start at 2022-01-01 00:01: every sample lies in 2022.
+    expect(html).toMatch(/No yearly table: the run lies within one calendar year/);
+    expect(html).toMatch(/CAGR \(365 d\)/);
+    expect(html).toMatch(/Sharpe \/ Sortino \(annualised, rf 0\)/);
+    // The trade table counts the strategy's round trips: every entry is closed by an exit except maybe the last.
+    const fills = r.metrics.fills;
+    const trips = Number(/<td>perp|<td>binance-futures<\/td><td>(\d+)<\/td>/.exec(html)?.[1] ?? NaN);
+    expect(trips === Math.floor(fills / 2)).toBe(true);
+    allDrawn(html);
+  });
+});
