@@ -205,6 +205,13 @@ describe('primesim CLI end to end', () => {
     const r = await primesim(['demo', '--events', '150000'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/report: .*\.html/);
+    // Two runs side by side, one parameter apart, and the query that compares them.
+    expect(r.stdout).toMatch(/spread 2 bps +spread 0\.5 bps/);
+    const next = /next: +npx primesim (query .*)$/m.exec(r.stdout)![1]!;
+    const args = next.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
+    const q = await primesim(args, work);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout).toMatch(/param_spread_bps/);
     const m = /run: +(\S+)/.exec(r.stdout);
     expect(m).not.toBeNull();
     expect(existsSync(join(m![1]!, 'fills.arrow'))).toBe(true);
