@@ -37,6 +37,15 @@ const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
  * NaN/±Infinity as DuckDB spells them. `csvFile` is written and removed here.
  */
 export async function loadArrowTableViaCsv(conn: DuckDBConnection, name: string, table: Table, csvFile: string, runId?: string): Promise<void> {
+  await writeTableCsv(table, csvFile)(conn, name, runId);
+}
+
+/**
+ * The two halves of `loadArrowTableViaCsv`: write the CSV now (JavaScript, synchronous) and return
+ * the DuckDB ingest to run later (native, asynchronous) — so a caller can write the next table's
+ * CSV while DuckDB reads this one.
+ */
+export function writeTableCsv(table: Table, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string) => Promise<void> {
   const fields = table.schema.fields;
   const types = fields.map((f) => duckType(f.type));
   const colDefs = fields.map((f, i) => `${sqlString(f.name)}: ${sqlString(types[i]!.sql)}`);
@@ -71,12 +80,14 @@ export async function loadArrowTableViaCsv(conn: DuckDBConnection, name: string,
   } finally {
     closeSync(fd);
   }
-  try {
-    const run = runId !== undefined ? `${sqlString(runId)} AS "run_id", ` : '';
-    await conn.run(`CREATE OR REPLACE TABLE ${quote(name)} AS SELECT ${run}* FROM read_csv(${sqlString(csvFile)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${colDefs.join(', ')}})`);
-  } finally {
-    rmSync(csvFile, { force: true });
-  }
+  return async (conn, name, runId) => {
+    try {
+      const run = runId !== undefined ? `${sqlString(runId)} AS "run_id", ` : '';
+      await conn.run(`CREATE OR REPLACE TABLE ${quote(name)} AS SELECT ${run}* FROM read_csv(${sqlString(csvFile)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${colDefs.join(', ')}})`);
+    } finally {
+      rmSync(csvFile, { force: true });
+    }
+  };
 }
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors.ts';
 import { readArrow } from './arrow-io.ts';
-import { loadArrowTableViaCsv, openDuck } from './duck.ts';
+import { openDuck, writeTableCsv } from './duck.ts';
 
 export interface StoredFile {
   table: string;
@@ -94,17 +94,28 @@ export async function writeParquetCopies(run: RunInfo): Promise<string[]> {
   const written: string[] = [];
   const copies: StoredFile[] = [];
   try {
+    // A pipeline: while DuckDB (native threads) ingests table k and writes its Parquet, this thread
+    // writes table k+1's CSV. Copies are recorded in file order.
+    let pending: Promise<void> | undefined;
     for (const f of run.manifest.files) {
-      const table = readArrow(join(run.dir, f.file));
-      await loadArrowTableViaCsv(conn, f.table, table, join(run.dir, `.${f.table}.csv.tmp`), run.runId);
-      const out = join(run.dir, `${f.table}.parquet`);
-      const tmp = `${out}.tmp`;
-      await conn.run(`COPY "${f.table}" TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet)`);
-      renameSync(tmp, out);
-      written.push(out);
-      const bytes = readFileSync(out);
-      copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+      const ingest = writeTableCsv(readArrow(join(run.dir, f.file)), join(run.dir, `.${f.table}.csv.tmp`));
+      await pending;
+      pending = (async () => {
+        await ingest(conn, f.table, run.runId);
+        const out = join(run.dir, `${f.table}.parquet`);
+        const tmp = `${out}.tmp`;
+        await conn.run(`COPY "${f.table}" TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet)`);
+        await conn.run(`DROP TABLE "${f.table}"`);
+        renameSync(tmp, out);
+        written.push(out);
+        const bytes = readFileSync(out);
+        copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+      })();
+      // Marked handled here (a failure while the next CSV is written must not crash the process);
+      // it is still thrown by the `await pending` that follows.
+      pending.catch(() => undefined);
     }
+    await pending;
     // The copies' sizes and hashes join the manifest so a query can tell when one was changed.
     // They sit outside resultsSha256 (that covers the Arrow results only).
     run.manifest.copies = copies;
