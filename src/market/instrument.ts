@@ -43,13 +43,34 @@ export function decimals(s: string): number {
 export function priceToTicks(inst: Instrument, price: number): number {
   return Math.round(price / Number(inst.tickSize));
 }
+/** Decimal step (tick, lot) → integer mantissa and 10^scale, parsed once per string. */
+const STEPS = new Map<string, { m: number; p: number; d: number; x: number }>();
+function step(s: string): { m: number; p: number; d: number; x: number } {
+  let v = STEPS.get(s);
+  if (v === undefined) {
+    const { mantissa, scale } = parseDecimal(s);
+    v = { m: Number(mantissa), p: 10 ** scale, d: scale, x: Number(s) };
+    STEPS.set(s, v);
+  }
+  return v;
+}
+
+/**
+ * Integer steps × a decimal step size, as the nearest double to the exact decimal value:
+ * (n · mantissa) is an exact integer and the division by 10^scale is correctly rounded, which is
+ * what parsing the decimal string gives (and what `toFixed` rounding gave, without formatting).
+ */
+function scaled(n: number, s: string): number {
+  const st = step(s);
+  const k = n * st.m;
+  return Number.isSafeInteger(k) && st.p <= 1e22 ? k / st.p : Number((n * st.x).toFixed(st.d));
+}
+
 export function ticksToPrice(inst: Instrument, ticks: number): number {
-  const d = decimals(inst.tickSize);
-  return Number((ticks * Number(inst.tickSize)).toFixed(d));
+  return scaled(ticks, inst.tickSize);
 }
 export function lotsToQty(inst: Instrument, lots: number): number {
-  const d = decimals(inst.lotSize);
-  return Number((lots * Number(inst.lotSize)).toFixed(d));
+  return scaled(lots, inst.lotSize);
 }
 
 export function validateInstrument(inst: Instrument): Instrument {

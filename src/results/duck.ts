@@ -1,6 +1,7 @@
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Type, type Table } from 'apache-arrow';
+import type { ColumnData } from './arrow-io.ts';
 
 /**
  * Arrow → DuckDB without DuckDB's arrow extension (not built in, and offline machines cannot
@@ -40,20 +41,55 @@ export async function loadArrowTableViaCsv(conn: DuckDBConnection, name: string,
   await writeTableCsv(table, csvFile)(conn, name, runId);
 }
 
+/** Columns to write as CSV: names, DuckDB types, and per column either numbers or strings by row. */
+interface CsvColumns {
+  n: number;
+  names: string[];
+  sql: string[];
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((i: number) => string | null) | undefined }[];
+}
+
+function arrowColumns(table: Table): CsvColumns {
+  const fields = table.schema.fields;
+  const types = fields.map((f) => duckType(f.type));
+  return {
+    n: table.numRows,
+    names: fields.map((f) => f.name),
+    sql: types.map((t) => t.sql),
+    cols: fields.map((f, i) => {
+      const v = table.getChild(f.name)!;
+      return types[i]!.sql === 'VARCHAR' ? { a: undefined, s: (r: number) => v.get(r) as string | null } : { a: v.toArray() as ArrayLike<number | bigint>, s: undefined };
+    }),
+  };
+}
+
+/** In-memory result columns (what the run writer turns into Arrow) with the types Arrow gives them. */
+function memoryColumns(columns: Record<string, ColumnData>): CsvColumns {
+  const names = Object.keys(columns);
+  const sqlOf = (c: ColumnData) => (Array.isArray(c) ? 'VARCHAR' : c instanceof Float64Array ? 'DOUBLE' : c instanceof BigInt64Array ? 'BIGINT' : c instanceof Uint8Array ? 'UTINYINT' : 'INTEGER');
+  const first = names.length > 0 ? columns[names[0]!]! : [];
+  return {
+    n: first.length,
+    names,
+    sql: names.map((k) => sqlOf(columns[k]!)),
+    cols: names.map((k) => {
+      const c = columns[k]!;
+      return Array.isArray(c) ? { a: undefined, s: (r: number) => c[r] ?? null } : { a: c as ArrayLike<number | bigint>, s: undefined };
+    }),
+  };
+}
+
 /**
  * The two halves of `loadArrowTableViaCsv`: write the CSV now (JavaScript, synchronous) and return
  * the DuckDB ingest to run later (native, asynchronous) — so a caller can write the next table's
- * CSV while DuckDB reads this one.
+ * CSV while DuckDB reads this one. Takes an Arrow table or the in-memory columns it was made from.
  */
-export function writeTableCsv(table: Table, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string) => Promise<void> {
-  const fields = table.schema.fields;
-  const types = fields.map((f) => duckType(f.type));
-  const colDefs = fields.map((f, i) => `${sqlString(f.name)}: ${sqlString(types[i]!.sql)}`);
-  const n = table.numRows;
-  const cols = fields.map((f, i) => {
-    const v = table.getChild(f.name)!;
-    return types[i]!.sql === 'VARCHAR' ? { s: v, a: undefined } : { s: undefined, a: v.toArray() as ArrayLike<number | bigint> };
-  });
+export function writeTableCsv(table: Table | Record<string, ColumnData>, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string) => Promise<void> {
+  const src = 'schema' in table && 'numRows' in table ? arrowColumns(table as Table) : memoryColumns(table as Record<string, ColumnData>);
+  const n = src.n;
+  const cols = src.cols;
+  const types = src.sql.map((sql) => ({ sql }));
+  const colDefs = src.names.map((name, i) => `${sqlString(name)}: ${sqlString(src.sql[i]!)}`);
   const isDouble = types.map((t) => t.sql === 'DOUBLE');
   const fd = openSync(csvFile, 'w');
   try {
@@ -69,7 +105,7 @@ export function writeTableCsv(table: Table, csvFile: string): (conn: DuckDBConne
             const x = col.a[r]!;
             cells[c] = isDouble[c] && typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? (Number.isNaN(x) ? 'nan' : x === 0 ? '-0.0' : x > 0 ? 'inf' : '-inf') : String(x);
           } else {
-            const x = col.s!.get(r) as string | null;
+            const x = col.s!(r);
             cells[c] = x === null ? '' : `"${x.includes('"') ? x.replace(/"/g, '""') : x}"`;
           }
         }

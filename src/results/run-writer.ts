@@ -59,7 +59,8 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
       timing: spec.timing ?? {},
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest });
+    // The copies are made from the columns in memory (the same values the Arrow files hold).
+    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest }, spec.tables);
     commitOutput(tmp, final);
     return { dir: final, files, resultsSha256, manifest };
   } catch (e) {

@@ -50,3 +50,29 @@ describe('Arrow → DuckDB through CSV is exact', () => {
     }
   });
 });
+
+describe('Parquet copies from the in-memory columns', () => {
+  it('equal the copies made from the Arrow files written from them', async () => {
+    const { writeArrow } = await import('../../src/results/arrow-io.ts');
+    const { writeTableCsv, openDuck: open } = await import('../../src/results/duck.ts');
+    const cols = {
+      ts: Float64Array.from([1, 2.5, NaN, -0, Infinity]),
+      n: BigInt64Array.from([1n, -(2n ** 63n), 2n ** 63n - 1n, 0n, 5n]),
+      k: Int32Array.from([1, -2, 3, 0, 2 ** 31 - 1]),
+      u: Uint8Array.from([0, 1, 255, 7, 9]),
+      s: ['a', '', 'say "hi", then\nleave', 'é', 'x'],
+    };
+    writeArrow(join(dir, 'mem.arrow'), cols);
+    const { readArrow } = await import('../../src/results/arrow-io.ts');
+    const { instance, conn } = await open();
+    try {
+      await writeTableCsv(cols, join(dir, 'a.csv'))(conn, 'a', 'r');
+      await writeTableCsv(readArrow(join(dir, 'mem.arrow')), join(dir, 'b.csv'))(conn, 'b', 'r');
+      const q = (t: string) => conn.runAndReadAll(`SELECT row_number() OVER () AS i, CAST(ts AS VARCHAR) || ':' || CAST(signbit(ts) AS VARCHAR), n, k, u, s, typeof(ts), typeof(n), typeof(k), typeof(u) FROM ${t}`);
+      expect((await q('a')).getRows()).toEqual((await q('b')).getRows());
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
