@@ -102,6 +102,18 @@ function repeatedBars(): string | undefined {
   return out;
 }
 
+if (!only || only === 'cli') {
+  // `primesim --help` wall time (process start to exit), median of 5.
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [join(root, 'bin', 'primesim.js'), '--help'], { cwd: root, encoding: 'utf8' });
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  process.stdout.write(`[cli] primesim --help: ${times[2]!.toFixed(3)} s wall (median of 5; target ≤ 0.3 s)\n`);
+}
+
 if (!only || only === 'engine' || only === 'bars') {
   const csv = repeatedBars();
   if (csv) {
