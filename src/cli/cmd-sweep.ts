@@ -73,7 +73,15 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const failed = results.filter((r) => !r.ok);
   for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${jobs[f.id]!.runId}: ${f.error}\n`);
   if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
-  const q = await queryRuns(results.flatMap((r) => (r.ok ? [r.dir] : [])), 'select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills from runs order by total_pnl desc');
+  const dirs = results.flatMap((r) => (r.ok ? [r.dir] : []));
+  // Chain runs (swaps, lending) add their headline figures to the summary.
+  const have = new Set((await queryRuns(dirs, 'select * from runs limit 0')).columns);
+  const extra = [
+    ...(have.has('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
+    ...(have.has('lending_liquidations') ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
+    ...(have.has('liquidations_all') ? ['liquidations_all'] : []),
+  ];
+  const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
   process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
 }

@@ -40,9 +40,11 @@ type Manifest = RunInfo['manifest'] & {
 const snake = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
 
 /**
- * The `runs` table: one row per run, with headline metrics and — so runs of a sweep can be told
- * apart and grouped in SQL — every strategy parameter (`param_<name>`), every model setting
- * (`model_<name>`), the seed and the sweep id as columns. Numeric values are DOUBLE, others text.
+ * The `runs` table: one row per run, with headline metrics first, then every other metric of the
+ * one metrics function (snake_case: `liquidations_all`, `swap_mev_loss`, `lending_liquidations`,
+ * …; NULL for a run that has none) and — so runs of a sweep can be told apart and grouped in
+ * SQL — every strategy parameter (`param_<name>`), every model setting (`model_<name>`), the seed
+ * and the sweep id as columns. Numeric values are DOUBLE, others text.
  */
 async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise<void> {
   const rows = runs.map((r) => {
@@ -63,6 +65,10 @@ async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise
       events: m.counts?.events ?? null,
       results_sha256: m.resultsSha256 ?? '',
     };
+    for (const [k, v] of Object.entries(m.metrics ?? {})) {
+      const c = snake(k);
+      if (!(c in row) && (typeof v === 'number' || typeof v === 'string' || v === null)) row[c] = v;
+    }
     for (const [k, v] of Object.entries(m.strategy?.params ?? {})) row[`param_${snake(k)}`] = v;
     for (const [k, v] of Object.entries(m.models ?? {})) row[`model_${snake(k)}`] = v;
     return row;
