@@ -79,8 +79,9 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const extra = [
     ...(have.has('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
     ...(have.has('lending_liquidations') ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
-    ...(have.has('liquidations_all') ? ['liquidations_all'] : []),
   ];
+  // Liquidations only when some run had any (a plain backtest's column would be all zeros).
+  if (have.has('liquidations_all') && Number((await queryRuns(dirs, 'select coalesce(max(liquidations_all), 0) from runs')).rows[0]![0]) > 0) extra.push('liquidations_all');
   const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
   process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
