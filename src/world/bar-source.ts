@@ -21,8 +21,11 @@ const DEEP_LOTS = 1e12;
  * order decided on a bar's close arrives at the next bar's open (entry latency 1 µs, after the
  * open is laid) and a market order fills there at open ± slippage; a resting limit order fills at
  * its own price at the first point whose laid price crosses it (a buy when ⌈low·(1 + s)⌉ ≤ limit),
- * in path order — so inside a bar it is reached along the documented path. Intrabar points are
- * laid only while the account has resting orders (nothing can fill otherwise).
+ * in path order — so inside a bar it is reached along the documented path. A stop-market order
+ * (`type: 'stop'`, trigger `priceTicks`) fills at its trigger ± slippage when a later point's
+ * move crosses it, at the next open when the open gaps past it, and at once (the start of the
+ * next move) when the price is already beyond it. Intrabar points are laid only while the account
+ * has resting orders or stops (nothing can fill otherwise).
  */
 export class BarSource implements Source {
   readonly priority = PRIO_DATA;
@@ -35,6 +38,8 @@ export class BarSource implements Source {
   private readonly s: number;
   private laidBid = -1;
   private laidAsk = -1;
+  /** Price (ticks) of the last point laid: where a stop's move starts. */
+  private lastTicks = NaN;
   private readonly bar: BarView;
 
   constructor(
@@ -47,6 +52,8 @@ export class BarSource implements Source {
   ) {
     this.tick = Number(inst.tickSize);
     this.s = slippageBps / 10_000;
+    // Stop-market orders need a known price path; this venue has one.
+    clob.stopsEnabled = true;
     this.bar = { tsUs: 0, intervalUs: bars.intervalUs, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   }
 
@@ -75,14 +82,15 @@ export class BarSource implements Source {
     } else this.k++;
     const up = b.close[i]! >= b.open[i]!;
     const own = this.clob.own.count;
+    const stops = this.clob.stops.length;
     if (k === 1 || k === 2) {
       // Intrabar points matter only to resting orders.
-      if (own[0] === 0 && own[1] === 0) return;
-      this.lay((k === 1) === up ? b.high[i]! : b.low[i]!);
+      if (own[0] === 0 && own[1] === 0 && stops === 0) return;
+      this.point(ts, (k === 1) === up ? b.high[i]! : b.low[i]!, false);
       this.clob.checkCrossed(ts);
       return;
     }
-    this.lay(k === 0 ? b.open[i]! : b.close[i]!);
+    this.point(ts, k === 0 ? b.open[i]! : b.close[i]!, k === 0);
     this.sim.batchDone = 0;
     if (own[0] !== 0 || own[1] !== 0) this.clob.checkCrossed(ts);
     this.driver.onBookMessage();
@@ -97,6 +105,17 @@ export class BarSource implements Source {
       v.volume = b.volume[i]!;
       this.driver.onBar(v);
     }
+  }
+
+  /** Lay a point and trigger the stops its move reaches (the move from the last close to an open is a gap). */
+  private point(ts: number, price: number, gap: boolean): void {
+    const t = price / this.tick;
+    if (this.clob.stops.length !== 0) {
+      const from = Number.isNaN(this.lastTicks) ? t : this.lastTicks;
+      this.clob.triggerStops(ts, from, t, gap, (p, side) => (side === BID ? Math.ceil((p * (1 + this.s)) - 1e-9) : Math.floor((p * (1 - this.s)) + 1e-9)));
+    }
+    this.lastTicks = t;
+    this.lay(price);
   }
 
   /** One deep level a side around `price` (the previous point's levels removed). */

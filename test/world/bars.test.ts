@@ -28,6 +28,7 @@ const BARS = [
   '2024-01-01 00:02:00,102,102.5,98,99,10',
   '2024-01-01 00:03:00,99.5,100,97,98,10',
   '2024-01-01 00:04:00,98,99,96,97,10',
+  '2024-01-01 00:05:00,95,96,94,95.5,10',
 ].join('\n');
 
 const PROBE = `import { ASK, BID, defineStrategy, z } from 'primesim';
@@ -50,7 +51,42 @@ export default defineStrategy({
 });
 `;
 
+const STOPS = `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'stop-probe', description: 'stop orders on fixed bars', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) c.submit({ side: ASK, type: 'stop', priceTicks: 990, sizeLots: 1000, tag: 'stop-sell-99' });
+        if (k === 2) c.submit({ side: BID, type: 'stop', priceTicks: 996, sizeLots: 1000, tag: 'stop-buy-99.6' });
+        if (k === 3) c.submit({ side: ASK, type: 'stop', priceTicks: 955, sizeLots: 1000, tag: 'stop-gap-95.5' });
+        k++;
+      },
+    };
+  },
+});
+`;
+
 describe('bar execution (next-open fills, intrabar limit path)', () => {
+  it('stop-market orders: at the trigger when a move crosses it, at the open across a gap, ± slippage', async () => {
+    const bars = join(root, 'hand-stops.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'stops.ts');
+    writeFileSync(strat, STOPS);
+    const r = await runBacktest({ strategy: strat, data: bars, slippageBps: 10, runsDir: join(root, 'runs'), runId: 'stops', equityInterval: '1m' });
+    const fills = (await queryRuns([r.dir], "SELECT f.ts_us, f.side, f.price, f.liquidity, o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.ts_us")).rows;
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), f[3], f[4]])).toEqual([
+      // Bar 2 falls open 102 → low 98 (+20 s): crosses 99, filled at 99 × (1 − 10 bp) = 98.901 → 98.9.
+      [2 * MIN + 20e6, 'sell', 98.9, 'taker', 'stop-sell-99'],
+      // Bar 3 is down: low 97 (+20 s) first, then high 100 (+40 s) crosses 99.6: 99.6 × 1.001 = 99.6996 → 99.7.
+      [3 * MIN + 40e6, 'buy', 99.7, 'taker', 'stop-buy-99.6'],
+      // Resting through bar 4 (low 96), bar 5 opens at 95 below the previous close 97: a gap past
+      // 95.5, filled at the open, 95 × 0.999 = 94.905 → 94.9.
+      [5 * MIN, 'sell', 94.9, 'taker', 'stop-gap-95.5'],
+    ]);
+  });
+
   it('market at the next open ± slippage; limits at their price at the documented intrabar point', async () => {
     const bars = join(root, 'hand.csv');
     writeFileSync(bars, BARS);
@@ -139,5 +175,18 @@ export default defineStrategy({
       expect(row.slice(1, 5).map(num)).toEqual(w.slice(0, 4));
       expect(num(row[5])).toBeCloseTo(w[4]!, 4);
     }
+  });
+
+  it('a stop order on a tick-replay venue is rejected with the reason (its price path between messages is unknown)', async () => {
+    const { writeTinyDataset } = await import('../helpers/tiny-dataset.ts');
+    writeTinyDataset(join(root, 'tiny'), 9, 3000);
+    const strat = join(root, 'tick-stop.ts');
+    writeFileSync(strat, `import { ASK, defineStrategy, z } from 'primesim';
+export default defineStrategy({ name: 'tick-stop', description: '', params: z.strictObject({}), subscribe: { book: 'bbo' },
+  create() { let sent = false; return { onBook(c) { if (sent) return; sent = true; c.submit({ side: ASK, type: 'stop', priceTicks: 1, sizeLots: 1, tag: 's' }); } }; } });
+`);
+    const r = await runBacktest({ strategy: strat, data: join(root, 'tiny'), runsDir: join(root, 'runs'), runId: 'tick-stop' });
+    const rows = (await queryRuns([r.dir], "SELECT status, reason FROM orders WHERE tag = 's'")).rows;
+    expect(rows).toEqual([['rejected', 'stop orders are supported on bar-execution venues only']]);
   });
 });

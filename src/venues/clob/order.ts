@@ -1,14 +1,15 @@
 import type { Side } from '../../market/book.ts';
 import type { QueuedOrder } from '../../market/queue-model.ts';
 
-export type OrderType = 'limit' | 'market';
+/** `stop`: a stop-market order, triggered when the price reaches `priceTicks` (bar-execution venues). */
+export type OrderType = 'limit' | 'market' | 'stop';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'rejected';
 
 export interface OrderRequest {
   side: Side;
   type?: OrderType;
-  /** Required for limit orders. */
+  /** Required for limit orders (the limit) and stop orders (the trigger). */
   priceTicks?: number;
   sizeLots: number;
   tif?: TimeInForce;

@@ -155,8 +155,8 @@ export class ClobVenue implements EventHandler {
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
     const type = req.type ?? 'limit';
     if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
-    if (type === 'limit' && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
-      throw new ConfigError(`limit order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
+    if ((type === 'limit' || type === 'stop') && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
+      throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
     }
     const o: OwnOrder = {
       id: this.orders.length + 1,
@@ -258,8 +258,50 @@ export class ClobVenue implements EventHandler {
     else if (kind === EV_AMEND) this.onAmend(tsUs, o);
   }
 
+  /**
+   * Stop-market orders waiting for their trigger. Only a venue whose data source walks prices
+   * through time in a known path (bar execution) enables them: it calls `triggerStops` with each
+   * price move. Elsewhere a stop is rejected on arrival.
+   */
+  readonly stops: OwnOrder[] = [];
+  stopsEnabled = false;
+
+  /**
+   * The price moved from `from` to `to` (ticks) at `tsUs`. A buy stop at S whose price was
+   * already at or above S when the move started fills at `from`; one the move crosses fills at S
+   * on a continuous path, or at `to` across a gap (`gap`: a bar's open after the previous close).
+   * Sell stops mirror it. Fills are takers, in path order, priced through `price(p, side)`
+   * (slippage). Returns how many stops filled.
+   */
+  triggerStops(tsUs: number, from: number, to: number, gap: boolean, price: (p: number, side: 0 | 1) => number): number {
+    if (this.stops.length === 0) return 0;
+    const hits: { o: OwnOrder; at: number; rank: number }[] = [];
+    for (const o of this.stops) {
+      const s = o.priceTicks;
+      const beyond = o.side === BID ? from >= s : from <= s;
+      const crossed = o.side === BID ? to >= s : to <= s;
+      if (beyond) hits.push({ o, at: from, rank: -1 });
+      else if (crossed) hits.push({ o, at: gap ? to : s, rank: Math.abs(s - from) });
+    }
+    if (hits.length === 0) return 0;
+    hits.sort((x, y) => x.rank - y.rank || x.o.id - y.o.id);
+    for (const { o, at } of hits) {
+      this.stops.splice(this.stops.indexOf(o), 1);
+      this.fill(tsUs, o, price(at, o.side), remaining(o), false);
+      this.respond(tsUs, o);
+    }
+    return hits.length;
+  }
+
   private onArrive(tsUs: number, o: OwnOrder): void {
     o.arrivalTsUs = tsUs;
+    if (o.type === 'stop') {
+      if (!this.stopsEnabled) return this.reject(tsUs, o, 'stop orders are supported on bar-execution venues only');
+      o.status = 'open';
+      o.restTsUs = tsUs;
+      this.stops.push(o);
+      return this.respond(tsUs, o);
+    }
     const book = this.book;
     if (o.reduceOnly) {
       const pos = this.position.lots;
@@ -292,7 +334,8 @@ export class ClobVenue implements EventHandler {
 
   private onCancel(tsUs: number, o: OwnOrder): void {
     if (o.status !== 'open' && o.status !== 'pending') return;
-    if (o.status === 'open') this.own.remove(o);
+    if (o.status === 'open' && o.type === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
+    else if (o.status === 'open') this.own.remove(o);
     o.status = 'cancelled';
     o.reason = 'cancelled by desk';
     o.doneTsUs = tsUs;
