@@ -1,0 +1,24 @@
+// `npm test` needs two Debian packages sets: chromium (the report's browser test) and Jupyter's
+// nbconvert with the Python kernel machinery (the notebooks test). Installs what is missing with
+// apt when it can (root, or passwordless sudo), as .ci/run does; otherwise stops with the line to run.
+import { spawnSync } from 'node:child_process';
+
+const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const missing = [];
+if (!has('chromium') && !has('chromium-browser')) missing.push('chromium');
+if (!has('jupyter-nbconvert')) missing.push('jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel', 'jupyter-client');
+if (missing.length === 0) process.exit(0);
+const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+const root = process.getuid?.() === 0;
+const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+if (!root && !sudo) {
+  console.error(`npm test needs Debian packages that are not installed. Run:\n  sudo ${line}`);
+  process.exit(1);
+}
+console.error(`installing ${missing.join(', ')} for the test suite …`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+const run = (args) => spawnSync(root ? args[0] : 'sudo', root ? args.slice(1) : args, { stdio: 'inherit', env }).status === 0;
+if (!run(['apt-get', ...line.split(' ').slice(1)]) && !(run(['apt-get', 'update', '-q']) && run(['apt-get', ...line.split(' ').slice(1)]))) {
+  console.error(`could not install them; run:\n  sudo ${line}`);
+  process.exit(1);
+}
