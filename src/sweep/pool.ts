@@ -1,9 +1,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BacktestConfig } from '../backtest/run.ts';
 import type { SpecJob } from './spec-job.ts';
 import type { RunMetrics } from '../results/metrics.ts';
+
+/**
+ * tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working
+ * folder (wherever they run primesim from), not from primesim's own dependencies.
+ */
+const TSX_LOADER = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
 export type SweepResult = { id: number; ok: true; dir: string; runId: string; metrics: RunMetrics; events: number } | { id: number; ok: false; error: string };
 
@@ -19,7 +27,7 @@ export async function runPool(cfgs: (BacktestConfig | SpecJob)[], opts: { worker
   const workerFile = join(import.meta.dirname, 'worker.ts');
   await Promise.all(
     Array.from({ length: n }, () => {
-      const child: ChildProcess = fork(workerFile, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const child: ChildProcess = fork(workerFile, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
       return new Promise<void>((resolve, reject) => {
         const feed = () => {
           if (next >= cfgs.length) {
