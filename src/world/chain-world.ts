@@ -298,9 +298,9 @@ export function buildChainWorld(args: {
       const base = ['agents', i, 'borrowers'];
       const pool = lending.get(b.lending);
       if (!pool) throw at([...base, 'lending'], `borrowers use lending venue "${b.lending}", which the spec does not have`, `lending venues: ${[...lending.keys()].join(', ') || '(none)'}`);
-      const spec = spec_lending(args.spec, b.lending);
+      const lspec = lendingSpec(args.spec, b.lending);
       for (const [f, asset] of [['collateral', b.collateral], ['debt', b.debt]] as const) {
-        if (!spec.reserves.some((r) => r.asset === asset)) throw at([...base, f], `${asset} is not a reserve of ${b.lending}`, `reserves: ${spec.reserves.map((r) => r.asset).join(', ')}`);
+        if (!lspec.reserves.some((r) => r.asset === asset)) throw at([...base, f], `${asset} is not a reserve of ${b.lending}`, `reserves: ${lspec.reserves.map((r) => r.asset).join(', ')}`);
       }
       if (b.collateralUnits.max < b.collateralUnits.min) throw at([...base, 'collateralUnits'], 'max is below min');
       if (b.borrowShare.max < b.borrowShare.min) throw at([...base, 'borrowShare'], 'max is below min');
@@ -328,7 +328,7 @@ export function buildChainWorld(args: {
   let blockTs = 0;
   for (const [id, list] of searchersBy) {
     const pool = lending.get(id)!;
-    const lspec = spec_lending(spec, id);
+    const lspec = lendingSpec(spec, id);
     if (!lspec.reserves.some((r) => r.asset === 'WETH')) throw at(['venues', spec.venues.findIndex((v) => v.id === id), 'reserves'], `liquidation searchers value gas in WETH: lending venue ${id} needs a WETH reserve`);
     const debts = new Set(borrowers.filter((b) => b.lending === id).map((b) => b.debt));
     for (const s of list) {
@@ -476,7 +476,7 @@ function backgroundDemand(g: NonNullable<ChainSpec['gas']>, profile: ChainProfil
   };
 }
 
-function spec_lending(spec: RunSpec, id: string): LendingVenueSpec {
+function lendingSpec(spec: RunSpec, id: string): LendingVenueSpec {
   return spec.venues.find((v) => v.id === id && v.kind === 'lending') as LendingVenueSpec;
 }
 
