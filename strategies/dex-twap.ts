@@ -1,4 +1,4 @@
-import { defineStrategy, z } from 'primesim';
+import { chain, defineStrategy, z } from 'primesim';
 
 /**
  * DEX TWAP: sells `amount` whole tokens through an AMM pool in `slices` equal swaps every
@@ -32,8 +32,7 @@ export default defineStrategy({
     const pool = ctx.pool(poolId);
     const zeroForOne = p.sell === 'token0';
     const decimals = zeroForOne ? pool.decimals0 : pool.decimals1;
-    // Whole tokens → minor units through µ-units, exact for amounts written to 6 decimals.
-    const total = BigInt(Math.round(p.amount * 1e6)) * 10n ** BigInt(Math.max(0, decimals - 6)) / 10n ** BigInt(Math.max(0, 6 - decimals));
+    const total = chain.toMinor(p.amount, decimals);
     if (total < BigInt(p.slices)) throw new Error(`amount ${p.amount} is smaller than the number of slices`);
     const per = total / BigInt(p.slices);
     return {

@@ -85,11 +85,9 @@ export function parseBacktestConfig(input: BacktestConfig): z.output<typeof Back
  * rule and the given funding); one account `desk` holds the capital in the settlement asset —
  * cash for spot (no sale beyond holdings), cross margin for perps — and the strategy trades it.
  */
-/** `--data` names bars (an OHLCV CSV, a LEAN zip or a bars catalog) rather than a market catalog. */
-export const isBarsFile = isBarsData;
 
 export function backtestSpec(cfg: z.output<typeof BacktestConfigSchema>): RunSpecInput {
-  if (isBarsFile(cfg.data)) {
+  if (isBarsData(cfg.data)) {
     const inst = KNOWN_INSTRUMENTS[cfg.instrument];
     if (!inst) throw new ConfigError(`unknown instrument ${cfg.instrument}`, { field: '--instrument', hint: Object.keys(KNOWN_INSTRUMENTS).join(', ') });
     const spot = inst.kind === 'spot';
@@ -138,7 +136,7 @@ const FLAG_OF: [RegExp, string][] = [
 
 export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = {}): Promise<BacktestResult> {
   const cfg = parseBacktestConfig(input);
-  const dsName = isBarsFile(cfg.data) ? basename(resolve(cfg.data)).replace(/\.(csv|zip)$/i, '') : readManifest(cfg.data).name;
+  const dsName = isBarsData(cfg.data) ? basename(resolve(cfg.data)).replace(/\.(csv|zip)$/i, '') : readManifest(cfg.data).name;
   const { force: _force, sweep: _sweep, ...hashed } = cfg;
   const runId = checkRunId(cfg.runId ?? `${basename(cfg.strategy).replace(/\.[mc]?[jt]s$/, '')}-${dsName}-s${cfg.seed}-${specHash(hashed)}`.replace(/[^\w.-]/g, '_'));
   const spec = RunSpecSchema.parse(backtestSpec(cfg));

@@ -4,3 +4,4 @@ export { ETHEREUM, L2_ROLLUP, finalityOf, type ChainProfile, type FinalityTimes,
 export { ChainState, type Checkpoint } from './state.ts';
 export { OracleFeed, type OracleParams, type OracleRound } from './oracle.ts';
 export type { BackgroundDemand, Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';
+export { CHAIN_TOKENS, tokenDecimals, toMinor, fromMinor } from './tokens.ts';

@@ -74,14 +74,15 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${jobs[f.id]!.runId}: ${f.error}\n`);
   if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
   const dirs = results.flatMap((r) => (r.ok ? [r.dir] : []));
-  // Chain runs (swaps, lending) add their headline figures to the summary.
-  const have = new Set((await queryRuns(dirs, 'select * from runs limit 0')).columns);
+  // Chain runs (swaps, lending) and runs with liquidations add their headline figures, read from
+  // the metrics the pool returned (no extra pass over the runs).
+  const ms = results.flatMap((r) => (r.ok ? [r.metrics as unknown as Record<string, unknown>] : []));
+  const any = (k: string) => ms.some((m) => typeof m[k] === 'number' && (m[k] as number) > 0);
   const extra = [
-    ...(have.has('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
-    ...(have.has('lending_liquidations') ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
+    ...(any('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
+    ...(ms.some((m) => 'lendingLiquidations' in m) ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
+    ...(any('liquidationsAll') ? ['liquidations_all'] : []),
   ];
-  // Liquidations only when some run had any (a plain backtest's column would be all zeros).
-  if (have.has('liquidations_all') && Number((await queryRuns(dirs, 'select coalesce(max(liquidations_all), 0) from runs')).rows[0]![0]) > 0) extra.push('liquidations_all');
   const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
   process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;

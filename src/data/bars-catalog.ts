@@ -13,6 +13,7 @@ import { DataError } from '../errors.ts';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import type { BarSeries } from './readers/bars.ts';
 import { CatalogReader } from './catalog.ts';
+import { lotsToQty, ticksToPrice } from '../market/instrument.ts';
 
 export const BAR_COLUMNS = ['ts_us', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -111,15 +112,14 @@ export function readBarsCatalog(dir: string, range: { fromUs?: number; toUs?: nu
 /**
  * OHLCV bars from a market catalog's trades: each trade (exchange time `tsUs`) falls in the bar
  * [⌊t / interval⌋·interval, +interval); open/close are its first/last trade in file order, high/low
- * the extremes, volume the base quantity traded. Intervals with no trade have no bar (no
+ * the extremes, volume the quantity traded (in the instrument's quantity units: base coin for
+ * linear and spot, contracts for inverse). Intervals with no trade have no bar (no
  * forward-filled prices). Prices and sizes are converted from ticks and lots with the catalog's
  * instrument.
  */
 export function barsFromTrades(catalogDir: string, intervalUs: number): BarSeries {
   const r = new CatalogReader(catalogDir);
   const inst = r.manifest.instrument;
-  const tick = Number(inst.tickSize);
-  const lot = Number(inst.lotSize) * inst.multiplier;
   const ts: number[] = [];
   const o: number[] = [];
   const h: number[] = [];
@@ -157,10 +157,8 @@ export function barsFromTrades(catalogDir: string, intervalUs: number): BarSerie
     r.close();
   }
   if (ts.length === 0) throw new DataError('the catalog has no trades', { file: catalogDir });
-  // Ticks × tick size: the decimal price (rounded to the tick's decimals, so 61000.1 stays 61000.1).
-  const dec = (inst.tickSize.split('.')[1] ?? '').length;
-  const ldec = (inst.lotSize.split('.')[1] ?? '').length;
-  const px = (t: number) => Number((t * tick).toFixed(dec));
+  // Ticks and lots to decimals as everywhere else (the nearest double to the exact decimal).
+  const px = (t: number) => ticksToPrice(inst, t);
   return {
     source: catalogDir,
     tsUs: Float64Array.from(ts),
@@ -168,7 +166,7 @@ export function barsFromTrades(catalogDir: string, intervalUs: number): BarSerie
     high: Float64Array.from(h, px),
     low: Float64Array.from(l, px),
     close: Float64Array.from(c, px),
-    volume: Float64Array.from(v, (x) => Number((x * lot).toFixed(ldec))),
+    volume: Float64Array.from(v, (lots) => lotsToQty(inst, lots)),
     intervalUs,
   };
 }

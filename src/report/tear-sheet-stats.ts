@@ -8,8 +8,8 @@
 
 export const DAY_US = 86_400e6;
 export const YEAR_US = 365 * DAY_US;
-/** Annualised figures need at least this much data (as the summary's Sharpe). */
-export const MIN_ANNUALISE_US = 30 * DAY_US;
+/** Annualised figures need at least this much data: the summary's own threshold. */
+export { MIN_ANNUALISE_US } from '../results/metrics.ts';
 
 export interface Drawdown {
   peakUs: number;

@@ -107,12 +107,15 @@ export class BarSource implements Source {
     }
   }
 
+  /** A stop's fill price in ticks: its price ± slippage, rounded against the taker (made once, not per point). */
+  private readonly stopFill = (p: number, side: 0 | 1): number => (side === BID ? Math.ceil(p * (1 + this.s) - 1e-9) : Math.floor(p * (1 - this.s) + 1e-9));
+
   /** Lay a point and trigger the stops its move reaches (the move from the last close to an open is a gap). */
   private point(ts: number, price: number, gap: boolean): void {
     const t = price / this.tick;
     if (this.clob.stops.length !== 0) {
       const from = Number.isNaN(this.lastTicks) ? t : this.lastTicks;
-      this.clob.triggerStops(ts, from, t, gap, (p, side) => (side === BID ? Math.ceil((p * (1 + this.s)) - 1e-9) : Math.floor((p * (1 - this.s)) + 1e-9)));
+      this.clob.triggerStops(ts, from, t, gap, this.stopFill);
     }
     this.lastTicks = t;
     this.lay(price);

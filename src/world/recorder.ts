@@ -301,7 +301,7 @@ function cat(parts: Float64Array[]): Float64Array {
 }
 
 /** Concatenate per-venue columns of the same name and type. */
-function concat(parts: Record<string, ColumnData[]>): Record<string, ColumnData> {
+export function concat(parts: Record<string, ColumnData[]>): Record<string, ColumnData> {
   const out: Record<string, ColumnData> = {};
   for (const [k, list] of Object.entries(parts)) {
     const first = list[0]!;

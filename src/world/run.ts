@@ -11,6 +11,8 @@ import { breakersTable } from '../risk/recorder.ts';
 import type { RunSpec } from './spec.ts';
 import type { ChainMetrics } from './chain-world.ts';
 import type { SpecSource } from './spec-file.ts';
+import type { ColumnData } from '../results/arrow-io.ts';
+import { concat } from './recorder.ts';
 
 export interface RunWorldOptions {
   runsDir: string;
@@ -223,7 +225,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   world.recorder.sample(sim.nowUs);
   const metrics = worldMetrics(world);
   const liquidations = world.liquidation?.records ?? [];
-  const extra: Record<string, Record<string, import('../results/arrow-io.ts').ColumnData>> = {};
+  const extra: Record<string, Record<string, ColumnData>> = {};
   for (const v of world.venues) {
     if (!(v.source instanceof PathBookSource)) continue;
     const mk = v.source.marks;
@@ -233,14 +235,14 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   if (world.chain) Object.assign(extra, world.chain.tables());
   for (const a of world.agents) {
     for (const [name, t] of a.host.recorded) {
-      const cols: Record<string, import('../results/arrow-io.ts').ColumnData> = {};
+      const cols: Record<string, ColumnData> = {};
       t.columns.forEach((c, i) => (cols[c] = t.kinds[i] === 'num' ? Float64Array.from(t.rows, (r) => r[i] as number) : t.rows.map((r) => r[i] as string)));
       // Several agents writing one table: their rows are appended in agent order.
-      extra[`strategy_${name}`] = extra[`strategy_${name}`] ? appendColumns(extra[`strategy_${name}`]!, cols) : cols;
+      extra[`strategy_${name}`] = extra[`strategy_${name}`] ? appendRows(extra[`strategy_${name}`]!, cols) : cols;
     }
   }
   for (const ov of world.options) {
-    for (const [name, cols] of Object.entries(ov.tables())) extra[name] = extra[name] ? appendColumns(extra[name]!, cols) : cols;
+    for (const [name, cols] of Object.entries(ov.tables())) extra[name] = extra[name] ? appendRows(extra[name]!, cols) : cols;
   }
   if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
   const tables = world.recorder.tables(liquidations, extra);
@@ -289,19 +291,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   return { dir: res.dir, runId, manifest, metrics, world };
 }
 
-/** Rows of `b` after the rows of `a` (same columns, same types). */
-function appendColumns(a: Record<string, import('../results/arrow-io.ts').ColumnData>, b: Record<string, import('../results/arrow-io.ts').ColumnData>): Record<string, import('../results/arrow-io.ts').ColumnData> {
-  const out: Record<string, import('../results/arrow-io.ts').ColumnData> = {};
-  for (const [k, x] of Object.entries(a)) {
-    const y = b[k]!;
-    if (Array.isArray(x)) out[k] = [...(x as string[]), ...(y as string[])];
-    else {
-      const xa = x as Float64Array;
-      const r = new (xa.constructor as Float64ArrayConstructor)(xa.length + (y as Float64Array).length);
-      r.set(xa, 0);
-      r.set(y as Float64Array, xa.length);
-      out[k] = r;
-    }
-  }
-  return out;
+/** Rows of `b` after the rows of `a` (same columns): the recorder's column concatenation. */
+function appendRows(a: Record<string, ColumnData>, b: Record<string, ColumnData>): Record<string, ColumnData> {
+  return concat(Object.fromEntries(Object.keys(a).map((k) => [k, [a[k]!, b[k]!]])));
 }
