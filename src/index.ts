@@ -8,7 +8,7 @@ export { ConstantLatency, EmpiricalLatency, parseLatencyModel, parseDurationUs, 
 export { Ledger, Notional, Position, type Transfer } from './ledger/index.ts';
 export { ClobVenue } from './venues/clob/venue.ts';
 export { MakerTakerFees, parseFees, type FeeModel } from './venues/clob/fees.ts';
-export { defineStrategy, z, type BookView, type PnlView, type Strategy, type StrategyContext, type StrategyModule, type Subscription, type TradeView, type OrderRequest, type OrderView, type Fill } from './strategy/index.ts';
+export { defineStrategy, z, type ParentOrder, type RouteDecision, type BookView, type PnlView, type Strategy, type StrategyContext, type StrategyModule, type Subscription, type TradeView, type OrderRequest, type OrderView, type Fill } from './strategy/index.ts';
 export { runBacktest, type BacktestConfig, type BacktestResult, type RunManifest } from './backtest/run.ts';
 export { CatalogReader, CatalogWriter, readManifest, type CatalogManifest } from './data/catalog.ts';
 export { importDataset, validateDataset } from './data/import/index.ts';
@@ -29,3 +29,4 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
 export * as pricing from './pricing/index.ts';
 export * as amm from './venues/amm/index.ts';
 export * as chain from './chain/index.ts';
+export * as router from './router/index.ts';

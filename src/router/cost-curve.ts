@@ -374,6 +374,21 @@ export class AmmCurve implements CostCurve {
     return this.quantityAt(lambda);
   }
 
+  /** The pool's marginal price before its fee (quote per base): the touch a swap starts from. */
+  priceAt0(): number {
+    const r = this.rateAt(this.s0) / this.gamma;
+    return this.side === 'sell' ? r : 1 / r;
+  }
+
+  /** Base units until the marginal execution price (fee included) reaches \`price\` (quote per base). */
+  qtyAtPrice(price: number): number {
+    const r = this.side === 'sell' ? price : 1 / price;
+    if (!(r > 0)) return this.capacity;
+    if (r >= this.rateAt(this.s0)) return 0;
+    const [gin, out] = this.amountsTo(this.sqrtAtRate(r));
+    return Math.min(this.side === 'sell' ? gin / this.inScale : out / this.outScale, this.capacity);
+  }
+
   qAtMost(lambda: number): number {
     return this.quantityAt(lambda);
   }

@@ -141,11 +141,44 @@ export interface OptionsContext {
   greeks(): PortfolioGreeks;
 }
 
-/** A parent order for the smart order router (a later issue builds the router). */
+/**
+ * One routing decision for (part of) a parent order: the router splits `qty` across the venues
+ * at equal marginal all-in cost (book walk and fees; pool price, gas, sandwich exposure within
+ * the slippage limit, capital locked to finality) and sends the children now. Calls with the
+ * same `id` form one parent order in the `tca` table (its arrival mid is the first call's).
+ */
 export interface ParentOrder {
-  side: Side;
-  sizeLots: number;
+  /** Parent order id (default: a new one per call). */
+  id?: string;
+  side: 'buy' | 'sell';
+  /** Base units (whole, e.g. ETH) to route now. */
+  qty: number;
+  /** Venue ids (books and pools) to use; default all the strategy may trade. */
   venues?: readonly string[];
+  /** Worst price per base unit a child may trade at (sell: lowest, buy: highest); the router only takes, so it must be on the taking side of the mid. */
+  limitPrice?: number;
+  /** No re-routing of remainders after this time (µs). */
+  deadlineUs?: number;
+  /** Most base units per venue. */
+  caps?: Readonly<Record<string, number>>;
+  /** Pool swaps through the public mempool, the private relay, or whichever is cheaper (auto). Default public. */
+  route?: 'public' | 'private' | 'auto';
+  /** Slippage limit of pool swaps, bps (default 50): a sandwich can take at most this much. */
+  slippageBps?: number;
+  /** Priority fee of pool swaps, gwei (default 1). */
+  tipGwei?: number;
+}
+
+/** What the router did with one call: the children it sent. */
+export interface RouteDecision {
+  parent: string;
+  /** Decision number within the parent (re-routes of remainders count too). */
+  decision: number;
+  legs: { venue: string; child: string; qty: number; expectedCost: number }[];
+  /** Base units sent (less than asked only when the venues cannot take it). */
+  qty: number;
+  /** Expected all-in cost of the split, quote units. */
+  expectedCost: number;
 }
 
 export interface StrategyContext {
@@ -165,8 +198,8 @@ export interface StrategyContext {
   /** Ids of the options venues this strategy may trade. */
   readonly optionsIds: readonly string[];
   readonly account: AccountContext;
-  /** Reserved for the smart order router (not built yet): throws a ConfigError saying so. */
-  route(parent: ParentOrder): never;
+  /** Hand (part of) a parent order to the smart order router; bad input throws a ConfigError and sends nothing. */
+  route(parent: ParentOrder): RouteDecision;
   // The primary venue (the first in the spec), so single-venue strategies need nothing else:
   readonly instrument: Instrument;
   readonly book: BookView;

@@ -4,9 +4,10 @@ import type { Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Fill, OrderRequest, OrderView } from '../venues/clob/order.ts';
-import type { AccountContext, BarView, BookView, OptionsContext, ParentOrder, PnlView, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
+import type { AccountContext, BarView, BookView, OptionsContext, ParentOrder, PnlView, RouteDecision, PoolContext, Strategy, StrategyContext, StrategyModule, Subscription, TradeView, VenueContext } from './api.ts';
 import { PRIO_TIMER } from '../kernel/simulation.ts';
 import type { PortHost, VenuePort } from './venue-port.ts';
+import type { RouterPort } from '../router/port.ts';
 
 /** An exception thrown by a strategy callback, with where (file:line) and when (simulated time, event). */
 export class StrategyError extends PrimesimError {
@@ -154,11 +155,13 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     this.strategy.onTrade!(this, t, port.id);
   }
   orderUpdate(port: VenuePort, v: OrderView): void {
+    this.router?.onOrderUpdate(port, v);
     if (this.strategy.onOrderUpdate === undefined) return;
     this.venueId = port.id;
     this.strategy.onOrderUpdate(this, v, port.id);
   }
   fill(port: VenuePort, f: Fill): void {
+    this.router?.onFill(port, f);
     if (this.strategy.onFill === undefined) return;
     this.venueId = port.id;
     this.strategy.onFill(this, f, port.id);
@@ -213,8 +216,12 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     return this.endUs_;
   }
 
-  route(_parent: ParentOrder): never {
-    throw new ConfigError('ctx.route: the smart order router is not built yet', { field: 'route', hint: 'submit child orders per venue with ctx.venue(id).submit' });
+  /** The router over this strategy's venues (set by the builder). */
+  router: RouterPort | undefined;
+
+  route(parent: ParentOrder): RouteDecision {
+    if (!this.router) throw new ConfigError(`strategy ${this.module.name} has no router`, { field: 'route' });
+    return this.router.route(parent);
   }
 
   get nowUs(): number {

@@ -113,7 +113,11 @@ export class VenuePort implements VenueContext, VenueListener {
     this.host!.bookMessage(this);
   }
 
+  /** Market trades for the router's interval VWAP (set by the builder when the strategy has one). */
+  tradeTap: ((tsUs: number, priceTicks: number, sizeLots: number) => void) | undefined;
+
   onTradePrint(tsUs: number, aggressor: Side, priceTicks: number, sizeLots: number): void {
+    if (this.tradeTap !== undefined) this.tradeTap(tsUs, priceTicks, sizeLots);
     if (!this.wantsTrades) return;
     const t = this.trade;
     t.tsUs = tsUs;

@@ -47,6 +47,9 @@ function isClob(v: AnyVenueSpec): v is VenueSpec {
   return v.kind === 'spot' || v.kind === 'perp';
 }
 import { specError, type SpecSource } from './spec-file.ts';
+import { RouterPort, type RouterBookVenue, type RouterChain, type RouterPoolVenue } from '../router/port.ts';
+import { tokenDecimals } from '../chain/tokens.ts';
+import { sameAsset } from './chain-world.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
 
 /** Where a venue's market comes from: a catalog replay or a book laid around a price path. */
@@ -255,8 +258,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if (e instanceof PrimesimError) throw at(['venues', i, 'data'], e.message);
       throw e;
     }
+    if (v.kind === 'spot' && 'catalog' in v.data && v.data.asSpot === true && m.instrument.kind === 'linear') {
+      m = { ...m, instrument: { ...m.instrument, kind: 'spot', settle: m.instrument.quote, multiplier: 1 } };
+    }
     const kind = m.instrument.kind;
-    if (v.kind === 'spot' && kind !== 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is spot but its data is ${m.instrument.venue}:${m.instrument.symbol}, a ${kind} contract`, 'use kind: perp');
+    if (v.kind === 'spot' && kind !== 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is spot but its data is ${m.instrument.venue}:${m.instrument.symbol}, a ${kind} contract`, kind === 'linear' ? 'use kind: perp, or asSpot: true to trade its book as spot' : 'use kind: perp');
     if (v.kind === 'perp' && kind === 'spot') throw at(['venues', i, 'kind'], `venue ${v.id} is a perp but its data is ${m.instrument.venue}:${m.instrument.symbol}, a spot market`, 'use kind: spot');
     catalogs[i] = dir;
     manifests[i] = m;
@@ -515,13 +521,55 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       cex.set(v.id, { base: v.clob.instrument.base, price: perp ? () => perp.markTicks() * tick : () => v.clob.book.midTicks() * tick });
     }
     chainWorld = buildChainWorld({ spec, sim, ledger, rng: Rng.root(spec.seed).split('chain'), at, cex, baseDir: src.baseDir, recordEveryUs: equityIntervalUs, time: (p, v) => timeUs(src, p, v)! });
-    for (const a of spec.accounts) {
-      for (const asset of Object.keys(a.onchain)) if (a.deposits[asset] !== undefined) throw at(['accounts', accountIdx.get(a.id)!, 'onchain', asset], `${asset} is both a CEX deposit and an on-chain balance of ${a.id}; the ledger keeps one asset per name`, 'hold it in one place');
-    }
+    // A CEX deposit and an on-chain balance of the same asset are separate ledger accounts
+    // (\`<id>:cash\` and \`<id>\`): a desk holds ETH on an exchange and ETH for gas on chain.
   } else {
     const i = spec.accounts.findIndex((a) => Object.keys(a.onchain).length > 0);
     if (i >= 0) throw at(['accounts', i, 'onchain'], 'on-chain balances need a chain section');
   }
+
+  // ---- the router each strategy reaches through ctx.route ----
+  const gasTokenPrice = (() => {
+    const v = venues.find((x) => sameAsset(x.clob.instrument.base, 'ETH'));
+    if (!v) return () => 0;
+    const tick = Number(v.clob.instrument.tickSize);
+    return v.perp ? () => v.perp!.markTicks() * tick : () => v.clob.book.midTicks() * tick;
+  })();
+  const routerChain: RouterChain | undefined = chainWorld && {
+    baseFeeWei: () => chainWorld!.chain.nextBaseFeeWei,
+    finalityUs: chainWorld.profile.slotUs * (chainWorld.profile.finality.kind === 'l1' ? 1 + chainWorld.profile.finality.finalitySlots : 1) + (chainWorld.profile.finality.kind === 'l2' ? chainWorld.profile.finality.batchIntervalUs + chainWorld.profile.finality.l1InclusionDelayUs + chainWorld.profile.finality.l1FinalityUs : 0),
+    gasTokenPrice,
+    receipt: (h) => {
+      const r = chainWorld!.chain.receipt(h);
+      return r && { status: r.status, feeWei: r.feeWei };
+    },
+    amountOut: (h) => chainWorld!.chain.state.get<bigint>(`out:${h}`),
+    finalTsUs: (h) => chainWorld!.chain.finalityTsUs(h),
+    mevLoss: (h) => chainWorld!.mevLoss(h),
+    afterBlock: (cb) => void chainWorld!.afterBlock.push(cb),
+  };
+  const routerFor = (name: string, ports: VenuePort[], venueIds: readonly string[], account: string): RouterPort => {
+    const books: RouterBookVenue[] = ports.map((p) => {
+      const v = venueById.get(p.id)!;
+      const inst = v.clob.instrument;
+      return { id: p.id, port: p, feeRate: v.clob.cfg.fees.feeBps(false) / 1e4, notional: v.clob.position.notional, tick: Number(inst.tickSize), lot: Number(inst.lotSize) * inst.multiplier, quote: inst.quote, quoteDecimals: ASSETS[inst.settle]?.decimals ?? 8 };
+    });
+    const base = books[0] ? venueById.get(books[0].id)!.clob.instrument.base : undefined;
+    const pools: RouterPoolVenue[] = [];
+    if (chainWorld) {
+      for (const vid of venueIds) {
+        const pool = chainWorld.pools.get(vid);
+        if (!pool) continue;
+        const stable = (t: string) => /^(USDC|USDT|DAI|USD|BUSD)$/.test(t);
+        const b = base ?? (stable(pool.token0) ? pool.token1 : pool.token0);
+        const baseIsToken0 = sameAsset(pool.token0, b);
+        if (!baseIsToken0 && !sameAsset(pool.token1, b)) continue; // a pool of other tokens: not this router's market
+        const [bt, qt] = baseIsToken0 ? [pool.token0, pool.token1] : [pool.token1, pool.token0];
+        pools.push({ id: vid, port: chainWorld.port(account, vid), pool, base: bt, quote: qt, baseIsToken0, decimalsBase: tokenDecimals(bt), decimalsQuote: tokenDecimals(qt) });
+      }
+    }
+    return new RouterPort({ sim, strategy: name, books, pools, chain: routerChain });
+  };
 
   // ---- agents ----
   const agents: WorldAgent[] = [];
@@ -563,6 +611,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       return ov.context(wallet);
     });
     const host = new StrategyHost(sim, ports, module, wallet, pools, optionCtxs);
+    host.router = routerFor(module.name, ports, g.venues, g.account);
     agents.push({ module, file, params, account: g.account, host });
   }
 

@@ -6,7 +6,7 @@
  * venues, the ledger and the clock are the world's own, so a CEX price move reaches the pools
  * (through the arbitrageur) and the lending markets (through the oracles) in the same run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Chain } from '../chain/chain.ts';
 import { readAaveReserveParams, type AaveReserveParams } from '../data/readers/aave-params.ts';
@@ -28,6 +28,9 @@ import type { ColumnData } from '../results/arrow-io.ts';
 import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
+import { v3ProfileFromSwaps } from './v3-profile.ts';
+import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
+import { getTickAtSqrtRatio } from '../venues/amm/index.ts';
 import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
 
 type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError;
@@ -85,14 +88,24 @@ export interface ChainWorld {
   /** Pool ports handed to strategies, by (account, pool). */
   port(account: string, poolId: string): PoolPort;
   blocks: Block[];
+  /** Called after every sealed block (the router settles its swaps here). */
+  afterBlock: ((tsUs: number) => void)[];
+  /** Output a tx lost to sandwiches (its output token's minor units). */
+  mevLoss(hash: string): bigint;
   /** Schedule the slot clock and fund the on-chain balances (called by `World.start`). */
   start(startUs: number, endUs: number): void;
   tables(): Record<string, Record<string, ColumnData>>;
   metrics(): ChainMetrics;
 }
 
+/** A pool's event log: the decoded layout, or raw logs (a `topics` column) decoded with the pool ABI. */
+function readV3PoolLog(file: string): V3PoolEvent[] {
+  const head = readFileSync(file, 'utf8').slice(0, 2000).split(/\r?\n/, 1)[0] ?? '';
+  return head.split(',').includes('topics') ? readV3RawLogsCsv(file) : readV3EventsCsv(file);
+}
+
 /** Same-asset aliases across CEX and chain (a CEX ETH price prices WETH; USDT quotes are USD). */
-function sameAsset(a: string, b: string): boolean {
+export function sameAsset(a: string, b: string): boolean {
   const norm = (x: string) => (x === 'WETH' ? 'ETH' : x === 'WBTC' ? 'BTC' : x);
   return norm(a) === norm(b);
 }
@@ -163,8 +176,33 @@ export function buildChainWorld(args: {
     oracleInputs.push({ feed, read });
   });
 
+  /** A v3 pool's positions from a real day's liquidity profile, re-centred at the spec's price. */
+  const profilePositions = (a: AmmVenueSpec, i: number, d0: number, d1: number, spacing: number) => {
+    const pr = a.profile!;
+    const base = ['venues', i, 'profile'];
+    const file = resolve(args.baseDir, pr.events);
+    if (!existsSync(file)) throw at([...base, 'events'], `file ${pr.events} does not exist`);
+    if (pr.priceOf !== a.tokens[0] && pr.priceOf !== a.tokens[1]) throw at([...base, 'priceOf'], `${pr.priceOf} is not a token of ${a.id}`, `tokens: ${a.tokens.join(', ')}`);
+    const events = readV3PoolLog(file);
+    const fromUs = pr.from === undefined ? undefined : args.time([...base, 'from'], pr.from);
+    const toUs = pr.to === undefined ? undefined : args.time([...base, 'to'], pr.to);
+    // token1 minor per token0 minor at the target price.
+    const raw = (pr.priceOf === a.tokens[0] ? pr.price : 1 / pr.price) * 10 ** (d1 - d0);
+    const sqrtPriceX96 = sqrtPriceX96Of(raw);
+    const target = getTickAtSqrtRatio(sqrtPriceX96);
+    const probe = v3ProfileFromSwaps(events, { tickSpacing: spacing, ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}), extend: pr.extend, tickShift: 0, liquidityScale: 1 });
+    const shift = Math.round((target - probe.startTick) / spacing) * spacing;
+    const r = 1.0001 ** shift;
+    // Keep the depth's value in the other token: token0 amounts scale by 1/√r, token1 amounts by √r.
+    const liquidityScale = pr.priceOf === a.tokens[1] ? Math.sqrt(r) : 1 / Math.sqrt(r);
+    const prof = v3ProfileFromSwaps(events, { tickSpacing: spacing, ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}), extend: pr.extend, tickShift: shift, liquidityScale });
+    return { sqrtPriceX96, positions: prof.positions };
+  };
+
   // ---- venues on the chain ----
   const pools = new Map<string, ChainPool>();
+  /** Each pool's starting price, whole token1 per token0 (to fund bots in both tokens). */
+  const startPrice = new Map<string, number>();
   const lending = new Map<string, LendingPool>();
   const poolInits: (() => void)[] = [];
   const lendingInits: ((t0: number) => void)[] = [];
@@ -174,11 +212,22 @@ export function buildChainWorld(args: {
       const [t0sym, t1sym] = a.tokens;
       const d0 = token(['venues', i, 'tokens', 0], t0sym);
       const d1 = token(['venues', i, 'tokens', 1], t1sym);
+      if (a.kind === 'amm-v3' && a.profile) {
+        const spacing = V3_TICK_SPACING[a.feePips];
+        if (spacing === undefined) throw at(['venues', i, 'feePips'], `fee tier ${a.feePips} is not a Uniswap v3 tier`, 'one of 100, 500, 3000, 10000');
+        const pool = new ChainV3Pool(a.id, t0sym, t1sym, bank, { fee: a.feePips, tickSpacing: spacing });
+        const positions = profilePositions(a, i, d0, d1, spacing);
+        poolInits.push(() => pool.init(sim.nowUs, positions.sqrtPriceX96, positions.positions));
+        pools.set(a.id, pool);
+        startPrice.set(a.id, a.profile.priceOf === t0sym ? a.profile.price : 1 / a.profile.price);
+        return;
+      }
       const r0 = a.reserves[t0sym];
       const r1 = a.reserves[t1sym];
-      if (!(r0 !== undefined && r0 > 0 && r1 !== undefined && r1 > 0)) throw at(['venues', i, 'reserves'], `pool ${a.id} needs positive reserves of ${t0sym} and ${t1sym}`);
+      if (!(r0 !== undefined && r0 > 0 && r1 !== undefined && r1 > 0)) throw at(['venues', i, 'reserves'], `pool ${a.id} needs positive reserves of ${t0sym} and ${t1sym}`, a.kind === 'amm-v3' ? 'or a liquidity profile: profile: { events, priceOf, price }' : undefined);
       const reserve0 = toMinor(r0, d0);
       const reserve1 = toMinor(r1, d1);
+      startPrice.set(a.id, r1 / r0);
       if (a.kind === 'amm-v3') {
         const spacing = V3_TICK_SPACING[a.feePips];
         if (spacing === undefined) throw at(['venues', i, 'feePips'], `fee tier ${a.feePips} is not a Uniswap v3 tier`, 'one of 100, 500, 3000, 10000');
@@ -259,10 +308,19 @@ export function buildChainWorld(args: {
         const lat = dur([...base, 'latency'], adv.latency);
         for (let k = 0; k < adv.count; k++) {
           const name = `sandwich${k + 1}`;
-          // Capital in each pool's token0 (what it front-runs with) and gas money.
-          for (const t of new Set(poolList.map((p) => p.token0))) funding.push({ account: name, asset: t, amount: toMinor(adv.capital, tokenDecimals(t)) });
+          // Capital in both tokens of each pool (a front-run sells what the victim sells): the
+          // token0 amount given, and its value in token1 at the pool's starting price; gas money.
+          // Its balances are the cap per attack (capital in the model is unbounded).
+          const held = new Map<string, bigint>();
+          for (const p of poolList) {
+            const px = startPrice.get(p.id) ?? 1;
+            for (const [t, units] of [[p.token0, adv.capital], [p.token1, adv.capital * px]] as const) {
+              if (!held.has(t) && t !== NATIVE) held.set(t, toMinor(units, tokenDecimals(t)));
+            }
+          }
+          for (const [t, amount] of held) funding.push({ account: name, asset: t, amount });
           funding.push({ account: name, asset: NATIVE, amount: 100n * E18 });
-          adversaries.push(new SandwichAttacker({ name, presence: adv.presence, latencyUs: lat * (k + 1), capital: toMinor(adv.capital, tokenDecimals(poolList[0]!.token0)), tipShareBps: Math.min(10_000, adv.tipShareBps + 500 * k) }));
+          adversaries.push(new SandwichAttacker({ name, presence: adv.presence, latencyUs: lat * (k + 1), capital: 2n ** 200n, tipShareBps: Math.min(10_000, adv.tipShareBps + 500 * k) }));
         }
       } else if (adv.kind === 'cex-dex-arb') {
         const pool = pools.get(adv.pool);
@@ -387,6 +445,7 @@ export function buildChainWorld(args: {
       blockTs = ts;
       const block = harness.buildBlock(ts);
       blocks.push(block);
+      for (const f of afterBlock) f(ts);
       let liquidated = false;
       for (const pga of pgas.values()) {
         const before = pga.records().length;
@@ -409,7 +468,14 @@ export function buildChainWorld(args: {
     },
   };
 
+  const afterBlock: ((tsUs: number) => void)[] = [];
   const world: ChainWorld = {
+    afterBlock,
+    mevLoss: (hash) => {
+      let x = 0n;
+      for (const r of harness.records()) if (r.kind === 'sandwich' && r.victimTx === hash) x += r.victimLoss;
+      return x;
+    },
     chain,
     profile,
     bank,

@@ -39,7 +39,7 @@ export class VenueDriver implements ReplayListener {
   }
 
   get wantsTrades(): boolean {
-    return this.perp !== undefined || (this.port?.wantsTrades ?? false);
+    return this.perp !== undefined || (this.port?.wantsTrades ?? false) || this.port?.tradeTap !== undefined;
   }
 
   onBookMessage(): void {

@@ -234,6 +234,10 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   }
   if (world.chain) Object.assign(extra, world.chain.tables());
   for (const a of world.agents) {
+    // Routed parent orders: routes (per child), tca (per parent), tca_venues; agents append in order.
+    for (const [name, cols] of Object.entries(a.host.router?.tables() ?? {})) extra[name] = extra[name] ? appendRows(extra[name]!, cols) : cols;
+  }
+  for (const a of world.agents) {
     for (const [name, t] of a.host.recorded) {
       const cols: Record<string, ColumnData> = {};
       t.columns.forEach((c, i) => (cols[c] = t.kinds[i] === 'num' ? Float64Array.from(t.rows, (r) => r[i] as number) : t.rows.map((r) => r[i] as string)));

@@ -117,7 +117,15 @@ export const ClobVenueSpecSchema = z.strictObject({
    * jump-diffusion or a bootstrap of real bars, with stress transforms), each with the real
    * capture's depth profile.
    */
-  data: z.union([z.strictObject({ catalog: z.string().min(1) }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars }), z.strictObject({ path: PathData })]),
+  data: z.union([z.strictObject({
+    catalog: z.string().min(1),
+    /**
+     * Trade a derivative capture's book as a spot market (the book and trades are real, the
+     * contract is treated as spot: no funding, no margin) — e.g. routing studies where the only
+     * ETHUSDT capture is the perpetual's. Say so in the report; the spot book differs.
+     */
+    asSpot: z.boolean().optional(),
+  }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars }), z.strictObject({ path: PathData })]),
   /** `maker:taker` in bps; negative maker = rebate. */
   fees: z.string().default('2:5'),
   /** risk-averse, power:<n>, log. */
@@ -155,7 +163,22 @@ export const AmmVenueSpecSchema = z.strictObject({
   /** token0 and token1, as on chain (token0 is what `zeroForOne` sells). */
   tokens: z.tuple([z.string(), z.string()]),
   /** Starting reserves (v2), or the v2-equivalent depth each v3 position matches. */
-  reserves: TokenAmounts,
+  reserves: TokenAmounts.default({}),
+  /**
+   * v3: the liquidity profile of a real pool day instead of seeded positions: the active
+   * liquidity its swap logs report at each tick (median per tick-spacing bucket, so one-block JIT
+   * liquidity does not count), re-centred so the pool starts at \`price\` (whole units of the other
+   * token per \`priceOf\`) with the same depth in value, and held flat at the day's median for
+   * \`extend\` beyond the range the day visited.
+   */
+  profile: z.strictObject({
+    events: z.string().min(1),
+    priceOf: z.string(),
+    price: z.number().positive(),
+    from: Time.optional(),
+    to: Time.optional(),
+    extend: z.number().gt(0).max(1).default(0.2),
+  }).optional(),
   /** v3 fee tier in hundredths of a bip: 100, 500, 3000 or 10000. */
   feePips: z.number().int().default(500),
   /** v3: number of seeded positions. */
@@ -307,7 +330,7 @@ export const AdversarySpecSchema = z.strictObject({
       presence: z.number().min(0).max(1).default(1),
       /** When it sees a public tx; bot k (from 1) sees it k × latency after broadcast. */
       latency: z.string().default('200ms'),
-      /** Most it risks per attack, whole tokens of the pools' token0 (also its starting balance). */
+      /** Its starting balance per pool: this many whole token0, and their value in token1 at the pool's starting price (a front-run sells what the victim sells). */
       capital: z.number().positive().default(500),
       /** Share of the expected profit bid as priority fee, bps (bot k bids this + 500·(k−1)). */
       tipShareBps: z.number().int().min(0).max(10_000).default(8000),
