@@ -84,10 +84,11 @@ export class ClobCurve implements CostCurve {
   readonly fixedCost = 0;
   readonly capacity: number;
   private readonly n: number;
-  private readonly px: Float64Array;
-  private readonly sz: Float64Array;
-  /** Marginal cost per base at each level (non-decreasing). */
-  private readonly mc: Float64Array;
+  /** The caller's levels (read, never copied: a curve lives for one decision). */
+  private readonly px: ArrayLike<number>;
+  private readonly sz: ArrayLike<number>;
+  /** Marginal cost per base at each level (non-decreasing), then the cumulative sizes (cum[k] = sizes of levels 0…k−1). */
+  private readonly buf: Float64Array;
   private readonly mid: number;
   private readonly fee: number;
   private readonly fund: number;
@@ -99,23 +100,18 @@ export class ClobCurve implements CostCurve {
     this.fee = i.feeRate;
     this.fund = i.fundingToHorizon ?? 0;
     const n = Math.min(i.levels ?? i.prices.length, i.prices.length, i.sizes.length);
-    this.px = new Float64Array(n);
-    this.sz = new Float64Array(n);
-    this.mc = new Float64Array(n);
-    let depth = 0;
-    let k = 0;
+    this.n = n;
+    this.px = i.prices;
+    this.sz = i.sizes;
+    // One allocation: n marginal costs, then n + 1 cumulative sizes. Levels with no size add nothing.
+    const buf = new Float64Array(2 * n + 1);
     for (let j = 0; j < n; j++) {
-      const p = i.prices[j]!;
-      const s = i.sizes[j]!;
-      if (!(s > 0) || !(p > 0)) continue;
-      this.px[k] = p;
-      this.sz[k] = s;
-      this.mc[k] = this.unitCost(p);
-      depth += s;
-      k++;
+      const sz = i.sizes[j]!;
+      buf[j] = this.unitCost(i.prices[j]!);
+      buf[n + j + 1] = buf[n + j]! + (sz > 0 ? sz : 0);
     }
-    this.n = k;
-    this.capacity = Math.min(depth, i.cap ?? Infinity);
+    this.buf = buf;
+    this.capacity = Math.min(buf[2 * n]!, i.cap ?? Infinity);
   }
 
   private unitCost(p: number): number {
@@ -124,24 +120,29 @@ export class ClobCurve implements CostCurve {
   }
 
   marginal(q: number): number {
-    let acc = 0;
-    for (let j = 0; j < this.n; j++) {
-      acc += this.sz[j]!;
-      if (q < acc) return this.mc[j]!;
-    }
+    for (let j = 0; j < this.n; j++) if (q < this.buf[this.n + j + 1]!) return this.buf[j]!;
     return Infinity;
   }
 
+  /** Levels whose marginal cost is below λ (strict) or at most λ: binary search on the sorted costs. */
+  private count(lambda: number, inclusive: boolean): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      const c = this.buf[m]!;
+      if (inclusive ? c <= lambda : c < lambda) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
   qBelow(lambda: number): number {
-    let q = 0;
-    for (let j = 0; j < this.n && this.mc[j]! < lambda; j++) q += this.sz[j]!;
-    return Math.min(q, this.capacity);
+    return Math.min(this.buf[this.n + this.count(lambda, false)]!, this.capacity);
   }
 
   qAtMost(lambda: number): number {
-    let q = 0;
-    for (let j = 0; j < this.n && this.mc[j]! <= lambda; j++) q += this.sz[j]!;
-    return Math.min(q, this.capacity);
+    return Math.min(this.buf[this.n + this.count(lambda, true)]!, this.capacity);
   }
 
   /** Gross notional of walking q base units (quote units). */
@@ -149,7 +150,9 @@ export class ClobCurve implements CostCurve {
     let left = q;
     let gross = 0;
     for (let j = 0; j < this.n && left > 0; j++) {
-      const take = Math.min(left, this.sz[j]!);
+      const sz = this.sz[j]!;
+      if (!(sz > 0)) continue;
+      const take = Math.min(left, sz);
       gross += take * this.px[j]!;
       left -= take;
     }
@@ -251,46 +254,14 @@ export class AmmCurve implements CostCurve {
     this.outScale = token0In ? d1 : d0;
     const st = i.state;
     this.s0 = st.sqrtPrice;
-    const b = st.boundaries;
-    const net = st.liquidityNet;
-    const nb = b.length;
-    // Walk away from the current price; zeroForOne goes down (crossing a boundary downwards removes its net).
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const ls: number[] = [];
-    let s = st.sqrtPrice;
-    let L = st.liquidity;
-    if (token0In) {
-      let j = st.crossed - 1;
-      for (; ; j--) {
-        const next = j >= 0 ? b[j]! : 0;
-        if (L > 0 && next < s) { starts.push(s); ends.push(next); ls.push(L); }
-        if (j < 0) break;
-        s = next;
-        L -= net[j]!;
-      }
-    } else {
-      let j = st.crossed;
-      for (; ; j++) {
-        const next = j < nb ? b[j]! : Infinity;
-        if (L > 0 && next > s) { starts.push(s); ends.push(next); ls.push(L); }
-        if (j >= nb) break;
-        s = next;
-        L += net[j]!;
-      }
-    }
-    const n = starts.length;
-    this.nSeg = n;
-    this.sStart = Float64Array.from(starts);
-    this.sEnd = Float64Array.from(ends);
-    this.liq = Float64Array.from(ls);
-    this.cumIn = new Float64Array(n + 1);
-    this.cumOut = new Float64Array(n + 1);
-    for (let k = 0; k < n; k++) {
-      const [din, dout] = this.segAmounts(k, this.sEnd[k]!);
-      this.cumIn[k + 1] = this.cumIn[k]! + din;
-      this.cumOut[k + 1] = this.cumOut[k]! + dout;
-    }
+    const seg = segmentsOf(st, token0In);
+    this.nSeg = seg.n;
+    this.sStart = seg.sStart;
+    this.sEnd = seg.sEnd;
+    this.liq = seg.liq;
+    this.cumIn = seg.cumIn;
+    this.cumOut = seg.cumOut;
+    const n = seg.n;
     // Capacity: everything up to the last finite segment end (a full-range segment is unbounded).
     const capBase = baseIn ? this.cumIn[n]! / this.inScale : this.cumOut[n]! / this.outScale;
     this.capacity = Math.min(Number.isFinite(capBase) ? capBase * (1 - 1e-9) : Infinity, i.cap ?? Infinity);
@@ -298,10 +269,7 @@ export class AmmCurve implements CostCurve {
 
   /** Gross input and output (minor units) of moving from the start of segment k to √price s inside it. */
   private segAmounts(k: number, s: number): [number, number] {
-    const a = this.sStart[k]!;
-    const L = this.liq[k]!;
-    if (this.zeroForOne) return [(L * (1 / s - 1 / a)) / this.gamma, L * (a - s)];
-    return [(L * (s - a)) / this.gamma, L * (1 / a - (s === Infinity ? 0 : 1 / s))];
+    return segAmounts(this.zeroForOne, this.gamma, this.sStart[k]!, this.liq[k]!, s);
   }
 
   /** Marginal output per gross input (whole units) at √price s. */
@@ -318,15 +286,18 @@ export class AmmCurve implements CostCurve {
 
   /** (gross input, output) in minor units to move the price to s (monotone along the direction). */
   private amountsTo(s: number): [number, number] {
-    for (let k = 0; k < this.nSeg; k++) {
-      const end = this.sEnd[k]!;
-      const inside = this.zeroForOne ? s >= end : s <= end;
-      if (inside) {
-        const [din, dout] = this.segAmounts(k, s);
-        return [this.cumIn[k]! + din, this.cumOut[k]! + dout];
-      }
+    // The first segment whose end is beyond s along the direction (ends are monotone): binary search.
+    let lo = 0;
+    let hi = this.nSeg;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      const end = this.sEnd[m]!;
+      if (this.zeroForOne ? s >= end : s <= end) hi = m;
+      else lo = m + 1;
     }
-    return [this.cumIn[this.nSeg]!, this.cumOut[this.nSeg]!];
+    if (lo >= this.nSeg) return [this.cumIn[this.nSeg]!, this.cumOut[this.nSeg]!];
+    const [din, dout] = this.segAmounts(lo, s);
+    return [this.cumIn[lo]! + din, this.cumOut[lo]! + dout];
   }
 
   /** √price after trading q base units. */
@@ -415,4 +386,72 @@ export class AmmCurve implements CostCurve {
     const price = this.side === 'sell' ? q * this.mid - out - fees : gin - q * this.mid - fees;
     return { price, fees, gas: q > 0 ? this.fixedCost : 0, mev: this.mevShare * outValue, capital: this.capRate * outValue, funding: 0 };
   }
+}
+
+function segAmounts(zeroForOne: boolean, gamma: number, a: number, L: number, s: number): [number, number] {
+  if (zeroForOne) return [(L * (1 / s - 1 / a)) / gamma, L * (a - s)];
+  return [(L * (s - a)) / gamma, L * (1 / a - (s === Infinity ? 0 : 1 / s))];
+}
+
+interface Segments {
+  n: number;
+  sStart: Float64Array;
+  sEnd: Float64Array;
+  liq: Float64Array;
+  cumIn: Float64Array;
+  cumOut: Float64Array;
+}
+
+/**
+ * A pool state's constant-liquidity segments walking away from the current price in one
+ * direction, with cumulative gross input and output at each segment's start. Built once per
+ * (state, direction): the state objects are cached per pool state, so per block in a run.
+ */
+const segmentCache = new WeakMap<AmmState, { down?: Segments; up?: Segments }>();
+
+function segmentsOf(st: AmmState, zeroForOne: boolean): Segments {
+  let e = segmentCache.get(st);
+  if (!e) {
+    e = {};
+    segmentCache.set(st, e);
+  }
+  const hit = zeroForOne ? e.down : e.up;
+  if (hit) return hit;
+  const gamma = 1 - st.feeRate;
+  const b = st.boundaries;
+  const net = st.liquidityNet;
+  const nb = b.length;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const ls: number[] = [];
+  let s = st.sqrtPrice;
+  let L = st.liquidity;
+  if (zeroForOne) {
+    // Down: crossing a boundary downwards removes its net.
+    for (let j = st.crossed - 1; ; j--) {
+      const next = j >= 0 ? b[j]! : 0;
+      if (L > 0 && next < s) { starts.push(s); ends.push(next); ls.push(L); }
+      if (j < 0) break;
+      s = next;
+      L -= net[j]!;
+    }
+  } else {
+    for (let j = st.crossed; ; j++) {
+      const next = j < nb ? b[j]! : Infinity;
+      if (L > 0 && next > s) { starts.push(s); ends.push(next); ls.push(L); }
+      if (j >= nb) break;
+      s = next;
+      L += net[j]!;
+    }
+  }
+  const n = starts.length;
+  const seg: Segments = { n, sStart: Float64Array.from(starts), sEnd: Float64Array.from(ends), liq: Float64Array.from(ls), cumIn: new Float64Array(n + 1), cumOut: new Float64Array(n + 1) };
+  for (let k = 0; k < n; k++) {
+    const [din, dout] = segAmounts(zeroForOne, gamma, seg.sStart[k]!, seg.liq[k]!, seg.sEnd[k]!);
+    seg.cumIn[k + 1] = seg.cumIn[k]! + din;
+    seg.cumOut[k + 1] = seg.cumOut[k]! + dout;
+  }
+  if (zeroForOne) e.down = seg;
+  else e.up = seg;
+  return seg;
 }

@@ -36,6 +36,12 @@ export interface RouteSplit {
 
 const ITERATIONS = 64;
 
+function totalAt(curves: readonly CostCurve[], use: number, lambda: number): number {
+  let s = 0;
+  for (let i = 0; i < curves.length; i++) if (use & (1 << i)) s += curves[i]!.qAtMost(lambda);
+  return s;
+}
+
 /** Quantities per curve at equal marginal cost for the curves flagged in `use`, written into `out`; returns λ. */
 function equalise(curves: readonly CostCurve[], use: number, qty: number, out: Float64Array): number {
   const n = curves.length;
@@ -49,21 +55,18 @@ function equalise(curves: readonly CostCurve[], use: number, qty: number, out: F
     if (m0 > hi) hi = m0;
   }
   lo -= 1e-9 * Math.abs(lo) + 1e-12;
-  const total = (l: number) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) if (use & (1 << i)) s += curves[i]!.qAtMost(l);
-    return s;
-  };
   // Grow hi until the venues can take the order at that marginal cost (or stop growing).
   let step = Math.max(1e-9, Math.abs(hi) * 1e-3, hi - lo);
-  for (let k = 0; k < 200 && total(hi) < qty; k++) {
+  for (let k = 0; k < 200 && totalAt(curves, use, hi) < qty; k++) {
     hi += step;
     step *= 2;
   }
-  for (let k = 0; k < ITERATIONS; k++) {
+  // λ to 1e-9 of its scale (e.g. 2e-6 USD per ETH at 2,000): far below 0.001 bp of any order.
+  const tol = 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi));
+  for (let k = 0; k < ITERATIONS && hi - lo > tol; k++) {
     const mid = 0.5 * (lo + hi);
     if (mid <= lo || mid >= hi) break;
-    if (total(mid) >= qty) hi = mid;
+    if (totalAt(curves, use, mid) >= qty) hi = mid;
     else lo = mid;
   }
   // Fill to `qty` exactly: take what each venue gives below λ, then the remainder from the flat steps / continuous parts up to hi.
@@ -101,21 +104,29 @@ export function splitOrder(curves: readonly CostCurve[], qty: number): RouteSpli
   let bestCost = Infinity;
   let bestFill = -1;
   let bestLambda = NaN;
-  // Subsets of the fixed-cost venues (submasks of fixedMask), each with all free venues.
+  // Subsets of the fixed-cost venues (submasks of fixedMask), each with all free venues, largest
+  // first. A solution that leaves a venue of its subset at zero is also the solution of the
+  // subset without it: those subsets are marked done instead of solved again.
+  const done = new Set<number>();
   for (let sub = fixedMask; ; sub = (sub - 1) & fixedMask) {
     const use = sub | freeMask;
-    if (use !== 0) {
+    if (use !== 0 && !done.has(sub)) {
       let cap = 0;
       for (let i = 0; i < n; i++) if (use & (1 << i)) cap += curves[i]!.capacity;
       const target = Math.min(qty, cap);
       const lambda = equalise(curves, use, target, q);
       let cost = 0;
       let fill = 0;
+      let zero = 0;
       for (let i = 0; i < n; i++) {
-        if (q[i]! <= 0) continue;
+        if (q[i]! <= 0) {
+          if (sub & (1 << i)) zero |= 1 << i;
+          continue;
+        }
         cost += curves[i]!.cost(q[i]!) + curves[i]!.fixedCost;
         fill += q[i]!;
       }
+      for (let z = zero; z !== 0; z = (z - 1) & zero) done.add(sub & ~z);
       // More quantity beats less; at equal quantity, lower cost.
       const better = fill > bestFill * (1 + 1e-12) || (fill >= bestFill * (1 - 1e-12) && cost < bestCost);
       if (better) {

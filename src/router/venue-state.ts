@@ -14,8 +14,22 @@ export function v2State(reserve0: bigint, reserve1: bigint, feeBps: number, deci
   return { sqrtPrice: Math.sqrt(y / x), liquidity: Math.sqrt(x * y), boundaries: [], liquidityNet: [], crossed: 0, feeRate: feeBps / 10_000, decimals0, decimals1 };
 }
 
-/** A Uniswap v3 pool: its initialized ticks as √price boundaries with their liquidityNet. */
+/**
+ * States by pool object: a chain pool stores a new V3Pool after every swap and never mutates one,
+ * so a pool object's segments can be built once (per block in a run, not per decision).
+ */
+const cache = new WeakMap<object, AmmState>();
+
+/** A Uniswap v3 pool: its initialized ticks as √price boundaries with their liquidityNet (cached per pool object). */
 export function v3State(pool: Pick<V3Pool, 'sqrtPriceX96' | 'liquidity' | 'tick' | 'fee' | 'ticks' | 'tickList'>, decimals0: number, decimals1: number): AmmState {
+  const hit = cache.get(pool);
+  if (hit && hit.decimals0 === decimals0 && hit.decimals1 === decimals1 && hit.sqrtPrice === Number(pool.sqrtPriceX96) / Q96F && hit.liquidity === Number(pool.liquidity)) return hit;
+  const s = buildV3State(pool, decimals0, decimals1);
+  cache.set(pool, s);
+  return s;
+}
+
+function buildV3State(pool: Pick<V3Pool, 'sqrtPriceX96' | 'liquidity' | 'tick' | 'fee' | 'ticks' | 'tickList'>, decimals0: number, decimals1: number): AmmState {
   const ticks = pool.tickList.ticks();
   const boundaries = new Float64Array(ticks.length);
   const net = new Float64Array(ticks.length);
