@@ -28,9 +28,8 @@ import type { ColumnData } from '../results/arrow-io.ts';
 import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
-import { v3ProfileFromSwaps } from './v3-profile.ts';
+import { recentredProfile } from './v3-profile.ts';
 import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
-import { getTickAtSqrtRatio } from '../venues/amm/index.ts';
 import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
 
 type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError;
@@ -187,15 +186,9 @@ export function buildChainWorld(args: {
     const fromUs = pr.from === undefined ? undefined : args.time([...base, 'from'], pr.from);
     const toUs = pr.to === undefined ? undefined : args.time([...base, 'to'], pr.to);
     // token1 minor per token0 minor at the target price.
-    const raw = (pr.priceOf === a.tokens[0] ? pr.price : 1 / pr.price) * 10 ** (d1 - d0);
-    const sqrtPriceX96 = sqrtPriceX96Of(raw);
-    const target = getTickAtSqrtRatio(sqrtPriceX96);
-    const probe = v3ProfileFromSwaps(events, { tickSpacing: spacing, ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}), extend: pr.extend, tickShift: 0, liquidityScale: 1 });
-    const shift = Math.round((target - probe.startTick) / spacing) * spacing;
-    const r = 1.0001 ** shift;
-    // Keep the depth's value in the other token: token0 amounts scale by 1/√r, token1 amounts by √r.
-    const liquidityScale = pr.priceOf === a.tokens[1] ? Math.sqrt(r) : 1 / Math.sqrt(r);
-    const prof = v3ProfileFromSwaps(events, { tickSpacing: spacing, ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}), extend: pr.extend, tickShift: shift, liquidityScale });
+    const rawPrice = (pr.priceOf === a.tokens[0] ? pr.price : 1 / pr.price) * 10 ** (d1 - d0);
+    const prof = recentredProfile(events, { tickSpacing: spacing, ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}), extend: pr.extend, priced: pr.priceOf === a.tokens[0] ? 'token0' : 'token1', rawPrice });
+    const sqrtPriceX96 = prof.sqrtPriceX96;
     return { sqrtPriceX96, positions: prof.positions };
   };
 

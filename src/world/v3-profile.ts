@@ -18,7 +18,7 @@
 import { ConfigError } from '../errors.ts';
 import type { V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
 import type { V3PositionSpec } from '../mev/adversaries/index.ts';
-import { MAX_TICK, MIN_TICK } from '../venues/amm/index.ts';
+import { getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from '../venues/amm/index.ts';
 
 export interface V3ProfileOptions {
   tickSpacing: number;
@@ -67,7 +67,9 @@ export function v3ProfileFromSwaps(events: readonly V3PoolEvent[], o: V3ProfileO
   const keys = [...by.keys()].sort((a, b) => a - b);
   const lo = keys[0]!;
   const hi = keys[keys.length - 1]!;
-  const scale = (l: bigint) => BigInt(Math.round(Number(l) * o.liquidityScale));
+  // Exact for a factor of 1; otherwise to 1e-12 relative (integer liquidity × a rounded factor).
+  const factor = BigInt(Math.round(o.liquidityScale * 1e12));
+  const scale = (l: bigint) => (o.liquidityScale === 1 ? l : (l * factor) / 10n ** 12n);
   const buckets: V3Profile['buckets'] = [];
   for (let t = lo; t <= hi; t += sp) {
     let xs = by.get(t);
@@ -88,4 +90,20 @@ export function v3ProfileFromSwaps(events: readonly V3PoolEvent[], o: V3ProfileO
     positions.push({ tickLower: last, tickUpper: Math.min(maxT, last + ext), liquidity: flat });
   }
   return { positions: positions.filter((p) => p.liquidity > 0n && p.tickUpper > p.tickLower), startTick, buckets, swaps };
+}
+
+/**
+ * The profile re-centred so the pool starts at \`rawPrice\` (token1 minor per token0 minor), with
+ * the value of its depth kept in the other token than \`priced\` (the one whose price moves).
+ */
+export function recentredProfile(events: readonly V3PoolEvent[], o: { tickSpacing: number; fromUs?: number; toUs?: number; extend: number; priced: 'token0' | 'token1'; rawPrice: number }): V3Profile & { sqrtPriceX96: bigint } {
+  const sqrtPriceX96 = BigInt(Math.round(Math.sqrt(o.rawPrice) * 2 ** 96));
+  const target = getTickAtSqrtRatio(sqrtPriceX96);
+  const base = { tickSpacing: o.tickSpacing, extend: o.extend, ...(o.fromUs !== undefined ? { fromUs: o.fromUs } : {}), ...(o.toUs !== undefined ? { toUs: o.toUs } : {}) };
+  const probe = v3ProfileFromSwaps(events, { ...base, tickShift: 0, liquidityScale: 1 });
+  const shift = Math.round((target - probe.startTick) / o.tickSpacing) * o.tickSpacing;
+  const r = 1.0001 ** shift;
+  // token0 amounts in a range scale by 1/√r, token1 amounts by √r: keep the other token's.
+  const liquidityScale = o.priced === 'token1' ? Math.sqrt(r) : 1 / Math.sqrt(r);
+  return { ...v3ProfileFromSwaps(events, { ...base, tickShift: shift, liquidityScale }), sqrtPriceX96 };
 }
