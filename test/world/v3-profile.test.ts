@@ -61,13 +61,13 @@ describe('v3 liquidity profile from a real pool day', () => {
     const moved = recentredProfile(events, { tickSpacing: 10, extend: 0.2, priced: 'token1', rawPrice: (1 / 2681.6) * 1e12 });
     const there = poolOf(moved.sqrtPriceX96, moved.positions);
     expect(ethPrice(there)).toBeCloseTo(2681.6, 6);
-    // Selling $X of WETH into each pool (token1 in) costs the same slippage in bps.
+    // Selling $X of WETH into each pool (token1 in) has the same price impact in bps (the LP fee taken out).
     for (const usd of [50_000, 500_000, 3_000_000]) {
       const slip = (p: V3Pool) => {
         const px = ethPrice(p);
         const wei = BigInt(Math.round((usd / px) * 1e6)) * 10n ** 12n;
         const out = Number(exactInV3(p, wei, false)!.out) / 1e6;
-        return (1 - out / ((Number(wei) / 1e18) * px)) * 1e4;
+        return (1 - out / ((Number(wei) / 1e18) * px * (1 - 0.0005))) * 1e4;
       };
       const a = slip(real);
       const b = slip(there);
