@@ -133,6 +133,42 @@ const RECIPES: Recipe[] = [
     ];
   },
   (t) => {
+    // Routed parent orders: the shortfall decomposition, execution against the schedule, the venue split.
+    if (!t.has('tca', 'parent', 'shortfall_bps') || !t.has('routes', 'ts_us', 'venue', 'qty_filled')) return [];
+    const parents = t.strs('tca', 'parent');
+    const terms = ['timing', 'spread', 'impact', 'fees', 'gas', 'mev'] as const;
+    const bars = parents.flatMap((p, i) => terms.map((k) => ({ p, k, v: t.nums('tca', `${k}_bps`)[i]! })));
+    const out: ChartSpec[] = [{
+      title: 'Implementation shortfall by term (bps of arrival value)',
+      marks: [Plot.barY(bars, { x: 'k', y: 'v', fill: 'k', fx: 'p' }), Plot.ruleY([0])],
+      x: { type: 'band', label: null, domain: [...terms] },
+      color: { domain: [...terms], range: ['#7f7f7f', '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#d62728'] },
+      y: { label: 'bps' },
+    }];
+    // Cumulative filled quantity by venue at each child's decision time (fills land within its latency or block).
+    const x = t.times('routes');
+    const venue = t.strs('routes', 'venue');
+    const filled = t.nums('routes', 'qty_filled');
+    const order = x.map((_, i) => i).sort((a, b) => x[a]!.getTime() - x[b]!.getTime());
+    const cum = new Map<string, number>();
+    let all = 0;
+    const rows: { t: Date; v: number; k: string }[] = [];
+    for (const i of order) {
+      cum.set(venue[i]!, (cum.get(venue[i]!) ?? 0) + filled[i]!);
+      all += filled[i]!;
+      for (const [k, v] of cum) rows.push({ t: x[i]!, v, k });
+      rows.push({ t: x[i]!, v: all, k: 'executed (all venues)' });
+    }
+    const marks: Plot.Markish[] = [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k', curve: 'step-after' })];
+    if (t.has('strategy_schedule', 'ts_us', 'qty')) {
+      let c = 0;
+      const sched = line(t.times('strategy_schedule'), t.nums('strategy_schedule', 'qty').map((q) => (c += q)));
+      marks.push(Plot.lineY(sched, { x: 't', y: 'v', stroke: '#999', strokeDasharray: '4 3', curve: 'step-after' }));
+    }
+    out.push({ title: 'Execution against the schedule (dashed) and by venue', marks, color: { legend: true }, y: { label: 'base units' }, height: 300 });
+    return out;
+  },
+  (t) => {
     if (!t.has('lending', 'ts_us', 'health_factor')) return [];
     const x = t.times('lending');
     const hf = t.nums('lending', 'health_factor');
