@@ -274,8 +274,10 @@ export class WorldRecorder implements EventHandler {
 
   private ledgerTable(): Record<string, ColumnData> {
     const t = this.transfers;
+    // int64 holds every amount but 18-decimal tokens above ~9.2 whole tokens (wei): those are
+    // clamped in amount_minor (never wrapped) and exact in amount_exact (cast it to HUGEINT to sum).
     const amount = new I64Column();
-    for (const x of t) amount.push(x.amount);
+    for (const x of t) amount.push(x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount);
     return {
       seq: Int32Array.from(t, (x) => x.seq),
       ts_us: Float64Array.from(t, (x) => x.tsUs),
@@ -283,11 +285,14 @@ export class WorldRecorder implements EventHandler {
       to_account: t.map((x) => x.to),
       asset: t.map((x) => x.asset),
       amount_minor: amount.view(),
+      amount_exact: t.map((x) => x.amount.toString()),
       kind: t.map((x) => x.kind),
       ref: Int32Array.from(t, (x) => x.ref),
     };
   }
 }
+
+const I64_MAX = (1n << 63n) - 1n;
 
 function cat(parts: Float64Array[]): Float64Array {
   const n = parts.reduce((s, p) => s + p.length, 0);

@@ -89,6 +89,10 @@ describe('route-eth: routing a sell across the real ETHUSDT book and a real-prof
     // Every decision is in routes with its expected terms; children of a decision sum to what it sent.
     const rows = await q(routed.dir, 'select venue, kind, qty, qty_filled, exp_price + exp_fees + exp_gas + exp_mev + exp_capital + exp_funding - exp_total d from routes');
     for (const x of rows) expect(Math.abs(Number(x.d))).toBeLessThan(1e-6);
+    // Wei amounts beyond int64 are exact in amount_exact (the 1,200 WETH deposit), clamped — never wrapped — in amount_minor.
+    const [dep] = await q(routed.dir, "select amount_exact, amount_minor::VARCHAR m from ledger where to_account = 'desk' and asset = 'WETH' and kind = 'deposit'");
+    expect(dep!.amount_exact).toBe('1200000000000000000000');
+    expect(dep!.m).toBe(String((1n << 63n) - 1n));
     // Repeat: byte-identical result files.
     const again = await run('routed-again');
     expect(again.manifest.resultsSha256).toBe(routed.manifest.resultsSha256);
