@@ -28,7 +28,9 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
   for (const id of engine.accountIds()) {
     if (id === exclude) continue;
     const a = engine.account(id);
-    const p = engine.openPositions(id).find((x) => x.instrument === instrumentId);
+    // Cheap filters first (equity, side): most accounts are not candidates.
+    if (!(a.state.equity > 0) || Math.sign(engine.positionLots(id, instrumentId)) !== -bankruptSide) continue;
+    const p = engine.openPosition(id, instrumentId);
     if (!p || Math.sign(p.lots) !== -bankruptSide) continue;
     const equity = a.state.equity;
     if (!(p.upnl > 0) || !(equity > 0)) continue;

@@ -229,6 +229,27 @@ export class MarginEngine {
    * delta-one), mark, and in the settle asset's units: upnl, entry basis and |value at the mark|;
    * `valueRef` is that value in the engine's settle asset.
    */
+  /** Signed lots of the account in one instrument (0 when flat), without building anything. */
+  positionLots(account: string, instrumentId: string): number {
+    for (const g of this.account(account).groups.values()) for (const e of g.entries) if (e.inst.spec.id === instrumentId) return e.pos.lots;
+    return 0;
+  }
+
+  /** The account's open position in one instrument (undefined when flat): openPositions without the rest. */
+  openPosition(account: string, instrumentId: string): OpenPosition | undefined {
+    for (const g of this.account(account).groups.values()) {
+      for (const e of g.entries) {
+        if (e.pos.lots === 0 || e.inst.spec.id !== instrumentId) continue;
+        const value = legSettleValue(e.inst, e.leg.qty, e.leg.mark);
+        return {
+          instrument: e.inst.spec.id, settle: g.settle, inverse: e.inst.inverse, lots: e.pos.lots, qty: e.leg.qty, mark: e.leg.mark,
+          upnl: entryUpnl(e), basis: e.basis, value: Math.abs(value), valueRef: Math.abs(value) * this.assetPrice(g.settle),
+        };
+      }
+    }
+    return undefined;
+  }
+
   openPositions(account: string): OpenPosition[] {
     const out: OpenPosition[] = [];
     for (const g of this.account(account).groups.values()) {

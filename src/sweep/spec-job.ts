@@ -13,7 +13,7 @@ export interface SpecJob {
   sweep: { id: string; point: Record<string, string> };
 }
 
-const TOP = new Set(['name', 'seed', 'time', 'valuation', 'venues', 'accounts', 'agents', 'chain', 'risk', 'record']);
+const TOP = new Set(['name', 'seed', 'time', 'valuation', 'venues', 'accounts', 'agents', 'chain', 'risk', 'record', 'mc']);
 
 /** `"2"` → 2, `"true"` → true, `"[1, 3]"` → a list, else the string (spec fields are typed by the schema). */
 function typed(v: string): unknown {

@@ -763,6 +763,10 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     }
     if ('gap' in x) return { gap: { atUs: t([...tb, 'gap', 'at'], x.gap.at)!, pct: x.gap.pct } };
     if ('trend' in x) return { trend: { fromUs: t([...tb, 'trend', 'from'], x.trend.from)!, toUs: t([...tb, 'trend', 'to'], x.trend.to)!, pct: x.trend.pct } };
+    if ('rebase' in x) {
+      const st = t([...tb, 'rebase', 'start'], x.rebase.start);
+      return { rebase: { ...(x.rebase.price !== undefined ? { price: x.rebase.price } : {}), ...(st !== undefined ? { startUs: st } : {}) } };
+    }
     return { withdrawDepth: { fraction: x.withdrawDepth.fraction, fromUs: t([...tb, 'withdrawDepth', 'from'], x.withdrawDepth.from)!, toUs: t([...tb, 'withdrawDepth', 'to'], x.withdrawDepth.to)! } };
   });
   return transformPath(p, ts);

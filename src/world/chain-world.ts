@@ -423,16 +423,31 @@ export function buildChainWorld(args: {
         if (Number.isFinite(px) && px > 0) o.feed.observe(ts, BigInt(Math.round(px * ORACLE_SCALE)));
         else o.feed.tick(ts);
       }
-      // Searchers scan after the oracle update, mid-slot, and bid for the next block.
-      for (const b of borrowers) {
+      // Searchers scan after the oracle update, mid-slot, and bid for the next block. A health
+      // factor changes only when a price the pool reads changes or the account is liquidated
+      // (interest is not accrued here), so every borrower is re-checked only then; accounts found
+      // under water are re-checked every slot until liquidated or back above 1.
+      let sig = '';
+      for (const f of oracles.values()) sig += `${f.latest(ts)?.roundId ?? 0},`;
+      const full = sig !== lastSig || liquidatedSinceScan;
+      lastSig = sig;
+      liquidatedSinceScan = false;
+      const list = full ? borrowers : underwater;
+      const still: Borrower[] = [];
+      for (const b of list) {
         const pga = pgas.get(b.lending);
         if (!pga) continue;
         const pool = lending.get(b.lending)!;
         if (pool.debt(b.user, b.debt) === 0n || pool.healthFactor(b.user, ts) >= E18) continue;
+        still.push(b);
         for (const bid of pga.compete({ user: b.user, collateralAsset: b.collateral, debtAsset: b.debt }, ts, ts + slot / 2)) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
       }
+      underwater = still;
     },
   };
+  let lastSig = '';
+  let liquidatedSinceScan = true;
+  let underwater: Borrower[] = [];
   const onBlock = {
     onEvent: (ts: number) => {
       blockTs = ts;
@@ -446,6 +461,7 @@ export function buildChainWorld(args: {
         for (const r of pga.records().slice(before)) {
           liqCount.set(r.victimTx, (liqCount.get(r.victimTx) ?? 0) + 1);
           liquidated = true;
+          liquidatedSinceScan = true;
         }
       }
       if (!liquidated && ts - lastHfUs < args.recordEveryUs) return;

@@ -91,7 +91,8 @@ export type PathTransform =
   | { volatility: { k: number; fromUs?: number; toUs?: number } }
   | { gap: { atUs: number; pct: number } }
   | { trend: { fromUs: number; toUs: number; pct: number } }
-  | { withdrawDepth: { fraction: number; fromUs: number; toUs: number } };
+  | { withdrawDepth: { fraction: number; fromUs: number; toUs: number } }
+  | { rebase: { price?: number; startUs?: number } };
 
 /**
  * Stress transforms, applied in order to the log-price path:
@@ -102,14 +103,30 @@ export type PathTransform =
  * - `trend: {from, to, pct}` — the price moves by pct % spread evenly (in log terms) over the
  *   window, and stays moved after it (an exogenous sell-off over minutes rather than a gap);
  * - `withdrawDepth: {fraction, from, to}` — the book's depth falls by `fraction` over the window
- *   (linearly to the middle, back by the end), as market makers pull liquidity.
+ *   (linearly to the middle, back by the end), as market makers pull liquidity;
+ * - `rebase: {price, start}` — the same returns from another price level and start time: prices
+ *   × price / first price, times shifted so the first point is at `start` (a historical shock of
+ *   one market applied to another, or every Monte Carlo path on one clock).
  */
 export function transformPath(p: PricePath, transforms: readonly PathTransform[]): PricePath {
   let price = Float64Array.from(p.price);
-  const ts = p.tsUs;
+  let ts = p.tsUs;
   let depthAt = p.depthAt;
   for (const t of transforms) {
-    if ('scaleReturns' in t || 'volatility' in t) {
+    if ('rebase' in t) {
+      const { price: to, startUs } = t.rebase;
+      if (to !== undefined) {
+        if (!(to > 0)) throw new ConfigError(`rebase price ${to} must be > 0`, { field: 'rebase.price' });
+        const f = to / price[0]!;
+        for (let i = 0; i < price.length; i++) price[i] = price[i]! * f;
+      }
+      if (startUs !== undefined) {
+        const d = startUs - ts[0]!;
+        ts = Float64Array.from(ts, (x) => x + d);
+        const prev = depthAt;
+        depthAt = (x: number) => prev(x - d);
+      }
+    } else if ('scaleReturns' in t || 'volatility' in t) {
       const n = price.length;
       const r = new Float64Array(n);
       for (let i = 1; i < n; i++) r[i] = Math.log(price[i]! / price[i - 1]!);

@@ -96,6 +96,7 @@ const PathTransformSpec = z.union([
   z.strictObject({ gap: z.strictObject({ at: Time, pct: z.number() }) }),
   z.strictObject({ trend: z.strictObject({ from: Time, to: Time, pct: z.number().gt(-100) }) }),
   z.strictObject({ withdrawDepth: z.strictObject({ fraction: z.number().min(0).lt(1), from: Time, to: Time }) }),
+  z.strictObject({ rebase: z.strictObject({ price: z.number().positive().optional(), start: Time.optional() }) }),
 ]);
 
 const PathData = z.strictObject({
@@ -373,6 +374,24 @@ export const BorrowersSpecSchema = z.strictObject({
   }),
 });
 
+/**
+ * Monte Carlo: N paths from one spec (\`primesim mc\`). Path k replaces the price path of one path
+ * venue: the historical sources first (k = 0 …), then paths generated from \`generate\` (a block
+ * bootstrap of real returns or a jump-diffusion), each seeded from the run seed and k, with its
+ * returns scaled by the next of \`shocks\` (cycled). Every path is re-based to start at \`start\`
+ * and \`price\`, so all paths share one clock and price level (historical shocks of one market
+ * applied to another); the venue's own transforms (e.g. depth withdrawal) apply after that.
+ */
+export const McSpecSchema = z.strictObject({
+  paths: z.number().int().positive().max(1_000_000).default(100),
+  venue: id,
+  start: Time,
+  price: z.number().positive(),
+  historical: z.array(z.strictObject({ name: z.string().min(1), source: PathSource })).default([]),
+  generate: PathSource,
+  shocks: z.array(z.number().positive()).min(1).default([1]),
+});
+
 export const RunSpecSchema = z.strictObject({
   /** Names the run folder (with the seed and a hash of the spec) unless a run id is given. */
   name: z.string().regex(/^[\w.-]+$/).optional(),
@@ -409,9 +428,12 @@ export const RunSpecSchema = z.strictObject({
     })
     .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002, insuranceFund: 0 }),
   record: z.strictObject({ equityInterval: z.string().default('1s') }).default({ equityInterval: '1s' }),
+  /** Monte Carlo paths (see McSpecSchema); a plain run ignores it. */
+  mc: McSpecSchema.optional(),
 });
 
 export type RunSpec = z.output<typeof RunSpecSchema>;
+export type McSpec = z.output<typeof McSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;
 export type VenueSpec = z.output<typeof ClobVenueSpecSchema>;
 export type AnyVenueSpec = z.output<typeof VenueSpecSchema>;
