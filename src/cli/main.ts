@@ -8,6 +8,7 @@ import { registerReport } from './cmd-report.ts';
 import { registerRun } from './cmd-run.ts';
 import { registerStress } from './cmd-stress.ts';
 import { registerSweep } from './cmd-sweep.ts';
+import { registerMc, registerWorker } from './cmd-mc.ts';
 
 export function intArg(v: string): number {
   const n = Number(v);
@@ -39,6 +40,8 @@ registerQuery(program);
 registerReport(program);
 registerStress(program);
 registerSweep(program);
+registerMc(program);
+registerWorker(program);
 // --debug on every command (commander rejects unknown options after a subcommand name).
 const DEBUG_HELP = 'print stack traces on errors (for an exception in a strategy: its full stack)';
 const addDebug = (c: Command): void => {

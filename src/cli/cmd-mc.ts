@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../errors.ts';
+import { formatTable } from './format.ts';
+import { Progress } from './progress.ts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function setPairs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new ConfigError(`--set ${p}: expected path=value`, { field: '--set' });
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+function indices(s: string | undefined): number[] | undefined {
+  if (s === undefined) return undefined;
+  return s.split(',').flatMap((x) => {
+    const m = /^(\d+)(?:\.\.(\d+))?$/.exec(x.trim());
+    if (!m) throw new ConfigError(`--only ${s}: expected indices like 3 or 0..9,12`, { field: '--only' });
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
+
+const money = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
+
+export function registerMc(program: Command): void {
+  program
+    .command('mc')
+    .description('Monte Carlo stress: run N paths of a spec with an mc section (historical, bootstrapped and shocked price paths) on a local worker pool or a Redis job queue; print VaR, ES, liquidations-at-risk and P(insurance fund exhausted).')
+    .argument('<spec>', 'run spec with an mc section, e.g. scenarios/mc-cascade.yaml')
+    .option('--paths <n>', 'number of paths (default: the spec\'s mc.paths)', (v) => Number.parseInt(v, 10))
+    .option('--only <k,…>', 'run only these paths (e.g. 7 or 0..9): a path rerun alone gives the same files')
+    .option('--set <path=value>', 'override a spec field (repeatable), e.g. agents.1.population.count=2000', collect, [] as string[])
+    .option('--workers <n>', 'worker threads (default: one per core; 0 = in this process, one by one)', (v) => Number.parseInt(v, 10))
+    .option('--runs <dir>', 'folder for outputs (the MC goes to <runs>/mc/<name>)', 'runs')
+    .option('--name <name>', 'MC folder name (default <spec name>-s<seed>-<hash of the spec and --set>)')
+    .option('--queue <redis-url>', 'enqueue the paths on a BullMQ queue at this Redis (workers: primesim worker --queue …) and wait for them')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused.')
+    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean }) => {
+      const overrides = setPairs(o.set);
+      const only = indices(o.only);
+      let res: { dir: string; summary: import('../mc/stats.ts').McSummary; summaryDir: string; ran: number; reused: number; rows: import('../mc/stats.ts').McRow[] };
+      const t0 = performance.now();
+      if (o.queue) {
+        const { enqueueMc } = await import('../mc/queue.ts');
+        res = await enqueueMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), url: o.queue });
+      } else {
+        const { runMc, mcFolder } = await import('../mc/run-mc.ts');
+        const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
+        const bar = new Progress('mc', n, 'paths');
+        res = await runMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), ...(o.workers !== undefined ? { workers: o.workers } : {}), onPath: (_r, done) => bar.update(done) });
+        bar.stop();
+      }
+      const secs = (performance.now() - t0) / 1000;
+      const s = res.summary;
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ dir: res.dir, ...s, ran: res.ran, reused: res.reused, seconds: secs }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(formatTable(['risk across paths', 'value'], [
+        ['paths', `${s.paths} (${res.ran} run, ${res.reused} reused)`],
+        ['desk PnL: mean', money(s.meanDeskPnl)],
+        ['VaR 95% / 99% (loss)', `${money(s.var95)} / ${money(s.var99)}`],
+        ['ES 95% / 99% (loss)', `${money(s.es95)} / ${money(s.es99)}`],
+        ['liquidations-at-risk 95% / 99% (notional)', `${money(s.lar95)} / ${money(s.lar99)}`],
+        ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
+        ['ADL incidence', pct(s.adlIncidence)],
+        ['bad debt: mean / 95% / 99% / max', `${money(s.badDebtMean)} / ${money(s.badDebt95)} / ${money(s.badDebt99)} / ${money(s.badDebtMax)}`],
+      ]) + '\n');
+      process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
+    });
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('Take Monte Carlo paths from a BullMQ queue on Redis and run them into the shared runs folder (run as many as you like, on any machine that sees the same folder).')
+    .requiredOption('--queue <redis-url>', 'Redis of the queue, e.g. redis://10.0.0.5:6379')
+    .option('--concurrency <n>', 'paths at once in this worker', (v) => Number.parseInt(v, 10), 1)
+    .option('--lock <ms>', 'job lock: a worker that dies is noticed after this long and its path re-run elsewhere', (v) => Number.parseInt(v, 10), 15_000)
+    .action(async (o: { queue: string; concurrency: number; lock: number }) => {
+      const { startWorker } = await import('../mc/queue.ts');
+      const w = startWorker({
+        url: o.queue, concurrency: o.concurrency, lockMs: o.lock,
+        onStart: (j) => process.stdout.write(`start path ${j.k} → ${j.dir}\n`),
+        onDone: (r) => process.stdout.write(`done path ${r.k} ${r.resultsSha256.slice(0, 12)}\n`),
+      });
+      w.on('failed', (job, err) => process.stderr.write(`primesim worker: path ${(job?.data as { k?: number } | undefined)?.k}: ${err.message.split('\n')[0]}\n`));
+      process.stdout.write(`worker ${process.pid} on ${o.queue}, queue primesim-mc\n`);
+      const stop = async () => {
+        await w.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
+      await new Promise(() => {});
+    });
+}

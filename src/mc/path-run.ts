@@ -1,0 +1,75 @@
+/**
+ * Run Monte Carlo path k of a spec and reduce it to its summary row. The same function runs in
+ * the local worker pool (piscina), in a queue worker (BullMQ) and in `primesim mc --only k`, so a
+ * path's run folder is byte-identical wherever it ran.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tokenDecimals } from '../chain/tokens.ts';
+import { specWithOverrides } from '../sweep/spec-job.ts';
+import { pathSpec } from '../world/mc-paths.ts';
+import { runWorld } from '../world/run.ts';
+import type { McRow } from './stats.ts';
+
+export interface PathJob {
+  /** Absolute path of the spec file, and field overrides (as `--set`). */
+  file: string;
+  overrides: Record<string, string>;
+  k: number;
+  /** The MC folder: path k goes to <dir>/path-<k>. */
+  dir: string;
+}
+
+export function pathRunId(k: number): string {
+  return `path-${String(k).padStart(5, '0')}`;
+}
+
+/** Where path k's row goes: written after its run folder is in place, so a row means a complete path. */
+export function rowFile(dir: string, k: number): string {
+  return join(dir, 'rows', `${pathRunId(k)}.json`);
+}
+
+/** A finished path's row, or undefined. */
+export function readPathRow(dir: string, k: number): McRow | undefined {
+  const f = rowFile(dir, k);
+  if (!existsSync(f) || !existsSync(join(dir, pathRunId(k), 'manifest.json'))) return undefined;
+  return JSON.parse(readFileSync(f, 'utf8')) as McRow;
+}
+
+export async function runPath(job: PathJob): Promise<McRow> {
+  const { spec, source } = specWithOverrides(job.file, job.overrides);
+  const p = pathSpec(spec, job.k);
+  const runId = pathRunId(job.k);
+  // force: a folder without its row is an interrupted path of this same MC run (the folder name
+  // carries the spec hash), replaced whole.
+  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: true, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
+  const m = r.metrics as unknown as Record<string, unknown>;
+  const w = r.world;
+  const lot = new Map(w.venues.map((v) => [v.id, Number(v.clob.instrument.lotSize) * v.clob.instrument.multiplier]));
+  let liqNotional = 0;
+  let fundMin = Number(m.insuranceFund ?? 0);
+  for (const x of w.liquidation?.records ?? []) {
+    // A step that found no bid has size 0 and no price.
+    if (x.kind !== 'adl' && x.sizeLots > 0 && Number.isFinite(x.price)) liqNotional += x.sizeLots * (lot.get(x.instrument) ?? 0) * x.price;
+    if (x.fundBalance < fundMin) fundMin = x.fundBalance;
+  }
+  let lendingUsd = 0;
+  for (const pool of w.chain?.lending.values() ?? []) {
+    // Debt repaid, USD: stablecoin debt at 1 (the scenarios borrow USDC); other debt at its oracle's last price.
+    for (const l of pool.liquidations) lendingUsd += (Number(l.debtRepaid) / 10 ** tokenDecimals(l.debtAsset)) * (/^(USDC|USDT|DAI)$/.test(l.debtAsset) ? 1 : Number(pool.price(l.debtAsset, l.tsUs)) / 1e8);
+  }
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  const row: McRow = {
+    k: job.k, seed: p.seed, label: p.label, shock: p.shock,
+    deskPnl: num(m.totalPnl), liquidations: num(m.liquidationsAll), accountsLiquidated: num(m.accountsLiquidated),
+    liquidatedNotional: liqNotional, lendingLiquidatedUsd: lendingUsd, lendingLiquidations: num(m.lendingLiquidations),
+    adlEvents: num(m.adlEvents), badDebt: num(m.badDebt), lendingBadDebtUsd: num(m.lendingBadDebtUsd),
+    insuranceFundEnd: num(m.insuranceFund), insuranceFundMin: fundMin, fundExhausted: fundMin <= 0 || num(m.adlEvents) > 0,
+    pathLow: num(m.pathLow), markLow: num(m.markLow), events: Number(r.manifest.counts.events ?? 0), resultsSha256: r.manifest.resultsSha256, dir: runId,
+  };
+  const f = rowFile(job.dir, job.k);
+  mkdirSync(dirname(f), { recursive: true });
+  writeFileSync(`${f}.tmp`, JSON.stringify(row) + '\n');
+  renameSync(`${f}.tmp`, f);
+  return row;
+}
