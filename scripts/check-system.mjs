@@ -1,5 +1,6 @@
-// `npm test` needs two Debian packages sets: chromium (the report's browser test) and Jupyter's
-// nbconvert with the Python kernel machinery (the notebooks test). Installs what is missing with
+// `npm test` needs Debian packages: chromium (the report's browser test), Jupyter's nbconvert
+// with the Python kernel machinery (the notebooks test) and redis-server (the Monte Carlo job
+// queue test starts its own server on a free port and stops it). Installs what is missing with
 // apt when it can (root, or passwordless sudo), as .ci/run does; otherwise stops with the line to run.
 import { spawnSync } from 'node:child_process';
 
@@ -7,6 +8,7 @@ const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore
 const missing = [];
 if (!has('chromium') && !has('chromium-browser')) missing.push('chromium');
 if (!has('jupyter-nbconvert')) missing.push('jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel', 'jupyter-client');
+if (!has('redis-server')) missing.push('redis-server');
 if (missing.length === 0) process.exit(0);
 const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
 const root = process.getuid?.() === 0;

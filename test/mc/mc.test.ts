@@ -1,0 +1,87 @@
+/**
+ * Monte Carlo on the one world (scenarios/mc-cascade.yaml, shrunk: 300 traders, 50 borrowers,
+ * 4-hour bootstrapped paths): the pool's paths equal a serial run's and a path rerun alone;
+ * contagion needs the CEX–oracle link; every lending liquidation is below HF 1; the CLI prints
+ * the risk figures and the summary reads in DuckDB.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { queryRuns } from '../../src/results/query.ts';
+import { runMc } from '../../src/mc/run-mc.ts';
+import { runPath } from '../../src/mc/path-run.ts';
+import { pathSpec } from '../../src/world/mc-paths.ts';
+import { specWithOverrides } from '../../src/sweep/spec-job.ts';
+import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'primesim-mc-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const SPEC = join(PACKAGE_ROOT, 'scenarios', 'mc-cascade.yaml');
+const SMALL = { 'agents.1.population.count': '300', 'agents.2.borrowers.count': '50', 'mc.generate.bootstrap.length': '240' };
+
+describe('Monte Carlo paths', () => {
+  it('path specs: historical first, then seeded shocked bootstraps, all on one clock and price', () => {
+    if (!sharedDataAvailable()) return;
+    const { spec } = specWithOverrides(SPEC, SMALL);
+    const labels = [0, 1, 2, 3, 4, 5, 6].map((k) => pathSpec(spec, k).label);
+    expect(labels).toEqual(['historical:btc-2022-01-21', 'historical:eth-oracle-2021-05-19', 'bootstrap ×1', 'bootstrap ×1.5', 'bootstrap ×2', 'bootstrap ×3', 'bootstrap ×1']);
+    const seeds = new Set(Array.from({ length: 50 }, (_, k) => pathSpec(spec, k).seed));
+    expect(seeds.size).toBe(50);
+    expect(pathSpec(spec, 7).seed).toBe(pathSpec(spec, 7).seed);
+  });
+
+  it('the pool\'s paths equal a serial run\'s, and a path rerun alone gives the same bytes', async () => {
+    if (!sharedDataAvailable()) return;
+    const pool = await runMc({ file: SPEC, overrides: SMALL, paths: 4, runsDir: join(root, 'pool'), workers: 2 });
+    const serial = await runMc({ file: SPEC, overrides: SMALL, paths: 4, runsDir: join(root, 'serial'), workers: 0 });
+    expect(pool.rows.map((r) => r.resultsSha256)).toEqual(serial.rows.map((r) => r.resultsSha256));
+    expect(pool.summary).toEqual(serial.summary);
+    const alone = await runMc({ file: SPEC, overrides: SMALL, paths: 4, only: [3], runsDir: join(root, 'alone'), workers: 0 });
+    expect(alone.rows[0]!.resultsSha256).toBe(pool.rows[3]!.resultsSha256);
+    // The same files, byte for byte.
+    for (const f of ['equity.arrow', 'liquidations.arrow', 'lending_liquidations.arrow', 'ledger.arrow']) {
+      expect(readFileSync(join(alone.dir, 'path-00003', f)).equals(readFileSync(join(pool.dir, 'path-00003', f)))).toBe(true);
+    }
+    // Resume: a second call reuses every complete path.
+    const again = await runMc({ file: SPEC, overrides: SMALL, paths: 4, runsDir: join(root, 'pool'), workers: 2 });
+    expect([again.ran, again.reused]).toEqual([0, 4]);
+    // The summary is a run folder DuckDB reads, with the figures as its metrics.
+    const r = await queryRuns([pool.summaryDir], 'select count(*), sum(fund_exhausted), min(desk_pnl) from paths');
+    expect(Number(r.rows[0]![0])).toBe(4);
+    expect(Number(r.rows[0]![2])).toBe(Math.min(...pool.rows.map((x) => x.deskPnl)));
+    expect(pool.summary.var99).toBe(-Math.min(...pool.rows.map((x) => x.deskPnl)));
+  }, 600_000);
+
+  it('contagion: the 2021-05-19 path liquidates on-chain borrowers through the oracle; cut the link and it does not; every liquidation below HF 1', async () => {
+    if (!sharedDataAvailable()) return;
+    const linked = await runPath({ file: SPEC, overrides: SMALL, k: 1, dir: join(root, 'linked') });
+    // The same spec with the ETH/USD oracle fixed instead of following the perp (absolute paths: the copy lives in a temp folder).
+    const text = readFileSync(SPEC, 'utf8').replace('{ id: ETH/USD, venue: perp, deviationBps: 50, heartbeat: 1h }', '{ id: ETH/USD, fixed: 3000 }').replaceAll('../../shared/data', SHARED).replaceAll('../strategies', join(PACKAGE_ROOT, 'strategies'));
+    expect(text).toContain('fixed: 3000');
+    const cut = join(root, 'cut.yaml');
+    writeFileSync(cut, text);
+    const unlinked = await runPath({ file: cut, overrides: SMALL, k: 1, dir: join(root, 'unlinked') });
+    expect(linked.lendingLiquidations).toBeGreaterThan(0);
+    expect(unlinked.lendingLiquidations).toBeLessThan(linked.lendingLiquidations);
+    expect(unlinked.lendingLiquidations).toBe(0);
+    // The CEX side is the same path either way.
+    expect(unlinked.pathLow).toBe(linked.pathLow);
+    const hf = await queryRuns([join(root, 'linked', 'path-00001')], 'select count(*), max(hf_before) from lending_liquidations');
+    expect(Number(hf.rows[0]![0])).toBe(linked.lendingLiquidations);
+    expect(Number(hf.rows[0]![1])).toBeLessThan(1);
+  }, 600_000);
+
+  it('the CLI prints VaR, ES, liquidations-at-risk and P(fund exhausted)', async () => {
+    if (!sharedDataAvailable()) return;
+    const r = await primesim(['mc', SPEC, '--paths', '2', '--workers', '1', '--runs', join(root, 'cli'), ...Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${v}`])], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/VaR 95% \/ 99% \(loss\)/);
+    expect(r.stdout).toMatch(/ES 95% \/ 99% \(loss\)/);
+    expect(r.stdout).toMatch(/liquidations-at-risk 95% \/ 99%/);
+    expect(r.stdout).toMatch(/P\(insurance fund exhausted\)\s+\d/);
+    const help = await primesim(['mc', '--help'], root);
+    expect(help.stdout).toMatch(/--queue <redis-url>/);
+  }, 600_000);
+});
