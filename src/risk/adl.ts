@@ -25,11 +25,11 @@ export function adlRank(upnl: number, entryNotional: number, notional: number, e
  */
 export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
   const out: AdlCandidate[] = [];
-  for (const id of engine.accountIds()) {
+  for (const a of engine.accountStates()) {
+    const id = a.id;
     if (id === exclude) continue;
-    const a = engine.account(id);
     // Cheap filters first (equity, side): most accounts are not candidates.
-    if (!(a.state.equity > 0) || Math.sign(engine.positionLots(id, instrumentId)) !== -bankruptSide) continue;
+    if (!(a.state.equity > 0) || Math.sign(engine.positionLots(a, instrumentId)) !== -bankruptSide) continue;
     const p = engine.openPosition(id, instrumentId);
     if (!p || Math.sign(p.lots) !== -bankruptSide) continue;
     const equity = a.state.equity;

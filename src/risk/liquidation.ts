@@ -60,7 +60,10 @@ export interface AdlRecord {
   bankrupt: string;
   instrument: string;
   bankruptcyPrice: number;
-  /** The ranked queue as it stood (raw figures, so a check can recompute the ranks). */
+  /**
+   * The ranked queue as it stood (raw figures, so a check can recompute the ranks): the accounts
+   * hit and the next 32 (a whole queue per event is thousands of rows in a cascade).
+   */
   candidates: AdlCandidate[];
   hits: { account: string; lots: number; rank: number }[];
 }
@@ -278,6 +281,7 @@ export class LiquidationEngine implements EventHandler {
       took += take;
       left -= take;
     }
+    rec.candidates = queue.slice(0, rec.hits.length + 32);
     this.adl.push(rec);
     const done = { lots: took, notional: notionalOf(e.inverse, took * e.unitQty, pbTicks * e.tick), vwap: pbTicks * e.tick };
     if (left > 0) {

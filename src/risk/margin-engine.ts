@@ -109,6 +109,11 @@ export class MarginEngine {
     return [...this.accounts.keys()];
   }
 
+  /** Every account's state, in opening order (no copy). */
+  accountStates(): IterableIterator<AccountState> {
+    return this.accounts.values();
+  }
+
   onUpdate(fn: MarginListener): void {
     this.listeners.push(fn);
   }
@@ -230,8 +235,12 @@ export class MarginEngine {
    * `valueRef` is that value in the engine's settle asset.
    */
   /** Signed lots of the account in one instrument (0 when flat), without building anything. */
-  positionLots(account: string, instrumentId: string): number {
-    for (const g of this.account(account).groups.values()) for (const e of g.entries) if (e.inst.spec.id === instrumentId) return e.pos.lots;
+  positionLots(account: string | AccountState, instrumentId: string): number {
+    const a = typeof account === 'string' ? this.account(account) : account;
+    // The instrument's group by key (no iterator over the account's groups: ADL asks this of every account).
+    const g = a.groups.get(groupKey(this.instrument(instrumentId)));
+    if (!g) return 0;
+    for (let i = 0; i < g.entries.length; i++) if (g.entries[i]!.inst.spec.id === instrumentId) return g.entries[i]!.pos.lots;
     return 0;
   }
 
