@@ -3,11 +3,17 @@ import type { Command } from 'commander';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Write a self-contained HTML report (inline SVG charts, metrics, fills summary) for a run, or a comparison page for a folder of runs (a sweep).')
-    .argument('<run>', 'run folder, or a folder of runs to compare')
+    .description('Write a self-contained HTML report (inline SVG charts, metrics, fills summary) for a run, a comparison page for a folder of runs (a sweep), or the risk report of a Monte Carlo folder (runs/mc/<name>).')
+    .argument('<run>', 'run folder, a folder of runs to compare, or a Monte Carlo folder')
     .option('-o, --out <file>', 'output HTML file (default reports/<run-id>.html)')
     .option('--png', 'also write a PNG of every chart next to the HTML')
     .action(async (run: string, o: { out?: string; png?: boolean }) => {
+      const mc = await import('../report/mc-report.ts');
+      if (mc.isMcFolder(run)) {
+        const r = await mc.writeMcReport(run, { ...(o.out ? { out: o.out } : {}), png: o.png ?? false });
+        process.stdout.write(`report: ${r.html}\n${r.pngs.map((p) => `png: ${p}\n`).join('')}`);
+        return;
+      }
       const { findRuns } = await import('../results/run-store.ts');
       const { writeReport } = await import('../report/report.ts');
       const { writeComparisonReport } = await import('../report/compare.ts');

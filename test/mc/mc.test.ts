@@ -52,6 +52,12 @@ describe('Monte Carlo paths', () => {
     expect(Number(r.rows[0]![0])).toBe(4);
     expect(Number(r.rows[0]![2])).toBe(Math.min(...pool.rows.map((x) => x.deskPnl)));
     expect(pool.summary.var99).toBe(-Math.min(...pool.rows.map((x) => x.deskPnl)));
+    // The risk report of the MC folder: the table, the PnL distribution, the fans, the worst path's waterfall.
+    const { writeMcReport } = await import('../../src/report/mc-report.ts');
+    const rep = await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') });
+    const html = readFileSync(rep.html, 'utf8');
+    for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
+    expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
   }, 600_000);
 
   it('contagion: the 2021-05-19 path liquidates on-chain borrowers through the oracle; cut the link and it does not; every liquidation below HF 1', async () => {

@@ -1,0 +1,174 @@
+/**
+ * The risk report of a Monte Carlo folder (`primesim report runs/mc/<name>`): the VaR / ES /
+ * liquidations-at-risk table, the distribution of the desk's PnL with its VaR marks, fan charts
+ * (5–95% and 25–75% bands and the median across paths, per time bucket) of the mark and of the
+ * insurance fund, and the liquidation waterfall of the worst path. Self-contained HTML (inline
+ * SVG) plus PNGs, like every report.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as Plot from '@observablehq/plot';
+import { Resvg } from '@resvg/resvg-js';
+import { DataError } from '../errors.ts';
+import { checkReportTarget } from '../results/safe-output.ts';
+import { renderChart, type ChartSpec } from './charts.ts';
+import { RunTables } from './recipes.ts';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function isMcFolder(dir: string): boolean {
+  return existsSync(join(dir, 'summary', 'manifest.json')) && existsSync(join(dir, 'rows'));
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Per time bucket, quantiles across paths of a step series sampled at the bucket's end. */
+function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p05: number; p25: number; p50: number; p75: number; p95: number }[] {
+  const all = series.filter((s) => s.t.length > 0);
+  if (all.length === 0) return [];
+  const t0 = Math.min(...all.map((s) => s.t[0]!));
+  const t1 = Math.max(...all.map((s) => s.t[s.t.length - 1]!));
+  const out = [];
+  for (let b = 0; b <= buckets; b++) {
+    const at = t0 + ((t1 - t0) * b) / buckets;
+    const xs: number[] = [];
+    for (const s of all) {
+      // Last value at or before `at` (the series holds its value between points).
+      let lo = 0;
+      let hi = s.t.length - 1;
+      if (s.t[0]! > at) continue;
+      while (lo < hi) {
+        const m = (lo + hi + 1) >> 1;
+        if (s.t[m]! <= at) lo = m;
+        else hi = m - 1;
+      }
+      xs.push(s.v[lo]!);
+    }
+    xs.sort((a, b) => a - b);
+    if (xs.length) out.push({ t: new Date(at / 1000), p05: quantile(xs, 0.05), p25: quantile(xs, 0.25), p50: quantile(xs, 0.5), p75: quantile(xs, 0.75), p95: quantile(xs, 0.95) });
+  }
+  return out;
+}
+
+function fanChart(title: string, rows: ReturnType<typeof fan>, label: string): ChartSpec {
+  return {
+    title,
+    marks: [
+      Plot.areaY(rows, { x: 't', y1: 'p05', y2: 'p95', fill: '#1f77b4', fillOpacity: 0.15 }),
+      Plot.areaY(rows, { x: 't', y1: 'p25', y2: 'p75', fill: '#1f77b4', fillOpacity: 0.3 }),
+      Plot.lineY(rows, { x: 't', y: 'p50', stroke: '#1f77b4' }),
+    ],
+    y: { label, zero: false },
+  };
+}
+
+export async function writeMcReport(mcDir: string, opts: { out?: string; png?: boolean } = {}): Promise<{ html: string; pngs: string[] }> {
+  const dir = resolve(mcDir);
+  if (!isMcFolder(dir)) throw new DataError('not a Monte Carlo folder (no summary/ and rows/)', { file: mcDir });
+  const summary = JSON.parse(readFileSync(join(dir, 'summary', 'manifest.json'), 'utf8')) as { metrics: Record<string, number> };
+  const s = summary.metrics;
+  const t = new RunTables(join(dir, 'summary'));
+  const k = t.nums('paths', 'k');
+  const pnl = t.nums('paths', 'desk_pnl');
+  const lar = t.nums('paths', 'liquidated_notional').map((x, i) => x + t.nums('paths', 'lending_liquidated_usd')[i]!);
+  const labels = t.strs('paths', 'label');
+  const name = basename(dir);
+  const out = checkReportTarget(opts.out ?? join('reports', `mc-${name}.html`));
+  mkdirSync(dirname(out), { recursive: true });
+  const charts: ChartSpec[] = [];
+  charts.push({
+    title: 'Desk PnL across paths, with VaR 95% and 99%',
+    marks: [
+      Plot.rectY(pnl.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#1f77b4' }),
+      Plot.ruleX([-s.var95!], { stroke: '#ff7f0e', strokeWidth: 2 }),
+      Plot.ruleX([-s.var99!], { stroke: '#d62728', strokeWidth: 2 }),
+      Plot.ruleY([0]),
+    ],
+    x: { type: 'linear', label: 'desk PnL' },
+    y: { label: 'paths' },
+  });
+  charts.push({
+    title: 'Liquidated notional across paths (perp + lending)',
+    marks: [Plot.rectY(lar.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#d62728' }), Plot.ruleY([0])],
+    x: { type: 'linear', label: 'liquidated notional' },
+    y: { label: 'paths' },
+  });
+  // Fans across paths: the mark (with liquidation impact) and the insurance fund.
+  const paths = readdirSync(dir).filter((d) => /^path-\d+$/.test(d)).sort();
+  const marks: { t: number[]; v: number[] }[] = [];
+  const fund: { t: number[]; v: number[] }[] = [];
+  for (const p of paths) {
+    const pt = new RunTables(join(dir, p));
+    if (pt.has('marks', 'ts_us', 'mark')) marks.push({ t: pt.nums('marks', 'ts_us'), v: pt.nums('marks', 'mark') });
+    if (pt.has('liquidations', 'ts_us', 'fund_balance')) fund.push({ t: pt.nums('liquidations', 'ts_us'), v: pt.nums('liquidations', 'fund_balance') });
+  }
+  const mf = fan(marks);
+  if (mf.length) charts.push(fanChart('Mark across paths (median, 25–75% and 5–95%)', mf, 'price'));
+  const ff = fan(fund);
+  if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund'));
+  // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
+  let worst = -1;
+  for (let i = 0; i < pnl.length; i++) if (worst < 0 || lar[i]! > lar[worst]!) worst = i;
+  if (worst >= 0) {
+    const wdir = join(dir, `path-${String(k[worst]).padStart(5, '0')}`);
+    const wt = new RunTables(wdir);
+    if (wt.has('liquidations', 'ts_us', 'size_lots', 'price', 'kind')) {
+      const ts = wt.nums('liquidations', 'ts_us');
+      const sz = wt.nums('liquidations', 'size_lots');
+      const px = wt.nums('liquidations', 'price');
+      const kind = wt.strs('liquidations', 'kind');
+      const inst = (JSON.parse(readFileSync(join(wdir, 'manifest.json'), 'utf8')) as { instrument?: { lotSize?: string; multiplier?: number } }).instrument;
+      const lot = Number(inst?.lotSize ?? NaN) * (inst?.multiplier ?? 1);
+      const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ t: new Date(Math.floor(x / 9e8) * 9e5), v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
+      if (rows.length) {
+        charts.push({
+          title: `Liquidation waterfall of the worst path (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
+          marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 't', y: 'v', fill: 'kind', interval: '15 minutes' } as Plot.RectYOptions)), Plot.ruleY([0])],
+          color: { legend: true },
+          y: { label: 'notional' },
+        });
+      }
+    }
+  }
+  const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));
+  const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : Math.abs(x) < 1 && x !== 0 ? `${(x * 100).toFixed(1)}%` : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+  const rows: [string, string][] = [
+    ['paths', String(s.paths)],
+    ['VaR 95% / 99% (desk loss)', `${fmt(s.var95)} / ${fmt(s.var99)}`],
+    ['ES 95% / 99%', `${fmt(s.es95)} / ${fmt(s.es99)}`],
+    ['liquidations-at-risk 95% / 99%', `${fmt(s.lar95)} / ${fmt(s.lar99)}`],
+    ['P(insurance fund exhausted)', fmt(s.pFundExhausted)],
+    ['ADL incidence', fmt(s.adlIncidence)],
+    ['bad debt mean / 95% / 99% / max', `${fmt(s.badDebtMean)} / ${fmt(s.badDebt95)} / ${fmt(s.badDebt99)} / ${fmt(s.badDebtMax)}`],
+  ];
+  const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);
+  const html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>primesim Monte Carlo: ${esc(name)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#222}
+h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
+td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
+</style></head><body>
+<h1>primesim Monte Carlo — ${esc(name)}</h1>
+<h2>Risk across paths</h2><table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
+<h2>Worst paths by desk PnL</h2><table><tr><th>path</th><th>source</th><th>desk PnL</th><th>liquidated notional</th></tr>${worstRows.map((w) => `<tr><td>${k[w.i]}</td><td>${esc(labels[w.i]!)}</td><td>${fmt(w.v)}</td><td>${fmt(lar[w.i])}</td></tr>`).join('')}</table>
+${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
+</body></html>
+`;
+  writeFileSync(`${out}.tmp`, html);
+  renameSync(`${out}.tmp`, out);
+  const pngs: string[] = [];
+  if (opts.png) {
+    for (const c of rendered) {
+      const png = out.replace(/\.html$/, `-${c.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60)}.png`);
+      writeFileSync(png, new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng());
+      pngs.push(png);
+    }
+  }
+  return { html: out, pngs };
+}
