@@ -41,10 +41,24 @@ export function registerMc(program: Command): void {
     .option('--runs <dir>', 'folder for outputs (the MC goes to <runs>/mc/<name>)', 'runs')
     .option('--name <name>', 'MC folder name (default <spec name>-s<seed>-<hash of the spec and --set>)')
     .option('--queue <redis-url>', 'enqueue the paths on a BullMQ queue at this Redis (workers: primesim worker --queue …) and wait for them')
+    .option('--grid <field=v1,v2>', 'sensitivity grid (repeatable): the MC at every point, e.g. shock=1,2,3 (generated paths\' return scale) or agents.1.population.leverage.max=10,25,50; the report draws heatmaps', collect, [] as string[])
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused.')
-    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean }) => {
+    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean; grid: string[] }) => {
       const overrides = setPairs(o.set);
+      if (o.grid.length > 0) {
+        const { parseGridAxis } = await import('../sweep/grid.ts');
+        const { runMcGrid, METRICS } = await import('../mc/grid.ts');
+        const axes = o.grid.map(parseGridAxis);
+        const t0 = performance.now();
+        const g = await runMcGrid({ file: spec, overrides, axes, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.workers !== undefined ? { workers: o.workers } : {}), onPoint: (p, _r, d, n) => process.stderr.write(`mc grid ${d}/${n}: ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}\n`) });
+        const names = axes.map(([n]) => n);
+        const cols = ['var95', 'es95', 'lar95', 'pFundExhausted'] as const;
+        void METRICS;
+        process.stdout.write(formatTable([...names, 'VaR 95%', 'ES 95%', 'LaR 95%', 'P(fund exhausted)'], g.points.map((p) => [...names.map((n) => p.point[n]!), ...cols.map((c) => (c === 'pFundExhausted' ? pct(p.summary[c]) : money(p.summary[c])))])) + '\n');
+        process.stdout.write(`\ngrid: ${g.dir} (${g.points.length} points in ${((performance.now() - t0) / 1000).toFixed(1)} s; primesim report ${g.dir} draws the heatmaps)\n`);
+        return;
+      }
       const only = indices(o.only);
       let res: { dir: string; summary: import('../mc/stats.ts').McSummary; summaryDir: string; ran: number; reused: number; rows: import('../mc/stats.ts').McRow[] };
       const t0 = performance.now();

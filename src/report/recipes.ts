@@ -133,6 +133,30 @@ const RECIPES: Recipe[] = [
     ];
   },
   (t) => {
+    // A Monte Carlo sensitivity grid: one heatmap per risk figure over the first two axes.
+    const g = t.get('grid');
+    if (!g || g.numRows === 0) return [];
+    const axes = g.schema.fields.map((f) => f.name).filter((n) => /^axis\d+_/.test(n));
+    if (axes.length === 0) return [];
+    const a0 = t.strs('grid', axes[0]!);
+    const a1 = axes[1] ? t.strs('grid', axes[1]) : a0.map(() => '');
+    const label = (n: string | undefined) => (n ? n.replace(/^axis\d+_/, '') : '');
+    const figs: [string, string][] = [['var95', 'VaR 95% (desk loss)'], ['es95', 'ES 95%'], ['lar95', 'liquidations-at-risk 95%'], ['pFundExhausted', 'P(insurance fund exhausted)']];
+    return figs.filter(([c]) => t.has('grid', c)).map(([c, title]) => {
+      const v = t.nums('grid', c);
+      const rows = a0.map((x, i) => ({ x, y: a1[i]!, v: v[i]! }));
+      return {
+        title: `${title} by ${label(axes[0])}${axes[1] ? ` × ${label(axes[1])}` : ''}`,
+        marks: [Plot.cell(rows, { x: 'x', y: 'y', fill: 'v', inset: 0.5 }), Plot.text(rows, { x: 'x', y: 'y', text: (d: { v: number }) => (c === 'pFundExhausted' ? `${(d.v * 100).toFixed(0)}%` : Math.round(d.v).toLocaleString('en-US')), fill: 'black', stroke: 'white' })],
+        x: { type: 'band', label: label(axes[0]), domain: [...new Set(a0)] },
+        y: { type: 'band', label: label(axes[1]), domain: [...new Set(a1)] },
+        // No ramp legend (Plot draws it on a canvas, which a DOM in Node lacks): the cells carry their values.
+        color: { scheme: 'reds' },
+        height: 80 + 40 * new Set(a1).size,
+      } satisfies ChartSpec;
+    });
+  },
+  (t) => {
     // Routed parent orders: the shortfall decomposition, execution against the schedule, the venue split.
     if (!t.has('tca', 'parent', 'shortfall_bps') || !t.has('routes', 'ts_us', 'venue', 'qty_filled')) return [];
     const parents = t.strs('tca', 'parent');

@@ -79,6 +79,22 @@ describe('Monte Carlo paths', () => {
     expect(Number(hf.rows[0]![1])).toBeLessThan(1);
   }, 600_000);
 
+  it('a sensitivity grid runs the MC at every point; its report draws the heatmaps', async () => {
+    if (!sharedDataAvailable()) return;
+    const { runMcGrid } = await import('../../src/mc/grid.ts');
+    const g = await runMcGrid({ file: SPEC, overrides: { ...SMALL, 'mc.historical': '[]' }, axes: [['shock', ['1', '3']], ['agents.1.population.leverage.max', ['10', '50']]], paths: 2, runsDir: join(root, 'grid'), workers: 2 });
+    expect(g.points.map((p) => `${p.point.shock}/${p.point['agents.1.population.leverage.max']}`)).toEqual(['1/10', '1/50', '3/10', '3/50']);
+    // Each point is an ordinary MC folder; the grid table repeats its figures.
+    const r = await queryRuns([g.dir], 'select axis0_shock, axis1_agents_1_population_leverage_max, lar95 from grid order by 1, 2');
+    expect(r.rows.map((x) => Number(x[2]))).toEqual(g.points.map((p) => p.summary.lar95));
+    // A ×3 shock liquidates at least as much as ×1 at the same leverage cap (same seeds, bigger moves).
+    expect(g.points[2]!.summary.lar95).toBeGreaterThanOrEqual(g.points[0]!.summary.lar95);
+    const { writeReport } = await import('../../src/report/report.ts');
+    const rep = await writeReport(g.dir, { out: join(root, 'grid.html') });
+    const html = readFileSync(rep.html, 'utf8');
+    expect(html).toContain('liquidations-at-risk 95% by shock × agents_1_population_leverage_max');
+  }, 600_000);
+
   it('the CLI prints VaR, ES, liquidations-at-risk and P(fund exhausted)', async () => {
     if (!sharedDataAvailable()) return;
     const r = await primesim(['mc', SPEC, '--paths', '2', '--workers', '1', '--runs', join(root, 'cli'), ...Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${v}`])], root);
