@@ -1,0 +1,36 @@
+/**
+ * Monte Carlo throughput: paths/s of scenarios/mc-cascade.yaml with its full 10,000 accounts
+ * (8,000 leveraged traders on the perp, 2,000 Aave borrowers) on bootstrapped 4-hour paths, with
+ * one and with two worker threads (piscina). The acceptance target is 1,000 paths × 10,000
+ * accounts in 60 s (≈ 17 paths/s); the figures here say how far from it the engine is.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runMc } from '../src/mc/run-mc.ts';
+
+type BenchResult = { name: string; events: number; seconds: number; unit?: string; note?: string };
+
+const SPEC = path.resolve(import.meta.dirname, '..', 'scenarios', 'mc-cascade.yaml');
+
+async function paths(n: number, workers: number): Promise<BenchResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'primesim-bench-mc-'));
+  try {
+    const t0 = performance.now();
+    const r = await runMc({ file: SPEC, overrides: { 'mc.historical': '[]', 'mc.generate.bootstrap.length': '240' }, paths: n, runsDir: dir, workers });
+    const seconds = (performance.now() - t0) / 1000;
+    const liq = r.rows.reduce((s, x) => s + x.liquidations, 0) / n;
+    return { name: `mc paths, 10,000 accounts, ${workers} worker${workers > 1 ? 's' : ''}`, events: n, seconds, unit: 'paths', note: `4-hour bootstrapped paths, ${liq.toFixed(0)} liquidation steps per path` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  // The same four paths both times (paths differ a lot in cost: a crash path liquidates far more).
+  return [await paths(4, 1), await paths(4, 2)];
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  for (const r of await run()) console.log(`${r.name}: ${r.events} ${r.unit} in ${r.seconds.toFixed(1)} s = ${(r.events / r.seconds).toFixed(3)}/s (${r.note ?? ''})`);
+}
