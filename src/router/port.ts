@@ -44,6 +44,8 @@ export interface RouterBookVenue {
   lot: number;
   quote: string;
   quoteDecimals: number;
+  /** Perp venues: Σ funding rates a long pays over (from, to] (the hedge leg's carry). */
+  fundingBetween?: (fromUs: number, toUs: number) => number;
 }
 
 export interface RouterPoolVenue {
@@ -232,6 +234,7 @@ export class RouterPort {
       if (!allowed.includes(v)) throw bad(`cap for venue "${v}", which this strategy may not use`, 'caps');
       if (!(cap >= 0)) throw bad(`cap for ${v} must be ≥ 0, got ${cap}`, 'caps');
     }
+    if (o.holdUs !== undefined && !(o.holdUs >= 0)) throw bad(`holdUs must be ≥ 0, got ${o.holdUs}`, 'holdUs');
     if (o.slippageBps !== undefined && !(o.slippageBps >= 0 && o.slippageBps < 10_000)) throw bad(`slippageBps must be in [0, 10000), got ${o.slippageBps}`, 'slippageBps');
     if (o.route !== undefined && !['public', 'private', 'auto'].includes(o.route)) throw bad(`route must be public, private or auto, got ${String(o.route)}`, 'route');
     if (o.limitPrice !== undefined) {
@@ -282,7 +285,10 @@ export class RouterPort {
         sizes[k] = this.szBuf[j]! * b.lot;
         k++;
       }
-      curves.push(new ClobCurve({ venue: b.id, side, mid, prices, sizes, levels: k, feeRate: b.feeRate, ...(order.caps?.[b.id] !== undefined ? { cap: order.caps[b.id] } : {}) }));
+      // A perp leg held for holdUs carries its funding: a long pays Σ rates, a short receives them.
+      const now = this.cfg.sim.nowUs;
+      const carry = b.fundingBetween && (order.holdUs ?? 0) > 0 ? b.fundingBetween(now, now + order.holdUs!) * (side === 'buy' ? 1 : -1) : 0;
+      curves.push(new ClobCurve({ venue: b.id, side, mid, prices, sizes, levels: k, feeRate: b.feeRate, fundingToHorizon: carry, ...(order.caps?.[b.id] !== undefined ? { cap: order.caps[b.id] } : {}) }));
     }
     const chain = this.cfg.chain;
     for (const pv of this.cfg.pools) {

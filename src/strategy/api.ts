@@ -167,6 +167,8 @@ export interface ParentOrder {
   slippageBps?: number;
   /** Priority fee of pool swaps, gwei (default 1). */
   tipGwei?: number;
+  /** How long the resulting position is held (µs): perp legs carry their funding over it in the cost. Default 0. */
+  holdUs?: number;
 }
 
 /** What the router did with one call: the children it sent. */

@@ -552,7 +552,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const books: RouterBookVenue[] = ports.map((p) => {
       const v = venueById.get(p.id)!;
       const inst = v.clob.instrument;
-      return { id: p.id, port: p, feeRate: v.clob.cfg.fees.feeBps(false) / 1e4, notional: v.clob.position.notional, tick: Number(inst.tickSize), lot: Number(inst.lotSize) * inst.multiplier, quote: inst.quote, quoteDecimals: ASSETS[inst.settle]?.decimals ?? 8 };
+      const perp = v.perp;
+      return { id: p.id, port: p, feeRate: v.clob.cfg.fees.feeBps(false) / 1e4, notional: v.clob.position.notional, tick: Number(inst.tickSize), lot: Number(inst.lotSize) * inst.multiplier, quote: inst.quote, quoteDecimals: ASSETS[inst.settle]?.decimals ?? 8, ...(perp ? { fundingBetween: (a: number, b: number) => perp.fundingBetween(a, b) } : {}) };
     });
     const base = books[0] ? venueById.get(books[0].id)!.clob.instrument.base : undefined;
     const pools: RouterPoolVenue[] = [];

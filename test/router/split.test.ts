@@ -161,3 +161,23 @@ describe('router split vs brute force over 1% steps (CLOB + v2 + v3, exact execu
     expect(Number(WEI)).toBe(1e18);
   });
 });
+
+describe('a perp hedge leg carries its funding to the horizon', () => {
+  it('funding is a term of the leg, and a short that receives it takes more of the order', () => {
+    const px = [1999.9, 1999.5, 1999, 1998];
+    const sz = [5, 5, 10, 20];
+    const spot = new ClobCurve({ venue: 'spot', side: 'sell', mid: MID, prices: px, sizes: sz, feeRate: 0.0004 });
+    // A short perp over three funding periods at +1 bp receives 3 bp of notional.
+    const perp = new ClobCurve({ venue: 'perp', side: 'sell', mid: MID, prices: px, sizes: sz, feeRate: 0.0004, fundingToHorizon: -0.0003 });
+    const t = perp.terms(7);
+    const gross = 5 * 1999.9 + 2 * 1999.5;
+    expect(t.funding).toBeCloseTo(-0.0003 * gross, 9);
+    expect(perp.marginal(0)).toBeCloseTo(spot.marginal(0) - 0.0003 * 1999.9, 9);
+    const split = splitOrder([spot, perp], 20);
+    const [s, p] = split.legs.map((l) => l.qty);
+    expect(p!).toBeGreaterThan(s!);
+    // Same books without the carry: an even split.
+    const even = splitOrder([spot, new ClobCurve({ venue: 'perp', side: 'sell', mid: MID, prices: px, sizes: sz, feeRate: 0.0004 })], 20);
+    expect(even.legs[0]!.qty).toBeCloseTo(even.legs[1]!.qty, 9);
+  });
+});

@@ -222,6 +222,15 @@ export class PerpVenue implements EventHandler {
   // ---- funding ----
 
   /** Schedule funding settlements in (fromUs, toUs] per the configured schedule; returns the times. */
+  /** Σ funding rates (fraction of notional a long pays) over the funding times in (from, to]: a hedge leg's carry. */
+  fundingBetween(fromUs: number, toUs: number): number {
+    const s = this.cfg.schedule;
+    const times = s.kind === 'fixed' ? fixedFundingTimes(fromUs, toUs, s.intervalUs, s.anchorUs ?? 0) : (this.cfg.funding.timesUs?.() ?? []).filter((x) => x > fromUs && x <= toUs);
+    let r = 0;
+    for (const t of times) r += this.cfg.funding.rateAt(t, this.symbol);
+    return r;
+  }
+
   scheduleFunding(fromUs: number, toUs: number): number[] {
     const s = this.cfg.schedule;
     let times: number[];
