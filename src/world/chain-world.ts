@@ -21,7 +21,7 @@ import type { Rng } from '../kernel/rng.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { parseDurationUs } from '../market/latency.ts';
 import {
-  ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, LiquidationPga, MevHarness, NATIVE, SandwichAttacker,
+  ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, LiquidationPga, MevHarness, NATIVE, SandwichAttacker, makeSwapTx,
   type AdversaryModel, type ChainPool, type LiquidationSearcher, type MevRecord, type PgaRecord,
 } from '../mev/adversaries/index.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
@@ -147,6 +147,8 @@ export function buildChainWorld(args: {
   // ---- oracles ----
   const oracles = new Map<string, OracleFeed>();
   const oracleInputs: { feed: OracleFeed; read: () => number }[] = [];
+  /** Oracles that blend in a pool's price: wired once the pools are built. */
+  const blends: { path: (string | number)[]; pool: string; base: string; set: (poolPx: () => number) => void }[] = [];
   /** Feeds replaying real rounds: the rounds (µs, answer) and the next one to publish. */
   const replays: { feed: OracleFeed; tsUs: Float64Array; answer: bigint[]; next: number }[] = [];
   spec.chain!.oracles.forEach((o, k) => {
@@ -167,12 +169,17 @@ export function buildChainWorld(args: {
       const c = args.cex.get(o.venue);
       if (!c) throw at([...base, 'venue'], `oracle ${o.id} follows venue "${o.venue}", which is not a spot or perp venue of the spec`, `venues: ${[...args.cex.keys()].join(', ')}`);
       read = c.price;
+      if (o.blend) {
+        const b = o.blend;
+        // Resolved once the pools exist (below): the pool's price of the venue's base asset.
+        blends.push({ path: [...base, 'blend', 'pool'], pool: b.pool, base: c.base, set: (poolPx) => { read = () => (1 - b.weight) * c.price() + b.weight * poolPx(); } });
+      }
     } else {
       const v = o.fixed!;
       read = () => v;
     }
     oracles.set(o.id, feed);
-    oracleInputs.push({ feed, read });
+    oracleInputs.push({ feed, read: () => read() });
   });
 
   /** A v3 pool's positions from a real day's liquidity profile, re-centred at the spec's price. */
@@ -275,6 +282,20 @@ export function buildChainWorld(args: {
     }
   });
 
+  for (const b of blends) {
+    const pool = pools.get(b.pool);
+    if (!pool) throw at(b.path, `oracle blends in pool "${b.pool}", which is not an AMM venue of the spec`, `pools: ${[...pools.keys()].join(', ') || '(none)'}`);
+    const d0 = tokenDecimals(pool.token0);
+    const d1 = tokenDecimals(pool.token1);
+    const of0 = sameAsset(b.base, pool.token0);
+    if (!of0 && !sameAsset(b.base, pool.token1)) throw at(b.path, `pool ${b.pool} (${pool.token0}/${pool.token1}) does not price ${b.base}`);
+    b.set(() => {
+      const [r0, r1] = pool.reserves();
+      const p = (Number(r1) / Number(r0)) * 10 ** (d0 - d1); // token1 per token0, whole units
+      return of0 ? p : 1 / p;
+    });
+  }
+
   // ---- on-chain balances of spec accounts ----
   /** On-chain balances to fund at the start; `viaLedger`: a lending-market asset held off the ChainBank. */
   const funding: { account: string; asset: string; amount: bigint; viaLedger?: boolean }[] = [];
@@ -289,6 +310,8 @@ export function buildChainWorld(args: {
   const adversaries: AdversaryModel[] = [];
   const searchersBy = new Map<string, LiquidationSearcher[]>();
   const searcherCapital = new Map<string, number>();
+  /** Lending venue → the pool its searchers sell seized collateral into. */
+  const sellInto = new Map<string, { pool: ChainPool; slippageBps: number }>();
   const borrowers: Borrower[] = [];
   const borrowerInits: ((t0: number) => void)[] = [];
   const poolList = [...pools.values()];
@@ -336,6 +359,11 @@ export function buildChainWorld(args: {
         if (!pool) throw at([...base, 'lending'], `the searchers watch lending venue "${adv.lending}", which the spec does not have`, `lending venues: ${[...lending.keys()].join(', ') || '(none)'}`);
         if (adv.aggression.max < adv.aggression.min) throw at([...base, 'aggression'], 'aggression max is below min');
         const lat = dur([...base, 'latency'], adv.latency);
+        if (adv.sell) {
+          const sp = pools.get(adv.sell.pool);
+          if (!sp) throw at([...base, 'sell', 'pool'], `searchers sell into pool "${adv.sell.pool}", which is not an AMM venue of the spec`, `pools: ${[...pools.keys()].join(', ') || '(none)'}`);
+          sellInto.set(adv.lending, { pool: sp, slippageBps: adv.sell.slippageBps });
+        }
         const list = searchersBy.get(adv.lending) ?? [];
         for (let k = 0; k < adv.count; k++) {
           const name = `searcher${list.length + 1}:${adv.lending}`;
@@ -445,6 +473,9 @@ export function buildChainWorld(args: {
       underwater = still;
     },
   };
+  const sold = new Map<string, number>();
+  let saleSeq = 0;
+  const collateralSales: { hash: string; lending: string; seller: string; asset: string; amountIn: bigint; tsUs: number }[] = [];
   let lastSig = '';
   let liquidatedSinceScan = true;
   let underwater: Borrower[] = [];
@@ -455,6 +486,26 @@ export function buildChainWorld(args: {
       blocks.push(block);
       for (const f of afterBlock) f(ts);
       let liquidated = false;
+      // Seized collateral from the liquidations of this block is sold into the pool next block.
+      for (const [id, pool] of lending) {
+        const s = sellInto.get(id);
+        if (!s) continue;
+        const seen = sold.get(id) ?? 0;
+        for (const l of pool.liquidations.slice(seen)) {
+          const tokenIn = l.collateralAsset;
+          if (tokenIn !== s.pool.token0 && tokenIn !== s.pool.token1) continue;
+          const zeroForOne = tokenIn === s.pool.token0;
+          const amountIn = l.collateralToLiquidator;
+          bank.credit(l.liquidator, tokenIn, amountIn);
+          const quote = s.pool.quoteExactIn(amountIn, zeroForOne);
+          if (quote <= 0n) continue;
+          const hash = `${l.liquidator}:sell:${saleSeq++}`;
+          const tx = makeSwapTx(s.pool, { hash, from: l.liquidator, amountIn, zeroForOne, amountOutMin: (quote * BigInt(10_000 - s.slippageBps)) / 10_000n, gas: { maxFeePerGasWei: 2n * chain.nextBaseFeeWei + 10n ** 9n, maxPriorityFeePerGasWei: 10n ** 9n } });
+          harness.broadcast(tx, ts);
+          collateralSales.push({ hash, lending: id, seller: l.liquidator, asset: tokenIn, amountIn, tsUs: ts });
+        }
+        sold.set(id, pool.liquidations.length);
+      }
       for (const pga of pgas.values()) {
         const before = pga.records().length;
         pga.onBlock(block);
@@ -527,7 +578,28 @@ export function buildChainWorld(args: {
     },
     tables: () => {
       settleSwaps(swaps, chain, blocks, harness.records());
-      return chainTables({ chain, blocks, harness, pgas, swaps, hf, lending, oracles });
+      // Sandwiched collateral sales: their losses are in the sale's output token.
+      const saleDecimals = new Map(collateralSales.map((x) => { const p = sellInto.get(x.lending)!.pool; return [x.hash, tokenDecimals(p.tokenOut(x.asset === p.token0))] as const; }));
+      const out = chainTables({ chain, blocks, harness, pgas, swaps, hf, lending, oracles, saleDecimals });
+      if (collateralSales.length > 0) {
+        const loss = new Map<string, bigint>();
+        for (const r of harness.records()) if (r.kind === 'sandwich') loss.set(r.victimTx, (loss.get(r.victimTx) ?? 0n) + r.victimLoss);
+        const cs = collateralSales;
+        const poolOf = (x: (typeof cs)[number]) => sellInto.get(x.lending)!.pool;
+        const outDec = (x: (typeof cs)[number]) => tokenDecimals(poolOf(x).tokenOut(x.asset === poolOf(x).token0));
+        out.collateral_sales = {
+          ts_us: f64(cs.map((x) => x.tsUs)),
+          lending: cs.map((x) => x.lending),
+          seller: cs.map((x) => x.seller),
+          tx: cs.map((x) => x.hash),
+          asset: cs.map((x) => x.asset),
+          amount_in: f64(cs.map((x) => fromMinor(x.amountIn, tokenDecimals(x.asset)))),
+          status: cs.map((x) => chain.receipt(x.hash)?.status ?? 'pending'),
+          amount_out: f64(cs.map((x) => { const o = chain.state.get<bigint>(`out:${x.hash}`); return o === undefined || chain.receipt(x.hash)?.status !== 'success' ? NaN : fromMinor(o, outDec(x)); })),
+          mev_loss: f64(cs.map((x) => fromMinor(loss.get(x.hash) ?? 0n, outDec(x)))),
+        };
+      }
+      return out;
     },
     metrics: () => {
       settleSwaps(swaps, chain, blocks, harness.records());
@@ -570,6 +642,7 @@ function chainTables(c: {
   hf: { ts: number[]; account: string[]; venue: string[]; hf: number[]; liq: number[] };
   lending: Map<string, LendingPool>;
   oracles: Map<string, OracleFeed>;
+  saleDecimals?: ReadonlyMap<string, number>;
 }): Record<string, Record<string, ColumnData>> {
   const { chain, blocks } = c;
   const out: Record<string, Record<string, ColumnData>> = {};
@@ -607,7 +680,7 @@ function chainTables(c: {
   };
   const all = c.harness.records();
   const extraction = [...all.filter((r) => r.kind === 'sandwich'), ...[...c.pgas.values()].flatMap((p): MevRecord[] => [...p.records()])];
-  const outDecimals = new Map(c.swaps.map((s) => [s.hash, s.decimalsOut]));
+  const outDecimals = new Map([...c.swaps.map((s) => [s.hash, s.decimalsOut] as const), ...(c.saleDecimals ?? [])]);
   out.mev = {
     attacker: extraction.map((r) => r.attacker),
     victim_tx: extraction.map((r) => r.victimTx),

@@ -257,6 +257,11 @@ const OracleSpec = z.strictObject({
    * readable at its updatedAt (`invert`: 1/answer, e.g. HUSD/ETH → ETH/USD).
    */
   rounds: z.strictObject({ file: z.string().min(1), decimals: z.number().int().min(0).max(36).default(8), invert: z.boolean().default(false) }).optional(),
+  /**
+   * With \`venue\`: the index blends in an AMM pool's price by its weight, (1 − w)·venue + w·pool,
+   * so sales into the pool (liquidators dumping collateral) move the oracle too.
+   */
+  blend: z.strictObject({ pool: id, weight: z.number().gt(0).lt(1) }).optional(),
   deviationBps: z.number().int().positive().default(50),
   heartbeat: z.string().default('1h'),
   latency: z.string().default('0s'),
@@ -355,6 +360,11 @@ export const AdversarySpecSchema = z.strictObject({
       latency: z.string().default('50ms'),
       /** Debt-asset balance of each searcher, whole tokens. */
       capital: z.number().positive().default(10_000_000),
+      /**
+       * The winner sells the seized collateral into this AMM pool in the next block, through the
+       * public mempool (so it can be sandwiched), accepting \`slippageBps\` below the quote.
+       */
+      sell: z.strictObject({ pool: id, slippageBps: z.number().int().min(0).max(9999).default(100) }).optional(),
       aggression: z.strictObject({ min: z.number().min(0).max(1), max: z.number().min(0).max(1) }).default({ min: 0.3, max: 0.95 }),
     }),
   ]),

@@ -64,7 +64,7 @@ describe('Monte Carlo paths', () => {
     if (!sharedDataAvailable()) return;
     const linked = await runPath({ file: SPEC, overrides: SMALL, k: 1, dir: join(root, 'linked') });
     // The same spec with the ETH/USD oracle fixed instead of following the perp (absolute paths: the copy lives in a temp folder).
-    const text = readFileSync(SPEC, 'utf8').replace('{ id: ETH/USD, venue: perp, deviationBps: 50, heartbeat: 1h }', '{ id: ETH/USD, fixed: 3000 }').replaceAll('../../shared/data', SHARED).replaceAll('../strategies', join(PACKAGE_ROOT, 'strategies'));
+    const text = readFileSync(SPEC, 'utf8').replace('{ id: ETH/USD, venue: perp, blend: { pool: uni, weight: 0.2 }, deviationBps: 50, heartbeat: 1h }', '{ id: ETH/USD, fixed: 3000 }').replaceAll('../../shared/data', SHARED).replaceAll('../strategies', join(PACKAGE_ROOT, 'strategies'));
     expect(text).toContain('fixed: 3000');
     const cut = join(root, 'cut.yaml');
     writeFileSync(cut, text);
@@ -77,6 +77,29 @@ describe('Monte Carlo paths', () => {
     const hf = await queryRuns([join(root, 'linked', 'path-00001')], 'select count(*), max(hf_before) from lending_liquidations');
     expect(Number(hf.rows[0]![0])).toBe(linked.lendingLiquidations);
     expect(Number(hf.rows[0]![1])).toBeLessThan(1);
+  }, 600_000);
+
+  it('feedback: searchers sell seized collateral into the pool (sandwichable) and the oracle blends in its price — liquidations on the crash path grow', async () => {
+    if (!sharedDataAvailable()) return;
+    const more = { ...SMALL, 'agents.2.borrowers.count': '200' };
+    const fed = await runPath({ file: SPEC, overrides: more, k: 1, dir: join(root, 'fed') });
+    const text = readFileSync(SPEC, 'utf8').replace(', blend: { pool: uni, weight: 0.2 }', '').replace(', sell: { pool: uni, slippageBps: 100 }', '').replaceAll('../../shared/data', SHARED).replaceAll('../strategies', join(PACKAGE_ROOT, 'strategies'));
+    expect(text).not.toContain('blend:');
+    expect(text).not.toContain('sell:');
+    const plain = join(root, 'no-feedback.yaml');
+    writeFileSync(plain, text);
+    const cut = await runPath({ file: plain, overrides: more, k: 1, dir: join(root, 'nofeed') });
+    expect(fed.lendingLiquidations).toBeGreaterThan(cut.lendingLiquidations);
+    // One sale per liquidation, of exactly what the liquidator received (seized − protocol fee), in order.
+    const dir = join(root, 'fed', 'path-00001');
+    const liq = await queryRuns([dir], 'select collateral_seized - protocol_fee from lending_liquidations order by ts_us');
+    const sales = await queryRuns([dir], 'select amount_in, tx, status, mev_loss from collateral_sales order by ts_us');
+    expect(sales.rows.length).toBe(liq.rows.length);
+    sales.rows.forEach((r, i) => expect(Number(r[0])).toBeCloseTo(Number(liq.rows[i]![0]), 9));
+    // Sales went through the public mempool: sandwiched ones show their loss in both tables.
+    const joined = await queryRuns([dir], "select count(*), sum(abs(s.mev_loss - m.victim_loss)) from collateral_sales s join mev m on m.victim_tx = s.tx where m.kind = 'sandwich'");
+    expect(Number(joined.rows[0]![0])).toBeGreaterThan(0);
+    expect(Number(joined.rows[0]![1])).toBeLessThan(1e-6);
   }, 600_000);
 
   it('a sensitivity grid runs the MC at every point; its report draws the heatmaps', async () => {

@@ -38,6 +38,15 @@ export class ChainBank {
     if (asset !== NATIVE) this.state.set(balKey(acct, asset), this.balance(acct, asset) + amount);
   }
 
+  /**
+   * Tokens that already reached the account through the ledger from a contract booked there (a
+   * lending pool pays seized collateral on the ledger): made spendable on chain, no new money.
+   */
+  credit(acct: string, asset: string, amount: bigint): void {
+    if (amount <= 0n) return;
+    this.state.set(balKey(acct, asset), this.balance(acct, asset) + amount);
+  }
+
   /** Moves tokens inside a tx; false (and nothing moves) when `from` holds too little. */
   move(txHash: string, from: string, to: string, asset: string, amount: bigint): boolean {
     if (amount < 0n) throw new ModelError(`negative movement ${amount} ${asset}`, { field: 'amount' });
