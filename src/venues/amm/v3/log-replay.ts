@@ -10,7 +10,10 @@
  *    initialized ticks at the start of the day). Each tick on the spacing between the two prices
  *    is tried as the one crossed, with liquidityNet = the logged change: when exactly one
  *    candidate reproduces the log exactly, the swap is "inferred" and the tick's liquidityNet
- *    learnt. Otherwise (several ticks crossed, or none fits) it is "unexplained".
+ *    learnt. Otherwise (several ticks crossed, or none fits) it is "unexplained" for now.
+ *  - Later passes retry the unexplained swaps with the ticks the rest of the day revealed (each
+ *    tick's net carried back or forward through the mints and burns at it), until nothing new is
+ *    explained. What remains crossed two or more ticks the day never shows one at a time.
  * Mints and burns change the pool's liquidity by their amount when the current tick is in their
  * range (lower ≤ tick < upper), not otherwise; the model applies them itself (a Mint/Burn log
  * does not carry the pool's liquidity, and the decoded file's column only repeats the last
@@ -120,13 +123,51 @@ function modes(zeroForOne: boolean, want: Want): { mode: 'exactIn' | 'exactOut' 
   ];
 }
 
+/** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
+function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
+  for (const m of modes(zeroForOne, want)) {
+    if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
+  }
+  const lo = Math.min(s.tick, after.tick);
+  const hi = Math.max(s.tick, after.tick);
+  const sp = opts.tickSpacing;
+  const found: SwapCheck[] = [];
+  for (let t = Math.ceil(lo / sp) * sp; t <= hi + sp && found.length < 2; t += sp) {
+    const sqrtT = getSqrtRatioAtTick(t);
+    if (zeroForOne ? !(sqrtT <= s.sqrtP && sqrtT >= after.sqrtP && t <= s.tick) : !(sqrtT > s.sqrtP && sqrtT <= after.sqrtP)) continue;
+    // The net that makes the final liquidity right, given the known ticks crossed.
+    let known = 0n;
+    for (const [kt, kn] of nets) if (kt !== t && (zeroForOne ? kt <= s.tick && getSqrtRatioAtTick(kt) >= after.sqrtP : kt > s.tick && getSqrtRatioAtTick(kt) <= after.sqrtP)) known += kn;
+    const total = zeroForOne ? s.liquidity - after.liquidity : after.liquidity - s.liquidity;
+    const net = total - known;
+    if (net === 0n) continue;
+    for (const m of modes(zeroForOne, want)) {
+      if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want, { tick: t, net })) {
+        found.push({ line, verdict: 'inferred', mode: m.mode, tick: t, liquidityNet: net + (nets.get(t) ?? 0n) });
+        break;
+      }
+    }
+  }
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: number; tickSpacing: number }): ReplayReport {
   const report: ReplayReport = { swaps: [], counts: { first: 0, exact: 0, inferred: 0, unexplained: 0 }, liquidityEventsInRange: 0, liquidityEventsOutOfRange: 0, inferredTicks: new Map() };
   /** liquidityNet of the initialized ticks learnt so far (kept current through the day's mints and burns). */
   const nets = report.inferredTicks;
+  // For the second pass: when each tick was first learnt (event index, its net then), every
+  // mint/burn's change to a tick's net, and the context of each swap left unexplained.
+  const learnt = new Map<number, { at: number; net: bigint }>();
+  const deltas = new Map<number, { at: number; d: bigint }[]>();
+  const pending: { index: number; at: number; s: State; after: State; want: Want; zeroForOne: boolean; nets: Map<number, bigint> }[] = [];
   let s: State | undefined;
-  for (const e of events) {
+  for (let idx = 0; idx < events.length; idx++) {
+    const e = events[idx]!;
     if (e.kind === 'mint' || e.kind === 'burn') {
+      if (e.tickLower !== undefined && e.tickUpper !== undefined && e.liquidityDelta !== undefined) {
+        const d0 = e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
+        for (const [t, x] of [[e.tickLower, d0], [e.tickUpper, -d0]] as const) deltas.set(t, [...(deltas.get(t) ?? []), { at: idx, d: x }]);
+      }
       if (s && e.tickLower !== undefined && e.tickUpper !== undefined && e.liquidityDelta !== undefined) {
         const d = e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
         if (nets.has(e.tickLower)) nets.set(e.tickLower, nets.get(e.tickLower)! + d);
@@ -148,49 +189,52 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     }
     const zeroForOne = e.amount0 > 0n;
     const want: Want = { sqrtP: e.sqrtPriceX96, amount0: e.amount0, amount1: e.amount1, liquidity: e.poolLiquidity };
-    let check: SwapCheck | undefined;
-    // 1. The ticks we know explain it.
-    for (const m of modes(zeroForOne, want)) {
-      if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) {
-        check = { line: e.line, verdict: 'exact', mode: m.mode };
-        break;
-      }
-    }
-    // 2. One more initialized tick between the two prices, its net the liquidity left unexplained.
-    if (!check) {
-      const lo = Math.min(s.tick, after.tick);
-      const hi = Math.max(s.tick, after.tick);
-      const sp = opts.tickSpacing;
-      const found: SwapCheck[] = [];
-      for (let t = Math.ceil(lo / sp) * sp; t <= hi + sp && found.length < 2; t += sp) {
-        const sqrtT = getSqrtRatioAtTick(t);
-        if (zeroForOne ? !(sqrtT <= s.sqrtP && sqrtT >= after.sqrtP && t <= s.tick) : !(sqrtT > s.sqrtP && sqrtT <= after.sqrtP)) continue;
-        // The net that makes the final liquidity right, given the known ticks crossed.
-        let known = 0n;
-        for (const [kt, kn] of nets) if (kt !== t && (zeroForOne ? kt <= s.tick && getSqrtRatioAtTick(kt) >= after.sqrtP : kt > s.tick && getSqrtRatioAtTick(kt) <= after.sqrtP)) known += kn;
-        const total = zeroForOne ? s.liquidity - after.liquidity : after.liquidity - s.liquidity;
-        const net = total - known;
-        if (net === 0n) continue;
-        for (const m of modes(zeroForOne, want)) {
-          if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want, { tick: t, net })) {
-            found.push({ line: e.line, verdict: 'inferred', mode: m.mode, tick: t, liquidityNet: net + (nets.get(t) ?? 0n) });
-            break;
-          }
-        }
-      }
-      if (found.length === 1) {
-        check = found[0]!;
-        nets.set(check.tick!, check.liquidityNet!);
-      }
+    let check = explain(s, after, want, zeroForOne, nets, e.line, opts);
+    if (check?.verdict === 'inferred') {
+      nets.set(check.tick!, check.liquidityNet!);
+      if (!learnt.has(check.tick!)) learnt.set(check.tick!, { at: idx, net: check.liquidityNet! });
     }
     if (!check) {
       const st = computeSwapStep(s.sqrtP, zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n, s.liquidity, zeroForOne ? e.amount0 : e.amount1, opts.feePips);
       check = { line: e.line, verdict: 'unexplained', modelSqrtPriceX96: st.sqrtRatioNextX96 };
+      pending.push({ index: report.swaps.length, at: idx, s, after, want, zeroForOne, nets: new Map(nets) });
     }
     report.swaps.push(check);
     report.counts[check.verdict]++;
     // The log's own state is the start of the next check.
     s = after;
+  }
+  // Further passes: a swap that crossed ticks learnt only later in the day (or learnt by an earlier
+  // pass). A tick's net at any event is its net when learnt, moved by the mints and burns at it in
+  // between (forwards or backwards). Repeated until a pass explains nothing new.
+  const netAt = (t: number, at: number): bigint => {
+    const l = learnt.get(t)!;
+    let net = l.net;
+    for (const x of deltas.get(t) ?? []) {
+      if (at > l.at && x.at > l.at && x.at < at) net += x.d;
+      else if (at < l.at && x.at > at && x.at < l.at) net -= x.d;
+    }
+    return net;
+  };
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (let p = 0; p < pending.length; p++) {
+      const u = pending[p]!;
+      const aug = new Map(u.nets);
+      for (const t of learnt.keys()) if (!aug.has(t)) aug.set(t, netAt(t, u.at));
+      const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts);
+      if (!c) continue;
+      pending.splice(p--, 1);
+      progress = true;
+      report.counts.unexplained--;
+      report.counts.inferred++;
+      // Explained with ticks the day revealed elsewhere: inferred either way; a newly learnt tick joins the others.
+      report.swaps[u.index] = { ...c, verdict: 'inferred' };
+      if (c.tick !== undefined && c.liquidityNet !== undefined && !learnt.has(c.tick)) {
+        learnt.set(c.tick, { at: u.at, net: c.liquidityNet });
+        if (!nets.has(c.tick)) nets.set(c.tick, netAt(c.tick, events.length));
+      }
+    }
   }
   return report;
 }

@@ -23,6 +23,9 @@ describe('Uniswap v3 day replay (mainnet USDC/WETH 0.05%, 2024-01-05)', () => {
     // All three ways a router drives a pool occur: exact input, exact output, a price limit.
     for (const m of ['exactIn', 'exactOut', 'limit'] as const) expect(r.swaps.filter((x) => x.mode === m).length).toBeGreaterThan(50);
     for (const t of r.inferredTicks.keys()) expect(t % 10).toBe(0);
+    // Ticks learnt anywhere in the day explain earlier swaps too (the later passes): 45 of 6,045 remain.
+    expect(r.counts.unexplained).toBeLessThanOrEqual(45);
+    expect(r.counts.exact + r.counts.inferred).toBe(swaps - 1 - r.counts.unexplained);
     // JIT liquidity (mint, swap, burn in one block) is applied in range: both kinds occur.
     expect(r.liquidityEventsInRange).toBeGreaterThan(50);
     expect(r.liquidityEventsOutOfRange).toBeGreaterThan(10);
