@@ -13,7 +13,10 @@
  *    learnt. Otherwise (several ticks crossed, or none fits) it is "unexplained" for now.
  *  - Later passes retry the unexplained swaps with the ticks the rest of the day revealed (each
  *    tick's net carried back or forward through the mints and burns at it), until nothing new is
- *    explained. What remains crossed two or more ticks the day never shows one at a time.
+ *    explained; they may also solve for two unknown ticks crossed in one swap (the liquidity
+ *    between them found by bisection, then checked exactly).
+ *  - A known tick crossed while the logged liquidity does not change is taken at net 0 (still
+ *    initialized: the swap steps there) or as uninitialized (no step), whichever reproduces the log.
  * Mints and burns change the pool's liquidity by their amount when the current tick is in their
  * range (lower ≤ tick < upper), not otherwise; the model applies them itself (a Mint/Burn log
  * does not carry the pool's liquidity, and the decoded file's column only repeats the last
@@ -45,6 +48,13 @@ export interface SwapCheck {
   /** The tick inferred as crossed and its liquidityNet (for inferred swaps). */
   tick?: number;
   liquidityNet?: bigint;
+  /** Known ticks the log shows were crossed with no liquidity change (their net is 0 from here on). */
+  zeroed?: number[];
+  /** …and they are not initialized at all (the swap does not step there). */
+  cleared?: boolean;
+  /** When two unknown ticks were crossed: the second one and its liquidityNet. */
+  secondTick?: number;
+  secondNet?: bigint;
   /** Our model's output against the log (unexplained swaps). */
   modelSqrtPriceX96?: bigint;
 }
@@ -78,10 +88,16 @@ interface Want {
  * price limit is reached. True when the result is the logged one to the unit.
  */
 function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, want: Want, guess?: { tick: number; net: bigint }): boolean {
-  const ticks = [...nets.keys()];
-  if (guess) ticks.push(guess.tick);
+  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, guess ? new Map([[guess.tick, guess.net]]) : undefined);
+  return r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want);
+}
+
+/** The swap loop over the known ticks plus guessed extra nets per tick; the final state. */
+function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
+  const ticks = new Set(nets.keys());
+  for (const t of extra?.keys() ?? []) ticks.add(t);
   // Ticks in the direction of the move, nearest first; moving down from exactly a tick's price crosses it.
-  const path = ticks
+  const path = [...ticks]
     .filter((t) => (zeroForOne ? t <= s.tick && getSqrtRatioAtTick(t) > limit : t > s.tick && getSqrtRatioAtTick(t) < limit))
     .sort((a, b) => (zeroForOne ? b - a : a - b));
   const exactIn = amountSpecified > 0n;
@@ -93,16 +109,63 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
   for (let k = 0; remaining !== 0n; k++) {
     const t = path[k];
     const target = t === undefined ? limit : getSqrtRatioAtTick(t);
+    if (L < 0n) break;
     const st = computeSwapStep(sqrtP, target, L, remaining, feePips);
     paid += st.amountIn + st.feeAmount;
     received += st.amountOut;
     remaining = exactIn ? remaining - (st.amountIn + st.feeAmount) : remaining + st.amountOut;
     sqrtP = st.sqrtRatioNextX96;
     if (sqrtP !== target || t === undefined) break;
-    const net = guess && t === guess.tick ? guess.net + (nets.get(t) ?? 0n) : nets.get(t)!;
+    const net = (nets.get(t) ?? 0n) + (extra?.get(t) ?? 0n);
     L = zeroForOne ? L - net : L + net;
   }
-  return L === want.liquidity && matches(sqrtP, paid, received, zeroForOne, want);
+  return { sqrtP, L, paid, received };
+}
+
+/**
+ * Two unknown ticks t1 then t2 crossed in one swap, their nets summing to what the log's final
+ * liquidity leaves unexplained: the liquidity between them is found by bisection on the final
+ * price (or, for a swap stopped at its limit, on the amount paid), then checked exactly.
+ */
+function explainPair(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }, candidates: number[], total: bigint): SwapCheck | undefined {
+  const found: SwapCheck[] = [];
+  const ordered = [...candidates].sort((a, b) => (zeroForOne ? b - a : a - b));
+  for (let i = 0; i < ordered.length; i++) {
+    for (let j = i + 1; j < ordered.length; j++) {
+      const t1 = ordered[i]!;
+      const t2 = ordered[j]!;
+      for (const m of modes(zeroForOne, want)) {
+        // L between t1 and t2 is L0 ∓ net1; search net1 through that liquidity.
+        const known1 = nets.get(t1) ?? 0n;
+        const l0 = s.liquidity;
+        const at = (mid: bigint) => {
+          const net1 = zeroForOne ? l0 - known1 - mid : mid - l0 - known1;
+          return { net1, r: run(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, new Map([[t1, net1], [t2, total - net1]])) };
+        };
+        // Key that grows with the middle liquidity: the final price going up (zeroForOne) or down, or the amount paid at a limit.
+        const key = (r: { sqrtP: bigint; paid: bigint }) => (m.mode === 'limit' ? r.paid : zeroForOne ? r.sqrtP : -r.sqrtP);
+        const goal = m.mode === 'limit' ? (zeroForOne ? want.amount0 : want.amount1) : zeroForOne ? want.sqrtP : -want.sqrtP;
+        let lo = 1n;
+        let hi = 1n << 130n;
+        for (let k = 0; k < 140 && hi - lo > 1n; k++) {
+          const mid = (lo + hi) / 2n;
+          if (key(at(mid).r) < goal) lo = mid;
+          else hi = mid;
+        }
+        for (let mid = lo - 3n; mid <= hi + 3n; mid++) {
+          if (mid <= 0n) continue;
+          const { net1, r } = at(mid);
+          if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) {
+            found.push({ line, verdict: 'inferred', mode: m.mode, tick: t1, liquidityNet: net1 + known1, secondTick: t2, secondNet: total - net1 + (nets.get(t2) ?? 0n) });
+            break;
+          }
+        }
+        if (found.length > 0 && found[found.length - 1]!.tick === t1 && found[found.length - 1]!.secondTick === t2) break;
+      }
+      if (found.length > 1) return undefined;
+    }
+  }
+  return found.length === 1 ? found[0] : undefined;
 }
 
 function matches(sqrtP: bigint, paid: bigint, received: bigint, zeroForOne: boolean, want: { sqrtP: bigint; amount0: bigint; amount1: bigint }): boolean {
@@ -124,9 +187,23 @@ function modes(zeroForOne: boolean, want: Want): { mode: 'exactIn' | 'exactOut' 
 }
 
 /** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
-function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
+function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }, pairs = false): SwapCheck | undefined {
   for (const m of modes(zeroForOne, want)) {
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
+  }
+  // Known ticks the move crosses: when the log's liquidity did not change, they may no longer be
+  // initialized (a learnt net that was really two ranges', or ranges closed since) — try them at zero.
+  const crossed = [...nets.keys()].filter((kt) => (zeroForOne ? kt <= s.tick && getSqrtRatioAtTick(kt) >= after.sqrtP : kt > s.tick && getSqrtRatioAtTick(kt) <= after.sqrtP));
+  if (crossed.length > 0 && after.liquidity === s.liquidity) {
+    // Initialized with a zero net (the swap still steps there: each step rounds), or not initialized at all.
+    const extra = new Map(crossed.map((t) => [t, -nets.get(t)!]));
+    const without = new Map([...nets].filter(([t]) => !crossed.includes(t)));
+    for (const [known, add, cleared] of [[nets, extra, false], [without, undefined, true]] as const) {
+      for (const m of modes(zeroForOne, want)) {
+        const r = run(s, zeroForOne, m.amount, m.limit, opts.feePips, known, add);
+        if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return { line, verdict: 'inferred', mode: m.mode, zeroed: crossed, cleared };
+      }
+    }
   }
   const lo = Math.min(s.tick, after.tick);
   const hi = Math.max(s.tick, after.tick);
@@ -148,7 +225,20 @@ function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
       }
     }
   }
-  return found.length === 1 ? found[0] : undefined;
+  if (found.length === 1) return found[0];
+  if (found.length > 1 || !pairs) return undefined;
+  // Two unknown ticks: candidates on the spacing between the prices that are not known yet.
+  const cands: number[] = [];
+  for (let t = Math.ceil(lo / sp) * sp; t <= hi + sp; t += sp) {
+    const sqrtT = getSqrtRatioAtTick(t);
+    if (zeroForOne ? !(sqrtT <= s.sqrtP && sqrtT >= after.sqrtP && t <= s.tick) : !(sqrtT > s.sqrtP && sqrtT <= after.sqrtP)) continue;
+    cands.push(t);
+  }
+  if (cands.length < 2 || cands.length > 12) return undefined;
+  let known = 0n;
+  for (const [kt, kn] of nets) if (zeroForOne ? kt <= s.tick && getSqrtRatioAtTick(kt) >= after.sqrtP : kt > s.tick && getSqrtRatioAtTick(kt) <= after.sqrtP) known += kn;
+  const total = (zeroForOne ? s.liquidity - after.liquidity : after.liquidity - s.liquidity) - known;
+  return explainPair(s, after, want, zeroForOne, nets, line, opts, cands, total);
 }
 
 export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: number; tickSpacing: number }): ReplayReport {
@@ -190,9 +280,13 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     const zeroForOne = e.amount0 > 0n;
     const want: Want = { sqrtP: e.sqrtPriceX96, amount0: e.amount0, amount1: e.amount1, liquidity: e.poolLiquidity };
     let check = explain(s, after, want, zeroForOne, nets, e.line, opts);
-    if (check?.verdict === 'inferred') {
-      nets.set(check.tick!, check.liquidityNet!);
-      if (!learnt.has(check.tick!)) learnt.set(check.tick!, { at: idx, net: check.liquidityNet! });
+    for (const t of check?.zeroed ?? []) {
+      if (check!.cleared) nets.delete(t);
+      else nets.set(t, 0n);
+    }
+    if (check?.verdict === 'inferred' && check.tick !== undefined) {
+      nets.set(check.tick, check.liquidityNet!);
+      if (!learnt.has(check.tick)) learnt.set(check.tick, { at: idx, net: check.liquidityNet! });
     }
     if (!check) {
       const st = computeSwapStep(s.sqrtP, zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n, s.liquidity, zeroForOne ? e.amount0 : e.amount1, opts.feePips);
@@ -222,7 +316,7 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
       const u = pending[p]!;
       const aug = new Map(u.nets);
       for (const t of learnt.keys()) if (!aug.has(t)) aug.set(t, netAt(t, u.at));
-      const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts);
+      const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts, true);
       if (!c) continue;
       pending.splice(p--, 1);
       progress = true;
@@ -230,9 +324,10 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
       report.counts.inferred++;
       // Explained with ticks the day revealed elsewhere: inferred either way; a newly learnt tick joins the others.
       report.swaps[u.index] = { ...c, verdict: 'inferred' };
-      if (c.tick !== undefined && c.liquidityNet !== undefined && !learnt.has(c.tick)) {
-        learnt.set(c.tick, { at: u.at, net: c.liquidityNet });
-        if (!nets.has(c.tick)) nets.set(c.tick, netAt(c.tick, events.length));
+      for (const [t, n] of [[c.tick, c.liquidityNet], [c.secondTick, c.secondNet]] as const) {
+        if (t === undefined || n === undefined || learnt.has(t)) continue;
+        learnt.set(t, { at: u.at, net: n });
+        if (!nets.has(t)) nets.set(t, netAt(t, events.length));
       }
     }
   }

@@ -23,8 +23,12 @@ describe('Uniswap v3 day replay (mainnet USDC/WETH 0.05%, 2024-01-05)', () => {
     // All three ways a router drives a pool occur: exact input, exact output, a price limit.
     for (const m of ['exactIn', 'exactOut', 'limit'] as const) expect(r.swaps.filter((x) => x.mode === m).length).toBeGreaterThan(50);
     for (const t of r.inferredTicks.keys()) expect(t % 10).toBe(0);
-    // Ticks learnt anywhere in the day explain earlier swaps too (the later passes): 45 of 6,045 remain.
-    expect(r.counts.unexplained).toBeLessThanOrEqual(45);
+    // Ticks learnt anywhere in the day explain earlier swaps too (the later passes), two unknown
+    // ticks in one swap are solved for, and a tick the log shows crossed without a liquidity change
+    // is taken as uninitialized: 15 of 6,045 remain (moves across 7–14 tick spacings).
+    expect(r.counts.unexplained).toBeLessThanOrEqual(15);
+    expect(r.swaps.filter((x) => x.secondTick !== undefined).length).toBeGreaterThan(0);
+    expect(r.swaps.filter((x) => x.zeroed !== undefined).length).toBeGreaterThan(0);
     expect(r.counts.exact + r.counts.inferred).toBe(swaps - 1 - r.counts.unexplained);
     // JIT liquidity (mint, swap, burn in one block) is applied in range: both kinds occur.
     expect(r.liquidityEventsInRange).toBeGreaterThan(50);
