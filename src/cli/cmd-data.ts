@@ -32,7 +32,7 @@ export function registerData(program: Command): void {
 
   data
     .command('import')
-    .description('Validate and convert a Binance capture (.gz), Binance depth CSV, Tardis CSV, or OHLCV bars (CSV `timestamp,open,high,low,close,volume` or a LEAN minute zip) into a catalog folder.')
+    .description('Validate and convert a Binance capture (.gz), Binance depth CSV, Tardis CSV, OHLCV bars (CSV `timestamp,open,high,low,close,volume` or a LEAN minute zip), or chain history (Uniswap v3 raw logs or decoded events, Chainlink rounds, Aave v3 parameters, CEX liquidation volume) into a catalog folder.')
     .argument('<file>', 'input file (plain or .gz)')
     .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced atomically, any other folder is refused')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
@@ -47,6 +47,18 @@ export function registerData(program: Command): void {
       }
       const { checkInput, importDataset } = await import('../data/import/import-dataset.ts');
       checkInput(file);
+      {
+        // Chain history (Uniswap v3 logs or decoded events, Chainlink rounds, Aave parameters, CEX liquidation volume).
+        const { detectChainFormat, importChainFile } = await import('../data/chain-catalog.ts');
+        const fmt = /\.gz$/i.test(file) ? undefined : detectChainFormat(firstBytes(file, 4096));
+        if (fmt) {
+          const t0 = performance.now();
+          const m = importChainFile(file, o.out, o.force ?? false);
+          const secs = (performance.now() - t0) / 1000;
+          process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} rows of ${m.kind} (${fmt.layout}) in ${secs.toFixed(2)} s (${Math.round(m.rows / secs).toLocaleString('en-US')} rows/s)\n`);
+          return;
+        }
+      }
       if (/\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200))) {
         // OHLCV bars: every row checked (file, line, field), stored as hashed float64 columns.
         const { readBars } = await import('../data/readers/bars.ts');

@@ -64,7 +64,7 @@ export async function runPath(job: PathJob): Promise<McRow> {
     deskPnl: num(m.totalPnl), liquidations: num(m.liquidationsAll), accountsLiquidated: num(m.accountsLiquidated),
     liquidatedNotional: liqNotional, lendingLiquidatedUsd: lendingUsd, lendingLiquidations: num(m.lendingLiquidations),
     adlEvents: num(m.adlEvents), badDebt: num(m.badDebt), lendingBadDebtUsd: num(m.lendingBadDebtUsd),
-    insuranceFundEnd: num(m.insuranceFund), insuranceFundMin: fundMin, fundExhausted: fundMin <= 0 || num(m.adlEvents) > 0,
+    insuranceFundEnd: num(m.insuranceFund), insuranceFundMin: fundMin, fundExhausted: fundMin <= 0,
     pathLow: num(m.pathLow), markLow: num(m.markLow), events: Number(r.manifest.counts.events ?? 0), resultsSha256: r.manifest.resultsSha256, dir: runId,
   };
   const f = rowFile(job.dir, job.k);

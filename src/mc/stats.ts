@@ -61,7 +61,7 @@ export interface McRow {
   lendingBadDebtUsd: number;
   insuranceFundEnd: number;
   insuranceFundMin: number;
-  /** The fund hit zero (or ADL ran, which happens only then). */
+  /** The fund hit zero at some liquidation step. (ADL also runs when the book has no bid above an account's bankruptcy price, fund or not: counted apart.) */
   fundExhausted: boolean;
   pathLow: number;
   markLow: number;
@@ -101,7 +101,7 @@ export function summarise(rows: readonly McRow[]): McSummary {
     es99: expectedShortfall(pnl, 0.99),
     lar95: upperQuantile(lar, 0.95),
     lar99: upperQuantile(lar, 0.99),
-    pFundExhausted: n ? rows.filter((r) => r.fundExhausted).length / n : NaN,
+    pFundExhausted: n ? rows.filter((r) => r.insuranceFundMin <= 0).length / n : NaN,
     adlIncidence: n ? rows.filter((r) => r.adlEvents > 0).length / n : NaN,
     badDebtMean: mean(bad),
     badDebt95: upperQuantile(bad, 0.95),

@@ -25,20 +25,31 @@ export interface V3PoolEvent {
 }
 
 function csvCells(line: string): string[] {
-  // Fields are plain except `topics`, a quoted Python list with commas inside.
+  // Fields are plain except `topics`, a quoted Python list with commas inside: slice between
+  // separators (a character-by-character copy made the raw-log import allocation-bound).
   const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === '"') q = !q;
-    else if (c === ',' && !q) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
+  let start = 0;
+  for (;;) {
+    if (line.charCodeAt(start) === 34 /* " */) {
+      const close = line.indexOf('"', start + 1);
+      if (close < 0) {
+        out.push(line.slice(start + 1));
+        return out;
+      }
+      out.push(line.slice(start + 1, close));
+      const next = line.indexOf(',', close + 1);
+      if (next < 0) return out;
+      start = next + 1;
+      continue;
+    }
+    const next = line.indexOf(',', start);
+    if (next < 0) {
+      out.push(line.slice(start));
+      return out;
+    }
+    out.push(line.slice(start, next));
+    start = next + 1;
   }
-  out.push(cur);
-  return out;
 }
 
 function header(file: string, text: string, need: string[]): { cols: string[]; lines: string[] } {
@@ -111,13 +122,16 @@ export function readV3EventsCsv(file: string): V3PoolEvent[] {
  */
 export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
   const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
+  const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));
+  // Block times repeat for every log of a block: parsed once per distinct text.
+  const times = new Map<string, number>();
   const out: V3PoolEvent[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.trim() === '') continue;
     const c = csvCells(lines[i]!);
     const ln = i + 1;
-    const get = (k: string) => (c[cols.indexOf(k)] ?? '').trim();
-    const topics = [...get('topics').matchAll(/0x[0-9a-fA-F]{64}/g)].map((m) => m[0]);
+    const get = (k: string) => (c[idx[k]!] ?? '').trim();
+    const topics = get('topics').match(/0x[0-9a-fA-F]{64}/g) ?? [];
     if (topics.length === 0) throw new DataError('no topics', { file, line: ln, field: 'topics' });
     const block = Number(get('block_number'));
     const logIndex = Number(get('log_index'));
@@ -128,7 +142,10 @@ export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
       if (e instanceof DataError) throw new DataError(e.message.replace(/^.*?: /, ''), { file, line: ln, field: 'data' });
       throw e;
     }
-    const base = { line: ln, block, tsUs: blockTime(get('block_timestamp'), file, ln), tx: get('transaction_hash'), logIndex };
+    const bt = get('block_timestamp');
+    let tsUs = times.get(bt);
+    if (tsUs === undefined) times.set(bt, (tsUs = blockTime(bt, file, ln)));
+    const base = { line: ln, block, tsUs, tx: get('transaction_hash'), logIndex };
     if (d.kind === 'v3Swap') out.push({ ...base, kind: 'swap', amount0: d.amount0, amount1: d.amount1, sqrtPriceX96: d.sqrtPriceX96, tick: d.tick, poolLiquidity: d.liquidity });
     else if (d.kind === 'v3Mint') out.push({ ...base, kind: 'mint', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
     else if (d.kind === 'v3Burn') out.push({ ...base, kind: 'burn', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });

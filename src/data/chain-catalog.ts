@@ -1,0 +1,242 @@
+/**
+ * Chain history as catalogs, like the order-book ones: each import writes columns (float64 as
+ * raw little-endian, exact integers and text as newline-separated UTF-8) hashed in a manifest
+ * (`primesim-catalog/1`, `kind` says which data), under a temporary name renamed when whole.
+ * Kinds:
+ * - `uniswap-v3-events`: a pool's Swap/Mint/Burn/Collect events, from the raw logs (decoded with
+ *   the pool ABI) or from a decoded events CSV — the same columns either way;
+ * - `oracle-rounds`: Chainlink rounds (round id, answer as the exact integer, startedAt, updatedAt);
+ * - `aave-params`: Aave v3 reserve risk parameters (both snapshot layouts);
+ * - `liquidation-volume`: a CEX's liquidated volume per minute against its quotes.
+ * Every source row is checked by its reader (bad rows name file, line and field); reading a
+ * catalog back checks every column's size and sha256.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { DataError } from '../errors.ts';
+import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
+import { readAaveReserveParams } from './readers/aave-params.ts';
+import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from './readers/uniswap-v3-day.ts';
+
+export type ChainCatalogKind = 'uniswap-v3-events' | 'oracle-rounds' | 'aave-params' | 'liquidation-volume';
+type Column = { name: string; type: 'f64' | 'text'; values: Float64Array | string[] };
+
+export interface ChainCatalogManifest {
+  format: 'primesim-catalog/1';
+  kind: ChainCatalogKind;
+  name: string;
+  rows: number;
+  columns: { name: string; type: 'f64' | 'text'; file: string; bytes: number; sha256: string }[];
+  provenance: { source: string; sha256: string; layout: string; builtWith: string };
+}
+
+/** Which chain format a file is, from its first line(s); undefined when it is none of them. */
+export function detectChainFormat(head: string): { kind: ChainCatalogKind; layout: string } | undefined {
+  const first = head.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const cols = first.split(/[,;]/).map((c) => c.trim());
+  if (cols.includes('topics') && cols.includes('data')) return { kind: 'uniswap-v3-events', layout: 'raw-logs' };
+  if (cols.includes('tx_type') && cols.includes('sqrtPriceX96')) return { kind: 'uniswap-v3-events', layout: 'decoded-events' };
+  if ((cols.includes('answer') && cols.includes('updatedAt')) || /^#\s*net\b.*feedAddress/.test(first)) return { kind: 'oracle-rounds', layout: first.startsWith('#') ? 'getRoundData-text' : 'getRoundData-csv' };
+  if (cols.some((c) => /baseLTVasCollateral|liquidation ?threshold/i.test(c))) return { kind: 'aave-params', layout: first.includes(';') ? 'percent' : 'raw' };
+  if (cols[0] === 'timestamp_x' && cols.some((c) => /liquidation_long/.test(c))) return { kind: 'liquidation-volume', layout: 'quotes-liquidations-minute' };
+  return undefined;
+}
+
+function v3Columns(ev: V3PoolEvent[]): Column[] {
+  const f = (g: (e: V3PoolEvent) => number | undefined) => Float64Array.from(ev, (e) => g(e) ?? NaN);
+  const t = (g: (e: V3PoolEvent) => bigint | string | undefined) => ev.map((e) => { const v = g(e); return v === undefined ? '' : String(v); });
+  return [
+    { name: 'line', type: 'f64', values: f((e) => e.line) },
+    { name: 'block', type: 'f64', values: f((e) => e.block) },
+    { name: 'ts_us', type: 'f64', values: f((e) => e.tsUs) },
+    { name: 'tx', type: 'text', values: t((e) => e.tx) },
+    { name: 'log_index', type: 'f64', values: f((e) => e.logIndex) },
+    { name: 'kind', type: 'text', values: t((e) => e.kind) },
+    { name: 'amount0', type: 'text', values: t((e) => e.amount0) },
+    { name: 'amount1', type: 'text', values: t((e) => e.amount1) },
+    { name: 'tick_lower', type: 'f64', values: f((e) => e.tickLower) },
+    { name: 'tick_upper', type: 'f64', values: f((e) => e.tickUpper) },
+    { name: 'liquidity_delta', type: 'text', values: t((e) => e.liquidityDelta) },
+    { name: 'sqrt_price_x96', type: 'text', values: t((e) => e.sqrtPriceX96) },
+    { name: 'tick', type: 'f64', values: f((e) => e.tick) },
+    { name: 'pool_liquidity', type: 'text', values: t((e) => e.poolLiquidity) },
+  ];
+}
+
+/** The pool events back from a catalog (exact integers restored). */
+export function v3EventsFromCatalog(dir: string): V3PoolEvent[] {
+  const c = readChainCatalog(dir, 'uniswap-v3-events');
+  const n = c.rows;
+  const f = (k: string) => c.f64(k);
+  const t = (k: string) => c.text(k);
+  const [line, block, ts, logIndex, tl, tu, tick] = ['line', 'block', 'ts_us', 'log_index', 'tick_lower', 'tick_upper', 'tick'].map(f) as Float64Array[];
+  const [tx, kind, a0, a1, ld, sp, pl] = ['tx', 'kind', 'amount0', 'amount1', 'liquidity_delta', 'sqrt_price_x96', 'pool_liquidity'].map(t) as string[][];
+  const out: V3PoolEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const e: V3PoolEvent = { line: line![i]!, block: block![i]!, tsUs: ts![i]!, tx: tx![i]!, logIndex: logIndex![i]!, kind: kind![i] as V3PoolEvent['kind'], amount0: BigInt(a0![i]!), amount1: BigInt(a1![i]!) };
+    if (!Number.isNaN(tl![i]!)) e.tickLower = tl![i]!;
+    if (!Number.isNaN(tu![i]!)) e.tickUpper = tu![i]!;
+    if (ld![i] !== '') e.liquidityDelta = BigInt(ld![i]!);
+    if (sp![i] !== '') e.sqrtPriceX96 = BigInt(sp![i]!);
+    if (!Number.isNaN(tick![i]!)) e.tick = tick![i]!;
+    if (pl![i] !== '') e.poolLiquidity = BigInt(pl![i]!);
+    out.push(e);
+  }
+  return out;
+}
+
+function roundsColumns(file: string, text: string): Column[] {
+  const lines = text.split(/\r?\n/);
+  let cols: string[] | undefined;
+  let sep: RegExp = /,/;
+  const round: string[] = [];
+  const answer: string[] = [];
+  const started: number[] = [];
+  const updated: number[] = [];
+  for (let ln = 0; ln < lines.length; ln++) {
+    const raw = lines[ln]!.trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    if (!cols) {
+      if (/answer/i.test(raw) && /updatedAt/i.test(raw)) {
+        cols = raw.split(',').map((c) => c.trim());
+        continue;
+      }
+      cols = ['roundId', 'answer', 'startedAt', 'updatedAt', 'answeredInRound', 'phaseId', 'aggregatorRoundId'];
+      sep = /\s+/;
+    }
+    const cells = raw.split(sep);
+    const at = (name: string) => (cells[cols!.indexOf(name)] ?? '').trim();
+    for (const k of ['roundId', 'answer', 'startedAt', 'updatedAt']) {
+      if (!/^-?\d+$/.test(at(k))) throw new DataError(`"${at(k)}" is not an integer`, { file, line: ln + 1, field: k });
+    }
+    round.push(at('roundId'));
+    answer.push(at('answer'));
+    started.push(Number(at('startedAt')) * 1e6);
+    updated.push(Number(at('updatedAt')) * 1e6);
+  }
+  if (round.length === 0) throw new DataError('no rounds', { file });
+  return [
+    { name: 'round_id', type: 'text', values: round },
+    { name: 'answer', type: 'text', values: answer },
+    { name: 'started_us', type: 'f64', values: Float64Array.from(started) },
+    { name: 'updated_us', type: 'f64', values: Float64Array.from(updated) },
+  ];
+}
+
+function aaveColumns(file: string): Column[] {
+  const rows = readAaveReserveParams(file);
+  const f = (g: (r: (typeof rows)[number]) => number | undefined) => Float64Array.from(rows, (r) => g(r) ?? NaN);
+  return [
+    { name: 'symbol', type: 'text', values: rows.map((r) => r.symbol) },
+    { name: 'decimals', type: 'f64', values: f((r) => r.decimals) },
+    { name: 'ltv_bps', type: 'f64', values: f((r) => r.ltvBps) },
+    { name: 'liquidation_threshold_bps', type: 'f64', values: f((r) => r.liquidationThresholdBps) },
+    { name: 'liquidation_bonus_bps', type: 'f64', values: f((r) => r.liquidationBonusBps) },
+    { name: 'reserve_factor_bps', type: 'f64', values: f((r) => r.reserveFactorBps) },
+    { name: 'collateral_enabled', type: 'f64', values: f((r) => (r.collateralEnabled ? 1 : 0)) },
+  ];
+}
+
+function liquidationVolumeColumns(file: string, text: string): Column[] {
+  const lines = text.split(/\r?\n/);
+  const head = lines[0]!.split(',').map((c) => c.trim());
+  const need = ['timestamp_x', 'ask_price', 'bid_price'];
+  for (const k of need) if (!head.includes(k)) throw new DataError(`no column ${k}`, { file, line: 1, field: k });
+  const long = head.find((c) => /liquidation_long$/.test(c));
+  const short = head.find((c) => /liquidation_short$/.test(c));
+  if (!long || !short) throw new DataError('no *_liquidation_long / *_liquidation_short columns', { file, line: 1, field: 'header' });
+  const names = ['timestamp_x', 'ask_price', 'bid_price', long, short];
+  const idx = names.map((n) => head.indexOf(n));
+  const vals: number[][] = names.map(() => []);
+  let prev = -Infinity;
+  for (let ln = 1; ln < lines.length; ln++) {
+    const raw = lines[ln]!;
+    if (raw.trim() === '') continue;
+    const c = raw.split(',');
+    for (let k = 0; k < names.length; k++) {
+      const v = Number(c[idx[k]!]);
+      if (!Number.isFinite(v) || (k > 0 && v < 0)) throw new DataError(`"${c[idx[k]!] ?? ''}" is not ${k > 0 ? 'a non-negative number' : 'a time'}`, { file, line: ln + 1, field: names[k]! });
+      vals[k]!.push(v);
+    }
+    const ts = vals[0]![vals[0]!.length - 1]!;
+    if (ts < prev) throw new DataError(`time goes backwards (${ts} after ${prev})`, { file, line: ln + 1, field: 'timestamp_x' });
+    prev = ts;
+  }
+  return [
+    { name: 'ts_us', type: 'f64', values: Float64Array.from(vals[0]!) },
+    { name: 'ask', type: 'f64', values: Float64Array.from(vals[1]!) },
+    { name: 'bid', type: 'f64', values: Float64Array.from(vals[2]!) },
+    { name: 'liquidated_long', type: 'f64', values: Float64Array.from(vals[3]!) },
+    { name: 'liquidated_short', type: 'f64', values: Float64Array.from(vals[4]!) },
+  ];
+}
+
+/** Import a chain-history file into a catalog at `out`. */
+export function importChainFile(file: string, out: string, force = false): ChainCatalogManifest {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  const fmt = detectChainFormat(text.slice(0, 4096));
+  if (!fmt) throw new DataError('not a chain-history format (Uniswap v3 logs or events, Chainlink rounds, Aave parameters, liquidation volume)', { file, line: 1 });
+  let cols: Column[];
+  if (fmt.kind === 'uniswap-v3-events') cols = v3Columns(fmt.layout === 'raw-logs' ? readV3RawLogsCsv(file) : readV3EventsCsv(file));
+  else if (fmt.kind === 'oracle-rounds') cols = roundsColumns(file, text);
+  else if (fmt.kind === 'aave-params') cols = aaveColumns(file);
+  else cols = liquidationVolumeColumns(file, text);
+  return writeChainCatalog(out, fmt.kind, cols, { source: file, sha256: createHash('sha256').update(bytes).digest('hex'), layout: fmt.layout, builtWith: 'primesim data import' }, force);
+}
+
+function writeChainCatalog(out: string, kind: ChainCatalogKind, cols: Column[], provenance: ChainCatalogManifest['provenance'], force: boolean): ChainCatalogManifest {
+  const final = checkOutputTarget(out, 'catalog', { force, field: '--out' });
+  const tmp = tempSibling(final);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const columns = cols.map((c) => {
+      const buf = c.type === 'f64' ? Buffer.from((c.values as Float64Array).buffer, (c.values as Float64Array).byteOffset, (c.values as Float64Array).byteLength) : Buffer.from((c.values as string[]).join('\n'), 'utf8');
+      const fileName = `${c.name}.${c.type === 'f64' ? 'f64' : 'txt'}`;
+      writeFileSync(join(tmp, fileName), buf);
+      return { name: c.name, type: c.type, file: fileName, bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    });
+    const m: ChainCatalogManifest = { format: 'primesim-catalog/1', kind, name: basename(final), rows: cols[0]!.values.length, columns, provenance };
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+    commitOutput(tmp, final);
+    return m;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Open a chain catalog: every column checked against its size and sha256 before it is used. */
+export function readChainCatalog(dir: string, kind?: ChainCatalogKind): { manifest: ChainCatalogManifest; rows: number; f64(name: string): Float64Array; text(name: string): string[] } {
+  const mf = join(dir, 'manifest.json');
+  let m: ChainCatalogManifest;
+  try {
+    m = JSON.parse(readFileSync(mf, 'utf8')) as ChainCatalogManifest;
+  } catch (e) {
+    throw new DataError(`manifest is not JSON: ${(e as Error).message}`, { file: mf });
+  }
+  if (kind && m.kind !== kind) throw new DataError(`a ${m.kind} catalog, not ${kind}`, { file: mf, field: 'kind' });
+  const load = (name: string): Buffer => {
+    const c = m.columns.find((x) => x.name === name);
+    if (!c) throw new DataError(`no column ${name}`, { file: mf, field: 'columns' });
+    const p = join(dir, c.file);
+    if (!existsSync(p) || statSync(p).size !== c.bytes) throw new DataError(`column file ${c.file} is missing or not ${c.bytes} bytes`, { file: dir, field: name });
+    const buf = readFileSync(p);
+    if (createHash('sha256').update(buf).digest('hex') !== c.sha256) throw new DataError(`column file ${c.file} does not match its sha256 in the manifest`, { file: dir, field: name });
+    return buf;
+  };
+  return {
+    manifest: m,
+    rows: m.rows,
+    f64: (name) => {
+      const b = load(name);
+      return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    },
+    text: (name) => {
+      const s = load(name).toString('utf8');
+      return m.rows === 0 ? [] : s.split('\n');
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Chain history imported into catalogs: Uniswap v3 raw logs and decoded events (the same columns,
+ * equal event by event), Chainlink rounds (exact integer answers), Aave parameters, the CEX
+ * liquidation-volume file; every column hashed and checked when read back; bad rows named.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importChainFile, readChainCatalog, v3EventsFromCatalog } from '../../src/data/chain-catalog.ts';
+import { readV3EventsCsv, readV3RawLogsCsv } from '../../src/data/readers/uniswap-v3-day.ts';
+import { readAaveReserveParams } from '../../src/data/readers/aave-params.ts';
+import { SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'primesim-chaincat-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const V3 = (f: string) => join(SHARED, 'chain', 'uniswap-v3', f);
+
+describe('chain catalogs', () => {
+  it('raw logs and decoded events import to the same events, exact integers kept', () => {
+    if (!sharedDataAvailable()) return;
+    const raw = importChainFile(V3('usdc-weth-005_20240105.raw.csv'), join(root, 'raw'));
+    const dec = importChainFile(V3('usdc-weth-005_20240105.events.csv'), join(root, 'dec'));
+    expect(raw.kind).toBe('uniswap-v3-events');
+    expect(raw.provenance.layout).toBe('raw-logs');
+    expect(dec.provenance.layout).toBe('decoded-events');
+    expect(raw.rows).toBe(6234);
+    const a = v3EventsFromCatalog(join(root, 'raw'));
+    const b = v3EventsFromCatalog(join(root, 'dec'));
+    // Equal to the readers' own events (the catalog loses nothing) …
+    expect(a).toEqual(readV3RawLogsCsv(V3('usdc-weth-005_20240105.raw.csv')));
+    expect(b).toEqual(readV3EventsCsv(V3('usdc-weth-005_20240105.events.csv')));
+    // … and raw equals decoded on what both carry.
+    const key = (e: (typeof a)[number]) => `${e.block}:${e.logIndex}:${e.kind}:${e.amount0}:${e.amount1}:${e.tickLower ?? ''}:${e.tickUpper ?? ''}:${e.kind === 'swap' ? `${e.sqrtPriceX96}:${e.tick}:${e.poolLiquidity}` : ''}`;
+    expect(a.map(key)).toEqual(b.map(key));
+  });
+
+  it('oracle rounds keep the exact answers; Aave parameters and liquidation volume read back', () => {
+    if (!sharedDataAvailable()) return;
+    const r = importChainFile(join(SHARED, 'chain', 'chainlink', 'husd-eth_rounds.txt'), join(root, 'husd'));
+    expect(r.kind).toBe('oracle-rounds');
+    const c = readChainCatalog(join(root, 'husd'), 'oracle-rounds');
+    const first = readFileSync(join(SHARED, 'chain', 'chainlink', 'husd-eth_rounds.txt'), 'utf8').split('\n').find((l) => l.trim() && !l.startsWith('#'))!.split(/\s+/);
+    expect(c.text('round_id')[0]).toBe(first[0]);
+    expect(c.text('answer')[0]).toBe(first[1]);
+    expect(c.f64('updated_us')[0]).toBe(Number(first[3]) * 1e6);
+    const aave = join(SHARED, 'chain', 'aave', 'risk-parameters-20250319', 'aave_v3_ethereum.csv');
+    importChainFile(aave, join(root, 'aave'));
+    const p = readChainCatalog(join(root, 'aave'), 'aave-params');
+    const want = readAaveReserveParams(aave);
+    expect(p.text('symbol')).toEqual(want.map((x) => x.symbol));
+    expect(Array.from(p.f64('liquidation_threshold_bps'))).toEqual(want.map((x) => x.liquidationThresholdBps));
+    const liq = importChainFile(join(SHARED, 'cex', 'ethusdt_quotes_liquidations_202101.csv'), join(root, 'liq'));
+    expect(liq.kind).toBe('liquidation-volume');
+    expect(liq.rows).toBe(43_173);
+    const l = readChainCatalog(join(root, 'liq'));
+    expect(l.f64('liquidated_long')[0]).toBe(51.95);
+    expect(l.f64('ask')[0]).toBeCloseTo(730.8601369863013, 12);
+  });
+
+  it('a flipped byte is caught on read; bad rows name file, line and field', () => {
+    if (!sharedDataAvailable()) return;
+    importChainFile(join(SHARED, 'chain', 'chainlink', 'usdc-usd_rounds.csv'), join(root, 'usdc'));
+    const f = join(root, 'usdc', 'updated_us.f64');
+    const buf = readFileSync(f);
+    buf[9] = buf[9]! ^ 1;
+    writeFileSync(f, buf);
+    expect(() => readChainCatalog(join(root, 'usdc')).f64('updated_us')).toThrow(/sha256/);
+    // A truncated hex field in a raw log.
+    const lines = readFileSync(V3('usdc-weth-005_20240105.raw.csv'), 'utf8').split('\n');
+    lines[5] = lines[5]!.replace(/,0x([0-9a-f]+)$/, (_m, h: string) => `,0x${h.slice(0, 61)}`);
+    const bad = join(root, 'bad.raw.csv');
+    writeFileSync(bad, lines.join('\n'));
+    expect(() => importChainFile(bad, join(root, "bad"))).toThrow(/bad\.raw\.csv:6, field data: v3Swap log does not decode/);
+    // A liquidation-volume row going back in time.
+    const lv = readFileSync(join(SHARED, 'cex', 'ethusdt_quotes_liquidations_202101.csv'), 'utf8').split('\n').slice(0, 6);
+    [lv[3], lv[4]] = [lv[4]!, lv[3]!];
+    const badLv = join(root, 'bad-liq.csv');
+    writeFileSync(badLv, lv.join('\n'));
+    expect(() => importChainFile(badLv, join(root, 'bad-liq'))).toThrow(/line 5.*timestamp_x|timestamp_x/);
+  });
+});
