@@ -24,7 +24,15 @@
  * ("limit") pays what reaching that price costs: one step to the logged price must give its amounts.
  */
 import { computeSwapStep } from './swap-math.ts';
-import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tick-math.ts';
+import { getSqrtRatioAtTick as sqrtAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tick-math.ts';
+
+/** TickMath.getSqrtRatioAtTick, memoized: the replay asks for the same few dozen ticks millions of times. */
+const SQRT_CACHE = new Map<number, bigint>();
+function getSqrtRatioAtTick(t: number): bigint {
+  let v = SQRT_CACHE.get(t);
+  if (v === undefined) SQRT_CACHE.set(t, (v = sqrtAtTick(t)));
+  return v;
+}
 
 export interface ReplayEvent {
   line: number;
@@ -145,9 +153,11 @@ function explainPair(s: State, after: State, want: Want, zeroForOne: boolean, ne
         // Key that grows with the middle liquidity: the final price going up (zeroForOne) or down, or the amount paid at a limit.
         const key = (r: { sqrtP: bigint; paid: bigint }) => (m.mode === 'limit' ? r.paid : zeroForOne ? r.sqrtP : -r.sqrtP);
         const goal = m.mode === 'limit' ? (zeroForOne ? want.amount0 : want.amount1) : zeroForOne ? want.sqrtP : -want.sqrtP;
-        let lo = 1n;
-        let hi = 1n << 130n;
-        for (let k = 0; k < 140 && hi - lo > 1n; k++) {
+        // Bracket the middle liquidity around the pool's (×/÷ 2^20 of the larger end), then bisect.
+        const ref = l0 > want.liquidity ? l0 : want.liquidity;
+        let lo = ref >> 20n > 0n ? ref >> 20n : 1n;
+        let hi = ref << 20n;
+        for (let k = 0; k < 200 && hi - lo > 1n; k++) {
           const mid = (lo + hi) / 2n;
           if (key(at(mid).r) < goal) lo = mid;
           else hi = mid;
@@ -232,7 +242,7 @@ function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
   for (let t = Math.ceil(lo / sp) * sp; t <= hi + sp; t += sp) {
     const sqrtT = getSqrtRatioAtTick(t);
     if (zeroForOne ? !(sqrtT <= s.sqrtP && sqrtT >= after.sqrtP && t <= s.tick) : !(sqrtT > s.sqrtP && sqrtT <= after.sqrtP)) continue;
-    cands.push(t);
+    if (!nets.has(t)) cands.push(t);
   }
   if (cands.length < 2 || cands.length > 12) return undefined;
   let known = 0n;
@@ -310,16 +320,20 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     }
     return net;
   };
-  for (let progress = true; progress; ) {
+  // Single unknown ticks first until nothing moves; the costlier two-tick search only then, and
+  // again after anything it explains.
+  for (let progress = true, pairs = false; progress || !pairs; ) {
+    if (!progress) pairs = true;
     progress = false;
     for (let p = 0; p < pending.length; p++) {
       const u = pending[p]!;
       const aug = new Map(u.nets);
       for (const t of learnt.keys()) if (!aug.has(t)) aug.set(t, netAt(t, u.at));
-      const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts, true);
+      const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts, pairs);
       if (!c) continue;
       pending.splice(p--, 1);
       progress = true;
+      pairs = false;
       report.counts.unexplained--;
       report.counts.inferred++;
       // Explained with ticks the day revealed elsewhere: inferred either way; a newly learnt tick joins the others.
