@@ -33,11 +33,14 @@ export interface ChainCatalogManifest {
 
 /** Which chain format a file is, from its first line(s); undefined when it is none of them. */
 export function detectChainFormat(head: string): { kind: ChainCatalogKind; layout: string } | undefined {
-  const first = head.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // Chainlink's getRoundData text dumps start with '# net … feedAddress'; other '#' lines are comments.
+  if (lines.some((l) => /^#\s*net\b.*feedAddress/.test(l))) return { kind: 'oracle-rounds', layout: 'getRoundData-text' };
+  const first = lines.find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
   const cols = first.split(/[,;]/).map((c) => c.trim());
   if (cols.includes('topics') && cols.includes('data')) return { kind: 'uniswap-v3-events', layout: 'raw-logs' };
   if (cols.includes('tx_type') && cols.includes('sqrtPriceX96')) return { kind: 'uniswap-v3-events', layout: 'decoded-events' };
-  if ((cols.includes('answer') && cols.includes('updatedAt')) || /^#\s*net\b.*feedAddress/.test(first)) return { kind: 'oracle-rounds', layout: first.startsWith('#') ? 'getRoundData-text' : 'getRoundData-csv' };
+  if (cols.includes('answer') && cols.includes('updatedAt')) return { kind: 'oracle-rounds', layout: 'getRoundData-csv' };
   if (cols.some((c) => /baseLTVasCollateral|liquidation ?threshold/i.test(c))) return { kind: 'aave-params', layout: first.includes(';') ? 'percent' : 'raw' };
   if (cols[0] === 'timestamp_x' && cols.some((c) => /liquidation_long/.test(c))) return { kind: 'liquidation-volume', layout: 'quotes-liquidations-minute' };
   return undefined;
@@ -94,6 +97,8 @@ function roundsColumns(file: string, text: string): Column[] {
   const answer: string[] = [];
   const started: number[] = [];
   const updated: number[] = [];
+  let lastPhase = '';
+  let lastUpdated = -Infinity;
   for (let ln = 0; ln < lines.length; ln++) {
     const raw = lines[ln]!.trim();
     if (raw === '' || raw.startsWith('#')) continue;
@@ -107,12 +112,18 @@ function roundsColumns(file: string, text: string): Column[] {
     }
     const cells = raw.split(sep);
     const at = (name: string) => (cells[cols!.indexOf(name)] ?? '').trim();
-    for (const k of ['roundId', 'answer', 'startedAt', 'updatedAt']) {
+    // startedAt is optional (some dumps carry only updatedAt).
+    for (const k of ['roundId', 'answer', 'updatedAt', ...(cols.includes('startedAt') ? ['startedAt'] : [])]) {
       if (!/^-?\d+$/.test(at(k))) throw new DataError(`"${at(k)}" is not an integer`, { file, line: ln + 1, field: k });
     }
+    const phase = cols.includes('phaseId') ? at('phaseId') : '';
+    const upd = Number(at('updatedAt'));
+    if (phase === lastPhase && upd < lastUpdated) throw new DataError(`round goes back in time (updatedAt ${upd} after ${lastUpdated} in phase ${phase || '(none)'})`, { file, line: ln + 1, field: 'updatedAt' });
+    lastPhase = phase;
+    lastUpdated = upd;
     round.push(at('roundId'));
     answer.push(at('answer'));
-    started.push(Number(at('startedAt')) * 1e6);
+    started.push(cols.includes('startedAt') ? Number(at('startedAt')) * 1e6 : NaN);
     updated.push(Number(at('updatedAt')) * 1e6);
   }
   if (round.length === 0) throw new DataError('no rounds', { file });

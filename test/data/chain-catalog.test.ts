@@ -72,6 +72,23 @@ describe('chain catalogs', () => {
     const bad = join(root, 'bad.raw.csv');
     writeFileSync(bad, lines.join('\n'));
     expect(() => importChainFile(bad, join(root, "bad"))).toThrow(/bad\.raw\.csv:6, field data: v3Swap log does not decode/);
+    // A block number going backwards, in the raw logs and in the decoded events.
+    const rl = readFileSync(V3('usdc-weth-005_20240105.raw.csv'), 'utf8').split('\n');
+    [rl[20], rl[40]] = [rl[40]!, rl[20]!];
+    writeFileSync(join(root, 'swapped.raw.csv'), rl.join('\n'));
+    expect(() => importChainFile(join(root, 'swapped.raw.csv'), join(root, 'x1'))).toThrow(/swapped\.raw\.csv:\d+, field block_number: log out of order/);
+    const dl = readFileSync(V3('usdc-weth-005_20240105.events.csv'), 'utf8').split('\n');
+    [dl[20], dl[40]] = [dl[40]!, dl[20]!];
+    writeFileSync(join(root, 'swapped.events.csv'), dl.join('\n'));
+    expect(() => importChainFile(join(root, 'swapped.events.csv'), join(root, 'x2'))).toThrow(/swapped\.events\.csv:\d+, field block_number: event out of order/);
+    // A Chainlink round going back in time within its phase (a new phase may restart earlier: the real files do).
+    const cl = readFileSync(join(SHARED, 'chain', 'chainlink', 'tusd-usd_rounds.csv'), 'utf8').split('\n');
+    const firstData = cl.findIndex((l) => /^\d/.test(l));
+    [cl[firstData + 3], cl[firstData + 4]] = [cl[firstData + 4]!, cl[firstData + 3]!];
+    writeFileSync(join(root, 'back.csv'), cl.join('\n'));
+    expect(() => importChainFile(join(root, 'back.csv'), join(root, 'x3'))).toThrow(/back\.csv:\d+, field updatedAt: round goes back in time/);
+    // A log of another contract: named by its topic.
+    expect(() => importChainFile(join(SHARED, 'chain', 'aave', 'polygon-events-20240106', 'usdc.raw.csv'), join(root, 'x4'))).toThrow(/usdc\.raw\.csv:2, field topics: not a Uniswap v3 pool event/);
     // A liquidation-volume row going back in time.
     const lv = readFileSync(join(SHARED, 'cex', 'ethusdt_quotes_liquidations_202101.csv'), 'utf8').split('\n').slice(0, 6);
     [lv[3], lv[4]] = [lv[4]!, lv[3]!];

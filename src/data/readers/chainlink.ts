@@ -28,6 +28,9 @@ export function readChainlinkRounds(file: string, opts: { decimals: number; inve
   let sep: RegExp = /,/;
   const rows: { ts: number; v: number }[] = [];
   const scale = 10 ** opts.decimals;
+  // Within one aggregator phase rounds only move forward in time; a new phase may restart earlier.
+  let lastPhase = '';
+  let lastUpdated = -Infinity;
   for (let ln = 0; ln < lines.length; ln++) {
     const raw = lines[ln]!.trim();
     if (raw === '' || raw.startsWith('#')) continue;
@@ -46,6 +49,10 @@ export function readChainlinkRounds(file: string, opts: { decimals: number; inve
     const updated = Number(at('updatedAt'));
     if (!/^-?\d+$/.test(answer)) throw new DataError(`"${answer}" is not an integer answer`, { file, line: ln + 1, field: 'answer' });
     if (!Number.isFinite(updated) || updated <= 0) throw new DataError(`"${at('updatedAt')}" is not a time`, { file, line: ln + 1, field: 'updatedAt' });
+    const phase = cols.includes('phaseId') ? at('phaseId') : '';
+    if (phase === lastPhase && updated < lastUpdated) throw new DataError(`round goes back in time (updatedAt ${updated} after ${lastUpdated} in phase ${phase || '(none)'})`, { file, line: ln + 1, field: 'updatedAt' });
+    lastPhase = phase;
+    lastUpdated = updated;
     const a = Number(BigInt(answer)) / scale;
     if (!(a > 0)) throw new DataError(`answer ${answer} is not positive`, { file, line: ln + 1, field: 'answer' });
     const ts = updated * 1e6;

@@ -82,6 +82,9 @@ function blockTime(s: string, file: string, line: number): number {
 export function readV3EventsCsv(file: string): V3PoolEvent[] {
   const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'amount0', 'amount1', 'total_liquidity', 'sqrtPriceX96', 'current_tick', 'tick_lower', 'tick_upper', 'liquidity']);
   const out: V3PoolEvent[] = [];
+  // Events come in chain order: a block number going backwards is a broken file, not data.
+  let lastBlock = -1;
+  let lastLog = -1;
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.trim() === '') continue;
     const c = lines[i]!.split(',');
@@ -104,6 +107,9 @@ export function readV3EventsCsv(file: string): V3PoolEvent[] {
       line: ln, block: Number(big('block_number')), tsUs: blockTime(get('block_timestamp'), file, ln), tx: get('transaction_hash'), logIndex: Number(big('log_index')), kind,
       amount0: big('amount0', true), amount1: big('amount1', true), poolLiquidity: big('total_liquidity'), sqrtPriceX96: big('sqrtPriceX96'), tick: tick('current_tick'),
     };
+    if (e.block < lastBlock || (e.block === lastBlock && e.logIndex <= lastLog)) throw new DataError(`event out of order (block ${e.block} log ${e.logIndex} after block ${lastBlock} log ${lastLog})`, { file, line: ln, field: e.block < lastBlock ? 'block_number' : 'log_index' });
+    lastBlock = e.block;
+    lastLog = e.logIndex;
     if (kind !== 'swap') {
       e.tickLower = tick('tick_lower');
       e.tickUpper = tick('tick_upper');
@@ -125,6 +131,8 @@ export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
   const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));
   // Block times repeat for every log of a block: parsed once per distinct text.
   const times = new Map<string, number>();
+  let lastBlock = -1;
+  let lastLog = -1;
   const out: V3PoolEvent[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.trim() === '') continue;
@@ -135,6 +143,10 @@ export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
     if (topics.length === 0) throw new DataError('no topics', { file, line: ln, field: 'topics' });
     const block = Number(get('block_number'));
     const logIndex = Number(get('log_index'));
+    if (!Number.isInteger(block) || block < 0) throw new DataError(`"${get('block_number')}" is not a block number`, { file, line: ln, field: 'block_number' });
+    if (block < lastBlock || (block === lastBlock && logIndex <= lastLog)) throw new DataError(`log out of order (block ${block} log ${logIndex} after block ${lastBlock} log ${lastLog})`, { file, line: ln, field: block < lastBlock ? 'block_number' : 'log_index' });
+    lastBlock = block;
+    lastLog = logIndex;
     let d;
     try {
       d = decodeLog({ address: '0x0000000000000000000000000000000000000000', topics, data: get('data'), blockNumber: block, transactionHash: get('transaction_hash'), logIndex }, { file, index: i - 1 });
