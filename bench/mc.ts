@@ -17,7 +17,7 @@ async function paths(n: number, workers: number): Promise<BenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'primesim-bench-mc-'));
   try {
     const t0 = performance.now();
-    const r = await runMc({ file: SPEC, overrides: { 'mc.historical': '[]', 'mc.generate.bootstrap.length': '240' }, paths: n, runsDir: dir, workers });
+    const r = await runMc({ file: SPEC, overrides: { 'mc.historical': '[]', 'mc.generate.0.bootstrap.length': '240', 'mc.generate.1.jumpDiffusionFrom.length': '4h' }, paths: n, runsDir: dir, workers });
     const seconds = (performance.now() - t0) / 1000;
     const liq = r.rows.reduce((s, x) => s + x.liquidations, 0) / n;
     return { name: `mc paths, 10,000 accounts, ${workers} worker${workers > 1 ? 's' : ''}`, events: n, seconds, unit: 'paths', note: `4-hour bootstrapped paths, ${liq.toFixed(0)} liquidation steps per path` };

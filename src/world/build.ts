@@ -35,7 +35,7 @@ import { captureDepthProfile, PathBookSource } from './path-source.ts';
 import { BarSource } from './bar-source.ts';
 import { Population } from './population.ts';
 import { Rng } from '../kernel/rng.ts';
-import { barsPath, blockBootstrap, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
+import { barsPath, blockBootstrap, calibrateJumpDiffusion, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
 import { readBars, type BarSeries } from '../data/readers/bars.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
@@ -740,6 +740,25 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     const j = source.jumpDiffusion;
     const jb = [...base, 'jumpDiffusion'];
     p = jumpDiffusion({ startUs: t([...jb, 'start'], j.start)!, startPrice: j.price, vol: j.vol, drift: j.drift, jumpsPerDay: j.jumpsPerDay, jumpMean: j.jumpMean, jumpStd: j.jumpStd, stepUs: dur([...jb, 'step'], j.step), lengthUs: dur([...jb, 'length'], j.length) }, rng);
+  } else if ('jumpDiffusionFrom' in source) {
+    const j = source.jumpDiffusionFrom;
+    const jb = [...base, 'jumpDiffusionFrom'];
+    const from = t([...jb, 'from'], j.from);
+    const to = t([...jb, 'to'], j.to);
+    let bars;
+    try {
+      bars = readBars(file([...jb, 'bars'], j.bars), { ...(from !== undefined ? { fromUs: from } : {}), ...(to !== undefined ? { toUs: to } : {}) });
+    } catch (e) {
+      return noBars([...jb, 'from'], e);
+    }
+    let c;
+    try {
+      c = calibrateJumpDiffusion(bars.close, bars.intervalUs, j.k);
+    } catch (e) {
+      throw at([...jb, 'bars'], (e as Error).message.replace(/^field [^:]+: /, ''));
+    }
+    p = jumpDiffusion({ startUs: t([...jb, 'start'], j.start)!, startPrice: j.price, ...c, stepUs: dur([...jb, 'step'], j.step), lengthUs: dur([...jb, 'length'], j.length) }, rng);
+    p = { ...p, source: `${p.source} calibrated on ${basename(j.bars)}` };
   } else {
     const b = source.bootstrap;
     const bb = [...base, 'bootstrap'];

@@ -33,8 +33,11 @@ export function pathSpec(spec: RunSpec, k: number): McPath {
   const v = spec.venues[vi] as VenueSpec | undefined;
   if (!v || (v.kind !== 'perp' && v.kind !== 'spot') || !('path' in v.data)) throw new ConfigError(`mc.venue "${mc.venue}" must be a spot or perp venue with data: { path }`, { field: 'mc.venue' });
   const hist = mc.historical[k];
-  const shock = hist ? 1 : mc.shocks[(k - mc.historical.length) % mc.shocks.length]!;
-  const source = hist ? hist.source : mc.generate;
+  // Generated paths: the generators in turn, each at every shock in turn.
+  const gens = Array.isArray(mc.generate) ? mc.generate : [mc.generate];
+  const j = k - mc.historical.length;
+  const shock = hist ? 1 : mc.shocks[Math.floor(j / gens.length) % mc.shocks.length]!;
+  const source = hist ? hist.source : gens[j % gens.length]!;
   const kind = Object.keys(source)[0]!;
   const label = hist ? `historical:${hist.name}` : `${kind} ×${shock}`;
   const path = v.data.path;

@@ -51,6 +51,43 @@ export function jumpDiffusion(p: JumpDiffusionParams, rng: Rng): PricePath {
 }
 
 /**
+ * Merton jump-diffusion parameters estimated from a real series (threshold estimator): log
+ * returns beyond `k` robust standard deviations (1.4826 × the median absolute deviation, which
+ * jumps barely move) are jumps; the rest is the diffusion. vol and drift are annualised from the
+ * diffusion returns (drift as μ with the Itô term added back), jumpsPerDay from the count over the
+ * series' span, jumpMean/jumpStd from the jump returns less the diffusion's mean.
+ */
+export function calibrateJumpDiffusion(closes: ArrayLike<number>, stepUs: number, k = 4): Pick<JumpDiffusionParams, 'vol' | 'drift' | 'jumpsPerDay' | 'jumpMean' | 'jumpStd'> {
+  const n = closes.length - 1;
+  if (n < 30) throw new ConfigError(`jump-diffusion calibration needs at least 30 returns, got ${Math.max(0, n)}`, { field: 'calibrate' });
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = Math.log(closes[i + 1]! / closes[i]!);
+  const sorted = Float64Array.from(r).sort();
+  const med = sorted[n >> 1]!;
+  const dev = Float64Array.from(r, (x) => Math.abs(x - med)).sort();
+  const sigma = 1.4826 * dev[n >> 1]!;
+  const jumps: number[] = [];
+  let sum = 0;
+  let sq = 0;
+  let m = 0;
+  for (const x of r) {
+    if (sigma > 0 && Math.abs(x - med) > k * sigma) jumps.push(x);
+    else {
+      sum += x;
+      sq += x * x;
+      m++;
+    }
+  }
+  const mean = sum / m;
+  const varStep = Math.max(0, sq / m - mean * mean);
+  const dt = stepUs / YEAR_US;
+  const vol = Math.sqrt(varStep / dt);
+  const jm = jumps.length ? jumps.reduce((a, b) => a + b, 0) / jumps.length - mean : 0;
+  const js = jumps.length > 1 ? Math.sqrt(jumps.reduce((a, b) => a + (b - mean - jm) ** 2, 0) / (jumps.length - 1)) : 0;
+  return { vol, drift: mean / dt + (vol * vol) / 2, jumpsPerDay: (jumps.length * 86_400e6) / (n * stepUs), jumpMean: jm, jumpStd: js };
+}
+
+/**
  * Stationary block bootstrap of a real path's close-to-close log returns: blocks of `block`
  * consecutive returns drawn at random (with replacement) and chained from the first close, so
  * the result keeps the real returns' distribution and short-range clustering.

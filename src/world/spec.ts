@@ -76,6 +76,20 @@ const PathSource = z.union([
     oracle: z.strictObject({ file: z.string().min(1), decimals: z.number().int().min(0).max(36).default(8), invert: z.boolean().default(false), from: Time.optional(), to: Time.optional() }),
   }),
   z.strictObject({
+    /** A jump-diffusion whose vol, drift and jumps are estimated from real bars (threshold estimator, see paths.ts). */
+    jumpDiffusionFrom: z.strictObject({
+      bars: z.string().min(1),
+      from: Time.optional(),
+      to: Time.optional(),
+      /** Returns beyond k robust standard deviations are jumps. */
+      k: z.number().positive().default(4),
+      start: Time,
+      price: z.number().positive(),
+      step: z.string().default('1m'),
+      length: z.string().default('1d'),
+    }),
+  }),
+  z.strictObject({
     bootstrap: z.strictObject({
       bars: z.string().min(1),
       from: Time.optional(),
@@ -387,8 +401,8 @@ export const BorrowersSpecSchema = z.strictObject({
 /**
  * Monte Carlo: N paths from one spec (\`primesim mc\`). Path k replaces the price path of one path
  * venue: the historical sources first (k = 0 …), then paths generated from \`generate\` (a block
- * bootstrap of real returns or a jump-diffusion), each seeded from the run seed and k, with its
- * returns scaled by the next of \`shocks\` (cycled). Every path is re-based to start at \`start\`
+ * bootstrap of real returns or a jump-diffusion; several are taken in turn), each seeded from the
+ * run seed and k, with its returns scaled by the next of \`shocks\` (cycled after every generator). Every path is re-based to start at \`start\`
  * and \`price\`, so all paths share one clock and price level (historical shocks of one market
  * applied to another); the venue's own transforms (e.g. depth withdrawal) apply after that.
  */
@@ -398,7 +412,8 @@ export const McSpecSchema = z.strictObject({
   start: Time,
   price: z.number().positive(),
   historical: z.array(z.strictObject({ name: z.string().min(1), source: PathSource })).default([]),
-  generate: PathSource,
+  /** One generator, or several taken in turn (e.g. a bootstrap and a calibrated jump-diffusion). */
+  generate: z.union([PathSource, z.array(PathSource).min(1)]),
   shocks: z.array(z.number().positive()).min(1).default([1]),
 });
 

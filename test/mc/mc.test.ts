@@ -19,14 +19,14 @@ import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 const root = mkdtempSync(join(tmpdir(), 'primesim-mc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SPEC = join(PACKAGE_ROOT, 'scenarios', 'mc-cascade.yaml');
-const SMALL = { 'agents.1.population.count': '300', 'agents.2.borrowers.count': '50', 'mc.generate.bootstrap.length': '240' };
+const SMALL = { 'agents.1.population.count': '300', 'agents.2.borrowers.count': '50', 'mc.generate.0.bootstrap.length': '240', 'mc.generate.1.jumpDiffusionFrom.length': '4h' };
 
 describe('Monte Carlo paths', () => {
-  it('path specs: historical first, then seeded shocked bootstraps, all on one clock and price', () => {
+  it('path specs: historical first, then seeded bootstraps and calibrated jump-diffusions in turn at each shock, all on one clock and price', () => {
     if (!sharedDataAvailable()) return;
     const { spec } = specWithOverrides(SPEC, SMALL);
     const labels = [0, 1, 2, 3, 4, 5, 6].map((k) => pathSpec(spec, k).label);
-    expect(labels).toEqual(['historical:btc-2022-01-21', 'historical:eth-oracle-2021-05-19', 'bootstrap ×1', 'bootstrap ×1.5', 'bootstrap ×2', 'bootstrap ×3', 'bootstrap ×1']);
+    expect(labels).toEqual(['historical:btc-2022-01-21', 'historical:eth-oracle-2021-05-19', 'bootstrap ×1', 'jumpDiffusionFrom ×1', 'bootstrap ×1.5', 'jumpDiffusionFrom ×1.5', 'bootstrap ×2']);
     const seeds = new Set(Array.from({ length: 50 }, (_, k) => pathSpec(spec, k).seed));
     expect(seeds.size).toBe(50);
     expect(pathSpec(spec, 7).seed).toBe(pathSpec(spec, 7).seed);

@@ -21,7 +21,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 const SPEC = join(PACKAGE_ROOT, 'scenarios', 'mc-cascade.yaml');
-const SMALL = { 'agents.1.population.count': '300', 'agents.2.borrowers.count': '50', 'mc.generate.bootstrap.length': '240' };
+const SMALL = { 'agents.1.population.count': '300', 'agents.2.borrowers.count': '50', 'mc.generate.0.bootstrap.length': '240', 'mc.generate.1.jumpDiffusionFrom.length': '4h' };
 
 const haveRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!haveRedis && process.env.CI === 'true') throw new Error('redis-server is missing; .ci/run installs it (apt-get install redis-server)');

@@ -67,3 +67,24 @@ describe('price paths and stress transforms', () => {
     for (let k = 1; k < d.offsets.length; k++) expect(d.offsets[k]!).toBeGreaterThan(d.offsets[k - 1]!);
   });
 });
+
+describe('jump-diffusion calibrated to a series', () => {
+  it('recovers the parameters of a known jump-diffusion (60 days of minutes)', async () => {
+    const { calibrateJumpDiffusion, jumpDiffusion } = await import('../../src/world/paths.ts');
+    const { Rng } = await import('../../src/kernel/rng.ts');
+    const truth = { vol: 0.8, drift: 0, jumpsPerDay: 3, jumpMean: -0.02, jumpStd: 0.01 };
+    const p = jumpDiffusion({ startUs: 0, startPrice: 2000, ...truth, stepUs: 60e6, lengthUs: 60 * 86_400e6 }, Rng.root(7).split('jd'));
+    const c = calibrateJumpDiffusion(p.price, 60e6);
+    expect(c.vol / truth.vol).toBeGreaterThan(0.95);
+    expect(c.vol / truth.vol).toBeLessThan(1.05);
+    expect(c.jumpsPerDay).toBeGreaterThan(truth.jumpsPerDay * 0.7);
+    expect(c.jumpsPerDay).toBeLessThan(truth.jumpsPerDay * 1.2);
+    expect(Math.abs(c.jumpMean - truth.jumpMean)).toBeLessThan(0.004);
+    expect(Math.abs(c.jumpStd - truth.jumpStd)).toBeLessThan(0.004);
+    // No jumps in a pure diffusion: the estimator finds (almost) none and the same vol.
+    const d = jumpDiffusion({ startUs: 0, startPrice: 2000, vol: 0.5, drift: 0, jumpsPerDay: 0, jumpMean: 0, jumpStd: 0, stepUs: 60e6, lengthUs: 20 * 86_400e6 }, Rng.root(8).split('jd'));
+    const e = calibrateJumpDiffusion(d.price, 60e6);
+    expect(e.jumpsPerDay).toBeLessThan(0.1);
+    expect(Math.abs(e.vol / 0.5 - 1)).toBeLessThan(0.03);
+  });
+});
