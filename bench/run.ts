@@ -19,7 +19,7 @@ const events = Number(process.env.BENCH_EVENTS ?? 20_000_000);
 const only = process.argv[2];
 
 // Whole numbers for rates ≥ 100; three decimals below (Monte Carlo paths/s are fractions).
-const fmt = (n: number) => (Math.abs(n) >= 100 || n === 0 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
+const fmt = (n: number) => (Math.abs(n) >= 100 || Number.isInteger(n) ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
 function line(name: string, ev: number, secs: number, rssMb?: number, extra = ''): void {
   const rate = ev / secs;
   process.stdout.write(`${name.padEnd(44)} ${fmt(ev).padStart(12)} ${'events'}  ${fmt(rate).padStart(12)} events/s  ${rssMb !== undefined ? `${rssMb.toFixed(0).padStart(5)} MB peak RSS` : ''.padStart(17)}  ${extra}\n`);
