@@ -2,18 +2,9 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
+import { setPairs } from './cmd-stress.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-
-function setPairs(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new ConfigError(`--set ${p}: expected path=value`, { field: '--set' });
-    out[p.slice(0, i)] = p.slice(i + 1);
-  }
-  return out;
-}
 
 function indices(s: string | undefined): number[] | undefined {
   if (s === undefined) return undefined;

@@ -15,6 +15,17 @@ function firstLine(file: string): string {
 }
 
 /** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
+/** `--set path=value` pairs (stress, mc) as spec overrides. */
+export function setPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of pairs) {
+    const k = kv.indexOf('=');
+    if (k <= 0) throw new ConfigError(`--set ${kv}: expected path=value`, { field: '--set', hint: 'e.g. --set route=private' });
+    out[kv.slice(0, k)] = kv.slice(k + 1);
+  }
+  return out;
+}
+
 export function registerStress(program: Command): void {
   const stress = program
     .command('stress')
@@ -45,12 +56,7 @@ export function registerStress(program: Command): void {
       const { specWithOverrides } = await import('../sweep/spec-job.ts');
       const { runWorld } = await import('../world/run.ts');
       const { metricsTable } = await import('./cmd-backtest.ts');
-      const overrides: Record<string, string> = {};
-      for (const kv of o.set) {
-        const k = kv.indexOf('=');
-        if (k <= 0) throw new ConfigError(`--set ${kv}: expected path=value`, { field: '--set', hint: 'e.g. --set route=private' });
-        overrides[kv.slice(0, k)] = kv.slice(k + 1);
-      }
+      const overrides = setPairs(o.set);
       const { spec, source } = specWithOverrides(file, overrides);
       if (o.seed !== undefined) spec.seed = o.seed;
       const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });

@@ -5,8 +5,8 @@ import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { renderChart } from './charts.ts';
+import { esc } from './html.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : esc(String(v ?? '')));
 
 /**

@@ -1,6 +1,6 @@
 import { readArrow } from '../results/arrow-io.ts';
+import { esc } from './html.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
  * A per-side/liquidity summary of fills built with a danfo.js DataFrame groupby, rendered as an

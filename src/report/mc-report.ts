@@ -13,17 +13,12 @@ import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
+import { esc } from './html.ts';
+import { upperQuantile } from '../mc/stats.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function isMcFolder(dir: string): boolean {
   return existsSync(join(dir, 'summary', 'manifest.json')) && existsSync(join(dir, 'rows'));
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 /** Per time bucket, quantiles across paths of a step series sampled at the bucket's end. */
@@ -48,8 +43,7 @@ function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p
       }
       xs.push(s.v[lo]!);
     }
-    xs.sort((a, b) => a - b);
-    if (xs.length) out.push({ t: new Date(at / 1000), p05: quantile(xs, 0.05), p25: quantile(xs, 0.25), p50: quantile(xs, 0.5), p75: quantile(xs, 0.75), p95: quantile(xs, 0.95) });
+    if (xs.length) out.push({ t: new Date(at / 1000), p05: upperQuantile(xs, 0.05), p25: upperQuantile(xs, 0.25), p50: upperQuantile(xs, 0.5), p75: upperQuantile(xs, 0.75), p95: upperQuantile(xs, 0.95) });
   }
   return out;
 }

@@ -7,13 +7,13 @@ import { renderChart } from './charts.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
+import { esc } from './html.ts';
 
 export interface ReportOptions {
   out?: string;
   png?: boolean;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function fmt(v: unknown): string {
   if (typeof v === 'number') {

@@ -12,6 +12,7 @@ import { line, type RunTables } from './recipes.ts';
 import {
   dailyReturns, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
+import { esc } from './html.ts';
 
 export interface TearSheet {
   /** Rows of the summary table (label, value). */
@@ -27,7 +28,6 @@ const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}
 const num = (x: number, d = 4) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
 const iso = (us: number | undefined) => (us === undefined ? 'not recovered' : new Date(us / 1000).toISOString().replace('T', ' ').slice(0, 16));
 const dur = (us: number) => (us >= 86_400e6 ? `${(us / 86_400e6).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`);
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const table = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 
 export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearSheet | undefined {

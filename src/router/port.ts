@@ -15,6 +15,7 @@
  *   buys), fees, gas, MEV — whose sum is A − net proceeds + gas, the implementation shortfall.
  * USDT and USDC are both counted as the same dollar (documented in the table).
  */
+import { toMinor } from '../chain/tokens.ts';
 import { ConfigError } from '../errors.ts';
 import type { Simulation } from '../kernel/simulation.ts';
 import type { Notional } from '../ledger/notional.ts';
@@ -607,10 +608,7 @@ function termsSum(t: CostTerms): number {
   return t.price + t.fees + t.gas + t.mev + t.capital + t.funding;
 }
 
-function toMinor(x: number, decimals: number): bigint {
-  return BigInt(Math.floor(x * 10 ** Math.min(decimals, 12) + 1e-6)) * 10n ** BigInt(Math.max(0, decimals - 12));
-}
-
+/** Up to the next micro-unit, then the chain's own conversion (a buy's input must not fall short). */
 function toMinorUp(x: number, decimals: number): bigint {
-  return BigInt(Math.ceil(x * 10 ** Math.min(decimals, 12) - 1e-6)) * 10n ** BigInt(Math.max(0, decimals - 12));
+  return toMinor(Math.ceil(x * 1e6 - 1e-6) / 1e6, decimals);
 }
