@@ -321,34 +321,59 @@ export class L2Book {
     }
     let lo = priceTicks;
     let hi = priceTicks;
-    for (let i = 0; i < this.cap; i++) {
-      if (this.bids[i]! > 0 || this.asks[i]! > 0) {
-        lo = Math.min(lo, i + this.base);
-        break;
+    // An empty ladder (a bar venue lays one level a side and removes both first) needs no scan.
+    if (this.bidLevels + this.askLevels > 0) {
+      for (let i = 0; i < this.cap; i++) {
+        if (this.bids[i]! > 0 || this.asks[i]! > 0) {
+          lo = Math.min(lo, i + this.base);
+          break;
+        }
       }
-    }
-    for (let i = this.cap - 1; i >= 0; i--) {
-      if (this.bids[i]! > 0 || this.asks[i]! > 0) {
-        hi = Math.max(hi, i + this.base);
-        break;
+      for (let i = this.cap - 1; i >= 0; i--) {
+        if (this.bids[i]! > 0 || this.asks[i]! > 0) {
+          hi = Math.max(hi, i + this.base);
+          break;
+        }
       }
     }
     const span = hi - lo + 1;
     let cap = this.cap;
     while (cap < span * 2) cap *= 2;
     const base = Math.max(1, lo - ((cap - span) >> 1));
+    const shift = base - this.base;
+    if (cap === this.cap) {
+      // Same capacity: slide the ladder in place (a trending price re-centres often; allocating two
+      // new arrays each time made a million-bar run spend a fifth of its time in the collector).
+      this.slide(this.bids, shift);
+      this.slide(this.asks, shift);
+      this.base = base;
+      return;
+    }
     const bids = new Float64Array(cap);
     const asks = new Float64Array(cap);
-    const shift = this.base - base;
     for (let i = 0; i < this.cap; i++) {
       const b = this.bids[i]!;
       const a = this.asks[i]!;
-      if (b !== 0) bids[i + shift] = b;
-      if (a !== 0) asks[i + shift] = a;
+      if (b !== 0) bids[i - shift] = b;
+      if (a !== 0) asks[i - shift] = a;
     }
     this.bids = bids;
     this.asks = asks;
     this.base = base;
     this.cap = cap;
+  }
+
+  /** Move a ladder's contents so index i holds what index i + shift held (zeros shifted in). */
+  private slide(a: Float64Array, shift: number): void {
+    const n = a.length;
+    if (shift === 0) return;
+    if (shift >= n || shift <= -n) a.fill(0);
+    else if (shift > 0) {
+      a.copyWithin(0, shift, n);
+      a.fill(0, n - shift, n);
+    } else {
+      a.copyWithin(-shift, 0, n + shift);
+      a.fill(0, 0, -shift);
+    }
   }
 }

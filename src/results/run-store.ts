@@ -102,11 +102,9 @@ export async function writeParquetCopies(run: RunInfo, columns?: Readonly<Record
       const ingest = writeTableCsv(mem && Object.keys(mem).length > 0 ? mem : readArrow(join(run.dir, f.file)), join(run.dir, `.${f.table}.csv.tmp`));
       await pending;
       pending = (async () => {
-        await ingest(conn, f.table, run.runId);
         const out = join(run.dir, `${f.table}.parquet`);
         const tmp = `${out}.tmp`;
-        await conn.run(`COPY "${f.table}" TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet)`);
-        await conn.run(`DROP TABLE "${f.table}"`);
+        await ingest(conn, f.table, run.runId, tmp);
         renameSync(tmp, out);
         written.push(out);
         const bytes = readFileSync(out);

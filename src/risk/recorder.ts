@@ -1,3 +1,4 @@
+import { f64Of, i32Of } from '../results/columns.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import type { BreakerEvent } from './breaker.ts';
 import type { LiquidationRecord } from './liquidation.ts';
@@ -22,38 +23,38 @@ export function snapshotMargin(engine: MarginEngine, tsUs: number, out: MarginRo
 
 export function marginTable(rows: readonly MarginRow[]): Record<string, ColumnData> {
   return {
-    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    ts_us: f64Of(rows, (r) => r.tsUs),
     account: rows.map((r) => r.account),
-    equity: Float64Array.from(rows, (r) => r.equity),
-    im: Float64Array.from(rows, (r) => r.im),
-    mm: Float64Array.from(rows, (r) => r.mm),
-    margin_ratio: Float64Array.from(rows, (r) => r.marginRatio),
+    equity: f64Of(rows, (r) => r.equity),
+    im: f64Of(rows, (r) => r.im),
+    mm: f64Of(rows, (r) => r.mm),
+    margin_ratio: f64Of(rows, (r) => r.marginRatio),
   };
 }
 
 export function liquidationsTable(rows: readonly LiquidationRecord[]): Record<string, ColumnData> {
   return {
-    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    ts_us: f64Of(rows, (r) => r.tsUs),
     account: rows.map((r) => r.account),
     asset: rows.map((r) => r.asset),
-    step: Int32Array.from(rows, (r) => r.step),
+    step: i32Of(rows, (r) => r.step),
     kind: rows.map((r) => r.kind),
-    size_lots: Float64Array.from(rows, (r) => r.sizeLots),
-    price: Float64Array.from(rows, (r) => r.price),
-    mark_before: Float64Array.from(rows, (r) => r.markBefore),
-    mark_after: Float64Array.from(rows, (r) => r.markAfter),
-    fee: Float64Array.from(rows, (r) => r.fee),
-    bad_debt: Float64Array.from(rows, (r) => r.badDebt),
-    fund_balance: Float64Array.from(rows, (r) => r.fundBalance),
-    adl_counterparties: Int32Array.from(rows, (r) => r.adlCounterparties),
+    size_lots: f64Of(rows, (r) => r.sizeLots),
+    price: f64Of(rows, (r) => r.price),
+    mark_before: f64Of(rows, (r) => r.markBefore),
+    mark_after: f64Of(rows, (r) => r.markAfter),
+    fee: f64Of(rows, (r) => r.fee),
+    bad_debt: f64Of(rows, (r) => r.badDebt),
+    fund_balance: f64Of(rows, (r) => r.fundBalance),
+    adl_counterparties: i32Of(rows, (r) => r.adlCounterparties),
   };
 }
 
 export function breakersTable(rows: readonly BreakerEvent[]): Record<string, ColumnData> {
   return {
-    ts_us: Float64Array.from(rows, (r) => r.tsUs),
+    ts_us: f64Of(rows, (r) => r.tsUs),
     kind: rows.map((r) => r.kind),
-    mark: Float64Array.from(rows, (r) => r.mark),
+    mark: f64Of(rows, (r) => r.mark),
     reason: rows.map((r) => r.reason),
   };
 }

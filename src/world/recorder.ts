@@ -5,7 +5,7 @@ import type { MarginEngine } from '../risk/margin-engine.ts';
 import { liquidationsTable, marginTable, type MarginRow } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
-import { F64Column, I64Column } from '../results/columns.ts';
+import { F64Column, I64Column, f64Of, i32Of, i64Of, u8Of } from '../results/columns.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
 import type { PerpVenue } from '../venues/perp/venue.ts';
 import type { AccountWallet } from './wallet.ts';
@@ -143,56 +143,56 @@ export class WorldRecorder implements EventHandler {
       add(orders, {
         venue: os.map(() => v.id),
         account: os.map(() => v.account),
-        order_id: Int32Array.from(os, (o) => o.id),
-        submit_ts_us: Float64Array.from(os, (o) => o.submitTsUs),
-        arrival_ts_us: Float64Array.from(os, (o) => o.arrivalTsUs),
-        done_ts_us: Float64Array.from(os, (o) => o.doneTsUs),
+        order_id: i32Of(os, (o) => o.id),
+        submit_ts_us: f64Of(os, (o) => o.submitTsUs),
+        arrival_ts_us: f64Of(os, (o) => o.arrivalTsUs),
+        done_ts_us: f64Of(os, (o) => o.doneTsUs),
         symbol: os.map(() => inst.symbol),
         side: os.map((o) => side(o.side)),
         type: os.map((o) => o.type),
         tif: os.map((o) => o.tif),
-        post_only: Uint8Array.from(os, (o) => (o.postOnly ? 1 : 0)),
-        reduce_only: Uint8Array.from(os, (o) => (o.reduceOnly ? 1 : 0)),
+        post_only: u8Of(os, (o) => (o.postOnly ? 1 : 0)),
+        reduce_only: u8Of(os, (o) => (o.reduceOnly ? 1 : 0)),
         tag: os.map((o) => o.tag),
-        price_ticks: Float64Array.from(os, (o) => (o.type === 'market' ? NaN : o.priceTicks)),
-        price: Float64Array.from(os, (o) => (o.type === 'market' ? NaN : ticksToPrice(inst, o.priceTicks))),
-        size_lots: Float64Array.from(os, (o) => o.sizeLots),
-        qty: Float64Array.from(os, (o) => lotsToQty(inst, o.sizeLots)),
-        filled_lots: Float64Array.from(os, (o) => o.filledLots),
+        price_ticks: f64Of(os, (o) => (o.type === 'market' ? NaN : o.priceTicks)),
+        price: f64Of(os, (o) => (o.type === 'market' ? NaN : ticksToPrice(inst, o.priceTicks))),
+        size_lots: f64Of(os, (o) => o.sizeLots),
+        qty: f64Of(os, (o) => lotsToQty(inst, o.sizeLots)),
+        filled_lots: f64Of(os, (o) => o.filledLots),
         status: os.map((o) => o.status),
         reason: os.map((o) => o.reason),
-        decision_mid: Float64Array.from(os, (o) => o.decisionMidTicks * tick),
+        decision_mid: f64Of(os, (o) => o.decisionMidTicks * tick),
       });
       add(fills, {
         venue: fs.map(() => v.id),
         account: fs.map(() => v.account),
-        seq: Int32Array.from(fs, (f) => f.seq),
-        ts_us: Float64Array.from(fs, (f) => f.tsUs),
-        order_id: Int32Array.from(fs, (f) => f.orderId),
+        seq: i32Of(fs, (f) => f.seq),
+        ts_us: f64Of(fs, (f) => f.tsUs),
+        order_id: i32Of(fs, (f) => f.orderId),
         symbol: fs.map(() => inst.symbol),
         side: fs.map((f) => side(f.side)),
-        price_ticks: Float64Array.from(fs, (f) => f.priceTicks),
-        price: Float64Array.from(fs, (f) => ticksToPrice(inst, f.priceTicks)),
-        size_lots: Float64Array.from(fs, (f) => f.sizeLots),
-        qty: Float64Array.from(fs, (f) => lotsToQty(inst, f.sizeLots)),
+        price_ticks: f64Of(fs, (f) => f.priceTicks),
+        price: f64Of(fs, (f) => ticksToPrice(inst, f.priceTicks)),
+        size_lots: f64Of(fs, (f) => f.sizeLots),
+        qty: f64Of(fs, (f) => lotsToQty(inst, f.sizeLots)),
         liquidity: fs.map((f) => (f.maker ? 'maker' : 'taker')),
-        fee_minor: BigInt64Array.from(fs, (f) => f.fee),
-        fee: Float64Array.from(fs, (f) => n.toUnits(f.fee)),
-        realized_minor: BigInt64Array.from(fs, (f) => f.realized),
+        fee_minor: i64Of(fs, (f) => f.fee),
+        fee: f64Of(fs, (f) => n.toUnits(f.fee)),
+        realized_minor: i64Of(fs, (f) => f.realized),
         fee_asset: fs.map(() => inst.settle),
-        mid: Float64Array.from(fs, (f) => f.midTicks * tick),
-        decision_mid: Float64Array.from(fs, (f) => f.decisionMidTicks * tick),
-        queue_wait_us: Float64Array.from(fs, (f) => f.queueWaitUs),
-        position_lots: Float64Array.from(fs, (f) => f.positionLots),
+        mid: f64Of(fs, (f) => f.midTicks * tick),
+        decision_mid: f64Of(fs, (f) => f.decisionMidTicks * tick),
+        queue_wait_us: f64Of(fs, (f) => f.queueWaitUs),
+        position_lots: f64Of(fs, (f) => f.positionLots),
       });
       add(positions, {
         venue: fs.map(() => v.id),
         account: fs.map(() => v.account),
-        ts_us: Float64Array.from(fs, (f) => f.tsUs),
+        ts_us: f64Of(fs, (f) => f.tsUs),
         symbol: fs.map(() => inst.symbol),
-        position_lots: Float64Array.from(fs, (f) => f.positionLots),
-        position_qty: Float64Array.from(fs, (f) => lotsToQty(inst, f.positionLots)),
-        price: Float64Array.from(fs, (f) => ticksToPrice(inst, f.priceTicks)),
+        position_lots: f64Of(fs, (f) => f.positionLots),
+        position_qty: f64Of(fs, (f) => lotsToQty(inst, f.positionLots)),
+        price: f64Of(fs, (f) => ticksToPrice(inst, f.priceTicks)),
       });
       if (v.perp) {
         for (const e of v.perp.fundingLog) {
@@ -279,15 +279,15 @@ export class WorldRecorder implements EventHandler {
     const amount = new I64Column();
     for (const x of t) amount.push(x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount);
     return {
-      seq: Int32Array.from(t, (x) => x.seq),
-      ts_us: Float64Array.from(t, (x) => x.tsUs),
+      seq: i32Of(t, (x) => x.seq),
+      ts_us: f64Of(t, (x) => x.tsUs),
       from_account: t.map((x) => x.from),
       to_account: t.map((x) => x.to),
       asset: t.map((x) => x.asset),
       amount_minor: amount.view(),
       amount_exact: t.map((x) => x.amount.toString()),
       kind: t.map((x) => x.kind),
-      ref: Int32Array.from(t, (x) => x.ref),
+      ref: i32Of(t, (x) => x.ref),
     };
   }
 }
@@ -310,7 +310,13 @@ export function concat(parts: Record<string, ColumnData[]>): Record<string, Colu
   const out: Record<string, ColumnData> = {};
   for (const [k, list] of Object.entries(parts)) {
     const first = list[0]!;
-    if (Array.isArray(first)) out[k] = (list as string[][]).flat();
+    if (list.length === 1) out[k] = first;
+    else if (Array.isArray(first)) {
+      // A plain loop: Array.prototype.flat is several times slower on long string columns.
+      const all: string[] = [];
+      for (const part of list as string[][]) for (let i = 0; i < part.length; i++) all.push(part[i]!);
+      out[k] = all;
+    }
     else {
       const n = list.reduce((s, p) => s + (p as ArrayLike<unknown>).length, 0);
       const Ctor = (first as unknown as { constructor: new (n: number) => ColumnData }).constructor;

@@ -1,3 +1,4 @@
+import { f64Of } from '../results/columns.ts';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
@@ -240,7 +241,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   for (const a of world.agents) {
     for (const [name, t] of a.host.recorded) {
       const cols: Record<string, ColumnData> = {};
-      t.columns.forEach((c, i) => (cols[c] = t.kinds[i] === 'num' ? Float64Array.from(t.rows, (r) => r[i] as number) : t.rows.map((r) => r[i] as string)));
+      t.columns.forEach((c, i) => (cols[c] = t.kinds[i] === 'num' ? f64Of(t.rows, (r) => r[i] as number) : t.rows.map((r) => r[i] as string)));
       // Several agents writing one table: their rows are appended in agent order.
       extra[`strategy_${name}`] = extra[`strategy_${name}`] ? appendRows(extra[`strategy_${name}`]!, cols) : cols;
     }

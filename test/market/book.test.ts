@@ -78,6 +78,30 @@ describe('L2Book', () => {
     );
   });
 
+  it('property: a narrow book drifting far (in-place re-centring at one capacity) equals the reference', () => {
+    // Updates within ±6 ticks of a random walk that moves up to 40 ticks a step: the 16-tick ladder
+    // slides in place again and again (and grows only when the band is wider than half of it).
+    const step = fc.record({ move: fc.integer({ min: -40, max: 40 }), side: fc.constantFrom<0 | 1>(0, 1), d: fc.integer({ min: -6, max: 6 }), s: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })) });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
+        const b = new L2Book(16);
+        const r = new RefBook();
+        let mid = 10_000;
+        for (const u of steps) {
+          mid = Math.max(50, mid + u.move);
+          const p = mid + u.d;
+          b.setLevel(u.side, p, u.s);
+          r.set(u.side, p, u.s);
+          if (b.bestBid !== r.bestBid() || b.bestAsk !== r.bestAsk()) throw new Error(`at ${p}: ${b.bestBid}/${b.bestAsk} vs ${r.bestBid()}/${r.bestAsk()}`);
+        }
+        for (const [p, s] of r.bids) expect(b.sizeAt(BID, p)).toBe(s);
+        for (const [p, s] of r.asks) expect(b.sizeAt(ASK, p)).toBe(s);
+        expect(b.levelCount).toBe(r.bids.size + r.asks.size);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+
   it('grows and re-centres the ladder without losing levels', () => {
     const b = new L2Book(8);
     b.setLevel(BID, 1000, 5);

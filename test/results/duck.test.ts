@@ -6,7 +6,7 @@ import { makeVector, Table } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { utf8Vector } from '../../src/results/arrow-io.ts';
-import { loadArrowTable, loadArrowTableViaCsv, openDuck } from '../../src/results/duck.ts';
+import { loadArrowTable, loadArrowTableViaCsv, numberText, openDuck } from '../../src/results/duck.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'primesim-duck-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +74,17 @@ describe('Parquet copies from the in-memory columns', () => {
       conn.closeSync();
       instance.closeSync();
     }
+  });
+});
+
+describe('numberText', () => {
+  it('property: prints every finite number exactly as String() does', () => {
+    const num = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 99_999_999 }).map((x) => 1.6e15 + x), fc.constantFrom(1e8, 1e8 - 1, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, 0, -0));
+    fc.assert(
+      fc.property(num, (x) => {
+        expect(numberText(x)).toBe(String(x));
+      }),
+      { seed: 3, numRuns: 20_000 },
+    );
   });
 });
