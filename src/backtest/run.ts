@@ -68,6 +68,8 @@ export interface BacktestHooks {
   onProgress?(events: number, nowUs: number, startUs: number, endUs: number): void;
   /** Wall clock for the manifest's timing section only (injected so the engine never reads it). */
   clock?: () => number;
+  /** Rows per spilled chunk of the long result tables (see SPILL_ROWS). */
+  spillRows?: number;
 }
 
 export function parseBacktestConfig(input: BacktestConfig): z.output<typeof BacktestConfigSchema> {
@@ -149,6 +151,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       ...(cfg.sweep ? { extra: { sweep: cfg.sweep } } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(hooks.clock ? { clock: hooks.clock } : {}),
+      ...(hooks.spillRows !== undefined ? { spillRows: hooks.spillRows } : {}),
     });
     return { dir: r.dir, runId: r.runId, manifest: r.manifest as unknown as RunManifest, metrics: r.metrics };
   } catch (e) {

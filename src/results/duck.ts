@@ -64,6 +64,37 @@ function arrowColumns(table: Table): CsvColumns {
 }
 
 /** In-memory result columns (what the run writer turns into Arrow) with the types Arrow gives them. */
+function* mapIter<T, U>(xs: Iterable<T>, f: (x: T) => U): Generator<U> {
+  for (const x of xs) yield f(x);
+}
+
+/** Append a chunk of rows to an open CSV file (see loadArrowTableViaCsv for the format). */
+function appendCsv(fd: number, src: CsvColumns): void {
+  const n = src.n;
+  const cols = src.cols;
+  const isDouble = src.sql.map((t) => t === 'DOUBLE');
+  const ROWS = 8192;
+  for (let start = 0; start < n; start += ROWS) {
+    const end = Math.min(n, start + ROWS);
+    const lines: string[] = new Array<string>(end - start);
+    const cells: string[] = new Array<string>(cols.length);
+    for (let r = start; r < end; r++) {
+      for (let c = 0; c < cols.length; c++) {
+        const col = cols[c]!;
+        if (col.a !== undefined) {
+          const x = col.a[r]!;
+          cells[c] = typeof x === 'number' ? (isDouble[c] && (!Number.isFinite(x) || Object.is(x, -0)) ? (Number.isNaN(x) ? 'nan' : x === 0 ? '-0.0' : x > 0 ? 'inf' : '-inf') : numberText(x)) : String(x);
+        } else {
+          const x = col.s!(r);
+          cells[c] = x === null ? '' : `"${x.includes('"') ? x.replace(/"/g, '""') : x}"`;
+        }
+      }
+      lines[r - start] = cells.join(',');
+    }
+    writeSync(fd, lines.join('\n') + '\n');
+  }
+}
+
 function memoryColumns(columns: Record<string, ColumnData>): CsvColumns {
   const names = Object.keys(columns);
   const sqlOf = (c: ColumnData) => (Array.isArray(c) ? 'VARCHAR' : c instanceof Float64Array ? 'DOUBLE' : c instanceof BigInt64Array ? 'BIGINT' : c instanceof Uint8Array ? 'UTINYINT' : 'INTEGER');
@@ -84,34 +115,20 @@ function memoryColumns(columns: Record<string, ColumnData>): CsvColumns {
  * the DuckDB ingest to run later (native, asynchronous) — so a caller can write the next table's
  * CSV while DuckDB reads this one. Takes an Arrow table or the in-memory columns it was made from.
  */
-export function writeTableCsv(table: Table | Record<string, ColumnData>, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string, parquetFile?: string) => Promise<void> {
-  const src = 'schema' in table && 'numRows' in table ? arrowColumns(table as Table) : memoryColumns(table as Record<string, ColumnData>);
-  const n = src.n;
-  const cols = src.cols;
-  const types = src.sql.map((sql) => ({ sql }));
-  const colDefs = src.names.map((name, i) => `${sqlString(name)}: ${sqlString(src.sql[i]!)}`);
-  const isDouble = types.map((t) => t.sql === 'DOUBLE');
+export function writeTableCsv(table: Table | Record<string, ColumnData> | Iterable<Record<string, ColumnData>>, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string, parquetFile?: string) => Promise<void> {
+  // An Arrow table, one table's columns in memory, or its chunks in order (a spooled table).
+  const parts: Iterable<CsvColumns> =
+    'schema' in table && 'numRows' in table
+      ? [arrowColumns(table as Table)]
+      : Symbol.iterator in table && typeof (table as Iterable<unknown>)[Symbol.iterator] === 'function' && !Array.isArray(table)
+        ? mapIter(table as Iterable<Record<string, ColumnData>>, memoryColumns)
+        : [memoryColumns(table as Record<string, ColumnData>)];
+  let colDefs: string[] | undefined;
   const fd = openSync(csvFile, 'w');
   try {
-    const ROWS = 8192;
-    for (let start = 0; start < n; start += ROWS) {
-      const end = Math.min(n, start + ROWS);
-      const lines: string[] = new Array<string>(end - start);
-      const cells: string[] = new Array<string>(cols.length);
-      for (let r = start; r < end; r++) {
-        for (let c = 0; c < cols.length; c++) {
-          const col = cols[c]!;
-          if (col.a !== undefined) {
-            const x = col.a[r]!;
-            cells[c] = typeof x === 'number' ? (isDouble[c] && (!Number.isFinite(x) || Object.is(x, -0)) ? (Number.isNaN(x) ? 'nan' : x === 0 ? '-0.0' : x > 0 ? 'inf' : '-inf') : numberText(x)) : String(x);
-          } else {
-            const x = col.s!(r);
-            cells[c] = x === null ? '' : `"${x.includes('"') ? x.replace(/"/g, '""') : x}"`;
-          }
-        }
-        lines[r - start] = cells.join(',');
-      }
-      writeSync(fd, lines.join('\n') + '\n');
+    for (const src of parts) {
+      colDefs ??= src.names.map((name, i) => `${sqlString(name)}: ${sqlString(src.sql[i]!)}`);
+      appendCsv(fd, src);
     }
   } finally {
     closeSync(fd);
@@ -119,10 +136,12 @@ export function writeTableCsv(table: Table | Record<string, ColumnData>, csvFile
   return async (conn, name, runId, parquetFile) => {
     try {
       const run = runId !== undefined ? `${sqlString(runId)} AS "run_id", ` : '';
-      const select = `SELECT ${run}* FROM read_csv(${sqlString(csvFile)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${colDefs.join(', ')}})`;
+      const select = `SELECT ${run}* FROM read_csv(${sqlString(csvFile)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, max_line_size = 1048576, buffer_size = 1048576, columns = {${(colDefs ?? []).join(', ')}})`;
       // With a Parquet target the CSV streams straight into the file (no table is materialised:
-      // that held the whole table in DuckDB's memory and set a run's peak RSS).
-      if (parquetFile !== undefined) await conn.run(`COPY (${select}) TO ${sqlString(parquetFile)} (FORMAT parquet)`);
+      // that held the whole table in DuckDB's memory and set a run's peak RSS). Small CSV buffers
+      // (1 MB, the default is 16× the 2 MB line limit per thread) and row groups of 16k rows keep
+      // DuckDB's share of a long run's peak RSS at tens of MB (measured: 60M events, 428 → 373 MB).
+      if (parquetFile !== undefined) await conn.run(`COPY (${select}) TO ${sqlString(parquetFile)} (FORMAT parquet, ROW_GROUP_SIZE 16384)`);
       else await conn.run(`CREATE OR REPLACE TABLE ${quote(name)} AS ${select}`);
     } finally {
       rmSync(csvFile, { force: true });

@@ -1,5 +1,6 @@
 import type { Instrument } from '../market/instrument.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
+import { F64Column } from './columns.ts';
 
 export interface RunMetrics {
   settleAsset: string;
@@ -57,8 +58,10 @@ export const MIN_ANNUALISE_US = 30 * 24 * 3600e6;
  */
 export function computeMetrics(a: {
   inst: Instrument;
-  orders: OwnOrder[];
-  fills: Fill[];
+  /** The run's orders and fills, or their statistics accumulated as they were made (`trades`). */
+  orders?: readonly OwnOrder[];
+  fills?: readonly Fill[];
+  trades?: TradeStats;
   equityTs: Float64Array;
   equity: Float64Array;
   initialCapital: number;
@@ -70,30 +73,13 @@ export function computeMetrics(a: {
   finalPositionLots: number;
   sampleIntervalUs: number;
 }): RunMetrics {
-  const { inst, fills, orders } = a;
-  const tick = Number(inst.tickSize);
-  const lot = Number(inst.lotSize);
-  let spread = 0;
-  let notional = 0;
-  let slipNum = 0;
-  let slipDen = 0;
-  const waits: number[] = [];
-  let maker = 0;
-  for (const f of fills) {
-    const qty = f.sizeLots * lot;
-    const px = f.priceTicks * tick;
-    const mid = f.midTicks * tick;
-    const sgn = f.side === 0 ? 1 : -1;
-    if (Number.isFinite(mid)) spread += sgn * (inst.kind === 'inverse' ? value(inst, px, qty) - value(inst, mid, qty) : value(inst, mid, qty) - value(inst, px, qty));
-    notional += value(inst, px, qty);
-    if (f.maker) {
-      maker++;
-      waits.push(f.queueWaitUs / 1000);
-    } else if (Number.isFinite(f.decisionMidTicks) && f.decisionMidTicks > 0) {
-      slipNum += (sgn * (f.priceTicks - f.decisionMidTicks)) / f.decisionMidTicks * 1e4 * qty;
-      slipDen += qty;
-    }
-  }
+  const t = a.trades ?? new TradeStats(a.inst).addOrders(a.orders ?? []).addFills(a.fills ?? []);
+  const spread = t.spread;
+  const notional = t.notional;
+  const slipNum = t.slipNum;
+  const slipDen = t.slipDen;
+  const maker = t.makerFills;
+  const waits = Array.from(t.waits.view(), (w) => w / 1000);
   const totalPnl = a.finalEquity - a.initialCapital;
   let peak = -Infinity;
   let mdd = 0;
@@ -121,11 +107,11 @@ export function computeMetrics(a: {
   const sortinoP = dd > 0 ? mean / dd : 0;
   const periodUs = a.sampleIntervalUs * step;
   const returnPeriod = periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
-  const submittedLots = orders.reduce((s, o) => s + o.sizeLots, 0);
-  const filledLots = orders.reduce((s, o) => s + o.filledLots, 0);
+  const submittedLots = t.submittedLots;
+  const filledLots = t.filledLots;
   waits.sort((x, y) => x - y);
   return {
-    settleAsset: inst.settle,
+    settleAsset: a.inst.settle,
     initialCapital: a.initialCapital,
     finalEquity: a.finalEquity,
     totalPnl,
@@ -145,14 +131,85 @@ export function computeMetrics(a: {
     maxDrawdownPct: mddPct,
     turnover: a.initialCapital > 0 ? notional / a.initialCapital : 0,
     tradedNotional: notional,
-    orders: orders.length,
-    fills: fills.length,
+    orders: t.orders,
+    fills: t.fills,
     makerFills: maker,
-    takerFills: fills.length - maker,
+    takerFills: t.fills - maker,
     fillRatio: submittedLots > 0 ? filledLots / submittedLots : 0,
     takerSlippageBps: slipDen > 0 ? slipNum / slipDen : 0,
     meanQueueWaitMs: waits.length ? waits.reduce((s, w) => s + w, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
     finalPositionLots: a.finalPositionLots,
   };
+}
+
+/**
+ * Order and fill statistics of one instrument, accumulated in order as orders and fills are
+ * handed over (a long run drains them from memory as it goes): the sums computeMetrics reports.
+ */
+export class TradeStats {
+  orders = 0;
+  fills = 0;
+  makerFills = 0;
+  rejected = 0;
+  submittedLots = 0;
+  filledLots = 0;
+  spread = 0;
+  notional = 0;
+  slipNum = 0;
+  slipDen = 0;
+  /** Σ taker fill quantity (lots × lot size), the weight of the taker slippage. */
+  takerQty = 0;
+  /** Queue waits of maker fills, µs, in fill order. */
+  readonly waits = new F64Column();
+  private readonly tick: number;
+  private readonly lot: number;
+
+  constructor(private readonly inst: Instrument) {
+    this.tick = Number(inst.tickSize);
+    this.lot = Number(inst.lotSize);
+  }
+
+  addFills(fills: readonly Fill[]): this {
+    const inst = this.inst;
+    for (const f of fills) {
+      const qty = f.sizeLots * this.lot;
+      const px = f.priceTicks * this.tick;
+      const mid = f.midTicks * this.tick;
+      const sgn = f.side === 0 ? 1 : -1;
+      this.fills++;
+      if (Number.isFinite(mid)) this.spread += sgn * (inst.kind === 'inverse' ? value(inst, px, qty) - value(inst, mid, qty) : value(inst, mid, qty) - value(inst, px, qty));
+      this.notional += value(inst, px, qty);
+      if (f.maker) {
+        this.makerFills++;
+        this.waits.push(f.queueWaitUs);
+      } else {
+        this.takerQty += qty;
+        if (Number.isFinite(f.decisionMidTicks) && f.decisionMidTicks > 0) {
+          this.slipNum += (sgn * (f.priceTicks - f.decisionMidTicks)) / f.decisionMidTicks * 1e4 * qty;
+          this.slipDen += qty;
+        }
+      }
+    }
+    return this;
+  }
+
+  /** A copy (to add what is still in memory without counting it twice later). */
+  clone(): TradeStats {
+    const c = new TradeStats(this.inst);
+    for (const k of ['orders', 'fills', 'makerFills', 'rejected', 'submittedLots', 'filledLots', 'spread', 'notional', 'slipNum', 'slipDen', 'takerQty'] as const) c[k] = this[k];
+    const w = this.waits.view();
+    for (let i = 0; i < w.length; i++) c.waits.push(w[i]!);
+    return c;
+  }
+
+  addOrders(orders: readonly OwnOrder[]): this {
+    for (const o of orders) {
+      this.orders++;
+      this.submittedLots += o.sizeLots;
+      this.filledLots += o.filledLots;
+      if (o.status === 'rejected') this.rejected++;
+    }
+    return this;
+  }
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeArrow, type ColumnData } from './arrow-io.ts';
+import { ChunkedTable, tableChunks, writeArrowChunks, type TableData } from './spool.ts';
 import type { ResultFile } from './recorder.ts';
 import { writeParquetCopies } from './run-store.ts';
 import { commitOutput, runTarget } from './safe-output.ts';
 import { versions } from './versions.ts';
 
+/** Tables by name: columns in memory, or a spool (chunks on disk, see TableSpool). */
 export interface RunTables {
-  [table: string]: Record<string, ColumnData>;
+  [table: string]: TableData;
 }
 
 export interface RunFolderSpec {
@@ -41,7 +42,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     const files: ResultFile[] = [];
     for (const [table, cols] of Object.entries(spec.tables)) {
       const file = `${table}.arrow`;
-      files.push({ table, file, ...writeArrow(join(tmp, file), cols) });
+      files.push({ table, file, ...writeArrowChunks(join(tmp, file), tableChunks(cols)) });
     }
     const resultsSha256 = createHash('sha256').update(files.map((f) => `${f.file}:${f.sha256}`).join('\n')).digest('hex');
     const manifest = {
@@ -66,5 +67,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    for (const t of Object.values(spec.tables)) if (t instanceof ChunkedTable) t.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { f64Of } from '../results/columns.ts';
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
@@ -26,7 +27,15 @@ export interface RunWorldOptions {
   onProgress?(events: number, nowUs: number, startUs: number, endUs: number): void;
   /** Wall clock for the manifest's timing section only (injected so the engine never reads it). */
   clock?: () => number;
+  /** Rows per spilled chunk of the long result tables (default SPILL_ROWS); tests set it low. */
+  spillRows?: number;
 }
+
+/**
+ * Rows per chunk of a long result table (orders, fills, positions, equity, margin, ledger) moved
+ * out of memory during a run: ~2 MB of row objects; each becomes a record batch of its Arrow file.
+ */
+export const SPILL_ROWS = 8192;
 
 /** What a run adds to the shared RunMetrics: the risk outcome. */
 export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
@@ -110,7 +119,8 @@ export function worldMetrics(w: World): WorldMetrics {
   let rejected = 0;
   const waits: number[] = [];
   for (const v of mine) {
-    const m = computeMetrics({ inst: v.clob.instrument, orders: v.clob.orders, fills: v.clob.fills, equityTs: new Float64Array(0), equity: new Float64Array(0), initialCapital: initial, realized: 0, unrealized: 0, fees: 0, finalEquity: initial, finalPositionLots: 0, sampleIntervalUs: w.equityIntervalUs });
+    const t = w.recorder.tradeStats(v);
+    const m = computeMetrics({ inst: v.clob.instrument, trades: t, equityTs: new Float64Array(0), equity: new Float64Array(0), initialCapital: initial, realized: 0, unrealized: 0, fees: 0, finalEquity: initial, finalPositionLots: 0, sampleIntervalUs: w.equityIntervalUs });
     const p = v.clob.position;
     const n = p.notional;
     const px = w.prices.get(v.clob.instrument.settle);
@@ -124,16 +134,14 @@ export function worldMetrics(w: World): WorldMetrics {
     orders += m.orders;
     fills += m.fills;
     maker += m.makerFills;
-    for (const o of v.clob.orders) {
-      submitted += o.sizeLots;
-      filled += o.filledLots;
-      if (o.status === 'rejected') rejected++;
-    }
-    for (const f of v.clob.fills) if (f.maker) waits.push(f.queueWaitUs / 1000);
+    submitted += t.submittedLots;
+    filled += t.filledLots;
+    rejected += t.rejected;
+    const tw = t.waits.view();
+    for (let i = 0; i < tw.length; i++) waits.push(tw[i]! / 1000);
     if (m.takerFills > 0) {
-      const takerQty = v.clob.fills.reduce((s, f) => s + (f.maker ? 0 : f.sizeLots * Number(v.clob.instrument.lotSize)), 0);
-      slipNum += m.takerSlippageBps * takerQty;
-      slipDen += takerQty;
+      slipNum += m.takerSlippageBps * t.takerQty;
+      slipDen += t.takerQty;
     }
   }
   waits.sort((a, b) => a - b);
@@ -212,7 +220,21 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   const defaultId = `${spec.name ?? (first ? basename(first.file).replace(/\.[mc]?[jt]s$/, '') : 'run')}-${world.venues[0]!.dataset.name}-s${spec.seed}-${specHash(opts.config ?? spec)}`.replace(/[^\w.-]/g, '_');
   const runId = checkRunId(opts.runId ?? defaultId);
   // The output target is checked before the run, and again when it is written.
-  runTarget(opts.runsDir, runId, opts.force ?? false);
+  const target = runTarget(opts.runsDir, runId, opts.force ?? false);
+  // Long tables spill here in chunks while the run goes (flat memory); removed when written.
+  const spillDir = `${target.tmp}.spill`;
+  rmSync(spillDir, { recursive: true, force: true });
+  mkdirSync(spillDir);
+  try {
+    return await runAndWrite(world, spec, opts, runId, spillDir, clock, wall0);
+  } finally {
+    rmSync(spillDir, { recursive: true, force: true });
+  }
+}
+
+async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, runId: string, spillDir: string, clock: () => number, wall0: number): Promise<WorldResult> {
+  const first = world.agents[0];
+  world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS);
   const sim = world.sim;
   world.start();
   const replay0 = clock();
@@ -262,8 +284,8 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
     counts: {
       events: sim.events,
       rows: world.venues.reduce((s, v) => s + v.source.rows, 0),
-      orders: world.venues.reduce((s, v) => s + v.clob.orders.length, 0),
-      fills: world.venues.reduce((s, v) => s + v.clob.fills.length, 0),
+      orders: world.venues.reduce((s, v) => s + v.clob.orderCount, 0),
+      fills: world.venues.reduce((s, v) => s + v.clob.fillCount, 0),
       transfers: world.ledger.transferCount,
       liquidations: liquidations.length,
       ...(world.chain ? { blocks: world.chain.blocks.length, txs: world.chain.blocks.reduce((s, b) => s + b.txs.length, 0) } : {}),

@@ -45,10 +45,20 @@ const RESP_FILL = 11;
 export class ClobVenue implements EventHandler {
   readonly book = new L2Book();
   readonly own: OwnOrderBook;
+  /**
+   * The desk's fills and orders still held in memory, in seq / id order. A long run's recorder
+   * drains the done prefix (`drainDone`) to its spool, so these start at `fillBase` / `orderBase`;
+   * `fillCount` / `orderCount` are the totals.
+   */
   readonly fills: Fill[] = [];
   readonly orders: OwnOrder[] = [];
+  private orderBase = 0;
+  private fillBase = 0;
   /** Order state as the venue reported it, one per response (the desk sees these, never the live order). */
   private readonly reports: OwnOrder[] = [];
+  private reportBase = 0;
+  /** Fills whose report has not reached the desk yet (their fill and order must stay in memory). */
+  private readonly fillsInFlight = new Set<number>();
   private listener: VenueListener | undefined;
   private readonly rngQueue: Rng;
   private readonly rngEntry: Rng;
@@ -159,7 +169,7 @@ export class ClobVenue implements EventHandler {
       throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
     }
     const o: OwnOrder = {
-      id: this.orders.length + 1,
+      id: this.orderCount + 1,
       side: req.side,
       type,
       tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
@@ -194,7 +204,7 @@ export class ClobVenue implements EventHandler {
     const type = req.type ?? 'limit';
     const now = this.sim.nowUs;
     const o: OwnOrder = {
-      id: this.orders.length + 1,
+      id: this.orderCount + 1,
       side: req.side,
       type,
       tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
@@ -218,7 +228,7 @@ export class ClobVenue implements EventHandler {
     this.stats.ordersSubmitted++;
     this.stats.ordersRejected++;
     this.reports.push({ ...o, pendingAmend: undefined });
-    this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reports.length - 1);
+    this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
     return o;
   }
 
@@ -228,9 +238,10 @@ export class ClobVenue implements EventHandler {
 
   /** Amend price and/or size. A size decrease keeps queue priority; anything else re-queues. */
   amend(id: number, priceTicks: number, sizeLots: number): void {
-    const o = this.orders[id - 1];
-    if (!o) throw new ConfigError(`no order ${id}`, { field: 'id' });
-    o.pendingAmend = { priceTicks, sizeLots };
+    if (!(id >= 1 && id <= this.orderCount)) throw new ConfigError(`no order ${id}`, { field: 'id' });
+    // A drained order is done: its amend arrives and is ignored, as for any done order.
+    const o = this.orderById(id);
+    if (o) o.pendingAmend = { priceTicks, sizeLots };
     this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_AMEND, id);
   }
 
@@ -241,17 +252,18 @@ export class ClobVenue implements EventHandler {
 
   onEvent(tsUs: number, kind: number, arg: number): void {
     if (kind === RESP_UPDATE) {
-      const snap = this.reports[arg]!;
-      this.reports[arg] = undefined as unknown as OwnOrder; // delivered: let it be collected
+      const snap = this.reports[arg - this.reportBase]!;
+      this.reports[arg - this.reportBase] = undefined as unknown as OwnOrder; // delivered: let it be collected
       this.listener?.onOrderUpdate(snap);
       return;
     }
     if (kind === RESP_FILL) {
-      const f = this.fills[arg]!;
-      this.listener?.onFill(f, this.orders[f.orderId - 1]!);
+      const f = this.fills[arg - this.fillBase]!;
+      this.fillsInFlight.delete(arg);
+      this.listener?.onFill(f, this.orderById(f.orderId)!);
       return;
     }
-    const o = this.orders[arg - 1];
+    const o = this.orderById(arg);
     if (!o) return;
     if (kind === EV_NEW) this.onArrive(tsUs, o);
     else if (kind === EV_CANCEL) this.onCancel(tsUs, o);
@@ -382,7 +394,7 @@ export class ClobVenue implements EventHandler {
 
   private respond(tsUs: number, o: OwnOrder): void {
     this.reports.push({ ...o, pendingAmend: undefined });
-    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reports.length - 1);
+    this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
   }
 
   /** Liquidity an order could take within its limit, net of what own orders already took. */
@@ -434,7 +446,7 @@ export class ClobVenue implements EventHandler {
     if (maker) this.stats.makerFills++;
     else this.stats.takerFills++;
     const f: Fill = {
-      seq: this.fills.length,
+      seq: this.fillCount,
       tsUs,
       orderId: o.id,
       side: o.side,
@@ -449,11 +461,57 @@ export class ClobVenue implements EventHandler {
       positionLots: this.position.lots,
     };
     this.fills.push(f);
+    // In flight before the observer runs: the observer (the recorder) may drain done fills.
+    this.fillsInFlight.add(f.seq);
     this.fillObserver?.(tsUs);
     if (o.filledLots >= o.sizeLots) {
       o.status = 'filled';
       o.doneTsUs = tsUs;
     }
     this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_FILL, f.seq);
+  }
+
+  get orderCount(): number {
+    return this.orderBase + this.orders.length;
+  }
+
+  get fillCount(): number {
+    return this.fillBase + this.fills.length;
+  }
+
+  /** An order still held in memory (undefined when drained: drained orders are done). */
+  orderById(id: number): OwnOrder | undefined {
+    return this.orders[id - 1 - this.orderBase];
+  }
+
+  /**
+   * Remove the done prefix from memory and return it, in order: fills whose report reached the
+   * desk, and orders that are done with no fill report in flight (a report hands the desk its
+   * order). Cancels and amends of a drained order arrive and are ignored, as for any done order.
+   */
+  drainDone(): { orders: OwnOrder[]; fills: Fill[] } {
+    let minFill = this.fillCount;
+    let minOrder = Infinity;
+    for (const seq of this.fillsInFlight) {
+      if (seq < minFill) minFill = seq;
+      const oid = this.fills[seq - this.fillBase]!.orderId;
+      if (oid < minOrder) minOrder = oid;
+    }
+    let no = 0;
+    while (no < this.orders.length) {
+      const o = this.orders[no]!;
+      if ((o.status !== 'filled' && o.status !== 'cancelled' && o.status !== 'rejected') || o.id >= minOrder) break;
+      no++;
+    }
+    const nf = minFill - this.fillBase;
+    const orders = this.orders.splice(0, no);
+    const fills = this.fills.splice(0, nf);
+    this.orderBase += no;
+    this.fillBase += nf;
+    let nr = 0;
+    while (nr < this.reports.length && this.reports[nr] === undefined) nr++;
+    this.reports.splice(0, nr);
+    this.reportBase += nr;
+    return { orders, fills };
   }
 }

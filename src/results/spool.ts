@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeVector, RecordBatchFileWriter, Table, type Vector } from 'apache-arrow';
+import { readArrow, utf8Vector, writeArrow, type ColumnData } from './arrow-io.ts';
+import { collectIfAbove } from './memory.ts';
+
+/** Heap size above which a spill also collects garbage (see collectIfAbove). */
+const HEAP_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A result table that does not have to fit in memory: rows arrive in column chunks during the
+ * run; once `chunkRows` rows are pending they are written to the spill folder as one Arrow file
+ * and dropped, so a run's memory stays flat however long its data (the result tables of a
+ * 60M-event market-making run held ~80 MB of row objects before). Chunks are read back one at a
+ * time when the run folder is written, and become the record batches of the table's Arrow file.
+ */
+/** A table read as a sequence of column chunks (see TableSpool, SpoolSeq). */
+export abstract class ChunkedTable {
+  abstract chunks(): Iterable<Record<string, ColumnData>>;
+  /** The columns with no rows (names and types), or undefined when nothing was ever appended. */
+  abstract get empty(): Record<string, ColumnData> | undefined;
+  abstract dispose(): void;
+}
+
+export class TableSpool extends ChunkedTable {
+  private pending: Record<string, ColumnData>[] = [];
+  private pendingRows = 0;
+  private spilled = 0;
+  private template: Record<string, ColumnData> | undefined;
+  /** Rows appended so far (spilled and pending). */
+  rows = 0;
+
+  constructor(
+    readonly name: string,
+    /** Where chunks go; undefined keeps everything in memory (a spool that never spills). */
+    private readonly dir: string | undefined,
+    private readonly chunkRows: number,
+  ) {
+    super();
+  }
+
+  /** Append rows given as columns of equal length (same names and types on every call). */
+  append(cols: Record<string, ColumnData>): void {
+    const n = columnLength(cols);
+    this.template ??= emptyLike(cols);
+    if (n === 0) return;
+    this.pending.push(cols);
+    this.pendingRows += n;
+    this.rows += n;
+    if (this.dir !== undefined && this.pendingRows >= this.chunkRows) this.spill();
+  }
+
+  private spill(): void {
+    const cols = concatColumns(this.pending);
+    writeArrow(join(this.dir!, `${this.name}.${this.spilled}.arrow`), cols);
+    this.spilled++;
+    this.pending = [];
+    this.pendingRows = 0;
+    collectIfAbove(HEAP_LIMIT);
+  }
+
+  /** Chunks in order: spilled ones (read back one at a time), then what is still in memory. */
+  *chunks(): Generator<Record<string, ColumnData>> {
+    for (let k = 0; k < this.spilled; k++) {
+      yield columnsOf(readArrow(join(this.dir!, `${this.name}.${k}.arrow`)), this.template!);
+      collectIfAbove(HEAP_LIMIT);
+    }
+    if (this.pendingRows > 0) yield concatColumns(this.pending);
+  }
+
+  /** The columns with no rows (names and types), or undefined when nothing was ever appended. */
+  get empty(): Record<string, ColumnData> | undefined {
+    return this.template;
+  }
+
+  /** Remove the spilled chunk files. */
+  dispose(): void {
+    for (let k = 0; k < this.spilled; k++) rmSync(join(this.dir!, `${this.name}.${k}.arrow`), { force: true });
+  }
+}
+
+/** Several spools read one after the other as one table (e.g. each venue's orders, in venue order). */
+export class SpoolSeq extends ChunkedTable {
+  constructor(private readonly parts: readonly TableSpool[]) {
+    super();
+  }
+
+  *chunks(): Generator<Record<string, ColumnData>> {
+    for (const p of this.parts) yield* p.chunks();
+  }
+
+  get empty(): Record<string, ColumnData> | undefined {
+    for (const p of this.parts) if (p.empty) return p.empty;
+    return undefined;
+  }
+
+  dispose(): void {
+    for (const p of this.parts) p.dispose();
+  }
+}
+
+/** A table given whole in memory or in chunks. */
+export type TableData = Record<string, ColumnData> | ChunkedTable;
+
+/** The table's chunks (one for an in-memory table; an empty spool gives its empty columns). */
+export function* tableChunks(t: TableData): Generator<Record<string, ColumnData>> {
+  if (!(t instanceof ChunkedTable)) {
+    yield t;
+    return;
+  }
+  let any = false;
+  for (const c of t.chunks()) {
+    any = true;
+    yield c;
+  }
+  if (!any) yield t.empty ?? {};
+}
+
+/**
+ * Write one Arrow IPC file from chunks, each a record batch, streaming (one chunk in memory at a
+ * time); returns its size, sha256 and rows. One chunk gives the same bytes as `writeArrow`.
+ */
+export function writeArrowChunks(file: string, chunks: Iterable<Record<string, ColumnData>>): { bytes: number; sha256: string; rows: number } {
+  const writer = new RecordBatchFileWriter();
+  // The writer queues its output in memory until read; it is drained to the file after every
+  // batch (the queue's buffer list, apache-arrow 21's AsyncByteQueue), so no table is held whole.
+  const sink = (writer as unknown as { _sink: { _values: Uint8Array[] } })._sink;
+  const fd = openSync(file, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let rows = 0;
+  const drain = (): void => {
+    const q = sink._values;
+    if (!Array.isArray(q)) throw new Error('apache-arrow writer internals changed: cannot stream a spooled table');
+    for (const b of q.splice(0)) {
+      writeSync(fd, b);
+      hash.update(b);
+      bytes += b.byteLength;
+    }
+  };
+  try {
+    for (const cols of chunks) {
+      const table = tableOf(cols);
+      rows += table.numRows;
+      for (const b of table.batches) writer.write(b);
+      if (table.batches.length === 0) writer.write(table);
+      drain();
+    }
+    writer.finish();
+    drain();
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex'), rows };
+}
+
+function tableOf(cols: Record<string, ColumnData>): Table {
+  const vectors: Record<string, Vector> = {};
+  for (const [name, data] of Object.entries(cols)) vectors[name] = Array.isArray(data) ? utf8Vector(data) : makeVector(data);
+  return new Table(vectors);
+}
+
+export function columnLength(cols: Record<string, ColumnData>): number {
+  for (const k in cols) return cols[k]!.length;
+  return 0;
+}
+
+function emptyLike(cols: Record<string, ColumnData>): Record<string, ColumnData> {
+  const out: Record<string, ColumnData> = {};
+  for (const [k, c] of Object.entries(cols)) out[k] = Array.isArray(c) ? [] : new (c.constructor as new (n: number) => Exclude<ColumnData, string[]>)(0);
+  return out;
+}
+
+/** Columns of an Arrow table as the types the template has. */
+function columnsOf(t: Table, template: Record<string, ColumnData>): Record<string, ColumnData> {
+  const out: Record<string, ColumnData> = {};
+  for (const [k, c] of Object.entries(template)) {
+    const v = t.getChild(k)!;
+    if (Array.isArray(c)) {
+      const xs = new Array<string>(v.length);
+      for (let i = 0; i < v.length; i++) xs[i] = v.get(i) as string;
+      out[k] = xs;
+    } else out[k] = v.toArray() as ColumnData;
+  }
+  return out;
+}
+
+/** Concatenate chunks of the same columns. */
+export function concatColumns(parts: readonly Record<string, ColumnData>[]): Record<string, ColumnData> {
+  if (parts.length === 1) return parts[0]!;
+  const out: Record<string, ColumnData> = {};
+  const first = parts[0]!;
+  for (const k of Object.keys(first)) {
+    const c0 = first[k]!;
+    if (Array.isArray(c0)) {
+      const all: string[] = [];
+      for (const p of parts) {
+        const c = p[k] as string[];
+        for (let i = 0; i < c.length; i++) all.push(c[i]!);
+      }
+      out[k] = all;
+    } else {
+      let n = 0;
+      for (const p of parts) n += p[k]!.length;
+      const arr = new (c0.constructor as new (n: number) => Exclude<ColumnData, string[]>)(n);
+      let o = 0;
+      for (const p of parts) {
+        const c = p[k] as Exclude<ColumnData, string[]>;
+        (arr as unknown as { set(a: ArrayLike<unknown>, o: number): void }).set(c as ArrayLike<unknown>, o);
+        o += c.length;
+      }
+      out[k] = arr;
+    }
+  }
+  return out;
+}

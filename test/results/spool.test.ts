@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/backtest/run.ts';
+import { readArrow, writeArrow } from '../../src/results/arrow-io.ts';
+import { openDuck } from '../../src/results/duck.ts';
+import { SpoolSeq, TableSpool, tableChunks, writeArrowChunks } from '../../src/results/spool.ts';
+import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+
+let root: string;
+let data: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'primesim-spool-'));
+  data = join(root, 'tiny');
+  writeTinyDataset(data, 3, 20_000);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const cols = (from: number, n: number) => ({
+  ts: Float64Array.from({ length: n }, (_, i) => 1.7e15 + from + i),
+  id: Int32Array.from({ length: n }, (_, i) => from + i),
+  big: BigInt64Array.from({ length: n }, (_, i) => BigInt(from + i) * 10n ** 15n),
+  flag: Uint8Array.from({ length: n }, (_, i) => (from + i) % 2),
+  side: Array.from({ length: n }, (_, i) => ((from + i) % 3 === 0 ? 'buy' : 'sell')),
+});
+
+describe('TableSpool', () => {
+  it('spills full chunks to disk and reads every row back in order; the Arrow file is the same rows', () => {
+    const dir = mkdtempSync(join(root, 'sp-'));
+    const a = new TableSpool('t', dir, 5);
+    const b = new TableSpool('u', dir, 5);
+    a.append(cols(0, 3));
+    expect(readdirSync(dir)).toEqual([]);
+    a.append(cols(3, 4)); // 7 ≥ 5: spilled
+    a.append(cols(7, 2));
+    b.append(cols(100, 6));
+    expect(readdirSync(dir).sort()).toEqual(['t.0.arrow', 'u.0.arrow']);
+    const seq = new SpoolSeq([a, b]);
+    const rows = [...tableChunks(seq)];
+    expect(rows.map((c) => c.id!.length)).toEqual([7, 2, 6]);
+    const ids = rows.flatMap((c) => Array.from(c.id as Int32Array));
+    expect(ids).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 101, 102, 103, 104, 105]);
+    expect(rows.flatMap((c) => c.side as string[])).toEqual(ids.map((i) => (i % 3 === 0 ? 'buy' : 'sell')));
+    expect(rows[0]!.big).toBeInstanceOf(BigInt64Array);
+    const f = join(dir, 'out.arrow');
+    const w = writeArrowChunks(f, tableChunks(seq));
+    const t = readArrow(f);
+    expect(w.rows).toBe(15);
+    expect(t.batches.length).toBe(3);
+    expect(Array.from(t.getChild('id')!.toArray() as Int32Array)).toEqual(ids);
+    expect(Array.from(t.getChild('big')!.toArray() as BigInt64Array)).toEqual(ids.map((i) => BigInt(i) * 10n ** 15n));
+    seq.dispose();
+    expect(readdirSync(dir)).toEqual(['out.arrow']);
+  });
+
+  it('one chunk gives the same bytes as writeArrow; an empty spool gives its empty columns', () => {
+    const dir = mkdtempSync(join(root, 'sp-'));
+    const c = cols(0, 10);
+    writeArrow(join(dir, 'a.arrow'), c);
+    writeArrowChunks(join(dir, 'b.arrow'), [c]);
+    expect(readFileSync(join(dir, 'a.arrow')).equals(readFileSync(join(dir, 'b.arrow')))).toBe(true);
+    const e = new TableSpool('e', dir, 5);
+    e.append(cols(0, 0));
+    writeArrowChunks(join(dir, 'e.arrow'), tableChunks(e));
+    const t = readArrow(join(dir, 'e.arrow'));
+    expect(t.numRows).toBe(0);
+    expect(t.schema.fields.map((x) => x.name)).toEqual(['ts', 'id', 'big', 'flag', 'side']);
+  });
+});
+
+describe('a run that spills its long tables', () => {
+  const mm = { strategy: 'strategies/market-maker.ts', params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, queue: 'power:3', data: '', seed: 7 };
+
+  it('writes the same rows, Parquet copies and metrics as one held in memory, and leaves no spill folder', async () => {
+    const whole = await runBacktest({ ...mm, data, runsDir: join(root, 'whole') }, { spillRows: 1_000_000 });
+    const spilled = await runBacktest({ ...mm, data, runsDir: join(root, 'spilled') }, { spillRows: 16 });
+    expect(whole.manifest.counts.fills).toBeGreaterThan(100);
+    expect(spilled.manifest.counts).toEqual(whole.manifest.counts);
+    expect(spilled.metrics).toEqual(whole.metrics);
+    const { instance, conn } = await openDuck();
+    try {
+      for (const f of whole.manifest.files) {
+        const a = readArrow(join(whole.dir, f.file));
+        const b = readArrow(join(spilled.dir, f.file));
+        expect(b.numRows, f.table).toBe(a.numRows);
+        expect(b.schema.fields.map((x) => `${x.name}:${x.type}`), f.table).toEqual(a.schema.fields.map((x) => `${x.name}:${x.type}`));
+        for (const fld of a.schema.fields) expect(Array.from(b.getChild(fld.name)!), `${f.table}.${fld.name}`).toEqual(Array.from(a.getChild(fld.name)!));
+        // Long tables come in several record batches (chunks written during the run).
+        if (['orders', 'fills', 'equity', 'ledger'].includes(f.table)) expect(b.batches.length, f.table).toBeGreaterThan(2);
+        const q = async (dir: string) => (await conn.runAndReadAll(`SELECT * EXCLUDE (run_id) FROM '${join(dir, `${f.table}.parquet`)}'`)).getRows().map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+        expect(await q(spilled.dir), `${f.table}.parquet`).toEqual(await q(whole.dir));
+      }
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    expect(readdirSync(join(root, 'spilled')).filter((x) => x.startsWith('.'))).toEqual([]);
+    expect(existsSync(join(spilled.dir, 'manifest.json'))).toBe(true);
+  });
+});
