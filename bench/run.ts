@@ -79,6 +79,20 @@ if (!only || only === 'engine') {
       if (r.replaySeconds !== undefined) line(`[${ds.name}] ${label}, replay loop only`, r.events, r.replaySeconds, undefined, 'excludes strategy load and writing Arrow/Parquet results');
     }
   }
+  // Peak RSS against dataset length: the market maker on generated datasets of 2M, 20M and 60M
+  // events (the long result tables spill to disk as the run goes; target: flat, under 400 MB).
+  const sizes = [2_000_000, events, 3 * events].filter((n, i, a) => a.indexOf(n) === i);
+  const peaks: string[] = [];
+  for (const n of sizes) {
+    const dir = join(cache, `synthetic-${n}`);
+    if (!existsSync(join(dir, 'manifest.json'))) {
+      process.stdout.write(`generating ${fmt(n)}-row dataset (seed 42) …\n`);
+      generateDataset({ dir, seed: 42, events: n });
+    }
+    const r = engine('mm', dir);
+    peaks.push(`${fmt(r.events)} events: ${r.peakRssMb.toFixed(0)} MB`);
+  }
+  process.stdout.write(`[synthetic] (b2) market maker peak RSS by dataset length: ${peaks.join(', ')}\n`);
 }
 
 /**

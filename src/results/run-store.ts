@@ -95,6 +95,9 @@ export async function writeParquetCopies(run: RunInfo, columns?: Readonly<Record
   const written: string[] = [];
   const copies: StoredFile[] = [];
   try {
+    // Return freed memory to the system early (DuckDB keeps 128 MB by default): part of a long
+    // run's peak RSS is this copy.
+    await conn.run("SET allocator_flush_threshold = '8MB'");
     // A pipeline: while DuckDB (native threads) ingests table k and writes its Parquet, this thread
     // writes table k+1's CSV. Copies are recorded in file order.
     let pending: Promise<void> | undefined;

@@ -3,10 +3,10 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeVector, RecordBatchFileWriter, Table, type Vector } from 'apache-arrow';
 import { readArrow, utf8Vector, writeArrow, type ColumnData } from './arrow-io.ts';
-import { collectIfAbove } from './memory.ts';
+import { collectIfGrown } from './memory.ts';
 
-/** Heap size above which a spill also collects garbage (see collectIfAbove). */
-const HEAP_LIMIT = 64 * 1024 * 1024;
+/** Heap growth after which a spill also collects garbage (see collectIfGrown). */
+const HEAP_GROWTH = 32 * 1024 * 1024;
 
 /**
  * A result table that does not have to fit in memory: rows arrive in column chunks during the
@@ -57,14 +57,14 @@ export class TableSpool extends ChunkedTable {
     this.spilled++;
     this.pending = [];
     this.pendingRows = 0;
-    collectIfAbove(HEAP_LIMIT);
+    collectIfGrown(HEAP_GROWTH);
   }
 
   /** Chunks in order: spilled ones (read back one at a time), then what is still in memory. */
   *chunks(): Generator<Record<string, ColumnData>> {
     for (let k = 0; k < this.spilled; k++) {
       yield columnsOf(readArrow(join(this.dir!, `${this.name}.${k}.arrow`)), this.template!);
-      collectIfAbove(HEAP_LIMIT);
+      collectIfGrown(HEAP_GROWTH);
     }
     if (this.pendingRows > 0) yield concatColumns(this.pending);
   }
@@ -146,6 +146,7 @@ export function writeArrowChunks(file: string, chunks: Iterable<Record<string, C
       for (const b of table.batches) writer.write(b);
       if (table.batches.length === 0) writer.write(table);
       drain();
+      collectIfGrown(HEAP_GROWTH);
     }
     writer.finish();
     drain();
