@@ -1,6 +1,6 @@
 import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { Type, type Table } from 'apache-arrow';
+import { Table, Type } from 'apache-arrow';
 import type { ColumnData } from './arrow-io.ts';
 import { collectIfGrown } from './memory.ts';
 
@@ -116,13 +116,14 @@ function memoryColumns(columns: Record<string, ColumnData>): CsvColumns {
  * the DuckDB ingest to run later (native, asynchronous) — so a caller can write the next table's
  * CSV while DuckDB reads this one. Takes an Arrow table or the in-memory columns it was made from.
  */
-export function writeTableCsv(table: Table | Record<string, ColumnData> | Iterable<Record<string, ColumnData>>, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string, parquetFile?: string) => Promise<void> {
+export function writeTableCsv(table: Table | Record<string, ColumnData> | Iterable<Table | Record<string, ColumnData>>, csvFile: string): (conn: DuckDBConnection, name: string, runId?: string, parquetFile?: string) => Promise<void> {
   // An Arrow table, one table's columns in memory, or its chunks in order (a spooled table).
+  const columnsOf = (t: Table | Record<string, ColumnData>): CsvColumns => (t instanceof Table ? arrowColumns(t) : memoryColumns(t));
   const parts: Iterable<CsvColumns> =
-    'schema' in table && 'numRows' in table
-      ? [arrowColumns(table as Table)]
-      : Symbol.iterator in table && typeof (table as Iterable<unknown>)[Symbol.iterator] === 'function' && !Array.isArray(table)
-        ? mapIter(table as Iterable<Record<string, ColumnData>>, memoryColumns)
+    table instanceof Table
+      ? [arrowColumns(table)]
+      : Symbol.iterator in table && typeof (table as Iterable<unknown>)[Symbol.iterator] === 'function'
+        ? mapIter(table as Iterable<Table | Record<string, ColumnData>>, columnsOf)
         : [memoryColumns(table as Record<string, ColumnData>)];
   let colDefs: string[] | undefined;
   const fd = openSync(csvFile, 'w');

@@ -1,4 +1,4 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | undefined | null = null;
@@ -24,9 +24,12 @@ export function collectIfGrown(growthBytes: number): void {
   }
   if (gc === undefined) return;
   const used = (): number => {
-    const h = getHeapStatistics();
-    // Buffers (Arrow chunks read back, bytes written) count too: they are freed with their wrappers.
-    return h.used_heap_size + h.external_memory;
+    // The old generation only (young garbage — boxed numbers of the event loop — is collected
+    // cheaply by V8 itself), plus buffers (Arrow chunks read back, bytes written): they are freed
+    // with their wrappers.
+    let old = 0;
+    for (const sp of getHeapSpaceStatistics()) if (sp.space_name === 'old_space' || sp.space_name === 'large_object_space') old += sp.space_used_size;
+    return old + getHeapStatistics().external_memory;
   };
   if (used() - live > growthBytes) {
     gc();

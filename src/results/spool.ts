@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeVector, RecordBatchFileWriter, Table, type Vector } from 'apache-arrow';
-import { readArrow, utf8Vector, writeArrow, type ColumnData } from './arrow-io.ts';
+import { makeVector, RecordBatch, RecordBatchFileWriter, Schema, Table, tableToIPC, type Vector } from 'apache-arrow';
+import { readArrow, utf8Vector, type ColumnData } from './arrow-io.ts';
 import { collectIfGrown } from './memory.ts';
 
 /** Heap growth after which a spill also collects garbage (see collectIfGrown). */
@@ -15,9 +15,12 @@ const HEAP_GROWTH = 32 * 1024 * 1024;
  * 60M-event market-making run held ~80 MB of row objects before). Chunks are read back one at a
  * time when the run folder is written, and become the record batches of the table's Arrow file.
  */
+/** Rows of a table: columns in memory, or an Arrow table read back from a spilled chunk file. */
+export type Chunk = Record<string, ColumnData> | Table;
+
 /** A table read as a sequence of column chunks (see TableSpool, SpoolSeq). */
 export abstract class ChunkedTable {
-  abstract chunks(): Iterable<Record<string, ColumnData>>;
+  abstract chunks(): Iterable<Chunk>;
   /** The columns with no rows (names and types), or undefined when nothing was ever appended. */
   abstract get empty(): Record<string, ColumnData> | undefined;
   abstract dispose(): void;
@@ -53,7 +56,7 @@ export class TableSpool extends ChunkedTable {
 
   private spill(): void {
     const cols = concatColumns(this.pending);
-    writeArrow(join(this.dir!, `${this.name}.${this.spilled}.arrow`), cols);
+    writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
     this.spilled++;
     this.pending = [];
     this.pendingRows = 0;
@@ -61,9 +64,10 @@ export class TableSpool extends ChunkedTable {
   }
 
   /** Chunks in order: spilled ones (read back one at a time), then what is still in memory. */
-  *chunks(): Generator<Record<string, ColumnData>> {
+  *chunks(): Generator<Chunk> {
     for (let k = 0; k < this.spilled; k++) {
-      yield columnsOf(readArrow(join(this.dir!, `${this.name}.${k}.arrow`)), this.template!);
+      // Read back as Arrow: its batches go to the result file as they are (no string decoding).
+      yield readArrow(join(this.dir!, `${this.name}.${k}.arrow`));
       collectIfGrown(HEAP_GROWTH);
     }
     if (this.pendingRows > 0) yield concatColumns(this.pending);
@@ -86,7 +90,7 @@ export class SpoolSeq extends ChunkedTable {
     super();
   }
 
-  *chunks(): Generator<Record<string, ColumnData>> {
+  *chunks(): Generator<Chunk> {
     for (const p of this.parts) yield* p.chunks();
   }
 
@@ -104,7 +108,7 @@ export class SpoolSeq extends ChunkedTable {
 export type TableData = Record<string, ColumnData> | ChunkedTable;
 
 /** The table's chunks (one for an in-memory table; an empty spool gives its empty columns). */
-export function* tableChunks(t: TableData): Generator<Record<string, ColumnData>> {
+export function* tableChunks(t: TableData): Generator<Chunk> {
   if (!(t instanceof ChunkedTable)) {
     yield t;
     return;
@@ -121,7 +125,7 @@ export function* tableChunks(t: TableData): Generator<Record<string, ColumnData>
  * Write one Arrow IPC file from chunks, each a record batch, streaming (one chunk in memory at a
  * time); returns its size, sha256 and rows. One chunk gives the same bytes as `writeArrow`.
  */
-export function writeArrowChunks(file: string, chunks: Iterable<Record<string, ColumnData>>): { bytes: number; sha256: string; rows: number } {
+export function writeArrowChunks(file: string, chunks: Iterable<Chunk>): { bytes: number; sha256: string; rows: number } {
   const writer = new RecordBatchFileWriter();
   // The writer queues its output in memory until read; it is drained to the file after every
   // batch (the queue's buffer list, apache-arrow 21's AsyncByteQueue), so no table is held whole.
@@ -140,10 +144,14 @@ export function writeArrowChunks(file: string, chunks: Iterable<Record<string, C
     }
   };
   try {
+    let schema: Schema | undefined;
     for (const cols of chunks) {
-      const table = tableOf(cols);
+      const table = cols instanceof Table ? cols : tableOf(cols);
       rows += table.numRows;
-      for (const b of table.batches) writer.write(b);
+      schema ??= table.schema;
+      // A chunk read back from disk carries equal types as other objects (Float vs Float64), which
+      // the writer would take for a new schema: its batches are re-labelled with the first one's.
+      for (const b of table.batches) writer.write(b.schema === schema ? b : new RecordBatch(schema, b.data));
       if (table.batches.length === 0) writer.write(table);
       drain();
       collectIfGrown(HEAP_GROWTH);
@@ -170,20 +178,6 @@ export function columnLength(cols: Record<string, ColumnData>): number {
 function emptyLike(cols: Record<string, ColumnData>): Record<string, ColumnData> {
   const out: Record<string, ColumnData> = {};
   for (const [k, c] of Object.entries(cols)) out[k] = Array.isArray(c) ? [] : new (c.constructor as new (n: number) => Exclude<ColumnData, string[]>)(0);
-  return out;
-}
-
-/** Columns of an Arrow table as the types the template has. */
-function columnsOf(t: Table, template: Record<string, ColumnData>): Record<string, ColumnData> {
-  const out: Record<string, ColumnData> = {};
-  for (const [k, c] of Object.entries(template)) {
-    const v = t.getChild(k)!;
-    if (Array.isArray(c)) {
-      const xs = new Array<string>(v.length);
-      for (let i = 0; i < v.length; i++) xs[i] = v.get(i) as string;
-      out[k] = xs;
-    } else out[k] = v.toArray() as ColumnData;
-  }
   return out;
 }
 
