@@ -14,6 +14,32 @@ let live = 0;
  * so it runs a few times per run, not at every chunk.
  */
 export function collectIfGrown(growthBytes: number): void {
+  load();
+  if (!gc) return;
+  if (used() - live > growthBytes) {
+    gc();
+    live = used();
+  }
+}
+
+/** A full collection now (before the result files are written: the replay's garbage goes first). */
+export function collectNow(): void {
+  load();
+  if (!gc) return;
+  gc();
+  live = used();
+}
+
+function used(): number {
+  // The old generation only (young garbage — boxed numbers of the event loop — is collected
+  // cheaply by V8 itself), plus buffers (Arrow chunks read back, bytes written): they are freed
+  // with their wrappers.
+  let old = 0;
+  for (const sp of getHeapSpaceStatistics()) if (sp.space_name === 'old_space' || sp.space_name === 'large_object_space') old += sp.space_used_size;
+  return old + getHeapStatistics().external_memory;
+}
+
+function load(): void {
   if (gc === null) {
     try {
       setFlagsFromString('--expose-gc');
@@ -21,18 +47,5 @@ export function collectIfGrown(growthBytes: number): void {
     } catch {
       gc = undefined;
     }
-  }
-  if (gc === undefined) return;
-  const used = (): number => {
-    // The old generation only (young garbage — boxed numbers of the event loop — is collected
-    // cheaply by V8 itself), plus buffers (Arrow chunks read back, bytes written): they are freed
-    // with their wrappers.
-    let old = 0;
-    for (const sp of getHeapSpaceStatistics()) if (sp.space_name === 'old_space' || sp.space_name === 'large_object_space') old += sp.space_used_size;
-    return old + getHeapStatistics().external_memory;
-  };
-  if (used() - live > growthBytes) {
-    gc();
-    live = used();
   }
 }

@@ -6,7 +6,7 @@ import { readArrow, utf8Vector, type ColumnData } from './arrow-io.ts';
 import { collectIfGrown } from './memory.ts';
 
 /** Heap growth after which a spill also collects garbage (see collectIfGrown). */
-const HEAP_GROWTH = 32 * 1024 * 1024;
+const HEAP_GROWTH = 16 * 1024 * 1024;
 
 /**
  * A result table that does not have to fit in memory: rows arrive in column chunks during the
