@@ -52,7 +52,7 @@ export interface Arbitrage {
 }
 
 export interface Liquidation {
-  protocol: 'aave';
+  protocol: 'aave' | 'compound_v2';
   liquidatedUser: string;
   liquidatorUser: string;
   collateralTokenAddress: string;

@@ -4,13 +4,15 @@
  */
 import type { ChainBlockData } from '../data/chain/types.ts';
 import { getArbitrages } from './classifier-arbitrages.ts';
-import { getAaveLiquidationsForTransaction } from './classifier-liquidations.ts';
+import { getAaveLiquidationsForTransaction, getCompoundLiquidations } from './classifier-liquidations.ts';
+import { getJitLiquidity, type JitLiquidity } from './classifier-jit.ts';
 import { getSandwiches } from './classifier-sandwiches.ts';
 import { getSwapsForTransaction } from './classifier-swaps.ts';
 import { groupByTransaction } from './classifier-traces.ts';
 import type { Arbitrage, Liquidation, Sandwich, Swap } from './classifier-types.ts';
 
 export type { Arbitrage, Liquidation, Sandwich, Swap, Transfer } from './classifier-types.ts';
+export type { JitLiquidity } from './classifier-jit.ts';
 
 export interface BlockClassification {
   blockNumber: number;
@@ -18,6 +20,7 @@ export interface BlockClassification {
   sandwiches: Sandwich[];
   arbitrages: Arbitrage[];
   liquidations: Liquidation[];
+  jitLiquidity: JitLiquidity[];
 }
 
 export function classifyBlock(block: ChainBlockData): BlockClassification {
@@ -28,6 +31,7 @@ export function classifyBlock(block: ChainBlockData): BlockClassification {
     swaps,
     sandwiches: getSandwiches(swaps),
     arbitrages: getArbitrages(swaps),
-    liquidations: txs.flatMap((tx) => getAaveLiquidationsForTransaction(tx, block.blockNumber)),
+    liquidations: [...txs.flatMap((tx) => getAaveLiquidationsForTransaction(tx, block.blockNumber)), ...getCompoundLiquidations(block)],
+    jitLiquidity: getJitLiquidity(block, swaps),
   };
 }

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBlockJsonFile } from '../../src/data/chain/block-json.ts';
+import fc from 'fast-check';
 import { classifyBlock, type BlockClassification } from '../../src/mev/classifier.ts';
+import { divToDouble } from '../../src/mev/classifier-sandwiches.ts';
+import { tokenFlow } from '../../src/mev/token-flow.ts';
 import type { Swap } from '../../src/mev/classifier-types.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../../shared/data/chain/mev-inspect');
@@ -138,4 +141,79 @@ describe.skipIf(!haveData)('MEV classifier on mev-inspect blocks', () => {
     const reverted = c.arbitrages.filter((a) => a.error !== null);
     expect(reverted.map((a) => [a.transactionHash.slice(0, 10), a.error])).toEqual([['0x23a4dc70', 'Reverted']]);
   });
+
+  it('block 13699765: the back-heavy sandwich by 0x51399b32… loses 0.435805264121298944 WETH (upstream\'s answer)', () => {
+    const c = more(13699765);
+    const s = c.sandwiches.find((x) => x.sandwicherAddress === '0x51399b32cd0186bb32230e24167489f3b2f47870')!;
+    expect(s.profitTokenAddress).toBe('0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2');
+    expect(s.profitAmount).toBe(-435805264121298944n);
+    // Back-heavy: the back-run sold more USDC than the front-run bought.
+    expect(s.backrunSwap.tokenInAmount > s.frontrunSwap.tokenOutAmount).toBe(true);
+    expect(s.sandwichedSwaps.map((v) => v.fromAddress)).toEqual(['0xa57bd00134b2850b2a1c55860c9e9ea100fdd6cf']);
+  });
+
+  it('block 13601096: JIT liquidity — mint, the victim swap, burn — by 0xa57bd001…, with the pool calls\' own amounts', () => {
+    const c = more(13601096);
+    expect(c.jitLiquidity).toHaveLength(1);
+    const j = c.jitLiquidity[0]!;
+    expect(j).toMatchObject({
+      botAddress: '0xa57bd00134b2850b2a1c55860c9e9ea100fdd6cf',
+      poolAddress: '0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8',
+      token0Address: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48',
+      token1Address: '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2',
+    });
+    expect(j.mintTransactionHash.slice(0, 10)).toBe('0x80e4abcb');
+    expect(j.burnTransactionHash.slice(0, 10)).toBe('0x12b3d1f0');
+    expect(j.swaps.map((x) => [x.transactionHash.slice(0, 10), x.tokenInAmount, x.tokenOutAmount])).toEqual([['0x94313140', 1896817745609n, 408818202022592862626n]]);
+    // The mint's and burn's return values (amount0, amount1); the fee is collect − burn (USDC only: the victim paid in USDC).
+    expect([j.mintToken0Amount, j.mintToken1Amount, j.burnToken0Amount, j.burnToken1Amount]).toEqual([0x9e19d275095n, 0x1c0f3d8497802dc522cn, 0xb7c633b5295n, 0x1ac46f667ade55b3740n]);
+    expect([j.fee0Amount, j.fee1Amount]).toEqual([0xb7d9fa7bd67n - 0xb7c633b5295n, 0n]);
+    // The fee is the pool's 0.3% of the victim's input, less the share of other in-range liquidity.
+    expect(Number(j.fee0Amount)).toBeLessThanOrEqual(1896817745609 * 0.003);
+    // No JIT elsewhere (13699765 has the same bot swapping, no mint/burn around a victim).
+    expect(more(13699765).jitLiquidity).toEqual([]);
+  });
+
+  it('block 11930296: the token-flow arbitrage\'s ether flows are upstream\'s [3547869861992962562, 3499859860420296704]', () => {
+    const block = readBlockJsonFile(path.join(dataDir, 'blocks_11930296.json'));
+    const f = tokenFlow(block, '0x4121ce805d33e952b2e6103a5024f70c118432fd0370128d6d7845f9b2987922');
+    expect(f.etherFlows).toEqual([3547869861992962562n, 3499859860420296704n]);
+  });
+
+  it('blocks 13207907 and 13234998: Compound cETH liquidations (ETH repaid, collateral cTokens seized); 15049646: the reverted one is not a liquidation', () => {
+    expect(more(13234998).liquidations).toEqual([
+      {
+        protocol: 'compound_v2',
+        liquidatedUser: '0xb5535a3681cf8d5431b8acfd779e2f79677ecce9',
+        liquidatorUser: '0xe0090ec6895c087a393f0e45f1f85098a6c33bef',
+        collateralTokenAddress: '0x39aa39c021dfbae8fac545936693ac917d5e7563',
+        debtTokenAddress: '0x4ddc2d193948926d02f9b1fe9e1daa0718270ed5',
+        debtPurchaseAmount: 268066492249420078n,
+        receivedAmount: 4747650169097n,
+        receivedTokenAddress: '0x39aa39c021dfbae8fac545936693ac917d5e7563',
+        transactionHash: expect.stringMatching(/^0x78f7e673/),
+        traceAddress: [1],
+        blockNumber: 13234998,
+      },
+    ]);
+    const l = more(13207907).liquidations;
+    expect(l.map((x) => [x.protocol, x.transactionHash.slice(0, 10), x.debtPurchaseAmount, x.receivedAmount, x.liquidatedUser])).toEqual([['compound_v2', '0x42a575e3', 414547860568297082n, 321973320649n, '0x45df6f00166c3fb77dc16b9e47ff57bc6694e898']]);
+    const reverted = more(15049646);
+    expect(reverted.liquidations).toEqual([]);
+  });
 });
+
+describe('divToDouble', () => {
+  it('property: equals JavaScript\'s correctly rounded division where both fit in a double, and is exact on big quotients', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 53 - 1 }), fc.integer({ min: 1, max: 2 ** 53 - 1 }), (n, d) => {
+        expect(divToDouble(BigInt(n), BigInt(d))).toBe(n / d);
+      }),
+      { seed: 5, numRuns: 5000 },
+    );
+    // Big operands: the quotient of an exact product by a power of two is exact.
+    expect(divToDouble(3n * 10n ** 40n * 2n ** 10n, 2n ** 10n)).toBe(3e40);
+    expect(divToDouble(10n ** 30n, 3n)).toBe(1e30 / 3);
+  });
+});
+
