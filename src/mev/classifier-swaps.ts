@@ -1,7 +1,9 @@
 /**
  * Swaps from pool calls plus the transfers around them (mev-inspect-py `swaps.py`): the token in
  * is the last transfer into the pool before the call (or inside it), the token out the single
- * transfer from the pool to the swap's recipient inside the call.
+ * transfer from the pool to the swap's recipient inside the call. Pools: Uniswap v2 pairs (and
+ * their forks), Uniswap v3 pools, Curve pools (`exchange`, `exchange_underlying`; the recipient
+ * is the caller, as in mev-inspect's Curve classifier).
  */
 import type { CallTrace } from '../data/chain/types.ts';
 import {
@@ -19,7 +21,7 @@ export function getSwapsForTransaction(tx: TxTraces, blockNumber: number): Swap[
     if (c.decoded.kind === 'transfer') {
       const tr = erc20TransferOf(c);
       if (tr !== undefined) prior.push(tr);
-    } else if (c.decoded.kind === 'v2swap' || c.decoded.kind === 'v3swap') {
+    } else if (c.decoded.kind === 'v2swap' || c.decoded.kind === 'v3swap' || c.decoded.kind === 'curveswap') {
       const children = childCalls(tx, c.trace.traceAddress)
         .map(anyTransferOf)
         .filter((x): x is Transfer => x !== undefined);
@@ -32,7 +34,7 @@ export function getSwapsForTransaction(tx: TxTraces, blockNumber: number): Swap[
 
 function parseSwap(c: ClassifiedCall, blockNumber: number, prior: Transfer[], children: Transfer[]): Swap | undefined {
   const d = c.decoded;
-  if (d.kind !== 'v2swap' && d.kind !== 'v3swap') return undefined;
+  if (d.kind !== 'v2swap' && d.kind !== 'v3swap' && d.kind !== 'curveswap') return undefined;
   const t = c.trace;
   const pool = t.action.to;
   const recipient = d.recipient;
@@ -47,10 +49,9 @@ function parseSwap(c: ClassifiedCall, blockNumber: number, prior: Transfer[], ch
 
   const tin = toPool[toPool.length - 1] as Transfer;
   const tout = out[0] as Transfer;
-  const v2 = d.kind === 'v2swap';
   return {
-    abiName: v2 ? 'UniswapV2Pair' : 'UniswapV3Pool',
-    protocol: v2 ? 'uniswap_v2' : 'uniswap_v3',
+    abiName: d.kind === 'v2swap' ? 'UniswapV2Pair' : d.kind === 'v3swap' ? 'UniswapV3Pool' : 'CurveSwap',
+    protocol: d.kind === 'v2swap' ? 'uniswap_v2' : d.kind === 'v3swap' ? 'uniswap_v3' : 'curve',
     transactionHash: t.transactionHash as string,
     transactionPosition: t.transactionPosition ?? -1,
     blockNumber,

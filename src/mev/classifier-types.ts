@@ -9,11 +9,11 @@ export interface Transfer {
   amount: bigint;
 }
 
-export type SwapAbi = 'UniswapV2Pair' | 'UniswapV3Pool';
+export type SwapAbi = 'UniswapV2Pair' | 'UniswapV3Pool' | 'CurveSwap';
 
 export interface Swap {
   abiName: SwapAbi;
-  protocol: 'uniswap_v2' | 'uniswap_v3';
+  protocol: 'uniswap_v2' | 'uniswap_v3' | 'curve';
   transactionHash: string;
   transactionPosition: number;
   blockNumber: number;

@@ -137,6 +137,11 @@ describe.skipIf(!haveData)('MEV classifier on mev-inspect blocks', () => {
     const block = readBlockJsonFile(path.join(dataDir, 'blocks_12483198.json'));
     expect(block.receipts.find((r) => r.transactionIndex === 60)!.gasUsed).toBeNaN();
     const c = classifyBlock(block);
+    // Upstream's 38 swaps: 37 on Uniswap pools and one Curve 3pool exchange (inside tx 7).
+    expect(c.swaps).toHaveLength(38);
+    const curve = c.swaps.filter((s) => s.protocol === 'curve');
+    expect(curve.map((s) => [s.contractAddress, s.transactionPosition])).toEqual([['0xbebc44782c7db0a1a60cb6fe97d0b483032ff1c7', 7]]);
+    expect(curve[0]!.tokenInAmount > 0n && curve[0]!.tokenOutAmount > 0n).toBe(true);
     expect(c.arbitrages).toHaveLength(5);
     const reverted = c.arbitrages.filter((a) => a.error !== null);
     expect(reverted.map((a) => [a.transactionHash.slice(0, 10), a.error])).toEqual([['0x23a4dc70', 'Reverted']]);

@@ -13,6 +13,8 @@ export const SELECTORS = {
   uniswapV3Swap: '0x128acb08',
   getReserves: '0x0902f1ac',
   aaveLiquidationCall: '0x00a718a9',
+  curveExchange: '0x3df02124',
+  curveExchangeUnderlying: '0xa6417ed6',
 } as const;
 
 /** Pseudo token address mev-inspect uses for native ETH. */
@@ -21,6 +23,8 @@ export const ETH_TOKEN_ADDRESS = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 export interface Erc20TransferCall { kind: 'transfer'; token: string; from: string; to: string; amount: bigint }
 export interface V2SwapCall { kind: 'v2swap'; pool: string; amount0Out: bigint; amount1Out: bigint; recipient: string }
 export interface V3SwapCall { kind: 'v3swap'; pool: string; recipient: string; zeroForOne: boolean; amountSpecified: bigint }
+/** Curve `exchange(i, j, dx, min_dy)` / `exchange_underlying`: the pool pays the caller. */
+export interface CurveSwapCall { kind: 'curveswap'; pool: string; recipient: string; i: bigint; j: bigint; dx: bigint }
 export interface LiquidationCall {
   kind: 'aaveLiquidation';
   pool: string;
@@ -31,7 +35,7 @@ export interface LiquidationCall {
   receiveAToken: boolean;
 }
 export interface UnknownCall { kind: 'unknown' }
-export type DecodedCall = Erc20TransferCall | V2SwapCall | V3SwapCall | LiquidationCall | UnknownCall;
+export type DecodedCall = Erc20TransferCall | V2SwapCall | V3SwapCall | CurveSwapCall | LiquidationCall | UnknownCall;
 
 const UNKNOWN: UnknownCall = { kind: 'unknown' };
 
@@ -63,6 +67,12 @@ export function classifyCall(t: CallTrace): DecodedCall {
     case SELECTORS.uniswapV3Swap: {
       const a = decodeCallInput(input, sel, ['address', 'bool', 'int256', 'uint160', 'bytes']);
       if (a) return { kind: 'v3swap', pool: t.action.to, recipient: a[0] as string, zeroForOne: a[1] as boolean, amountSpecified: a[2] as bigint };
+      return UNKNOWN;
+    }
+    case SELECTORS.curveExchange:
+    case SELECTORS.curveExchangeUnderlying: {
+      const a = decodeCallInput(input, sel, ['int128', 'int128', 'uint256', 'uint256']);
+      if (a) return { kind: 'curveswap', pool: t.action.to, recipient: t.action.from, i: a[0] as bigint, j: a[1] as bigint, dx: a[2] as bigint };
       return UNKNOWN;
     }
     case SELECTORS.aaveLiquidationCall: {
