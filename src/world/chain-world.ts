@@ -24,6 +24,8 @@ import {
   ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, LiquidationPga, MevHarness, NATIVE, SandwichAttacker, makeSwapTx,
   type AdversaryModel, type ChainPool, type LiquidationSearcher, type MevRecord, type PgaRecord,
 } from '../mev/adversaries/index.ts';
+import { detectSimulatedMev } from '../mev/detect-simulated.ts';
+import type { Sandwich } from '../mev/classifier-types.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
@@ -581,6 +583,7 @@ export function buildChainWorld(args: {
       // Sandwiched collateral sales: their losses are in the sale's output token.
       const saleDecimals = new Map(collateralSales.map((x) => { const p = sellInto.get(x.lending)!.pool; return [x.hash, tokenDecimals(p.tokenOut(x.asset === p.token0))] as const; }));
       const out = chainTables({ chain, blocks, harness, pgas, swaps, hf, lending, oracles, saleDecimals });
+      if (pools.size > 0) out.mev_detected = detectedTable(blocks, bank, [...pools.values()], harness.records());
       if (collateralSales.length > 0) {
         const loss = new Map<string, bigint>();
         for (const r of harness.records()) if (r.kind === 'sandwich') loss.set(r.victimTx, (loss.get(r.victimTx) ?? 0n) + r.victimLoss);
@@ -628,6 +631,40 @@ function lendingSpec(spec: RunSpec, id: string): LendingVenueSpec {
 }
 
 // ---- result tables ----
+
+/**
+ * Simulated against detected sandwiches, one row per victim: the classifier's rules run on the
+ * run's own blocks (detectSimulatedMev) and every sandwich an adversary recorded, matched by the
+ * victim tx. `detected_profit_minor` is the classifier's profit (back-run out − front-run in, in
+ * the front-run's input token), `simulated_gross_minor` the adversary's own gross take.
+ */
+function detectedTable(blocks: readonly Block[], bank: ChainBank, pools: readonly ChainPool[], records: readonly MevRecord[]): Record<string, ColumnData> {
+  const found = detectSimulatedMev(blocks, (h) => bank.movements(h), pools.map((p) => ({ account: p.account, kind: p.kind })));
+  const sim = new Map(records.filter((r) => r.kind === 'sandwich').map((r) => [r.victimTx, r] as const));
+  const rows: { block: number; victim: string; det: Sandwich | undefined; rec: MevRecord | undefined }[] = [];
+  const seen = new Set<string>();
+  for (const d of found.sandwiches) {
+    for (const v of d.sandwichedSwaps) {
+      seen.add(v.transactionHash);
+      rows.push({ block: d.blockNumber, victim: v.transactionHash, det: d, rec: sim.get(v.transactionHash) });
+    }
+  }
+  for (const [victim, r] of sim) if (!seen.has(victim)) rows.push({ block: r.block, victim, det: undefined, rec: r });
+  rows.sort((a, b) => a.block - b.block || a.victim.localeCompare(b.victim));
+  return {
+    block: i32(rows.map((x) => x.block)),
+    victim_tx: rows.map((x) => x.victim),
+    detected: i32(rows.map((x) => (x.det ? 1 : 0))),
+    simulated: i32(rows.map((x) => (x.rec ? 1 : 0))),
+    sandwicher: rows.map((x) => x.det?.sandwicherAddress ?? ''),
+    attacker: rows.map((x) => x.rec?.attacker ?? ''),
+    frontrun_tx: rows.map((x) => x.det?.frontrunSwap.transactionHash ?? ''),
+    backrun_tx: rows.map((x) => x.det?.backrunSwap.transactionHash ?? ''),
+    profit_token: rows.map((x) => x.det?.profitTokenAddress ?? x.rec?.asset ?? ''),
+    detected_profit_minor: big(rows.map((x) => x.det?.profitAmount ?? 0n)),
+    simulated_gross_minor: big(rows.map((x) => x.rec?.gross ?? 0n)),
+  };
+}
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 const i32 = (xs: number[]) => Int32Array.from(xs);

@@ -55,6 +55,13 @@ describe('DEX TWAP in the world: strategy swaps, sandwich bots and a CEX-DEX arb
         expect(num(fin) - num(inc)).toBe(64 * ETHEREUM.slotUs);
         expect(num(delay)).toBe(num(fin) - num(sub));
       }
+      // The classifier's sandwich rules on the run's own blocks find every sandwich the bots
+      // recorded — same victim, sandwicher = attacker, profit = the bot's gross to the minor unit —
+      // and nothing else; in the private run there is nothing to find.
+      const det = await q(pub.dir, 'SELECT detected, simulated, sandwicher = attacker, detected_profit_minor = simulated_gross_minor FROM mev_detected');
+      expect(det.length).toBe(num((await q(pub.dir, "SELECT COUNT(*) FROM mev WHERE kind = 'sandwich'"))[0]![0]));
+      for (const row of det) expect(row.map((x) => (typeof x === 'boolean' ? x : num(x)))).toEqual([1, 1, true, true]);
+      expect(num((await q(priv.dir, 'SELECT COUNT(*) FROM mev_detected'))[0]![0])).toBe(0);
       // The mev table's victim losses are the swaps' losses.
       const joined = (await q(pub.dir, 'SELECT SUM(m.victim_loss) - SUM(s.mev_loss) FROM mev m JOIN swaps s ON m.victim_tx = s.tx'))[0]![0];
       expect(Math.abs(num(joined))).toBeLessThan(1e-6);
