@@ -267,7 +267,7 @@ export function buildChainWorld(args: {
           if (v === undefined) throw at([...base, f], `reserve ${r.asset} needs ${f} (or params: { file } with a risk-parameter snapshot)`);
           return v;
         };
-        return { asset: r.asset, decimals, ltvBps: pick('ltvBps'), liquidationThresholdBps: pick('liquidationThresholdBps'), liquidationBonusBps: pick('liquidationBonusBps'), liquidationProtocolFeeBps: r.liquidationProtocolFeeBps, ...(fromFile && !fromFile.collateralEnabled ? { collateralEnabled: false } : {}) };
+        return { asset: r.asset, decimals, ltvBps: pick('ltvBps'), liquidationThresholdBps: pick('liquidationThresholdBps'), liquidationBonusBps: pick('liquidationBonusBps'), liquidationProtocolFeeBps: r.liquidationProtocolFeeBps, ...(fromFile && !fromFile.collateralEnabled ? { collateralEnabled: false } : {}), ...(fromFile?.interest && r.interest ? { interest: fromFile.interest } : {}) };
       });
       const pool = new LendingPool({ name: l.id, ledger, prices: new OracleFeedPriceSource(feeds), reserves });
       for (const [asset, units] of Object.entries(l.liquidity)) {

@@ -212,6 +212,11 @@ const LendingReserveSpec = z.strictObject({
   liquidationThresholdBps: z.number().int().min(0).max(10_000).optional(),
   liquidationBonusBps: z.number().int().min(10_000).max(20_000).optional(),
   liquidationProtocolFeeBps: z.number().int().min(0).max(10_000).default(1000),
+  /**
+   * Interest: the snapshot's variable-rate strategy (raw layout) accrues on supplies and debts, so
+   * health factors drift with time; false turns it off (indices stay 1).
+   */
+  interest: z.boolean().default(true),
   /** The chain oracle that prices this reserve (an id from `chain.oracles`). */
   oracle: z.string(),
 });

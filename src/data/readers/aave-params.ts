@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../../errors.ts';
+import type { InterestStrategy } from '../../venues/lending/types.ts';
 
 /** One Aave v3 reserve's risk parameters (basis points) and its variable-rate strategy (rays → fractions). */
 export interface AaveReserveParams {
@@ -18,6 +19,8 @@ export interface AaveReserveParams {
   baseVariableRate: number | undefined;
   variableSlope1: number | undefined;
   variableSlope2: number | undefined;
+  /** The rate strategy exactly (rays), when the snapshot has it (the raw layout). */
+  interest: InterestStrategy | undefined;
   /** Where it came from: file and line. */
   line: number;
 }
@@ -68,14 +71,18 @@ export function readAaveReserveParams(file: string): AaveReserveParams[] {
         ltvBps: pct('LTV'), liquidationThresholdBps: pct('liqThereshold'), liquidationBonusBps: 10_000 + pct('liqBonus'), reserveFactorBps: pct('reserveFactor'),
         collateralEnabled: bool('canCollateral'), borrowingEnabled: bool('canBorrow'),
         optimalUsage: cols.includes('optimalUtilization') ? pct('optimalUtilization') / 10_000 : undefined,
-        baseVariableRate: undefined, variableSlope1: undefined, variableSlope2: undefined, line: ln + 1,
+        baseVariableRate: undefined, variableSlope1: undefined, variableSlope2: undefined, interest: undefined, line: ln + 1,
       });
     } else {
       out.push({
         symbol: get('symbol'), decimals: int('decimals'),
         ltvBps: int('baseLTVasCollateral'), liquidationThresholdBps: int('reserveLiquidationThreshold'), liquidationBonusBps: int('reserveLiquidationBonus'), reserveFactorBps: int('reserveFactor'),
         collateralEnabled: bool('usageAsCollateralEnabled'), borrowingEnabled: bool('borrowingEnabled'),
-        optimalUsage: ray('optimalUsageRatio'), baseVariableRate: ray('baseVariableBorrowRate'), variableSlope1: ray('variableRateSlope1'), variableSlope2: ray('variableRateSlope2'), line: ln + 1,
+        optimalUsage: ray('optimalUsageRatio'), baseVariableRate: ray('baseVariableBorrowRate'), variableSlope1: ray('variableRateSlope1'), variableSlope2: ray('variableRateSlope2'),
+        interest: ['optimalUsageRatio', 'baseVariableBorrowRate', 'variableRateSlope1', 'variableRateSlope2'].every((c) => cols.includes(c))
+          ? { optimalUsageRay: BigInt(get('optimalUsageRatio')), baseVariableRateRay: BigInt(get('baseVariableBorrowRate')), variableSlope1Ray: BigInt(get('variableRateSlope1')), variableSlope2Ray: BigInt(get('variableRateSlope2')), reserveFactorBps: int('reserveFactor') }
+          : undefined,
+        line: ln + 1,
       });
     }
   }

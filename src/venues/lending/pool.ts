@@ -1,8 +1,14 @@
 /**
  * An Aave v3-style lending pool: supply, borrow, repay, withdraw, e-mode and liquidationCall,
  * oracle-priced and bigint-exact. Every movement of tokens is a Ledger transfer between the
- * user's wallet account, the pool's reserve account and its treasury. Interest accrual is not
- * modelled (indices stay at 1 ray); positions are what they are at the time of the call.
+ * user's wallet account, the pool's reserve account and its treasury. A reserve with an interest
+ * strategy accrues as Aave v3 does: balances are kept scaled by the liquidity and variable-borrow
+ * indices, the indices grow with time at the rates set by the last action (ReserveLogic
+ * updateState: linear for suppliers, compounded for borrowers, see interest.ts), and every action
+ * resets the rates from the reserve's utilisation (the rate strategy). So a borrower's debt and
+ * health factor drift between actions as on chain. Reads at a time use the indices at that time
+ * (Aave's getNormalizedIncome / getNormalizedVariableDebt). The reserve factor's share of interest
+ * is not minted to the treasury (Aave's accruedToTreasury) — suppliers' income is already net of it.
  *
  * Each mutating call validates everything first and only then moves money, so a call that
  * throws leaves the pool and the ledger untouched (a chain tx wrapping it reverts cleanly).
@@ -12,7 +18,8 @@ import type { Ledger } from '../../ledger/ledger.ts';
 import {
   accountData, closeFactorBps, collateralToLiquidate, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
-import { percentDiv, percentMul, PERCENTAGE_FACTOR } from './wad-ray-math.ts';
+import { accrue } from './interest.ts';
+import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
 import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
 } from './types.ts';
@@ -20,12 +27,20 @@ import type {
 interface Reserve {
   config: ReserveConfig;
   unit: bigint;
-  totalDebt: bigint;
+  /** Σ users' scaled debt (debt ÷ variable-borrow index). */
+  scaledDebt: bigint;
   /** Debt written off with no collateral left to seize (Aave v3.3 "deficit"). */
   deficit: bigint;
+  liquidityIndex: bigint;
+  variableBorrowIndex: bigint;
+  liquidityRate: bigint;
+  variableBorrowRate: bigint;
+  /** Seconds of the last index update. */
+  lastUpdate: bigint;
 }
 
 interface UserState {
+  /** Scaled balances: supplied ÷ liquidity index, borrowed ÷ variable-borrow index. */
   collateral: Map<string, bigint>;
   debt: Map<string, bigint>;
   eMode: number;
@@ -70,18 +85,26 @@ export class LendingPool {
       }
       const cat = r.eModeCategory ?? 0;
       if (cat !== 0 && !this.eModes.has(cat)) throw new ConfigError(`reserve ${r.asset}: unknown e-mode ${cat}`, { field: 'reserves.eModeCategory' });
-      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), totalDebt: 0n, deficit: 0n });
+      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n });
     }
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────
 
-  collateral(user: string, asset: string): bigint {
-    return this.users.get(user)?.collateral.get(asset) ?? 0n;
+  /** Supplied balance with interest (at `tsUs`; default: as of the last action). */
+  collateral(user: string, asset: string, tsUs?: number): bigint {
+    return rayMul(this.users.get(user)?.collateral.get(asset) ?? 0n, this.indices(this.reserve(asset), tsUs).liquidityIndex);
   }
 
-  debt(user: string, asset: string): bigint {
-    return this.users.get(user)?.debt.get(asset) ?? 0n;
+  /** Debt with interest (at `tsUs`; default: as of the last action). */
+  debt(user: string, asset: string, tsUs?: number): bigint {
+    return rayMul(this.users.get(user)?.debt.get(asset) ?? 0n, this.indices(this.reserve(asset), tsUs).variableBorrowIndex);
+  }
+
+  /** A reserve's indices and rates (rays) and the second they were last updated. */
+  reserveData(asset: string): { liquidityIndex: bigint; variableBorrowIndex: bigint; liquidityRate: bigint; variableBorrowRate: bigint; lastUpdate: bigint } {
+    const r = this.reserve(asset);
+    return { liquidityIndex: r.liquidityIndex, variableBorrowIndex: r.variableBorrowIndex, liquidityRate: r.liquidityRate, variableBorrowRate: r.variableBorrowRate, lastUpdate: r.lastUpdate };
   }
 
   /** 10^decimals of a reserve's asset. */
@@ -107,8 +130,10 @@ export class LendingPool {
     return this.reserve(asset).deficit;
   }
 
+  /** Outstanding variable debt of a reserve (as of its last update). */
   totalDebt(asset: string): bigint {
-    return this.reserve(asset).totalDebt;
+    const r = this.reserve(asset);
+    return rayMul(r.scaledDebt, r.variableBorrowIndex);
   }
 
   /** Tokens the pool holds and can lend out. */
@@ -134,17 +159,17 @@ export class LendingPool {
     if (s === undefined) return accountData([], []);
     const coll: PricedBalance[] = [];
     const debt: PricedBalance[] = [];
-    for (const [asset, amount] of [...s.collateral].sort(byKey)) {
-      if (amount === 0n) continue;
+    for (const [asset, scaled] of [...s.collateral].sort(byKey)) {
+      if (scaled === 0n) continue;
       const r = this.reserve(asset);
       if (r.config.collateralEnabled === false) continue;
       const { ltvBps, liquidationThresholdBps } = this.riskParams(r, s.eMode);
-      coll.push({ amount, price: this.price(asset, tsUs), unit: r.unit, ltvBps, liquidationThresholdBps });
+      coll.push({ amount: rayMul(scaled, this.indices(r, tsUs).liquidityIndex), price: this.price(asset, tsUs), unit: r.unit, ltvBps, liquidationThresholdBps });
     }
-    for (const [asset, amount] of [...s.debt].sort(byKey)) {
-      if (amount === 0n) continue;
+    for (const [asset, scaled] of [...s.debt].sort(byKey)) {
+      if (scaled === 0n) continue;
       const r = this.reserve(asset);
-      debt.push({ amount, price: this.price(asset, tsUs), unit: r.unit, ltvBps: 0n, liquidationThresholdBps: 0n });
+      debt.push({ amount: rayMul(scaled, this.indices(r, tsUs).variableBorrowIndex), price: this.price(asset, tsUs), unit: r.unit, ltvBps: 0n, liquidationThresholdBps: 0n });
     }
     return accountData(coll, debt);
   }
@@ -156,29 +181,37 @@ export class LendingPool {
   // ── user actions ───────────────────────────────────────────────────────────────────────────
 
   supply(tsUs: number, user: string, asset: string, amount: bigint): void {
-    this.reserve(asset);
+    const r = this.reserve(asset);
     positive(amount, 'amount');
     this.requireFunds(user, asset, amount);
+    this.updateState(r, tsUs);
     this.ledger.transfer(tsUs, user, this.reserveAccount, asset, amount, 'deposit');
     const s = this.user(user);
-    s.collateral.set(asset, (s.collateral.get(asset) ?? 0n) + amount);
+    s.collateral.set(asset, (s.collateral.get(asset) ?? 0n) + rayDiv(amount, r.liquidityIndex));
+    this.updateRates(r);
     s.nonce++;
   }
 
   withdraw(tsUs: number, user: string, asset: string, amount: bigint): void {
-    this.reserve(asset);
+    const r = this.reserve(asset);
     positive(amount, 'amount');
     const s = this.user(user);
-    const have = s.collateral.get(asset) ?? 0n;
-    if (amount > have) throw new ModelError(`${user} withdraws ${amount} ${asset} but supplied ${have}`, { field: 'amount' });
+    const scaled = s.collateral.get(asset) ?? 0n;
+    const idx = this.indices(r, tsUs).liquidityIndex;
+    const have = rayMul(scaled, idx);
+    if (amount > have) throw new ModelError(`${user} withdraws ${amount} ${asset} but holds ${have}`, { field: 'amount' });
     if (amount > this.availableLiquidity(asset)) throw new ModelError(`not enough ${asset} liquidity to withdraw ${amount}`, { field: 'amount' });
-    s.collateral.set(asset, have - amount);
+    // Withdrawing everything burns every scaled unit (no dust left by rounding).
+    const burn = amount === have ? scaled : rayDiv(amount, idx);
+    s.collateral.set(asset, scaled - burn);
     const hf = this.healthFactor(user, tsUs);
     if (hf < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
-      s.collateral.set(asset, have);
+      s.collateral.set(asset, scaled);
       throw new ModelError(`withdrawal would leave ${user} at health factor ${fmtWad(hf)}`, { field: 'amount', hint: 'HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD' });
     }
+    this.updateState(r, tsUs);
     this.ledger.transfer(tsUs, this.reserveAccount, user, asset, amount, 'deposit');
+    this.updateRates(r);
     s.nonce++;
   }
 
@@ -201,9 +234,12 @@ export class LendingPool {
         field: 'amount', hint: 'COLLATERAL_CANNOT_COVER_NEW_BORROW',
       });
     }
+    this.updateState(r, tsUs);
     this.ledger.transfer(tsUs, this.reserveAccount, user, asset, amount, 'other');
-    s.debt.set(asset, (s.debt.get(asset) ?? 0n) + amount);
-    r.totalDebt += amount;
+    const scaled = rayDiv(amount, r.variableBorrowIndex);
+    s.debt.set(asset, (s.debt.get(asset) ?? 0n) + scaled);
+    r.scaledDebt += scaled;
+    this.updateRates(r);
     s.nonce++;
   }
 
@@ -212,13 +248,18 @@ export class LendingPool {
     const r = this.reserve(asset);
     positive(amount, 'amount');
     const s = this.user(user);
-    const owed = s.debt.get(asset) ?? 0n;
-    if (owed === 0n) throw new ModelError(`${user} has no ${asset} debt`, { field: 'asset', hint: 'NO_DEBT_OF_SELECTED_TYPE' });
+    const scaled = s.debt.get(asset) ?? 0n;
+    if (scaled === 0n) throw new ModelError(`${user} has no ${asset} debt`, { field: 'asset', hint: 'NO_DEBT_OF_SELECTED_TYPE' });
+    const idx = this.indices(r, tsUs).variableBorrowIndex;
+    const owed = rayMul(scaled, idx);
     const paid = amount < owed ? amount : owed;
     this.requireFunds(user, asset, paid);
+    this.updateState(r, tsUs);
     this.ledger.transfer(tsUs, user, this.reserveAccount, asset, paid, 'other');
-    s.debt.set(asset, owed - paid);
-    r.totalDebt -= paid;
+    const burn = paid === owed ? scaled : rayDiv(paid, idx);
+    s.debt.set(asset, scaled - burn);
+    r.scaledDebt -= burn;
+    this.updateRates(r);
     s.nonce++;
     return paid;
   }
@@ -249,8 +290,8 @@ export class LendingPool {
     const debtR = this.reserve(p.debtAsset);
     positive(p.debtToCover, 'debtToCover');
     const s = this.users.get(p.user);
-    const userDebt = s?.debt.get(p.debtAsset) ?? 0n;
-    const userColl = s?.collateral.get(p.collateralAsset) ?? 0n;
+    const userDebt = this.debt(p.user, p.debtAsset, tsUs);
+    const userColl = this.collateral(p.user, p.collateralAsset, tsUs);
     const data = this.accountData(p.user, tsUs);
     if (data.healthFactorWad >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) {
       throw new ModelError(`${p.user} has health factor ${fmtWad(data.healthFactorWad)} ≥ 1`, { field: 'user', hint: 'HEALTH_FACTOR_NOT_BELOW_THRESHOLD' });
@@ -294,27 +335,72 @@ export class LendingPool {
     }
     const s = this.user(p.user);
     const debtR = this.reserve(p.debtAsset);
+    const collR = this.reserve(p.collateralAsset);
+    this.updateState(debtR, tsUs);
+    this.updateState(collR, tsUs);
     this.ledger.transfer(tsUs, liquidator, this.reserveAccount, p.debtAsset, q.debtRepaid, 'liquidation');
     this.ledger.transfer(tsUs, this.reserveAccount, liquidator, p.collateralAsset, q.collateralToLiquidator, 'liquidation');
     this.ledger.transfer(tsUs, this.reserveAccount, this.treasuryAccount, p.collateralAsset, q.protocolFee, 'fee');
-    s.debt.set(p.debtAsset, (s.debt.get(p.debtAsset) ?? 0n) - q.debtRepaid);
-    debtR.totalDebt -= q.debtRepaid;
-    s.collateral.set(p.collateralAsset, (s.collateral.get(p.collateralAsset) ?? 0n) - q.collateralSeized);
+    const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
+    const debtBurn = q.debtRepaid === rayMul(debtScaled, debtR.variableBorrowIndex) ? debtScaled : rayDiv(q.debtRepaid, debtR.variableBorrowIndex);
+    s.debt.set(p.debtAsset, debtScaled - debtBurn);
+    debtR.scaledDebt -= debtBurn;
+    const collScaled = s.collateral.get(p.collateralAsset) ?? 0n;
+    const collBurn = q.collateralSeized === rayMul(collScaled, collR.liquidityIndex) ? collScaled : rayDiv(q.collateralSeized, collR.liquidityIndex);
+    s.collateral.set(p.collateralAsset, collScaled - collBurn);
     const badDebt: LiquidationResult['badDebt'] = [];
     if (!this.hasCollateral(s)) {
-      for (const [asset, amount] of [...s.debt].sort(byKey)) {
-        if (amount <= 0n) continue;
+      for (const [asset, scaled] of [...s.debt].sort(byKey)) {
+        if (scaled <= 0n) continue;
         const r = this.reserve(asset);
+        this.updateState(r, tsUs);
+        const amount = rayMul(scaled, r.variableBorrowIndex);
         r.deficit += amount;
-        r.totalDebt -= amount;
+        r.scaledDebt -= scaled;
         s.debt.set(asset, 0n);
         badDebt.push({ asset, amount });
+        if (r !== debtR) this.updateRates(r);
       }
     }
+    this.updateRates(debtR);
+    if (collR !== debtR) this.updateRates(collR);
     s.nonce++;
     const result: LiquidationResult = { ...q, tsUs, liquidator, healthFactorAfterWad: this.healthFactor(p.user, tsUs), badDebt };
     this.liquidations.push(result);
     return result;
+  }
+
+  // ── interest ───────────────────────────────────────────────────────────────────────────────
+
+  /** The indices at `tsUs` (default: as stored), without changing the reserve. */
+  private indices(r: Reserve, tsUs?: number): { liquidityIndex: bigint; variableBorrowIndex: bigint } {
+    if (tsUs === undefined || r.config.interest === undefined || r.lastUpdate < 0n) return r;
+    return accrue(r, BigInt(Math.floor(tsUs / 1e6)));
+  }
+
+  /** ReserveLogic.updateState: accrue the indices to `tsUs` at the rates of the last action. */
+  private updateState(r: Reserve, tsUs: number): void {
+    const now = BigInt(Math.floor(tsUs / 1e6));
+    if (r.config.interest !== undefined && r.lastUpdate >= 0n && now > r.lastUpdate) {
+      const next = accrue(r, now);
+      r.liquidityIndex = next.liquidityIndex;
+      r.variableBorrowIndex = next.variableBorrowIndex;
+    }
+    if (now > r.lastUpdate) r.lastUpdate = now;
+  }
+
+  /** ReserveLogic.updateInterestRates with the default strategy, from the reserve's utilisation now. */
+  private updateRates(r: Reserve): void {
+    const k = r.config.interest;
+    if (k === undefined) return;
+    const debt = rayMul(r.scaledDebt, r.variableBorrowIndex);
+    const available = this.ledger.balance(this.reserveAccount, r.config.asset);
+    const usage = debt === 0n ? 0n : rayDiv(debt, available + debt);
+    let rate = k.baseVariableRateRay;
+    if (usage > k.optimalUsageRay) rate += k.variableSlope1Ray + rayMul(k.variableSlope2Ray, rayDiv(usage - k.optimalUsageRay, RAY - k.optimalUsageRay));
+    else rate += rayDiv(rayMul(k.variableSlope1Ray, usage), k.optimalUsageRay);
+    r.variableBorrowRate = rate;
+    r.liquidityRate = percentMul(rayMul(rate, usage), PERCENTAGE_FACTOR - BigInt(k.reserveFactorBps));
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────

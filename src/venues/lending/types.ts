@@ -15,6 +15,21 @@ export interface ReserveConfig {
   eModeCategory?: number;
   /** Can be used as collateral (Aave: usageAsCollateralEnabled and threshold ≠ 0). */
   collateralEnabled?: boolean;
+  /** Variable-rate strategy; without it the reserve pays and charges no interest (indices stay 1). */
+  interest?: InterestStrategy;
+}
+
+/**
+ * Aave v3's DefaultReserveInterestRateStrategy, rays (1e27 = 100% a year): the variable borrow
+ * rate is base + slope1·U/U* up to the optimal usage U*, base + slope1 + slope2·(U − U*)/(1 − U*)
+ * above it; suppliers earn that rate × U × (1 − reserve factor).
+ */
+export interface InterestStrategy {
+  optimalUsageRay: bigint;
+  baseVariableRateRay: bigint;
+  variableSlope1Ray: bigint;
+  variableSlope2Ray: bigint;
+  reserveFactorBps: number;
 }
 
 /** Correlated assets (e.g. ETH and LSTs) get a higher LTV, threshold and a smaller bonus. */

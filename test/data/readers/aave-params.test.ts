@@ -17,6 +17,8 @@ describe('Aave v3 reserve snapshots, both layouts', () => {
     expect(r.find((x) => x.symbol === 'WETH')).toEqual({
       symbol: 'WETH', decimals: 18, ltvBps: 8050, liquidationThresholdBps: 8300, liquidationBonusBps: 10500, reserveFactorBps: 1500,
       collateralEnabled: true, borrowingEnabled: true, optimalUsage: 0.9, baseVariableRate: 0, variableSlope1: 0.027, variableSlope2: 0.8, line: 2,
+      // The strategy exactly, as the file's rays.
+      interest: { optimalUsageRay: 9n * 10n ** 26n, baseVariableRateRay: 0n, variableSlope1Ray: 27n * 10n ** 24n, variableSlope2Ray: 8n * 10n ** 26n, reserveFactorBps: 1500 },
     });
     // Polygon 2025: USDC(.e) cannot be collateral (LTV 0, usageAsCollateralEnabled False), base rate 0.
     const p = readAaveReserveParams(join(data, 'risk-parameters-20250319', 'aave_v3_polygon.csv')).find((x) => x.symbol === 'USDC')!;
@@ -27,7 +29,7 @@ describe('Aave v3 reserve snapshots, both layouts', () => {
     const r = readAaveReserveParams(join(data, 'risk-parameters-20230911', 'aave_v3_ethereum.csv'));
     // WETH;True;80.5%;83%;5%;15%;True;90%;…
     const w = r.find((x) => x.symbol === 'WETH')!;
-    expect([w.ltvBps, w.liquidationThresholdBps, w.liquidationBonusBps, w.reserveFactorBps, w.optimalUsage, w.decimals]).toEqual([8050, 8300, 10500, 1500, 0.9, undefined]);
+    expect([w.ltvBps, w.liquidationThresholdBps, w.liquidationBonusBps, w.reserveFactorBps, w.optimalUsage, w.decimals, w.interest]).toEqual([8050, 8300, 10500, 1500, 0.9, undefined, undefined]);
     // USDC;True;77%;80%;4.5%;10%;True;90%;…
     const u = r.find((x) => x.symbol === 'USDC')!;
     expect([u.ltvBps, u.liquidationThresholdBps, u.liquidationBonusBps]).toEqual([7700, 8000, 10450]);

@@ -177,3 +177,91 @@ describe('liquidation', () => {
     expect(pool.debt('dave', 'USDC')).toBe(17_000n * E6);
   });
 });
+
+describe('interest accrual (Aave v3 rate strategy, scaled balances)', () => {
+  const RAY = 10n ** 27n;
+  // Independent statements of Aave's WadRayMath (half-up) and MathUtils, from the Solidity source.
+  const rMul = (a: bigint, b: bigint) => (a * b + RAY / 2n) / RAY;
+  const rDiv = (a: bigint, b: bigint) => (a * RAY + b / 2n) / b;
+  const YEAR = 365n * 24n * 3600n;
+  const compounded = (rate: bigint, t: bigint) => {
+    if (t === 0n) return RAY;
+    const p2 = rMul(rate, rate) / (YEAR * YEAR);
+    const p3 = rMul(p2, rate) / YEAR;
+    return RAY + (rate * t) / YEAR + (t * (t - 1n) * p2) / 2n + (t * (t - 1n) * (t > 2n ? t - 2n : 0n) * p3) / 6n;
+  };
+  const linear = (rate: bigint, t: bigint) => RAY + (rate * t) / YEAR;
+  // The 2025-03-19 Ethereum snapshot's USDC strategy, as the raw file gives it.
+  const strategy = { optimalUsageRay: 92n * RAY / 100n, baseVariableRateRay: 0n, variableSlope1Ray: 65n * RAY / 1000n, variableSlope2Ray: 6n * RAY / 10n, reserveFactorBps: 1000 };
+  const USDCi: ReserveConfig = { ...USDC, interest: strategy };
+
+  function world() {
+    const ledger = new Ledger();
+    const pool = new LendingPool({ name: 'aave', ledger, prices: new StaticPriceSource({ WETH: USD(2000), USDC: USD(1) }), reserves: [{ ...WETH, eModeCategory: 0 }, USDCi] });
+    const fund = (acct: string, asset: string, amount: bigint) => ledger.transfer(0, 'external:mint', acct, asset, amount, 'deposit');
+    fund('lp', 'USDC', 1_000_000n * E6);
+    pool.supply(0, 'lp', 'USDC', 1_000_000n * E6);
+    fund('bob', 'WETH', 500n * E18);
+    pool.supply(0, 'bob', 'WETH', 500n * E18);
+    return { ledger, pool, fund };
+  }
+
+  it('the rates follow the strategy from utilisation, below and above the optimal usage', () => {
+    const { pool, fund } = world();
+    fund('bob', 'WETH', 500n * E18);
+    pool.supply(0, 'bob', 'WETH', 500n * E18);
+    pool.borrow(0, 'bob', 'USDC', 460_000n * E6); // U = 46% (half the optimal usage)
+    const u1 = rDiv(460_000n * E6, 1_000_000n * E6);
+    const v1 = rDiv(rMul(strategy.variableSlope1Ray, u1), strategy.optimalUsageRay);
+    expect(pool.reserveData('USDC').variableBorrowRate).toBe(v1);
+    expect(Number(v1) / 1e27).toBeCloseTo(0.0325, 12);
+    expect(pool.reserveData('USDC').liquidityRate).toBe(pMul(rMul(v1, u1), 9000n));
+    pool.borrow(0, 'bob', 'USDC', 500_000n * E6); // U = 96% (above 92%)
+    const u2 = rDiv(960_000n * E6, 1_000_000n * E6);
+    const v2 = strategy.variableSlope1Ray + rMul(strategy.variableSlope2Ray, rDiv(u2 - strategy.optimalUsageRay, RAY - strategy.optimalUsageRay));
+    expect(pool.reserveData('USDC').variableBorrowRate).toBe(v2);
+    expect(Number(v2) / 1e27).toBeCloseTo(0.065 + 0.6 * 0.5, 12);
+  });
+
+  it('debt compounds and supply grows linearly between actions, exactly as MathUtils; the health factor drifts to liquidation with no price move', () => {
+    const { pool, fund } = world();
+    const B = 700_000n * E6;
+    pool.borrow(0, 'bob', 'USDC', B);
+    const { variableBorrowRate: vr, liquidityRate: lr } = pool.reserveData('USDC');
+    const year = 365 * 24 * 3600;
+    for (const days of [1, 30, 365]) {
+      const t = BigInt(days * 24 * 3600);
+      const ts = days * 24 * 3600 * 1e6;
+      expect(pool.debt('bob', 'USDC', ts)).toBe(rMul(rDiv(B, RAY), rMul(compounded(vr, t), RAY)));
+      expect(pool.collateral('lp', 'USDC', ts)).toBe(rMul(rDiv(1_000_000n * E6, RAY), rMul(linear(lr, t), RAY)));
+    }
+    // Suppliers earn (1 − reserve factor) of what borrowers pay, to first order (over a day the
+    // borrowers' compounding adds ~1e-4 relative).
+    const paid = Number(pool.debt('bob', 'USDC', 86_400e6) - B);
+    const earned = Number(pool.collateral('lp', 'USDC', 86_400e6) - 1_000_000n * E6);
+    expect(earned / paid).toBeGreaterThan(0.8995);
+    expect(earned / paid).toBeLessThanOrEqual(0.9);
+    expect(year).toBe(31_536_000);
+    // HF: 500 WETH × 2000 × 0.825 / debt → falls with time; below 1 once debt > 825,000 USDC.
+    const hf0 = pool.healthFactor('bob', 0);
+    const hf1 = pool.healthFactor('bob', 365 * 24 * 3600e6);
+    expect(hf1 < hf0).toBe(true);
+    let t = 0;
+    while (pool.healthFactor('bob', t) >= 10n ** 18n) t += 7 * 24 * 3600e6;
+    expect(pool.debt('bob', 'USDC', t) > 825_000n * E6).toBe(true);
+    fund('liq', 'USDC', 1_000_000n * E6);
+    const r = pool.liquidationCall(t, 'liq', { collateralAsset: 'WETH', debtAsset: 'USDC', user: 'bob', debtToCover: 100_000n * E6 });
+    expect(r.healthFactorBeforeWad < 10n ** 18n).toBe(true);
+    // Repaying in full at a later time clears the scaled debt to zero (no dust).
+    fund('bob', 'USDC', 2_000_000n * E6);
+    pool.repay(t + 1e6, 'bob', 'USDC', 2_000_000n * E6);
+    expect(pool.debt('bob', 'USDC', t + 100e6)).toBe(0n);
+    expect(pool.totalDebt('USDC')).toBe(0n);
+  });
+
+  it('a reserve without a strategy keeps its indices at one ray (no interest)', () => {
+    const { pool } = setup({ WETH: USD(2000), WBTC: USD(60000), USDC: USD(1), wstETH: USD(2300) });
+    expect(pool.collateral('lp', 'USDC', 3e13)).toBe(10_000_000n * E6);
+    expect(pool.reserveData('USDC').liquidityIndex).toBe(10n ** 27n);
+  });
+});
