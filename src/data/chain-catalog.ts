@@ -6,6 +6,8 @@
  * - `uniswap-v3-events`: a pool's Swap/Mint/Burn/Collect events, from the raw logs (decoded with
  *   the pool ABI) or from a decoded events CSV — the same columns either way;
  * - `oracle-rounds`: Chainlink rounds (round id, answer as the exact integer, startedAt, updatedAt);
+ * - `aave-v3-events`: an Aave v3 pool's Supply/Withdraw/Borrow/Repay/LiquidationCall and
+ *   ReserveDataUpdated events, from raw logs (decoded with the pool ABI) or a decoded events CSV;
  * - `aave-params`: Aave v3 reserve risk parameters (both snapshot layouts);
  * - `liquidation-volume`: a CEX's liquidated volume per minute against its quotes.
  * Every source row is checked by its reader (bad rows name file, line and field); reading a
@@ -17,9 +19,11 @@ import { basename, join } from 'node:path';
 import { DataError } from '../errors.ts';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import { readAaveReserveParams } from './readers/aave-params.ts';
+import { readAaveEventsCsv, readAaveRawLogsCsv, type AaveEvent } from './readers/aave-events.ts';
+import { EVENT_TOPICS } from './chain/logs.ts';
 import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from './readers/uniswap-v3-day.ts';
 
-export type ChainCatalogKind = 'uniswap-v3-events' | 'oracle-rounds' | 'aave-params' | 'liquidation-volume';
+export type ChainCatalogKind = 'uniswap-v3-events' | 'aave-v3-events' | 'oracle-rounds' | 'aave-params' | 'liquidation-volume';
 type Column = { name: string; type: 'f64' | 'text'; values: Float64Array | string[] };
 
 export interface ChainCatalogManifest {
@@ -38,12 +42,54 @@ export function detectChainFormat(head: string): { kind: ChainCatalogKind; layou
   if (lines.some((l) => /^#\s*net\b.*feedAddress/.test(l))) return { kind: 'oracle-rounds', layout: 'getRoundData-text' };
   const first = lines.find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
   const cols = first.split(/[,;]/).map((c) => c.trim());
-  if (cols.includes('topics') && cols.includes('data')) return { kind: 'uniswap-v3-events', layout: 'raw-logs' };
+  if (cols.includes('topics') && cols.includes('data')) {
+    // Raw logs: whose events they are is in the first log's topic0.
+    const topic0 = /\[\s*'?"?(0x[0-9a-fA-F]{64})/.exec(lines.find((l, i) => i > lines.indexOf(first) && l.trim() !== '') ?? '')?.[1]?.toLowerCase();
+    return { kind: topic0 !== undefined && AAVE_TOPICS.has(topic0) ? 'aave-v3-events' : 'uniswap-v3-events', layout: 'raw-logs' };
+  }
   if (cols.includes('tx_type') && cols.includes('sqrtPriceX96')) return { kind: 'uniswap-v3-events', layout: 'decoded-events' };
+  if (cols.includes('tx_type') && cols.includes('reserve') && cols.includes('owner')) return { kind: 'aave-v3-events', layout: 'decoded-events' };
   if (cols.includes('answer') && cols.includes('updatedAt')) return { kind: 'oracle-rounds', layout: 'getRoundData-csv' };
   if (cols.some((c) => /baseLTVasCollateral|liquidation ?threshold/i.test(c))) return { kind: 'aave-params', layout: first.includes(';') ? 'percent' : 'raw' };
   if (cols[0] === 'timestamp_x' && cols.some((c) => /liquidation_long/.test(c))) return { kind: 'liquidation-volume', layout: 'quotes-liquidations-minute' };
   return undefined;
+}
+
+const AAVE_TOPICS: ReadonlySet<string> = new Set([EVENT_TOPICS.aaveSupply, EVENT_TOPICS.aaveWithdraw, EVENT_TOPICS.aaveBorrow, EVENT_TOPICS.aaveRepay, EVENT_TOPICS.aaveLiquidationCall, EVENT_TOPICS.aaveReserveDataUpdated]);
+
+function aaveEventColumns(ev: AaveEvent[]): Column[] {
+  const f = (g: (e: AaveEvent) => number) => Float64Array.from(ev, g);
+  const t = (g: (e: AaveEvent) => bigint | string | undefined) => ev.map((e) => { const v = g(e); return v === undefined ? '' : String(v); });
+  return [
+    { name: 'line', type: 'f64', values: f((e) => e.line) },
+    { name: 'block', type: 'f64', values: f((e) => e.block) },
+    { name: 'ts_us', type: 'f64', values: f((e) => e.tsUs) },
+    { name: 'tx', type: 'text', values: t((e) => e.tx) },
+    { name: 'log_index', type: 'f64', values: f((e) => e.logIndex) },
+    { name: 'kind', type: 'text', values: t((e) => e.kind) },
+    { name: 'reserve', type: 'text', values: t((e) => e.reserve) },
+    { name: 'owner', type: 'text', values: t((e) => e.owner) },
+    { name: 'recipient', type: 'text', values: t((e) => e.recipient) },
+    { name: 'amount', type: 'text', values: t((e) => e.amount) },
+    { name: 'liquidity_rate', type: 'text', values: t((e) => e.liquidityRate) },
+    { name: 'variable_borrow_rate', type: 'text', values: t((e) => e.variableBorrowRate) },
+    { name: 'liquidity_index', type: 'text', values: t((e) => e.liquidityIndex) },
+    { name: 'variable_borrow_index', type: 'text', values: t((e) => e.variableBorrowIndex) },
+  ];
+}
+
+/** An Aave events catalog's events (exact integers restored). */
+export function aaveEventsFromCatalog(dir: string): AaveEvent[] {
+  const c = readChainCatalog(dir, 'aave-v3-events');
+  const [line, block, ts, logIndex] = ['line', 'block', 'ts_us', 'log_index'].map((n) => c.f64(n));
+  const [tx, kind, reserve, owner, recipient, amount, lr, vr, li, vi] = ['tx', 'kind', 'reserve', 'owner', 'recipient', 'amount', 'liquidity_rate', 'variable_borrow_rate', 'liquidity_index', 'variable_borrow_index'].map((n) => c.text(n));
+  const big = (s: string) => (s === '' ? undefined : BigInt(s));
+  return Array.from({ length: c.rows }, (_, i) => {
+    const e: AaveEvent = { line: line![i]!, block: block![i]!, tsUs: ts![i]!, tx: tx![i]!, logIndex: logIndex![i]!, kind: kind![i] as AaveEvent['kind'], reserve: reserve![i]!, owner: owner![i]!, amount: big(amount![i]!) };
+    if (recipient![i] !== '') e.recipient = recipient![i]!;
+    if (e.kind === 'reserve_data_updated') Object.assign(e, { liquidityRate: big(lr![i]!), variableBorrowRate: big(vr![i]!), liquidityIndex: big(li![i]!), variableBorrowIndex: big(vi![i]!) });
+    return e;
+  });
 }
 
 function v3Columns(ev: V3PoolEvent[]): Column[] {
@@ -191,6 +237,7 @@ export function importChainFile(file: string, out: string, force = false): Chain
   if (!fmt) throw new DataError('not a chain-history format (Uniswap v3 logs or events, Chainlink rounds, Aave parameters, liquidation volume)', { file, line: 1 });
   let cols: Column[];
   if (fmt.kind === 'uniswap-v3-events') cols = v3Columns(fmt.layout === 'raw-logs' ? readV3RawLogsCsv(file) : readV3EventsCsv(file));
+  else if (fmt.kind === 'aave-v3-events') cols = aaveEventColumns(fmt.layout === 'raw-logs' ? readAaveRawLogsCsv(file) : readAaveEventsCsv(file));
   else if (fmt.kind === 'oracle-rounds') cols = roundsColumns(file, text);
   else if (fmt.kind === 'aave-params') cols = aaveColumns(file);
   else cols = liquidationVolumeColumns(file, text);

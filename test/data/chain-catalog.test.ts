@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importChainFile, readChainCatalog, v3EventsFromCatalog } from '../../src/data/chain-catalog.ts';
+import { Interface } from '@ethersproject/abi';
+import { aaveEventsFromCatalog, importChainFile, readChainCatalog, v3EventsFromCatalog } from '../../src/data/chain-catalog.ts';
+import { readAaveEventsCsv, readAaveRawLogsCsv, type AaveEvent } from '../../src/data/readers/aave-events.ts';
 import { readV3EventsCsv, readV3RawLogsCsv } from '../../src/data/readers/uniswap-v3-day.ts';
 import { readAaveReserveParams } from '../../src/data/readers/aave-params.ts';
 import { SHARED, sharedDataAvailable } from '../helpers/cli.ts';
@@ -87,13 +89,78 @@ describe('chain catalogs', () => {
     [cl[firstData + 3], cl[firstData + 4]] = [cl[firstData + 4]!, cl[firstData + 3]!];
     writeFileSync(join(root, 'back.csv'), cl.join('\n'));
     expect(() => importChainFile(join(root, 'back.csv'), join(root, 'x3'))).toThrow(/back\.csv:\d+, field updatedAt: round goes back in time/);
-    // A log of another contract: named by its topic.
-    expect(() => importChainFile(join(SHARED, 'chain', 'aave', 'polygon-events-20240106', 'usdc.raw.csv'), join(root, 'x4'))).toThrow(/usdc\.raw\.csv:2, field topics: not a Uniswap v3 pool event/);
+    // A log of another contract inside a pool's logs: named by its topic (the file is a pool's by
+    // its first log; Aave logs on their own import as an Aave catalog).
+    const mixed = readFileSync(V3('usdc-weth-005_20240105.raw.csv'), 'utf8').split('\n');
+    mixed[9] = mixed[9]!.replace(/\['0x[0-9a-f]{64}'/, "['0x804c9b842b2748a22bb64b345453a3de7ca54a6ca45ce00d415894979e22897a'");
+    writeFileSync(join(root, 'mixed.raw.csv'), mixed.join('\n'));
+    expect(() => importChainFile(join(root, 'mixed.raw.csv'), join(root, 'x4'))).toThrow(/mixed\.raw\.csv:10, field (topics: not a Uniswap v3 pool event|data)/);
     // A liquidation-volume row going back in time.
     const lv = readFileSync(join(SHARED, 'cex', 'ethusdt_quotes_liquidations_202101.csv'), 'utf8').split('\n').slice(0, 6);
     [lv[3], lv[4]] = [lv[4]!, lv[3]!];
     const badLv = join(root, 'bad-liq.csv');
     writeFileSync(badLv, lv.join('\n'));
     expect(() => importChainFile(badLv, join(root, 'bad-liq'))).toThrow(/line 5.*timestamp_x|timestamp_x/);
+  });
+});
+
+describe.skipIf(!sharedDataAvailable())('Aave v3 event catalogs (Polygon, 2024-01-06)', () => {
+  const AAVE = (f: string) => join(SHARED, 'chain', 'aave', 'polygon-events-20240106', f);
+  const ABI = new Interface([
+    'event Supply(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint16 indexed referralCode)',
+    'event Withdraw(address indexed reserve, address indexed user, address indexed to, uint256 amount)',
+    'event Borrow(address indexed reserve, address user, address indexed onBehalfOf, uint256 amount, uint8 interestRateMode, uint256 borrowRate, uint16 indexed referralCode)',
+    'event Repay(address indexed reserve, address indexed user, address indexed repayer, uint256 amount, bool useATokens)',
+    'event ReserveDataUpdated(address indexed reserve, uint256 liquidityRate, uint256 stableBorrowRate, uint256 variableBorrowRate, uint256 liquidityIndex, uint256 variableBorrowIndex)',
+  ]);
+
+  for (const asset of ['usdc', 'weth']) {
+    it(`${asset}: raw logs and the decoded CSV agree field by field; ethers decodes the raw logs to the same values; the catalog round-trips`, () => {
+      const raw = readAaveRawLogsCsv(AAVE(`${asset}.raw.csv`));
+      const dec = readAaveEventsCsv(AAVE(`${asset}.events.csv`));
+      const actions = raw.filter((e) => e.kind !== 'reserve_data_updated');
+      expect(actions.length).toBe(dec.length);
+      // The decoded file's `owner` of a withdrawal is its recipient (`to`); the raw log has both.
+      const key = (e: AaveEvent) => [e.block, e.tsUs, e.tx, e.logIndex, e.kind, e.reserve, e.kind === 'withdraw' && e.recipient !== undefined ? e.recipient : e.owner, e.amount];
+      expect(actions.map(key)).toEqual(dec.map(key));
+      // Every action is preceded in its transaction by its reserve's ReserveDataUpdated (Aave updates state first).
+      expect(raw.filter((e) => e.kind === 'reserve_data_updated').length).toBeGreaterThanOrEqual(actions.length);
+      // An independent decoder (ethers) on the raw text.
+      const lines = readFileSync(AAVE(`${asset}.raw.csv`), 'utf8').trim().split('\n').slice(1);
+      lines.forEach((l, i) => {
+        const topics = /"\[(.*)\]"/.exec(l)![1]!.match(/0x[0-9a-f]{64}/g)!;
+        const data = /,(0x[0-9a-f]*)$/.exec(l)![1]!;
+        const p = ABI.parseLog({ topics, data });
+        const e = raw[i]!;
+        const big = (x: { toString(): string }) => BigInt(x.toString());
+        expect((p.args.reserve as string).toLowerCase()).toBe(e.reserve);
+        if (p.name === 'ReserveDataUpdated') expect([big(p.args.liquidityRate), big(p.args.variableBorrowRate), big(p.args.liquidityIndex), big(p.args.variableBorrowIndex)]).toEqual([e.liquidityRate, e.variableBorrowRate, e.liquidityIndex, e.variableBorrowIndex]);
+        else {
+          expect(big(p.args.amount)).toBe(e.amount);
+          const owner = (p.name === 'Supply' || p.name === 'Borrow' ? p.args.onBehalfOf : p.args.user) as string;
+          expect(owner.toLowerCase()).toBe(e.owner);
+        }
+      });
+      const out = join(root, `aave-${asset}`);
+      const m = importChainFile(AAVE(`${asset}.raw.csv`), out);
+      expect([m.kind, m.provenance.layout, m.rows]).toEqual(['aave-v3-events', 'raw-logs', raw.length]);
+      expect(aaveEventsFromCatalog(out).map((e) => ({ ...e }))).toEqual(raw.map((e) => ({ ...e })));
+      const m2 = importChainFile(AAVE(`${asset}.events.csv`), join(root, `aave-${asset}-dec`));
+      expect([m2.kind, m2.provenance.layout, m2.rows]).toEqual(['aave-v3-events', 'decoded-events', dec.length]);
+    });
+  }
+
+  it('bad Aave logs fail with file, line and field: truncated data, an unknown topic, a block going backwards', () => {
+    const lines = readFileSync(AAVE('weth.raw.csv'), 'utf8').trim().split('\n');
+    const write = (name: string, body: string[]) => {
+      const f = join(root, name);
+      writeFileSync(f, [lines[0]!, ...body].join('\n') + '\n');
+      return f;
+    };
+    const truncated = lines[3]!.replace(/,(0x[0-9a-f]*)$/, (_m, d: string) => `,${d.slice(0, d.length - 10)}`);
+    expect(() => readAaveRawLogsCsv(write('t.csv', [lines[1]!, lines[2]!, truncated]))).toThrow(/t\.csv:4, field data/);
+    const unknown = lines[2]!.replace(/\['0x[0-9a-f]{64}'/, `['0x${'ab'.repeat(32)}'`);
+    expect(() => readAaveRawLogsCsv(write('u.csv', [lines[1]!, unknown]))).toThrow(/u\.csv:3, field topics: not an Aave v3 pool event/);
+    expect(() => readAaveRawLogsCsv(write('b.csv', [lines[5]!, lines[2]!]))).toThrow(/b\.csv:3, field block_number/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Event logs (eth_getLogs / receipt `logs` JSON) decoded into typed events: Uniswap V2
- * Swap/Sync/Mint/Burn, Uniswap V3 Swap/Mint/Burn and Aave LiquidationCall. Topic hashes are the
+ * Swap/Sync/Mint/Burn, Uniswap V3 Swap/Mint/Burn/Collect and Aave v3 Supply/Withdraw/Borrow/Repay/
+ * LiquidationCall/ReserveDataUpdated. Topic hashes are the
  * keccak-256 of the event signatures (test/data/chain/logs.test.ts re-derives them). A log with a
  * known topic whose data does not decode is a DataError naming the file, the log and the field;
  * logs of other events are returned as `unknown` so a dataset can carry anything.
@@ -19,6 +20,11 @@ export const EVENT_TOPICS = {
   v3Burn: '0x0c396cd989a39f4459b5fa1aed6a9a8dcdbc45908acfd67e028cd568da98982c',
   v3Collect: '0x70935338e69775456a85ddef226c395fb668b63fa0115f5f20610b388e6ca9c0',
   aaveLiquidationCall: '0xe413a321e8681d831f4dbccbca790d2952b56f977908e45be37335533e005286',
+  aaveSupply: '0x2b627736bca15cd5381dcf80b0bf11fd197d01a037c52b927a881a10fb73ba61',
+  aaveWithdraw: '0x3115d1449a7b732c986cba18244e897a450f61e1bb8d589cd2e69e6c8924f9f7',
+  aaveBorrow: '0xb3d084820fb1a9decffb176436bd02558d15fac9b0ddfed8c465bc7359d7dce0',
+  aaveRepay: '0xa534c8dbe71f871f9f3530e97a74601fea17b426cae02e1c5aee42c96c784051',
+  aaveReserveDataUpdated: '0x804c9b842b2748a22bb64b345453a3de7ca54a6ca45ce00d415894979e22897a',
 } as const;
 
 export const EVENT_SIGNATURES: Record<keyof typeof EVENT_TOPICS, string> = {
@@ -31,6 +37,11 @@ export const EVENT_SIGNATURES: Record<keyof typeof EVENT_TOPICS, string> = {
   v3Burn: 'Burn(address,int24,int24,uint128,uint256,uint256)',
   v3Collect: 'Collect(address,address,int24,int24,uint128,uint128)',
   aaveLiquidationCall: 'LiquidationCall(address,address,address,uint256,uint256,address,bool)',
+  aaveSupply: 'Supply(address,address,address,uint256,uint16)',
+  aaveWithdraw: 'Withdraw(address,address,address,uint256)',
+  aaveBorrow: 'Borrow(address,address,address,uint256,uint8,uint256,uint16)',
+  aaveRepay: 'Repay(address,address,address,uint256,bool)',
+  aaveReserveDataUpdated: 'ReserveDataUpdated(address,uint256,uint256,uint256,uint256,uint256)',
 };
 
 export interface RawLog {
@@ -58,6 +69,13 @@ export type DecodedLog =
   | (Base & { kind: 'v3Burn'; owner: string; tickLower: number; tickUpper: number; amount: bigint; amount0: bigint; amount1: bigint })
   | (Base & { kind: 'v3Collect'; owner: string; recipient: string; tickLower: number; tickUpper: number; amount0: bigint; amount1: bigint })
   | (Base & { kind: 'aaveLiquidationCall'; collateralAsset: string; debtAsset: string; user: string; debtToCover: bigint; liquidatedCollateralAmount: bigint; liquidator: string; receiveAToken: boolean })
+  // Aave v3 pool events. `owner` is whose position changes: onBehalfOf for Supply and Borrow, the
+  // user for Withdraw and Repay; `caller` the account that sent the tokens or received them.
+  | (Base & { kind: 'aaveSupply'; reserve: string; caller: string; owner: string; amount: bigint; referralCode: number })
+  | (Base & { kind: 'aaveWithdraw'; reserve: string; owner: string; to: string; amount: bigint })
+  | (Base & { kind: 'aaveBorrow'; reserve: string; caller: string; owner: string; amount: bigint; interestRateMode: number; borrowRate: bigint; referralCode: number })
+  | (Base & { kind: 'aaveRepay'; reserve: string; owner: string; repayer: string; amount: bigint; useATokens: boolean })
+  | (Base & { kind: 'aaveReserveDataUpdated'; reserve: string; liquidityRate: bigint; stableBorrowRate: bigint; variableBorrowRate: bigint; liquidityIndex: bigint; variableBorrowIndex: bigint })
   | (Base & { kind: 'unknown'; topic0: string });
 
 /** [indexed topic types after topic0, data types] per event. */
@@ -71,6 +89,11 @@ const LAYOUT: Record<keyof typeof EVENT_TOPICS, [AbiType[], AbiType[]]> = {
   v3Burn: [['address', 'int24', 'int24'], ['uint128', 'uint256', 'uint256']],
   v3Collect: [['address', 'int24', 'int24'], ['address', 'uint128', 'uint128']],
   aaveLiquidationCall: [['address', 'address', 'address'], ['uint256', 'uint256', 'address', 'bool']],
+  aaveSupply: [['address', 'address', 'uint16'], ['address', 'uint256']],
+  aaveWithdraw: [['address', 'address', 'address'], ['uint256']],
+  aaveBorrow: [['address', 'address', 'uint16'], ['address', 'uint256', 'uint8', 'uint256']],
+  aaveRepay: [['address', 'address', 'address'], ['uint256', 'bool']],
+  aaveReserveDataUpdated: [['address'], ['uint256', 'uint256', 'uint256', 'uint256', 'uint256']],
 };
 
 const BY_TOPIC = new Map<string, keyof typeof EVENT_TOPICS>(Object.entries(EVENT_TOPICS).map(([k, v]) => [v, k as keyof typeof EVENT_TOPICS]));
@@ -114,6 +137,16 @@ export function decodeLog(log: RawLog, where = { file: '(logs)', index: 0 }): De
       return { ...base, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), recipient: s(3), amount0: b(4), amount1: b(5) };
     case 'aaveLiquidationCall':
       return { ...base, kind, collateralAsset: s(0), debtAsset: s(1), user: s(2), debtToCover: b(3), liquidatedCollateralAmount: b(4), liquidator: s(5), receiveAToken: a[6] as boolean };
+    case 'aaveSupply':
+      return { ...base, kind, reserve: s(0), owner: s(1), referralCode: n(2), caller: s(3), amount: b(4) };
+    case 'aaveWithdraw':
+      return { ...base, kind, reserve: s(0), owner: s(1), to: s(2), amount: b(3) };
+    case 'aaveBorrow':
+      return { ...base, kind, reserve: s(0), owner: s(1), referralCode: n(2), caller: s(3), amount: b(4), interestRateMode: n(5), borrowRate: b(6) };
+    case 'aaveRepay':
+      return { ...base, kind, reserve: s(0), owner: s(1), repayer: s(2), amount: b(3), useATokens: a[4] as boolean };
+    case 'aaveReserveDataUpdated':
+      return { ...base, kind, reserve: s(0), liquidityRate: b(1), stableBorrowRate: b(2), variableBorrowRate: b(3), liquidityIndex: b(4), variableBorrowIndex: b(5) };
   }
 }
 

@@ -24,7 +24,7 @@ export interface V3PoolEvent {
   poolLiquidity?: bigint;
 }
 
-function csvCells(line: string): string[] {
+export function csvCells(line: string): string[] {
   // Fields are plain except `topics`, a quoted Python list with commas inside: slice between
   // separators (a character-by-character copy made the raw-log import allocation-bound).
   const out: string[] = [];
@@ -52,14 +52,14 @@ function csvCells(line: string): string[] {
   }
 }
 
-function header(file: string, text: string, need: string[]): { cols: string[]; lines: string[] } {
+export function header(file: string, text: string, need: string[]): { cols: string[]; lines: string[] } {
   const lines = text.split(/\r?\n/);
   const cols = (lines[0] ?? '').split(',').map((c) => c.trim());
   for (const c of need) if (!cols.includes(c)) throw new DataError(`no column ${c}`, { file, line: 1, field: c });
   return { cols, lines };
 }
 
-function read(file: string): string {
+export function read(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -68,7 +68,7 @@ function read(file: string): string {
 }
 
 /** `2024-01-05 00:00:23` (UTC) → µs. */
-function blockTime(s: string, file: string, line: number): number {
+export function blockTime(s: string, file: string, line: number): number {
   const ms = Date.parse(`${s.replace(' ', 'T')}Z`);
   if (!Number.isFinite(ms)) throw new DataError(`"${s}" is not a block time`, { file, line, field: 'block_timestamp' });
   return ms * 1000;
