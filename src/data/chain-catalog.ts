@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DataError } from '../errors.ts';
+import { f64Of } from '../results/columns.ts';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import { readAaveReserveParams } from './readers/aave-params.ts';
 import { readAaveEventsCsv, readAaveRawLogsCsv, type AaveEvent } from './readers/aave-events.ts';
@@ -58,7 +59,7 @@ export function detectChainFormat(head: string): { kind: ChainCatalogKind; layou
 const AAVE_TOPICS: ReadonlySet<string> = new Set([EVENT_TOPICS.aaveSupply, EVENT_TOPICS.aaveWithdraw, EVENT_TOPICS.aaveBorrow, EVENT_TOPICS.aaveRepay, EVENT_TOPICS.aaveLiquidationCall, EVENT_TOPICS.aaveReserveDataUpdated]);
 
 function aaveEventColumns(ev: AaveEvent[]): Column[] {
-  const f = (g: (e: AaveEvent) => number) => Float64Array.from(ev, g);
+  const f = (g: (e: AaveEvent) => number) => f64Of(ev, g);
   const t = (g: (e: AaveEvent) => bigint | string | undefined) => ev.map((e) => { const v = g(e); return v === undefined ? '' : String(v); });
   return [
     { name: 'line', type: 'f64', values: f((e) => e.line) },
@@ -93,7 +94,7 @@ export function aaveEventsFromCatalog(dir: string): AaveEvent[] {
 }
 
 function v3Columns(ev: V3PoolEvent[]): Column[] {
-  const f = (g: (e: V3PoolEvent) => number | undefined) => Float64Array.from(ev, (e) => g(e) ?? NaN);
+  const f = (g: (e: V3PoolEvent) => number | undefined) => f64Of(ev, (e) => g(e) ?? NaN);
   const t = (g: (e: V3PoolEvent) => bigint | string | undefined) => ev.map((e) => { const v = g(e); return v === undefined ? '' : String(v); });
   return [
     { name: 'line', type: 'f64', values: f((e) => e.line) },
@@ -236,8 +237,8 @@ export function importChainFile(file: string, out: string, force = false): Chain
   const fmt = detectChainFormat(text.slice(0, 4096));
   if (!fmt) throw new DataError('not a chain-history format (Uniswap v3 logs or events, Chainlink rounds, Aave parameters, liquidation volume)', { file, line: 1 });
   let cols: Column[];
-  if (fmt.kind === 'uniswap-v3-events') cols = v3Columns(fmt.layout === 'raw-logs' ? readV3RawLogsCsv(file) : readV3EventsCsv(file));
-  else if (fmt.kind === 'aave-v3-events') cols = aaveEventColumns(fmt.layout === 'raw-logs' ? readAaveRawLogsCsv(file) : readAaveEventsCsv(file));
+  if (fmt.kind === 'uniswap-v3-events') cols = v3Columns(fmt.layout === 'raw-logs' ? readV3RawLogsCsv(file, text) : readV3EventsCsv(file, text));
+  else if (fmt.kind === 'aave-v3-events') cols = aaveEventColumns(fmt.layout === 'raw-logs' ? readAaveRawLogsCsv(file, text) : readAaveEventsCsv(file, text));
   else if (fmt.kind === 'oracle-rounds') cols = roundsColumns(file, text);
   else if (fmt.kind === 'aave-params') cols = aaveColumns(file);
   else cols = liquidationVolumeColumns(file, text);

@@ -24,7 +24,7 @@ function bitsOf(type: string, prefix: string): number {
 
 /** Reads 32-byte words out of a hex string without copying it into a byte array. */
 class Words {
-  constructor(private readonly hex: string) {}
+  constructor(readonly hex: string) {}
   get byteLength(): number { return this.hex.length / 2; }
   word(byteOffset: number): bigint | undefined {
     const start = byteOffset * 2;
@@ -38,17 +38,28 @@ class Words {
   }
 }
 
+const ZERO24 = '0'.repeat(24);
+const ZERO63 = '0'.repeat(63);
+const F63 = 'f'.repeat(63);
+
 function decodeOne(words: Words, headOffset: number, type: AbiType): AbiValue | undefined {
-  const w = words.word(headOffset);
-  if (w === undefined) return undefined;
+  // Fast paths on the hex text for the common small types (no BigInt): an address is 12 zero
+  // bytes then 20 bytes; a bool is 0 or 1; a small int fits a double once its padding is checked.
+  const hex = words.hex;
+  const start = headOffset * 2;
+  if (headOffset < 0 || start + 64 > hex.length) return undefined;
   if (type === 'address') {
-    if (w >> 160n !== 0n) return undefined;
-    return '0x' + w.toString(16).padStart(40, '0');
+    if (hex.slice(start, start + 24) !== ZERO24) return undefined;
+    return '0x' + hex.slice(start + 24, start + 64).toLowerCase();
   }
   if (type === 'bool') {
-    if (w > 1n) return undefined;
-    return w === 1n;
+    if (hex.slice(start, start + 63) !== ZERO63) return undefined;
+    const c = hex.charCodeAt(start + 63);
+    return c === 48 ? false : c === 49 ? true : undefined;
   }
+  if (type === 'uint8' || type === 'uint16' || type === 'uint24' || type === 'int24' || type === 'uint32') return smallInt(hex, start, type);
+  const w = words.word(headOffset);
+  if (w === undefined) return undefined;
   if (type === 'bytes') {
     if (w > BigInt(words.byteLength)) return undefined;
     const off = Number(w);
@@ -67,6 +78,20 @@ function decodeOne(words: Words, headOffset: number, type: AbiType): AbiValue | 
     return v >= -lim && v < lim ? v : undefined;
   }
   throw new TypeError(`unsupported ABI type ${String(type)}`);
+}
+
+/** uint8…uint32 and int24 from a word's text: padding checked (zeros, or f's for a negative int24). */
+function smallInt(hex: string, start: number, type: 'uint8' | 'uint16' | 'uint24' | 'int24' | 'uint32'): bigint | undefined {
+  const bits = type === 'uint8' ? 8 : type === 'uint16' ? 16 : type === 'uint32' ? 32 : 24;
+  const digits = bits / 4;
+  const pad = hex.slice(start, start + 64 - digits).toLowerCase();
+  const low = Number.parseInt(hex.slice(start + 64 - digits, start + 64), 16);
+  if (Number.isNaN(low)) return undefined;
+  if (type !== 'int24') return pad === ZERO63.slice(0, 64 - digits) ? BigInt(low) : undefined;
+  // int24: a non-negative value has zero padding and its top bit clear; a negative one f padding and it set.
+  if (pad === ZERO63.slice(0, 58)) return low < 0x800000 ? BigInt(low) : undefined;
+  if (pad === F63.slice(0, 58)) return low >= 0x800000 ? BigInt(low - 0x1000000) : undefined;
+  return undefined;
 }
 
 /**

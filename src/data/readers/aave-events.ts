@@ -49,8 +49,8 @@ function ordered(file: string) {
   };
 }
 
-export function readAaveRawLogsCsv(file: string): AaveEvent[] {
-  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
+export function readAaveRawLogsCsv(file: string, text?: string): AaveEvent[] {
+  const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
   const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));
   const check = ordered(file);
   const times = new Map<string, number>();
@@ -79,22 +79,22 @@ export function readAaveRawLogsCsv(file: string): AaveEvent[] {
     const base = { line: ln, block, tsUs, tx: get('transaction_hash'), logIndex };
     switch (d.kind) {
       case 'aaveSupply':
-        out.push({ ...base, kind: 'supply', reserve: d.reserve, owner: d.owner, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'supply', reserve: d.reserve, owner: d.owner, amount: d.amount });
         break;
       case 'aaveWithdraw':
-        out.push({ ...base, kind: 'withdraw', reserve: d.reserve, owner: d.owner, recipient: d.to, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'withdraw', reserve: d.reserve, owner: d.owner, recipient: d.to, amount: d.amount });
         break;
       case 'aaveBorrow':
-        out.push({ ...base, kind: 'borrow', reserve: d.reserve, owner: d.owner, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'borrow', reserve: d.reserve, owner: d.owner, amount: d.amount });
         break;
       case 'aaveRepay':
-        out.push({ ...base, kind: 'repay', reserve: d.reserve, owner: d.owner, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'repay', reserve: d.reserve, owner: d.owner, amount: d.amount });
         break;
       case 'aaveLiquidationCall':
-        out.push({ ...base, kind: 'liquidation', reserve: d.debtAsset, owner: d.user, amount: d.debtToCover });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'liquidation', reserve: d.debtAsset, owner: d.user, amount: d.debtToCover });
         break;
       case 'aaveReserveDataUpdated':
-        out.push({ ...base, kind: 'reserve_data_updated', reserve: d.reserve, owner: '', amount: undefined, liquidityRate: d.liquidityRate, variableBorrowRate: d.variableBorrowRate, liquidityIndex: d.liquidityIndex, variableBorrowIndex: d.variableBorrowIndex });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'reserve_data_updated', reserve: d.reserve, owner: '', amount: undefined, liquidityRate: d.liquidityRate, variableBorrowRate: d.variableBorrowRate, liquidityIndex: d.liquidityIndex, variableBorrowIndex: d.variableBorrowIndex });
         break;
       default:
         throw new DataError(`not an Aave v3 pool event (topic ${topics[0]})`, { file, line: ln, field: 'topics' });
@@ -103,8 +103,8 @@ export function readAaveRawLogsCsv(file: string): AaveEvent[] {
   return out;
 }
 
-export function readAaveEventsCsv(file: string): AaveEvent[] {
-  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'reserve', 'owner', 'amount']);
+export function readAaveEventsCsv(file: string, text?: string): AaveEvent[] {
+  const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'reserve', 'owner', 'amount']);
   const check = ordered(file);
   const kinds: Record<string, AaveEventKind> = { AAVE_SUPPLY: 'supply', AAVE_WITHDRAW: 'withdraw', AAVE_BORROW: 'borrow', AAVE_REPAY: 'repay', AAVE_LIQUIDATION: 'liquidation' };
   const out: AaveEvent[] = [];

@@ -79,8 +79,8 @@ export function blockTime(s: string, file: string, line: number): number {
  * `amount0/1`, `total_liquidity` = pool liquidity after the event, `sqrtPriceX96`,
  * `current_tick`, `tick_lower`, `tick_upper`, `liquidity`). Errors name the file, line and column.
  */
-export function readV3EventsCsv(file: string): V3PoolEvent[] {
-  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'amount0', 'amount1', 'total_liquidity', 'sqrtPriceX96', 'current_tick', 'tick_lower', 'tick_upper', 'liquidity']);
+export function readV3EventsCsv(file: string, text?: string): V3PoolEvent[] {
+  const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'tx_type', 'transaction_hash', 'log_index', 'amount0', 'amount1', 'total_liquidity', 'sqrtPriceX96', 'current_tick', 'tick_lower', 'tick_upper', 'liquidity']);
   const out: V3PoolEvent[] = [];
   // Events come in chain order: a block number going backwards is a broken file, not data.
   let lastBlock = -1;
@@ -126,8 +126,8 @@ export function readV3EventsCsv(file: string): V3PoolEvent[] {
  * Swaps carry the pool state after them; mint/burn logs carry no pool liquidity. A log that does
  * not decode names the file, line and field.
  */
-export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
-  const { cols, lines } = header(file, read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
+export function readV3RawLogsCsv(file: string, text?: string): V3PoolEvent[] {
+  const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
   const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));
   // Block times repeat for every log of a block: parsed once per distinct text.
   const times = new Map<string, number>();
@@ -158,10 +158,10 @@ export function readV3RawLogsCsv(file: string): V3PoolEvent[] {
     let tsUs = times.get(bt);
     if (tsUs === undefined) times.set(bt, (tsUs = blockTime(bt, file, ln)));
     const base = { line: ln, block, tsUs, tx: get('transaction_hash'), logIndex };
-    if (d.kind === 'v3Swap') out.push({ ...base, kind: 'swap', amount0: d.amount0, amount1: d.amount1, sqrtPriceX96: d.sqrtPriceX96, tick: d.tick, poolLiquidity: d.liquidity });
-    else if (d.kind === 'v3Mint') out.push({ ...base, kind: 'mint', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
-    else if (d.kind === 'v3Burn') out.push({ ...base, kind: 'burn', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
-    else if (d.kind === 'v3Collect') out.push({ ...base, kind: 'collect', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper });
+    if (d.kind === 'v3Swap') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'swap', amount0: d.amount0, amount1: d.amount1, sqrtPriceX96: d.sqrtPriceX96, tick: d.tick, poolLiquidity: d.liquidity });
+    else if (d.kind === 'v3Mint') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'mint', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
+    else if (d.kind === 'v3Burn') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'burn', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
+    else if (d.kind === 'v3Collect') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'collect', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper });
     else throw new DataError(`not a Uniswap v3 pool event (topic ${topics[0]})`, { file, line: ln, field: 'topics' });
   }
   return out;

@@ -1,3 +1,5 @@
+import { AbiCoder } from '@ethersproject/abi';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAbi, decodeCallInput, selectorOf } from '../../../src/data/chain/abi.ts';
 
@@ -27,5 +29,30 @@ describe('ABI decoder', () => {
     expect(decodeAbi(w('2'), ['bool'])).toBeUndefined();
     expect(decodeAbi(w('20') + w('ffff'), ['bytes'])).toBeUndefined(); // length beyond data
     expect(decodeAbi('zz', ['uint256'])).toBeUndefined();
+  });
+});
+
+describe('decodeAbi against ethers (differential)', () => {
+  it('property: ethers-encoded tuples of address, bool, uint8/16/32, int24, uint128, int256 decode to the same values; dirty padding is refused', () => {
+    const coder = new AbiCoder();
+    const types = ['address', 'bool', 'uint8', 'uint16', 'uint32', 'int24', 'uint128', 'int256'] as const;
+    const hex20 = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString('hex')}`);
+    const arb = fc.tuple(hex20, fc.boolean(), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: -(2 ** 23), max: 2 ** 23 - 1 }), fc.bigInt(0n, 2n ** 128n - 1n), fc.bigInt(-(2n ** 255n), 2n ** 255n - 1n));
+    fc.assert(
+      fc.property(arb, fc.boolean(), (vals, upper) => {
+        let data = coder.encode([...types], vals.map((v) => (typeof v === 'bigint' ? v.toString() : v)));
+        if (upper) data = `0x${data.slice(2).toUpperCase()}`;
+        const got = decodeAbi(data, [...types])!;
+        expect(got).toEqual([vals[0].toLowerCase(), vals[1], BigInt(vals[2]), BigInt(vals[3]), BigInt(vals[4]), BigInt(vals[5]), vals[6], vals[7]]);
+        // A non-zero byte in any small value's padding (or a wrong sign extension of the int24) is not this tuple.
+        for (const [slot, at] of [[0, 2], [2, 20], [3, 10], [4, 30], [5, 40]] as const) {
+          const start = 2 + slot * 64 + at;
+          const c = data[start]!.toLowerCase();
+          const dirty = data.slice(0, start) + (c === '1' ? '2' : '1') + data.slice(start + 1);
+          expect(decodeAbi(dirty, [...types])).toBeUndefined();
+        }
+      }),
+      { seed: 9, numRuns: 500 },
+    );
   });
 });
