@@ -102,20 +102,26 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
 
 /** The swap loop over the known ticks plus guessed extra nets per tick; the final state. */
 function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
-  const ticks = new Set(nets.keys());
-  for (const t of extra?.keys() ?? []) ticks.add(t);
-  // Ticks in the direction of the move, nearest first; moving down from exactly a tick's price crosses it.
-  const path = [...ticks]
-    .filter((t) => (zeroForOne ? t <= s.tick && getSqrtRatioAtTick(t) > limit : t > s.tick && getSqrtRatioAtTick(t) < limit))
-    .sort((a, b) => (zeroForOne ? b - a : a - b));
   const exactIn = amountSpecified > 0n;
   let sqrtP = s.sqrtP;
   let L = s.liquidity;
   let remaining = amountSpecified;
   let paid = 0n;
   let received = 0n;
-  for (let k = 0; remaining !== 0n; k++) {
-    const t = path[k];
+  // Ticks in the direction of the move, nearest first, found one at a time (most swaps cross
+  // none: no list of the day's ticks is built and sorted per try). Moving down from exactly a
+  // tick's price crosses it, so the first bound is inclusive going down.
+  let bound = s.tick;
+  let inclusive = zeroForOne;
+  while (remaining !== 0n) {
+    let t: number | undefined;
+    for (const m of extra ? [nets, extra] : [nets]) {
+      for (const k of m.keys()) {
+        if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
+      }
+    }
+    // Beyond the price limit: no further tick matters (sqrt price is monotonic in the tick).
+    if (t !== undefined && (zeroForOne ? getSqrtRatioAtTick(t) <= limit : getSqrtRatioAtTick(t) >= limit)) t = undefined;
     const target = t === undefined ? limit : getSqrtRatioAtTick(t);
     if (L < 0n) break;
     const st = computeSwapStep(sqrtP, target, L, remaining, feePips);
@@ -126,6 +132,8 @@ function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigi
     if (sqrtP !== target || t === undefined) break;
     const net = (nets.get(t) ?? 0n) + (extra?.get(t) ?? 0n);
     L = zeroForOne ? L - net : L + net;
+    bound = t;
+    inclusive = false;
   }
   return { sqrtP, L, paid, received };
 }
@@ -259,7 +267,7 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
   // mint/burn's change to a tick's net, and the context of each swap left unexplained.
   const learnt = new Map<number, { at: number; net: bigint }>();
   const deltas = new Map<number, { at: number; d: bigint }[]>();
-  const pending: { index: number; at: number; s: State; after: State; want: Want; zeroForOne: boolean; nets: Map<number, bigint> }[] = [];
+  const pending: { index: number; at: number; s: State; after: State; want: Want; zeroForOne: boolean; nets: Map<number, bigint>; triedSingle: number; triedPairs: number }[] = [];
   let s: State | undefined;
   for (let idx = 0; idx < events.length; idx++) {
     const e = events[idx]!;
@@ -301,7 +309,7 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     if (!check) {
       const st = computeSwapStep(s.sqrtP, zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n, s.liquidity, zeroForOne ? e.amount0 : e.amount1, opts.feePips);
       check = { line: e.line, verdict: 'unexplained', modelSqrtPriceX96: st.sqrtRatioNextX96 };
-      pending.push({ index: report.swaps.length, at: idx, s, after, want, zeroForOne, nets: new Map(nets) });
+      pending.push({ index: report.swaps.length, at: idx, s, after, want, zeroForOne, nets: new Map(nets), triedSingle: -1, triedPairs: -1 });
     }
     report.swaps.push(check);
     report.counts[check.verdict]++;
@@ -327,6 +335,11 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     progress = false;
     for (let p = 0; p < pending.length; p++) {
       const u = pending[p]!;
+      // The same search over the same learnt ticks gives the same answer: skip it (learnt only grows).
+      const tried = pairs ? u.triedPairs : u.triedSingle;
+      if (tried === learnt.size) continue;
+      if (pairs) u.triedPairs = learnt.size;
+      else u.triedSingle = learnt.size;
       const aug = new Map(u.nets);
       for (const t of learnt.keys()) if (!aug.has(t)) aug.set(t, netAt(t, u.at));
       const c = explain(u.s, u.after, u.want, u.zeroForOne, aug, report.swaps[u.index]!.line, opts, pairs);
