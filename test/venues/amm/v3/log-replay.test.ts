@@ -33,6 +33,12 @@ describe('Uniswap v3 day replay (mainnet USDC/WETH 0.05%, 2024-01-05)', () => {
     // JIT liquidity (mint, swap, burn in one block) is applied in range: both kinds occur.
     expect(r.liquidityEventsInRange).toBeGreaterThan(50);
     expect(r.liquidityEventsOutOfRange).toBeGreaterThan(10);
+    // Without the two-tick search: the same exact swaps, only swaps that needed it left unexplained.
+    const quick = replayV3Day(events, { feePips: 500, tickSpacing: 10, pairSearch: false });
+    expect(quick.counts.exact).toBe(r.counts.exact);
+    expect(quick.swaps.filter((x) => x.secondTick !== undefined)).toEqual([]);
+    expect(quick.counts.unexplained).toBeGreaterThanOrEqual(r.counts.unexplained);
+    expect(quick.counts.unexplained - r.counts.unexplained).toBeLessThanOrEqual(r.swaps.filter((x) => x.secondTick !== undefined).length);
   });
 
   it('the check can fail: more paid in, or the wrong fee tier, is not reproduced', () => {
