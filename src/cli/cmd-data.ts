@@ -153,6 +153,44 @@ export function registerData(program: Command): void {
     });
 
   data
+    .command('fit-liquidations')
+    .description("Calibration check of the cascade model's leveraged population on a CEX's real liquidation volume (e.g. ../shared/data/cex/ethusdt_quotes_liquidations_202101.csv): fit leverage range, holding time and entry volumes before --train-until, compare hourly volume after it; writes an HTML report.")
+    .argument('<file>', 'minute quotes with *_liquidation_long / *_liquidation_short quantities')
+    .option('--train-until <time>', 'first held-out time (ISO, UTC); default: the middle of the file')
+    .option('--bar <dur>', 'bar length of the model', '5m')
+    .option('--days <list>', 'days whose volume to compare, comma-separated (YYYY-MM-DD)', '')
+    .option('--mmr <rate>', 'maintenance margin rate', (v) => Number(v), 0.005)
+    .option('--out <file>', 'report file', 'reports/liquidation-fit.html')
+    .action(async (file: string, o: { trainUntil?: string; bar: string; days: string; mmr: number; out: string }) => {
+      const { readLiquidationVolume } = await import('../data/chain-catalog.ts');
+      const { toBars, fitLiquidations } = await import('../risk/liquidation-fit.ts');
+      const { dayVolumes, writeLiquidationFitReport } = await import('../report/liquidation-fit-report.ts');
+      const { parseDurationUs } = await import('../market/latency.ts');
+      const { formatTable } = await import('./format.ts');
+      const barMinutes = parseDurationUs(o.bar, '--bar', { positive: true }) / 60e6;
+      if (!Number.isInteger(barMinutes)) throw new ConfigError(`bar ${o.bar} is not a whole number of minutes`, { field: '--bar' });
+      const v = readLiquidationVolume(file);
+      const s = toBars(v.tsUs, v.mid, v.long, v.short, barMinutes);
+      const untilUs = o.trainUntil !== undefined ? Date.parse(/Z$|[+-]\d\d:?\d\d$/.test(o.trainUntil) ? o.trainUntil : `${o.trainUntil}Z`) * 1000 : (s.tsUs[0]! + s.tsUs[s.tsUs.length - 1]!) / 2;
+      if (!Number.isFinite(untilUs)) throw new ConfigError(`"${o.trainUntil}" is not a time`, { field: '--train-until' });
+      const split = s.tsUs.findIndex((t) => t >= untilUs);
+      if (split < 24 || split > s.tsUs.length - 24) throw new ConfigError('--train-until leaves too little data on one side', { field: '--train-until' });
+      const perBar = 60 / barMinutes;
+      const f = fitLiquidations(s, split, barMinutes, { leverageMin: [1, 2, 5], leverageMax: [10, 20, 50, 100, 125], holdBars: [1, 4, 12, 48, 96].map((h) => Math.max(1, Math.round(h * perBar))), mmr: o.mmr });
+      const days = dayVolumes(s, f, o.days.split(',').map((d) => d.trim()).filter((d) => d !== ''));
+      const out = writeLiquidationFitReport(o.out, file, s, f, days, barMinutes);
+      const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+      const rows: [string, string][] = [
+        ['leverage (log-uniform)', `${f.params.leverageMin}× – ${f.params.leverageMax}×`],
+        ['mean holding time', `${n((f.params.holdBars * barMinutes) / 60, 1)} h`],
+        ['entering per hour (longs / shorts)', `${n(f.entryLong * perBar)} / ${n(f.entryShort * perBar)}`],
+        ['hourly volume correlation, training / held out', `${n(f.corrTrain, 3)} / ${n(f.corrHeldOut, 3)}`],
+        ...days.map((d): [string, string] => [`${d.day} (${d.heldOut ? 'held out' : 'training'}) longs real / model`, `${n(d.realLong)} / ${n(d.modelLong)}`]),
+      ];
+      process.stdout.write(`${formatTable(['liquidation fit', 'value'], rows)}\nreport: ${out}\n`);
+    });
+
+  data
     .command('bars')
     .description('Build OHLCV bars of any interval from a catalog\'s trades (exchange time) into a bars catalog.')
     .argument('<catalog>', 'a market catalog folder (from `primesim data import`)')

@@ -196,6 +196,13 @@ function aaveColumns(file: string): Column[] {
   ];
 }
 
+/** A CEX liquidation-volume file (minute quotes + liquidated quantity of longs and shorts), checked row by row. */
+export function readLiquidationVolume(file: string): { tsUs: Float64Array; mid: Float64Array; long: Float64Array; short: Float64Array } {
+  const c = liquidationVolumeColumns(file, readFileSync(file, 'utf8'));
+  const [ts, ask, bid, long, short] = c.map((x) => x.values as Float64Array);
+  return { tsUs: ts!, mid: ask!.map((a, i) => (a + bid![i]!) / 2), long: long!, short: short! };
+}
+
 function liquidationVolumeColumns(file: string, text: string): Column[] {
   const lines = text.split(/\r?\n/);
   const head = lines[0]!.split(',').map((c) => c.trim());
