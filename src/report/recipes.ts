@@ -122,6 +122,27 @@ const RECIPES: Recipe[] = [
     return [{ title: 'Liquidations (dots, sized by lots) against the mark', marks, y: { label: 'price', zero: false }, height: 320 }];
   },
   (t) => {
+    // The classifier's sandwiches on the run's own blocks against the bots' records, per block.
+    if (!t.has('mev_detected', 'block', 'detected', 'simulated')) return [];
+    const block = t.nums('mev_detected', 'block');
+    if (block.length === 0) return [];
+    const det = t.nums('mev_detected', 'detected');
+    const sim = t.nums('mev_detected', 'simulated');
+    const kind = block.map((_, i) => (det[i] && sim[i] ? 'recorded and detected' : sim[i] ? 'recorded, not detected' : 'detected, not recorded'));
+    const rows = block.map((b, i) => ({ b: String(b), k: kind[i]! }));
+    const domain = [...new Set(block)].sort((a, b) => a - b).map(String);
+    return [
+      {
+        title: 'Sandwiches per block: recorded by the bots vs found by the MEV classifier',
+        marks: [Plot.barY(rows, Plot.groupX({ y: 'count' }, { x: 'b', fill: 'k' })), Plot.ruleY([0])],
+        x: { type: 'band', label: 'block', domain },
+        y: { label: 'sandwiched swaps' },
+        color: { legend: true, domain: ['recorded and detected', 'recorded, not detected', 'detected, not recorded'], range: ['#2ca02c', '#d62728', '#ff7f0e'] },
+        height: 220,
+      },
+    ];
+  },
+  (t) => {
     if (!t.has('swaps', 'label', 'mev_loss', 'settlement_delay_us')) return [];
     const s = t.strs('swaps', 'label').map((l, i) => l || `#${i}`);
     const loss = t.nums('swaps', 'mev_loss');

@@ -22,6 +22,12 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     const charts = html.split('<h2>').filter((c) => c.startsWith('MEV loss per swap') || c.startsWith('Time to finality per swap'));
     expect(charts).toHaveLength(2);
     for (const c of charts) expect((c.split('<div class="chart">')[1]!.split('</div>')[0]!.match(/<rect/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    // The classifier's sandwiches on the run's own blocks, against the bots' records.
+    const sandwiched = r.world.chain!.harness.records().filter((x) => x.kind === 'sandwich').length;
+    expect(sandwiched).toBeGreaterThan(0);
+    const mev = html.split('<h2>').find((c) => c.startsWith('Sandwiches per block'));
+    expect(mev).toBeDefined();
+    expect(mev!).toContain('recorded and detected');
   });
 
 });
