@@ -1,7 +1,7 @@
 import { f64Of } from '../results/columns.ts';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import { checkRunId, runTarget } from '../results/safe-output.ts';
@@ -224,6 +224,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   const target = runTarget(opts.runsDir, runId, opts.force ?? false);
   // Long tables spill here in chunks while the run goes (flat memory); removed when written.
   const spillDir = `${target.tmp}.spill`;
+  removeStaleSpills(target.runsDir, runId);
   rmSync(spillDir, { recursive: true, force: true });
   mkdirSync(spillDir);
   try {
@@ -319,6 +320,26 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   // A JSON round trip: callers get the manifest exactly as written (NaN → null, as on disk).
   const manifest = JSON.parse(JSON.stringify(res.manifest)) as WorldResult['manifest'];
   return { dir: res.dir, runId, manifest, metrics, world };
+}
+
+/**
+ * Spill folders this run id left behind in a process that died (killed mid-run): `.<id>.tmp-<pid>.spill`
+ * whose process is gone. Another live process's folder (a parallel run of the same id) is kept.
+ */
+function removeStaleSpills(runsDir: string, runId: string): void {
+  const prefix = `.${runId}.tmp-`;
+  for (const name of readdirSync(runsDir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.spill')) continue;
+    const pid = Number(name.slice(prefix.length, -'.spill'.length));
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) rmSync(join(runsDir, name), { recursive: true, force: true });
+  }
 }
 
 /** Rows of `b` after the rows of `a` (same columns): the recorder's column concatenation. */

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table } from 'apache-arrow';
@@ -76,7 +77,14 @@ describe('a run that spills its long tables', () => {
 
   it('writes the same rows, Parquet copies and metrics as one held in memory, and leaves no spill folder', async () => {
     const whole = await runBacktest({ ...mm, data, runsDir: join(root, 'whole') }, { spillRows: 1_000_000 });
-    const spilled = await runBacktest({ ...mm, data, runsDir: join(root, 'spilled') }, { spillRows: 16 });
+    // A spill folder of the same run id left by a process that died is removed; a live one's is kept.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    mkdirSync(join(root, 'spilled', `.sp.tmp-${dead}.spill`), { recursive: true });
+    mkdirSync(join(root, 'spilled', `.sp.tmp-${process.ppid}.spill`), { recursive: true });
+    const spilled = await runBacktest({ ...mm, data, runsDir: join(root, 'spilled'), runId: 'sp' }, { spillRows: 16 });
+    expect(existsSync(join(root, 'spilled', `.sp.tmp-${dead}.spill`))).toBe(false);
+    expect(existsSync(join(root, 'spilled', `.sp.tmp-${process.ppid}.spill`))).toBe(true);
+    rmSync(join(root, 'spilled', `.sp.tmp-${process.ppid}.spill`), { recursive: true });
     expect(whole.manifest.counts.fills).toBeGreaterThan(100);
     expect(spilled.manifest.counts).toEqual(whole.manifest.counts);
     expect(spilled.metrics).toEqual(whole.metrics);
