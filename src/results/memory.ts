@@ -16,7 +16,9 @@ let live = 0;
 export function collectIfGrown(growthBytes: number): void {
   load();
   if (!gc) return;
-  if (used() - live > growthBytes) {
+  // Grown by the threshold, or by half of what stayed live if that is more (a run holding much —
+  // a million bars — is collected less often; each full collection walks what is live).
+  if (used() - live > Math.max(growthBytes, live / 2)) {
     gc();
     live = used();
   }
