@@ -25,20 +25,57 @@ export function adlRank(upnl: number, entryNotional: number, notional: number, e
  */
 export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
   const out: AdlCandidate[] = [];
-  for (const a of engine.accountStates()) {
-    const id = a.id;
-    if (id === exclude) continue;
-    // Cheap filters first (equity, side): most accounts are not candidates.
-    if (!(a.state.equity > 0) || Math.sign(engine.positionLots(a, instrumentId)) !== -bankruptSide) continue;
-    const p = engine.openPosition(id, instrumentId);
-    if (!p || Math.sign(p.lots) !== -bankruptSide) continue;
+  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
     const equity = a.state.equity;
-    if (!(p.upnl > 0) || !(equity > 0)) continue;
+    if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
     // PnL% in the settle asset; leverage from the position's value in the engine's settle asset.
-    const notional = p.valueRef;
-    const entryNotional = Math.abs(p.basis);
-    out.push({ account: id, lots: p.lots, upnl: p.upnl, entryNotional, notional, equity, rank: adlRank(p.upnl, entryNotional, notional, equity) });
-  }
+    const entryNotional = Math.abs(basis);
+    out.push({ account: a.id, lots, upnl, entryNotional, notional: valueRef, equity, rank: adlRank(upnl, entryNotional, valueRef, equity) });
+  });
   out.sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+  return out;
+}
+
+/**
+ * The head of adlQueue: candidates in the same order, as many as cover `lotsNeeded` plus `extra`
+ * more (all of them when they cannot cover it). A heap gives the order one pop at a time, so an
+ * ADL event does not sort thousands of candidates to use the first few.
+ */
+export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string, lotsNeeded: number, extra: number): AdlCandidate[] {
+  const c: AdlCandidate[] = [];
+  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
+    const equity = a.state.equity;
+    if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
+    const entryNotional = Math.abs(basis);
+    c.push({ account: a.id, lots, upnl, entryNotional, notional: valueRef, equity, rank: adlRank(upnl, entryNotional, valueRef, equity) });
+  });
+  // x before y: higher rank, then lower account id (adlQueue's order; ids are unique, so total).
+  const before = (x: AdlCandidate, y: AdlCandidate) => x.rank > y.rank || (x.rank === y.rank && x.account < y.account);
+  const n = c.length;
+  const down = (i: number, size: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const r = l + 1;
+      const m = r < size && before(c[r]!, c[l]!) ? r : l;
+      if (!before(c[m]!, c[i]!)) return;
+      const t = c[i]!;
+      c[i] = c[m]!;
+      c[m] = t;
+      i = m;
+    }
+  };
+  for (let i = (n >> 1) - 1; i >= 0; i--) down(i, n);
+  const out: AdlCandidate[] = [];
+  let covered = 0;
+  let more = extra;
+  for (let size = n; size > 0; ) {
+    if (covered >= lotsNeeded && more-- <= 0) break;
+    const top = c[0]!;
+    out.push(top);
+    covered += Math.abs(top.lots);
+    c[0] = c[--size]!;
+    down(0, size);
+  }
   return out;
 }

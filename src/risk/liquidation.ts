@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { PRIO_RESPONSE, type Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
-import { adlQueue, type AdlCandidate } from './adl.ts';
+import { adlTop, type AdlCandidate } from './adl.ts';
 import type { LiquidationExecutor } from './book-exec.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { AccountState, MarginEngine, OpenPosition } from './margin-engine.ts';
@@ -264,7 +264,8 @@ export class LiquidationEngine implements EventHandler {
     const pb = this.bankruptcyPrice(a, p);
     // Round so the bankrupt side ends at ≥ 0: a long sells at the tick above, a short buys at the tick below.
     const pbTicks = p.lots > 0 ? Math.ceil(pb / e.tick) : Math.max(1, Math.floor(pb / e.tick));
-    const queue = adlQueue(this.engine, p.instrument, Math.sign(p.lots), a.id);
+    // The queue's head: enough to take the position, and the next 32 for the record.
+    const queue = adlTop(this.engine, p.instrument, Math.sign(p.lots), a.id, Math.abs(p.lots), 32);
     const rec: AdlRecord = { tsUs, bankrupt: a.id, instrument: p.instrument, bankruptcyPrice: pbTicks * e.tick, candidates: queue, hits: [] };
     let left = Math.abs(p.lots);
     const side = Math.sign(p.lots);

@@ -28,6 +28,8 @@ export class MarginEngine {
   private readonly accounts = new Map<string, AccountState>();
   private readonly byCash = new Map<string, AccountState>();
   private readonly holders = new Map<string, Set<AccountState>>();
+  /** Accounts with an entry for each instrument, lazy ones included (ADL scans only these). */
+  private readonly entrants = new Map<InstrumentEntry, AccountState[]>();
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new Map<string, number>();
   private readonly basis = new Map<string, number>();
@@ -244,6 +246,26 @@ export class MarginEngine {
     return 0;
   }
 
+  /**
+   * Every account holding `instrumentId` on `side` (sign of lots), with the figures openPosition
+   * gives — one pass over the accounts that ever held the instrument (in the order they first
+   * did), no objects per account (ADL ranks them all on each event).
+   */
+  positionsOn(instrumentId: string, side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void): void {
+    const inst = this.instrument(instrumentId);
+    const key = groupKey(inst);
+    for (const a of this.entrants.get(inst) ?? []) {
+      const g = a.groups.get(key);
+      if (g === undefined) continue;
+      for (let i = 0; i < g.entries.length; i++) {
+        const e = g.entries[i]!;
+        if (e.inst !== inst) continue;
+        if (e.pos.lots !== 0 && Math.sign(e.pos.lots) === side) fn(a, e.pos.lots, entryUpnl(e), e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(g.settle));
+        break;
+      }
+    }
+  }
+
   /** The account's open position in one instrument (undefined when flat): openPositions without the rest. */
   openPosition(account: string, instrumentId: string): OpenPosition | undefined {
     for (const g of this.account(account).groups.values()) {
@@ -339,6 +361,9 @@ export class MarginEngine {
       e = { inst, pos, owned: !tracked, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
       g.entries.push(e);
       g.legs.push(e.leg);
+      let list = this.entrants.get(inst);
+      if (!list) this.entrants.set(inst, (list = []));
+      list.push(a);
     }
     return e;
   }

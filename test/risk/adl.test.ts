@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { adlQueue, adlTop } from '../../src/risk/adl.ts';
+import { CrossMargin } from '../../src/risk/models/cross.ts';
+import { BINANCE_BTCUSDT_TIERS } from '../../src/risk/tiers.ts';
+import { deposit, newEngine, PERP, perpSpec, T0 } from './fixtures.ts';
+
+describe('ADL queue head', () => {
+  let nonTrivial = 0;
+  it('property: adlTop is the head of the fully sorted queue — enough candidates to cover the lots, then 32 more — with ties ordered by account', () => {
+    const acct = fc.record({ lots: fc.integer({ min: -40, max: 40 }), entry: fc.integer({ min: 50_000, max: 70_000 }), cash: fc.integer({ min: 100, max: 50_000 }) });
+    fc.assert(
+      fc.property(fc.array(acct, { minLength: 1, maxLength: 80 }), fc.integer({ min: 50_000, max: 70_000 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(1, -1), fc.integer({ min: 0, max: 40 }), (accts, mark, need, side, extra) => {
+        const { ledger, engine } = newEngine();
+        engine.registerInstrument(perpSpec(BINANCE_BTCUSDT_TIERS));
+        engine.setMark('BTC', 60_000, T0);
+        accts.forEach((x, i) => {
+          // Each account twice (same position, same cash): equal ranks, which go by account id.
+          for (const twin of [0, 1]) {
+            const id = `a${String(2 * i + twin).padStart(3, '0')}`;
+            deposit(ledger, id, x.cash);
+            engine.openAccount(id, new CrossMargin());
+            if (x.lots !== 0) engine.applyFill(id, PERP, T0, x.lots, x.entry * 10, 0);
+          }
+        });
+        engine.setMark('BTC', mark, T0 + 1);
+        const full = adlQueue(engine, PERP, side, 'a000');
+        // Also a need the first candidates cover exactly (the boundary case).
+        const j = Math.min(full.length, 1 + (need % 5));
+        const exact = full.slice(0, j).reduce((t, c) => t + Math.abs(c.lots), 0);
+        for (const n of [need, exact]) {
+          if (n <= 0) continue;
+          const top = adlTop(engine, PERP, side, 'a000', n, extra);
+          let k = 0;
+          for (let covered = 0; k < full.length && covered < n; k++) covered += Math.abs(full[k]!.lots);
+          expect(top).toEqual(full.slice(0, k + extra));
+        }
+        if (full.length > 1) nonTrivial++;
+      }),
+      { seed: 4, numRuns: 300 },
+    );
+    expect(nonTrivial).toBeGreaterThan(100);
+  });
+});
