@@ -95,15 +95,22 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   const paths = readdirSync(dir).filter((d) => /^path-\d+$/.test(d)).sort();
   const marks: { t: number[]; v: number[] }[] = [];
   const fund: { t: number[]; v: number[] }[] = [];
+  const oi: { t: number[]; v: number[] }[] = [];
   for (const p of paths) {
     const pt = new RunTables(join(dir, p));
     if (pt.has('marks', 'ts_us', 'mark')) marks.push({ t: pt.nums('marks', 'ts_us'), v: pt.nums('marks', 'mark') });
+    if (pt.has('marks', 'ts_us', 'open_interest')) {
+      const v = pt.nums('marks', 'open_interest');
+      if (v.some((x) => Number.isFinite(x) && x > 0)) oi.push({ t: pt.nums('marks', 'ts_us'), v });
+    }
     if (pt.has('liquidations', 'ts_us', 'fund_balance')) fund.push({ t: pt.nums('liquidations', 'ts_us'), v: pt.nums('liquidations', 'fund_balance') });
   }
   const mf = fan(marks);
   if (mf.length) charts.push(fanChart('Mark across paths (median, 25–75% and 5–95%)', mf, 'price'));
   const ff = fan(fund);
   if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund'));
+  const of = fan(oi);
+  if (of.length) charts.push(fanChart('Open interest across paths (median, 25–75% and 5–95%)', of, 'open interest (base units)'));
   // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
   let worst = -1;
   for (let i = 0; i < pnl.length; i++) if (worst < 0 || lar[i]! > lar[worst]!) worst = i;

@@ -266,6 +266,26 @@ export class MarginEngine {
     }
   }
 
+  /** Open interest of an instrument in lots: the longs' total (= the shorts' total when every side is an account here). */
+  openInterest(instrumentId: string): number {
+    const inst = this.instruments.get(instrumentId);
+    if (inst === undefined) return 0;
+    const key = groupKey(inst);
+    let oi = 0;
+    for (const a of this.entrants.get(inst) ?? []) {
+      const g = a.groups.get(key);
+      if (g === undefined) continue;
+      for (let i = 0; i < g.entries.length; i++) {
+        const e = g.entries[i]!;
+        if (e.inst === inst) {
+          if (e.pos.lots > 0) oi += e.pos.lots;
+          break;
+        }
+      }
+    }
+    return oi;
+  }
+
   /** The account's open position in one instrument (undefined when flat): openPositions without the rest. */
   openPosition(account: string, instrumentId: string): OpenPosition | undefined {
     for (const g of this.account(account).groups.values()) {

@@ -364,7 +364,14 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         throw at(['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path', 'resilience'], (e as Error).message.replace(/^field [^:]+: /, ''));
       }
       const held = holdPoints(path, 60e6);
-      source = new PathBookSource(sim, clob, driver, { tsUs: held.tsUs, price: held.price, depthAt: path.depthAt, profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
+      const ps = new PathBookSource(sim, clob, driver, { tsUs: held.tsUs, price: held.price, depthAt: path.depthAt, profile: captureDepthProfile(b.depthScale, b.maxBps), impact: b.impact, resilienceUs }, inst);
+      // Open interest with every point (the marks table): the longs of every account on this perp.
+      if (perp && engine) {
+        const id = v.id;
+        const e = engine;
+        ps.openInterest = () => lotsToQty(inst, e.openInterest(id));
+      }
+      source = ps;
     } else {
       source = new ReplaySource(sim, catalogs[i]!, clob, driver);
     }

@@ -79,7 +79,9 @@ export class PathBookSource implements Source {
   /** The deepest the mid was pushed, as a fraction (for the run's summary). */
   maxImpact = 0;
   /** Per path point: time, path price, laid mid (path × (1 + impact)), impact — the `marks` table. */
-  readonly marks = { ts: new F64Column(), path: new F64Column(), mid: new F64Column(), impact: new F64Column() };
+  readonly marks = { ts: new F64Column(), path: new F64Column(), mid: new F64Column(), impact: new F64Column(), openInterest: new F64Column() };
+  /** Open interest (base units) recorded with each point, when the world has a margin engine on this perp. */
+  openInterest: (() => number) | undefined;
   private laidBids = new Float64Array(0);
   private laidAsks = new Float64Array(0);
   private laidN = 0;
@@ -152,6 +154,7 @@ export class PathBookSource implements Source {
     mk.path.push(this.o.price[i]!);
     mk.mid.push(mid);
     mk.impact.push(this.impact);
+    mk.openInterest.push(this.openInterest ? this.openInterest() : NaN);
     this.sim.batchDone = 0;
     if (this.clob.own.count[0] !== 0 || this.clob.own.count[1] !== 0) this.clob.checkCrossed(ts);
     this.listener.onBookMessage();

@@ -254,7 +254,7 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   for (const v of world.venues) {
     if (!(v.source instanceof PathBookSource)) continue;
     const mk = v.source.marks;
-    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view() };
+    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view(), open_interest: mk.openInterest.view() };
     break;
   }
   if (world.chain) Object.assign(extra, world.chain.tables());

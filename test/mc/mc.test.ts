@@ -56,7 +56,7 @@ describe('Monte Carlo paths', () => {
     const { writeMcReport } = await import('../../src/report/mc-report.ts');
     const rep = await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') });
     const html = readFileSync(rep.html, 'utf8');
-    for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
+    for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
   }, 600_000);
 

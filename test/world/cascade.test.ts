@@ -67,6 +67,16 @@ describe('cascade-2022-01 (one world, real bars, 10,000 accounts)', () => {
     const fees = liq.records.reduce((s, r) => s + r.fee, 0);
     expect(Number(liq.fundBalance) / 1e8).toBeLessThanOrEqual(1_000_000 + fees + 1e-6);
     expect(m.insuranceFund).toBeCloseTo(Number(liq.fundBalance) / 1e8, 8);
+    // Open interest with every mark: what the longs of all 10,000 accounts hold, recounted here
+    // account by account at the end; it falls as accounts are liquidated (the population has entered by then).
+    const oi = (withImpact.world.venues[0]!.source as PathBookSource).marks.openInterest.view();
+    const eng = withImpact.world.engine!;
+    const instId = withImpact.world.venues[0]!.id;
+    let longs = 0;
+    for (const a of eng.accountStates()) longs = Math.max(0, eng.positionLots(a, instId)) + longs;
+    expect(eng.openInterest(instId)).toBe(longs);
+    expect(oi.every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+    expect(Math.max(...oi)).toBeGreaterThan(oi[oi.length - 1]!);
     // The tables a cascade report needs are there.
     const names = withImpact.manifest.files.map((f) => f.table);
     for (const t of ['liquidations', 'marks', 'margin', 'ledger']) expect(names).toContain(t);
