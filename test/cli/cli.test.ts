@@ -216,4 +216,22 @@ describe('primesim CLI end to end', () => {
     expect(m).not.toBeNull();
     expect(existsSync(join(m![1]!, 'fills.arrow'))).toBe(true);
   });
+
+  it('data fit-liquidations: the calibration table on stdout and a report file; a bad --train-until is one line naming the flag', async () => {
+    if (!sharedDataAvailable()) return;
+    const dir = mkdtempSync(join(tmpdir(), 'primesim-fitliq-'));
+    try {
+      const file = join(SHARED, 'cex', 'ethusdt_quotes_liquidations_202101.csv');
+      const r = await primesim(['data', 'fit-liquidations', file, '--train-until', '2021-01-16', '--days', '2021-01-11,2021-01-21', '--out', join(dir, 'fit.html')], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/hourly volume correlation, training \/ held out +0\.\d{3} \/ 0\.\d{3}/);
+      expect(r.stdout).toMatch(/2021-01-21 \(held out\) longs real \/ model +87,784 \/ [\d,]+/);
+      const html = readFileSync(join(dir, 'fit.html'), 'utf8');
+      expect(html).toContain('<title>primesim liquidation fit');
+      expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
+      expectOneLineError(await primesim(['data', 'fit-liquidations', file, '--train-until', 'someday', '--out', join(dir, 'x.html')], dir), /--train-until/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
