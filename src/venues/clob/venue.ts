@@ -488,6 +488,7 @@ export class ClobVenue implements EventHandler {
    * Remove the done prefix from memory and return it, in order: fills whose report reached the
    * desk, and orders that are done with no fill report in flight (a report hands the desk its
    * order). Cancels and amends of a drained order arrive and are ignored, as for any done order.
+   * Orders leave in id order: one that rests for the whole run holds the later ones in memory.
    */
   drainDone(): { orders: OwnOrder[]; fills: Fill[] } {
     let minFill = this.fillCount;
