@@ -98,6 +98,10 @@ const LAYOUT: Record<keyof typeof EVENT_TOPICS, [AbiType[], AbiType[]]> = {
 
 const BY_TOPIC = new Map<string, keyof typeof EVENT_TOPICS>(Object.entries(EVENT_TOPICS).map(([k, v]) => [v, k as keyof typeof EVENT_TOPICS]));
 
+const asStr = (a: readonly AbiValue[], i: number): string => a[i] as string;
+const asBig = (a: readonly AbiValue[], i: number): bigint => a[i] as bigint;
+const asNum = (a: readonly AbiValue[], i: number): number => Number(a[i] as bigint);
+
 function decodeFailure(kind: string, where: { file: string; index: number }, field: string, why: string): never {
   throw new DataError(`${kind} log does not decode: ${why}`, { file: where.file, field: `logs[${where.index}].${field}` });
 }
@@ -120,39 +124,37 @@ export function decodeLog(log: RawLog, where = { file: '(logs)', index: 0 }): De
   const data = decodeAbi(log.data, dataTypes);
   if (data === undefined) decodeFailure(kind, where, 'data', `not (${dataTypes.join(',')})`);
   for (let i = 0; i < data.length; i++) a.push(data[i]!);
-  // (Explicit fields, not `...base`: object spread made decoding several times slower.)
-  const s = (i: number) => a[i] as string;
-  const b = (i: number) => a[i] as bigint;
-  const n = (i: number) => Number(a[i] as bigint);
+  // (Explicit fields, not `...base`: object spread made decoding several times slower; the
+  // accessors are module functions: a closure per call costs its creation on every log.)
   switch (kind) {
     case 'v2Swap':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: s(0), to: s(1), amount0In: b(2), amount1In: b(3), amount0Out: b(4), amount1Out: b(5) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: asStr(a, 0), to: asStr(a, 1), amount0In: asBig(a, 2), amount1In: asBig(a, 3), amount0Out: asBig(a, 4), amount1Out: asBig(a, 5) };
     case 'v2Sync':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve0: b(0), reserve1: b(1) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve0: asBig(a, 0), reserve1: asBig(a, 1) };
     case 'v2Mint':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: s(0), amount0: b(1), amount1: b(2) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: asStr(a, 0), amount0: asBig(a, 1), amount1: asBig(a, 2) };
     case 'v2Burn':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: s(0), to: s(1), amount0: b(2), amount1: b(3) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: asStr(a, 0), to: asStr(a, 1), amount0: asBig(a, 2), amount1: asBig(a, 3) };
     case 'v3Swap':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: s(0), recipient: s(1), amount0: b(2), amount1: b(3), sqrtPriceX96: b(4), liquidity: b(5), tick: n(6) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, sender: asStr(a, 0), recipient: asStr(a, 1), amount0: asBig(a, 2), amount1: asBig(a, 3), sqrtPriceX96: asBig(a, 4), liquidity: asBig(a, 5), tick: asNum(a, 6) };
     case 'v3Mint':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), sender: s(3), amount: b(4), amount0: b(5), amount1: b(6) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: asStr(a, 0), tickLower: asNum(a, 1), tickUpper: asNum(a, 2), sender: asStr(a, 3), amount: asBig(a, 4), amount0: asBig(a, 5), amount1: asBig(a, 6) };
     case 'v3Burn':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), amount: b(3), amount0: b(4), amount1: b(5) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: asStr(a, 0), tickLower: asNum(a, 1), tickUpper: asNum(a, 2), amount: asBig(a, 3), amount0: asBig(a, 4), amount1: asBig(a, 5) };
     case 'v3Collect':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: s(0), tickLower: n(1), tickUpper: n(2), recipient: s(3), amount0: b(4), amount1: b(5) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, owner: asStr(a, 0), tickLower: asNum(a, 1), tickUpper: asNum(a, 2), recipient: asStr(a, 3), amount0: asBig(a, 4), amount1: asBig(a, 5) };
     case 'aaveLiquidationCall':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, collateralAsset: s(0), debtAsset: s(1), user: s(2), debtToCover: b(3), liquidatedCollateralAmount: b(4), liquidator: s(5), receiveAToken: a[6] as boolean };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, collateralAsset: asStr(a, 0), debtAsset: asStr(a, 1), user: asStr(a, 2), debtToCover: asBig(a, 3), liquidatedCollateralAmount: asBig(a, 4), liquidator: asStr(a, 5), receiveAToken: a[6] as boolean };
     case 'aaveSupply':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: s(0), owner: s(1), referralCode: n(2), caller: s(3), amount: b(4) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: asStr(a, 0), owner: asStr(a, 1), referralCode: asNum(a, 2), caller: asStr(a, 3), amount: asBig(a, 4) };
     case 'aaveWithdraw':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: s(0), owner: s(1), to: s(2), amount: b(3) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: asStr(a, 0), owner: asStr(a, 1), to: asStr(a, 2), amount: asBig(a, 3) };
     case 'aaveBorrow':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: s(0), owner: s(1), referralCode: n(2), caller: s(3), amount: b(4), interestRateMode: n(5), borrowRate: b(6) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: asStr(a, 0), owner: asStr(a, 1), referralCode: asNum(a, 2), caller: asStr(a, 3), amount: asBig(a, 4), interestRateMode: asNum(a, 5), borrowRate: asBig(a, 6) };
     case 'aaveRepay':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: s(0), owner: s(1), repayer: s(2), amount: b(3), useATokens: a[4] as boolean };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: asStr(a, 0), owner: asStr(a, 1), repayer: asStr(a, 2), amount: asBig(a, 3), useATokens: a[4] as boolean };
     case 'aaveReserveDataUpdated':
-      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: s(0), liquidityRate: b(1), stableBorrowRate: b(2), variableBorrowRate: b(3), liquidityIndex: b(4), variableBorrowIndex: b(5) };
+      return { pool: base.pool, blockNumber: base.blockNumber, transactionHash: base.transactionHash, logIndex: base.logIndex, kind, reserve: asStr(a, 0), liquidityRate: asBig(a, 1), stableBorrowRate: asBig(a, 2), variableBorrowRate: asBig(a, 3), liquidityIndex: asBig(a, 4), variableBorrowIndex: asBig(a, 5) };
   }
 }
 
