@@ -4,8 +4,6 @@
  * not count twice); the liquidator's payout is the first transfer to it made by an Aave contract.
  * Unlike mev-inspect, "outermost" is judged within one transaction, not across the block.
  */
-import type { CallTrace, ChainBlockData } from '../data/chain/types.ts';
-import { decodeCallInput } from '../data/chain/abi.ts';
 import { childCalls, erc20TransferOf, isChildTraceAddress, type TxTraces } from './classifier-traces.ts';
 import type { Liquidation } from './classifier-types.ts';
 
@@ -55,10 +53,6 @@ export function getAaveLiquidationsForTransaction(tx: TxTraces, blockNumber: num
   return out;
 }
 
-const C_ETHER_LIQUIDATE = '0xaae40a2a'; // CEther.liquidateBorrow(address borrower, address cTokenCollateral) payable
-const C_ERC20_LIQUIDATE = '0xf5e3c462'; // CErc20.liquidateBorrow(address borrower, uint256 repayAmount, address cTokenCollateral)
-const SEIZE = '0xb2a02ff1'; // CToken.seize(address liquidator, address borrower, uint256 seizeTokens)
-
 /**
  * Compound v2 liquidations (mev-inspect-py `compound_liquidations.py`): a `liquidateBorrow` on a
  * cToken — CEther repays with the call's ETH value, a CErc20 with `repayAmount` of its
@@ -66,35 +60,29 @@ const SEIZE = '0xb2a02ff1'; // CToken.seize(address liquidator, address borrower
  * the liquidator. The debt token is the cToken repaid (its address), the received token the
  * collateral cToken. A reverted call, or one with no seize, is not a liquidation.
  */
-export function getCompoundLiquidations(block: ChainBlockData): Liquidation[] {
+export function getCompoundLiquidationsForTransaction(tx: TxTraces, blockNumber: number): Liquidation[] {
   const out: Liquidation[] = [];
-  const calls = block.traces.filter((t): t is CallTrace => t.type === 'call' && t.transactionHash !== null);
-  const parents: { tx: string; at: number[] }[] = [];
-  for (const t of calls) {
-    const sel = t.action.input.slice(0, 10);
-    if ((sel !== C_ETHER_LIQUIDATE && sel !== C_ERC20_LIQUIDATE) || t.action.callType !== 'call' || t.error !== null) continue;
-    if (parents.some((p) => p.tx === t.transactionHash && isChildTraceAddress(t.traceAddress, p.at))) continue;
-    const args = decodeCallInput(t.action.input, sel, sel === C_ETHER_LIQUIDATE ? ['address', 'address'] : ['address', 'uint256', 'address']);
-    if (args === undefined) continue;
-    const borrower = args[0] as string;
-    const collateral = args[args.length - 1] as string;
-    const seize = calls.find((c) => c.transactionHash === t.transactionHash && c.action.callType === 'call' && c.action.to === collateral && c.action.input.startsWith(SEIZE) && c.error === null && isChildTraceAddress(c.traceAddress, t.traceAddress));
-    if (seize === undefined) continue;
-    const s = decodeCallInput(seize.action.input, SEIZE, ['address', 'address', 'uint256']);
-    if (s === undefined) continue;
-    parents.push({ tx: t.transactionHash!, at: t.traceAddress });
+  const parents: number[][] = [];
+  for (const t of tx.traces) {
+    const c = tx.calls.get(t);
+    if (c === undefined || c.decoded.kind !== 'compoundLiquidate' || c.trace.action.callType !== 'call' || c.trace.error !== null) continue;
+    if (parents.some((p) => isChildTraceAddress(t.traceAddress, p))) continue;
+    const d = c.decoded;
+    const seize = childCalls(tx, t.traceAddress).find((x) => x.decoded.kind === 'compoundSeize' && x.decoded.cToken === d.cTokenCollateral && x.trace.action.callType === 'call' && x.trace.error === null);
+    if (seize === undefined || seize.decoded.kind !== 'compoundSeize') continue;
+    parents.push(t.traceAddress);
     out.push({
       protocol: 'compound_v2',
-      liquidatedUser: borrower,
-      liquidatorUser: s[0] as string,
-      collateralTokenAddress: collateral,
-      debtTokenAddress: t.action.to,
-      debtPurchaseAmount: sel === C_ETHER_LIQUIDATE ? t.action.value : (args[1] as bigint),
-      receivedAmount: s[2] as bigint,
-      receivedTokenAddress: collateral,
-      transactionHash: t.transactionHash!,
+      liquidatedUser: d.borrower,
+      liquidatorUser: seize.decoded.liquidator,
+      collateralTokenAddress: d.cTokenCollateral,
+      debtTokenAddress: d.cToken,
+      debtPurchaseAmount: d.repayAmount,
+      receivedAmount: seize.decoded.seizeTokens,
+      receivedTokenAddress: d.cTokenCollateral,
+      transactionHash: tx.transactionHash,
       traceAddress: t.traceAddress,
-      blockNumber: block.blockNumber,
+      blockNumber,
     });
   }
   return out;

@@ -4,7 +4,7 @@
  */
 import type { ChainBlockData } from '../data/chain/types.ts';
 import { getArbitrages } from './classifier-arbitrages.ts';
-import { getAaveLiquidationsForTransaction, getCompoundLiquidations } from './classifier-liquidations.ts';
+import { getAaveLiquidationsForTransaction, getCompoundLiquidationsForTransaction } from './classifier-liquidations.ts';
 import { getJitLiquidity, type JitLiquidity } from './classifier-jit.ts';
 import { getSandwiches } from './classifier-sandwiches.ts';
 import { getSwapsForTransaction } from './classifier-swaps.ts';
@@ -31,7 +31,7 @@ export function classifyBlock(block: ChainBlockData): BlockClassification {
     swaps,
     sandwiches: getSandwiches(swaps),
     arbitrages: getArbitrages(swaps),
-    liquidations: [...txs.flatMap((tx) => getAaveLiquidationsForTransaction(tx, block.blockNumber)), ...getCompoundLiquidations(block)],
-    jitLiquidity: getJitLiquidity(block, swaps),
+    liquidations: txs.flatMap((tx) => [...getAaveLiquidationsForTransaction(tx, block.blockNumber), ...getCompoundLiquidationsForTransaction(tx, block.blockNumber)]),
+    jitLiquidity: getJitLiquidity(txs, block.blockNumber, swaps),
   };
 }

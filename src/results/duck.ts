@@ -2,7 +2,6 @@ import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UTINYINT, VAR
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Table, Type, type Vector } from 'apache-arrow';
 import type { ColumnData } from './arrow-io.ts';
-import { collectIfGrown } from './memory.ts';
 
 /**
  * Arrow → DuckDB without DuckDB's arrow extension (not built in, and offline machines cannot
@@ -162,7 +161,6 @@ export function writeTableCsv(table: Table | Record<string, ColumnData> | Iterab
     for (const src of parts) {
       colDefs ??= src.names.map((name, i) => `${sqlString(name)}: ${sqlString(src.sql[i]!)}`);
       appendCsv(fd, src);
-      collectIfGrown(32 * 1024 * 1024);
     }
   } finally {
     closeSync(fd);

@@ -154,7 +154,6 @@ export function writeArrowChunks(file: string, chunks: Iterable<Chunk>): { bytes
       for (const b of table.batches) writer.write(b.schema === schema ? b : new RecordBatch(schema, b.data));
       if (table.batches.length === 0) writer.write(table);
       drain();
-      collectIfGrown(HEAP_GROWTH);
     }
     writer.finish();
     drain();

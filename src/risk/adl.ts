@@ -21,9 +21,9 @@ export function adlRank(upnl: number, entryNotional: number, notional: number, e
 
 /**
  * Opposite-side positions in `instrumentId` that are in profit and whose account has positive
- * equity, best rank first (ties by account id, so the queue is deterministic).
+ * equity (unordered).
  */
-export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
+function adlCandidates(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
   const out: AdlCandidate[] = [];
   engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
     const equity = a.state.equity;
@@ -32,8 +32,12 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
     const entryNotional = Math.abs(basis);
     out.push({ account: a.id, lots, upnl, entryNotional, notional: valueRef, equity, rank: adlRank(upnl, entryNotional, valueRef, equity) });
   });
-  out.sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
   return out;
+}
+
+/** The whole ADL queue: candidates best rank first (ties by account id, so the queue is deterministic). */
+export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
+  return adlCandidates(engine, instrumentId, bankruptSide, exclude).sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
 }
 
 /**
@@ -42,13 +46,7 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
  * ADL event does not sort thousands of candidates to use the first few.
  */
 export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string, lotsNeeded: number, extra: number): AdlCandidate[] {
-  const c: AdlCandidate[] = [];
-  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
-    const equity = a.state.equity;
-    if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
-    const entryNotional = Math.abs(basis);
-    c.push({ account: a.id, lots, upnl, entryNotional, notional: valueRef, equity, rank: adlRank(upnl, entryNotional, valueRef, equity) });
-  });
+  const c = adlCandidates(engine, instrumentId, bankruptSide, exclude);
   // x before y: higher rank, then lower account id (adlQueue's order; ids are unique, so total).
   const before = (x: AdlCandidate, y: AdlCandidate) => x.rank > y.rank || (x.rank === y.rank && x.account < y.account);
   const n = c.length;

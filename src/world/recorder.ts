@@ -160,10 +160,15 @@ export class WorldRecorder implements EventHandler {
 
   private drainVenue(v: RecordedVenue): void {
     const d = v.clob.drainDone();
-    this.stats.get(v.id)!.addOrders(d.orders).addFills(d.fills);
-    this.spool(`orders:${v.id}`).append(orderColumns(v, d.orders));
-    this.spool(`fills:${v.id}`).append(fillColumns(v, d.fills));
-    this.spool(`positions:${v.id}`).append(positionColumns(v, d.fills));
+    this.spoolVenue(v, d.orders, d.fills);
+  }
+
+  /** Orders and fills leave the venue: into the statistics and the orders/fills/positions spools. */
+  private spoolVenue(v: RecordedVenue, orders: readonly OwnOrder[], fills: readonly Fill[]): void {
+    this.stats.get(v.id)!.addOrders(orders).addFills(fills);
+    this.spool(`orders:${v.id}`).append(orderColumns(v, orders));
+    this.spool(`fills:${v.id}`).append(fillColumns(v, fills));
+    this.spool(`positions:${v.id}`).append(positionColumns(v, fills));
   }
 
   private flushEquity(id: string): void {
@@ -189,16 +194,12 @@ export class WorldRecorder implements EventHandler {
     return { ts: s.allTs.view(), equity: s.allEquity.view() };
   }
 
-  /** All result tables, by name (long ones as spools). Drains the venues: call once, at the end. */
+  /** All result tables, by name (long ones as spools); takes what the venues still hold: call once, at the end. */
   tables(liquidations: readonly LiquidationRecord[], extra: Record<string, TableData> = {}): Record<string, TableData> {
     const funding = { ts: new F64Column(), venue: [] as string[], symbol: [] as string[], account: [] as string[], rate: new F64Column(), lots: new F64Column(), mark: new F64Column(), pay: new I64Column(), payUnits: new F64Column(), asset: [] as string[] };
     for (const v of this.venues) {
       // Everything still in memory joins the spools (in memory when the run does not spill).
-      const d = { orders: v.clob.orders.slice(), fills: v.clob.fills.slice() };
-      this.stats.get(v.id)!.addOrders(d.orders).addFills(d.fills);
-      this.spool(`orders:${v.id}`).append(orderColumns(v, d.orders));
-      this.spool(`fills:${v.id}`).append(fillColumns(v, d.fills));
-      this.spool(`positions:${v.id}`).append(positionColumns(v, d.fills));
+      this.spoolVenue(v, v.clob.orders, v.clob.fills);
       if (v.perp) {
         const inst = v.clob.instrument;
         const tick = Number(inst.tickSize);
@@ -367,42 +368,4 @@ function positionColumns(v: RecordedVenue, fs: readonly Fill[]): Record<string, 
     position_qty: f64Of(fs, (f) => lotsToQty(inst, f.positionLots)),
     price: f64Of(fs, (f) => ticksToPrice(inst, f.priceTicks)),
   };
-}
-
-function cat(parts: Float64Array[]): Float64Array {
-  const n = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Float64Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Concatenate per-venue columns of the same name and type. */
-export function concat(parts: Record<string, ColumnData[]>): Record<string, ColumnData> {
-  const out: Record<string, ColumnData> = {};
-  for (const [k, list] of Object.entries(parts)) {
-    const first = list[0]!;
-    if (list.length === 1) out[k] = first;
-    else if (Array.isArray(first)) {
-      // A plain loop: Array.prototype.flat is several times slower on long string columns.
-      const all: string[] = [];
-      for (const part of list as string[][]) for (let i = 0; i < part.length; i++) all.push(part[i]!);
-      out[k] = all;
-    }
-    else {
-      const n = list.reduce((s, p) => s + (p as ArrayLike<unknown>).length, 0);
-      const Ctor = (first as unknown as { constructor: new (n: number) => ColumnData }).constructor;
-      const arr = new Ctor(n) as unknown as { set(a: ArrayLike<unknown>, o: number): void };
-      let o = 0;
-      for (const p of list) {
-        arr.set(p as unknown as ArrayLike<unknown>, o);
-        o += (p as ArrayLike<unknown>).length;
-      }
-      out[k] = arr as unknown as ColumnData;
-    }
-  }
-  return out;
 }

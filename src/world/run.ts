@@ -14,7 +14,7 @@ import type { RunSpec } from './spec.ts';
 import type { ChainMetrics } from './chain-world.ts';
 import type { SpecSource } from './spec-file.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
-import { concat } from './recorder.ts';
+import { concatColumns } from '../results/spool.ts';
 import { collectNow } from '../results/memory.ts';
 
 export interface RunWorldOptions {
@@ -344,5 +344,5 @@ function removeStaleSpills(runsDir: string, runId: string): void {
 
 /** Rows of `b` after the rows of `a` (same columns): the recorder's column concatenation. */
 function appendRows(a: Record<string, ColumnData>, b: Record<string, ColumnData>): Record<string, ColumnData> {
-  return concat(Object.fromEntries(Object.keys(a).map((k) => [k, [a[k]!, b[k]!]])));
+  return concatColumns([a, b]);
 }

@@ -25,6 +25,13 @@ describe('ADL queue head', () => {
         });
         engine.setMark('BTC', mark, T0 + 1);
         const full = adlQueue(engine, PERP, side, 'a000');
+        // The candidates, recounted account by account through openPosition (the engine's other path).
+        const recount: string[] = [];
+        for (const a of engine.accountStates()) {
+          const p = engine.openPosition(a.id, PERP);
+          if (a.id !== 'a000' && p && Math.sign(p.lots) === -side && p.upnl > 0 && a.state.equity > 0) recount.push(a.id);
+        }
+        expect(full.map((c) => c.account).sort()).toEqual(recount.sort());
         // Also a need the first candidates cover exactly (the boundary case).
         const j = Math.min(full.length, 1 + (need % 5));
         const exact = full.slice(0, j).reduce((t, c) => t + Math.abs(c.lots), 0);

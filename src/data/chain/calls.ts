@@ -15,6 +15,12 @@ export const SELECTORS = {
   aaveLiquidationCall: '0x00a718a9',
   curveExchange: '0x3df02124',
   curveExchangeUnderlying: '0xa6417ed6',
+  compoundLiquidateEther: '0xaae40a2a',
+  compoundLiquidateErc20: '0xf5e3c462',
+  compoundSeize: '0xb2a02ff1',
+  uniswapV3Mint: '0x3c8a7d8d',
+  uniswapV3Burn: '0xa34123a7',
+  uniswapV3Collect: '0x4f1eb3d8',
 } as const;
 
 /** Pseudo token address mev-inspect uses for native ETH. */
@@ -34,8 +40,14 @@ export interface LiquidationCall {
   debtToCover: bigint;
   receiveAToken: boolean;
 }
+/** Compound v2 `liquidateBorrow` on a cToken: CEther repays with the call's value, CErc20 with `repayAmount`. */
+export interface CompoundLiquidateCall { kind: 'compoundLiquidate'; cToken: string; borrower: string; repayAmount: bigint; cTokenCollateral: string; ether: boolean }
+/** CToken.seize(liquidator, borrower, seizeTokens). */
+export interface CompoundSeizeCall { kind: 'compoundSeize'; cToken: string; liquidator: string; borrower: string; seizeTokens: bigint }
+/** Uniswap v3 pool mint / burn / collect on a tick range; amounts from the call's return value (0 when it has none). */
+export interface V3LiquidityCall { kind: 'v3Mint' | 'v3Burn' | 'v3Collect'; pool: string; tickLower: number; tickUpper: number; amount0: bigint; amount1: bigint }
 export interface UnknownCall { kind: 'unknown' }
-export type DecodedCall = Erc20TransferCall | V2SwapCall | V3SwapCall | CurveSwapCall | LiquidationCall | UnknownCall;
+export type DecodedCall = Erc20TransferCall | V2SwapCall | V3SwapCall | CurveSwapCall | LiquidationCall | CompoundLiquidateCall | CompoundSeizeCall | V3LiquidityCall | UnknownCall;
 
 const UNKNOWN: UnknownCall = { kind: 'unknown' };
 
@@ -75,6 +87,33 @@ export function classifyCall(t: CallTrace): DecodedCall {
       if (a) return { kind: 'curveswap', pool: t.action.to, recipient: t.action.from, i: a[0] as bigint, j: a[1] as bigint, dx: a[2] as bigint };
       return UNKNOWN;
     }
+    case SELECTORS.compoundLiquidateEther: {
+      const a = decodeCallInput(input, sel, ['address', 'address']);
+      if (a) return { kind: 'compoundLiquidate', cToken: t.action.to, borrower: a[0] as string, repayAmount: t.action.value, cTokenCollateral: a[1] as string, ether: true };
+      return UNKNOWN;
+    }
+    case SELECTORS.compoundLiquidateErc20: {
+      const a = decodeCallInput(input, sel, ['address', 'uint256', 'address']);
+      if (a) return { kind: 'compoundLiquidate', cToken: t.action.to, borrower: a[0] as string, repayAmount: a[1] as bigint, cTokenCollateral: a[2] as string, ether: false };
+      return UNKNOWN;
+    }
+    case SELECTORS.compoundSeize: {
+      const a = decodeCallInput(input, sel, ['address', 'address', 'uint256']);
+      if (a) return { kind: 'compoundSeize', cToken: t.action.to, liquidator: a[0] as string, borrower: a[1] as string, seizeTokens: a[2] as bigint };
+      return UNKNOWN;
+    }
+    case SELECTORS.uniswapV3Mint:
+    case SELECTORS.uniswapV3Collect: {
+      // mint(recipient, tickLower, tickUpper, amount, data) / collect(recipient, tickLower, tickUpper, max0, max1)
+      const a = decodeCallInput(input, sel, ['address', 'int24', 'int24']);
+      if (a) return { kind: sel === SELECTORS.uniswapV3Mint ? 'v3Mint' : 'v3Collect', pool: t.action.to, tickLower: Number(a[1]), tickUpper: Number(a[2]), ...returnedAmounts(t) };
+      return UNKNOWN;
+    }
+    case SELECTORS.uniswapV3Burn: {
+      const a = decodeCallInput(input, sel, ['int24', 'int24', 'uint128']);
+      if (a) return { kind: 'v3Burn', pool: t.action.to, tickLower: Number(a[0]), tickUpper: Number(a[1]), ...returnedAmounts(t) };
+      return UNKNOWN;
+    }
     case SELECTORS.aaveLiquidationCall: {
       const a = decodeCallInput(input, sel, ['address', 'address', 'address', 'uint256', 'bool']);
       if (a) {
@@ -88,6 +127,12 @@ export function classifyCall(t: CallTrace): DecodedCall {
     default:
       return UNKNOWN;
   }
+}
+
+/** (amount0, amount1) a pool call returned: mint, burn and collect all return them. */
+function returnedAmounts(t: CallTrace): { amount0: bigint; amount1: bigint } {
+  const v = t.result === null ? undefined : decodeAbi(t.result.output, ['uint256', 'uint256']);
+  return v === undefined ? { amount0: 0n, amount1: 0n } : { amount0: v[0] as bigint, amount1: v[1] as bigint };
 }
 
 /** A plain ETH send (value > 0, empty input) as a transfer of the ETH pseudo-token. */
