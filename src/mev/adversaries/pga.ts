@@ -84,7 +84,7 @@ export class LiquidationPga {
     const { chain, pool } = this.o;
     let quote: LiquidationQuote;
     try {
-      quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset) });
+      quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
     } catch (e) {
       if (e instanceof ModelError) return [];
       throw e;
