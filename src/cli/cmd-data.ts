@@ -127,7 +127,7 @@ export function registerData(program: Command): void {
     .argument('<file>', 'e.g. ../shared/data/chain/uniswap-v3/usdc-weth-005_20240105.events.csv')
     .option('--fee <pips>', 'fee tier in hundredths of a bip (500 = 0.05%)', (v) => Number(v), 500)
     .option('--tick-spacing <n>', 'tick spacing of the fee tier', (v) => Number(v), 10)
-    .option('--no-pair-search', 'skip the last resort (two unknown ticks crossed in one swap, solved by bisection): ~4× faster, a few swaps fewer explained')
+    .option('--no-pair-search', 'skip the last resort (two segments no swap ended in, solved for in one swap): much faster, rarely explains fewer')
     .action(async (file: string, o: { fee: number; tickSpacing: number; pairSearch: boolean }) => {
       const { readV3EventsCsv, readV3RawLogsCsv } = await import('../data/readers/uniswap-v3-day.ts');
       const { replayV3Day } = await import('../venues/amm/v3/log-replay.ts');
@@ -143,7 +143,8 @@ export function registerData(program: Command): void {
         ['exact: logged price, amounts and liquidity reproduced', pct(r.counts.exact)],
         ['  of which exact input / exact output / price limit', ['exactIn', 'exactOut', 'limit'].map((m) => r.swaps.filter((x) => x.verdict === 'exact' && x.mode === m).length).join(' / ')],
         ['exact after inferring the initialized ticks crossed', pct(r.counts.inferred)],
-        ['unexplained (several unknown ticks crossed)', pct(r.counts.unexplained)],
+        ['  of which from the segments\' liquidity (segments solved for)', `${r.swaps.filter((x) => x.segments !== undefined).length} (${r.swaps.reduce((a, x) => a + (x.solvedSegments ?? 0), 0)})`],
+        ['unexplained (no one exact solution found)', pct(r.counts.unexplained)],
         ['initialized ticks learnt', r.inferredTicks.size],
         ['mints/burns in range / out of range', `${r.liquidityEventsInRange} / ${r.liquidityEventsOutOfRange}`],
       ];

@@ -1,0 +1,347 @@
+/**
+ * The pool's liquidity per tick-spacing segment, as a day of logs reveals it, and the swaps it
+ * explains that the tick-by-tick inference (log-replay.ts) cannot.
+ *
+ * A swap's logged liquidity is the liquidity of the segment [k·spacing, (k+1)·spacing) its price
+ * ends in. Moved by the day's mints and burns whose range covers the segment, that observation
+ * gives the segment's liquidity at any other moment of the day. A swap's path then needs no
+ * guess for the segments it crosses that some swap of the day ended in: the liquidityNet of each
+ * tick it crosses is the difference of the two segments' liquidity (a zero difference is a tick
+ * either not initialized or initialized with net 0 — both are tried: the swap steps only at an
+ * initialized one, and each step rounds). Segments no swap ended in are unknowns, solved for:
+ * one by bisection on the final price (or, for a swap stopped at its price limit, the amount
+ * paid), two by an outer bisection on the amount received (paid for exact output) around it —
+ * then checked exactly. A solved segment becomes an observation for the swaps after it; when
+ * several swaps cross the same two unobserved segments only one combination of their liquidity
+ * is pinned (each swap steps through them whole, by the same amounts), so the value recorded is
+ * one exact solution, not the unique one (`solvedSegments` says how many a swap needed).
+ */
+import { matches, modes, run, type State, type Want } from './swap-walk.ts';
+import type { ReplayEvent } from './log-replay.ts';
+
+export interface SegmentExplanation {
+  mode: 'exactIn' | 'exactOut' | 'limit';
+  /** Initialized ticks crossed and their liquidityNet (zero-net ticks only when initialized). */
+  nets: Map<number, bigint>;
+  /** Segments whose liquidity no swap of the day showed, solved for in this swap. */
+  solvedSegments: number;
+}
+
+type Mode = ReturnType<typeof modes>[number];
+
+/** A logged swap: its event index, the state before and after it, what it paid and received. */
+export interface SwapContext {
+  at: number;
+  s: State;
+  after: State;
+  want: Want;
+  zeroForOne: boolean;
+}
+
+/** At most this many zero-net ticks are tried both ways (2^n walks per mode). */
+const MAX_ZERO_TICKS = 6;
+/** Outer liquidities tried from the bisection's end, this far apart (see `solve`). */
+const OUTER_STRIDE = 211n;
+const OUTER_STEPS = 160n;
+
+export class SegmentLiquidity {
+  /** Per segment index: (event index, liquidity after that event), in event order. */
+  private readonly seen = new Map<number, { at: number; L: bigint }[]>();
+
+  constructor(
+    private readonly events: readonly ReplayEvent[],
+    private readonly spacing: number,
+    /** Solve for two unobserved segments in one swap (the costly search); otherwise at most one. */
+    private readonly twoUnknowns = true,
+  ) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.kind === 'swap' && e.tick !== undefined && e.poolLiquidity !== undefined) this.observe(Math.floor(e.tick / spacing), i, e.poolLiquidity);
+    }
+  }
+
+  private observe(g: number, at: number, L: bigint): void {
+    let list = this.seen.get(g);
+    if (!list) this.seen.set(g, (list = []));
+    list.push({ at, L });
+  }
+
+  /** Segment g's liquidity before event `at`, from the nearest observation; undefined if never seen. */
+  liquidityAt(g: number, at: number): bigint | undefined {
+    const obs = this.seen.get(g);
+    if (!obs || obs.length === 0) return undefined;
+    let best = obs[0]!;
+    for (const o of obs) if (Math.abs(o.at - at) < Math.abs(best.at - at)) best = o;
+    let L = best.L;
+    const lower = g * this.spacing;
+    // Forwards: the liquidity events after the observation and before `at`; backwards: those
+    // after `at` up to the observation, undone.
+    const from = best.at < at ? best.at + 1 : at;
+    const to = best.at < at ? at : best.at + 1;
+    for (let k = from; k < to; k++) {
+      const e = this.events[k]!;
+      if ((e.kind !== 'mint' && e.kind !== 'burn') || e.tickLower === undefined || e.tickUpper === undefined || e.liquidityDelta === undefined) continue;
+      if (!(e.tickLower <= lower && lower < e.tickUpper)) continue;
+      const d = e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
+      L += best.at < at ? d : -d;
+    }
+    return L;
+  }
+
+  /**
+   * Explain a swap with the segments' liquidity; undefined when no exact reproduction is found.
+   * Solved segments are recorded as observations, and only values that also reproduce every swap
+   * in `others` crossing them (with no other unknown segment) exactly are accepted: swaps through
+   * the same unobserved segments in the other direction round differently, so one swap alone does
+   * not pin a value the others agree with.
+   */
+  explain(ctx: SwapContext, feePips: number, others: readonly SwapContext[] = [], solveUnknowns = true): SegmentExplanation | undefined | 'unknown' {
+    const { at, s, after, want, zeroForOne } = ctx;
+    const sp = this.spacing;
+    const segs = this.pathOf(ctx);
+    const step = segs.length > 1 && segs[1]! < segs[0]! ? -1 : 1;
+    const known: (bigint | undefined)[] = segs.map((g, k) => (k === 0 ? s.liquidity : k === segs.length - 1 ? after.liquidity : this.liquidityAt(g, at)));
+    const unknown = known.flatMap((L, k) => (L === undefined ? [k] : []));
+    if (unknown.length > 0 && !solveUnknowns) return 'unknown';
+    if (unknown.length > (this.twoUnknowns ? 2 : 1)) return undefined;
+    // Tick k (1-based) is the boundary entered when moving from segment k−1 to k.
+    const tickOf = (k: number): number => (step > 0 ? segs[k]! * sp : segs[k - 1]! * sp);
+    const netsFor = (Ls: readonly bigint[], zeroMask: number): Map<number, bigint> => {
+      const nets = new Map<number, bigint>();
+      let z = 0;
+      for (let k = 1; k < Ls.length; k++) {
+        const net = step > 0 ? Ls[k]! - Ls[k - 1]! : Ls[k - 1]! - Ls[k]!;
+        if (net !== 0n || (zeroMask >> z++) & 1) nets.set(tickOf(k), net);
+      }
+      return nets;
+    };
+    const zeros = (Ls: readonly bigint[]): number => {
+      let n = 0;
+      for (let k = 1; k < Ls.length; k++) if (Ls[k] === Ls[k - 1]) n++;
+      return Math.min(n, MAX_ZERO_TICKS);
+    };
+    const tryAll = (Ls: readonly bigint[], m: Mode): Map<number, bigint> | undefined => {
+      for (let mask = 0; mask < 1 << zeros(Ls); mask++) {
+        const nets = netsFor(Ls, mask);
+        const r = run(s, zeroForOne, m.amount, m.limit, feePips, nets);
+        if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return nets;
+      }
+      return undefined;
+    };
+    /** The solved values, as observations at this swap, reproduce the other swaps through them. */
+    const agrees = (Ls: readonly bigint[]): boolean => {
+      for (const k of unknown) this.observe(segs[k]!, at, Ls[k]!);
+      try {
+        for (const o of others) {
+          if (o === ctx || !unknown.some((k) => this.pathOf(o).includes(segs[k]!))) continue;
+          if (this.explain(o, feePips, [], false) === undefined) return false;
+        }
+        return true;
+      } finally {
+        for (const k of unknown) this.seen.get(segs[k]!)!.pop();
+      }
+    };
+    for (const m of modes(zeroForOne, want)) {
+      if (unknown.length === 0) {
+        const nets = tryAll(known as bigint[], m);
+        if (nets) return { mode: m.mode, nets, solvedSegments: 0 };
+        continue;
+      }
+      const check = (Ls: readonly bigint[]): Map<number, bigint> | undefined => {
+        const nets = tryAll(Ls, m);
+        return nets && agrees(Ls) ? nets : undefined;
+      };
+      let solved: { Ls: bigint[]; nets: Map<number, bigint> } | undefined;
+      for (const c of this.configurations(known, unknown)) {
+        solved = c.unknown.length === 0 ? (check(c.Ls as bigint[]) ? { Ls: c.Ls as bigint[], nets: tryAll(c.Ls as bigint[], m)! } : undefined) : this.solve(s, want, zeroForOne, feePips, m, c.Ls, c.unknown, check, c.tie);
+        if (solved) break;
+      }
+      if (solved) {
+        unknown.forEach((k) => this.observe(segs[k]!, at, solved.Ls[k]!));
+        return { mode: m.mode, nets: solved.nets, solvedSegments: unknown.length };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The ways a swap's unobserved segments may lie: each free, or one range with a neighbour (the
+   * tick between them not initialized, so the swap takes one step across both — which rounds
+   * differently from two). Free first; a neighbour that is known fixes the segment outright.
+   */
+  private configurations(known: readonly (bigint | undefined)[], unknown: readonly number[]): { Ls: (bigint | undefined)[]; unknown: number[]; tie?: number }[] {
+    const out: { Ls: (bigint | undefined)[]; unknown: number[]; tie?: number }[] = [{ Ls: [...known], unknown: [...unknown] }];
+    const withKnown = (pairs: [number, number][]): (bigint | undefined)[] => {
+      const Ls = [...known];
+      for (const [k, from] of pairs) Ls[k] = known[from];
+      return Ls;
+    };
+    if (unknown.length === 1) {
+      const u = unknown[0]!;
+      for (const n of [u - 1, u + 1]) if (known[n] !== undefined) out.push({ Ls: withKnown([[u, n]]), unknown: [] });
+    } else if (unknown.length === 2 && unknown[1] === unknown[0]! + 1) {
+      const [u, v] = unknown as [number, number];
+      out.push({ Ls: [...known], unknown: [v], tie: u });
+      if (known[u - 1] !== undefined) out.push({ Ls: withKnown([[u, u - 1]]), unknown: [v] });
+      if (known[v + 1] !== undefined) out.push({ Ls: withKnown([[v, v + 1]]), unknown: [u] });
+      if (known[u - 1] !== undefined && known[v + 1] !== undefined) out.push({ Ls: withKnown([[u, u - 1], [v, v + 1]]), unknown: [] });
+    }
+    return out;
+  }
+
+  /** Segment indices from the swap's start to its end. */
+  private pathOf(ctx: SwapContext): number[] {
+    const a = Math.floor(ctx.s.tick / this.spacing);
+    const b = Math.floor(ctx.after.tick / this.spacing);
+    const step = b >= a ? 1 : -1;
+    const segs: number[] = [];
+    for (let g = a; ; g += step) {
+      segs.push(g);
+      if (g === b) break;
+    }
+    return segs;
+  }
+
+  /** Bisection for one or two unknown segment liquidities (the other's search nested inside). */
+  private solve(
+    s: State,
+    want: Want,
+    zeroForOne: boolean,
+    feePips: number,
+    m: Mode,
+    known: readonly (bigint | undefined)[],
+    unknown: readonly number[],
+    tryAll: (Ls: readonly bigint[]) => Map<number, bigint> | undefined,
+    /** A segment whose liquidity is the (one) unknown's. */
+    tie?: number,
+  ): { Ls: bigint[]; nets: Map<number, bigint> } | undefined {
+    const ref = s.liquidity > want.liquidity ? s.liquidity : want.liquidity;
+    const lo0 = 0n;
+    const hi0 = ref << 20n;
+    const Ls = known.map((x) => x ?? 0n);
+    const walkWith = (): { sqrtP: bigint; paid: bigint; received: bigint } => {
+      // All ticks initialized while searching (only the exact check tries zero-net ones both ways).
+      const nets = new Map<number, bigint>();
+      if (tie !== undefined) Ls[tie] = Ls[inner]!;
+      for (let k = 1; k < Ls.length; k++) nets.set(this.tickOfPath(s, want, k, zeroForOne), zeroForOne ? Ls[k - 1]! - Ls[k]! : Ls[k]! - Ls[k - 1]!);
+      return run(s, zeroForOne, m.amount, m.limit, feePips, nets);
+    };
+    // The inner key grows with the liquidity of a crossed segment: the final price stays nearer
+    // (higher going down, lower going up), or more is paid to reach the limit.
+    const innerKey = (r: { sqrtP: bigint; paid: bigint }): bigint => (m.mode === 'limit' ? r.paid : zeroForOne ? r.sqrtP : -r.sqrtP);
+    const innerGoal = m.mode === 'limit' ? (zeroForOne ? want.amount0 : want.amount1) : zeroForOne ? want.sqrtP : -want.sqrtP;
+    const inner = unknown[unknown.length - 1]!;
+    /** The inner liquidity at which the inner key crosses its goal (searched near `hint` first). */
+    const bisectInner = (hint?: bigint): bigint | undefined => {
+      let lo = lo0;
+      let hi = hi0;
+      const keyAt = (v: bigint): bigint => {
+        Ls[inner] = v;
+        return innerKey(walkWith());
+      };
+      if (hint !== undefined) {
+        // Neighbouring outer values fit nearly the same inner value: a small bracket around it, widened until it holds the goal.
+        for (let w = 1n << 12n; w < hi0; w <<= 4n) {
+          const a = hint - w > lo0 ? hint - w : lo0;
+          const b = hint + w < hi0 ? hint + w : hi0;
+          if (keyAt(a) <= innerGoal && innerGoal <= keyAt(b)) {
+            lo = a;
+            hi = b;
+            break;
+          }
+        }
+      }
+      if (lo === lo0 && hi === hi0 && !(keyAt(lo) <= innerGoal && innerGoal <= keyAt(hi))) return undefined;
+      while (hi - lo > 1n) {
+        const mid = (lo + hi) / 2n;
+        if (keyAt(mid) < innerGoal) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    };
+    let lastInner: bigint | undefined;
+    const exactNear = (hint?: bigint): Map<number, bigint> | undefined => {
+      const x = bisectInner(hint);
+      if (x === undefined) return undefined;
+      lastInner = x;
+      for (let v = x - 3n; v <= x + 3n; v++) {
+        if (v < 0n) continue;
+        Ls[inner] = v;
+        if (tie !== undefined) Ls[tie] = v;
+        const nets = tryAll(Ls);
+        if (nets) return nets;
+      }
+      return undefined;
+    };
+    if (unknown.length === 1) {
+      const nets = exactNear();
+      return nets ? { Ls: [...Ls], nets } : undefined;
+    }
+    // Two unknowns: the outer one moves what the swap receives (pays, for exact output) once the
+    // inner one is fitted to the price; its direction is found from the bracket's ends.
+    const outer = unknown[0]!;
+    const outerKey = (r: { paid: bigint; received: bigint }): bigint => (m.mode === 'exactOut' ? r.paid : r.received);
+    const outerGoal = m.mode === 'exactOut' ? (zeroForOne ? want.amount0 : want.amount1) : zeroForOne ? -want.amount1 : -want.amount0;
+    const at = (y: bigint): bigint | undefined => {
+      Ls[outer] = y;
+      const x = bisectInner(lastInner);
+      if (x === undefined) return undefined;
+      lastInner = x;
+      Ls[inner] = x;
+      return outerKey(walkWith());
+    };
+    // The outer values the inner one can be fitted to at all form an interval: below it even the
+    // largest inner liquidity leaves the price short of the log's, above it even none overshoots.
+    const side = (y: bigint): -1 | 0 | 1 => {
+      Ls[outer] = y;
+      Ls[inner] = lo0;
+      if (innerGoal < innerKey(walkWith())) return 1;
+      Ls[inner] = hi0;
+      return innerGoal > innerKey(walkWith()) ? -1 : 0;
+    };
+    const first = (pred: (y: bigint) => boolean): bigint => {
+      // The first y in [lo0, hi0] where pred holds (pred monotone, false → true).
+      let a = lo0;
+      let b = hi0;
+      if (pred(a)) return a;
+      while (b - a > 1n) {
+        const mid = (a + b) / 2n;
+        if (pred(mid)) b = mid;
+        else a = mid;
+      }
+      return b;
+    };
+    if (side(hi0) === -1 || side(lo0) === 1) return undefined;
+    let lo = first((y) => side(y) >= 0);
+    let hi = side(hi0) === 1 ? first((y) => side(y) === 1) - 1n : hi0;
+    if (hi < lo) return undefined;
+    const fLo = at(lo)!;
+    const fHi = at(hi)!;
+    const up = fHi >= fLo;
+    if (up ? !(fLo <= outerGoal && outerGoal <= fHi) : !(fHi <= outerGoal && outerGoal <= fLo)) return undefined;
+    while (hi - lo > 1n) {
+      const mid = (lo + hi) / 2n;
+      const f = at(mid);
+      if (f === undefined) return undefined;
+      if (up ? f < outerGoal : f > outerGoal) lo = mid;
+      else hi = mid;
+    }
+    // Many outer values give the amount the log shows (what a segment pays changes by several units
+    // per unit of liquidity, what it gives out only every ~10^7 units), but the price is reached
+    // exactly only when the two segments' rounded payments add up to the unit: stepping the outer
+    // liquidity by a prime stride moves that remainder by about a unit a step, so a few hundred
+    // steps inside the window find one (each fit starts from the last inner value).
+    for (let k = 0n, y = lo; k < OUTER_STEPS; k++, y += OUTER_STRIDE) {
+      Ls[outer] = y;
+      const nets = exactNear(lastInner);
+      if (nets) return { Ls: [...Ls], nets };
+    }
+    return undefined;
+  }
+
+  /** The tick between the path's segments k−1 and k (the same path `explain` built). */
+  private tickOfPath(s: State, want: Want, k: number, zeroForOne: boolean): number {
+    const a = Math.floor(s.tick / this.spacing);
+    return zeroForOne ? (a - k + 1) * this.spacing : (a + k) * this.spacing;
+  }
+}
