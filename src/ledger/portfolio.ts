@@ -44,8 +44,21 @@ export class Position {
     return this.baseAccountName ?? `${this.account}:${this.inst.base}`;
   }
 
+  /**
+   * Told the lots before and after every fill that changes them (the margin engine keeps each
+   * instrument's open interest this way instead of recounting every account at every mark).
+   */
+  onLots: ((before: number, after: number) => void) | undefined = undefined;
+
   /** Apply a fill of signed `lots` (buy > 0) at `priceTicks`, charging `feeBps`. */
   applyFill(tsUs: number, lots: number, priceTicks: number, feeBps: number, ref: number): FillAccounting {
+    const before = this.lots;
+    const acc = this.book(tsUs, lots, priceTicks, feeBps, ref);
+    if (this.onLots !== undefined && this.lots !== before) this.onLots(before, this.lots);
+    return acc;
+  }
+
+  private book(tsUs: number, lots: number, priceTicks: number, feeBps: number, ref: number): FillAccounting {
     const n = this.notional;
     const inverse = this.inst.kind === 'inverse';
     let realized = 0n;

@@ -1,4 +1,4 @@
-import type { MarginEngine } from './margin-engine.ts';
+import type { AccountState, MarginEngine } from './margin-engine.ts';
 
 /** One position eligible for auto-deleveraging, with the raw figures its rank comes from. */
 export interface AdlCandidate {
@@ -40,17 +40,48 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
   return adlCandidates(engine, instrumentId, bankruptSide, exclude).sort((x, y) => y.rank - x.rank || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
 }
 
+/** Scratch for adlTop, reused across calls: an ADL event ranks thousands of accounts, objects only for the head. */
+let scratchRank = new Float64Array(1024);
+let scratchIdx = new Int32Array(1024);
+const scratchAcc: AccountState[] = [];
+const scratchFig: number[] = [];
+
 /**
  * The head of adlQueue: candidates in the same order, as many as cover `lotsNeeded` plus `extra`
- * more (all of them when they cannot cover it). A heap gives the order one pop at a time, so an
- * ADL event does not sort thousands of candidates to use the first few.
+ * more (all of them when they cannot cover it). The ranks go into typed arrays and a heap gives
+ * the order one pop at a time, so an ADL event neither allocates per candidate nor sorts
+ * thousands of them to use the first few.
  */
 export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string, lotsNeeded: number, extra: number): AdlCandidate[] {
-  const c = adlCandidates(engine, instrumentId, bankruptSide, exclude);
+  let n = 0;
+  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
+    const equity = a.state.equity;
+    if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
+    if (n === scratchRank.length) {
+      const r = new Float64Array(n * 2);
+      r.set(scratchRank);
+      scratchRank = r;
+      const x = new Int32Array(n * 2);
+      x.set(scratchIdx);
+      scratchIdx = x;
+    }
+    scratchRank[n] = adlRank(upnl, Math.abs(basis), valueRef, equity);
+    scratchIdx[n] = n;
+    scratchAcc[n] = a;
+    // lots, upnl, |basis|, valueRef, equity: what the candidate's record needs.
+    const f = 5 * n;
+    scratchFig[f] = lots;
+    scratchFig[f + 1] = upnl;
+    scratchFig[f + 2] = Math.abs(basis);
+    scratchFig[f + 3] = valueRef;
+    scratchFig[f + 4] = equity;
+    n++;
+  }, true);
+  const rank = scratchRank;
+  const c = scratchIdx;
   // x before y: higher rank, then lower account id (adlQueue's order; ids are unique, so total).
-  const before = (x: AdlCandidate, y: AdlCandidate) => x.rank > y.rank || (x.rank === y.rank && x.account < y.account);
-  const n = c.length;
-  const down = (i: number, size: number) => {
+  const before = (x: number, y: number): boolean => rank[x]! > rank[y]! || (rank[x] === rank[y] && scratchAcc[x]!.id < scratchAcc[y]!.id);
+  const down = (i: number, size: number): void => {
     for (;;) {
       const l = 2 * i + 1;
       if (l >= size) return;
@@ -69,11 +100,14 @@ export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide:
   let more = extra;
   for (let size = n; size > 0; ) {
     if (covered >= lotsNeeded && more-- <= 0) break;
-    const top = c[0]!;
-    out.push(top);
-    covered += Math.abs(top.lots);
+    const k = c[0]!;
+    const f = 5 * k;
+    out.push({ account: scratchAcc[k]!.id, lots: scratchFig[f]!, upnl: scratchFig[f + 1]!, entryNotional: scratchFig[f + 2]!, notional: scratchFig[f + 3]!, equity: scratchFig[f + 4]!, rank: rank[k]! });
+    covered += Math.abs(scratchFig[f]!);
     c[0] = c[--size]!;
     down(0, size);
   }
+  // Drop the account references (the scratch must not keep a finished world alive).
+  scratchAcc.length = 0;
   return out;
 }

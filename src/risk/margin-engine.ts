@@ -28,8 +28,14 @@ export class MarginEngine {
   private readonly accounts = new Map<string, AccountState>();
   private readonly byCash = new Map<string, AccountState>();
   private readonly holders = new Map<string, Set<AccountState>>();
-  /** Accounts with an entry for each instrument, lazy ones included (ADL scans only these). */
-  private readonly entrants = new Map<InstrumentEntry, AccountState[]>();
+  /**
+   * Every account's entry for each instrument (with its group), lazy accounts included, in the
+   * order they first held it: ADL scans only these, without map lookups per account.
+   */
+  private readonly entrants = new Map<InstrumentEntry, { a: AccountState; g: Group; e: PosEntry }[]>();
+  /** Long lots per instrument, kept by the positions' `onLots` (the open interest). */
+  private readonly longLots = new Map<InstrumentEntry, number>();
+  private readonly recountInterest = new Set<InstrumentEntry>();
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new Map<string, number>();
   private readonly basis = new Map<string, number>();
@@ -248,21 +254,22 @@ export class MarginEngine {
 
   /**
    * Every account holding `instrumentId` on `side` (sign of lots), with the figures openPosition
-   * gives — one pass over the accounts that ever held the instrument (in the order they first
-   * did), no objects per account (ADL ranks them all on each event).
+   * gives; with `inProfit`, only positions in profit in accounts with positive equity (what ADL
+   * ranks). One pass over the accounts that ever held the instrument, in the order they first
+   * did, with no lookups or objects per account: ADL ranks them all on each event.
    */
-  positionsOn(instrumentId: string, side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void): void {
-    const inst = this.instrument(instrumentId);
-    const key = groupKey(inst);
-    for (const a of this.entrants.get(inst) ?? []) {
-      const g = a.groups.get(key);
-      if (g === undefined) continue;
-      for (let i = 0; i < g.entries.length; i++) {
-        const e = g.entries[i]!;
-        if (e.inst !== inst) continue;
-        if (e.pos.lots !== 0 && Math.sign(e.pos.lots) === side) fn(a, e.pos.lots, entryUpnl(e), e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(g.settle));
-        break;
-      }
+  positionsOn(instrumentId: string, side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void, inProfit = false): void {
+    const list = this.entrants.get(this.instrument(instrumentId));
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      const e = x.e;
+      const lots = e.pos.lots;
+      if (lots === 0 || (lots > 0 ? 1 : -1) !== side) continue;
+      const upnl = entryUpnl(e);
+      // ADL asks only for positions in profit in accounts with equity: skip the rest before valuing them.
+      if (inProfit && !(upnl > 0 && x.a.state.equity > 0)) continue;
+      fn(x.a, lots, upnl, e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle));
     }
   }
 
@@ -270,19 +277,9 @@ export class MarginEngine {
   openInterest(instrumentId: string): number {
     const inst = this.instruments.get(instrumentId);
     if (inst === undefined) return 0;
-    const key = groupKey(inst);
+    if (!this.recountInterest.has(inst)) return this.longLots.get(inst) ?? 0;
     let oi = 0;
-    for (const a of this.entrants.get(inst) ?? []) {
-      const g = a.groups.get(key);
-      if (g === undefined) continue;
-      for (let i = 0; i < g.entries.length; i++) {
-        const e = g.entries[i]!;
-        if (e.inst === inst) {
-          if (e.pos.lots > 0) oi += e.pos.lots;
-          break;
-        }
-      }
-    }
+    for (const x of this.entrants.get(inst) ?? []) if (x.e.pos.lots > 0) oi += x.e.pos.lots;
     return oi;
   }
 
@@ -383,7 +380,14 @@ export class MarginEngine {
       g.legs.push(e.leg);
       let list = this.entrants.get(inst);
       if (!list) this.entrants.set(inst, (list = []));
-      list.push(a);
+      list.push({ a, g, e });
+      // Open interest follows every change of this position's lots from here on (a tracked
+      // position that is not a Position cannot tell: that instrument's interest is recounted).
+      const longLots = this.longLots;
+      if (pos instanceof Position) {
+        longLots.set(inst, (longLots.get(inst) ?? 0) + Math.max(0, pos.lots));
+        pos.onLots = (before, after) => longLots.set(inst, longLots.get(inst)! + Math.max(0, after) - Math.max(0, before));
+      } else this.recountInterest.add(inst);
     }
     return e;
   }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.ts';
 import { BracketTable, buildBrackets } from '../tiers.ts';
-import type { Leg, OptionStandardParams, RiskInstrument } from '../types.ts';
+import type { Leg, OptionStandardParams, RiskInstrument, Tier } from '../types.ts';
 
 /** Deribit standard margin for options (BTC): short IM = max(0.15 − OTM/S, 0.10)·S + mark, MM = 0.075·S + mark. */
 export const DERIBIT_OPTION_STANDARD: OptionStandardParams = { imBase: 0.15, imFloor: 0.1, mmBase: 0.075 };
@@ -10,6 +10,8 @@ export const DERIBIT_OPTION_STANDARD: OptionStandardParams = { imBase: 0.15, imF
  * option rule for short options (long options need nothing beyond their premium, which the
  * account's equity already carries). Cross margin sums it over legs; isolated applies it to one.
  */
+const SHARED_TABLES = new WeakMap<readonly Tier[], BracketTable>();
+
 export class StandardRequirement {
   private readonly brackets = new Map<string, BracketTable>();
   /** Last result, reused so a revaluation allocates nothing per leg. */
@@ -59,7 +61,10 @@ export class StandardRequirement {
           hint: 'give the instrument tiers, e.g. BINANCE_BTCUSDT_TIERS',
         });
       }
-      b = new BracketTable(buildBrackets(inst.tiers, `instrument ${inst.id} tiers`));
+      // One table per tiers array, shared by every account's model (a population of thousands
+      // of accounts would otherwise build thousands of identical tables).
+      b = SHARED_TABLES.get(inst.tiers);
+      if (!b) SHARED_TABLES.set(inst.tiers, (b = new BracketTable(buildBrackets(inst.tiers, `instrument ${inst.id} tiers`))));
       this.brackets.set(inst.id, b);
     }
     return b;
