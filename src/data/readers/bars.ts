@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
 import { isBarsCatalog, readBarsCatalog } from '../bars-catalog.ts';
@@ -261,6 +261,21 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
 
 /** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */
 export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
-  if (existsSync(file) && statSync(file).isDirectory() && isBarsCatalog(file)) return readBarsCatalog(file, range);
-  return /\.zip$/i.test(file) ? readLeanZip(file, range) : readBarsCsv(file, range);
+  // Monte Carlo builds a world per path from the same bar files (bootstrap, calibration): read
+  // each (file, version, range) once per process. Only small series are kept, and callers treat
+  // a series as read-only.
+  const st = existsSync(file) ? statSync(file) : undefined;
+  const key = st ? `${resolve(file)}\0${st.mtimeMs}\0${st.size}\0${range.fromUs ?? ''}\0${range.toUs ?? ''}` : undefined;
+  const hit = key !== undefined ? BARS_MEMO.get(key) : undefined;
+  if (hit) return hit;
+  const bars = st?.isDirectory() && isBarsCatalog(file) ? readBarsCatalog(file, range) : /\.zip$/i.test(file) ? readLeanZip(file, range) : readBarsCsv(file, range);
+  if (key !== undefined && bars.tsUs.length <= MEMO_MAX_BARS) {
+    if (BARS_MEMO.size >= MEMO_FILES) BARS_MEMO.delete(BARS_MEMO.keys().next().value!);
+    BARS_MEMO.set(key, bars);
+  }
+  return bars;
 }
+
+const BARS_MEMO = new Map<string, BarSeries>();
+const MEMO_FILES = 8;
+const MEMO_MAX_BARS = 250_000;
