@@ -93,24 +93,43 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   });
   // Fans across paths: the mark (with liquidation impact) and the insurance fund.
   const paths = readdirSync(dir).filter((d) => /^path-\d+$/.test(d)).sort();
-  const marks: { t: number[]; v: number[] }[] = [];
+  // Per path venue (several when one follows another, e.g. ETH following BTC), in table order.
+  const marks = new Map<string, { t: number[]; v: number[] }[]>();
+  const oi = new Map<string, { t: number[]; v: number[] }[]>();
   const fund: { t: number[]; v: number[] }[] = [];
-  const oi: { t: number[]; v: number[] }[] = [];
+  const push = (m: Map<string, { t: number[]; v: number[] }[]>, venue: string, t: number[], v: number[]) => {
+    let l = m.get(venue);
+    if (!l) m.set(venue, (l = []));
+    l.push({ t, v });
+  };
   for (const p of paths) {
     const pt = new RunTables(join(dir, p));
-    if (pt.has('marks', 'ts_us', 'mark')) marks.push({ t: pt.nums('marks', 'ts_us'), v: pt.nums('marks', 'mark') });
-    if (pt.has('marks', 'ts_us', 'open_interest')) {
-      const v = pt.nums('marks', 'open_interest');
-      if (v.some((x) => Number.isFinite(x) && x > 0)) oi.push({ t: pt.nums('marks', 'ts_us'), v });
+    if (pt.has('marks', 'ts_us', 'mark')) {
+      const ts = pt.nums('marks', 'ts_us');
+      const mk = pt.nums('marks', 'mark');
+      const venue = pt.has('marks', 'venue') ? pt.strs('marks', 'venue') : ts.map(() => '');
+      const o = pt.has('marks', 'open_interest') ? pt.nums('marks', 'open_interest') : undefined;
+      for (const id of new Set(venue)) {
+        const idx = venue.flatMap((x, i) => (x === id ? [i] : []));
+        const t = idx.map((i) => ts[i]!);
+        push(marks, id, t, idx.map((i) => mk[i]!));
+        const v = o ? idx.map((i) => o[i]!) : [];
+        if (v.some((x) => Number.isFinite(x) && x > 0)) push(oi, id, t, v);
+      }
     }
     if (pt.has('liquidations', 'ts_us', 'fund_balance')) fund.push({ t: pt.nums('liquidations', 'ts_us'), v: pt.nums('liquidations', 'fund_balance') });
   }
-  const mf = fan(marks);
-  if (mf.length) charts.push(fanChart('Mark across paths (median, 25–75% and 5–95%)', mf, 'price'));
+  const named = (title: string, id: string, m: Map<string, unknown>) => (m.size > 1 && id ? `${title}: ${id}` : title);
+  for (const [id, l] of marks) {
+    const mf = fan(l);
+    if (mf.length) charts.push(fanChart(named('Mark across paths (median, 25–75% and 5–95%)', id, marks), mf, 'price'));
+  }
   const ff = fan(fund);
   if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund'));
-  const of = fan(oi);
-  if (of.length) charts.push(fanChart('Open interest across paths (median, 25–75% and 5–95%)', of, 'open interest (base units)'));
+  for (const [id, l] of oi) {
+    const of = fan(l);
+    if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), of, 'open interest (base units)'));
+  }
   // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
   let worst = -1;
   for (let i = 0; i < pnl.length; i++) if (worst < 0 || lar[i]! > lar[worst]!) worst = i;

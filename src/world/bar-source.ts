@@ -25,7 +25,7 @@ const DEEP_LOTS = 1e12;
  * (`type: 'stop'`, trigger `priceTicks`) fills at its trigger ± slippage when a later point's
  * move crosses it, at the next open when the open gaps past it, and at once (the start of the
  * next move) when the price is already beyond it. Intrabar points are laid only while the account
- * has resting orders or stops (nothing can fill otherwise).
+ * has resting orders or stops (nothing can fill otherwise): without them they are not events at all.
  */
 export class BarSource implements Source {
   readonly priority = PRIO_DATA;
@@ -67,13 +67,23 @@ export class BarSource implements Source {
     return this.bars.intervalUs;
   }
 
+  /** Intrabar points matter only while something rests (an order or a stop); otherwise the next point is the close. */
+  private nextPoint(): number {
+    const k = this.k;
+    if (k !== 1 && k !== 2) return k;
+    const own = this.clob.own.count;
+    return own[0] === 0 && own[1] === 0 && this.clob.stops.length === 0 ? 3 : k;
+  }
+
   peekTs(): number {
-    return this.i < this.bars.tsUs.length ? this.timeOf(this.i, this.k) : Infinity;
+    // Asked before every event, so an order that comes to rest after the open brings the
+    // intrabar points back (nothing is skipped that could fill).
+    return this.i < this.bars.tsUs.length ? this.timeOf(this.i, this.nextPoint()) : Infinity;
   }
 
   dispatch(): void {
     const i = this.i;
-    const k = this.k;
+    const k = (this.k = this.nextPoint());
     const b = this.bars;
     const ts = this.timeOf(i, k);
     if (k === 3) {
@@ -82,10 +92,7 @@ export class BarSource implements Source {
     } else this.k++;
     const up = b.close[i]! >= b.open[i]!;
     const own = this.clob.own.count;
-    const stops = this.clob.stops.length;
     if (k === 1 || k === 2) {
-      // Intrabar points matter only to resting orders.
-      if (own[0] === 0 && own[1] === 0 && stops === 0) return;
       this.point(ts, (k === 1) === up ? b.high[i]! : b.low[i]!, false);
       this.clob.checkCrossed(ts);
       return;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError, PrimesimError } from '../errors.ts';
@@ -36,6 +36,7 @@ import { BarSource } from './bar-source.ts';
 import { Population } from './population.ts';
 import { Rng } from '../kernel/rng.ts';
 import { barsPath, blockBootstrap, calibrateJumpDiffusion, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
+import { estimateComovement, followPath, type Comovement } from './comovement.ts';
 import { readBars, type BarSeries } from '../data/readers/bars.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
@@ -215,7 +216,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const manifests: CatalogManifest[] = [];
   const pathOf = new Map<number, PricePath>();
   const barsOf = new Map<number, BarSeries>();
-  for (const { v, i } of clobs) {
+  // A path that follows another venue's path is built after every other (it needs the leader's).
+  const follows = (x: { v: VenueSpec }) => ('path' in x.v.data && 'follow' in x.v.data.path.source ? 1 : 0);
+  for (const { v, i } of [...clobs].sort((x, y) => follows(x) - follows(y))) {
     if ('bars' in v.data || 'path' in v.data) {
       const d = 'bars' in v.data ? { ...v.data.bars, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] } : v.data.path;
       const base: (string | number)[] = ['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path'];
@@ -244,7 +247,42 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         const ts = Float64Array.from(bars.tsUs);
         ts[ts.length - 1] = ts[ts.length - 1]! + bars.intervalUs - 1;
         path = { tsUs: ts, price: bars.close, depthAt: () => 1, source: bb.file };
-      } else path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at);
+      } else {
+        let follow: FollowInput | undefined;
+        if ('follow' in d.source) {
+          const f = d.source.follow;
+          const fb = [...base, 'source', 'follow'];
+          const li = venueIds.get(f.venue);
+          if (li === undefined) throw at([...fb, 'venue'], `unknown venue ${f.venue}`, [...venueIds.keys()].join(', '));
+          const leader = pathOf.get(li);
+          if (!leader) throw at([...fb, 'venue'], `venue ${f.venue} has no price path to follow`, 'follow a path venue whose own source is not `follow`');
+          let comovement: FollowInput['comovement'];
+          if ('beta' in f.comovement) comovement = f.comovement;
+          else {
+            const c = f.comovement;
+            const cb = [...fb, 'comovement'];
+            const files = (['leader', 'follower'] as const).map((k) => {
+              const abs = resolve(src.baseDir, c[k]);
+              if (!existsSync(abs)) throw at([...cb, k], `file ${c[k]} does not exist`);
+              return abs;
+            });
+            let iv: number;
+            try {
+              iv = parseDurationUs(c.interval, 'interval', { positive: true });
+            } catch (e) {
+              throw at([...cb, 'interval'], (e as Error).message.replace(/^field [^:]+: /, ''));
+            }
+            try {
+              comovement = await comovementOf(files[0]!, files[1]!, iv);
+            } catch (e) {
+              if (e instanceof PrimesimError) throw at(cb, e.message.replace(/^field [^:]+: /, ''));
+              throw e;
+            }
+          }
+          follow = { leader, comovement };
+        }
+        path = buildPath(d.source, d.transforms, 'bars' in v.data ? ['venues', i, 'data'] : [...base, 'source'], src, Rng.root(spec.seed).split(`path:${v.id}`), at, follow);
+      }
       pathOf.set(i, path);
       catalogs[i] = path.source;
       manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')), inst, path);
@@ -703,7 +741,32 @@ type PathSourceSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['sou
 type PathTransformSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['transforms'][number];
 
 /** Build a venue's price path from its spec: the source, then the stress transforms in order. */
-function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpec[], base: (string | number)[], src: SpecSource, rng: Rng, at: (path: (string | number)[], msg: string, hint?: string) => ConfigError): PricePath {
+/** A following path's leader (already built) and co-movement. */
+interface FollowInput {
+  leader: PricePath;
+  comovement: Pick<Comovement, 'beta' | 'residualVol'> & { leaderVol?: number };
+}
+
+/**
+ * The co-movement of two files' mids, once per process for given files (versions) and interval:
+ * Monte Carlo builds a world per path, and reading two captures takes seconds.
+ */
+const COMOVEMENTS = new Map<string, Promise<Comovement>>();
+function comovementOf(leader: string, follower: string, intervalUs: number): Promise<Comovement> {
+  const key = [leader, follower].map((f) => `${f}\0${statSync(f).mtimeMs}`).join('\0') + `\0${intervalUs}`;
+  let c = COMOVEMENTS.get(key);
+  if (!c) {
+    c = (async () => {
+      const { readMids } = await import('../data/readers/mids.ts');
+      return estimateComovement(await readMids(leader), await readMids(follower), intervalUs);
+    })();
+    COMOVEMENTS.set(key, c);
+    c.catch(() => COMOVEMENTS.delete(key));
+  }
+  return c;
+}
+
+function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpec[], base: (string | number)[], src: SpecSource, rng: Rng, at: (path: (string | number)[], msg: string, hint?: string) => ConfigError, follow?: FollowInput): PricePath {
   const t = (path: (string | number)[], v: number | string | undefined) => timeUs(src, path, v);
   const file = (path: (string | number)[], f: string) => {
     const abs = resolve(src.baseDir, f);
@@ -722,7 +785,11 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     throw e;
   };
   let p: PricePath;
-  if ('bars' in source) {
+  if ('follow' in source) {
+    const f = source.follow;
+    const c = follow!.comovement;
+    p = followPath(follow!.leader, c, f.price, rng, `follows ${f.venue} (beta ${c.beta.toFixed(3)}, residual vol ${c.residualVol.toFixed(3)})`);
+  } else if ('bars' in source) {
     const b = source.bars;
     const range = { fromUs: t([...base, 'bars', 'from'], b.from), toUs: t([...base, 'bars', 'to'], b.to) };
     try {

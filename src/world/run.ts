@@ -251,11 +251,21 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   const metrics = worldMetrics(world);
   const liquidations = world.liquidation?.records ?? [];
   const extra: Record<string, Record<string, ColumnData>> = {};
-  for (const v of world.venues) {
-    if (!(v.source instanceof PathBookSource)) continue;
-    const mk = v.source.marks;
-    extra.marks = { ts_us: mk.ts.view(), venue: Array.from({ length: mk.ts.length }, () => v.id), path: mk.path.view(), mark: mk.mid.view(), impact: mk.impact.view(), open_interest: mk.openInterest.view() };
-    break;
+  // Every path venue's marks, one venue after the other (e.g. BTC and the ETH that follows it).
+  const pathVenues = world.venues.filter((v) => v.source instanceof PathBookSource);
+  if (pathVenues.length > 0) {
+    const marks = pathVenues.map((v) => ({ id: v.id, mk: (v.source as PathBookSource).marks }));
+    const cat = (pick: (mk: PathBookSource['marks']) => { view(): Float64Array }): Float64Array => {
+      const parts = marks.map((x) => pick(x.mk).view());
+      const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
+      return out;
+    };
+    extra.marks = { ts_us: cat((m) => m.ts), venue: marks.flatMap((x) => Array.from({ length: x.mk.ts.length }, () => x.id)), path: cat((m) => m.path), mark: cat((m) => m.mid), impact: cat((m) => m.impact), open_interest: cat((m) => m.openInterest) };
   }
   if (world.chain) Object.assign(extra, world.chain.tables());
   for (const a of world.agents) {

@@ -101,6 +101,24 @@ const PathSource = z.union([
       start: Time.optional(),
     }),
   }),
+  z.strictObject({
+    /**
+     * Another path venue's path with the co-movement of two real markets (src/world/comovement.ts):
+     * at each of the leader's steps, β × its log return plus an independent normal residual —
+     * correlated BTC/ETH moves on every Monte Carlo path (the leader is `mc.venue`). β and the
+     * residual volatility are estimated from two simultaneous files (any book/trade/quote format
+     * `data import` reads; their mids sampled every `interval`), or given.
+     */
+    follow: z.strictObject({
+      venue: id,
+      price: z.number().positive(),
+      comovement: z.union([
+        z.strictObject({ leader: z.string().min(1), follower: z.string().min(1), interval: z.string().default('1s') }),
+        /** Given: β and the residual's annualised volatility (scaled with the leader path's when `leaderVol`, the leader's own, is given). */
+        z.strictObject({ beta: z.number(), residualVol: z.number().nonnegative(), leaderVol: z.number().positive().optional() }),
+      ]),
+    }),
+  }),
 ]);
 
 /** Stress transforms of a path, applied in order (see src/world/paths.ts). */
