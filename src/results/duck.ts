@@ -41,8 +41,8 @@ export async function loadArrowTableViaCsv(conn: DuckDBConnection, name: string,
   await writeTableCsv(table, csvFile)(conn, name, runId);
 }
 
-/** Columns to write as CSV: names, DuckDB types, and per column either numbers or strings by row. */
-interface CsvColumns {
+/** A table's columns to write out (CSV, Parquet): names, DuckDB types, and per column either numbers or strings by row. */
+export interface CsvColumns {
   n: number;
   names: string[];
   sql: string[];
@@ -78,6 +78,11 @@ function utf8Reader(v: Vector): (r: number) => string | null {
 }
 
 const DECODER = new TextDecoder();
+
+/** The columns of an Arrow table or of in-memory result columns, by DuckDB type. */
+export function resultColumns(t: Table | Record<string, ColumnData>): CsvColumns {
+  return t instanceof Table ? arrowColumns(t) : memoryColumns(t);
+}
 
 function arrowColumns(table: Table): CsvColumns {
   const fields = table.schema.fields;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors.ts';
 import { readArrow, type ColumnData } from './arrow-io.ts';
-import { openDuck, writeTableCsv } from './duck.ts';
+import { writeParquetFile } from './parquet.ts';
 import { ChunkedTable, tableChunks, type TableData } from './spool.ts';
 
 export interface StoredFile {
@@ -86,50 +86,30 @@ export function findRuns(paths: string[]): RunInfo[] {
  * finalised: DuckDB reads Parquet natively, also as one glob over thousands of runs, so a query
  * never reloads Arrow through the appender. Written to a temporary name, then renamed.
  * Measured (bench/query.ts, 2M-row fills table, 2 cores): loading Arrow through the appender
- * runs at ~0.9M rows/s (≈11 s per query at 10M rows); the one-off Parquet copy at ~4.7M rows/s;
- * a query over the Parquet copy at ~75M rows/s — 80× faster per query, so copies win. The copy
- * goes through DuckDB's CSV reader (see loadArrowTableViaCsv), not the appender.
+ * runs at ~0.9M rows/s (≈11 s per query at 10M rows); a query over the Parquet copy at ~75M
+ * rows/s — 80× faster per query, so copies win. The copies are written from the typed columns
+ * (results/parquet.ts: no CSV, no DuckDB), chunk by chunk for a spilled table.
  */
 export async function writeParquetCopies(run: RunInfo, columns?: Readonly<Record<string, TableData>>): Promise<string[]> {
-  const { instance, conn } = await openDuck();
   const written: string[] = [];
   const copies: StoredFile[] = [];
-  try {
-    // Return freed memory to the system early (DuckDB keeps 128 MB by default): part of a long
-    // run's peak RSS is this copy.
-    await conn.run("SET allocator_flush_threshold = '8MB'");
-    // A pipeline: while DuckDB (native threads) ingests table k and writes its Parquet, this thread
-    // writes table k+1's CSV. Copies are recorded in file order.
-    let pending: Promise<void> | undefined;
-    for (const f of run.manifest.files) {
-      const mem = columns?.[f.table];
-      const ingest = writeTableCsv(mem instanceof ChunkedTable ? tableChunks(mem) : mem && Object.keys(mem).length > 0 ? mem : readArrow(join(run.dir, f.file)), join(run.dir, `.${f.table}.csv.tmp`));
-      await pending;
-      pending = (async () => {
-        const out = join(run.dir, `${f.table}.parquet`);
-        const tmp = `${out}.tmp`;
-        await ingest(conn, f.table, run.runId, tmp);
-        renameSync(tmp, out);
-        written.push(out);
-        const bytes = readFileSync(out);
-        copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
-      })();
-      // Marked handled here (a failure while the next CSV is written must not crash the process);
-      // it is still thrown by the `await pending` that follows.
-      pending.catch(() => undefined);
-    }
-    await pending;
-    // The copies' sizes and hashes join the manifest so a query can tell when one was changed.
-    // They sit outside resultsSha256 (that covers the Arrow results only).
-    run.manifest.copies = copies;
-    const mf = join(run.dir, 'manifest.json');
-    const tmpMf = `${mf}.tmp`;
-    writeFileSync(tmpMf, JSON.stringify(run.manifest, null, 2) + '\n');
-    renameSync(tmpMf, mf);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
+  for (const f of run.manifest.files) {
+    const mem = columns?.[f.table];
+    const out = join(run.dir, `${f.table}.parquet`);
+    const tmp = `${out}.tmp`;
+    writeParquetFile(tmp, mem instanceof ChunkedTable ? tableChunks(mem) : [mem && Object.keys(mem).length > 0 ? mem : readArrow(join(run.dir, f.file))], run.runId);
+    renameSync(tmp, out);
+    written.push(out);
+    const bytes = readFileSync(out);
+    copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
+  // The copies' sizes and hashes join the manifest so a query can tell when one was changed.
+  // They sit outside resultsSha256 (that covers the Arrow results only).
+  run.manifest.copies = copies;
+  const mf = join(run.dir, 'manifest.json');
+  const tmpMf = `${mf}.tmp`;
+  writeFileSync(tmpMf, JSON.stringify(run.manifest, null, 2) + '\n');
+  renameSync(tmpMf, mf);
   return written;
 }
 
