@@ -27,8 +27,8 @@ async function paths(n: number, workers: number): Promise<BenchResult> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  // The same four paths both times (paths differ a lot in cost: a crash path liquidates far more).
-  return [await paths(4, 1), await paths(4, 2)];
+  // The same eight paths both times (paths differ a lot in cost: a crash path liquidates far more).
+  return [await paths(8, 1), await paths(8, 2)];
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
