@@ -32,10 +32,13 @@ export class MarginEngine {
    * Every account's entry for each instrument (with its group), lazy accounts included, in the
    * order they first held it: ADL scans only these, without map lookups per account.
    */
-  private readonly entrants = new Map<InstrumentEntry, { a: AccountState; g: Group; e: PosEntry }[]>();
+  private readonly entrants = new Map<InstrumentEntry, Entrant[]>();
   /** Long lots per instrument, kept by the positions' `onLots` (the open interest). */
   private readonly longLots = new Map<InstrumentEntry, number>();
   private readonly recountInterest = new Set<InstrumentEntry>();
+  /** Per instrument: the entrants holding it long, and short (kept by `onLots`; unordered). */
+  private readonly holdersBySide = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
+  private readonly holderSlots = new Map<Entrant, { side: number; at: number }>();
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new Map<string, number>();
   private readonly basis = new Map<string, number>();
@@ -259,7 +262,11 @@ export class MarginEngine {
    * did, with no lookups or objects per account: ADL ranks them all on each event.
    */
   positionsOn(instrumentId: string, side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void, inProfit = false): void {
-    const list = this.entrants.get(this.instrument(instrumentId));
+    const inst = this.instrument(instrumentId);
+    // The holders of that side when the positions tell their changes (the order differs from
+    // first entry: callers rank, they do not depend on it); else every account that held it.
+    const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
+    const list = held ? held[side > 0 ? 0 : 1] : this.entrants.get(inst);
     if (list === undefined) return;
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!;
@@ -386,7 +393,38 @@ export class MarginEngine {
       const longLots = this.longLots;
       if (pos instanceof Position) {
         longLots.set(inst, (longLots.get(inst) ?? 0) + Math.max(0, pos.lots));
-        pos.onLots = (before, after) => longLots.set(inst, longLots.get(inst)! + Math.max(0, after) - Math.max(0, before));
+        // …and the lists of long and short holders (ADL scans only the side it needs).
+        let sides = this.holdersBySide.get(inst);
+        if (!sides) this.holdersBySide.set(inst, (sides = [[], []]));
+        const sd = sides;
+        const x = list[list.length - 1]!;
+        const slot = { side: -1, at: -1 };
+        const join = (lots: number) => {
+          if (lots === 0) return;
+          slot.side = lots > 0 ? 0 : 1;
+          slot.at = sd[slot.side]!.length;
+          sd[slot.side]!.push(x);
+          slots.set(x, slot);
+        };
+        const leave = () => {
+          if (slot.side < 0) return;
+          const l = sd[slot.side]!;
+          const last = l.pop()!;
+          if (last !== x) {
+            l[slot.at] = last;
+            slots.get(last)!.at = slot.at;
+          }
+          slot.side = -1;
+        };
+        const slots = this.holderSlots;
+        join(pos.lots);
+        pos.onLots = (before, after) => {
+          longLots.set(inst, longLots.get(inst)! + Math.max(0, after) - Math.max(0, before));
+          if (Math.sign(before) !== Math.sign(after)) {
+            leave();
+            join(after);
+          }
+        };
       } else this.recountInterest.add(inst);
     }
     return e;
@@ -540,6 +578,13 @@ export function legSettleValue(e: InstrumentEntry, qty: number, mark: number): n
 }
 
 /** uPnL in the settle asset: inverse long = basis(face/P0) − face/P (Position's convention), linear = qty × mark − basis. */
+/** An account's entry for an instrument, with its group. */
+interface Entrant {
+  a: AccountState;
+  g: Group;
+  e: PosEntry;
+}
+
 function entryUpnl(e: PosEntry): number {
   return e.inst.inverse ? e.basis - e.leg.qty / e.leg.mark : e.leg.qty * e.leg.mark - e.basis;
 }

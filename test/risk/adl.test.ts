@@ -10,7 +10,8 @@ describe('ADL queue head', () => {
   it('property: adlTop is the head of the fully sorted queue — enough candidates to cover the lots, then 32 more — with ties ordered by account', () => {
     const acct = fc.record({ lots: fc.integer({ min: -40, max: 40 }), entry: fc.integer({ min: 50_000, max: 70_000 }), cash: fc.integer({ min: 100, max: 50_000 }) });
     fc.assert(
-      fc.property(fc.array(acct, { minLength: 1, maxLength: 80 }), fc.integer({ min: 50_000, max: 70_000 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(1, -1), fc.integer({ min: 0, max: 40 }), (accts, mark, need, side, extra) => {
+      // Later trades close, flip and reopen positions (the engine keeps its long and short holders as lots change).
+      fc.property(fc.array(acct, { minLength: 1, maxLength: 80 }), fc.integer({ min: 50_000, max: 70_000 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(1, -1), fc.integer({ min: 0, max: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: -60, max: 60 })), { maxLength: 60 }), (accts, mark, need, side, extra, moves) => {
         const { ledger, engine } = newEngine();
         engine.registerInstrument(perpSpec(BINANCE_BTCUSDT_TIERS));
         engine.setMark('BTC', 60_000, T0);
@@ -23,6 +24,14 @@ describe('ADL queue head', () => {
             if (x.lots !== 0) engine.applyFill(id, PERP, T0, x.lots, x.entry * 10, 0);
           }
         });
+        const n = 2 * accts.length;
+        for (const [i, lots] of moves) {
+          const id = `a${String(i % n).padStart(3, '0')}`;
+          // Close exactly now and then (a zero position), otherwise trade the drawn lots.
+          const cur = engine.positionLots(id, PERP);
+          const d = lots % 7 === 0 ? -cur : lots;
+          if (d !== 0) engine.applyFill(id, PERP, T0, d, 60_000 * 10, 0);
+        }
         engine.setMark('BTC', mark, T0 + 1);
         const full = adlQueue(engine, PERP, side, 'a000');
         // The candidates, recounted account by account through openPosition (the engine's other path).
