@@ -372,11 +372,22 @@ export class LendingPool {
 
   // ── interest ───────────────────────────────────────────────────────────────────────────────
 
-  /** The indices at `tsUs` (default: as stored), without changing the reserve. */
+  /**
+   * The indices at `tsUs` (default: as stored), without changing the reserve. Remembered per
+   * reserve for the last second asked while the reserve is unchanged: searchers value every
+   * borrower at each block, and accruing the same indices again was most of a crash path's time.
+   */
   private indices(r: Reserve, tsUs?: number): { liquidityIndex: bigint; variableBorrowIndex: bigint } {
     if (tsUs === undefined || r.config.interest === undefined || r.lastUpdate < 0n) return r;
-    return accrue(r, BigInt(Math.floor(tsUs / 1e6)));
+    const now = BigInt(Math.floor(tsUs / 1e6));
+    const m = this.indexMemo.get(r);
+    if (m !== undefined && m.now === now && m.lastUpdate === r.lastUpdate && m.li === r.liquidityIndex && m.vi === r.variableBorrowIndex && m.lr === r.liquidityRate && m.vr === r.variableBorrowRate) return m.value;
+    const value = accrue(r, now);
+    this.indexMemo.set(r, { now, lastUpdate: r.lastUpdate, li: r.liquidityIndex, vi: r.variableBorrowIndex, lr: r.liquidityRate, vr: r.variableBorrowRate, value });
+    return value;
   }
+
+  private readonly indexMemo = new Map<Reserve, { now: bigint; lastUpdate: bigint; li: bigint; vi: bigint; lr: bigint; vr: bigint; value: { liquidityIndex: bigint; variableBorrowIndex: bigint } }>();
 
   /** ReserveLogic.updateState: accrue the indices to `tsUs` at the rates of the last action. */
   private updateState(r: Reserve, tsUs: number): void {
