@@ -45,7 +45,7 @@ const OUTER_STRIDE = 211n;
 const OUTER_STEPS = 160n;
 
 export class SegmentLiquidity {
-  /** Per segment index: (event index, liquidity after that event), in event order. */
+  /** Per segment index: (event index, liquidity there at that event) — the logs', then values solved for. */
   private readonly seen = new Map<number, { at: number; L: bigint }[]>();
 
   constructor(
