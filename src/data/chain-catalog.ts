@@ -76,6 +76,10 @@ function aaveEventColumns(ev: AaveEvent[]): Column[] {
     { name: 'variable_borrow_rate', type: 'text', values: t((e) => e.variableBorrowRate) },
     { name: 'liquidity_index', type: 'text', values: t((e) => e.liquidityIndex) },
     { name: 'variable_borrow_index', type: 'text', values: t((e) => e.variableBorrowIndex) },
+    { name: 'stable_borrow_rate', type: 'text', values: t((e) => e.stableBorrowRate) },
+    // Raw logs only ('' where the layout has no such field): a repayment with aTokens, a borrow's rate mode.
+    { name: 'use_atokens', type: 'text', values: t((e) => (e.useATokens === undefined ? undefined : e.useATokens ? '1' : '0')) },
+    { name: 'interest_rate_mode', type: 'text', values: t((e) => (e.interestRateMode === undefined ? undefined : String(e.interestRateMode))) },
   ];
 }
 
@@ -85,10 +89,19 @@ export function aaveEventsFromCatalog(dir: string): AaveEvent[] {
   const [line, block, ts, logIndex] = ['line', 'block', 'ts_us', 'log_index'].map((n) => c.f64(n));
   const [tx, kind, reserve, owner, recipient, amount, lr, vr, li, vi] = ['tx', 'kind', 'reserve', 'owner', 'recipient', 'amount', 'liquidity_rate', 'variable_borrow_rate', 'liquidity_index', 'variable_borrow_index'].map((n) => c.text(n));
   const big = (s: string) => (s === '' ? undefined : BigInt(s));
+  // Catalogs written before these columns existed read as without them.
+  const opt = (n: string) => (c.manifest.columns.some((x) => x.name === n) ? c.text(n) : Array.from({ length: c.rows }, () => ''));
+  const [sr, useA, mode] = ['stable_borrow_rate', 'use_atokens', 'interest_rate_mode'].map(opt);
   return Array.from({ length: c.rows }, (_, i) => {
     const e: AaveEvent = { line: line![i]!, block: block![i]!, tsUs: ts![i]!, tx: tx![i]!, logIndex: logIndex![i]!, kind: kind![i] as AaveEvent['kind'], reserve: reserve![i]!, owner: owner![i]!, amount: big(amount![i]!) };
     if (recipient![i] !== '') e.recipient = recipient![i]!;
-    if (e.kind === 'reserve_data_updated') Object.assign(e, { liquidityRate: big(lr![i]!), variableBorrowRate: big(vr![i]!), liquidityIndex: big(li![i]!), variableBorrowIndex: big(vi![i]!) });
+    if (useA![i] !== '') e.useATokens = useA![i] === '1';
+    if (mode![i] !== '') e.interestRateMode = Number(mode![i]);
+    if (e.kind === 'reserve_data_updated') {
+      Object.assign(e, { liquidityRate: big(lr![i]!) });
+      if (sr![i] !== '') e.stableBorrowRate = big(sr![i]!);
+      Object.assign(e, { variableBorrowRate: big(vr![i]!), liquidityIndex: big(li![i]!), variableBorrowIndex: big(vi![i]!) });
+    }
     return e;
   });
 }

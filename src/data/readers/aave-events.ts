@@ -30,8 +30,13 @@ export interface AaveEvent {
   /** withdraw (raw logs): who received the tokens. */
   recipient?: string;
   amount: bigint | undefined;
+  /** repay (raw logs): paid with the user's aTokens (no underlying comes in). */
+  useATokens?: boolean;
+  /** borrow (raw logs): 1 stable, 2 variable. */
+  interestRateMode?: number;
   /** reserve_data_updated: rays. */
   liquidityRate?: bigint;
+  stableBorrowRate?: bigint;
   variableBorrowRate?: bigint;
   liquidityIndex?: bigint;
   variableBorrowIndex?: bigint;
@@ -85,16 +90,16 @@ export function readAaveRawLogsCsv(file: string, text?: string): AaveEvent[] {
         out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'withdraw', reserve: d.reserve, owner: d.owner, recipient: d.to, amount: d.amount });
         break;
       case 'aaveBorrow':
-        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'borrow', reserve: d.reserve, owner: d.owner, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'borrow', reserve: d.reserve, owner: d.owner, amount: d.amount, interestRateMode: d.interestRateMode });
         break;
       case 'aaveRepay':
-        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'repay', reserve: d.reserve, owner: d.owner, amount: d.amount });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'repay', reserve: d.reserve, owner: d.owner, amount: d.amount, useATokens: d.useATokens });
         break;
       case 'aaveLiquidationCall':
         out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'liquidation', reserve: d.debtAsset, owner: d.user, amount: d.debtToCover });
         break;
       case 'aaveReserveDataUpdated':
-        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'reserve_data_updated', reserve: d.reserve, owner: '', amount: undefined, liquidityRate: d.liquidityRate, variableBorrowRate: d.variableBorrowRate, liquidityIndex: d.liquidityIndex, variableBorrowIndex: d.variableBorrowIndex });
+        out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'reserve_data_updated', reserve: d.reserve, owner: '', amount: undefined, liquidityRate: d.liquidityRate, stableBorrowRate: d.stableBorrowRate, variableBorrowRate: d.variableBorrowRate, liquidityIndex: d.liquidityIndex, variableBorrowIndex: d.variableBorrowIndex });
         break;
       default:
         throw new DataError(`not an Aave v3 pool event (topic ${topics[0]})`, { file, line: ln, field: 'topics' });

@@ -8,7 +8,8 @@
  *    once per block timestamp (Δt = 0 leaves it unchanged).
  * Rates and indices are rays (1e27); time in seconds, a year is 365 days.
  */
-import { RAY, rayMul } from './wad-ray-math.ts';
+import type { InterestStrategy } from './types.ts';
+import { PERCENTAGE_FACTOR, percentMul, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
 
 export const SECONDS_PER_YEAR = 365n * 24n * 3600n;
 
@@ -46,4 +47,24 @@ export function accrue(r: ReserveIndices, now: bigint): { liquidityIndex: bigint
     liquidityIndex: r.liquidityRate === 0n ? r.liquidityIndex : rayMul(linearInterest(r.liquidityRate, dt), r.liquidityIndex),
     variableBorrowIndex: r.variableBorrowRate === 0n ? r.variableBorrowIndex : rayMul(compoundedInterest(r.variableBorrowRate, dt), r.variableBorrowIndex),
   };
+}
+
+/**
+ * DefaultReserveInterestRateStrategy.calculateInterestRates (Aave v3.0), variable debt only and
+ * nothing unbacked: the borrow usage ratio totalDebt / (availableLiquidity + totalDebt) (rayDiv of
+ * token amounts), the variable rate from the two slopes around the optimal usage, and the
+ * liquidity rate = the overall borrow rate (the debt-weighted rate: wadToRay, rayMul, rayDiv — it
+ * can round a unit away from the variable rate) × the supply usage × (1 − reserve factor).
+ */
+export function interestRates(k: InterestStrategy, availableLiquidity: bigint, totalVariableDebt: bigint): { liquidityRate: bigint; variableBorrowRate: bigint; usage: bigint } {
+  const usage = totalVariableDebt === 0n ? 0n : rayDiv(totalVariableDebt, availableLiquidity + totalVariableDebt);
+  let rate = k.baseVariableRateRay;
+  if (usage > k.optimalUsageRay) rate += k.variableSlope1Ray + rayMul(k.variableSlope2Ray, rayDiv(usage - k.optimalUsageRay, RAY - k.optimalUsageRay));
+  else rate += rayDiv(rayMul(k.variableSlope1Ray, usage), k.optimalUsageRay);
+  let overall = 0n;
+  if (totalVariableDebt !== 0n) {
+    const debtRay = totalVariableDebt * 10n ** 9n;
+    overall = rayDiv(rayMul(debtRay, rate), debtRay);
+  }
+  return { liquidityRate: percentMul(rayMul(overall, usage), PERCENTAGE_FACTOR - BigInt(k.reserveFactorBps)), variableBorrowRate: rate, usage };
 }

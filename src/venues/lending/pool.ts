@@ -18,7 +18,7 @@ import type { Ledger } from '../../ledger/ledger.ts';
 import {
   accountData, closeFactorBps, collateralToLiquidate, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
-import { accrue } from './interest.ts';
+import { accrue, interestRates } from './interest.ts';
 import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
 import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
@@ -404,14 +404,9 @@ export class LendingPool {
   private updateRates(r: Reserve): void {
     const k = r.config.interest;
     if (k === undefined) return;
-    const debt = rayMul(r.scaledDebt, r.variableBorrowIndex);
-    const available = this.ledger.balance(this.reserveAccount, r.config.asset);
-    const usage = debt === 0n ? 0n : rayDiv(debt, available + debt);
-    let rate = k.baseVariableRateRay;
-    if (usage > k.optimalUsageRay) rate += k.variableSlope1Ray + rayMul(k.variableSlope2Ray, rayDiv(usage - k.optimalUsageRay, RAY - k.optimalUsageRay));
-    else rate += rayDiv(rayMul(k.variableSlope1Ray, usage), k.optimalUsageRay);
-    r.variableBorrowRate = rate;
-    r.liquidityRate = percentMul(rayMul(rate, usage), PERCENTAGE_FACTOR - BigInt(k.reserveFactorBps));
+    const rates = interestRates(k, this.ledger.balance(this.reserveAccount, r.config.asset), rayMul(r.scaledDebt, r.variableBorrowIndex));
+    r.variableBorrowRate = rates.variableBorrowRate;
+    r.liquidityRate = rates.liquidityRate;
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
