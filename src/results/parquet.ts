@@ -7,11 +7,88 @@
  * Types as DuckDB reads them back: DOUBLE, BIGINT (INT64), INTEGER (INT32), UTINYINT (INT32,
  * UINT_8) and VARCHAR (UTF8, nullable), with the run id as a first `run_id` column.
  */
-import type { Table } from 'apache-arrow';
+import { Table, Type, type Vector } from 'apache-arrow';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { snappyCompress } from 'hysnappy';
 import type { ColumnData } from './arrow-io.ts';
-import { resultColumns, type CsvColumns } from './duck.ts';
+
+/** A result column's type, as DuckDB names it (and reads it back from the Parquet copy). */
+export type ColumnType = 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'UTINYINT' | 'VARCHAR';
+
+export function arrowColumnType(t: Table['schema']['fields'][number]['type']): ColumnType {
+  if (t.typeId === Type.Float) return 'DOUBLE';
+  if (t.typeId === Type.Int) {
+    const it = t as unknown as { bitWidth: number; isSigned: boolean };
+    return it.bitWidth === 64 ? 'BIGINT' : it.bitWidth === 8 && !it.isSigned ? 'UTINYINT' : 'INTEGER';
+  }
+  return 'VARCHAR';
+}
+
+/** One part of a table to write: names, types, and per column the numbers or a row → string reader. */
+interface Columns {
+  n: number;
+  names: string[];
+  types: ColumnType[];
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string | null) | undefined }[];
+}
+
+const DECODER = new TextDecoder();
+
+/**
+ * Row → string of a Utf8 column. Result columns are ASCII text (ids, kinds, hashes): then each
+ * batch's bytes are decoded once and rows are slices of that string (decoding row by row was most
+ * of the time spent writing a spilled table); otherwise Arrow's own decoding.
+ */
+function utf8Reader(v: Vector): (r: number) => string | null {
+  const parts = v.data.map((d) => {
+    const bytes = d.values as Uint8Array | undefined;
+    const offsets = d.valueOffsets as Int32Array | undefined;
+    if (bytes === undefined || offsets === undefined || d.nullCount > 0 || d.offset !== 0) return undefined;
+    const end = offsets[d.length]!;
+    for (let k = offsets[0]!; k < end; k++) if (bytes[k]! > 127) return undefined;
+    return { text: DECODER.decode(bytes.subarray(0, end)), offsets, length: d.length };
+  });
+  if (parts.some((p) => p === undefined)) return (r) => v.get(r) as string | null;
+  if (parts.length === 1) {
+    const { text, offsets } = parts[0]!;
+    return (r) => text.slice(offsets[r]!, offsets[r + 1]!);
+  }
+  return (r) => {
+    let k = 0;
+    let base = 0;
+    while (r - base >= parts[k]!.length) base += parts[k++]!.length;
+    const p = parts[k]!;
+    return p.text.slice(p.offsets[r - base]!, p.offsets[r - base + 1]!);
+  };
+}
+
+/** The columns of an Arrow table or of in-memory result columns (what the run writer turns into Arrow). */
+function columnsOf(t: Table | Record<string, ColumnData>): Columns {
+  if (t instanceof Table) {
+    const fields = t.schema.fields;
+    const types = fields.map((f) => arrowColumnType(f.type));
+    return {
+      n: t.numRows,
+      names: fields.map((f) => f.name),
+      types,
+      cols: fields.map((f, i) => {
+        const v = t.getChild(f.name)!;
+        return types[i] !== 'VARCHAR' ? { a: v.toArray() as ArrayLike<number | bigint>, s: undefined } : { a: undefined, s: utf8Reader(v) };
+      }),
+    };
+  }
+  const names = Object.keys(t);
+  const typeOf = (c: ColumnData): ColumnType => (Array.isArray(c) ? 'VARCHAR' : c instanceof Float64Array ? 'DOUBLE' : c instanceof BigInt64Array ? 'BIGINT' : c instanceof Uint8Array ? 'UTINYINT' : 'INTEGER');
+  return {
+    n: names.length > 0 ? t[names[0]!]!.length : 0,
+    names,
+    types: names.map((k) => typeOf(t[k]!)),
+    cols: names.map((k) => {
+      const c = t[k]!;
+      return Array.isArray(c) ? { a: undefined, s: (r: number) => c[r] ?? null } : { a: c as ArrayLike<number | bigint>, s: undefined };
+    }),
+  };
+}
 
 type Schema = ConstructorParameters<typeof ParquetWriter>[0]['schema'];
 type Source = Parameters<ParquetWriter['write']>[0]['columnData'][number];
@@ -20,8 +97,8 @@ const ROW_GROUP = 16_384;
 /** Fixed: the file's bytes must not depend on the library's default (runs are byte-identical). */
 const CREATED_BY = 'primesim (hyparquet-writer 0.17.0, hysnappy 1.1.1)';
 
-function element(name: string, sql: string): Schema[number] {
-  switch (sql) {
+function element(name: string, type: ColumnType): Schema[number] {
+  switch (type) {
     case 'DOUBLE':
       return { name, type: 'DOUBLE', repetition_type: 'REQUIRED' };
     case 'BIGINT':
@@ -39,17 +116,17 @@ function element(name: string, sql: string): Schema[number] {
 export function writeParquetFile(file: string, parts: Iterable<Table | Record<string, ColumnData>>, runId?: string): void {
   let writer: ParquetWriter | undefined;
   let names: string[] = [];
-  const open = (c: CsvColumns) => {
+  const open = (c: Columns) => {
     names = c.names;
     const schema: Schema = [
       { name: 'schema', num_children: c.names.length + (runId !== undefined ? 1 : 0) },
       ...(runId !== undefined ? [element('run_id', 'VARCHAR')] : []),
-      ...c.names.map((n, i) => element(n, c.sql[i]!)),
+      ...c.names.map((n, i) => element(n, c.types[i]!)),
     ];
     writer = new ParquetWriter({ writer: fileWriter(file), schema, codec: 'SNAPPY', compressors: { SNAPPY: snappyCompress }, statistics: true, createdBy: CREATED_BY });
   };
   for (const part of parts) {
-    const c = resultColumns(part);
+    const c = columnsOf(part);
     if (!writer) open(c);
     if (c.n === 0) continue;
     const data: Source[] = [];
@@ -70,6 +147,6 @@ export function writeParquetFile(file: string, parts: Iterable<Table | Record<st
     });
     void writer!.write({ columnData: data, rowGroupSize: ROW_GROUP });
   }
-  if (!writer) open({ n: 0, names: [], sql: [], cols: [] });
+  if (!writer) open({ n: 0, names: [], types: [], cols: [] });
   writer!.finish();
 }

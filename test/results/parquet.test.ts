@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { makeVector, Table } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { utf8Vector } from '../../src/results/arrow-io.ts';
+import { readArrow, utf8Vector, writeArrow } from '../../src/results/arrow-io.ts';
 import { loadArrowTable, openDuck } from '../../src/results/duck.ts';
 import { writeParquetFile } from '../../src/results/parquet.ts';
 
@@ -61,6 +61,20 @@ describe('Parquet copies (hyparquet-writer) read back by DuckDB', () => {
       conn.closeSync();
       instance.closeSync();
     }
+  });
+
+  it('a table written from its in-memory columns equals the one written from its Arrow file', async () => {
+    const cols = {
+      ts: Float64Array.from([1, 2.5, NaN, -0, Infinity]),
+      n: BigInt64Array.from([1n, -(2n ** 63n), 2n ** 63n - 1n, 0n, 5n]),
+      k: Int32Array.from([1, -2, 3, 0, 2 ** 31 - 1]),
+      u: Uint8Array.from([0, 1, 255, 7, 9]),
+      s: ['a', '', 'say "hi", then\nleave', 'é', 'x'],
+    };
+    writeArrow(join(dir, 'mem.arrow'), cols);
+    writeParquetFile(join(dir, 'mem.parquet'), [cols], 'r');
+    writeParquetFile(join(dir, 'arrow.parquet'), [readArrow(join(dir, 'mem.arrow'))], 'r');
+    expect(readFileSync(join(dir, 'mem.parquet')).equals(readFileSync(join(dir, 'arrow.parquet')))).toBe(true);
   });
 
   it('an empty table keeps its columns; the same parts give the same bytes', async () => {
