@@ -38,7 +38,6 @@ export class MarginEngine {
   private readonly recountInterest = new Set<InstrumentEntry>();
   /** Per instrument: the entrants holding it long, and short (kept by `onLots`; unordered). */
   private readonly holdersBySide = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
-  private readonly holderSlots = new Map<Entrant, { side: number; at: number }>();
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new Map<string, number>();
   private readonly basis = new Map<string, number>();
@@ -387,36 +386,34 @@ export class MarginEngine {
       g.legs.push(e.leg);
       let list = this.entrants.get(inst);
       if (!list) this.entrants.set(inst, (list = []));
-      list.push({ a, g, e });
+      list.push({ a, g, e, side: -1, at: -1 });
       // Open interest follows every change of this position's lots from here on (a tracked
       // position that is not a Position cannot tell: that instrument's interest is recounted).
       const longLots = this.longLots;
       if (pos instanceof Position) {
         longLots.set(inst, (longLots.get(inst) ?? 0) + Math.max(0, pos.lots));
-        // …and the lists of long and short holders (ADL scans only the side it needs).
+        // …and the lists of long and short holders (ADL scans only the side it needs): an
+        // entrant knows its list (0 long, 1 short, −1 flat) and its place in it.
         let sides = this.holdersBySide.get(inst);
         if (!sides) this.holdersBySide.set(inst, (sides = [[], []]));
         const sd = sides;
         const x = list[list.length - 1]!;
-        const slot = { side: -1, at: -1 };
         const join = (lots: number) => {
           if (lots === 0) return;
-          slot.side = lots > 0 ? 0 : 1;
-          slot.at = sd[slot.side]!.length;
-          sd[slot.side]!.push(x);
-          slots.set(x, slot);
+          x.side = lots > 0 ? 0 : 1;
+          x.at = sd[x.side]!.length;
+          sd[x.side]!.push(x);
         };
         const leave = () => {
-          if (slot.side < 0) return;
-          const l = sd[slot.side]!;
+          if (x.side < 0) return;
+          const l = sd[x.side]!;
           const last = l.pop()!;
           if (last !== x) {
-            l[slot.at] = last;
-            slots.get(last)!.at = slot.at;
+            l[x.at] = last;
+            last.at = x.at;
           }
-          slot.side = -1;
+          x.side = -1;
         };
-        const slots = this.holderSlots;
         join(pos.lots);
         pos.onLots = (before, after) => {
           longLots.set(inst, longLots.get(inst)! + Math.max(0, after) - Math.max(0, before));
@@ -583,6 +580,9 @@ interface Entrant {
   a: AccountState;
   g: Group;
   e: PosEntry;
+  /** Holder list it is in (0 long, 1 short, −1 none) and its index there. */
+  side: number;
+  at: number;
 }
 
 function entryUpnl(e: PosEntry): number {

@@ -13,9 +13,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { Rng } from '../kernel/rng.ts';
-import type { PricePath } from './paths.ts';
-
-const YEAR_US = 365 * 24 * 3600e6;
+import { YEAR_US, type PricePath } from './paths.ts';
 
 export interface Comovement {
   intervalUs: number;

@@ -26,7 +26,7 @@ export interface JumpDiffusionParams {
   lengthUs: number;
 }
 
-const YEAR_US = 365 * 24 * 3600e6;
+export const YEAR_US = 365 * 24 * 3600e6;
 
 /**
  * Merton jump-diffusion on a fixed grid: log S += (μ − σ²/2)Δt + σ√Δt·Z + Σ jumps, with a
