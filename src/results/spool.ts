@@ -169,7 +169,7 @@ function tableOf(cols: Record<string, ColumnData>): Table {
   return new Table(vectors);
 }
 
-export function columnLength(cols: Record<string, ColumnData>): number {
+function columnLength(cols: Record<string, ColumnData>): number {
   for (const k in cols) return cols[k]!.length;
   return 0;
 }

@@ -34,7 +34,7 @@ export class MarginEngine {
    */
   private readonly entrants = new Map<InstrumentEntry, Entrant[]>();
   /** Long lots per instrument, kept by the positions' `onLots` (the open interest). */
-  private readonly longLots = new Map<InstrumentEntry, number>();
+  private readonly longLots = new Map<InstrumentEntry, { lots: number }>();
   private readonly recountInterest = new Set<InstrumentEntry>();
   /** Per instrument: the entrants holding it long, and short (kept by `onLots`; unordered). */
   private readonly holdersBySide = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
@@ -283,7 +283,7 @@ export class MarginEngine {
   openInterest(instrumentId: string): number {
     const inst = this.instruments.get(instrumentId);
     if (inst === undefined) return 0;
-    if (!this.recountInterest.has(inst)) return this.longLots.get(inst) ?? 0;
+    if (!this.recountInterest.has(inst)) return this.longLots.get(inst)?.lots ?? 0;
     let oi = 0;
     for (const x of this.entrants.get(inst) ?? []) if (x.e.pos.lots > 0) oi += x.e.pos.lots;
     return oi;
@@ -389,9 +389,11 @@ export class MarginEngine {
       list.push({ a, g, e, side: -1, at: -1 });
       // Open interest follows every change of this position's lots from here on (a tracked
       // position that is not a Position cannot tell: that instrument's interest is recounted).
-      const longLots = this.longLots;
       if (pos instanceof Position) {
-        longLots.set(inst, (longLots.get(inst) ?? 0) + Math.max(0, pos.lots));
+        let oi = this.longLots.get(inst);
+        if (!oi) this.longLots.set(inst, (oi = { lots: 0 }));
+        const interest = oi;
+        interest.lots += Math.max(0, pos.lots);
         // …and the lists of long and short holders (ADL scans only the side it needs): an
         // entrant knows its list (0 long, 1 short, −1 flat) and its place in it.
         let sides = this.holdersBySide.get(inst);
@@ -416,7 +418,7 @@ export class MarginEngine {
         };
         join(pos.lots);
         pos.onLots = (before, after) => {
-          longLots.set(inst, longLots.get(inst)! + Math.max(0, after) - Math.max(0, before));
+          interest.lots += Math.max(0, after) - Math.max(0, before);
           if (Math.sign(before) !== Math.sign(after)) {
             leave();
             join(after);

@@ -150,21 +150,28 @@ export function replayAaveReserve(events: readonly AaveEvent[], k: InterestStrat
   const firstOdd = steps.findIndex((s) => oddTx.has(s.rdu.tx));
   const anchorEnd = Math.min(opts.anchorSteps ?? 40, firstOdd < 0 ? steps.length : firstOdd) - 1;
   if (anchorEnd < 2) throw new Error('a reserve replay needs three logged actions before the first pool call missing from the file');
-  /** Predicted rates of steps 0..j from the totals before step 0. */
-  const predict = (available0: bigint, scaled0: bigint, j: number) => {
+  /**
+   * Step j's predicted rates from the totals before step 0 (`predict`), or how many of steps 0..j
+   * one pass reproduces exactly (`exactUpTo`).
+   */
+  const walk = (available0: bigint, scaled0: bigint, j: number, count: boolean) => {
     let a = available0;
     let sd = scaled0;
     let r = { liquidityRate: 0n, variableBorrowRate: 0n };
+    let exact = 0;
     for (let i = 0; i <= j; i++) {
       const s = steps[i]!;
       const vI = s.rdu.variableBorrowIndex!;
       const f = flowOf(s.act, vI);
       sd += f.dScaled;
       r = interestRates(k, a + f.added - f.taken, rayMul(sd, vI));
+      if (count && same(r, s.rdu)) exact++;
       a += f.dAvailable;
     }
-    return r;
+    return { r, exact };
   };
+  const predict = (available0: bigint, scaled0: bigint, j: number) => walk(available0, scaled0, j, false).r;
+  const exactUpTo = (available0: bigint, scaled0: bigint, j: number) => walk(available0, scaled0, j, true).exact;
   // For a given available liquidity, the scaled debt that gives the first log's variable rate.
   const fitScaled = (available0: bigint): bigint => {
     let lo = 0n;
@@ -218,8 +225,7 @@ export function replayAaveReserve(events: readonly AaveEvent[], k: InterestStrat
     for (const [a, walk] of d === 0n ? ([[hi, up]] as const) : ([[hi + d, up], [hi - d, down]] as const)) {
       const sd = (walk.sd = nearScaled(a, walk.sd));
       if (!same(predict(a, sd, 0), steps[0]!.rdu)) continue;
-      let exact = 0;
-      for (let j = 0; j <= anchorEnd; j++) if (same(predict(a, sd, j), steps[j]!.rdu)) exact++;
+      const exact = exactUpTo(a, sd, anchorEnd);
       if (exact > bestExact) {
         bestExact = exact;
         start = { available: a, scaledDebt: sd };
