@@ -165,7 +165,7 @@ export function registerData(program: Command): void {
     .argument('<file>', 'e.g. ../shared/data/chain/uniswap-v3/usdc-weth-005_20240105.events.csv')
     .option('--fee <pips>', 'fee tier in hundredths of a bip (500 = 0.05%)', (v) => Number(v), 500)
     .option('--tick-spacing <n>', 'tick spacing of the fee tier', (v) => Number(v), 10)
-    .option('--no-pair-search', 'skip the last resort (two segments no swap ended in, solved for in one swap): much faster, rarely explains fewer')
+    .option('--no-pair-search', 'skip the last resort (two segments no swap ended in, solved for from one swap alone; pairs that several swaps cross are still solved from all of them): faster when it runs, rarely explains fewer')
     .action(async (file: string, o: { fee: number; tickSpacing: number; pairSearch: boolean }) => {
       const { readV3EventsCsv, readV3RawLogsCsv } = await import('../data/readers/uniswap-v3-day.ts');
       const { replayV3Day } = await import('../venues/amm/v3/log-replay.ts');
@@ -181,7 +181,8 @@ export function registerData(program: Command): void {
         ['exact: logged price, amounts and liquidity reproduced', pct(r.counts.exact)],
         ['  of which exact input / exact output / price limit', ['exactIn', 'exactOut', 'limit'].map((m) => r.swaps.filter((x) => x.verdict === 'exact' && x.mode === m).length).join(' / ')],
         ['exact after inferring the initialized ticks crossed', pct(r.counts.inferred)],
-        ['  of which from the segments\' liquidity (segments solved for)', `${r.swaps.filter((x) => x.segments !== undefined).length} (${r.swaps.reduce((a, x) => a + (x.solvedSegments ?? 0), 0)})`],
+        ['  of which from the segments\' liquidity (segments solved for)', `${r.swaps.filter((x) => x.segments !== undefined).length} (${r.swaps.reduce((a, x) => a + (x.solvedJointlyWith === undefined ? (x.solvedSegments ?? 0) : 2 / x.solvedJointlyWith), 0)})`],
+        ['  of which through two segments solved from several swaps at once', `${r.swaps.filter((x) => x.solvedJointlyWith !== undefined).length} (swaps) / ${Math.round(r.swaps.reduce((a, x) => a + (x.solvedJointlyWith === undefined ? 0 : 1 / x.solvedJointlyWith), 0))} (pairs)`],
         ['unexplained (no one exact solution found)', pct(r.counts.unexplained)],
         ['initialized ticks learnt', r.inferredTicks.size],
         ['mints/burns in range / out of range', `${r.liquidityEventsInRange} / ${r.liquidityEventsOutOfRange}`],

@@ -15,7 +15,9 @@
  *    tick's net carried back or forward through the mints and burns at it), until nothing new is
  *    explained. What is still left is tried from the liquidity of every segment the swap crosses
  *    as the day's other swaps show it (segment-liquidity.ts: a swap's logged liquidity is the
- *    liquidity of the segment it ends in), solving for up to two segments no swap ended in.
+ *    liquidity of the segment it ends in), solving for one segment no swap ended in; two such
+ *    adjacent segments are solved for from every pending swap that crossed both (segment-pair.ts),
+ *    and, last, from one swap alone.
  *  - A known tick crossed while the logged liquidity does not change is taken at net 0 (still
  *    initialized: the swap steps there) or as uninitialized (no step), whichever reproduces the log.
  * Mints and burns change the pool's liquidity by their amount when the current tick is in their
@@ -61,6 +63,8 @@ export interface SwapCheck {
    */
   segments?: Map<number, bigint>;
   solvedSegments?: number;
+  /** The two unobserved segments it crosses were solved for from it and this many swaps through them together. */
+  solvedJointlyWith?: number;
   /** Our model's output against the log (unexplained swaps). */
   modelSqrtPriceX96?: bigint;
 }
@@ -228,17 +232,29 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
       }
     }
     if (progress) continue;
-    // In event order: a segment solved in one swap is an observation for the next.
-    for (let p = 0; p < pending.length; p++) {
-      const u = pending[p]!;
-      const c = segments.explain(u, opts.feePips, pending);
-      if (c === undefined || c === 'unknown') continue;
-      pending.splice(p--, 1);
+    // In event order: a segment solved in one swap is an observation for the next. At most one
+    // unknown segment per swap first; then two segments several swaps crossed, solved from all of
+    // them at once (the next round's pass explains each of those swaps with the values found);
+    // last, two unknowns in one swap alone (the costly search, skipped without pairSearch).
+    const segmentPass = (two: boolean): void => {
+      for (let p = 0; p < pending.length; p++) {
+        const u = pending[p]!;
+        const c = segments.explain(u, opts.feePips, pending, true, two);
+        if (c === undefined || c === 'unknown') continue;
+        pending.splice(p--, 1);
+        progress = true;
+        report.counts.unexplained--;
+        report.counts.inferred++;
+        report.swaps[u.index] = { line: report.swaps[u.index]!.line, verdict: 'inferred', mode: c.mode, segments: c.nets, solvedSegments: c.solvedSegments, ...(c.solvedJointlyWith === undefined ? {} : { solvedJointlyWith: c.solvedJointlyWith }) };
+      }
+    };
+    segmentPass(false);
+    if (progress) continue;
+    if (segments.solvePairs(pending, opts.feePips)) {
       progress = true;
-      report.counts.unexplained--;
-      report.counts.inferred++;
-      report.swaps[u.index] = { line: report.swaps[u.index]!.line, verdict: 'inferred', mode: c.mode, segments: c.nets, solvedSegments: c.solvedSegments };
+      continue;
     }
+    if (opts.pairSearch !== false) segmentPass(true);
   }
   return report;
 }

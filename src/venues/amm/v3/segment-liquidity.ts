@@ -11,12 +11,15 @@
  * initialized one, and each step rounds). Segments no swap ended in are unknowns, solved for:
  * one by bisection on the final price (or, for a swap stopped at its price limit, the amount
  * paid), two by an outer bisection on the amount received (paid for exact output) around it —
- * then checked exactly. A solved segment becomes an observation for the swaps after it; when
- * several swaps cross the same two unobserved segments only one combination of their liquidity
- * is pinned (each swap steps through them whole, by the same amounts), so the value recorded is
- * one exact solution, not the unique one (`solvedSegments` says how many a swap needed).
+ * then checked exactly. A solved segment becomes an observation for the swaps after it. Two
+ * segments that several swaps cross whole are solved for from all of them at once
+ * (`solvePairs`, segment-pair.ts): what each swap exchanged in them is fixed by the rest of its
+ * path, and the up and the down swaps round it differently, which narrows the pair down to few
+ * values; the value recorded is one exact solution, not the unique one (`solvedSegments` says
+ * how many a swap needed).
  */
-import { matches, modes, run, type State, type Want } from './swap-walk.ts';
+import { type Constraint, solvePair, throughPair } from './segment-pair.ts';
+import { getSqrtRatioAtTick, matches, modes, run, type State, type Want } from './swap-walk.ts';
 import type { ReplayEvent } from './log-replay.ts';
 
 export interface SegmentExplanation {
@@ -25,6 +28,8 @@ export interface SegmentExplanation {
   nets: Map<number, bigint>;
   /** Segments whose liquidity no swap of the day showed, solved for in this swap. */
   solvedSegments: number;
+  /** Two such segments solved for from this swap and others through them at once (`solvePairs`): how many swaps. */
+  solvedJointlyWith?: number;
 }
 
 type Mode = ReturnType<typeof modes>[number];
@@ -47,6 +52,8 @@ const OUTER_STEPS = 160n;
 export class SegmentLiquidity {
   /** Per segment index: (event index, liquidity there at that event) — the logs', then values solved for. */
   private readonly seen = new Map<number, { at: number; L: bigint }[]>();
+  /** Swaps (event index) whose two unobserved segments were solved for jointly, and from how many swaps. */
+  private readonly jointly = new Map<number, number>();
 
   constructor(
     private readonly events: readonly ReplayEvent[],
@@ -95,7 +102,7 @@ export class SegmentLiquidity {
    * the same unobserved segments in the other direction round differently, so one swap alone does
    * not pin a value the others agree with.
    */
-  explain(ctx: SwapContext, feePips: number, others: readonly SwapContext[] = [], solveUnknowns = true): SegmentExplanation | undefined | 'unknown' {
+  explain(ctx: SwapContext, feePips: number, others: readonly SwapContext[] = [], solveUnknowns = true, allowTwo = this.twoUnknowns): SegmentExplanation | undefined | 'unknown' {
     const { at, s, after, want, zeroForOne } = ctx;
     const sp = this.spacing;
     const segs = this.pathOf(ctx);
@@ -103,7 +110,7 @@ export class SegmentLiquidity {
     const known: (bigint | undefined)[] = segs.map((g, k) => (k === 0 ? s.liquidity : k === segs.length - 1 ? after.liquidity : this.liquidityAt(g, at)));
     const unknown = known.flatMap((L, k) => (L === undefined ? [k] : []));
     if (unknown.length > 0 && !solveUnknowns) return 'unknown';
-    if (unknown.length > (this.twoUnknowns ? 2 : 1)) return undefined;
+    if (unknown.length > (allowTwo ? 2 : 1)) return undefined;
     // Tick k (1-based) is the boundary entered when moving from segment k−1 to k.
     const tickOf = (k: number): number => (step > 0 ? segs[k]! * sp : segs[k - 1]! * sp);
     const netsFor = (Ls: readonly bigint[], zeroMask: number): Map<number, bigint> => {
@@ -144,7 +151,8 @@ export class SegmentLiquidity {
     for (const m of modes(zeroForOne, want)) {
       if (unknown.length === 0) {
         const nets = tryAll(known as bigint[], m);
-        if (nets) return { mode: m.mode, nets, solvedSegments: 0 };
+        const joint = this.jointly.get(at);
+        if (nets) return { mode: m.mode, nets, solvedSegments: joint === undefined ? 0 : 2, ...(joint === undefined ? {} : { solvedJointlyWith: joint }) };
         continue;
       }
       const check = (Ls: readonly bigint[]): Map<number, bigint> | undefined => {
@@ -187,6 +195,91 @@ export class SegmentLiquidity {
       if (known[u - 1] !== undefined && known[v + 1] !== undefined) out.push({ Ls: withKnown([[u, u - 1], [v, v + 1]]), unknown: [] });
     }
     return out;
+  }
+
+  /**
+   * Two adjacent segments that several pending swaps crossed whole and no swap ended in, solved
+   * for from all of those swaps at once (segment-pair.ts); true when a pair was solved and every
+   * swap of its group is then reproduced exactly by the ordinary walk (the values are recorded as
+   * observations at the group's first swap). One swap alone is met by a whole line of pairs, the
+   * up and down swaps of a sandwich together by few, which `explain`'s per-swap search misses.
+   */
+  solvePairs(pending: readonly SwapContext[], feePips: number): boolean {
+    const groups = new Map<number, { ctx: SwapContext; segs: number[]; known: (bigint | undefined)[]; u: number }[]>();
+    for (const ctx of pending) {
+      const segs = this.pathOf(ctx);
+      const known = segs.map((g, k) => (k === 0 ? ctx.s.liquidity : k === segs.length - 1 ? ctx.after.liquidity : this.liquidityAt(g, ctx.at)));
+      const unknown = known.flatMap((L, k) => (L === undefined ? [k] : []));
+      if (unknown.length !== 2 || unknown[1] !== unknown[0]! + 1) continue;
+      const u = unknown[0]!;
+      if (u < 1 || u + 2 > segs.length - 1) continue;
+      const lower = Math.min(segs[u]!, segs[u + 1]!);
+      let g = groups.get(lower);
+      if (!g) groups.set(lower, (g = []));
+      g.push({ ctx, segs, known, u });
+    }
+    let solvedAny = false;
+    for (const [lower, group] of groups) {
+      if (group.length < 2) continue;
+      const ref = group[0]!.ctx.at;
+      const constraints: Constraint[] = [];
+      let maxL = 0n;
+      for (const { ctx, segs, known, u } of group) {
+        for (const L of known) if (L !== undefined && L > maxL) maxL = L;
+        const Ls = known.map((x) => x ?? 0n);
+        const zeroAt: number[] = [];
+        for (let k = 1; k < segs.length; k++) if (known[k] !== undefined && known[k - 1] !== undefined && known[k] === known[k - 1]) zeroAt.push(k);
+        const options: Constraint = [];
+        const n = Math.min(zeroAt.length, 4);
+        for (let mask = 0; mask < 1 << n; mask++) {
+          // A boundary between two known segments of equal liquidity: initialized (a step) or not, per the mask.
+          const initialized = segs.map((_, k) => {
+            const z = zeroAt.indexOf(k);
+            return k > 0 && (z < 0 || (z < n && ((mask >> z) & 1) === 1));
+          });
+          for (const th of throughPair(ctx.s, ctx.want, ctx.zeroForOne, feePips, this.spacing, segs, Ls, initialized, u)) {
+            th.shiftA = this.shift(lower, ref, ctx.at);
+            th.shiftB = this.shift(lower + 1, ref, ctx.at);
+            if (!options.some((o) => o.zeroForOne === th.zeroForOne && o.in.lo === th.in.lo && o.in.hi === th.in.hi && o.out.lo === th.out.lo && o.out.hi === th.out.hi && o.shiftA === th.shiftA && o.shiftB === th.shiftB)) options.push(th);
+          }
+        }
+        if (options.length === 0) break;
+        constraints.push(options);
+      }
+      if (constraints.length < group.length) continue;
+      const sp = this.spacing;
+      const ticks = { a0: getSqrtRatioAtTick(lower * sp), a1: getSqrtRatioAtTick((lower + 1) * sp), a2: getSqrtRatioAtTick((lower + 2) * sp) };
+      const found = solvePair(ticks, constraints, feePips, maxL << 8n);
+      if (!found) continue;
+      this.observe(lower, ref, found.LA);
+      this.observe(lower + 1, ref, found.LB);
+      const all = group.every(({ ctx }) => {
+        const e = this.explain(ctx, feePips, [], false);
+        return e !== undefined && e !== 'unknown';
+      });
+      if (all) {
+        solvedAny = true;
+        for (const { ctx } of group) this.jointly.set(ctx.at, group.length);
+      } else {
+        this.seen.get(lower)!.pop();
+        this.seen.get(lower + 1)!.pop();
+      }
+    }
+    return solvedAny;
+  }
+
+  /** Liquidity the day's mints and burns added to segment g between events `from` and `to` (either order). */
+  private shift(g: number, from: number, to: number): bigint {
+    const lower = g * this.spacing;
+    const [a, b, sign] = from <= to ? [from, to, 1n] : [to, from, -1n];
+    let d = 0n;
+    for (let k = a + 1; k < b; k++) {
+      const e = this.events[k]!;
+      if ((e.kind !== 'mint' && e.kind !== 'burn') || e.tickLower === undefined || e.tickUpper === undefined || e.liquidityDelta === undefined) continue;
+      if (!(e.tickLower <= lower && lower < e.tickUpper)) continue;
+      d += e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
+    }
+    return sign * d;
   }
 
   /** Segment indices from the swap's start to its end. */
