@@ -70,5 +70,6 @@ export function mulDivRoundingUp(a: bigint, b: bigint, denominator: bigint): big
 export function divRoundingUp(x: bigint, y: bigint): bigint {
   if (y === 0n) return 0n;
   const q = x / y;
-  return x % y > 0n ? q + 1n : q;
+  // A product is cheaper than a second division (x, y ≥ 0 here: amounts and prices).
+  return q * y !== x ? q + 1n : q;
 }
