@@ -53,7 +53,9 @@ export function csvCells(line: string): string[] {
 }
 
 export function header(file: string, text: string, need: string[]): { cols: string[]; lines: string[] } {
-  const lines = text.split(/\r?\n/);
+  // One split on \n (a regex split is several times slower); a \r left by CRLF files is dropped.
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
   const cols = (lines[0] ?? '').split(',').map((c) => c.trim());
   for (const c of need) if (!cols.includes(c)) throw new DataError(`no column ${c}`, { file, line: 1, field: c });
   return { cols, lines };
