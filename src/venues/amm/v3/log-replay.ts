@@ -85,7 +85,7 @@ export interface ReplayReport {
  * price limit is reached. True when the result is the logged one to the unit.
  */
 function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, want: Want, guess?: { tick: number; net: bigint }): boolean {
-  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, guess ? new Map([[guess.tick, guess.net]]) : undefined);
+  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, guess ? new Map([[guess.tick, guess.net]]) : undefined, want.sqrtP);
   return r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want);
 }
 
@@ -103,7 +103,7 @@ function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
     const without = new Map([...nets].filter(([t]) => !crossed.includes(t)));
     for (const [known, add, cleared] of [[nets, extra, false], [without, undefined, true]] as const) {
       for (const m of modes(zeroForOne, want)) {
-        const r = run(s, zeroForOne, m.amount, m.limit, opts.feePips, known, add);
+        const r = run(s, zeroForOne, m.amount, m.limit, opts.feePips, known, add, want.sqrtP);
         if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return { line, verdict: 'inferred', mode: m.mode, zeroed: crossed, cleared };
       }
     }

@@ -130,7 +130,7 @@ export class SegmentLiquidity {
     const tryAll = (Ls: readonly bigint[], m: Mode): Map<number, bigint> | undefined => {
       for (let mask = 0; mask < 1 << zeros(Ls); mask++) {
         const nets = netsFor(Ls, mask);
-        const r = run(s, zeroForOne, m.amount, m.limit, feePips, nets);
+        const r = run(s, zeroForOne, m.amount, m.limit, feePips, nets, undefined, want.sqrtP);
         if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return nets;
       }
       return undefined;

@@ -28,7 +28,12 @@ export interface Want {
 }
 
 /** The swap loop over the known ticks plus guessed extra nets per tick; the final state. */
-export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
+/**
+ * `stopBeyond`: a price the caller needs the walk to end at exactly — once a step has carried the
+ * price past it the walk cannot end there (prices only move one way), so it stops early (a wrong
+ * guess of the ticks crossed otherwise walks on through every tick until its amount is used up).
+ */
+export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>, stopBeyond?: bigint): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
   const exactIn = amountSpecified > 0n;
   let sqrtP = s.sqrtP;
   let L = s.liquidity;
@@ -57,6 +62,7 @@ export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limi
     remaining = exactIn ? remaining - (st.amountIn + st.feeAmount) : remaining + st.amountOut;
     sqrtP = st.sqrtRatioNextX96;
     if (sqrtP !== target || t === undefined) break;
+    if (stopBeyond !== undefined && (zeroForOne ? sqrtP < stopBeyond : sqrtP > stopBeyond)) break;
     const net = (nets.get(t) ?? 0n) + (extra?.get(t) ?? 0n);
     L = zeroForOne ? L - net : L + net;
     bound = t;
