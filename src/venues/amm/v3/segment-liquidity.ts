@@ -198,9 +198,9 @@ export class SegmentLiquidity {
   }
 
   /**
-   * Two adjacent segments that several pending swaps crossed whole and no swap ended in, solved
-   * for from all of those swaps at once (segment-pair.ts); true when a pair was solved and every
-   * swap of its group is then reproduced exactly by the ordinary walk (the values are recorded as
+   * Two adjacent segments that pending swaps crossed whole and no swap ended in, solved for from
+   * all of those swaps at once (segment-pair.ts); true when a pair was solved and every swap of
+   * its group is then reproduced exactly by the ordinary walk (the values are recorded as
    * observations at the group's first swap). One swap alone is met by a whole line of pairs, the
    * up and down swaps of a sandwich together by few, which `explain`'s per-swap search misses.
    */
@@ -220,7 +220,7 @@ export class SegmentLiquidity {
     }
     let solvedAny = false;
     for (const [lower, group] of groups) {
-      if (group.length < 2) continue;
+      // One swap alone is solved here too (any pair on its line fits it: the value is one exact solution).
       const ref = group[0]!.ctx.at;
       const constraints: Constraint[] = [];
       let maxL = 0n;
