@@ -188,6 +188,11 @@ export function registerData(program: Command): void {
         ['mints/burns in range / out of range', `${r.liquidityEventsInRange} / ${r.liquidityEventsOutOfRange}`],
       ];
       process.stdout.write(`${formatTable(['pool replay', 'value'], rows)}\n`);
+      if (r.solvedSegments.length > 0) {
+        // What was inferred, not read: the liquidity of segments no swap ended in (one exact solution each).
+        const seg = r.solvedSegments.map((x) => [`${x.tickLower}–${x.tickLower + o.tickSpacing}`, x.liquidity.toString(), `line ${x.line}`, x.swaps === 1 ? 'one swap' : `${x.swaps} swaps together`]);
+        process.stdout.write(`\n${formatTable(['segment solved for (ticks)', 'liquidity', 'at', 'from'], seg)}\n`);
+      }
       const un = r.swaps.filter((x) => x.verdict === 'unexplained').slice(0, 5).map((x) => x.line);
       if (un.length) process.stdout.write(`first unexplained swaps at lines ${un.join(', ')} of ${file}\n`);
     });

@@ -77,6 +77,11 @@ export interface ReplayReport {
   liquidityEventsOutOfRange: number;
   /** liquidityNet per tick learnt from crossings (the day's pre-existing ranges). */
   inferredTicks: Map<number, bigint>;
+  /**
+   * Segments [tickLower, tickLower + spacing) no swap of the day ended in, whose liquidity was
+   * solved for: the value at the line of the swap it was solved at, and from how many swaps.
+   */
+  solvedSegments: { tickLower: number; line: number; liquidity: bigint; swaps: number }[];
 }
 
 /**
@@ -136,7 +141,7 @@ function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
  * one swap: nested bisections and a scan — most of the day's replay time, for a handful of swaps).
  */
 export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: number; tickSpacing: number; pairSearch?: boolean }): ReplayReport {
-  const report: ReplayReport = { swaps: [], counts: { first: 0, exact: 0, inferred: 0, unexplained: 0 }, liquidityEventsInRange: 0, liquidityEventsOutOfRange: 0, inferredTicks: new Map() };
+  const report: ReplayReport = { swaps: [], counts: { first: 0, exact: 0, inferred: 0, unexplained: 0 }, liquidityEventsInRange: 0, liquidityEventsOutOfRange: 0, inferredTicks: new Map(), solvedSegments: [] };
   /** liquidityNet of the initialized ticks learnt so far (kept current through the day's mints and burns). */
   const nets = report.inferredTicks;
   // For the second pass: when each tick was first learnt (event index, its net then), every
@@ -256,5 +261,6 @@ export function replayV3Day(events: readonly ReplayEvent[], opts: { feePips: num
     }
     if (opts.pairSearch !== false) segmentPass(true);
   }
+  report.solvedSegments = segments.solved.map((x) => ({ tickLower: x.tickLower, line: events[x.at]!.line, liquidity: x.liquidity, swaps: x.swaps }));
   return report;
 }

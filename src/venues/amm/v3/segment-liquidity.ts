@@ -54,6 +54,8 @@ export class SegmentLiquidity {
   private readonly seen = new Map<number, { at: number; L: bigint }[]>();
   /** Swaps (event index) whose two unobserved segments were solved for jointly, and from how many swaps. */
   private readonly jointly = new Map<number, number>();
+  /** Segments no swap ended in whose liquidity was solved for: lower tick, event index of the value, liquidity, swaps it came from. */
+  readonly solved: { tickLower: number; at: number; liquidity: bigint; swaps: number }[] = [];
 
   constructor(
     private readonly events: readonly ReplayEvent[],
@@ -165,7 +167,10 @@ export class SegmentLiquidity {
         if (solved) break;
       }
       if (solved) {
-        unknown.forEach((k) => this.observe(segs[k]!, at, solved.Ls[k]!));
+        unknown.forEach((k) => {
+          this.observe(segs[k]!, at, solved.Ls[k]!);
+          this.solved.push({ tickLower: segs[k]! * sp, at, liquidity: solved.Ls[k]!, swaps: 1 });
+        });
         return { mode: m.mode, nets: solved.nets, solvedSegments: unknown.length };
       }
     }
@@ -260,6 +265,7 @@ export class SegmentLiquidity {
       if (all) {
         solvedAny = true;
         for (const { ctx } of group) this.jointly.set(ctx.at, group.length);
+        this.solved.push({ tickLower: lower * sp, at: ref, liquidity: found.LA, swaps: group.length }, { tickLower: (lower + 1) * sp, at: ref, liquidity: found.LB, swaps: group.length });
       } else {
         this.seen.get(lower)!.pop();
         this.seen.get(lower + 1)!.pop();

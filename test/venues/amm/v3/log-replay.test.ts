@@ -40,6 +40,8 @@ describe('Uniswap v3 day replay (mainnet USDC/WETH 0.05%, 2024-01-05)', () => {
       // Every tick between the segments is stepped at, 199,320–199,340 included.
       for (const t of [199310, 199320, 199330, 199340]) expect(x.segments!.has(t)).toBe(true);
     }
+    // What was solved for is reported: 198,980–198,990 from one swap, the pair from the six together.
+    expect(r.solvedSegments.map((x) => [x.tickLower, x.swaps])).toEqual([[198980, 1], [199320, 6], [199330, 6]]);
     // The same solved liquidities in all six: the nets at 199,330 (between the two solved segments) agree.
     expect(new Set(joint.map((x) => String(x.segments!.get(199330)))).size).toBe(1);
     const bySegments = r.swaps.filter((x) => x.segments !== undefined);
