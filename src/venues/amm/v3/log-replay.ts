@@ -26,6 +26,8 @@
  * swap's), so the next swap's logged liquidity checks them. A swap that stops at its price limit
  * ("limit") pays what reaching that price costs: one step to the logged price must give its amounts.
  */
+import { mulDiv } from './full-math.ts';
+import { getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import { computeSwapStep } from './swap-math.ts';
 import { SegmentLiquidity } from './segment-liquidity.ts';
 import { getSqrtRatioAtTick, matches, modes, run, type State, type Want } from './swap-walk.ts';
@@ -94,9 +96,37 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
   return r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want);
 }
 
+/**
+ * For a swap that can only be one step under the known ticks (no known tick's price between its
+ * start and logged end, ends included, and no liquidity change), whether a mode can end at the
+ * logged price at all: exact input ends where its input less fee moves the price, exact output
+ * where its output does (SqrtPriceMath, one call) — the full step (four wide divisions) is then
+ * walked only for a mode that can match. Undefined when the swap may take several steps.
+ */
+function oneStep(s: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, feePips: number): ((mode: string, amount: bigint) => boolean) | undefined {
+  if (want.liquidity !== s.liquidity || s.liquidity <= 0n) return undefined;
+  const lo = zeroForOne ? want.sqrtP : s.sqrtP;
+  const hi = zeroForOne ? s.sqrtP : want.sqrtP;
+  for (const t of nets.keys()) {
+    const p = getSqrtRatioAtTick(t);
+    if (p >= lo && p <= hi) return undefined;
+  }
+  return (mode, amount) => {
+    try {
+      if (mode === 'exactIn') return getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n), zeroForOne) === want.sqrtP;
+      if (mode === 'exactOut') return getNextSqrtPriceFromOutput(s.sqrtP, s.liquidity, -amount, zeroForOne) === want.sqrtP;
+    } catch {
+      return true;
+    }
+    return true;
+  };
+}
+
 /** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
 function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
+  const single = oneStep(s, want, zeroForOne, nets, opts.feePips);
   for (const m of modes(zeroForOne, want)) {
+    if (single && !single(m.mode, m.amount)) continue;
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
   }
   // Known ticks the move crosses: when the log's liquidity did not change, they may no longer be
