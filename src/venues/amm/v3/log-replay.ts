@@ -26,6 +26,7 @@
  * swap's), so the next swap's logged liquidity checks them. A swap that stops at its price limit
  * ("limit") pays what reaching that price costs: one step to the logged price must give its amounts.
  */
+import { mayEndAt } from './approx-walk.ts';
 import { mulDiv } from './full-math.ts';
 import { getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import { computeSwapStep } from './swap-math.ts';
@@ -92,7 +93,11 @@ export interface ReplayReport {
  * price limit is reached. True when the result is the logged one to the unit.
  */
 function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, want: Want, guess?: { tick: number; net: bigint }): boolean {
-  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, guess ? new Map([[guess.tick, guess.net]]) : undefined, want.sqrtP);
+  const extra = guess ? new Map([[guess.tick, guess.net]]) : undefined;
+  // Most guesses of an unknown tick fail, after walking on through several: the same loop in
+  // doubles rules them out without the exact math (approx-walk.ts).
+  if (extra && !mayEndAt(s, zeroForOne, amountSpecified, limit, feePips, nets, extra, want.sqrtP)) return false;
+  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, extra, want.sqrtP);
   return r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want);
 }
 
@@ -103,11 +108,16 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
  * where its output does (SqrtPriceMath, one call) — the full step (four wide divisions) is then
  * walked only for a mode that can match. Undefined when the swap may take several steps.
  */
-function oneStep(s: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, feePips: number): ((mode: string, amount: bigint) => boolean) | undefined {
+function oneStep(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, feePips: number): ((mode: string, amount: bigint) => boolean) | undefined {
   if (want.liquidity !== s.liquidity || s.liquidity <= 0n) return undefined;
   const lo = zeroForOne ? want.sqrtP : s.sqrtP;
   const hi = zeroForOne ? s.sqrtP : want.sqrtP;
+  // A tick's price is within [lo, hi] only if the tick is within the logged ticks of the two
+  // prices (each the greatest tick at or below its price, or one less after a swap down that ended exactly on a tick): compare ticks first, prices only then.
+  const loTick = zeroForOne ? after.tick : s.tick;
+  const hiTick = zeroForOne ? s.tick : after.tick;
   for (const t of nets.keys()) {
+    if (t < loTick || t > hiTick + 1) continue;
     const p = getSqrtRatioAtTick(t);
     if (p >= lo && p <= hi) return undefined;
   }
@@ -124,7 +134,7 @@ function oneStep(s: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<nu
 
 /** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
 function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
-  const single = oneStep(s, want, zeroForOne, nets, opts.feePips);
+  const single = oneStep(s, after, want, zeroForOne, nets, opts.feePips);
   for (const m of modes(zeroForOne, want)) {
     if (single && !single(m.mode, m.amount)) continue;
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };

@@ -18,6 +18,7 @@
  * values; the value recorded is one exact solution, not the unique one (`solvedSegments` says
  * how many a swap needed).
  */
+import { approxRun } from './approx-walk.ts';
 import { type Constraint, solvePair, throughPair } from './segment-pair.ts';
 import { getSqrtRatioAtTick, matches, modes, run, type State, type Want } from './swap-walk.ts';
 import type { ReplayEvent } from './log-replay.ts';
@@ -318,13 +319,14 @@ export class SegmentLiquidity {
     const lo0 = 0n;
     const hi0 = ref << 20n;
     const Ls = known.map((x) => x ?? 0n);
-    const walkWith = (): { sqrtP: bigint; paid: bigint; received: bigint } => {
+    const netsNow = (): Map<number, bigint> => {
       // All ticks initialized while searching (only the exact check tries zero-net ones both ways).
       const nets = new Map<number, bigint>();
       if (tie !== undefined) Ls[tie] = Ls[inner]!;
       for (let k = 1; k < Ls.length; k++) nets.set(this.tickOfPath(s, want, k, zeroForOne), zeroForOne ? Ls[k - 1]! - Ls[k]! : Ls[k]! - Ls[k - 1]!);
-      return run(s, zeroForOne, m.amount, m.limit, feePips, nets);
+      return nets;
     };
+    const walkWith = (): { sqrtP: bigint; paid: bigint; received: bigint } => run(s, zeroForOne, m.amount, m.limit, feePips, netsNow());
     // The inner key grows with the liquidity of a crossed segment: the final price stays nearer
     // (higher going down, lower going up), or more is paid to reach the limit.
     const innerKey = (r: { sqrtP: bigint; paid: bigint }): bigint => (m.mode === 'limit' ? r.paid : zeroForOne ? r.sqrtP : -r.sqrtP);
@@ -338,6 +340,27 @@ export class SegmentLiquidity {
         Ls[inner] = v;
         return innerKey(walkWith());
       };
+      // Without a hint, the same search in doubles first (approx-walk.ts: ~80 walks at a tiny
+      // fraction of the exact cost): its answer is within ~10^3 of the exact one, so the exact
+      // search starts from a small bracket around it instead of halving the whole range.
+      if (hint === undefined) {
+        const goal = Number(innerGoal);
+        const approxKeyAt = (v: bigint): number => {
+          Ls[inner] = v;
+          const r = approxRun(s, zeroForOne, m.amount, m.limit, feePips, netsNow(), undefined);
+          return m.mode === 'limit' ? r.paid : zeroForOne ? r.sqrtP : -r.sqrtP;
+        };
+        let a = lo0;
+        let b = hi0;
+        if (approxKeyAt(a) <= goal && goal <= approxKeyAt(b)) {
+          while (b - a > 1n) {
+            const mid = (a + b) / 2n;
+            if (approxKeyAt(mid) < goal) a = mid;
+            else b = mid;
+          }
+          hint = a;
+        }
+      }
       if (hint !== undefined) {
         // Neighbouring outer values fit nearly the same inner value: a small bracket around it, widened until it holds the goal.
         for (let w = 1n << 12n; w < hi0; w <<= 4n) {

@@ -47,8 +47,11 @@ export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limi
   let inclusive = zeroForOne;
   while (remaining !== 0n) {
     let t: number | undefined;
-    for (const m of extra ? [nets, extra] : [nets]) {
-      for (const k of m.keys()) {
+    for (const k of nets.keys()) {
+      if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
+    }
+    if (extra) {
+      for (const k of extra.keys()) {
         if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
       }
     }
