@@ -224,6 +224,35 @@ export function solvePair(t: PairTicks, constraints: readonly Constraint[], feeP
   return undefined;
 }
 
+/**
+ * The first x in (lo, hi] with f(x) ≥ goal, for f non-decreasing with f(lo) < goal ≤ f(hi):
+ * interpolation (the amounts here are nearly linear in a liquidity: a few steps) alternating
+ * with halving, so the bracket at least halves every two steps.
+ */
+function firstReaching(f: (x: bigint) => bigint, lo: bigint, hi: bigint, goal: bigint): bigint {
+  let flo = f(lo);
+  let fhi = f(hi);
+  if (flo >= goal) return lo;
+  if (fhi < goal) return hi + 1n;
+  for (let k = 0; hi - lo > 1n; k++) {
+    let m = (lo + hi) / 2n;
+    if (k % 2 === 0 && fhi > flo) {
+      m = lo + ((goal - flo) * (hi - lo)) / (fhi - flo);
+      if (m <= lo) m = lo + 1n;
+      if (m >= hi) m = hi - 1n;
+    }
+    const fm = f(m);
+    if (fm >= goal) {
+      hi = m;
+      fhi = fm;
+    } else {
+      lo = m;
+      flo = fm;
+    }
+  }
+  return hi;
+}
+
 function along(
   t: PairTicks,
   line: Through,
@@ -303,58 +332,35 @@ function along(
   let laLo = laMin;
   let laHi = maxL;
   {
-    const reachable = (la: bigint): boolean => fineAmount(la, maxL) >= fine.r.lo;
-    if (!reachable(maxL)) return undefined;
-    if (!reachable(laLo)) {
-      let a = laLo;
-      let b = maxL;
-      while (b - a > 1n) {
-        const m = (a + b) / 2n;
-        if (reachable(m)) b = m;
-        else a = m;
-      }
-      laLo = b;
-    }
-    const under = (la: bigint): boolean => fineAmount(la, lbLo(la)) <= fine.r.hi;
-    if (!under(laLo)) return undefined;
-    if (!under(laHi)) {
-      let a = laLo;
-      let b = maxL;
-      while (b - a > 1n) {
-        const m = (a + b) / 2n;
-        if (under(m)) a = m;
-        else b = m;
-      }
-      laHi = a;
-    }
+    const atMax = (la: bigint): bigint => fineAmount(la, maxL);
+    if (atMax(maxL) < fine.r.lo) return undefined;
+    if (atMax(laLo) < fine.r.lo) laLo = firstReaching(atMax, laLo, maxL, fine.r.lo);
+    const atMin = (la: bigint): bigint => fineAmount(la, lbLo(la));
+    if (atMin(laLo) > fine.r.hi) return undefined;
+    if (atMin(laHi) > fine.r.hi) laHi = firstReaching(atMin, laLo, maxL, fine.r.hi + 1n) - 1n;
   }
-  // Bisect the coarse amount along the line to its logged lower bound.
+  // The coarse amount along the line crosses its logged lower bound at a; the window runs from
+  // there to where it is past its logged range by more than the two segments' rounding (c or d).
   const vLo = coarseAt(laLo);
   const vHi = coarseAt(laHi);
   const rising = vHi >= vLo;
   const goal = coarse.r.lo;
   if (rising ? !(vLo <= goal + 2n && goal <= vHi + 2n) : !(vHi <= goal + 2n && goal <= vLo + 2n)) return undefined;
-  let a = laLo;
-  let b = laHi;
-  while (b - a > 1n) {
-    const m = (a + b) / 2n;
-    if (rising ? coarseAt(m) < goal : coarseAt(m) >= goal) a = m;
-    else b = m;
-  }
-  // The window: from there to where the coarse amount is past its logged range by more than
-  // the two segments' rounding. Across it, each constraint's rounding holds for some LA and not
-  // others (the fractional parts turn every ~10^7 units): LA is sampled across the whole window
-  // at an odd stride, not stepped from one end (the LA meeting every constraint lie in a part of
-  // it a unit or two of the coarse token away from the crossing — 10^10 steps).
+  // Rising: a is the last LA below the goal; falling: the last at or above it (as a halving would leave it).
+  const up = (la: bigint): bigint => (rising ? coarseAt(la) : -coarseAt(la));
+  const a = rising ? (vLo >= goal ? laLo : firstReaching(up, laLo, laHi, goal) - 1n) : vHi >= goal ? laHi - 1n : firstReaching(up, laLo, laHi, 1n - goal) - 1n;
+  // Across the window, each constraint's rounding holds for some LA and not others (the
+  // fractional parts turn every ~10^7 units): LA is sampled across the whole window at an odd
+  // stride, not stepped from one end (the LA meeting every constraint lie in a part of it a unit
+  // or two of the coarse token away from the crossing — 10^10 steps).
   const beyond = coarse.r.hi + 3n;
   let c = a;
   let d = laHi;
   if (rising ? coarseAt(d) >= beyond : coarseAt(laLo) >= beyond) {
-    if (!rising) [c, d] = [laLo, a];
-    while (d - c > 1n) {
-      const m = (c + d) / 2n;
-      if (rising ? coarseAt(m) < beyond : coarseAt(m) >= beyond) c = m;
-      else d = m;
+    if (rising) d = firstReaching(up, a, laHi, beyond);
+    else {
+      c = firstReaching(up, laLo, a, 1n - beyond) - 1n;
+      d = a;
     }
   }
   const [from, to] = rising ? [a, d] : [c, a + 1n];
