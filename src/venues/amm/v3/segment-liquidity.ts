@@ -363,7 +363,8 @@ export class SegmentLiquidity {
       }
       if (hint !== undefined) {
         // Neighbouring outer values fit nearly the same inner value: a small bracket around it, widened until it holds the goal.
-        for (let w = 1n << 12n; w < hi0; w <<= 4n) {
+        // (A hint from the search in doubles is off by up to ~1e-10 of the value.)
+        for (let w = (hint >> 30n) > 1n << 12n ? hint >> 30n : 1n << 12n; w < hi0; w <<= 4n) {
           const a = hint - w > lo0 ? hint - w : lo0;
           const b = hint + w < hi0 ? hint + w : hi0;
           if (keyAt(a) <= innerGoal && innerGoal <= keyAt(b)) {
@@ -374,10 +375,25 @@ export class SegmentLiquidity {
         }
       }
       if (lo === lo0 && hi === hi0 && !(keyAt(lo) <= innerGoal && innerGoal <= keyAt(hi))) return undefined;
-      while (hi - lo > 1n) {
-        const mid = (lo + hi) / 2n;
-        if (keyAt(mid) < innerGoal) lo = mid;
-        else hi = mid;
+      // The last value below the goal: interpolation (the key is nearly linear in the liquidity
+      // near it) alternating with halving, so the bracket at least halves every two steps.
+      let kLo = keyAt(lo);
+      let kHi = keyAt(hi);
+      for (let step = 0; hi - lo > 1n; step++) {
+        let mid = (lo + hi) / 2n;
+        if (step % 2 === 0 && kHi > kLo) {
+          mid = lo + ((innerGoal - kLo) * (hi - lo)) / (kHi - kLo);
+          if (mid <= lo) mid = lo + 1n;
+          if (mid >= hi) mid = hi - 1n;
+        }
+        const k = keyAt(mid);
+        if (k < innerGoal) {
+          lo = mid;
+          kLo = k;
+        } else {
+          hi = mid;
+          kHi = k;
+        }
       }
       return lo;
     };
