@@ -128,6 +128,9 @@ export function readV3EventsCsv(file: string, text?: string): V3PoolEvent[] {
  * Swaps carry the pool state after them; mint/burn logs carry no pool liquidity. A log that does
  * not decode names the file, line and field.
  */
+const TOPIC_RE = /0x[0-9a-fA-F]{64}/g;
+const cell = (c: readonly string[], i: number): string => (c[i] ?? '').trim();
+
 export function readV3RawLogsCsv(file: string, text?: string): V3PoolEvent[] {
   const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
   const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));
@@ -136,30 +139,37 @@ export function readV3RawLogsCsv(file: string, text?: string): V3PoolEvent[] {
   let lastBlock = -1;
   let lastLog = -1;
   const out: V3PoolEvent[] = [];
+  // Column positions once (a closure per row to look them up cost more than the lookups).
+  const iTopics = idx.topics!;
+  const iBlock = idx.block_number!;
+  const iLog = idx.log_index!;
+  const iData = idx.data!;
+  const iTx = idx.transaction_hash!;
+  const iTime = idx.block_timestamp!;
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.trim() === '') continue;
     const c = csvCells(lines[i]!);
     const ln = i + 1;
-    const get = (k: string) => (c[idx[k]!] ?? '').trim();
-    const topics = get('topics').match(/0x[0-9a-fA-F]{64}/g) ?? [];
+    const topics = cell(c, iTopics).match(TOPIC_RE) ?? [];
     if (topics.length === 0) throw new DataError('no topics', { file, line: ln, field: 'topics' });
-    const block = Number(get('block_number'));
-    const logIndex = Number(get('log_index'));
-    if (!Number.isInteger(block) || block < 0) throw new DataError(`"${get('block_number')}" is not a block number`, { file, line: ln, field: 'block_number' });
+    const blockText = cell(c, iBlock);
+    const block = Number(blockText);
+    const logIndex = Number(cell(c, iLog));
+    if (!Number.isInteger(block) || block < 0) throw new DataError(`"${blockText}" is not a block number`, { file, line: ln, field: 'block_number' });
     if (block < lastBlock || (block === lastBlock && logIndex <= lastLog)) throw new DataError(`log out of order (block ${block} log ${logIndex} after block ${lastBlock} log ${lastLog})`, { file, line: ln, field: block < lastBlock ? 'block_number' : 'log_index' });
     lastBlock = block;
     lastLog = logIndex;
     let d;
     try {
-      d = decodeLog({ address: '0x0000000000000000000000000000000000000000', topics, data: get('data'), blockNumber: block, transactionHash: get('transaction_hash'), logIndex }, { file, index: i - 1 });
+      d = decodeLog({ address: '0x0000000000000000000000000000000000000000', topics, data: cell(c, iData), blockNumber: block, transactionHash: cell(c, iTx), logIndex }, { file, index: i - 1 });
     } catch (e) {
       if (e instanceof DataError) throw new DataError(e.message.replace(/^.*?: /, ''), { file, line: ln, field: 'data' });
       throw e;
     }
-    const bt = get('block_timestamp');
+    const bt = cell(c, iTime);
     let tsUs = times.get(bt);
     if (tsUs === undefined) times.set(bt, (tsUs = blockTime(bt, file, ln)));
-    const base = { line: ln, block, tsUs, tx: get('transaction_hash'), logIndex };
+    const base = { line: ln, block, tsUs, tx: cell(c, iTx), logIndex };
     if (d.kind === 'v3Swap') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'swap', amount0: d.amount0, amount1: d.amount1, sqrtPriceX96: d.sqrtPriceX96, tick: d.tick, poolLiquidity: d.liquidity });
     else if (d.kind === 'v3Mint') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'mint', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
     else if (d.kind === 'v3Burn') out.push({ line: base.line, block: base.block, tsUs: base.tsUs, tx: base.tx, logIndex: base.logIndex, kind: 'burn', amount0: d.amount0, amount1: d.amount1, tickLower: d.tickLower, tickUpper: d.tickUpper, liquidityDelta: d.amount });
