@@ -14,11 +14,11 @@
  * which one swap's search (segment-liquidity.ts) rarely stumbles on. Here the pair is searched
  * for against all of them at once: the token whose amount per unit of liquidity is large (the
  * fine one) pins the second liquidity given the first; the other token, summed along that line,
- * moves by a unit per ~10^10 of the first and is bisected to the logged total; from there the
- * first liquidity is stepped outwards one unit at a time until every constraint holds to the
- * unit (their rounding moves with each step).
+ * moves by a unit per ~10^10 of the first, so the window of first liquidities where it can match
+ * the logs is found (by interpolation) and sampled across at an odd stride, each sample checked
+ * against every constraint to the unit (their rounding changes from one liquidity to the next).
  */
-import { mulDiv, mulDivRoundingUp } from './full-math.ts';
+import { mulDivRoundingUp } from './full-math.ts';
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import type { State, Want } from './swap-walk.ts';
 import { getSqrtRatioAtTick } from './swap-walk.ts';
