@@ -8,7 +8,6 @@ export type AbiType = 'address' | 'bool' | 'bytes' | `uint${number}` | `int${num
 export type AbiValue = bigint | string | boolean;
 
 const HEX_RE = /^[0-9a-fA-F]*$/;
-const TWO_256 = 1n << 256n;
 
 /** The 4-byte selector of a call input as `0x` + 8 lowercase hex chars, or undefined if too short. */
 export function selectorOf(input: string): string | undefined {
@@ -16,10 +15,16 @@ export function selectorOf(input: string): string | undefined {
   return input.slice(0, 10).toLowerCase();
 }
 
-function bitsOf(type: string, prefix: string): number {
-  const bits = type === prefix ? 256 : Number(type.slice(prefix.length));
-  if (!Number.isInteger(bits) || bits < 8 || bits > 256 || bits % 8 !== 0) throw new TypeError(`unsupported ABI type ${type}`);
-  return bits;
+/** Bit width of a `uintN`/`intN` type, parsed once per type (every value of every log asks). */
+const BITS = new Map<string, bigint>();
+function bitsOf(type: string, prefix: string): bigint {
+  let b = BITS.get(type);
+  if (b === undefined) {
+    const bits = type === prefix ? 256 : Number(type.slice(prefix.length));
+    if (!Number.isInteger(bits) || bits < 8 || bits > 256 || bits % 8 !== 0) throw new TypeError(`unsupported ABI type ${type}`);
+    BITS.set(type, (b = BigInt(bits)));
+  }
+  return b;
 }
 
 /** Reads 32-byte words out of a hex string without copying it into a byte array. */
@@ -67,15 +72,15 @@ function decodeOne(words: Words, headOffset: number, type: AbiType): AbiValue | 
     if (len === undefined || len > BigInt(words.byteLength)) return undefined;
     return words.bytes(off + 32, Number(len));
   }
-  if (type.startsWith('uint')) {
+  if (type.charCodeAt(0) === 117 /* u */) {
     const bits = bitsOf(type, 'uint');
-    return w >> BigInt(bits) === 0n ? w : undefined;
+    return bits === 256n || w >> bits === 0n ? w : undefined;
   }
-  if (type.startsWith('int')) {
-    const bits = BigInt(bitsOf(type, 'int'));
-    const v = w >= TWO_256 / 2n ? w - TWO_256 : w;
-    const lim = 1n << (bits - 1n);
-    return v >= -lim && v < lim ? v : undefined;
+  if (type.charCodeAt(0) === 105 /* i */) {
+    const bits = bitsOf(type, 'int');
+    const v = BigInt.asIntN(256, w);
+    // Sign-extended from its width: the padding is all copies of the sign bit.
+    return bits === 256n || BigInt.asIntN(Number(bits), v) === v ? v : undefined;
   }
   throw new TypeError(`unsupported ABI type ${String(type)}`);
 }
