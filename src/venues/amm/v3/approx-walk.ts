@@ -49,7 +49,6 @@ export function approxRun(s: State, zeroForOne: boolean, amountSpecified: bigint
   let paid = 0;
   let bound = s.tick;
   let inclusive = zeroForOne;
-  const end = (isClose: boolean, past = false): ApproxEnd => ({ sqrtP: P * Q96, paid, close: isClose, past });
   for (let guard = 0; guard < 10_000; guard++) {
     if (rem === 0) break;
     // The next initialized tick in the direction of the move, as `run` finds it.
@@ -65,25 +64,25 @@ export function approxRun(s: State, zeroForOne: boolean, amountSpecified: bigint
     if (t !== undefined && (zeroForOne ? getSqrtRatioAtTick(t) <= limit : getSqrtRatioAtTick(t) >= limit)) t = undefined;
     const target = t === undefined ? lim : priceAt(t);
     if (L < 0) break;
-    if (close(L, 0)) return end(true);
+    if (close(L, 0)) return { sqrtP: P * Q96, paid, close: true, past: false };
     // One step (SwapMath.computeSwapStep), amounts in token units.
     let next: number;
     let reached: boolean;
     if (exactIn) {
       const lessFee = rem * (1 - fee);
       const toTarget = zeroForOne ? a0(L, target, P) : a1(L, P, target);
-      if (close(lessFee, toTarget)) return end(true);
+      if (close(lessFee, toTarget)) return { sqrtP: P * Q96, paid, close: true, past: false };
       reached = lessFee >= toTarget;
       next = reached ? target : zeroForOne ? (L * P) / (L + lessFee * P) : P + lessFee / L;
     } else {
       const out = -rem;
       const toTarget = zeroForOne ? a1(L, target, P) : a0(L, P, target);
-      if (close(out, toTarget)) return end(true);
+      if (close(out, toTarget)) return { sqrtP: P * Q96, paid, close: true, past: false };
       reached = out >= toTarget;
       // Near draining the range the subtraction cancels: a close call.
-      if (zeroForOne ? out / L > 0.999 * P : out * P > 0.999 * L) return end(true);
+      if (zeroForOne ? out / L > 0.999 * P : out * P > 0.999 * L) return { sqrtP: P * Q96, paid, close: true, past: false };
       next = reached ? target : zeroForOne ? P - out / L : (L * P) / (L - out * P);
-      if (!(next > 0) || !Number.isFinite(next)) return end(true);
+      if (!(next > 0) || !Number.isFinite(next)) return { sqrtP: P * Q96, paid, close: true, past: false };
     }
     const amountIn = zeroForOne ? a0(L, next, P) : a1(L, P, next);
     let amountOut = zeroForOne ? a1(L, next, P) : a0(L, P, next);
@@ -93,13 +92,13 @@ export function approxRun(s: State, zeroForOne: boolean, amountSpecified: bigint
     rem = exactIn ? rem - (amountIn + feeAmount) : rem + amountOut;
     P = next;
     if (!reached || t === undefined) break;
-    if (stop !== undefined && (zeroForOne ? P < stop * (1 - CLOSE) : P > stop * (1 + CLOSE))) return end(false, true);
+    if (stop !== undefined && (zeroForOne ? P < stop * (1 - CLOSE) : P > stop * (1 + CLOSE))) return { sqrtP: P * Q96, paid, close: false, past: true };
     const net = Number((nets.get(t) ?? 0n) + (extra?.get(t) ?? 0n));
     L = zeroForOne ? L - net : L + net;
     bound = t;
     inclusive = false;
   }
-  return end(false);
+  return { sqrtP: P * Q96, paid, close: false, past: false };
 }
 
 /**

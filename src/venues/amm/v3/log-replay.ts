@@ -102,41 +102,45 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
 }
 
 /**
- * For a swap that can only be one step under the known ticks (no known tick's price between its
- * start and logged end, ends included, and no liquidity change), whether a mode can end at the
- * logged price at all: exact input ends where its input less fee moves the price, exact output
- * where its output does (SqrtPriceMath, one call) — the full step (four wide divisions) is then
- * walked only for a mode that can match. Undefined when the swap may take several steps.
+ * Whether a swap can only be one step under the known ticks (no known tick's price between its
+ * start and logged end, ends included, and no liquidity change). For such a swap a mode can end
+ * at the logged price only where one SqrtPriceMath call puts it (`oneStepMayEnd`: exact input
+ * where its input less fee moves the price, exact output where its output does), so the full
+ * step (four wide divisions) is walked only for a mode that can match.
  */
-function oneStep(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, feePips: number): ((mode: string, amount: bigint) => boolean) | undefined {
-  if (want.liquidity !== s.liquidity || s.liquidity <= 0n) return undefined;
+function oneStep(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>): boolean {
+  if (want.liquidity !== s.liquidity || s.liquidity <= 0n) return false;
   const lo = zeroForOne ? want.sqrtP : s.sqrtP;
   const hi = zeroForOne ? s.sqrtP : want.sqrtP;
   // A tick's price is within [lo, hi] only if the tick is within the logged ticks of the two
-  // prices (each the greatest tick at or below its price, or one less after a swap down that ended exactly on a tick): compare ticks first, prices only then.
+  // prices (each the greatest tick at or below its price, or one less after a swap down that
+  // ended exactly on a tick): compare ticks first, prices only then.
   const loTick = zeroForOne ? after.tick : s.tick;
   const hiTick = zeroForOne ? s.tick : after.tick;
   for (const t of nets.keys()) {
     if (t < loTick || t > hiTick + 1) continue;
     const p = getSqrtRatioAtTick(t);
-    if (p >= lo && p <= hi) return undefined;
+    if (p >= lo && p <= hi) return false;
   }
-  return (mode, amount) => {
-    try {
-      if (mode === 'exactIn') return getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n), zeroForOne) === want.sqrtP;
-      if (mode === 'exactOut') return getNextSqrtPriceFromOutput(s.sqrtP, s.liquidity, -amount, zeroForOne) === want.sqrtP;
-    } catch {
-      return true;
-    }
+  return true;
+}
+
+/** For a one-step swap (`oneStep`): whether `mode` with `amount` can end at the logged price (one SqrtPriceMath call). */
+function oneStepMayEnd(s: State, want: Want, zeroForOne: boolean, feePips: number, mode: string, amount: bigint): boolean {
+  try {
+    if (mode === 'exactIn') return getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n), zeroForOne) === want.sqrtP;
+    if (mode === 'exactOut') return getNextSqrtPriceFromOutput(s.sqrtP, s.liquidity, -amount, zeroForOne) === want.sqrtP;
+  } catch {
     return true;
-  };
+  }
+  return true;
 }
 
 /** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
 function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
-  const single = oneStep(s, after, want, zeroForOne, nets, opts.feePips);
+  const single = oneStep(s, after, want, zeroForOne, nets);
   for (const m of modes(zeroForOne, want)) {
-    if (single && !single(m.mode, m.amount)) continue;
+    if (single && !oneStepMayEnd(s, want, zeroForOne, opts.feePips, m.mode, m.amount)) continue;
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
   }
   // Known ticks the move crosses: when the log's liquidity did not change, they may no longer be
