@@ -53,6 +53,8 @@ const OUTER_STEPS = 160n;
 export class SegmentLiquidity {
   /** Per segment index: (event index, liquidity there at that event) — the logs', then values solved for. */
   private readonly seen = new Map<number, { at: number; L: bigint }[]>();
+  /** The day's mints (+) and burns (−) in event order. */
+  private readonly liquidityEvents: { at: number; tickLower: number; tickUpper: number; delta: bigint }[] = [];
   /** Swaps (event index) whose two unobserved segments were solved for jointly, and from how many swaps. */
   private readonly jointly = new Map<number, number>();
   /** Segments no swap ended in whose liquidity was solved for: lower tick, event index of the value, liquidity, swaps it came from. */
@@ -67,6 +69,9 @@ export class SegmentLiquidity {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       if (e.kind === 'swap' && e.tick !== undefined && e.poolLiquidity !== undefined) this.observe(Math.floor(e.tick / spacing), i, e.poolLiquidity);
+      if ((e.kind === 'mint' || e.kind === 'burn') && e.tickLower !== undefined && e.tickUpper !== undefined && e.liquidityDelta !== undefined) {
+        this.liquidityEvents.push({ at: i, tickLower: e.tickLower, tickUpper: e.tickUpper, delta: e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta });
+      }
     }
   }
 
@@ -88,14 +93,27 @@ export class SegmentLiquidity {
     // after `at` up to the observation, undone.
     const from = best.at < at ? best.at + 1 : at;
     const to = best.at < at ? at : best.at + 1;
-    for (let k = from; k < to; k++) {
-      const e = this.events[k]!;
-      if ((e.kind !== 'mint' && e.kind !== 'burn') || e.tickLower === undefined || e.tickUpper === undefined || e.liquidityDelta === undefined) continue;
-      if (!(e.tickLower <= lower && lower < e.tickUpper)) continue;
-      const d = e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
-      L += best.at < at ? d : -d;
+    const d = this.deltaIn(lower, from, to);
+    return best.at < at ? L + d : L - d;
+  }
+
+  /** Mints − burns in events [from, to) whose range covers the segment starting at tick `lower`. */
+  private deltaIn(lower: number, from: number, to: number): bigint {
+    // Only the day's liquidity events (a hundred or so), not every event between the two indices.
+    const ev = this.liquidityEvents;
+    let lo = 0;
+    let hi = ev.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (ev[m]!.at < from) lo = m + 1;
+      else hi = m;
     }
-    return L;
+    let d = 0n;
+    for (let k = lo; k < ev.length && ev[k]!.at < to; k++) {
+      const e = ev[k]!;
+      if (e.tickLower <= lower && lower < e.tickUpper) d += e.delta;
+    }
+    return d;
   }
 
   /**
@@ -277,16 +295,7 @@ export class SegmentLiquidity {
 
   /** Liquidity the day's mints and burns added to segment g between events `from` and `to` (either order). */
   private shift(g: number, from: number, to: number): bigint {
-    const lower = g * this.spacing;
-    const [a, b, sign] = from <= to ? [from, to, 1n] : [to, from, -1n];
-    let d = 0n;
-    for (let k = a + 1; k < b; k++) {
-      const e = this.events[k]!;
-      if ((e.kind !== 'mint' && e.kind !== 'burn') || e.tickLower === undefined || e.tickUpper === undefined || e.liquidityDelta === undefined) continue;
-      if (!(e.tickLower <= lower && lower < e.tickUpper)) continue;
-      d += e.kind === 'mint' ? e.liquidityDelta : -e.liquidityDelta;
-    }
-    return sign * d;
+    return from <= to ? this.deltaIn(g * this.spacing, from + 1, to) : -this.deltaIn(g * this.spacing, to + 1, from);
   }
 
   /** Segment indices from the swap's start to its end. */
