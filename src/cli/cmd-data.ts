@@ -165,7 +165,7 @@ export function registerData(program: Command): void {
     .argument('<file>', 'e.g. ../shared/data/chain/uniswap-v3/usdc-weth-005_20240105.events.csv')
     .option('--fee <pips>', 'fee tier in hundredths of a bip (500 = 0.05%)', (v) => Number(v), 500)
     .option('--tick-spacing <n>', 'tick spacing of the fee tier', (v) => Number(v), 10)
-    .option('--no-pair-search', 'skip the last resort (two segments no swap ended in, solved for from one swap alone; pairs that several swaps cross are still solved from all of them): faster when it runs, rarely explains fewer')
+    .option('--no-pair-search', 'skip the last resort (a nested search, swap by swap, for two segments no swap ended in, tried only when solving them from all the swaps through them failed): faster when it runs, rarely explains fewer')
     .action(async (file: string, o: { fee: number; tickSpacing: number; pairSearch: boolean }) => {
       const { readV3EventsCsv, readV3RawLogsCsv } = await import('../data/readers/uniswap-v3-day.ts');
       const { replayV3Day } = await import('../venues/amm/v3/log-replay.ts');
