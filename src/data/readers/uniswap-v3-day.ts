@@ -122,15 +122,16 @@ export function readV3EventsCsv(file: string, text?: string): V3PoolEvent[] {
   return out;
 }
 
+/** Every `0x` + 64 hex digits of a topics cell (a quoted list); `match` restarts a global regex. */
+const TOPIC_RE = /0x[0-9a-fA-F]{64}/g;
+const cell = (c: readonly string[], i: number): string => (c[i] ?? '').trim();
+
 /**
  * The raw log CSV (`block_number, block_timestamp, transaction_hash, transaction_index, log_index,
  * topics, data`; topics a quoted list) decoded with the pool ABI (Swap, Mint, Burn, Collect).
  * Swaps carry the pool state after them; mint/burn logs carry no pool liquidity. A log that does
  * not decode names the file, line and field.
  */
-const TOPIC_RE = /0x[0-9a-fA-F]{64}/g;
-const cell = (c: readonly string[], i: number): string => (c[i] ?? '').trim();
-
 export function readV3RawLogsCsv(file: string, text?: string): V3PoolEvent[] {
   const { cols, lines } = header(file, text ?? read(file), ['block_number', 'block_timestamp', 'transaction_hash', 'log_index', 'topics', 'data']);
   const idx: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, i]));

@@ -9,7 +9,7 @@
  * its target, or a liquidity (nearly) at zero. Those close calls are flagged, and the exact walk
  * then decides. Only "cannot match" is ever concluded here; a match is always the exact walk's.
  */
-import { getSqrtRatioAtTick } from './swap-walk.ts';
+import { getSqrtRatioAtTick, nextTick } from './swap-walk.ts';
 import type { State } from './swap-walk.ts';
 
 const Q96 = 2 ** 96;
@@ -52,16 +52,7 @@ export function approxRun(s: State, zeroForOne: boolean, amountSpecified: bigint
   for (let guard = 0; guard < 10_000; guard++) {
     if (rem === 0) break;
     // The next initialized tick in the direction of the move, as `run` finds it.
-    let t: number | undefined;
-    for (const k of nets.keys()) {
-      if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
-    }
-    if (extra) {
-      for (const k of extra.keys()) {
-        if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
-      }
-    }
-    if (t !== undefined && (zeroForOne ? getSqrtRatioAtTick(t) <= limit : getSqrtRatioAtTick(t) >= limit)) t = undefined;
+    const t = nextTick(nets, extra, bound, inclusive, zeroForOne, limit);
     const target = t === undefined ? lim : priceAt(t);
     if (L < 0) break;
     if (close(L, 0)) return { sqrtP: P * Q96, paid, close: true, past: false };

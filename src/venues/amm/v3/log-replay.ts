@@ -97,7 +97,7 @@ function walk(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: big
   // Most guesses of an unknown tick fail, after walking on through several: the same loop in
   // doubles rules them out without the exact math (approx-walk.ts).
   if (extra && !mayEndAt(s, zeroForOne, amountSpecified, limit, feePips, nets, extra, want.sqrtP)) return false;
-  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, extra, want.sqrtP);
+  const r = run(s, zeroForOne, amountSpecified, limit, feePips, nets, extra);
   return r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want);
 }
 
@@ -152,7 +152,7 @@ function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
     const without = new Map([...nets].filter(([t]) => !crossed.includes(t)));
     for (const [known, add, cleared] of [[nets, extra, false], [without, undefined, true]] as const) {
       for (const m of modes(zeroForOne, want)) {
-        const r = run(s, zeroForOne, m.amount, m.limit, opts.feePips, known, add, want.sqrtP);
+        const r = run(s, zeroForOne, m.amount, m.limit, opts.feePips, known, add);
         if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return { line, verdict: 'inferred', mode: m.mode, zeroed: crossed, cleared };
       }
     }

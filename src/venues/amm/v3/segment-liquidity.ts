@@ -19,6 +19,7 @@
  * how many a swap needed).
  */
 import { approxRun } from './approx-walk.ts';
+import { firstReaching } from './monotone-search.ts';
 import { type Constraint, solvePair, throughPair } from './segment-pair.ts';
 import { getSqrtRatioAtTick, matches, modes, run, type State, type Want } from './swap-walk.ts';
 import type { ReplayEvent } from './log-replay.ts';
@@ -128,7 +129,7 @@ export class SegmentLiquidity {
     const sp = this.spacing;
     const segs = this.pathOf(ctx);
     const step = segs.length > 1 && segs[1]! < segs[0]! ? -1 : 1;
-    const known: (bigint | undefined)[] = segs.map((g, k) => (k === 0 ? s.liquidity : k === segs.length - 1 ? after.liquidity : this.liquidityAt(g, at)));
+    const known = this.knownOnPath(ctx, segs);
     const unknown = known.flatMap((L, k) => (L === undefined ? [k] : []));
     if (unknown.length > 0 && !solveUnknowns) return 'unknown';
     if (unknown.length > (allowTwo ? 2 : 1)) return undefined;
@@ -151,7 +152,7 @@ export class SegmentLiquidity {
     const tryAll = (Ls: readonly bigint[], m: Mode): Map<number, bigint> | undefined => {
       for (let mask = 0; mask < 1 << zeros(Ls); mask++) {
         const nets = netsFor(Ls, mask);
-        const r = run(s, zeroForOne, m.amount, m.limit, feePips, nets, undefined, want.sqrtP);
+        const r = run(s, zeroForOne, m.amount, m.limit, feePips, nets);
         if (r.L === want.liquidity && matches(r.sqrtP, r.paid, r.received, zeroForOne, want)) return nets;
       }
       return undefined;
@@ -232,7 +233,7 @@ export class SegmentLiquidity {
     const groups = new Map<number, { ctx: SwapContext; segs: number[]; known: (bigint | undefined)[]; u: number }[]>();
     for (const ctx of pending) {
       const segs = this.pathOf(ctx);
-      const known = segs.map((g, k) => (k === 0 ? ctx.s.liquidity : k === segs.length - 1 ? ctx.after.liquidity : this.liquidityAt(g, ctx.at)));
+      const known = this.knownOnPath(ctx, segs);
       const unknown = known.flatMap((L, k) => (L === undefined ? [k] : []));
       if (unknown.length !== 2 || unknown[1] !== unknown[0]! + 1) continue;
       const u = unknown[0]!;
@@ -254,7 +255,7 @@ export class SegmentLiquidity {
         const zeroAt: number[] = [];
         for (let k = 1; k < segs.length; k++) if (known[k] !== undefined && known[k - 1] !== undefined && known[k] === known[k - 1]) zeroAt.push(k);
         const options: Constraint = [];
-        const n = Math.min(zeroAt.length, 4);
+        const n = Math.min(zeroAt.length, MAX_ZERO_TICKS);
         for (let mask = 0; mask < 1 << n; mask++) {
           // A boundary between two known segments of equal liquidity: initialized (a step) or not, per the mask.
           const initialized = segs.map((_, k) => {
@@ -296,6 +297,11 @@ export class SegmentLiquidity {
   /** Liquidity the day's mints and burns added to segment g between events `from` and `to` (either order). */
   private shift(g: number, from: number, to: number): bigint {
     return from <= to ? this.deltaIn(g * this.spacing, from + 1, to) : -this.deltaIn(g * this.spacing, to + 1, from);
+  }
+
+  /** Liquidity of each segment on the swap's path (its own start and end from its log), undefined where no swap showed it. */
+  private knownOnPath(ctx: SwapContext, segs: readonly number[]): (bigint | undefined)[] {
+    return segs.map((g, k) => (k === 0 ? ctx.s.liquidity : k === segs.length - 1 ? ctx.after.liquidity : this.liquidityAt(g, ctx.at)));
   }
 
   /** Segment indices from the swap's start to its end. */
@@ -350,8 +356,8 @@ export class SegmentLiquidity {
         return innerKey(walkWith());
       };
       // Without a hint, the same search in doubles first (approx-walk.ts: ~80 walks at a tiny
-      // fraction of the exact cost): its answer is within ~10^3 of the exact one, so the exact
-      // search starts from a small bracket around it instead of halving the whole range.
+      // fraction of the exact cost): its answer is within ~1e-10 of the exact one, so the exact
+      // search starts from a bracket that small around it instead of the whole range.
       if (hint === undefined) {
         const goal = Number(innerGoal);
         const approxKeyAt = (v: bigint): number => {
@@ -370,41 +376,30 @@ export class SegmentLiquidity {
           hint = a;
         }
       }
+      let kLo: bigint | undefined;
+      let kHi: bigint | undefined;
       if (hint !== undefined) {
         // Neighbouring outer values fit nearly the same inner value: a small bracket around it, widened until it holds the goal.
         // (A hint from the search in doubles is off by up to ~1e-10 of the value.)
         for (let w = (hint >> 30n) > 1n << 12n ? hint >> 30n : 1n << 12n; w < hi0; w <<= 4n) {
           const a = hint - w > lo0 ? hint - w : lo0;
           const b = hint + w < hi0 ? hint + w : hi0;
-          if (keyAt(a) <= innerGoal && innerGoal <= keyAt(b)) {
-            lo = a;
-            hi = b;
+          const ka = keyAt(a);
+          if (ka > innerGoal) continue;
+          const kb = keyAt(b);
+          if (innerGoal <= kb) {
+            [lo, hi, kLo, kHi] = [a, b, ka, kb];
             break;
           }
         }
       }
-      if (lo === lo0 && hi === hi0 && !(keyAt(lo) <= innerGoal && innerGoal <= keyAt(hi))) return undefined;
-      // The last value below the goal: interpolation (the key is nearly linear in the liquidity
-      // near it) alternating with halving, so the bracket at least halves every two steps.
-      let kLo = keyAt(lo);
-      let kHi = keyAt(hi);
-      for (let step = 0; hi - lo > 1n; step++) {
-        let mid = (lo + hi) / 2n;
-        if (step % 2 === 0 && kHi > kLo) {
-          mid = lo + ((innerGoal - kLo) * (hi - lo)) / (kHi - kLo);
-          if (mid <= lo) mid = lo + 1n;
-          if (mid >= hi) mid = hi - 1n;
-        }
-        const k = keyAt(mid);
-        if (k < innerGoal) {
-          lo = mid;
-          kLo = k;
-        } else {
-          hi = mid;
-          kHi = k;
-        }
+      if (kLo === undefined || kHi === undefined) {
+        kLo = keyAt(lo);
+        kHi = keyAt(hi);
+        if (!(kLo <= innerGoal && innerGoal <= kHi)) return undefined;
       }
-      return lo;
+      // The last value below the goal (lo itself when it is already at the goal).
+      return kLo >= innerGoal ? lo : firstReaching(keyAt, lo, hi, innerGoal, kLo, kHi) - 1n;
     };
     let lastInner: bigint | undefined;
     const exactNear = (hint?: bigint): Map<number, bigint> | undefined => {

@@ -19,6 +19,7 @@
  * against every constraint to the unit (their rounding changes from one liquidity to the next).
  */
 import { mulDivRoundingUp } from './full-math.ts';
+import { firstReaching } from './monotone-search.ts';
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import type { State, Want } from './swap-walk.ts';
 import { getSqrtRatioAtTick } from './swap-walk.ts';
@@ -222,35 +223,6 @@ export function solvePair(t: PairTicks, constraints: readonly Constraint[], feeP
     }
   }
   return undefined;
-}
-
-/**
- * The first x in (lo, hi] with f(x) ≥ goal, for f non-decreasing with f(lo) < goal ≤ f(hi):
- * interpolation (the amounts here are nearly linear in a liquidity: a few steps) alternating
- * with halving, so the bracket at least halves every two steps.
- */
-function firstReaching(f: (x: bigint) => bigint, lo: bigint, hi: bigint, goal: bigint): bigint {
-  let flo = f(lo);
-  let fhi = f(hi);
-  if (flo >= goal) return lo;
-  if (fhi < goal) return hi + 1n;
-  for (let k = 0; hi - lo > 1n; k++) {
-    let m = (lo + hi) / 2n;
-    if (k % 2 === 0 && fhi > flo) {
-      m = lo + ((goal - flo) * (hi - lo)) / (fhi - flo);
-      if (m <= lo) m = lo + 1n;
-      if (m >= hi) m = hi - 1n;
-    }
-    const fm = f(m);
-    if (fm >= goal) {
-      hi = m;
-      fhi = fm;
-    } else {
-      lo = m;
-      flo = fm;
-    }
-  }
-  return hi;
 }
 
 function along(

@@ -27,36 +27,40 @@ export interface Want {
   liquidity: bigint;
 }
 
-/** The swap loop over the known ticks plus guessed extra nets per tick; the final state. */
 /**
- * `stopBeyond`: a price the caller needs the walk to end at exactly — once a step has carried the
- * price past it the walk cannot end there (prices only move one way), so it stops early (a wrong
- * guess of the ticks crossed otherwise walks on through every tick until its amount is used up).
+ * The next initialized tick a swap meets from `bound` (inclusive going down from the start:
+ * moving down from exactly a tick's price crosses it), among the known ticks and the guessed
+ * extra ones; undefined when none lies before the price limit (sqrt price is monotonic in the
+ * tick, so no further tick matters). No list of the day's ticks is built and sorted per try:
+ * most swaps cross none.
  */
-export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>, stopBeyond?: bigint): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
+export function nextTick(nets: ReadonlyMap<number, bigint>, extra: ReadonlyMap<number, bigint> | undefined, bound: number, inclusive: boolean, zeroForOne: boolean, limit: bigint): number | undefined {
+  let t = nearest(nets, undefined, bound, inclusive, zeroForOne);
+  if (extra) t = nearest(extra, t, bound, inclusive, zeroForOne);
+  if (t !== undefined && (zeroForOne ? getSqrtRatioAtTick(t) <= limit : getSqrtRatioAtTick(t) >= limit)) return undefined;
+  return t;
+}
+
+/** The tick of `m` nearest beyond `bound` in the direction of the move, if nearer than `t`. */
+function nearest(m: ReadonlyMap<number, bigint>, t: number | undefined, bound: number, inclusive: boolean, zeroForOne: boolean): number | undefined {
+  for (const k of m.keys()) {
+    if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
+  }
+  return t;
+}
+
+/** The swap loop over the known ticks plus guessed extra nets per tick; the final state. */
+export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limit: bigint, feePips: number, nets: ReadonlyMap<number, bigint>, extra?: ReadonlyMap<number, bigint>): { sqrtP: bigint; L: bigint; paid: bigint; received: bigint } {
   const exactIn = amountSpecified > 0n;
   let sqrtP = s.sqrtP;
   let L = s.liquidity;
   let remaining = amountSpecified;
   let paid = 0n;
   let received = 0n;
-  // Ticks in the direction of the move, nearest first, found one at a time (most swaps cross
-  // none: no list of the day's ticks is built and sorted per try). Moving down from exactly a
-  // tick's price crosses it, so the first bound is inclusive going down.
   let bound = s.tick;
   let inclusive = zeroForOne;
   while (remaining !== 0n) {
-    let t: number | undefined;
-    for (const k of nets.keys()) {
-      if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
-    }
-    if (extra) {
-      for (const k of extra.keys()) {
-        if (zeroForOne ? (inclusive ? k <= bound : k < bound) && (t === undefined || k > t) : k > bound && (t === undefined || k < t)) t = k;
-      }
-    }
-    // Beyond the price limit: no further tick matters (sqrt price is monotonic in the tick).
-    if (t !== undefined && (zeroForOne ? getSqrtRatioAtTick(t) <= limit : getSqrtRatioAtTick(t) >= limit)) t = undefined;
+    const t = nextTick(nets, extra, bound, inclusive, zeroForOne, limit);
     const target = t === undefined ? limit : getSqrtRatioAtTick(t);
     if (L < 0n) break;
     const st = computeSwapStep(sqrtP, target, L, remaining, feePips);
@@ -65,7 +69,6 @@ export function run(s: State, zeroForOne: boolean, amountSpecified: bigint, limi
     remaining = exactIn ? remaining - (st.amountIn + st.feeAmount) : remaining + st.amountOut;
     sqrtP = st.sqrtRatioNextX96;
     if (sqrtP !== target || t === undefined) break;
-    if (stopBeyond !== undefined && (zeroForOne ? sqrtP < stopBeyond : sqrtP > stopBeyond)) break;
     const net = (nets.get(t) ?? 0n) + (extra?.get(t) ?? 0n);
     L = zeroForOne ? L - net : L + net;
     bound = t;
