@@ -240,25 +240,26 @@ function along(
     const a = amounts(t, la + line.shiftA, lb + line.shiftB, line.zeroForOne, fp);
     return fine.paid ? a.in : a.out;
   };
-  // The first LB at which the line's fine amount reaches `goal` at LA (it grows with LB).
-  const lbLo = (_la: bigint): bigint => (-line.shiftB > 0n ? -line.shiftB : 0n);
+  // LB may not take segment B's liquidity below zero at the line's moment.
+  const lbMin = -line.shiftB > 0n ? -line.shiftB : 0n;
   // Received (no fee), the fine amount of a segment is floor(L·n/d): token1 L·Δ√P/2^96, token0
   // L·2^96·Δ√P/(√Pa·√Pb) (SqrtPriceMath's two floors make one). The first LB reaching a goal
   // then follows from LA in closed form.
-  const token1 = (fine.paid ? !line.zeroForOne : line.zeroForOne) === true;
+  const token1 = fine.paid ? !line.zeroForOne : line.zeroForOne;
   const nB = token1 ? t.a2 - t.a1 : (t.a2 - t.a1) << 96n;
   const dB = token1 ? 1n << 96n : t.a1 * t.a2;
   const fineA = (la: bigint): bigint => (token1 ? getAmount1Delta(t.a0, t.a1, la, false) : getAmount0Delta(t.a0, t.a1, la, false));
   const closedForm = (la: bigint, goal: bigint): bigint => {
     const needB = goal - (la + line.shiftA > 0n ? fineA(la + line.shiftA) : 0n);
     const lb = (needB > 0n ? (needB * dB + nB - 1n) / nB : 0n) - line.shiftB;
-    return lb < lbLo(la) ? lbLo(la) : lb > maxL ? maxL + 1n : lb;
+    return lb < lbMin ? lbMin : lb > maxL ? maxL + 1n : lb;
   };
-  // Paid (fee included): segment B's amount per 2^64 of liquidity gives a first guess of LB, bracketed and bisected.
+  // Paid (fee included): segment B's amount per 2^64 of liquidity gives a first guess of LB, bracketed, then searched.
   const perB = fineAmount(0n, 1n << 64n) - fineAmount(0n, 0n);
+  // The first LB at which the line's fine amount reaches `goal` at LA (it grows with LB).
   const firstAtLeast = (la: bigint, goal: bigint): bigint => {
     if (!fine.paid) return closedForm(la, goal);
-    const floor = lbLo(la);
+    const floor = lbMin;
     let lo = floor;
     let hi = maxL;
     if (perB > 0n) {
@@ -275,14 +276,7 @@ function along(
         }
       }
     }
-    if (fineAmount(la, hi) < goal) return hi + 1n;
-    if (fineAmount(la, lo) >= goal) return lo;
-    while (hi - lo > 1n) {
-      const m = (lo + hi) / 2n;
-      if (fineAmount(la, m) >= goal) hi = m;
-      else lo = m;
-    }
-    return hi;
+    return firstReaching((lb) => fineAmount(la, lb), lo, hi, goal);
   };
   // The LB values meeting the fine amount exactly at LA; undefined if it jumps over it there.
   const lbFor = (la: bigint): Range | undefined => {
@@ -307,7 +301,7 @@ function along(
     const atMax = (la: bigint): bigint => fineAmount(la, maxL);
     if (atMax(maxL) < fine.r.lo) return undefined;
     if (atMax(laLo) < fine.r.lo) laLo = firstReaching(atMax, laLo, maxL, fine.r.lo);
-    const atMin = (la: bigint): bigint => fineAmount(la, lbLo(la));
+    const atMin = (la: bigint): bigint => fineAmount(la, lbMin);
     if (atMin(laLo) > fine.r.hi) return undefined;
     if (atMin(laHi) > fine.r.hi) laHi = firstReaching(atMin, laLo, maxL, fine.r.hi + 1n) - 1n;
   }
