@@ -7,7 +7,15 @@
 export type AbiType = 'address' | 'bool' | 'bytes' | `uint${number}` | `int${number}`;
 export type AbiValue = bigint | string | boolean;
 
-const HEX_RE = /^[0-9a-fA-F]*$/;
+/** Whether hex[start, end) are all hex digits (a loop: a regex over the whole data cost more than the decoding). */
+function isHex(hex: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = hex.charCodeAt(i);
+    // 0-9, A-F, a-f
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 /** The 4-byte selector of a call input as `0x` + 8 lowercase hex chars, or undefined if too short. */
 export function selectorOf(input: string): string | undefined {
@@ -31,14 +39,22 @@ function bitsOf(type: string, prefix: string): bigint {
 class Words {
   constructor(readonly hex: string) {}
   get byteLength(): number { return this.hex.length / 2; }
+  /**
+   * The word as an unsigned integer; undefined past the end or when a digit is not hex (BigInt
+   * refuses it — except whitespace at the end, which it trims: the last digit is checked here).
+   */
   word(byteOffset: number): bigint | undefined {
     const start = byteOffset * 2;
-    if (byteOffset < 0 || start + 64 > this.hex.length) return undefined;
-    return BigInt('0x' + this.hex.slice(start, start + 64));
+    if (byteOffset < 0 || start + 64 > this.hex.length || !isHex(this.hex, start + 63, start + 64)) return undefined;
+    try {
+      return BigInt('0x' + this.hex.slice(start, start + 64));
+    } catch {
+      return undefined;
+    }
   }
   bytes(byteOffset: number, length: number): string | undefined {
     const start = byteOffset * 2;
-    if (start + length * 2 > this.hex.length) return undefined;
+    if (start + length * 2 > this.hex.length || !isHex(this.hex, start, start + length * 2)) return undefined;
     return '0x' + this.hex.slice(start, start + length * 2).toLowerCase();
   }
 }
@@ -54,7 +70,7 @@ function decodeOne(words: Words, headOffset: number, type: AbiType): AbiValue | 
   const start = headOffset * 2;
   if (headOffset < 0 || start + 64 > hex.length) return undefined;
   if (type === 'address') {
-    if (hex.slice(start, start + 24) !== ZERO24) return undefined;
+    if (hex.slice(start, start + 24) !== ZERO24 || !isHex(hex, start + 24, start + 64)) return undefined;
     return '0x' + hex.slice(start + 24, start + 64).toLowerCase();
   }
   if (type === 'bool') {
@@ -90,8 +106,9 @@ function smallInt(hex: string, start: number, type: 'uint8' | 'uint16' | 'uint24
   const bits = type === 'uint8' ? 8 : type === 'uint16' ? 16 : type === 'uint32' ? 32 : 24;
   const digits = bits / 4;
   const pad = hex.slice(start, start + 64 - digits).toLowerCase();
+  // parseInt stops at the first non-hex digit: check them all first.
+  if (!isHex(hex, start + 64 - digits, start + 64)) return undefined;
   const low = Number.parseInt(hex.slice(start + 64 - digits, start + 64), 16);
-  if (Number.isNaN(low)) return undefined;
   if (type !== 'int24') return pad === ZERO63.slice(0, 64 - digits) ? BigInt(low) : undefined;
   // int24: a non-negative value has zero padding and its top bit clear; a negative one f padding and it set.
   if (pad === ZERO63.slice(0, 58)) return low < 0x800000 ? BigInt(low) : undefined;
@@ -105,9 +122,13 @@ function smallInt(hex: string, start: number, type: 'uint8' | 'uint16' | 'uint24
  */
 export function decodeAbi(data: string, types: readonly AbiType[]): AbiValue[] | undefined {
   const hex = data.startsWith('0x') ? data.slice(2) : data;
-  if (hex.length % 2 !== 0 || !HEX_RE.test(hex)) return undefined;
+  if (hex.length % 2 !== 0) return undefined;
   const words = new Words(hex);
   if (words.byteLength < types.length * 32) return undefined;
+  // Every digit must be hex, as eth_abi's hex decoding of the whole data requires. Each value
+  // checks its own word as it is read (an integer through BigInt, the rest digit by digit); what
+  // lies after the head words (a bytes value's tail, trailing bytes) is checked here, once.
+  if (!isHex(hex, types.length * 64, hex.length)) return undefined;
   const out: AbiValue[] = [];
   for (let i = 0; i < types.length; i++) {
     const v = decodeOne(words, i * 32, types[i] as AbiType);

@@ -29,6 +29,16 @@ describe('ABI decoder', () => {
     expect(decodeAbi(w('2'), ['bool'])).toBeUndefined();
     expect(decodeAbi(w('20') + w('ffff'), ['bytes'])).toBeUndefined(); // length beyond data
     expect(decodeAbi('zz', ['uint256'])).toBeUndefined();
+    // A non-hex digit in every kind of place: an address, a small int, a bool's padding, a uint256, a bytes tail, trailing bytes.
+    expect(decodeAbi(w(ADDR.slice(0, 39) + 'g'), ['address'])).toBeUndefined();
+    expect(decodeAbi(w('1g'), ['uint8'])).toBeUndefined();
+    expect(decodeAbi(w('g1'.padStart(8, '0')), ['int24'])).toBeUndefined();
+    expect(decodeAbi(w('1').replace(/^0/, 'g'), ['bool'])).toBeUndefined();
+    expect(decodeAbi(w('12g4'), ['uint256'])).toBeUndefined();
+    expect(decodeAbi(w('20') + w('3') + 'abcdeg'.padEnd(64, '0'), ['bytes'])).toBeUndefined();
+    expect(decodeAbi(w('20') + w('3') + 'abcdef'.padEnd(62, '0') + 'g0', ['bytes'])).toBeUndefined();
+    expect(decodeAbi(w('1') + 'zz', ['uint256'])).toBeUndefined();
+    expect(decodeAbi(w('1') + 'ab', ['uint256'])).toEqual([1n]);
   });
 });
 
@@ -45,6 +55,9 @@ describe('decodeAbi against ethers (differential)', () => {
         const got = decodeAbi(data, [...types])!;
         expect(got).toEqual([vals[0].toLowerCase(), vals[1], BigInt(vals[2]), BigInt(vals[3]), BigInt(vals[4]), BigInt(vals[5]), vals[6], vals[7]]);
         // A non-zero byte in any small value's padding (or a wrong sign extension of the int24) is not this tuple.
+        // Not hex anywhere (a value's digits, its padding, a bytes tail): not this tuple either.
+        const pos = 2 + ((vals[2] * 7919 + vals[3]) % (data.length - 2));
+        for (const bad of ['g', 'x', ' ', '\t', 'G']) expect(decodeAbi(data.slice(0, pos) + bad + data.slice(pos + 1), [...types])).toBeUndefined();
         for (const [slot, at] of [[0, 2], [2, 20], [3, 10], [4, 30], [5, 40]] as const) {
           const start = 2 + slot * 64 + at;
           const c = data[start]!.toLowerCase();

@@ -28,7 +28,7 @@
  */
 import { mayEndAt } from './approx-walk.ts';
 import { mulDiv } from './full-math.ts';
-import { getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
+import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import { computeSwapStep } from './swap-math.ts';
 import { SegmentLiquidity } from './segment-liquidity.ts';
 import { getSqrtRatioAtTick, matches, modes, run, type State, type Want } from './swap-walk.ts';
@@ -136,11 +136,42 @@ function oneStepMayEnd(s: State, want: Want, zeroForOne: boolean, feePips: numbe
   return true;
 }
 
+/**
+ * For a one-step swap (`oneStep` accepts it) in exact input: computeSwapStep's answer without
+ * walking it (one wide division instead of five). The step ends at getNextSqrtPriceFromInput of
+ * the input less fee unless that input reaches the step's target (the next initialized tick or
+ * the far limit); it then takes the whole input (the fee is the remainder) and pays the output
+ * between the two prices rounded down. The target needs no check: an input less fee at least
+ * what reaching the target takes (rounded up) puts getNextSqrtPriceFromInput at or beyond the
+ * target (it rounds the price towards the start by less than that rounding), so an end price
+ * equal to the logged one, strictly before every known tick (`oneStep`), means the target was
+ * not reached. Undefined on a SqrtPriceMath revert (the caller walks the step).
+ */
+export function oneStepExactIn(s: State, want: Want, zeroForOne: boolean, feePips: number, amount: bigint): boolean | undefined {
+  const lessFee = mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n);
+  let next: bigint;
+  try {
+    next = getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, lessFee, zeroForOne);
+  } catch {
+    return undefined;
+  }
+  if (next !== want.sqrtP) return false;
+  return zeroForOne
+    ? getAmount1Delta(next, s.sqrtP, s.liquidity, false) === -want.amount1
+    : getAmount0Delta(s.sqrtP, next, s.liquidity, false) === -want.amount0;
+}
+
 /** Try the known ticks, then one more unknown tick between the two prices; undefined when neither explains the swap. */
 function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
   const single = oneStep(s, after, want, zeroForOne, nets);
   for (const m of modes(zeroForOne, want)) {
-    if (single && !oneStepMayEnd(s, want, zeroForOne, opts.feePips, m.mode, m.amount)) continue;
+    if (single) {
+      if (m.mode === 'exactIn' && m.amount > 0n) {
+        const v = oneStepExactIn(s, want, zeroForOne, opts.feePips, m.amount);
+        if (v === true) return { line, verdict: 'exact', mode: m.mode };
+        if (v === false) continue;
+      } else if (!oneStepMayEnd(s, want, zeroForOne, opts.feePips, m.mode, m.amount)) continue;
+    }
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
   }
   // Known ticks the move crosses: when the log's liquidity did not change, they may no longer be
