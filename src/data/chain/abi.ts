@@ -8,7 +8,7 @@ export type AbiType = 'address' | 'bool' | 'bytes' | `uint${number}` | `int${num
 export type AbiValue = bigint | string | boolean;
 
 /** Whether hex[start, end) are all hex digits (a loop: a regex over the whole data cost more than the decoding). */
-function isHex(hex: string, start: number, end: number): boolean {
+export function isHex(hex: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = hex.charCodeAt(i);
     // 0-9, A-F, a-f
