@@ -9,7 +9,7 @@
  */
 import { Table, Type, type Vector } from 'apache-arrow';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
-import { snappyCompress } from 'hysnappy';
+import { snappyCompressor } from 'hysnappy';
 import type { ColumnData } from './arrow-io.ts';
 
 /** A result column's type, as DuckDB names it (and reads it back from the Parquet copy). */
@@ -115,6 +115,12 @@ function element(name: string, type: ColumnType): Schema[number] {
 /** Write `file` from a table's parts in order (an Arrow table, in-memory columns, or spill chunks). */
 export function writeParquetFile(file: string, parts: Iterable<Table | Record<string, ColumnData>>, runId?: string): void {
   let writer: ParquetWriter | undefined;
+  // One Snappy compressor per file: hysnappy's `snappyCompress` decodes, compiles and instantiates
+  // its WebAssembly module with fresh memory on every call (every column chunk: a third of the
+  // writing time). A compressor keeps one instance, and what it leaves in its memory can change
+  // which matches a later call finds (always valid Snappy): so it never outlives the file, whose
+  // bytes then depend on its own rows alone (runs stay byte-identical).
+  const snappyCompress = snappyCompressor();
   let names: string[] = [];
   const open = (c: Columns) => {
     names = c.names;
@@ -145,7 +151,10 @@ export function writeParquetFile(file: string, parts: Iterable<Table | Record<st
         data.push({ name, data: strings, statistics: false });
       }
     });
-    void writer!.write({ columnData: data, rowGroupSize: ROW_GROUP });
+    // One page per column chunk (pageSize 0) instead of the library's 1 MiB pages, which made it
+    // size every value to find page ends: a row group is at most 16,384 rows, so every numeric
+    // chunk (≤ 128 KiB) and every text chunk of values under 64 bytes was one page anyway.
+    void writer!.write({ columnData: data, rowGroupSize: ROW_GROUP, pageSize: 0 });
   }
   if (!writer) open({ n: 0, names: [], types: [], cols: [] });
   writer!.finish();

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeVector, Table } from 'apache-arrow';
 import fc from 'fast-check';
+import { snappyCompress, snappyCompressor } from 'hysnappy';
+import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readArrow, utf8Vector, writeArrow } from '../../src/results/arrow-io.ts';
 import { loadArrowTable, openDuck } from '../../src/results/duck.ts';
@@ -96,5 +98,87 @@ describe('Parquet copies (hyparquet-writer) read back by DuckDB', () => {
     writeParquetFile(a, [part], 'r');
     writeParquetFile(b, [part], 'r');
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('a reused Snappy compressor (one per file) writes valid Snappy, though not always the bytes a fresh one would', () => {
+    // Mixed inputs as column chunks are (zeros, constant runs, noise, sparse patterns) at the sizes
+    // a 16,384-row group gives: every output decodes back (hyparquet's own decoder); some differ
+    // from a fresh compressor's — why one compressor never outlives its file.
+    let x = 12_345;
+    const rnd = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+    let differ = 0;
+    for (let k = 0; k < 10; k++) {
+      const c = snappyCompressor();
+      for (let j = 0; j < 60; j++) {
+        const n = [131_072, 131_072, 65_536, 4_096, 100_000, 7][Math.floor(rnd() * 6)]! + (rnd() < 0.3 ? Math.floor(rnd() * 1000) : 0);
+        const mode = Math.floor(rnd() * 4);
+        const input = new Uint8Array(n);
+        let v = Math.floor(rnd() * 256);
+        for (let i = 0; i < n; i++) input[i] = mode === 0 ? 0 : mode === 1 ? (rnd() < 0.01 ? (v = Math.floor(rnd() * 256)) : v) : mode === 2 ? Math.floor(rnd() * 256) : rnd() < 0.5 ? 0 : (i >> 10) & 255;
+        const packed = c(input);
+        const out = new Uint8Array(n);
+        snappyUncompress(packed, out);
+        expect(Buffer.from(out).equals(Buffer.from(input))).toBe(true);
+        if (!Buffer.from(packed).equals(Buffer.from(snappyCompress(input)))) differ++;
+      }
+    }
+    expect(differ).toBeGreaterThan(0);
+  });
+
+  it('large multi-chunk tables: every value back through DuckDB, and the same bytes whatever was written before', async () => {
+    // An equity-like table (times, a price walk, a position switching on and off, realized PnL in
+    // steps, constant columns): what Snappy leaves in its memory after one chunk changes the
+    // matches it finds in a later one of the same size (valid either way). One compressor serves
+    // a whole file and no other, so the file must still read back exactly and must not depend on
+    // what the process wrote before it.
+    const chunk = (n: number, seed: number) => {
+      const c = { ts_us: new Float64Array(n), equity: new Float64Array(n), realized: new Float64Array(n), unrealized: new Float64Array(n), fees: new Float64Array(n), position_lots: new Float64Array(n), mid: new Float64Array(n), deposits: new Float64Array(n), pnl: new Float64Array(n), kind: new Array<string>(n) };
+      let t = 1.64e15 + seed * 1e12;
+      let px = 47_000;
+      let r = 0;
+      let p = 0;
+      let entry = 0;
+      for (let i = 0; i < n; i++) {
+        t += (i * 7 + seed) % 3 === 0 ? 3.6e9 : 60e6 * (1 + ((i * 13 + seed) % 17));
+        px = Math.round((px + Math.sin(i * 0.37 + seed) * 40) * 10) / 10;
+        if ((i + seed) % 2 === 0) {
+          if (p === 0) [p, entry] = [1000, px];
+          else [r, p] = [r + px - entry, 0];
+        }
+        c.ts_us[i] = t;
+        c.mid[i] = px;
+        c.position_lots[i] = p;
+        c.realized[i] = r;
+        c.unrealized[i] = p ? px - entry : 0;
+        c.pnl[i] = r + c.unrealized[i]!;
+        c.deposits[i] = 1e7;
+        c.equity[i] = 1e7 + c.pnl[i]!;
+        c.kind[i] = (i + seed) % 2 === 0 ? 'fill' : 'timer';
+      }
+      return c;
+    };
+    const parts = [chunk(40_000, 1), chunk(20_000, 2), chunk(9_000, 3), chunk(500, 4)];
+    const n = 69_500;
+    const first = join(dir, 'big1.parquet');
+    const second = join(dir, 'big2.parquet');
+    writeParquetFile(first, parts, 'r');
+    writeParquetFile(join(dir, 'other.parquet'), [chunk(40_000, 5), chunk(20_000, 6), chunk(9_000, 7)], 'r');
+    writeParquetFile(second, parts, 'r');
+    expect(readFileSync(first).equals(readFileSync(second))).toBe(true);
+    const { instance, conn } = await openDuck();
+    try {
+      const names = ['ts_us', 'equity', 'realized', 'unrealized', 'fees', 'position_lots', 'mid', 'deposits', 'pnl', 'kind'] as const;
+      const rows = (await conn.runAndReadAll(`SELECT ${names.join(', ')} FROM read_parquet('${first}')`)).getRows();
+      expect(rows.length).toBe(n);
+      let r = 0;
+      let differs = 0;
+      for (const p of parts) {
+        for (let i = 0; i < p.kind.length; i++, r++) names.forEach((k, j) => (rows[r]![j] !== p[k][i] ? differs++ : 0));
+      }
+      expect(differs).toBe(0);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 });
