@@ -60,7 +60,11 @@ export interface RunManifest {
   /** sha256 over the per-file hashes: equal across repeated runs of the same inputs. */
   resultsSha256: string;
   metrics: WorldMetrics;
-  /** Wall-clock figures: the only part that differs between repeated runs. */
+  /**
+   * Wall-clock figures: the only part that differs between repeated runs. `wallSeconds` runs from
+   * building the world (data and strategy loaded) to the end of the replay and its metrics: the
+   * manifest is written with the result files, so their writing is not in it.
+   */
   timing: { startedAt: string; wallSeconds: number; replaySeconds: number; eventsPerSecond: number };
 }
 
