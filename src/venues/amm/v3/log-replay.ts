@@ -27,7 +27,7 @@
  * ("limit") pays what reaching that price costs: one step to the logged price must give its amounts.
  */
 import { mayEndAt } from './approx-walk.ts';
-import { mulDiv } from './full-math.ts';
+import { MAX_UINT256, mulDiv } from './full-math.ts';
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrt-price-math.ts';
 import { computeSwapStep } from './swap-math.ts';
 import { SegmentLiquidity } from './segment-liquidity.ts';
@@ -149,6 +149,9 @@ function oneStepMayEnd(s: State, want: Want, zeroForOne: boolean, feePips: numbe
  */
 export function oneStepExactIn(s: State, want: Want, zeroForOne: boolean, feePips: number, amount: bigint): boolean | undefined {
   const lessFee = mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n);
+  // getNextSqrtPriceFromAmount0RoundingUp's overflow branch (input × price ≥ 2^256, some 10^28
+  // units of token0) rounds differently, and the argument above does not cover it: walk it.
+  if (zeroForOne && lessFee * s.sqrtP > MAX_UINT256) return undefined;
   let next: bigint;
   try {
     next = getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, lessFee, zeroForOne);
