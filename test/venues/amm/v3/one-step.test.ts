@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oneStepExactIn } from '../../../../src/venues/amm/v3/log-replay.ts';
-import { getAmount0Delta, getAmount1Delta } from '../../../../src/venues/amm/v3/sqrt-price-math.ts';
+import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput } from '../../../../src/venues/amm/v3/sqrt-price-math.ts';
 import { matches, run, type State, type Want } from '../../../../src/venues/amm/v3/swap-walk.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../../../src/venues/amm/v3/tick-math.ts';
 
@@ -54,9 +54,14 @@ describe('one-step exact-input check (log-replay oneStepExactIn)', () => {
           return;
         }
         // The shortcut is used only for swaps that end strictly inside their segment (`oneStep`);
-        // a walk that reached an edge is the other checks' business. Inputs just short of the
-        // edge are where a wrong target rule would show.
+        // a walk that reached an edge is the other checks' business. Inputs a few units either
+        // side of the edge are where the step's branch flips.
         if (r.sqrtP === edge || (x.zeroForOne ? r.sqrtP < lo : r.sqrtP > hi)) {
+          // The lemma the shortcut rests on: when the step reaches its target, the one-call end
+          // price (what the shortcut compares with the log) is at or beyond the target too, so a
+          // log ending strictly inside can never be accepted for such an input.
+          const next = getNextSqrtPriceFromInput(sqrtP, x.L, (amount * 999_500n) / 1_000_000n, x.zeroForOne);
+          expect(x.zeroForOne ? next <= edge : next >= edge).toBe(true);
           reached++;
           return;
         }
