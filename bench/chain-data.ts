@@ -43,8 +43,6 @@ export async function run(): Promise<BenchResult[]> {
   for (let i = 0; i < 3; i++) readV3RawLogsCsv(raw);
   const decodes = repeat(RUNS, () => readV3RawLogsCsv(raw));
   const imp: BenchResult = { name: `raw v3 logs decoded (ABI), median of ${RUNS}`, events: 6234, seconds: decodes.median, unit: 'logs', note: `read + CSV parse + ABI decode; best of ${RUNS}: ${Math.round(6234 / decodes.best).toLocaleString('en-US')}/s` };
-  let t0: number;
-  let n: number;
   // `primesim data import` of the raw logs: decode + columns + hashed files + manifest. These
   // runs take ~0.05 s each, so one pause (GC, another process) moves a short average a lot: after
   // a warm-up, RUNS timed repetitions, reported as their median and their best.
@@ -57,8 +55,8 @@ export async function run(): Promise<BenchResult[]> {
   // The day's replay as `data replay-pool` runs it (every search on; the last-resort search for
   // two unobserved segments in one swap alone finds nothing left to do on this day): once cold,
   // then RUNS times warm.
-  t0 = performance.now();
-  n = replayV3Day(ev, { feePips: 500, tickSpacing: 10 }).swaps.length;
+  let t0 = performance.now();
+  const n = replayV3Day(ev, { feePips: 500, tickSpacing: 10 }).swaps.length;
   const rep: BenchResult = { name: 'v3 day replay with exact checks, first run', events: ev.length, seconds: (performance.now() - t0) / 1000, unit: 'events', note: `${n} swaps checked; includes compiling the swap math` };
   for (let i = 0; i < 5; i++) replayV3Day(ev, { feePips: 500, tickSpacing: 10 });
   const replays = repeat(RUNS, () => replayV3Day(ev, { feePips: 500, tickSpacing: 10 }));

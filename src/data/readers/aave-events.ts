@@ -9,7 +9,7 @@
  */
 import { DataError } from '../../errors.ts';
 import { decodeLog } from '../chain/logs.ts';
-import { blockTime, csvCells, header, read } from './uniswap-v3-day.ts';
+import { blockTime, csvCells, header, read, topicsOf } from './uniswap-v3-day.ts';
 
 export type AaveEventKind = 'supply' | 'withdraw' | 'borrow' | 'repay' | 'liquidation' | 'reserve_data_updated';
 
@@ -65,7 +65,7 @@ export function readAaveRawLogsCsv(file: string, text?: string): AaveEvent[] {
     const c = csvCells(lines[i]!);
     const ln = i + 1;
     const get = (k: string) => (c[idx[k]!] ?? '').trim();
-    const topics = get('topics').match(/0x[0-9a-fA-F]{64}/g) ?? [];
+    const topics = topicsOf(get('topics'));
     if (topics.length === 0) throw new DataError('no topics', { file, line: ln, field: 'topics' });
     const block = Number(get('block_number'));
     const logIndex = Number(get('log_index'));

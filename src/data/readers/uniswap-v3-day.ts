@@ -127,7 +127,7 @@ export function readV3EventsCsv(file: string, text?: string): V3PoolEvent[] {
  * Every `0x` + 64 hex digits of a topics cell (a quoted list), as /0x[0-9a-fA-F]{64}/g would
  * find them: a scan for `0x` (the regex was a twentieth of the import).
  */
-function topicsOf(cell: string): string[] {
+export function topicsOf(cell: string): string[] {
   const out: string[] = [];
   for (let at = cell.indexOf('0x'); at >= 0; ) {
     if (at + 66 <= cell.length && isHex(cell, at + 2, at + 66)) {

@@ -125,15 +125,16 @@ function oneStep(s: State, after: State, want: Want, zeroForOne: boolean, nets: 
   return true;
 }
 
-/** For a one-step swap (`oneStep`): whether `mode` with `amount` can end at the logged price (one SqrtPriceMath call). */
-function oneStepMayEnd(s: State, want: Want, zeroForOne: boolean, feePips: number, mode: string, amount: bigint): boolean {
+/**
+ * For a one-step swap (`oneStep`) in exact output: whether it can end at the logged price (one
+ * SqrtPriceMath call); exact input has its own full check (`oneStepExactIn`).
+ */
+function oneStepOutputMayEnd(s: State, want: Want, zeroForOne: boolean, amount: bigint): boolean {
   try {
-    if (mode === 'exactIn') return getNextSqrtPriceFromInput(s.sqrtP, s.liquidity, mulDiv(amount, 1_000_000n - BigInt(feePips), 1_000_000n), zeroForOne) === want.sqrtP;
-    if (mode === 'exactOut') return getNextSqrtPriceFromOutput(s.sqrtP, s.liquidity, -amount, zeroForOne) === want.sqrtP;
+    return getNextSqrtPriceFromOutput(s.sqrtP, s.liquidity, -amount, zeroForOne) === want.sqrtP;
   } catch {
     return true;
   }
-  return true;
 }
 
 /**
@@ -168,13 +169,13 @@ export function oneStepExactIn(s: State, want: Want, zeroForOne: boolean, feePip
 function explain(s: State, after: State, want: Want, zeroForOne: boolean, nets: ReadonlyMap<number, bigint>, line: number, opts: { feePips: number; tickSpacing: number }): SwapCheck | undefined {
   const single = oneStep(s, after, want, zeroForOne, nets);
   for (const m of modes(zeroForOne, want)) {
-    if (single) {
-      if (m.mode === 'exactIn' && m.amount > 0n) {
-        const v = oneStepExactIn(s, want, zeroForOne, opts.feePips, m.amount);
-        if (v === true) return { line, verdict: 'exact', mode: m.mode };
-        if (v === false) continue;
-      } else if (!oneStepMayEnd(s, want, zeroForOne, opts.feePips, m.mode, m.amount)) continue;
-    }
+    if (single && m.mode === 'exactIn' && m.amount > 0n) {
+      const v = oneStepExactIn(s, want, zeroForOne, opts.feePips, m.amount);
+      if (v !== undefined) {
+        if (v) return { line, verdict: 'exact', mode: m.mode };
+        continue;
+      }
+    } else if (single && m.mode === 'exactOut' && !oneStepOutputMayEnd(s, want, zeroForOne, m.amount)) continue;
     if (walk(s, zeroForOne, m.amount, m.limit, opts.feePips, nets, want)) return { line, verdict: 'exact', mode: m.mode };
   }
   // Known ticks the move crosses: when the log's liquidity did not change, they may no longer be
