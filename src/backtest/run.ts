@@ -74,6 +74,8 @@ export interface BacktestHooks {
   clock?: () => number;
   /** Rows per spilled chunk of the long result tables (see SPILL_ROWS). */
   spillRows?: number;
+  /** Encode spilled chunks on a second thread (see SpillThread; default SpillThread.wanted). */
+  spillThread?: boolean;
 }
 
 export function parseBacktestConfig(input: BacktestConfig): z.output<typeof BacktestConfigSchema> {
@@ -156,6 +158,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(hooks.clock ? { clock: hooks.clock } : {}),
       ...(hooks.spillRows !== undefined ? { spillRows: hooks.spillRows } : {}),
+      ...(hooks.spillThread !== undefined ? { spillThread: hooks.spillThread } : {}),
     });
     return { dir: r.dir, runId: r.runId, manifest: r.manifest as unknown as RunManifest, metrics: r.metrics };
   } catch (e) {

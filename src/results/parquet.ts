@@ -114,27 +114,49 @@ function element(name: string, type: ColumnType): Schema[number] {
 
 /** Write `file` from a table's parts in order (an Arrow table, in-memory columns, or spill chunks). */
 export function writeParquetFile(file: string, parts: Iterable<Table | Record<string, ColumnData>>, runId?: string): void {
-  let writer: ParquetWriter | undefined;
+  const w = new ParquetTableWriter(file, runId);
+  for (const part of parts) w.append(part);
+  w.finish();
+}
+
+/**
+ * A table's Parquet file written part by part (each part: row groups of at most 16,384 rows),
+ * streamed to disk: `writeParquetFile` over all parts at once, or a spill thread appending each
+ * chunk as it spills. The same parts give the same bytes either way.
+ */
+export class ParquetTableWriter {
+  private writer: ParquetWriter | undefined;
+  private names: string[] = [];
   // One Snappy compressor per file: hysnappy's `snappyCompress` decodes, compiles and instantiates
   // its WebAssembly module with fresh memory on every call (every column chunk: a third of the
   // writing time). A compressor keeps one instance, and what it leaves in its memory can change
   // which matches a later call finds (always valid Snappy): so it never outlives the file, whose
   // bytes then depend on its own rows alone (runs stay byte-identical).
-  const snappyCompress = snappyCompressor();
-  let names: string[] = [];
-  const open = (c: Columns) => {
-    names = c.names;
+  private readonly snappyCompress = snappyCompressor();
+
+  constructor(
+    readonly file: string,
+    readonly runId?: string,
+  ) {}
+
+  private open(c: Columns): ParquetWriter {
+    this.names = c.names;
+    const runId = this.runId;
     const schema: Schema = [
       { name: 'schema', num_children: c.names.length + (runId !== undefined ? 1 : 0) },
       ...(runId !== undefined ? [element('run_id', 'VARCHAR')] : []),
       ...c.names.map((n, i) => element(n, c.types[i]!)),
     ];
-    writer = new ParquetWriter({ writer: fileWriter(file), schema, codec: 'SNAPPY', compressors: { SNAPPY: snappyCompress }, statistics: true, createdBy: CREATED_BY });
-  };
-  for (const part of parts) {
+    return (this.writer = new ParquetWriter({ writer: fileWriter(this.file), schema, codec: 'SNAPPY', compressors: { SNAPPY: this.snappyCompress }, statistics: true, createdBy: CREATED_BY }));
+  }
+
+  /** Append a part (the first one fixes the columns, even with no rows). */
+  append(part: Table | Record<string, ColumnData>): void {
     const c = columnsOf(part);
-    if (!writer) open(c);
-    if (c.n === 0) continue;
+    const writer = this.writer ?? this.open(c);
+    if (c.n === 0) return;
+    const names = this.names;
+    const runId = this.runId;
     const data: Source[] = [];
     if (runId !== undefined) data.push({ name: 'run_id', data: new Array<string>(c.n).fill(runId), statistics: false });
     c.cols.forEach((col, i) => {
@@ -154,8 +176,11 @@ export function writeParquetFile(file: string, parts: Iterable<Table | Record<st
     // One page per column chunk (pageSize 0) instead of the library's 1 MiB pages, which made it
     // size every value to find page ends: a row group is at most 16,384 rows, so every numeric
     // chunk (≤ 128 KiB) and every text chunk of values under 64 bytes was one page anyway.
-    void writer!.write({ columnData: data, rowGroupSize: ROW_GROUP, pageSize: 0 });
+    void writer.write({ columnData: data, rowGroupSize: ROW_GROUP, pageSize: 0 });
   }
-  if (!writer) open({ n: 0, names: [], types: [], cols: [] });
-  writer!.finish();
+
+  /** Write the footer (a file with no part has no columns). */
+  finish(): void {
+    (this.writer ?? this.open({ n: 0, names: [], types: [], cols: [] })).finish();
+  }
 }

@@ -39,6 +39,16 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
+    // Spilled tables: their chunk files are complete before they are read; a spill thread then
+    // closes the Parquet copies it made while this thread writes the Arrow files.
+    for (const t of Object.values(spec.tables)) if (t instanceof ChunkedTable) await t.settled();
+    const made = new Map<string, Promise<string | undefined>>();
+    for (const [table, t] of Object.entries(spec.tables)) {
+      if (!(t instanceof ChunkedTable)) continue;
+      const p = t.parquetCopy(spec.runId);
+      p.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
+      made.set(table, p);
+    }
     const files: ResultFile[] = [];
     for (const [table, cols] of Object.entries(spec.tables)) {
       const file = `${table}.arrow`;
@@ -61,7 +71,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     // The copies are made from the columns in memory (the same values the Arrow files hold).
-    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest }, spec.tables);
+    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest }, spec.tables, made);
     commitOutput(tmp, final);
     return { dir: final, files, resultsSha256, manifest };
   } catch (e) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeVector, RecordBatch, RecordBatchFileWriter, Schema, Table, tableToIPC, type Vector } from 'apache-arrow';
 import { readArrow, utf8Vector, type ColumnData } from './arrow-io.ts';
 import { collectIfGrown } from './memory.ts';
+import type { SpillThread } from './spill-thread.ts';
 
 /** Heap growth after which a spill also collects garbage (see collectIfGrown). */
 const HEAP_GROWTH = 16 * 1024 * 1024;
@@ -24,6 +25,15 @@ export abstract class ChunkedTable {
   /** The columns with no rows (names and types), or undefined when nothing was ever appended. */
   abstract get empty(): Record<string, ColumnData> | undefined;
   abstract dispose(): void;
+  /** Resolves when every chunk is on disk (chunks() reads them). */
+  async settled(): Promise<void> {}
+  /**
+   * The table's Parquet copy (with the given run id) when a spill thread made it as the chunks
+   * spilled: a file to move into the run folder; undefined when it must be written from chunks().
+   */
+  async parquetCopy(_runId: string): Promise<string | undefined> {
+    return undefined;
+  }
 }
 
 export class TableSpool extends ChunkedTable {
@@ -39,6 +49,10 @@ export class TableSpool extends ChunkedTable {
     /** Where chunks go; undefined keeps everything in memory (a spool that never spills). */
     private readonly dir: string | undefined,
     private readonly chunkRows: number,
+    /** Writes the chunks off this thread (see SpillThread); none: written here, in line. */
+    private readonly thread?: SpillThread,
+    /** With a thread: the run id of the table's Parquet copy, made as chunks spill (the spool is its table alone). */
+    private readonly parquetRunId?: string,
   ) {
     super();
   }
@@ -56,7 +70,8 @@ export class TableSpool extends ChunkedTable {
 
   private spill(): void {
     const cols = concatColumns(this.pending);
-    writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
+    if (this.thread) this.thread.chunk(this.name, this.spilled, cols, this.parquetRunId);
+    else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
     this.spilled++;
     this.pending = [];
     this.pendingRows = 0;
@@ -78,9 +93,19 @@ export class TableSpool extends ChunkedTable {
     return this.template;
   }
 
-  /** Remove the spilled chunk files. */
+  override async settled(): Promise<void> {
+    if (this.thread && this.spilled > 0) await this.thread.settled();
+  }
+
+  override async parquetCopy(runId: string): Promise<string | undefined> {
+    if (!this.thread || this.spilled === 0 || this.parquetRunId !== runId) return undefined;
+    return this.thread.finishParquet(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
+  }
+
+  /** Remove the spilled chunk files (and a Parquet copy left unused). */
   dispose(): void {
     for (let k = 0; k < this.spilled; k++) rmSync(join(this.dir!, `${this.name}.${k}.arrow`), { force: true });
+    if (this.thread && this.spilled > 0) rmSync(join(this.dir!, `${this.name}.parquet`), { force: true });
   }
 }
 
@@ -101,6 +126,15 @@ export class SpoolSeq extends ChunkedTable {
 
   dispose(): void {
     for (const p of this.parts) p.dispose();
+  }
+
+  override async settled(): Promise<void> {
+    for (const p of this.parts) await p.settled();
+  }
+
+  /** A sequence of one spool is that spool (a one-venue run's orders, fills, positions). */
+  override async parquetCopy(runId: string): Promise<string | undefined> {
+    return this.parts.length === 1 ? this.parts[0]!.parquetCopy(runId) : undefined;
   }
 }
 
@@ -163,7 +197,7 @@ export function writeArrowChunks(file: string, chunks: Iterable<Chunk>): { bytes
   return { bytes, sha256: hash.digest('hex'), rows };
 }
 
-function tableOf(cols: Record<string, ColumnData>): Table {
+export function tableOf(cols: Record<string, ColumnData>): Table {
   const vectors: Record<string, Vector> = {};
   for (const [name, data] of Object.entries(cols)) vectors[name] = Array.isArray(data) ? utf8Vector(data) : makeVector(data);
   return new Table(vectors);

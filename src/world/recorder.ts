@@ -8,6 +8,7 @@ import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column, f64Of, i32Of, i64Of, repeatStr, u8Of } from '../results/columns.ts';
 import { TradeStats } from '../results/metrics.ts';
 import { SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
+import type { SpillThread } from '../results/spill-thread.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
 import type { PerpVenue } from '../venues/perp/venue.ts';
@@ -50,6 +51,8 @@ export class WorldRecorder implements EventHandler {
   /** Spools of the long tables (see `spill`): rows leave memory in chunks as the run goes. */
   private spillDir: string | undefined;
   private spillRows = Infinity;
+  private spillThread: SpillThread | undefined;
+  private spillRunId: string | undefined;
   private readonly spools = new Map<string, TableSpool>();
   /** Per venue: order and fill statistics over every order and fill, drained or not. */
   private readonly stats = new Map<string, TradeStats>();
@@ -140,14 +143,22 @@ export class WorldRecorder implements EventHandler {
    * flat in the length of the data (runWorld passes the run's spill folder). Without it every row
    * stays in memory until the run is written (a world built directly, as in tests).
    */
-  spill(dir: string, rows: number): void {
+  spill(dir: string, rows: number, thread?: { thread: SpillThread; runId: string }): void {
     this.spillDir = dir;
     this.spillRows = rows;
+    this.spillThread = thread?.thread;
+    this.spillRunId = thread?.runId;
   }
 
   private spool(name: string): TableSpool {
     let t = this.spools.get(name);
-    if (t === undefined) this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows)));
+    if (t === undefined) {
+      // A spool that is a whole table (not one venue's or account's part of it) has its Parquet
+      // copy made by the spill thread as it spills.
+      const [table] = name.split(':');
+      const solo = table === 'equity' ? this.series.size === 1 : table === 'orders' || table === 'fills' || table === 'positions' ? this.venues.length === 1 : true;
+      this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, this.spillThread, solo ? this.spillRunId : undefined)));
+    }
     return t;
   }
 

@@ -16,6 +16,7 @@ import type { SpecSource } from './spec-file.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { concatColumns } from '../results/spool.ts';
 import { collectNow } from '../results/memory.ts';
+import { SpillThread } from '../results/spill-thread.ts';
 
 export interface RunWorldOptions {
   runsDir: string;
@@ -30,6 +31,8 @@ export interface RunWorldOptions {
   clock?: () => number;
   /** Rows per spilled chunk of the long result tables (default SPILL_ROWS); tests set it low. */
   spillRows?: number;
+  /** Encode spilled chunks (Arrow files, Parquet copies) on a second thread (default: in the main thread, unless PRIMESIM_SPILL_THREAD=0). */
+  spillThread?: boolean;
 }
 
 /**
@@ -227,16 +230,18 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   removeStaleSpills(target.runsDir, runId);
   rmSync(spillDir, { recursive: true, force: true });
   mkdirSync(spillDir);
+  const thread = (opts.spillThread ?? SpillThread.wanted) ? new SpillThread(spillDir) : undefined;
   try {
-    return await runAndWrite(world, spec, opts, runId, spillDir, clock, wall0);
+    return await runAndWrite(world, spec, opts, runId, spillDir, thread, clock, wall0);
   } finally {
+    await thread?.close();
     rmSync(spillDir, { recursive: true, force: true });
   }
 }
 
-async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, runId: string, spillDir: string, clock: () => number, wall0: number): Promise<WorldResult> {
+async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, runId: string, spillDir: string, thread: SpillThread | undefined, clock: () => number, wall0: number): Promise<WorldResult> {
   const first = world.agents[0];
-  world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS);
+  world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS, thread ? { thread, runId } : undefined);
   const sim = world.sim;
   world.start();
   const replay0 = clock();

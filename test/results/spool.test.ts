@@ -8,6 +8,7 @@ import { runBacktest } from '../../src/backtest/run.ts';
 import { readArrow, writeArrow } from '../../src/results/arrow-io.ts';
 import { openDuck } from '../../src/results/duck.ts';
 import { SpoolSeq, TableSpool, tableChunks, writeArrowChunks } from '../../src/results/spool.ts';
+import { SpillThread } from '../../src/results/spill-thread.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
 let root: string;
@@ -107,5 +108,30 @@ describe('a run that spills its long tables', () => {
     }
     expect(readdirSync(join(root, 'spilled')).filter((x) => x.startsWith('.'))).toEqual([]);
     expect(existsSync(join(spilled.dir, 'manifest.json'))).toBe(true);
+  });
+
+  it('gives the same bytes (Arrow files and Parquet copies) when a second thread writes the spilled chunks', async () => {
+    const opts = { ...mm, data };
+    const inline = await runBacktest({ ...opts, runsDir: join(root, 'inline'), runId: 'x' }, { spillRows: 64, spillThread: false });
+    const threaded = await runBacktest({ ...opts, runsDir: join(root, 'threaded'), runId: 'x' }, { spillRows: 64, spillThread: true });
+    const sums = (m: typeof inline.manifest) => {
+      const mf = m as unknown as { files: { file: string; sha256: string }[]; copies: { file: string; sha256: string }[] };
+      return [...mf.files, ...mf.copies].map((f) => `${f.file} ${f.sha256}`);
+    };
+    expect(inline.manifest.counts.fills).toBeGreaterThan(5 * 64);
+    // Every long table spilled several chunks; the copies the thread made are byte for byte the inline ones.
+    expect(sums(threaded.manifest)).toEqual(sums(inline.manifest));
+    for (const f of ['orders.parquet', 'fills.parquet', 'ledger.parquet', 'equity.parquet', 'orders.arrow']) {
+      expect(readFileSync(join(threaded.dir, f)).equals(readFileSync(join(inline.dir, f))), f).toBe(true);
+    }
+    expect(readdirSync(join(root, 'threaded')).filter((x) => x.startsWith('.'))).toEqual([]);
+  });
+
+  it('a spill thread that cannot write fails the run with its error, never silently', async () => {
+    const t = new SpillThread(join(root, 'no-such-folder'));
+    t.chunk('t', 0, cols(0, 10), undefined);
+    await expect(t.settled()).rejects.toThrow(/writing spilled results failed: .*ENOENT/);
+    expect(() => t.chunk('t', 1, cols(10, 10), undefined)).toThrow(/ENOENT/);
+    await t.close();
   });
 });

@@ -1,0 +1,117 @@
+import { isMainThread, Worker } from 'node:worker_threads';
+import type { ColumnData } from './arrow-io.ts';
+
+export type SpillMessage =
+  | { op: 'chunk'; name: string; k: number; cols: Record<string, ColumnData>; runId: string | undefined }
+  | { op: 'finish'; id: number; name: string; cols: Record<string, ColumnData> | undefined }
+  | { op: 'sync'; id: number };
+export type SpillReply = { id: number; file?: string; error?: string };
+
+/** Chunks posted and not yet written past which the replaying thread waits (memory stays bounded). */
+const MAX_IN_FLIGHT = 8;
+
+/**
+ * A second thread that writes a run's spilled result chunks while the run goes on: the Arrow
+ * chunk files and, for tables made of one spool, their Parquet copies row group by row group
+ * (results/spill-task.ts). Encoding results was a third of a long backtest's time on the thread
+ * that replays; this machine has a second core. The bytes are the same as writing them in line:
+ * the same chunks in the same order, each file from its own chunks alone.
+ * The thread starts with the first chunk (a run that never spills never starts it). Used from the
+ * main thread only: a pool's workers (sweeps, Monte Carlo) already keep every core busy.
+ */
+export class SpillThread {
+  private worker: Worker | undefined;
+  /** [chunks in flight, failed flag, thread ready flag]. */
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(12));
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve(r: SpillReply): void; reject(e: Error): void }>();
+  private failure: Error | undefined;
+
+  constructor(private readonly dir: string) {}
+
+  /**
+   * Whether spilling in a thread is the default here: in the main thread, unless
+   * PRIMESIM_SPILL_THREAD=0, and not in the test suite (two test processes already keep both
+   * cores busy; the tests that cover the thread ask for it).
+   */
+  static get wanted(): boolean {
+    return isMainThread && process.env.PRIMESIM_SPILL_THREAD !== '0' && process.env.VITEST === undefined;
+  }
+
+  private start(): Worker {
+    const w = new Worker(new URL('./spill-worker.mjs', import.meta.url), { workerData: { dir: this.dir, ctrl: this.ctrl } });
+    w.on('message', (r: SpillReply) => {
+      if (r.error !== undefined) this.fail(new Error(`writing spilled results failed: ${r.error}`));
+      const p = this.waiting.get(r.id);
+      if (p === undefined) return;
+      this.waiting.delete(r.id);
+      if (this.waiting.size === 0) w.unref();
+      if (r.error !== undefined) p.reject(this.failure!);
+      else p.resolve(r);
+    });
+    w.on('error', (e) => this.fail(e));
+    w.on('exit', (code) => {
+      if (this.waiting.size > 0 || Atomics.load(this.ctrl, 0) > 0) this.fail(new Error(`the spill thread exited (code ${code}) with work pending`));
+    });
+    // Never what keeps the process alive (a run that throws still ends).
+    w.unref();
+    return (this.worker = w);
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    Atomics.store(this.ctrl, 1, 1);
+    for (const p of this.waiting.values()) p.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+    if (Atomics.load(this.ctrl, 1) !== 0) throw new Error('writing spilled results failed in the spill thread');
+  }
+
+  /** Write chunk `k` of spool `name`; with a run id, also append it to the spool's Parquet copy. */
+  chunk(name: string, k: number, cols: Record<string, ColumnData>, runId: string | undefined): void {
+    this.check();
+    const w = this.worker ?? this.start();
+    Atomics.add(this.ctrl, 0, 1);
+    w.postMessage({ op: 'chunk', name, k, cols, runId } satisfies SpillMessage);
+    // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
+    // (~0.5 s to load its modules): the chunks of that start-up wait in its queue instead.
+    if (Atomics.load(this.ctrl, 2) === 0) return;
+    for (let n = Atomics.load(this.ctrl, 0); n > MAX_IN_FLIGHT; n = Atomics.load(this.ctrl, 0)) {
+      if (Atomics.load(this.ctrl, 1) !== 0) this.check();
+      Atomics.wait(this.ctrl, 0, n, 1000);
+    }
+  }
+
+  private request(m: { op: 'sync' } | { op: 'finish'; name: string; cols: Record<string, ColumnData> | undefined }): Promise<SpillReply> {
+    this.check();
+    const id = this.nextId++;
+    const w = this.worker ?? this.start();
+    // Referenced while a reply is awaited: otherwise the process could end waiting for it.
+    w.ref();
+    return new Promise<SpillReply>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ ...m, id } as SpillMessage);
+    });
+  }
+
+  /** Resolves when every chunk posted so far is on disk. */
+  async settled(): Promise<void> {
+    if (this.worker === undefined) return;
+    await this.request({ op: 'sync' });
+  }
+
+  /** Append the last rows to spool `name`'s Parquet copy and close it; resolves to its file. */
+  async finishParquet(name: string, cols: Record<string, ColumnData> | undefined): Promise<string> {
+    const r = await this.request({ op: 'finish', name, cols });
+    return r.file!;
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+}
