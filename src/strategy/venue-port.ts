@@ -1,7 +1,7 @@
 import type { Side } from '../market/book.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
-import type { Fill, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
+import type { Fill, OrderReport, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
 import type { BarView, BookView, PnlView, Subscription, TradeView, VenueContext } from './api.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -167,7 +167,7 @@ export class VenuePort implements VenueContext, VenueListener {
     }
   }
 
-  onOrderUpdate(report: OwnOrder): void {
+  onOrderUpdate(report: OrderReport): void {
     const v = this.live.get(report.id);
     if (!v) return; // already known to be done
     v.priceTicks = report.priceTicks;

@@ -5,7 +5,7 @@ import type { MarginEngine } from '../risk/margin-engine.ts';
 import { liquidationsTable, marginTable, type MarginRow } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
-import { F64Column, I64Column, f64Of, i32Of, i64Of, repeatStr, u8Of } from '../results/columns.ts';
+import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
 import { TradeStats } from '../results/metrics.ts';
 import { SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
 import type { SpillThread } from '../results/spill-thread.ts';
@@ -83,12 +83,35 @@ export class WorldRecorder implements EventHandler {
     this.sample(tsUs);
   }
 
+  /** Per account, resolved once at the first sample (the world is built by then): what a sample reads. */
+  private bound: { w: AccountWallet; s: AccountSeries; deposits: F64Column; liquidation: F64Column; legs: { col: F64Column; v: AccountWallet['venues'][number] | undefined; l: AccountWallet['legs'][number] | undefined }[]; started: boolean }[] | undefined;
+
+  private bind(): NonNullable<WorldRecorder['bound']> {
+    return (this.bound = this.wallets.map((w) => {
+      const sp = this.split.get(w.id)!;
+      return {
+        w,
+        s: this.series.get(w.id)!,
+        deposits: sp.deposits,
+        liquidation: sp.liquidation,
+        legs: [...sp.venues].map(([id, col]) => {
+          const v = w.venues.find((x) => x.id === id);
+          return { col, v, l: v ? undefined : w.legs.find((x) => x.id === id) };
+        }),
+        started: false,
+      };
+    }));
+  }
+
   /** One equity sample of every account (once per timestamp). */
   sample(tsUs: number): void {
     if (tsUs === this.lastSampleUs) return;
     this.lastSampleUs = tsUs;
-    for (const w of this.wallets) {
-      const s = this.series.get(w.id)!;
+    const bound = this.bound ?? this.bind();
+    for (let bi = 0; bi < bound.length; bi++) {
+      const b = bound[bi]!;
+      const w = b.w;
+      const s = b.s;
       const e = w.equity();
       if (!Number.isFinite(e)) continue; // no price yet for an asset the account holds
       let realized = 0;
@@ -115,16 +138,14 @@ export class WorldRecorder implements EventHandler {
       const primary = w.venues[0];
       s.pos.push(primary ? primary.position.lots : 0);
       s.mid.push(primary ? primary.mark() * Number(primary.position.inst.tickSize) : NaN);
-      const sp = this.split.get(w.id)!;
       const dep = w.depositsValue();
-      if (!this.initial.has(w.id)) this.initial.set(w.id, dep);
-      sp.deposits.push(dep);
-      sp.liquidation.push(w.liquidationValue());
-      for (const [id, col] of sp.venues) {
-        const v = w.venues.find((x) => x.id === id);
-        const l = v ? undefined : w.legs.find((x) => x.id === id);
-        col.push(v ? w.venuePnl(v) : l ? l.pnl() : 0);
+      if (!b.started) {
+        b.started = true;
+        this.initial.set(w.id, dep);
       }
+      b.deposits.push(dep);
+      b.liquidation.push(w.liquidationValue());
+      for (const c of b.legs) c.col.push(c.v ? w.venuePnl(c.v) : c.l ? c.l.pnl() : 0);
     }
     // Margin of the spec's own accounts (a population's thousands of accounts are not sampled).
     if (this.engine) {
@@ -178,8 +199,9 @@ export class WorldRecorder implements EventHandler {
   private spoolVenue(v: RecordedVenue, orders: readonly OwnOrder[], fills: readonly Fill[]): void {
     this.stats.get(v.id)!.addOrders(orders).addFills(fills);
     this.spool(`orders:${v.id}`).append(orderColumns(v, orders));
-    this.spool(`fills:${v.id}`).append(fillColumns(v, fills));
-    this.spool(`positions:${v.id}`).append(positionColumns(v, fills));
+    const fp = fillAndPositionColumns(v, fills);
+    this.spool(`fills:${v.id}`).append(fp.fills);
+    this.spool(`positions:${v.id}`).append(fp.positions);
   }
 
   private flushEquity(id: string): void {
@@ -297,86 +319,177 @@ const side = (s: number) => (s === 0 ? 'buy' : 'sell');
 function ledgerColumns(t: readonly Transfer[]): Record<string, ColumnData> {
   // int64 holds every amount but 18-decimal tokens above ~9.2 whole tokens (wei): those are
   // clamped in amount_minor (never wrapped) and exact in amount_exact (cast it to HUGEINT to sum).
-  const amount = new I64Column();
-  for (const x of t) amount.push(x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount);
-  return {
-    seq: i32Of(t, (x) => x.seq),
-    ts_us: f64Of(t, (x) => x.tsUs),
-    from_account: t.map((x) => x.from),
-    to_account: t.map((x) => x.to),
-    asset: t.map((x) => x.asset),
-    amount_minor: amount.view(),
-    amount_exact: t.map((x) => x.amount.toString()),
-    kind: t.map((x) => x.kind),
-    ref: i32Of(t, (x) => x.ref),
-  };
+  const n = t.length;
+  const seq = new Int32Array(n);
+  const ts = new Float64Array(n);
+  const from = new Array<string>(n);
+  const to = new Array<string>(n);
+  const asset = new Array<string>(n);
+  const amount = new BigInt64Array(n);
+  const exact = new Array<string>(n);
+  const kind = new Array<string>(n);
+  const ref = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = t[i]!;
+    seq[i] = x.seq;
+    ts[i] = x.tsUs;
+    from[i] = x.from;
+    to[i] = x.to;
+    asset[i] = x.asset;
+    amount[i] = x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount;
+    exact[i] = x.amount.toString();
+    kind[i] = x.kind;
+    ref[i] = x.ref;
+  }
+  return { seq, ts_us: ts, from_account: from, to_account: to, asset, amount_minor: amount, amount_exact: exact, kind, ref };
 }
+
+// The columns below are filled in one pass over the rows (a loop per column through a callback
+// cost ~4× more: every callback call site was megamorphic).
 
 function orderColumns(v: RecordedVenue, os: readonly OwnOrder[]): Record<string, ColumnData> {
   const inst = v.clob.instrument;
   const tick = Number(inst.tickSize);
+  const n = os.length;
+  const id = new Int32Array(n);
+  const submit = new Float64Array(n);
+  const arrival = new Float64Array(n);
+  const done = new Float64Array(n);
+  const sides = new Array<string>(n);
+  const types = new Array<string>(n);
+  const tifs = new Array<string>(n);
+  const postOnly = new Uint8Array(n);
+  const reduceOnly = new Uint8Array(n);
+  const tags = new Array<string>(n);
+  const priceTicks = new Float64Array(n);
+  const price = new Float64Array(n);
+  const size = new Float64Array(n);
+  const qty = new Float64Array(n);
+  const filled = new Float64Array(n);
+  const status = new Array<string>(n);
+  const reason = new Array<string>(n);
+  const decisionMid = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = os[i]!;
+    id[i] = o.id;
+    submit[i] = o.submitTsUs;
+    arrival[i] = o.arrivalTsUs;
+    done[i] = o.doneTsUs;
+    sides[i] = side(o.side);
+    types[i] = o.type;
+    tifs[i] = o.tif;
+    postOnly[i] = o.postOnly ? 1 : 0;
+    reduceOnly[i] = o.reduceOnly ? 1 : 0;
+    tags[i] = o.tag;
+    const market = o.type === 'market';
+    priceTicks[i] = market ? NaN : o.priceTicks;
+    price[i] = market ? NaN : ticksToPrice(inst, o.priceTicks);
+    size[i] = o.sizeLots;
+    qty[i] = lotsToQty(inst, o.sizeLots);
+    filled[i] = o.filledLots;
+    status[i] = o.status;
+    reason[i] = o.reason;
+    decisionMid[i] = o.decisionMidTicks * tick;
+  }
   return {
-    venue: repeatStr(v.id, os.length),
-    account: repeatStr(v.account, os.length),
-    order_id: i32Of(os, (o) => o.id),
-    submit_ts_us: f64Of(os, (o) => o.submitTsUs),
-    arrival_ts_us: f64Of(os, (o) => o.arrivalTsUs),
-    done_ts_us: f64Of(os, (o) => o.doneTsUs),
-    symbol: repeatStr(inst.symbol, os.length),
-    side: os.map((o) => side(o.side)),
-    type: os.map((o) => o.type),
-    tif: os.map((o) => o.tif),
-    post_only: u8Of(os, (o) => (o.postOnly ? 1 : 0)),
-    reduce_only: u8Of(os, (o) => (o.reduceOnly ? 1 : 0)),
-    tag: os.map((o) => o.tag),
-    price_ticks: f64Of(os, (o) => (o.type === 'market' ? NaN : o.priceTicks)),
-    price: f64Of(os, (o) => (o.type === 'market' ? NaN : ticksToPrice(inst, o.priceTicks))),
-    size_lots: f64Of(os, (o) => o.sizeLots),
-    qty: f64Of(os, (o) => lotsToQty(inst, o.sizeLots)),
-    filled_lots: f64Of(os, (o) => o.filledLots),
-    status: os.map((o) => o.status),
-    reason: os.map((o) => o.reason),
-    decision_mid: f64Of(os, (o) => o.decisionMidTicks * tick),
+    venue: repeatStr(v.id, n),
+    account: repeatStr(v.account, n),
+    order_id: id,
+    submit_ts_us: submit,
+    arrival_ts_us: arrival,
+    done_ts_us: done,
+    symbol: repeatStr(inst.symbol, n),
+    side: sides,
+    type: types,
+    tif: tifs,
+    post_only: postOnly,
+    reduce_only: reduceOnly,
+    tag: tags,
+    price_ticks: priceTicks,
+    price,
+    size_lots: size,
+    qty,
+    filled_lots: filled,
+    status,
+    reason,
+    decision_mid: decisionMid,
   };
 }
 
-function fillColumns(v: RecordedVenue, fs: readonly Fill[]): Record<string, ColumnData> {
+/** The fills table's columns and the positions table's (a row per fill: the position after it). */
+function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills: Record<string, ColumnData>; positions: Record<string, ColumnData> } {
   const inst = v.clob.instrument;
   const tick = Number(inst.tickSize);
-  const n = v.clob.position.notional;
+  const nt = v.clob.position.notional;
+  const n = fs.length;
+  const seq = new Int32Array(n);
+  const ts = new Float64Array(n);
+  const orderId = new Int32Array(n);
+  const sides = new Array<string>(n);
+  const priceTicks = new Float64Array(n);
+  const price = new Float64Array(n);
+  const size = new Float64Array(n);
+  const qty = new Float64Array(n);
+  const liquidity = new Array<string>(n);
+  const feeMinor = new BigInt64Array(n);
+  const fee = new Float64Array(n);
+  const realized = new BigInt64Array(n);
+  const mid = new Float64Array(n);
+  const decisionMid = new Float64Array(n);
+  const wait = new Float64Array(n);
+  const posLots = new Float64Array(n);
+  const posQty = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = fs[i]!;
+    seq[i] = f.seq;
+    ts[i] = f.tsUs;
+    orderId[i] = f.orderId;
+    sides[i] = side(f.side);
+    priceTicks[i] = f.priceTicks;
+    price[i] = ticksToPrice(inst, f.priceTicks);
+    size[i] = f.sizeLots;
+    qty[i] = lotsToQty(inst, f.sizeLots);
+    liquidity[i] = f.maker ? 'maker' : 'taker';
+    feeMinor[i] = f.fee;
+    fee[i] = nt.toUnits(f.fee);
+    realized[i] = f.realized;
+    mid[i] = f.midTicks * tick;
+    decisionMid[i] = f.decisionMidTicks * tick;
+    wait[i] = f.queueWaitUs;
+    posLots[i] = f.positionLots;
+    posQty[i] = lotsToQty(inst, f.positionLots);
+  }
   return {
-    venue: repeatStr(v.id, fs.length),
-    account: repeatStr(v.account, fs.length),
-    seq: i32Of(fs, (f) => f.seq),
-    ts_us: f64Of(fs, (f) => f.tsUs),
-    order_id: i32Of(fs, (f) => f.orderId),
-    symbol: repeatStr(inst.symbol, fs.length),
-    side: fs.map((f) => side(f.side)),
-    price_ticks: f64Of(fs, (f) => f.priceTicks),
-    price: f64Of(fs, (f) => ticksToPrice(inst, f.priceTicks)),
-    size_lots: f64Of(fs, (f) => f.sizeLots),
-    qty: f64Of(fs, (f) => lotsToQty(inst, f.sizeLots)),
-    liquidity: fs.map((f) => (f.maker ? 'maker' : 'taker')),
-    fee_minor: i64Of(fs, (f) => f.fee),
-    fee: f64Of(fs, (f) => n.toUnits(f.fee)),
-    realized_minor: i64Of(fs, (f) => f.realized),
-    fee_asset: repeatStr(inst.settle, fs.length),
-    mid: f64Of(fs, (f) => f.midTicks * tick),
-    decision_mid: f64Of(fs, (f) => f.decisionMidTicks * tick),
-    queue_wait_us: f64Of(fs, (f) => f.queueWaitUs),
-    position_lots: f64Of(fs, (f) => f.positionLots),
-  };
-}
-
-function positionColumns(v: RecordedVenue, fs: readonly Fill[]): Record<string, ColumnData> {
-  const inst = v.clob.instrument;
-  return {
-    venue: repeatStr(v.id, fs.length),
-    account: repeatStr(v.account, fs.length),
-    ts_us: f64Of(fs, (f) => f.tsUs),
-    symbol: repeatStr(inst.symbol, fs.length),
-    position_lots: f64Of(fs, (f) => f.positionLots),
-    position_qty: f64Of(fs, (f) => lotsToQty(inst, f.positionLots)),
-    price: f64Of(fs, (f) => ticksToPrice(inst, f.priceTicks)),
+    fills: {
+      venue: repeatStr(v.id, n),
+      account: repeatStr(v.account, n),
+      seq,
+      ts_us: ts,
+      order_id: orderId,
+      symbol: repeatStr(inst.symbol, n),
+      side: sides,
+      price_ticks: priceTicks,
+      price,
+      size_lots: size,
+      qty,
+      liquidity,
+      fee_minor: feeMinor,
+      fee,
+      realized_minor: realized,
+      fee_asset: repeatStr(inst.settle, n),
+      mid,
+      decision_mid: decisionMid,
+      queue_wait_us: wait,
+      position_lots: posLots,
+    },
+    positions: {
+      venue: repeatStr(v.id, n),
+      account: repeatStr(v.account, n),
+      ts_us: ts.slice(),
+      symbol: repeatStr(inst.symbol, n),
+      position_lots: posLots.slice(),
+      position_qty: posQty,
+      price: price.slice(),
+    },
   };
 }

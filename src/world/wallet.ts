@@ -93,15 +93,22 @@ export class AccountWallet implements AccountContext {
     return Number(this.ledger.balance(this.cashAccount, asset)) / scale(asset);
   }
 
+  /** assets(), and what it was computed from (deposits, venues and legs only grow). */
+  private assetsMemo: { key: number; list: string[] } | undefined;
+
   /** Assets the wallet holds or was funded with. */
   assets(): string[] {
+    const key = this.deposits.size * 1_000_000 + this.venues.length * 1_000 + this.legs.length;
+    if (this.assetsMemo?.key === key) return this.assetsMemo.list;
     const s = new Set<string>([...this.deposits.keys()]);
     for (const v of this.venues) {
       s.add(v.position.inst.settle);
       if (v.kind === 'spot') s.add(v.position.inst.base);
     }
     for (const l of this.legs) for (const a of l.assets) s.add(a);
-    return [...s].sort();
+    const list = [...s].sort();
+    this.assetsMemo = { key, list };
+    return list;
   }
 
   /** Open PnL of a derivative position in its settle asset's whole units (spot: 0, valued in the wallet). */

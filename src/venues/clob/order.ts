@@ -45,6 +45,21 @@ export interface OwnOrder extends QueuedOrder {
   pendingAmend?: { priceTicks: number; sizeLots: number };
 }
 
+/** What a report tells the desk of its order (a copy taken when the venue sends it). */
+export interface OrderReport {
+  readonly id: number;
+  readonly priceTicks: number;
+  readonly sizeLots: number;
+  readonly filledLots: number;
+  readonly status: OrderStatus;
+  readonly reason: string;
+}
+
+/** The report of an order as it is now: five fields, copied (a spread of the whole order cost more than the rest of sending it). */
+export function reportOf(o: OwnOrder): OrderReport {
+  return { id: o.id, priceTicks: o.priceTicks, sizeLots: o.sizeLots, filledLots: o.filledLots, status: o.status, reason: o.reason };
+}
+
 /**
  * The desk's view of one of its orders: what it asked for and what the venue has reported so
  * far (after response latency). Strategies read these, never the venue's live order.

@@ -9,14 +9,14 @@ import type { QueueModel } from '../../market/queue-model.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { FeeModel } from './fees.ts';
 import { OwnOrderBook } from './own-orders.ts';
-import { remaining, type Fill, type OrderRequest, type OwnOrder } from './order.ts';
+import { remaining, reportOf, type Fill, type OrderReport, type OrderRequest, type OwnOrder } from './order.ts';
 
 /**
  * What the venue tells the desk, after the response latency. `onOrderUpdate` gets a copy of the
  * order as it stood when the venue sent the report, so the desk never sees later venue state.
  */
 export interface VenueListener {
-  onOrderUpdate(report: OwnOrder): void;
+  onOrderUpdate(report: OrderReport): void;
   onFill(f: Fill, o: OwnOrder): void;
 }
 
@@ -55,7 +55,7 @@ export class ClobVenue implements EventHandler {
   private orderBase = 0;
   private fillBase = 0;
   /** Order state as the venue reported it, one per response (the desk sees these, never the live order). */
-  private readonly reports: OwnOrder[] = [];
+  private readonly reports: (OrderReport | undefined)[] = [];
   private reportBase = 0;
   /** Fills whose report has not reached the desk yet (their fill and order must stay in memory). */
   private readonly fillsInFlight = new Set<number>();
@@ -227,7 +227,7 @@ export class ClobVenue implements EventHandler {
     this.orders.push(o);
     this.stats.ordersSubmitted++;
     this.stats.ordersRejected++;
-    this.reports.push({ ...o, pendingAmend: undefined });
+    this.reports.push(reportOf(o));
     this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
     return o;
   }
@@ -253,7 +253,7 @@ export class ClobVenue implements EventHandler {
   onEvent(tsUs: number, kind: number, arg: number): void {
     if (kind === RESP_UPDATE) {
       const snap = this.reports[arg - this.reportBase]!;
-      this.reports[arg - this.reportBase] = undefined as unknown as OwnOrder; // delivered: let it be collected
+      this.reports[arg - this.reportBase] = undefined; // delivered: let it be collected
       this.listener?.onOrderUpdate(snap);
       return;
     }
@@ -393,7 +393,7 @@ export class ClobVenue implements EventHandler {
   }
 
   private respond(tsUs: number, o: OwnOrder): void {
-    this.reports.push({ ...o, pendingAmend: undefined });
+    this.reports.push(reportOf(o));
     this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
   }
 

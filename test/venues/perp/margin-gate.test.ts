@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ASK, BID } from '../../../src/market/book.ts';
 import { KNOWN_INSTRUMENTS } from '../../../src/market/instrument.ts';
 import { CrossMargin, MarginEngine } from '../../../src/risk/index.ts';
-import type { OwnOrder } from '../../../src/venues/clob/order.ts';
+import type { OrderReport } from '../../../src/venues/clob/order.ts';
 import { SeriesFunding } from '../../../src/venues/perp/index.ts';
 import { makePerp } from './helpers.ts';
 
@@ -21,7 +21,7 @@ function setup() {
   x.perp.clob.applyLevel(ASK, 400_010, 100_000);
   x.perp.clob.applyLevel(BID, 400_000, 100_000);
   x.perp.setIndex(0, 400_000); // IndexMark: mark = index = 40,000.0 → pushed to the engine
-  const reports: OwnOrder[] = [];
+  const reports: OrderReport[] = [];
   x.perp.setListener({ onOrderUpdate: (o) => reports.push(o), onFill: () => {} });
   return { ...x, engine, reports };
 }
