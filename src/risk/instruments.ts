@@ -14,6 +14,8 @@ export interface InstrumentEntry {
   coin: boolean;
   /** Inverse delta-one: unitQty is USD face per lot and the coin value is qty / price. */
   inverse: boolean;
+  /** Delta-one basis: mark = underlying mark × (1 + basis) (MarginEngine.setBasis; 0 until set). */
+  basis: number;
 }
 
 /** Settles in its underlying coin (Deribit / Binance COIN-M style): its margin is counted in coin. */
@@ -49,5 +51,5 @@ export function checkInstrument(spec: RiskInstrument, settleAsset: string, settl
   parseDecimal(spec.market.lotSize);
   parseDecimal(spec.market.tickSize);
     void settleDecimals;
-  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse' };
+  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse', basis: 0 };
 }

@@ -27,6 +27,8 @@ export interface PosEntry {
   owned: boolean;
   leg: Leg;
   basis: number;
+  /** The tracked position's cost basis `basis` was converted from (undefined: not yet). */
+  basisOf?: bigint;
 }
 
 export interface Group {

@@ -4,7 +4,7 @@ import { Position } from '../ledger/portfolio.ts';
 import { ASSETS } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
 import { checkInstrument, type InstrumentEntry } from './instruments.ts';
-import type { CanPlace, GroupRequirement, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
+import type { CanPlace, GroupRequirement, GroupView, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
 import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, PosEntry, TrackedPosition } from './margin-engine-types.ts';
 
 export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
@@ -63,6 +63,7 @@ export class MarginEngine {
 
   registerInstrument(spec: RiskInstrument): void {
     const e = checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals);
+    e.basis = this.basis.get(spec.id) ?? 0;
     this.instruments.set(spec.id, e);
     if (e.coin) this.marginAssets.add(spec.market.settle);
   }
@@ -146,6 +147,8 @@ export class MarginEngine {
   setBasis(instrumentId: string, b: number): void {
     if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
     this.basis.set(instrumentId, b);
+    const e = this.instruments.get(instrumentId);
+    if (e !== undefined) e.basis = b;
   }
 
   mark(underlying: string): number {
@@ -169,7 +172,15 @@ export class MarginEngine {
     this.marks.set(underlying, price);
     const touched = this.holders.get(underlying);
     const coll = this.collateralHolders.get(underlying);
-    if (touched) for (const a of touched) for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g.key);
+    if (touched) {
+      for (const a of touched) {
+        if (a.groups.size === 1) {
+          // The usual account: one group (one underlying).
+          const g = a.groups.values().next().value!;
+          if (g.underlying === underlying) this.refreshGroup(a, g);
+        } else for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g);
+      }
+    }
     if (coll) for (const a of coll) this.refreshCollateral(a);
     if (touched) for (const a of touched) this.finish(a, tsUs);
     if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
@@ -200,7 +211,7 @@ export class MarginEngine {
   /** Revalue every group of an account at the current marks (after tracked positions changed). */
   revalue(account: string, tsUs: number): void {
     const a = this.account(account);
-    for (const g of a.groups.values()) this.refreshGroup(a, g.key);
+    for (const g of a.groups.values()) this.refreshGroup(a, g);
     this.finish(a, tsUs);
   }
 
@@ -226,7 +237,7 @@ export class MarginEngine {
       this.quiet--;
     }
     e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
-    this.refreshGroup(a, groupKey(e.inst));
+    this.refreshGroup(a, a.groups.get(groupKey(e.inst))!);
     this.finish(a, tsUs);
   }
 
@@ -432,7 +443,7 @@ export class MarginEngine {
   private priceLeg(leg: Leg, e: InstrumentEntry, s: number): void {
     const spec = e.spec;
     if (spec.kind !== 'option') {
-      leg.mark = s * (1 + (this.basis.get(spec.id) ?? 0));
+      leg.mark = s * (1 + e.basis);
       return;
     }
     const o = spec.option!;
@@ -453,23 +464,43 @@ export class MarginEngine {
     leg.mark = e.coin ? inversePrice(input) : black76Price(input);
   }
 
-  private refreshGroup(a: AccountState, key: string): void {
-    const g = a.groups.get(key)!;
+  /** Reused for every group revaluation: a model reads it during the call only. */
+  private readonly view: GroupView = { account: '', underlying: '', spot: 0, nowUs: 0, legs: [], coin: false };
+
+  private refreshGroup(a: AccountState, g: Group): void {
     const und = g.underlying;
     const s = this.marks.get(und);
     let upnl = 0;
-    for (const e of g.entries) {
-      e.leg.qty = e.pos.lots * e.inst.unitQty;
-      if (!e.owned) e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
+    const entries = g.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const pos = e.pos;
+      e.leg.qty = pos.lots * e.inst.unitQty;
+      // A tracked position's cost basis changes only with its fills: converted when it changed.
+      if (!e.owned && pos.costBasis !== e.basisOf) {
+        e.basisOf = pos.costBasis;
+        e.basis = Number(pos.costBasis) / e.inst.unitScale;
+      }
       if (s === undefined) {
-        if (e.pos.lots !== 0) throw new ModelError(`account ${a.id} holds ${e.inst.spec.id} but ${und} has no mark yet`, { field: 'mark' });
+        if (pos.lots !== 0) throw new ModelError(`account ${a.id} holds ${e.inst.spec.id} but ${und} has no mark yet`, { field: 'mark' });
         continue;
       }
       this.priceLeg(e.leg, e.inst, s);
       upnl += entryUpnl(e);
     }
     g.upnl = upnl;
-    g.req = s === undefined ? { im: 0, mm: 0 } : a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs: g.legs, coin: g.coin });
+    if (s === undefined) {
+      g.req = { im: 0, mm: 0 };
+      return;
+    }
+    const v = this.view;
+    v.account = a.id;
+    v.underlying = und;
+    v.spot = s;
+    v.nowUs = this.nowUs;
+    v.legs = g.legs;
+    v.coin = g.coin;
+    g.req = a.model.groupRequirement(v);
   }
 
   private refreshCollateral(a: AccountState): void {
@@ -509,7 +540,7 @@ export class MarginEngine {
       this.refreshCollateral(acct);
       // A venue's fill books realized PnL and fees after changing the tracked lots: revalue them too.
       // (Groups without a mark yet wait for their first setMark.)
-      if (acct.tracked) for (const g of acct.groups.values()) if (this.marks.has(g.underlying)) this.refreshGroup(acct, g.key);
+      if (acct.tracked) for (const g of acct.groups.values()) if (this.marks.has(g.underlying)) this.refreshGroup(acct, g);
       if (this.quiet === 0) this.finish(acct, t.tsUs);
     }
   }
@@ -520,6 +551,17 @@ export class MarginEngine {
    * legs reduce to collateral + Σ uPnL as before.
    */
   private total(a: AccountState): void {
+    if (a.groups.size === 1) {
+      // The usual account: one quote-settled group.
+      const g = a.groups.values().next().value!;
+      if (!g.coin) {
+        // 0 + x, as the sum over groups below gives (−0 becomes +0: the same bytes in the margin table).
+        const eq = a.collateral + g.upnl;
+        const mm = 0 + g.req.mm;
+        a.state = { equity: eq, im: 0 + g.req.im, mm, marginRatio: ratio(mm, eq) };
+        return;
+      }
+    }
     let coinLegs = false;
     for (const g of a.groups.values()) if (g.coin) coinLegs = true;
     if (!coinLegs) {

@@ -52,7 +52,19 @@ export class StandardRequirement {
     return out;
   }
 
+  /** The last instrument asked for and its table (an account's revaluations ask for the same one). */
+  private lastInst: RiskInstrument | undefined;
+  private lastTable: BracketTable | undefined;
+
   private bracketsFor(inst: RiskInstrument): BracketTable {
+    if (inst === this.lastInst) return this.lastTable!;
+    const b = this.tableFor(inst);
+    this.lastInst = inst;
+    this.lastTable = b;
+    return b;
+  }
+
+  private tableFor(inst: RiskInstrument): BracketTable {
     let b = this.brackets.get(inst.id);
     if (!b) {
       if (!inst.tiers) {
