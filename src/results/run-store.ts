@@ -90,42 +90,22 @@ export function findRuns(paths: string[]): RunInfo[] {
  * rows/s — 80× faster per query, so copies win. The copies are written from the typed columns
  * (results/parquet.ts: no CSV, no DuckDB), chunk by chunk for a spilled table.
  */
-export async function writeParquetCopies(run: RunInfo, columns?: Readonly<Record<string, TableData>>, made?: ReadonlyMap<string, Promise<string | undefined>>): Promise<string[]> {
+export async function writeParquetCopies(run: RunInfo, columns?: Readonly<Record<string, TableData>>, made?: ReadonlyMap<string, string>): Promise<string[]> {
   const written: string[] = [];
   const copies: StoredFile[] = [];
-  const place = (f: StoredFile, out: string): void => {
-    written.push(out);
-    const bytes = readFileSync(out);
-    copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
-  };
-  // Copies written here first, while a spill thread finishes the ones it made (then moved in:
-  // the same bytes as writing them here).
-  const later: StoredFile[] = [];
   for (const f of run.manifest.files) {
-    if (made?.has(f.table)) {
-      later.push(f);
-      continue;
-    }
     const mem = columns?.[f.table];
     const out = join(run.dir, `${f.table}.parquet`);
     const tmp = `${out}.tmp`;
-    writeParquetFile(tmp, mem instanceof ChunkedTable ? tableChunks(mem) : [mem && Object.keys(mem).length > 0 ? mem : readArrow(join(run.dir, f.file))], run.runId);
-    renameSync(tmp, out);
-    place(f, out);
-  }
-  for (const f of later) {
-    const mem = columns?.[f.table];
-    const out = join(run.dir, `${f.table}.parquet`);
-    const tmp = `${out}.tmp`;
-    const ready = await made!.get(f.table)!;
+    // A copy a spill thread wrote as the table spilled (the same bytes as writing it here) is moved in.
+    const ready = made?.get(f.table);
     if (ready !== undefined) renameSync(ready, tmp);
     else writeParquetFile(tmp, mem instanceof ChunkedTable ? tableChunks(mem) : [mem && Object.keys(mem).length > 0 ? mem : readArrow(join(run.dir, f.file))], run.runId);
     renameSync(tmp, out);
-    place(f, out);
+    written.push(out);
+    const bytes = readFileSync(out);
+    copies.push({ table: f.table, file: `${f.table}.parquet`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
-  // In the manifest's file order, whichever was written first.
-  const order = new Map(run.manifest.files.map((f, i) => [f.table, i]));
-  copies.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
   // The copies' sizes and hashes join the manifest so a query can tell when one was changed.
   // They sit outside resultsSha256 (that covers the Arrow results only).
   run.manifest.copies = copies;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkedTable, tableChunks, writeArrowChunks, type TableData } from './spool.ts';
 import type { ResultFile } from './recorder.ts';
 import { writeParquetCopies } from './run-store.ts';
+import type { ThreadTable } from './spill-thread.ts';
 import { commitOutput, runTarget } from './safe-output.ts';
 import { versions } from './versions.ts';
 
@@ -39,21 +40,32 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    // Spilled tables: their chunk files are complete before they are read; a spill thread then
-    // closes the Parquet copies it made while this thread writes the Arrow files.
+    // Spilled tables: their chunk files are complete before they are read; a spill thread closes
+    // the files it wrote for whole tables while this thread writes the others.
     for (const t of Object.values(spec.tables)) if (t instanceof ChunkedTable) await t.settled();
-    const made = new Map<string, Promise<string | undefined>>();
+    const byThread = new Map<string, Promise<ThreadTable | undefined>>();
     for (const [table, t] of Object.entries(spec.tables)) {
       if (!(t instanceof ChunkedTable)) continue;
-      const p = t.parquetCopy(spec.runId);
+      const p = t.written(spec.runId);
       p.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
-      made.set(table, p);
+      byThread.set(table, p);
     }
-    const files: ResultFile[] = [];
-    for (const [table, cols] of Object.entries(spec.tables)) {
-      const file = `${table}.arrow`;
-      files.push({ table, file, ...writeArrowChunks(join(tmp, file), tableChunks(cols)) });
+    const byTable = new Map<string, ResultFile>();
+    const copies = new Map<string, string>();
+    // Tables in memory first (the thread may still be closing its files), then spilled ones.
+    for (const pass of [false, true]) {
+      for (const [table, cols] of Object.entries(spec.tables)) {
+        if (cols instanceof ChunkedTable !== pass) continue;
+        const file = `${table}.arrow`;
+        const done = await byThread.get(table);
+        if (done !== undefined) {
+          renameSync(done.arrow.file, join(tmp, file));
+          byTable.set(table, { table, file, bytes: done.arrow.bytes, sha256: done.arrow.sha256, rows: done.arrow.rows });
+          copies.set(table, done.parquet);
+        } else byTable.set(table, { table, file, ...writeArrowChunks(join(tmp, file), tableChunks(cols)) });
+      }
     }
+    const files = Object.keys(spec.tables).map((t) => byTable.get(t)!);
     const resultsSha256 = createHash('sha256').update(files.map((f) => `${f.file}:${f.sha256}`).join('\n')).digest('hex');
     const manifest = {
       format: 'primesim-run/1' as const,
@@ -71,7 +83,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     // The copies are made from the columns in memory (the same values the Arrow files hold).
-    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest }, spec.tables, made);
+    await writeParquetCopies({ dir: tmp, runId: spec.runId, manifest }, spec.tables, copies);
     commitOutput(tmp, final);
     return { dir: final, files, resultsSha256, manifest };
   } catch (e) {

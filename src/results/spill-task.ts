@@ -3,24 +3,30 @@
  * Arrow chunk file and, for a table that is one spool, the next row groups of the table's Parquet
  * copy, so neither is encoded on the thread that replays. Messages are served in order.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { tableToIPC } from 'apache-arrow';
 import type { ColumnData } from './arrow-io.ts';
 import { ParquetTableWriter } from './parquet.ts';
-import { tableOf } from './spool.ts';
+import { ArrowTableWriter, tableOf } from './spool.ts';
 import type { SpillMessage, SpillReply } from './spill-thread.ts';
 
 const { dir, ctrl } = workerData as { dir: string; ctrl: Int32Array };
-const parquet = new Map<string, ParquetTableWriter>();
+/** A table's two result files, written here chunk by chunk. */
+const tables = new Map<string, { arrow: ArrowTableWriter; parquet: ParquetTableWriter }>();
 
 function chunk(name: string, k: number, cols: Record<string, ColumnData>, runId: string | undefined): void {
-  writeFileSync(join(dir, `${name}.${k}.arrow`), tableToIPC(tableOf(cols), 'file'));
-  if (runId === undefined) return;
-  let w = parquet.get(name);
-  if (w === undefined) parquet.set(name, (w = new ParquetTableWriter(join(dir, `${name}.parquet`), runId)));
-  w.append(cols);
+  // Part of a table: a chunk file, read back when the table is written.
+  if (runId === undefined) {
+    writeFileSync(join(dir, `${name}.${k}.arrow`), tableToIPC(tableOf(cols), 'file'));
+    return;
+  }
+  // A table by itself: straight into its Arrow file and its Parquet copy.
+  let t = tables.get(name);
+  if (t === undefined) tables.set(name, (t = { arrow: new ArrowTableWriter(join(dir, `${name}.arrow`)), parquet: new ParquetTableWriter(join(dir, `${name}.parquet`), runId) }));
+  t.arrow.append(cols);
+  t.parquet.append(cols);
 }
 
 Atomics.store(ctrl, 2, 1);
@@ -29,12 +35,24 @@ parentPort!.on('message', (m: SpillMessage) => {
   try {
     if (m.op === 'chunk') chunk(m.name, m.k, m.cols, m.runId);
     else if (m.op === 'finish') {
-      const w = parquet.get(m.name);
-      if (w === undefined) throw new Error(`spill thread: no Parquet copy was begun for ${m.name}`);
-      if (m.cols !== undefined) w.append(m.cols);
-      w.finish();
-      parquet.delete(m.name);
-      reply = { id: m.id, file: w.file };
+      const t = tables.get(m.name);
+      if (t === undefined) throw new Error(`spill thread: no files were begun for ${m.name}`);
+      tables.delete(m.name);
+      if (m.cols !== undefined) {
+        t.arrow.append(m.cols);
+        t.parquet.append(m.cols);
+      }
+      const arrow = { file: t.arrow.file, ...t.arrow.finish() };
+      t.parquet.finish();
+      reply = { id: m.id, arrow, parquet: t.parquet.file };
+    } else if (m.op === 'close') {
+      // The run failed or ended: nothing half-written stays open.
+      for (const t of tables.values()) {
+        t.arrow.close();
+        rmSync(t.arrow.file, { force: true });
+      }
+      tables.clear();
+      reply = { id: m.id };
     } else reply = { id: m.id };
   } catch (e) {
     // The replaying thread sees the failure at its next chunk or when it waits for this one.

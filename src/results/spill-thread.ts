@@ -4,15 +4,22 @@ import type { ColumnData } from './arrow-io.ts';
 export type SpillMessage =
   | { op: 'chunk'; name: string; k: number; cols: Record<string, ColumnData>; runId: string | undefined }
   | { op: 'finish'; id: number; name: string; cols: Record<string, ColumnData> | undefined }
-  | { op: 'sync'; id: number };
-export type SpillReply = { id: number; file?: string; error?: string };
+  | { op: 'sync'; id: number }
+  | { op: 'close'; id: number };
+/** A table written whole by the thread: its Arrow file (with size, hash, rows) and Parquet copy, in the spill folder. */
+export interface ThreadTable {
+  arrow: { file: string; bytes: number; sha256: string; rows: number };
+  parquet: string;
+}
+export type SpillReply = { id: number; error?: string } & Partial<ThreadTable>;
 
 /** Chunks posted and not yet written past which the replaying thread waits (memory stays bounded). */
 const MAX_IN_FLIGHT = 8;
 
 /**
- * A second thread that writes a run's spilled result chunks while the run goes on: the Arrow
- * chunk files and, for tables made of one spool, their Parquet copies row group by row group
+ * A second thread that writes a run's spilled result chunks while the run goes on: a table made of
+ * one spool goes chunk by chunk into its Arrow file and its Parquet copy, the chunks of a table
+ * made of several (one per venue) into chunk files read back when it is written
  * (results/spill-task.ts). Encoding results was a third of a long backtest's time on the thread
  * that replays; this machine has a second core. The bytes are the same as writing them in line:
  * the same chunks in the same order, each file from its own chunks alone.
@@ -70,7 +77,7 @@ export class SpillThread {
     if (Atomics.load(this.ctrl, 1) !== 0) throw new Error('writing spilled results failed in the spill thread');
   }
 
-  /** Write chunk `k` of spool `name`; with a run id, also append it to the spool's Parquet copy. */
+  /** Write chunk `k` of spool `name`: with a run id into the table's files, else as a chunk file. */
   chunk(name: string, k: number, cols: Record<string, ColumnData>, runId: string | undefined): void {
     this.check();
     const w = this.worker ?? this.start();
@@ -85,7 +92,7 @@ export class SpillThread {
     }
   }
 
-  private request(m: { op: 'sync' } | { op: 'finish'; name: string; cols: Record<string, ColumnData> | undefined }): Promise<SpillReply> {
+  private request(m: { op: 'sync' } | { op: 'close' } | { op: 'finish'; name: string; cols: Record<string, ColumnData> | undefined }): Promise<SpillReply> {
     this.check();
     const id = this.nextId++;
     const w = this.worker ?? this.start();
@@ -103,15 +110,18 @@ export class SpillThread {
     await this.request({ op: 'sync' });
   }
 
-  /** Append the last rows to spool `name`'s Parquet copy and close it; resolves to its file. */
-  async finishParquet(name: string, cols: Record<string, ColumnData> | undefined): Promise<string> {
+  /** Append the last rows of spool `name` to its files and close them. */
+  async finishTable(name: string, cols: Record<string, ColumnData> | undefined): Promise<ThreadTable> {
     const r = await this.request({ op: 'finish', name, cols });
-    return r.file!;
+    return { arrow: r.arrow!, parquet: r.parquet! };
   }
 
   async close(): Promise<void> {
     const w = this.worker;
+    if (w === undefined) return;
+    // Files left open by a failed run are closed first (then the spill folder can go).
+    if (!this.failure) await this.request({ op: 'close' }).catch(() => {});
     this.worker = undefined;
-    if (w) await w.terminate();
+    await w.terminate();
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { makeVector, RecordBatch, RecordBatchFileWriter, Schema, Table, tableToIPC, type Vector } from 'apache-arrow';
 import { readArrow, utf8Vector, type ColumnData } from './arrow-io.ts';
 import { collectIfGrown } from './memory.ts';
-import type { SpillThread } from './spill-thread.ts';
+import type { SpillThread, ThreadTable } from './spill-thread.ts';
 
 /** Heap growth after which a spill also collects garbage (see collectIfGrown). */
 const HEAP_GROWTH = 16 * 1024 * 1024;
@@ -28,10 +28,11 @@ export abstract class ChunkedTable {
   /** Resolves when every chunk is on disk (chunks() reads them). */
   async settled(): Promise<void> {}
   /**
-   * The table's Parquet copy (with the given run id) when a spill thread made it as the chunks
-   * spilled: a file to move into the run folder; undefined when it must be written from chunks().
+   * The table's Arrow file and Parquet copy (with the given run id) when a spill thread wrote them
+   * as the chunks spilled: files to move into the run folder; undefined when they are to be
+   * written from chunks().
    */
-  async parquetCopy(_runId: string): Promise<string | undefined> {
+  async written(_runId: string): Promise<ThreadTable | undefined> {
     return undefined;
   }
 }
@@ -51,8 +52,11 @@ export class TableSpool extends ChunkedTable {
     private readonly chunkRows: number,
     /** Writes the chunks off this thread (see SpillThread); none: written here, in line. */
     private readonly thread?: SpillThread,
-    /** With a thread: the run id of the table's Parquet copy, made as chunks spill (the spool is its table alone). */
-    private readonly parquetRunId?: string,
+    /**
+     * With a thread, for a spool that is its table alone: the run id of its files, which the
+     * thread writes as chunks spill (there are then no chunk files: see `written`).
+     */
+    private readonly runId?: string,
   ) {
     super();
   }
@@ -70,7 +74,7 @@ export class TableSpool extends ChunkedTable {
 
   private spill(): void {
     const cols = concatColumns(this.pending);
-    if (this.thread) this.thread.chunk(this.name, this.spilled, cols, this.parquetRunId);
+    if (this.thread) this.thread.chunk(this.name, this.spilled, cols, this.runId);
     else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
     this.spilled++;
     this.pending = [];
@@ -80,6 +84,7 @@ export class TableSpool extends ChunkedTable {
 
   /** Chunks in order: spilled ones (read back one at a time), then what is still in memory. */
   *chunks(): Generator<Chunk> {
+    if (this.thread && this.runId !== undefined && this.spilled > 0) throw new Error(`${this.name}: its spilled rows are in the files the spill thread wrote (see written())`);
     for (let k = 0; k < this.spilled; k++) {
       // Read back as Arrow: its batches go to the result file as they are (no string decoding).
       yield readArrow(join(this.dir!, `${this.name}.${k}.arrow`));
@@ -97,15 +102,19 @@ export class TableSpool extends ChunkedTable {
     if (this.thread && this.spilled > 0) await this.thread.settled();
   }
 
-  override async parquetCopy(runId: string): Promise<string | undefined> {
-    if (!this.thread || this.spilled === 0 || this.parquetRunId !== runId) return undefined;
-    return this.thread.finishParquet(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
+  override async written(runId: string): Promise<ThreadTable | undefined> {
+    if (!this.thread || this.runId === undefined || this.spilled === 0) return undefined;
+    if (this.runId !== runId) throw new Error(`${this.name}: spilled for run ${this.runId}, written as ${runId}`);
+    return this.thread.finishTable(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
   }
 
-  /** Remove the spilled chunk files (and a Parquet copy left unused). */
+  /** Remove the spilled chunk files (or the files a spill thread wrote, if not moved away). */
   dispose(): void {
+    if (this.thread && this.runId !== undefined) {
+      for (const ext of ['arrow', 'parquet']) rmSync(join(this.dir!, `${this.name}.${ext}`), { force: true });
+      return;
+    }
     for (let k = 0; k < this.spilled; k++) rmSync(join(this.dir!, `${this.name}.${k}.arrow`), { force: true });
-    if (this.thread && this.spilled > 0) rmSync(join(this.dir!, `${this.name}.parquet`), { force: true });
   }
 }
 
@@ -133,8 +142,8 @@ export class SpoolSeq extends ChunkedTable {
   }
 
   /** A sequence of one spool is that spool (a one-venue run's orders, fills, positions). */
-  override async parquetCopy(runId: string): Promise<string | undefined> {
-    return this.parts.length === 1 ? this.parts[0]!.parquetCopy(runId) : undefined;
+  override async written(runId: string): Promise<ThreadTable | undefined> {
+    return this.parts.length === 1 ? this.parts[0]!.written(runId) : undefined;
   }
 }
 
@@ -160,41 +169,65 @@ export function* tableChunks(t: TableData): Generator<Chunk> {
  * time); returns its size, sha256 and rows. One chunk gives the same bytes as `writeArrow`.
  */
 export function writeArrowChunks(file: string, chunks: Iterable<Chunk>): { bytes: number; sha256: string; rows: number } {
-  const writer = new RecordBatchFileWriter();
+  const w = new ArrowTableWriter(file);
+  try {
+    for (const cols of chunks) w.append(cols);
+    return w.finish();
+  } finally {
+    w.close();
+  }
+}
+
+/** An Arrow IPC file written chunk by chunk (each chunk's batches), hashed as it is written. */
+export class ArrowTableWriter {
+  private readonly writer = new RecordBatchFileWriter();
   // The writer queues its output in memory until read; it is drained to the file after every
   // batch (the queue's buffer list, apache-arrow 21's AsyncByteQueue), so no table is held whole.
-  const sink = (writer as unknown as { _sink: { _values: Uint8Array[] } })._sink;
-  const fd = openSync(file, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let rows = 0;
-  const drain = (): void => {
-    const q = sink._values;
+  private readonly sink = (this.writer as unknown as { _sink: { _values: Uint8Array[] } })._sink;
+  private readonly fd: number;
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private rows = 0;
+  private schema: Schema | undefined;
+  private closed = false;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  private drain(): void {
+    const q = this.sink._values;
     if (!Array.isArray(q)) throw new Error('apache-arrow writer internals changed: cannot stream a spooled table');
     for (const b of q.splice(0)) {
-      writeSync(fd, b);
-      hash.update(b);
-      bytes += b.byteLength;
+      writeSync(this.fd, b);
+      this.hash.update(b);
+      this.bytes += b.byteLength;
     }
-  };
-  try {
-    let schema: Schema | undefined;
-    for (const cols of chunks) {
-      const table = cols instanceof Table ? cols : tableOf(cols);
-      rows += table.numRows;
-      schema ??= table.schema;
-      // A chunk read back from disk carries equal types as other objects (Float vs Float64), which
-      // the writer would take for a new schema: its batches are re-labelled with the first one's.
-      for (const b of table.batches) writer.write(b.schema === schema ? b : new RecordBatch(schema, b.data));
-      if (table.batches.length === 0) writer.write(table);
-      drain();
-    }
-    writer.finish();
-    drain();
-  } finally {
-    closeSync(fd);
   }
-  return { bytes, sha256: hash.digest('hex'), rows };
+
+  append(cols: Chunk): void {
+    const table = cols instanceof Table ? cols : tableOf(cols);
+    this.rows += table.numRows;
+    const schema = (this.schema ??= table.schema);
+    // A chunk read back from disk carries equal types as other objects (Float vs Float64), which
+    // the writer would take for a new schema: its batches are re-labelled with the first one's.
+    for (const b of table.batches) this.writer.write(b.schema === schema ? b : new RecordBatch(schema, b.data));
+    if (table.batches.length === 0) this.writer.write(table);
+    this.drain();
+  }
+
+  finish(): { bytes: number; sha256: string; rows: number } {
+    this.writer.finish();
+    this.drain();
+    this.close();
+    return { bytes: this.bytes, sha256: this.hash.digest('hex'), rows: this.rows };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
 }
 
 export function tableOf(cols: Record<string, ColumnData>): Table {
