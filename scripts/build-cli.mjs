@@ -1,4 +1,6 @@
-// Compile the CLI to JavaScript (dist/), run by `npm install` (prepare). bin/primesim.js uses it
+// Compile the CLI to JavaScript (dist/), run by `npm install` (prepare). Also the spill thread's
+// task (dist/spill-task.js, one file): a run starts that thread in ~0.15 s from JavaScript against
+// ~0.4 s through the TypeScript loader (src/results/spill-thread.ts uses it when fresh). bin/primesim.js uses it
 // for `--help`, `--version` and a bare `primesim`, so help prints without starting the
 // TypeScript loader (~0.4 s); every other command runs the TypeScript sources under tsx, and a
 // dist/ older than any source file is ignored (help then comes from the sources, slower but never stale).
@@ -14,6 +16,16 @@ await build({
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: [join(root, 'src', 'results', 'spill-task.ts')],
+  outfile: join(root, 'dist', 'spill-task.js'),
+  bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',

@@ -1,4 +1,8 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { ColumnData } from './arrow-io.ts';
 
 export type SpillMessage =
@@ -46,7 +50,7 @@ export class SpillThread {
   }
 
   private start(): Worker {
-    const w = new Worker(new URL('./spill-worker.mjs', import.meta.url), { workerData: { dir: this.dir, ctrl: this.ctrl } });
+    const w = new Worker(taskUrl(), { workerData: { dir: this.dir, ctrl: this.ctrl } });
     w.on('message', (r: SpillReply) => {
       if (r.error !== undefined) this.fail(new Error(`writing spilled results failed: ${r.error}`));
       const p = this.waiting.get(r.id);
@@ -124,4 +128,28 @@ export class SpillThread {
     this.worker = undefined;
     await w.terminate();
   }
+}
+
+let task: URL | undefined;
+
+/**
+ * The thread's code: dist/spill-task.js (built by `npm install`) when it is newer than every
+ * source file, else the TypeScript sources through tsx (slower to start, never stale).
+ */
+function taskUrl(): URL {
+  if (task) return task;
+  const built = join(PACKAGE_ROOT, 'dist', 'spill-task.js');
+  let fresh = existsSync(built);
+  if (fresh) {
+    const t = statSync(built).mtimeMs;
+    const newer = (dir: string): boolean => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory() ? newer(p) : statSync(p).mtimeMs > t) return true;
+      }
+      return false;
+    };
+    fresh = !newer(join(PACKAGE_ROOT, 'src'));
+  }
+  return (task = fresh ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
 }
