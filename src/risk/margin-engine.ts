@@ -63,7 +63,7 @@ export class MarginEngine {
 
   registerInstrument(spec: RiskInstrument): void {
     const e = checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals);
-    e.basis = this.basis.get(spec.id) ?? 0;
+    e.basis = this.instruments.get(spec.id)?.basis ?? this.basis.get(spec.id) ?? 0;
     this.instruments.set(spec.id, e);
     if (e.coin) this.marginAssets.add(spec.market.settle);
   }
@@ -143,12 +143,24 @@ export class MarginEngine {
     this.ivs.set(instrumentId, vol);
   }
 
+  /**
+   * A delta-one instrument's new basis and its underlying's new mark in one call (what a perp
+   * venue does on every mark change): `setBasis` then `setMark`, one instrument lookup.
+   */
+  markInstrument(instrumentId: string, basis: number, underlyingPrice: number, tsUs: number): void {
+    const e = this.instrument(instrumentId);
+    if (!Number.isFinite(basis) || basis <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${basis}`, { field: 'basis' });
+    e.basis = basis;
+    this.setMark(e.spec.underlying, underlyingPrice, tsUs);
+  }
+
   /** Delta-one mark = underlying mark × (1 + basis); the perp venue sets its premium here. */
   setBasis(instrumentId: string, b: number): void {
     if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
-    this.basis.set(instrumentId, b);
     const e = this.instruments.get(instrumentId);
+    // Kept on the entry; before registration, here until it registers.
     if (e !== undefined) e.basis = b;
+    else this.basis.set(instrumentId, b);
   }
 
   mark(underlying: string): number {

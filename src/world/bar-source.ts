@@ -82,14 +82,39 @@ export class BarSource implements Source {
   }
 
   dispatch(): void {
+    this.dispatchBatch(-Infinity);
+  }
+
+  /**
+   * Points while their time is ≤ `limitUs` and no scheduled event is due first (data wins ties,
+   * as in the kernel); always at least one. One kernel turn for a run of bars without orders.
+   */
+  dispatchBatch(limitUs: number): number {
+    const sim = this.sim;
+    const q = sim.queue;
+    const n = this.bars.tsUs.length;
+    let done = 0;
+    while (this.i < n) {
+      const k = this.nextPoint();
+      const ts = this.timeOf(this.i, k);
+      if (done > 0 && (ts > limitUs || ts > q.peekTs())) break;
+      sim.nowUs = ts;
+      sim.batchDone = done;
+      this.dispatchPoint(ts, k);
+      done++;
+    }
+    sim.batchDone = 0;
+    return done;
+  }
+
+  /** Point `k` of the current bar, at `ts` (from peekTs' arithmetic). */
+  private dispatchPoint(ts: number, k: number): void {
     const i = this.i;
-    const k = (this.k = this.nextPoint());
     const b = this.bars;
-    const ts = this.timeOf(i, k);
     if (k === 3) {
       this.k = 0;
       this.i++;
-    } else this.k++;
+    } else this.k = k + 1;
     const up = b.close[i]! >= b.open[i]!;
     const own = this.clob.own.count;
     if (k === 1 || k === 2) {
@@ -98,7 +123,6 @@ export class BarSource implements Source {
       return;
     }
     this.point(ts, k === 0 ? b.open[i]! : b.close[i]!, k === 0);
-    this.sim.batchDone = 0;
     if (own[0] !== 0 || own[1] !== 0) this.clob.checkCrossed(ts);
     this.driver.onBookMessage();
     if (k === 3) {

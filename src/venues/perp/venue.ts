@@ -42,6 +42,8 @@ export interface PerpMarginGate {
   instrumentId: string;
   /** Push index and mark into the engine on every mark update (default true). */
   feedMarks: boolean;
+  /** The instrument's tick in the engine (looked up at the first mark). */
+  tick?: number;
 }
 
 /**
@@ -110,7 +112,7 @@ export class PerpVenue implements EventHandler {
     this.gate = { engine, instrumentId, feedMarks: opts.feedMarks ?? true };
   }
 
-  private markFeed: { engine: MarginEngine; instrumentId: string } | undefined;
+  private markFeed: { engine: MarginEngine; instrumentId: string; tick?: number } | undefined;
 
   /** Push index and mark into a margin engine on every mark update, without tracking the desk's position. */
   feedMarksTo(engine: MarginEngine, instrumentId: string): void {
@@ -195,9 +197,8 @@ export class PerpVenue implements EventHandler {
     this.mark = this.cfg.mark.update(tsUs, inp);
     const g = this.markFeed ?? (this.gate?.feedMarks ? this.gate : undefined);
     if (g && this.indexTicks > 0 && this.mark > 0) {
-      const e = g.engine.instrument(g.instrumentId);
-      g.engine.setBasis(g.instrumentId, this.mark / this.indexTicks - 1);
-      g.engine.setMark(e.spec.underlying, this.indexTicks * e.tick, tsUs);
+      // The underlying's price: the index in ticks × the instrument's tick (the engine's entry).
+      g.engine.markInstrument(g.instrumentId, this.mark / this.indexTicks - 1, this.indexTicks * (g.tick ??= g.engine.instrument(g.instrumentId).tick), tsUs);
     }
     return this.mark;
   }
