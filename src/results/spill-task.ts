@@ -10,6 +10,7 @@ import { tableToIPC } from 'apache-arrow';
 import type { ColumnData } from './arrow-io.ts';
 import { ParquetTableWriter } from './parquet.ts';
 import { ArrowTableWriter, tableOf } from './spool.ts';
+import { expand } from './spill-columns.ts';
 import type { SpillMessage, SpillReply } from './spill-thread.ts';
 
 const { dir, ctrl } = workerData as { dir: string; ctrl: Int32Array };
@@ -33,7 +34,7 @@ Atomics.store(ctrl, 2, 1);
 parentPort!.on('message', (m: SpillMessage) => {
   let reply: SpillReply | undefined;
   try {
-    if (m.op === 'chunk') chunk(m.name, m.k, m.cols, m.runId);
+    if (m.op === 'chunk') chunk(m.name, m.k, expand(m.cols), m.runId);
     else if (m.op === 'finish') {
       const t = tables.get(m.name);
       if (t === undefined) throw new Error(`spill thread: no files were begun for ${m.name}`);

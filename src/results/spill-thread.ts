@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { compact, type PostedColumn } from './spill-columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
 export type SpillMessage =
-  | { op: 'chunk'; name: string; k: number; cols: Record<string, ColumnData>; runId: string | undefined }
+  | { op: 'chunk'; name: string; k: number; cols: Record<string, PostedColumn>; runId: string | undefined }
   | { op: 'finish'; id: number; name: string; cols: Record<string, ColumnData> | undefined }
   | { op: 'sync'; id: number }
   | { op: 'close'; id: number };
@@ -86,7 +87,7 @@ export class SpillThread {
     this.check();
     const w = this.worker ?? this.start();
     Atomics.add(this.ctrl, 0, 1);
-    w.postMessage({ op: 'chunk', name, k, cols, runId } satisfies SpillMessage);
+    w.postMessage({ op: 'chunk', name, k, cols: compact(cols), runId } satisfies SpillMessage);
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (~0.5 s to load its modules): the chunks of that start-up wait in its queue instead.
     if (Atomics.load(this.ctrl, 2) === 0) return;
