@@ -16,6 +16,10 @@ export class Notional {
   private readonly lotScale: bigint;
   private readonly mult: bigint;
   private readonly unit: bigint;
+  private readonly unitNum: number;
+  /** The constant factors of scaledValue's numerator and denominator, multiplied once (exact: integers). */
+  private readonly numC: bigint;
+  private readonly denC: bigint;
 
   constructor(readonly inst: Instrument) {
     const asset = ASSETS[inst.settle];
@@ -30,6 +34,14 @@ export class Notional {
     this.lotScale = 10n ** BigInt(l.scale);
     this.mult = BigInt(inst.multiplier);
     this.unit = 10n ** BigInt(asset.decimals);
+    this.unitNum = Number(this.unit);
+    if (inst.kind === 'inverse') {
+      this.numC = this.lotM * this.mult * 2n * this.tickScale * this.unit;
+      this.denC = this.tickM * this.lotScale;
+    } else {
+      this.numC = this.tickM * this.lotM * this.mult * this.unit;
+      this.denC = 2n * this.tickScale * this.lotScale;
+    }
   }
 
   /** Absolute value in settle minor units of `lots` at `priceTicks` (may be x.5). */
@@ -44,11 +56,14 @@ export class Notional {
   scaledValue(priceTicks: number, lots: number, num: bigint, den: bigint): bigint {
     const p2 = BigInt(Math.round(priceTicks * 2));
     const q = BigInt(lots);
+    const n = num === 1n ? this.numC : this.numC * num;
+    const d = den === 1n ? this.denC : this.denC * den;
     if (this.inst.kind === 'inverse') {
       // lots·lotM/lotScale · mult / (p2/2 · tickM/tickScale) · unit
-      return divRound(q * this.lotM * this.mult * 2n * this.tickScale * this.unit * num, p2 * this.tickM * this.lotScale * den);
+      return divRound(q * n, p2 * d);
     }
-    return divRound(p2 * this.tickM * q * this.lotM * this.mult * this.unit * num, 2n * this.tickScale * this.lotScale * den);
+    // p2/2 · tickM/tickScale · lots·lotM/lotScale · mult · unit
+    return divRound(p2 * q * n, d);
   }
 
   /** Base-asset minor units of `lots` (spot), signed. */
@@ -66,6 +81,6 @@ export class Notional {
   }
 
   toUnits(minor: bigint): number {
-    return Number(minor) / Number(this.unit);
+    return Number(minor) / this.unitNum;
   }
 }

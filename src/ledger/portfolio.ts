@@ -23,6 +23,11 @@ export class Position {
   funding = 0n;
   volumeLots = 0;
   readonly notional: Notional;
+  /** Ledger account names, made once (a fill books up to three transfers). */
+  readonly cashAccount: string;
+  private readonly clearingAccount: string;
+  private readonly feesAccount: string;
+  private readonly fundingAccount: string;
 
   constructor(
     readonly inst: Instrument,
@@ -33,10 +38,10 @@ export class Position {
     private readonly baseAccountName?: string,
   ) {
     this.notional = new Notional(inst);
-  }
-
-  get cashAccount(): string {
-    return `${this.account}:cash`;
+    this.cashAccount = `${account}:cash`;
+    this.clearingAccount = `${venueAccount}:clearing`;
+    this.feesAccount = `${venueAccount}:fees`;
+    this.fundingAccount = `${venueAccount}:funding`;
   }
 
   /** Spot only: the account holding the base asset. */
@@ -86,19 +91,19 @@ export class Position {
     if (this.inst.kind === 'spot') {
       // Buying pays the quote notional and receives the base asset; selling the reverse.
       const v = n.value(priceTicks, lots);
-      this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:clearing`, settle, lots > 0 ? v : -v, 'trade', ref);
-      this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.baseAccount, this.inst.base, n.baseUnits(lots), 'trade', ref);
+      this.ledger.transfer(tsUs, this.cashAccount, this.clearingAccount, settle, lots > 0 ? v : -v, 'trade', ref);
+      this.ledger.transfer(tsUs, this.clearingAccount, this.baseAccount, this.inst.base, n.baseUnits(lots), 'trade', ref);
     } else {
-      this.ledger.transfer(tsUs, `${this.venueAccount}:clearing`, this.cashAccount, settle, realized, 'realized_pnl', ref);
+      this.ledger.transfer(tsUs, this.clearingAccount, this.cashAccount, settle, realized, 'realized_pnl', ref);
     }
-    this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:fees`, settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
+    this.ledger.transfer(tsUs, this.cashAccount, this.feesAccount, settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
     return { realized, fee };
   }
 
   /** Funding payment (positive = the account pays), a ledger transfer like any other. */
   applyFunding(tsUs: number, amount: bigint, ref = 0): void {
     this.funding += amount;
-    this.ledger.transfer(tsUs, this.cashAccount, `${this.venueAccount}:funding`, this.inst.settle, amount, 'funding', ref);
+    this.ledger.transfer(tsUs, this.cashAccount, this.fundingAccount, this.inst.settle, amount, 'funding', ref);
   }
 
   /** Unrealized PnL at a mark (ticks, may be x.5), in settle minor units. */
