@@ -13,7 +13,7 @@ export { runBacktest, type BacktestConfig, type BacktestResult, type RunManifest
 export { CatalogReader, CatalogWriter, readManifest, type CatalogManifest } from './data/catalog.ts';
 export { importDataset, validateDataset } from './data/import/index.ts';
 export { generateDataset, generateMarket } from './data/synthetic/index.ts';
-export { queryRuns } from './results/query.ts';
+import type { QueryOptions, QueryResult } from './results/query.ts';
 export { readArrow, writeArrow } from './results/arrow-io.ts';
 export { writeRunFolder } from './results/run-writer.ts';
 import type { ReportOptions } from './report/report.ts';
@@ -25,6 +25,14 @@ import type { ReportOptions } from './report/report.ts';
 export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
   const m = await import('./report/report.ts');
   return m.writeReport(runDir, opts);
+}
+/**
+ * SQL over run folders with DuckDB (see results/query.ts). Loaded on first use: DuckDB's native
+ * module takes ~0.3 s to load, which every strategy importing `primesim` paid before.
+ */
+export async function queryRuns(paths: string[], sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
+  const m = await import('./results/query.ts');
+  return m.queryRuns(paths, sql, opts);
 }
 export * as pricing from './pricing/index.ts';
 export * as amm from './venues/amm/index.ts';
