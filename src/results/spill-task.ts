@@ -1,7 +1,8 @@
 /**
- * The spill thread's work (see SpillThread): each chunk a run's recorder spills becomes its
- * Arrow chunk file and, for a table that is one spool, the next row groups of the table's Parquet
- * copy, so neither is encoded on the thread that replays. Messages are served in order.
+ * The spill thread's work (see SpillThread): each chunk a run's recorder spills goes into its
+ * table's Arrow file and Parquet copy (a table that is one spool), or becomes a chunk file read
+ * back when its table is written (a table of several spools, one per venue or account), so
+ * nothing is encoded on the thread that replays. Messages are served in order.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,8 +41,9 @@ parentPort!.on('message', (m: SpillMessage) => {
       if (t === undefined) throw new Error(`spill thread: no files were begun for ${m.name}`);
       tables.delete(m.name);
       if (m.cols !== undefined) {
-        t.arrow.append(m.cols);
-        t.parquet.append(m.cols);
+        const cols = expand(m.cols);
+        t.arrow.append(cols);
+        t.parquet.append(cols);
       }
       const arrow = { file: t.arrow.file, ...t.arrow.finish() };
       t.parquet.finish();
@@ -51,6 +53,7 @@ parentPort!.on('message', (m: SpillMessage) => {
       for (const t of tables.values()) {
         t.arrow.close();
         rmSync(t.arrow.file, { force: true });
+        rmSync(t.parquet.file, { force: true });
       }
       tables.clear();
       reply = { id: m.id };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table } from 'apache-arrow';
@@ -9,6 +9,7 @@ import { readArrow, writeArrow } from '../../src/results/arrow-io.ts';
 import { openDuck } from '../../src/results/duck.ts';
 import { SpoolSeq, TableSpool, tableChunks, writeArrowChunks } from '../../src/results/spool.ts';
 import { SpillThread } from '../../src/results/spill-thread.ts';
+import { writeParquetFile } from '../../src/results/parquet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
 let root: string;
@@ -125,6 +126,44 @@ describe('a run that spills its long tables', () => {
       expect(readFileSync(join(threaded.dir, f)).equals(readFileSync(join(inline.dir, f))), f).toBe(true);
     }
     expect(readdirSync(join(root, 'threaded')).filter((x) => x.startsWith('.'))).toEqual([]);
+  });
+
+  it('with a thread, a table of several spools (one per venue) is read back from chunk files, a whole-table spool comes back written: the same bytes', async () => {
+    const write = async (useThread: boolean) => {
+      const dir = mkdtempSync(join(root, 'th-'));
+      const t = useThread ? new SpillThread(dir) : undefined;
+      const parts = [new TableSpool('orders:a', dir, 5, t), new TableSpool('orders:b', dir, 5, t)];
+      const solo = new TableSpool('ledger', dir, 5, t, t ? 'run-1' : undefined);
+      for (let k = 0; k < 4; k++) {
+        parts[0]!.append(cols(10 * k, 6));
+        parts[1]!.append(cols(1000 + 10 * k, 3));
+        solo.append(cols(500 + 10 * k, 7));
+      }
+      const seq = new SpoolSeq(parts);
+      await seq.settled();
+      await solo.settled();
+      expect(await seq.written('run-1')).toBeUndefined();
+      const out = { seqArrow: join(dir, 'seq.arrow'), seqParquet: join(dir, 'seq.parquet'), soloArrow: join(dir, 'solo.arrow'), soloParquet: join(dir, 'solo.parquet') };
+      writeArrowChunks(out.seqArrow, tableChunks(seq));
+      writeParquetFile(out.seqParquet, tableChunks(seq), 'run-1');
+      const made = await solo.written('run-1');
+      expect(made !== undefined).toBe(useThread);
+      if (made) {
+        // Its rows live in the files the thread wrote, not in chunk files.
+        expect(() => [...tableChunks(solo)]).toThrow(/spill thread/);
+        renameSync(made.arrow.file, out.soloArrow);
+        renameSync(made.parquet, out.soloParquet);
+        expect(made.arrow.rows).toBe(28);
+      } else {
+        writeArrowChunks(out.soloArrow, tableChunks(solo));
+        writeParquetFile(out.soloParquet, tableChunks(solo), 'run-1');
+      }
+      await t?.close();
+      return Object.fromEntries(Object.entries(out).map(([k, f]) => [k, readFileSync(f)]));
+    };
+    const inline = await write(false);
+    const threaded = await write(true);
+    for (const k of Object.keys(inline)) expect(threaded[k]!.equals(inline[k]!), k).toBe(true);
   });
 
   it('a spill thread that cannot write fails the run with its error, never silently', async () => {
