@@ -37,6 +37,18 @@ export abstract class ChunkedTable {
   }
 }
 
+export interface SpoolOptions {
+  /** Writes the chunks off this thread (see SpillThread); none: written here, in line. */
+  thread?: SpillThread;
+  /**
+   * With a thread, for a spool that is its table alone: the run id of its files, which the
+   * thread writes as chunks spill (there are then no chunk files: see `written`).
+   */
+  runId?: string;
+  /** Collect garbage after a spill when the heap has grown (see collectIfGrown; default true). */
+  collect?: boolean;
+}
+
 export class TableSpool extends ChunkedTable {
   private pending: Record<string, ColumnData>[] = [];
   private pendingRows = 0;
@@ -50,13 +62,7 @@ export class TableSpool extends ChunkedTable {
     /** Where chunks go; undefined keeps everything in memory (a spool that never spills). */
     private readonly dir: string | undefined,
     private readonly chunkRows: number,
-    /** Writes the chunks off this thread (see SpillThread); none: written here, in line. */
-    private readonly thread?: SpillThread,
-    /**
-     * With a thread, for a spool that is its table alone: the run id of its files, which the
-     * thread writes as chunks spill (there are then no chunk files: see `written`).
-     */
-    private readonly runId?: string,
+    private readonly opts: SpoolOptions = {},
   ) {
     super();
   }
@@ -74,21 +80,21 @@ export class TableSpool extends ChunkedTable {
 
   private spill(): void {
     const cols = concatColumns(this.pending);
-    if (this.thread) this.thread.chunk(this.name, this.spilled, cols, this.runId);
+    if (this.opts.thread) this.opts.thread.chunk(this.name, this.spilled, cols, this.opts.runId);
     else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
     this.spilled++;
     this.pending = [];
     this.pendingRows = 0;
-    collectIfGrown(HEAP_GROWTH);
+    if (this.opts.collect !== false) collectIfGrown(HEAP_GROWTH);
   }
 
   /** Chunks in order: spilled ones (read back one at a time), then what is still in memory. */
   *chunks(): Generator<Chunk> {
-    if (this.thread && this.runId !== undefined && this.spilled > 0) throw new Error(`${this.name}: its spilled rows are in the files the spill thread wrote (see written())`);
+    if (this.opts.thread && this.opts.runId !== undefined && this.spilled > 0) throw new Error(`${this.name}: its spilled rows are in the files the spill thread wrote (see written())`);
     for (let k = 0; k < this.spilled; k++) {
       // Read back as Arrow: its batches go to the result file as they are (no string decoding).
       yield readArrow(join(this.dir!, `${this.name}.${k}.arrow`));
-      collectIfGrown(HEAP_GROWTH);
+      if (this.opts.collect !== false) collectIfGrown(HEAP_GROWTH);
     }
     if (this.pendingRows > 0) yield concatColumns(this.pending);
   }
@@ -99,18 +105,18 @@ export class TableSpool extends ChunkedTable {
   }
 
   override async settled(): Promise<void> {
-    if (this.thread && this.spilled > 0) await this.thread.settled();
+    if (this.opts.thread && this.spilled > 0) await this.opts.thread.settled();
   }
 
   override async written(runId: string): Promise<ThreadTable | undefined> {
-    if (!this.thread || this.runId === undefined || this.spilled === 0) return undefined;
-    if (this.runId !== runId) throw new Error(`${this.name}: spilled for run ${this.runId}, written as ${runId}`);
-    return this.thread.finishTable(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
+    if (!this.opts.thread || this.opts.runId === undefined || this.spilled === 0) return undefined;
+    if (this.opts.runId !== runId) throw new Error(`${this.name}: spilled for run ${this.opts.runId}, written as ${runId}`);
+    return this.opts.thread.finishTable(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
   }
 
   /** Remove the spilled chunk files (or the files a spill thread wrote, if not moved away). */
   dispose(): void {
-    if (this.thread && this.runId !== undefined) {
+    if (this.opts.thread && this.opts.runId !== undefined) {
       for (const ext of ['arrow', 'parquet']) rmSync(join(this.dir!, `${this.name}.${ext}`), { force: true });
       return;
     }

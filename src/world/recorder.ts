@@ -53,6 +53,7 @@ export class WorldRecorder implements EventHandler {
   private spillRows = Infinity;
   private spillThread: SpillThread | undefined;
   private spillRunId: string | undefined;
+  private spillCollect = true;
   private readonly spools = new Map<string, TableSpool>();
   /** Per venue: order and fill statistics over every order and fill, drained or not. */
   private readonly stats = new Map<string, TradeStats>();
@@ -164,11 +165,12 @@ export class WorldRecorder implements EventHandler {
    * flat in the length of the data (runWorld passes the run's spill folder). Without it every row
    * stays in memory until the run is written (a world built directly, as in tests).
    */
-  spill(dir: string, rows: number, thread?: { thread: SpillThread; runId: string }): void {
+  spill(dir: string, rows: number, opts: { thread?: { thread: SpillThread; runId: string }; collect?: boolean } = {}): void {
     this.spillDir = dir;
     this.spillRows = rows;
-    this.spillThread = thread?.thread;
-    this.spillRunId = thread?.runId;
+    this.spillThread = opts.thread?.thread;
+    this.spillRunId = opts.thread?.runId;
+    this.spillCollect = opts.collect ?? true;
   }
 
   private spool(name: string): TableSpool {
@@ -178,7 +180,7 @@ export class WorldRecorder implements EventHandler {
       // copy made by the spill thread as it spills.
       const [table] = name.split(':');
       const solo = table === 'equity' ? this.series.size === 1 : table === 'orders' || table === 'fills' || table === 'positions' ? this.venues.length === 1 : true;
-      this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, this.spillThread, solo ? this.spillRunId : undefined)));
+      this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, { thread: this.spillThread, runId: solo ? this.spillRunId : undefined, collect: this.spillCollect })));
     }
     return t;
   }

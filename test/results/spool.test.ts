@@ -132,8 +132,8 @@ describe('a run that spills its long tables', () => {
     const write = async (useThread: boolean) => {
       const dir = mkdtempSync(join(root, 'th-'));
       const t = useThread ? new SpillThread(dir) : undefined;
-      const parts = [new TableSpool('orders:a', dir, 5, t), new TableSpool('orders:b', dir, 5, t)];
-      const solo = new TableSpool('ledger', dir, 5, t, t ? 'run-1' : undefined);
+      const parts = [new TableSpool('orders:a', dir, 5, { thread: t }), new TableSpool('orders:b', dir, 5, { thread: t })];
+      const solo = new TableSpool('ledger', dir, 5, { thread: t, runId: t ? 'run-1' : undefined });
       for (let k = 0; k < 4; k++) {
         parts[0]!.append(cols(10 * k, 6));
         parts[1]!.append(cols(1000 + 10 * k, 3));
