@@ -38,6 +38,16 @@ export class MarginEngine {
   private readonly recountInterest = new Set<InstrumentEntry>();
   /** Per instrument: the entrants holding it long, and short (kept by `onLots`; unordered). */
   private readonly holdersBySide = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
+  /**
+   * ADL candidates kept between calls (see positionsOn with `inProfit`): per instrument, the
+   * entrants of each side in profit in accounts with positive equity, as of the last call, and
+   * the accounts revalued (or whose lots changed) since, which alone are examined again.
+   */
+  private readonly adlSets = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
+  private readonly adlChanged = new Set<AccountState>();
+  private readonly entrantOf = new Map<PosEntry, Entrant>();
+  /** Test hook: check every kept ADL candidate set against a full scan (throws on a difference). */
+  verifyAdlSets = false;
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new Map<string, number>();
   private readonly basis = new Map<string, number>();
@@ -288,6 +298,7 @@ export class MarginEngine {
     // The holders of that side when the positions tell their changes (the order differs from
     // first entry: callers rank, they do not depend on it); else every account that held it.
     const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
+    if (inProfit && held !== undefined && this.adlFromSets(inst, held, side, fn)) return;
     const list = held ? held[side > 0 ? 0 : 1] : this.entrants.get(inst);
     if (list === undefined) return;
     for (let i = 0; i < list.length; i++) {
@@ -299,6 +310,89 @@ export class MarginEngine {
       // ADL asks only for positions in profit in accounts with equity: skip the rest before valuing them.
       if (inProfit && !(upnl > 0 && x.a.state.equity > 0)) continue;
       fn(x.a, lots, upnl, e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle));
+    }
+  }
+
+  /**
+   * positionsOn(…, inProfit) from the kept candidate sets: a cascade runs ADL hundreds of times
+   * at one mark, and between two calls only the accounts that traded or were revalued can have
+   * entered or left a set (every change of lots, basis, leg or equity goes through `finish` or
+   * `onLots`, which note the account). The figures are read afresh for every candidate, so the
+   * calls see what a full scan sees; callers rank by a total order, not by scan order. Returns
+   * false (the caller scans) when a candidate's value has no price: ranks would then tie on NaN.
+   */
+  private adlFromSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]], side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void): boolean {
+    let sets = this.adlSets.get(inst);
+    if (sets === undefined) {
+      this.adlSets.set(inst, (sets = [[], []]));
+      for (const x of held[0]) this.adlEval(x, sets);
+      for (const x of held[1]) this.adlEval(x, sets);
+    }
+    this.adlDrain();
+    const set = sets[side > 0 ? 0 : 1];
+    for (let i = 0; i < set.length; i++) if (Number.isNaN(this.assetPrice(set[i]!.g.settle))) return false;
+    if (this.verifyAdlSets) this.adlVerify(held[side > 0 ? 0 : 1]!, side, set);
+    for (let i = 0; i < set.length; i++) {
+      const x = set[i]!;
+      const e = x.e;
+      fn(x.a, e.pos.lots, entryUpnl(e), e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle));
+    }
+    return true;
+  }
+
+  private noteAdl(a: AccountState): void {
+    if (this.adlSets.size !== 0) this.adlChanged.add(a);
+  }
+
+  /** Examine the noted accounts' entrants again in every kept set. */
+  private adlDrain(): void {
+    if (this.adlChanged.size === 0) return;
+    for (const a of this.adlChanged) {
+      for (const g of a.groups.values()) {
+        for (const e of g.entries) {
+          const sets = this.adlSets.get(e.inst);
+          const x = sets && this.entrantOf.get(e);
+          if (x) this.adlEval(x, sets!);
+        }
+      }
+    }
+    this.adlChanged.clear();
+  }
+
+  /** Put an entrant in, or take it out of, its instrument's candidate set (full scan's test). */
+  private adlEval(x: Entrant, sets: [Entrant[], Entrant[]]): void {
+    const lots = x.e.pos.lots;
+    const s = x.side;
+    const ok = s >= 0 && lots !== 0 && (lots > 0 ? 0 : 1) === s && entryUpnl(x.e) > 0 && x.a.state.equity > 0;
+    if (x.adlSide >= 0 && (!ok || x.adlSide !== s)) {
+      const l = sets[x.adlSide as 0 | 1];
+      const last = l.pop()!;
+      if (last !== x) {
+        l[x.adlAt] = last;
+        last.adlAt = x.adlAt;
+      }
+      x.adlSide = -1;
+      x.adlAt = -1;
+    }
+    if (ok && x.adlSide < 0) {
+      const l = sets[s as 0 | 1];
+      x.adlSide = s;
+      x.adlAt = l.length;
+      l.push(x);
+    }
+  }
+
+  /** verifyAdlSets: the kept set must hold exactly the entrants a full scan of the side's holders finds. */
+  private adlVerify(list: readonly Entrant[], side: number, set: readonly Entrant[]): void {
+    const scan = new Set<Entrant>();
+    for (const x of list) {
+      const lots = x.e.pos.lots;
+      if (lots === 0 || (lots > 0 ? 1 : -1) !== side) continue;
+      if (entryUpnl(x.e) > 0 && x.a.state.equity > 0) scan.add(x);
+    }
+    const kept = new Set(set);
+    if (kept.size !== set.length || scan.size !== kept.size || [...scan].some((x) => !kept.has(x))) {
+      throw new ModelError(`ADL candidate set differs from a full scan: ${kept.size} kept, ${scan.size} scanned`, { field: 'adl' });
     }
   }
 
@@ -409,7 +503,10 @@ export class MarginEngine {
       g.legs.push(e.leg);
       let list = this.entrants.get(inst);
       if (!list) this.entrants.set(inst, (list = []));
-      list.push({ a, g, e, side: -1, at: -1 });
+      const made: Entrant = { a, g, e, side: -1, at: -1, adlSide: -1, adlAt: -1 };
+      list.push(made);
+      this.entrantOf.set(e, made);
+      this.noteAdl(a);
       // Open interest follows every change of this position's lots from here on (a tracked
       // position that is not a Position cannot tell: that instrument's interest is recounted).
       if (pos instanceof Position) {
@@ -441,6 +538,7 @@ export class MarginEngine {
         };
         join(pos.lots);
         pos.onLots = (before, after) => {
+          this.noteAdl(x.a);
           interest.lots += Math.max(0, after) - Math.max(0, before);
           if (Math.sign(before) !== Math.sign(after)) {
             leave();
@@ -612,6 +710,7 @@ export class MarginEngine {
 
   private finish(a: AccountState, tsUs: number): void {
     this.total(a);
+    if (this.adlSets.size !== 0) this.adlChanged.add(a);
     for (const l of this.listeners) l(a, tsUs);
   }
 }
@@ -639,6 +738,9 @@ interface Entrant {
   /** Holder list it is in (0 long, 1 short, −1 none) and its index there. */
   side: number;
   at: number;
+  /** ADL candidate set it is in (0 long, 1 short, −1 none) and its index there. */
+  adlSide: number;
+  adlAt: number;
 }
 
 function entryUpnl(e: PosEntry): number {

@@ -57,4 +57,49 @@ describe('ADL queue head', () => {
     );
     expect(nonTrivial).toBeGreaterThan(100);
   });
+
+  it('property: between calls the kept candidate sets follow fills, flips, closes, marks and revaluations — adlTop stays the head of a full scan', () => {
+    const acct = fc.record({ lots: fc.integer({ min: -40, max: 40 }), entry: fc.integer({ min: 50_000, max: 70_000 }), cash: fc.integer({ min: 100, max: 50_000 }) });
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('fill' as const), i: fc.nat(), lots: fc.integer({ min: -60, max: 60 }), px: fc.integer({ min: 50_000, max: 70_000 }) }),
+      fc.record({ kind: fc.constant('mark' as const), px: fc.integer({ min: 45_000, max: 75_000 }) }),
+      fc.record({ kind: fc.constant('adl' as const), side: fc.constantFrom(1, -1), need: fc.integer({ min: 1, max: 200 }), extra: fc.integer({ min: 0, max: 8 }) }),
+    );
+    let checks = 0;
+    fc.assert(
+      fc.property(fc.array(acct, { minLength: 2, maxLength: 40 }), fc.array(op, { minLength: 1, maxLength: 40 }), (accts, ops) => {
+        const { ledger, engine } = newEngine();
+        engine.verifyAdlSets = true;
+        engine.registerInstrument(perpSpec(BINANCE_BTCUSDT_TIERS));
+        engine.setMark('BTC', 60_000, T0);
+        const ids = accts.map((_, i) => `a${String(i).padStart(3, '0')}`);
+        accts.forEach((x, i) => {
+          deposit(ledger, ids[i]!, x.cash);
+          engine.openAccount(ids[i]!, new CrossMargin());
+          if (x.lots !== 0) engine.applyFill(ids[i]!, PERP, T0, x.lots, x.entry * 10, 0);
+        });
+        let t = T0;
+        for (const o of [{ kind: 'adl' as const, side: 1, need: 50, extra: 3 }, ...ops]) {
+          t++;
+          if (o.kind === 'fill') {
+            const id = ids[o.i % ids.length]!;
+            const cur = engine.positionLots(id, PERP);
+            const d = o.lots % 5 === 0 ? -cur : o.lots; // closes now and then
+            if (d !== 0) engine.applyFill(id, PERP, t, d, o.px * 10, 0);
+          } else if (o.kind === 'mark') engine.setMark('BTC', o.px, t);
+          else {
+            // The kept sets (checked against a scan by verifyAdlSets) give adlTop; adlQueue scans in full.
+            const full = adlQueue(engine, PERP, o.side, 'a000');
+            const top = adlTop(engine, PERP, o.side, 'a000', o.need, o.extra);
+            let k = 0;
+            for (let covered = 0; k < full.length && covered < o.need; k++) covered += Math.abs(full[k]!.lots);
+            expect(top).toEqual(full.slice(0, k + o.extra));
+            checks++;
+          }
+        }
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+    expect(checks).toBeGreaterThan(500);
+  });
 });
