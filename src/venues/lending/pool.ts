@@ -159,14 +159,15 @@ export class LendingPool {
     if (s === undefined) return accountData([], []);
     const coll: PricedBalance[] = [];
     const debt: PricedBalance[] = [];
-    for (const [asset, scaled] of [...s.collateral].sort(byKey)) {
+    // In map order: the sums below are of integers, the same in any order (no sorted copy per call).
+    for (const [asset, scaled] of s.collateral) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
       if (r.config.collateralEnabled === false) continue;
       const { ltvBps, liquidationThresholdBps } = this.riskParams(r, s.eMode);
       coll.push({ amount: rayMul(scaled, this.indices(r, tsUs).liquidityIndex), price: this.price(asset, tsUs), unit: r.unit, ltvBps, liquidationThresholdBps });
     }
-    for (const [asset, scaled] of [...s.debt].sort(byKey)) {
+    for (const [asset, scaled] of s.debt) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
       debt.push({ amount: rayMul(scaled, this.indices(r, tsUs).variableBorrowIndex), price: this.price(asset, tsUs), unit: r.unit, ltvBps: 0n, liquidationThresholdBps: 0n });
