@@ -98,7 +98,8 @@ export function readBarsCatalog(dir: string, range: { fromUs?: number; toUs?: nu
     if (!existsSync(p) || statSync(p).size !== c.bytes) throw new DataError(`column file ${c.file} is missing or not ${c.bytes} bytes`, { file: dir, field: name });
     const buf = readFileSync(p);
     if (createHash('sha256').update(buf).digest('hex') !== c.sha256) throw new DataError(`column file ${c.file} does not match its sha256 in the manifest`, { file: dir, field: name });
-    return new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    // The file's own buffer when it is 8-byte aligned (a whole-file read is: no 8 MB copy per column).
+    return buf.byteOffset % 8 === 0 ? new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8) : new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   });
   let a = 0;
   let b = cols[0]!.length;
