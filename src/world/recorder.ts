@@ -176,8 +176,8 @@ export class WorldRecorder implements EventHandler {
   private spool(name: string): TableSpool {
     let t = this.spools.get(name);
     if (t === undefined) {
-      // A spool that is a whole table (not one venue's or account's part of it) has its Parquet
-      // copy made by the spill thread as it spills.
+      // A spool that is a whole table (not one venue's or account's part of it) is written by the
+      // spill thread straight into the table's Arrow file and Parquet copy as it spills.
       const [table] = name.split(':');
       const solo = table === 'equity' ? this.series.size === 1 : table === 'orders' || table === 'fills' || table === 'positions' ? this.venues.length === 1 : true;
       this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, { thread: this.spillThread, runId: solo ? this.spillRunId : undefined, collect: this.spillCollect })));
