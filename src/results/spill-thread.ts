@@ -93,9 +93,16 @@ export class SpillThread {
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (0.15–0.4 s to load its modules): the chunks of that start-up wait in its queue instead.
     if (Atomics.load(this.ctrl, 2) === 0) return;
-    for (let n = Atomics.load(this.ctrl, 0); n > MAX_IN_FLIGHT; n = Atomics.load(this.ctrl, 0)) {
+    // A thread that died without a word (its exit event cannot reach a thread blocked here) must
+    // not hang the run: a minute without one chunk written is taken as that.
+    let still = 0;
+    for (let n = Atomics.load(this.ctrl, 0); n > MAX_IN_FLIGHT; ) {
       if (Atomics.load(this.ctrl, 1) !== 0) this.check();
-      Atomics.wait(this.ctrl, 0, n, 1000);
+      if (Atomics.wait(this.ctrl, 0, n, 1000) === 'timed-out' && ++still >= 60) this.fail(new Error('the spill thread wrote nothing for a minute'));
+      this.check();
+      const m = Atomics.load(this.ctrl, 0);
+      if (m !== n) still = 0;
+      n = m;
     }
   }
 
