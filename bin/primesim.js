@@ -3,30 +3,15 @@
 // dist/ (built by `npm install`, see scripts/build-cli.mjs) when it is newer than every source
 // file: no TypeScript loader to start, so it prints at once. Everything else runs the TypeScript
 // sources under tsx (no build step to forget).
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distFresh } from '../src/dist-fresh.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const helpOnly = args.length === 0 || args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V') || args[0] === 'help';
 
-/** dist/main.js exists and is newer than every file under src/. */
-function distFresh() {
-  const dist = join(root, 'dist', 'main.js');
-  if (!existsSync(dist)) return false;
-  const built = statSync(dist).mtimeMs;
-  const newer = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory() ? newer(p) : statSync(p).mtimeMs > built) return true;
-    }
-    return false;
-  };
-  return !newer(join(root, 'src'));
-}
-
-if (helpOnly && distFresh()) {
+if (helpOnly && distFresh(join(root, 'dist', 'main.js'))) {
   await import('../dist/main.js');
 } else {
   const { register } = await import('tsx/esm/api');

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { distFresh } from '../dist-fresh.mjs';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { compact, type PostedColumn } from './spill-columns.ts';
 import type { ColumnData } from './arrow-io.ts';
@@ -90,6 +90,7 @@ export class SpillThread {
     const w = this.worker ?? this.start();
     Atomics.add(this.ctrl, 0, 1);
     w.postMessage({ op: 'chunk', name, k, cols: compact(cols), runId } satisfies SpillMessage);
+    this.posted++;
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (0.15–0.4 s to load its modules): the chunks of that start-up wait in its queue instead.
     if (Atomics.load(this.ctrl, 2) === 0) return;
@@ -118,10 +119,16 @@ export class SpillThread {
     });
   }
 
-  /** Resolves when every chunk posted so far is on disk. */
+  /** Chunks posted, and how many of them a settled() already waited for. */
+  private posted = 0;
+  private synced = 0;
+
+  /** Resolves when every chunk posted so far is on disk (one round trip, however many tables ask). */
   async settled(): Promise<void> {
-    if (this.worker === undefined) return;
+    if (this.worker === undefined || this.synced === this.posted) return;
+    const upTo = this.posted;
     await this.request({ op: 'sync' });
+    this.synced = Math.max(this.synced, upTo);
   }
 
   /** Append the last rows of spool `name` to its files and close them. */
@@ -149,17 +156,5 @@ let task: URL | undefined;
 function taskUrl(): URL {
   if (task) return task;
   const built = join(PACKAGE_ROOT, 'dist', 'spill-task.js');
-  let fresh = existsSync(built);
-  if (fresh) {
-    const t = statSync(built).mtimeMs;
-    const newer = (dir: string): boolean => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, e.name);
-        if (e.isDirectory() ? newer(p) : statSync(p).mtimeMs > t) return true;
-      }
-      return false;
-    };
-    fresh = !newer(join(PACKAGE_ROOT, 'src'));
-  }
-  return (task = fresh ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
+  return (task = distFresh(built) ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
 }

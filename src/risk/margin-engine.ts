@@ -159,14 +159,14 @@ export class MarginEngine {
    */
   markInstrument(instrumentId: string, basis: number, underlyingPrice: number, tsUs: number): void {
     const e = this.instrument(instrumentId);
-    if (!Number.isFinite(basis) || basis <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${basis}`, { field: 'basis' });
+    checkBasis(instrumentId, basis);
     e.basis = basis;
     this.setMark(e.spec.underlying, underlyingPrice, tsUs);
   }
 
   /** Delta-one mark = underlying mark × (1 + basis); the perp venue sets its premium here. */
   setBasis(instrumentId: string, b: number): void {
-    if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
+    checkBasis(instrumentId, b);
     const e = this.instruments.get(instrumentId);
     // Kept on the entry; before registration, here until it registers.
     if (e !== undefined) e.basis = b;
@@ -194,15 +194,7 @@ export class MarginEngine {
     this.marks.set(underlying, price);
     const touched = this.holders.get(underlying);
     const coll = this.collateralHolders.get(underlying);
-    if (touched) {
-      for (const a of touched) {
-        if (a.groups.size === 1) {
-          // The usual account: one group (one underlying).
-          const g = a.groups.values().next().value!;
-          if (g.underlying === underlying) this.refreshGroup(a, g);
-        } else for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g);
-      }
-    }
+    if (touched) for (const a of touched) for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g);
     if (coll) for (const a of coll) this.refreshCollateral(a);
     if (touched) for (const a of touched) this.finish(a, tsUs);
     if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
@@ -713,6 +705,10 @@ export class MarginEngine {
     if (this.adlSets.size !== 0) this.adlChanged.add(a);
     for (const l of this.listeners) l(a, tsUs);
   }
+}
+
+function checkBasis(instrumentId: string, b: number): void {
+  if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
 }
 
 function ratio(mm: number, eq: number): number {

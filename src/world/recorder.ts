@@ -484,14 +484,16 @@ function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills:
       queue_wait_us: wait,
       position_lots: posLots,
     },
+    // The columns it shares with fills are the same arrays: result columns are never written to
+    // once built (a spill copies them to its thread).
     positions: {
       venue: repeatStr(v.id, n),
       account: repeatStr(v.account, n),
-      ts_us: ts.slice(),
+      ts_us: ts,
       symbol: repeatStr(inst.symbol, n),
-      position_lots: posLots.slice(),
+      position_lots: posLots,
       position_qty: posQty,
-      price: price.slice(),
+      price,
     },
   };
 }

@@ -93,13 +93,13 @@ export class AccountWallet implements AccountContext {
     return Number(this.ledger.balance(this.cashAccount, asset)) / scale(asset);
   }
 
-  /** assets(), and what it was computed from (deposits, venues and legs only grow). */
-  private assetsMemo: { key: number; list: string[] } | undefined;
+  /** assets(), and the counts it was made from (deposits, venues and legs only grow). */
+  private assetsMemo: { deposits: number; venues: number; legs: number; list: string[] } | undefined;
 
   /** Assets the wallet holds or was funded with. */
   assets(): string[] {
-    const key = this.deposits.size * 1_000_000 + this.venues.length * 1_000 + this.legs.length;
-    if (this.assetsMemo?.key === key) return this.assetsMemo.list;
+    const m = this.assetsMemo;
+    if (m !== undefined && m.deposits === this.deposits.size && m.venues === this.venues.length && m.legs === this.legs.length) return m.list;
     const s = new Set<string>([...this.deposits.keys()]);
     for (const v of this.venues) {
       s.add(v.position.inst.settle);
@@ -107,7 +107,7 @@ export class AccountWallet implements AccountContext {
     }
     for (const l of this.legs) for (const a of l.assets) s.add(a);
     const list = [...s].sort();
-    this.assetsMemo = { key, list };
+    this.assetsMemo = { deposits: this.deposits.size, venues: this.venues.length, legs: this.legs.length, list };
     return list;
   }
 
