@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tableToIPC } from 'apache-arrow';
 import type { ColumnData } from './arrow-io.ts';
 import { ParquetTableWriter } from './parquet.ts';
-import { ArrowTableWriter, tableOf } from './spool.ts';
+import { ArrowTableWriter, concatColumns, tableOf } from './spool.ts';
 import { expand } from './spill-columns.ts';
 import type { SpillMessage, SpillReply } from './spill-thread.ts';
 
@@ -35,13 +35,14 @@ Atomics.store(ctrl, 2, 1);
 parentPort!.on('message', (m: SpillMessage) => {
   let reply: SpillReply | undefined;
   try {
-    if (m.op === 'chunk') chunk(m.name, m.k, expand(m.cols), m.runId);
+    // The parts appended since the last spill, joined here (not on the replaying thread).
+    if (m.op === 'chunk') chunk(m.name, m.k, concatColumns(m.parts.map(expand)), m.runId);
     else if (m.op === 'finish') {
       const t = tables.get(m.name);
       if (t === undefined) throw new Error(`spill thread: no files were begun for ${m.name}`);
       tables.delete(m.name);
-      if (m.cols !== undefined) {
-        const cols = expand(m.cols);
+      if (m.parts.length > 0) {
+        const cols = concatColumns(m.parts.map(expand));
         t.arrow.append(cols);
         t.parquet.append(cols);
       }

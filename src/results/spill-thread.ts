@@ -7,8 +7,8 @@ import { compact, type PostedColumn } from './spill-columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
 export type SpillMessage =
-  | { op: 'chunk'; name: string; k: number; cols: Record<string, PostedColumn>; runId: string | undefined }
-  | { op: 'finish'; id: number; name: string; cols: Record<string, PostedColumn> | undefined }
+  | { op: 'chunk'; name: string; k: number; parts: Record<string, PostedColumn>[]; runId: string | undefined }
+  | { op: 'finish'; id: number; name: string; parts: Record<string, PostedColumn>[] }
   | { op: 'sync'; id: number }
   | { op: 'close'; id: number };
 /** A table written whole by the thread: its Arrow file (with size, hash, rows) and Parquet copy, in the spill folder. */
@@ -84,12 +84,15 @@ export class SpillThread {
     if (Atomics.load(this.ctrl, 1) !== 0) throw new Error('writing spilled results failed in the spill thread');
   }
 
-  /** Write chunk `k` of spool `name`: with a run id into the table's files, else as a chunk file. */
-  chunk(name: string, k: number, cols: Record<string, ColumnData>, runId: string | undefined): void {
+  /**
+   * Write chunk `k` of spool `name`, given as the parts appended to it (joined into one chunk by
+   * the thread): with a run id into the table's files, else as a chunk file.
+   */
+  chunk(name: string, k: number, parts: readonly Record<string, ColumnData>[], runId: string | undefined): void {
     this.check();
     const w = this.worker ?? this.start();
     Atomics.add(this.ctrl, 0, 1);
-    w.postMessage({ op: 'chunk', name, k, cols: compact(cols), runId } satisfies SpillMessage);
+    w.postMessage({ op: 'chunk', name, k, parts: parts.map(compact), runId } satisfies SpillMessage);
     this.posted++;
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (0.15–0.4 s to load its modules): the chunks of that start-up wait in its queue instead.
@@ -107,7 +110,7 @@ export class SpillThread {
     }
   }
 
-  private request(m: { op: 'sync' } | { op: 'close' } | { op: 'finish'; name: string; cols: Record<string, PostedColumn> | undefined }): Promise<SpillReply> {
+  private request(m: { op: 'sync' } | { op: 'close' } | { op: 'finish'; name: string; parts: Record<string, PostedColumn>[] }): Promise<SpillReply> {
     this.check();
     const id = this.nextId++;
     const w = this.worker ?? this.start();
@@ -131,9 +134,9 @@ export class SpillThread {
     this.synced = Math.max(this.synced, upTo);
   }
 
-  /** Append the last rows of spool `name` to its files and close them. */
-  async finishTable(name: string, cols: Record<string, ColumnData> | undefined): Promise<ThreadTable> {
-    const r = await this.request({ op: 'finish', name, cols: cols && compact(cols) });
+  /** Append the last rows of spool `name` (the parts not yet spilled, maybe none) to its files and close them. */
+  async finishTable(name: string, parts: readonly Record<string, ColumnData>[]): Promise<ThreadTable> {
+    const r = await this.request({ op: 'finish', name, parts: parts.map(compact) });
     return { arrow: r.arrow!, parquet: r.parquet! };
   }
 

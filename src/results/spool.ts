@@ -79,9 +79,9 @@ export class TableSpool extends ChunkedTable {
   }
 
   private spill(): void {
-    const cols = concatColumns(this.pending);
-    if (this.opts.thread) this.opts.thread.chunk(this.name, this.spilled, cols, this.opts.runId);
-    else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(cols), 'file'));
+    // A thread joins the parts itself; in line they are joined here.
+    if (this.opts.thread) this.opts.thread.chunk(this.name, this.spilled, this.pending, this.opts.runId);
+    else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(concatColumns(this.pending)), 'file'));
     this.spilled++;
     this.pending = [];
     this.pendingRows = 0;
@@ -111,7 +111,7 @@ export class TableSpool extends ChunkedTable {
   override async written(runId: string): Promise<ThreadTable | undefined> {
     if (!this.opts.thread || this.opts.runId === undefined || this.spilled === 0) return undefined;
     if (this.opts.runId !== runId) throw new Error(`${this.name}: spilled for run ${this.opts.runId}, written as ${runId}`);
-    return this.opts.thread.finishTable(this.name, this.pendingRows > 0 ? concatColumns(this.pending) : undefined);
+    return this.opts.thread.finishTable(this.name, this.pendingRows > 0 ? this.pending : []);
   }
 
   /** Remove the spilled chunk files (or the files a spill thread wrote, if not moved away). */

@@ -168,9 +168,9 @@ describe('a run that spills its long tables', () => {
 
   it('a spill thread that cannot write fails the run with its error, never silently', async () => {
     const t = new SpillThread(join(root, 'no-such-folder'));
-    t.chunk('t', 0, cols(0, 10), undefined);
+    t.chunk('t', 0, [cols(0, 10)], undefined);
     await expect(t.settled()).rejects.toThrow(/writing spilled results failed: .*ENOENT/);
-    expect(() => t.chunk('t', 1, cols(10, 10), undefined)).toThrow(/ENOENT/);
+    expect(() => t.chunk('t', 1, [cols(10, 10)], undefined)).toThrow(/ENOENT/);
     await t.close();
   });
 });
