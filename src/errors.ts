@@ -9,7 +9,8 @@ export interface ErrorWhere {
   hint?: string;
 }
 
-function describe(base: string, where: ErrorWhere): string {
+/** The message a PrimesimError with these parts carries (for a revert reported without throwing). */
+export function describe(base: string, where: ErrorWhere): string {
   const loc: string[] = [];
   if (where.file !== undefined) loc.push(where.line !== undefined ? `${where.file}:${where.line}` : where.file);
   if (where.field !== undefined) loc.push(`field ${where.field}`);

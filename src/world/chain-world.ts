@@ -467,10 +467,11 @@ export function buildChainWorld(args: {
       for (const b of list) {
         const pga = pgas.get(b.lending);
         if (!pga) continue;
-        const pool = lending.get(b.lending)!;
-        if (pool.debt(b.user, b.debt) === 0n || pool.healthFactor(b.user, ts) >= E18) continue;
+        // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
+        const bids = pga.compete({ user: b.user, collateralAsset: b.collateral, debtAsset: b.debt }, ts, ts + slot / 2);
+        if (bids === undefined) continue;
         still.push(b);
-        for (const bid of pga.compete({ user: b.user, collateralAsset: b.collateral, debtAsset: b.debt }, ts, ts + slot / 2)) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
+        for (const bid of bids) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
       }
       underwater = still;
     },

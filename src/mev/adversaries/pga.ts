@@ -79,18 +79,36 @@ export class LiquidationPga {
     return this.out;
   }
 
-  /** Runs the auction for one opportunity seen at `tsUs`; final bids are submitted for the block at `blockTsUs`. */
-  compete(opp: Opportunity, tsUs: number, blockTsUs: number): PgaBid[] {
+  /**
+   * Runs the auction for one opportunity seen at `tsUs`; final bids are submitted for the block at
+   * `blockTsUs`. Undefined when there is no opportunity: liquidationCall would revert whatever the
+   * amount (health factor ≥ 1, nothing to seize, nothing owed).
+   */
+  compete(opp: Opportunity, tsUs: number, blockTsUs: number): PgaBid[] | undefined {
     const { chain, pool } = this.o;
-    let quote: LiquidationQuote;
+    const baseFee = chain.nextBaseFeeWei;
+    let quote: LiquidationQuote | undefined;
     try {
-      quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
+      const bound = pool.liquidationValueBound(tsUs, opp);
+      if (bound === undefined) return undefined;
+      // Deep in a crash most opportunities cannot pay for their gas at any bid: the bound says so
+      // without the exact quote, and the auction below then has no bidder (fullCap ≤ 0) — only
+      // the searchers' draws, which are made all the same so later auctions see the same stream.
+      if (worthGas(bound, pool.price(this.o.nativeAsset, tsUs), baseFee)) quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
     } catch (e) {
       if (e instanceof ModelError) return [];
       throw e;
     }
+    if (quote === undefined) {
+      for (const rng of this.rngs) {
+        rng.next();
+        rng.next();
+      }
+      const none: PgaBid[] = [];
+      this.auctions.push(none);
+      return none;
+    }
     const bonusBase = this.bonusBase(quote, tsUs);
-    const baseFee = chain.nextBaseFeeWei;
     const nativePrice = pool.price(this.o.nativeAsset, tsUs);
     // The whole bonus in native wei, then per gas after the burn: the most a rational searcher pays.
     const bonusWei = (bonusBase * 10n ** 18n) / nativePrice;
@@ -114,7 +132,8 @@ export class LiquidationPga {
         execute: (): TxOutcome => {
           if (pool.nonce(opp.user) !== nonce) return { status: 'reverted', gasUsed: STALE_GAS, reason: 'position changed (lost the auction)' };
           try {
-            pool.liquidationCall(this.o.blockTsUs(), b.searcher, { ...opp, debtToCover: quote.debtRepaid });
+            const r = pool.tryLiquidationCall(this.o.blockTsUs(), b.searcher, { ...opp, debtToCover: quote.debtRepaid });
+            if ('revert' in r) return { status: 'reverted', gasUsed: STALE_GAS, reason: r.revert };
           } catch (e) {
             if (e instanceof ModelError) return { status: 'reverted', gasUsed: STALE_GAS, reason: e.message };
             throw e;
@@ -187,6 +206,15 @@ export class LiquidationPga {
       if (!raised) return;
     }
   }
+}
+
+/**
+ * Whether a liquidation worth at most `boundBase` (base currency) could leave a searcher a positive
+ * priority fee: compete's fullCap = ⌊⌊bonus·10¹⁸ / nativePrice⌋ / LIQ_GAS_USED⌋ − baseFee is ≤ 0
+ * whenever bonus·10¹⁸ / nativePrice < LIQ_GAS_USED · (baseFee + 1) (kept with a 1e-9 margin).
+ */
+function worthGas(boundBase: number, nativePrice: bigint, baseFeeWei: bigint): boolean {
+  return ((boundBase * 1e18) / Number(nativePrice)) * (1 + 1e-9) >= LIQ_GAS_USED * (Number(baseFeeWei) + 1);
 }
 
 function unitOf(pool: LendingPool, asset: string): bigint {

@@ -13,7 +13,7 @@
  * Each mutating call validates everything first and only then moves money, so a call that
  * throws leaves the pool and the ledger untouched (a chain tx wrapping it reverts cleanly).
  */
-import { ConfigError, ModelError } from '../../errors.ts';
+import { ConfigError, describe, ModelError, type ErrorWhere } from '../../errors.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
 import {
   accountData, closeFactorBps, collateralToLiquidate, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
@@ -24,9 +24,14 @@ import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
 } from './types.ts';
 
+/** `liquidatable`'s float screen: relative margin around HF = 1, and the smallest totals (base units) it decides. */
+const SCREEN = 1e-6;
+const SCREEN_MIN_BASE = 1e9;
+
 interface Reserve {
   config: ReserveConfig;
   unit: bigint;
+  unitF: number;
   /** Σ users' scaled debt (debt ÷ variable-borrow index). */
   scaledDebt: bigint;
   /** Debt written off with no collateral left to seize (Aave v3.3 "deficit"). */
@@ -37,6 +42,23 @@ interface Reserve {
   variableBorrowRate: bigint;
   /** Seconds of the last index update. */
   lastUpdate: bigint;
+  /** Bumped whenever an index, rate or lastUpdate changes: what `indices`' memo is valid for. */
+  version: number;
+  /** The indices as stored, with their float copies. */
+  stored: Indices;
+  memo: { s: number; version: number; value: Indices } | undefined;
+}
+
+interface Indices {
+  liquidityIndex: bigint;
+  variableBorrowIndex: bigint;
+  /** The indices as plain numbers (÷ 1e27). */
+  liquidityIndexF: number;
+  variableBorrowIndexF: number;
+}
+
+function stored(r: { liquidityIndex: bigint; variableBorrowIndex: bigint }): Indices {
+  return { liquidityIndex: r.liquidityIndex, variableBorrowIndex: r.variableBorrowIndex, liquidityIndexF: Number(r.liquidityIndex) / 1e27, variableBorrowIndexF: Number(r.variableBorrowIndex) / 1e27 };
 }
 
 interface UserState {
@@ -85,7 +107,7 @@ export class LendingPool {
       }
       const cat = r.eModeCategory ?? 0;
       if (cat !== 0 && !this.eModes.has(cat)) throw new ConfigError(`reserve ${r.asset}: unknown e-mode ${cat}`, { field: 'reserves.eModeCategory' });
-      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n });
+      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), unitF: 10 ** r.decimals, scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n, version: 0, stored: stored({ liquidityIndex: RAY, variableBorrowIndex: RAY }), memo: undefined });
     }
   }
 
@@ -177,6 +199,71 @@ export class LendingPool {
 
   healthFactor(user: string, tsUs: number): bigint {
     return this.accountData(user, tsUs).healthFactorWad;
+  }
+
+  /**
+   * Exactly `healthFactor(user, tsUs) < 1`, decided from a float estimate when the account is
+   * clearly on one side of 1 and from the bigint account data otherwise. Searchers ask it of every
+   * borrower at every oracle update, and the bigint account data was most of a crash path's time.
+   * Why the float side is exact: the estimate has the contract's sums without their floors; each
+   * floor moves a total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted
+   * liquidation threshold's floor lowers it by < 1 bps, and float rounding is ~1e-15 — all inside
+   * the SCREEN margin, so only accounts within it of HF = 1 (or with tiny totals) take the bigint path.
+   */
+  liquidatable(user: string, tsUs: number): boolean {
+    const s = this.users.get(user);
+    if (s === undefined) return false;
+    let coll = 0;
+    let ltWeighted = 0;
+    let debt = 0;
+    for (const [asset, scaled] of s.collateral) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      if (r.config.collateralEnabled === false) continue;
+      const lt = this.liquidationThresholdOf(r, s.eMode);
+      if (lt === 0) continue;
+      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
+      coll += v;
+      ltWeighted += v * lt;
+    }
+    for (const [asset, scaled] of s.debt) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
+    }
+    if (debt === 0) return false; // no debt: HF is type(uint256).max
+    if (coll >= SCREEN_MIN_BASE && debt >= SCREEN_MIN_BASE) {
+      const avgLt = ltWeighted / coll;
+      const est = (coll * avgLt) / 10_000 / debt;
+      if (est * ((avgLt - 1) / avgLt) * (1 - SCREEN) >= 1 + SCREEN) return false;
+      if (est * (1 + SCREEN) < 1 - SCREEN) return true;
+    }
+    return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
+  }
+
+  /**
+   * An upper bound, in base currency, of what liquidating `p.user` now is worth to the liquidator
+   * (collateral received minus debt repaid), or undefined when liquidationCall would revert whatever
+   * the amount. LiquidationLogic pays collateral worth the repaid debt × bonus, or all the
+   * collateral for proportionally less debt, so the worth is at most the user's debt × (bonus − 1)
+   * plus the rounding of the two conversions. Lets a searcher drop, without the exact quote, an
+   * opportunity that cannot pay for its gas (most of them, deep in a crash).
+   */
+  liquidationValueBound(tsUs: number, p: Omit<LiquidationParams, 'debtToCover'>): number | undefined {
+    const coll = this.reserve(p.collateralAsset);
+    const debtR = this.reserve(p.debtAsset);
+    const s = this.users.get(p.user);
+    const userDebt = this.debt(p.user, p.debtAsset, tsUs);
+    if (userDebt <= 0n || s === undefined) return undefined;
+    if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || this.collateral(p.user, p.collateralAsset, tsUs) === 0n) return undefined;
+    if (!this.liquidatable(p.user, tsUs)) return undefined;
+    const bonus = Number(this.liquidationBonus(coll, s.eMode));
+    // A bonus of 100% or less is no reserve's; the exact quote decides such an odd configuration.
+    if (bonus <= 10_000) return Number.POSITIVE_INFINITY;
+    const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / Number(debtR.unit);
+    const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / Number(coll.unit);
+    const worth = Number(userDebt) * debtPerUnit * ((bonus - 10_000) / 10_000);
+    return worth * (1 + 1e-9) + 4 + 2 * (debtPerUnit + collPerUnit);
   }
 
   // ── user actions ───────────────────────────────────────────────────────────────────────────
@@ -328,9 +415,25 @@ export class LendingPool {
    * owes, the rest of its debt is written off as the reserve's deficit (bad debt).
    */
   liquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult {
+    const r = this.tryLiquidationCall(tsUs, liquidator, p);
+    if ('revert' in r) throw new ModelError(r.parts.message, r.parts.where);
+    return r;
+  }
+
+  /**
+   * liquidationCall, except that a liquidator short of the debt asset gets the revert back
+   * (`revert` = the message liquidationCall's error would carry) instead of a thrown error: in a
+   * cascade searchers whose funds are spent revert thousands of times, and building an error (its
+   * stack trace) each time was a visible share of the run. Other reverts still throw.
+   */
+  tryLiquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult | { revert: string; parts: { message: string; where: ErrorWhere } } {
     const q = this.previewLiquidation(tsUs, p);
     if (liquidator === p.user) throw new ModelError('a user cannot liquidate itself', { field: 'liquidator' });
-    this.requireFunds(liquidator, p.debtAsset, q.debtRepaid);
+    const have = this.ledger.balance(liquidator, p.debtAsset);
+    if (have < q.debtRepaid) {
+      const parts = { message: shortMessage(liquidator, p.debtAsset, have, q.debtRepaid), where: SHORT_WHERE };
+      return { revert: describe(parts.message, parts.where), parts };
+    }
     if (q.collateralSeized > this.ledger.balance(this.reserveAccount, p.collateralAsset)) {
       throw new ModelError(`pool holds too little ${p.collateralAsset} to pay out ${q.collateralSeized}`, { field: 'collateralAsset' });
     }
@@ -375,20 +478,20 @@ export class LendingPool {
 
   /**
    * The indices at `tsUs` (default: as stored), without changing the reserve. Remembered per
-   * reserve for the last second asked while the reserve is unchanged: searchers value every
-   * borrower at each block, and accruing the same indices again was most of a crash path's time.
+   * reserve for the last second asked while the reserve is unchanged (its `version`): searchers
+   * value every borrower at each block, and accruing the same indices again was most of a crash
+   * path's time. The float copies serve `liquidatable`'s screen.
    */
-  private indices(r: Reserve, tsUs?: number): { liquidityIndex: bigint; variableBorrowIndex: bigint } {
-    if (tsUs === undefined || r.config.interest === undefined || r.lastUpdate < 0n) return r;
-    const now = BigInt(Math.floor(tsUs / 1e6));
-    const m = this.indexMemo.get(r);
-    if (m !== undefined && m.now === now && m.lastUpdate === r.lastUpdate && m.li === r.liquidityIndex && m.vi === r.variableBorrowIndex && m.lr === r.liquidityRate && m.vr === r.variableBorrowRate) return m.value;
-    const value = accrue(r, now);
-    this.indexMemo.set(r, { now, lastUpdate: r.lastUpdate, li: r.liquidityIndex, vi: r.variableBorrowIndex, lr: r.liquidityRate, vr: r.variableBorrowRate, value });
+  private indices(r: Reserve, tsUs?: number): Indices {
+    if (tsUs === undefined || r.config.interest === undefined || r.lastUpdate < 0n) return r.stored;
+    const s = Math.floor(tsUs / 1e6);
+    const m = r.memo;
+    if (m !== undefined && m.s === s && m.version === r.version) return m.value;
+    const a = accrue(r, BigInt(s));
+    const value = { liquidityIndex: a.liquidityIndex, variableBorrowIndex: a.variableBorrowIndex, liquidityIndexF: Number(a.liquidityIndex) / 1e27, variableBorrowIndexF: Number(a.variableBorrowIndex) / 1e27 };
+    r.memo = { s, version: r.version, value };
     return value;
   }
-
-  private readonly indexMemo = new Map<Reserve, { now: bigint; lastUpdate: bigint; li: bigint; vi: bigint; lr: bigint; vr: bigint; value: { liquidityIndex: bigint; variableBorrowIndex: bigint } }>();
 
   /** ReserveLogic.updateState: accrue the indices to `tsUs` at the rates of the last action. */
   private updateState(r: Reserve, tsUs: number): void {
@@ -399,6 +502,8 @@ export class LendingPool {
       r.variableBorrowIndex = next.variableBorrowIndex;
     }
     if (now > r.lastUpdate) r.lastUpdate = now;
+    r.version++;
+    r.stored = stored(r);
   }
 
   /** ReserveLogic.updateInterestRates with the default strategy, from the reserve's utilisation now. */
@@ -408,6 +513,7 @@ export class LendingPool {
     const rates = interestRates(k, this.ledger.balance(this.reserveAccount, r.config.asset), rayMul(r.scaledDebt, r.variableBorrowIndex));
     r.variableBorrowRate = rates.variableBorrowRate;
     r.liquidityRate = rates.liquidityRate;
+    r.version++;
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
@@ -424,6 +530,11 @@ export class LendingPool {
     return e !== undefined
       ? { ltvBps: BigInt(e.ltvBps), liquidationThresholdBps: BigInt(e.liquidationThresholdBps) }
       : { ltvBps: BigInt(r.config.ltvBps), liquidationThresholdBps: BigInt(r.config.liquidationThresholdBps) };
+  }
+
+  private liquidationThresholdOf(r: Reserve, eMode: number): number {
+    const e = eMode !== 0 && (r.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
+    return e !== undefined ? e.liquidationThresholdBps : r.config.liquidationThresholdBps;
   }
 
   private liquidationBonus(collateral: Reserve, eMode: number): bigint {
@@ -448,7 +559,7 @@ export class LendingPool {
 
   private requireFunds(account: string, asset: string, amount: bigint): void {
     const have = this.ledger.balance(account, asset);
-    if (have < amount) throw new ModelError(`${account} holds ${have} ${asset}, needs ${amount}`, { field: 'amount', hint: 'insufficient balance' });
+    if (have < amount) throw new ModelError(shortMessage(account, asset, have, amount), SHORT_WHERE);
   }
 }
 
@@ -460,6 +571,12 @@ function checkRiskParams(what: string, ltv: number, lt: number, bonus: number): 
   if (percentMul(BigInt(lt), BigInt(bonus)) > PERCENTAGE_FACTOR) {
     throw new ConfigError(`${what}: threshold ${lt} × bonus ${bonus} exceeds 100%`, { field: 'liquidationBonusBps', hint: 'liquidations would be unable to pay the bonus' });
   }
+}
+
+const SHORT_WHERE: ErrorWhere = { field: 'amount', hint: 'insufficient balance' };
+
+function shortMessage(account: string, asset: string, have: bigint, amount: bigint): string {
+  return `${account} holds ${have} ${asset}, needs ${amount}`;
 }
 
 function positive(x: bigint, field: string): void {

@@ -38,7 +38,7 @@ describe('liquidation searchers in a priority-gas auction', () => {
     }
     let blockTs = 0;
     const pga = new LiquidationPga({ chain, pool, searchers, rng: Rng.root(3).split('pga'), nativeAsset: 'WETH', blockTsUs: () => blockTs });
-    const bids = pga.compete({ user: 'borrower', collateralAsset: 'WETH', debtAsset: 'USDC' }, 1_000_000, 12_000_000);
+    const bids = pga.compete({ user: 'borrower', collateralAsset: 'WETH', debtAsset: 'USDC' }, 1_000_000, 12_000_000)!;
     expect(bids).toHaveLength(3);
     blockTs = 12_000_000;
     const block = chain.buildBlock(blockTs);
