@@ -1,0 +1,139 @@
+/**
+ * The searchers' screens against the pool's exact bigint answers:
+ * - `liquidatable(user, t)` is exactly `healthFactor(user, t) < 1` (its float estimate decides only
+ *   when the account is clearly on one side), on random accounts pushed to within 1e-7…0.5 of HF = 1,
+ *   with two collaterals (a floored weighted threshold), e-mode and accrued interest;
+ * - `liquidationValueBound` is never below what the exact quote pays the liquidator (collateral
+ *   received minus debt repaid, at oracle prices) and is undefined exactly when the quote reverts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ModelError } from '../../../src/errors.ts';
+import { Ledger } from '../../../src/ledger/ledger.ts';
+import { LendingPool, StaticPriceSource, type ReserveConfig } from '../../../src/venues/lending/index.ts';
+
+const E18 = 10n ** 18n;
+const E8 = 10n ** 8n;
+const E6 = 10n ** 6n;
+const RAY = 10n ** 27n;
+const USD = (x: number) => BigInt(Math.round(x * 1e8));
+const strategy = { optimalUsageRay: (92n * RAY) / 100n, baseVariableRateRay: 0n, variableSlope1Ray: (65n * RAY) / 1000n, variableSlope2Ray: (6n * RAY) / 10n, reserveFactorBps: 1000 };
+const WETH: ReserveConfig = { asset: 'WETH', decimals: 18, ltvBps: 8000, liquidationThresholdBps: 8250, liquidationBonusBps: 10500, liquidationProtocolFeeBps: 1000, eModeCategory: 1, interest: { ...strategy, variableSlope1Ray: (27n * RAY) / 1000n } };
+// No protocol fee on WBTC: the liquidator gets the whole bonus, so the bound is tested where it is tightest.
+const WBTC: ReserveConfig = { asset: 'WBTC', decimals: 8, ltvBps: 7300, liquidationThresholdBps: 7800, liquidationBonusBps: 10650, liquidationProtocolFeeBps: 0 };
+const WSTETH: ReserveConfig = { asset: 'wstETH', decimals: 18, ltvBps: 6900, liquidationThresholdBps: 7950, liquidationBonusBps: 10600, liquidationProtocolFeeBps: 1000, eModeCategory: 1 };
+const USDC: ReserveConfig = { asset: 'USDC', decimals: 6, ltvBps: 7700, liquidationThresholdBps: 8000, liquidationBonusBps: 10450, liquidationProtocolFeeBps: 1000, interest: strategy };
+const UNIT: Record<string, bigint> = { WETH: E18, WBTC: E8, wstETH: E18, USDC: E6 };
+
+const account = fc.record({
+  // small positions too (≥ $10), where Aave's floors move the health factor by up to ~1e-9
+  weth: fc.oneof(fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 5, max: 60 })), // milli-WETH
+  wbtc: fc.integer({ min: 0, max: 50_000 }), // milli-WBTC
+  wsteth: fc.integer({ min: 0, max: 500_000 }), // milli-wstETH (e-mode with WETH debt only)
+  eMode: fc.boolean(),
+  debtAsset: fc.constantFrom('USDC', 'WETH'),
+  borrowShare: fc.integer({ min: 200, max: 1000 }), // per mille of the borrowing power
+  // where the collateral price is moved: HF × (1 + offset), offsets down to 1e-7 around 1
+  offset: fc.oneof(
+    fc.constantFrom(0, 1e-11, -1e-11, 3e-11, -3e-11, 1e-10, -1e-10, 3e-10, -3e-10, 1e-9, -1e-9, 1e-8, -1e-8, 1e-7, -1e-7, 1e-6, -1e-6, 1.1e-6, -1.1e-6, 3e-6, -3e-6, 1e-5, -1e-5, 1e-4, -1e-4, 1e-3, -1e-3),
+    fc.double({ min: -0.6, max: 0.3, noNaN: true }),
+  ),
+  ageS: fc.integer({ min: 0, max: 400 * 24 * 3600 }),
+});
+
+function build(a: { weth: number; wbtc: number; wsteth: number; eMode: boolean; debtAsset: string; borrowShare: number; offset: number; ageS: number }) {
+  const ledger = new Ledger();
+  const px = new StaticPriceSource({ WETH: USD(2000), WBTC: USD(60_000), wstETH: USD(2300), USDC: USD(1) });
+  const pool = new LendingPool({
+    name: 'aave', ledger, prices: px, reserves: [WETH, WBTC, WSTETH, USDC],
+    eModes: [{ id: 1, label: 'ETH correlated', ltvBps: 9300, liquidationThresholdBps: 9500, liquidationBonusBps: 10100 }],
+  });
+  const fund = (acct: string, asset: string, amount: bigint) => ledger.transfer(0, 'external:mint', acct, asset, amount, 'deposit');
+  fund('lp', 'USDC', 100_000_000n * E6);
+  pool.supply(0, 'lp', 'USDC', 100_000_000n * E6);
+  fund('lp', 'WETH', 100_000n * E18);
+  pool.supply(0, 'lp', 'WETH', 100_000n * E18);
+  const eMode = a.eMode && a.debtAsset === 'WETH' && a.wbtc === 0;
+  const coll: [string, bigint][] = [['WETH', (BigInt(a.weth) * E18) / 1000n], ['WBTC', (BigInt(a.wbtc) * E8) / 1000n], ['wstETH', eMode || a.debtAsset === 'WETH' ? (BigInt(a.wsteth) * E18) / 1000n : 0n]];
+  for (const [asset, amt] of coll) {
+    if (amt === 0n) continue;
+    fund('u', asset, amt);
+    pool.supply(0, 'u', asset, amt);
+  }
+  if (eMode) pool.setUserEMode(0, 'u', 1);
+  const d = pool.accountData('u', 0);
+  const debtBase = (d.totalCollateralBase * d.avgLtvBps * BigInt(a.borrowShare)) / 10_000n / 1000n;
+  const debt = (debtBase * UNIT[a.debtAsset]!) / pool.price(a.debtAsset, 0);
+  if (debt > 0n) pool.borrow(0, 'u', a.debtAsset, debt);
+  const t = a.ageS * 1_000_000;
+  // Move every collateral price by one factor so the health factor lands at HF × (1 + offset) → near 1.
+  const hf = Number(pool.healthFactor('u', t)) / 1e18;
+  if (Number.isFinite(hf) && hf < 1e6) {
+    const k = (1 + a.offset) / hf;
+    for (const [asset, p] of [['WETH', 2000], ['WBTC', 60_000], ['wstETH', 2300]] as const) if (asset !== a.debtAsset) px.set(asset, USD(p * k));
+  }
+  return { pool, t };
+}
+
+describe('the searchers’ screens equal the exact bigint answers', () => {
+  it('liquidatable(user, t) ⇔ healthFactor(user, t) < 1, on accounts within 1e-7 … 0.6 of the threshold', () => {
+    let near = 0;
+    let below = 0;
+    let above = 0;
+    fc.assert(
+      fc.property(account, (a) => {
+        const { pool, t } = build(a);
+        const exact = pool.healthFactor('u', t) < E18;
+        expect(pool.liquidatable('u', t)).toBe(exact);
+        const hf = Number(pool.healthFactor('u', t)) / 1e18;
+        if (Math.abs(hf - 1) < 1e-5) near++;
+        if (exact) below++;
+        else above++;
+      }),
+      { numRuns: 1500, seed: 7 },
+    );
+    // the cases reach both sides and the margin around 1 (so each branch of the screen ran)
+    expect(near).toBeGreaterThan(50);
+    expect(below).toBeGreaterThan(100);
+    expect(above).toBeGreaterThan(100);
+  });
+
+  it('liquidationValueBound ≥ the exact quote’s collateral-minus-debt worth, and undefined exactly when the quote reverts', () => {
+    let quoted = 0;
+    let reverted = 0;
+    let allCollateral = 0;
+    fc.assert(
+      fc.property(account, fc.constantFrom('WETH', 'WBTC', 'wstETH'), (a, collateralAsset) => {
+        const { pool, t } = build(a);
+        const opp = { user: 'u', collateralAsset, debtAsset: a.debtAsset };
+        const bound = pool.liquidationValueBound(t, opp);
+        let q;
+        try {
+          q = pool.previewLiquidation(t, { ...opp, debtToCover: pool.debt('u', a.debtAsset, t) });
+        } catch (e) {
+          if (!(e instanceof ModelError)) throw e;
+        }
+        if (q === undefined) {
+          reverted++;
+          expect(bound).toBeUndefined();
+          return;
+        }
+        quoted++;
+        expect(bound).toBeDefined();
+        // the worth as the searchers value it (Aave's base-currency floors)
+        const cu = UNIT[collateralAsset]!;
+        const du = UNIT[a.debtAsset]!;
+        const worth = (q.collateralToLiquidator * pool.price(collateralAsset, t)) / cu - (q.debtRepaid * pool.price(a.debtAsset, t)) / du;
+        expect(Number(worth)).toBeLessThanOrEqual(bound!);
+        // and the bound is not loose beyond the bonus on the whole debt (it must stay useful)
+        const debtValue = Number((pool.debt('u', a.debtAsset, t) * pool.price(a.debtAsset, t)) / du);
+        expect(bound!).toBeLessThanOrEqual(debtValue * 0.065 * (1 + 1e-6) + 2e5); // + two conversions’ rounding (a satoshi is 60,000 base units here)
+        if (q.collateralSeized === pool.collateral('u', collateralAsset, t)) allCollateral++;
+      }),
+      { numRuns: 600, seed: 11 },
+    );
+    expect(quoted).toBeGreaterThan(100);
+    expect(reverted).toBeGreaterThan(100);
+    expect(allCollateral).toBeGreaterThan(10); // the "not enough collateral" branch was bounded too
+  });
+});
