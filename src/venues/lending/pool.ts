@@ -16,7 +16,7 @@
 import { ConfigError, describe, ModelError, type ErrorWhere } from '../../errors.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
 import {
-  accountData, closeFactorBps, collateralToLiquidate, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
+  accountData, CLOSE_FACTOR_HF_THRESHOLD_WAD, closeFactorBps, collateralToLiquidate, DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
 import { accrue, interestRates } from './interest.ts';
 import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
@@ -205,14 +205,23 @@ export class LendingPool {
    * Exactly `healthFactor(user, tsUs) < 1`, decided from a float estimate when the account is
    * clearly on one side of 1 and from the bigint account data otherwise. Searchers ask it of every
    * borrower at every oracle update, and the bigint account data was most of a crash path's time.
-   * Why the float side is exact: the estimate has the contract's sums without their floors; each
-   * floor moves a total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted
-   * liquidation threshold's floor lowers it by < 1 bps, and float rounding is ~1e-15 — all inside
-   * the SCREEN margin, so only accounts within it of HF = 1 (or with tiny totals) take the bigint path.
    */
   liquidatable(user: string, tsUs: number): boolean {
     const s = this.users.get(user);
     if (s === undefined) return false;
+    const side = this.screen(s, tsUs, 1);
+    return side !== 0 ? side < 0 : this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
+  }
+
+  /**
+   * Which side of `level` the user's health factor is on, from floats: −1 surely below, +1 surely
+   * at or above, 0 too close to tell (or totals too small for the estimate's error bound).
+   * Why it is safe: the estimate has the contract's sums without their floors; each floor moves a
+   * total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted liquidation
+   * threshold's floor lowers it by < 1 bps (kept exactly: the lower side uses avg − 1), and float
+   * rounding is ~1e-15 — all inside the SCREEN margin.
+   */
+  private screen(s: UserState, tsUs: number, level: number): -1 | 0 | 1 {
     let coll = 0;
     let ltWeighted = 0;
     let debt = 0;
@@ -231,39 +240,44 @@ export class LendingPool {
       const r = this.reserve(asset);
       debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
     }
-    if (debt === 0) return false; // no debt: HF is type(uint256).max
-    if (coll >= SCREEN_MIN_BASE && debt >= SCREEN_MIN_BASE) {
-      const avgLt = ltWeighted / coll;
-      const est = (coll * avgLt) / 10_000 / debt;
-      if (est * ((avgLt - 1) / avgLt) * (1 - SCREEN) >= 1 + SCREEN) return false;
-      if (est * (1 + SCREEN) < 1 - SCREEN) return true;
-    }
-    return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
+    if (debt === 0) return 1; // no debt: HF is type(uint256).max
+    if (coll < SCREEN_MIN_BASE || debt < SCREEN_MIN_BASE) return 0;
+    const avgLt = ltWeighted / coll;
+    const est = (coll * avgLt) / 10_000 / debt;
+    if (est * ((avgLt - 1) / avgLt) * (1 - SCREEN) >= level * (1 + SCREEN)) return 1;
+    if (est * (1 + SCREEN) < level * (1 - SCREEN)) return -1;
+    return 0;
   }
 
   /**
    * An upper bound, in base currency, of what liquidating `p.user` now is worth to the liquidator
    * (collateral received minus debt repaid), or undefined when liquidationCall would revert whatever
    * the amount. LiquidationLogic pays collateral worth the repaid debt × bonus, or all the
-   * collateral for proportionally less debt, so the worth is at most the user's debt × (bonus − 1)
-   * plus the rounding of the two conversions. Lets a searcher drop, without the exact quote, an
-   * opportunity that cannot pay for its gas (most of them, deep in a crash).
+   * collateral for proportionally less debt, so the worth is at most the debt it lets be repaid
+   * (the close factor's share) × (bonus − 1), plus the rounding of the two conversions. Lets a
+   * searcher drop, without the exact quote, an opportunity that cannot pay for its gas (most of
+   * them, deep in a crash).
    */
   liquidationValueBound(tsUs: number, p: Omit<LiquidationParams, 'debtToCover'>): number | undefined {
     const coll = this.reserve(p.collateralAsset);
     const debtR = this.reserve(p.debtAsset);
     const s = this.users.get(p.user);
-    const userDebt = this.debt(p.user, p.debtAsset, tsUs);
-    if (userDebt <= 0n || s === undefined) return undefined;
-    if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || this.collateral(p.user, p.collateralAsset, tsUs) === 0n) return undefined;
+    if (s === undefined) return undefined;
+    // Indices only grow from one ray, so a balance is zero exactly when its scaled balance is.
+    const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
+    if (debtScaled <= 0n) return undefined;
+    if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
     if (!this.liquidatable(p.user, tsUs)) return undefined;
     const bonus = Number(this.liquidationBonus(coll, s.eMode));
     // A bonus of 100% or less is no reserve's; the exact quote decides such an odd configuration.
     if (bonus <= 10_000) return Number.POSITIVE_INFINITY;
-    const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / Number(debtR.unit);
-    const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / Number(coll.unit);
-    const worth = Number(userDebt) * debtPerUnit * ((bonus - 10_000) / 10_000);
-    return worth * (1 + 1e-9) + 4 + 2 * (debtPerUnit + collPerUnit);
+    // Half the debt while the health factor is surely above Aave's 0.95 (closeFactorBps), else all.
+    const share = this.screen(s, tsUs, Number(CLOSE_FACTOR_HF_THRESHOLD_WAD) / 1e18) > 0 ? Number(DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS) / 10_000 : 1;
+    const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / debtR.unitF;
+    const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / coll.unitF;
+    const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
+    const worth = userDebt * share * debtPerUnit * ((bonus - 10_000) / 10_000);
+    return worth * (1 + 1e-6) + 4 + 2 * (debtPerUnit + collPerUnit);
   }
 
   // ── user actions ───────────────────────────────────────────────────────────────────────────
