@@ -27,6 +27,8 @@ import type {
 /** `liquidatable`'s float screen: relative margin around HF = 1, and the smallest totals (base units) it decides. */
 const SCREEN = 1e-6;
 const SCREEN_MIN_BASE = 1e9;
+const CLOSE_FACTOR_HF = Number(CLOSE_FACTOR_HF_THRESHOLD_WAD) / 1e18;
+const HALF_CLOSE = Number(DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS) / 10_000;
 
 interface Reserve {
   config: ReserveConfig;
@@ -209,19 +211,24 @@ export class LendingPool {
   liquidatable(user: string, tsUs: number): boolean {
     const s = this.users.get(user);
     if (s === undefined) return false;
-    const side = this.screen(s, tsUs, 1);
-    return side !== 0 ? side < 0 : this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
+    if (this.screen(s, tsUs)) {
+      if (this.hfLo >= 1) return false;
+      if (this.hfHi < 1) return true;
+    }
+    return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
   }
 
   /**
-   * Which side of `level` the user's health factor is on, from floats: −1 surely below, +1 surely
-   * at or above, 0 too close to tell (or totals too small for the estimate's error bound).
+   * Float bounds of the user's health factor: hfLo ≤ HF ≤ hfHi (HF ≥ hfLo is what matters; hfHi is
+   * the estimate plus the margin). False when the totals are too small for the error bound.
    * Why it is safe: the estimate has the contract's sums without their floors; each floor moves a
    * total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted liquidation
-   * threshold's floor lowers it by < 1 bps (kept exactly: the lower side uses avg − 1), and float
+   * threshold's floor lowers it by < 1 bps (kept exactly: the lower bound uses avg − 1), and float
    * rounding is ~1e-15 — all inside the SCREEN margin.
    */
-  private screen(s: UserState, tsUs: number, level: number): -1 | 0 | 1 {
+  private hfLo = 0;
+  private hfHi = 0;
+  private screen(s: UserState, tsUs: number): boolean {
     let coll = 0;
     let ltWeighted = 0;
     let debt = 0;
@@ -240,13 +247,17 @@ export class LendingPool {
       const r = this.reserve(asset);
       debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
     }
-    if (debt === 0) return 1; // no debt: HF is type(uint256).max
-    if (coll < SCREEN_MIN_BASE || debt < SCREEN_MIN_BASE) return 0;
+    if (debt === 0) {
+      // no debt: HF is type(uint256).max
+      this.hfLo = this.hfHi = Number.POSITIVE_INFINITY;
+      return true;
+    }
+    if (coll < SCREEN_MIN_BASE || debt < SCREEN_MIN_BASE) return false;
     const avgLt = ltWeighted / coll;
     const est = (coll * avgLt) / 10_000 / debt;
-    if (est * ((avgLt - 1) / avgLt) * (1 - SCREEN) >= level * (1 + SCREEN)) return 1;
-    if (est * (1 + SCREEN) < level * (1 - SCREEN)) return -1;
-    return 0;
+    this.hfLo = est * ((avgLt - 1) / avgLt) * (1 - 2 * SCREEN);
+    this.hfHi = est * (1 + 2 * SCREEN);
+    return true;
   }
 
   /**
@@ -267,12 +278,14 @@ export class LendingPool {
     const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
     if (debtScaled <= 0n) return undefined;
     if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
-    if (!this.liquidatable(p.user, tsUs)) return undefined;
+    const screened = this.screen(s, tsUs);
+    if (screened && this.hfLo >= 1) return undefined;
+    if (!(screened && this.hfHi < 1) && this.healthFactor(p.user, tsUs) >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) return undefined;
     const bonus = Number(this.liquidationBonus(coll, s.eMode));
     // A bonus of 100% or less is no reserve's; the exact quote decides such an odd configuration.
     if (bonus <= 10_000) return Number.POSITIVE_INFINITY;
     // Half the debt while the health factor is surely above Aave's 0.95 (closeFactorBps), else all.
-    const share = this.screen(s, tsUs, Number(CLOSE_FACTOR_HF_THRESHOLD_WAD) / 1e18) > 0 ? Number(DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS) / 10_000 : 1;
+    const share = screened && this.hfLo > CLOSE_FACTOR_HF ? HALF_CLOSE : 1;
     const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / debtR.unitF;
     const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / coll.unitF;
     const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
