@@ -21,6 +21,8 @@ interface PendingUnit {
   txs: ChainTx[];
   bundleId: string | undefined;
   gasLimit: number;
+  /** The lowest maxFeePerGas of its txs: the unit can pay a base fee up to this. */
+  minMaxFee: bigint;
 }
 
 interface Candidate {
@@ -37,6 +39,15 @@ export function effectivePriorityFee(tx: ChainTx, baseFeeWei: bigint): bigint {
 export class Chain {
   readonly state: ChainState;
   private readonly pending = new Map<string, PendingUnit>();
+  /**
+   * The pending units split by whether they can pay the current base fee: `active` ones are
+   * candidates, `parked` ones (ascending minMaxFee) wait for the base fee to fall to their cap.
+   * In a crash thousands of bids priced out by a rising base fee sit pending; checking each of them
+   * at every block was a visible share of the run. Which units are candidates is unchanged, and
+   * block building orders them by (tip, arrival), so their order here does not matter.
+   */
+  private readonly active = new Set<PendingUnit>();
+  private readonly parked: PendingUnit[] = [];
   private readonly seenHashes = new Set<string>();
   private readonly receipts = new Map<string, { receipt: Receipt; blockTsUs: number }>();
   private readonly sealed: Block[] = [];
@@ -184,15 +195,27 @@ export class Chain {
 
   private enqueue(key: string, txs: ChainTx[], bundleId: string | undefined, isPrivate: boolean, tsUs: number | undefined): void {
     const gasLimit = txs.reduce((s, t) => s + t.gasLimit, 0);
-    this.pending.set(key, {
-      key, seq: this.seq++, arrivalTsUs: tsUs ?? Number.NEGATIVE_INFINITY, isPrivate, txs, bundleId, gasLimit,
-    });
+    let minMaxFee = txs[0]!.maxFeePerGasWei;
+    for (const t of txs) if (t.maxFeePerGasWei < minMaxFee) minMaxFee = t.maxFeePerGasWei;
+    const unit: PendingUnit = {
+      key, seq: this.seq++, arrivalTsUs: tsUs ?? Number.NEGATIVE_INFINITY, isPrivate, txs, bundleId, gasLimit, minMaxFee,
+    };
+    this.pending.set(key, unit);
+    this.active.add(unit);
   }
 
   /** Units that have arrived and can pay the base fee; the rest wait in the pool. */
   private candidates(tsUs: number, baseFee: bigint): Candidate[] {
     const out: Candidate[] = [];
-    for (const unit of this.pending.values()) {
+    const parked = this.parked;
+    while (parked.length > 0 && parked[parked.length - 1]!.minMaxFee >= baseFee) this.active.add(parked.pop()!);
+    for (const unit of this.active) {
+      if (unit.minMaxFee < baseFee) {
+        // A tx whose maxFee is below the base fee cannot pay (effectivePriorityFee < 0): park it.
+        this.active.delete(unit);
+        this.park(unit);
+        continue;
+      }
       if (unit.arrivalTsUs > tsUs) continue;
       if (unit.txs.length === 1) {
         const tip = effectivePriorityFee(unit.txs[0] as ChainTx, baseFee);
@@ -212,9 +235,24 @@ export class Chain {
     return out;
   }
 
+  /** Into `parked`, kept ascending by minMaxFee (then arrival), so the base fee's fall unparks from the end. */
+  private park(unit: PendingUnit): void {
+    const p = this.parked;
+    let lo = 0;
+    let hi = p.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = p[mid]!;
+      if (m.minMaxFee < unit.minMaxFee || (m.minMaxFee === unit.minMaxFee && m.seq < unit.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    p.splice(lo, 0, unit);
+  }
+
   /** Executes a unit into the block; returns the gas it used (0 if a bundle was dropped). */
   private include(unit: PendingUnit, block: Block): number {
     this.pending.delete(unit.key);
+    this.active.delete(unit);
     const cp = this.state.checkpoint();
     const staged: Array<{ tx: ChainTx; outcome: TxOutcome }> = [];
     for (const tx of unit.txs) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Chain } from '../../src/chain/chain.ts';
 import { ETHEREUM, L2_ROLLUP, type ChainProfile } from '../../src/chain/profiles.ts';
 import type { ChainTx, TxOutcome } from '../../src/chain/types.ts';
@@ -144,5 +145,54 @@ describe('finality', () => {
     c.buildBlock(60_250_000); // waits for the next batch at 120 s
     expect(c.finality('a')).toEqual({ softTsUs: 60_000_000, hardTsUs: 60_000_000 + 12_000_000 + 768_000_000 });
     expect(c.finality('b')).toEqual({ softTsUs: 60_250_000, hardTsUs: 120_000_000 + 12_000_000 + 768_000_000 });
+  });
+});
+
+describe('Chain block building against a naive reference (fast-check)', () => {
+  // Every block: of all pending txs that have arrived and whose maxFee covers the base fee, by
+  // effective tip (ties by arrival), each that fits in the room left — written here from the rule,
+  // over the whole pending list, so the chain's parking of priced-out txs must not change a block.
+  it('includes exactly what a scan of every pending tx would, as the base fee rises and falls', () => {
+    const arbTx = fc.record({
+      gas: fc.constantFrom(21_000, 400_000, 2_000_000, 9_000_000),
+      maxFeeGwei: fc.integer({ min: 1, max: 60 }),
+      tipGwei: fc.integer({ min: 0, max: 5 }),
+      delaySlots: fc.integer({ min: 0, max: 2 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(arbTx, { maxLength: 12 }), { minLength: 5, maxLength: 40 }), (perBlock) => {
+        const c = new Chain({ ...ETHEREUM, initialBaseFeeWei: 10n * GWEI });
+        const pending: { hash: string; seq: number; t: ChainTx; arrival: number }[] = [];
+        let seq = 0;
+        for (let b = 0; b < perBlock.length; b++) {
+          const ts = b * SLOT;
+          for (const x of perBlock[b]!) {
+            const maxFee = BigInt(x.maxFeeGwei) * GWEI;
+            const prio = BigInt(x.tipGwei) * GWEI;
+            const t = tx(`b${b}t${seq}`, 0n, { gasLimit: x.gas, maxFeePerGasWei: maxFee, maxPriorityFeePerGasWei: prio > maxFee ? maxFee : prio });
+            const arrival = ts + x.delaySlots * SLOT - 1;
+            c.submit(t, { tsUs: arrival });
+            pending.push({ hash: t.hash, seq: seq++, t, arrival });
+          }
+          const base = c.nextBaseFeeWei;
+          const ranked = pending
+            .filter((p) => p.arrival <= ts && p.t.maxFeePerGasWei >= base)
+            .map((p) => ({ p, tip: p.t.maxFeePerGasWei - base < p.t.maxPriorityFeePerGasWei ? p.t.maxFeePerGasWei - base : p.t.maxPriorityFeePerGasWei }))
+            .sort((a, z) => (a.tip === z.tip ? a.p.seq - z.p.seq : a.tip > z.tip ? -1 : 1));
+          let room = ETHEREUM.gasLimit;
+          const want: string[] = [];
+          for (const { p } of ranked) {
+            if (room < 21_000) break;
+            if (p.t.gasLimit > room) continue;
+            want.push(p.hash);
+            room -= p.t.gasLimit;
+          }
+          const block = c.buildBlock(ts);
+          expect(block.txs.map((t) => t.hash)).toEqual(want);
+          for (const h of want) pending.splice(pending.findIndex((p) => p.hash === h), 1);
+        }
+      }),
+      { numRuns: 150, seed: 5 },
+    );
   });
 });
