@@ -68,7 +68,6 @@ export class LiquidationPga {
   private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint }>();
   private readonly out: PgaRecord[] = [];
   private seq = 0;
-  readonly auctions: PgaBid[][] = [];
 
   constructor(private readonly o: PgaOptions) {
     for (const s of o.searchers) checkConfig(s);
@@ -104,9 +103,7 @@ export class LiquidationPga {
         rng.next();
         rng.next();
       }
-      const none: PgaBid[] = [];
-      this.auctions.push(none);
-      return none;
+      return [];
     }
     const bonusBase = this.bonusBase(quote, tsUs);
     const nativePrice = pool.price(this.o.nativeAsset, tsUs);
@@ -144,7 +141,6 @@ export class LiquidationPga {
       chain.submit(tx, { tsUs });
       this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid });
     }
-    this.auctions.push(bids);
     return bids;
   }
 

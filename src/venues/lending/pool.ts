@@ -238,14 +238,14 @@ export class LendingPool {
       if (r.config.collateralEnabled === false) continue;
       const lt = this.liquidationThresholdOf(r, s.eMode);
       if (lt === 0) continue;
-      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
+      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(this.opts.prices.price(asset, tsUs)) / r.unitF);
       coll += v;
       ltWeighted += v * lt;
     }
     for (const [asset, scaled] of s.debt) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
-      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.price(asset, tsUs)) / r.unitF);
+      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.opts.prices.price(asset, tsUs)) / r.unitF);
     }
     if (debt === 0) {
       // no debt: HF is type(uint256).max
