@@ -30,6 +30,32 @@ const SCREEN_MIN_BASE = 1e9;
 const CLOSE_FACTOR_HF = Number(CLOSE_FACTOR_HF_THRESHOLD_WAD) / 1e18;
 const HALF_CLOSE = Number(DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS) / 10_000;
 
+/** liquidationValueBound's formula: the repayable debt × (bonus − 1) in base currency, plus the conversions' rounding. */
+function valueBound(userDebt: number, share: number, debtPerUnit: number, collPerUnit: number, bonus: number): number {
+  const worth = userDebt * share * debtPerUnit * ((bonus - 10_000) / 10_000);
+  return worth * (1 + 1e-6) + 4 + 2 * (debtPerUnit + collPerUnit);
+}
+
+const SECONDS_PER_YEAR_F = 365 * 24 * 3600;
+
+/** A user's liquidation-value bound as valued at `tsUs` (see boundFromMemo). */
+interface BoundMemo {
+  nonce: number;
+  tsUs: number;
+  collateralAsset: string;
+  debtAsset: string;
+  /** The assets the health factor was valued with, and their prices then. */
+  assets: string[];
+  prices: bigint[];
+  hfLo: number;
+  hfHi: number;
+  /** The debt in the debt asset's minor units. */
+  userDebt: number;
+  bonus: number;
+  debtPerUnit: number;
+  collPerUnit: number;
+}
+
 interface Reserve {
   config: ReserveConfig;
   unit: bigint;
@@ -111,6 +137,12 @@ export class LendingPool {
       if (cat !== 0 && !this.eModes.has(cat)) throw new ConfigError(`reserve ${r.asset}: unknown e-mode ${cat}`, { field: 'reserves.eModeCategory' });
       this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), unitF: 10 ** r.decimals, scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n, version: 0, stored: stored({ liquidityIndex: RAY, variableBorrowIndex: RAY }), memo: undefined });
     }
+    let maxRate = 0;
+    for (const r of opts.reserves) {
+      const k = r.interest;
+      if (k !== undefined) maxRate = Math.max(maxRate, (Number(k.baseVariableRateRay + k.variableSlope1Ray + k.variableSlope2Ray) / 1e27) * (1 + 1e-9));
+    }
+    this.maxRate = maxRate;
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────
@@ -228,24 +260,37 @@ export class LendingPool {
    */
   private hfLo = 0;
   private hfHi = 0;
+  /** The assets `screen` priced last, and their prices: what a bound memo must see unchanged. */
+  private readonly screenAssets: string[] = [];
+  private readonly screenPrices: bigint[] = [];
   private screen(s: UserState, tsUs: number): boolean {
     let coll = 0;
     let ltWeighted = 0;
     let debt = 0;
+    const assets = this.screenAssets;
+    const prices = this.screenPrices;
+    assets.length = 0;
+    prices.length = 0;
     for (const [asset, scaled] of s.collateral) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
       if (r.config.collateralEnabled === false) continue;
       const lt = this.liquidationThresholdOf(r, s.eMode);
       if (lt === 0) continue;
-      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(this.opts.prices.price(asset, tsUs)) / r.unitF);
+      const px = this.opts.prices.price(asset, tsUs);
+      assets.push(asset);
+      prices.push(px);
+      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(px) / r.unitF);
       coll += v;
       ltWeighted += v * lt;
     }
     for (const [asset, scaled] of s.debt) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
-      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(this.opts.prices.price(asset, tsUs)) / r.unitF);
+      const px = this.opts.prices.price(asset, tsUs);
+      assets.push(asset);
+      prices.push(px);
+      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(px) / r.unitF);
     }
     if (debt === 0) {
       // no debt: HF is type(uint256).max
@@ -278,6 +323,11 @@ export class LendingPool {
     const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
     if (debtScaled <= 0n) return undefined;
     if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
+    const memo = this.boundMemo.get(p.user);
+    if (memo !== undefined && memo.nonce === s.nonce && memo.collateralAsset === p.collateralAsset && memo.debtAsset === p.debtAsset && tsUs >= memo.tsUs) {
+      const b = this.boundFromMemo(memo, tsUs);
+      if (b !== undefined) return b;
+    }
     const screened = this.screen(s, tsUs);
     if (screened && this.hfLo >= 1) return undefined;
     if (!(screened && this.hfHi < 1) && this.healthFactor(p.user, tsUs) >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) return undefined;
@@ -289,9 +339,38 @@ export class LendingPool {
     const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / debtR.unitF;
     const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / coll.unitF;
     const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
-    const worth = userDebt * share * debtPerUnit * ((bonus - 10_000) / 10_000);
-    return worth * (1 + 1e-6) + 4 + 2 * (debtPerUnit + collPerUnit);
+    if (screened) {
+      this.boundMemo.set(p.user, {
+        nonce: s.nonce, tsUs, collateralAsset: p.collateralAsset, debtAsset: p.debtAsset, assets: this.screenAssets.slice(), prices: this.screenPrices.slice(),
+        hfLo: this.hfLo, hfHi: this.hfHi, userDebt, bonus, debtPerUnit, collPerUnit,
+      });
+    }
+    return valueBound(userDebt, share, debtPerUnit, collPerUnit, bonus);
   }
+
+  /**
+   * The bound from what it was at an earlier time, when that is still exact: the user has not
+   * changed (nonce) and no price it was valued at has; then only interest moved its balances, and
+   * no index grows faster than the pool's highest possible rate (each reserve's rate at full
+   * usage) — by at most g = e^(rate·Δt) over Δt. So HF now ≤ hfHi·g (collateral grew at most g,
+   * debt did not shrink) and ≥ hfLo/g, and the debt is ≤ its value then × g. Undefined when that
+   * no longer proves the account liquidatable (the caller then values it afresh). Searchers re-value
+   * every account under water at every block, mostly with nothing changed but time.
+   */
+  private boundFromMemo(m: BoundMemo, tsUs: number): number | undefined {
+    for (let i = 0; i < m.assets.length; i++) if (this.opts.prices.price(m.assets[i]!, tsUs) !== m.prices[i]) return undefined;
+    // Whole seconds of accrual (indices move per second) between the two times, one more for the floors.
+    const dtS = Math.ceil((tsUs - m.tsUs) / 1e6) + 1;
+    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
+    if (!(m.hfHi * g < 1)) return undefined;
+    if (m.bonus <= 10_000) return Number.POSITIVE_INFINITY;
+    const share = m.hfLo / g > CLOSE_FACTOR_HF ? HALF_CLOSE : 1;
+    return valueBound(m.userDebt * g, share, m.debtPerUnit, m.collPerUnit, m.bonus);
+  }
+
+  private readonly boundMemo = new Map<string, BoundMemo>();
+  /** The highest rate (per year, as a number) any reserve's strategy can set: its rate at 100% usage. */
+  private readonly maxRate: number;
 
   // ── user actions ───────────────────────────────────────────────────────────────────────────
 

@@ -7,7 +7,7 @@
  *   received minus debt repaid, at oracle prices) and is undefined exactly when the quote reverts.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ModelError } from '../../../src/errors.ts';
 import { Ledger } from '../../../src/ledger/ledger.ts';
 import { LendingPool, StaticPriceSource, type ReserveConfig } from '../../../src/venues/lending/index.ts';
@@ -74,7 +74,7 @@ function build(a: { weth: number; wbtc: number; wsteth: number; eMode: boolean; 
     const k = (1 + a.offset) / hf;
     for (const [asset, p] of [['WETH', 2000], ['WBTC', 60_000], ['wstETH', 2300]] as const) if (asset !== a.debtAsset) px.set(asset, USD(p * k));
   }
-  return { pool, t };
+  return { pool, t, ledger };
 }
 
 describe('the searchers’ screens equal the exact bigint answers', () => {
@@ -137,5 +137,52 @@ describe('the searchers’ screens equal the exact bigint answers', () => {
     expect(quoted).toBeGreaterThan(100);
     expect(reverted).toBeGreaterThan(100);
     expect(allCollateral).toBeGreaterThan(10); // the "not enough collateral" branch was bounded too
+  });
+
+  it('a bound remembered from an earlier block stays above the exact quote as interest accrues and others move the rates', () => {
+    let fromMemo = 0;
+    let checked = 0;
+    fc.assert(
+      fc.property(account, fc.constantFrom('WETH', 'WBTC'), fc.array(fc.record({ dtS: fc.integer({ min: 1, max: 40 * 24 * 3600 }), other: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 6 }), (a, collateralAsset, steps) => {
+        const { pool, t, ledger } = build(a);
+        const memo = vi.spyOn(pool as unknown as { boundFromMemo: (m: unknown, ts: number) => number | undefined }, 'boundFromMemo');
+        const opp = { user: 'u', collateralAsset, debtAsset: a.debtAsset };
+        let ts = t;
+        pool.liquidationValueBound(ts, opp);
+        for (const st of steps) {
+          ts += st.dtS * 1_000_000;
+          // Another user's action resets the reserves' rates (and the indices' growth) in between.
+          if (st.other === 1) {
+            ledger.transfer(ts, 'external:mint', 'o', 'WETH', 1000n * E18, 'deposit');
+            pool.supply(ts, 'o', 'WETH', 1000n * E18);
+            const d = pool.accountData('o', ts);
+            pool.borrow(ts, 'o', 'USDC', (d.totalCollateralBase * 3n) / 10n / 100n); // 30% of the collateral's worth (base 1e8 → USDC 1e6)
+          } else if (st.other === 2) {
+            ledger.transfer(ts, 'external:mint', 'o2', 'USDC', 50_000_000n * E6, 'deposit');
+            pool.supply(ts, 'o2', 'USDC', 50_000_000n * E6);
+          }
+          const before = memo.mock.results.filter((r) => r.value !== undefined).length;
+          const bound = pool.liquidationValueBound(ts, opp);
+          if (memo.mock.results.filter((r) => r.value !== undefined).length > before) fromMemo++;
+          let q;
+          try {
+            q = pool.previewLiquidation(ts, { ...opp, debtToCover: pool.debt('u', a.debtAsset, ts) });
+          } catch (e) {
+            if (!(e instanceof ModelError)) throw e;
+          }
+          if (q === undefined) {
+            expect(bound).toBeUndefined();
+            continue;
+          }
+          checked++;
+          const worth = (q.collateralToLiquidator * pool.price(collateralAsset, ts)) / UNIT[collateralAsset]! - (q.debtRepaid * pool.price(a.debtAsset, ts)) / UNIT[a.debtAsset]!;
+          expect(bound).toBeDefined();
+          expect(Number(worth)).toBeLessThanOrEqual(bound!);
+        }
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+    expect(fromMemo).toBeGreaterThan(50);
+    expect(checked).toBeGreaterThan(100);
   });
 });
