@@ -86,17 +86,26 @@ export class LiquidationPga {
   compete(opp: Opportunity, tsUs: number, blockTsUs: number): PgaBid[] | undefined {
     const { chain, pool } = this.o;
     const baseFee = chain.nextBaseFeeWei;
-    let quote: LiquidationQuote | undefined;
+    let bound: number | undefined;
     try {
-      const bound = pool.liquidationValueBound(tsUs, opp);
-      if (bound === undefined) return undefined;
-      // Deep in a crash most opportunities cannot pay for their gas at any bid: the bound says so
-      // without the exact quote, and the auction below then has no bidder (fullCap ≤ 0) — only
-      // the searchers' draws, which are made all the same so later auctions see the same stream.
-      if (worthGas(bound, pool.price(this.o.nativeAsset, tsUs), baseFee)) quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
+      bound = pool.liquidationValueBound(tsUs, opp);
     } catch (e) {
       if (e instanceof ModelError) return [];
       throw e;
+    }
+    if (bound === undefined) return undefined;
+    const nativePrice = pool.price(this.o.nativeAsset, tsUs);
+    // Deep in a crash most opportunities cannot pay for their gas at any bid: the bound says so
+    // without the exact quote, and the auction below then has no bidder (fullCap ≤ 0) — only the
+    // searchers' draws, which are made all the same so later auctions see the same stream.
+    let quote: LiquidationQuote | undefined;
+    if (worthGas(bound, nativePrice, baseFee)) {
+      try {
+        quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
+      } catch (e) {
+        if (e instanceof ModelError) return [];
+        throw e;
+      }
     }
     if (quote === undefined) {
       for (const rng of this.rngs) {
@@ -106,7 +115,6 @@ export class LiquidationPga {
       return [];
     }
     const bonusBase = this.bonusBase(quote, tsUs);
-    const nativePrice = pool.price(this.o.nativeAsset, tsUs);
     // The whole bonus in native wei, then per gas after the burn: the most a rational searcher pays.
     const bonusWei = (bonusBase * 10n ** 18n) / nativePrice;
     const fullCap = bonusWei / BigInt(LIQ_GAS_USED) - baseFee;
