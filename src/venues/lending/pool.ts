@@ -250,19 +250,21 @@ export class LendingPool {
     return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
   }
 
-  /**
-   * Float bounds of the user's health factor: hfLo ≤ HF ≤ hfHi (HF ≥ hfLo is what matters; hfHi is
-   * the estimate plus the margin). False when the totals are too small for the error bound.
-   * Why it is safe: the estimate has the contract's sums without their floors; each floor moves a
-   * total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted liquidation
-   * threshold's floor lowers it by < 1 bps (kept exactly: the lower bound uses avg − 1), and float
-   * rounding is ~1e-15 — all inside the SCREEN margin.
-   */
+  /** `screen`'s result: hfLo ≤ the exact health factor ≤ hfHi. */
   private hfLo = 0;
   private hfHi = 0;
   /** The assets `screen` priced last, and their prices: what a bound memo must see unchanged. */
   private readonly screenAssets: string[] = [];
   private readonly screenPrices: bigint[] = [];
+
+  /**
+   * Float bounds of the user's health factor into hfLo / hfHi; false when the totals are too small
+   * for the error bound (the caller then asks the bigint account data).
+   * Why it is safe: the estimate has the contract's sums without their floors; each floor moves a
+   * total by < 1 base unit (< 1e-8 of totals over SCREEN_MIN_BASE), the weighted liquidation
+   * threshold's floor lowers it by < 1 bps (kept exactly: the lower bound uses avg − 1), and float
+   * rounding is ~1e-15 — all inside the SCREEN margin.
+   */
   private screen(s: UserState, tsUs: number): boolean {
     let coll = 0;
     let ltWeighted = 0;
