@@ -19,7 +19,7 @@ import {
   accountData, CLOSE_FACTOR_HF_THRESHOLD_WAD, closeFactorBps, collateralToLiquidate, DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
 import { accrue, interestRates } from './interest.ts';
-import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
+import { MAX_UINT256, percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul, wadDiv } from './wad-ray-math.ts';
 import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
 } from './types.ts';
@@ -231,8 +231,38 @@ export class LendingPool {
     return accountData(coll, debt);
   }
 
+  /**
+   * accountData(user, tsUs).healthFactorWad, computed the same way (same sums, floors and order of
+   * price reads) without building the account data: the world records every borrower's health
+   * factor at each block with a liquidation.
+   */
   healthFactor(user: string, tsUs: number): bigint {
-    return this.accountData(user, tsUs).healthFactorWad;
+    const s = this.users.get(user);
+    if (s === undefined) return MAX_UINT256;
+    let coll = 0n;
+    let ltWeighted = 0n;
+    let debt = 0n;
+    for (const [asset, scaled] of s.collateral) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      if (r.config.collateralEnabled === false) continue;
+      const lt = this.liquidationThresholdOf(r, s.eMode);
+      const amount = rayMul(scaled, this.indices(r, tsUs).liquidityIndex);
+      const price = this.price(asset, tsUs);
+      if (amount === 0n || lt === 0) continue;
+      const v = toBase(amount, price, r.unit);
+      coll += v;
+      ltWeighted += v * BigInt(lt);
+    }
+    for (const [asset, scaled] of s.debt) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      const amount = rayMul(scaled, this.indices(r, tsUs).variableBorrowIndex);
+      const price = this.price(asset, tsUs);
+      if (amount !== 0n) debt += toBase(amount, price, r.unit);
+    }
+    if (debt === 0n) return MAX_UINT256;
+    return wadDiv(percentMul(coll, coll === 0n ? 0n : ltWeighted / coll), debt);
   }
 
   /**
