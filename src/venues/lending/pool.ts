@@ -96,6 +96,18 @@ interface UserState {
   eMode: number;
   /** Bumped on every change; searchers use it to guard against stale opportunities. */
   nonce: number;
+  /** What `screen` reads of the balances, as of `legs.nonce`. */
+  legs: { nonce: number; coll: ScreenLeg[]; debt: ScreenLeg[] } | undefined;
+  /** The last liquidation-value bound (see boundFromMemo). */
+  bound: BoundMemo | undefined;
+}
+
+/** A balance as `screen` reads it: the reserve, the scaled balance as a number, the liquidation threshold (collateral). */
+interface ScreenLeg {
+  asset: string;
+  r: Reserve;
+  scaledF: number;
+  lt: number;
 }
 
 export interface LendingPoolOptions {
@@ -280,6 +292,21 @@ export class LendingPool {
     return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
   }
 
+  /** The balances `screen` values, in the maps' order: collateral that counts (enabled, threshold > 0) and debt. */
+  private legsOf(s: UserState): NonNullable<UserState['legs']> {
+    const coll: ScreenLeg[] = [];
+    const debt: ScreenLeg[] = [];
+    for (const [asset, scaled] of s.collateral) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      if (r.config.collateralEnabled === false) continue;
+      const lt = this.liquidationThresholdOf(r, s.eMode);
+      if (lt !== 0) coll.push({ asset, r, scaledF: Number(scaled), lt });
+    }
+    for (const [asset, scaled] of s.debt) if (scaled !== 0n) debt.push({ asset, r: this.reserve(asset), scaledF: Number(scaled), lt: 0 });
+    return { nonce: s.nonce, coll, debt };
+  }
+
   /** `screen`'s result: hfLo ≤ the exact health factor ≤ hfHi. */
   private hfLo = 0;
   private hfHi = 0;
@@ -303,26 +330,23 @@ export class LendingPool {
     const prices = this.screenPrices;
     assets.length = 0;
     prices.length = 0;
-    for (const [asset, scaled] of s.collateral) {
-      if (scaled === 0n) continue;
-      const r = this.reserve(asset);
-      if (r.config.collateralEnabled === false) continue;
-      const lt = this.liquidationThresholdOf(r, s.eMode);
-      if (lt === 0) continue;
-      const px = this.opts.prices.price(asset, tsUs);
-      assets.push(asset);
+    let legs = s.legs;
+    if (legs === undefined || legs.nonce !== s.nonce) legs = s.legs = this.legsOf(s);
+    for (let i = 0; i < legs.coll.length; i++) {
+      const l = legs.coll[i]!;
+      const px = this.opts.prices.price(l.asset, tsUs);
+      assets.push(l.asset);
       prices.push(px);
-      const v = Number(scaled) * this.indices(r, tsUs).liquidityIndexF * (Number(px) / r.unitF);
+      const v = l.scaledF * this.indices(l.r, tsUs).liquidityIndexF * (Number(px) / l.r.unitF);
       coll += v;
-      ltWeighted += v * lt;
+      ltWeighted += v * l.lt;
     }
-    for (const [asset, scaled] of s.debt) {
-      if (scaled === 0n) continue;
-      const r = this.reserve(asset);
-      const px = this.opts.prices.price(asset, tsUs);
-      assets.push(asset);
+    for (let i = 0; i < legs.debt.length; i++) {
+      const l = legs.debt[i]!;
+      const px = this.opts.prices.price(l.asset, tsUs);
+      assets.push(l.asset);
       prices.push(px);
-      debt += Number(scaled) * this.indices(r, tsUs).variableBorrowIndexF * (Number(px) / r.unitF);
+      debt += l.scaledF * this.indices(l.r, tsUs).variableBorrowIndexF * (Number(px) / l.r.unitF);
     }
     if (debt === 0) {
       // no debt: HF is type(uint256).max
@@ -355,7 +379,7 @@ export class LendingPool {
     const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
     if (debtScaled <= 0n) return undefined;
     if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
-    const memo = this.boundMemo.get(p.user);
+    const memo = s.bound;
     if (memo !== undefined && memo.nonce === s.nonce && memo.collateralAsset === p.collateralAsset && memo.debtAsset === p.debtAsset && tsUs >= memo.tsUs) {
       const b = this.boundFromMemo(memo, tsUs);
       if (b !== undefined) return b;
@@ -372,10 +396,10 @@ export class LendingPool {
     const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / coll.unitF;
     const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
     if (screened) {
-      this.boundMemo.set(p.user, {
+      s.bound = {
         nonce: s.nonce, tsUs, collateralAsset: p.collateralAsset, debtAsset: p.debtAsset, assets: this.screenAssets.slice(), prices: this.screenPrices.slice(),
         hfLo: this.hfLo, hfHi: this.hfHi, userDebt, bonus, debtPerUnit, collPerUnit,
-      });
+      };
     }
     return valueBound(userDebt, share, debtPerUnit, collPerUnit, bonus);
   }
@@ -400,7 +424,6 @@ export class LendingPool {
     return valueBound(m.userDebt * g, share, m.debtPerUnit, m.collPerUnit, m.bonus);
   }
 
-  private readonly boundMemo = new Map<string, BoundMemo>();
   /** The highest rate (per year, as a number) any reserve's strategy can set: its rate at 100% usage. */
   private readonly maxRate: number;
 
@@ -689,7 +712,7 @@ export class LendingPool {
   private user(user: string): UserState {
     let s = this.users.get(user);
     if (s === undefined) {
-      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0 };
+      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0, legs: undefined, bound: undefined };
       this.users.set(user, s);
     }
     return s;
