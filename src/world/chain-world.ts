@@ -22,7 +22,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { parseDurationUs } from '../market/latency.ts';
 import {
   ChainBank, ChainV2Pool, ChainV3Pool, CexDexArbitrageur, LiquidationPga, MevHarness, NATIVE, SandwichAttacker, makeSwapTx,
-  type AdversaryModel, type ChainPool, type LiquidationSearcher, type MevRecord, type PgaRecord,
+  type AdversaryModel, type ChainPool, type LiquidationSearcher, type MevRecord, type Opportunity, type PgaRecord,
 } from '../mev/adversaries/index.ts';
 import { detectSimulatedMev } from '../mev/detect-simulated.ts';
 import type { Sandwich } from '../mev/classifier-types.ts';
@@ -53,6 +53,8 @@ interface Borrower {
   lending: string;
   collateral: string;
   debt: string;
+  /** The searchers' opportunity on it (one object, asked about at every block while under water). */
+  opp: Opportunity;
 }
 
 /** What a run with a chain adds to the metrics (swaps are the strategies' own). */
@@ -387,7 +389,10 @@ export function buildChainWorld(args: {
       if (b.borrowShare.max < b.borrowShare.min) throw at([...base, 'borrowShare'], 'max is below min');
       const rng = args.rng.split(`borrowers:${b.lending}:${i}`);
       const first = borrowers.length;
-      for (let k = 0; k < b.count; k++) borrowers.push({ user: `borrower${String(first + k).padStart(3, '0')}`, lending: b.lending, collateral: b.collateral, debt: b.debt });
+      for (let k = 0; k < b.count; k++) {
+        const user = `borrower${String(first + k).padStart(3, '0')}`;
+        borrowers.push({ user, lending: b.lending, collateral: b.collateral, debt: b.debt, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt } });
+      }
       const cUnit = 10n ** BigInt(tokenDecimals(b.collateral));
       const dUnit = 10n ** BigInt(tokenDecimals(b.debt));
       borrowerInits.push((t0) => {
@@ -468,7 +473,7 @@ export function buildChainWorld(args: {
         const pga = pgas.get(b.lending);
         if (!pga) continue;
         // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
-        const bids = pga.compete({ user: b.user, collateralAsset: b.collateral, debtAsset: b.debt }, ts, ts + slot / 2);
+        const bids = pga.compete(b.opp, ts, ts + slot / 2);
         if (bids === undefined) continue;
         still.push(b);
         for (const bid of bids) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });

@@ -18,6 +18,8 @@ import { checkConfig } from './sandwich.ts';
 import type { AdversaryConfig, MevRecord } from './types.ts';
 
 export const LIQ_GAS_USED = 250_000;
+/** An auction nobody bid in (most of them, deep in a crash): one shared empty list. */
+const NO_BIDS: readonly PgaBid[] = Object.freeze([]);
 export const LIQ_GAS_LIMIT = 400_000;
 const STALE_GAS = 40_000;
 const GWEI = 1_000_000_000n;
@@ -83,14 +85,14 @@ export class LiquidationPga {
    * `blockTsUs`. Undefined when there is no opportunity: liquidationCall would revert whatever the
    * amount (health factor ≥ 1, nothing to seize, nothing owed).
    */
-  compete(opp: Opportunity, tsUs: number, blockTsUs: number): PgaBid[] | undefined {
+  compete(opp: Opportunity, tsUs: number, blockTsUs: number): readonly PgaBid[] | undefined {
     const { chain, pool } = this.o;
     const baseFee = chain.nextBaseFeeWei;
     let bound: number | undefined;
     try {
       bound = pool.liquidationValueBound(tsUs, opp);
     } catch (e) {
-      if (e instanceof ModelError) return [];
+      if (e instanceof ModelError) return NO_BIDS;
       throw e;
     }
     if (bound === undefined) return undefined;
@@ -103,7 +105,7 @@ export class LiquidationPga {
       try {
         quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
       } catch (e) {
-        if (e instanceof ModelError) return [];
+        if (e instanceof ModelError) return NO_BIDS;
         throw e;
       }
     }
@@ -112,7 +114,7 @@ export class LiquidationPga {
         rng.next();
         rng.next();
       }
-      return [];
+      return NO_BIDS;
     }
     const bonusBase = this.bonusBase(quote, tsUs);
     // The whole bonus in native wei, then per gas after the burn: the most a rational searcher pays.
