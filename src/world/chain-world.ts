@@ -48,12 +48,9 @@ export interface CexPrice {
   price(): number;
 }
 
+/** A seeded borrower: its lending venue and the searchers' opportunity on it (user, collateral, debt; one object, asked about at every block while under water). */
 interface Borrower {
-  user: string;
   lending: string;
-  collateral: string;
-  debt: string;
-  /** The searchers' opportunity on it (one object, asked about at every block while under water). */
   opp: Opportunity;
 }
 
@@ -391,13 +388,13 @@ export function buildChainWorld(args: {
       const first = borrowers.length;
       for (let k = 0; k < b.count; k++) {
         const user = `borrower${String(first + k).padStart(3, '0')}`;
-        borrowers.push({ user, lending: b.lending, collateral: b.collateral, debt: b.debt, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt } });
+        borrowers.push({ lending: b.lending, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt } });
       }
       const cUnit = 10n ** BigInt(tokenDecimals(b.collateral));
       const dUnit = 10n ** BigInt(tokenDecimals(b.debt));
       borrowerInits.push((t0) => {
         for (let k = 0; k < b.count; k++) {
-          const u = borrowers[first + k]!.user;
+          const u = borrowers[first + k]!.opp.user;
           const coll = BigInt(rng.int(b.collateralUnits.min, b.collateralUnits.max)) * cUnit;
           ledger.transfer(t0, 'external:deposits', u, b.collateral, coll, 'deposit');
           pool.supply(t0, u, b.collateral, coll);
@@ -416,7 +413,7 @@ export function buildChainWorld(args: {
     const pool = lending.get(id)!;
     const lspec = lendingSpec(spec, id);
     if (!lspec.reserves.some((r) => r.asset === 'WETH')) throw at(['venues', spec.venues.findIndex((v) => v.id === id), 'reserves'], `liquidation searchers value gas in WETH: lending venue ${id} needs a WETH reserve`);
-    const debts = new Set(borrowers.filter((b) => b.lending === id).map((b) => b.debt));
+    const debts = new Set(borrowers.filter((b) => b.lending === id).map((b) => b.opp.debtAsset));
     for (const s of list) {
       let cap = 0n;
       for (const asset of debts) {
@@ -526,12 +523,13 @@ export function buildChainWorld(args: {
       if (!liquidated && ts - lastHfUs < args.recordEveryUs) return;
       lastHfUs = ts;
       for (const b of borrowers) {
-        const h = lending.get(b.lending)!.healthFactor(b.user, ts);
+        const user = b.opp.user;
+        const h = lending.get(b.lending)!.healthFactor(user, ts);
         hf.ts.push(ts);
-        hf.account.push(b.user);
+        hf.account.push(user);
         hf.venue.push(b.lending);
         hf.hf.push(h > 10n ** 24n ? Number.POSITIVE_INFINITY : Number(h) / 1e18);
-        hf.liq.push(liqCount.get(b.user) ?? 0);
+        hf.liq.push(liqCount.get(user) ?? 0);
       }
     },
   };

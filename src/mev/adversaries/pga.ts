@@ -10,7 +10,7 @@
 import type { Chain } from '../../chain/chain.ts';
 import type { Block, ChainTx, TxOutcome } from '../../chain/types.ts';
 import type { Rng } from '../../kernel/rng.ts';
-import { ModelError } from '../../errors.ts';
+import { describe, ModelError } from '../../errors.ts';
 import { toBase } from '../../venues/lending/account-math.ts';
 import type { LendingPool } from '../../venues/lending/pool.ts';
 import type { LiquidationQuote } from '../../venues/lending/types.ts';
@@ -140,7 +140,8 @@ export class LiquidationPga {
           if (pool.nonce(opp.user) !== nonce) return { status: 'reverted', gasUsed: STALE_GAS, reason: 'position changed (lost the auction)' };
           try {
             const r = pool.tryLiquidationCall(this.o.blockTsUs(), b.searcher, { ...opp, debtToCover: quote.debtRepaid });
-            if ('revert' in r) return { status: 'reverted', gasUsed: STALE_GAS, reason: r.revert };
+            // The reason a thrown ModelError would carry (as below), without building one.
+            if ('revert' in r) return { status: 'reverted', gasUsed: STALE_GAS, reason: describe(r.revert.message, r.revert.where) };
           } catch (e) {
             if (e instanceof ModelError) return { status: 'reverted', gasUsed: STALE_GAS, reason: e.message };
             throw e;

@@ -13,13 +13,13 @@
  * Each mutating call validates everything first and only then moves money, so a call that
  * throws leaves the pool and the ledger untouched (a chain tx wrapping it reverts cleanly).
  */
-import { ConfigError, describe, ModelError, type ErrorWhere } from '../../errors.ts';
+import { ConfigError, ModelError, type ErrorWhere } from '../../errors.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
 import {
   accountData, CLOSE_FACTOR_HF_THRESHOLD_WAD, closeFactorBps, collateralToLiquidate, DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
 import { accrue, interestRates } from './interest.ts';
-import { MAX_UINT256, percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul, wadDiv } from './wad-ray-math.ts';
+import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
 import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
 } from './types.ts';
@@ -243,38 +243,8 @@ export class LendingPool {
     return accountData(coll, debt);
   }
 
-  /**
-   * accountData(user, tsUs).healthFactorWad, computed the same way (same sums, floors and order of
-   * price reads) without building the account data: the world records every borrower's health
-   * factor at each block with a liquidation.
-   */
   healthFactor(user: string, tsUs: number): bigint {
-    const s = this.users.get(user);
-    if (s === undefined) return MAX_UINT256;
-    let coll = 0n;
-    let ltWeighted = 0n;
-    let debt = 0n;
-    for (const [asset, scaled] of s.collateral) {
-      if (scaled === 0n) continue;
-      const r = this.reserve(asset);
-      if (r.config.collateralEnabled === false) continue;
-      const lt = this.liquidationThresholdOf(r, s.eMode);
-      const amount = rayMul(scaled, this.indices(r, tsUs).liquidityIndex);
-      const price = this.price(asset, tsUs);
-      if (amount === 0n || lt === 0) continue;
-      const v = toBase(amount, price, r.unit);
-      coll += v;
-      ltWeighted += v * BigInt(lt);
-    }
-    for (const [asset, scaled] of s.debt) {
-      if (scaled === 0n) continue;
-      const r = this.reserve(asset);
-      const amount = rayMul(scaled, this.indices(r, tsUs).variableBorrowIndex);
-      const price = this.price(asset, tsUs);
-      if (amount !== 0n) debt += toBase(amount, price, r.unit);
-    }
-    if (debt === 0n) return MAX_UINT256;
-    return wadDiv(percentMul(coll, coll === 0n ? 0n : ltWeighted / coll), debt);
+    return this.accountData(user, tsUs).healthFactorWad;
   }
 
   /**
@@ -284,8 +254,13 @@ export class LendingPool {
    */
   liquidatable(user: string, tsUs: number): boolean {
     const s = this.users.get(user);
-    if (s === undefined) return false;
-    if (this.screen(s, tsUs)) {
+    return s !== undefined && this.underWater(s, user, tsUs);
+  }
+
+  /** liquidatable's decision; leaves `screened` (and, when true, hfLo / hfHi) for the caller. */
+  private underWater(s: UserState, user: string, tsUs: number): boolean {
+    this.screened = this.screen(s, tsUs);
+    if (this.screened) {
       if (this.hfLo >= 1) return false;
       if (this.hfHi < 1) return true;
     }
@@ -307,12 +282,20 @@ export class LendingPool {
     return { nonce: s.nonce, coll, debt };
   }
 
-  /** `screen`'s result: hfLo ≤ the exact health factor ≤ hfHi. */
+  /** `screen`'s result: whether it could bound the health factor, and then hfLo ≤ it ≤ hfHi. */
+  private screened = false;
   private hfLo = 0;
   private hfHi = 0;
   /** The assets `screen` priced last, and their prices: what a bound memo must see unchanged. */
   private readonly screenAssets: string[] = [];
   private readonly screenPrices: bigint[] = [];
+
+  /** The price `screen` read last for `asset` (one of the user's legs). */
+  private screenPrice(asset: string): bigint {
+    const i = this.screenAssets.indexOf(asset);
+    if (i < 0) throw new ModelError(`${asset} is not among the balances just valued`, { field: 'asset' });
+    return this.screenPrices[i]!;
+  }
 
   /**
    * Float bounds of the user's health factor into hfLo / hfHi; false when the totals are too small
@@ -384,16 +367,16 @@ export class LendingPool {
       const b = this.boundFromMemo(memo, tsUs);
       if (b !== undefined) return b;
     }
-    const screened = this.screen(s, tsUs);
-    if (screened && this.hfLo >= 1) return undefined;
-    if (!(screened && this.hfHi < 1) && this.healthFactor(p.user, tsUs) >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD) return undefined;
+    if (!this.underWater(s, p.user, tsUs)) return undefined;
+    const screened = this.screened;
     const bonus = Number(this.liquidationBonus(coll, s.eMode));
     // A bonus of 100% or less is no reserve's; the exact quote decides such an odd configuration.
     if (bonus <= 10_000) return Number.POSITIVE_INFINITY;
     // Half the debt while the health factor is surely above Aave's 0.95 (closeFactorBps), else all.
     const share = screened && this.hfLo > CLOSE_FACTOR_HF ? HALF_CLOSE : 1;
-    const debtPerUnit = Number(this.price(p.debtAsset, tsUs)) / debtR.unitF;
-    const collPerUnit = Number(this.price(p.collateralAsset, tsUs)) / coll.unitF;
+    // Both prices were just read by the screen (both legs count: checked above).
+    const debtPerUnit = Number(this.screenPrice(p.debtAsset)) / debtR.unitF;
+    const collPerUnit = Number(this.screenPrice(p.collateralAsset)) / coll.unitF;
     const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
     if (screened) {
       s.bound = {
@@ -577,23 +560,22 @@ export class LendingPool {
    */
   liquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult {
     const r = this.tryLiquidationCall(tsUs, liquidator, p);
-    if ('revert' in r) throw new ModelError(r.parts.message, r.parts.where);
+    if ('revert' in r) throw new ModelError(r.revert.message, r.revert.where);
     return r;
   }
 
   /**
-   * liquidationCall, except that a liquidator short of the debt asset gets the revert back
-   * (`revert` = the message liquidationCall's error would carry) instead of a thrown error: in a
+   * liquidationCall, except that a liquidator short of the debt asset gets the revert back (the
+   * parts of the error liquidationCall would throw) instead of a thrown error: in a
    * cascade searchers whose funds are spent revert thousands of times, and building an error (its
    * stack trace) each time was a visible share of the run. Other reverts still throw.
    */
-  tryLiquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult | { revert: string; parts: { message: string; where: ErrorWhere } } {
+  tryLiquidationCall(tsUs: number, liquidator: string, p: LiquidationParams): LiquidationResult | { revert: { message: string; where: ErrorWhere } } {
     const q = this.previewLiquidation(tsUs, p);
     if (liquidator === p.user) throw new ModelError('a user cannot liquidate itself', { field: 'liquidator' });
     const have = this.ledger.balance(liquidator, p.debtAsset);
     if (have < q.debtRepaid) {
-      const parts = { message: shortMessage(liquidator, p.debtAsset, have, q.debtRepaid), where: SHORT_WHERE };
-      return { revert: describe(parts.message, parts.where), parts };
+      return { revert: { message: shortMessage(liquidator, p.debtAsset, have, q.debtRepaid), where: SHORT_WHERE } };
     }
     if (q.collateralSeized > this.ledger.balance(this.reserveAccount, p.collateralAsset)) {
       throw new ModelError(`pool holds too little ${p.collateralAsset} to pay out ${q.collateralSeized}`, { field: 'collateralAsset' });
@@ -687,20 +669,23 @@ export class LendingPool {
   }
 
   private riskParams(r: Reserve, eMode: number): { ltvBps: bigint; liquidationThresholdBps: bigint } {
-    const e = eMode !== 0 && (r.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
+    const e = this.eModeOf(r, eMode);
     return e !== undefined
       ? { ltvBps: BigInt(e.ltvBps), liquidationThresholdBps: BigInt(e.liquidationThresholdBps) }
       : { ltvBps: BigInt(r.config.ltvBps), liquidationThresholdBps: BigInt(r.config.liquidationThresholdBps) };
   }
 
+  /** The user's e-mode category when it applies to this reserve. */
+  private eModeOf(r: Reserve, eMode: number): EModeCategory | undefined {
+    return eMode !== 0 && (r.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
+  }
+
   private liquidationThresholdOf(r: Reserve, eMode: number): number {
-    const e = eMode !== 0 && (r.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
-    return e !== undefined ? e.liquidationThresholdBps : r.config.liquidationThresholdBps;
+    return (this.eModeOf(r, eMode) ?? r.config).liquidationThresholdBps;
   }
 
   private liquidationBonus(collateral: Reserve, eMode: number): bigint {
-    const e = eMode !== 0 && (collateral.config.eModeCategory ?? 0) === eMode ? this.eModes.get(eMode) : undefined;
-    return BigInt(e?.liquidationBonusBps ?? collateral.config.liquidationBonusBps);
+    return BigInt((this.eModeOf(collateral, eMode) ?? collateral.config).liquidationBonusBps);
   }
 
   private reserve(asset: string): Reserve {

@@ -3,9 +3,7 @@ import type { OracleFeed } from '../../chain/oracle.ts';
 import { ModelError } from '../../errors.ts';
 import type { PriceSource } from './types.ts';
 
-function checked(asset: string, p: bigint | undefined, where: string | (() => string)): bigint {
-  if (p !== undefined && p > 0n) return p;
-  if (typeof where === 'function') where = where();
+function checked(asset: string, p: bigint | undefined, where: string): bigint {
   if (p === undefined) throw new ModelError(`no oracle price for ${asset}${where}`, { field: 'price', hint: 'configure a price for every reserve' });
   if (p <= 0n) {
     throw new ModelError(`oracle price of ${asset} is ${p}${where}`, { field: 'price', hint: 'a zero or negative oracle price is never valid; the pool refuses to value positions with it' });
@@ -39,6 +37,6 @@ export class OracleFeedPriceSource implements PriceSource {
     if (feed === undefined) throw new ModelError(`no oracle feed for ${asset}`, { field: 'price' });
     const answer = feed.latest(tsUs)?.answer;
     // The error's location is formatted only for an error (this is read for every borrower at every block).
-    return answer !== undefined && answer > 0n ? answer : checked(asset, answer, () => ` at ${tsUs} µs (feed ${feed.name})`);
+    return answer !== undefined && answer > 0n ? answer : checked(asset, answer, ` at ${tsUs} µs (feed ${feed.name})`);
   }
 }
