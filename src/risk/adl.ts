@@ -25,11 +25,14 @@ export function adlRank(upnl: number, entryNotional: number, notional: number, e
  */
 function adlCandidates(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string): AdlCandidate[] {
   const out: AdlCandidate[] = [];
-  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
+  engine.positionsOn(instrumentId, -bankruptSide, (a, fig) => {
     const equity = a.state.equity;
+    const lots = fig[0]!;
+    const upnl = fig[1]!;
+    const valueRef = fig[3]!;
     if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
     // PnL% in the settle asset; leverage from the position's value in the engine's settle asset.
-    const entryNotional = Math.abs(basis);
+    const entryNotional = Math.abs(fig[2]!);
     out.push({ account: a.id, lots, upnl, entryNotional, notional: valueRef, equity, rank: adlRank(upnl, entryNotional, valueRef, equity) });
   });
   return out;
@@ -43,7 +46,7 @@ export function adlQueue(engine: MarginEngine, instrumentId: string, bankruptSid
 /** Scratch for adlTop, reused across calls: an ADL event ranks thousands of accounts, objects only for the head. */
 let scratchRank = new Float64Array(1024);
 let scratchIdx = new Int32Array(1024);
-const scratchAcc: AccountState[] = [];
+const scratchAcc: (AccountState | undefined)[] = [];
 const scratchFig: number[] = [];
 
 /**
@@ -54,9 +57,13 @@ const scratchFig: number[] = [];
  */
 export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string, lotsNeeded: number, extra: number): AdlCandidate[] {
   let n = 0;
-  engine.positionsOn(instrumentId, -bankruptSide, (a, lots, upnl, basis, valueRef) => {
+  engine.positionsOn(instrumentId, -bankruptSide, (a, fig) => {
     const equity = a.state.equity;
+    const upnl = fig[1]!;
     if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return;
+    const lots = fig[0]!;
+    const basis = fig[2]!;
+    const valueRef = fig[3]!;
     if (n === scratchRank.length) {
       const r = new Float64Array(n * 2);
       r.set(scratchRank);
@@ -107,7 +114,8 @@ export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide:
     c[0] = c[--size]!;
     down(0, size);
   }
-  // Drop the account references (the scratch must not keep a finished world alive).
-  scratchAcc.length = 0;
+  // Drop the account references (the scratch must not keep a finished world alive), keeping the
+  // array's room for the next event.
+  scratchAcc.fill(undefined, 0, n);
   return out;
 }

@@ -10,6 +10,13 @@ import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosi
 export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
 
 /**
+ * A position's figures as positionsOn gives them: [lots, upnl, basis, valueRef] (upnl and basis in
+ * the settle asset, valueRef = |value| in the engine's settle asset). Read during the call only:
+ * the array is reused for the next position.
+ */
+export type PositionFigures = Float64Array;
+
+/**
  * One margin engine for venues and the desk. It keeps per-account, per-underlying aggregates
  * (unrealized PnL, IM, MM of that underlying's legs) so a mark change of one underlying revalues
  * only the accounts and legs of that underlying: O(positions of that underlying), not of everything.
@@ -264,28 +271,37 @@ export class MarginEngine {
     return this.account(account).groups.get(key);
   }
 
-  /**
-   * Open legs of an account: instrument id, lots, signed qty (underlying units; USD face for inverse
-   * delta-one), mark, and in the settle asset's units: upnl, entry basis and |value at the mark|;
-   * `valueRef` is that value in the engine's settle asset.
-   */
   /** Signed lots of the account in one instrument (0 when flat), without building anything. */
   positionLots(account: string | AccountState, instrumentId: string): number {
-    const a = typeof account === 'string' ? this.account(account) : account;
+    return this.entryIn(typeof account === 'string' ? this.account(account) : account, instrumentId)?.pos.lots ?? 0;
+  }
+
+  /**
+   * Signed qty of the account's leg in one instrument as of its last revaluation (underlying
+   * units; USD face for inverse delta-one; 0 when flat), without building anything: what
+   * openPositions gives as `qty`, for callers that ask it of many accounts on every mark.
+   */
+  positionQty(account: string, instrumentId: string): number {
+    const e = this.entryIn(this.account(account), instrumentId);
+    return e === undefined || e.pos.lots === 0 ? 0 : e.leg.qty;
+  }
+
+  private entryIn(a: AccountState, instrumentId: string): PosEntry | undefined {
     // The instrument's group by key (no iterator over the account's groups: ADL asks this of every account).
     const g = a.groups.get(groupKey(this.instrument(instrumentId)));
-    if (!g) return 0;
-    for (let i = 0; i < g.entries.length; i++) if (g.entries[i]!.inst.spec.id === instrumentId) return g.entries[i]!.pos.lots;
-    return 0;
+    if (!g) return undefined;
+    for (let i = 0; i < g.entries.length; i++) if (g.entries[i]!.inst.spec.id === instrumentId) return g.entries[i]!;
+    return undefined;
   }
 
   /**
    * Every account holding `instrumentId` on `side` (sign of lots), with the figures openPosition
    * gives; with `inProfit`, only positions in profit in accounts with positive equity (what ADL
    * ranks). One pass over the accounts that ever held the instrument, in the order they first
-   * did, with no lookups or objects per account: ADL ranks them all on each event.
+   * did, with no lookups or objects per account: ADL ranks them all on each event. The figures
+   * (see PositionFigures) are valid during the call only.
    */
-  positionsOn(instrumentId: string, side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void, inProfit = false): void {
+  positionsOn(instrumentId: string, side: number, fn: (a: AccountState, fig: PositionFigures) => void, inProfit = false): void {
     const inst = this.instrument(instrumentId);
     // The holders of that side when the positions tell their changes (the order differs from
     // first entry: callers rank, they do not depend on it); else every account that held it.
@@ -301,8 +317,24 @@ export class MarginEngine {
       const upnl = entryUpnl(e);
       // ADL asks only for positions in profit in accounts with equity: skip the rest before valuing them.
       if (inProfit && !(upnl > 0 && x.a.state.equity > 0)) continue;
-      fn(x.a, lots, upnl, e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle));
+      this.fig(x, lots, upnl);
+      fn(x.a, this.figures);
     }
+  }
+
+  /**
+   * The figures handed to positionsOn's callback, in one reused array: passed as five numbers,
+   * each double was boxed on the heap for the call, and ADL visits thousands of accounts per event.
+   */
+  private readonly figures: PositionFigures = new Float64Array(4);
+
+  private fig(x: Entrant, lots: number, upnl: number): void {
+    const f = this.figures;
+    const e = x.e;
+    f[0] = lots;
+    f[1] = upnl;
+    f[2] = e.basis;
+    f[3] = Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle);
   }
 
   /**
@@ -313,7 +345,7 @@ export class MarginEngine {
    * calls see what a full scan sees; callers rank by a total order, not by scan order. Returns
    * false (the caller scans) when a candidate's value has no price: ranks would then tie on NaN.
    */
-  private adlFromSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]], side: number, fn: (a: AccountState, lots: number, upnl: number, basis: number, valueRef: number) => void): boolean {
+  private adlFromSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]], side: number, fn: (a: AccountState, fig: PositionFigures) => void): boolean {
     let sets = this.adlSets.get(inst);
     if (sets === undefined) {
       this.adlSets.set(inst, (sets = [[], []]));
@@ -326,8 +358,8 @@ export class MarginEngine {
     if (this.verifyAdlSets) this.adlVerify(held[side > 0 ? 0 : 1]!, side, set);
     for (let i = 0; i < set.length; i++) {
       const x = set[i]!;
-      const e = x.e;
-      fn(x.a, e.pos.lots, entryUpnl(e), e.basis, Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle));
+      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
+      fn(x.a, this.figures);
     }
     return true;
   }
@@ -413,6 +445,11 @@ export class MarginEngine {
     return undefined;
   }
 
+  /**
+   * Open legs of an account: instrument id, lots, signed qty (underlying units; USD face for inverse
+   * delta-one), mark, and in the settle asset's units: upnl, entry basis and |value at the mark|;
+   * `valueRef` is that value in the engine's settle asset.
+   */
   openPositions(account: string): OpenPosition[] {
     const out: OpenPosition[] = [];
     for (const g of this.account(account).groups.values()) {

@@ -99,10 +99,10 @@ export class Population implements EventHandler {
   /** Liquidation price of account i's position, from its state at the current mark (linear). */
   private liqPrice(i: number, price: number): number {
     const id = this.accounts[i]!;
-    const pos = this.engine.openPositions(id)[0];
-    if (!pos || pos.lots === 0) return NaN;
+    // The population's accounts are isolated: this perp is their only position.
+    const q = this.engine.positionQty(id, this.instrumentId);
+    if (q === 0) return NaN;
     const s = this.engine.state(id);
-    const q = pos.qty;
     const mmr = s.mm / (Math.abs(q) * price);
     return (q * price - s.equity) / (q - mmr * Math.abs(q));
   }
@@ -149,15 +149,5 @@ export class Population implements EventHandler {
         this.index(i, price);
       }
     }
-  }
-
-  /** Open interest held long by the population, in lots. */
-  longLots(): number {
-    let s = 0;
-    for (const id of this.accounts) {
-      const p = this.engine.openPositions(id)[0];
-      if (p && p.lots > 0) s += p.lots;
-    }
-    return s;
   }
 }

@@ -289,11 +289,13 @@ export class LendingPool {
   /** The assets `screen` priced last, and their prices: what a bound memo must see unchanged. */
   private readonly screenAssets: string[] = [];
   private readonly screenPrices: bigint[] = [];
+  /** How many of screenAssets / screenPrices `screen` filled last (the arrays keep their capacity: no allocation per call). */
+  private screenN = 0;
 
   /** The price `screen` read last for `asset` (one of the user's legs). */
   private screenPrice(asset: string): bigint {
     const i = this.screenAssets.indexOf(asset);
-    if (i < 0) throw new ModelError(`${asset} is not among the balances just valued`, { field: 'asset' });
+    if (i < 0 || i >= this.screenN) throw new ModelError(`${asset} is not among the balances just valued`, { field: 'asset' });
     return this.screenPrices[i]!;
   }
 
@@ -311,15 +313,14 @@ export class LendingPool {
     let debt = 0;
     const assets = this.screenAssets;
     const prices = this.screenPrices;
-    assets.length = 0;
-    prices.length = 0;
+    let n = 0;
     let legs = s.legs;
     if (legs === undefined || legs.nonce !== s.nonce) legs = s.legs = this.legsOf(s);
     for (let i = 0; i < legs.coll.length; i++) {
       const l = legs.coll[i]!;
       const px = this.opts.prices.price(l.asset, tsUs);
-      assets.push(l.asset);
-      prices.push(px);
+      assets[n] = l.asset;
+      prices[n++] = px;
       const v = l.scaledF * this.indices(l.r, tsUs).liquidityIndexF * (Number(px) / l.r.unitF);
       coll += v;
       ltWeighted += v * l.lt;
@@ -327,10 +328,11 @@ export class LendingPool {
     for (let i = 0; i < legs.debt.length; i++) {
       const l = legs.debt[i]!;
       const px = this.opts.prices.price(l.asset, tsUs);
-      assets.push(l.asset);
-      prices.push(px);
+      assets[n] = l.asset;
+      prices[n++] = px;
       debt += l.scaledF * this.indices(l.r, tsUs).variableBorrowIndexF * (Number(px) / l.r.unitF);
     }
+    this.screenN = n;
     if (debt === 0) {
       // no debt: HF is type(uint256).max
       this.hfLo = this.hfHi = Number.POSITIVE_INFINITY;
@@ -380,7 +382,7 @@ export class LendingPool {
     const userDebt = Number(debtScaled) * this.indices(debtR, tsUs).variableBorrowIndexF;
     if (screened) {
       s.bound = {
-        nonce: s.nonce, tsUs, collateralAsset: p.collateralAsset, debtAsset: p.debtAsset, assets: this.screenAssets.slice(), prices: this.screenPrices.slice(),
+        nonce: s.nonce, tsUs, collateralAsset: p.collateralAsset, debtAsset: p.debtAsset, assets: this.screenAssets.slice(0, this.screenN), prices: this.screenPrices.slice(0, this.screenN),
         hfLo: this.hfLo, hfHi: this.hfHi, userDebt, bonus, debtPerUnit, collPerUnit,
       };
     }
