@@ -16,7 +16,6 @@ import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { upperQuantile } from '../mc/stats.ts';
 
-
 export function isMcFolder(dir: string): boolean {
   return existsSync(join(dir, 'summary', 'manifest.json')) && existsSync(join(dir, 'rows'));
 }
@@ -48,7 +47,13 @@ function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p
   return out;
 }
 
-function fanChart(title: string, rows: ReturnType<typeof fan>, label: string): ChartSpec {
+/** Axis ticks of amounts: 50M, 1.2B (full digits overlapped on a 920-pixel axis). */
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+function compact(x: number): string {
+  return COMPACT.format(x);
+}
+
+function fanChart(title: string, rows: ReturnType<typeof fan>, label: string, ticks?: (x: number) => string): ChartSpec {
   return {
     title,
     marks: [
@@ -56,7 +61,7 @@ function fanChart(title: string, rows: ReturnType<typeof fan>, label: string): C
       Plot.areaY(rows, { x: 't', y1: 'p25', y2: 'p75', fill: '#1f77b4', fillOpacity: 0.3 }),
       Plot.lineY(rows, { x: 't', y: 'p50', stroke: '#1f77b4' }),
     ],
-    y: { label, zero: false },
+    y: { label, zero: false, ...(ticks ? { tickFormat: ticks } : {}) },
   };
 }
 
@@ -82,13 +87,13 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
       Plot.ruleX([-s.var99!], { stroke: '#d62728', strokeWidth: 2 }),
       Plot.ruleY([0]),
     ],
-    x: { type: 'linear', label: 'desk PnL' },
+    x: { type: 'linear', label: 'desk PnL', tickFormat: compact },
     y: { label: 'paths' },
   });
   charts.push({
     title: 'Liquidated notional across paths (perp + lending)',
     marks: [Plot.rectY(lar.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#d62728' }), Plot.ruleY([0])],
-    x: { type: 'linear', label: 'liquidated notional' },
+    x: { type: 'linear', label: 'liquidated notional', tickFormat: compact },
     y: { label: 'paths' },
   });
   // Fans across paths: the mark (with liquidation impact) and the insurance fund.
@@ -125,10 +130,10 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     if (mf.length) charts.push(fanChart(named('Mark across paths (median, 25–75% and 5–95%)', id, marks), mf, 'price'));
   }
   const ff = fan(fund);
-  if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund'));
+  if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund', compact));
   for (const [id, l] of oi) {
     const of = fan(l);
-    if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), of, 'open interest (base units)'));
+    if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), of, 'open interest (base units)', compact));
   }
   // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
   let worst = -1;
@@ -146,23 +151,25 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
       const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ t: new Date(Math.floor(x / 9e8) * 9e5), v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
       if (rows.length) {
         charts.push({
-          title: `Liquidation waterfall of the worst path (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
+          title: `Liquidation waterfall of the worst path by liquidated notional (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
           marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 't', y: 'v', fill: 'kind', interval: '15 minutes' } as Plot.RectYOptions)), Plot.ruleY([0])],
           color: { legend: true },
-          y: { label: 'notional' },
+          y: { label: 'notional', tickFormat: compact },
         });
       }
     }
   }
   const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));
-  const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : Math.abs(x) < 1 && x !== 0 ? `${(x * 100).toFixed(1)}%` : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+  // Amounts as whole numbers, probabilities as percentages (a PnL of 0.4 is not 40%).
+  const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+  const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : `${(x * 100).toFixed(1)}%`);
   const rows: [string, string][] = [
     ['paths', String(s.paths)],
     ['VaR 95% / 99% (desk loss)', `${fmt(s.var95)} / ${fmt(s.var99)}`],
     ['ES 95% / 99%', `${fmt(s.es95)} / ${fmt(s.es99)}`],
     ['liquidations-at-risk 95% / 99%', `${fmt(s.lar95)} / ${fmt(s.lar99)}`],
-    ['P(insurance fund exhausted)', fmt(s.pFundExhausted)],
-    ['ADL incidence', fmt(s.adlIncidence)],
+    ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
+    ['ADL incidence', pct(s.adlIncidence)],
     ['bad debt mean / 95% / 99% / max', `${fmt(s.badDebtMean)} / ${fmt(s.badDebt95)} / ${fmt(s.badDebt99)} / ${fmt(s.badDebtMax)}`],
   ];
   const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);

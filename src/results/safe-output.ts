@@ -145,14 +145,23 @@ export function runTarget(runsDir: string, runId: string, force = false): { runs
 }
 
 /**
- * A report file may replace only an earlier primesim report (an HTML page whose title starts
- * with "primesim"); any other existing file or a folder is refused.
+ * The kinds of report page primesim writes: each page's <title> starts with "primesim <kind>"
+ * (report.ts, compare.ts, mc-report.ts, liquidation-fit-report.ts), which is how an earlier report
+ * is told from a file it must not replace.
+ */
+export const REPORT_KINDS = ['report', 'comparison', 'Monte Carlo', 'liquidation fit'] as const;
+
+const REPORT_TITLE = new RegExp(`<title>primesim (${REPORT_KINDS.join('|')})[:<]`);
+
+/**
+ * A report file may replace only an earlier primesim report (an HTML page whose title names one
+ * of REPORT_KINDS); any other existing file or a folder is refused.
  */
 export function checkReportTarget(file: string): string {
   const abs = resolve(file);
   if (!existsSync(abs)) return abs;
   if (statSync(abs).isDirectory()) throw new ConfigError(`${file} is a folder, not a report file`, { field: '--out', hint: 'give a file name such as report.html' });
   const head = readFileSync(abs, 'utf8').slice(0, 400);
-  if (!/<title>primesim (report|comparison)/.test(head)) throw new ConfigError(`${file} exists and is not a primesim report; refusing to replace it`, { field: '--out', hint: 'choose another file name' });
+  if (!REPORT_TITLE.test(head)) throw new ConfigError(`${file} exists and is not a primesim report; refusing to replace it`, { field: '--out', hint: 'choose another file name' });
   return abs;
 }

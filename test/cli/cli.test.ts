@@ -229,6 +229,9 @@ describe('primesim CLI end to end', () => {
       const html = readFileSync(join(dir, 'fit.html'), 'utf8');
       expect(html).toContain('<title>primesim liquidation fit');
       expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
+      // Run again: the earlier report is replaced (it is a primesim report), not refused.
+      const again = await primesim(['data', 'fit-liquidations', file, '--train-until', '2021-01-16', '--days', '2021-01-11', '--out', join(dir, 'fit.html')], dir);
+      expect(again.code, again.stderr).toBe(0);
       expectOneLineError(await primesim(['data', 'fit-liquidations', file, '--train-until', 'someday', '--out', join(dir, 'x.html')], dir), /--train-until/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -58,6 +58,9 @@ describe('Monte Carlo paths', () => {
     const html = readFileSync(rep.html, 'utf8');
     for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
+    // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
+    expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d%/);
+    expect((await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') })).html).toBe(rep.html);
   }, 600_000);
 
   it('contagion: the 2021-05-19 path liquidates on-chain borrowers through the oracle; cut the link and it does not; every liquidation below HF 1', async () => {
