@@ -6,36 +6,13 @@ import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import type { RunMetrics } from '../results/metrics.ts';
 import { formatTable } from './format.ts';
+import { summaryRows } from '../report/summary-rows.ts';
 import { Progress } from './progress.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-function fmtSpan(us: number): string {
-  const s = us / 1e6;
-  return s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} days`;
-}
-
 export function metricsTable(m: RunMetrics): string {
-  const a = m.settleAsset;
-  const rows: [string, number | string][] = [
-    [`total PnL (${a})`, m.totalPnl],
-    [`  spread capture`, m.spreadCapture],
-    [`  inventory`, m.inventoryPnl],
-    [`  fees`, -m.fees],
-    [`  funding`, -m.funding],
-    [`realized / unrealized`, `${m.realizedPnl.toFixed(4)} / ${m.unrealizedPnl.toFixed(4)}`],
-    ...(Number.isFinite(m.sharpe)
-      ? ([['sharpe / sortino (annualised, 365 d)', `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]] as [string, string][])
-      : ([[`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${fmtSpan(m.spanUs)}, under 30 days)`]] as [string, string][])),
-    ['max drawdown', m.maxDrawdown],
-    ['turnover (× capital)', m.turnover],
-    ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
-    ['fill ratio', m.fillRatio],
-    ['taker slippage vs decision mid (bps)', m.takerSlippageBps],
-    ['queue wait mean / median (ms)', `${m.meanQueueWaitMs.toFixed(1)} / ${m.medianQueueWaitMs.toFixed(1)}`],
-    ['final position (lots)', m.finalPositionLots],
-  ];
-  return formatTable(['metric', 'value'], rows);
+  return formatTable(['metric', 'value'], summaryRows(m));
 }
 
 export async function backtestWithProgress(cfg: BacktestConfig) {

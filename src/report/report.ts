@@ -8,12 +8,13 @@ import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
 import { esc } from './html.ts';
+import { summaryRows } from './summary-rows.ts';
+import type { RunMetrics } from '../results/metrics.ts';
 
 export interface ReportOptions {
   out?: string;
   png?: boolean;
 }
-
 
 function fmt(v: unknown): string {
   if (typeof v === 'number') {
@@ -40,9 +41,14 @@ ${tsCharts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div
 ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
     : '';
   const summary = existsSync(join(run.dir, 'fills.arrow')) ? await fillsSummary(join(run.dir, 'fills.arrow')) : '';
-  const metricRows = Object.entries(m.metrics ?? {})
+  const metrics = m.metrics ?? {};
+  const metricRows = Object.entries(metrics)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`)
     .join('');
+  // The headline figures with the terminal's labels; every metric under its manifest key below
+  // (what `primesim query` and the runs table call it).
+  const headline = typeof metrics.totalPnl === 'number' && typeof metrics.settleAsset === 'string' ? summaryRows(metrics as unknown as RunMetrics) : [];
+  const headlineRows = headline.map(([k, v]) => `<tr><th${k.startsWith(' ') ? ' class="sub"' : ''}>${esc(k.trim())}</th><td>${fmt(v)}</td></tr>`).join('');
   const info = [
     ['run', run.runId],
     ['strategy', `${m.strategy?.name ?? ''} ${JSON.stringify(m.strategy?.params ?? {})}`],
@@ -60,10 +66,12 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
 td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}ul.notes{color:#666}
+th.sub{padding-left:26px;font-weight:normal}details{margin:12px 0}details summary{cursor:pointer;color:#444}
 </style></head><body>
 <h1>primesim report — ${esc(run.runId)}</h1>
 <table>${info}</table>
-<h2>Metrics</h2><table>${metricRows}</table>
+${headlineRows ? `<h2>Summary</h2><table>${headlineRows}</table>` : ''}
+<details${headlineRows ? '' : ' open'}><summary>All metrics (manifest keys)</summary><table>${metricRows}</table></details>
 ${tearHtml}
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}

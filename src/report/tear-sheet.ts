@@ -71,7 +71,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearS
   if (annualise) {
     out.summary.push(['CAGR (365 d)', pct((1 + total) ** (YEAR_US / spanUs) - 1)]);
     out.summary.push(['volatility (annualised)', pct(sd * Math.sqrt(perYear))]);
-    out.summary.push(['Sharpe / Sortino (annualised, rf 0)', `${num((mean / sd) * Math.sqrt(perYear), 2)} / ${num((mean / down) * Math.sqrt(perYear), 2)}`]);
+    out.summary.push([`Sharpe / Sortino (annualised, rf 0) of the equity curve's return per ${dur(stepUs)}`, `${num((mean / sd) * Math.sqrt(perYear), 2)} / ${num((mean / down) * Math.sqrt(perYear), 2)}`]);
     out.summary.push(['Calmar', num(((1 + total) ** (YEAR_US / spanUs) - 1) / Math.abs(maxDd), 2)]);
   } else {
     out.summary.push([`volatility per ${dur(stepUs)}`, pct(sd, 4)]);

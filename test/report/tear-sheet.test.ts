@@ -42,7 +42,12 @@ describe('tear sheet', () => {
     // Hourly samples start at 2022-01-01 00:01: every sample lies in 2022.
     expect(html).toMatch(/No yearly table: the run lies within one calendar year/);
     expect(html).toMatch(/CAGR \(365 d\)/);
-    expect(html).toMatch(/Sharpe \/ Sortino \(annualised, rf 0\)/);
+    expect(html).toMatch(/Sharpe \/ Sortino \(annualised, rf 0\) of the equity curve(?:'|&#39;)s return per \d/);
+    // The headline table has the terminal's labels and says which Sharpe it is; no cost reads −0.
+    const head = html.slice(html.indexOf('<h2>Summary</h2>'), html.indexOf('All metrics (manifest keys)'));
+    expect(head).toContain(`sharpe / sortino (annualised, 365 d; ${r.metrics.returnPeriod} PnL ÷ initial capital)`);
+    expect(head).toContain(`<td>${r.metrics.sharpe.toFixed(2)} / ${r.metrics.sortino.toFixed(2)}</td>`);
+    expect(head).not.toMatch(/<td>-0<\/td>/);
     // The trade table counts the strategy's round trips: every entry is closed by an exit except maybe the last.
     const fills = r.metrics.fills;
     const trips = Number(/<td>perp|<td>binance-futures<\/td><td>(\d+)<\/td>/.exec(html)?.[1] ?? NaN);
