@@ -4,6 +4,7 @@ import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
 import type { ChartSpec } from './charts.ts';
+import { stepMeans } from './tear-sheet-stats.ts';
 
 /** Lazily loaded result tables of one run, read from its Arrow files. */
 export class RunTables {
@@ -36,6 +37,10 @@ export class RunTables {
 
 type Recipe = (t: RunTables) => ChartSpec[];
 
+/** An inventory with more changes than this is drawn as its mean per bucket (a chart is ~900 px wide). */
+const INVENTORY_STEPS = 300;
+const INVENTORY_BUCKETS = 300;
+
 export const line = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => x.map((t, i) => ({ t, v: y[i]!, ...Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, (arr as unknown[])[i]])) }));
 
 /** Charts for whatever result tables a run has: backtests, hedging, cascades, DEX execution, lending. */
@@ -51,7 +56,20 @@ const RECIPES: Recipe[] = [
       { title: 'Drawdown', marks: [Plot.areaY(line(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
     ];
     const posCol = t.has('equity', 'position_lots') ? 'position_lots' : t.has('equity', 'perp_position') ? 'perp_position' : undefined;
-    if (posCol) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, t.nums('equity', posCol)), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
+    if (posCol) {
+      const pos = t.nums('equity', posCol);
+      let changes = 0;
+      for (let i = 1; i < pos.length; i++) if (pos[i] !== pos[i - 1]) changes++;
+      if (changes <= INVENTORY_STEPS) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
+      else {
+        // Thousands of changes drawn step by step fill the chart solid: draw their time-weighted mean.
+        const ts = t.nums('equity', 'ts_us');
+        const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
+        const span = (ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS;
+        const each = span >= 3600e6 ? `${(span / 3600e6).toFixed(1)} h` : `${(span / 60e6).toFixed(1)} min`;
+        out.push({ title: `Inventory: time-weighted mean per ${each} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posCol}, mean` } });
+      }
+    }
     return out;
   },
   (t) => {

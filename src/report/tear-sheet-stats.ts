@@ -202,3 +202,39 @@ export function exposure(ts: ArrayLike<number>, positionLots: ArrayLike<number>)
   }
   return total > 0 ? open / total : 0;
 }
+
+/**
+ * Time-weighted mean of a step series (each value holds until the next sample) over `buckets`
+ * equal intervals of [ts[0], ts[n−1]]: what a position that changes thousands of times looks
+ * like at the width of a chart (drawn step by step it is a solid block). Each bucket's point is
+ * at its start; a bucket no sample has reached yet is NaN.
+ */
+export function stepMeans(ts: ArrayLike<number>, v: ArrayLike<number>, buckets: number): { tUs: Float64Array; mean: Float64Array } {
+  const n = ts.length;
+  const tUs = new Float64Array(buckets);
+  const mean = new Float64Array(buckets).fill(NaN);
+  if (n < 2 || buckets < 1) return { tUs, mean };
+  const t0 = ts[0]!;
+  const w = (ts[n - 1]! - t0) / buckets;
+  let i = 0;
+  for (let b = 0; b < buckets; b++) {
+    const lo = t0 + b * w;
+    const hi = b === buckets - 1 ? ts[n - 1]! : t0 + (b + 1) * w;
+    tUs[b] = lo;
+    if (!(hi > lo)) continue;
+    // The sample in force at `lo`, then every change inside the bucket.
+    while (i + 1 < n && ts[i + 1]! <= lo) i++;
+    let area = 0;
+    let at = lo;
+    let k = i;
+    for (;;) {
+      const next = k + 1 < n ? Math.min(ts[k + 1]!, hi) : hi;
+      area += v[k]! * (next - at);
+      at = next;
+      if (at >= hi || k + 1 >= n) break;
+      k++;
+    }
+    mean[b] = area / (hi - lo);
+  }
+  return { tUs, mean };
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyReturns, exposure, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { dailyReturns, exposure, monthlyReturns, rolling, roundTrips, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
@@ -85,5 +85,33 @@ describe('tear-sheet statistics on hand-made series', () => {
 
   it('exposure: the share of time a position was open', () => {
     expect(exposure([0, 10, 20, 40], [0, 3, 0, 0])).toBeCloseTo(10 / 40, 12);
+  });
+
+  it('stepMeans: time-weighted means of a step series per bucket, by hand and against the whole integral', () => {
+    // 2 on [0,5), 4 on [5,15), 6 on [15,20]: buckets [0,10) and [10,20] hold 2·5+4·5 and 4·5+6·5.
+    const a = stepMeans([0, 5, 15, 20], [2, 4, 6, 8], 2);
+    expect([...a.tUs]).toEqual([0, 10]);
+    expect([...a.mean]).toEqual([3, 5]);
+    // A position toggling 0 ↔ 1000 each 10 µs, in buckets of 20 µs: half the time long.
+    expect([...stepMeans([0, 10, 20, 30, 40], [0, 1000, 0, 1000, 0], 2).mean]).toEqual([500, 500]);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: -50, max: 50 })), { minLength: 2, maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (steps, buckets) => {
+        const ts: number[] = [];
+        const v: number[] = [];
+        let t = 0;
+        for (const [dt, x] of steps) {
+          ts.push(t);
+          v.push(x);
+          t += dt;
+        }
+        const m = stepMeans(ts, v, buckets);
+        // Buckets are equal: their mean is the series' time-weighted mean over the whole span.
+        let area = 0;
+        for (let i = 0; i + 1 < ts.length; i++) area += v[i]! * (ts[i + 1]! - ts[i]!);
+        const whole = area / (ts[ts.length - 1]! - ts[0]!);
+        expect(m.mean.reduce((s, x) => s + x, 0) / buckets).toBeCloseTo(whole, 9);
+        for (const x of m.mean) expect(x).toBeGreaterThanOrEqual(Math.min(...v) - 1e-9);
+      }),
+    );
   });
 });
