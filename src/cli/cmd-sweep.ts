@@ -83,7 +83,11 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
     ...(ms.some((m) => 'lendingLiquidations' in m) ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
     ...(any('liquidationsAll') ? ['liquidations_all'] : []),
   ];
-  const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, round(coalesce(sharpe, sharpe_per_period), 4) as sharpe, return_period, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
+  // One Sharpe per table, named for what it is: annualised when every run spans the 30 days that
+  // needs, else per return period (a column mixing the two could not be read).
+  const annual = ms.length > 0 && ms.every((m) => typeof m.sharpe === 'number' && Number.isFinite(m.sharpe));
+  const sharpe = annual ? 'round(sharpe, 2) as sharpe_annualised' : 'round(sharpe_per_period, 4) as sharpe_per_period, return_period';
+  const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, ${sharpe}, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
   process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
 }
