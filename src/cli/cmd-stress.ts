@@ -10,11 +10,26 @@ const num = (field: string) => (v: string) => {
   return n;
 };
 
-function firstLine(file: string): string {
-  return readFileSync(file, 'utf8').slice(0, 2000);
+/**
+ * What a scenario is, for `stress --list`: the first sentence of the comment that opens its file
+ * (comment lines joined up to the first blank, indented, list or non-comment line), at most
+ * MAX_ABOUT characters. The first line alone often stopped mid-sentence.
+ */
+const MAX_ABOUT = 220;
+
+export function scenarioAbout(text: string): string {
+  const lines: string[] = [];
+  for (const l of text.slice(0, 4000).split(/\r?\n/)) {
+    const m = /^#( ?)(.*)$/.exec(l);
+    // A blank line, an indented command or a list ends the opening paragraph.
+    if (!m || m[2]!.trim() === '' || /^(\s|- )/.test(m[2]!)) break;
+    lines.push(m[2]!.trim());
+  }
+  const all = lines.join(' ');
+  const first = /^.*?[.!?](?=\s|$)/.exec(all)?.[0] ?? all;
+  return first.length > MAX_ABOUT ? `${first.slice(0, MAX_ABOUT - 1).trimEnd()}…` : first;
 }
 
-/** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
 /** `--set path=value` pairs (stress, mc) as spec overrides. */
 export function setPairs(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,6 +41,7 @@ export function setPairs(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** Scenario runs (stress tests) that drive several venues at once; each writes a queryable run folder. */
 export function registerStress(program: Command): void {
   const stress = program
     .command('stress')
@@ -45,8 +61,7 @@ export function registerStress(program: Command): void {
       const dir = dirs.find((d) => existsSync(d)) ?? dirs[1]!;
       if (o.list || name === undefined) {
         const rows = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
-          const text = (firstLine(join(dir, f)).match(/^#\s?(.*)$/m)?.[1] ?? '').trim();
-          return [f.replace(/\.yaml$/, ''), text];
+          return [f.replace(/\.yaml$/, ''), scenarioAbout(readFileSync(join(dir, f), 'utf8'))];
         });
         process.stdout.write(`${formatTable(['scenario', 'about'], rows)}\n`);
         return;
