@@ -141,9 +141,20 @@ export class VenuePort implements VenueContext, VenueListener {
     }
   }
 
-  /** A base bar closed: deliver it, then any longer bar it completes (aligned to the epoch). */
+  /**
+   * A base bar closed: deliver it, then any longer bar it completes (aligned to the epoch). A
+   * longer bar whose last base bars are missing (no trade in those minutes) is delivered when the
+   * first base bar past it closes, before that bar: the earliest the run can know it is over.
+   * Before, it was overwritten by the next one and never delivered.
+   */
   onBar(b: BarView): void {
     if (!this.host) return;
+    for (const a of this.aggs) {
+      if (a.open && Math.floor(b.tsUs / a.intervalUs) * a.intervalUs !== a.bar.tsUs) {
+        a.open = false;
+        this.host.barClosed(this, a.bar);
+      }
+    }
     this.host.barClosed(this, b);
     for (const a of this.aggs) {
       const start = Math.floor(b.tsUs / a.intervalUs) * a.intervalUs;
