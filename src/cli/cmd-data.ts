@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget } from '../results/safe-output.ts';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
@@ -16,6 +16,11 @@ export function manifestSummary(m: CatalogManifest, dir: string): string {
 }
 
 /** The first `n` bytes of a file as text (format sniffing without reading a large file). */
+/** OHLCV bars: a LEAN zip, or a CSV whose header starts `timestamp,open,high,low,close,volume`. */
+function looksLikeBars(file: string): boolean {
+  return /\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200));
+}
+
 function firstBytes(file: string, n: number): string {
   const fd = openSync(file, 'r');
   try {
@@ -59,7 +64,7 @@ export function registerData(program: Command): void {
           return;
         }
       }
-      if (/\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200))) {
+      if (looksLikeBars(file)) {
         // OHLCV bars: every row checked (file, line, field), stored as hashed float64 columns.
         const { readBars } = await import('../data/readers/bars.ts');
         const { writeBarsCatalog } = await import('../data/bars-catalog.ts');
@@ -88,6 +93,21 @@ export function registerData(program: Command): void {
     .argument('<file>', 'input file (plain or .gz)')
     .option('--max <n>', 'problems to list', (v) => Number(v), 50)
     .action(async (file: string, o: { max: number }) => {
+      if (existsSync(file) && statSync(file).isFile() && looksLikeBars(file)) {
+        // Bars (an OHLCV CSV or a LEAN zip): read as an import would, which checks every row
+        // (dates in order, high and low bounding open and close, no negative volume).
+        const { readBarsCsv, readLeanZip } = await import('../data/readers/bars.ts');
+        try {
+          const b = /\.zip$/i.test(file) ? readLeanZip(file) : readBarsCsv(file);
+          const iso = (us: number) => new Date(us / 1000).toISOString();
+          process.stdout.write(`${file}: bars, ${b.tsUs.length} bars of ${b.intervalUs / 60e6} min, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
+        } catch (e) {
+          if (!(e instanceof DataError)) throw e;
+          process.stdout.write(`${file}: bars, stopped at the first bad row\n  ${e.message}\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       const { validateDataset } = await import('../data/import/validate-dataset.ts');
       const r = await validateDataset({ input: file, maxProblems: o.max });
       const fmt = r.format === null ? 'unknown format' : r.format.type === 'tardis' ? `tardis ${r.format.kind}` : r.format.type;
@@ -237,18 +257,19 @@ export function registerData(program: Command): void {
 
   data
     .command('bars')
-    .description('Build OHLCV bars of any interval from a catalog\'s trades (exchange time) into a bars catalog.')
-    .argument('<catalog>', 'a market catalog folder (from `primesim data import`)')
+    .description('Build OHLCV bars of any interval from a catalog\'s trades (exchange time), or longer bars from bars (a bars CSV, LEAN zip or bars catalog), into a bars catalog.')
+    .argument('<catalog>', 'a market catalog folder (from `primesim data import`), or bars to aggregate')
     .requiredOption('--out <dir>', 'bars catalog folder to write (an existing catalog there is replaced)')
     .option('--interval <dur>', 'bar length, e.g. 1s, 1m, 1h, 1d', '1m')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
     .action(async (catalog: string, o: { out: string; interval: string; force?: boolean }) => {
       const { parseDurationUs } = await import('../market/latency.ts');
-      const { barsFromTrades, writeBarsCatalog } = await import('../data/bars-catalog.ts');
+      const { aggregateBars, barsFromTrades, isBarsData, writeBarsCatalog } = await import('../data/bars-catalog.ts');
       const intervalUs = parseDurationUs(o.interval, '--interval', { positive: true });
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
-      const bars = barsFromTrades(catalog, intervalUs);
+      const fromBars = isBarsData(catalog);
+      const bars = fromBars ? aggregateBars((await import('../data/readers/bars.ts')).readBars(catalog), intervalUs) : barsFromTrades(catalog, intervalUs);
       const m = writeBarsCatalog(o.out, bars, { source: catalog, builtWith: `primesim data bars --interval ${o.interval}` }, o.force ?? false);
-      process.stdout.write(`${o.out}: ${m.rows} bars of ${o.interval} from the trades of ${catalog}\n`);
+      process.stdout.write(`${o.out}: ${m.rows} bars of ${o.interval} from the ${fromBars ? 'bars' : 'trades'} of ${catalog}\n`);
     });
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { DataError } from '../errors.ts';
+import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import type { BarSeries } from './readers/bars.ts';
 import { CatalogReader } from './catalog.ts';
@@ -170,4 +170,41 @@ export function barsFromTrades(catalogDir: string, intervalUs: number): BarSerie
     volume: Float64Array.from(v, (lots) => lotsToQty(inst, lots)),
     intervalUs,
   };
+}
+
+/**
+ * Bars of `intervalUs` (a multiple of the series' own) from shorter bars: per
+ * [⌊t / interval⌋·interval, +interval) the first open, the highest high, the lowest low, the last
+ * close and the summed volume of the bars that start in it. Intervals with no bar have none, as
+ * in barsFromTrades; the same rule as a strategy's `subscribe: { bars }`.
+ */
+export function aggregateBars(b: BarSeries, intervalUs: number): BarSeries {
+  if (!(intervalUs > 0) || intervalUs % b.intervalUs !== 0) {
+    throw new ConfigError(`bar interval ${intervalUs / 1e6} s is not a multiple of the bars' ${b.intervalUs / 1e6} s`, { field: '--interval' });
+  }
+  const n = b.tsUs.length;
+  const ts: number[] = [];
+  const o: number[] = [];
+  const h: number[] = [];
+  const l: number[] = [];
+  const c: number[] = [];
+  const v: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = Math.floor(b.tsUs[i]! / intervalUs) * intervalUs;
+    const k = ts.length - 1;
+    if (k < 0 || ts[k] !== start) {
+      ts.push(start);
+      o.push(b.open[i]!);
+      h.push(b.high[i]!);
+      l.push(b.low[i]!);
+      c.push(b.close[i]!);
+      v.push(b.volume[i]!);
+      continue;
+    }
+    if (b.high[i]! > h[k]!) h[k] = b.high[i]!;
+    if (b.low[i]! < l[k]!) l[k] = b.low[i]!;
+    c[k] = b.close[i]!;
+    v[k]! += b.volume[i]!;
+  }
+  return { source: b.source, tsUs: Float64Array.from(ts), open: Float64Array.from(o), high: Float64Array.from(h), low: Float64Array.from(l), close: Float64Array.from(c), volume: Float64Array.from(v), intervalUs };
 }

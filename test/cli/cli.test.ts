@@ -217,6 +217,27 @@ describe('primesim CLI end to end', () => {
     expect(existsSync(join(m![1]!, 'fills.arrow'))).toBe(true);
   });
 
+  it('bars files: data validate checks them (a bad row is named, exit 1); data bars makes longer bars from them', async () => {
+    if (!sharedDataAvailable()) return;
+    const dir = mkdtempSync(join(tmpdir(), 'primesim-barscli-'));
+    try {
+      const file = join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv');
+      let r = await primesim(['data', 'validate', file], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/bars, 45031 bars of 1 min, 2021-12-31T23:01:00\.000Z to 2022-02-01T05:31:00\.000Z, read to the end\nok: no problems found/);
+      writeFileSync(join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2022-01-01T00:00:00Z,1,2,0.5,1.5,10\n2022-01-01T00:01:00Z,1.5,0.9,1,1.2,3\n');
+      r = await primesim(['data', 'validate', 'bad.csv'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/bad\.csv:3, field high: high 0\.9 \/ low 1 do not bound open 1\.5 and close 1\.2/);
+      r = await primesim(['data', 'bars', file, '--interval', '1d', '--out', 'daily'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/daily: 33 bars of 1d from the bars of/);
+      expectOneLineError(await primesim(['data', 'bars', file, '--interval', '90s', '--out', 'x'], dir), /--interval.*90 s is not a multiple of the bars' 60 s/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('data fit-liquidations: the calibration table on stdout and a report file; a bad --train-until is one line naming the flag', async () => {
     if (!sharedDataAvailable()) return;
     const dir = mkdtempSync(join(tmpdir(), 'primesim-fitliq-'));

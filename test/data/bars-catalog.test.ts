@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { barsFromTrades, readBarsCatalog, writeBarsCatalog } from '../../src/data/bars-catalog.ts';
+import { aggregateBars, barsFromTrades, readBarsCatalog, writeBarsCatalog } from '../../src/data/bars-catalog.ts';
 import { importDataset } from '../../src/data/import/index.ts';
 import { readBars } from '../../src/data/readers/bars.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
@@ -28,6 +28,31 @@ describe('bars catalogs', () => {
     b[100] = b[100]! ^ 1;
     writeFileSync(f, b);
     expect(() => readBarsCatalog(join(tmp, 'csv'))).toThrow(/close\.f64 does not match its sha256/);
+  });
+
+  it('longer bars from bars: 4-hour bars of the real minute file equal a recomputation; gaps stay gaps; the interval must be a multiple', () => {
+    const b = readBars(join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv'));
+    const H4 = 4 * 3600e6;
+    const a = aggregateBars(b, H4);
+    // The recomputation: group the minutes by their 4-hour window, in a Map.
+    const want = new Map<number, number[]>();
+    for (let i = 0; i < b.tsUs.length; i++) {
+      const k = b.tsUs[i]! - (b.tsUs[i]! % H4);
+      const w = want.get(k);
+      if (!w) want.set(k, [b.open[i]!, b.high[i]!, b.low[i]!, b.close[i]!, b.volume[i]!]);
+      else want.set(k, [w[0]!, Math.max(w[1]!, b.high[i]!), Math.min(w[2]!, b.low[i]!), b.close[i]!, w[4]! + b.volume[i]!]);
+    }
+    expect([...a.tsUs]).toEqual([...want.keys()]);
+    for (let j = 0; j < a.tsUs.length; j++) {
+      const w = want.get(a.tsUs[j]!)!;
+      expect([a.open[j], a.high[j], a.low[j], a.close[j]]).toEqual(w.slice(0, 4));
+      expect(a.volume[j]).toBe(w[4]);
+    }
+    expect(a.intervalUs).toBe(H4);
+    // Two minutes an hour apart give two hourly bars, not one, and none in between.
+    const two = { ...b, tsUs: Float64Array.of(0, 3600e6), open: Float64Array.of(1, 2), high: Float64Array.of(1, 2), low: Float64Array.of(1, 2), close: Float64Array.of(1, 2), volume: Float64Array.of(1, 1) };
+    expect([...aggregateBars(two, 1800e6).tsUs]).toEqual([0, 3600e6]);
+    expect(() => aggregateBars(b, 90e6)).toThrow(/90 s is not a multiple of the bars' 60 s/);
   });
 
   it('one-minute bars built from the real BTCUSDT capture\'s trades equal a recomputation from the raw exchange messages', async () => {
