@@ -5,7 +5,7 @@ import { checkReportTarget } from '../results/safe-output.ts';
 import { openRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
 import { buildCharts, RunTables } from './recipes.ts';
-import { tearSheet } from './tear-sheet.ts';
+import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
 import { esc } from './html.ts';
 import { summaryRows } from './summary-rows.ts';
@@ -31,7 +31,7 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
-  const ts = tearSheet(new RunTables(run.dir), (m.metrics ?? {}) as Record<string, unknown>);
+  const ts = tearSheet(new RunTables(run.dir), (m.metrics ?? {}) as Record<string, unknown>, m.instrument as TearSheetInstrument | undefined);
   const tsCharts = (ts?.charts ?? []).map((c) => ({ ...c, ...renderChart(c) }));
   const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
   const tearHtml = ts

@@ -13,6 +13,7 @@ import {
   dailyReturns, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
+import { fillSpreadCapture } from '../results/metrics.ts';
 
 export interface TearSheet {
   /** Rows of the summary table (label, value). */
@@ -22,6 +23,8 @@ export interface TearSheet {
   tables: { title: string; html: string }[];
   /** What was left out and why. */
   notes: string[];
+  /** Each drawn PnL attribution component's value at the end (valuation asset). */
+  attribution: Record<string, number>;
 }
 
 const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}%` : '—');
@@ -30,7 +33,52 @@ const iso = (us: number | undefined) => (us === undefined ? 'not recovered' : ne
 const dur = (us: number) => (us >= 86_400e6 ? `${(us / 86_400e6).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`);
 const table = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 
-export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearSheet | undefined {
+/** What the tear sheet needs of a run's instrument (its manifest's `instrument`). */
+export interface TearSheetInstrument {
+  kind: string;
+  multiplier: number;
+  tickSize: string;
+  lotSize: string;
+  settle: string;
+  quote: string;
+}
+
+/**
+ * Cumulative spread capture of `who`'s fills at each equity sample (fills at or before it), with
+ * the summary's formula (fillSpreadCapture); undefined without a fills table to read it from or
+ * when the fills are on several venues.
+ */
+function spreadOverTime(t: RunTables, who: string | undefined, ts: readonly number[], inst: TearSheetInstrument): number[] | undefined {
+  if (!t.has('fills', 'ts_us', 'side', 'price_ticks', 'size_lots', 'mid')) return undefined;
+  const fts = t.nums('fills', 'ts_us');
+  const side = t.strs('fills', 'side');
+  const pt = t.nums('fills', 'price_ticks');
+  const sz = t.nums('fills', 'size_lots');
+  const mid = t.nums('fills', 'mid');
+  const acct = t.has('fills', 'account') ? t.strs('fills', 'account') : undefined;
+  const tick = Number(inst.tickSize);
+  const lot = Number(inst.lotSize);
+  const k = { kind: inst.kind as 'linear', multiplier: inst.multiplier };
+  const order = fts.map((_, i) => i).filter((i) => acct === undefined || acct[i] === who).sort((a, b) => fts[a]! - fts[b]! || a - b);
+  // One instrument: fills on several venues would need each venue's.
+  if (t.has('fills', 'venue')) {
+    const venue = t.strs('fills', 'venue');
+    if (new Set(order.map((i) => venue[i])).size > 1) return undefined;
+  }
+  const out: number[] = [];
+  let cum = 0;
+  let j = 0;
+  for (const at of ts) {
+    for (; j < order.length && fts[order[j]!]! <= at; j++) {
+      const i = order[j]!;
+      cum += fillSpreadCapture(k, side[i] === 'buy' ? 0 : 1, pt[i]! * tick, mid[i]!, sz[i]! * lot);
+    }
+    out.push(cum);
+  }
+  return out;
+}
+
+export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?: TearSheetInstrument): TearSheet | undefined {
   if (!t.has('equity', 'ts_us', 'equity')) return undefined;
   // The strategy's account: the first account in the equity table.
   const accts = t.strs('equity', 'account');
@@ -50,7 +98,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearS
   const spanUs = ts[ts.length - 1]! - ts[0]!;
   const annualise = spanUs >= MIN_ANNUALISE_US;
   const e0 = eq[0]!;
-  const out: TearSheet = { summary: [], charts: [], tables: [], notes: [] };
+  const out: TearSheet = { summary: [], charts: [], tables: [], notes: [], attribution: {} };
 
   // Returns between samples, and daily.
   const r: number[] = [];
@@ -164,8 +212,26 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>): TearS
   }
 
   // ---- PnL attribution ----
-  const parts: [string, number[] | undefined, number][] = [['realized', col('realized'), 1], ['unrealized', col('unrealized'), 1], ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1]];
-  const series = parts.filter(([, c]) => c && c.some((v) => v !== 0)).flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
+  // Spread capture (each fill's edge over the mid) and inventory (the rest of the trading PnL), as
+  // the run's summary splits its total, when the run's one instrument is quote-settled (its
+  // spread is then in the valuation asset); else realized and unrealized.
+  const split = inst && inst.settle === inst.quote ? spreadOverTime(t, who, ts, inst) : undefined;
+  const trading: [string, number[] | undefined, number][] = split
+    ? (() => {
+        const fees = col('fees') ?? ts.map(() => 0);
+        const funding = col('funding') ?? ts.map(() => 0);
+        const liq = col('liquidation') ?? ts.map(() => 0);
+        // total = spread + inventory − fees − funding + liquidation transfers: inventory is the rest,
+        // PnL counted from the capital (the first sample may already follow a fill).
+        const base = typeof metrics.initialCapital === 'number' ? metrics.initialCapital : e0;
+        const inventory = eq.map((e, i) => e - base - split[i]! + fees[i]! + funding[i]! - liq[i]!);
+        return [['spread capture', split, 1], ['inventory', inventory, 1]];
+      })()
+    : [['realized', col('realized'), 1], ['unrealized', col('unrealized'), 1]];
+  const parts: [string, number[] | undefined, number][] = [...trading, ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1]];
+  const drawn = parts.filter(([, c]) => c && c.some((v) => v !== 0));
+  for (const [k, c, sgn] of drawn) out.attribution[k] = c![c!.length - 1]! * sgn;
+  const series = drawn.flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
   if (t.has('swaps', 'submitted_ts_us', 'mev_loss')) {
     let c = 0;
     const mx = t.nums('swaps', 'submitted_ts_us').map((u) => new Date(u / 1000));

@@ -39,8 +39,19 @@ export interface RunMetrics {
 }
 
 /** Value in the settle asset of `qty` at `price` (quote notional for linear, coin for inverse). */
-function value(inst: Instrument, price: number, qty: number): number {
+function value(inst: Pick<Instrument, 'kind' | 'multiplier'>, price: number, qty: number): number {
   return inst.kind === 'inverse' ? (qty * inst.multiplier) / price : price * qty * inst.multiplier;
+}
+
+/**
+ * Spread capture of one fill in the settle asset: the edge of its price over the mid at the fill
+ * (a buy below the mid, a sell above it, gain), the part of PnL that is not inventory. `side` 0
+ * buy, 1 sell. The run's `spreadCapture` is the sum over its fills; the tear sheet draws it over time.
+ */
+export function fillSpreadCapture(inst: Pick<Instrument, 'kind' | 'multiplier'>, side: number, price: number, mid: number, qty: number): number {
+  if (!Number.isFinite(mid)) return 0;
+  const sgn = side === 0 ? 1 : -1;
+  return sgn * (inst.kind === 'inverse' ? value(inst, price, qty) - value(inst, mid, qty) : value(inst, mid, qty) - value(inst, price, qty));
 }
 
 /**
@@ -178,7 +189,7 @@ export class TradeStats {
       const mid = f.midTicks * this.tick;
       const sgn = f.side === 0 ? 1 : -1;
       this.fills++;
-      if (Number.isFinite(mid)) this.spread += sgn * (inst.kind === 'inverse' ? value(inst, px, qty) - value(inst, mid, qty) : value(inst, mid, qty) - value(inst, px, qty));
+      this.spread += fillSpreadCapture(inst, f.side, px, mid, qty);
       this.notional += value(inst, px, qty);
       if (f.maker) {
         this.makerFills++;

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { writeReport } from '../../src/report/report.ts';
+import { RunTables } from '../../src/report/recipes.ts';
+import { tearSheet, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-tearsheet-'));
@@ -30,6 +32,10 @@ describe('tear sheet', () => {
     const table = sheet.slice(0, sheet.indexOf('</table>'));
     expect(table).not.toMatch(/annualised|CAGR|Calmar/);
     expect(sheet).toMatch(/No annualised figures .* under the 30 days/);
+    // A market maker's PnL over time splits into spread capture and inventory, ending at the summary's.
+    const a = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;
+    expect(a['spread capture']!).toBeCloseTo(r.metrics.spreadCapture, 6);
+    expect(a['inventory']!).toBeCloseTo(r.metrics.inventoryPnl, 6);
     allDrawn(html);
   });
 
@@ -43,6 +49,15 @@ describe('tear sheet', () => {
     expect(html).toMatch(/No yearly table: the run lies within one calendar year/);
     expect(html).toMatch(/CAGR \(365 d\)/);
     expect(html).toMatch(/Sharpe \/ Sortino \(annualised, rf 0\) of the equity curve(?:'|&#39;)s return per \d/);
+    // The attribution over time splits PnL as the summary does: spread capture and inventory end at
+    // the run's figures, and the components add up to the equity's change.
+    const sheet = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!;
+    const a = sheet.attribution;
+    expect(Object.keys(a).sort()).toEqual(['fees', 'inventory', 'spread capture']);
+    expect(a['spread capture']!).toBeCloseTo(r.metrics.spreadCapture, 6);
+    expect(a['inventory']!).toBeCloseTo(r.metrics.inventoryPnl, 6);
+    expect(a['fees']!).toBeCloseTo(-r.metrics.fees, 6);
+    expect(a['spread capture']! + a['inventory']! + a['fees']!).toBeCloseTo(r.metrics.totalPnl, 6);
     // The headline table has the terminal's labels and says which Sharpe it is; no cost reads −0.
     const head = html.slice(html.indexOf('<h2>Summary</h2>'), html.indexOf('All metrics (manifest keys)'));
     expect(head).toContain(`sharpe / sortino (annualised, 365 d; ${r.metrics.returnPeriod} PnL ÷ initial capital)`);
