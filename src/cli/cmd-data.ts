@@ -15,12 +15,12 @@ export function manifestSummary(m: CatalogManifest, dir: string): string {
   );
 }
 
-/** The first `n` bytes of a file as text (format sniffing without reading a large file). */
 /** OHLCV bars: a LEAN zip, or a CSV whose header starts `timestamp,open,high,low,close,volume`. */
 function looksLikeBars(file: string): boolean {
   return /\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200));
 }
 
+/** The first `n` bytes of a file as text (format sniffing without reading a large file). */
 function firstBytes(file: string, n: number): string {
   const fd = openSync(file, 'r');
   try {

@@ -10,13 +10,13 @@ const num = (field: string) => (v: string) => {
   return n;
 };
 
+const MAX_ABOUT = 220;
+
 /**
  * What a scenario is, for `stress --list`: the first sentence of the comment that opens its file
  * (comment lines joined up to the first blank, indented, list or non-comment line), at most
  * MAX_ABOUT characters. The first line alone often stopped mid-sentence.
  */
-const MAX_ABOUT = 220;
-
 export function scenarioAbout(text: string): string {
   const lines: string[] = [];
   for (const l of text.slice(0, 4000).split(/\r?\n/)) {

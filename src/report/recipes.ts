@@ -60,13 +60,15 @@ const RECIPES: Recipe[] = [
       const pos = t.nums('equity', posCol);
       let changes = 0;
       for (let i = 1; i < pos.length; i++) if (pos[i] !== pos[i - 1]) changes++;
-      if (changes <= INVENTORY_STEPS) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
+      const accounts = t.has('equity', 'account') ? new Set(t.strs('equity', 'account')).size : 1;
+      if (changes <= INVENTORY_STEPS || accounts > 1) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
       else {
-        // Thousands of changes drawn step by step fill the chart solid: draw their time-weighted mean.
+        // Thousands of changes drawn step by step fill the chart solid: draw their time-weighted
+        // mean (one account's samples, in time order).
         const ts = t.nums('equity', 'ts_us');
         const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
         const span = (ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS;
-        const each = span >= 3600e6 ? `${(span / 3600e6).toFixed(1)} h` : `${(span / 60e6).toFixed(1)} min`;
+        const each = span >= 3600e6 ? `${(span / 3600e6).toFixed(1)} h` : span >= 60e6 ? `${(span / 60e6).toFixed(1)} min` : `${(span / 1e6).toFixed(1)} s`;
         out.push({ title: `Inventory: time-weighted mean per ${each} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posCol}, mean` } });
       }
     }
