@@ -49,6 +49,8 @@ const RECIPES: Recipe[] = [
     if (!t.has('equity', 'ts_us', 'equity')) return [];
     const x = t.times('equity');
     const eq = t.nums('equity', 'equity');
+    // An account whose equity never moved (a scenario without a strategy): flat lines say nothing.
+    if (eq.every((e) => e === eq[0])) return [];
     let peak = -Infinity;
     const dd = eq.map((e) => e - (peak = Math.max(peak, e)));
     const out: ChartSpec[] = [

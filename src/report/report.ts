@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { openRun } from '../results/run-store.ts';
+import { NO_STRATEGY, openRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
@@ -31,7 +31,9 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });
-  const ts = tearSheet(new RunTables(run.dir), (m.metrics ?? {}) as Record<string, unknown>, m.instrument as TearSheetInstrument | undefined);
+  // A scenario without a strategy (venues, populations and adversaries only) has no PnL to summarise.
+  const hasStrategy = m.strategy?.name !== NO_STRATEGY;
+  const ts = hasStrategy ? tearSheet(new RunTables(run.dir), (m.metrics ?? {}) as Record<string, unknown>, m.instrument as TearSheetInstrument | undefined) : undefined;
   const tsCharts = (ts?.charts ?? []).map((c) => ({ ...c, ...renderChart(c) }));
   const charts = buildCharts(run.dir).map((c) => ({ ...c, ...renderChart(c) }));
   const tearHtml = ts
@@ -47,7 +49,7 @@ ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
     .join('');
   // The headline figures with the terminal's labels; every metric under its manifest key below
   // (what `primesim query` and the runs table call it).
-  const headline = typeof metrics.totalPnl === 'number' && typeof metrics.settleAsset === 'string' ? summaryRows(metrics as unknown as RunMetrics) : [];
+  const headline = hasStrategy && typeof metrics.totalPnl === 'number' && typeof metrics.settleAsset === 'string' ? summaryRows(metrics as unknown as RunMetrics) : [];
   const headlineRows = headline.map(([k, v]) => `<tr><th${k.startsWith(' ') ? ' class="sub"' : ''}>${esc(k.trim())}</th><td>${fmt(v)}</td></tr>`).join('');
   const info = [
     ['run', run.runId],
@@ -65,12 +67,13 @@ ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#222}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
-td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}ul.notes{color:#666}
+td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}ul.notes,p.notes{color:#666}
 th.sub{padding-left:26px;font-weight:normal}details{margin:12px 0}details summary{cursor:pointer;color:#444}
 </style></head><body>
 <h1>primesim report — ${esc(run.runId)}</h1>
 <table>${info}</table>
 ${headlineRows ? `<h2>Summary</h2><table>${headlineRows}</table>` : ''}
+${hasStrategy ? '' : '<p class="notes">No strategy in this run (its venues, populations and adversaries only): no PnL summary or tear sheet. The charts below are the scenario\'s.</p>'}
 <details${headlineRows ? '' : ' open'}><summary>All metrics (manifest keys)</summary><table>${metricRows}</table></details>
 ${tearHtml}
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}

@@ -115,6 +115,11 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
 
   // ---- summary ----
   out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${dur(spanUs)}), ${eq.length} equity samples every ${dur(stepUs)}`]);
+  if (eq.every((e) => e === e0)) {
+    // Nothing to analyse: every return is 0 (histograms of one value, flat lines).
+    out.notes.push(`No return statistics or charts: the equity of ${who ?? 'the account'} stayed at ${num(e0, 2)} for the whole run.`);
+    return out;
+  }
   out.summary.push(['total return', pct(total)]);
   if (annualise) {
     out.summary.push(['CAGR (365 d)', pct((1 + total) ** (YEAR_US / spanUs) - 1)]);

@@ -6,6 +6,9 @@ import { readArrow, type ColumnData } from './arrow-io.ts';
 import { writeParquetFile } from './parquet.ts';
 import { ChunkedTable, tableChunks, type TableData } from './spool.ts';
 
+/** The manifest's strategy name for a run without one (a scenario of venues and agents only). */
+export const NO_STRATEGY = '(none)';
+
 export interface StoredFile {
   table: string;
   file: string;

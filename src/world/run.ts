@@ -6,6 +6,7 @@ import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import { checkRunId, runTarget } from '../results/safe-output.ts';
 import type { ResultFile } from '../results/recorder.ts';
+import { NO_STRATEGY } from '../results/run-store.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { buildWorld, type World } from './build.ts';
 import { PathBookSource } from './path-source.ts';
@@ -305,7 +306,7 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     runsDir: opts.runsDir,
     runId,
     force: opts.force ?? false,
-    strategy: first ? { name: first.module.name, file: first.file, params: first.params } : { name: '(none)', params: {} },
+    strategy: first ? { name: first.module.name, file: first.file, params: first.params } : { name: NO_STRATEGY, params: {} },
     dataset: { name: v0.dataset.name, dir: v0.catalogDir, rows: v0.dataset.rows, columnsSha256: Object.fromEntries(v0.dataset.columns.map((c) => [c.name, c.sha256])) },
     config: opts.config ?? spec,
     counts: {

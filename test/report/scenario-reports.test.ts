@@ -30,4 +30,12 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     expect(mev!).toContain('recorded and detected');
   });
 
+  it('a scenario without a strategy: no PnL summary or tear sheet (its equity never moves), the lending charts', async () => {
+    const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'lending-liquidations.yaml'), { 'agents.0.borrowers.count': '8' });
+    const r = await runWorld(spec, source, { runsDir: root, runId: 'lend' });
+    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'lend.html') })).html, 'utf8');
+    expect(html).toContain('No strategy in this run');
+    expect(html).not.toMatch(/<h2>(Summary|Tear sheet|Equity|Drawdown)<\/h2>/);
+    expect(titles(html)).toContain('Lowest health factor');
+  });
 });
