@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatTable, riskRows } from './format.ts';
+import { formatTable } from './format.ts';
+import { riskRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { Progress } from './progress.ts';
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
-import { chainRows, formatTable, riskRows } from './format.ts';
+import { formatTable } from './format.ts';
+import { chainRows, riskRows } from '../report/summary-rows.ts';
 
 const num = (field: string) => (v: string) => {
   const n = Number(v);

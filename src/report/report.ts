@@ -8,7 +8,8 @@ import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
 import { esc } from './html.ts';
-import { summaryRows } from './summary-rows.ts';
+import { chainRows, riskRows, summaryRows } from './summary-rows.ts';
+import type { ChainMetrics } from '../world/chain-world.ts';
 import type { RunMetrics } from '../results/metrics.ts';
 
 export interface ReportOptions {
@@ -50,7 +51,12 @@ ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
   // The headline figures with the terminal's labels; every metric under its manifest key below
   // (what `primesim query` and the runs table call it).
   const headline = hasStrategy && typeof metrics.totalPnl === 'number' && typeof metrics.settleAsset === 'string' ? summaryRows(metrics as unknown as RunMetrics) : [];
-  const headlineRows = headline.map(([k, v]) => `<tr><th${k.startsWith(' ') ? ' class="sub"' : ''}>${esc(k.trim())}</th><td>${fmt(v)}</td></tr>`).join('');
+  const rowsHtml = (rows: [string, unknown][]) => rows.map(([k, v]) => `<tr><th${k.startsWith(' ') ? ' class="sub"' : ''}>${esc(k.trim())}</th><td>${fmt(v)}</td></tr>`).join('');
+  const headlineRows = rowsHtml(headline);
+  // A spec run's chain and risk figures, as the terminal prints them after `run` and `stress`.
+  const chain = typeof metrics.blocks === 'number' ? rowsHtml(chainRows(metrics as Partial<ChainMetrics>)) : '';
+  const risky = typeof metrics.liquidationsAll === 'number' && (!chain || Number(metrics.liquidationsAll) > 0 || Number(metrics.populationAccounts ?? 0) > 0);
+  const risk = risky ? rowsHtml(riskRows(metrics as unknown as Parameters<typeof riskRows>[0])) : '';
   const info = [
     ['run', run.runId],
     ['strategy', `${m.strategy?.name ?? ''} ${JSON.stringify(m.strategy?.params ?? {})}`],
@@ -74,7 +80,9 @@ th.sub{padding-left:26px;font-weight:normal}details{margin:12px 0}details summar
 <table>${info}</table>
 ${headlineRows ? `<h2>Summary</h2><table>${headlineRows}</table>` : ''}
 ${hasStrategy ? '' : '<p class="notes">No strategy in this run (its venues, populations and adversaries only): no PnL summary or tear sheet. The charts below are the scenario\'s.</p>'}
-<details${headlineRows ? '' : ' open'}><summary>All metrics (manifest keys)</summary><table>${metricRows}</table></details>
+${chain ? `<h2>Chain</h2><table>${chain}</table>` : ''}
+${risk ? `<h2>Risk</h2><table>${risk}</table>` : ''}
+<details${headlineRows || chain || risk ? '' : ' open'}><summary>All metrics (manifest keys)</summary><table>${metricRows}</table></details>
 ${tearHtml}
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}

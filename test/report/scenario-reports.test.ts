@@ -37,5 +37,8 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     expect(html).toContain('No strategy in this run');
     expect(html).not.toMatch(/<h2>(Summary|Tear sheet|Equity|Drawdown)<\/h2>/);
     expect(titles(html)).toContain('Lowest health factor');
+    // The scenario's own figures head the page, with the terminal's labels.
+    const chain = html.slice(html.indexOf('<h2>Chain</h2>'), html.indexOf('All metrics'));
+    expect(chain).toContain(`<th>lending liquidations (accounts)</th><td>${r.metrics.lendingLiquidations} (${r.metrics.lendingAccountsLiquidated})</td>`);
   });
 });
