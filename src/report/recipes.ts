@@ -130,6 +130,9 @@ const RECIPES: Recipe[] = [
     // Path venues: the mark with liquidation impact against the no-impact path (the counterfactual).
     if (!t.has('marks', 'ts_us', 'path', 'mark')) return [];
     const x = t.times('marks');
+    const impact = t.has('marks', 'impact') ? t.nums('marks', 'impact') : [];
+    // Nothing moved the mark off its path (no liquidation took from the book): one line, no displacement.
+    if (impact.every((v) => v === 0)) return [{ title: 'Mark (the price path: no liquidation moved it)', marks: [Plot.lineY(line(x, t.nums('marks', 'mark')), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } }];
     const rows = [...line(x, t.nums('marks', 'path'), { k: x.map(() => 'path (no impact)') }), ...line(x, t.nums('marks', 'mark'), { k: x.map(() => 'mark (with impact)') })];
     return [
       { title: 'Mark with liquidation impact vs the no-impact path', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },

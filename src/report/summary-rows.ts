@@ -91,7 +91,9 @@ export function riskRows(m: {
     ['insurance fund at end', m.insuranceFund],
     ['orders rejected', m.rejectedOrders],
   ];
-  if (m.pathDrawdownPct !== undefined) {
+  // A path with liquidation impact: how far the forced selling moved the mark (nothing to say
+  // when nobody was liquidated: the mark is the path).
+  if (m.pathDrawdownPct !== undefined && m.liquidationsAll > 0) {
     rows.push(['drawdown: no-impact path / mark with impact', `${m.pathDrawdownPct.toFixed(3)}% / ${m.markDrawdownPct!.toFixed(3)}%`]);
     rows.push(['mark fell further than the counterfactual by', `${m.impactFurtherPct!.toFixed(3)} percentage points`]);
     rows.push(['deepest displacement of the mark by liquidations', `${m.maxDisplacementPct!.toFixed(3)}% at ${m.maxDisplacementAt}`]);
