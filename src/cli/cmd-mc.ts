@@ -55,7 +55,15 @@ export function registerMc(program: Command): void {
       const t0 = performance.now();
       if (o.queue) {
         const { enqueueMc } = await import('../mc/queue.ts');
-        res = await enqueueMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), url: o.queue });
+        const { mcFolder } = await import('../mc/run-mc.ts');
+        const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
+        // Progress while the workers take the paths (they may be on other machines).
+        const bar = new Progress('mc', n, 'paths');
+        try {
+          res = await enqueueMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), url: o.queue, onPath: (_r, done) => bar.update(done) });
+        } finally {
+          bar.stop();
+        }
       } else {
         const { runMc, mcFolder } = await import('../mc/run-mc.ts');
         const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;

@@ -61,21 +61,25 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
       opts: { jobId: `${name}.${k}`, attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
     })));
     let done = reused;
+    const mine = new Set(todo.map((k) => `${name}.${k}`));
     for (;;) {
+      // A finished path is its row on the shared storage (written after its run folder).
       for (const k of todo) {
         if (rows.has(k)) continue;
         const r = readPathRow(dir, k);
         if (r) {
           rows.set(k, r);
           o.onPath?.(r, ++done, want.length);
-          continue;
-        }
-        const job = await queue.getJob(`${name}.${k}`);
-        if (job && (await job.getState()) === 'failed' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-          throw new ConfigError(`path ${k} failed on the queue after ${job.attemptsMade} attempts: ${job.failedReason}`, { field: '--queue' });
         }
       }
       if (rows.size === want.length) break;
+      // A path that failed every attempt is in the queue's failed set: one query per poll, not
+      // one per pending path (a thousand round trips to Redis every quarter second).
+      for (const job of await queue.getFailed()) {
+        if (job === undefined || job.id === undefined || !mine.has(job.id) || job.attemptsMade < (job.opts.attempts ?? 1)) continue;
+        const k = Number(job.id.slice(name.length + 1));
+        if (!rows.has(k) && !readPathRow(dir, k)) throw new ConfigError(`path ${k} failed on the queue after ${job.attemptsMade} attempts: ${job.failedReason}`, { field: '--queue' });
+      }
       await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
     }
     const list = want.map((k) => rows.get(k)!);

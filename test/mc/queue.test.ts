@@ -86,4 +86,20 @@ describe('Monte Carlo on a BullMQ queue across worker processes', () => {
     b.w.kill('SIGTERM');
     redis.kill('SIGTERM');
   }, 600_000);
+
+  it('a path that fails every attempt stops the wait with its reason (one failed-set query per poll)', async () => {
+    if (!haveRedis || !sharedDataAvailable()) return;
+    const port = await freePort();
+    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    procs.push(redis);
+    const url = `redis://127.0.0.1:${port}`;
+    await new Promise((r) => setTimeout(r, 500));
+    const w = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'primesim.js'), 'worker', '--queue', url], { cwd: root, stdio: 'ignore', env: { ...process.env, PRIMESIM_NO_PROGRESS: '1' } });
+    procs.push(w);
+    // A strategy parameter the strategy refuses: the spec is valid, each path fails when its world is built.
+    const bad = { ...SMALL, 'agents.0.params.leverage': '-1' };
+    await expect(enqueueMc({ file: SPEC, overrides: bad, paths: 1, runsDir: join(root, 'failing'), url, pollMs: 100 })).rejects.toThrow(/path 0 failed on the queue after 5 attempts: .*leverage/);
+    w.kill('SIGTERM');
+    redis.kill('SIGTERM');
+  }, 600_000);
 });
