@@ -42,8 +42,10 @@ export async function runPath(job: PathJob): Promise<McRow> {
   const runId = pathRunId(job.k);
   // force: a folder without its row is an interrupted path of this same MC run (the folder name
   // carries the spec hash), replaced whole.
-  // A path is a short run among many in one worker: no forced full collections (see collectGarbage).
-  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: true, collectGarbage: false, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
+  // A path is a short run among many in one worker: no forced full collections (see collectGarbage),
+  // and no spill thread — its start and messages cost more than they save on a run this short (in
+  // line, four paths took 10 s without it and 11–12 s with it), and pool workers have none anyway.
+  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: true, collectGarbage: false, spillThread: false, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
   const m = r.metrics as unknown as Record<string, unknown>;
   const w = r.world;
   const lot = new Map(w.venues.map((v) => [v.id, Number(v.clob.instrument.lotSize) * v.clob.instrument.multiplier]));
