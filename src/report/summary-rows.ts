@@ -15,8 +15,10 @@ const amount = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits:
  * here is of the PnL per return period over the initial capital (the manifest's `sharpe`); the
  * tear sheet's compounds the equity curve's returns per sample, as quantstats does.
  */
-export function summaryRows(m: RunMetrics): [string, number | string][] {
+export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): [string, number | string][] {
   const a = m.settleAsset;
+  // A liquidated account's fees to the insurance fund (or its cover) are their own component.
+  const liq: [string, number][] = m.liquidationTransfers ? [[`  liquidation transfers`, m.liquidationTransfers]] : [];
   return [
     [`total PnL (${a})`, m.totalPnl],
     [`  spread capture`, m.spreadCapture],
@@ -24,6 +26,7 @@ export function summaryRows(m: RunMetrics): [string, number | string][] {
     // 0 − x: a cost of 0 reads 0, not −0.
     [`  fees`, 0 - m.fees],
     [`  funding`, 0 - m.funding],
+    ...liq,
     [`realized / unrealized`, `${amount(m.realizedPnl)} / ${amount(m.unrealizedPnl)}`],
     ...(Number.isFinite(m.sharpe)
       ? ([[`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]] as [string, string][])

@@ -63,6 +63,12 @@ export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
   insuranceFund: number;
   rejectedOrders: number;
   /**
+   * Net liquidation transfers of the strategy's account in the valuation asset (liquidation fees
+   * paid to the fund negative, insurance cover positive): a PnL component of its own, so
+   * total = spread capture + inventory − fees − funding + liquidation transfers.
+   */
+  liquidationTransfers: number;
+  /**
    * Path venues (bars): the path is what the mark does with no impact (the counterfactual); the
    * laid mid is the mark with liquidations' impact. Peak-to-trough drawdowns of both (%), how many
    * points further the impacted mark fell, and the deepest displacement with its time.
@@ -159,6 +165,7 @@ export function worldMetrics(w: World): WorldMetrics {
   waits.sort((a, b) => a - b);
   const liq = w.liquidation;
   const totalPnl = finalEquity - initial;
+  const liquidationTransfers = wallet.liquidationValue();
   return {
     ...base,
     settleAsset: w.prices.valuation,
@@ -167,7 +174,8 @@ export function worldMetrics(w: World): WorldMetrics {
     fees,
     funding,
     spreadCapture: spread,
-    inventoryPnl: totalPnl - spread + fees + funding,
+    inventoryPnl: totalPnl - spread + fees + funding - liquidationTransfers,
+    liquidationTransfers,
     turnover: initial > 0 ? notional / initial : 0,
     tradedNotional: notional,
     orders,

@@ -69,4 +69,21 @@ describe('tear sheet', () => {
     expect(trips === Math.floor(fills / 2)).toBe(true);
     allDrawn(html);
   });
+
+  it('a liquidated account: liquidation transfers are their own component, in the summary and over time, and the parts add up', async () => {
+    const { specWithOverrides } = await import('../../src/sweep/spec-job.ts');
+    const { runWorld } = await import('../../src/world/run.ts');
+    const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'crash-50x.yaml'), {});
+    const r = await runWorld(spec, source, { runsDir: join(root, 'runs'), runId: 'crash' });
+    const m = r.metrics;
+    expect(m.liquidations).toBeGreaterThan(0);
+    expect(m.liquidationTransfers).toBeLessThan(0);
+    expect(m.spreadCapture + m.inventoryPnl - m.fees - m.funding + m.liquidationTransfers).toBeCloseTo(m.totalPnl, 6);
+    const a = tearSheet(new RunTables(r.dir), m as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;
+    expect(a['liquidation transfers']!).toBeCloseTo(m.liquidationTransfers, 6);
+    expect(a['inventory']!).toBeCloseTo(m.inventoryPnl, 6);
+    expect(a['spread capture']!).toBeCloseTo(m.spreadCapture, 6);
+    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'crash.html') })).html, 'utf8');
+    expect(html).toContain(`<th class="sub">liquidation transfers</th><td>${m.liquidationTransfers.toLocaleString('en-US', { maximumFractionDigits: 4 })}</td>`);
+  });
 });
