@@ -53,22 +53,14 @@ export function registerMc(program: Command): void {
       const only = indices(o.only);
       let res: { dir: string; summary: import('../mc/stats.ts').McSummary; summaryDir: string; ran: number; reused: number; rows: import('../mc/stats.ts').McRow[] };
       const t0 = performance.now();
-      if (o.queue) {
-        const { enqueueMc } = await import('../mc/queue.ts');
-        const { mcFolder } = await import('../mc/run-mc.ts');
-        const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
-        // Progress while the workers take the paths (they may be on other machines).
-        const bar = new Progress('mc', n, 'paths');
-        try {
-          res = await enqueueMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), url: o.queue, onPath: (_r, done) => bar.update(done) });
-        } finally {
-          bar.stop();
-        }
-      } else {
-        const { runMc, mcFolder } = await import('../mc/run-mc.ts');
-        const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
-        const bar = new Progress('mc', n, 'paths');
-        res = await runMc({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), ...(o.workers !== undefined ? { workers: o.workers } : {}), onPath: (_r, done) => bar.update(done) });
+      const { runMc, mcFolder } = await import('../mc/run-mc.ts');
+      const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
+      // One bar either way: paths done here, or by workers that may be on other machines.
+      const bar = new Progress('mc', n, 'paths');
+      const common = { file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), onPath: (_r: unknown, done: number) => bar.update(done) };
+      try {
+        res = o.queue ? await (await import('../mc/queue.ts')).enqueueMc({ ...common, url: o.queue }) : await runMc({ ...common, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
+      } finally {
         bar.stop();
       }
       const secs = (performance.now() - t0) / 1000;

@@ -4,7 +4,7 @@ import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
 import type { ChartSpec } from './charts.ts';
-import { stepMeans } from './tear-sheet-stats.ts';
+import { duration, stepMeans } from './tear-sheet-stats.ts';
 
 /** Lazily loaded result tables of one run, read from its Arrow files. */
 export class RunTables {
@@ -69,9 +69,7 @@ const RECIPES: Recipe[] = [
         // mean (one account's samples, in time order).
         const ts = t.nums('equity', 'ts_us');
         const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
-        const span = (ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS;
-        const each = span >= 3600e6 ? `${(span / 3600e6).toFixed(1)} h` : span >= 60e6 ? `${(span / 60e6).toFixed(1)} min` : `${(span / 1e6).toFixed(1)} s`;
-        out.push({ title: `Inventory: time-weighted mean per ${each} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posCol}, mean` } });
+        out.push({ title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posCol}, mean` } });
       }
     }
     return out;

@@ -1,11 +1,7 @@
 import type { RunMetrics } from '../results/metrics.ts';
 import type { ChainMetrics } from '../world/chain-world.ts';
+import { duration } from './tear-sheet-stats.ts';
 
-/** A run's span in words: 45 s, 12.5 min, 3.2 h, 31.3 days. */
-export function fmtSpan(us: number): string {
-  const s = us / 1e6;
-  return s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} days`;
-}
 
 const amount = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
 
@@ -30,7 +26,7 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
     [`realized / unrealized`, `${amount(m.realizedPnl)} / ${amount(m.unrealizedPnl)}`],
     ...(Number.isFinite(m.sharpe)
       ? ([[`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]] as [string, string][])
-      : ([[`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${fmtSpan(m.spanUs)}, under 30 days)`]] as [string, string][])),
+      : ([[`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`]] as [string, string][])),
     ['max drawdown', m.maxDrawdown],
     ['turnover (× capital)', m.turnover],
     ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],

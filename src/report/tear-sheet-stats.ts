@@ -7,6 +7,11 @@
  */
 
 export const DAY_US = 86_400e6;
+
+/** A span in words, for labels: 0.7 s, 12.5 min, 3.2 h, 31.3 d. */
+export function duration(us: number): string {
+  return us >= DAY_US ? `${(us / DAY_US).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`;
+}
 export const YEAR_US = 365 * DAY_US;
 /** Annualised figures need at least this much data: the summary's own threshold. */
 export { MIN_ANNUALISE_US } from '../results/metrics.ts';

@@ -10,10 +10,11 @@ import * as Plot from '@observablehq/plot';
 import type { ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  dailyReturns, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { fillSpreadCapture } from '../results/metrics.ts';
+import type { Instrument } from '../market/instrument.ts';
 
 export interface TearSheet {
   /** Rows of the summary table (label, value). */
@@ -30,12 +31,11 @@ export interface TearSheet {
 const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}%` : '—');
 const num = (x: number, d = 4) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
 const iso = (us: number | undefined) => (us === undefined ? 'not recovered' : new Date(us / 1000).toISOString().replace('T', ' ').slice(0, 16));
-const dur = (us: number) => (us >= 86_400e6 ? `${(us / 86_400e6).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`);
 const table = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 
 /** What the tear sheet needs of a run's instrument (its manifest's `instrument`). */
 export interface TearSheetInstrument {
-  kind: string;
+  kind: Instrument['kind'];
   multiplier: number;
   tickSize: string;
   lotSize: string;
@@ -58,7 +58,6 @@ function spreadOverTime(t: RunTables, who: string | undefined, ts: readonly numb
   const acct = t.has('fills', 'account') ? t.strs('fills', 'account') : undefined;
   const tick = Number(inst.tickSize);
   const lot = Number(inst.lotSize);
-  const k = { kind: inst.kind as 'linear', multiplier: inst.multiplier };
   const order = fts.map((_, i) => i).filter((i) => acct === undefined || acct[i] === who).sort((a, b) => fts[a]! - fts[b]! || a - b);
   // One instrument: fills on several venues would need each venue's.
   if (t.has('fills', 'venue')) {
@@ -71,7 +70,7 @@ function spreadOverTime(t: RunTables, who: string | undefined, ts: readonly numb
   for (const at of ts) {
     for (; j < order.length && fts[order[j]!]! <= at; j++) {
       const i = order[j]!;
-      cum += fillSpreadCapture(k, side[i] === 'buy' ? 0 : 1, pt[i]! * tick, mid[i]!, sz[i]! * lot);
+      cum += fillSpreadCapture(inst, side[i] === 'buy' ? 0 : 1, pt[i]! * tick, mid[i]!, sz[i]! * lot);
     }
     out.push(cum);
   }
@@ -114,7 +113,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const maxDd = Math.min(...uw);
 
   // ---- summary ----
-  out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${dur(spanUs)}), ${eq.length} equity samples every ${dur(stepUs)}`]);
+  out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${duration(spanUs)}), ${eq.length} equity samples every ${duration(stepUs)}`]);
   if (eq.every((e) => e === e0)) {
     // Nothing to analyse: every return is 0 (histograms of one value, flat lines).
     out.notes.push(`No return statistics or charts: the equity of ${who ?? 'the account'} stayed at ${num(e0, 2)} for the whole run.`);
@@ -124,16 +123,16 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   if (annualise) {
     out.summary.push(['CAGR (365 d)', pct((1 + total) ** (YEAR_US / spanUs) - 1)]);
     out.summary.push(['volatility (annualised)', pct(sd * Math.sqrt(perYear))]);
-    out.summary.push([`Sharpe / Sortino (annualised, rf 0) of the equity curve's return per ${dur(stepUs)}`, `${num((mean / sd) * Math.sqrt(perYear), 2)} / ${num((mean / down) * Math.sqrt(perYear), 2)}`]);
+    out.summary.push([`Sharpe / Sortino (annualised, rf 0) of the equity curve's return per ${duration(stepUs)}`, `${num((mean / sd) * Math.sqrt(perYear), 2)} / ${num((mean / down) * Math.sqrt(perYear), 2)}`]);
     out.summary.push(['Calmar', num(((1 + total) ** (YEAR_US / spanUs) - 1) / Math.abs(maxDd), 2)]);
   } else {
-    out.summary.push([`volatility per ${dur(stepUs)}`, pct(sd, 4)]);
-    out.summary.push([`Sharpe / Sortino per ${dur(stepUs)}`, `${num(mean / sd, 4)} / ${num(mean / down, 4)}`]);
-    out.notes.push(`No annualised figures (CAGR, annual volatility, Sharpe, Calmar): the run spans ${dur(spanUs)}, under the 30 days that would make them meaningful.`);
+    out.summary.push([`volatility per ${duration(stepUs)}`, pct(sd, 4)]);
+    out.summary.push([`Sharpe / Sortino per ${duration(stepUs)}`, `${num(mean / sd, 4)} / ${num(mean / down, 4)}`]);
+    out.notes.push(`No annualised figures (CAGR, annual volatility, Sharpe, Calmar): the run spans ${duration(spanUs)}, under the 30 days that would make them meaningful.`);
   }
   out.summary.push(['max drawdown', pct(maxDd)]);
   const ve = varEs(r, 0.95);
-  if (ve) out.summary.push([`VaR / ES 95% per ${dur(stepUs)} (historical)`, `${pct(ve.var, 4)} / ${pct(ve.es, 4)}`]);
+  if (ve) out.summary.push([`VaR / ES 95% per ${duration(stepUs)} (historical)`, `${pct(ve.var, 4)} / ${pct(ve.es, 4)}`]);
   const pos = col('position_lots');
   if (pos) out.summary.push(['exposure (time with a position)', pct(exposure(ts, pos), 1)]);
   if (typeof metrics.turnover === 'number') out.summary.push(['turnover (traded notional ÷ capital)', num(metrics.turnover, 2)]);
@@ -143,7 +142,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   out.charts.push({ title: 'Cumulative log return', marks: [Plot.lineY(line(x, eq.map((e) => Math.log(e / e0))), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'ln(equity / start)' } });
   out.charts.push({ title: 'Underwater (%)', marks: [Plot.areaY(line(x, [...uw].map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '% below peak' }, height: 200 });
   const worst = worstDrawdowns(ts, eq, 5);
-  if (worst.length) out.tables.push({ title: 'Worst drawdowns', html: table(['depth', 'peak', 'trough', 'recovered', 'length'], worst.map((d) => [pct(d.depth), iso(d.peakUs), iso(d.troughUs), iso(d.recoveryUs), dur((d.recoveryUs ?? ts[ts.length - 1]!) - d.peakUs)])) });
+  if (worst.length) out.tables.push({ title: 'Worst drawdowns', html: table(['depth', 'peak', 'trough', 'recovered', 'length'], worst.map((d) => [pct(d.depth), iso(d.peakUs), iso(d.troughUs), iso(d.recoveryUs), duration((d.recoveryUs ?? ts[ts.length - 1]!) - d.peakUs)])) });
 
   // ---- monthly / yearly ----
   const months = monthlyReturns(ts, eq);
@@ -164,7 +163,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   } else out.notes.push('No monthly returns: the run lies within one calendar month.');
 
   // ---- distribution ----
-  const dist = annualise && daily.ret.length >= 20 ? { r: daily.ret, label: 'daily' } : { r, label: `per ${dur(stepUs)}` };
+  const dist = annualise && daily.ret.length >= 20 ? { r: daily.ret, label: 'daily' } : { r, label: `per ${duration(stepUs)}` };
   const dve = varEs(dist.r, 0.95);
   if (dve) {
     out.charts.push({
@@ -187,8 +186,8 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const w = Math.min(500, Math.max(20, Math.floor(r.length / 20)));
     const rr = rolling(r, w);
     const rx = x.slice(1);
-    out.charts.push({ title: `Rolling volatility over ${w} samples (per ${dur(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ title: `Rolling Sharpe over ${w} samples (per ${dur(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
     if (!annualise) out.notes.push('Rolling statistics are per sample, not annualised (run under 30 days).');
   } else out.notes.push('No rolling statistics: fewer than 120 returns.');
 
@@ -205,7 +204,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     for (const v of [...new Set(venues)]) {
       const fs = fts.map((_, i) => i).filter((i) => venues[i] === v && facct[i] === who).map((i) => ({ tsUs: fts[i]!, positionLots: fpos[i]!, sizeLots: fsz[i]!, realized: freal[i]! / 1e8, fee: ffee[i]! / 1e8 }));
       const s = tradeStats(roundTrips(fs));
-      if (s) rows.push([v, String(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', num(s.expectancy, 6), dur(s.avgHoldingUs)]);
+      if (s) rows.push([v, String(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', num(s.expectancy, 6), duration(s.avgHoldingUs)]);
     }
     if (rows.length) out.tables.push({ title: 'Trades (round trips: flat → position → flat)', html: table(['venue', 'trips', 'hit rate', 'profit factor', 'expectancy (settle asset)', 'avg holding'], rows) });
     else out.notes.push('No trade statistics: no position was opened and closed.');
