@@ -147,7 +147,7 @@ export class Chain {
     const heap = new MaxHeap(this.candidates(tsUs, baseFee), (a, b) =>
       a.tipPerGas > b.tipPerGas || (a.tipPerGas === b.tipPerGas && a.unit.seq < b.unit.seq));
     let room = this.profile.gasLimit;
-    const bg = this.background?.at(block.number, tsUs);
+    const bg = this.background?.at(block.number, tsUs, baseFee);
     let bgLeft = bg === undefined ? 0 : Math.max(0, Math.min(Math.floor(bg.gas), room));
     const placeBackground = () => {
       const g = Math.min(bgLeft, room);

@@ -62,8 +62,9 @@ export interface Block {
  * get what room it leaves. Its gas counts towards the base-fee update, so the base fee moves with
  * load instead of decaying to its floor in a quiet simulation.
  */
+/** Everyone else's demand for block space: the gas it uses in a block, given the block's base fee. */
 export interface BackgroundDemand {
-  at(blockNumber: number, tsUs: number): { gas: number; tipPerGasWei: bigint };
+  at(blockNumber: number, tsUs: number, baseFeeWei: bigint): { gas: number; tipPerGasWei: bigint };
 }
 
 export interface SubmitOptions {

@@ -37,6 +37,14 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /** Moves the stream past `count` draws of `next()`, as if they were made (without their arithmetic). */
+  discard(count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.gen.unsafeNext();
+      this.gen.unsafeNext();
+    }
+  }
+
   /** Uniform integer in [lo, hi] (inclusive). */
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));

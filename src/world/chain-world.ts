@@ -616,14 +616,22 @@ export function buildChainWorld(args: {
   return world;
 }
 
-/** Seeded background demand from the spec's `chain.gas` (one normal draw per block, in block order). */
-function backgroundDemand(g: NonNullable<ChainSpec['gas']>, profile: ChainProfile, rng: Rng, time: (path: (string | number)[], v: number | string) => number): BackgroundDemand {
+/**
+ * Seeded background demand from the spec's `chain.gas` (one normal draw per block, in block order).
+ * Elastic: the share falls by `elasticity` per e-fold of the base fee above the reference (and
+ * rises below it), so demand added on top of a half-full background lifts the fee until others
+ * step back, not without end (fixed demand let a crash's liquidation bids drive it to ~50,000 gwei
+ * and hold it there, where no liquidation pays for its gas).
+ */
+export function backgroundDemand(g: NonNullable<ChainSpec['gas']>, profile: ChainProfile, rng: Rng, time: (path: (string | number)[], v: number | string) => number): BackgroundDemand {
   const spikes = g.spikes.map((s, k) => ({ from: time(['chain', 'gas', 'spikes', k, 'from'], s.from), to: time(['chain', 'gas', 'spikes', k, 'to'], s.to), u: s.utilisation }));
   const tip = BigInt(Math.round(g.tipGwei * 1e9));
+  const refWei = g.referenceGwei !== undefined ? g.referenceGwei * 1e9 : Number(profile.initialBaseFeeWei);
   return {
-    at(_n, tsUs) {
+    at(_n, tsUs, baseFeeWei) {
       let u = g.utilisation;
       for (const s of spikes) if (tsUs >= s.from && tsUs < s.to) u = s.u;
+      if (g.elasticity > 0) u -= g.elasticity * Math.log(Number(baseFeeWei) / refWei);
       if (g.noise > 0) u += g.noise * rng.normal();
       return { gas: Math.round(Math.min(1, Math.max(0, u)) * profile.gasLimit), tipPerGasWei: tip };
     },

@@ -312,13 +312,21 @@ export const ChainSpecSchema = z.strictObject({
   profile: z.enum(['ethereum', 'l2-rollup']).default('ethereum'),
   /**
    * Background demand for block space (everyone else's txs): the share of the gas limit it fills
-   * per block (0.5 = the EIP-1559 target, so the base fee holds; above it the fee climbs), normal
-   * noise on that share, the priority fee it pays, and spikes (a window at a higher share).
-   * Without it only the run's own txs fill blocks and the base fee decays to its floor.
+   * per block at the reference base fee (0.5 = the EIP-1559 target, so the fee holds there; above
+   * it the fee climbs), how that share answers the fee (`elasticity`: it falls by this much per
+   * e-fold of the base fee above `referenceGwei`, rises below it; 0 = fixed demand), normal noise
+   * on the share, the priority fee it pays, and spikes (a window at a higher share). With the
+   * default 0.1 a window of full demand settles near e^5 ≈ 150× the reference (1 gwei → ~150
+   * gwei on the ethereum profile) and the fee decays back after it; with 0 any demand the run adds
+   * on top of a half-full background lifts the fee without end. Without `gas` only the run's own
+   * txs fill blocks and the base fee decays to its floor.
    */
   gas: z
     .strictObject({
       utilisation: z.number().min(0).max(1).default(0.5),
+      elasticity: z.number().min(0).max(10).default(0.1),
+      /** The base fee at which the background fills `utilisation` (default: the profile's initial base fee). */
+      referenceGwei: z.number().positive().optional(),
       noise: z.number().min(0).max(1).default(0),
       tipGwei: z.number().min(0).default(1),
       spikes: z.array(z.strictObject({ from: Time, to: Time, utilisation: z.number().min(0).max(1) })).default([]),

@@ -32,6 +32,14 @@ describe('kernel', () => {
     for (const x of xs1) expect(x >= 0 && x < 1).toBe(true);
   });
 
+  it('RNG discard(n) leaves the stream where n draws of next() would', () => {
+    const a = Rng.root(3).split('pga');
+    const b = Rng.root(3).split('pga');
+    for (let i = 0; i < 7; i++) a.next();
+    b.discard(7);
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(Array.from({ length: 5 }, () => a.next()));
+  });
+
   it('RNG uniform draws have the right mean and variance (10^5 draws)', () => {
     const r = Rng.root(1);
     let s = 0;

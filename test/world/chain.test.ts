@@ -104,27 +104,38 @@ describe('DEX TWAP in the world: strategy swaps, sandwich bots and a CEX-DEX arb
 });
 
 describe('gas demand in the world', () => {
-  it('a demand spike (full blocks for three minutes) lifts the base fee by the EIP-1559 rule; back at the target it holds', async () => {
+  it('a demand spike (full demand for three minutes) lifts the base fee by the EIP-1559 rule as others step back; after it the fee falls back', async () => {
     const r = await run('dex-twap', { slices: '2', 'chain.gas.noise': '0', 'chain.gas.spikes': '[{"from": "2024-01-01T00:03:00Z", "to": "2024-01-01T00:06:00Z", "utilisation": 1}]' }, 'spike');
     const rows = await q(r.dir, 'SELECT ts_us, base_fee, gas_used, background_gas FROM blocks ORDER BY number');
     const from = Date.parse('2024-01-01T00:03:00Z') * 1000;
     const to = Date.parse('2024-01-01T00:06:00Z') * 1000;
     for (let i = 1; i < rows.length; i++) {
-      const [ts, fee, , bg] = rows[i]!;
+      const [ts, fee, used, bg] = rows[i]!;
       const [, prevFee, prevUsed] = rows[i - 1]!;
       // Every block's base fee follows from its parent's gas used (background included), by the
       // EIP-1559 update transcribed from the EIP (target = limit / 2, max change 1/8).
       const base = BigInt(prevFee as bigint);
-      const used = BigInt(Math.round(num(prevUsed)));
+      const pUsed = BigInt(Math.round(num(prevUsed)));
       const target = 15_000_000n;
-      const want = used === target ? base : used > target ? base + [(base * (used - target)) / target / 8n, 1n].reduce((a, b) => (a > b ? a : b)) : base - (base * (target - used)) / target / 8n;
+      const want = pUsed === target ? base : pUsed > target ? base + [(base * (pUsed - target)) / target / 8n, 1n].reduce((a, b) => (a > b ? a : b)) : base - (base * (target - pUsed)) / target / 8n;
       expect(BigInt(fee as bigint)).toBe(want);
-      if (num(ts) >= from && num(ts) < to) expect(num(bg)).toBeGreaterThan(29_000_000);
+      // Everyone else's share answers the block's fee: u − 0.1·ln(fee / 1 gwei) (the default
+      // elasticity and reference), all of it placed while the block has room.
+      const u = num(ts) >= from && num(ts) < to ? 1 : 0.5;
+      const share = Math.min(1, Math.max(0, u - 0.1 * Math.log(num(fee) / 1e9)));
+      const wantBg = Math.round(share * 30_000_000);
+      if (num(used) < 30_000_000 - 400_000) expect(num(bg)).toBe(wantBg);
+      else expect(num(bg)).toBeLessThanOrEqual(wantBg);
     }
     const feeAt = (t: number) => num(rows.find((x) => num(x[0]) >= t)![1]);
     expect(feeAt(to)).toBeGreaterThan(3 * feeAt(from));
-    // Back at the target (half-full blocks) the fee holds where the spike left it.
-    expect(Math.abs(feeAt(to + 120e6) / feeAt(to) - 1)).toBeLessThan(0.01);
+    // Back at the target share, the others return as the fee falls: it decays toward 1 gwei.
+    expect(feeAt(to + 120e6)).toBeLessThan(0.9 * feeAt(to));
+    // With fixed demand (elasticity 0) the fee holds where the spike left it.
+    const fixed = await run('dex-twap', { slices: '2', 'chain.gas.noise': '0', 'chain.gas.elasticity': '0', 'chain.gas.spikes': '[{"from": "2024-01-01T00:03:00Z", "to": "2024-01-01T00:06:00Z", "utilisation": 1}]' }, 'spike-fixed');
+    const frows = await q(fixed.dir, 'SELECT ts_us, base_fee FROM blocks ORDER BY number');
+    const fixedAt = (t: number) => num(frows.find((x) => num(x[0]) >= t)![1]);
+    expect(Math.abs(fixedAt(to + 120e6) / fixedAt(to) - 1)).toBeLessThan(0.01);
   });
 });
 

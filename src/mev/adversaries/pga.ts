@@ -63,11 +63,29 @@ export interface PgaOptions {
   /** Time of the block under construction, read by tx bodies. */
   blockTsUs: () => number;
   bumpBps?: number;
+  /** Reuse the last quote to skip auctions no searcher can fund (default true; false is the reference the tests compare with). */
+  quoteMemo?: boolean;
 }
 
 export class LiquidationPga {
   private readonly rngs: Rng[];
-  private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint }>();
+  private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint; nonce: number }>();
+  /**
+   * Per user, the last auction whose bids are still in the mempool: the user's nonce it was for,
+   * how many of its bids are not yet in a block, and the highest max fee among them. While they
+   * can still be included and the position has not changed, the searchers wait for them instead
+   * of bidding again every slot (which, with blocks too small for every liquidation of a crash,
+   * piled hundreds of thousands of duplicate bids into the mempool).
+   */
+  private readonly open = new Map<string, { nonce: number; left: number; maxFeeWei: bigint }>();
+  /**
+   * Per user, the last exact quote: with the user's nonce and both oracle prices unchanged, only
+   * interest has moved its balances since, and the debt a liquidation repays can only have grown
+   * (debt and collateral grow, the close factor only rises as the health factor falls). So when
+   * no searcher holds that much, none can bid now either, and the quote need not be made again
+   * (deep in a crash, when the searchers' funds are spent, it was most of a path's time).
+   */
+  private readonly lastQuote = new Map<string, { nonce: number; tsUs: number; collPx: bigint; debtPx: bigint; debtRepaid: bigint }>();
   private readonly out: PgaRecord[] = [];
   private seq = 0;
 
@@ -88,6 +106,8 @@ export class LiquidationPga {
   compete(opp: Opportunity, tsUs: number, blockTsUs: number): readonly PgaBid[] | undefined {
     const { chain, pool } = this.o;
     const baseFee = chain.nextBaseFeeWei;
+    const last = this.open.get(opp.user);
+    if (last !== undefined && last.left > 0 && last.maxFeeWei >= baseFee && last.nonce === pool.nonce(opp.user)) return NO_BIDS;
     let bound: number | undefined;
     try {
       bound = pool.liquidationValueBound(tsUs, opp);
@@ -101,19 +121,17 @@ export class LiquidationPga {
     // without the exact quote, and the auction below then has no bidder (fullCap ≤ 0) — only the
     // searchers' draws, which are made all the same so later auctions see the same stream.
     let quote: LiquidationQuote | undefined;
-    if (worthGas(bound, nativePrice, baseFee)) {
+    if (worthGas(bound, nativePrice, baseFee) && !this.noneCanFund(opp, tsUs)) {
       try {
         quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
       } catch (e) {
         if (e instanceof ModelError) return NO_BIDS;
         throw e;
       }
+      this.lastQuote.set(opp.user, { nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs), debtRepaid: quote.debtRepaid });
     }
     if (quote === undefined) {
-      for (const rng of this.rngs) {
-        rng.next();
-        rng.next();
-      }
+      for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
       return NO_BIDS;
     }
     const bonusBase = this.bonusBase(quote, tsUs);
@@ -126,13 +144,20 @@ export class LiquidationPga {
       const rng = this.rngs[i]!;
       const present = rng.next() < s.presence;
       const aggression = s.aggressionMin + (s.aggressionMax - s.aggressionMin) * rng.next();
-      if (!present || tsUs + s.latencyUs > blockTsUs || s.capital < quote.debtRepaid || fullCap <= 0n) continue;
+      // A searcher bids only with the debt asset it holds now (capital caps what it was funded
+      // with; its sales of seized collateral refill it): one without it would see its tx revert.
+      if (!present || tsUs + s.latencyUs > blockTsUs || s.capital < quote.debtRepaid || fullCap <= 0n || pool.heldBy(s.name, opp.debtAsset) < quote.debtRepaid) continue;
       const capWei = (fullCap * BigInt(Math.round(aggression * 10_000))) / 10_000n;
       if (capWei < GWEI / 10n) continue;
       bids.push({ searcher: s.name, hash: `${s.name}:liq:${this.seq++}`, capWei, tipWei: 0n });
     }
     this.escalate(bids);
     const nonce = pool.nonce(opp.user);
+    if (bids.length > 0) {
+      let maxFeeWei = 0n;
+      for (const b of bids) if (2n * baseFee + b.tipWei > maxFeeWei) maxFeeWei = 2n * baseFee + b.tipWei;
+      this.open.set(opp.user, { nonce, left: bids.length, maxFeeWei });
+    }
     for (const b of bids) {
       const tx: ChainTx = {
         hash: b.hash, from: b.searcher, gasLimit: LIQ_GAS_LIMIT, maxFeePerGasWei: 2n * baseFee + b.tipWei, maxPriorityFeePerGasWei: b.tipWei,
@@ -150,10 +175,46 @@ export class LiquidationPga {
         },
       };
       chain.submit(tx, { tsUs });
-      this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid });
+      this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid, nonce });
     }
     return bids;
   }
+
+  /**
+   * True when the last quote for this user proves no searcher can fund its liquidation now (see
+   * lastQuote): each holds, or was funded with, less than that quote's repaid debt (less a margin
+   * for the rounding of the conversions). The auction then has no bidder, as with the exact quote.
+   */
+  private noneCanFund(opp: Opportunity, tsUs: number): boolean {
+    if (this.o.quoteMemo === false) return false;
+    const q = this.lastQuote.get(opp.user);
+    const pool = this.o.pool;
+    if (q === undefined || tsUs < q.tsUs || q.nonce !== pool.nonce(opp.user)) return false;
+    const floor = q.debtRepaid - q.debtRepaid / 1_000_000_000n - 16n;
+    if (this.mostFunds(opp.debtAsset, tsUs) >= floor) return false;
+    return pool.price(opp.collateralAsset, tsUs) === q.collPx && pool.price(opp.debtAsset, tsUs) === q.debtPx;
+  }
+
+  /** The most of `asset` any searcher can repay with (its funding cap and what it holds), as of the blocks so far. */
+  private mostFunds(asset: string, tsUs: number): bigint {
+    // Balances move only when a block executes: one look per asset and block, not per borrower.
+    const blocks = this.o.chain.blocks().length;
+    const c = this.funds;
+    if (c.tsUs === tsUs && c.blocks === blocks && c.asset === asset) return c.most;
+    let most = -1n;
+    for (const s of this.o.searchers) {
+      const held = this.o.pool.heldBy(s.name, asset);
+      const can = held < s.capital ? held : s.capital;
+      if (can > most) most = can;
+    }
+    c.tsUs = tsUs;
+    c.blocks = blocks;
+    c.asset = asset;
+    c.most = most;
+    return most;
+  }
+
+  private readonly funds = { tsUs: NaN, blocks: -1, asset: '', most: 0n };
 
   /** After a block: records the winner's profit (bonus − gas − priority fee, base currency). */
   onBlock(block: Block): void {
@@ -161,6 +222,8 @@ export class LiquidationPga {
       const p = this.pending.get(r.hash);
       if (p === undefined) continue;
       this.pending.delete(r.hash);
+      const open = this.open.get(p.opp.user);
+      if (open !== undefined && open.nonce === p.nonce && --open.left === 0) this.open.delete(p.opp.user);
       if (r.status !== 'success') continue;
       const nativePrice = this.o.pool.price(this.o.nativeAsset, block.tsUs);
       const all = this.o.pool.liquidations;

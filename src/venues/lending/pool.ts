@@ -217,6 +217,11 @@ export class LendingPool {
     return out.sort();
   }
 
+  /** Tokens `account` holds outside the pool (what it can repay or supply with). */
+  heldBy(account: string, asset: string): bigint {
+    return this.ledger.balance(account, asset);
+  }
+
   price(asset: string, tsUs: number): bigint {
     this.reserve(asset);
     return this.opts.prices.price(asset, tsUs);
@@ -356,19 +361,22 @@ export class LendingPool {
    * them, deep in a crash).
    */
   liquidationValueBound(tsUs: number, p: Omit<LiquidationParams, 'debtToCover'>): number | undefined {
+    const s = this.users.get(p.user);
+    // The memo first: with the user unchanged (nonce: every balance or e-mode change bumps it) the
+    // checks below passed when it was made and still do (reserve configurations never change), and
+    // searchers re-value every account under water at every block.
+    const memo = s?.bound;
+    if (memo !== undefined && memo.nonce === s!.nonce && memo.collateralAsset === p.collateralAsset && memo.debtAsset === p.debtAsset && tsUs >= memo.tsUs) {
+      const b = this.boundFromMemo(memo, tsUs);
+      if (b !== undefined) return b;
+    }
     const coll = this.reserve(p.collateralAsset);
     const debtR = this.reserve(p.debtAsset);
-    const s = this.users.get(p.user);
     if (s === undefined) return undefined;
     // Indices only grow from one ray, so a balance is zero exactly when its scaled balance is.
     const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
     if (debtScaled <= 0n) return undefined;
     if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
-    const memo = s.bound;
-    if (memo !== undefined && memo.nonce === s.nonce && memo.collateralAsset === p.collateralAsset && memo.debtAsset === p.debtAsset && tsUs >= memo.tsUs) {
-      const b = this.boundFromMemo(memo, tsUs);
-      if (b !== undefined) return b;
-    }
     if (!this.underWater(s, p.user, tsUs)) return undefined;
     const screened = this.screened;
     const bonus = Number(this.liquidationBonus(coll, s.eMode));
