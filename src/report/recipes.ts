@@ -241,8 +241,15 @@ const RECIPES: Recipe[] = [
     const x = t.times('lending');
     const hf = t.nums('lending', 'health_factor');
     const min = new Map<number, number>();
-    x.forEach((d, i) => min.set(d.getTime(), Math.min(min.get(d.getTime()) ?? Infinity, hf[i]!)));
-    const rows = [...min].map(([ms, v]) => ({ t: new Date(ms), v }));
+    const count = new Map<number, number>();
+    x.forEach((d, i) => {
+      min.set(d.getTime(), Math.min(min.get(d.getTime()) ?? Infinity, hf[i]!));
+      count.set(d.getTime(), (count.get(d.getTime()) ?? 0) + 1);
+    });
+    // Only the panel's full rounds (every borrower): between them it holds just the accounts
+    // liquidated in a block, whose minimum is not the market's.
+    const full = Math.max(0, ...count.values());
+    const rows = [...min].filter(([ms]) => count.get(ms) === full).map(([ms, v]) => ({ t: new Date(ms), v }));
     return [{ title: 'Lowest health factor', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([1], { stroke: '#d62728' })], y: { label: 'health factor' } }];
   },
 ];

@@ -511,19 +511,26 @@ export function buildChainWorld(args: {
         }
         sold.set(id, pool.liquidations.length);
       }
+      const hit: string[] = [];
       for (const pga of pgas.values()) {
         const before = pga.records().length;
         pga.onBlock(block);
         for (const r of pga.records().slice(before)) {
           liqCount.set(r.victimTx, (liqCount.get(r.victimTx) ?? 0) + 1);
+          hit.push(r.victimTx);
           liquidated = true;
           liquidatedSinceScan = true;
         }
       }
-      if (!liquidated && ts - lastHfUs < args.recordEveryUs) return;
-      lastHfUs = ts;
+      // The panel: every borrower at the record cadence; between, the borrowers liquidated in
+      // this block (their health factor after it and their count), not all of them again (in a
+      // cascade that was thousands of exact health factors per block).
+      const due = ts - lastHfUs >= args.recordEveryUs;
+      if (!liquidated && !due) return;
+      if (due) lastHfUs = ts;
       for (const b of borrowers) {
         const user = b.opp.user;
+        if (!due && !hit.includes(user)) continue;
         const h = lending.get(b.lending)!.healthFactor(user, ts);
         hf.ts.push(ts);
         hf.account.push(user);

@@ -403,7 +403,11 @@ export const AdversarySpecSchema = z.strictObject({
       presence: z.number().min(0).max(1).default(0.9),
       /** Searcher k (from 1) reacts k × latency after the oracle update. */
       latency: z.string().default('50ms'),
-      /** Debt-asset balance of each searcher, whole tokens. */
+      /**
+       * Debt-asset balance each searcher starts with, whole tokens. A searcher bids only for a
+       * liquidation it can repay from what it holds then (its sales of seized collateral refill
+       * it), so in a deep cascade the searchers' capital is a limit on how fast debt is cleared.
+       */
       capital: z.number().positive().default(10_000_000),
       /**
        * The winner sells the seized collateral into this AMM pool in the next block, through the

@@ -96,6 +96,12 @@ describe('Monte Carlo paths', () => {
     // One sale per liquidation, of exactly what the liquidator received (seized − protocol fee), in order.
     const dir = join(root, 'fed', 'path-00001');
     const liq = await queryRuns([dir], 'select collateral_seized - protocol_fee from lending_liquidations order by ts_us');
+    // The health-factor panel: all 200 borrowers each hour; between, only the accounts liquidated in that block.
+    const partial = 'select ts_us from lending group by 1 having count(*) < 200';
+    const panel = await queryRuns([dir], `select ts_us, account from lending where ts_us in (${partial}) order by 1, 2`);
+    const liquidated = await queryRuns([dir], `select distinct ts_us, "user" from lending_liquidations where ts_us in (${partial}) order by 1, 2`);
+    expect(panel.rows.length).toBeGreaterThan(0);
+    expect(panel.rows).toEqual(liquidated.rows);
     const sales = await queryRuns([dir], 'select amount_in, tx, status, mev_loss from collateral_sales order by ts_us');
     expect(sales.rows.length).toBe(liq.rows.length);
     sales.rows.forEach((r, i) => expect(Number(r[0])).toBeCloseTo(Number(liq.rows[i]![0]), 9));

@@ -191,30 +191,29 @@ export class LiquidationPga {
     const pool = this.o.pool;
     if (q === undefined || tsUs < q.tsUs || q.nonce !== pool.nonce(opp.user)) return false;
     const floor = q.debtRepaid - q.debtRepaid / 1_000_000_000n - 16n;
-    if (this.mostFunds(opp.debtAsset, tsUs) >= floor) return false;
+    if (this.mostFunds(opp.debtAsset) >= floor) return false;
     return pool.price(opp.collateralAsset, tsUs) === q.collPx && pool.price(opp.debtAsset, tsUs) === q.debtPx;
   }
 
   /** The most of `asset` any searcher can repay with (its funding cap and what it holds), as of the blocks so far. */
-  private mostFunds(asset: string, tsUs: number): bigint {
-    // Balances move only when a block executes: one look per asset and block, not per borrower.
-    const blocks = this.o.chain.blocks().length;
+  private mostFunds(asset: string): bigint {
+    // Balances move only with a transfer (in a block): one look per asset and change, not per borrower.
+    const version = this.o.pool.holdingsVersion;
     const c = this.funds;
-    if (c.tsUs === tsUs && c.blocks === blocks && c.asset === asset) return c.most;
+    if (c.version === version && c.asset === asset) return c.most;
     let most = -1n;
     for (const s of this.o.searchers) {
       const held = this.o.pool.heldBy(s.name, asset);
       const can = held < s.capital ? held : s.capital;
       if (can > most) most = can;
     }
-    c.tsUs = tsUs;
-    c.blocks = blocks;
+    c.version = version;
     c.asset = asset;
     c.most = most;
     return most;
   }
 
-  private readonly funds = { tsUs: NaN, blocks: -1, asset: '', most: 0n };
+  private readonly funds = { version: -1, asset: '', most: 0n };
 
   /** After a block: records the winner's profit (bonus − gas − priority fee, base currency). */
   onBlock(block: Block): void {

@@ -222,6 +222,11 @@ export class LendingPool {
     return this.ledger.balance(account, asset);
   }
 
+  /** Changes whenever any balance `heldBy` reads may have changed (the ledger's transfer count). */
+  get holdingsVersion(): number {
+    return this.ledger.transferCount;
+  }
+
   price(asset: string, tsUs: number): bigint {
     this.reserve(asset);
     return this.opts.prices.price(asset, tsUs);
