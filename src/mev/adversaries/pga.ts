@@ -67,6 +67,19 @@ export interface PgaOptions {
   quoteMemo?: boolean;
 }
 
+/** A user's last exact quote and what made it (see LiquidationPga.lastQuote). */
+interface LastQuote {
+  nonce: number;
+  tsUs: number;
+  collPx: bigint;
+  debtPx: bigint;
+  debtRepaid: bigint;
+  /** What a searcher must hold to repay it, less the conversions' rounding margin. */
+  floor: bigint;
+  /** The pool's proof that the user stays under water (undefined: none). */
+  proof: ReturnType<LendingPool['underwaterProof']>;
+}
+
 export class LiquidationPga {
   private readonly rngs: Rng[];
   private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint; nonce: number }>();
@@ -85,7 +98,7 @@ export class LiquidationPga {
    * no searcher holds that much, none can bid now either, and the quote need not be made again
    * (deep in a crash, when the searchers' funds are spent, it was most of a path's time).
    */
-  private readonly lastQuote = new Map<string, { nonce: number; tsUs: number; collPx: bigint; debtPx: bigint; debtRepaid: bigint }>();
+  private readonly lastQuote = new Map<string, LastQuote>();
   private readonly out: PgaRecord[] = [];
   private seq = 0;
 
@@ -108,6 +121,10 @@ export class LiquidationPga {
     const baseFee = chain.nextBaseFeeWei;
     const last = this.open.get(opp.user);
     if (last !== undefined && last.left > 0 && last.maxFeeWei >= baseFee && last.nonce === pool.nonce(opp.user)) return NO_BIDS;
+    if (this.idle(opp, tsUs)) {
+      for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
+      return NO_BIDS;
+    }
     let bound: number | undefined;
     try {
       bound = pool.liquidationValueBound(tsUs, opp);
@@ -128,7 +145,11 @@ export class LiquidationPga {
         if (e instanceof ModelError) return NO_BIDS;
         throw e;
       }
-      this.lastQuote.set(opp.user, { nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs), debtRepaid: quote.debtRepaid });
+      const repaid = quote.debtRepaid;
+      this.lastQuote.set(opp.user, {
+        nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
+        debtRepaid: repaid, floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
+      });
     }
     if (quote === undefined) {
       for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
@@ -190,9 +211,26 @@ export class LiquidationPga {
     const q = this.lastQuote.get(opp.user);
     const pool = this.o.pool;
     if (q === undefined || tsUs < q.tsUs || q.nonce !== pool.nonce(opp.user)) return false;
-    const floor = q.debtRepaid - q.debtRepaid / 1_000_000_000n - 16n;
-    if (this.mostFunds(opp.debtAsset) >= floor) return false;
+    if (this.mostFunds(opp.debtAsset) >= q.floor) return false;
     return pool.price(opp.collateralAsset, tsUs) === q.collPx && pool.price(opp.debtAsset, tsUs) === q.debtPx;
+  }
+
+  /**
+   * An account whose auction has no bidder, decided without valuing it: no searcher can fund its
+   * last quote (noneCanFund) and the pool's bound still proves it under water (so the valuation
+   * would find an opportunity, which then has no bidder either way — worth its gas or not).
+   */
+  private idle(opp: Opportunity, tsUs: number): boolean {
+    if (this.o.quoteMemo === false) return false;
+    const q = this.lastQuote.get(opp.user);
+    if (q === undefined) return false;
+    const p = q.proof;
+    if (p === undefined || tsUs < q.tsUs || tsUs > p.untilUs || p.nonce !== q.nonce) return false;
+    const pool = this.o.pool;
+    if (q.nonce !== pool.nonce(opp.user) || this.mostFunds(opp.debtAsset) >= q.floor) return false;
+    // Every price the bound was valued at (the collateral and the debt among them) unchanged.
+    for (let i = 0; i < p.assets.length; i++) if (pool.price(p.assets[i]!, tsUs) !== p.prices[i]) return false;
+    return true;
   }
 
   /** The most of `asset` any searcher can repay with (its funding cap and what it holds), as of the blocks so far. */

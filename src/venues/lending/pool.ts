@@ -422,6 +422,31 @@ export class LendingPool {
     return valueBound(m.userDebt * g, share, m.debtPerUnit, m.collPerUnit, m.bonus);
   }
 
+  /**
+   * What the user's last health-factor bound proves while its balances (nonce) and the prices it
+   * was valued at stay as they are: that its health factor is below 1 until `untilUs` (the last
+   * time boundFromMemo still proves it, interest growing at the pool's highest rate). Undefined
+   * without such a bound. Lets a searcher leave alone, without valuing it, an account it cannot
+   * liquidate anyway (see LiquidationPga).
+   */
+  underwaterProof(user: string): { nonce: number; untilUs: number; assets: readonly string[]; prices: readonly bigint[] } | undefined {
+    const s = this.users.get(user);
+    const m = s?.bound;
+    if (s === undefined || m === undefined || m.nonce !== s.nonce || !(m.hfHi < 1)) return undefined;
+    // boundFromMemo's test at time t: hfHi · e^(maxRate · (⌈(t − t0)/1e6⌉ + 1) / year) · (1 + 1e-12) < 1.
+    const holds = (t: number) => m.hfHi * Math.exp((this.maxRate * (Math.ceil((t - m.tsUs) / 1e6) + 1)) / SECONDS_PER_YEAR_F) * (1 + 1e-12) < 1;
+    if (!holds(m.tsUs)) return undefined;
+    let untilUs: number;
+    if (this.maxRate === 0) untilUs = Number.POSITIVE_INFINITY;
+    else {
+      const dtS = Math.floor((SECONDS_PER_YEAR_F * (-Math.log(m.hfHi) - Math.log1p(1e-12))) / this.maxRate) - 2;
+      untilUs = m.tsUs + Math.max(0, dtS) * 1e6;
+      // The same arithmetic as the test decides (float rounding at the edge): step back until it holds.
+      while (untilUs > m.tsUs && !holds(untilUs)) untilUs -= 1e6;
+    }
+    return { nonce: m.nonce, untilUs, assets: m.assets, prices: m.prices };
+  }
+
   /** The highest rate (per year, as a number) any reserve's strategy can set: its rate at 100% usage. */
   private readonly maxRate: number;
 
