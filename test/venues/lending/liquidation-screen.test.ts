@@ -187,4 +187,35 @@ describe('the searchers’ screens equal the exact bigint answers', () => {
     expect(fromMemo).toBeGreaterThan(50);
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('underwaterProof: the health factor stays below 1 until the proof ends, even while collateral interest lifts it', () => {
+    let proofs = 0;
+    let rising = 0;
+    fc.assert(
+      fc.property(account, fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true }), (a, lift, at) => {
+        const { pool, t, ledger } = build({ ...a, debtAsset: lift ? 'USDC' : a.debtAsset });
+        if (lift) {
+          // Someone borrows 99% of the WETH: its suppliers (the account's collateral) earn ~49% a year.
+          ledger.transfer(t, 'external:mint', 'o3', 'USDC', 300_000_000n * E6, 'deposit');
+          pool.supply(t, 'o3', 'USDC', 300_000_000n * E6);
+          pool.borrow(t, 'o3', 'WETH', 99_000n * E18);
+        }
+        const opp = { user: 'u', collateralAsset: a.weth > 0 ? 'WETH' : 'WBTC', debtAsset: lift ? 'USDC' : a.debtAsset };
+        pool.liquidationValueBound(t, opp);
+        const p = pool.underwaterProof('u');
+        if (p === undefined) return;
+        proofs++;
+        expect(p.untilUs).toBeGreaterThanOrEqual(t);
+        const hf = (ts: number) => pool.accountData('u', ts).healthFactorWad;
+        // Exact (bigint, accrued interest) at the proof's last instant and at a point inside it.
+        const end = Number.isFinite(p.untilUs) ? p.untilUs : t + 400 * 24 * 3600e6;
+        expect(hf(end)).toBeLessThan(E18);
+        expect(hf(t + Math.floor(((end - t) * at) / 1e6) * 1e6)).toBeLessThan(E18);
+        if (hf(end) > hf(t)) rising++;
+      }),
+      { numRuns: 600, seed: 21 },
+    );
+    expect(proofs).toBeGreaterThan(100);
+    expect(rising).toBeGreaterThan(30);
+  });
 });
