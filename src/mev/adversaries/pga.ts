@@ -82,7 +82,7 @@ interface LastQuote {
 
 export class LiquidationPga {
   private readonly rngs: Rng[];
-  private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint; nonce: number }>();
+  private readonly pending = new Map<string, { searcher: string; opp: Opportunity; quote: LiquidationQuote; debtBefore: bigint; auction: number }>();
   /**
    * Per user, the last auction whose bids are still in the mempool: the user's nonce it was for,
    * how many of its bids are not yet in a block, and the highest max fee among them. While they
@@ -90,7 +90,8 @@ export class LiquidationPga {
    * of bidding again every slot (which, with blocks too small for every liquidation of a crash,
    * piled hundreds of thousands of duplicate bids into the mempool).
    */
-  private readonly open = new Map<string, { nonce: number; left: number; maxFeeWei: bigint }>();
+  private readonly open = new Map<string, { auction: number; nonce: number; left: number; maxFeeWei: bigint }>();
+  private auctions = 0;
   /**
    * Per user, the last exact quote: with the user's nonce and both oracle prices unchanged, only
    * interest has moved its balances since, and the debt a liquidation repays can only have grown
@@ -174,10 +175,11 @@ export class LiquidationPga {
     }
     this.escalate(bids);
     const nonce = pool.nonce(opp.user);
+    const auction = ++this.auctions;
     if (bids.length > 0) {
       let maxFeeWei = 0n;
       for (const b of bids) if (2n * baseFee + b.tipWei > maxFeeWei) maxFeeWei = 2n * baseFee + b.tipWei;
-      this.open.set(opp.user, { nonce, left: bids.length, maxFeeWei });
+      this.open.set(opp.user, { auction, nonce, left: bids.length, maxFeeWei });
     }
     for (const b of bids) {
       const tx: ChainTx = {
@@ -196,7 +198,7 @@ export class LiquidationPga {
         },
       };
       chain.submit(tx, { tsUs });
-      this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid, nonce });
+      this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid, auction });
     }
     return bids;
   }
@@ -260,7 +262,8 @@ export class LiquidationPga {
       if (p === undefined) continue;
       this.pending.delete(r.hash);
       const open = this.open.get(p.opp.user);
-      if (open !== undefined && open.nonce === p.nonce && --open.left === 0) this.open.delete(p.opp.user);
+      // Only this auction's own bids count down (a replaced auction's parked bids may land later).
+      if (open !== undefined && open.auction === p.auction && --open.left === 0) this.open.delete(p.opp.user);
       if (r.status !== 'success') continue;
       const nativePrice = this.o.pool.price(this.o.nativeAsset, block.tsUs);
       const all = this.o.pool.liquidations;
