@@ -19,6 +19,7 @@ function indices(s: string | undefined): number[] | undefined {
 
 const money = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
+const gwei = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
 
 export function registerMc(program: Command): void {
   program
@@ -78,6 +79,7 @@ export function registerMc(program: Command): void {
         ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
         ['ADL incidence', pct(s.adlIncidence)],
         ['bad debt: mean / 95% / 99% / max', `${money(s.badDebtMean)} / ${money(s.badDebt95)} / ${money(s.badDebt99)} / ${money(s.badDebtMax)}`],
+        ...(Number.isFinite(s.baseFeeMax50) ? [['peak base fee: median / 99% (gwei)', `${gwei(s.baseFeeMax50)} / ${gwei(s.baseFeeMax99)}`] as [string, string]] : []),
       ]) + '\n');
       process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
     });

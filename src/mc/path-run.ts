@@ -62,13 +62,15 @@ export async function runPath(job: PathJob): Promise<McRow> {
     for (const l of pool.liquidations) lendingUsd += (Number(l.debtRepaid) / 10 ** tokenDecimals(l.debtAsset)) * (/^(USDC|USDT|DAI)$/.test(l.debtAsset) ? 1 : Number(pool.price(l.debtAsset, l.tsUs)) / 1e8);
   }
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  let feeMax = w.chain ? 0n : -1n;
+  for (const b of w.chain?.blocks ?? []) if (b.baseFeeWei > feeMax) feeMax = b.baseFeeWei;
   const row: McRow = {
     k: job.k, seed: p.seed, label: p.label, shock: p.shock,
     deskPnl: num(m.totalPnl), liquidations: num(m.liquidationsAll), accountsLiquidated: num(m.accountsLiquidated),
     liquidatedNotional: liqNotional, lendingLiquidatedUsd: lendingUsd, lendingLiquidations: num(m.lendingLiquidations),
     adlEvents: num(m.adlEvents), badDebt: num(m.badDebt), lendingBadDebtUsd: num(m.lendingBadDebtUsd),
     insuranceFundEnd: num(m.insuranceFund), insuranceFundMin: fundMin, fundExhausted: fundMin <= 0,
-    pathLow: num(m.pathLow), markLow: num(m.markLow), events: Number(r.manifest.counts.events ?? 0), resultsSha256: r.manifest.resultsSha256, dir: runId,
+    pathLow: num(m.pathLow), markLow: num(m.markLow), baseFeeMaxGwei: feeMax < 0n ? NaN : Number(feeMax) / 1e9, events: Number(r.manifest.counts.events ?? 0), resultsSha256: r.manifest.resultsSha256, dir: runId,
   };
   const f = rowFile(job.dir, job.k);
   mkdirSync(dirname(f), { recursive: true });

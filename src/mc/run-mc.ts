@@ -106,7 +106,7 @@ export async function writeSummary(dir: string, rows: McRow[], n: number): Promi
       liquidated_notional: f64((r) => r.liquidatedNotional), lending_liquidated_usd: f64((r) => r.lendingLiquidatedUsd), lending_liquidations: f64((r) => r.lendingLiquidations),
       adl_events: f64((r) => r.adlEvents), bad_debt: f64((r) => r.badDebt), lending_bad_debt_usd: f64((r) => r.lendingBadDebtUsd),
       insurance_fund_end: f64((r) => r.insuranceFundEnd), insurance_fund_min: f64((r) => r.insuranceFundMin), fund_exhausted: Int32Array.from(sorted, (r) => (r.fundExhausted ? 1 : 0)),
-      path_low: f64((r) => r.pathLow), mark_low: f64((r) => r.markLow), events: f64((r) => r.events), results_sha256: sorted.map((r) => r.resultsSha256), dir: sorted.map((r) => r.dir),
+      path_low: f64((r) => r.pathLow), mark_low: f64((r) => r.markLow), base_fee_max_gwei: f64((r) => r.baseFeeMaxGwei ?? NaN), events: f64((r) => r.events), results_sha256: sorted.map((r) => r.resultsSha256), dir: sorted.map((r) => r.dir),
     },
   };
   const res = await writeRunFolder({

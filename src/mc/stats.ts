@@ -65,6 +65,8 @@ export interface McRow {
   fundExhausted: boolean;
   pathLow: number;
   markLow: number;
+  /** The highest base fee of the path's blocks, gwei (NaN without a chain; rows of older runs lack it). */
+  baseFeeMaxGwei?: number;
   events: number;
   resultsSha256: string;
   dir: string;
@@ -86,6 +88,9 @@ export interface McSummary {
   badDebt99: number;
   badDebtMax: number;
   meanDeskPnl: number;
+  /** The median and 99% quantile across paths of each path's highest base fee, gwei (NaN without a chain). */
+  baseFeeMax50: number;
+  baseFeeMax99: number;
 }
 
 export function summarise(rows: readonly McRow[]): McSummary {
@@ -93,6 +98,7 @@ export function summarise(rows: readonly McRow[]): McSummary {
   const lar = rows.map((r) => r.liquidatedNotional + r.lendingLiquidatedUsd);
   const bad = rows.map((r) => r.badDebt + r.lendingBadDebtUsd);
   const n = rows.length;
+  const fee = rows.map((r) => r.baseFeeMaxGwei ?? NaN).filter((x) => Number.isFinite(x));
   return {
     paths: n,
     var95: valueAtRisk(pnl, 0.95),
@@ -108,5 +114,7 @@ export function summarise(rows: readonly McRow[]): McSummary {
     badDebt99: upperQuantile(bad, 0.99),
     badDebtMax: bad.length ? Math.max(...bad) : NaN,
     meanDeskPnl: mean(pnl),
+    baseFeeMax50: fee.length ? upperQuantile(fee, 0.5) : NaN,
+    baseFeeMax99: fee.length ? upperQuantile(fee, 0.99) : NaN,
   };
 }

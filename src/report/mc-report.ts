@@ -171,6 +171,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
     ['ADL incidence', pct(s.adlIncidence)],
     ['bad debt mean / 95% / 99% / max', `${fmt(s.badDebtMean)} / ${fmt(s.badDebt95)} / ${fmt(s.badDebt99)} / ${fmt(s.badDebtMax)}`],
+    ...(s.baseFeeMax50 !== undefined && Number.isFinite(s.baseFeeMax50) ? [['peak base fee median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99!.toPrecision(3)}`] as [string, string]] : []),
   ];
   const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);
   const html = `<!DOCTYPE html>

@@ -52,10 +52,19 @@ describe('Monte Carlo paths', () => {
     expect(Number(r.rows[0]![0])).toBe(4);
     expect(Number(r.rows[0]![2])).toBe(Math.min(...pool.rows.map((x) => x.deskPnl)));
     expect(pool.summary.var99).toBe(-Math.min(...pool.rows.map((x) => x.deskPnl)));
+    // Each path's peak base fee is its blocks table's highest; the summary takes the quantiles as VaR does (the 2nd and 4th of 4).
+    for (const row of pool.rows) {
+      const b = await queryRuns([join(pool.dir, row.dir)], 'select max(base_fee) from blocks');
+      expect(row.baseFeeMaxGwei).toBe(Number(b.rows[0]![0]) / 1e9);
+    }
+    const fees = pool.rows.map((x) => x.baseFeeMaxGwei!).sort((a, b) => a - b);
+    expect(pool.summary.baseFeeMax50).toBe(fees[1]);
+    expect(pool.summary.baseFeeMax99).toBe(fees[3]);
     // The risk report of the MC folder: the table, the PnL distribution, the fans, the worst path's waterfall.
     const { writeMcReport } = await import('../../src/report/mc-report.ts');
     const rep = await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') });
     const html = readFileSync(rep.html, 'utf8');
+    expect(html).toContain('peak base fee median / 99% (gwei)');
     for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
@@ -135,6 +144,7 @@ describe('Monte Carlo paths', () => {
     expect(r.stdout).toMatch(/ES 95% \/ 99% \(loss\)/);
     expect(r.stdout).toMatch(/liquidations-at-risk 95% \/ 99%/);
     expect(r.stdout).toMatch(/P\(insurance fund exhausted\)\s+\d/);
+    expect(r.stdout).toMatch(/peak base fee: median \/ 99% \(gwei\)\s+[\d.]+ \/ [\d.]+/);
     const help = await primesim(['mc', '--help'], root);
     expect(help.stdout).toMatch(/--queue <redis-url>/);
   }, 600_000);
