@@ -50,6 +50,18 @@ export class OracleFeed {
     return undefined;
   }
 
+  /**
+   * The answer the feed already holds on chain when a run starts: readable at once (the update
+   * latency applies to the rounds triggered after it). Only as the first round.
+   */
+  seed(tsUs: number, answer: bigint): OracleRound {
+    this.advanceTo(tsUs);
+    if (this.rounds.length > 0) throw new ModelError(`oracle ${this.name}: seed after round ${this.rounds.length}`, { field: 'tsUs' });
+    if (answer <= 0n) throw new ModelError(`oracle ${this.name}: seed answer ${answer} at ${tsUs} µs`, { field: 'answer', hint: 'a zero or negative oracle price is never valid' });
+    this.lastReference = answer;
+    return this.push(tsUs, answer, 'first', tsUs);
+  }
+
   /** Fires the heartbeats due up to `tsUs` with the last reference seen (no new price needed). */
   tick(tsUs: number): OracleRound[] {
     this.advanceTo(tsUs);
@@ -95,10 +107,8 @@ export class OracleFeed {
     this.lastTsUs = tsUs;
   }
 
-  private push(tsUs: number, answer: bigint, reason: OracleRound['reason']): OracleRound {
-    const round: OracleRound = {
-      roundId: this.rounds.length + 1, answer, triggeredTsUs: tsUs, publishedTsUs: tsUs + this.params.latencyUs, reason,
-    };
+  private push(tsUs: number, answer: bigint, reason: OracleRound['reason'], publishedTsUs = tsUs + this.params.latencyUs): OracleRound {
+    const round: OracleRound = { roundId: this.rounds.length + 1, answer, triggeredTsUs: tsUs, publishedTsUs, reason };
     this.rounds.push(round);
     return round;
   }

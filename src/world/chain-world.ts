@@ -580,7 +580,9 @@ export function buildChainWorld(args: {
           for (const o of oracleInputs) {
             const px = o.read();
             if (!(Number.isFinite(px) && px > 0)) throw at(['chain', 'oracles'], `oracle ${o.feed.name} has no price at the start (its venue has no mark yet)`, "start the run after the venue's first data (time.start)");
-            o.feed.observe(ts, BigInt(Math.round(px * ORACLE_SCALE)));
+            // The feed's answer at the start is already on chain (its latency delays later rounds):
+            // lending positions are opened against it at once.
+            o.feed.seed(ts, BigInt(Math.round(px * ORACLE_SCALE)));
           }
           for (const f of lendingInits) f(ts);
           for (const f of borrowerInits) f(ts);

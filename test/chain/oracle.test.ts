@@ -29,6 +29,19 @@ describe('OracleFeed', () => {
     expect(f.latest(102 * S)?.answer).toBe(P(2100));
   });
 
+  it('a seeded first answer (the feed as it stands when a run starts) is readable at once; later rounds wait the latency', () => {
+    const f = new OracleFeed('ETH/USD', params);
+    expect(f.seed(0, P(2000)).publishedTsUs).toBe(0);
+    expect(f.latest(0)?.answer).toBe(P(2000));
+    f.observe(100 * S, P(2100));
+    expect(f.latest(101 * S)?.answer).toBe(P(2000));
+    expect(f.latest(102 * S)?.answer).toBe(P(2100));
+    // Heartbeats count from the last round triggered (100 s), not from the seed.
+    expect(f.tick(3699 * S)).toEqual([]);
+    expect(f.tick(3700 * S).map((r) => r.triggeredTsUs)).toEqual([3700 * S]);
+    expect(() => f.seed(200 * S, P(1))).toThrow(ModelError);
+  });
+
   it('fires the heartbeat with an unchanged price', () => {
     const f = new OracleFeed('ETH/USD', params);
     f.observe(0, P(2000));

@@ -91,6 +91,15 @@ describe('Monte Carlo paths', () => {
     expect(Number(hf.rows[0]![1])).toBeLessThan(1);
   }, 600_000);
 
+  it('an oracle with update latency: its answer at the start is on chain at once (lending opens against it); later rounds wait the latency', async () => {
+    if (!sharedDataAvailable()) return;
+    await runPath({ file: SPEC, overrides: { ...SMALL, 'chain.oracles.0.latency': '60s' }, k: 1, dir: join(root, 'latency') });
+    const rounds = await queryRuns([join(root, 'latency', 'path-00001')], "select reason, published_ts_us - triggered_ts_us from oracle_rounds where feed = 'ETH/USD' order by round");
+    expect(rounds.rows[0]).toEqual(['first', 0]);
+    expect(rounds.rows.length).toBeGreaterThan(10);
+    for (const r of rounds.rows.slice(1)) expect(Number(r[1])).toBe(60e6);
+  }, 600_000);
+
   it('feedback: searchers sell seized collateral into the pool (sandwichable) and the oracle blends in its price — liquidations on the crash path grow', async () => {
     if (!sharedDataAvailable()) return;
     const more = { ...SMALL, 'agents.2.borrowers.count': '200' };
