@@ -126,7 +126,9 @@ export function buildChainWorld(args: {
   time: (path: (string | number)[], v: number | string) => number;
 }): ChainWorld {
   const { spec, sim, ledger, at } = args;
-  const profile = PROFILES[spec.chain!.profile]!;
+  const gas = spec.chain!.gas;
+  // A reference fee is also where the base fee starts (no warm-up climb from the profile's).
+  const profile = gas?.referenceGwei !== undefined ? { ...PROFILES[spec.chain!.profile]!, initialBaseFeeWei: BigInt(Math.round(gas.referenceGwei * 1e9)) } : PROFILES[spec.chain!.profile]!;
   const slot = profile.slotUs;
   const chain = new Chain(profile, { ...(spec.chain!.gas ? { background: backgroundDemand(spec.chain!.gas, profile, args.rng.split('gas'), args.time) } : {}) });
   const bank = new ChainBank(ledger, chain.state);

@@ -325,7 +325,7 @@ export const ChainSpecSchema = z.strictObject({
     .strictObject({
       utilisation: z.number().min(0).max(1).default(0.5),
       elasticity: z.number().min(0).max(10).default(0.1),
-      /** The base fee at which the background fills `utilisation` (default: the profile's initial base fee). */
+      /** The base fee at which the background fills `utilisation`, and where the base fee starts (default: the profile's initial base fee). */
       referenceGwei: z.number().positive().optional(),
       noise: z.number().min(0).max(1).default(0),
       tipGwei: z.number().min(0).default(1),

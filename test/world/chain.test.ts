@@ -139,6 +139,15 @@ describe('gas demand in the world', () => {
   });
 });
 
+describe('gas at a reference fee', () => {
+  it('with chain.gas.referenceGwei the base fee starts there and the half-full background holds it near there', async () => {
+    const r = await run('dex-twap', { slices: '2', 'chain.gas.noise': '0', 'chain.gas.referenceGwei': '50' }, 'ref50');
+    const rows = await q(r.dir, 'SELECT base_fee FROM blocks ORDER BY number');
+    expect(num(rows[0]![0])).toBe(50e9);
+    for (const [fee] of rows) expect(Math.abs(num(fee) / 50e9 - 1)).toBeLessThan(0.05);
+  });
+});
+
 describe('lending in the world: oracle follows the CEX venue, searchers liquidate in a gas auction', () => {
   it('liquidates only below HF 1 with the Aave close factor; counts agree across tables; byte-identical', async () => {
     const r = await run('lending-liquidations', { 'agents.0.borrowers.count': '8' }, 'lend');
