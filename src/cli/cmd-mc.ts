@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
+import { mcRiskRows } from '../report/summary-rows.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
@@ -19,7 +20,6 @@ function indices(s: string | undefined): number[] | undefined {
 
 const money = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
-const gwei = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
 
 export function registerMc(program: Command): void {
   program
@@ -73,13 +73,7 @@ export function registerMc(program: Command): void {
       process.stdout.write(formatTable(['risk across paths', 'value'], [
         ['paths', `${s.paths} (${res.ran} run, ${res.reused} reused)`],
         ['desk PnL: mean', money(s.meanDeskPnl)],
-        ['VaR 95% / 99% (loss)', `${money(s.var95)} / ${money(s.var99)}`],
-        ['ES 95% / 99% (loss)', `${money(s.es95)} / ${money(s.es99)}`],
-        ['liquidations-at-risk 95% / 99% (notional)', `${money(s.lar95)} / ${money(s.lar99)}`],
-        ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
-        ['ADL incidence', pct(s.adlIncidence)],
-        ['bad debt: mean / 95% / 99% / max', `${money(s.badDebtMean)} / ${money(s.badDebt95)} / ${money(s.badDebt99)} / ${money(s.badDebtMax)}`],
-        ...(Number.isFinite(s.baseFeeMax50) ? [['peak base fee: median / 99% (gwei)', `${gwei(s.baseFeeMax50)} / ${gwei(s.baseFeeMax99)}`] as [string, string]] : []),
+        ...mcRiskRows(s),
       ]) + '\n');
       process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
     });

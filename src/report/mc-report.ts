@@ -14,6 +14,7 @@ import { checkReportTarget } from '../results/safe-output.ts';
 import { renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
+import { mcRiskRows } from './summary-rows.ts';
 import { upperQuantile } from '../mc/stats.ts';
 
 export function isMcFolder(dir: string): boolean {
@@ -160,19 +161,8 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     }
   }
   const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));
-  // Amounts as whole numbers, probabilities as percentages (a PnL of 0.4 is not 40%).
+  const rows: [string, string][] = [['paths', String(s.paths)], ...mcRiskRows(s)];
   const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
-  const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : `${(x * 100).toFixed(1)}%`);
-  const rows: [string, string][] = [
-    ['paths', String(s.paths)],
-    ['VaR 95% / 99% (desk loss)', `${fmt(s.var95)} / ${fmt(s.var99)}`],
-    ['ES 95% / 99%', `${fmt(s.es95)} / ${fmt(s.es99)}`],
-    ['liquidations-at-risk 95% / 99%', `${fmt(s.lar95)} / ${fmt(s.lar99)}`],
-    ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
-    ['ADL incidence', pct(s.adlIncidence)],
-    ['bad debt mean / 95% / 99% / max', `${fmt(s.badDebtMean)} / ${fmt(s.badDebt95)} / ${fmt(s.badDebt99)} / ${fmt(s.badDebtMax)}`],
-    ...(s.baseFeeMax50 !== undefined && Number.isFinite(s.baseFeeMax50) ? [['peak base fee median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99!.toPrecision(3)}`] as [string, string]] : []),
-  ];
   const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>primesim Monte Carlo: ${esc(name)}</title>

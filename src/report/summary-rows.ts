@@ -1,4 +1,5 @@
 import type { RunMetrics } from '../results/metrics.ts';
+import type { McSummary } from '../mc/stats.ts';
 import type { ChainMetrics } from '../world/chain-world.ts';
 import { duration } from './tear-sheet-stats.ts';
 
@@ -97,5 +98,27 @@ export function riskRows(m: {
     rows.push(['mark fell further than the counterfactual by', `${m.impactFurtherPct!.toFixed(3)} percentage points`]);
     rows.push(['deepest displacement of the mark by liquidations', `${m.maxDisplacementPct!.toFixed(3)}% at ${m.maxDisplacementAt}`]);
   }
+  return rows;
+}
+
+/**
+ * The risk figures of a Monte Carlo summary, as the terminal and the risk report show them:
+ * amounts as whole numbers, probabilities as percentages (a PnL of 0.4 is not 40%), the base fee
+ * in gwei. Figures read back from a manifest may be null (NaN on disk).
+ */
+export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }): [string, string][] {
+  const ok = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+  const amount = (x: number | null | undefined) => (ok(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
+  const pct = (x: number | null | undefined) => (ok(x) ? `${(x * 100).toFixed(1)}%` : String(x));
+  const rows: [string, string][] = [
+    ['VaR 95% / 99% (desk loss)', `${amount(s.var95)} / ${amount(s.var99)}`],
+    ['ES 95% / 99% (desk loss)', `${amount(s.es95)} / ${amount(s.es99)}`],
+    ['liquidations-at-risk 95% / 99% (notional)', `${amount(s.lar95)} / ${amount(s.lar99)}`],
+    ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
+    ['ADL incidence', pct(s.adlIncidence)],
+    ['bad debt: mean / 95% / 99% / max', `${amount(s.badDebtMean)} / ${amount(s.badDebt95)} / ${amount(s.badDebt99)} / ${amount(s.badDebtMax)}`],
+  ];
+  // Only when the paths have a chain.
+  if (ok(s.baseFeeMax50) && ok(s.baseFeeMax99)) rows.push(['peak base fee: median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99.toPrecision(3)}`]);
   return rows;
 }

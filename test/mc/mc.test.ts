@@ -64,7 +64,7 @@ describe('Monte Carlo paths', () => {
     const { writeMcReport } = await import('../../src/report/mc-report.ts');
     const rep = await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') });
     const html = readFileSync(rep.html, 'utf8');
-    expect(html).toContain('peak base fee median / 99% (gwei)');
+    expect(html).toContain('peak base fee: median / 99% (gwei)');
     for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
@@ -149,8 +149,8 @@ describe('Monte Carlo paths', () => {
     if (!sharedDataAvailable()) return;
     const r = await primesim(['mc', SPEC, '--paths', '2', '--workers', '1', '--runs', join(root, 'cli'), ...Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${v}`])], root);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/VaR 95% \/ 99% \(loss\)/);
-    expect(r.stdout).toMatch(/ES 95% \/ 99% \(loss\)/);
+    expect(r.stdout).toMatch(/VaR 95% \/ 99% \(desk loss\)/);
+    expect(r.stdout).toMatch(/ES 95% \/ 99% \(desk loss\)/);
     expect(r.stdout).toMatch(/liquidations-at-risk 95% \/ 99%/);
     expect(r.stdout).toMatch(/P\(insurance fund exhausted\)\s+\d/);
     expect(r.stdout).toMatch(/peak base fee: median \/ 99% \(gwei\)\s+[\d.]+ \/ [\d.]+/);

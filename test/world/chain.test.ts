@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ETHEREUM } from '../../src/chain/profiles.ts';
+import { eip1559 } from '../helpers/eip1559.ts';
 import { getAmountOut } from '../../src/venues/amm/index.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { queryRuns } from '../../src/results/query.ts';
@@ -116,9 +117,7 @@ describe('gas demand in the world', () => {
       // EIP-1559 update transcribed from the EIP (target = limit / 2, max change 1/8).
       const base = BigInt(prevFee as bigint);
       const pUsed = BigInt(Math.round(num(prevUsed)));
-      const target = 15_000_000n;
-      const want = pUsed === target ? base : pUsed > target ? base + [(base * (pUsed - target)) / target / 8n, 1n].reduce((a, b) => (a > b ? a : b)) : base - (base * (target - pUsed)) / target / 8n;
-      expect(BigInt(fee as bigint)).toBe(want);
+      expect(BigInt(fee as bigint)).toBe(eip1559(base, pUsed, 30_000_000n));
       // Everyone else's share answers the block's fee: u − 0.1·ln(fee / 1 gwei) (the default
       // elasticity and reference), all of it placed while the block has room.
       const u = num(ts) >= from && num(ts) < to ? 1 : 0.5;

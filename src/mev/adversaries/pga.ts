@@ -204,34 +204,35 @@ export class LiquidationPga {
   }
 
   /**
-   * True when the last quote for this user proves no searcher can fund its liquidation now (see
-   * lastQuote): each holds, or was funded with, less than that quote's repaid debt (less a margin
-   * for the rounding of the conversions). The auction then has no bidder, as with the exact quote.
+   * The user's last quote while it still says no searcher can fund the liquidation: the user is
+   * unchanged (nonce) and each searcher holds, or was funded with, less than the quote's repaid
+   * debt (less a margin for the rounding of the conversions). The callers add the price checks.
    */
-  private noneCanFund(opp: Opportunity, tsUs: number): boolean {
-    if (this.o.quoteMemo === false) return false;
+  private unfunded(opp: Opportunity, tsUs: number): LastQuote | undefined {
+    if (this.o.quoteMemo === false) return undefined;
     const q = this.lastQuote.get(opp.user);
+    if (q === undefined || tsUs < q.tsUs || q.nonce !== this.o.pool.nonce(opp.user) || this.mostFunds(opp.debtAsset) >= q.floor) return undefined;
+    return q;
+  }
+
+  /** No searcher can fund the liquidation at the prices of the last quote (see lastQuote): the auction has no bidder, as with the exact quote. */
+  private noneCanFund(opp: Opportunity, tsUs: number): boolean {
+    const q = this.unfunded(opp, tsUs);
     const pool = this.o.pool;
-    if (q === undefined || tsUs < q.tsUs || q.nonce !== pool.nonce(opp.user)) return false;
-    if (this.mostFunds(opp.debtAsset) >= q.floor) return false;
-    return pool.price(opp.collateralAsset, tsUs) === q.collPx && pool.price(opp.debtAsset, tsUs) === q.debtPx;
+    return q !== undefined && pool.price(opp.collateralAsset, tsUs) === q.collPx && pool.price(opp.debtAsset, tsUs) === q.debtPx;
   }
 
   /**
    * An account whose auction has no bidder, decided without valuing it: no searcher can fund its
-   * last quote (noneCanFund) and the pool's bound still proves it under water (so the valuation
-   * would find an opportunity, which then has no bidder either way — worth its gas or not).
+   * last quote and the pool's bound still proves it under water (so the valuation would find an
+   * opportunity, which then has no bidder either way — worth its gas or not).
    */
   private idle(opp: Opportunity, tsUs: number): boolean {
-    if (this.o.quoteMemo === false) return false;
-    const q = this.lastQuote.get(opp.user);
-    if (q === undefined) return false;
-    const p = q.proof;
-    if (p === undefined || tsUs < q.tsUs || tsUs > p.untilUs || p.nonce !== q.nonce) return false;
-    const pool = this.o.pool;
-    if (q.nonce !== pool.nonce(opp.user) || this.mostFunds(opp.debtAsset) >= q.floor) return false;
+    const q = this.unfunded(opp, tsUs);
+    const p = q?.proof;
+    if (p === undefined || tsUs > p.untilUs || p.nonce !== q!.nonce) return false;
     // Every price the bound was valued at (the collateral and the debt among them) unchanged.
-    for (let i = 0; i < p.assets.length; i++) if (pool.price(p.assets[i]!, tsUs) !== p.prices[i]) return false;
+    for (let i = 0; i < p.assets.length; i++) if (this.o.pool.price(p.assets[i]!, tsUs) !== p.prices[i]) return false;
     return true;
   }
 
