@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '../data/catalog.ts';
 import { backtestWithProgress, metricsTable } from './cmd-backtest.ts';
+import { money } from '../report/summary-rows.ts';
 import { manifestSummary } from './cmd-data.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -34,12 +35,12 @@ export function registerDemo(program: Command): void {
       const b = alt.metrics;
       const row = (k: string, f: (m: typeof a) => number | string): [string, string | number, string | number] => [k, f(a), f(b)];
       const cmp = formatTable(['same strategy, same data', 'spread 2 bps', 'spread 0.5 bps'], [
-        row('total PnL (USDT)', (m) => Number(m.totalPnl.toFixed(2))),
-        row('maker fills', (m) => m.makerFills),
-        row('fill ratio', (m) => Number(m.fillRatio.toFixed(4))),
-        row('spread capture (USDT)', (m) => Number(m.spreadCapture.toFixed(2))),
-        row('mean queue wait (ms)', (m) => Number(m.meanQueueWaitMs.toFixed(1))),
-        row('max drawdown (USDT)', (m) => Number(m.maxDrawdown.toFixed(2))),
+        row('total PnL (USDT)', (m) => money(m.totalPnl)),
+        row('maker fills', (m) => m.makerFills.toLocaleString('en-US')),
+        row('fill ratio', (m) => `${(m.fillRatio * 100).toFixed(1)}%`),
+        row('spread capture (USDT)', (m) => money(m.spreadCapture)),
+        row('mean queue wait (ms)', (m) => m.meanQueueWaitMs.toFixed(1)),
+        row('max drawdown (USDT)', (m) => money(m.maxDrawdown)),
       ]);
       process.stdout.write(
         `${metricsTable(res.metrics)}\n\n${cmp}\n` +

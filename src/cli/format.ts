@@ -9,7 +9,9 @@ export function formatTable(columns: string[], rows: unknown[][]): string {
     return String(v);
   };
   const cells = rows.map((r) => r.map(cell));
-  const numeric = columns.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || typeof r[j] === 'bigint' || r[j] === null));
+  // Numbers, and figures already formatted as numbers ("-1,234.50", "99.0%"), align right.
+  const figure = /^-?[\d,]+(\.\d+)?%?$/;
+  const numeric = columns.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number' || typeof r[j] === 'bigint' || r[j] === null || (typeof r[j] === 'string' && figure.test(r[j] as string))));
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j]!.length)));
   const line = (vals: string[]) => vals.map((v, j) => (numeric[j] ? v.padStart(widths[j]!) : v.padEnd(widths[j]!))).join('  ').trimEnd();
   return [line(columns), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');

@@ -4,37 +4,51 @@ import type { ChainMetrics } from '../world/chain-world.ts';
 import { duration } from './tear-sheet-stats.ts';
 
 
-const amount = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+/**
+ * An amount of money as a person reads it: grouped thousands, two decimals (more below 1, so a
+ * coin-settled run's 0.00012 BTC is not "0.00"), never "-0.00".
+ */
+export function money(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const small = x !== 0 && Math.abs(x) < 1;
+  const s = x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: small ? 8 : 2 });
+  return /^-0\.0+$/.test(s) ? s.slice(1) : s;
+}
+
+const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
 
 /**
  * A run's headline metrics as labelled rows, the same in the terminal (`primesim backtest`,
  * `run`, `demo`) and at the top of its HTML report. Labels say what each figure is: the Sharpe
  * here is of the PnL per return period over the initial capital (the manifest's `sharpe`); the
- * tear sheet's compounds the equity curve's returns per sample, as quantstats does.
+ * tear sheet's compounds the equity curve's returns per sample, as quantstats does. Figures are
+ * formatted here (amounts grouped to the cent, ratios as percentages), so both read alike; the
+ * manifest keeps them exact.
  */
-export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): [string, number | string][] {
+export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): [string, string][] {
   const a = m.settleAsset;
   // A liquidated account's fees to the insurance fund (or its cover) are their own component.
-  const liq: [string, number][] = m.liquidationTransfers ? [[`  liquidation transfers`, m.liquidationTransfers]] : [];
+  const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers)]] : [];
+  const ret = m.initialCapital > 0 ? ` (${pct(m.totalPnl / m.initialCapital)} of ${money(m.initialCapital)})` : '';
   return [
-    [`total PnL (${a})`, m.totalPnl],
-    [`  spread capture`, m.spreadCapture],
-    [`  inventory`, m.inventoryPnl],
+    [`total PnL (${a})`, `${money(m.totalPnl)}${ret}`],
+    [`  spread capture`, money(m.spreadCapture)],
+    [`  inventory`, money(m.inventoryPnl)],
     // 0 − x: a cost of 0 reads 0, not −0.
-    [`  fees`, 0 - m.fees],
-    [`  funding`, 0 - m.funding],
+    [`  fees`, money(0 - m.fees)],
+    [`  funding`, money(0 - m.funding)],
     ...liq,
-    [`realized / unrealized`, `${amount(m.realizedPnl)} / ${amount(m.unrealizedPnl)}`],
-    ...(Number.isFinite(m.sharpe)
-      ? ([[`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]] as [string, string][])
-      : ([[`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`]] as [string, string][])),
-    ['max drawdown', m.maxDrawdown],
-    ['turnover (× capital)', m.turnover],
+    [`realized / unrealized`, `${money(m.realizedPnl)} / ${money(m.unrealizedPnl)}`],
+    Number.isFinite(m.sharpe)
+      ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]
+      : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
+    ['max drawdown', `${money(m.maxDrawdown)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
+    ['turnover (× capital)', m.turnover.toFixed(2)],
     ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
-    ['fill ratio', m.fillRatio],
-    ['taker slippage vs decision mid (bps)', m.takerSlippageBps],
+    ['fill ratio', pct(m.fillRatio, 1)],
+    ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     ['queue wait mean / median (ms)', `${m.meanQueueWaitMs.toFixed(1)} / ${m.medianQueueWaitMs.toFixed(1)}`],
-    ['final position (lots)', m.finalPositionLots],
+    ['final position (lots)', String(m.finalPositionLots)],
   ];
 }
 
@@ -87,8 +101,8 @@ export function riskRows(m: {
     ['accounts liquidated', m.populationAccounts ? `${m.accountsLiquidated} of ${m.populationAccounts + 0} population accounts` : m.accountsLiquidated],
     ['ADL events', m.adlEvents],
     ['circuit-breaker halts', m.halts],
-    ['bad debt', m.badDebt],
-    ['insurance fund at end', m.insuranceFund],
+    ['bad debt', money(m.badDebt)],
+    ['insurance fund at end', money(m.insuranceFund)],
     ['orders rejected', m.rejectedOrders],
   ];
   // A path with liquidation impact: how far the forced selling moved the mark (nothing to say

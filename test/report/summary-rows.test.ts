@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { riskRows } from '../../src/report/summary-rows.ts';
+import { money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
 
 const base = { liquidations: 0, liquidationsAll: 0, accountsLiquidated: 0, adlEvents: 0, halts: 0, badDebt: 0, insuranceFund: 0, rejectedOrders: 0, pathDrawdownPct: 4.335, markDrawdownPct: 4.335, impactFurtherPct: 0, maxDisplacementPct: 0, maxDisplacementAt: '2024-01-01T00:00:00.000Z' };
 
@@ -13,5 +13,33 @@ describe('summary rows', () => {
       ['mark fell further than the counterfactual by', '0.765 percentage points'],
       ['deepest displacement of the mark by liquidations', '0.900% at 2024-01-01T03:00:00.000Z'],
     ]);
+  });
+});
+
+describe('headline rows', () => {
+  const m = {
+    settleAsset: 'USDT', initialCapital: 100_000, finalEquity: 49_429.71485, totalPnl: -50570.28515, realizedPnl: -23284.8, unrealizedPnl: -15.9, fees: 27269.58515, funding: 0,
+    spreadCapture: -10972.7, inventoryPnl: -12328, sharpe: -59.687, sortino: -81.42, sharpePerPeriod: -0.08, sortinoPerPeriod: -0.1, returnPeriod: '1m', spanUs: 31 * 86400e6,
+    maxDrawdown: 50588.028825, maxDrawdownPct: 0.50588, turnover: 545.391703, tradedNotional: 54.5e6, orders: 2650, fills: 2649, makerFills: 0, takerFills: 2649,
+    fillRatio: 0.999623, takerSlippageBps: 2.001529, meanQueueWaitMs: 0, medianQueueWaitMs: 0, finalPositionLots: 500,
+  };
+  it('formats amounts as a person reads them: grouped, to the cent, with the return and drawdown in percent', () => {
+    const rows = Object.fromEntries(summaryRows(m));
+    expect(rows['total PnL (USDT)']).toBe('-50,570.29 (-50.57% of 100,000.00)');
+    expect(rows['  fees']).toBe('-27,269.59');
+    expect(rows['  funding']).toBe('0.00');
+    expect(rows['realized / unrealized']).toBe('-23,284.80 / -15.90');
+    expect(rows['max drawdown']).toBe('50,588.03 (50.59% of the peak equity)');
+    expect(rows['turnover (× capital)']).toBe('545.39');
+    expect(rows['fill ratio']).toBe('100.0%');
+    expect(rows['taker slippage vs decision mid (bps)']).toBe('2.00');
+    expect(rows['sharpe / sortino (annualised, 365 d; 1m PnL ÷ initial capital)']).toBe('-59.69 / -81.42');
+  });
+  it('keeps the digits of small coin amounts and never prints -0.00', () => {
+    expect(money(0.00012345)).toBe('0.00012345');
+    expect(money(-0.004)).toBe('-0.004');
+    expect(money(-0.000000001)).toBe('0.00');
+    expect(money(0)).toBe('0.00');
+    expect(money(1234.5)).toBe('1,234.50');
   });
 });
