@@ -16,6 +16,8 @@ export function money(x: number): string {
 }
 
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
+/** A wait in ms: a market maker's are milliseconds, a bar strategy's resting limit waits hours. */
+const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 1000));
 
 /**
  * A run's headline metrics as labelled rows, the same in the terminal (`primesim backtest`,
@@ -47,7 +49,7 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
     ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
-    ['queue wait mean / median (ms)', `${m.meanQueueWaitMs.toFixed(1)} / ${m.medianQueueWaitMs.toFixed(1)}`],
+    ['queue wait of maker fills: mean / median', `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}`],
     ['final position (lots)', String(m.finalPositionLots)],
   ];
 }

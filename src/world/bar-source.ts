@@ -26,6 +26,9 @@ const DEEP_LOTS = 1e12;
  * move crosses it, at the next open when the open gaps past it, and at once (the start of the
  * next move) when the price is already beyond it. Intrabar points are laid only while the account
  * has resting orders or stops (nothing can fill otherwise): without them they are not events at all.
+ * A fill's mid (from which spread capture and slippage are measured) is where the path was when
+ * the order filled: a limit's price less the slippage the laid book adds (the open across a gap),
+ * a stop's trigger (or the price it gapped to); a stop's decision price is its trigger.
  */
 export class BarSource implements Source {
   readonly priority = PRIO_DATA;
@@ -40,6 +43,8 @@ export class BarSource implements Source {
   private laidAsk = -1;
   /** Price (ticks) of the last point laid: where a stop's move starts. */
   private lastTicks = NaN;
+  /** Whether the move to the last point laid was a gap (to a bar's open). */
+  private gapMove = false;
   private readonly bar: BarView;
 
   constructor(
@@ -54,6 +59,9 @@ export class BarSource implements Source {
     this.s = slippageBps / 10_000;
     // Stop-market orders need a known price path; this venue has one.
     clob.stopsEnabled = true;
+    // A resting limit crossed on a continuous move was reached where the laid price (± slippage)
+    // met it; across a gap (a bar's open) the path jumped to the open.
+    clob.pathMid = (o) => (this.gapMove ? this.lastTicks : o.side === BID ? o.priceTicks / (1 + this.s) : o.priceTicks / (1 - this.s));
     this.bar = { tsUs: 0, intervalUs: bars.intervalUs, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   }
 
@@ -149,6 +157,7 @@ export class BarSource implements Source {
       this.clob.triggerStops(ts, from, t, gap, this.stopFill);
     }
     this.lastTicks = t;
+    this.gapMove = gap;
     this.lay(price);
   }
 

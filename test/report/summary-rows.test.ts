@@ -33,6 +33,8 @@ describe('headline rows', () => {
     expect(rows['turnover (× capital)']).toBe('545.39');
     expect(rows['fill ratio']).toBe('100.0%');
     expect(rows['taker slippage vs decision mid (bps)']).toBe('2.00');
+    expect(rows['queue wait of maker fills: mean / median']).toBe('0.0 ms / 0.0 ms');
+    expect(Object.fromEntries(summaryRows({ ...m, meanQueueWaitMs: 35_926_249, medianQueueWaitMs: 523.04 }))['queue wait of maker fills: mean / median']).toBe('10.0 h / 523.0 ms');
     expect(rows['sharpe / sortino (annualised, 365 d; 1m PnL ÷ initial capital)']).toBe('-59.69 / -81.42');
   });
   it('keeps the digits of small coin amounts and never prints -0.00', () => {

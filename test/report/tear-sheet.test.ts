@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { writeReport } from '../../src/report/report.ts';
+import { money } from '../../src/report/summary-rows.ts';
 import { RunTables } from '../../src/report/recipes.ts';
 import { tearSheet, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
@@ -84,6 +85,6 @@ describe('tear sheet', () => {
     expect(a['inventory']!).toBeCloseTo(m.inventoryPnl, 6);
     expect(a['spread capture']!).toBeCloseTo(m.spreadCapture, 6);
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'crash.html') })).html, 'utf8');
-    expect(html).toContain(`<th class="sub">liquidation transfers</th><td>${m.liquidationTransfers.toLocaleString('en-US', { maximumFractionDigits: 4 })}</td>`);
+    expect(html).toContain(`<th class="sub">liquidation transfers</th><td>${money(m.liquidationTransfers)}</td>`);
   });
 });

@@ -85,6 +85,31 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
       // 95.5, filled at the open, 95 × 0.999 = 94.905 → 94.9.
       [5 * MIN, 'sell', 94.9, 'taker', 'stop-gap-95.5'],
     ]);
+    // Each fill's mid is where the path was when the stop fired (the trigger on a continuous
+    // move, the open across the gap), and its decision price the trigger: the spread paid is the
+    // slippage (and the gap), not the move from the last point to the trigger.
+    const mids = (await queryRuns([r.dir], 'SELECT f.mid, f.decision_mid, o.decision_mid FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.ts_us')).rows;
+    expect(mids.map((m) => m.map((x) => Number(num(x).toFixed(6))))).toEqual([
+      [99, 99, 99],
+      [99.6, 99.6, 99.6],
+      [95, 95.5, 95.5],
+    ]);
+  });
+
+  it('a fill\'s mid on a bar venue is where the path reached the order: spread capture is the slippage alone', async () => {
+    const bars = join(root, 'hand-zero.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'stops-zero.ts');
+    writeFileSync(strat, STOPS);
+    // No slippage: the first two stops fill at their triggers on continuous moves and the third at
+    // the open it gapped to, so none captures or pays spread (the gap's 0.5 is the stop's slippage
+    // from its trigger). The old mid was the book laid before the move (bar 2's open, 102, for the
+    // first), which booked the move from there to the trigger as spread lost and inventory won.
+    const r = await runBacktest({ strategy: strat, data: bars, slippageBps: 0, fees: '0:0', runsDir: join(root, 'runs'), runId: 'stops-zero', equityInterval: '1m' });
+    const rows = (await queryRuns([r.dir], 'SELECT price, mid, qty FROM fills ORDER BY ts_us')).rows;
+    expect(rows.map((x) => [num(x[0]), Number(num(x[1]).toFixed(9))])).toEqual([[99, 99], [99.6, 99.6], [95, 95]]);
+    expect(r.metrics.spreadCapture).toBeCloseTo(0, 9);
+    expect(r.metrics.inventoryPnl).toBeCloseTo(r.metrics.totalPnl, 9);
   });
 
   it('market at the next open ± slippage; limits at their price at the documented intrabar point', async () => {
@@ -102,6 +127,11 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
       // Bar 2 is down: its first intrabar point is the low (+20 s); 98 × 1.001 = 98.098 → ask 98.1 ≤ 98.5: filled at 98.5.
       [2 * MIN + 20e6, 'buy', 98.5, true, 'limit-buy-98.5'],
     ]);
+    // The limits' mids: where the path was when the laid price (± 10 bp) met them, 102.8 / 0.999
+    // and 98.5 / 1.001 (the market order's is the book laid at the open).
+    const mids = (await queryRuns([r.dir], 'SELECT mid FROM fills ORDER BY ts_us')).rows.map((m) => num(m[0]));
+    expect(mids[1]).toBeCloseTo(102.8 / 0.999, 9);
+    expect(mids[2]).toBeCloseTo(98.5 / 1.001, 9);
     const [open] = (await queryRuns([r.dir], "SELECT count(*) FROM orders WHERE tag = 'never' AND status = 'open'")).rows[0]!;
     expect(num(open)).toBe(1);
   });

@@ -277,6 +277,15 @@ export class ClobVenue implements EventHandler {
    */
   readonly stops: OwnOrder[] = [];
   stopsEnabled = false;
+  /**
+   * A venue whose book is laid along a price path (bar execution) jumps from point to point while
+   * the path between them is continuous: a resting order the jump crosses was reached on the way,
+   * and its fill's mid is where the path was then (given by the path's source), not where the
+   * jump lands. Otherwise spread capture and inventory PnL trade places: a stop bought at its
+   * trigger with no slippage showed the move from the open to the trigger as spread lost and the
+   * same amount as inventory won. Undefined on a replayed book: a fill's mid is the book's.
+   */
+  pathMid: ((o: OwnOrder) => number) | undefined = undefined;
 
   /**
    * The price moved from `from` to `to` (ticks) at `tsUs`. A buy stop at S whose price was
@@ -299,7 +308,10 @@ export class ClobVenue implements EventHandler {
     hits.sort((x, y) => x.rank - y.rank || x.o.id - y.o.id);
     for (const { o, at } of hits) {
       this.stops.splice(this.stops.indexOf(o), 1);
-      this.fill(tsUs, o, price(at, o.side), remaining(o), false);
+      // A stop's decision price is its trigger: its slippage is measured from there, and the
+      // fill's mid is where the path was when it fired.
+      o.decisionMidTicks = o.priceTicks;
+      this.fill(tsUs, o, price(at, o.side), remaining(o), false, at);
       this.respond(tsUs, o);
     }
     return hits.length;
@@ -438,7 +450,7 @@ export class ClobVenue implements EventHandler {
     this.own.sweep(side, priceTicks);
   }
 
-  private fill(tsUs: number, o: OwnOrder, priceTicks: number, lots: number, maker: boolean): void {
+  private fill(tsUs: number, o: OwnOrder, priceTicks: number, lots: number, maker: boolean, pathTicks = NaN): void {
     if (lots <= 0) return;
     o.filledLots += lots;
     const signed = o.side === BID ? lots : -lots;
@@ -455,7 +467,7 @@ export class ClobVenue implements EventHandler {
       maker,
       fee: acct.fee,
       realized: acct.realized,
-      midTicks: this.book.midTicks(),
+      midTicks: pathTicks === pathTicks ? pathTicks : maker && this.pathMid !== undefined ? this.pathMid(o) : this.book.midTicks(),
       decisionMidTicks: o.decisionMidTicks,
       queueWaitUs: maker ? tsUs - o.restTsUs : 0,
       positionLots: this.position.lots,
