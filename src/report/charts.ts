@@ -15,7 +15,44 @@ export interface ChartSpec {
 const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
 const document = dom.window.document;
 
-/** The chart as HTML (a <figure> with legend when Plot makes one) and its main <svg> alone (for PNG). */
+/** A chart title as a file name part: "Return distribution (daily)" → "return-distribution-daily". */
+export const chartSlug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+
+const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The chart as one SVG that stands alone (for PNG): its title above and its colour legend
+ * below it as SVG. Plot draws a legend as HTML swatches beside the <svg>, which a rasteriser
+ * never sees: a PNG of a chart with several series was lines nobody could tell apart.
+ */
+function standalone(title: string, chart: Element, legend: { label: string; color: string }[]): string {
+  const w = Number(chart.getAttribute('width') ?? 920);
+  const h = Number(chart.getAttribute('height') ?? 260);
+  const top = 28;
+  // Swatches in rows: ~7 px a character at 12 px.
+  const items: string[] = [];
+  let x = 10;
+  let row = 0;
+  for (const { label, color } of legend) {
+    const iw = 22 + 7 * label.length + 14;
+    if (x + iw > w && x > 10) {
+      x = 10;
+      row++;
+    }
+    const y = top + h + 8 + row * 20;
+    items.push(`<rect x="${x}" y="${y}" width="14" height="14" fill="${esc(color)}"/><text x="${x + 20}" y="${y + 11}" font-size="12">${esc(label)}</text>`);
+    x += iw;
+  }
+  const height = top + h + (legend.length ? 14 + (row + 1) * 20 : 0);
+  chart.setAttribute('x', '0');
+  chart.setAttribute('y', String(top));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${height}" viewBox="0 0 ${w} ${height}" font-family="system-ui, sans-serif"><rect width="100%" height="100%" fill="white"/><text x="10" y="19" font-size="15" font-weight="bold">${esc(title)}</text>${chart.outerHTML}${items.join('')}</svg>`;
+}
+
+/**
+ * The chart as HTML (a <figure> with legend when Plot makes one) and as one standalone SVG with
+ * its title and legend (for PNG).
+ */
 export function renderChart(spec: ChartSpec): { html: string; svg: string } {
   const el = Plot.plot({
     document,
@@ -34,5 +71,10 @@ export function renderChart(spec: ChartSpec): { html: string; svg: string } {
   const svg = svgs.sort((a, b) => Number(b.getAttribute('width') ?? 0) - Number(a.getAttribute('width') ?? 0))[0];
   if (!svg) throw new Error(`chart "${spec.title}" rendered no <svg>`);
   for (const s of svgs) if (!s.getAttribute('xmlns')) s.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return { html: el.outerHTML, svg: svg.outerHTML };
+  const html = el.outerHTML;
+  // A categorical colour legend the figure shows (a ramp's numbers stay in the HTML only).
+  const scale = svgs.length > 1 ? (el as unknown as { scale?(n: string): { type?: string; domain?: unknown[]; range?: unknown[] } | undefined }).scale?.('color') : undefined;
+  const categorical = scale && (scale.type === 'ordinal' || scale.type === 'categorical') && Array.isArray(scale.domain) && Array.isArray(scale.range) && scale.range.length > 0;
+  const legend = categorical ? scale.domain!.map((d, i) => ({ label: String(d), color: String(scale.range![i % scale.range!.length]) })) : [];
+  return { html, svg: standalone(spec.title, svg.cloneNode(true) as Element, legend) };
 }

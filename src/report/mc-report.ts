@@ -11,7 +11,7 @@ import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { renderChart, type ChartSpec } from './charts.ts';
+import { chartSlug, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows } from './summary-rows.ts';
@@ -183,7 +183,7 @@ ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div
   const pngs: string[] = [];
   if (opts.png) {
     for (const c of rendered) {
-      const png = out.replace(/\.html$/, `-${c.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60)}.png`);
+      const png = out.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
       writeFileSync(png, new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng());
       pngs.push(png);
     }

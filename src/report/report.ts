@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { NO_STRATEGY, openRun } from '../results/run-store.ts';
-import { renderChart } from './charts.ts';
+import { chartSlug, renderChart } from './charts.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
@@ -94,7 +94,7 @@ ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
   const pngs: string[] = [];
   if (opts.png) {
     for (const c of [...tsCharts, ...charts]) {
-      const png = out.replace(/\.html$/, `-${c.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`);
+      const png = out.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
       const r = new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } });
       writeFileSync(png, r.render().asPng());
       pngs.push(png);
