@@ -23,7 +23,8 @@ export const BacktestConfigSchema = z.strictObject({
   fees: z.string().default('2:5'),
   funding: z.string().default('none'),
   capital: z.number().positive().default(100_000),
-  equityInterval: z.string().default('1s'),
+  /** Default: 1s, and 1m for bars (a 1 s clock over a month of minute bars is 2.7M rows of equity). */
+  equityInterval: z.string().optional(),
   /** Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price and the fill slippage. */
   instrument: z.string().default('binance-futures:BTCUSDT'),
   slippageBps: z.number().min(0).default(0),
@@ -35,6 +36,8 @@ export const BacktestConfigSchema = z.strictObject({
   sweep: z.strictObject({ id: z.string(), point: z.record(z.string(), z.string()) }).optional(),
 });
 export type BacktestConfig = z.input<typeof BacktestConfigSchema>;
+/** A parsed config: every default filled in, including the equity interval that depends on the data. */
+export type ParsedBacktestConfig = Omit<z.output<typeof BacktestConfigSchema>, 'equityInterval'> & { equityInterval: string };
 
 export interface BacktestResult {
   dir: string;
@@ -46,7 +49,7 @@ export interface BacktestResult {
 export interface RunManifest {
   format: 'primesim-run/1';
   runId: string;
-  config: z.output<typeof BacktestConfigSchema>;
+  config: ParsedBacktestConfig;
   strategy: { name: string; file: string; params: unknown };
   dataset: { name: string; dir: string; rows: number; columnsSha256: Record<string, string> };
   instrument: unknown;
@@ -78,13 +81,14 @@ export interface BacktestHooks {
   spillThread?: boolean;
 }
 
-export function parseBacktestConfig(input: BacktestConfig): z.output<typeof BacktestConfigSchema> {
+export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig {
   const parsed = BacktestConfigSchema.safeParse(input);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new ConfigError(i.message, { field: i.path.join('.') || '(config)' });
   }
-  return parsed.data;
+  // Here, not in a front end: a sweep or a script running bars gets the same default as the CLI.
+  return { ...parsed.data, equityInterval: parsed.data.equityInterval ?? (isBarsData(parsed.data.data) ? '1m' : '1s') };
 }
 
 /**
@@ -94,7 +98,7 @@ export function parseBacktestConfig(input: BacktestConfig): z.output<typeof Back
  * cash for spot (no sale beyond holdings), cross margin for perps — and the strategy trades it.
  */
 
-export function backtestSpec(cfg: z.output<typeof BacktestConfigSchema>): RunSpecInput {
+export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
     const inst = KNOWN_INSTRUMENTS[cfg.instrument];
     if (!inst) throw new ConfigError(`unknown instrument ${cfg.instrument}`, { field: '--instrument', hint: Object.keys(KNOWN_INSTRUMENTS).join(', ') });

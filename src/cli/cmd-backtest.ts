@@ -48,7 +48,7 @@ export function registerBacktest(program: Command): void {
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
-    .option('--equity-interval <dur>', 'equity sampling interval', '1s')
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
@@ -72,8 +72,11 @@ export function registerBacktest(program: Command): void {
         fees: pick('fees', 'fees', o.fees as string),
         funding: pick('funding', 'funding', o.funding as string),
         capital: pick('capital', 'capital', o.capital as number),
-        // Bars: sample equity once a minute unless asked (a 1 s clock over a month of bars is 2.6M rows).
-        equityInterval: !cli('equityInterval') && fromFile.equityInterval === undefined && isBarsData(String(o.data ?? fromFile.data ?? '')) ? '1m' : pick('equityInterval', 'equityInterval', o.equityInterval as string),
+        // Unset: the config's default (1s, 1m for bars).
+        ...(() => {
+          const v = pick('equityInterval', 'equityInterval', o.equityInterval as string | undefined);
+          return v === undefined ? {} : { equityInterval: v };
+        })(),
         instrument: o.instrument as string,
         slippageBps: o.slippageBps as number,
         runsDir: pick('runs', 'runsDir', o.runs as string),

@@ -16,17 +16,24 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('Run a strategy backtest or a run spec over a grid (parameters, seeds, any spec field) on a local pool of worker processes, then summarise all runs with DuckDB.')
     .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json)')
-    .option('--data <dir>', 'dataset catalog folder (strategy sweeps)')
+    .option('--data <dir|file>', 'dataset catalog folder, or an OHLCV bars CSV / LEAN minute zip (strategy sweeps)')
     .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`; for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
     .option('--param <key=value>', 'fixed strategy parameter (repeatable)', collect, [] as string[])
     .option('--queue <model>', 'queue model (or put queue=… on a --grid axis)', 'risk-averse')
     .option('--latency-entry <spec>', 'order entry latency', '1ms')
+    .option('--latency-response <spec>', 'response latency (acks and fills back to the strategy)', '1ms')
+    .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
     .option('--fees <maker:taker>', 'fees in bps', '2:5')
+    .option('--funding <spec>', 'perp funding: none, <rate>[@interval], lean:<file> or tardis:<file>', 'none')
+    .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
+    .option('--instrument <venue:symbol>', 'bars data: the instrument they price', 'binance-futures:BTCUSDT')
+    .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
     .option('--workers <n>', 'worker processes (default: one per core)', (v) => Number.parseInt(v, 10))
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
-    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; fees: string; workers?: number; runs: string; name?: string; force?: boolean }) => {
+    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; workers?: number; runs: string; name?: string; force?: boolean }) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
@@ -46,14 +53,16 @@ export function registerSweep(program: Command): void {
       }
       if (!o.data) throw new ConfigError('a strategy sweep needs --data <dir>', { field: '--data' });
       const data = o.data;
-      const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, latencyEntry: o.latencyEntry, fees: o.fees };
+      // Every run's settings but the grid's: what a backtest of one point would be given.
+      const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, capital: o.capital, ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), instrument: o.instrument, slippageBps: o.slippageBps };
+      const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, ...common };
       const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
       const dir = join(o.runs, sweepId);
       prepareSweepFolder(dir, settings, o.force ?? false);
       const cfgs = points.map((p) => {
         const { seed, queue, ...params } = p;
         const id = pointId(p);
-        return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, latencyEntry: o.latencyEntry, fees: o.fees, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
+        return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, ...common, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
       const seedAxis = axes.find(([k]) => k === 'seed');
       const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];

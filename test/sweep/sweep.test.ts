@@ -95,3 +95,32 @@ describe('comparison report', () => {
     expect(html).not.toMatch(/<script/);
   });
 });
+
+describe('sweeps over bars', () => {
+  it('a bar strategy sweeps with the backtest settings (slippage, capital, fees), each run equal to its backtest, equity once a minute', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { primesim } = await import('../helpers/cli.ts');
+    // Two days of hand-made minute bars: a sine wave, so the crossover trades.
+    const lines = ['timestamp,open,high,low,close,volume'];
+    const t0 = Date.parse('2024-01-01T00:00:00Z');
+    let prev = 100;
+    for (let i = 0; i < 2 * 1440; i++) {
+      const c = 100 + 5 * Math.sin(i / 90) + Math.sin(i / 7);
+      lines.push(`${new Date(t0 + i * 60_000).toISOString().replace('T', ' ').replace('Z', '')},${prev.toFixed(2)},${(Math.max(prev, c) + 0.3).toFixed(2)},${(Math.min(prev, c) - 0.3).toFixed(2)},${c.toFixed(2)},10`);
+      prev = c;
+    }
+    const bars = join(root, 'sine.csv');
+    writeFileSync(bars, lines.join('\n'));
+    const runs = join(root, 'bar-sweeps');
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--param', 'slow=30', '--slippage-bps', '3', '--capital', '5000000', '--fees', '1:4', '--runs', runs, '--name', 'sine']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const fast of [5, 10]) {
+      const m = JSON.parse(readFileSync(join(runs, 'sine', `fast-${fast}`, 'manifest.json'), 'utf8')) as { resultsSha256: string; config: { slippageBps: number; capital: number; equityInterval: string }; counts: { fills: number } };
+      expect(m.config).toMatchObject({ slippageBps: 3, capital: 5_000_000, equityInterval: '1m' });
+      expect(m.counts.fills).toBeGreaterThan(10);
+      const solo = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: bars, params: { fast: String(fast), slow: '30' }, slippageBps: 3, capital: 5_000_000, fees: '1:4', runsDir: join(root, 'bar-solo'), runId: `f${fast}` });
+      expect(m.resultsSha256).toBe(solo.manifest.resultsSha256);
+      expect(solo.manifest.config.equityInterval).toBe('1m');
+    }
+  });
+});
