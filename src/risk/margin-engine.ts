@@ -697,7 +697,7 @@ export class MarginEngine {
         // 0 + x, as the sum over groups below gives (−0 becomes +0: the same bytes in the margin table).
         const eq = a.collateral + g.upnl;
         const mm = 0 + g.req.mm;
-        a.state = { equity: eq, im: 0 + g.req.im, mm, marginRatio: ratio(mm, eq) };
+        setState(a, eq, 0 + g.req.im, mm);
         return;
       }
     }
@@ -712,7 +712,7 @@ export class MarginEngine {
         im += g.req.im;
         mm += g.req.mm;
       }
-      a.state = { equity: eq, im, mm, marginRatio: ratio(mm, eq) };
+      setState(a, eq, im, mm);
       return;
     }
     const pools: Record<string, { equity: number; im: number; mm: number; marginRatio: number }> = {};
@@ -746,6 +746,23 @@ export class MarginEngine {
 
 function checkBasis(instrumentId: string, b: number): void {
   if (!Number.isFinite(b) || b <= -1) throw new ModelError(`basis for ${instrumentId} must be finite and > -1, got ${b}`, { field: 'basis' });
+}
+
+/**
+ * An account's totals, written into its state object: every mark revalues the accounts holding
+ * it, and a new object each time was the largest allocation of a bar run (readers take the
+ * figures at once; none keeps the object). A state that had per-asset pools is replaced whole.
+ */
+function setState(a: AccountState, equity: number, im: number, mm: number): void {
+  const s = a.state;
+  if (s.perAsset !== undefined) {
+    a.state = { equity, im, mm, marginRatio: ratio(mm, equity) };
+    return;
+  }
+  s.equity = equity;
+  s.im = im;
+  s.mm = mm;
+  s.marginRatio = ratio(mm, equity);
 }
 
 function ratio(mm: number, eq: number): number {
