@@ -49,14 +49,15 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
     ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
-    ['queue wait of maker fills: mean / median', `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}`],
+    ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
     ['final position (lots)', String(m.finalPositionLots)],
   ];
 }
 
 /** The chain part of a run's summary: the strategies' swaps, what the adversaries took, lending. */
 export function chainRows(m: Partial<ChainMetrics>): [string, string | number][] {
-  const f = (x: number | undefined, d = 4) => (x === undefined ? '' : Number(x.toFixed(d)));
+  // Grouped, to d decimals (USD to the cent, ETH to the gwei-ish 6).
+  const f = (x: number | undefined, d = 4) => (x === undefined ? '' : d === 2 ? money(x) : (x + 0).toLocaleString('en-US', { maximumFractionDigits: d }));
   const rows: [string, string | number][] = [['blocks', m.blocks ?? 0]];
   if ((m.swaps ?? 0) > 0) {
     rows.push(

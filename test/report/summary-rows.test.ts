@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
+import { chainRows, money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
 
 const base = { liquidations: 0, liquidationsAll: 0, accountsLiquidated: 0, adlEvents: 0, halts: 0, badDebt: 0, insuranceFund: 0, rejectedOrders: 0, pathDrawdownPct: 4.335, markDrawdownPct: 4.335, impactFurtherPct: 0, maxDisplacementPct: 0, maxDisplacementAt: '2024-01-01T00:00:00.000Z' };
 
@@ -33,8 +33,8 @@ describe('headline rows', () => {
     expect(rows['turnover (× capital)']).toBe('545.39');
     expect(rows['fill ratio']).toBe('100.0%');
     expect(rows['taker slippage vs decision mid (bps)']).toBe('2.00');
-    expect(rows['queue wait of maker fills: mean / median']).toBe('0.0 ms / 0.0 ms');
-    expect(Object.fromEntries(summaryRows({ ...m, meanQueueWaitMs: 35_926_249, medianQueueWaitMs: 523.04 }))['queue wait of maker fills: mean / median']).toBe('10.0 h / 523.0 ms');
+    expect(rows['queue wait of maker fills: mean / median']).toBe('no maker fills');
+    expect(Object.fromEntries(summaryRows({ ...m, makerFills: 16, meanQueueWaitMs: 35_926_249, medianQueueWaitMs: 523.04 }))['queue wait of maker fills: mean / median']).toBe('10.0 h / 523.0 ms');
     expect(rows['sharpe / sortino (annualised, 365 d; 1m PnL ÷ initial capital)']).toBe('-59.69 / -81.42');
   });
   it('keeps the digits of small coin amounts and never prints -0.00', () => {
@@ -43,5 +43,17 @@ describe('headline rows', () => {
     expect(money(-0.000000001)).toBe('0.00');
     expect(money(0)).toBe('0.00');
     expect(money(1234.5)).toBe('1,234.50');
+  });
+});
+
+describe('chain rows', () => {
+  it('USD amounts to the cent and token amounts to six decimals, grouped', () => {
+    const rows = Object.fromEntries(chainRows({ blocks: 14400, lendingLiquidations: 340, lendingAccountsLiquidated: 183, searcherProfitUsd: 560944.3412, priorityFeesUsd: 788741.9421, lendingBadDebtUsd: 0, lendingProtocolFeesUsd: 141100.934, swaps: 2, swapsFilled: 2, swapsSandwiched: 1, swapMevLoss: 1234.56789, swapAvgPrice: 2999.123456, swapGasEth: 0.012345678, meanSettlementDelayS: 12.04, sandwichProfitEth: -0, arbProfitEth: 1.5, chainLedgerMismatches: 0 }));
+    expect(rows["searchers' profit / priority fees (USD)"]).toBe('560,944.34 / 788,741.94');
+    expect(rows['lending bad debt (USD)']).toBe('0.00');
+    expect(rows['protocol fees (USD)']).toBe('141,100.93');
+    expect(rows['MEV loss on the swaps (output token)']).toBe('1,234.5679');
+    expect(rows['gas paid on the swaps (ETH)']).toBe('0.012346');
+    expect(rows["sandwich bots' profit (ETH)"]).toBe('0');
   });
 });
