@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { JSDOM } from 'jsdom';
+import { esc } from './html.ts';
 
 /** Observable Plot rendered server-side into an SVG string (no browser needed). */
 export interface ChartSpec {
@@ -17,8 +18,6 @@ const document = dom.window.document;
 
 /** A chart title as a file name part: "Return distribution (daily)" → "return-distribution-daily". */
 export const chartSlug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
-
-const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The chart as one SVG that stands alone (for PNG): its title above and its colour legend

@@ -56,7 +56,7 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
 
 /** The chain part of a run's summary: the strategies' swaps, what the adversaries took, lending. */
 export function chainRows(m: Partial<ChainMetrics>): [string, string | number][] {
-  // Grouped, to d decimals (USD to the cent, ETH to the gwei-ish 6).
+  // Grouped: USD amounts to the cent (d = 2), token amounts to d decimals.
   const f = (x: number | undefined, d = 4) => (x === undefined ? '' : d === 2 ? money(x) : (x + 0).toLocaleString('en-US', { maximumFractionDigits: d }));
   const rows: [string, string | number][] = [['blocks', m.blocks ?? 0]];
   if ((m.swaps ?? 0) > 0) {
