@@ -23,7 +23,6 @@ export default defineStrategy({
     let sumFast = 0;
     let sumSlow = 0;
     let prevDiff = NaN;
-    let long = false;
     const inst = ctx.instrument;
     const lots = Math.round(p.size / (Number(inst.lotSize) * inst.multiplier));
     return {
@@ -39,12 +38,14 @@ export default defineStrategy({
         n++;
         if (n < p.slow) return;
         const diff = sumFast / p.fast - sumSlow / p.slow;
-        if (prevDiff <= 0 && diff > 0 && !long) {
-          c.submit({ side: BID, type: 'market', sizeLots: lots, tag: 'enter' });
-          long = true;
-        } else if (prevDiff >= 0 && diff < 0 && long) {
-          c.submit({ side: ASK, type: 'market', sizeLots: lots, tag: 'exit' });
-          long = false;
+        // The position the venue reported, not the orders sent: an entry the desk rejected (a
+        // cash account short of the price) leaves it flat, and the next cross up tries again
+        // instead of selling what it never bought.
+        if (prevDiff <= 0 && diff > 0) {
+          if (c.positionLots === 0 && c.openOrders().length === 0) c.submit({ side: BID, type: 'market', sizeLots: lots, tag: 'enter' });
+        } else if (prevDiff >= 0 && diff < 0) {
+          const held = c.positionLots;
+          if (held > 0 && c.openOrders().length === 0) c.submit({ side: ASK, type: 'market', sizeLots: held, tag: 'exit' });
         }
         prevDiff = diff;
       },

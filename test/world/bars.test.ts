@@ -136,6 +136,38 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
     expect(num(open)).toBe(1);
   });
 
+  it('sma-cross trades the position the venue reports: on a cash account short of the price a rejected entry is retried, and nothing it never bought is sold', async () => {
+    // A sine around 100 on a spot cash account holding 100.5 USDT: an entry of 1 BTC above
+    // ~100.4 (with fees) is rejected, below it fills.
+    const lines = ['timestamp,open,high,low,close,volume'];
+    let prev = 100;
+    for (let i = 0; i < 3000; i++) {
+      const c = 100 + 4 * Math.sin(i / 40) + 0.7 * Math.sin(i / 3);
+      lines.push(`${new Date(T0 / 1000 + i * 60_000).toISOString().replace('T', ' ').replace('Z', '')},${prev.toFixed(2)},${(Math.max(prev, c) + 0.05).toFixed(2)},${(Math.min(prev, c) - 0.05).toFixed(2)},${c.toFixed(2)},1`);
+      prev = c;
+    }
+    const bars = join(root, 'sine-spot.csv');
+    writeFileSync(bars, lines.join('\n'));
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: bars, instrument: 'binance:BTCUSDT', capital: 100.5, fees: '0:4', runsDir: join(root, 'runs'), runId: 'sma-spot' });
+    const rows = (await queryRuns([r.dir], 'SELECT side, status, reason FROM orders ORDER BY order_id')).rows.map((x) => [String(x[0]), String(x[1]), String(x[2])]);
+    const rejectedBuys = rows.filter(([side, st]) => side === 'buy' && st === 'rejected');
+    expect(rejectedBuys.length).toBeGreaterThan(3);
+    expect(rejectedBuys.every(([, , why]) => /insufficient USDT/.test(why))).toBe(true);
+    // Every sell is of a position held: filled, right after a filled buy.
+    let held = 0;
+    for (const [side, st] of rows) {
+      if (side === 'sell') {
+        expect(held).toBe(1);
+        expect(st).toBe('filled');
+        held = 0;
+      } else if (st === 'filled') {
+        expect(held).toBe(0);
+        held = 1;
+      }
+    }
+    expect(rows.filter(([side]) => side === 'sell').length).toBeGreaterThan(3);
+  });
+
   it('sma-cross on the real 45,031 one-minute bars trades exactly where a plain SMA recomputation says, at the next opens', async () => {
     const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, runsDir: join(root, 'runs'), runId: 'sma', equityInterval: '1h', fees: '0:0' });
