@@ -41,11 +41,16 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
       `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
     );
   }
+  // A sweep's grid: the axes whose value differs between runs, first in the table, and over two
+  // of them a heatmap of each headline figure (what a parameter study is read from).
+  const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
+  const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
+  if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
   const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset');
   const rows = runs
-    .map((r) => {
+    .map((r, i) => {
       const m = (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
-      return `<tr><th>${esc(r.runId)}</th>${keys.map((k) => `<td>${num(m[k])}</td>`).join('')}</tr>`;
+      return `<tr><th>${esc(r.runId)}</th>${axes.map((a) => `<td>${esc(points[i]![a] ?? '')}</td>`).join('')}${keys.map((k) => `<td>${num(m[k])}</td>`).join('')}</tr>`;
     })
     .join('');
   const html = `<!DOCTYPE html>
@@ -53,10 +58,53 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}table{border-collapse:collapse;font-size:12px}th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}th:first-child{text-align:left}.scroll{overflow-x:auto}svg{max-width:100%;height:auto}</style>
 </head><body><h1>primesim comparison — ${runs.length} runs</h1>
 ${charts.join('\n')}
-<h2>Metrics</h2><div class="scroll"><table><tr><th>run</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table></div>
+<h2>Metrics</h2><div class="scroll"><table><tr><th>run</th>${[...axes, ...keys].map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table></div>
 </body></html>
 `;
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
   return file;
+}
+
+/** Grid values in order: numerically when every value is a number ("5" before "20"), else as first seen. */
+function axisDomain(values: string[]): string[] {
+  const u = [...new Set(values)];
+  return u.every((v) => v.trim() !== '' && Number.isFinite(Number(v))) ? u.sort((a, b) => Number(a) - Number(b)) : u;
+}
+
+/** Total PnL and Sharpe over a two-axis sweep, one cell per run, each cell labelled with its value. */
+function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string]): string[] {
+  const metric = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
+  const ms = runs.map(metric);
+  // Annualised when every run has it, else per return period (one column never mixes the two).
+  const annual = ms.every((m) => typeof m.sharpe === 'number' && Number.isFinite(m.sharpe));
+  const figs: [string, string, (v: number) => string][] = [
+    ['totalPnl', 'Total PnL', (v) => Math.round(v).toLocaleString('en-US')],
+    [annual ? 'sharpe' : 'sharpePerPeriod', annual ? 'Sharpe (annualised)' : 'Sharpe per return period', (v) => v.toFixed(annual ? 2 : 4)],
+    ['maxDrawdown', 'Max drawdown', (v) => Math.round(v).toLocaleString('en-US')],
+  ];
+  const out: string[] = [];
+  for (const [key, title, fmt] of figs) {
+    const cells = runs.flatMap((_, i) => {
+      const v = Number(ms[i]![key]);
+      return Number.isFinite(v) ? [{ x: points[i]![ax] ?? '', y: points[i]![ay] ?? '', v }] : [];
+    });
+    if (cells.length === 0) continue;
+    const ys = axisDomain(cells.map((c) => c.y));
+    const full = `${title} by ${ax} × ${ay}`;
+    out.push(
+      `<h2>${esc(full)}</h2>${
+        renderChart({
+          title: full,
+          marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0.5 }), Plot.text(cells, { x: 'x', y: 'y', text: (d: { v: number }) => fmt(d.v), fill: 'black', stroke: 'white' })],
+          x: { type: 'band', label: ax, domain: axisDomain(cells.map((c) => c.x)) },
+          y: { type: 'band', label: ay, domain: ys },
+          // Losses red, gains green (drawdown: deeper is redder); the cells carry their values (no ramp legend in Node's DOM).
+          color: key === 'maxDrawdown' ? { scheme: 'reds' } : { type: 'diverging', scheme: 'rdylgn', pivot: 0 },
+          height: 80 + 40 * ys.length,
+        }).html
+      }`,
+    );
+  }
+  return out;
 }

@@ -112,15 +112,33 @@ describe('sweeps over bars', () => {
     const bars = join(root, 'sine.csv');
     writeFileSync(bars, lines.join('\n'));
     const runs = join(root, 'bar-sweeps');
-    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--param', 'slow=30', '--slippage-bps', '3', '--capital', '5000000', '--fees', '1:4', '--runs', runs, '--name', 'sine']);
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=10,5', '--grid', 'slow=30,40', '--slippage-bps', '3', '--capital', '5000000', '--fees', '1:4', '--runs', runs, '--name', 'sine']);
     expect(r.code, r.stderr).toBe(0);
+    const pnl = new Map<string, number>();
     for (const fast of [5, 10]) {
-      const m = JSON.parse(readFileSync(join(runs, 'sine', `fast-${fast}`, 'manifest.json'), 'utf8')) as { resultsSha256: string; config: { slippageBps: number; capital: number; equityInterval: string }; counts: { fills: number } };
-      expect(m.config).toMatchObject({ slippageBps: 3, capital: 5_000_000, equityInterval: '1m' });
-      expect(m.counts.fills).toBeGreaterThan(10);
-      const solo = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: bars, params: { fast: String(fast), slow: '30' }, slippageBps: 3, capital: 5_000_000, fees: '1:4', runsDir: join(root, 'bar-solo'), runId: `f${fast}` });
-      expect(m.resultsSha256).toBe(solo.manifest.resultsSha256);
-      expect(solo.manifest.config.equityInterval).toBe('1m');
+      for (const slow of [30, 40]) {
+        const m = JSON.parse(readFileSync(join(runs, 'sine', `fast-${fast}_slow-${slow}`, 'manifest.json'), 'utf8')) as { resultsSha256: string; config: { slippageBps: number; capital: number; equityInterval: string }; counts: { fills: number }; metrics: { totalPnl: number } };
+        expect(m.config).toMatchObject({ slippageBps: 3, capital: 5_000_000, equityInterval: '1m' });
+        expect(m.counts.fills).toBeGreaterThan(10);
+        pnl.set(`${fast}/${slow}`, m.metrics.totalPnl);
+        if (fast !== 5 || slow !== 30) continue;
+        const solo = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: bars, params: { fast: '5', slow: '30' }, slippageBps: 3, capital: 5_000_000, fees: '1:4', runsDir: join(root, 'bar-solo'), runId: 'f5' });
+        expect(m.resultsSha256).toBe(solo.manifest.resultsSha256);
+        expect(solo.manifest.config.equityInterval).toBe('1m');
+      }
     }
+    // The comparison page of a two-axis sweep: a heatmap of total PnL over fast × slow, one cell
+    // per run at its grid point (axes in numeric order), labelled with the run's figure.
+    const { writeComparisonReport } = await import('../../src/report/compare.ts');
+    const { findRuns } = await import('../../src/results/run-store.ts');
+    const html = readFileSync(writeComparisonReport(findRuns([join(runs, 'sine')]), join(root, 'sine.html')), 'utf8');
+    const heat = html.split('<h2>Total PnL by fast × slow</h2>')[1]!.split('<h2>')[0]!;
+    expect((heat.match(/<rect/g) ?? []).length).toBe(4);
+    const labels = [...heat.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]!);
+    for (const v of pnl.values()) expect(labels).toContain(Math.round(v).toLocaleString('en-US'));
+    // fast was given as 10,5: the axis reads 5, 10.
+    const xTicks = /aria-label="x-axis tick label"[^]*?<\/g>/.exec(heat)?.[0] ?? '';
+    expect([...xTicks.matchAll(/>(\d+)</g)].map((m) => m[1])).toEqual(['5', '10']);
+    expect(html).toContain('<th>fast</th><th>slow</th>');
   });
 });

@@ -149,7 +149,7 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
     const bars = join(root, 'sine-spot.csv');
     writeFileSync(bars, lines.join('\n'));
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: bars, instrument: 'binance:BTCUSDT', capital: 100.5, fees: '0:4', runsDir: join(root, 'runs'), runId: 'sma-spot' });
-    const rows = (await queryRuns([r.dir], 'SELECT side, status, reason FROM orders ORDER BY order_id')).rows.map((x) => [String(x[0]), String(x[1]), String(x[2])]);
+    const rows = (await queryRuns([r.dir], 'SELECT side, status, reason FROM orders ORDER BY order_id')).rows.map((x): [string, string, string] => [String(x[0]), String(x[1]), String(x[2])]);
     const rejectedBuys = rows.filter(([side, st]) => side === 'buy' && st === 'rejected');
     expect(rejectedBuys.length).toBeGreaterThan(3);
     expect(rejectedBuys.every(([, , why]) => /insufficient USDT/.test(why))).toBe(true);
