@@ -38,6 +38,8 @@ export function registerMc(program: Command): void {
     .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused.')
     .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean; grid: string[] }) => {
       const overrides = setPairs(o.set);
+      // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
+      if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');
       if (o.grid.length > 0) {
         const { parseGridAxis } = await import('../sweep/grid.ts');
         const { runMcGrid, METRICS } = await import('../mc/grid.ts');

@@ -73,7 +73,7 @@ export function registerStress(program: Command): void {
       const { runWorld } = await import('../world/run.ts');
       const { metricsTable } = await import('./cmd-backtest.ts');
       const overrides = setPairs(o.set);
-      const { spec, source } = specWithOverrides(file, overrides);
+      const { spec, source } = specWithOverrides(file, overrides, '--set');
       if (o.seed !== undefined) spec.seed = o.seed;
       const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });
       const { writeReport } = await import('../report/report.ts');

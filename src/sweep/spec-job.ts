@@ -33,7 +33,7 @@ function typed(v: string): unknown {
  * (`venues.perp.fees`); a bare name that is not a spec section is a parameter of the first agent
  * (`spreadBps` = `agents.0.params.spreadBps`), as in a strategy sweep.
  */
-export function applyOverride(raw: Record<string, unknown>, path: string, value: string): void {
+export function applyOverride(raw: Record<string, unknown>, path: string, value: string, flag = '--grid'): void {
   const parts = path.split('.');
   if (!TOP.has(parts[0]!)) parts.unshift('agents', '0', 'params');
   let node: unknown = raw;
@@ -46,17 +46,20 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
       if (o[k] === undefined) o[k] = {};
       next = o[k];
     }
-    if (next === undefined || next === null || typeof next !== 'object') throw new ConfigError(`sweep axis ${path}: no ${parts.slice(0, i + 1).join('.')} in the spec`, { field: '--grid' });
+    if (next === undefined || next === null || typeof next !== 'object') throw new ConfigError(`${path}: no ${parts.slice(0, i + 1).join('.')} in the spec`, { field: flag });
     node = next;
   }
   const last = parts[parts.length - 1]!;
-  if (Array.isArray(node)) throw new ConfigError(`sweep axis ${path} names a list, not a field`, { field: '--grid' });
+  if (Array.isArray(node)) throw new ConfigError(`${path} names a list, not a field`, { field: flag });
   (node as Record<string, unknown>)[last] = typed(value);
 }
 
-/** Read a spec file, apply overrides, validate (errors still name the file and field). */
-export function specWithOverrides(file: string, overrides: Record<string, string>): { spec: RunSpec; source: SpecSource } {
+/**
+ * Read a spec file, apply overrides, validate (errors still name the file and field; a path the
+ * spec lacks names the flag it came from: --grid for a sweep, --set for stress and mc).
+ */
+export function specWithOverrides(file: string, overrides: Record<string, string>, flag = '--grid'): { spec: RunSpec; source: SpecSource } {
   const { raw, source } = readSpecDocument(file);
-  for (const [k, v] of Object.entries(overrides)) applyOverride(raw, k, v);
+  for (const [k, v] of Object.entries(overrides)) applyOverride(raw, k, v, flag);
   return { spec: validateSpec(raw, source), source };
 }

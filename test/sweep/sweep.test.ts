@@ -58,7 +58,9 @@ describe('sweeps over run specs', () => {
     applyOverride(raw, 'venues.perp.fees', '0:4');
     applyOverride(raw, 'spreadBps', '0.5');
     expect(raw).toEqual({ venues: [{ id: 'perp', fees: '0:4' }], agents: [{ params: { spreadBps: 0.5 } }] });
-    expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' })).toThrow(/no venues\.spot in the spec/);
+    expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' })).toThrow(/field --grid: venues\.spot\.fees: no venues\.spot in the spec/);
+    // stress and mc name the flag the path came from
+    expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' }, '--set')).toThrow(/field --set: venues\.spot\.fees: no venues\.spot in the spec/);
     expect(() => specWithOverrides(file, { 'venues.perp.queue': 'fifo' })).not.toThrow(); // the builder names bad models
     const points = expandGrid([parseGridAxis('venues.perp.queue=risk-averse,power:3'), parseGridAxis('spreadBps=0.01,0.05')]);
     const jobs = points.map((p, i) => ({ kind: 'spec' as const, file, overrides: p, runsDir: join(root, 'specpool'), runId: `p${i}`, sweep: { id: 'mm-sweep', point: p } }));
