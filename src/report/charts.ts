@@ -27,7 +27,14 @@ export const chartSlug = (title: string) => title.toLowerCase().replace(/[^a-z0-
 function standalone(title: string, chart: Element, legend: { label: string; color: string }[]): string {
   const w = Number(chart.getAttribute('width') ?? 920);
   const h = Number(chart.getAttribute('height') ?? 260);
-  const top = 28;
+  // The title wrapped at words to the chart's width (~8.5 px a character at 15 px).
+  const lines: string[] = [];
+  for (const word of title.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && (last.length + 1 + word.length) * 8.5 <= w - 20) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  const top = 10 + 19 * lines.length;
   // Swatches in rows: ~7 px a character at 12 px.
   const items: string[] = [];
   let x = 10;
@@ -45,7 +52,7 @@ function standalone(title: string, chart: Element, legend: { label: string; colo
   const height = top + h + (legend.length ? 14 + (row + 1) * 20 : 0);
   chart.setAttribute('x', '0');
   chart.setAttribute('y', String(top));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${height}" viewBox="0 0 ${w} ${height}" font-family="system-ui, sans-serif"><rect width="100%" height="100%" fill="white"/><text x="10" y="19" font-size="15" font-weight="bold">${esc(title)}</text>${chart.outerHTML}${items.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${height}" viewBox="0 0 ${w} ${height}" font-family="system-ui, sans-serif"><rect width="100%" height="100%" fill="white"/>${lines.map((l, i) => `<text x="10" y="${19 + 19 * i}" font-size="15" font-weight="bold">${esc(l)}</text>`).join('')}${chart.outerHTML}${items.join('')}</svg>`;
 }
 
 /**

@@ -19,14 +19,24 @@ describe('charts', () => {
     expect(c.svg).toContain('>PnL attribution over time</text>');
     for (const [label, color] of Object.entries(html)) expect(c.svg).toMatch(new RegExp(`<rect [^>]*fill="${color}"/><text[^>]*>${label}</text>`));
     const png = new Resvg(c.svg, { background: 'white' }).render();
-    expect(png.height).toBeGreaterThan(260 + 28);
+    expect(png.height).toBeGreaterThan(260 + 29);
   });
 
   it('a chart without a colour legend gets its title only', () => {
     const c = renderChart({ title: 'Equity', marks: [Plot.lineY(data.filter((d) => d.k === 'fees'), { x: 't', y: 'v' })] });
     expect(c.svg).toContain('>Equity</text>');
     expect(c.svg).not.toContain('<rect x="10"');
-    expect(new Resvg(c.svg).render().height).toBe(260 + 28);
+    expect(new Resvg(c.svg).render().height).toBe(260 + 29);
+  });
+
+  it('a long title wraps at words to the chart\'s width instead of running off the PNG', () => {
+    const title = 'Liquidation waterfall of the worst path by liquidated notional (path 0, historical:btc-2022-01-21): notional per 15 minutes';
+    const c = renderChart({ title, marks: [Plot.lineY(data.filter((d) => d.k === 'fees'), { x: 't', y: 'v' })] });
+    const lines = [...c.svg.matchAll(/<text x="10" y="\d+" font-size="15" font-weight="bold">([^<]+)<\/text>/g)].map((m) => m[1]!);
+    expect(lines.length).toBe(2);
+    expect(lines.join(' ')).toBe(title);
+    for (const l of lines) expect(l.length * 8.5).toBeLessThanOrEqual(920 - 20);
+    expect(new Resvg(c.svg).render().height).toBe(260 + 10 + 19 * 2);
   });
 
   it('file names from titles have no stray dashes', () => {
