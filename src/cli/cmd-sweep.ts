@@ -33,13 +33,20 @@ export function registerSweep(program: Command): void {
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
-    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; workers?: number; runs: string; name?: string; force?: boolean }) => {
+    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
       const pointId = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k.split('.').pop()}-${v.replace(/[^\w.-]/g, '')}`).join('_');
       if (/\.(ya?ml|json)$/i.test(strategy)) {
+        // The backtest settings belong to strategy sweeps: a spec says them itself (or a --grid axis does).
+        const backtestOnly = ['data', 'param', 'queue', 'latencyEntry', 'latencyResponse', 'feedLatency', 'fees', 'funding', 'capital', 'equityInterval', 'instrument', 'slippageBps'];
+        const given = backtestOnly.find((k) => cmd.getOptionValueSource(k) === 'cli');
+        if (given) {
+          const flag = `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          throw new ConfigError('applies to strategy sweeps; a spec sets it in its own fields', { field: flag, hint: 'set the spec field, or sweep it with --grid, e.g. --grid venues.perp.fees=2:5,0:4' });
+        }
         // A sweep over a run spec: every point is the spec with its axes set.
         const { specWithOverrides } = await import('../sweep/spec-job.ts');
         for (const p of points) specWithOverrides(strategy, p); // every point must be a valid spec before anything runs

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,16 @@ describe('comparison report', () => {
     expect(html.split('<h2>Equity change</h2>')[1]!.split('<h2>')[0]!.match(/<path[^>]* d="M/g)?.length).toBeGreaterThanOrEqual(4);
     for (const r of runs) expect(html).toContain(`<th>${r.runId}</th>`);
     expect(html).not.toMatch(/<script/);
+  });
+});
+
+describe('sweep flags', () => {
+  it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
+    const { primesim } = await import('../helpers/cli.ts');
+    const r = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'leverage=2,10', '--slippage-bps', '3', '--runs', join(root, 'never')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/field --slippage-bps: applies to strategy sweeps/);
+    expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });
 
