@@ -106,7 +106,8 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
     return {
       seed: cfg.seed,
       valuation: inst.settle,
-      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
+      // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
+      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
       accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
       agents: [{ strategy: resolve(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },

@@ -85,6 +85,13 @@ export function registerBacktest(program: Command): void {
       };
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
       if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
+      // Bar execution fixes when an order arrives (the next open) and fills it whole: a latency or
+      // queue setting would be ignored, so it is refused (the response latency does apply).
+      if (isBarsData(cfg.data)) {
+        const fixed: [string, keyof typeof fromFile, string][] = [['latencyEntry', 'latencyEntry', '--latency-entry'], ['queue', 'queue', '--queue'], ['feedLatency', 'feedLatency', '--feed-latency']];
+        const set = fixed.find(([name, key]) => cli(name) || fromFile[key] !== undefined);
+        if (set) throw new ConfigError('does not apply to bars: an order decided on a close reaches the venue at the next open and fills there whole', { field: set[2], hint: 'slippage and fees do apply: --slippage-bps, --fees' });
+      }
       if (o.printSpec) {
         const { backtestSpec, parseBacktestConfig } = await import('../backtest/run.ts');
         const { stringify } = await import('yaml');

@@ -233,6 +233,13 @@ describe('primesim CLI end to end', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/daily: 33 bars of 1d from the bars of/);
       expectOneLineError(await primesim(['data', 'bars', file, '--interval', '90s', '--out', 'x'], dir), /--interval.*90 s is not a multiple of the bars' 60 s/);
+      // Bar execution fixes the entry (the next open) and fills whole: entry latency and queue settings
+      // are refused, not ignored; the response latency applies and reaches the spec.
+      expectOneLineError(await primesim(['backtest', join(ROOT, 'strategies', 'sma-cross.ts'), '--data', file, '--latency-entry', '5ms'], dir), /field --latency-entry: does not apply to bars/);
+      expectOneLineError(await primesim(['backtest', join(ROOT, 'strategies', 'sma-cross.ts'), '--data', file, '--queue', 'power:3'], dir), /field --queue: does not apply to bars/);
+      r = await primesim(['backtest', join(ROOT, 'strategies', 'sma-cross.ts'), '--data', file, '--latency-response', '30s', '--print-spec'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/latency:\n\s+response: 30s/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
