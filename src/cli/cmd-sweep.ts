@@ -5,6 +5,7 @@ import { checkOutputTarget, checkRunId } from '../results/safe-output.ts';
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
+import { isBarsData } from '../data/bars-catalog.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
@@ -60,6 +61,11 @@ export function registerSweep(program: Command): void {
       }
       if (!o.data) throw new ConfigError('a strategy sweep needs --data <dir>', { field: '--data' });
       const data = o.data;
+      // As for a bar backtest: the next open and a whole fill leave no entry latency or queue to set.
+      if (isBarsData(data)) {
+        const fixed = ([['latencyEntry', '--latency-entry'], ['queue', '--queue'], ['feedLatency', '--feed-latency']] as const).find(([k]) => cmd.getOptionValueSource(k) === 'cli') ?? (axes.some(([k]) => k === 'queue') ? (['queue', '--grid queue'] as const) : undefined);
+        if (fixed) throw new ConfigError('does not apply to bars: an order decided on a close reaches the venue at the next open and fills there whole', { field: fixed[1], hint: 'slippage and fees do apply: --slippage-bps, --fees' });
+      }
       // Every run's settings but the grid's: what a backtest of one point would be given.
       const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, capital: o.capital, ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), instrument: o.instrument, slippageBps: o.slippageBps };
       const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, ...common };

@@ -100,10 +100,18 @@ describe('comparison report', () => {
 
 describe('sweep flags', () => {
   it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
-    const { primesim } = await import('../helpers/cli.ts');
+    const { primesim, ROOT: ROOT_DIR } = await import('../helpers/cli.ts');
     const r = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'leverage=2,10', '--slippage-bps', '3', '--runs', join(root, 'never')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/field --slippage-bps: applies to strategy sweeps/);
+    expect(existsSync(join(root, 'never'))).toBe(false);
+    // A bar sweep has no entry latency or queue to vary.
+    if (!existsSync(join(ROOT_DIR, '..', 'shared', 'data', 'bars'))) return;
+    const bars = join(ROOT_DIR, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const q = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'queue=risk-averse,power:3', '--runs', join(root, 'never')]);
+    expect(q.stderr).toMatch(/field --grid queue: does not apply to bars/);
+    const l = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--latency-entry', '5ms', '--runs', join(root, 'never')]);
+    expect(l.stderr).toMatch(/field --latency-entry: does not apply to bars/);
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });
