@@ -8,6 +8,7 @@ import { ConfigError, PrimesimError } from '../errors.ts';
 import type { StrategyModule } from '../strategy/api.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { strategyFrame } from '../strategy/frame.ts';
+import { distFile, FROM_DIST } from '../runtime.ts';
 
 /** The package root (where package.json and src/ live), for resolving `primesim` and shared deps. */
 const ROOT = PACKAGE_ROOT;
@@ -37,9 +38,10 @@ export async function loadStrategy(file: string): Promise<StrategyModule> {
   if (!EXTENSIONS.has(extname(abs))) throw new ConfigError(`unknown strategy file type ${extname(abs) || '(none)'}`, { file, hint: 'a .ts, .mts, .js or .mjs module' });
   process.setSourceMapsEnabled(true);
   // Files inside this package (an ES module package, run under tsx) import directly: same module
-  // graph, no bundling step. Anything elsewhere goes through the bundle below.
+  // graph, no bundling step. Anything elsewhere, and everything when the compiled CLI runs (no
+  // TypeScript loader), goes through the bundle below.
   const rel = relative(ROOT, abs);
-  if (!rel.startsWith('..') && !rel.includes('node_modules')) {
+  if (!FROM_DIST && !rel.startsWith('..') && !rel.includes('node_modules')) {
     let mod: { default?: unknown };
     try {
       mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
@@ -55,7 +57,11 @@ export async function loadStrategy(file: string): Promise<StrategyModule> {
   loads++;
   const out = join(dir, `${createHash('sha256').update(abs).digest('hex').slice(0, 16)}-${process.pid}-${loads}.mjs`);
   // The source map's paths are relative to the bundle's own location, so it must know it.
-  writeFileSync(out, await bundle(abs, file, out));
+  const code = await bundle(abs, file, out);
+  // Compiled, a strategy that reaches into the engine's sources (`primesim/…`, ../src/…) needs the
+  // TypeScript loader for them (`primesim` itself is the compiled library).
+  if (FROM_DIST && code.includes(pathToFileURL(SRC).href)) (await import('tsx/esm/api')).register();
+  writeFileSync(out, code);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(out).href)) as { default?: unknown };
@@ -101,7 +107,7 @@ async function bundle(abs: string, shown: string, outfile: string): Promise<stri
             b.onResolve({ filter: /.*/ }, (args) => {
               if (args.kind === 'entry-point') return undefined;
               const spec = args.path;
-              if (spec === 'primesim') return { path: pathToFileURL(LIBRARY_ENTRY).href, external: true };
+              if (spec === 'primesim') return { path: pathToFileURL(FROM_DIST ? distFile('index.js') : LIBRARY_ENTRY).href, external: true };
               if (spec.startsWith('primesim/')) return { path: pathToFileURL(join(SRC, spec.slice('primesim/'.length))).href, external: true };
               if (isBuiltin(spec)) return { path: spec, external: true };
               if (spec.startsWith('.') || spec.startsWith('/')) {

@@ -18,6 +18,8 @@ import { specWithOverrides } from '../sweep/spec-job.ts';
 import { mcPaths } from '../world/mc-paths.ts';
 import { readPathRow, runPath, type PathJob } from './path-run.ts';
 import { summarise, type McRow, type McSummary } from './stats.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { distFile, FROM_DIST } from '../runtime.ts';
 
 export interface McOptions {
   file: string;
@@ -79,7 +81,9 @@ export async function runMc(o: McOptions): Promise<McResult> {
       o.onPath?.(r, ++done, want.length);
     }
   } else {
-    const pool = new Piscina({ filename: pathToFileURL(join(import.meta.dirname, 'pool-worker.mjs')).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+    // Compiled, the task needs no TypeScript hooks in each thread; from the sources, pool-worker.mjs registers them.
+    const task = FROM_DIST ? distFile('mc-worker.js') : join(PACKAGE_ROOT, 'src', 'mc', 'pool-worker.mjs');
+    const pool = new Piscina({ filename: pathToFileURL(task).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
     try {
       await Promise.all(todo.map(async (k) => {
         const r = (await pool.run(jobs(k))) as McRow;

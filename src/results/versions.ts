@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 const require = createRequire(import.meta.url);
-const root = join(import.meta.dirname, '..', '..');
+// The package's root, from the sources or from the compiled dist/ alike.
+const root = PACKAGE_ROOT;
 
 function pkgVersion(name: string): string {
   try {

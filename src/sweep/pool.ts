@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { BacktestConfig } from '../backtest/run.ts';
 import type { SpecJob } from './spec-job.ts';
 import type { RunMetrics } from '../results/metrics.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { distFile, FROM_DIST } from '../runtime.ts';
 
 /**
  * tsx's loader by absolute URL: a bare `--import tsx` would resolve from the user's working
@@ -24,10 +26,11 @@ export async function runPool(cfgs: (BacktestConfig | SpecJob)[], opts: { worker
   const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), cfgs.length));
   const results: SweepResult[] = [];
   let next = 0;
-  const workerFile = join(import.meta.dirname, 'worker.ts');
+  // The compiled worker when this process runs compiled (no TypeScript loader to start in each).
+  const workerFile = FROM_DIST ? distFile('sweep-worker.js') : join(PACKAGE_ROOT, 'src', 'sweep', 'worker.ts');
   await Promise.all(
     Array.from({ length: n }, () => {
-      const child: ChildProcess = fork(workerFile, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const child: ChildProcess = fork(workerFile, [], { execArgv: FROM_DIST ? [] : ['--import', TSX_LOADER], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
       return new Promise<void>((resolve, reject) => {
         const feed = () => {
           if (next >= cfgs.length) {
