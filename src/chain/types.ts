@@ -57,12 +57,11 @@ export interface Block {
 }
 
 /**
- * The rest of the network's demand for block space: per block, how much gas other users' txs
- * take and the priority fee they pay. Txs tipping more are included before it; txs tipping less
- * get what room it leaves. Its gas counts towards the base-fee update, so the base fee moves with
- * load instead of decaying to its floor in a quiet simulation.
+ * The rest of the network's demand for block space: per block, given the block's base fee, how
+ * much gas other users' txs take and the priority fee they pay. Txs tipping more are included
+ * before it; txs tipping less get what room it leaves. Its gas counts towards the base-fee update,
+ * so the base fee moves with load instead of decaying to its floor in a quiet simulation.
  */
-/** Everyone else's demand for block space: the gas it uses in a block, given the block's base fee. */
 export interface BackgroundDemand {
   at(blockNumber: number, tsUs: number, baseFeeWei: bigint): { gas: number; tipPerGasWei: bigint };
 }

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import type { RunMetrics } from '../results/metrics.ts';
-import { formatTable } from './format.ts';
+import { flagOf, formatTable } from './format.ts';
 import { summaryRows } from '../report/summary-rows.ts';
 import { Progress } from './progress.ts';
 
@@ -13,6 +13,21 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function metricsTable(m: RunMetrics): string {
   return formatTable(['metric', 'value'], summaryRows(m));
+}
+
+/**
+ * Bar execution fixes when an order arrives (the next open) and fills it whole: an entry latency,
+ * feed latency or queue model given for bars would be ignored, so it is refused (the response
+ * latency does apply). `given` says whether a setting was given: true (its flag is named) or the
+ * field to name (e.g. a sweep's grid axis).
+ */
+export function refuseBarSettings(given: (setting: 'latencyEntry' | 'queue' | 'feedLatency') => boolean | string): void {
+  for (const k of ['latencyEntry', 'queue', 'feedLatency'] as const) {
+    const g = given(k);
+    if (g === false) continue;
+    const field = g === true ? flagOf(k) : g;
+    throw new ConfigError('does not apply to bars: an order decided on a close reaches the venue at the next open and fills there whole', { field, hint: 'slippage and fees do apply: --slippage-bps, --fees' });
+  }
 }
 
 export async function backtestWithProgress(cfg: BacktestConfig) {
@@ -60,6 +75,7 @@ export function registerBacktest(program: Command): void {
       const cli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
       const pick = <T>(name: string, key: keyof typeof fromFile, value: T): T => (cli(name) || fromFile[key] === undefined ? value : (fromFile[key] as T));
       const params = { ...((fromFile.params as Record<string, string | number | boolean> | undefined) ?? {}), ...parseParamPairs(o.param as string[]) };
+      const equityInterval = pick('equityInterval', 'equityInterval', o.equityInterval as string | undefined);
       const cfg = {
         strategy: strategy ?? fromFile.strategy,
         data: (o.data as string | undefined) ?? fromFile.data,
@@ -73,10 +89,7 @@ export function registerBacktest(program: Command): void {
         funding: pick('funding', 'funding', o.funding as string),
         capital: pick('capital', 'capital', o.capital as number),
         // Unset: the config's default (1s, 1m for bars).
-        ...(() => {
-          const v = pick('equityInterval', 'equityInterval', o.equityInterval as string | undefined);
-          return v === undefined ? {} : { equityInterval: v };
-        })(),
+        ...(equityInterval !== undefined ? { equityInterval } : {}),
         instrument: o.instrument as string,
         slippageBps: o.slippageBps as number,
         runsDir: pick('runs', 'runsDir', o.runs as string),
@@ -85,13 +98,7 @@ export function registerBacktest(program: Command): void {
       };
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
       if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
-      // Bar execution fixes when an order arrives (the next open) and fills it whole: a latency or
-      // queue setting would be ignored, so it is refused (the response latency does apply).
-      if (isBarsData(cfg.data)) {
-        const fixed: [string, keyof typeof fromFile, string][] = [['latencyEntry', 'latencyEntry', '--latency-entry'], ['queue', 'queue', '--queue'], ['feedLatency', 'feedLatency', '--feed-latency']];
-        const set = fixed.find(([name, key]) => cli(name) || fromFile[key] !== undefined);
-        if (set) throw new ConfigError('does not apply to bars: an order decided on a close reaches the venue at the next open and fills there whole', { field: set[2], hint: 'slippage and fees do apply: --slippage-bps, --fees' });
-      }
+      if (isBarsData(cfg.data)) refuseBarSettings((k) => cli(k) || fromFile[k] !== undefined);
       if (o.printSpec) {
         const { backtestSpec, parseBacktestConfig } = await import('../backtest/run.ts');
         const { stringify } = await import('yaml');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { mcRiskRows } from '../report/summary-rows.ts';
+import { mcRiskRows, percent, wholeAmount } from '../report/summary-rows.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
@@ -18,8 +18,6 @@ function indices(s: string | undefined): number[] | undefined {
   });
 }
 
-const money = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
 
 export function registerMc(program: Command): void {
   program
@@ -49,7 +47,7 @@ export function registerMc(program: Command): void {
         const names = axes.map(([n]) => n);
         const cols = ['var95', 'es95', 'lar95', 'pFundExhausted'] as const;
         void METRICS;
-        process.stdout.write(formatTable([...names, 'VaR 95%', 'ES 95%', 'LaR 95%', 'P(fund exhausted)'], g.points.map((p) => [...names.map((n) => p.point[n]!), ...cols.map((c) => (c === 'pFundExhausted' ? pct(p.summary[c]) : money(p.summary[c])))])) + '\n');
+        process.stdout.write(formatTable([...names, 'VaR 95%', 'ES 95%', 'LaR 95%', 'P(fund exhausted)'], g.points.map((p) => [...names.map((n) => p.point[n]!), ...cols.map((c) => (c === 'pFundExhausted' ? percent(p.summary[c]) : wholeAmount(p.summary[c])))])) + '\n');
         process.stdout.write(`\ngrid: ${g.dir} (${g.points.length} points in ${((performance.now() - t0) / 1000).toFixed(1)} s; primesim report ${g.dir} draws the heatmaps)\n`);
         return;
       }
@@ -74,7 +72,6 @@ export function registerMc(program: Command): void {
       }
       process.stdout.write(formatTable(['risk across paths', 'value'], [
         ['paths', `${s.paths} (${res.ran} run, ${res.reused} reused)`],
-        ['desk PnL: mean', money(s.meanDeskPnl)],
         ...mcRiskRows(s),
       ]) + '\n');
       process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);

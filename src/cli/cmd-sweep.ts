@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
+import { refuseBarSettings } from './cmd-backtest.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
-import { formatTable } from './format.ts';
+import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -45,7 +46,7 @@ export function registerSweep(program: Command): void {
         const backtestOnly = ['data', 'param', 'queue', 'latencyEntry', 'latencyResponse', 'feedLatency', 'fees', 'funding', 'capital', 'equityInterval', 'instrument', 'slippageBps'];
         const given = backtestOnly.find((k) => cmd.getOptionValueSource(k) === 'cli');
         if (given) {
-          const flag = `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          const flag = flagOf(given);
           throw new ConfigError('applies to strategy sweeps; a spec sets it in its own fields', { field: flag, hint: 'set the spec field, or sweep it with --grid, e.g. --grid venues.perp.fees=2:5,0:4' });
         }
         // A sweep over a run spec: every point is the spec with its axes set.
@@ -63,8 +64,8 @@ export function registerSweep(program: Command): void {
       const data = o.data;
       // As for a bar backtest: the next open and a whole fill leave no entry latency or queue to set.
       if (isBarsData(data)) {
-        const fixed = ([['latencyEntry', '--latency-entry'], ['queue', '--queue'], ['feedLatency', '--feed-latency']] as const).find(([k]) => cmd.getOptionValueSource(k) === 'cli') ?? (axes.some(([k]) => k === 'queue') ? (['queue', '--grid queue'] as const) : undefined);
-        if (fixed) throw new ConfigError('does not apply to bars: an order decided on a close reaches the venue at the next open and fills there whole', { field: fixed[1], hint: 'slippage and fees do apply: --slippage-bps, --fees' });
+        const queueAxis = axes.some(([k]) => k === 'queue');
+        refuseBarSettings((k) => cmd.getOptionValueSource(k) === 'cli' || (k === 'queue' && queueAxis && '--grid queue'));
       }
       // Every run's settings but the grid's: what a backtest of one point would be given.
       const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, capital: o.capital, ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), instrument: o.instrument, slippageBps: o.slippageBps };

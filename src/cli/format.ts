@@ -32,3 +32,6 @@ export function toJson(columns: string[], rows: unknown[][]): string {
     2,
   );
 }
+
+/** The command-line flag of an option key, as commander names them: latencyEntry → --latency-entry. */
+export const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

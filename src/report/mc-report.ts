@@ -14,7 +14,7 @@ import { checkReportTarget } from '../results/safe-output.ts';
 import { chartSlug, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
-import { mcRiskRows } from './summary-rows.ts';
+import { mcRiskRows, wholeAmount } from './summary-rows.ts';
 import { upperQuantile } from '../mc/stats.ts';
 
 export function isMcFolder(dir: string): boolean {
@@ -162,7 +162,6 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   }
   const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));
   const rows: [string, string][] = [['paths', String(s.paths)], ...mcRiskRows(s)];
-  const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? String(x) : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
   const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>primesim Monte Carlo: ${esc(name)}</title>
@@ -174,7 +173,7 @@ td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>primesim Monte Carlo — ${esc(name)}</h1>
 <h2>Risk across paths</h2><table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
-<h2>Worst paths by desk PnL</h2><table><tr><th>path</th><th>source</th><th>desk PnL</th><th>liquidated notional</th></tr>${worstRows.map((w) => `<tr><td>${k[w.i]}</td><td>${esc(labels[w.i]!)}</td><td>${fmt(w.v)}</td><td>${fmt(lar[w.i])}</td></tr>`).join('')}</table>
+<h2>Worst paths by desk PnL</h2><table><tr><th>path</th><th>source</th><th>desk PnL</th><th>liquidated notional</th></tr>${worstRows.map((w) => `<tr><td>${k[w.i]}</td><td>${esc(labels[w.i]!)}</td><td>${wholeAmount(w.v)}</td><td>${wholeAmount(lar[w.i])}</td></tr>`).join('')}</table>
 ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 </body></html>
 `;

@@ -118,24 +118,28 @@ export function riskRows(m: {
   return rows;
 }
 
+const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+/** A risk figure as a whole amount (VaR, ES, notional, bad debt), grouped; a missing one as itself (null or NaN on disk). */
+export const wholeAmount = (x: number | null | undefined): string => (finite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
+/** A probability or share as a percentage with one decimal (a PnL of 0.4 is not 40%: only for fractions). */
+export const percent = (x: number | null | undefined): string => (finite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
+
 /**
  * The risk figures of a Monte Carlo summary, as the terminal and the risk report show them:
- * amounts as whole numbers, probabilities as percentages (a PnL of 0.4 is not 40%), the base fee
- * in gwei. Figures read back from a manifest may be null (NaN on disk).
+ * amounts as whole numbers, probabilities as percentages, the base fee in gwei. Figures read back
+ * from a manifest may be null (NaN on disk).
  */
 export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }): [string, string][] {
-  const ok = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
-  const amount = (x: number | null | undefined) => (ok(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
-  const pct = (x: number | null | undefined) => (ok(x) ? `${(x * 100).toFixed(1)}%` : String(x));
   const rows: [string, string][] = [
-    ['VaR 95% / 99% (desk loss)', `${amount(s.var95)} / ${amount(s.var99)}`],
-    ['ES 95% / 99% (desk loss)', `${amount(s.es95)} / ${amount(s.es99)}`],
-    ['liquidations-at-risk 95% / 99% (notional)', `${amount(s.lar95)} / ${amount(s.lar99)}`],
-    ['P(insurance fund exhausted)', pct(s.pFundExhausted)],
-    ['ADL incidence', pct(s.adlIncidence)],
-    ['bad debt: mean / 95% / 99% / max', `${amount(s.badDebtMean)} / ${amount(s.badDebt95)} / ${amount(s.badDebt99)} / ${amount(s.badDebtMax)}`],
+    ['desk PnL: mean', wholeAmount(s.meanDeskPnl)],
+    ['VaR 95% / 99% (desk loss)', `${wholeAmount(s.var95)} / ${wholeAmount(s.var99)}`],
+    ['ES 95% / 99% (desk loss)', `${wholeAmount(s.es95)} / ${wholeAmount(s.es99)}`],
+    ['liquidations-at-risk 95% / 99% (notional)', `${wholeAmount(s.lar95)} / ${wholeAmount(s.lar99)}`],
+    ['P(insurance fund exhausted)', percent(s.pFundExhausted)],
+    ['ADL incidence', percent(s.adlIncidence)],
+    ['bad debt: mean / 95% / 99% / max', `${wholeAmount(s.badDebtMean)} / ${wholeAmount(s.badDebt95)} / ${wholeAmount(s.badDebt99)} / ${wholeAmount(s.badDebtMax)}`],
   ];
   // Only when the paths have a chain.
-  if (ok(s.baseFeeMax50) && ok(s.baseFeeMax99)) rows.push(['peak base fee: median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99.toPrecision(3)}`]);
+  if (finite(s.baseFeeMax50) && finite(s.baseFeeMax99)) rows.push(['peak base fee: median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99.toPrecision(3)}`]);
   return rows;
 }
