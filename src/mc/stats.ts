@@ -31,7 +31,8 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function tailCount(n: number, alpha: number): number {
+/** Paths in the worst 1 − α share (m above): what VaR_α and ES_α are read from. */
+export function tailCount(n: number, alpha: number): number {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`confidence ${alpha} must be in (0, 1)`);
   return n === 0 ? 0 : Math.max(1, Math.ceil((1 - alpha) * n - 1e-9));
 }

@@ -16,6 +16,28 @@ export interface ChartSpec {
 const dom = new JSDOM('<!DOCTYPE html><html><body></body></html>');
 const document = dom.window.document;
 
+/**
+ * Ticks of a count axis (paths, fills, returns in a histogram bin): whole numbers only, about five
+ * of them at a 1-2-5 step. Plot's default put ticks at 0.2, 0.4 … on an axis whose counts were 0
+ * and 1. An interval object as Plot's axis `ticks` option: `range(lo, hi)` gives the ticks from lo
+ * up to, not including, hi (as d3's intervals; Plot asks for the range up to one past the domain).
+ */
+const countTicks = {
+  floor: (x: number) => Math.floor(x),
+  offset: (x: number, k = 1) => x + k,
+  range(lo: number, hi: number): number[] {
+    const raw = Math.max(1, (hi - lo) / 5);
+    const p = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+    const out: number[] = [];
+    for (let t = Math.ceil(lo / step) * step; t < hi; t += step) out.push(t);
+    return out;
+  },
+};
+
+/** The y axis of a histogram: counts of `label`, whole-number ticks. */
+export const countAxis = (label: string): Plot.ScaleOptions => ({ label, ticks: countTicks, tickFormat: 'd' });
+
 /** A chart title as a file name part: "Return distribution (daily)" → "return-distribution-daily". */
 export const chartSlug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
 

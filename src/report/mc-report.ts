@@ -11,7 +11,7 @@ import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { chartSlug, renderChart, type ChartSpec } from './charts.ts';
+import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows, wholeAmount } from './summary-rows.ts';
@@ -48,10 +48,26 @@ function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p
   return out;
 }
 
-/** Axis ticks of amounts: 50M, 1.2B (full digits overlapped on a 920-pixel axis). */
-const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-function compact(x: number): string {
-  return COMPACT.format(x);
+/** Compact formats with 1, 2 and 3 fraction digits (50M, 1.25B, 1.975M), and 6 to tell what is exact. */
+const COMPACT = [1, 2, 3].map((d) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: d }));
+const COMPACT_FULL = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 6 });
+const tickDigits = new WeakMap<readonly number[], Intl.NumberFormat>();
+
+/**
+ * Axis ticks of amounts: 50M, 1.2B (full digits overlapped on a 920-pixel axis). Plot passes the
+ * axis' whole tick array as the third argument: the fewest fraction digits that write every tick
+ * exactly (else that tell them apart) are used for all of them, so a fund moving between 1.95M
+ * and 2.05M reads 1.975M, 2M, 2.025M rather than 2M, 2M, 2M (or a rounded 1.98M).
+ */
+export function compact(x: number, _i?: number, ticks?: readonly number[]): string {
+  if (ticks === undefined || ticks.length < 2) return COMPACT[0]!.format(x);
+  let f = tickDigits.get(ticks);
+  if (f === undefined) {
+    const exact = COMPACT.find((c) => ticks.every((t) => c.format(t) === COMPACT_FULL.format(t)));
+    f = exact ?? COMPACT.find((c) => new Set(ticks.map((t) => c.format(t))).size === ticks.length) ?? COMPACT[COMPACT.length - 1]!;
+    tickDigits.set(ticks, f);
+  }
+  return f.format(x);
 }
 
 function fanChart(title: string, rows: ReturnType<typeof fan>, label: string, ticks?: (x: number) => string): ChartSpec {
@@ -89,13 +105,13 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
       Plot.ruleY([0]),
     ],
     x: { type: 'linear', label: 'desk PnL', tickFormat: compact },
-    y: { label: 'paths' },
+    y: countAxis('paths'),
   });
   charts.push({
     title: 'Liquidated notional across paths (perp + lending)',
     marks: [Plot.rectY(lar.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#d62728' }), Plot.ruleY([0])],
     x: { type: 'linear', label: 'liquidated notional', tickFormat: compact },
-    y: { label: 'paths' },
+    y: countAxis('paths'),
   });
   // Fans across paths: the mark (with liquidation impact) and the insurance fund.
   const paths = readdirSync(dir).filter((d) => /^path-\d+$/.test(d)).sort();

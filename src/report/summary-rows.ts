@@ -1,5 +1,5 @@
 import type { RunMetrics } from '../results/metrics.ts';
-import type { McSummary } from '../mc/stats.ts';
+import { tailCount, type McSummary } from '../mc/stats.ts';
 import type { ChainMetrics } from '../world/chain-world.ts';
 import { duration } from './tear-sheet-stats.ts';
 
@@ -125,6 +125,18 @@ export const wholeAmount = (x: number | null | undefined): string => (finite(x) 
 export const percent = (x: number | null | undefined): string => (finite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
 
 /**
+ * How many paths the 95% and 99% tails hold: up to 100 paths the 99% VaR and ES are the worst
+ * path itself, up to 20 the 95% ones too; a reader should know before quoting them.
+ */
+function tailRow(paths: number | null | undefined): [string, string][] {
+  if (!finite(paths) || paths < 1) return [];
+  const m95 = tailCount(paths, 0.95);
+  const m99 = tailCount(paths, 0.99);
+  const note = m99 === 1 ? (m95 === 1 ? ': both are the worst path (a tail of 2 needs > 20 paths at 95%, > 100 at 99%)' : ': the 99% figures are the worst path (a tail of 2 needs > 100 paths)') : '';
+  return [['paths in the 95% / 99% tail', `${m95} / ${m99}${note}`]];
+}
+
+/**
  * The risk figures of a Monte Carlo summary, as the terminal and the risk report show them:
  * amounts as whole numbers, probabilities as percentages, the base fee in gwei. Figures read back
  * from a manifest may be null (NaN on disk).
@@ -134,6 +146,7 @@ export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }):
     ['desk PnL: mean', wholeAmount(s.meanDeskPnl)],
     ['VaR 95% / 99% (desk loss)', `${wholeAmount(s.var95)} / ${wholeAmount(s.var99)}`],
     ['ES 95% / 99% (desk loss)', `${wholeAmount(s.es95)} / ${wholeAmount(s.es99)}`],
+    ...tailRow(s.paths),
     ['liquidations-at-risk 95% / 99% (notional)', `${wholeAmount(s.lar95)} / ${wholeAmount(s.lar99)}`],
     ['P(insurance fund exhausted)', percent(s.pFundExhausted)],
     ['ADL incidence', percent(s.adlIncidence)],

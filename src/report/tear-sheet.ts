@@ -7,7 +7,7 @@
  * runs of at least 30 days.
  */
 import * as Plot from '@observablehq/plot';
-import type { ChartSpec } from './charts.ts';
+import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
   dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
@@ -170,7 +170,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       title: `Return distribution (${dist.label}) with VaR and ES 95%`,
       marks: [Plot.rectY(dist.r.map((v) => ({ v: v * 100 })), Plot.binX({ y: 'count' }, { x: 'v', thresholds: 60 }) as Plot.RectYOptions), Plot.ruleX([-dve.var * 100], { stroke: '#ff7f0e', strokeWidth: 2 }), Plot.ruleX([-dve.es * 100], { stroke: '#d62728', strokeWidth: 2, strokeDasharray: '4 3' }), Plot.ruleY([0])],
       x: { type: 'linear', label: `return (%) — VaR ${pct(dve.var, 3)} (orange), ES ${pct(dve.es, 3)} (red)` },
-      y: { label: 'count' },
+      y: countAxis('count'),
     });
   } else out.notes.push('No return distribution: fewer than 20 returns.');
 
@@ -211,7 +211,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     if (t.has('fills', 'queue_wait_us', 'liquidity')) {
       const liq = t.strs('fills', 'liquidity');
       const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));
-      if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: { label: 'fills' }, height: 200 });
+      if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: countAxis('fills'), height: 200 });
     }
   }
 

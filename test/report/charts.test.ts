@@ -1,14 +1,39 @@
 import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { chartSlug, renderChart } from '../../src/report/charts.ts';
+import { chartSlug, countAxis, renderChart } from '../../src/report/charts.ts';
+import { compact } from '../../src/report/mc-report.ts';
 
 const data = [0, 1, 2, 3].flatMap((i) => [
   { t: new Date(Date.UTC(2024, 0, 1, i)), v: i, k: 'fees' },
   { t: new Date(Date.UTC(2024, 0, 1, i)), v: -i, k: 'inventory' },
 ]);
 
+/** The tick labels of the chart's y axis (Plot writes them in the y-axis group, bottom to top). */
+function yTicks(svg: string): string[] {
+  const g = svg.match(/<g aria-label="y-axis tick label"[^>]*>(.*?)<\/g>/s);
+  return [...(g?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+}
+
 describe('charts', () => {
+  it('a histogram\'s count axis has whole-number ticks (not 0.2, 0.4 … paths)', () => {
+    const c = renderChart({ title: 'h', marks: [Plot.rectY([1, 5, 9], Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: 30 }) as Plot.RectYOptions)], x: { type: 'linear' }, y: countAxis('paths') });
+    expect(yTicks(c.svg)).toEqual(['0', '1']);
+    const many = Array.from({ length: 40 }, () => 3);
+    const d = renderChart({ title: 'h', marks: [Plot.rectY(many, Plot.binX({ y: 'count' }, { x: (x: number) => x }) as Plot.RectYOptions)], x: { type: 'linear' }, y: countAxis('paths') });
+    expect(yTicks(d.svg)).toEqual(['0', '10', '20', '30', '40']);
+  });
+
+  it('compact amounts on an axis take the fraction digits that tell every tick apart', () => {
+    const ticks = [1.95e6, 1.975e6, 2e6, 2.025e6, 2.05e6];
+    expect(ticks.map((t, i) => compact(t, i, ticks))).toEqual(['1.95M', '1.975M', '2M', '2.025M', '2.05M']);
+    const round = [0, 10e6, 20e6, 30e6];
+    expect(round.map((t, i) => compact(t, i, round))).toEqual(['0', '10M', '20M', '30M']);
+    const tenths = [1.9e6, 2e6, 2.1e6];
+    expect(tenths.map((t, i) => compact(t, i, tenths))).toEqual(['1.9M', '2M', '2.1M']);
+  });
+
+
   it('the PNG source stands alone: the title above, the colour legend Plot draws as HTML redrawn in SVG with the same colours', () => {
     const c = renderChart({ title: 'PnL attribution over time', marks: [Plot.lineY(data, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true } });
     // The HTML legend (Plot's swatches) and its colours.

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { chainRows, money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
+import { chainRows, mcRiskRows, money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
 
 const base = { liquidations: 0, liquidationsAll: 0, accountsLiquidated: 0, adlEvents: 0, halts: 0, badDebt: 0, insuranceFund: 0, rejectedOrders: 0, pathDrawdownPct: 4.335, markDrawdownPct: 4.335, impactFurtherPct: 0, maxDisplacementPct: 0, maxDisplacementAt: '2024-01-01T00:00:00.000Z' };
 
 describe('summary rows', () => {
+  it('the Monte Carlo rows say how many paths the 95% and 99% tails hold (m = ⌈(1 − α)·n⌉)', () => {
+    const tail = (paths: number) => mcRiskRows({ paths }).find((r) => r[0] === 'paths in the 95% / 99% tail')?.[1];
+    expect(tail(8)).toBe('1 / 1: both are the worst path (a tail of 2 needs > 20 paths at 95%, > 100 at 99%)');
+    expect(tail(20)).toBe('1 / 1: both are the worst path (a tail of 2 needs > 20 paths at 95%, > 100 at 99%)');
+    expect(tail(21)).toBe('2 / 1: the 99% figures are the worst path (a tail of 2 needs > 100 paths)');
+    expect(tail(1000)).toBe('50 / 10');
+    expect(tail(0)).toBeUndefined();
+  });
+
   it('the risk rows speak of liquidation impact only when something was liquidated', () => {
     const labels = (m: typeof base) => riskRows(m).map((r) => r[0]);
     expect(labels(base)).not.toContain('deepest displacement of the mark by liquidations');
