@@ -37,6 +37,22 @@ export class RunTables {
 
 type Recipe = (t: RunTables) => ChartSpec[];
 
+/**
+ * A table's rows grouped by its venue column (first appearance order), or one group of every row
+ * when it has none; `named` when there is more than one group (charts then name their venue).
+ */
+function byVenue(t: RunTables, table: string, col = 'venue'): { venue: string; rows: number[]; named: boolean }[] {
+  const n = t.get(table)?.numRows ?? 0;
+  if (!t.has(table, col)) return [{ venue: '', rows: Array.from({ length: n }, (_, i) => i), named: false }];
+  const groups = new Map<string, number[]>();
+  t.strs(table, col).forEach((v, i) => {
+    let g = groups.get(v);
+    if (!g) groups.set(v, (g = []));
+    g.push(i);
+  });
+  return [...groups].map(([venue, rows]) => ({ venue, rows, named: groups.size > 1 }));
+}
+
 /** An inventory with more changes than this is drawn as its mean per bucket (a chart is ~900 px wide). */
 const INVENTORY_STEPS = 300;
 const INVENTORY_BUCKETS = 300;
@@ -58,7 +74,17 @@ const RECIPES: Recipe[] = [
       { title: 'Drawdown', marks: [Plot.areaY(line(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
     ];
     const posCol = t.has('equity', 'position_lots') ? 'position_lots' : t.has('equity', 'perp_position') ? 'perp_position' : undefined;
-    if (posCol) {
+    const posVenues = t.has('positions', 'ts_us', 'venue', 'position_qty') ? byVenue(t, 'positions') : [];
+    if (posVenues.length > 1) {
+      // Several venues: the equity table's position is the first venue's only; each venue's own
+      // inventory (base units) from the positions table, held to the end of the run.
+      const [pts, qty] = [t.nums('positions', 'ts_us'), t.nums('positions', 'position_qty')];
+      const end = x[x.length - 1]!;
+      for (const { venue, rows } of posVenues) {
+        const pts2 = [...rows.map((i) => ({ t: new Date(pts[i]! / 1000), v: qty[i]! })), { t: end, v: qty[rows[rows.length - 1]!]! }];
+        out.push({ title: `Inventory: ${venue}`, marks: [Plot.lineY(pts2, { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: 'position (base units)' }, height: 200 });
+      }
+    } else if (posCol) {
       const pos = t.nums('equity', posCol);
       let changes = 0;
       for (let i = 1; i < pos.length; i++) if (pos[i] !== pos[i - 1]) changes++;
@@ -76,16 +102,23 @@ const RECIPES: Recipe[] = [
   },
   (t) => {
     if (!t.has('fills', 'ts_us', 'price', 'side') || !t.has('equity', 'mid')) return [];
-    const fills = line(t.times('fills'), t.nums('fills', 'price'), { side: t.strs('fills', 'side') });
-    return [
-      {
-        title: 'Fills against mid',
-        marks: [Plot.lineY(line(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })],
-        y: { label: 'price', zero: false },
-        color: { domain: ['buy', 'sell'], range: ['#2ca02c', '#d62728'], legend: true },
-        height: 320,
-      },
-    ];
+    const color = { domain: ['buy', 'sell'], range: ['#2ca02c', '#d62728'], legend: true };
+    const venues = byVenue(t, 'fills');
+    if (venues.length <= 1) {
+      const fills = line(t.times('fills'), t.nums('fills', 'price'), { side: t.strs('fills', 'side') });
+      return [{ title: 'Fills against mid', marks: [Plot.lineY(line(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })], y: { label: 'price', zero: false }, color, height: 320 }];
+    }
+    // Several venues (BTC and ETH): one chart each, against that venue's mark (the equity table's
+    // mid is the first venue's), else its fills alone.
+    const [fts, price, side] = [t.nums('fills', 'ts_us'), t.nums('fills', 'price'), t.strs('fills', 'side')];
+    const markRows = t.has('marks', 'ts_us', 'venue', 'mark') ? byVenue(t, 'marks') : [];
+    const [mts, mark] = markRows.length ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
+    return venues.map(({ venue, rows }) => {
+      const m = markRows.find((r) => r.venue === venue);
+      const marks: Plot.Markish[] = m ? [Plot.lineY(m.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]! })), { x: 't', y: 'v', stroke: '#999' })] : [];
+      marks.push(Plot.dot(rows.map((i) => ({ t: new Date(fts[i]! / 1000), v: price[i]!, side: side[i]! })), { x: 't', y: 'v', fill: 'side', r: 2.5 }));
+      return { title: `Fills against ${m ? 'the mark' : 'time'}: ${venue}`, marks, y: { label: 'price', zero: false }, color, height: 320 };
+    });
   },
   (t) => {
     if (!t.has('greeks', 'ts_us', 'delta')) return [];
@@ -125,24 +158,54 @@ const RECIPES: Recipe[] = [
     return [{ title: 'Cumulative funding paid', marks: [Plot.lineY(line(t.times('funding'), cum), { x: 't', y: 'v', stroke: '#ff7f0e', curve: 'step-after', marker: 'dot' }), Plot.ruleY([0])], y: { label: 'paid' } }];
   },
   (t) => {
-    // Path venues: the mark with liquidation impact against the no-impact path (the counterfactual).
+    // Path venues: the mark with liquidation impact against the no-impact path (the counterfactual),
+    // one chart per venue (a run with a BTC and an ETH perp has both in the table).
     if (!t.has('marks', 'ts_us', 'path', 'mark')) return [];
-    const x = t.times('marks');
-    const impact = t.has('marks', 'impact') ? t.nums('marks', 'impact') : [];
-    // Nothing moved the mark off its path (no liquidation took from the book): one line, no displacement.
-    if (impact.every((v) => v === 0)) return [{ title: 'Mark (the price path: no liquidation moved it)', marks: [Plot.lineY(line(x, t.nums('marks', 'mark')), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } }];
-    const rows = [...line(x, t.nums('marks', 'path'), { k: x.map(() => 'path (no impact)') }), ...line(x, t.nums('marks', 'mark'), { k: x.map(() => 'mark (with impact)') })];
-    return [
-      { title: 'Mark with liquidation impact vs the no-impact path', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
-      { title: 'Displacement of the mark by liquidations (%)', marks: [Plot.areaY(line(x, t.nums('marks', 'impact').map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
-    ];
+    const out: ChartSpec[] = [];
+    const cols = new Map<string, number[]>();
+    const col = (c: string) => cols.get(c) ?? (cols.set(c, t.nums('marks', c)), cols.get(c)!);
+    for (const { venue, rows: ix, named } of byVenue(t, 'marks')) {
+      const ts = col('ts_us');
+      const x = ix.map((i) => new Date(ts[i]! / 1000));
+      const pick = (c: string) => {
+        const v = col(c);
+        return ix.map((i) => v[i]!);
+      };
+      const mark = pick('mark');
+      const impact = t.has('marks', 'impact') ? pick('impact') : [];
+      const title = (s: string) => (named ? `${s}: ${venue}` : s);
+      // Nothing moved the mark off its path (no liquidation took from the book): one line, no displacement.
+      if (impact.every((v) => v === 0)) {
+        out.push({ title: title('Mark (the price path: no liquidation moved it)'), marks: [Plot.lineY(line(x, mark), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } });
+        continue;
+      }
+      const rows = [...line(x, pick('path'), { k: x.map(() => 'path (no impact)') }), ...line(x, mark, { k: x.map(() => 'mark (with impact)') })];
+      out.push(
+        { title: title('Mark with liquidation impact vs the no-impact path'), marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
+        { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(line(x, impact.map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
+      );
+    }
+    return out;
   },
   (t) => {
     if (!t.has('liquidations', 'ts_us', 'price', 'size_lots')) return [];
-    const marks: Plot.Markish[] = [];
-    if (t.has('marks', 'ts_us', 'mark')) marks.push(Plot.lineY(line(t.times('marks'), t.nums('marks', 'mark')), { x: 't', y: 'v', stroke: '#999' }));
-    marks.push(Plot.dot(line(t.times('liquidations'), t.nums('liquidations', 'price'), { s: t.nums('liquidations', 'size_lots') }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.5 }));
-    return [{ title: 'Liquidations (dots, sized by lots) against the mark', marks, y: { label: 'price', zero: false }, height: 320 }];
+    const out: ChartSpec[] = [];
+    const hasMarks = t.has('marks', 'ts_us', 'mark');
+    const markRows = hasMarks ? byVenue(t, 'marks') : [];
+    const [mts, mark] = hasMarks ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
+    const [lts, price, lots] = [t.nums('liquidations', 'ts_us'), t.nums('liquidations', 'price'), t.nums('liquidations', 'size_lots')];
+    for (const { venue, rows: ix, named } of byVenue(t, 'liquidations', 'instrument')) {
+      // Steps that filled nothing (no bid above the bankruptcy price) have no price to draw.
+      const done = ix.filter((i) => lots[i]! > 0);
+      const marks: Plot.Markish[] = [];
+      // The mark of the venue the instrument trades on (instrument ids are venue ids in a run spec).
+      const m = markRows.find((r) => r.venue === venue) ?? (markRows.length === 1 ? markRows[0] : undefined);
+      if (m) marks.push(Plot.lineY(line(m.rows.map((i) => new Date(mts[i]! / 1000)), m.rows.map((i) => mark[i]!)), { x: 't', y: 'v', stroke: '#999' }));
+      const x = done.map((i) => new Date(lts[i]! / 1000));
+      marks.push(Plot.dot(line(x, done.map((i) => price[i]!), { s: done.map((i) => lots[i]!) }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.5 }));
+      out.push({ title: `Liquidations (dots, sized by lots) against the mark${named ? `: ${venue}` : ''}`, marks, y: { label: 'price', zero: false }, height: 320 });
+    }
+    return out;
   },
   (t) => {
     // The classifier's sandwiches on the run's own blocks against the bots' records, per block.
@@ -254,7 +317,76 @@ const RECIPES: Recipe[] = [
   },
 ];
 
+/**
+ * The chain's side of a run: each oracle feed's published answers (steps) against the CEX mark it
+ * follows, with the lending liquidations on it; the base fee of every block (the gas auction's floor).
+ */
+const CHAIN_RECIPES: Recipe[] = [
+  (t) => {
+    if (!t.has('oracle_rounds', 'feed', 'answer', 'published_ts_us')) return [];
+    const [feed, answer, pub] = [t.strs('oracle_rounds', 'feed'), t.nums('oracle_rounds', 'answer'), t.nums('oracle_rounds', 'published_ts_us')];
+    const feeds = new Map<string, number[]>();
+    feed.forEach((f, i) => (feeds.get(f) ?? feeds.set(f, []).get(f)!).push(i));
+    // A fixed feed (USDC/USD = 1, republished on its heartbeat) never moves: nothing to draw.
+    const moving = [...feeds].filter(([, ix]) => ix.some((i) => answer[i] !== answer[ix[0]!]));
+    const markRows = t.has('marks', 'ts_us', 'mark') ? byVenue(t, 'marks') : [];
+    const [mts, mark] = markRows.length ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
+    // The run's last sample (a loop: spreading a long column into Math.max overflows the stack).
+    const end = (t.has('equity', 'ts_us') ? t.nums('equity', 'ts_us') : pub).reduce((a, b) => Math.max(a, b), -Infinity);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    const out: ChartSpec[] = [];
+    for (const [name, ix] of moving) {
+      ix.sort((a, b) => pub[a]! - pub[b]!);
+      const steps = [...ix.map((i) => ({ t: new Date(pub[i]! / 1000), v: answer[i]! })), { t: new Date(end / 1000), v: answer[ix[ix.length - 1]!]! }];
+      const marks: Plot.Markish[] = [];
+      const keys: string[] = [];
+      // The venue the feed follows: the one whose mark, where the feed published, is on the
+      // feed's scale (an ETH feed is not drawn against a BTC perp).
+      const markAt = (rows: number[], ts: number) => {
+        let lo = 0;
+        let hi = rows.length - 1;
+        if (hi < 0 || mts[rows[0]!]! > ts) return NaN;
+        while (lo < hi) {
+          const m = (lo + hi + 1) >> 1;
+          if (mts[rows[m]!]! <= ts) lo = m;
+          else hi = m - 1;
+        }
+        return mark[rows[lo]!]!;
+      };
+      const venue = markRows.find((r) => {
+        const ratios = ix.map((i) => answer[i]! / markAt(r.rows, pub[i]!)).filter(Number.isFinite);
+        return ratios.length > 0 && Math.abs(median(ratios) - 1) < 0.1;
+      });
+      if (venue) {
+        marks.push(Plot.lineY(venue.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]!, k: `mark${venue.venue ? ` (${venue.venue})` : ''}` })), { x: 't', y: 'v', stroke: 'k' }));
+        keys.push(`mark${venue.venue ? ` (${venue.venue})` : ''}`);
+      }
+      marks.push(Plot.lineY(steps.map((p) => ({ ...p, k: `oracle ${name}` })), { x: 't', y: 'v', stroke: 'k', curve: 'step-after' }));
+      keys.push(`oracle ${name}`);
+      // Lending liquidations on the answer in force (only one feed moves: the collateral's).
+      if (moving.length === 1 && t.has('lending_liquidations', 'ts_us')) {
+        const lts = t.nums('lending_liquidations', 'ts_us');
+        const at = (ts: number) => {
+          let v = NaN;
+          for (const i of ix) if (pub[i]! <= ts) v = answer[i]!;
+          return v;
+        };
+        marks.push(Plot.dot(lts.map((ts) => ({ t: new Date(ts / 1000), v: at(ts), k: 'lending liquidation' })), { x: 't', y: 'v', fill: 'k', r: 3.5 }));
+        keys.push('lending liquidation');
+      }
+      const range = ['#1f77b4', '#ff7f0e', '#d62728'].slice(venue ? 0 : 1, venue ? keys.length : keys.length + 1);
+      out.push({ title: `Oracle ${name}: published answers against the ${venue ? 'mark it follows' : 'run'}${keys.includes('lending liquidation') ? ', lending liquidations as dots' : ''}`, marks, color: { domain: keys, range, legend: true }, y: { label: 'price', zero: false }, height: 300 });
+    }
+    return out;
+  },
+  (t) => {
+    if (!t.has('blocks', 'ts_us', 'base_fee')) return [];
+    const x = t.times('blocks');
+    return [{ title: 'Base fee per block (gwei)', marks: [Plot.lineY(line(x, t.nums('blocks', 'base_fee').map((w) => w / 1e9)), { x: 't', y: 'v', stroke: '#9467bd', curve: 'step-after' })], y: { label: 'gwei', zero: false }, height: 200 }];
+  },
+];
+
 export function buildCharts(dir: string): ChartSpec[] {
   const t = new RunTables(dir);
-  return RECIPES.flatMap((r) => r(t));
+  return [...RECIPES, ...CHAIN_RECIPES].flatMap((r) => r(t));
 }

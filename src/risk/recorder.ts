@@ -36,6 +36,8 @@ export function liquidationsTable(rows: readonly LiquidationRecord[]): Record<st
   return {
     ts_us: f64Of(rows, (r) => r.tsUs),
     account: rows.map((r) => r.account),
+    // Which perp: a run with several (BTC and ETH) liquidates on each.
+    instrument: rows.map((r) => r.instrument),
     asset: rows.map((r) => r.asset),
     step: i32Of(rows, (r) => r.step),
     kind: rows.map((r) => r.kind),

@@ -133,6 +133,14 @@ describe('co-movement of two markets', () => {
       expect(n).toBeGreaterThan(300);
       expect(Math.abs(rho - 0.657)).toBeLessThan(0.12);
     }
+    // Liquidations name their perp: each filled step's price is within 5% of its own venue's last
+    // recorded mark (ETH's is 1/15 of BTC's), and both crowds were liquidated on the sell-off.
+    const liq = await queryRuns([join(root, 'mc', 'path-00000')], "select l.instrument, count(*), count(*) filter (where abs(m.mark / l.price - 1) > 0.05) from liquidations l asof join marks m on m.venue = l.instrument and l.ts_us >= m.ts_us where l.size_lots > 0 group by 1 order by 1");
+    expect(liq.rows.map((r) => r[0])).toEqual(['btc', 'eth']);
+    for (const r of liq.rows) {
+      expect(Number(r[1])).toBeGreaterThan(0);
+      expect(Number(r[2])).toBe(0);
+    }
     const again = await runPath({ file: SPEC, overrides: small, k: 1, dir: join(root, 'again') });
     expect(again.k).toBe(1);
     for (const f of ['marks.arrow', 'fills.arrow', 'equity.arrow']) expect(readFileSync(join(root, 'again', 'path-00001', f)).equals(readFileSync(join(root, 'mc', 'path-00001', f)))).toBe(true);
