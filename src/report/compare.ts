@@ -46,7 +46,7 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
-  const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset');
+  const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset' && k !== 'positionUnit');
   const rows = runs
     .map((r, i) => {
       const m = (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};

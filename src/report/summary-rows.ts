@@ -15,6 +15,7 @@ export function money(x: number): string {
   return /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
 
+const lotCount = (lots: number) => (lots + 0).toLocaleString('en-US', { maximumFractionDigits: 0 });
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
 /** A wait in ms: a market maker's are milliseconds, a bar strategy's resting limit waits hours. */
 const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 1000));
@@ -50,7 +51,8 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
-    ['final position (lots)', String(m.finalPositionLots)],
+    // Runs written before the quantity was a metric have lots only.
+    ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${lotCount(m.finalPositionLots)} lots)` : `${lotCount(m.finalPositionLots)} lots`],
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Instrument } from '../market/instrument.ts';
+import { lotsToQty, type Instrument } from '../market/instrument.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { F64Column } from './columns.ts';
 
@@ -36,6 +36,9 @@ export interface RunMetrics {
   meanQueueWaitMs: number;
   medianQueueWaitMs: number;
   finalPositionLots: number;
+  /** The final position in the instrument's quantity (base units; contracts of an inverse perp) and their name. */
+  finalPositionQty?: number;
+  positionUnit?: string;
 }
 
 /** Value in the settle asset of `qty` at `price` (quote notional for linear, coin for inverse). */
@@ -151,6 +154,9 @@ export function computeMetrics(a: {
     meanQueueWaitMs: waits.length ? waits.reduce((s, w) => s + w, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
     finalPositionLots: a.finalPositionLots,
+    // Lots mean nothing without the lot size: 891,508 lots of ETHUSDT are 891.508 ETH.
+    finalPositionQty: lotsToQty(a.inst, a.finalPositionLots),
+    positionUnit: a.inst.kind === 'inverse' ? `contracts of ${a.inst.multiplier} ${a.inst.quote}` : a.inst.base,
   };
 }
 

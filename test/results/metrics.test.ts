@@ -47,6 +47,19 @@ describe('run metrics', () => {
     expect(m.meanQueueWaitMs).toBe(2);
   });
 
+  it('the final position in the instrument\'s own quantity: lots × lot size (contracts for an inverse perp)', () => {
+    const one = (i: typeof inst, lots: number) => computeMetrics({ inst: i, orders: [], fills: [], equityTs: new Float64Array(0), equity: new Float64Array(0), initialCapital: 1, realized: 0, unrealized: 0, fees: 0, finalEquity: 1, finalPositionLots: lots, sampleIntervalUs: 1e6 });
+    // ETHUSDT: lot 0.001 ETH
+    const eth = one(KNOWN_INSTRUMENTS['binance-futures:ETHUSDT']!, -891_508);
+    expect([eth.finalPositionQty, eth.positionUnit]).toEqual([-891.508, 'ETH']);
+    // spot BTCUSDT: lot 1e-8 BTC (a satoshi)
+    const spot = one(KNOWN_INSTRUMENTS['binance:BTCUSDT']!, 123_456_789);
+    expect([spot.finalPositionQty, spot.positionUnit]).toEqual([1.23456789, 'BTC']);
+    // BTCUSD_PERP: one lot is one 100-USD contract
+    const inv = one(KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']!, 25);
+    expect([inv.finalPositionQty, inv.positionUnit]).toEqual([25, 'contracts of 100 USD']);
+  });
+
   it('annualises over 365 days once the run spans 30 days', () => {
     // 31 days of hourly equity: alternating +2 / −1 per hour on 1000 of capital
     const n = 31 * 24 + 1;
