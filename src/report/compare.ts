@@ -46,7 +46,12 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
-  const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset' && k !== 'positionUnit');
+  // Figures only: not the asset names, nor a per-venue breakdown (an object; NaN is stored as null).
+  const figure = (k: string) => runs.every((r) => {
+    const v = ((r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {})[k];
+    return v === null || typeof v !== 'object';
+  });
+  const keys = [...new Set(runs.flatMap((r) => Object.keys((r.manifest as { metrics?: object }).metrics ?? {})))].filter((k) => k !== 'settleAsset' && k !== 'positionUnit' && figure(k));
   const rows = runs
     .map((r, i) => {
       const m = (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};

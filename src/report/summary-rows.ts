@@ -28,7 +28,7 @@ const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 
  * formatted here (amounts grouped to the cent, ratios as percentages), so both read alike; the
  * manifest keeps them exact.
  */
-export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): [string, string][] {
+export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; venuePnl?: Record<string, number> }): [string, string][] {
   const a = m.settleAsset;
   // A liquidated account's fees to the insurance fund (or its cover) are their own component.
   const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers)]] : [];
@@ -41,6 +41,8 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number }): 
     [`  fees`, money(0 - m.fees)],
     [`  funding`, money(0 - m.funding)],
     ...liq,
+    // Which leg made the money (options vs the hedge, spot vs the perp); the split above is by kind.
+    ...(m.venuePnl && Object.keys(m.venuePnl).length > 1 ? [['PnL by venue', Object.entries(m.venuePnl).map(([v, x]) => `${v} ${money(x)}`).join(' · ')] as [string, string]] : []),
     [`realized / unrealized`, `${money(m.realizedPnl)} / ${money(m.unrealizedPnl)}`],
     Number.isFinite(m.sharpe)
       ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]

@@ -63,6 +63,12 @@ export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
   insuranceFund: number;
   rejectedOrders: number;
   /**
+   * The account's PnL per venue and non-CLOB leg (options) in the valuation asset, when it has
+   * more than one: which leg of a hedge or a basis trade made or lost the money (the equity
+   * table's pnl_<venue> columns at the end).
+   */
+  venuePnl?: Record<string, number>;
+  /**
    * Net liquidation transfers of the strategy's account in the valuation asset (liquidation fees
    * paid to the fund negative, insurance cover positive): a PnL component of its own, so
    * total = spread capture + inventory − fees − funding + liquidation transfers.
@@ -194,6 +200,7 @@ export function worldMetrics(w: World): WorldMetrics {
     badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
+    ...(wallet.venues.length + wallet.legs.length > 1 ? { venuePnl: Object.fromEntries([...wallet.venues.map((v) => [v.id, wallet.venuePnl(v)] as const), ...wallet.legs.map((l) => [l.id, l.pnl()] as const)]) } : {}),
     ...pathLows(w),
     ...(w.chain ? w.chain.metrics() : {}),
   };

@@ -46,6 +46,8 @@ describe('headline rows', () => {
     expect(Object.fromEntries(summaryRows({ ...m, makerFills: 16, meanQueueWaitMs: 35_926_249, medianQueueWaitMs: 523.04 }))['queue wait of maker fills: mean / median']).toBe('10.0 h / 523.0 ms');
     expect(rows['sharpe / sortino (annualised, 365 d; 1m PnL ÷ initial capital)']).toBe('-59.69 / -81.42');
     expect(rows['final position']).toBe('500 lots');
+    expect(rows['PnL by venue']).toBeUndefined();
+    expect(Object.fromEntries(summaryRows({ ...m, venuePnl: { perp: -1362.914, deribit: 838.2349 } }))['PnL by venue']).toBe('perp -1,362.91 · deribit 838.23');
     expect(Object.fromEntries(summaryRows({ ...m, finalPositionLots: -891_508, finalPositionQty: -891.508, positionUnit: 'ETH' }))['final position']).toBe('-891.508 ETH (-891,508 lots)');
   });
   it('keeps the digits of small coin amounts and never prints -0.00', () => {

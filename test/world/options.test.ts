@@ -63,6 +63,9 @@ describe('delta-hedged options in the world', () => {
     const [[resid, n]] = [(await q(a.dir, 'SELECT max(abs(equity - deposits - liquidation - pnl_perp - pnl_deribit)), count(*) FROM equity'))[0]!];
     expect(num(n)).toBeGreaterThan(90);
     expect(num(resid)).toBeLessThan(1e-6);
+    // The summary's PnL by venue is that split at the end: the last sample's pnl_perp and pnl_deribit.
+    const [[lastPerp, lastOpt]] = [(await q(a.dir, 'SELECT pnl_perp, pnl_deribit FROM equity ORDER BY ts_us DESC LIMIT 1'))[0]!];
+    expect(a.metrics.venuePnl).toEqual({ perp: num(lastPerp), deribit: num(lastOpt) });
     // The greeks table's total delta is options + perp hedge.
     const [[gres]] = [(await q(a.dir, 'SELECT max(abs(delta - option_delta - hedge_delta)) FROM greeks'))[0]!];
     expect(num(gres)).toBeLessThan(1e-12);
