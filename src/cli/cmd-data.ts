@@ -4,14 +4,23 @@ import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget } from '../results/safe-output.ts';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
+import { duration } from '../report/tear-sheet-stats.ts';
 import { formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 
+/** A bar interval as written: 1 min, 4 h, 1 d (whole units), else as a duration. */
+function barInterval(us: number): string {
+  for (const [u, name] of [[86_400e6, 'd'], [3_600e6, 'h'], [60e6, 'min'], [1e6, 's']] as const) if (us % u === 0) return `${us / u} ${name}`;
+  return duration(us);
+}
+
+/** A catalog's summary: its counts and the time it covers (from, to and how long: 5.8 min, 31.0 d). */
 export function manifestSummary(m: CatalogManifest, dir: string): string {
-  const span = (m.timeRange.endUs - m.timeRange.startUs) / 1e6;
+  const iso = (us: number) => new Date(us / 1000).toISOString();
+  const n = (x: number) => x.toLocaleString('en-US');
   return formatTable(
-    ['dataset', 'instrument', 'rows', 'levels', 'snapshot', 'trades', 'bbo', 'messages', 'from', 'seconds'],
-    [[dir, `${m.instrument.venue}:${m.instrument.symbol}`, m.rows, m.counts.level, m.counts.snapshot, m.counts.trade, m.counts.bbo, m.counts.messages, new Date(m.timeRange.startUs / 1000).toISOString(), Number(span.toFixed(3))]],
+    ['dataset', 'instrument', 'rows', 'levels', 'snapshot', 'trades', 'bbo', 'messages', 'from', 'to', 'span'],
+    [[dir, `${m.instrument.venue}:${m.instrument.symbol}`, n(m.rows), n(m.counts.level), n(m.counts.snapshot), n(m.counts.trade), n(m.counts.bbo), n(m.counts.messages), iso(m.timeRange.startUs), iso(m.timeRange.endUs), duration(m.timeRange.endUs - m.timeRange.startUs)]],
   );
 }
 
@@ -71,7 +80,7 @@ export function registerData(program: Command): void {
         const { createHash } = await import('node:crypto');
         const bars = readBars(file);
         const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false);
-        process.stdout.write(`${o.out}: ${m.rows} bars of ${m.intervalUs / 60e6} min, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}\n`);
+        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}\n`);
         return;
       }
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
@@ -100,7 +109,7 @@ export function registerData(program: Command): void {
         try {
           const b = /\.zip$/i.test(file) ? readLeanZip(file) : readBarsCsv(file);
           const iso = (us: number) => new Date(us / 1000).toISOString();
-          process.stdout.write(`${file}: bars, ${b.tsUs.length} bars of ${b.intervalUs / 60e6} min, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
+          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} bars of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
           process.stdout.write(`${file}: bars, stopped at the first bad row\n  ${e.message}\n`);

@@ -73,6 +73,8 @@ describe('primesim CLI end to end', () => {
     const m = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as { rows: number; provenance: { sourceSha256: string }; counts: { trade: number } };
     expect(m.counts.trade).toBe(21_313);
     expect(m.provenance.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The summary says what the catalog covers: grouped counts, from, to and the span.
+    expect(r.stdout).toMatch(/ 598,753 .* 21,313 .* 2024-08-08T23:54:16\.313Z +2024-08-09T00:00:01\.105Z +5\.7 min/);
     r = await primesim(['backtest', 'strategies/trade-flow-taker.ts', '--data', ds, '--runs', join(work, 'runs2'), '--run-id', 'taker', '--param', 'thresholdLots=3000']);
     expect(r.code, r.stderr).toBe(0);
     r = await primesim(['query', join(work, 'runs2', 'taker'), "select count(*) from fills where liquidity = 'taker'", '-f', 'csv']);
@@ -224,7 +226,7 @@ describe('primesim CLI end to end', () => {
       const file = join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv');
       let r = await primesim(['data', 'validate', file], dir);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/bars, 45031 bars of 1 min, 2021-12-31T23:01:00\.000Z to 2022-02-01T05:31:00\.000Z, read to the end\nok: no problems found/);
+      expect(r.stdout).toMatch(/bars, 45,031 bars of 1 min, 2021-12-31T23:01:00\.000Z to 2022-02-01T05:31:00\.000Z, read to the end\nok: no problems found/);
       writeFileSync(join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2022-01-01T00:00:00Z,1,2,0.5,1.5,10\n2022-01-01T00:01:00Z,1.5,0.9,1,1.2,3\n');
       r = await primesim(['data', 'validate', 'bad.csv'], dir);
       expect(r.code).toBe(1);
