@@ -59,6 +59,11 @@ describe('bad run specs', () => {
       [good().replace("    kind: perp\n", "    kind: perp\n    latency: { entry: '2' }\n"), /spec\.yaml:5, field venues\[0\]\.latency\.entry: duration "2" needs a unit/],
       [good().replace('deposits: { USDT: 1000 }', 'deposits: { USDT: 1000 }\n    margin: cash'), /field accounts\[0\]\.margin: account desk trades perp venue perp but is a cash account/],
       [good().replace('seed: 1', 'seed: one'), /spec\.yaml:1, field seed: /],
+      // An agent's own mistake, not the union's "Invalid input": the shape its key picks is checked.
+      [good().replace(`  - strategy: ${join(ROOT, 'strategies', 'market-maker.ts')}\n    account: desk\n    venues: [perp]\n`, '  - strategy: { file: mm.ts, venue: perp }\n'), /spec\.yaml:10, field agents\[0\]\.strategy: Invalid input: expected string, received object \(a strategy agent: \{ strategy: <file>, account: <id>, venues: \[<id>, …\], params: \{…\} \}\)/],
+      [good().replace('    venues: [perp]\n', '    venues: [perp]\n    venue: perp\n'), /spec\.yaml:1[23], field agents\[0\]\.venue: unknown setting venue/],
+      [`${good()}  - population: { venue: perp, count: 0 }\n`, /spec\.yaml:13, field agents\[1\]\.population\.count: Too small/],
+      [`${good()}  - { bots: 3 }\n`, /spec\.yaml:13, field agents\[1\]: not an agent \(an agent has one of the keys strategy \(with account and venues\), population, adversary, borrowers\)/],
     ];
     for (const [text, want] of cases) expect(await problem(text)).toMatch(want);
   });
