@@ -70,10 +70,54 @@ export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
     }
     throw specError(src, path, 'not an agent', 'an agent has one of the keys strategy (with account and venues), population, adversary, borrowers');
   }
+  if (issue.code === 'invalid_union') {
+    const u = explainUnion(issue as UnionIssue, path, raw);
+    throw specError(src, u.path, u.message, u.hint);
+  }
   const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
   const planned = ['paths', 'populations'];
   const hint = issue.code === 'unrecognized_keys' && keys?.some((k) => planned.includes(k)) ? `${keys.join(', ')}: part of the design, not wired into run specs yet` : undefined;
   throw specError(src, path, message, hint);
+}
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  errors?: ZodIssueLike[][];
+}
+type UnionIssue = ZodIssueLike & { errors: ZodIssueLike[][] };
+
+const valueAt = (raw: unknown, path: readonly PropertyKey[]): unknown => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+const missing = (i: ZodIssueLike) => i.code === 'invalid_type' && /received undefined/.test(i.message);
+
+/**
+ * A union's failure as the problem of the alternative the user meant. zod reports "Invalid input"
+ * for the whole union (a venue's `data`, a path's `source`, an agent); the alternative meant is
+ * the one that recognises most of the value's keys (`{ path: … }` is a path, not a catalog), and
+ * its first problem is reported, recursing into nested unions. When no alternative knows any of
+ * the keys, the keys are unknown and the hint lists what each alternative needs.
+ */
+function explainUnion(issue: UnionIssue, at: (string | number)[], raw: unknown): { path: (string | number)[]; message: string; hint?: string } {
+  const value = valueAt(raw, at);
+  const keys = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+  const score = (alt: ZodIssueLike[]) => {
+    const unknown = new Set(alt.filter((i) => i.code === 'unrecognized_keys' && i.path.length === 0).flatMap((i) => i.keys ?? []));
+    return keys.filter((k) => !unknown.has(k)).length;
+  };
+  const best = issue.errors.reduce((b, alt) => (score(alt) > score(b) ? alt : b), issue.errors[0]!);
+  if (keys.length > 0 && score(best) === 0) {
+    // None knows any key: name them, and what each alternative would need.
+    const needs = [...new Set(issue.errors.flatMap((alt) => alt.filter((i) => missing(i) && i.path.length === 1).map((i) => String(i.path[0]))))];
+    return { path: at, message: `unknown setting ${keys.join(', ')}`, ...(needs.length ? { hint: `one of: ${needs.join(', ')}` } : {}) };
+  }
+  // Its first problem that is not about the keys it does not know (those of other alternatives).
+  const first = best.find((i) => !(i.code === 'unrecognized_keys' && i.path.length === 0)) ?? best[0]!;
+  const path = [...at, ...(first.code === 'unrecognized_keys' && first.keys?.length ? [...first.path, first.keys[0]!] : first.path)] as (string | number)[];
+  if (first.code === 'invalid_union' && first.errors) return explainUnion(first as UnionIssue, path, raw);
+  if (first.code === 'unrecognized_keys') return { path, message: `unknown setting ${first.keys?.join(', ')}` };
+  return { path, message: missing(first) ? 'missing (required)' : first.message };
 }
 
 /** Read a YAML or JSON spec file into plain data plus a source that can name lines (not validated). */

@@ -63,6 +63,11 @@ describe('bad run specs', () => {
       [good().replace(`  - strategy: ${join(ROOT, 'strategies', 'market-maker.ts')}\n    account: desk\n    venues: [perp]\n`, '  - strategy: { file: mm.ts, venue: perp }\n'), /spec\.yaml:10, field agents\[0\]\.strategy: Invalid input: expected string, received object \(a strategy agent: \{ strategy: <file>, account: <id>, venues: \[<id>, …\], params: \{…\} \}\)/],
       [good().replace('    venues: [perp]\n', '    venues: [perp]\n    venue: perp\n'), /spec\.yaml:1[23], field agents\[0\]\.venue: unknown setting venue/],
       [`${good()}  - population: { venue: perp, count: 0 }\n`, /spec\.yaml:13, field agents\[1\]\.population\.count: Too small/],
+      // A venue's data is one of four shapes: the one whose keys it uses is checked, to the leaf.
+      [good().replace(`data: { catalog: ${ds} }`, 'data: { catalog: 5 }'), /spec\.yaml:5, field venues\[0\]\.data\.catalog: Invalid input: expected string, received number/],
+      [good().replace(`data: { catalog: ${ds} }`, 'data: { path: { source: { jumpDiffusion: { price: 100 } } } }'), /spec\.yaml:5, field venues\[0\]\.data\.path\.source\.jumpDiffusion\.start: missing \(required\)/],
+      [good().replace(`data: { catalog: ${ds} }`, 'data: { path: { source: { jumpDiffusion: { start: 2024-01-01T00:00:00Z, price: 100, vol: 0.5, step: 1s, length: 1h, jumps: yes } } } }'), /spec\.yaml:5, field venues\[0\]\.data\.path\.source\.jumpDiffusion\.jumps: unknown setting jumps/],
+      [good().replace(`data: { catalog: ${ds} }`, 'data: { csv: x.csv }'), /spec\.yaml:5, field venues\[0\]\.data: unknown setting csv \(one of: catalog, generate, bars, path\)/],
       [`${good()}  - { bots: 3 }\n`, /spec\.yaml:13, field agents\[1\]: not an agent \(an agent has one of the keys strategy \(with account and venues\), population, adversary, borrowers\)/],
     ];
     for (const [text, want] of cases) expect(await problem(text)).toMatch(want);
