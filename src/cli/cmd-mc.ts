@@ -87,8 +87,9 @@ export function registerWorker(program: Command): void {
     .option('--lock <ms>', 'job lock: a worker that dies is noticed after this long and its path re-run elsewhere', (v) => Number.parseInt(v, 10), 15_000)
     .action(async (o: { queue: string; concurrency: number; lock: number }) => {
       const { startWorker } = await import('../mc/queue.ts');
-      const w = startWorker({
+      const w = await startWorker({
         url: o.queue, concurrency: o.concurrency, lockMs: o.lock,
+        onRedisError: (e) => process.stderr.write(`primesim worker: Redis at ${o.queue}: ${e.message} (retrying)\n`),
         onStart: (j) => process.stdout.write(`start path ${j.k} → ${j.dir}\n`),
         onDone: (r) => process.stdout.write(`done path ${r.k} ${r.resultsSha256.slice(0, 12)}\n`),
       });

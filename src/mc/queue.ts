@@ -10,6 +10,7 @@
  */
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { ConfigError } from '../errors.ts';
+import { checkRedis } from './redis-check.ts';
 import { mcFolder, writeSummary, type McResult } from './run-mc.ts';
 import { readPathRow, runPath, type PathJob } from './path-run.ts';
 import type { McRow } from './stats.ts';
@@ -44,7 +45,14 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
   const { dir, n, jobs } = mcFolder(o);
   const want = o.only ?? Array.from({ length: n }, (_, k) => k);
   for (const k of want) if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new ConfigError(`path ${k} is outside 0…${n - 1}`, { field: '--only' });
-  const queue = new Queue(QUEUE_NAME, { connection: connectionOf(o.url) });
+  const connection = connectionOf(o.url);
+  await checkRedis(connection as { host: string; port: number; password?: string });
+  const queue = new Queue(QUEUE_NAME, { connection });
+  // A Redis lost mid-run: ioredis reconnects by itself; say so once, not a stack per retry.
+  let lost = '';
+  queue.on('error', (e) => {
+    if (e.message !== lost) process.stderr.write(`primesim mc: Redis at ${o.url}: ${(lost = e.message)} (retrying)\n`);
+  });
   const name = dir.split(/[\\/]/).pop()!;
   const rows = new Map<number, McRow>();
   try {
@@ -89,8 +97,13 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
   }
 }
 
-/** A queue worker: runs paths until stopped (SIGINT/SIGTERM finish the current path first). */
-export function startWorker(o: { url: string; concurrency?: number; lockMs?: number; onStart?(job: PathJob): void; onDone?(row: McRow): void }): Worker {
+/**
+ * A queue worker: runs paths until stopped (SIGINT/SIGTERM finish the current path first). Fails
+ * at once, naming the address, when no Redis answers there.
+ */
+export async function startWorker(o: { url: string; concurrency?: number; lockMs?: number; onStart?(job: PathJob): void; onDone?(row: McRow): void; onRedisError?(e: Error): void }): Promise<Worker> {
+  const connection = connectionOf(o.url);
+  await checkRedis(connection as { host: string; port: number; password?: string });
   const worker = new Worker(QUEUE_NAME, async (job) => {
     const data = job.data as PathJob;
     o.onStart?.(data);
@@ -98,12 +111,19 @@ export function startWorker(o: { url: string; concurrency?: number; lockMs?: num
     o.onDone?.(row);
     return { k: row.k, resultsSha256: row.resultsSha256 };
   }, {
-    connection: connectionOf(o.url),
+    connection,
     concurrency: o.concurrency ?? 1,
     // A killed worker's lock expires after lockDuration; the stalled check then re-queues its job.
     lockDuration: o.lockMs ?? 15_000,
     stalledInterval: Math.max(1000, Math.round((o.lockMs ?? 15_000) / 3)),
     maxStalledCount: 5,
+  });
+  // Redis lost mid-run: ioredis reconnects by itself; report each new error once.
+  let lost = '';
+  worker.on('error', (e) => {
+    if (e.message === lost) return;
+    lost = e.message;
+    o.onRedisError?.(e);
   });
   return worker;
 }
