@@ -97,13 +97,15 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   mkdirSync(dirname(out), { recursive: true });
   const charts: ChartSpec[] = [];
   charts.push({
-    title: 'Desk PnL across paths, with VaR 95% and 99%',
+    title: 'Desk PnL across paths, with VaR (solid) and ES (dashed) at 95% and 99%',
+    // Losses as PnL: −VaR and −ES on the PnL axis; which line is which in the legend.
     marks: [
       Plot.rectY(pnl.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#1f77b4' }),
-      Plot.ruleX([-s.var95!], { stroke: '#ff7f0e', strokeWidth: 2 }),
-      Plot.ruleX([-s.var99!], { stroke: '#d62728', strokeWidth: 2 }),
+      Plot.ruleX([{ x: -s.var95!, k: 'VaR 95%' }, { x: -s.var99!, k: 'VaR 99%' }], { x: 'x', stroke: 'k', strokeWidth: 2 }),
+      Plot.ruleX([{ x: -s.es95!, k: 'ES 95%' }, { x: -s.es99!, k: 'ES 99%' }], { x: 'x', stroke: 'k', strokeWidth: 2, strokeDasharray: '5 3' }),
       Plot.ruleY([0]),
     ],
+    color: { domain: ['VaR 95%', 'VaR 99%', 'ES 95%', 'ES 99%'], range: ['#ff7f0e', '#d62728', '#fdae6b', '#fb6a4a'], legend: true },
     x: { type: 'linear', label: 'desk PnL', tickFormat: compact },
     y: countAxis('paths'),
   });

@@ -65,7 +65,7 @@ describe('Monte Carlo paths', () => {
     const rep = await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') });
     const html = readFileSync(rep.html, 'utf8');
     expect(html).toContain('peak base fee: median / 99% (gwei)');
-    for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
+    for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths, with VaR (solid) and ES (dashed) at 95% and 99%', '</svg>ES 99%</span>', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
     expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d%/);
