@@ -13,6 +13,44 @@ export function duration(us: number): string {
   return us >= DAY_US ? `${(us / DAY_US).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`;
 }
 export const YEAR_US = 365 * DAY_US;
+
+/**
+ * The sampling interval of an equity curve: its most common spacing (ties: the shorter). A run's
+ * equity is sampled on a timer and also at every fill, so the mean spacing is not the interval
+ * (a market maker's 1-s samples with 1,601 fills in between averaged 0.7 s).
+ */
+export function samplingInterval(ts: readonly number[]): number {
+  const n = new Map<number, number>();
+  for (let i = 1; i < ts.length; i++) {
+    const d = ts[i]! - ts[i - 1]!;
+    if (d > 0) n.set(d, (n.get(d) ?? 0) + 1);
+  }
+  let best = NaN;
+  let count = 0;
+  for (const [d, c] of n) if (c > count || (c === count && d < best)) [best, count] = [d, c];
+  return best;
+}
+
+/**
+ * The curve on a regular grid: t0, t0 + p, … up to the last sample, each point the last sample at
+ * or before it (the timer's own samples where the grid meets them). Returns between grid points
+ * are over equal times, as quantstats' and pyfolio's daily returns are; returns between raw
+ * samples mixed the timer's intervals with the moments between a fill and the next tick.
+ */
+export function onGrid(ts: readonly number[], eq: readonly number[], periodUs: number): { ts: number[]; eq: number[] } {
+  const out = { ts: [] as number[], eq: [] as number[] };
+  if (ts.length === 0 || !(periodUs > 0)) return out;
+  const end = ts[ts.length - 1]!;
+  let j = 0;
+  for (let k = 0; ; k++) {
+    const g = ts[0]! + k * periodUs;
+    if (g > end) break;
+    while (j + 1 < ts.length && ts[j + 1]! <= g) j++;
+    out.ts.push(g);
+    out.eq.push(eq[j]!);
+  }
+  return out;
+}
 /** Annualised figures need at least this much data: the summary's own threshold. */
 export { MIN_ANNUALISE_US } from '../results/metrics.ts';
 

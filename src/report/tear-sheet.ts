@@ -10,7 +10,7 @@ import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, rolling, roundTrips, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, roundTrips, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { fillSpreadCapture } from '../results/metrics.ts';
@@ -99,10 +99,11 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const e0 = eq[0]!;
   const out: TearSheet = { summary: [], charts: [], tables: [], notes: [], attribution: {} };
 
-  // Returns between samples, and daily.
+  // Returns per sampling interval (on its regular grid: the curve also has a sample at each fill), and daily.
+  const stepUs = samplingInterval(ts);
+  const grid = onGrid(ts, eq, stepUs);
   const r: number[] = [];
-  for (let i = 1; i < eq.length; i++) r.push(eq[i - 1]! !== 0 ? eq[i]! / eq[i - 1]! - 1 : 0);
-  const stepUs = spanUs / Math.max(1, eq.length - 1);
+  for (let i = 1; i < grid.eq.length; i++) r.push(grid.eq[i - 1]! !== 0 ? grid.eq[i]! / grid.eq[i - 1]! - 1 : 0);
   const daily = dailyReturns(ts, eq);
   const mean = r.reduce((a, b) => a + b, 0) / r.length;
   const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, r.length - 1));
@@ -113,7 +114,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const maxDd = Math.min(...uw);
 
   // ---- summary ----
-  out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${duration(spanUs)}), ${eq.length} equity samples every ${duration(stepUs)}`]);
+  out.summary.push(['period', `${iso(ts[0])} → ${iso(ts[ts.length - 1])} (${duration(spanUs)}), ${eq.length.toLocaleString('en-US')} equity samples, every ${duration(stepUs)} and at fills`]);
   if (eq.every((e) => e === e0)) {
     // Nothing to analyse: every return is 0 (histograms of one value, flat lines).
     out.notes.push(`No return statistics or charts: the equity of ${who ?? 'the account'} stayed at ${num(e0, 2)} for the whole run.`);
@@ -185,7 +186,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     // A window of a twentieth of the run, at most 500 samples (each window is summed afresh).
     const w = Math.min(500, Math.max(20, Math.floor(r.length / 20)));
     const rr = rolling(r, w);
-    const rx = x.slice(1);
+    const rx = grid.ts.slice(1).map((u) => new Date(u / 1000));
     out.charts.push({ title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
     out.charts.push({ title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
     if (!annualise) out.notes.push('Rolling statistics are per sample, not annualised (run under 30 days).');

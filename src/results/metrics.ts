@@ -100,8 +100,9 @@ export function computeMetrics(a: {
   let mddPct = 0;
   // Returns per minute (per sample when the run is shorter): second-level returns of a market
   // maker are dominated by bid/ask bounce and would inflate an annualised ratio.
-  const step = a.equity.length > 2 * Math.round(60e6 / a.sampleIntervalUs) ? Math.max(1, Math.round(60e6 / a.sampleIntervalUs)) : 1;
-  const rets: number[] = [];
+  const spanAll = a.equityTs.length > 1 ? a.equityTs[a.equityTs.length - 1]! - a.equityTs[0]! : 0;
+  const perMinute = Math.round(60e6 / a.sampleIntervalUs);
+  const step = spanAll / a.sampleIntervalUs + 1 > 2 * perMinute ? Math.max(1, perMinute) : 1;
   for (let i = 0; i < a.equity.length; i++) {
     const e = a.equity[i]!;
     if (e > peak) peak = e;
@@ -109,7 +110,22 @@ export function computeMetrics(a: {
       mdd = peak - e;
       mddPct = peak > 0 ? mdd / peak : 0;
     }
-    if (i >= step && i % step === 0) rets.push((e - a.equity[i - step]!) / a.initialCapital);
+  }
+  // Returns over equal times: the equity at t0 + k·period (the last sample at or before it). The
+  // curve also has a sample at every fill, so every step-th sample was not every minute.
+  const rets: number[] = [];
+  const period = a.sampleIntervalUs * step;
+  if (a.equityTs.length > 0 && period > 0) {
+    const t0 = a.equityTs[0]!;
+    let j = 0;
+    let prev = a.equity[0]!;
+    for (let k = 1; t0 + k * period <= t0 + spanAll; k++) {
+      const g = t0 + k * period;
+      while (j + 1 < a.equityTs.length && a.equityTs[j + 1]! <= g) j++;
+      const e = a.equity[j]!;
+      rets.push((e - prev) / a.initialCapital);
+      prev = e;
+    }
   }
   const mean = rets.length ? rets.reduce((s, r) => s + r, 0) / rets.length : 0;
   const sd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1)) : 0;

@@ -1,10 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyReturns, exposure, monthlyReturns, rolling, roundTrips, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { dailyReturns, exposure, monthlyReturns, onGrid, rolling, roundTrips, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
 describe('tear-sheet statistics on hand-made series', () => {
+  it('the sampling interval is the timer\'s (the most common spacing), and returns are taken on its grid, not between fill samples', () => {
+    // A 1-s timer with samples at fills in between (0.3 s and 0.7 s after a tick, twice).
+    const ts = [0, 1e6, 1.3e6, 2e6, 3e6, 3.7e6, 4e6, 5e6, 5.5e6];
+    const eq = [100, 101, 50, 102, 103, 60, 104, 105, 106];
+    expect(samplingInterval(ts)).toBe(1e6);
+    // Each grid point takes the last sample at or before it; the run's last, partial interval is not a point.
+    expect(onGrid(ts, eq, 1e6)).toEqual({ ts: [0, 1e6, 2e6, 3e6, 4e6, 5e6], eq: [100, 101, 102, 103, 104, 105] });
+    // A grid point between samples holds the value then in force.
+    expect(onGrid([0, 2.5e6, 4e6], [10, 20, 30], 1e6)).toEqual({ ts: [0, 1e6, 2e6, 3e6, 4e6], eq: [10, 10, 10, 20, 30] });
+    // Ties between spacings: the shorter.
+    expect(samplingInterval([0, 1, 3, 4, 6])).toBe(1);
+  });
+
   it('underwater and the worst drawdowns: 100→120→90→130→110→140 has −25% (recovered at 130) and −15.38% (recovered at 140)', () => {
     const ts = [0, 1, 2, 3, 4, 5].map((k) => k * D);
     const eq = [100, 120, 90, 130, 110, 140];

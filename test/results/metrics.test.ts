@@ -47,6 +47,35 @@ describe('run metrics', () => {
     expect(m.meanQueueWaitMs).toBe(2);
   });
 
+  it('returns are over equal times: samples taken at fills between the timer\'s do not change the per-minute returns', () => {
+    // 5 minutes of 1-s timer samples (equity 1000 + minute², so per-minute PnL 1, 3, 5, 7, 9) …
+    const n = 301;
+    const timerTs = Array.from({ length: n }, (_, i) => i * 1e6);
+    const timerEq = timerTs.map((t) => 1000 + Math.floor(t / 60e6) ** 2);
+    const base = { inst, orders: [], fills: [], initialCapital: 1000, realized: 0, unrealized: 0, fees: 0, finalEquity: timerEq[n - 1]!, finalPositionLots: 0, sampleIntervalUs: 1e6 };
+    const regular = computeMetrics({ ...base, equityTs: Float64Array.from(timerTs), equity: Float64Array.from(timerEq) });
+    // … and 90 more samples at fills between them (a dip to 990 each time, which the drawdown sees).
+    const ts: number[] = [];
+    const eq: number[] = [];
+    timerTs.forEach((t, i) => {
+      ts.push(t);
+      eq.push(timerEq[i]!);
+      if (i % 3 === 1 && i < n - 1) {
+        ts.push(t + 400_000);
+        eq.push(990);
+      }
+    });
+    const withFills = computeMetrics({ ...base, equityTs: Float64Array.from(ts), equity: Float64Array.from(eq) });
+    const r = [1, 3, 5, 7, 9].map((x) => x / 1000);
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
+    expect(regular.sharpePerPeriod).toBeCloseTo(mean / sd, 12);
+    expect(withFills.sharpePerPeriod).toBe(regular.sharpePerPeriod);
+    expect(withFills.sortinoPerPeriod).toBe(regular.sortinoPerPeriod);
+    expect(withFills.returnPeriod).toBe('1m');
+    expect(withFills.maxDrawdown).toBeCloseTo(1000 + 4 ** 2 - 990, 9);
+  });
+
   it('the final position in the instrument\'s own quantity: lots × lot size (contracts for an inverse perp)', () => {
     const one = (i: typeof inst, lots: number) => computeMetrics({ inst: i, orders: [], fills: [], equityTs: new Float64Array(0), equity: new Float64Array(0), initialCapital: 1, realized: 0, unrealized: 0, fees: 0, finalEquity: 1, finalPositionLots: lots, sampleIntervalUs: 1e6 });
     // ETHUSDT: lot 0.001 ETH
