@@ -35,12 +35,12 @@ export function registerDemo(program: Command): void {
       const b = alt.metrics;
       const row = (k: string, f: (m: typeof a) => number | string): [string, string | number, string | number] => [k, f(a), f(b)];
       const cmp = formatTable(['same strategy, same data', 'spread 2 bps', 'spread 0.5 bps'], [
-        row('total PnL (USDT)', (m) => money(m.totalPnl)),
+        row('total PnL (USDT)', (m) => money(m.totalPnl, m.settleAsset)),
         row('maker fills', (m) => m.makerFills.toLocaleString('en-US')),
         row('fill ratio', (m) => `${(m.fillRatio * 100).toFixed(1)}%`),
-        row('spread capture (USDT)', (m) => money(m.spreadCapture)),
+        row('spread capture (USDT)', (m) => money(m.spreadCapture, m.settleAsset)),
         row('mean queue wait (ms)', (m) => m.meanQueueWaitMs.toFixed(1)),
-        row('max drawdown (USDT)', (m) => money(m.maxDrawdown)),
+        row('max drawdown (USDT)', (m) => money(m.maxDrawdown, m.settleAsset)),
       ]);
       process.stdout.write(
         `${metricsTable(res.metrics)}\n\n${cmp}\n` +

@@ -6,16 +6,18 @@ import { duration } from './tear-sheet-stats.ts';
 
 /**
  * An amount of money as a person reads it: grouped thousands, two decimals (more below 1, so a
- * coin-settled run's 0.00012 BTC is not "0.00"), never "-0.00".
+ * coin-settled run's 0.00012 BTC is not "0.00"), never "-0.00". In a dollar asset (USD, USDT,
+ * USDC) cents are the unit: always two decimals (0.62, not 0.616629 beside 1,234.56).
  */
-export function money(x: number): string {
+export function money(x: number, asset?: string): string {
   if (!Number.isFinite(x)) return String(x);
-  const small = x !== 0 && Math.abs(x) < 1;
+  const small = x !== 0 && Math.abs(x) < 1 && !(asset !== undefined && /^USD/.test(asset));
   const s = x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: small ? 8 : 2 });
   return /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
 
-const lotCount = (lots: number) => (lots + 0).toLocaleString('en-US', { maximumFractionDigits: 0 });
+/** A whole count, grouped: 1,616 orders, -891,508 lots. */
+const lotCount = (n: number) => (n + 0).toLocaleString('en-US', { maximumFractionDigits: 0 });
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
 /** A wait in ms: a market maker's are milliseconds, a bar strategy's resting limit waits hours. */
 const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 1000));
@@ -31,25 +33,25 @@ const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 
 export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; venuePnl?: Record<string, number> }): [string, string][] {
   const a = m.settleAsset;
   // A liquidated account's fees to the insurance fund (or its cover) are their own component.
-  const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers)]] : [];
-  const ret = m.initialCapital > 0 ? ` (${pct(m.totalPnl / m.initialCapital)} of ${money(m.initialCapital)})` : '';
+  const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers, a)]] : [];
+  const ret = m.initialCapital > 0 ? ` (${pct(m.totalPnl / m.initialCapital)} of ${money(m.initialCapital, a)})` : '';
   return [
-    [`total PnL (${a})`, `${money(m.totalPnl)}${ret}`],
-    [`  spread capture`, money(m.spreadCapture)],
-    [`  inventory`, money(m.inventoryPnl)],
+    [`total PnL (${a})`, `${money(m.totalPnl, a)}${ret}`],
+    [`  spread capture`, money(m.spreadCapture, a)],
+    [`  inventory`, money(m.inventoryPnl, a)],
     // 0 − x: a cost of 0 reads 0, not −0.
-    [`  fees`, money(0 - m.fees)],
-    [`  funding`, money(0 - m.funding)],
+    [`  fees`, money(0 - m.fees, a)],
+    [`  funding`, money(0 - m.funding, a)],
     ...liq,
     // Which leg made the money (options vs the hedge, spot vs the perp); the split above is by kind.
-    ...(m.venuePnl && Object.keys(m.venuePnl).length > 1 ? [['PnL by venue', Object.entries(m.venuePnl).map(([v, x]) => `${v} ${money(x)}`).join(' · ')] as [string, string]] : []),
-    [`realized / unrealized`, `${money(m.realizedPnl)} / ${money(m.unrealizedPnl)}`],
+    ...(m.venuePnl && Object.keys(m.venuePnl).length > 1 ? [['PnL by venue', Object.entries(m.venuePnl).map(([v, x]) => `${v} ${money(x, a)}`).join(' · ')] as [string, string]] : []),
+    [`realized / unrealized`, `${money(m.realizedPnl, a)} / ${money(m.unrealizedPnl, a)}`],
     Number.isFinite(m.sharpe)
       ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]
       : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
-    ['max drawdown', `${money(m.maxDrawdown)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
+    ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
     ['turnover (× capital)', m.turnover.toFixed(2)],
-    ['orders / fills', `${m.orders} / ${m.fills} (maker ${m.makerFills}, taker ${m.takerFills})`],
+    ['orders / fills', `${lotCount(m.orders)} / ${lotCount(m.fills)} (maker ${lotCount(m.makerFills)}, taker ${lotCount(m.takerFills)})`],
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],

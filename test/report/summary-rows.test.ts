@@ -52,6 +52,11 @@ describe('headline rows', () => {
   });
   it('keeps the digits of small coin amounts and never prints -0.00', () => {
     expect(money(0.00012345)).toBe('0.00012345');
+    // In a dollar asset cents are the unit.
+    expect(money(0.616629, 'USDT')).toBe('0.62');
+    expect(money(-0.001, 'USDC')).toBe('0.00');
+    expect(money(0.00012345, 'BTC')).toBe('0.00012345');
+    expect(Object.fromEntries(summaryRows({ ...m, orders: 1616, fills: 1601, makerFills: 1601, takerFills: 0, funding: -0.616629 }))).toMatchObject({ 'orders / fills': '1,616 / 1,601 (maker 1,601, taker 0)', '  funding': '0.62' });
     expect(money(-0.004)).toBe('-0.004');
     expect(money(-0.000000001)).toBe('0.00');
     expect(money(0)).toBe('0.00');
