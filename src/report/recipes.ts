@@ -235,7 +235,10 @@ const RECIPES: Recipe[] = [
     const delay = t.nums('swaps', 'settlement_delay_us').map((d) => d / 1e6);
     if (s.length === 0) return [];
     return [
-      { title: 'MEV loss per swap (output token)', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss' } },
+      // No swap lost anything: an axis from 0 to 1, not Plot's degenerate [0, 0] that drew every bar full height.
+      loss.every((v) => v === 0)
+        ? { title: 'MEV loss per swap (output token): none on any swap', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss', domain: [0, 1] }, height: 160 }
+        : { title: 'MEV loss per swap (output token)', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss' } },
       { title: 'Time to finality per swap (s)', marks: [Plot.barY(s.map((k, i) => ({ k, v: delay[i]! })), { x: 'k', y: 'v', fill: '#1f77b4' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'seconds' } },
     ];
   },

@@ -32,6 +32,16 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     expect(mev!).toContain('recorded and detected');
   });
 
+  it('DEX TWAP through the private relay: nothing sandwiched, the MEV chart says none (not full-height bars on a [0, 0] axis)', async () => {
+    const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'dex-twap.yaml'), { slices: '3', amount: '15', route: 'private' });
+    const r = await runWorld(spec, source, { runsDir: root, runId: 'dex-private' });
+    const chart = buildCharts(r.dir).find((c) => c.title.startsWith('MEV loss per swap'))!;
+    expect(chart.title).toBe('MEV loss per swap (output token): none on any swap');
+    expect(chart.y?.domain).toEqual([0, 1]);
+    const bars = (chart.marks[0] as unknown as { data: { v: number }[] }).data;
+    expect(bars.map((b) => b.v)).toEqual([0, 0, 0]);
+  });
+
   it('a scenario without a strategy: no PnL summary or tear sheet (its equity never moves), the lending charts', async () => {
     const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'lending-liquidations.yaml'), { 'agents.0.borrowers.count': '8' });
     const r = await runWorld(spec, source, { runsDir: root, runId: 'lend' });
