@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tokenDecimals } from '../chain/tokens.ts';
+import { ConfigError } from '../errors.ts';
+import { codeFingerprint } from '../results/versions.ts';
 import { specWithOverrides } from '../sweep/spec-job.ts';
 import { pathSpec } from '../world/mc-paths.ts';
 import { runWorld } from '../world/run.ts';
@@ -18,6 +20,8 @@ export interface PathJob {
   k: number;
   /** The MC folder: path k goes to <dir>/path-<k>. */
   dir: string;
+  /** The code fingerprint of whoever made the job: a queue worker running other code refuses it. */
+  code?: string;
 }
 
 export function pathRunId(k: number): string {
@@ -32,11 +36,19 @@ export function rowFile(dir: string, k: number): string {
 /** A finished path's row, or undefined. */
 export function readPathRow(dir: string, k: number): McRow | undefined {
   const f = rowFile(dir, k);
-  if (!existsSync(f) || !existsSync(join(dir, pathRunId(k), 'manifest.json'))) return undefined;
+  const manifest = join(dir, pathRunId(k), 'manifest.json');
+  if (!existsSync(f) || !existsSync(manifest)) return undefined;
+  // A path written by other code (an older primesim, edited sources) is not reused: the paths of
+  // one MC come from one model. (Manifests from before the fingerprint have none: reused.)
+  const code = (JSON.parse(readFileSync(manifest, 'utf8')) as { versions?: { code?: string } }).versions?.code;
+  if (code !== undefined && code !== codeFingerprint()) return undefined;
   return JSON.parse(readFileSync(f, 'utf8')) as McRow;
 }
 
 export async function runPath(job: PathJob): Promise<McRow> {
+  if (job.code !== undefined && job.code !== codeFingerprint()) {
+    throw new ConfigError(`this worker runs primesim code ${codeFingerprint()}, the MC was enqueued by code ${job.code}: run the same primesim on every machine`, { field: '--queue' });
+  }
   const { spec, source } = specWithOverrides(job.file, job.overrides);
   const p = pathSpec(spec, job.k);
   const runId = pathRunId(job.k);

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { ConfigError } from '../errors.ts';
+import { codeFingerprint } from '../results/versions.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { specWithOverrides } from '../sweep/spec-job.ts';
@@ -56,7 +57,8 @@ export function mcFolder(o: Pick<McOptions, 'file' | 'overrides' | 'paths' | 'ru
   const name = o.name ?? `${spec.name ?? 'mc'}-s${spec.seed}-${hash}`;
   if (!/^[\w.-]+$/.test(name)) throw new ConfigError(`MC name ${name} must be letters, digits, . _ -`, { field: '--name' });
   const dir = resolve(o.runsDir, 'mc', name);
-  return { dir, n, jobs: (k) => ({ file, overrides, k, dir }) };
+  const code = codeFingerprint();
+  return { dir, n, jobs: (k) => ({ file, overrides, k, dir, code }) };
 }
 
 export async function runMc(o: McOptions): Promise<McResult> {
