@@ -33,7 +33,7 @@ export function registerMc(program: Command): void {
     .option('--queue <redis-url>', 'enqueue the paths on a BullMQ queue at this Redis (workers: primesim worker --queue …) and wait for them')
     .option('--grid <field=v1,v2>', 'sensitivity grid (repeatable): the MC at every point, e.g. shock=1,2,3 (generated paths\' return scale) or agents.1.population.leverage.max=10,25,50; the report draws heatmaps', collect, [] as string[])
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused.')
+    .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused\n(when written by the same primesim code; others are run again).')
     .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean; grid: string[] }) => {
       const overrides = setPairs(o.set);
       // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
