@@ -279,6 +279,6 @@ export function registerData(program: Command): void {
       const fromBars = isBarsData(catalog);
       const bars = fromBars ? aggregateBars((await import('../data/readers/bars.ts')).readBars(catalog), intervalUs) : barsFromTrades(catalog, intervalUs);
       const m = writeBarsCatalog(o.out, bars, { source: catalog, builtWith: `primesim data bars --interval ${o.interval}` }, o.force ?? false);
-      process.stdout.write(`${o.out}: ${m.rows} bars of ${o.interval} from the ${fromBars ? 'bars' : 'trades'} of ${catalog}\n`);
+      process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)} from the ${fromBars ? 'bars' : 'trades'} of ${catalog}\n`);
     });
 }

@@ -233,7 +233,7 @@ describe('primesim CLI end to end', () => {
       expect(r.stdout).toMatch(/bad\.csv:3, field high: high 0\.9 \/ low 1 do not bound open 1\.5 and close 1\.2/);
       r = await primesim(['data', 'bars', file, '--interval', '1d', '--out', 'daily'], dir);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/daily: 33 bars of 1d from the bars of/);
+      expect(r.stdout).toMatch(/daily: 33 bars of 1 d from the bars of/);
       expectOneLineError(await primesim(['data', 'bars', file, '--interval', '90s', '--out', 'x'], dir), /--interval.*90 s is not a multiple of the bars' 60 s/);
       // Bar execution fixes the entry (the next open) and fills whole: entry latency and queue settings
       // are refused, not ignored; the response latency applies and reaches the spec.
