@@ -62,7 +62,8 @@ ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
     ['strategy', `${m.strategy?.name ?? ''} ${JSON.stringify(m.strategy?.params ?? {})}`],
     ['dataset', `${m.dataset?.name ?? ''} (${m.dataset?.rows ?? 0} rows)`],
     ['models', Object.entries(m.models ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')],
-    ['counts', Object.entries(m.counts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')],
+    // The engine's count is of perp liquidation steps; a chain's lending liquidations are their own.
+    ['counts', [...Object.entries(m.counts ?? {}).map(([k, v]) => `${k === 'liquidations' ? 'liquidation steps' : k} ${v.toLocaleString('en-US')}`), ...(typeof metrics.lendingLiquidations === 'number' ? [`lending liquidations ${metrics.lendingLiquidations.toLocaleString('en-US')}`] : [])].join(', ')],
     ['results sha256', String(m.resultsSha256 ?? '')],
   ]
     .map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`)

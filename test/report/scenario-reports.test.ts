@@ -52,6 +52,8 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     // The scenario's own figures head the page, with the terminal's labels.
     const chain = html.slice(html.indexOf('<h2>Chain</h2>'), html.indexOf('All metrics'));
     expect(chain).toContain(`<th>lending liquidations (accounts)</th><td>${r.metrics.lendingLiquidations} (${r.metrics.lendingAccountsLiquidated})</td>`);
+    // The header's counts tell the perp engine's liquidation steps from the lending liquidations.
+    expect(html).toMatch(new RegExp(`<th>counts</th><td>[^<]*liquidation steps 0, [^<]*lending liquidations ${r.metrics.lendingLiquidations}</td>`));
     // The oracle against the perp it follows, each lending liquidation on the answer then in force;
     // the fixed USDC/USD feed is not drawn; the base fee per block.
     expect(titles(html)).toEqual(expect.arrayContaining(['Oracle ETH/USD: published answers against the mark it follows, lending liquidations as dots', 'Base fee per block (gwei)']));
