@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { AdversarySpecSchema, AgentSpecSchema, BorrowersSpecSchema, PLANNED_VENUE_KINDS, PopulationSpecSchema, RunSpecSchema, VENUE_KINDS, type RunSpec } from './spec.ts';
+import { PLANNED_VENUE_KINDS, RunSpecSchema, VENUE_KINDS, type RunSpec } from './spec.ts';
 
 /** Where a spec came from, so any later error can name the file, line and field. */
 export interface SpecSource {
@@ -55,23 +55,13 @@ export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
     const planned = (PLANNED_VENUE_KINDS as readonly string[]).includes(String(kind));
     throw specError(src, path, planned ? `venue kind ${String(kind)} is not wired into run specs yet` : `unknown venue kind "${String(kind)}"`, `kinds: ${VENUE_KINDS.join(', ')}`);
   }
-  if (issue.code === 'invalid_union' && path[0] === 'agents' && path.length === 2) {
-    // An agent is one of four shapes, told apart by its key: zod's "Invalid input" for the union
-    // named none of them. Check the entry against the shape its key picks and report that problem.
-    const entry = (raw as { agents?: unknown[] })?.agents?.[path[1] as number];
-    const shapes = [['strategy', AgentSpecSchema], ['population', PopulationSpecSchema], ['adversary', AdversarySpecSchema], ['borrowers', BorrowersSpecSchema]] as const;
-    const shape = entry !== null && typeof entry === 'object' ? shapes.find(([k]) => k in entry) : undefined;
-    const sub = shape?.[1].safeParse(entry);
-    if (sub && !sub.success) {
-      const i2 = sub.error.issues[0]!;
-      const k2 = (i2 as { keys?: string[] }).keys;
-      const p2 = [...path, ...(k2?.length ? [...i2.path, k2[0]!] : i2.path)] as (string | number)[];
-      throw specError(src, p2, i2.code === 'unrecognized_keys' ? `unknown setting ${k2?.join(', ')}` : i2.message, shape![0] === 'strategy' ? 'a strategy agent: { strategy: <file>, account: <id>, venues: [<id>, …], params: {…} }' : undefined);
-    }
-    throw specError(src, path, 'not an agent', 'an agent has one of the keys strategy (with account and venues), population, adversary, borrowers');
-  }
   if (issue.code === 'invalid_union') {
     const u = explainUnion(issue as UnionIssue, path, raw);
+    if (path[0] === 'agents' && path.length === 2) {
+      // An agent is told apart by its key; say what the four look like.
+      if (u.path.length === 2) throw specError(src, u.path, 'not an agent', 'an agent has one of the keys strategy (with account and venues), population, adversary, borrowers');
+      if (u.path[2] === 'strategy') throw specError(src, u.path, u.message, 'a strategy agent: { strategy: <file>, account: <id>, venues: [<id>, …], params: {…} }');
+    }
     throw specError(src, u.path, u.message, u.hint);
   }
   const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
