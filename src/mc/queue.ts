@@ -17,6 +17,19 @@ import type { McRow } from './stats.ts';
 
 export const QUEUE_NAME = 'primesim-mc';
 
+/**
+ * A Redis lost mid-run: ioredis reconnects by itself and emits the same error at every attempt.
+ * Report an error when it differs from the last one reported, not a line per retry.
+ */
+function onceEach(report: (e: Error) => void): (e: Error) => void {
+  let last = '';
+  return (e) => {
+    if (e.message === last) return;
+    last = e.message;
+    report(e);
+  };
+}
+
 export function connectionOf(url: string): ConnectionOptions {
   let u: URL;
   try {
@@ -48,11 +61,7 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
   const connection = connectionOf(o.url);
   await checkRedis(connection as { host: string; port: number; password?: string });
   const queue = new Queue(QUEUE_NAME, { connection });
-  // A Redis lost mid-run: ioredis reconnects by itself; say so once, not a stack per retry.
-  let lost = '';
-  queue.on('error', (e) => {
-    if (e.message !== lost) process.stderr.write(`primesim mc: Redis at ${o.url}: ${(lost = e.message)} (retrying)\n`);
-  });
+  queue.on('error', onceEach((e) => process.stderr.write(`primesim mc: Redis at ${o.url}: ${e.message} (retrying)\n`)));
   const name = dir.split(/[\\/]/).pop()!;
   const rows = new Map<number, McRow>();
   try {
@@ -118,12 +127,6 @@ export async function startWorker(o: { url: string; concurrency?: number; lockMs
     stalledInterval: Math.max(1000, Math.round((o.lockMs ?? 15_000) / 3)),
     maxStalledCount: 5,
   });
-  // Redis lost mid-run: ioredis reconnects by itself; report each new error once.
-  let lost = '';
-  worker.on('error', (e) => {
-    if (e.message === lost) return;
-    lost = e.message;
-    o.onRedisError?.(e);
-  });
+  worker.on('error', onceEach((e) => o.onRedisError?.(e)));
   return worker;
 }
