@@ -23,9 +23,12 @@ export class PrimesimError extends Error {
   readonly line: number | undefined;
   readonly field: string | undefined;
   readonly hint: string | undefined;
+  /** The message without its place (to report the same problem at another place). */
+  readonly reason: string;
   constructor(message: string, where: ErrorWhere = {}) {
     super(describe(message, where));
     this.name = new.target.name;
+    this.reason = message;
     this.file = where.file;
     this.line = where.line;
     this.field = where.field;

@@ -57,6 +57,10 @@ describe('primesim CLI end to end', () => {
     expect((JSON.parse(r.stdout) as { config: { seed: number } }).config.seed).toBe(8);
     writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${ds}\nqueue: 3\n`);
     expectOneLineError(await primesim(['backtest', '--config', cfg]), /mm\.yaml:3, field queue/);
+    // A bad strategy parameter from the file is the file's line; from --param, the flag.
+    writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${ds}\nparams:\n  spreadBps: -3\n`);
+    expectOneLineError(await primesim(['backtest', '--config', cfg]), /mm\.yaml:4, field params\.spreadBps: bad parameter spreadBps: Too small/);
+    expectOneLineError(await primesim(['backtest', '--config', cfg, '--param', 'spreadBps=0']), /field --param spreadBps: bad parameter spreadBps/);
     const out = join(work, 'rep.html');
     r = await primesim(['report', join(runs, 'mm1'), '--out', out]);
     expect(r.code, r.stderr).toBe(0);
