@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { ConfigError } from '../errors.ts';
 import { expandGrid } from '../sweep/grid.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
@@ -26,11 +27,16 @@ export interface McGridOptions {
 export const METRICS: (keyof McSummary)[] = ['var95', 'var99', 'es95', 'es99', 'lar95', 'lar99', 'pFundExhausted', 'adlIncidence', 'badDebtMean', 'meanDeskPnl'];
 
 function fieldOf(axis: string, v: string): [string, string] {
-  return axis === 'shock' ? ['mc.shocks', `[${v}]`] : [axis, v];
+  if (axis !== 'shock') return [axis, v];
+  // The generated paths' return scale: a positive number (it became a spec list; "[a]" failed as JSON).
+  if (!(/^\d+(\.\d+)?$/.test(v) && Number(v) > 0)) throw new ConfigError(`shock=${v}: a shock is a positive number, the generated paths' return scale (e.g. shock=1,2,3)`, { field: '--grid' });
+  return ['mc.shocks', `[${v}]`];
 }
 
 export async function runMcGrid(o: McGridOptions): Promise<{ dir: string; points: { point: Record<string, string>; summary: McSummary; dir: string }[] }> {
   const points = expandGrid(o.axes);
+  // Every value checked before the first point runs (not after an hour of them).
+  for (const p of points) for (const [k, v] of Object.entries(p)) fieldOf(k, v);
   const out: { point: Record<string, string>; summary: McSummary; dir: string }[] = [];
   for (const point of points) {
     const ov = { ...(o.overrides ?? {}) };

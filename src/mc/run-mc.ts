@@ -63,9 +63,10 @@ export function mcFolder(o: Pick<McOptions, 'file' | 'overrides' | 'paths' | 'ru
 
 export async function runMc(o: McOptions): Promise<McResult> {
   const { dir, n, jobs } = mcFolder(o);
-  mkdirSync(dir, { recursive: true });
   const want = o.only ?? Array.from({ length: n }, (_, k) => k);
   for (const k of want) if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new ConfigError(`path ${k} is outside 0…${n - 1}`, { field: '--only' });
+  // After the checks: a refused command leaves no empty MC folder behind.
+  mkdirSync(dir, { recursive: true });
   const rows = new Map<number, McRow>();
   const todo: number[] = [];
   for (const k of want) {

@@ -3,12 +3,13 @@
  * code: after an upgrade (or an edit of the sources) a path is run again, not mixed in. A queue
  * worker running other code refuses a job instead of writing into the folder.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { runPath } from '../../src/mc/path-run.ts';
+import { runMcGrid } from '../../src/mc/grid.ts';
 import { runMc } from '../../src/mc/run-mc.ts';
 import { codeFingerprint } from '../../src/results/versions.ts';
 import { sharedDataAvailable } from '../helpers/cli.ts';
@@ -38,6 +39,13 @@ describe('Monte Carlo paths are reused only from the same code', () => {
     expect(m2.versions.code).toBe(codeFingerprint());
     expect(m2.resultsSha256).toBe(m.resultsSha256);
   }, 300_000);
+
+  it('refused commands write nothing: a path outside the set, a grid value that is not a shock (checked before any point runs)', async () => {
+    const runsDir = join(root, 'refused');
+    await expect(runMc({ file: SPEC, overrides: small, paths: 4, only: [7], runsDir, workers: 0 })).rejects.toThrow(/field --only: path 7 is outside 0…3/);
+    await expect(runMcGrid({ file: SPEC, overrides: small, axes: [['shock', ['1', 'a']]], paths: 2, runsDir, workers: 0 })).rejects.toThrow(/field --grid: shock=a: a shock is a positive number/);
+    expect(existsSync(runsDir)).toBe(false);
+  });
 
   it('a worker refuses a job made by other code, naming both', async () => {
     await expect(runPath({ file: SPEC, overrides: small, k: 0, dir: join(root, 'other'), code: 'abcdefabcdef' })).rejects.toThrow(new RegExp(`this worker runs primesim code ${codeFingerprint()}, the MC was enqueued by code abcdefabcdef`));
