@@ -72,12 +72,25 @@ export function registerSweep(program: Command): void {
       const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, ...common };
       const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
       const dir = join(o.runs, sweepId);
-      prepareSweepFolder(dir, settings, o.force ?? false);
       const cfgs = points.map((p) => {
         const { seed, queue, ...params } = p;
         const id = pointId(p);
         return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, ...common, params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
+      // Every point's parameters checked against the strategy before anything runs (a bad grid
+      // value used to fail its own run after the others had run).
+      const { loadStrategy, parseParams } = await import('../backtest/load-strategy.ts');
+      const mod = await loadStrategy(resolve(strategy));
+      for (const c of cfgs) {
+        try {
+          parseParams(mod, c.params, strategy);
+        } catch (e) {
+          const key = e instanceof ConfigError ? /^--param (\S+)$/.exec(e.field ?? '')?.[1] : undefined;
+          if (key !== undefined && axes.some(([k]) => k === key)) throw new ConfigError((e as ConfigError).reason, { field: `--grid ${key}=${c.params[key]}` });
+          throw e;
+        }
+      }
+      prepareSweepFolder(dir, settings, o.force ?? false);
       const seedAxis = axes.find(([k]) => k === 'seed');
       const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];
       if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {

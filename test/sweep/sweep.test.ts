@@ -112,6 +112,11 @@ describe('sweep flags', () => {
     expect(q.stderr).toMatch(/field --grid queue: does not apply to bars/);
     const l = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--latency-entry', '5ms', '--runs', join(root, 'never')]);
     expect(l.stderr).toMatch(/field --latency-entry: does not apply to bars/);
+    // A grid value the strategy refuses stops the sweep before any point runs (it failed its own
+    // run after the others had run), naming the axis and the value.
+    const g = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,a', '--runs', join(root, 'never')]);
+    expect(g.code).toBe(1);
+    expect(g.stderr.trim()).toBe('primesim: ConfigError: field --grid fast=a: bad parameter fast: Invalid input: expected number, received NaN');
     expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });
