@@ -1,8 +1,24 @@
 import type { Command } from 'commander';
 import { formatTable } from './format.ts';
-import { riskRows } from '../report/summary-rows.ts';
+import { chainRows, riskRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
+import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
+import type { WorldResult } from '../world/run.ts';
+
+/**
+ * What a spec run prints, the same for `run` and `stress`: the strategy's summary (when a strategy
+ * trades a venue), the chain's figures (when there is a chain), the risk outcome (when there is
+ * margin, or no chain).
+ */
+export function worldSummary(r: WorldResult): string {
+  const m = r.metrics;
+  const chainOnly = r.world.agents.length > 0 && r.world.agents.every((a) => a.host.venueIds.length === 0);
+  const head = r.world.agents.length > 0 && !chainOnly ? `${metricsTable(m)}\n\n` : '';
+  const chain = r.world.chain ? `${formatTable(['chain', 'value'], chainRows(m))}\n\n` : '';
+  const risk = !r.world.chain || r.world.engine !== undefined ? `${formatTable(['risk', 'value'], riskRows(m))}\n\n` : '';
+  return `${head}${chain}${risk}`;
+}
 
 /** `primesim run <spec>`: build the world a run spec describes, run it, summarise, report. */
 export function registerRun(program: Command): void {
@@ -14,21 +30,26 @@ export function registerRun(program: Command): void {
     .option('--run-id <id>', 'run folder name (default: <name or strategy>-<dataset>-s<seed>-<spec hash>)')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--seed <n>', 'override the spec seed', (v) => Number.parseInt(v, 10))
+    .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. venues.perp.fees=0:4 or spreadBps=2 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--no-report', 'do not write the HTML report')
     .option('--json', 'print the manifest as JSON instead of a table')
     .addHelpText(
       'after',
       `
-Spec sections: seed, time {start, end}, valuation, venues [{id, kind: spot|perp, data: {catalog} | {generate},
-fees, queue, latency {entry, response, feed}, mark, index, funding, tiers}], accounts [{id, deposits,
-margin: cash|cross|isolated|portfolio, haircuts}], agents [{strategy, params, account, venues}],
-risk {liquidation, stepShare, cooldown, feeRate}, record {equityInterval}. Relative paths resolve
-against the spec's folder. See scenarios/ for examples.`,
+Spec sections: name, seed, time {start, end}, valuation;
+  venues [{id, kind: spot | perp | options | amm-v2 | amm-v3 | lending,
+           data: {catalog} | {generate} | {bars} | {path: {source, transforms}},
+           fees, queue, latency {entry, response, feed}, mark, index, funding, tiers, …}];
+  accounts [{id, deposits, margin: cash | cross | isolated | portfolio, haircuts, onchain}];
+  agents [{strategy, params, account, venues} | {population} | {adversary} | {borrowers}];
+  chain {profile, gas, oracles, …}; risk {liquidation, stepShare, cooldown, feeRate, …};
+  record {equityInterval}; mc {paths, …} (for primesim mc).
+Relative paths resolve against the spec's folder. See scenarios/ for examples (primesim stress --list).`,
     )
-    .action(async (file: string, o: { runs: string; runId?: string; force?: boolean; seed?: number; report: boolean; json?: boolean }) => {
-      const { loadSpecFile } = await import('../world/spec-file.ts');
+    .action(async (file: string, o: { runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; report: boolean; json?: boolean }) => {
+      const { specWithOverrides } = await import('../sweep/spec-job.ts');
       const { runWorld } = await import('../world/run.ts');
-      const { spec, source } = loadSpecFile(file);
+      const { spec, source } = specWithOverrides(file, setPairs(o.set), '--set');
       if (o.seed !== undefined) spec.seed = o.seed;
       const bar = new Progress('run', 1, 'time');
       let res;
@@ -47,14 +68,12 @@ against the spec's folder. See scenarios/ for examples.`,
         process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');
         return;
       }
-      const m = res.metrics;
-      const risk = formatTable(['risk', 'value'], riskRows(m));
       let report = '';
       if (o.report) {
         const { writeReport } = await import('../report/report.ts');
         report = `\nreport: ${(await writeReport(res.dir, { png: false })).html}`;
       }
       const t = res.manifest.timing;
-      process.stdout.write(`${res.world.agents.length > 0 ? `${metricsTable(m)}\n\n` : ''}${risk}\n\nrun:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
+      process.stdout.write(`${worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
     });
 }

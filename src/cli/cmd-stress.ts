@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
 import { formatTable } from './format.ts';
-import { chainRows, riskRows } from '../report/summary-rows.ts';
 
 const num = (field: string) => (v: string) => {
   const n = Number(v);
@@ -71,19 +70,14 @@ export function registerStress(program: Command): void {
       if (!existsSync(file)) throw new ConfigError(`no scenario ${name}: ${file} does not exist`, { field: 'scenario', hint: 'see primesim stress --list' });
       const { specWithOverrides } = await import('../sweep/spec-job.ts');
       const { runWorld } = await import('../world/run.ts');
-      const { metricsTable } = await import('./cmd-backtest.ts');
+      const { worldSummary } = await import('./cmd-run.ts');
       const overrides = setPairs(o.set);
       const { spec, source } = specWithOverrides(file, overrides, '--set');
       if (o.seed !== undefined) spec.seed = o.seed;
       const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });
       const { writeReport } = await import('../report/report.ts');
       const rep = await writeReport(r.dir, { png: false });
-      const m = r.metrics;
-      const chainOnly = r.world.agents.length > 0 && r.world.agents.every((a) => a.host.venueIds.length === 0);
-      const head = r.world.agents.length > 0 && !chainOnly ? `${metricsTable(m)}\n\n` : '';
-      const chain = r.world.chain ? `${formatTable(['chain', 'value'], chainRows(m))}\n\n` : '';
-      const risk = !r.world.chain || r.world.engine !== undefined ? `${formatTable(['risk', 'value'], riskRows(m))}\n\n` : '';
-      process.stdout.write(`${head}${chain}${risk}run:    ${r.dir}\nreport: ${rep.html}\n`);
+      process.stdout.write(`${worldSummary(r)}run:    ${r.dir}\nreport: ${rep.html}\n`);
     });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {

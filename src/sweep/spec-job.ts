@@ -35,7 +35,11 @@ function typed(v: string): unknown {
  */
 export function applyOverride(raw: Record<string, unknown>, path: string, value: string, flag = '--grid'): void {
   const parts = path.split('.');
-  if (!TOP.has(parts[0]!)) parts.unshift('agents', '0', 'params');
+  if (!TOP.has(parts[0]!)) {
+    // A bare name is a strategy parameter; a dotted path must start at a spec section.
+    if (parts.length > 1) throw new ConfigError(`${path}: a spec has no section ${parts[0]}`, { field: flag, hint: `sections: ${[...TOP].join(', ')}; a strategy parameter is a bare name, e.g. spreadBps=2` });
+    parts.unshift('agents', '0', 'params');
+  }
   let node: unknown = raw;
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i]!;

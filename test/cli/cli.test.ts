@@ -205,6 +205,19 @@ describe('primesim CLI end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/liquidation steps \(strategy account \/ all\)\s+[1-9]/);
     expect(existsSync(join(work, 'reports'))).toBe(true); // the report goes under the current folder
+    // run takes --set as stress does, and prints what stress prints (the chain's figures too).
+    const lending = join(ROOT, 'scenarios', 'lending-liquidations.yaml');
+    const [viaRun, viaStress] = await Promise.all([
+      primesim(['run', lending, '--set', 'agents.0.borrowers.count=6', '--runs', runs, '--run-id', 'lend-run', '--no-report']),
+      primesim(['stress', 'lending-liquidations', '--set', 'agents.0.borrowers.count=6', '--runs', runs, '--run-id', 'lend-stress'], work),
+    ]);
+    expect(viaRun.code, viaRun.stderr).toBe(0);
+    const tables = (out: string) => out.slice(0, out.indexOf('\nrun:'));
+    expect(tables(viaRun.stdout)).toMatch(/^chain +value\n[─ ]+\nblocks +100\n/);
+    expect(tables(viaRun.stdout)).toBe(tables(viaStress.stdout));
+    const spec = (JSON.parse(readFileSync(join(runs, 'lend-run', 'manifest.json'), 'utf8')) as { config: { agents: { borrowers?: { count: number } }[] } }).config;
+    expect(spec.agents[0]!.borrowers!.count).toBe(6);
+    expectOneLineError(await primesim(['run', lending, '--set', 'nope.x=1', '--runs', runs]), /field --set: nope\.x: a spec has no section nope \(sections: name, seed, time/);
   });
 
   it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
