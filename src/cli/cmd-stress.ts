@@ -53,7 +53,8 @@ export function registerStress(program: Command): void {
     .option('--run-id <id>', 'run folder name')
     .option('--seed <n>', 'override the scenario seed', num('--seed'))
     .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. route=private or venues.weth-usdc.kind=amm-v3 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; seed?: number; set: string[] }) => {
+    .option('--json', 'print the manifest as JSON instead of the tables (as run --json)')
+    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; seed?: number; set: string[]; json?: boolean }) => {
       const { readdirSync, existsSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { PACKAGE_ROOT } = await import('../package-root.ts');
@@ -77,6 +78,10 @@ export function registerStress(program: Command): void {
       const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });
       const { writeReport } = await import('../report/report.ts');
       const rep = await writeReport(r.dir, { png: false });
+      if (o.json) {
+        process.stdout.write(JSON.stringify(r.manifest, null, 2) + '\n');
+        return;
+      }
       process.stdout.write(`${worldSummary(r)}run:    ${r.dir}\nreport: ${rep.html}\n`);
     });
   // Check the output target before the scenario runs, not after minutes of work.

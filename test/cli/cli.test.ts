@@ -218,6 +218,9 @@ describe('primesim CLI end to end', () => {
     const spec = (JSON.parse(readFileSync(join(runs, 'lend-run', 'manifest.json'), 'utf8')) as { config: { agents: { borrowers?: { count: number } }[] } }).config;
     expect(spec.agents[0]!.borrowers!.count).toBe(6);
     expectOneLineError(await primesim(['run', lending, '--set', 'nope.x=1', '--runs', runs]), /field --set: nope\.x: a spec has no section nope \(sections: name, seed, time/);
+    // stress --json prints the manifest, as run --json does.
+    const json = await primesim(['stress', 'lending-liquidations', '--set', 'agents.0.borrowers.count=6', '--runs', runs, '--run-id', 'lend-json', '--json'], work);
+    expect((JSON.parse(json.stdout) as { resultsSha256: string }).resultsSha256).toBe((JSON.parse(readFileSync(join(runs, 'lend-stress', 'manifest.json'), 'utf8')) as { resultsSha256: string }).resultsSha256);
   });
 
   it('npm run demo works from a fresh checkout layout (small dataset)', async () => {
