@@ -44,13 +44,3 @@ function input(raw: Record<string, unknown>): Partial<BacktestConfig> {
   return raw as Partial<BacktestConfig>;
 }
 
-/** The line of a key in a config file (e.g. ['params', 'spreadBps']), for errors found after loading. */
-export function configLine(file: string, path: (string | number)[]): number | undefined {
-  try {
-    const lc = new LineCounter();
-    const node = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lc }).getIn(path, true);
-    return isNode(node) && node.range ? lc.linePos(node.range[0]).line : undefined;
-  } catch {
-    return undefined;
-  }
-}

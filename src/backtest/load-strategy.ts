@@ -146,6 +146,16 @@ function where(e: unknown, abs: string): { line: number } | undefined {
   return f ? { line: f.line } : undefined;
 }
 
+/**
+ * A strategy parameter its schema refused. `param` names it, so a front end can place the error
+ * where the value came from (a --grid axis, a config file's line) without reading the message.
+ */
+export class ParamError extends ConfigError {
+  constructor(message: string, where: { file: string; field: string }, readonly param: string) {
+    super(message, where);
+  }
+}
+
 /** Validate `key=value` parameters against the strategy's schema; errors name the parameter. */
 export function parseParams(m: StrategyModule, raw: Record<string, string | number | boolean>, file = m.name): unknown {
   const r = m.params.safeParse(raw);
@@ -154,7 +164,7 @@ export function parseParams(m: StrategyModule, raw: Record<string, string | numb
     const keys = (issue as { keys?: string[] }).keys;
     const field = keys?.length ? keys.join(',') : issue.path.join('.') || '(params)';
     const msg = issue.code === 'unrecognized_keys' ? `unknown parameter ${field}` : `bad parameter ${field}: ${issue.message}`;
-    throw new ConfigError(msg, { file, field: `--param ${field}` });
+    throw new ParamError(msg, { file, field: `--param ${field}` }, field);
   }
   return r.data;
 }

@@ -108,11 +108,12 @@ export function registerBacktest(program: Command): void {
       const t0 = performance.now();
       const res = await backtestWithProgress({ ...cfg, strategy: cfg.strategy, data: cfg.data }).catch(async (e: unknown) => {
         // A bad parameter that came from --config (not a --param flag) is the config file's line.
-        const key = e instanceof ConfigError ? /^--param (\S+)$/.exec(e.field ?? '')?.[1] : undefined;
+        const { ParamError } = await import('../backtest/load-strategy.ts');
         const fileParams = (fromFile.params ?? {}) as Record<string, unknown>;
-        if (key === undefined || !o.config || !(key in fileParams) || key in parseParamPairs(o.param as string[])) throw e;
-        const line = (await import('../backtest/config-file.ts')).configLine(o.config as string, ['params', key]);
-        throw new ConfigError((e as ConfigError).reason, { file: o.config as string, ...(line !== undefined ? { line } : {}), field: `params.${key}` });
+        if (!(e instanceof ParamError) || !o.config || !(e.param in fileParams) || e.param in parseParamPairs(o.param as string[])) throw e;
+        const { readSpecDocument } = await import('../world/spec-file.ts');
+        const line = readSpecDocument(o.config as string).source.line(['params', e.param]);
+        throw new ConfigError(e.reason, { file: o.config as string, ...(line !== undefined ? { line } : {}), field: `params.${e.param}` });
       });
       const totalSeconds = (performance.now() - t0) / 1000;
       if (o.json) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readManifest } from '../data/catalog.ts';
 import { backtestWithProgress, metricsTable } from './cmd-backtest.ts';
-import { money } from '../report/summary-rows.ts';
+import { money, percent, wholeAmount } from '../report/summary-rows.ts';
 import { manifestSummary } from './cmd-data.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -36,8 +36,8 @@ export function registerDemo(program: Command): void {
       const row = (k: string, f: (m: typeof a) => number | string): [string, string | number, string | number] => [k, f(a), f(b)];
       const cmp = formatTable(['same strategy, same data', 'spread 2 bps', 'spread 0.5 bps'], [
         row('total PnL (USDT)', (m) => money(m.totalPnl, m.settleAsset)),
-        row('maker fills', (m) => m.makerFills.toLocaleString('en-US')),
-        row('fill ratio', (m) => `${(m.fillRatio * 100).toFixed(1)}%`),
+        row('maker fills', (m) => wholeAmount(m.makerFills)),
+        row('fill ratio', (m) => percent(m.fillRatio)),
         row('spread capture (USDT)', (m) => money(m.spreadCapture, m.settleAsset)),
         row('mean queue wait (ms)', (m) => m.meanQueueWaitMs.toFixed(1)),
         row('max drawdown (USDT)', (m) => money(m.maxDrawdown, m.settleAsset)),

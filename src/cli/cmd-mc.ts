@@ -40,13 +40,12 @@ export function registerMc(program: Command): void {
       if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');
       if (o.grid.length > 0) {
         const { parseGridAxis } = await import('../sweep/grid.ts');
-        const { runMcGrid, METRICS } = await import('../mc/grid.ts');
+        const { runMcGrid } = await import('../mc/grid.ts');
         const axes = o.grid.map(parseGridAxis);
         const t0 = performance.now();
         const g = await runMcGrid({ file: spec, overrides, axes, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.workers !== undefined ? { workers: o.workers } : {}), onPoint: (p, _r, d, n) => process.stderr.write(`mc grid ${d}/${n}: ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}\n`) });
         const names = axes.map(([n]) => n);
         const cols = ['var95', 'es95', 'lar95', 'pFundExhausted'] as const;
-        void METRICS;
         process.stdout.write(formatTable([...names, 'VaR 95%', 'ES 95%', 'LaR 95%', 'P(fund exhausted)'], g.points.map((p) => [...names.map((n) => p.point[n]!), ...cols.map((c) => (c === 'pFundExhausted' ? percent(p.summary[c]) : wholeAmount(p.summary[c])))])) + '\n');
         process.stdout.write(`\ngrid: ${g.dir} (${g.points.length} points in ${((performance.now() - t0) / 1000).toFixed(1)} s; primesim report ${g.dir} draws the heatmaps)\n`);
         return;

@@ -79,14 +79,13 @@ export function registerSweep(program: Command): void {
       });
       // Every point's parameters checked against the strategy before anything runs (a bad grid
       // value used to fail its own run after the others had run).
-      const { loadStrategy, parseParams } = await import('../backtest/load-strategy.ts');
+      const { loadStrategy, parseParams, ParamError } = await import('../backtest/load-strategy.ts');
       const mod = await loadStrategy(resolve(strategy));
       for (const c of cfgs) {
         try {
           parseParams(mod, c.params, strategy);
         } catch (e) {
-          const key = e instanceof ConfigError ? /^--param (\S+)$/.exec(e.field ?? '')?.[1] : undefined;
-          if (key !== undefined && axes.some(([k]) => k === key)) throw new ConfigError((e as ConfigError).reason, { field: `--grid ${key}=${c.params[key]}` });
+          if (e instanceof ParamError && axes.some(([k]) => k === e.param)) throw new ConfigError(e.reason, { field: `--grid ${e.param}=${c.params[e.param]}` });
           throw e;
         }
       }

@@ -38,19 +38,33 @@ export class RunTables {
 type Recipe = (t: RunTables) => ChartSpec[];
 
 /**
- * A table's rows grouped by its venue column (first appearance order), or one group of every row
- * when it has none; `named` when there is more than one group (charts then name their venue).
+ * A table's rows grouped by a column (its venue, an instrument, an oracle feed; first appearance
+ * order), or one group of every row when it has none; `named` when there is more than one group
+ * (charts then name theirs).
  */
-function byVenue(t: RunTables, table: string, col = 'venue'): { venue: string; rows: number[]; named: boolean }[] {
+function rowsBy(t: RunTables, table: string, col = 'venue'): { key: string; rows: number[]; named: boolean }[] {
   const n = t.get(table)?.numRows ?? 0;
-  if (!t.has(table, col)) return [{ venue: '', rows: Array.from({ length: n }, (_, i) => i), named: false }];
+  if (!t.has(table, col)) return [{ key: '', rows: Array.from({ length: n }, (_, i) => i), named: false }];
   const groups = new Map<string, number[]>();
   t.strs(table, col).forEach((v, i) => {
     let g = groups.get(v);
     if (!g) groups.set(v, (g = []));
     g.push(i);
   });
-  return [...groups].map(([venue, rows]) => ({ venue, rows, named: groups.size > 1 }));
+  return [...groups].map(([key, rows]) => ({ key, rows, named: groups.size > 1 }));
+}
+
+/** The last of `rows` (in time order) whose time `ts[row]` is at or before `at`, or undefined (binary search). */
+function lastAtOrBefore(ts: readonly number[], rows: readonly number[], at: number): number | undefined {
+  let lo = 0;
+  let hi = rows.length - 1;
+  if (hi < 0 || ts[rows[0]!]! > at) return undefined;
+  while (lo < hi) {
+    const m = (lo + hi + 1) >> 1;
+    if (ts[rows[m]!]! <= at) lo = m;
+    else hi = m - 1;
+  }
+  return rows[lo];
 }
 
 /** An inventory with more changes than this is drawn as its mean per bucket (a chart is ~900 px wide). */
@@ -74,13 +88,13 @@ const RECIPES: Recipe[] = [
       { title: 'Drawdown', marks: [Plot.areaY(line(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
     ];
     const posCol = t.has('equity', 'position_lots') ? 'position_lots' : t.has('equity', 'perp_position') ? 'perp_position' : undefined;
-    const posVenues = t.has('positions', 'ts_us', 'venue', 'position_qty') ? byVenue(t, 'positions') : [];
+    const posVenues = t.has('positions', 'ts_us', 'venue', 'position_qty') ? rowsBy(t, 'positions') : [];
     if (posVenues.length > 1) {
       // Several venues: the equity table's position is the first venue's only; each venue's own
       // inventory (base units) from the positions table, held to the end of the run.
       const [pts, qty] = [t.nums('positions', 'ts_us'), t.nums('positions', 'position_qty')];
       const end = x[x.length - 1]!;
-      for (const { venue, rows } of posVenues) {
+      for (const { key: venue, rows } of posVenues) {
         const pts2 = [...rows.map((i) => ({ t: new Date(pts[i]! / 1000), v: qty[i]! })), { t: end, v: qty[rows[rows.length - 1]!]! }];
         out.push({ title: `Inventory: ${venue}`, marks: [Plot.lineY(pts2, { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: 'position (base units)' }, height: 200 });
       }
@@ -103,7 +117,7 @@ const RECIPES: Recipe[] = [
   (t) => {
     if (!t.has('fills', 'ts_us', 'price', 'side') || !t.has('equity', 'mid')) return [];
     const color = { domain: ['buy', 'sell'], range: ['#2ca02c', '#d62728'], legend: true };
-    const venues = byVenue(t, 'fills');
+    const venues = rowsBy(t, 'fills');
     if (venues.length <= 1) {
       const fills = line(t.times('fills'), t.nums('fills', 'price'), { side: t.strs('fills', 'side') });
       return [{ title: 'Fills against mid', marks: [Plot.lineY(line(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })], y: { label: 'price', zero: false }, color, height: 320 }];
@@ -111,10 +125,10 @@ const RECIPES: Recipe[] = [
     // Several venues (BTC and ETH): one chart each, against that venue's mark (the equity table's
     // mid is the first venue's), else its fills alone.
     const [fts, price, side] = [t.nums('fills', 'ts_us'), t.nums('fills', 'price'), t.strs('fills', 'side')];
-    const markRows = t.has('marks', 'ts_us', 'venue', 'mark') ? byVenue(t, 'marks') : [];
+    const markRows = t.has('marks', 'ts_us', 'venue', 'mark') ? rowsBy(t, 'marks') : [];
     const [mts, mark] = markRows.length ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
-    return venues.map(({ venue, rows }) => {
-      const m = markRows.find((r) => r.venue === venue);
+    return venues.map(({ key: venue, rows }) => {
+      const m = markRows.find((r) => r.key === venue);
       const marks: Plot.Markish[] = m ? [Plot.lineY(m.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]! })), { x: 't', y: 'v', stroke: '#999' })] : [];
       marks.push(Plot.dot(rows.map((i) => ({ t: new Date(fts[i]! / 1000), v: price[i]!, side: side[i]! })), { x: 't', y: 'v', fill: 'side', r: 2.5 }));
       return { title: `Fills against ${m ? 'the mark' : 'time'}: ${venue}`, marks, y: { label: 'price', zero: false }, color, height: 320 };
@@ -164,7 +178,7 @@ const RECIPES: Recipe[] = [
     const out: ChartSpec[] = [];
     const cols = new Map<string, number[]>();
     const col = (c: string) => cols.get(c) ?? (cols.set(c, t.nums('marks', c)), cols.get(c)!);
-    for (const { venue, rows: ix, named } of byVenue(t, 'marks')) {
+    for (const { key: venue, rows: ix, named } of rowsBy(t, 'marks')) {
       const ts = col('ts_us');
       const x = ix.map((i) => new Date(ts[i]! / 1000));
       const pick = (c: string) => {
@@ -191,15 +205,15 @@ const RECIPES: Recipe[] = [
     if (!t.has('liquidations', 'ts_us', 'price', 'size_lots')) return [];
     const out: ChartSpec[] = [];
     const hasMarks = t.has('marks', 'ts_us', 'mark');
-    const markRows = hasMarks ? byVenue(t, 'marks') : [];
+    const markRows = hasMarks ? rowsBy(t, 'marks') : [];
     const [mts, mark] = hasMarks ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
     const [lts, price, lots] = [t.nums('liquidations', 'ts_us'), t.nums('liquidations', 'price'), t.nums('liquidations', 'size_lots')];
-    for (const { venue, rows: ix, named } of byVenue(t, 'liquidations', 'instrument')) {
+    for (const { key: venue, rows: ix, named } of rowsBy(t, 'liquidations', 'instrument')) {
       // Steps that filled nothing (no bid above the bankruptcy price) have no price to draw.
       const done = ix.filter((i) => lots[i]! > 0);
       const marks: Plot.Markish[] = [];
       // The mark of the venue the instrument trades on (instrument ids are venue ids in a run spec).
-      const m = markRows.find((r) => r.venue === venue) ?? (markRows.length === 1 ? markRows[0] : undefined);
+      const m = markRows.find((r) => r.key === venue) ?? (markRows.length === 1 ? markRows[0] : undefined);
       if (m) marks.push(Plot.lineY(line(m.rows.map((i) => new Date(mts[i]! / 1000)), m.rows.map((i) => mark[i]!)), { x: 't', y: 'v', stroke: '#999' }));
       const x = done.map((i) => new Date(lts[i]! / 1000));
       marks.push(Plot.dot(line(x, done.map((i) => price[i]!), { s: done.map((i) => lots[i]!) }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.5 }));
@@ -234,11 +248,16 @@ const RECIPES: Recipe[] = [
     const loss = t.nums('swaps', 'mev_loss');
     const delay = t.nums('swaps', 'settlement_delay_us').map((d) => d / 1e6);
     if (s.length === 0) return [];
+    const none = loss.every((v) => v === 0);
     return [
-      // No swap lost anything: an axis from 0 to 1, not Plot's degenerate [0, 0] that drew every bar full height.
-      loss.every((v) => v === 0)
-        ? { title: 'MEV loss per swap (output token): none on any swap', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss', domain: [0, 1] }, height: 160 }
-        : { title: 'MEV loss per swap (output token)', marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'loss' } },
+      {
+        title: `MEV loss per swap (output token)${none ? ': none on any swap' : ''}`,
+        marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])],
+        x: { type: 'band', label: 'swap', domain: s },
+        // No swap lost anything: an axis from 0 to 1, not Plot's degenerate [0, 0] that drew every bar full height.
+        y: { label: 'loss', ...(none ? { domain: [0, 1] } : {}) },
+        ...(none ? { height: 160 } : {}),
+      },
       { title: 'Time to finality per swap (s)', marks: [Plot.barY(s.map((k, i) => ({ k, v: delay[i]! })), { x: 'k', y: 'v', fill: '#1f77b4' }), Plot.ruleY([0])], x: { type: 'band', label: 'swap', domain: s }, y: { label: 'seconds' } },
     ];
   },
@@ -327,58 +346,48 @@ const RECIPES: Recipe[] = [
 const CHAIN_RECIPES: Recipe[] = [
   (t) => {
     if (!t.has('oracle_rounds', 'feed', 'answer', 'published_ts_us')) return [];
-    const [feed, answer, pub] = [t.strs('oracle_rounds', 'feed'), t.nums('oracle_rounds', 'answer'), t.nums('oracle_rounds', 'published_ts_us')];
-    const feeds = new Map<string, number[]>();
-    feed.forEach((f, i) => (feeds.get(f) ?? feeds.set(f, []).get(f)!).push(i));
+    const [answer, pub] = [t.nums('oracle_rounds', 'answer'), t.nums('oracle_rounds', 'published_ts_us')];
     // A fixed feed (USDC/USD = 1, republished on its heartbeat) never moves: nothing to draw.
-    const moving = [...feeds].filter(([, ix]) => ix.some((i) => answer[i] !== answer[ix[0]!]));
-    const markRows = t.has('marks', 'ts_us', 'mark') ? byVenue(t, 'marks') : [];
+    const moving = rowsBy(t, 'oracle_rounds', 'feed').filter(({ rows: ix }) => ix.some((i) => answer[i] !== answer[ix[0]!]));
+    const markRows = t.has('marks', 'ts_us', 'mark') ? rowsBy(t, 'marks') : [];
     const [mts, mark] = markRows.length ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
     // The run's last sample (a loop: spreading a long column into Math.max overflows the stack).
     const end = (t.has('equity', 'ts_us') ? t.nums('equity', 'ts_us') : pub).reduce((a, b) => Math.max(a, b), -Infinity);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const out: ChartSpec[] = [];
-    for (const [name, ix] of moving) {
+    for (const { key: name, rows: ix } of moving) {
       ix.sort((a, b) => pub[a]! - pub[b]!);
       const steps = [...ix.map((i) => ({ t: new Date(pub[i]! / 1000), v: answer[i]! })), { t: new Date(end / 1000), v: answer[ix[ix.length - 1]!]! }];
       const marks: Plot.Markish[] = [];
       const keys: string[] = [];
       // The venue the feed follows: the one whose mark, where the feed published, is on the
       // feed's scale (an ETH feed is not drawn against a BTC perp).
-      const markAt = (rows: number[], ts: number) => {
-        let lo = 0;
-        let hi = rows.length - 1;
-        if (hi < 0 || mts[rows[0]!]! > ts) return NaN;
-        while (lo < hi) {
-          const m = (lo + hi + 1) >> 1;
-          if (mts[rows[m]!]! <= ts) lo = m;
-          else hi = m - 1;
-        }
-        return mark[rows[lo]!]!;
+      const markAt = (rows: number[], at: number) => {
+        const i = lastAtOrBefore(mts, rows, at);
+        return i === undefined ? NaN : mark[i]!;
       };
-      const venue = markRows.find((r) => {
+      const followed = markRows.find((r) => {
         const ratios = ix.map((i) => answer[i]! / markAt(r.rows, pub[i]!)).filter(Number.isFinite);
         return ratios.length > 0 && Math.abs(median(ratios) - 1) < 0.1;
       });
-      if (venue) {
-        marks.push(Plot.lineY(venue.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]!, k: `mark${venue.venue ? ` (${venue.venue})` : ''}` })), { x: 't', y: 'v', stroke: 'k' }));
-        keys.push(`mark${venue.venue ? ` (${venue.venue})` : ''}`);
+      if (followed) {
+        const k = `mark${followed.key ? ` (${followed.key})` : ''}`;
+        marks.push(Plot.lineY(followed.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]!, k })), { x: 't', y: 'v', stroke: 'k' }));
+        keys.push(k);
       }
       marks.push(Plot.lineY(steps.map((p) => ({ ...p, k: `oracle ${name}` })), { x: 't', y: 'v', stroke: 'k', curve: 'step-after' }));
       keys.push(`oracle ${name}`);
       // Lending liquidations on the answer in force (only one feed moves: the collateral's).
       if (moving.length === 1 && t.has('lending_liquidations', 'ts_us')) {
-        const lts = t.nums('lending_liquidations', 'ts_us');
-        const at = (ts: number) => {
-          let v = NaN;
-          for (const i of ix) if (pub[i]! <= ts) v = answer[i]!;
-          return v;
+        const inForce = (at: number) => {
+          const i = lastAtOrBefore(pub, ix, at);
+          return i === undefined ? NaN : answer[i]!;
         };
-        marks.push(Plot.dot(lts.map((ts) => ({ t: new Date(ts / 1000), v: at(ts), k: 'lending liquidation' })), { x: 't', y: 'v', fill: 'k', r: 3.5 }));
+        marks.push(Plot.dot(t.nums('lending_liquidations', 'ts_us').map((at) => ({ t: new Date(at / 1000), v: inForce(at), k: 'lending liquidation' })), { x: 't', y: 'v', fill: 'k', r: 3.5 }));
         keys.push('lending liquidation');
       }
-      const range = ['#1f77b4', '#ff7f0e', '#d62728'].slice(venue ? 0 : 1, venue ? keys.length : keys.length + 1);
-      out.push({ title: `Oracle ${name}: published answers against the ${venue ? 'mark it follows' : 'run'}${keys.includes('lending liquidation') ? ', lending liquidations as dots' : ''}`, marks, color: { domain: keys, range, legend: true }, y: { label: 'price', zero: false }, height: 300 });
+      const range = keys.map((k) => (k.startsWith('mark') ? '#1f77b4' : k.startsWith('oracle') ? '#ff7f0e' : '#d62728'));
+      out.push({ title: `Oracle ${name}: published answers against the ${followed ? 'mark it follows' : 'run'}${keys.includes('lending liquidation') ? ', lending liquidations as dots' : ''}`, marks, color: { domain: keys, range, legend: true }, y: { label: 'price', zero: false }, height: 300 });
     }
     return out;
   },

@@ -16,8 +16,14 @@ export function money(x: number, asset?: string): string {
   return /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
 
-/** A whole count, grouped: 1,616 orders, -891,508 lots. */
-const lotCount = (n: number) => (n + 0).toLocaleString('en-US', { maximumFractionDigits: 0 });
+const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+/**
+ * A whole amount or count, grouped (VaR, notional, 1,616 orders, -891,508 lots; never -0); a
+ * missing one as itself (null or NaN on disk).
+ */
+export const wholeAmount = (x: number | null | undefined): string => (finite(x) ? (x + 0).toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
+/** A probability or share as a percentage with one decimal (a PnL of 0.4 is not 40%: only for fractions). */
+export const percent = (x: number | null | undefined): string => (finite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
 /** A wait in ms: a market maker's are milliseconds, a bar strategy's resting limit waits hours. */
 const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 1000));
@@ -51,12 +57,12 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
       : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
     ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
     ['turnover (× capital)', m.turnover.toFixed(2)],
-    ['orders / fills', `${lotCount(m.orders)} / ${lotCount(m.fills)} (maker ${lotCount(m.makerFills)}, taker ${lotCount(m.takerFills)})`],
+    ['orders / fills', `${wholeAmount(m.orders)} / ${wholeAmount(m.fills)} (maker ${wholeAmount(m.makerFills)}, taker ${wholeAmount(m.takerFills)})`],
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
     // Runs written before the quantity was a metric have lots only.
-    ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${lotCount(m.finalPositionLots)} lots)` : `${lotCount(m.finalPositionLots)} lots`],
+    ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
   ];
 }
 
@@ -124,11 +130,6 @@ export function riskRows(m: {
   return rows;
 }
 
-const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
-/** A risk figure as a whole amount (VaR, ES, notional, bad debt), grouped; a missing one as itself (null or NaN on disk). */
-export const wholeAmount = (x: number | null | undefined): string => (finite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
-/** A probability or share as a percentage with one decimal (a PnL of 0.4 is not 40%: only for fractions). */
-export const percent = (x: number | null | undefined): string => (finite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
 
 /**
  * How many paths the 95% and 99% tails hold: up to 100 paths the 99% VaR and ES are the worst

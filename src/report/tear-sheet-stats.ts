@@ -31,28 +31,8 @@ export function samplingInterval(ts: readonly number[]): number {
   return best;
 }
 
-/**
- * The curve on a regular grid: t0, t0 + p, … up to the last sample, each point the last sample at
- * or before it (the timer's own samples where the grid meets them). Returns between grid points
- * are over equal times, as quantstats' and pyfolio's daily returns are; returns between raw
- * samples mixed the timer's intervals with the moments between a fill and the next tick.
- */
-export function onGrid(ts: readonly number[], eq: readonly number[], periodUs: number): { ts: number[]; eq: number[] } {
-  const out = { ts: [] as number[], eq: [] as number[] };
-  if (ts.length === 0 || !(periodUs > 0)) return out;
-  const end = ts[ts.length - 1]!;
-  let j = 0;
-  for (let k = 0; ; k++) {
-    const g = ts[0]! + k * periodUs;
-    if (g > end) break;
-    while (j + 1 < ts.length && ts[j + 1]! <= g) j++;
-    out.ts.push(g);
-    out.eq.push(eq[j]!);
-  }
-  return out;
-}
 /** Annualised figures need at least this much data: the summary's own threshold. */
-export { MIN_ANNUALISE_US } from '../results/metrics.ts';
+export { MIN_ANNUALISE_US, onGrid } from '../results/metrics.ts';
 
 export interface Drawdown {
   peakUs: number;

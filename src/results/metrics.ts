@@ -58,6 +58,27 @@ export function fillSpreadCapture(inst: Pick<Instrument, 'kind' | 'multiplier'>,
 }
 
 /**
+ * An equity curve on a regular grid: t0, t0 + p, … up to the last sample, each point the last
+ * sample at or before it (the timer's own samples where the grid meets them). Returns between grid
+ * points are over equal times, as quantstats' and pyfolio's daily returns are; returns between raw
+ * samples mixed the timer's intervals with the moments between a fill and the next tick.
+ */
+export function onGrid(ts: ArrayLike<number>, eq: ArrayLike<number>, periodUs: number): { ts: number[]; eq: number[] } {
+  const out = { ts: [] as number[], eq: [] as number[] };
+  if (ts.length === 0 || !(periodUs > 0)) return out;
+  const end = ts[ts.length - 1]!;
+  let j = 0;
+  for (let k = 0; ; k++) {
+    const g = ts[0]! + k * periodUs;
+    if (g > end) break;
+    while (j + 1 < ts.length && ts[j + 1]! <= g) j++;
+    out.ts.push(g);
+    out.eq.push(eq[j]!);
+  }
+  return out;
+}
+
+/**
  * Annualising a ratio from a few minutes of returns extrapolates noise (a five-minute demo once
  * printed −2,564): ratios are annualised only when the run spans at least 30 days of data; shorter
  * runs report the per-period ratio and say which period.
@@ -100,9 +121,9 @@ export function computeMetrics(a: {
   let mddPct = 0;
   // Returns per minute (per sample when the run is shorter): second-level returns of a market
   // maker are dominated by bid/ask bounce and would inflate an annualised ratio.
-  const spanAll = a.equityTs.length > 1 ? a.equityTs[a.equityTs.length - 1]! - a.equityTs[0]! : 0;
+  const spanUs = a.equityTs.length > 1 ? a.equityTs[a.equityTs.length - 1]! - a.equityTs[0]! : 0;
   const perMinute = Math.round(60e6 / a.sampleIntervalUs);
-  const step = spanAll / a.sampleIntervalUs + 1 > 2 * perMinute ? Math.max(1, perMinute) : 1;
+  const step = spanUs / a.sampleIntervalUs + 1 > 2 * perMinute ? Math.max(1, perMinute) : 1;
   for (let i = 0; i < a.equity.length; i++) {
     const e = a.equity[i]!;
     if (e > peak) peak = e;
@@ -111,27 +132,15 @@ export function computeMetrics(a: {
       mddPct = peak > 0 ? mdd / peak : 0;
     }
   }
-  // Returns over equal times: the equity at t0 + k·period (the last sample at or before it). The
-  // curve also has a sample at every fill, so every step-th sample was not every minute.
+  // Returns over equal times (the curve also has a sample at every fill, so every step-th sample
+  // was not every minute).
+  const grid = onGrid(a.equityTs, a.equity, a.sampleIntervalUs * step).eq;
   const rets: number[] = [];
-  const period = a.sampleIntervalUs * step;
-  if (a.equityTs.length > 0 && period > 0) {
-    const t0 = a.equityTs[0]!;
-    let j = 0;
-    let prev = a.equity[0]!;
-    for (let k = 1; t0 + k * period <= t0 + spanAll; k++) {
-      const g = t0 + k * period;
-      while (j + 1 < a.equityTs.length && a.equityTs[j + 1]! <= g) j++;
-      const e = a.equity[j]!;
-      rets.push((e - prev) / a.initialCapital);
-      prev = e;
-    }
-  }
+  for (let i = 1; i < grid.length; i++) rets.push((grid[i]! - grid[i - 1]!) / a.initialCapital);
   const mean = rets.length ? rets.reduce((s, r) => s + r, 0) / rets.length : 0;
   const sd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / (rets.length - 1)) : 0;
   const dd = rets.length > 1 ? Math.sqrt(rets.reduce((s, r) => s + Math.min(0, r) ** 2, 0) / (rets.length - 1)) : 0;
   const periodsPerYear = (365 * 24 * 3600e6) / (a.sampleIntervalUs * step);
-  const spanUs = a.equityTs.length > 1 ? a.equityTs[a.equityTs.length - 1]! - a.equityTs[0]! : 0;
   const annualise = spanUs >= MIN_ANNUALISE_US;
   const sharpeP = sd > 0 ? mean / sd : 0;
   const sortinoP = dd > 0 ? mean / dd : 0;

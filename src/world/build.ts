@@ -19,7 +19,7 @@ import { CrossMargin, IsolatedMargin } from '../risk/models/cross.ts';
 import { PortfolioMargin } from '../risk/models/portfolio.ts';
 import { BINANCE_BTCUSD_COINM_TIERS, BINANCE_BTCUSDT_TIERS, DYDX_BTC_TIERS } from '../risk/tiers.ts';
 import type { MarginModel, Tier } from '../risk/types.ts';
-import { loadStrategy, parseParams } from '../backtest/load-strategy.ts';
+import { loadStrategy, ParamError, parseParams } from '../backtest/load-strategy.ts';
 import { checkSeriesCovers, parseFunding } from '../backtest/funding.ts';
 import { ReplaySource } from '../backtest/replay-source.ts';
 import type { StrategyModule } from '../strategy/api.ts';
@@ -628,7 +628,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       module = await loadStrategy(file);
       params = parseParams(module, g.params, g.strategy);
     } catch (e) {
-      if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, /parameter/.test(e.message) ? 'params' : 'strategy'], e.message);
+      if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, e instanceof ParamError ? 'params' : 'strategy'], e.message);
       throw e;
     }
     const sub = subscriptionOf(module);
