@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { checkOutputTarget, checkRunId } from '../results/safe-output.ts';
+import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/safe-output.ts';
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
@@ -55,9 +55,9 @@ export function registerSweep(program: Command): void {
         const settings = { spec: resolve(strategy), grid: o.grid };
         const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.(ya?ml|json)$/i, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
         const dir = join(o.runs, sweepId);
-        prepareSweepFolder(dir, settings, o.force ?? false);
+        const done = prepareSweepFolder(dir, settings, o.force ?? false);
         const jobs = points.map((p) => ({ kind: 'spec' as const, file: resolve(strategy), overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
-        await runAndSummarise(jobs, dir, o.workers);
+        await runAndSummarise(jobs, dir, o.workers, done);
         return;
       }
       if (!o.data) throw new ConfigError('a strategy sweep needs --data <dir>', { field: '--data' });
@@ -89,17 +89,17 @@ export function registerSweep(program: Command): void {
           throw e;
         }
       }
-      prepareSweepFolder(dir, settings, o.force ?? false);
+      const done = prepareSweepFolder(dir, settings, o.force ?? false);
       const seedAxis = axes.find(([k]) => k === 'seed');
       const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];
       if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {
         process.stderr.write('primesim: note: with a constant --latency-entry and the risk-averse queue nothing draws from the RNG, so every seed gives the same result (use --latency-entry empirical:… or a probabilistic queue)\n');
       }
-      await runAndSummarise(cfgs, dir, o.workers);
+      await runAndSummarise(cfgs, dir, o.workers, done);
     });
 }
 
-async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfig | import('../sweep/spec-job.ts').SpecJob)[], dir: string, workers: number | undefined): Promise<void> {
+async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfig | import('../sweep/spec-job.ts').SpecJob)[], dir: string, workers: number | undefined, done: (runDirs: readonly string[]) => void): Promise<void> {
   const { runPool } = await import('../sweep/pool.ts');
   const { queryRuns } = await import('../results/query.ts');
   const bar = new Progress('sweep', jobs.length, 'runs');
@@ -109,6 +109,7 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   for (const f of failed) if (!f.ok) process.stderr.write(`primesim: run ${jobs[f.id]!.runId}: ${f.error}\n`);
   if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
   const dirs = results.flatMap((r) => (r.ok ? [r.dir] : []));
+  done(dirs);
   // Chain runs (swaps, lending) and runs with liquidations add their headline figures, read from
   // the metrics the pool returned (no extra pass over the runs).
   const ms = results.flatMap((r) => (r.ok ? [r.metrics as unknown as Record<string, unknown>] : []));
@@ -128,17 +129,29 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
 }
 
 /**
- * A sweep owns its folder: `sweep.json` records the settings. Rerunning the same sweep replaces
- * its runs (stale runs of points no longer in the grid are removed); a folder that is not a
- * sweep is refused unless --force.
+ * A sweep owns its folder: `sweep.json` records the settings. Rerunning a sweep replaces each
+ * run as its new one is whole; runs that are not part of the new sweep (points no longer in the
+ * grid, points that failed this time) and the old settings go only once it has run, so an
+ * interrupted rerun leaves the earlier sweep's runs in place. A folder that is not a sweep is
+ * refused unless --force. Returns what to call when the runs are done (the folders written).
  */
-function prepareSweepFolder(dir: string, settings: unknown, force: boolean): void {
+function prepareSweepFolder(dir: string, settings: unknown, force: boolean): (runDirs: readonly string[]) => void {
   checkOutputTarget(dir, 'sweep', { force, field: '--name' });
-  if (existsSync(dir)) {
-    for (const k of readdirSync(dir)) {
-      if (k !== 'sweep.json' && existsSync(join(dir, k, 'manifest.json'))) rmSync(join(dir, k), { recursive: true, force: true });
-    }
-  }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ format: 'primesim-sweep/1', settings }, null, 2) + '\n');
+  watchOutputFolder(dir);
+  const file = join(dir, 'sweep.json');
+  const write = () => {
+    writeFileSync(`${file}.tmp`, JSON.stringify({ format: 'primesim-sweep/1', settings }, null, 2) + '\n');
+    renameSync(`${file}.tmp`, file);
+  };
+  // A new folder is a sweep from the start (a rerun after an interrupt finds it so).
+  if (!existsSync(file)) write();
+  return (runDirs) => {
+    const keep = new Set(runDirs.map((d) => resolve(d)));
+    for (const k of readdirSync(dir)) {
+      const p = join(dir, k);
+      if (!keep.has(resolve(p)) && existsSync(join(p, 'manifest.json'))) rmSync(p, { recursive: true, force: true });
+    }
+    write();
+  };
 }

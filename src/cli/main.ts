@@ -9,6 +9,7 @@ import { registerRun } from './cmd-run.ts';
 import { registerStress } from './cmd-stress.ts';
 import { registerSweep } from './cmd-sweep.ts';
 import { registerMc, registerWorker } from './cmd-mc.ts';
+import { removeUnfinishedOnInterrupt } from './interrupt.ts';
 
 export function intArg(v: string): number {
   const n = Number(v);
@@ -50,6 +51,18 @@ const addDebug = (c: Command): void => {
 };
 program.addOption(new Option('--debug', DEBUG_HELP));
 for (const c of program.commands) addDebug(c);
+
+/**
+ * Commands that write runs, sweeps, Monte Carlo folders or catalogs and turn the event loop while
+ * they work: Ctrl-C removes what they were writing (see interrupt.ts). Not `worker` (it finishes
+ * its path and stops) nor `data generate` (one synchronous loop: a signal would wait for its end;
+ * killed at once instead, its temporary folder is removed by the next write into that folder).
+ */
+const INTERRUPTIBLE = new Set(['demo', 'backtest', 'run', 'stress', 'sweep', 'mc', 'data import', 'data bars']);
+program.hook('preAction', (_program, action) => {
+  const name = action.parent && action.parent !== program ? `${action.parent.name()} ${action.name()}` : action.name();
+  if (INTERRUPTIBLE.has(name)) removeUnfinishedOnInterrupt();
+});
 
 function fail(e: unknown): never {
   const debug = process.argv.includes('--debug') || process.env.PRIMESIM_DEBUG === '1';

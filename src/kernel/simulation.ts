@@ -80,12 +80,15 @@ export class Simulation {
     this.stopped = true;
   }
 
-  /** Run until every source and the queue are exhausted, or `untilUs`. */
-  run(untilUs = Infinity, hooks: RunHooks = {}): void {
+  /**
+   * Run until every source and the queue are exhausted, or `untilUs`, or `stop()` (e.g. from the
+   * progress hook). Returns true when stopped: a later `run` resumes exactly where it paused.
+   */
+  run(untilUs = Infinity, hooks: RunHooks = {}): boolean {
     const srcs = this.sources;
     const q = this.queue;
     const every = hooks.progressEvery ?? 1 << 20;
-    let nextReport = every;
+    let nextReport = this.events + every;
     this.stopped = false;
     for (;;) {
       // Pick the earliest source; ties go to the lower priority class, then registration order.
@@ -128,6 +131,8 @@ export class Simulation {
       }
       if (this.stopped) break;
     }
+    const paused = this.stopped;
     hooks.onProgress?.(this.events, this.nowUs);
+    return paused;
   }
 }

@@ -14,6 +14,7 @@ import { Piscina } from 'piscina';
 import { ConfigError } from '../errors.ts';
 import { codeFingerprint } from '../results/versions.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
+import { watchOutputFolder } from '../results/safe-output.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { specWithOverrides } from '../sweep/spec-job.ts';
 import { mcPaths } from '../world/mc-paths.ts';
@@ -67,6 +68,8 @@ export async function runMc(o: McOptions): Promise<McResult> {
   for (const k of want) if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new ConfigError(`path ${k} is outside 0…${n - 1}`, { field: '--only' });
   // After the checks: a refused command leaves no empty MC folder behind.
   mkdirSync(dir, { recursive: true });
+  // Paths are written by pool threads under this process's id: an interrupt removes their temporaries.
+  watchOutputFolder(dir);
   const rows = new Map<number, McRow>();
   const todo: number[] = [];
   for (const k of want) {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.ts';
 
@@ -106,9 +108,109 @@ export function checkParentDir(dir: string, field = '--runs'): string {
   return abs;
 }
 
+/**
+ * This machine in temporary names: Monte Carlo workers on several machines write into one shared
+ * folder, and a process id means something only on the machine that has it.
+ */
+export const TEMP_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+const HOST = TEMP_HOST;
+
+/**
+ * A temporary name primesim writes beside an output: `.<name>.tmp-<pid>-<host>` (the folder being
+ * written), the same + `.spill` (a run's long tables spilled while it runs), `.<name>.old-<pid>-<host>`
+ * (the previous output moved aside for the instant of the swap). Names without the host part were
+ * written by earlier versions on this machine.
+ */
+const TEMP_NAME = /^\.(.+)\.(tmp|old)-(\d+)(?:-([0-9a-f]{8}))?(\.spill)?$/;
+
+/** Folders this process writes temporary siblings into (see removeOwnTemps). */
+const outputFolders = new Set<string>();
+
 /** Hidden temporary sibling of `final` for this process. */
 export function tempSibling(final: string): string {
-  return join(dirname(final), `.${basename(final)}.tmp-${process.pid}`);
+  const dir = dirname(resolve(final));
+  watchOutputFolder(dir);
+  return join(dir, `.${basename(final)}.tmp-${process.pid}-${HOST}`);
+}
+
+/**
+ * A folder that this process (or its worker threads) writes outputs into (a sweep's runs, a Monte Carlo
+ * run's paths): their temporary names carry this process's id, so an interrupted main thread can
+ * remove them although the threads registered them, not it.
+ */
+export function watchOutputFolder(dir: string): void {
+  const abs = resolve(dir);
+  if (outputFolders.has(abs)) return;
+  outputFolders.add(abs);
+  // The first time this process writes here: clear what killed processes left.
+  removeAbandonedTemps(abs);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temporary names in `dir` left by a primesim process of this machine that is gone (killed, out
+ * of memory, the machine restarted): an unfinished output or spill folder is removed; a previous
+ * output moved aside whose replacement never arrived is moved back. Another live process's names
+ * (a parallel run) and other machines' (shared storage) are kept. Returns the names handled.
+ */
+export function removeAbandonedTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m) continue;
+    const pid = Number(m[3]);
+    if ((m[4] !== undefined && m[4] !== HOST) || pid === process.pid || isAlive(pid)) continue;
+    const p = join(dir, name);
+    const final = join(dir, m[1]!);
+    if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) renameSync(p, final);
+    else rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+    done.push(name);
+  }
+  return done;
+}
+
+/**
+ * Remove every temporary name of this process (an interrupted command: what it was writing is
+ * not whole, and nothing it replaced has been touched yet). A previous output moved aside goes
+ * back. Returns the outputs that were being written (their final paths).
+ */
+export function removeOwnTemps(): string[] {
+  const removed: string[] = [];
+  for (const dir of outputFolders) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP_NAME.exec(name);
+      if (!m || Number(m[3]) !== process.pid || (m[4] !== undefined && m[4] !== HOST)) continue;
+      const p = join(dir, name);
+      const final = join(dir, m[1]!);
+      if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) renameSync(p, final);
+      else {
+        rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+        // A run's folder and its spill folder are one unfinished output.
+        if (m[2] === 'tmp' && !removed.includes(final)) removed.push(final);
+      }
+    }
+  }
+  return removed;
 }
 
 /**
@@ -121,7 +223,7 @@ export function commitOutput(tmp: string, final: string): void {
     renameSync(tmp, final);
     return;
   }
-  const aside = join(dirname(final), `.${basename(final)}.old-${process.pid}`);
+  const aside = join(dirname(final), `.${basename(final)}.old-${process.pid}-${HOST}`);
   rmSync(aside, { recursive: true, force: true });
   renameSync(final, aside);
   try {

@@ -4,6 +4,7 @@
  */
 import { runBacktest, type BacktestConfig } from '../backtest/run.ts';
 import type { SpecJob } from './spec-job.ts';
+import { removeOwnTemps } from '../results/safe-output.ts';
 
 async function run(cfg: BacktestConfig | SpecJob) {
   if ('kind' in cfg && cfg.kind === 'spec') {
@@ -15,10 +16,28 @@ async function run(cfg: BacktestConfig | SpecJob) {
   return runBacktest(cfg as BacktestConfig, { clock: () => Date.now() });
 }
 
+/**
+ * A worker never outlives its sweep: when the sweep's process is gone (its IPC channel closed) or
+ * the worker is signalled (Ctrl-C reaches the whole process group), the run it was writing is
+ * removed and it stops without a word (the sweep reports the interrupt). Runs pause every few
+ * thousand events, so this happens promptly.
+ */
+const stop = (code: number) => () => {
+  removeOwnTemps();
+  process.exit(code);
+};
+process.on('disconnect', stop(1));
+process.once('SIGINT', stop(130));
+process.once('SIGTERM', stop(143));
+
+const send = (m: unknown) => {
+  if (process.connected) process.send!(m);
+};
+
 process.on('message', (msg: { id: number; cfg: BacktestConfig | SpecJob } | 'exit') => {
   if (msg === 'exit') process.exit(0);
   run(msg.cfg).then(
-    (r) => process.send!({ id: msg.id, ok: true, dir: r.dir, runId: r.runId, metrics: r.metrics, events: r.manifest.counts.events ?? 0 }),
-    (e: unknown) => process.send!({ id: msg.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) }),
+    (r) => send({ id: msg.id, ok: true, dir: r.dir, runId: r.runId, metrics: r.metrics, events: r.manifest.counts.events ?? 0 }),
+    (e: unknown) => send({ id: msg.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) }),
   );
 });

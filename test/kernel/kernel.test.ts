@@ -74,4 +74,54 @@ describe('kernel', () => {
     expect(log).toEqual(['d10', 't15', 'd20', 'd20', 'e20', 't25', 'd30', 't35']);
     expect(sim.events).toBe(8);
   });
+
+  it('property: a run paused from its progress hook and resumed dispatches exactly what one run does', () => {
+    // Two data sources (one dispatching in batches, as bar and path sources do), events they
+    // schedule, and a timer: the log of an uninterrupted run against one stopped every k events.
+    const world = (times: number[][], follow: number[]) => {
+      const sim = new Simulation(1);
+      const log: string[] = [];
+      times.forEach((ts, s) => {
+        let i = 0;
+        const one = () => {
+          const t = ts[i]!;
+          log.push(`s${s}@${t}`);
+          if (follow[i % follow.length]! > 0) sim.schedule(t + follow[i % follow.length]!, PRIO_TIMER, { onEvent: (u) => log.push(`f${s}@${u}`) });
+          i++;
+        };
+        const src: Source = { priority: PRIO_DATA, peekTs: () => (i < ts.length ? ts[i]! : Infinity), dispatch: one };
+        if (s === 1) {
+          src.dispatchBatch = (limit) => {
+            let n = 0;
+            do {
+              sim.nowUs = ts[i]!;
+              one();
+              n++;
+            } while (i < ts.length && ts[i]! <= limit && ts[i]! <= sim.queue.peekTs());
+            return n;
+          };
+        }
+        sim.addSource(src);
+      });
+      sim.every(0, 7, 1000, { onEvent: (t) => log.push(`t${t}`) });
+      return { sim, log };
+    };
+    const sorted = fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 200 }).map((a) => a.sort((x, y) => x - y));
+    fc.assert(
+      fc.property(sorted, sorted, fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 50 }), (a, b, follow, k) => {
+        const whole = world([a, b], follow);
+        whole.sim.run(900);
+        const sliced = world([a, b], follow);
+        let slices = 0;
+        const hooks = { progressEvery: k, onProgress: () => sliced.sim.stop() };
+        while (sliced.sim.run(900, hooks)) slices++;
+        expect(sliced.log).toEqual(whole.log);
+        expect(sliced.sim.events).toBe(whole.sim.events);
+        expect(sliced.sim.nowUs).toBe(whole.sim.nowUs);
+        // It did pause (when there was more than a slice of work).
+        if (whole.sim.events > k + 1) expect(slices).toBeGreaterThan(0);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
 });
