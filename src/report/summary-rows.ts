@@ -60,6 +60,8 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     ['orders / fills', `${wholeAmount(m.orders)} / ${wholeAmount(m.fills)} (maker ${wholeAmount(m.makerFills)}, taker ${wholeAmount(m.takerFills)})`],
     ['fill ratio', pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
+    // Runs written before round trips were recorded have none to show.
+    ...(m.roundTrips !== undefined ? [['round trips (flat → flat)', m.roundTrips > 0 ? `${wholeAmount(m.roundTrips)}: ${pct(m.tripHitRate!, 1)} won, mean holding ${duration(m.tripAvgHoldingUs!)} (the trades table)` : 'none closed'] as [string, string]] : []),
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
     // Runs written before the quantity was a metric have lots only.
     ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],

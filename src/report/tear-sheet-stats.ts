@@ -148,42 +148,12 @@ export function rolling(returns: readonly number[], window: number): { vol: Floa
   return { vol, sharpe };
 }
 
+/** A closed round trip, as the `trades` table has it (see results/round-trips.ts). */
 export interface RoundTrip {
   openUs: number;
   closeUs: number;
   /** Realized PnL minus fees over the trip, in the settle asset. */
   pnl: number;
-}
-
-/**
- * Round trips from one venue's fills in time order: a trip opens when the position leaves zero
- * and closes when it returns to zero (a fill through zero closes one trip and opens the next;
- * its realized PnL belongs to the closing trip, its fee is split by quantity).
- */
-export function roundTrips(fills: readonly { tsUs: number; positionLots: number; sizeLots: number; realized: number; fee: number }[]): RoundTrip[] {
-  const out: RoundTrip[] = [];
-  let pos = 0;
-  let open: { us: number; pnl: number } | undefined;
-  for (const f of fills) {
-    const before = pos;
-    pos = f.positionLots;
-    if (before === 0 && pos !== 0) {
-      open = { us: f.tsUs, pnl: f.realized - f.fee };
-      continue;
-    }
-    if (!open) continue;
-    if (pos === 0) {
-      open.pnl += f.realized - f.fee;
-      out.push({ openUs: open.us, closeUs: f.tsUs, pnl: open.pnl });
-      open = undefined;
-    } else if (Math.sign(pos) !== Math.sign(before)) {
-      // Through zero: the part that closed ends this trip, the rest opens the next.
-      const closeShare = Math.abs(before) / f.sizeLots;
-      out.push({ openUs: open.us, closeUs: f.tsUs, pnl: open.pnl + f.realized - f.fee * closeShare });
-      open = { us: f.tsUs, pnl: -f.fee * (1 - closeShare) };
-    } else open.pnl += f.realized - f.fee;
-  }
-  return out;
 }
 
 export interface TradeStats {

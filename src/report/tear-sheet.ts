@@ -10,9 +10,10 @@ import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, roundTrips, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
+import { money, wholeAmount } from './summary-rows.ts';
 import { fillSpreadCapture } from '../results/metrics.ts';
 import type { Instrument } from '../market/instrument.ts';
 
@@ -193,22 +194,41 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   } else out.notes.push('No rolling statistics: fewer than 120 returns.');
 
   // ---- trades ----
-  if (t.has('fills', 'ts_us', 'position_lots', 'size_lots', 'realized_minor', 'fee_minor', 'venue')) {
-    const venues = t.strs('fills', 'venue');
-    const fts = t.nums('fills', 'ts_us');
-    const fpos = t.nums('fills', 'position_lots');
-    const fsz = t.nums('fills', 'size_lots');
-    const freal = t.nums('fills', 'realized_minor');
-    const ffee = t.nums('fills', 'fee_minor');
-    const facct = t.has('fills', 'account') ? t.strs('fills', 'account') : venues.map(() => who);
+  if (t.has('trades', 'account', 'status', 'open_ts_us', 'close_ts_us', 'pnl')) {
+    const T = 'trades';
+    const acct = t.strs(T, 'account');
+    const status = t.strs(T, 'status');
+    const idx = acct.map((_, i) => i).filter((i) => acct[i] === who && status[i] === 'closed');
+    const venue = t.strs(T, 'venue');
+    const open = t.nums(T, 'open_ts_us');
+    const close = t.nums(T, 'close_ts_us');
+    const pnl = t.nums(T, 'pnl');
+    const asset = t.strs(T, 'asset');
     const rows: string[][] = [];
-    for (const v of [...new Set(venues)]) {
-      const fs = fts.map((_, i) => i).filter((i) => venues[i] === v && facct[i] === who).map((i) => ({ tsUs: fts[i]!, positionLots: fpos[i]!, sizeLots: fsz[i]!, realized: freal[i]! / 1e8, fee: ffee[i]! / 1e8 }));
-      const s = tradeStats(roundTrips(fs));
-      if (s) rows.push([v, String(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', num(s.expectancy, 6), duration(s.avgHoldingUs)]);
+    for (const v of [...new Set(idx.map((i) => venue[i]!))]) {
+      const mine = idx.filter((i) => venue[i] === v);
+      const s = tradeStats(mine.map((i) => ({ openUs: open[i]!, closeUs: close[i]!, pnl: pnl[i]! })));
+      if (s) rows.push([v, wholeAmount(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', `${money(s.expectancy, asset[mine[0]!])} ${asset[mine[0]!]}`, duration(s.avgHoldingUs)]);
     }
-    if (rows.length) out.tables.push({ title: 'Trades (round trips: flat → position → flat)', html: table(['venue', 'trips', 'hit rate', 'profit factor', 'expectancy (settle asset)', 'avg holding'], rows) });
-    else out.notes.push('No trade statistics: no position was opened and closed.');
+    if (rows.length) {
+      out.tables.push({ title: 'Trades (round trips: flat → position → flat)', html: table(['venue', 'trips', 'hit rate', 'profit factor', 'expectancy', 'avg holding'], rows) });
+      // The list itself: every trip of a short run; of a long one the best and the worst (all in the trades table).
+      const LIST = 30;
+      const byPnl = [...idx].sort((x, y) => pnl[y]! - pnl[x]! || x - y);
+      const shown = idx.length <= LIST ? idx : [...byPnl.slice(0, 10), ...byPnl.slice(-10)];
+      const dir = t.strs(T, 'direction');
+      const exit = t.strs(T, 'exit');
+      const qty = t.nums(T, 'max_qty');
+      const entry = t.nums(T, 'entry_price');
+      const exitPx = t.nums(T, 'exit_price');
+      const ret = t.nums(T, 'return');
+      const trip = t.nums(T, 'trip');
+      const list = shown.map((i) => [venue[i]!, String(trip[i]), dir[i]!, iso(open[i]), duration(close[i]! - open[i]!), num(qty[i]!, 8), num(entry[i]!, 8), num(exitPx[i]!, 8), `${money(pnl[i]!, asset[i])} ${asset[i]}`, pct(ret[i]!, 2), exit[i] === 'liquidation' ? 'liquidated' : 'orders']);
+      const title = idx.length <= LIST ? `Trade list (${wholeAmount(idx.length)} round trips)` : `Trade list: the 10 best and 10 worst of ${wholeAmount(idx.length)} round trips (all: primesim query <run> "select * from trades")`;
+      out.tables.push({ title, html: table(['venue', 'trip', 'side', 'opened', 'held', 'max qty', 'entry', 'exit', 'PnL', 'return', 'closed by'], list) });
+    } else out.notes.push('No trade statistics: no position was opened and closed.');
+  } else if (t.has('fills', 'ts_us')) out.notes.push('No trade statistics: the run was written before primesim recorded round trips (run it again for its trades table).');
+  if (t.has('fills', 'ts_us')) {
     if (t.has('fills', 'queue_wait_us', 'liquidity')) {
       const liq = t.strs('fills', 'liquidity');
       const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));

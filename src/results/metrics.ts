@@ -39,6 +39,13 @@ export interface RunMetrics {
   /** The final position in the instrument's quantity (base units; contracts of an inverse perp) and their name. */
   finalPositionQty?: number;
   positionUnit?: string;
+  /**
+   * Round trips (flat → position → flat) the account closed on its venues, the share with a
+   * positive PnL (realized less fees) and their mean holding time: the `trades` table's closed rows.
+   */
+  roundTrips?: number;
+  tripHitRate?: number;
+  tripAvgHoldingUs?: number;
 }
 
 /** Value in the settle asset of `qty` at `price` (quote notional for linear, coin for inverse). */

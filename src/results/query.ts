@@ -119,8 +119,12 @@ export async function queryRuns(paths: string[], sql: string, opts: QueryOptions
       allowed.push(...paths);
       const from = `read_parquet([${paths.map(sqlStr).join(', ')}], union_by_name = true)`;
       const cols = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`)).getRowsJS().map((r) => String(r[0]));
-      // A readable UTC timestamp next to the exact integer microseconds, where the table has them.
-      const time = cols.includes('ts_us') && !cols.includes('time') ? ', CASE WHEN isnan(ts_us::DOUBLE) THEN NULL ELSE make_timestamp(ts_us::BIGINT) END AS time' : '';
+      // A readable UTC timestamp next to the exact integer microseconds, where the table has them
+      // (`ts_us` → `time`, `open_ts_us` → `open_time`, …).
+      const time = cols
+        .filter((c) => /^(.*_)?ts_us$/.test(c) && !cols.includes(c.replace(/ts_us$/, 'time')))
+        .map((c) => `, CASE WHEN isnan(${ident(c)}::DOUBLE) THEN NULL ELSE make_timestamp(${ident(c)}::BIGINT) END AS ${ident(c.replace(/ts_us$/, 'time'))}`)
+        .join('');
       await conn.run(`CREATE VIEW ${ident(t)} AS SELECT *${time} FROM ${from}`);
     }
     await createRunsTable(conn, runs);

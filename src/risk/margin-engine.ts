@@ -1,6 +1,6 @@
 import { ConfigError, ModelError } from '../errors.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
-import { Position } from '../ledger/portfolio.ts';
+import { Position, type FillAccounting } from '../ledger/portfolio.ts';
 import { ASSETS } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
 import { checkInstrument, type InstrumentEntry } from './instruments.ts';
@@ -236,6 +236,13 @@ export class MarginEngine {
     this.finish(a, tsUs);
   }
 
+  /**
+   * Told every trade booked here (liquidation steps, ADL, owned positions' fills) with the position
+   * it changed and what it realized: the recorder ends a venue position's round trip where the
+   * risk engine closed it (a venue's own fills it sees from the venue).
+   */
+  onBooked: ((pos: Position | TrackedPosition, tsUs: number, lots: number, priceTicks: number, booked: FillAccounting) => void) | undefined = undefined;
+
   /** Apply a trade through `Position.applyFill` and update the account's margin. */
   applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
     const a = this.account(account);
@@ -252,11 +259,13 @@ export class MarginEngine {
     this.priceLeg(probe, e.inst, s);
     a.model.groupRequirement({ account: a.id, underlying: e.inst.spec.underlying, spot: s, nowUs: this.nowUs, legs: [probe], coin: e.inst.coin });
     this.quiet++;
+    let booked: FillAccounting;
     try {
-      (e.pos as Position).applyFill(tsUs, lots, priceTicks, feeBps, ref);
+      booked = (e.pos as Position).applyFill(tsUs, lots, priceTicks, feeBps, ref);
     } finally {
       this.quiet--;
     }
+    this.onBooked?.(e.pos, tsUs, lots, priceTicks, booked);
     e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
     this.refreshGroup(a, a.groups.get(groupKey(e.inst))!);
     this.finish(a, tsUs);

@@ -662,7 +662,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   }
 
   const recorder = new WorldRecorder(wallets, venues, ledger, engine, [...optionVenues.keys()]);
-  for (const v of venues) v.clob.setFillObserver((tsUs) => recorder.sample(tsUs));
+  venues.forEach((v, i) => v.clob.setFillObserver((tsUs, f) => recorder.onFill(i, tsUs, f)));
 
   let started = false;
   const world: World = {

@@ -1,13 +1,15 @@
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
-import { lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import { ASSETS, lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import { BID } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import { liquidationsTable, marginTable, type MarginRow } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
 import { TradeStats } from '../results/metrics.ts';
-import { SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
+import { RoundTrips } from '../results/round-trips.ts';
+import { concatColumns, SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
 import type { SpillThread } from '../results/spill-thread.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
@@ -60,6 +62,9 @@ export class WorldRecorder implements EventHandler {
   private lastSampleUs = -Infinity;
   /** Deposits at the prices of the first sample: the capital returns are measured on. */
   private readonly initial = new Map<string, number>();
+  /** Per venue (in `venues` order): the account's round trips, fed by every booking of its position. */
+  private readonly trips: RoundTrips[];
+  private tripsMade: Record<string, ColumnData> | undefined;
 
   constructor(
     private readonly wallets: readonly AccountWallet[],
@@ -74,6 +79,12 @@ export class WorldRecorder implements EventHandler {
       if (this.transfers.length >= this.spillRows) this.flushLedger();
     });
     for (const v of venues) this.stats.set(v.id, new TradeStats(v.clob.instrument));
+    this.trips = venues.map((v) => new RoundTrips(v.clob.instrument, 10 ** (ASSETS[v.clob.instrument.settle]?.decimals ?? 8)));
+    if (engine) {
+      // Liquidation steps and ADL close a venue's position through the margin engine, not its book.
+      const byPosition = new Map<unknown, RoundTrips>(venues.map((v, i) => [v.clob.position, this.trips[i]!]));
+      engine.onBooked = (pos, tsUs, lots, priceTicks, b) => byPosition.get(pos)?.book(tsUs, lots, priceTicks, b.realized, b.fee, 'liquidation');
+    }
     for (const w of wallets) {
       this.series.set(w.id, new AccountSeries());
       this.split.set(w.id, { deposits: new F64Column(), liquidation: new F64Column(), venues: new Map([...venues.map((v) => v.id), ...legIds].map((id) => [id, new F64Column()])) });
@@ -82,6 +93,24 @@ export class WorldRecorder implements EventHandler {
 
   onEvent(tsUs: number): void {
     this.sample(tsUs);
+  }
+
+  /** A fill of venue `i` (its index in `venues`): into its round trips, then an equity sample. */
+  onFill(i: number, tsUs: number, f: Fill): void {
+    this.trips[i]!.book(tsUs, f.side === BID ? f.sizeLots : -f.sizeLots, f.priceTicks, f.realized, f.fee, 'orders');
+    this.sample(tsUs);
+  }
+
+  /**
+   * The round trips of every venue's account (the `trades` table), made once at the end: later
+   * bookings would not be in it.
+   */
+  tradesTable(): Record<string, ColumnData> {
+    if (this.tripsMade === undefined) {
+      const parts = this.venues.map((v, i) => this.trips[i]!.table(v.id, v.account));
+      this.tripsMade = parts.length === 0 ? {} : concatColumns(parts);
+    }
+    return this.tripsMade;
   }
 
   /** Per account, resolved once at the first sample (the world is built by then): what a sample reads. */
@@ -263,6 +292,7 @@ export class WorldRecorder implements EventHandler {
       fills: seq('fills', venueIds),
       equity: seq('equity', [...this.series.keys()]),
       positions: seq('positions', venueIds),
+      ...(this.venues.length > 0 ? { trades: this.tradesTable() } : {}),
       ledger: this.spool('ledger'),
     };
     if (this.venues.some((v) => v.perp)) {

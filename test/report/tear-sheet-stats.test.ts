@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyReturns, exposure, monthlyReturns, onGrid, rolling, roundTrips, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
@@ -73,27 +73,20 @@ describe('tear-sheet statistics on hand-made series', () => {
     );
   });
 
-  it('round trips: flat → long → flat, and a fill through zero closes one trip and opens the next', () => {
-    const f = (tsUs: number, positionLots: number, sizeLots: number, realized: number, fee: number) => ({ tsUs, positionLots, sizeLots, realized, fee });
-    const trips = roundTrips([
-      f(0, 2, 2, 0, 0.2), // open long 2
-      f(10, 1, 1, 5, 0.1), // partial close: +5
-      f(20, 0, 1, 3, 0.1), // close: +3 → trip pnl 8 − 0.4
-      f(30, -1, 1, 0, 0.1), // open short 1
-      f(50, 2, 3, -4, 0.3), // buy 3 through zero: closes the short (−4, a third of the fee) and opens long 2
-      f(70, 0, 2, 6, 0.2), // close: +6 − 0.2 − the two thirds of the previous fee
-    ]);
-    expect(trips.map((x) => [x.openUs, x.closeUs, Number(x.pnl.toFixed(9))])).toEqual([
-      [0, 20, 7.6],
-      [30, 50, Number((-4 - 0.1 - 0.1).toFixed(9))],
-      [50, 70, Number((6 - 0.2 - 0.2).toFixed(9))],
-    ]);
+  it('trade statistics of closed round trips: hit rate, profit factor, expectancy, holding', () => {
+    const trips = [
+      { openUs: 0, closeUs: 20, pnl: 7.6 },
+      { openUs: 30, closeUs: 50, pnl: -4.2 },
+      { openUs: 50, closeUs: 70, pnl: 5.6 },
+    ];
     const s = tradeStats(trips)!;
     expect(s.trips).toBe(3);
     expect(s.hitRate).toBeCloseTo(2 / 3, 12);
     expect(s.profitFactor).toBeCloseTo((7.6 + 5.6) / 4.2, 12);
     expect(s.expectancy).toBeCloseTo((7.6 - 4.2 + 5.6) / 3, 12);
     expect(s.avgHoldingUs).toBeCloseTo((20 + 20 + 20) / 3, 12);
+    expect(tradeStats([])).toBeUndefined();
+    expect(tradeStats([{ openUs: 0, closeUs: 1, pnl: 1 }])!.profitFactor).toBe(Infinity);
   });
 
   it('exposure: the share of time a position was open', () => {

@@ -9,6 +9,13 @@ import { money } from '../../src/report/summary-rows.ts';
 import { RunTables } from '../../src/report/recipes.ts';
 import { tearSheet, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+import { readArrow } from '../../src/results/arrow-io.ts';
+
+/** A result table's columns as plain arrays. */
+function columns(dir: string, table: string): Record<string, unknown[]> {
+  const t = readArrow(join(dir, `${table}.arrow`));
+  return Object.fromEntries(t.schema.fields.map((f) => [f.name, Array.from(t.getChild(f.name)!)]));
+}
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-tearsheet-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -68,6 +75,23 @@ describe('tear sheet', () => {
     const fills = r.metrics.fills;
     const trips = Number(/<td>perp|<td>binance-futures<\/td><td>(\d+)<\/td>/.exec(html)?.[1] ?? NaN);
     expect(trips === Math.floor(fills / 2)).toBe(true);
+    // The trades table against the fills it was made from: long only, size 1, so every trip is a
+    // buy and the sell after it (entry and exit at those fills' prices, PnL their realized less
+    // both fees); the last buy may still be open.
+    const f = columns(r.dir, 'fills');
+    const tr = columns(r.dir, 'trades');
+    const buys = f.side!.flatMap((sd, i) => (sd === 'buy' ? [i] : []));
+    const sells = f.side!.flatMap((sd, i) => (sd === 'sell' ? [i] : []));
+    expect(tr.status!.filter((x) => x === 'closed').length).toBe(sells.length);
+    expect(r.metrics.roundTrips).toBe(sells.length);
+    sells.forEach((si, k) => {
+      const bi = buys[k]!;
+      expect([tr.direction![k], tr.exit![k], tr.open_ts_us![k], tr.close_ts_us![k], tr.entry_price![k], tr.exit_price![k], tr.max_qty![k]]).toEqual(['long', 'orders', f.ts_us![bi], f.ts_us![si], f.price![bi], f.price![si], 1]);
+      expect(tr.realized_minor![k]).toBe((f.realized_minor![si] as bigint) + (f.realized_minor![bi] as bigint));
+      expect(tr.fee_minor![k]).toBe((f.fee_minor![si] as bigint) + (f.fee_minor![bi] as bigint));
+    });
+    expect(tr.status!.length - sells.length).toBe(buys.length - sells.length);
+    expect(html).toContain(`Trade list: the 10 best and 10 worst of ${sells.length.toLocaleString('en-US')} round trips`);
     allDrawn(html);
   });
 
@@ -86,5 +110,17 @@ describe('tear sheet', () => {
     expect(a['spread capture']!).toBeCloseTo(m.spreadCapture, 6);
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'crash.html') })).html, 'utf8');
     expect(html).toContain(`<th class="sub">liquidation transfers</th><td>${money(m.liquidationTransfers)}</td>`);
+    // The 50× long's trip ends where the liquidation engine closed it, at its steps' average price;
+    // the trip's PnL and the penalties paid to the fund are the whole loss.
+    const tr = columns(r.dir, 'trades');
+    const lq = columns(r.dir, 'liquidations');
+    expect(tr.status).toEqual(['closed']);
+    expect(tr.exit).toEqual(['liquidation']);
+    expect(tr.close_ts_us![0]).toBe(Math.max(...(lq.ts_us as number[])));
+    const lots = (lq.size_lots as number[]).reduce((a, b) => a + b, 0);
+    const vwap = (lq.size_lots as number[]).reduce((a, x, i) => a + x * (lq.price![i] as number), 0) / lots;
+    expect(tr.exit_price![0]).toBeCloseTo(vwap, 6);
+    expect((tr.pnl![0] as number) + m.liquidationTransfers - m.funding).toBeCloseTo(m.totalPnl, 6);
+    expect(html).toMatch(/<td>liquidated<\/td>/);
   });
 });

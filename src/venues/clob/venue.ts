@@ -92,9 +92,9 @@ export class ClobVenue implements EventHandler {
     this.listener = l;
   }
 
-  private fillObserver: ((tsUs: number) => void) | undefined;
+  private fillObserver: ((tsUs: number, f: Fill) => void) | undefined;
   /** Called at the venue's fill time (the recorder samples equity there). */
-  setFillObserver(fn: (tsUs: number) => void): void {
+  setFillObserver(fn: (tsUs: number, f: Fill) => void): void {
     this.fillObserver = fn;
   }
 
@@ -475,7 +475,7 @@ export class ClobVenue implements EventHandler {
     this.fills.push(f);
     // In flight before the observer runs: the observer (the recorder) may drain done fills.
     this.fillsInFlight.add(f.seq);
-    this.fillObserver?.(tsUs);
+    this.fillObserver?.(tsUs, f);
     if (o.filledLots >= o.sizeLots) {
       o.status = 'filled';
       o.doneTsUs = tsUs;

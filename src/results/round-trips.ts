@@ -1,0 +1,204 @@
+import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.ts';
+import { F64Column, I64Column } from './columns.ts';
+import type { ColumnData } from './arrow-io.ts';
+
+/** How a trip's position last changed: the strategy's own orders, or the risk engine (liquidation, ADL). */
+export type TripExit = 'orders' | 'liquidation';
+
+/**
+ * Round trips of one account on one instrument, built from every booking of its position as it
+ * happens: the venue's fills and the risk engine's (liquidation steps, auto-deleveraging), so a
+ * liquidated position ends its trip where it was closed, not at the strategy's next order.
+ *
+ * A trip opens when the position leaves zero and closes when it returns to zero; a booking through
+ * zero closes one trip and opens the next (its realized PnL belongs to the closing trip, its fee is
+ * split by quantity, in exact minor units, so the trips' realized PnL and fees add up to the
+ * bookings' exactly). Prices are averages of the bookings that opened or added to the position
+ * (entry) and of those that reduced it (exit): arithmetic for linear and spot, harmonic for inverse
+ * contracts (the price at which the coin value of the quantity is the same). PnL is realized price
+ * PnL less trading fees; funding and liquidation penalties are in their own tables.
+ */
+export class RoundTrips {
+  private pos = 0;
+  private openUs = 0;
+  private dir = 0;
+  private bookings = 0;
+  private entryLots = 0;
+  /** Σ lots × price (linear, spot) or Σ lots ÷ price (inverse) of the entries, and of the exits. */
+  private entrySum = 0;
+  private exitLots = 0;
+  private exitSum = 0;
+  private maxLots = 0;
+  private realized = 0n;
+  private fee = 0n;
+  private lastExit: TripExit = 'orders';
+  /** The table was made (the open trip emitted): no more bookings. */
+  private ended = false;
+  private readonly inverse: boolean;
+  private readonly scale: number;
+  private readonly tick: number;
+
+  private readonly trip = new F64Column();
+  private readonly direction: string[] = [];
+  private readonly status: string[] = [];
+  private readonly exit: string[] = [];
+  private readonly open = new F64Column();
+  private readonly close = new F64Column();
+  private readonly count = new F64Column();
+  private readonly qty = new F64Column();
+  private readonly entryPx = new F64Column();
+  private readonly exitPx = new F64Column();
+  private readonly realizedMinor = new I64Column();
+  private readonly feeMinor = new I64Column();
+
+  constructor(
+    private readonly inst: Instrument,
+    /** Minor units per unit of the settle asset (10^decimals). */
+    scale: number,
+  ) {
+    this.inverse = inst.kind === 'inverse';
+    this.scale = scale;
+    this.tick = Number(inst.tickSize);
+  }
+
+  /** One booking: signed `lots` (buy > 0) at `priceTicks`, its exact realized PnL and fee. */
+  book(tsUs: number, lots: number, priceTicks: number, realized: bigint, fee: bigint, by: TripExit): void {
+    if (lots === 0) return;
+    if (this.ended) throw new Error('RoundTrips.book: after table()');
+    const before = this.pos;
+    const after = before + lots;
+    this.pos = after;
+    if (before === 0) {
+      this.start(tsUs, lots, priceTicks, realized, fee);
+      return;
+    }
+    this.bookings++;
+    this.lastExit = by;
+    const size = Math.abs(lots);
+    if (Math.sign(lots) === this.dir) {
+      this.add(size, priceTicks);
+      this.realized += realized;
+      this.fee += fee;
+      return;
+    }
+    // Reducing: the part up to zero exits this trip; any rest opens the next one.
+    const closing = Math.min(size, Math.abs(before));
+    this.exitLots += closing;
+    this.exitSum += this.weight(closing, priceTicks);
+    this.realized += realized;
+    const feeClose = closing === size ? fee : (fee * BigInt(closing)) / BigInt(size);
+    this.fee += feeClose;
+    if (after === 0 || Math.sign(after) !== this.dir) {
+      this.emit(tsUs, 'closed');
+      if (after !== 0) this.start(tsUs, after, priceTicks, 0n, fee - feeClose);
+    }
+  }
+
+  private start(tsUs: number, lots: number, priceTicks: number, realized: bigint, fee: bigint): void {
+    this.openUs = tsUs;
+    this.dir = Math.sign(lots);
+    this.bookings = 1;
+    this.entryLots = 0;
+    this.entrySum = 0;
+    this.exitLots = 0;
+    this.exitSum = 0;
+    this.maxLots = 0;
+    this.realized = realized;
+    this.fee = fee;
+    this.lastExit = 'orders';
+    this.add(Math.abs(lots), priceTicks);
+  }
+
+  private add(size: number, priceTicks: number): void {
+    this.entryLots += size;
+    this.entrySum += this.weight(size, priceTicks);
+    const held = Math.abs(this.pos);
+    if (held > this.maxLots) this.maxLots = held;
+  }
+
+  private weight(size: number, priceTicks: number): number {
+    return this.inverse ? size / priceTicks : size * priceTicks;
+  }
+
+  private avg(lots: number, sum: number): number {
+    if (lots === 0) return NaN;
+    const ticks = this.inverse ? lots / sum : sum / lots;
+    // On the tick grid the exact decimal price (50040, not 50040.00000000001); between ticks the product.
+    return Number.isInteger(ticks) ? ticksToPrice(this.inst, ticks) : ticks * this.tick;
+  }
+
+  private emit(closeUs: number, status: 'closed' | 'open'): void {
+    this.trip.push(this.trip.length);
+    this.direction.push(this.dir > 0 ? 'long' : 'short');
+    this.status.push(status);
+    this.exit.push(status === 'open' ? '' : this.lastExit);
+    this.open.push(this.openUs);
+    this.close.push(status === 'open' ? NaN : closeUs);
+    this.count.push(this.bookings);
+    this.qty.push(lotsToQty(this.inst, this.maxLots));
+    this.entryPx.push(this.avg(this.entryLots, this.entrySum));
+    this.exitPx.push(this.avg(this.exitLots, this.exitSum));
+    this.realizedMinor.push(this.realized);
+    this.feeMinor.push(this.fee);
+  }
+
+  /** Trips closed so far. */
+  get closedTrips(): number {
+    return this.trip.length;
+  }
+
+  /**
+   * The table, once at the end: every closed trip and, when the position is not flat, the open one
+   * (status `open`, no close time; its exit price averages what was reduced so far, if anything).
+   */
+  table(venue: string, account: string): Record<string, ColumnData> {
+    if (this.ended) throw new Error('RoundTrips.table: called twice');
+    this.ended = true;
+    if (this.pos !== 0) this.emit(NaN, 'open');
+    const n = this.trip.length;
+    const realized = this.realizedMinor.view();
+    const fees = this.feeMinor.view();
+    const open = this.open.view();
+    const close = this.close.view();
+    const entry = this.entryPx.view();
+    const qty = this.qty.view();
+    const r = new Float64Array(n);
+    const f = new Float64Array(n);
+    const pnl = new Float64Array(n);
+    const ret = new Float64Array(n);
+    const hold = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      r[i] = Number(realized[i]!) / this.scale;
+      f[i] = Number(fees[i]!) / this.scale;
+      pnl[i] = Number(realized[i]! - fees[i]!) / this.scale;
+      // Return on the value the trip put at risk at its entry price (quote for linear, coin for inverse).
+      const v = this.inverse ? (qty[i]! * this.inst.multiplier) / entry[i]! : qty[i]! * entry[i]! * this.inst.multiplier;
+      ret[i] = v > 0 ? pnl[i]! / v : NaN;
+      hold[i] = close[i]! - open[i]!;
+    }
+    const out: Record<string, ColumnData> = {
+      venue: Array.from({ length: n }, () => venue),
+      account: Array.from({ length: n }, () => account),
+      symbol: Array.from({ length: n }, () => this.inst.symbol),
+      trip: Int32Array.from(this.trip.view()),
+      direction: [...this.direction],
+      status: [...this.status],
+      exit: [...this.exit],
+      open_ts_us: Float64Array.from(open),
+      close_ts_us: Float64Array.from(close),
+      holding_us: hold,
+      bookings: Int32Array.from(this.count.view()),
+      max_qty: Float64Array.from(qty),
+      entry_price: Float64Array.from(entry),
+      exit_price: Float64Array.from(this.exitPx.view()),
+      realized: r,
+      fees: f,
+      pnl,
+      return: ret,
+      asset: Array.from({ length: n }, () => this.inst.settle),
+      realized_minor: BigInt64Array.from(realized),
+      fee_minor: BigInt64Array.from(fees),
+    };
+    return out;
+  }
+}
