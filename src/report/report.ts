@@ -74,7 +74,7 @@ ${ts.tables.map((x) => `<h2>${esc(x.title)}</h2>${x.html}`).join('\n')}`
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:980px;color:#222}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
-td{font-variant-numeric:tabular-nums}figure{margin:0}svg{max-width:100%;height:auto}ul.notes,p.notes{color:#666}
+td{font-variant-numeric:tabular-nums}.nowrap td{white-space:nowrap}figure{margin:0}svg{max-width:100%;height:auto}ul.notes,p.notes{color:#666}
 th.sub{padding-left:26px;font-weight:normal}details{margin:12px 0}details summary{cursor:pointer;color:#444}
 </style></head><body>
 <h1>primesim report — ${esc(run.runId)}</h1>
