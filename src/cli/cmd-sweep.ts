@@ -110,11 +110,13 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   if (failed.length === results.length) throw new ConfigError('every run of the sweep failed', { field: '--grid' });
   const dirs = results.flatMap((r) => (r.ok ? [r.dir] : []));
   done(dirs);
-  // Chain runs (swaps, lending) and runs with liquidations add their headline figures, read from
+  // Runs with round trips, chain runs (swaps, lending) and runs with liquidations add their headline figures, read from
   // the metrics the pool returned (no extra pass over the runs).
   const ms = results.flatMap((r) => (r.ok ? [r.metrics as unknown as Record<string, unknown>] : []));
   const any = (k: string) => ms.some((m) => typeof m[k] === 'number' && (m[k] as number) > 0);
   const extra = [
+    // A strategy that opens and closes positions (a bar strategy): how many trips, how many won.
+    ...(any('roundTrips') ? ['round_trips', 'round(trip_hit_rate, 3) as trip_hit_rate'] : []),
     ...(any('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
     ...(ms.some((m) => 'lendingLiquidations' in m) ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
     ...(any('liquidationsAll') ? ['liquidations_all'] : []),
