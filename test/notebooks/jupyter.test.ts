@@ -34,7 +34,8 @@ describe('Jupyter notebooks (TypeScript kernel) execute headless and render to H
     expect(svgs(mm)).toBeGreaterThanOrEqual(2);
     // Bars: the trades table and four tear-sheet charts.
     const bars = html('sma-cross-bars');
-    expect(bars).toMatch(/<th>entries<\/th>/);
+    expect(bars).toMatch(/<th>hit_rate<\/th>/);
+    expect(bars).toMatch(/<th>entry_price<\/th>/);
     expect(svgs(bars)).toBeGreaterThanOrEqual(4);
     // Stress: public and private rows of the swaps query, and the per-swap charts.
     const stress = html('stress-dex-twap');
