@@ -121,6 +121,12 @@ export function registerBacktest(program: Command): void {
         return;
       }
       const t = res.manifest.timing;
-      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\nevents: ${res.manifest.counts.events.toLocaleString('en-US')} replayed in ${t.replaySeconds.toFixed(2)} s (${Math.round(t.eventsPerSecond).toLocaleString('en-US')} events/s); ${totalSeconds.toFixed(2)} s in all, with loading the data and strategy and writing the Arrow files and Parquet copies\n`);
+      const c = res.manifest.counts;
+      const n = (x: number) => Math.round(x).toLocaleString('en-US');
+      // A bar run counts bars, as a bar backtester does (each bar is two to four events in the kernel).
+      const replayed = isBarsData(res.manifest.config.data)
+        ? `bars: ${n(c.rows)} replayed in ${t.replaySeconds.toFixed(2)} s (${n(t.replaySeconds > 0 ? c.rows / t.replaySeconds : 0)} bars/s; ${n(c.events)} events)`
+        : `events: ${n(c.events)} replayed in ${t.replaySeconds.toFixed(2)} s (${n(t.eventsPerSecond)} events/s)`;
+      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\n${replayed}; ${totalSeconds.toFixed(2)} s in all, with loading the data and strategy and writing the Arrow files and Parquet copies\n`);
     });
 }
