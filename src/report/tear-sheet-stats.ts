@@ -231,3 +231,57 @@ export function stepMeans(ts: ArrayLike<number>, v: ArrayLike<number>, buckets: 
   }
   return { tUs, mean };
 }
+
+/** The strategy's returns against a benchmark's over the same periods (quantstats' greeks and information ratio). */
+export interface BenchmarkStats {
+  /** cov(r, b) ÷ var(b). */
+  beta: number;
+  /** Mean return not explained by the benchmark: mean(r) − β·mean(b), per period. */
+  alpha: number;
+  correlation: number;
+  /** Mean of r − b over its standard deviation, per period. */
+  informationRatio: number;
+  /** Periods where both returns exist. */
+  n: number;
+}
+
+/**
+ * Beta, alpha, correlation and information ratio of returns `r` against `b`, period by period
+ * (pairs where either is not finite are left out); undefined with fewer than 3 pairs or a flat
+ * benchmark. Sample (n − 1) moments, as quantstats and pandas.
+ */
+export function benchmarkStats(r: readonly number[], b: readonly number[]): BenchmarkStats | undefined {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < Math.min(r.length, b.length); i++) {
+    if (Number.isFinite(r[i]!) && Number.isFinite(b[i]!)) {
+      xs.push(b[i]!);
+      ys.push(r[i]!);
+    }
+  }
+  const n = xs.length;
+  if (n < 3) return undefined;
+  const mx = xs.reduce((a, v) => a + v, 0) / n;
+  const my = ys.reduce((a, v) => a + v, 0) / n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  let se = 0;
+  let see = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  if (!(sxx > 0)) return undefined;
+  const me = my - mx;
+  for (let i = 0; i < n; i++) {
+    const d = ys[i]! - xs[i]! - me;
+    see += d * d;
+  }
+  se = Math.sqrt(see / (n - 1));
+  const beta = sxy / sxx;
+  return { beta, alpha: my - beta * mx, correlation: syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN, informationRatio: se > 0 ? me / se : NaN, n };
+}

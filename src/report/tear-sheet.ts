@@ -1,7 +1,9 @@
 /**
  * The tear sheet of a run: what quantstats / pyfolio show (cumulative returns linear and log,
  * underwater and the worst drawdowns, monthly and yearly returns, the return distribution with
- * VaR/ES, rolling volatility and Sharpe, trade statistics, exposure and turnover) plus what they
+ * VaR/ES, rolling volatility and Sharpe, the benchmark — buying and holding the run's instrument:
+ * its return, beta, correlation, alpha, information ratio —, trade statistics and the trade list,
+ * exposure and turnover) plus what they
  * do not (PnL attribution over time, margin usage, queue waits, MEV loss). Sections that need more
  * data than the run has are replaced by a note saying why; annualised figures appear only for
  * runs of at least 30 days.
@@ -10,7 +12,7 @@ import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+  benchmarkStats, dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { money, wholeAmount } from './summary-rows.ts';
@@ -42,6 +44,8 @@ export interface TearSheetInstrument {
   lotSize: string;
   settle: string;
   quote: string;
+  /** The benchmark's name (buy and hold of it); runs' manifests have it. */
+  symbol?: string;
 }
 
 /**
@@ -135,12 +139,41 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   out.summary.push(['max drawdown', pct(maxDd)]);
   const ve = varEs(r, 0.95);
   if (ve) out.summary.push([`VaR / ES 95% per ${duration(stepUs)} (historical)`, `${pct(ve.var, 4)} / ${pct(ve.es, 4)}`]);
+  // The market itself as the benchmark: buying and holding the run's (first) instrument, its price
+  // being the equity table's `mid` (the venue's mark at each sample), on the same grid.
+  const mids = col('mid');
+  const priced = (v: number) => Number.isFinite(v) && v > 0;
+  const b0 = mids?.find(priced);
+  const bName = `buy and hold ${inst?.symbol ?? 'the instrument'}`;
+  if (mids && b0 !== undefined) {
+    // Over the strategy's own span (first to last sample), its returns on the strategy's grid.
+    out.summary.push([`${bName}: total return`, pct([...mids].reverse().find(priced)! / b0 - 1)]);
+    const bench = onGrid(ts, mids, stepUs).eq;
+    const br: number[] = [];
+    for (let i = 1; i < bench.length; i++) br.push(priced(bench[i - 1]!) && priced(bench[i]!) ? bench[i]! / bench[i - 1]! - 1 : NaN);
+    const bs = benchmarkStats(r, br);
+    if (bs) {
+      out.summary.push([`beta / correlation to ${bName}`, `${num(bs.beta, 3)} / ${num(bs.correlation, 3)}`]);
+      out.summary.push(
+        annualise
+          ? [`alpha (annualised) / information ratio (annualised) vs ${bName}`, `${pct(bs.alpha * perYear)} / ${num(bs.informationRatio * Math.sqrt(perYear), 2)}`]
+          : [`alpha / information ratio per ${duration(stepUs)} vs ${bName}`, `${pct(bs.alpha, 4)} / ${num(bs.informationRatio, 4)}`],
+      );
+    }
+  }
   const pos = col('position_lots');
   if (pos) out.summary.push(['exposure (time with a position)', pct(exposure(ts, pos), 1)]);
   if (typeof metrics.turnover === 'number') out.summary.push(['turnover (traded notional ÷ capital)', num(metrics.turnover, 2)]);
 
   // ---- cumulative returns, underwater, drawdowns ----
-  out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(line(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });
+  if (mids && b0 !== undefined) {
+    // The strategy beside buying and holding the instrument over the same time.
+    const rows = [
+      ...x.map((t, i) => ({ t, v: (eq[i]! / e0 - 1) * 100, k: 'strategy' })),
+      ...x.flatMap((t, i) => (Number.isFinite(mids[i]!) && mids[i]! > 0 ? [{ t, v: (mids[i]! / b0 - 1) * 100, k: bName }] : [])),
+    ];
+    out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { domain: ['strategy', bName], range: ['#1f77b4', '#999999'], legend: true }, y: { label: '%' } });
+  } else out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(line(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });
   out.charts.push({ title: 'Cumulative log return', marks: [Plot.lineY(line(x, eq.map((e) => Math.log(e / e0))), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'ln(equity / start)' } });
   out.charts.push({ title: 'Underwater (%)', marks: [Plot.areaY(line(x, [...uw].map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '% below peak' }, height: 200 });
   const worst = worstDrawdowns(ts, eq, 5);

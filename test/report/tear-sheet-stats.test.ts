@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { benchmarkStats, dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
@@ -87,6 +87,23 @@ describe('tear-sheet statistics on hand-made series', () => {
     expect(s.avgHoldingUs).toBeCloseTo((20 + 20 + 20) / 3, 12);
     expect(tradeStats([])).toBeUndefined();
     expect(tradeStats([{ openUs: 0, closeUs: 1, pnl: 1 }])!.profitFactor).toBe(Infinity);
+  });
+
+  it('against a benchmark: beta, alpha, correlation and information ratio as Python statistics gives them', () => {
+    // Reference: Python 3 `statistics` (covariance / variance, correlation, mean / stdev of r − b).
+    const b = [0.01, -0.02, 0.03, 0.0, 0.015];
+    const r = [0.02, -0.01, 0.01, 0.01, -0.005];
+    const s = benchmarkStats(r, b)!;
+    expect(s.n).toBe(5);
+    expect(s.beta).toBeCloseTo(0.32608695652173914, 14);
+    expect(s.alpha).toBeCloseTo(0.0027173913043478264, 15);
+    expect(s.correlation).toBeCloseTo(0.49453535504684026, 14);
+    expect(s.informationRatio).toBeCloseTo(-0.12171612389003686, 14);
+    // Closed forms: r = 2b + c is beta 2, alpha c, correlation 1; a missing return drops its pair.
+    const t = benchmarkStats(b.map((x) => 2 * x + 0.001).concat(NaN), [...b, 0.5])!;
+    expect([t.n, t.beta, t.alpha, t.correlation]).toEqual([5, expect.closeTo(2, 12), expect.closeTo(0.001, 15), expect.closeTo(1, 12)]);
+    expect(benchmarkStats([0.1, 0.2, 0.3], [0.01, 0.01, 0.01])).toBeUndefined(); // a flat benchmark
+    expect(benchmarkStats([0.1, 0.2], [0.01, 0.02])).toBeUndefined();
   });
 
   it('exposure: the share of time a position was open', () => {

@@ -92,6 +92,12 @@ describe('tear sheet', () => {
     });
     expect(tr.status!.length - sells.length).toBe(buys.length - sells.length);
     expect(html).toContain(`Trade list: the 10 best and 10 worst of ${sells.length.toLocaleString('en-US')} round trips`);
+    // The benchmark is buying and holding BTCUSDT over the run: its return from the equity table's
+    // mark column, and its line beside the strategy's.
+    const mid = (columns(r.dir, 'equity').mid as number[]).filter((v) => Number.isFinite(v) && v > 0);
+    expect(html).toContain(`buy and hold BTCUSDT: total return</th><td>${((mid[mid.length - 1]! / mid[0]! - 1) * 100).toFixed(2)}%</td>`);
+    expect(html).toMatch(/beta \/ correlation to buy and hold BTCUSDT<\/th><td>0\.\d{3} \/ 0\.\d{3}<\/td>/);
+    expect(html).toMatch(/alpha \(annualised\) \/ information ratio \(annualised\) vs buy and hold BTCUSDT/);
     allDrawn(html);
   });
 
