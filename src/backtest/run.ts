@@ -28,6 +28,9 @@ export const BacktestConfigSchema = z.strictObject({
   /** Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price and the fill slippage. */
   instrument: z.string().default('binance-futures:BTCUSDT'),
   slippageBps: z.number().min(0).default(0),
+  /** Bars data: the part of the file to run on, [from, to) — an in-sample / out-of-sample split, a walk-forward window. */
+  from: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
   runsDir: z.string().default('runs'),
   runId: z.string().min(1).optional(),
   /** Replace a non-run folder at runsDir/runId (never the current or home folder). */
@@ -107,11 +110,14 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
       seed: cfg.seed,
       valuation: inst.settle,
       // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
-      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
+      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
       accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
       agents: [{ strategy: resolve(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },
     };
+  }
+  if (cfg.from !== undefined || cfg.to !== undefined) {
+    throw new ConfigError('a time window applies to bars data; a catalog is replayed whole (its book is built from its first snapshot)', { field: cfg.from !== undefined ? '--from' : '--to', hint: 'import the part you want (`primesim data import` of a shorter capture), or run a spec' });
   }
   const ds = readManifest(cfg.data);
   const inst = ds.instrument;
@@ -145,6 +151,8 @@ const FLAG_OF: [RegExp, string][] = [
   [/queue/, '--queue'],
   [/funding/, '--funding'],
   [/equityInterval/, '--equity-interval'],
+  [/bars\.from/, '--from'],
+  [/bars\.to/, '--to'],
 ];
 
 export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = {}): Promise<BacktestResult> {

@@ -54,6 +54,8 @@ export function registerBacktest(program: Command): void {
     .option('--data <dir|file>', 'dataset catalog folder (from `primesim data import` or `data generate`), or an OHLCV bars CSV / LEAN minute zip (bar execution: orders on a close fill at the next open)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price', 'binance-futures:BTCUSDT')
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
+    .option('--from <time>', 'bars data: start at this time (UTC, e.g. 2022-01-15 or 2022-01-15T12:00:00Z): an out-of-sample or walk-forward window')
+    .option('--to <time>', 'bars data: stop before this time (UTC)')
     .option('--seed <n>', 'run seed (RNG tree root)', (v) => Number.parseInt(v, 10), 1)
     .option('--param <key=value>', 'strategy parameter (repeatable)', collect, [] as string[])
     .option('--latency-entry <spec>', 'order entry latency: 2ms, 500us, empirical:1ms,3ms or empirical:<file>', '1ms')
@@ -92,6 +94,8 @@ export function registerBacktest(program: Command): void {
         ...(equityInterval !== undefined ? { equityInterval } : {}),
         instrument: o.instrument as string,
         slippageBps: o.slippageBps as number,
+        ...(pick('from', 'from', o.from as string | undefined) !== undefined ? { from: pick('from', 'from', o.from as string | undefined) } : {}),
+        ...(pick('to', 'to', o.to as string | undefined) !== undefined ? { to: pick('to', 'to', o.to as string | undefined) } : {}),
         runsDir: pick('runs', 'runsDir', o.runs as string),
         force: o.force === true,
         ...((o.runId ?? fromFile.runId) ? { runId: (o.runId ?? fromFile.runId) as string } : {}),

@@ -236,8 +236,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         const file = resolve(src.baseDir, bb.file);
         if (!existsSync(file)) throw at([...bp, 'file'], `file ${bb.file} does not exist`);
         let bars: BarSeries;
+        const fromUs = bb.from !== undefined ? timeUs(src, [...bp, 'from'], bb.from)! : undefined;
+        const toUs = bb.to !== undefined ? timeUs(src, [...bp, 'to'], bb.to)! : undefined;
+        if (fromUs !== undefined && toUs !== undefined && toUs <= fromUs) throw at([...bp, 'to'], `${bb.to} is not after from ${bb.from}`);
         try {
-          bars = readBars(file, { ...(bb.from !== undefined ? { fromUs: timeUs(src, [...bp, 'from'], bb.from)! } : {}), ...(bb.to !== undefined ? { toUs: timeUs(src, [...bp, 'to'], bb.to)! } : {}) });
+          bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) });
         } catch (e) {
           if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : 'file'], 'no bars in the requested range');
           throw e;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { primesim, ROOT, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
 let work: string;
 beforeAll(() => {
@@ -286,5 +287,35 @@ describe('primesim CLI end to end', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('backtest --from/--to runs a window of a bars file (an out-of-sample split): its bars only, errors name the flag', async () => {
+    if (!sharedDataAvailable()) return;
+    const file = join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const runs = join(work, 'window-runs');
+    const from = Date.parse('2022-01-15T00:00:00Z') * 1000;
+    const to = Date.parse('2022-01-22T00:00:00Z') * 1000;
+    // The bars in [from, to), counted from the CSV itself.
+    const inWindow = readFileSync(file, 'utf8').trim().split('\n').slice(1).filter((l) => {
+      const us = Date.parse(l.split(',')[0]!.replace(' ', 'T') + 'Z') * 1000;
+      return us >= from && us < to;
+    }).length;
+    const r = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--from', '2022-01-15', '--to', '2022-01-22T00:00:00Z', '--runs', runs, '--run-id', 'oos', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout) as { counts: { rows: number }; config: { from: string; to: string } };
+    expect(m.counts.rows).toBe(inWindow);
+    expect(m.config.from).toBe('2022-01-15');
+    const q = await primesim(['query', join(runs, 'oos'), 'select min(ts_us) as a, max(ts_us) as b from fills']);
+    expect(q.code, q.stderr).toBe(0);
+    const [a, b] = q.stdout.split('\n')[2]!.trim().split(/\s+/).map(Number);
+    expect(a).toBeGreaterThanOrEqual(from);
+    expect(b).toBeLessThan(to);
+    const bad = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--from', '2022-01-20', '--to', '2022-01-10', '--runs', runs]);
+    expectOneLineError(bad, /field --to: 2022-01-10 is not after from 2022-01-20/);
+    const none = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--from', '2023-01-01', '--runs', runs]);
+    expectOneLineError(none, /field --from: no bars in the requested range/);
+    writeTinyDataset(join(work, 'tiny'), 3, 2000);
+    const cat = await primesim(['backtest', 'strategies/market-maker.ts', '--data', join(work, 'tiny'), '--from', '2024-08-09', '--runs', runs]);
+    expectOneLineError(cat, /field --from: a time window applies to bars data/);
   });
 });
