@@ -118,8 +118,8 @@ const HOST = TEMP_HOST;
 /**
  * A temporary name primesim writes beside an output: `.<name>.tmp-<pid>-<host>` (the folder being
  * written), the same + `.spill` (a run's long tables spilled while it runs), `.<name>.old-<pid>-<host>`
- * (the previous output moved aside for the instant of the swap). Names without the host part were
- * written by earlier versions on this machine.
+ * (the previous output moved aside for the instant of the swap). Earlier versions wrote
+ * `.<name>.tmp-<pid>` and `.<name>.tmp-<pid>.spill` (no machine part).
  */
 const TEMP_NAME = /^\.(.+)\.(tmp|old)-(\d+)(?:-([0-9a-f]{8}))?(\.spill)?$/;
 
@@ -174,7 +174,11 @@ export function removeAbandonedTemps(dir: string): string[] {
     if (!m) continue;
     const pid = Number(m[3]);
     if ((m[4] !== undefined && m[4] !== HOST) || pid === process.pid || isAlive(pid)) continue;
+    // Only what is surely ours: a folder whose name carries this machine's tag, or (names of
+    // earlier versions, without it) a run's spill folder. Another program's `.x.tmp-123` stays.
+    if (m[4] === undefined && m[5] === undefined) continue;
     const p = join(dir, name);
+    if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
     const final = join(dir, m[1]!);
     if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) renameSync(p, final);
     else rmSync(p, { recursive: true, force: true, maxRetries: 3 });

@@ -31,7 +31,9 @@ describe('temporary names of outputs', () => {
     folder(join(d, 'done'), 'keep'); // a finished output
     folder(join(d, `.a.tmp-${dead}-${TEMP_HOST}`));
     folder(join(d, `.a.tmp-${dead}-${TEMP_HOST}.spill`));
-    folder(join(d, `.b.tmp-${dead}`)); // an earlier version's name (no machine)
+    folder(join(d, `.b.tmp-${dead}.spill`)); // an earlier version's spill folder (no machine part)
+    folder(join(d, `.h.tmp-${dead}`)); // no machine part, not a spill: maybe another program's, kept
+    writeFileSync(join(d, `.i.tmp-${dead}-${TEMP_HOST}`), 'a file, not ours'); // primesim writes folders
     folder(join(d, `.c.tmp-${live}-${TEMP_HOST}`)); // a parallel run, still going
     folder(join(d, `.e.tmp-${dead}-0badc0de`)); // another machine on shared storage
     // The previous output moved aside for a swap that never happened goes back; one whose
@@ -40,8 +42,8 @@ describe('temporary names of outputs', () => {
     folder(join(d, 'g'), 'new');
     folder(join(d, `.g.old-${dead}-${TEMP_HOST}`), 'previous');
     const done = removeAbandonedTemps(d).sort();
-    expect(done).toEqual([`.a.tmp-${dead}-${TEMP_HOST}`, `.a.tmp-${dead}-${TEMP_HOST}.spill`, `.b.tmp-${dead}`, `.f.old-${dead}-${TEMP_HOST}`, `.g.old-${dead}-${TEMP_HOST}`].sort());
-    expect(readdirSync(d).sort()).toEqual([`.c.tmp-${live}-${TEMP_HOST}`, `.e.tmp-${dead}-0badc0de`, 'done', 'f', 'g'].sort());
+    expect(done).toEqual([`.a.tmp-${dead}-${TEMP_HOST}`, `.a.tmp-${dead}-${TEMP_HOST}.spill`, `.b.tmp-${dead}.spill`, `.f.old-${dead}-${TEMP_HOST}`, `.g.old-${dead}-${TEMP_HOST}`].sort());
+    expect(readdirSync(d).sort()).toEqual([`.c.tmp-${live}-${TEMP_HOST}`, `.e.tmp-${dead}-0badc0de`, `.h.tmp-${dead}`, `.i.tmp-${dead}-${TEMP_HOST}`, 'done', 'f', 'g'].sort());
     expect(readFileSync(join(d, 'f', 'previous'), 'utf8')).toBe('previous');
     expect(readFileSync(join(d, 'g', 'new'), 'utf8')).toBe('new');
     expect(existsSync(join(d, 'done', 'keep'))).toBe(true);
