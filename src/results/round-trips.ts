@@ -73,7 +73,6 @@ export class RoundTrips {
       return;
     }
     this.bookings++;
-    this.lastExit = by;
     const size = Math.abs(lots);
     if (Math.sign(lots) === this.dir) {
       this.add(size, priceTicks);
@@ -82,6 +81,7 @@ export class RoundTrips {
       return;
     }
     // Reducing: the part up to zero exits this trip; any rest opens the next one.
+    this.lastExit = by;
     const closing = Math.min(size, Math.abs(before));
     this.exitLots += closing;
     this.exitSum += this.weight(closing, priceTicks);
