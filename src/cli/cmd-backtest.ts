@@ -78,6 +78,8 @@ export function registerBacktest(program: Command): void {
       const pick = <T>(name: string, key: keyof typeof fromFile, value: T): T => (cli(name) || fromFile[key] === undefined ? value : (fromFile[key] as T));
       const params = { ...((fromFile.params as Record<string, string | number | boolean> | undefined) ?? {}), ...parseParamPairs(o.param as string[]) };
       const equityInterval = pick('equityInterval', 'equityInterval', o.equityInterval as string | undefined);
+      const from = pick('from', 'from', o.from as string | undefined);
+      const to = pick('to', 'to', o.to as string | undefined);
       const cfg = {
         strategy: strategy ?? fromFile.strategy,
         data: (o.data as string | undefined) ?? fromFile.data,
@@ -94,8 +96,8 @@ export function registerBacktest(program: Command): void {
         ...(equityInterval !== undefined ? { equityInterval } : {}),
         instrument: o.instrument as string,
         slippageBps: o.slippageBps as number,
-        ...(pick('from', 'from', o.from as string | undefined) !== undefined ? { from: pick('from', 'from', o.from as string | undefined) } : {}),
-        ...(pick('to', 'to', o.to as string | undefined) !== undefined ? { to: pick('to', 'to', o.to as string | undefined) } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
         runsDir: pick('runs', 'runsDir', o.runs as string),
         force: o.force === true,
         ...((o.runId ?? fromFile.runId) ? { runId: (o.runId ?? fromFile.runId) as string } : {}),

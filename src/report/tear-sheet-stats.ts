@@ -148,42 +148,6 @@ export function rolling(returns: readonly number[], window: number): { vol: Floa
   return { vol, sharpe };
 }
 
-/** A closed round trip, as the `trades` table has it (see results/round-trips.ts). */
-export interface RoundTrip {
-  openUs: number;
-  closeUs: number;
-  /** Realized PnL minus fees over the trip, in the settle asset. */
-  pnl: number;
-}
-
-export interface TradeStats {
-  trips: number;
-  hitRate: number;
-  /** Gross wins over gross losses (Infinity with no loss). */
-  profitFactor: number;
-  /** Mean PnL per trip. */
-  expectancy: number;
-  avgHoldingUs: number;
-}
-
-export function tradeStats(trips: readonly RoundTrip[]): TradeStats | undefined {
-  if (trips.length === 0) return undefined;
-  let wins = 0;
-  let gw = 0;
-  let gl = 0;
-  let sum = 0;
-  let hold = 0;
-  for (const t of trips) {
-    if (t.pnl > 0) {
-      wins++;
-      gw += t.pnl;
-    } else gl -= t.pnl;
-    sum += t.pnl;
-    hold += t.closeUs - t.openUs;
-  }
-  return { trips: trips.length, hitRate: wins / trips.length, profitFactor: gl > 0 ? gw / gl : Infinity, expectancy: sum / trips.length, avgHoldingUs: hold / trips.length };
-}
-
 /** Share of the run's time with an open position (step-wise between equity samples). */
 export function exposure(ts: ArrayLike<number>, positionLots: ArrayLike<number>): number {
   let open = 0;

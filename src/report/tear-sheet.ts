@@ -12,10 +12,11 @@ import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  benchmarkStats, dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, tradeStats, underwater, varEs, worstDrawdowns, YEAR_US,
+  benchmarkStats, dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { money, wholeAmount } from './summary-rows.ts';
+import { tripStats } from '../results/round-trips.ts';
 import { fillSpreadCapture } from '../results/metrics.ts';
 import type { Instrument } from '../market/instrument.ts';
 
@@ -240,7 +241,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const rows: string[][] = [];
     for (const v of [...new Set(idx.map((i) => venue[i]!))]) {
       const mine = idx.filter((i) => venue[i] === v);
-      const s = tradeStats(mine.map((i) => ({ openUs: open[i]!, closeUs: close[i]!, pnl: pnl[i]! })));
+      const s = tripStats(mine.map((i) => ({ openUs: open[i]!, closeUs: close[i]!, pnl: pnl[i]! })));
       if (s) rows.push([v, wholeAmount(s.trips), pct(s.hitRate, 1), Number.isFinite(s.profitFactor) ? num(s.profitFactor, 2) : '∞ (no losing trip)', `${money(s.expectancy, asset[mine[0]!])} ${asset[mine[0]!]}`, duration(s.avgHoldingUs)]);
     }
     if (rows.length) {
@@ -263,12 +264,10 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       out.tables.push({ title, html: `<div class="nowrap">${table(['venue', 'trip', 'side', 'opened', 'held', 'max qty', 'entry', 'exit', one ? `PnL (${one})` : 'PnL', 'return', 'closed by'], list)}</div>` });
     } else out.notes.push('No trade statistics: no position was opened and closed.');
   } else if (t.has('fills', 'ts_us')) out.notes.push('No trade statistics: the run was written before primesim recorded round trips (run it again for its trades table).');
-  if (t.has('fills', 'ts_us')) {
-    if (t.has('fills', 'queue_wait_us', 'liquidity')) {
-      const liq = t.strs('fills', 'liquidity');
-      const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));
-      if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: countAxis('fills'), height: 200 });
-    }
+  if (t.has('fills', 'queue_wait_us', 'liquidity')) {
+    const liq = t.strs('fills', 'liquidity');
+    const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));
+    if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: countAxis('fills'), height: 200 });
   }
 
   // ---- PnL attribution ----

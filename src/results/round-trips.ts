@@ -202,3 +202,59 @@ export class RoundTrips {
     return out;
   }
 }
+
+/** A closed round trip as the `trades` table has it: when it opened and closed, its PnL. */
+export interface ClosedTrip {
+  openUs: number;
+  closeUs: number;
+  /** Realized PnL minus fees over the trip, in the settle asset. */
+  pnl: number;
+}
+
+/** What quantstats and pyfolio say of round trips. */
+export interface TripStats {
+  trips: number;
+  /** Share of trips with a positive PnL. */
+  hitRate: number;
+  /** Gross wins over gross losses (Infinity with no loss). */
+  profitFactor: number;
+  /** Mean PnL per trip. */
+  expectancy: number;
+  avgHoldingUs: number;
+}
+
+export function tripStats(trips: readonly ClosedTrip[]): TripStats | undefined {
+  if (trips.length === 0) return undefined;
+  let wins = 0;
+  let gw = 0;
+  let gl = 0;
+  let sum = 0;
+  let hold = 0;
+  for (const t of trips) {
+    if (t.pnl > 0) {
+      wins++;
+      gw += t.pnl;
+    } else gl -= t.pnl;
+    sum += t.pnl;
+    hold += t.closeUs - t.openUs;
+  }
+  return { trips: trips.length, hitRate: wins / trips.length, profitFactor: gl > 0 ? gw / gl : Infinity, expectancy: sum / trips.length, avgHoldingUs: hold / trips.length };
+}
+
+/** The closed trips of one account (and venue, if given) in a `trades` table. */
+export function closedTrips(t: Record<string, ColumnData>, account: string | undefined, venue?: string): ClosedTrip[] {
+  const out: ClosedTrip[] = [];
+  if (t.account === undefined) return out;
+  const acct = t.account as string[];
+  const ven = t.venue as string[];
+  const status = t.status as string[];
+  const open = t.open_ts_us as ArrayLike<number>;
+  const close = t.close_ts_us as ArrayLike<number>;
+  const pnl = t.pnl as ArrayLike<number>;
+  for (let i = 0; i < acct.length; i++) {
+    if (status[i] !== 'closed' || (account !== undefined && acct[i] !== account) || (venue !== undefined && ven[i] !== venue)) continue;
+    out.push({ openUs: open[i]!, closeUs: close[i]!, pnl: pnl[i]! });
+  }
+  return out;
+}
+

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
+import { closedTrips, tripStats } from '../results/round-trips.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import { checkRunId, runTarget } from '../results/safe-output.ts';
 import type { ResultFile } from '../results/recorder.ts';
@@ -170,22 +171,7 @@ export function worldMetrics(w: World): WorldMetrics {
   }
   waits.sort((a, b) => a - b);
   // The account's closed round trips, from the `trades` table the recorder writes.
-  const trades = w.recorder.tradesTable();
-  let trips = 0;
-  let won = 0;
-  let held = 0;
-  if (trades.account !== undefined) {
-    const acct = trades.account as string[];
-    const status = trades.status as string[];
-    const pnl = trades.pnl as Float64Array;
-    const hold = trades.holding_us as Float64Array;
-    for (let i = 0; i < acct.length; i++) {
-      if (acct[i] !== wallet.id || status[i] !== 'closed') continue;
-      trips++;
-      if (pnl[i]! > 0) won++;
-      held += hold[i]!;
-    }
-  }
+  const trips = tripStats(closedTrips(w.recorder.tradesTable(), wallet.id));
   const liq = w.liquidation;
   const totalPnl = finalEquity - initial;
   const liquidationTransfers = wallet.liquidationValue();
@@ -209,9 +195,9 @@ export function worldMetrics(w: World): WorldMetrics {
     takerSlippageBps: slipDen > 0 ? slipNum / slipDen : 0,
     meanQueueWaitMs: waits.length ? waits.reduce((s, x) => s + x, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
-    roundTrips: trips,
-    tripHitRate: trips > 0 ? won / trips : NaN,
-    tripAvgHoldingUs: trips > 0 ? held / trips : NaN,
+    roundTrips: trips?.trips ?? 0,
+    tripHitRate: trips?.hitRate ?? NaN,
+    tripAvgHoldingUs: trips?.avgHoldingUs ?? NaN,
     liquidations: liq ? liq.records.filter((r) => r.account === wallet.id).length : 0,
     liquidationsAll: liq ? liq.records.length : 0,
     accountsLiquidated: liq ? new Set(liq.records.map((r) => r.account)).size : 0,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { benchmarkStats, dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, tradeStats, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { benchmarkStats, dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
@@ -71,22 +71,6 @@ describe('tear-sheet statistics on hand-made series', () => {
       }),
       { numRuns: 200, seed: 3 },
     );
-  });
-
-  it('trade statistics of closed round trips: hit rate, profit factor, expectancy, holding', () => {
-    const trips = [
-      { openUs: 0, closeUs: 20, pnl: 7.6 },
-      { openUs: 30, closeUs: 50, pnl: -4.2 },
-      { openUs: 50, closeUs: 70, pnl: 5.6 },
-    ];
-    const s = tradeStats(trips)!;
-    expect(s.trips).toBe(3);
-    expect(s.hitRate).toBeCloseTo(2 / 3, 12);
-    expect(s.profitFactor).toBeCloseTo((7.6 + 5.6) / 4.2, 12);
-    expect(s.expectancy).toBeCloseTo((7.6 - 4.2 + 5.6) / 3, 12);
-    expect(s.avgHoldingUs).toBeCloseTo((20 + 20 + 20) / 3, 12);
-    expect(tradeStats([])).toBeUndefined();
-    expect(tradeStats([{ openUs: 0, closeUs: 1, pnl: 1 }])!.profitFactor).toBe(Infinity);
   });
 
   it('against a benchmark: beta, alpha, correlation and information ratio as Python statistics gives them', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_INSTRUMENTS } from '../../src/market/instrument.ts';
-import { RoundTrips } from '../../src/results/round-trips.ts';
+import { closedTrips, RoundTrips, tripStats } from '../../src/results/round-trips.ts';
 
 const LINEAR = KNOWN_INSTRUMENTS['binance-futures:BTCUSDT']!; // tick 0.1, lot 0.001
 const INVERSE = KNOWN_INSTRUMENTS['binance-delivery:BTCUSD_PERP']!; // tick 0.1, 1 contract = 100 USD
@@ -88,5 +88,31 @@ describe('round trips (the trades table)', () => {
       ),
       { numRuns: 300, seed: 11 },
     );
+  });
+  it('trade statistics of closed round trips: hit rate, profit factor, expectancy, holding', () => {
+    const trips = [
+      { openUs: 0, closeUs: 20, pnl: 7.6 },
+      { openUs: 30, closeUs: 50, pnl: -4.2 },
+      { openUs: 50, closeUs: 70, pnl: 5.6 },
+    ];
+    const s = tripStats(trips)!;
+    expect(s.trips).toBe(3);
+    expect(s.hitRate).toBeCloseTo(2 / 3, 12);
+    expect(s.profitFactor).toBeCloseTo((7.6 + 5.6) / 4.2, 12);
+    expect(s.expectancy).toBeCloseTo((7.6 - 4.2 + 5.6) / 3, 12);
+    expect(s.avgHoldingUs).toBeCloseTo((20 + 20 + 20) / 3, 12);
+    expect(tripStats([])).toBeUndefined();
+    expect(tripStats([{ openUs: 0, closeUs: 1, pnl: 1 }])!.profitFactor).toBe(Infinity);
+  });
+
+  it("closed trips of one account from a trades table (open trips and other accounts left out)", () => {
+    const rt = new RoundTrips(LINEAR, E8);
+    rt.book(0, 10, 500_000, 0n, 0n, 'orders');
+    rt.book(5, -10, 500_100, 1_00000000n, 0n, 'orders');
+    rt.book(9, 10, 500_000, 0n, 0n, 'orders');
+    const t = rt.table('perp', 'desk');
+    expect(closedTrips(t, 'desk')).toEqual([{ openUs: 0, closeUs: 5, pnl: 1 }]);
+    expect(closedTrips(t, 'other')).toEqual([]);
+    expect(closedTrips(t, 'desk', 'spot')).toEqual([]);
   });
 });
