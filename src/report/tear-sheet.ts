@@ -259,7 +259,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       const trip = t.nums(T, 'trip');
       // One settle asset (the usual run) goes in the header; several stay on each amount.
       const one = new Set(shown.map((i) => asset[i]!)).size === 1 ? asset[shown[0]!]! : undefined;
-      const list = shown.map((i) => [venue[i]!, String(trip[i]), dir[i]!, iso(open[i]), duration(close[i]! - open[i]!), num(qty[i]!, 8), num(entry[i]!, 8), num(exitPx[i]!, 8), one ? money(pnl[i]!, one) : `${money(pnl[i]!, asset[i])} ${asset[i]}`, pct(ret[i]!, 2), exit[i] === 'liquidation' ? 'liquidated' : 'orders']);
+      const list = shown.map((i) => [venue[i]!, String(trip[i]), dir[i]!, iso(open[i]), duration(close[i]! - open[i]!), num(qty[i]!, 8), num(entry[i]!, 8), num(exitPx[i]!, 8), one ? money(pnl[i]!, one) : `${money(pnl[i]!, asset[i])} ${asset[i]}`, pct(ret[i]!, 2), exit[i] === 'liquidation' ? 'liquidated' : exit[i] === 'adl' ? 'auto-deleveraged' : 'orders']);
       const title = idx.length <= LIST ? `Trade list (${wholeAmount(idx.length)} round trips)` : `Trade list: the 10 best and 10 worst of ${wholeAmount(idx.length)} round trips (all: primesim query <run> "select * from trades")`;
       out.tables.push({ title, html: `<div class="nowrap">${table(['venue', 'trip', 'side', 'opened', 'held', 'max qty', 'entry', 'exit', one ? `PnL (${one})` : 'PnL', 'return', 'closed by'], list)}</div>` });
     } else out.notes.push('No trade statistics: no position was opened and closed.');

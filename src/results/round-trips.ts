@@ -2,8 +2,11 @@ import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.t
 import { F64Column, I64Column } from './columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
-/** How a trip's position last changed: the strategy's own orders, or the risk engine (liquidation, ADL). */
-export type TripExit = 'orders' | 'liquidation';
+/**
+ * What closed a trip: the strategy's own orders, a liquidation of the account, or auto-deleveraging
+ * (the account's profitable position taken as a bankrupt account's counterparty).
+ */
+export type TripExit = 'orders' | 'liquidation' | 'adl';
 
 /**
  * Round trips of one account on one instrument, built from every booking of its position as it

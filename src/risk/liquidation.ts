@@ -275,8 +275,8 @@ export class LiquidationEngine implements EventHandler {
     for (const c of queue) {
       if (left === 0) break;
       const take = Math.min(left, Math.abs(c.lots));
-      this.engine.applyFill(c.account, p.instrument, tsUs, side * take, pbTicks, 0, ref);
-      this.engine.applyFill(a.id, p.instrument, tsUs, -side * take, pbTicks, 0, ref);
+      this.engine.applyFill(c.account, p.instrument, tsUs, side * take, pbTicks, 0, ref, 'adl');
+      this.engine.applyFill(a.id, p.instrument, tsUs, -side * take, pbTicks, 0, ref, 'liquidation');
       rec.hits.push({ account: c.account, lots: take, rank: c.rank });
       socialized += Math.abs(this.closeEdge({ ...p, qty: take * e.unitQty }, pbTicks * e.tick));
       took += take;
@@ -303,7 +303,7 @@ export class LiquidationEngine implements EventHandler {
     let v = 0;
     let pq = 0;
     for (const f of this.exec.execute(tsUs, inst, lots, limitTicks)) {
-      this.engine.applyFill(id, inst, tsUs, f.lots, f.priceTicks, 0, ref);
+      this.engine.applyFill(id, inst, tsUs, f.lots, f.priceTicks, 0, ref, 'liquidation');
       q += Math.abs(f.lots);
       pq += Math.abs(f.lots) * f.priceTicks * e.tick;
       v += notionalOf(e.inverse, Math.abs(f.lots) * e.unitQty, f.priceTicks * e.tick);

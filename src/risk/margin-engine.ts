@@ -7,6 +7,9 @@ import { checkInstrument, type InstrumentEntry } from './instruments.ts';
 import type { CanPlace, GroupRequirement, GroupView, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
 import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, PosEntry, TrackedPosition } from './margin-engine-types.ts';
 
+/** Why the margin engine booked a trade (see `applyFill`). */
+export type BookingReason = 'trade' | 'liquidation' | 'adl';
+
 export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
 
 /**
@@ -238,13 +241,16 @@ export class MarginEngine {
 
   /**
    * Told every trade booked here (liquidation steps, ADL, owned positions' fills) with the position
-   * it changed and what it realized: the recorder ends a venue position's round trip where the
+   * it changed, what it realized and why: the recorder ends a venue position's round trip where the
    * risk engine closed it (a venue's own fills it sees from the venue).
    */
-  onBooked: ((pos: Position | TrackedPosition, tsUs: number, lots: number, priceTicks: number, booked: FillAccounting) => void) | undefined = undefined;
+  onBooked: ((pos: Position | TrackedPosition, tsUs: number, lots: number, priceTicks: number, booked: FillAccounting, reason: BookingReason) => void) | undefined = undefined;
 
-  /** Apply a trade through `Position.applyFill` and update the account's margin. */
-  applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0): void {
+  /**
+   * Apply a trade through `Position.applyFill` and update the account's margin. `reason`: a trade,
+   * a liquidation step of the account, or auto-deleveraging of it as a bankrupt's counterparty.
+   */
+  applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0, reason: BookingReason = 'trade'): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
     // A tracked `Position` (a CLOB venue's) books on this engine's ledger like an owned one: the
@@ -265,7 +271,7 @@ export class MarginEngine {
     } finally {
       this.quiet--;
     }
-    this.onBooked?.(e.pos, tsUs, lots, priceTicks, booked);
+    this.onBooked?.(e.pos, tsUs, lots, priceTicks, booked, reason);
     e.basis = Number(e.pos.costBasis) / e.inst.unitScale;
     this.refreshGroup(a, a.groups.get(groupKey(e.inst))!);
     this.finish(a, tsUs);

@@ -83,7 +83,7 @@ export class WorldRecorder implements EventHandler {
     if (engine) {
       // Liquidation steps and ADL close a venue's position through the margin engine, not its book.
       const byPosition = new Map<unknown, RoundTrips>(venues.map((v, i) => [v.clob.position, this.trips[i]!]));
-      engine.onBooked = (pos, tsUs, lots, priceTicks, b) => byPosition.get(pos)?.book(tsUs, lots, priceTicks, b.realized, b.fee, 'liquidation');
+      engine.onBooked = (pos, tsUs, lots, priceTicks, b, reason) => byPosition.get(pos)?.book(tsUs, lots, priceTicks, b.realized, b.fee, reason === 'trade' ? 'orders' : reason);
     }
     for (const w of wallets) {
       this.series.set(w.id, new AccountSeries());

@@ -15,6 +15,8 @@ import { runPath } from '../../src/mc/path-run.ts';
 import { pathSpec } from '../../src/world/mc-paths.ts';
 import { specWithOverrides } from '../../src/sweep/spec-job.ts';
 import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+import { readArrow } from '../../src/results/arrow-io.ts';
+import { runWorld } from '../../src/world/run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-mc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -157,4 +159,24 @@ describe('Monte Carlo paths', () => {
     const help = await primesim(['mc', '--help'], root);
     expect(help.stdout).toMatch(/--queue <redis-url>/);
   }, 600_000);
+
+  it("a desk auto-deleveraged in the cascade: its trip ends where ADL took its position, at the bankruptcy prices", async () => {
+    if (!sharedDataAvailable()) return;
+    // Path 0 at full size (8,000 traders): bankrupt shorts' positions are taken from the most
+    // profitable longs, the desk's 3× long among them.
+    const { spec, source } = specWithOverrides(SPEC, {});
+    const r = await runWorld(pathSpec(spec, 0).spec, source, { runsDir: join(root, 'adl'), runId: 'p0', collectGarbage: false, spillThread: false });
+    const hits = (r.world.liquidation?.adl ?? []).flatMap((a) => a.hits.filter((h) => h.account === 'desk').map((h) => ({ ts: a.tsUs, lots: h.lots, price: a.bankruptcyPrice })));
+    expect(hits.length).toBeGreaterThan(0);
+    const t = readArrow(join(r.dir, 'trades.arrow')).toArray().map((x) => x.toJSON() as Record<string, unknown>);
+    expect(t).toHaveLength(1);
+    const trip = t[0]!;
+    expect([trip.direction, trip.status, trip.exit]).toEqual(['long', 'closed', 'adl']);
+    expect(trip.close_ts_us).toBe(Math.max(...hits.map((h) => h.ts)));
+    const lots = hits.reduce((a, h) => a + h.lots, 0);
+    const inst = r.world.venues[0]!.clob.instrument;
+    expect(lots * Number(inst.lotSize)).toBeCloseTo(trip.max_qty as number, 9);
+    expect(trip.exit_price as number).toBeCloseTo(hits.reduce((a, h) => a + h.lots * h.price, 0) / lots, 6);
+  }, 120_000);
 });
+
