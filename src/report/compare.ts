@@ -77,7 +77,7 @@ function axisDomain(values: string[]): string[] {
   return u.every((v) => v.trim() !== '' && Number.isFinite(Number(v))) ? u.sort((a, b) => Number(a) - Number(b)) : u;
 }
 
-/** Total PnL and Sharpe over a two-axis sweep, one cell per run, each cell labelled with its value. */
+/** Total PnL, Sharpe, drawdown (and the round trips' hit rate) over a two-axis sweep, one cell per run, each labelled with its value. */
 function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string]): string[] {
   const metric = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
   const ms = runs.map(metric);
@@ -87,6 +87,8 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
     ['totalPnl', 'Total PnL', (v) => Math.round(v).toLocaleString('en-US')],
     [annual ? 'sharpe' : 'sharpePerPeriod', annual ? 'Sharpe (annualised)' : 'Sharpe per return period', (v) => v.toFixed(annual ? 2 : 4)],
     ['maxDrawdown', 'Max drawdown', (v) => Math.round(v).toLocaleString('en-US')],
+    // Strategies that open and close positions (a bar strategy): how often a round trip paid.
+    ...(ms.some((m) => typeof m.roundTrips === 'number' && m.roundTrips > 0) ? [['tripHitRate', 'Hit rate of round trips', (v: number) => `${(v * 100).toFixed(1)}%`] as [string, string, (v: number) => string]] : []),
   ];
   const out: string[] = [];
   for (const [key, title, fmt] of figs) {
@@ -105,7 +107,7 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
           x: { type: 'band', label: ax, domain: axisDomain(cells.map((c) => c.x)) },
           y: { type: 'band', label: ay, domain: ys },
           // Losses red, gains green (drawdown: deeper is redder); the cells carry their values (no ramp legend in Node's DOM).
-          color: key === 'maxDrawdown' ? { scheme: 'reds' } : { type: 'diverging', scheme: 'rdylgn', pivot: 0 },
+          color: key === 'maxDrawdown' ? { scheme: 'reds' } : key === 'tripHitRate' ? { scheme: 'blues' } : { type: 'diverging', scheme: 'rdylgn', pivot: 0 },
           height: 80 + 40 * ys.length,
         }).html
       }`,

@@ -165,5 +165,14 @@ describe('sweeps over bars', () => {
     const xTicks = /aria-label="x-axis tick label"[^]*?<\/g>/.exec(heat)?.[0] ?? '';
     expect([...xTicks.matchAll(/>(\d+)</g)].map((m) => m[1])).toEqual(['5', '10']);
     expect(html).toContain('<th>fast</th><th>slow</th>');
+    // And how often each point's round trips paid, from each run's trades.
+    const hit = html.split('<h2>Hit rate of round trips by fast × slow</h2>')[1]!.split('<h2>')[0]!;
+    const hitLabels = [...hit.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]!);
+    for (const fast of [5, 10]) {
+      for (const slow of [30, 40]) {
+        const m = JSON.parse(readFileSync(join(runs, 'sine', `fast-${fast}_slow-${slow}`, 'manifest.json'), 'utf8')) as { metrics: { tripHitRate: number } };
+        expect(hitLabels).toContain(`${(m.metrics.tripHitRate * 100).toFixed(1)}%`);
+      }
+    }
   });
 });
