@@ -10,7 +10,7 @@ export function registerQuery(program: Command): void {
     .option('-f, --format <fmt>', 'table, csv or json', 'table')
     .option('--verify', 'check every result file against the sha256 in its manifest (default: sizes only)')
     .option('--allow-files', 'let the SQL read or write files and run statements other than SELECT (COPY, ATTACH, CREATE …); off by default')
-    .addHelpText('after', '\nExample:\n  primesim query runs/<id> "select side, count(*), sum(qty) from fills group by side"\n  primesim query runs "select run_id, total_pnl from runs order by total_pnl desc"\n\nQueries are read-only: only SELECT/EXPLAIN run and SQL sees no file but the runs given.\nEach run is checked against its manifest first (file sizes; full sha256 with --verify).\nThe runs table has a column per strategy parameter (param_*), model (model_*), seed and sweep.')
+    .addHelpText('after', '\nExample:\n  primesim query runs/<id> "select side, count(*), sum(qty) from fills group by side"\n  primesim query runs "select run_id, total_pnl from runs order by total_pnl desc"\n\nQueries are read-only: only SELECT/EXPLAIN run and SQL sees no file but the runs given.\nEach run is checked against its manifest first (file sizes; full sha256 with --verify).\nThe runs table has a column per strategy parameter (param_*), model (model_*), seed and sweep (and data_from/data_to for a window of a bars file).')
     .action(async (args: string[], o: { format: string; verify?: boolean; allowFiles?: boolean }) => {
       if (args.length < 2) throw new ConfigError('give at least one run folder and the SQL', { field: 'sql' });
       const sql = args[args.length - 1]!;

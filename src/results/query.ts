@@ -71,11 +71,16 @@ async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise
     }
     for (const [k, v] of Object.entries(m.strategy?.params ?? {})) row[`param_${snake(k)}`] = v;
     for (const [k, v] of Object.entries(m.models ?? {})) row[`model_${snake(k)}`] = v;
+    // A bar run on a window of its file (--from/--to, a walk-forward sweep's window axis).
+    if (m.config?.from !== undefined || m.config?.to !== undefined) {
+      row.data_from = m.config.from ?? null;
+      row.data_to = m.config.to ?? null;
+    }
     return row;
   });
   const cols: string[] = [];
   for (const row of rows) for (const k of Object.keys(row)) if (!cols.includes(k)) cols.push(k);
-  const fixedText = new Set(['run_id', 'dir', 'strategy', 'dataset', 'sweep', 'results_sha256', 'return_period']);
+  const fixedText = new Set(['run_id', 'dir', 'strategy', 'dataset', 'sweep', 'results_sha256', 'return_period', 'data_from', 'data_to']);
   const numeric = cols.map((c) => !fixedText.has(c) && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
   await conn.run(`CREATE TABLE runs (${cols.map((c, j) => `${ident(c)} ${numeric[j] ? 'DOUBLE' : 'VARCHAR'}`).join(', ')})`);
   for (const row of rows) {

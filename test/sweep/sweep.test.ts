@@ -175,4 +175,48 @@ describe('sweeps over bars', () => {
       }
     }
   });
+
+  it('walk-forward: a window axis runs each window of the bars file, checked before anything runs', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { primesim } = await import('../helpers/cli.ts');
+    // Three days of hand-made minute bars (a sine wave: the crossover trades in every window).
+    const lines = ['timestamp,open,high,low,close,volume'];
+    const t0 = Date.parse('2024-01-01T00:00:00Z');
+    let prev = 100;
+    for (let i = 0; i < 3 * 1440; i++) {
+      const c = 100 + 5 * Math.sin(i / 90) + Math.sin(i / 7);
+      lines.push(`${new Date(t0 + i * 60_000).toISOString().replace('T', ' ').replace('Z', '')},${prev.toFixed(2)},${(Math.max(prev, c) + 0.3).toFixed(2)},${(Math.min(prev, c) - 0.3).toFixed(2)},${c.toFixed(2)},10`);
+      prev = c;
+    }
+    const bars = join(root, 'sine3.csv');
+    writeFileSync(bars, lines.join('\n'));
+    const runs = join(root, 'walk');
+    const windows = ['2024-01-01/2024-01-02T12:00:00Z', '2024-01-02T12:00:00Z/2024-01-04'];
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', `window=${windows.join(',')}`, '--grid', 'fast=5,10', '--runs', runs, '--name', 'wf']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const [k, w] of windows.entries()) {
+      for (const fast of [5, 10]) {
+        const id = `window-${w.replace('/', '--').replace(/[^\w.-]/g, '')}_fast-${fast}`;
+        const m = JSON.parse(readFileSync(join(runs, 'wf', id, 'manifest.json'), 'utf8')) as { counts: { rows: number }; config: { from: string; to: string } };
+        // 36 h of minute bars in each window, the first and the second half of the file.
+        expect([k, m.counts.rows, m.config.from, m.config.to]).toEqual([k, 36 * 60, w.split('/')[0], w.split('/')[1]]);
+      }
+    }
+    // The runs table says which window each run covered: out-of-sample results group by it in SQL.
+    const q = await primesim(['query', join(runs, 'wf'), 'select data_from, data_to, count(*) as n from runs group by 1, 2 order by 1', '-f', 'csv']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout.trim().split('\n')).toEqual(['data_from,data_to,n', ...windows.map((w) => `${w.split('/')[0]},${w.split('/')[1]},2`)]);
+    for (const [grid, msg] of [
+      ['window=2024-01-02', /field --grid window=2024-01-02: 2024-01-02 is not <from>\/<to>/],
+      ['window=2024-01-03/2024-01-02', /field --grid window=2024-01-03\/2024-01-02: 2024-01-02 is not after 2024-01-03/],
+      ['window=someday/2024-01-02', /"someday" is not a time/],
+    ] as const) {
+      const bad = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', grid, '--runs', runs, '--name', 'bad']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(msg);
+      expect(existsSync(join(runs, 'bad'))).toBe(false);
+    }
+  });
 });
+
