@@ -19,7 +19,7 @@ export function registerSweep(program: Command): void {
     .description('Run a strategy backtest or a run spec over a grid (parameters, seeds, any spec field) on a local pool of worker processes, then summarise all runs with DuckDB.')
     .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json)')
     .option('--data <dir|file>', 'dataset catalog folder, or an OHLCV bars CSV / LEAN minute zip (strategy sweeps)')
-    .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`, on bars `window=<from>/<to>,…` (walk-forward); for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
+    .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`, on bars `dates=<from>/<to>,…` (walk-forward windows); for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
     .option('--param <key=value>', 'fixed strategy parameter (repeatable)', collect, [] as string[])
     .option('--queue <model>', 'queue model (or put queue=… on a --grid axis)', 'risk-averse')
     .option('--latency-entry <spec>', 'order entry latency', '1ms')
@@ -42,7 +42,7 @@ export function registerSweep(program: Command): void {
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
-      // A window's from/to read as `from--to` in its run id.
+      // A dates window's from/to read as `from--to` in its run id.
       const pointId = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k.split('.').pop()}-${v.replace(/\//g, '--').replace(/[^\w.-]/g, '')}`).join('_');
       if (/\.(ya?ml|json)$/i.test(strategy)) {
         // The backtest settings belong to strategy sweeps: a spec says them itself (or a --grid axis does).
@@ -76,9 +76,9 @@ export function registerSweep(program: Command): void {
       const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
       const dir = join(o.runs, sweepId);
       const cfgs = points.map((p) => {
-        const { seed, queue, window, ...params } = p;
+        const { seed, queue, dates, ...params } = p;
         const id = pointId(p);
-        return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, ...common, ...(window !== undefined ? barWindow(window, data, o) : {}), params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
+        return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, ...common, ...(dates !== undefined ? barWindow(dates, data, o) : {}), params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
       // Every point's parameters checked against the strategy before anything runs (a bad grid
       // value used to fail its own run after the others had run).
@@ -134,16 +134,17 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
 }
 
 /**
- * A `window=<from>/<to>` grid value: the part of a bars file one run covers (walk-forward and
- * out-of-sample sweeps: `--grid window=2022-01-01/2022-01-11,2022-01-11/2022-01-21`). Checked before
- * anything runs.
+ * A `dates=<from>/<to>` grid value: the part of a bars file one run covers (walk-forward and
+ * out-of-sample sweeps: `--grid dates=2022-01-01/2022-01-11,2022-01-11/2022-01-21`). Checked before
+ * anything runs. Like `seed` and `queue`, the name is reserved: not a strategy parameter (`window`
+ * would have been one, a moving-average length).
  */
 function barWindow(w: string, data: string, o: { from?: string; to?: string }): { from: string; to: string } {
-  const field = `--grid window=${w}`;
+  const field = `--grid dates=${w}`;
   if (!isBarsData(data)) throw new ConfigError('a window applies to bars data; a catalog is replayed whole', { field });
   if (o.from !== undefined || o.to !== undefined) throw new ConfigError('give the window either as a grid axis or as --from/--to, not both', { field });
   const m = /^([^/]+)\/([^/]+)$/.exec(w);
-  if (!m) throw new ConfigError(`${w} is not <from>/<to>`, { field, hint: 'e.g. --grid window=2022-01-01/2022-01-11,2022-01-11/2022-01-21' });
+  if (!m) throw new ConfigError(`${w} is not <from>/<to>`, { field, hint: 'e.g. --grid dates=2022-01-01/2022-01-11,2022-01-11/2022-01-21' });
   const [from, to] = [m[1]!, m[2]!];
   const a = Date.parse(from);
   const b = Date.parse(to);

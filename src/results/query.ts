@@ -71,7 +71,7 @@ async function createRunsTable(conn: DuckDBConnection, runs: RunInfo[]): Promise
     }
     for (const [k, v] of Object.entries(m.strategy?.params ?? {})) row[`param_${snake(k)}`] = v;
     for (const [k, v] of Object.entries(m.models ?? {})) row[`model_${snake(k)}`] = v;
-    // A bar run on a window of its file (--from/--to, a walk-forward sweep's window axis).
+    // A bar run on a window of its file (--from/--to, a walk-forward sweep's dates axis).
     if (m.config?.from !== undefined || m.config?.to !== undefined) {
       row.data_from = m.config.from ?? null;
       row.data_to = m.config.to ?? null;

@@ -176,7 +176,7 @@ describe('sweeps over bars', () => {
     }
   });
 
-  it('walk-forward: a window axis runs each window of the bars file, checked before anything runs', async () => {
+  it('walk-forward: a dates axis runs each window of the bars file, checked before anything runs', async () => {
     const { writeFileSync } = await import('node:fs');
     const { primesim } = await import('../helpers/cli.ts');
     // Three days of hand-made minute bars (a sine wave: the crossover trades in every window).
@@ -192,11 +192,11 @@ describe('sweeps over bars', () => {
     writeFileSync(bars, lines.join('\n'));
     const runs = join(root, 'walk');
     const windows = ['2024-01-01/2024-01-02T12:00:00Z', '2024-01-02T12:00:00Z/2024-01-04'];
-    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', `window=${windows.join(',')}`, '--grid', 'fast=5,10', '--runs', runs, '--name', 'wf']);
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', `dates=${windows.join(',')}`, '--grid', 'fast=5,10', '--runs', runs, '--name', 'wf']);
     expect(r.code, r.stderr).toBe(0);
     for (const [k, w] of windows.entries()) {
       for (const fast of [5, 10]) {
-        const id = `window-${w.replace('/', '--').replace(/[^\w.-]/g, '')}_fast-${fast}`;
+        const id = `dates-${w.replace('/', '--').replace(/[^\w.-]/g, '')}_fast-${fast}`;
         const m = JSON.parse(readFileSync(join(runs, 'wf', id, 'manifest.json'), 'utf8')) as { counts: { rows: number }; config: { from: string; to: string } };
         // 36 h of minute bars in each window, the first and the second half of the file.
         expect([k, m.counts.rows, m.config.from, m.config.to]).toEqual([k, 36 * 60, w.split('/')[0], w.split('/')[1]]);
@@ -207,9 +207,9 @@ describe('sweeps over bars', () => {
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout.trim().split('\n')).toEqual(['data_from,data_to,n', ...windows.map((w) => `${w.split('/')[0]},${w.split('/')[1]},2`)]);
     for (const [grid, msg] of [
-      ['window=2024-01-02', /field --grid window=2024-01-02: 2024-01-02 is not <from>\/<to>/],
-      ['window=2024-01-03/2024-01-02', /field --grid window=2024-01-03\/2024-01-02: 2024-01-02 is not after 2024-01-03/],
-      ['window=someday/2024-01-02', /"someday" is not a time/],
+      ['dates=2024-01-02', /field --grid dates=2024-01-02: 2024-01-02 is not <from>\/<to>/],
+      ['dates=2024-01-03/2024-01-02', /field --grid dates=2024-01-03\/2024-01-02: 2024-01-02 is not after 2024-01-03/],
+      ['dates=someday/2024-01-02', /"someday" is not a time/],
     ] as const) {
       const bad = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', grid, '--runs', runs, '--name', 'bad']);
       expect(bad.code).not.toBe(0);
