@@ -14,10 +14,10 @@ export default defineStrategy({
     slow: z.coerce.number().int().positive().default(20),
     /** Position size in base units (e.g. 1 BTC). */
     size: z.coerce.number().positive().default(1),
-  }),
+    // In the schema, not in create(): a sweep checks every grid point's parameters before it runs any.
+  }).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] }),
   subscribe: { book: 'none' },
   create(ctx, p) {
-    if (p.fast >= p.slow) throw new Error(`fast (${p.fast}) must be shorter than slow (${p.slow})`);
     const ring = new Float64Array(p.slow);
     let n = 0;
     let sumFast = 0;
