@@ -43,4 +43,3 @@ export function loadBacktestConfig(file: string): Partial<BacktestConfig> {
 function input(raw: Record<string, unknown>): Partial<BacktestConfig> {
   return raw as Partial<BacktestConfig>;
 }
-

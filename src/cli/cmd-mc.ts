@@ -18,7 +18,6 @@ function indices(s: string | undefined): number[] | undefined {
   });
 }
 
-
 export function registerMc(program: Command): void {
   program
     .command('mc')

@@ -5,7 +5,7 @@ import { removeOwnTemps } from '../results/safe-output.ts';
  * Ctrl-C (SIGINT) or SIGTERM while a command writes output: remove what it was writing (an output
  * is whole only once renamed into place, so nothing removed here was ever usable), leave every
  * earlier output as it was, say so on one line and exit 130 / 143 as shells expect. Commands whose
- * long work turns the event loop (runs pause every 2^18 events; pools and imports await) install
+ * long work turns the event loop (runs pause every 4,096 events; pools and imports await) install
  * it; a command with its own graceful stop (`worker`) does not.
  */
 export function removeUnfinishedOnInterrupt(): void {

@@ -230,7 +230,6 @@ export function benchmarkStats(r: readonly number[], b: readonly number[]): Benc
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
-  let se = 0;
   let see = 0;
   for (let i = 0; i < n; i++) {
     const dx = xs[i]! - mx;
@@ -245,7 +244,7 @@ export function benchmarkStats(r: readonly number[], b: readonly number[]): Benc
     const d = ys[i]! - xs[i]! - me;
     see += d * d;
   }
-  se = Math.sqrt(see / (n - 1));
+  const se = Math.sqrt(see / (n - 1));
   const beta = sxy / sxx;
   return { beta, alpha: my - beta * mx, correlation: syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN, informationRatio: se > 0 ? me / se : NaN, n };
 }

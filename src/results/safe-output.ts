@@ -113,7 +113,6 @@ export function checkParentDir(dir: string, field = '--runs'): string {
  * folder, and a process id means something only on the machine that has it.
  */
 export const TEMP_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-const HOST = TEMP_HOST;
 
 /**
  * A temporary name primesim writes beside an output: `.<name>.tmp-<pid>-<host>` (the folder being
@@ -130,7 +129,7 @@ const outputFolders = new Set<string>();
 export function tempSibling(final: string): string {
   const dir = dirname(resolve(final));
   watchOutputFolder(dir);
-  return join(dir, `.${basename(final)}.tmp-${process.pid}-${HOST}`);
+  return join(dir, `.${basename(final)}.tmp-${process.pid}-${TEMP_HOST}`);
 }
 
 /**
@@ -173,18 +172,30 @@ export function removeAbandonedTemps(dir: string): string[] {
     const m = TEMP_NAME.exec(name);
     if (!m) continue;
     const pid = Number(m[3]);
-    if ((m[4] !== undefined && m[4] !== HOST) || pid === process.pid || isAlive(pid)) continue;
+    if ((m[4] !== undefined && m[4] !== TEMP_HOST) || pid === process.pid || isAlive(pid)) continue;
     // Only what is surely ours: a folder whose name carries this machine's tag, or (names of
     // earlier versions, without it) a run's spill folder. Another program's `.x.tmp-123` stays.
     if (m[4] === undefined && m[5] === undefined) continue;
-    const p = join(dir, name);
-    if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
-    const final = join(dir, m[1]!);
-    if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) renameSync(p, final);
-    else rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+    if (!statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+    dropTemp(dir, name, m);
     done.push(name);
   }
   return done;
+}
+
+/**
+ * One temporary name gone: a previous output moved aside goes back to its place if that is empty,
+ * anything else is removed. Returns the output an unfinished `.tmp` folder was for.
+ */
+function dropTemp(dir: string, name: string, m: RegExpExecArray): string | undefined {
+  const p = join(dir, name);
+  const final = join(dir, m[1]!);
+  if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) {
+    renameSync(p, final);
+    return undefined;
+  }
+  rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+  return m[2] === 'tmp' ? final : undefined;
 }
 
 /**
@@ -203,15 +214,10 @@ export function removeOwnTemps(): string[] {
     }
     for (const name of names) {
       const m = TEMP_NAME.exec(name);
-      if (!m || Number(m[3]) !== process.pid || (m[4] !== undefined && m[4] !== HOST)) continue;
-      const p = join(dir, name);
-      const final = join(dir, m[1]!);
-      if (m[2] === 'old' && m[5] === undefined && !existsSync(final)) renameSync(p, final);
-      else {
-        rmSync(p, { recursive: true, force: true, maxRetries: 3 });
-        // A run's folder and its spill folder are one unfinished output.
-        if (m[2] === 'tmp' && !removed.includes(final)) removed.push(final);
-      }
+      if (!m || Number(m[3]) !== process.pid || (m[4] !== undefined && m[4] !== TEMP_HOST)) continue;
+      // A run's folder and its spill folder are one unfinished output.
+      const final = dropTemp(dir, name, m);
+      if (final !== undefined && !removed.includes(final)) removed.push(final);
     }
   }
   return removed;
@@ -227,7 +233,7 @@ export function commitOutput(tmp: string, final: string): void {
     renameSync(tmp, final);
     return;
   }
-  const aside = join(dirname(final), `.${basename(final)}.old-${process.pid}-${HOST}`);
+  const aside = join(dirname(final), `.${basename(final)}.old-${process.pid}-${TEMP_HOST}`);
   rmSync(aside, { recursive: true, force: true });
   renameSync(final, aside);
   try {
