@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
 import { writeReport } from '../../src/report/report.ts';
-import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+import { generateDataset } from '../../src/data/synthetic/dataset.ts';
+import { SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-logging=stderr', '--v=0'];
@@ -26,14 +27,15 @@ let root: string;
 let html: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'primesim-browser-'));
-  writeTinyDataset(join(root, 'ds'), 9, 8000);
-  const run = await runBacktest({ strategy: 'strategies/market-maker.ts', data: join(root, 'ds'), params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, runsDir: join(root, 'runs'), seed: 1 });
+  // The demo's run (`primesim demo`: its generator, seed, strategy and settings) on a tenth of its data.
+  generateDataset({ dir: join(root, 'ds'), seed: 7, events: 200_000, profile: 'calm' });
+  const run = await runBacktest({ strategy: 'strategies/market-maker.ts', data: join(root, 'ds'), seed: 7, queue: 'power:3', latencyEntry: '2ms', latencyResponse: '2ms', params: { spreadBps: 2 }, runsDir: join(root, 'runs') });
   html = (await writeReport(run.dir, { out: join(root, 'report.html'), png: true })).html;
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('report in headless Chromium', () => {
-  it('opens offline with no console errors and every chart drawn', async () => {
+  it('the demo run: opens offline with no console errors and every chart drawn', async () => {
     if (!CHROMIUM) {
       if (process.env.CI === 'true') throw new Error('chromium is missing: .ci/run installs Debian chromium for this test');
       console.warn('skipping browser test: no chromium installed');
@@ -57,6 +59,27 @@ describe('report in headless Chromium', () => {
     const s = await chromium([`--screenshot=${shot}`, '--window-size=1000,1600', url], join(root, 'profile2'));
     expect(s.code).toBe(0);
     expect(statSync(shot).size).toBeGreaterThan(20_000);
+  });
+
+  it('the 31-day bar run: every tear-sheet section and chart drawn in the browser (monthly returns, benchmark, trade list)', async () => {
+    if (!CHROMIUM) {
+      if (process.env.CI === 'true') throw new Error('chromium is missing: .ci/run installs Debian chromium for this test');
+      return;
+    }
+    if (!sharedDataAvailable()) return;
+    const run = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv'), equityInterval: '1h', runsDir: join(root, 'runs'), runId: 'bars-31d' });
+    const page = (await writeReport(run.dir, { out: join(root, 'bars.html'), png: false })).html;
+    const dom = await chromium(['--dump-dom', `file://${page}`], join(root, 'profile3'));
+    expect(dom.code).toBe(0);
+    expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR/);
+    const titles = [...dom.stdout.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]!);
+    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'Monthly returns (%)', 'Worst drawdowns', 'Margin usage and distance to liquidation (%)', 'Trades (round trips: flat → position → flat)', 'Fills against mid']) expect(titles).toContain(t);
+    for (const p of ['Return distribution', 'Rolling volatility', 'Rolling Sharpe', 'Trade list']) expect(titles.some((x) => x.startsWith(p)), p).toBe(true);
+    // The benchmark's line is drawn beside the strategy's, with its legend.
+    expect(dom.stdout).toContain('buy and hold BTCUSDT');
+    const charts = dom.stdout.split('class="chart"').slice(1);
+    expect(charts.length).toBeGreaterThanOrEqual(10);
+    for (const c of charts) expect(/<path[^>]* d="M[^"]{20,}|<circle|<rect[^>]* height="[1-9]/.test(c.split('</div>')[0]!)).toBe(true);
   });
 
   it('writes PNG copies of the charts that are real images', () => {
