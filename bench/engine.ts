@@ -7,8 +7,10 @@
  *   mm        — market maker as a backtest (a one-venue run spec): perp venue with the mark model,
  *               the margin engine revaluing the account on every mark change, liquidation engine,
  *               recorder and Arrow/Parquet output
- *   bars      — strategies/sma-cross.ts (SMA 10/20) as a bar backtest on an OHLCV file (`dir` is
- *               the CSV): bar execution, margin, recorder, Arrow/Parquet output; events = bars
+ *   bars      — strategies/sma-cross.ts (SMA 10/20) as a bar backtest on a bars catalog (`dir`): bar
+ *               execution, margin, recorder, Arrow/Parquet output; events = bars
+ *   bars-floor — the same run with bench/strategies/do-nothing-bars.ts (reads every bar, never
+ *               trades): what the world costs per bar with no order
  * Usage: tsx bench/engine.ts <workload> <catalog dir | bars file>; prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { RunSpecSchema } from '../src/world/spec.ts';
 import { codeSource } from '../src/world/spec-file.ts';
 
 const [workload, dir, dir2] = process.argv.slice(2);
-if (!workload || !dir) throw new Error('usage: tsx bench/engine.ts <raw-read|book-only|mm> <catalog dir>');
+if (!workload || !dir) throw new Error('usage: tsx bench/engine.ts <raw-read|book-only|two-books|mm|bars|bars-floor> <catalog dir>');
 
 function rawRead(d: string): number {
   const r = new CatalogReader(d);
@@ -63,12 +65,15 @@ async function mm(d: string): Promise<number> {
   }
 }
 
-/** SMA crossover on bars, end to end; returns the number of bars. */
-async function barsRun(file: string): Promise<number> {
+let orders: number | undefined;
+
+/** A bar strategy (the SMA crossover, or the do-nothing floor) on bars, end to end; returns the number of bars. */
+async function barsRun(file: string, strategy: string): Promise<number> {
   const runs = mkdtempSync(join(tmpdir(), 'primesim-bench-'));
   try {
-    const r = await runBacktest({ strategy: 'strategies/sma-cross.ts', data: file, seed: 1, equityInterval: '1h', fees: '0:0', capital: 10_000_000, runsDir: runs }, { clock: () => performance.now() });
+    const r = await runBacktest({ strategy, data: file, seed: 1, equityInterval: '1h', fees: '0:0', capital: 10_000_000, runsDir: runs }, { clock: () => performance.now() });
     replaySeconds = r.manifest.timing.replaySeconds;
+    orders = r.manifest.counts.orders;
     return r.manifest.counts.rows;
   } finally {
     rmSync(runs, { recursive: true, force: true });
@@ -76,7 +81,7 @@ async function barsRun(file: string): Promise<number> {
 }
 
 const t0 = performance.now();
-const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly([dir]) : workload === 'two-books' ? await bookOnly([dir, dir2 ?? dir]) : workload === 'bars' ? await barsRun(dir) : await mm(dir);
+const events = workload === 'raw-read' ? rawRead(dir) : workload === 'book-only' ? await bookOnly([dir]) : workload === 'two-books' ? await bookOnly([dir, dir2 ?? dir]) : workload === 'bars' ? await barsRun(dir, 'strategies/sma-cross.ts') : workload === 'bars-floor' ? await barsRun(dir, 'bench/strategies/do-nothing-bars.ts') : await mm(dir);
 const seconds = (performance.now() - t0) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds }) + '\n');
+process.stdout.write(JSON.stringify({ workload, dir, events, seconds, peakRssMb, replaySeconds, orders }) + '\n');

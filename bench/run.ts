@@ -43,7 +43,7 @@ async function datasets(): Promise<{ name: string; dir: string }[]> {
   return out;
 }
 
-type EngineResult = { events: number; seconds: number; peakRssMb: number; replaySeconds?: number };
+type EngineResult = { events: number; seconds: number; peakRssMb: number; replaySeconds?: number; orders?: number };
 
 /** A second catalog for the two-venue workload: same size, another seed (distinct timestamps). */
 function secondDataset(first: string): string {
@@ -139,6 +139,16 @@ if (!only || only === 'engine' || only === 'bars') {
     const r = engine('bars', file);
     line('[bars 1m ×23] (d) sma-cross bar backtest, end to end', r.events, r.seconds, r.peakRssMb, 'target ≥ 2,000,000 bars/s', 'bars');
     if (r.replaySeconds !== undefined) line('[bars 1m ×23] (d) sma-cross, replay loop only', r.events, r.replaySeconds, undefined, 'excludes reading the catalog and writing results', 'bars');
+    // Where the time goes: the same world with a strategy that never trades (the cost per bar),
+    // and the crossover's orders as the difference (each: decision → next open → fill → ledger,
+    // margin, round trip, equity and margin samples, order/fill/position rows).
+    const f = engine('bars-floor', file);
+    line('[bars 1m ×23] (d0) do-nothing strategy, end to end', f.events, f.seconds, f.peakRssMb, 'the world per bar, no orders', 'bars');
+    if (f.replaySeconds !== undefined && r.replaySeconds !== undefined && r.orders) {
+      line('[bars 1m ×23] (d0) do-nothing strategy, replay loop only', f.events, f.replaySeconds, undefined, `${((f.replaySeconds / f.events) * 1e9).toFixed(0)} ns a bar`, 'bars');
+      const us = ((r.replaySeconds - f.replaySeconds) / r.orders) * 1e6;
+      process.stdout.write(`[bars 1m ×23] (d) budget at 2M bars/s: ${(r.events / 2e6).toFixed(2)} s end to end; sma-cross: ${r.seconds.toFixed(2)} s = ${f.replaySeconds.toFixed(2)} s of bars without orders + ${(r.replaySeconds - f.replaySeconds).toFixed(2)} s for ${fmt(r.orders)} orders and the positions they hold (${us.toFixed(1)} µs an order) + ${(r.seconds - r.replaySeconds).toFixed(2)} s loading and writing\n`);
+    }
   }
 }
 
