@@ -37,6 +37,97 @@ export function tailCount(n: number, alpha: number): number {
   return n === 0 ? 0 : Math.max(1, Math.ceil((1 - alpha) * n - 1e-9));
 }
 
+/**
+ * A distribution-free confidence interval for the p-quantile of what the paths sample, from
+ * their order statistics (the method of scipy.stats.quantile_test's confidence interval; Hahn &
+ * Meeker, *Statistical Intervals*, §5.2): with B ~ Binomial(n, p), the lower bound is the l-th
+ * smallest value for the largest l with P(B ≤ l − 1) ≤ (1 − level)/2, the upper bound the u-th
+ * smallest for the smallest u with P(B ≤ u − 1) ≥ (1 + level)/2; then
+ * P(X₍ₗ₎ ≤ ξ_p ≤ X₍ᵤ₎) ≥ level whatever the distribution. A side that n paths cannot bound (no
+ * such rank in 1..n) is NaN: `pathsToBound` says how many paths it takes.
+ */
+export function quantileCi(xs: readonly number[], p: number, level = 0.95): { lo: number; hi: number } {
+  const s = sorted(xs);
+  const { l, u } = quantileCiRanks(s.length, p, level);
+  return { lo: l === 0 ? NaN : s[l - 1]!, hi: u === 0 ? NaN : s[u - 1]! };
+}
+
+/** The ranks (1-based) of quantileCi's bounds among n sorted values; 0 where n values cannot bound that side. */
+export function quantileCiRanks(n: number, p: number, level = 0.95): { l: number; u: number } {
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile ${p} must be in (0, 1)`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`confidence level ${level} must be in (0, 1)`);
+  const g = (1 - level) / 2;
+  let l = 0;
+  let u = 0;
+  let cdf = 0;
+  // cdf = P(B ≤ k − 1) before adding pmf(k): rank r = k + 1 bounds below while P(B ≤ r − 1) ≤ g.
+  const lp0 = n * Math.log1p(-p);
+  const step = Math.log(p) - Math.log1p(-p);
+  let lp = lp0;
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) lp += Math.log(n - k + 1) - Math.log(k) + step;
+    cdf += Math.exp(lp);
+    // cdf is now P(B ≤ k): rank k + 1's condition.
+    if (cdf <= g && k + 1 <= n) l = k + 1;
+    if (cdf >= 1 - g) {
+      u = k + 1 <= n ? k + 1 : 0;
+      break;
+    }
+  }
+  return { l, u };
+}
+
+/**
+ * The fewest paths with which quantileCi bounds the p-quantile on its open side: below for a
+ * low quantile (a VaR's worst-PnL side), above for a high one (LaR, bad debt) — the side the
+ * worst paths decide; P(all n paths on one side of it) must drop to (1 − level)/2.
+ */
+export function pathsToBound(p: number, level = 0.95): number {
+  const g = (1 - level) / 2;
+  return Math.ceil(Math.log(g) / Math.log(Math.max(p, 1 - p)) - 1e-9);
+}
+
+/**
+ * The exact (Clopper–Pearson) confidence interval of a probability seen k times in n paths, as
+ * scipy.stats.binomtest(k, n).proportion_ci(method='exact'): lo solves P(B ≥ k | lo) = (1 − level)/2
+ * (0 when k = 0), hi solves P(B ≤ k | hi) = (1 − level)/2 (1 when k = n), by bisection on the
+ * binomial distribution function (monotone in the probability).
+ */
+export function proportionCi(k: number, n: number, level = 0.95): { lo: number; hi: number } {
+  if (!(Number.isInteger(n) && n > 0 && Number.isInteger(k) && k >= 0 && k <= n)) throw new RangeError(`proportion ${k} of ${n} is not a count of paths`);
+  const g = (1 - level) / 2;
+  // f increasing in q: the q with f(q) = target.
+  const solve = (f: (q: number) => number, target: number): number => {
+    let a = 0;
+    let b = 1;
+    for (let i = 0; i < 200 && b - a > 1e-16; i++) {
+      const m = (a + b) / 2;
+      if (f(m) < target) a = m;
+      else b = m;
+    }
+    return (a + b) / 2;
+  };
+  const lo = k === 0 ? 0 : solve((q) => 1 - binomCdf(k - 1, n, q), g);
+  const hi = k === n ? 1 : solve((q) => 1 - binomCdf(k, n, q), 1 - g);
+  return { lo, hi };
+}
+
+/** P(B ≤ k) for B ~ Binomial(n, q), summed in log space (no underflow for thousands of paths). */
+function binomCdf(k: number, n: number, q: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  if (q <= 0) return 1;
+  if (q >= 1) return 0;
+  const step = Math.log(q) - Math.log1p(-q);
+  let lp = n * Math.log1p(-q);
+  let c = Math.exp(lp);
+  for (let i = 1; i <= k; i++) {
+    lp += Math.log(n - i + 1) - Math.log(i) + step;
+    c += Math.exp(lp);
+  }
+  return Math.min(1, c);
+}
+
 function sorted(xs: readonly number[]): number[] {
   for (const x of xs) if (!Number.isFinite(x)) throw new RangeError(`a path value is ${x}`);
   return [...xs].sort((a, b) => a - b);
@@ -92,6 +183,24 @@ export interface McSummary {
   /** The median and 99% quantile across paths of each path's highest base fee, gwei (NaN without a chain). */
   baseFeeMax50: number;
   baseFeeMax99: number;
+  /**
+   * 95% confidence intervals of the figures above that the paths estimate — how far the next
+   * 1,000 paths could move them: VaR as the (1 − α)-quantile of the desk's PnL, LaR and bad debt
+   * as their α-quantiles (distribution-free, quantileCi; NaN on a side the paths cannot bound yet),
+   * the probabilities exact (Clopper–Pearson, proportionCi).
+   */
+  var95Lo: number;
+  var95Hi: number;
+  var99Lo: number;
+  var99Hi: number;
+  lar95Lo: number;
+  lar95Hi: number;
+  lar99Lo: number;
+  lar99Hi: number;
+  pFundExhaustedLo: number;
+  pFundExhaustedHi: number;
+  adlIncidenceLo: number;
+  adlIncidenceHi: number;
 }
 
 export function summarise(rows: readonly McRow[]): McSummary {
@@ -100,6 +209,21 @@ export function summarise(rows: readonly McRow[]): McSummary {
   const bad = rows.map((r) => r.badDebt + r.lendingBadDebtUsd);
   const n = rows.length;
   const fee = rows.map((r) => r.baseFeeMaxGwei ?? NaN).filter((x) => Number.isFinite(x));
+  const fundHits = rows.filter((r) => r.insuranceFundMin <= 0).length;
+  const adlHits = rows.filter((r) => r.adlEvents > 0).length;
+  // A loss is −PnL: the PnL quantile's interval, negated and swapped.
+  const lossCi = (alpha: number) => {
+    const c = n ? quantileCi(pnl, 1 - alpha) : { lo: NaN, hi: NaN };
+    return { lo: -c.hi, hi: -c.lo };
+  };
+  const upCi = (xs: number[], alpha: number) => (n ? quantileCi(xs, alpha) : { lo: NaN, hi: NaN });
+  const propCi = (k: number) => (n ? proportionCi(k, n) : { lo: NaN, hi: NaN });
+  const v95 = lossCi(0.95);
+  const v99 = lossCi(0.99);
+  const l95 = upCi(lar, 0.95);
+  const l99 = upCi(lar, 0.99);
+  const f = propCi(fundHits);
+  const a = propCi(adlHits);
   return {
     paths: n,
     var95: valueAtRisk(pnl, 0.95),
@@ -108,8 +232,8 @@ export function summarise(rows: readonly McRow[]): McSummary {
     es99: expectedShortfall(pnl, 0.99),
     lar95: upperQuantile(lar, 0.95),
     lar99: upperQuantile(lar, 0.99),
-    pFundExhausted: n ? rows.filter((r) => r.insuranceFundMin <= 0).length / n : NaN,
-    adlIncidence: n ? rows.filter((r) => r.adlEvents > 0).length / n : NaN,
+    pFundExhausted: n ? fundHits / n : NaN,
+    adlIncidence: n ? adlHits / n : NaN,
     badDebtMean: mean(bad),
     badDebt95: upperQuantile(bad, 0.95),
     badDebt99: upperQuantile(bad, 0.99),
@@ -117,5 +241,17 @@ export function summarise(rows: readonly McRow[]): McSummary {
     meanDeskPnl: mean(pnl),
     baseFeeMax50: fee.length ? upperQuantile(fee, 0.5) : NaN,
     baseFeeMax99: fee.length ? upperQuantile(fee, 0.99) : NaN,
+    var95Lo: v95.lo,
+    var95Hi: v95.hi,
+    var99Lo: v99.lo,
+    var99Hi: v99.hi,
+    lar95Lo: l95.lo,
+    lar95Hi: l95.hi,
+    lar99Lo: l99.lo,
+    lar99Hi: l99.hi,
+    pFundExhaustedLo: f.lo,
+    pFundExhaustedHi: f.hi,
+    adlIncidenceLo: a.lo,
+    adlIncidenceHi: a.hi,
   };
 }

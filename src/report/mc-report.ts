@@ -15,7 +15,7 @@ import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows, wholeAmount } from './summary-rows.ts';
-import { upperQuantile } from '../mc/stats.ts';
+import { quantileCi, upperQuantile, valueAtRisk } from '../mc/stats.ts';
 
 export function isMcFolder(dir: string): boolean {
   return existsSync(join(dir, 'summary', 'manifest.json')) && existsSync(join(dir, 'rows'));
@@ -82,6 +82,25 @@ function fanChart(title: string, rows: ReturnType<typeof fan>, label: string, ti
   };
 }
 
+/**
+ * VaR 95% of the first n paths and its interval at up to 60 path counts from 1 to all; a side n
+ * paths cannot bound is NaN (no band there: the chart leaves a gap instead of inventing one).
+ */
+export function convergence(pnl: readonly number[]): { n: number; var: number; lo: number; hi: number }[] {
+  const out: { n: number; var: number; lo: number; hi: number }[] = [];
+  const N = pnl.length;
+  let last = 0;
+  for (let j = 1; j <= Math.min(60, N); j++) {
+    const n = Math.round((j * N) / Math.min(60, N));
+    if (n === last) continue;
+    last = n;
+    const xs = pnl.slice(0, n);
+    const c = quantileCi(xs, 0.05);
+    out.push({ n, var: valueAtRisk(xs, 0.95), lo: -c.hi, hi: -c.lo });
+  }
+  return out;
+}
+
 export async function writeMcReport(mcDir: string, opts: { out?: string; png?: boolean } = {}): Promise<{ html: string; pngs: string[] }> {
   const dir = resolve(mcDir);
   if (!isMcFolder(dir)) throw new DataError('not a Monte Carlo folder (no summary/ and rows/)', { file: mcDir });
@@ -109,6 +128,23 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     x: { type: 'linear', label: 'desk PnL', tickFormat: compact },
     y: countAxis('paths'),
   });
+  // Convergence: the VaR of the first n paths (in path order) and its 95% interval as n grows —
+  // how much the figure still moves, and whether more paths are worth running.
+  const conv = convergence(pnl);
+  if (conv.length > 1) {
+    charts.push({
+      title: 'VaR 95% of the first n paths (solid), with its 95% confidence interval (dashed; distribution-free)',
+      marks: [
+        Plot.areaY(conv, { x: 'n', y1: 'lo', y2: 'hi', fill: '#ff7f0e', fillOpacity: 0.2 }),
+        // Each bound also as a line: with few paths only one side is bounded (no band yet).
+        Plot.lineY(conv, { x: 'n', y: 'lo', stroke: '#ff7f0e', strokeDasharray: '4 3' }),
+        Plot.lineY(conv, { x: 'n', y: 'hi', stroke: '#ff7f0e', strokeDasharray: '4 3' }),
+        Plot.lineY(conv, { x: 'n', y: 'var', stroke: '#ff7f0e', strokeWidth: 2 }),
+      ],
+      x: { label: 'paths', tickFormat: compact },
+      y: { label: 'VaR 95% (desk loss)', tickFormat: compact },
+    });
+  }
   charts.push({
     title: 'Liquidated notional across paths (perp + lending)',
     marks: [Plot.rectY(lar.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#d62728' }), Plot.ruleY([0])],

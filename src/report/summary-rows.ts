@@ -1,5 +1,5 @@
 import type { RunMetrics } from '../results/metrics.ts';
-import { tailCount, type McSummary } from '../mc/stats.ts';
+import { pathsToBound, tailCount, type McSummary } from '../mc/stats.ts';
 import type { ChainMetrics } from '../world/chain-world.ts';
 import { duration } from './tear-sheet-stats.ts';
 
@@ -151,17 +151,32 @@ function tailRow(paths: number | null | undefined): [string, string][] {
  * from a manifest may be null (NaN on disk).
  */
 export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }): [string, string][] {
+  // Summaries written before the intervals have none (undefined); a side the paths cannot bound is null (NaN on disk).
+  const withCi = s.var95Lo !== undefined;
+  let open = false;
+  const side = (x: number | null | undefined, f: (x: number) => string) => {
+    if (finite(x)) return f(x);
+    open = true;
+    return '?';
+  };
+  const range = (lo: number | null | undefined, hi: number | null | undefined) => `${side(lo, wholeAmount)} – ${side(hi, wholeAmount)}`;
+  // A bound near 0 or 1 with two significant digits (0.021%, not 0.0%; 99.98%, not 100.0%).
+  const bound = (x: number) => (x > 0 && x < 0.01 ? `${(x * 100).toPrecision(2)}%` : x < 1 && x > 0.99 ? `${(100 - (1 - x) * 100).toFixed(Math.max(1, 1 - Math.floor(Math.log10((1 - x) * 100))))}%` : percent(x));
+  const prob = (x: number | null | undefined, lo: number | null | undefined, hi: number | null | undefined) => (withCi && finite(x) ? `${percent(x)} (95% CI ${side(lo, bound)} – ${side(hi, bound)}, exact)` : percent(x));
   const rows: [string, string][] = [
     ['desk PnL: mean', wholeAmount(s.meanDeskPnl)],
     ['VaR 95% / 99% (desk loss)', `${wholeAmount(s.var95)} / ${wholeAmount(s.var99)}`],
+    ...(withCi ? [['  95% CI (distribution-free)', `${range(s.var95Lo, s.var95Hi)} / ${range(s.var99Lo, s.var99Hi)}`] as [string, string]] : []),
     ['ES 95% / 99% (desk loss)', `${wholeAmount(s.es95)} / ${wholeAmount(s.es99)}`],
     ...tailRow(s.paths),
     ['liquidations-at-risk 95% / 99% (notional)', `${wholeAmount(s.lar95)} / ${wholeAmount(s.lar99)}`],
-    ['P(insurance fund exhausted)', percent(s.pFundExhausted)],
-    ['ADL incidence', percent(s.adlIncidence)],
+    ...(withCi ? [['  95% CI (distribution-free)', `${range(s.lar95Lo, s.lar95Hi)} / ${range(s.lar99Lo, s.lar99Hi)}`] as [string, string]] : []),
+    ['P(insurance fund exhausted)', prob(s.pFundExhausted, s.pFundExhaustedLo, s.pFundExhaustedHi)],
+    ['ADL incidence', prob(s.adlIncidence, s.adlIncidenceLo, s.adlIncidenceHi)],
     ['bad debt: mean / 95% / 99% / max', `${wholeAmount(s.badDebtMean)} / ${wholeAmount(s.badDebt95)} / ${wholeAmount(s.badDebt99)} / ${wholeAmount(s.badDebtMax)}`],
   ];
   // Only when the paths have a chain.
   if (finite(s.baseFeeMax50) && finite(s.baseFeeMax99)) rows.push(['peak base fee: median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99.toPrecision(3)}`]);
+  if (open) rows.push(['?', `more paths needed: ≥ ${pathsToBound(0.95)} bound a 95% figure, ≥ ${pathsToBound(0.99)} a 99% one`]);
   return rows;
 }

@@ -70,7 +70,16 @@ describe('Monte Carlo paths', () => {
     for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths, with VaR (solid) and ES (dashed) at 95% and 99%', '</svg>ES 99%</span>', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
-    expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d%/);
+    expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d% \(95% CI [\d.]+% – [\d.]+%, exact\)/);
+    // Four paths bound neither VaR's loss side: the interval rows say so, and the convergence
+    // chart (VaR of the first n paths) ends at the summary's VaR.
+    expect(html).toContain('VaR 95% of the first n paths (solid)');
+    expect(html).toMatch(/95% CI \(distribution-free\)<\/th><td>[\d,-]+ – \? \/ [\d,-]+ – \?/);
+    expect(html).toContain('more paths needed: ≥ 72 bound a 95% figure, ≥ 368 a 99% one');
+    const { convergence } = await import('../../src/report/mc-report.ts');
+    const byK = [...pool.rows].sort((a, b) => a.k - b.k).map((x) => x.deskPnl);
+    expect(convergence(byK).map((c) => c.n)).toEqual([1, 2, 3, 4]);
+    expect(convergence(byK).at(-1)!.var).toBe(pool.summary.var95);
     expect((await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') })).html).toBe(rep.html);
   }, 600_000);
 

@@ -13,6 +13,20 @@ describe('summary rows', () => {
     expect(tail(0)).toBeUndefined();
   });
 
+  it('the Monte Carlo rows give 95% intervals; "?" where the paths cannot bound a side; none from a summary written before them', () => {
+    const s = { paths: 120, var95: 199_565, var99: 254_630, var95Lo: 141_165, var95Hi: 254_630, var99Lo: 208_220, var99Hi: null, lar95Lo: 1, lar95Hi: 2, lar99Lo: 3, lar99Hi: null, pFundExhausted: 1 / 120, pFundExhaustedLo: 0.000211, pFundExhaustedHi: 0.0456, adlIncidence: 1, adlIncidenceLo: 0.9697, adlIncidenceHi: 1 };
+    const rows = mcRiskRows(s);
+    const at = (label: string) => rows.filter((r) => r[0] === label).map((r) => r[1]);
+    expect(at('  95% CI (distribution-free)')).toEqual(['141,165 – 254,630 / 208,220 – ?', '1 – 2 / 3 – ?']);
+    expect(at('P(insurance fund exhausted)')).toEqual(['0.8% (95% CI 0.021% – 4.6%, exact)']);
+    expect(at('ADL incidence')).toEqual(['100.0% (95% CI 97.0% – 100.0%, exact)']);
+    expect(at('?')).toEqual(['more paths needed: ≥ 72 bound a 95% figure, ≥ 368 a 99% one']);
+    const old = mcRiskRows({ paths: 120, var95: 1, var99: 2, pFundExhausted: 0.5, adlIncidence: 0 });
+    expect(old.map((r) => r[0])).not.toContain('  95% CI (distribution-free)');
+    expect(old.find((r) => r[0] === 'P(insurance fund exhausted)')![1]).toBe('50.0%');
+    expect(old.map((r) => r[0])).not.toContain('?');
+  });
+
   it('the risk rows speak of liquidation impact only when something was liquidated', () => {
     const labels = (m: typeof base) => riskRows(m).map((r) => r[0]);
     expect(labels(base)).not.toContain('deepest displacement of the mark by liquidations');
