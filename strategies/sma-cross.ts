@@ -1,10 +1,11 @@
-import { ASK, BID, defineStrategy, z } from 'primesim';
+import { ASK, BID, defineStrategy, Sma, z } from 'primesim';
 
 /**
  * SMA crossover, long only, fixed size: buy `size` when the fast SMA of closes crosses above
  * the slow one, sell it all when it crosses back below. Runs on a bar-execution venue (data
  * `bars` with `execution: bar`): decisions on a bar's close fill at the next bar's open.
- * Keeps the last `slow` closes in a ring buffer: no allocation per bar.
+ * The averages are primesim's streaming `Sma` (a running sum over a ring buffer: no allocation
+ * per bar); `Ema`, `Rsi`, `Atr`, `Bollinger`, `RollingMax`/`RollingMin` work the same way.
  */
 export default defineStrategy({
   name: 'sma-cross',
@@ -18,26 +19,17 @@ export default defineStrategy({
   }).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] }),
   subscribe: { book: 'none' },
   create(ctx, p) {
-    const ring = new Float64Array(p.slow);
-    let n = 0;
-    let sumFast = 0;
-    let sumSlow = 0;
+    const fast = new Sma(p.fast);
+    const slow = new Sma(p.slow);
     let prevDiff = NaN;
     const inst = ctx.instrument;
     const lots = Math.round(p.size / (Number(inst.lotSize) * inst.multiplier));
     return {
       onBar(c, bar) {
-        // Running sums over the last `fast` and `slow` closes.
-        const x = bar.close;
-        const i = n % p.slow;
-        if (n >= p.slow) sumSlow -= ring[i]!;
-        if (n >= p.fast) sumFast -= ring[(n - p.fast) % p.slow]!;
-        ring[i] = x;
-        sumSlow += x;
-        sumFast += x;
-        n++;
-        if (n < p.slow) return;
-        const diff = sumFast / p.fast - sumSlow / p.slow;
+        fast.update(bar.close);
+        slow.update(bar.close);
+        if (!slow.ready) return;
+        const diff = fast.value - slow.value;
         // The position the venue reported, not the orders sent: an entry the desk rejected (a
         // cash account short of the price) leaves it flat, and the next cross up tries again
         // instead of selling what it never bought.
