@@ -10,6 +10,7 @@ import { refuseBarSettings } from './cmd-backtest.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
+import { runsDeflation } from '../results/sharpe-inference.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -129,7 +130,20 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const annual = ms.length > 0 && ms.every((m) => typeof m.sharpe === 'number' && Number.isFinite(m.sharpe));
   const sharpe = annual ? 'round(sharpe, 2) as sharpe_annualised' : 'round(sharpe_per_period, 4) as sharpe_per_period, return_period';
   const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, ${sharpe}, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
-  process.stdout.write(`${formatTable(q.columns, q.rows)}\n\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
+  // The best of many runs looks better than it is: each run's deflated Sharpe ratio is the
+  // probability its Sharpe beats the best that this many skill-less runs would show.
+  const deflation = runsDeflation(dirs.map((d) => basename(d)), ms);
+  let note = '';
+  if (deflation) {
+    const col = q.columns.indexOf('run_id');
+    q.columns.push('dsr');
+    for (const row of q.rows) {
+      const v = deflation.byRun.get(String(row[col]));
+      row.push(v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '');
+    }
+    note = `dsr: deflated Sharpe — P(the run's Sharpe beats ${deflation.threshold.toFixed(4)} per ${deflation.period} return, the best that ${deflation.trials} runs without skill would show)\n`;
+  }
+  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
+import { runsDeflation } from '../results/sharpe-inference.ts';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
@@ -46,6 +47,19 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
+  // Deflated Sharpe: the best of many runs looks better than it is (selection); each run's
+  // probability of beating what this many skill-less runs would show at best.
+  const defl = runsDeflation(
+    runs.map((r) => r.runId),
+    runs.map((r) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {}),
+  );
+  if (defl) {
+    const order = runs.map((r) => ({ id: r.runId, sr: Number(((r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {}).sharpePerPeriod) })).sort((a, b) => b.sr - a.sr || a.id.localeCompare(b.id));
+    const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '');
+    charts.push(
+      `<h2>Deflated Sharpe ratio</h2><p>${defl.trials} runs: without skill, the best of them would still show a Sharpe of about ${defl.threshold.toFixed(4)} per ${esc(defl.period)} return (Bailey &amp; López de Prado, 2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above that best-of-${defl.trials} level.</p><table><tr><th>run</th><th>Sharpe per ${esc(defl.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((o) => `<tr><th>${esc(o.id)}</th><td>${Number.isFinite(o.sr) ? o.sr.toFixed(4) : ''}</td><td>${pctOf(defl.psr.get(o.id))}</td><td>${pctOf(defl.byRun.get(o.id))}</td></tr>`).join('')}</table>`,
+    );
+  }
   // Figures only: not the asset names, nor a per-venue breakdown (an object; NaN is stored as null).
   const figure = (k: string) => runs.every((r) => {
     const v = ((r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {})[k];

@@ -55,6 +55,15 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     Number.isFinite(m.sharpe)
       ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]
       : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
+    // How far to trust that Sharpe: its sampling error with these returns' skew and fat tails.
+    ...(m.psr !== undefined && m.returnCount !== undefined
+      ? [[
+          'P(true Sharpe > 0) (probabilistic Sharpe)',
+          Number.isFinite(m.psr)
+            ? `${pct(m.psr, 1)} from ${wholeAmount(m.returnCount)} ${m.returnPeriod} returns (skew ${m.returnSkew!.toFixed(2)}, kurtosis ${m.returnKurtosis!.toFixed(1)}; normal: 0, 3)`
+            : `none: the ${m.returnPeriod} returns do not vary`,
+        ] as [string, string]]
+      : []),
     ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
     ['turnover (× capital)', m.turnover.toFixed(2)],
     ['orders / fills', `${wholeAmount(m.orders)} / ${wholeAmount(m.fills)} (maker ${wholeAmount(m.makerFills)}, taker ${wholeAmount(m.takerFills)})`],

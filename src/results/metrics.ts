@@ -1,6 +1,7 @@
 import { lotsToQty, type Instrument } from '../market/instrument.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { F64Column } from './columns.ts';
+import { probabilisticSharpe, returnShape } from './sharpe-inference.ts';
 
 export interface RunMetrics {
   settleAsset: string;
@@ -21,6 +22,15 @@ export interface RunMetrics {
   sharpePerPeriod: number;
   sortinoPerPeriod: number;
   returnPeriod: string;
+  /**
+   * The returns the per-period Sharpe is read from: how many, their skewness and kurtosis, and the
+   * probabilistic Sharpe ratio — the probability that the true Sharpe is above 0 given those
+   * (Bailey & López de Prado; results/sharpe-inference.ts). NaN when the returns do not vary.
+   */
+  returnCount?: number;
+  returnSkew?: number;
+  returnKurtosis?: number;
+  psr?: number;
   /** Simulated time the equity series spans, µs. */
   spanUs: number;
   maxDrawdown: number;
@@ -150,6 +160,7 @@ export function computeMetrics(a: {
   const periodsPerYear = (365 * 24 * 3600e6) / (a.sampleIntervalUs * step);
   const annualise = spanUs >= MIN_ANNUALISE_US;
   const sharpeP = sd > 0 ? mean / sd : 0;
+  const shape = returnShape(rets);
   const sortinoP = dd > 0 ? mean / dd : 0;
   const periodUs = a.sampleIntervalUs * step;
   const returnPeriod = periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
@@ -172,6 +183,10 @@ export function computeMetrics(a: {
     sharpePerPeriod: sharpeP,
     sortinoPerPeriod: sortinoP,
     returnPeriod,
+    returnCount: rets.length,
+    returnSkew: shape.skew,
+    returnKurtosis: shape.kurtosis,
+    psr: sd > 0 ? probabilisticSharpe(sharpeP, rets.length, shape.skew, shape.kurtosis) : NaN,
     spanUs,
     maxDrawdown: mdd,
     maxDrawdownPct: mddPct,

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erfc, erfcx, normCdf, normPdf } from '../../src/pricing/normal.ts';
+import { erfc, erfcx, normCdf, normInv, normPdf } from '../../src/pricing/normal.ts';
 
 // Reference values computed with mpmath 1.3 at 40 significant digits (mp.ncdf, mp.erfc,
 // exp(x^2)*erfc(x)), independent of this implementation.
@@ -70,5 +71,22 @@ describe('erf', () => {
     expect(Math.abs(erf(1e-10) / (2e-10 / Math.sqrt(Math.PI)) - 1)).toBeLessThan(1e-15);
     expect(Math.abs(erf(1) - (1 - 0.15729920705028513066))).toBeLessThan(2e-16);
     expect(Math.abs(erf(-2) + (1 - 0.0046777349810472658379))).toBeLessThan(2e-16);
+  });
+});
+
+describe('normal quantile', () => {
+  // scipy.stats.norm.ppf (SciPy 1.17.1).
+  const PPF: [number, number][] = [
+    [1e-300, -37.0470962993612], [1e-20, -9.262340089798409], [1e-10, -6.361340902404056], [1e-5, -4.264890793922825],
+    [0.001, -3.090232306167813], [0.02425, -1.972961051311885], [0.025, -1.9599639845400545], [0.1, -1.2815515655446004],
+    [0.3, -0.5244005127080409], [0.5, 0], [0.7, 0.5244005127080407], [0.975, 1.959963984540054], [0.999, 3.090232306167813],
+    [1 - 1e-10, 6.361340889697422],
+  ];
+  it('matches SciPy to 3e-16 relative, both tails included', () => {
+    for (const [p, x] of PPF) expect(Math.abs(normInv(p) - x)).toBeLessThanOrEqual(3e-16 * Math.max(1, Math.abs(x)));
+    expect([normInv(0), normInv(1), normInv(-0.1), normInv(NaN)]).toEqual([-Infinity, Infinity, NaN, NaN]);
+  });
+  it('inverts normCdf in the lower tail (where Φ(x) keeps its digits; above 0, 1 − Φ(x) loses them to rounding)', () => {
+    fc.assert(fc.property(fc.double({ min: -37, max: 0, noNaN: true }), (x) => Math.abs(normInv(normCdf(x)) - x) < 1e-13 * Math.max(1, Math.abs(x))));
   });
 });

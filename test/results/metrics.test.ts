@@ -39,6 +39,10 @@ describe('run metrics', () => {
     expect(m.sharpe).toBeNaN();
     expect(m.returnPeriod).toBe('1m');
     expect(m.sharpePerPeriod).toBeCloseTo(mean / sd, 9);
+    // The returns' shape as scipy.stats.skew / kurtosis(fisher=False) give it, and the probabilistic
+    // Sharpe: scipy's norm.cdf(SR·√(n − 1)/√(1 − γ₃·SR + (γ₄ − 1)/4·SR²)) = 0.5817245994307924.
+    expect([m.returnCount, m.returnSkew, m.returnKurtosis]).toEqual([5, expect.closeTo(-1.5, 12), expect.closeTo(3.25, 12)]);
+    expect(m.psr).toBeCloseTo(0.5817245994307924, 12);
     expect(m.spanUs).toBe(300e6);
     // buy 1 BTC at 60,000.0 when mid is 60,001.0 → +1 USDT; sell 2 BTC at 59,999.0 with mid 60,001.0 → −4 USDT
     expect(m.spreadCapture).toBeCloseTo(1 - 4, 9);

@@ -165,6 +165,25 @@ describe('sweeps over bars', () => {
     const xTicks = /aria-label="x-axis tick label"[^]*?<\/g>/.exec(heat)?.[0] ?? '';
     expect([...xTicks.matchAll(/>(\d+)</g)].map((m) => m[1])).toEqual(['5', '10']);
     expect(html).toContain('<th>fast</th><th>slow</th>');
+    // The best of four runs is deflated: SR*₀ from the four per-minute Sharpe ratios (their sample
+    // variance), each run's DSR = its PSR of SR*₀ — in the terminal table and on the page.
+    const { expectedMaxSharpe, probabilisticSharpe } = await import('../../src/results/sharpe-inference.ts');
+    type M = { metrics: { sharpePerPeriod: number; returnCount: number; returnSkew: number; returnKurtosis: number } };
+    const ms = new Map([5, 10].flatMap((fast) => [30, 40].map((slow) => [`fast-${fast}_slow-${slow}`, (JSON.parse(readFileSync(join(runs, 'sine', `fast-${fast}_slow-${slow}`, 'manifest.json'), 'utf8')) as M).metrics] as const)));
+    const srs = [...ms.values()].map((m) => m.sharpePerPeriod);
+    const mu = srs.reduce((a, b) => a + b, 0) / 4;
+    const thr = expectedMaxSharpe(4, srs.reduce((a, b) => a + (b - mu) ** 2, 0) / 3);
+    expect(r.stdout).toContain(`beats ${thr.toFixed(4)} per 1m return, the best that 4 runs without skill would show`);
+    const header = r.stdout.split('\n')[0]!.trim().split(/\s+/);
+    const dsrCol = header.indexOf('dsr');
+    expect(dsrCol).toBeGreaterThan(0);
+    const defl = html.split('<h2>Deflated Sharpe ratio</h2>')[1]!.split('<h2>')[0]!;
+    for (const [id, m] of ms) {
+      const dsr = probabilisticSharpe(m.sharpePerPeriod, m.returnCount, m.returnSkew, m.returnKurtosis, thr);
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`${id} `))!.trim().split(/\s+/);
+      expect(line[dsrCol]).toBe(dsr.toFixed(3));
+      expect(defl).toContain(`<tr><th>${id}</th><td>${m.sharpePerPeriod.toFixed(4)}</td><td>${(probabilisticSharpe(m.sharpePerPeriod, m.returnCount, m.returnSkew, m.returnKurtosis) * 100).toFixed(1)}%</td><td>${(dsr * 100).toFixed(1)}%</td></tr>`);
+    }
     // And how often each point's round trips paid, from each run's trades.
     const hit = html.split('<h2>Hit rate of round trips by fast × slow</h2>')[1]!.split('<h2>')[0]!;
     const hitLabels = [...hit.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]!);
