@@ -11,6 +11,7 @@ import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 import { runsDeflation } from '../results/sharpe-inference.ts';
+import { SELECT_METRICS, selectMetric, walkForward, type WalkForward } from '../sweep/walk-forward.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -34,12 +35,15 @@ export function registerSweep(program: Command): void {
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
     .option('--from <time>', 'bars data: start at this time (UTC)')
     .option('--to <time>', 'bars data: stop before this time (UTC)')
+    .option('--select <metric>', 'walk-forward (a dates axis with other axes): choose each window\'s point by total_pnl, sharpe_per_period, sortino_per_period, psr, trip_hit_rate or max_drawdown (lowest)', 'total_pnl')
     .option('--workers <n>', 'worker processes (default: one per core)', (v) => Number.parseInt(v, 10))
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
-    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; from?: string; to?: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
+    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; from?: string; to?: string; select: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
+      const select = selectMetric(o.select);
+      if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}` });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
@@ -61,7 +65,7 @@ export function registerSweep(program: Command): void {
         const dir = join(o.runs, sweepId);
         const done = prepareSweepFolder(dir, settings, o.force ?? false);
         const jobs = points.map((p) => ({ kind: 'spec' as const, file: resolve(strategy), overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
-        await runAndSummarise(jobs, dir, o.workers, done);
+        await runAndSummarise(jobs, dir, o.workers, done, select);
         return;
       }
       if (!o.data) throw new ConfigError('a strategy sweep needs --data <dir>', { field: '--data' });
@@ -99,11 +103,11 @@ export function registerSweep(program: Command): void {
       if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {
         process.stderr.write('primesim: note: with a constant --latency-entry and the risk-averse queue nothing draws from the RNG, so every seed gives the same result (use --latency-entry empirical:… or a probabilistic queue)\n');
       }
-      await runAndSummarise(cfgs, dir, o.workers, done);
+      await runAndSummarise(cfgs, dir, o.workers, done, select);
     });
 }
 
-async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfig | import('../sweep/spec-job.ts').SpecJob)[], dir: string, workers: number | undefined, done: (runDirs: readonly string[]) => void): Promise<void> {
+async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfig | import('../sweep/spec-job.ts').SpecJob)[], dir: string, workers: number | undefined, done: (runDirs: readonly string[]) => void, select: string): Promise<void> {
   const { runPool } = await import('../sweep/pool.ts');
   const { queryRuns } = await import('../results/query.ts');
   const bar = new Progress('sweep', jobs.length, 'runs');
@@ -130,21 +134,50 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const annual = ms.length > 0 && ms.every((m) => typeof m.sharpe === 'number' && Number.isFinite(m.sharpe));
   const sharpe = annual ? 'round(sharpe, 2) as sharpe_annualised' : 'round(sharpe_per_period, 4) as sharpe_per_period, return_period';
   const q = await queryRuns(dirs, `select run_id, round(total_pnl, 4) as total_pnl, ${sharpe}, round(max_drawdown, 4) as max_drawdown, fills${extra.map((x) => `, ${x}`).join('')} from runs order by total_pnl desc, run_id`);
+  const ids = dirs.map((d) => basename(d));
+  const points = results.flatMap((r) => (r.ok ? [jobs[r.id]!.sweep?.point ?? {}] : []));
   // The best of many runs looks better than it is: each run's deflated Sharpe ratio is the
-  // probability its Sharpe beats the best that this many skill-less runs would show.
-  const deflation = runsDeflation(dirs.map((d) => basename(d)), ms);
+  // probability its Sharpe beats the best that this many skill-less runs would show — among the
+  // runs on the same data (each dates window apart: runs on other days are not rival trials).
+  const groups = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const k = p.dates ?? '';
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const dsr = new Map<string, number>();
   let note = '';
-  if (deflation) {
+  for (const [w, idx] of groups) {
+    const d = runsDeflation(idx.map((i) => ids[i]!), idx.map((i) => ms[i]!));
+    if (!d) continue;
+    for (const [k, v] of d.byRun) dsr.set(k, v);
+    note += `dsr${w ? ` in ${w}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} runs without skill would show)\n`;
+  }
+  if (dsr.size > 0) {
     const col = q.columns.indexOf('run_id');
     q.columns.push('dsr');
     for (const row of q.rows) {
-      const v = deflation.byRun.get(String(row[col]));
+      const v = dsr.get(String(row[col]));
       row.push(v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '');
     }
-    note = `dsr: deflated Sharpe — P(the run's Sharpe beats ${deflation.threshold.toFixed(4)} per ${deflation.period} return, the best that ${deflation.trials} runs without skill would show)\n`;
   }
-  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
+  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}`);
+  // Walk-forward: each window's best point, traded in the next window.
+  const wf = walkForward(points.map((p, i) => ({ id: ids[i]!, point: p, value: Number(ms[i]![select]), pnl: Number(ms[i]!.totalPnl) })), select);
+  if (wf) process.stdout.write(`\n${walkForwardText(wf, select)}`);
+  process.stdout.write(`\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
+}
+
+/** The walk-forward table as the terminal shows it. */
+function walkForwardText(wf: WalkForward, select: string): string {
+  const snake = select.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const fig = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString());
+  const rows = wf.steps.map((s) => [s.inSample, s.chosen, fig(s.inSampleValue), s.outOfSample, fig(s.outOfSamplePnl), `${s.rank} of ${s.points}`, fig(s.meanPnl), fig(s.bestPnl)]);
+  return (
+    `walk-forward: each window's best point by ${snake}, traded in the next window\n` +
+    formatTable(['in-sample window', 'chosen', `in-sample ${snake}`, 'out-of-sample window', 'its total_pnl', 'rank', 'mean of points', 'best point'], rows) +
+    `\nout of sample over ${wf.steps.length} window${wf.steps.length > 1 ? 's' : ''}: chosen ${fig(wf.chosenPnl)}; a point at random ${fig(wf.meanPnl)} on average; the best in hindsight ${fig(wf.bestPnl)}\n`
+  );
 }
 
 /**

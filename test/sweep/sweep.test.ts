@@ -225,6 +225,21 @@ describe('sweeps over bars', () => {
     const q = await primesim(['query', join(runs, 'wf'), 'select data_from, data_to, count(*) as n from runs group by 1, 2 order by 1', '-f', 'csv']);
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout.trim().split('\n')).toEqual(['data_from,data_to,n', ...windows.map((w) => `${w.split('/')[0]},${w.split('/')[1]},2`)]);
+    // Walk-forward: the first window's best fast (by total PnL, from the manifests) and that
+    // point's PnL in the second window; the deflated Sharpe per window (each its own trials).
+    const pnlOf = (w: string, fast: number) => (JSON.parse(readFileSync(join(runs, 'wf', `dates-${w.replace('/', '--').replace(/[^\w.-]/g, '')}_fast-${fast}`, 'manifest.json'), 'utf8')) as { metrics: { totalPnl: number } }).metrics.totalPnl;
+    // A tie goes to the first point as text ('fast=10' before 'fast=5').
+    const chosen = pnlOf(windows[0]!, 5) > pnlOf(windows[0]!, 10) ? 5 : 10;
+    const oos = pnlOf(windows[1]!, chosen);
+    const fig = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString());
+    expect(r.stdout).toContain("walk-forward: each window's best point by total_pnl, traded in the next window");
+    const step = r.stdout.split('\n').find((l) => l.startsWith(windows[0]!))!.trim().split(/\s{2,}/);
+    expect(step.slice(0, 5)).toEqual([windows[0], `fast=${chosen}`, fig(pnlOf(windows[0]!, chosen)), windows[1], fig(oos)]);
+    expect(r.stdout).toContain(`out of sample over 1 window: chosen ${fig(oos)}; a point at random ${fig((pnlOf(windows[1]!, 5) + pnlOf(windows[1]!, 10)) / 2)} on average; the best in hindsight ${fig(Math.max(pnlOf(windows[1]!, 5), pnlOf(windows[1]!, 10)))}`);
+    for (const w of windows) expect(r.stdout).toContain(`dsr in ${w}: deflated Sharpe — P(the run's Sharpe beats`);
+    const sel = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5', '--select', 'fills', '--runs', runs, '--name', 'bad']);
+    expect(sel.stderr.trim()).toBe('primesim: ConfigError: field --select: fills is not a figure to choose by (one of total_pnl, sharpe_per_period, sortino_per_period, psr, trip_hit_rate, max_drawdown)');
+    expect(existsSync(join(runs, 'bad'))).toBe(false);
     for (const [grid, msg] of [
       ['dates=2024-01-02', /field --grid dates=2024-01-02: 2024-01-02 is not <from>\/<to>/],
       ['dates=2024-01-03/2024-01-02', /field --grid dates=2024-01-03\/2024-01-02: 2024-01-02 is not after 2024-01-03/],
