@@ -48,17 +48,23 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
   // Deflated Sharpe: the best of many runs looks better than it is (selection); each run's
-  // probability of beating what this many skill-less runs would show at best.
-  const defl = runsDeflation(
-    runs.map((r) => r.runId),
-    runs.map((r) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {}),
-  );
-  if (defl) {
-    const order = runs.map((r) => ({ id: r.runId, sr: Number(((r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {}).sharpePerPeriod) })).sort((a, b) => b.sr - a.sr || a.id.localeCompare(b.id));
-    const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '');
-    charts.push(
-      `<h2>Deflated Sharpe ratio</h2><p>${defl.trials} runs: without skill, the best of them would still show a Sharpe of about ${defl.threshold.toFixed(4)} per ${esc(defl.period)} return (Bailey &amp; López de Prado, 2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above that best-of-${defl.trials} level.</p><table><tr><th>run</th><th>Sharpe per ${esc(defl.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((o) => `<tr><th>${esc(o.id)}</th><td>${Number.isFinite(o.sr) ? o.sr.toFixed(4) : ''}</td><td>${pctOf(defl.psr.get(o.id))}</td><td>${pctOf(defl.byRun.get(o.id))}</td></tr>`).join('')}</table>`,
+  // probability of beating what this many skill-less runs would show at best — among the runs on
+  // the same data (a walk-forward sweep's dates windows apart).
+  const metricsOf = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
+  const windows = [...new Set(points.map((p) => p.dates ?? ''))];
+  const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '');
+  const deflSections: string[] = [];
+  for (const w of windows) {
+    const group = runs.filter((_, i) => (points[i]!.dates ?? '') === w);
+    const defl = runsDeflation(group.map((r) => r.runId), group.map(metricsOf));
+    if (!defl) continue;
+    const order = group.map((r) => ({ id: r.runId, sr: Number(metricsOf(r).sharpePerPeriod) })).sort((a, b) => b.sr - a.sr || a.id.localeCompare(b.id));
+    deflSections.push(
+      `<p>${w ? `<b>${esc(w)}</b>: ` : ''}${defl.trials} runs: without skill, the best of them would still show a Sharpe of about ${defl.threshold.toFixed(4)} per ${esc(defl.period)} return.</p><table><tr><th>run</th><th>Sharpe per ${esc(defl.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((o) => `<tr><th>${esc(o.id)}</th><td>${Number.isFinite(o.sr) ? o.sr.toFixed(4) : ''}</td><td>${pctOf(defl.psr.get(o.id))}</td><td>${pctOf(defl.byRun.get(o.id))}</td></tr>`).join('')}</table>`,
     );
+  }
+  if (deflSections.length) {
+    charts.push(`<h2>Deflated Sharpe ratio</h2><p>Bailey &amp; López de Prado (2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above the best that as many runs without skill would show.</p>${deflSections.join('')}`);
   }
   // Figures only: not the asset names, nor a per-venue breakdown (an object; NaN is stored as null).
   const figure = (k: string) => runs.every((r) => {

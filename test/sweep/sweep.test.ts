@@ -237,6 +237,10 @@ describe('sweeps over bars', () => {
     expect(step.slice(0, 5)).toEqual([windows[0], `fast=${chosen}`, fig(pnlOf(windows[0]!, chosen)), windows[1], fig(oos)]);
     expect(r.stdout).toContain(`out of sample over 1 window: chosen ${fig(oos)}; a point at random ${fig((pnlOf(windows[1]!, 5) + pnlOf(windows[1]!, 10)) / 2)} on average; the best in hindsight ${fig(Math.max(pnlOf(windows[1]!, 5), pnlOf(windows[1]!, 10)))}`);
     for (const w of windows) expect(r.stdout).toContain(`dsr in ${w}: deflated Sharpe — P(the run's Sharpe beats`);
+    const { writeComparisonReport } = await import('../../src/report/compare.ts');
+    const { findRuns } = await import('../../src/results/run-store.ts');
+    const page = readFileSync(writeComparisonReport(findRuns([join(runs, 'wf')]), join(root, 'wf.html')), 'utf8');
+    for (const w of windows) expect(page).toContain(`<p><b>${w}</b>: 2 runs: without skill`);
     const sel = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5', '--select', 'fills', '--runs', runs, '--name', 'bad']);
     expect(sel.stderr.trim()).toBe('primesim: ConfigError: field --select: fills is not a figure to choose by (one of total_pnl, sharpe_per_period, sortino_per_period, psr, trip_hit_rate, max_drawdown)');
     expect(existsSync(join(runs, 'bad'))).toBe(false);
