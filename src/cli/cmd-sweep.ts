@@ -10,8 +10,8 @@ import { refuseBarSettings } from './cmd-backtest.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
-import { runsDeflation } from '../results/sharpe-inference.ts';
-import { SELECT_METRICS, selectMetric, walkForward, type WalkForward } from '../sweep/walk-forward.ts';
+import { sweepDeflation } from '../sweep/deflation.ts';
+import { metricLabel, SELECT_METRICS, selectMetric, walkForward, type WalkForward } from '../sweep/walk-forward.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -43,7 +43,7 @@ export function registerSweep(program: Command): void {
     .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; equityInterval?: string; instrument: string; slippageBps: number; from?: string; to?: string; select: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const select = selectMetric(o.select);
-      if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}` });
+      if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map(metricLabel).join(', ')}` });
       const axes = o.grid.map(parseGridAxis);
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
@@ -137,21 +137,10 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const ids = dirs.map((d) => basename(d));
   const points = results.flatMap((r) => (r.ok ? [jobs[r.id]!.sweep?.point ?? {}] : []));
   // The best of many runs looks better than it is: each run's deflated Sharpe ratio is the
-  // probability its Sharpe beats the best that this many skill-less runs would show — among the
-  // runs on the same data (each dates window apart: runs on other days are not rival trials).
-  const groups = new Map<string, number[]>();
-  points.forEach((p, i) => {
-    const k = p.dates ?? '';
-    groups.set(k, [...(groups.get(k) ?? []), i]);
-  });
-  const dsr = new Map<string, number>();
-  let note = '';
-  for (const [w, idx] of groups) {
-    const d = runsDeflation(idx.map((i) => ids[i]!), idx.map((i) => ms[i]!));
-    if (!d) continue;
-    for (const [k, v] of d.byRun) dsr.set(k, v);
-    note += `dsr${w ? ` in ${w}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} runs without skill would show)\n`;
-  }
+  // probability its Sharpe beats the best that this many skill-less runs would show.
+  const deflation = sweepDeflation(ids, points, ms);
+  const dsr = new Map(deflation.flatMap((d) => [...d.dsr]));
+  const note = deflation.map((d) => `dsr${d.window ? ` in ${d.window}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} runs without skill would show)\n`).join('');
   if (dsr.size > 0) {
     const col = q.columns.indexOf('run_id');
     q.columns.push('dsr');
@@ -170,7 +159,7 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
 
 /** The walk-forward table as the terminal shows it. */
 function walkForwardText(wf: WalkForward, select: string): string {
-  const snake = select.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const snake = metricLabel(select);
   const fig = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString());
   const rows = wf.steps.map((s) => [s.inSample, s.chosen, fig(s.inSampleValue), s.outOfSample, fig(s.outOfSamplePnl), `${s.rank} of ${s.points}`, fig(s.meanPnl), fig(s.bestPnl)]);
   return (

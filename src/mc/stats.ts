@@ -60,14 +60,13 @@ export function quantileCiRanks(n: number, p: number, level = 0.95): { l: number
   let l = 0;
   let u = 0;
   let cdf = 0;
-  // cdf = P(B ≤ k − 1) before adding pmf(k): rank r = k + 1 bounds below while P(B ≤ r − 1) ≤ g.
-  const lp0 = n * Math.log1p(-p);
+  // log P(B = k), from P(B = 0) = (1 − p)ⁿ by the ratio of successive terms (no underflow).
   const step = Math.log(p) - Math.log1p(-p);
-  let lp = lp0;
+  let lp = n * Math.log1p(-p);
   for (let k = 0; k <= n; k++) {
     if (k > 0) lp += Math.log(n - k + 1) - Math.log(k) + step;
     cdf += Math.exp(lp);
-    // cdf is now P(B ≤ k): rank k + 1's condition.
+    // cdf = P(B ≤ k): the condition on rank k + 1 (P(B ≤ r − 1) with r = k + 1).
     if (cdf <= g && k + 1 <= n) l = k + 1;
     if (cdf >= 1 - g) {
       u = k + 1 <= n ? k + 1 : 0;
@@ -184,10 +183,10 @@ export interface McSummary {
   baseFeeMax50: number;
   baseFeeMax99: number;
   /**
-   * 95% confidence intervals of the figures above that the paths estimate — how far the next
-   * 1,000 paths could move them: VaR as the (1 − α)-quantile of the desk's PnL, LaR and bad debt
-   * as their α-quantiles (distribution-free, quantileCi; NaN on a side the paths cannot bound yet),
-   * the probabilities exact (Clopper–Pearson, proportionCi).
+   * 95% confidence intervals of what the paths estimate (where the figure of infinitely many
+   * paths lies, given these): VaR as the (1 − α)-quantile of the desk's PnL and LaR as an
+   * α-quantile (distribution-free, quantileCi; NaN on a side the paths cannot bound yet), the
+   * probabilities exact (Clopper–Pearson, proportionCi).
    */
   var95Lo: number;
   var95Hi: number;

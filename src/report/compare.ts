@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
-import { runsDeflation } from '../results/sharpe-inference.ts';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
+import { sweepDeflation } from '../sweep/deflation.ts';
 import { renderChart } from './charts.ts';
 import { esc } from './html.ts';
 
@@ -51,18 +51,12 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   // probability of beating what this many skill-less runs would show at best — among the runs on
   // the same data (a walk-forward sweep's dates windows apart).
   const metricsOf = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
-  const windows = [...new Set(points.map((p) => p.dates ?? ''))];
   const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '');
-  const deflSections: string[] = [];
-  for (const w of windows) {
-    const group = runs.filter((_, i) => (points[i]!.dates ?? '') === w);
-    const defl = runsDeflation(group.map((r) => r.runId), group.map(metricsOf));
-    if (!defl) continue;
-    const order = group.map((r) => ({ id: r.runId, sr: Number(metricsOf(r).sharpePerPeriod) })).sort((a, b) => b.sr - a.sr || a.id.localeCompare(b.id));
-    deflSections.push(
-      `<p>${w ? `<b>${esc(w)}</b>: ` : ''}${defl.trials} runs: without skill, the best of them would still show a Sharpe of about ${defl.threshold.toFixed(4)} per ${esc(defl.period)} return.</p><table><tr><th>run</th><th>Sharpe per ${esc(defl.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((o) => `<tr><th>${esc(o.id)}</th><td>${Number.isFinite(o.sr) ? o.sr.toFixed(4) : ''}</td><td>${pctOf(defl.psr.get(o.id))}</td><td>${pctOf(defl.byRun.get(o.id))}</td></tr>`).join('')}</table>`,
-    );
-  }
+  const deflSections = sweepDeflation(runs.map((r) => r.runId), points, runs.map(metricsOf)).map((d) => {
+    const sr = new Map(runs.map((r) => [r.runId, Number(metricsOf(r).sharpePerPeriod)]));
+    const order = [...d.ids].sort((a, b) => sr.get(b)! - sr.get(a)! || a.localeCompare(b));
+    return `<p>${d.window ? `<b>${esc(d.window)}</b>: ` : ''}${d.trials} runs: without skill, the best of them would still show a Sharpe of about ${d.threshold.toFixed(4)} per ${esc(d.period)} return.</p><table><tr><th>run</th><th>Sharpe per ${esc(d.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((id) => `<tr><th>${esc(id)}</th><td>${Number.isFinite(sr.get(id)!) ? sr.get(id)!.toFixed(4) : ''}</td><td>${pctOf(d.psr.get(id))}</td><td>${pctOf(d.dsr.get(id))}</td></tr>`).join('')}</table>`;
+  });
   if (deflSections.length) {
     charts.push(`<h2>Deflated Sharpe ratio</h2><p>Bailey &amp; López de Prado (2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above the best that as many runs without skill would show.</p>${deflSections.join('')}`);
   }

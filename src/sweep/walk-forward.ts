@@ -16,6 +16,11 @@ export const SELECT_METRICS: Record<string, 'higher' | 'lower'> = {
   maxDrawdown: 'lower',
 };
 
+/** A RunMetrics key as the runs table spells it (totalPnl → total_pnl). */
+export function metricLabel(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 /** A metric name as the runs table spells it (total_pnl) or as RunMetrics does (totalPnl); undefined if not one to choose by. */
 export function selectMetric(name: string): string | undefined {
   const camel = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
