@@ -37,6 +37,10 @@ describe('Jupyter notebooks (TypeScript kernel) execute headless and render to H
     expect(bars).toMatch(/<th>hit_rate<\/th>/);
     expect(bars).toMatch(/<th>entry_price<\/th>/);
     expect(svgs(bars)).toBeGreaterThanOrEqual(4);
+    // … and its walk-forward sweep: the deflated Sharpe per window, the out-of-sample table, the DuckDB summary.
+    expect(bars).toMatch(/walk-forward: each window(&#x27;|&#39;|')s best point by sharpe_per_period/);
+    expect(bars).toMatch(/dsr in 2022-01-11\/2022-01-21: deflated Sharpe/);
+    expect(bars).toMatch(/<th>best<\/th><th>sharpe<\/th>/);
     // Stress: public and private rows of the swaps query, and the per-swap charts.
     const stress = html('stress-dex-twap');
     expect(stress).toMatch(/<td>twap-private<\/td>/);
