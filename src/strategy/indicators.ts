@@ -26,6 +26,14 @@ export interface Indicator {
   reset(): void;
 }
 
+/**
+ * A value must be a number: one NaN (a mid of an empty book) would stay in a running sum or an
+ * average for the rest of the run, so it is an error where it enters, not NaN ever after.
+ */
+function checkValue(x: number, what: string): void {
+  if (!Number.isFinite(x)) throw new RangeError(`${what}: a value of ${x} (feed numbers only: skip the bar or tick without one)`);
+}
+
 function checkPeriod(period: number, what: string): void {
   if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`${what} period must be a whole number ≥ 1, got ${period}`);
 }
@@ -47,6 +55,7 @@ export class Sma implements Indicator {
   }
 
   update(x: number): number {
+    checkValue(x, 'SMA');
     const i = this.n % this.period;
     if (this.n >= this.period) this.sum -= this.ring[i]!;
     this.ring[i] = x;
@@ -80,6 +89,7 @@ export class Ema implements Indicator {
   }
 
   update(x: number): number {
+    checkValue(x, 'EMA');
     this.value = this.seed.ready ? (x - this.value) * this.alpha + this.value : this.seed.update(x);
     return this.value;
   }
@@ -108,6 +118,7 @@ export class Rma implements Indicator {
   }
 
   update(x: number): number {
+    checkValue(x, 'RMA');
     this.value = this.seed.ready ? (this.value * (this.period - 1) + x) / this.period : this.seed.update(x);
     return this.value;
   }
@@ -145,6 +156,7 @@ export class Rsi implements Indicator {
   }
 
   update(close: number): number {
+    checkValue(close, 'RSI');
     if (!Number.isNaN(this.prev)) {
       const d = close - this.prev;
       const g = this.gain.update(d > 0 ? d : 0);
@@ -179,6 +191,9 @@ export class Atr implements Indicator {
   }
 
   update(high: number, low: number, close: number): number {
+    checkValue(high, 'ATR high');
+    checkValue(low, 'ATR low');
+    checkValue(close, 'ATR close');
     if (!Number.isNaN(this.prevClose)) {
       const tr = Math.max(high - low, Math.abs(high - this.prevClose), Math.abs(low - this.prevClose));
       this.value = this.rma.update(tr);
@@ -221,6 +236,7 @@ export class RollingStd implements Indicator {
   }
 
   update(x: number): number {
+    checkValue(x, 'standard deviation');
     const p = this.period;
     this.ring[this.n % p] = x;
     this.n++;
@@ -328,6 +344,7 @@ class RollingExtreme implements Indicator {
   }
 
   update(x: number): number {
+    checkValue(x, this.sign === 1 ? 'rolling max' : 'rolling min');
     const p = this.period;
     const s = this.sign;
     // Drop what left the window, then what the new value dominates.

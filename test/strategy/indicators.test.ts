@@ -133,6 +133,10 @@ describe('streaming indicators', () => {
     s.update(3);
     s.reset();
     expect([s.value, s.ready, s.update(7), s.update(9)]).toEqual([NaN, false, NaN, 8]);
+    // A NaN is refused where it enters (it would poison a running sum for the rest of the run).
+    for (const ind of [new Sma(3), new Ema(3), new Rma(3), new Rsi(3), new RollingStd(3), new Bollinger(3), new RollingMax(3), new RollingMin(3)]) expect(() => ind.update(NaN)).toThrow(/a value of NaN/);
+    expect(() => new Atr(3).update(1, NaN, 1)).toThrow(/ATR low: a value of NaN/);
+    expect(() => new Sma(2).update(Infinity)).toThrow(/SMA: a value of Infinity/);
     expect(() => new Sma(0)).toThrow(/whole number ≥ 1/);
     expect(() => new Ema(2.5)).toThrow(/whole number ≥ 1/);
   });
