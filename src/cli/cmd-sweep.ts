@@ -11,7 +11,7 @@ import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
-import { metricLabel, SELECT_METRICS, selectMetric, walkForward, type WalkForward } from '../sweep/walk-forward.ts';
+import { metricLabel, SELECT_METRICS, selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -63,7 +63,7 @@ export function registerSweep(program: Command): void {
         const settings = { spec: resolve(strategy), grid: o.grid };
         const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.(ya?ml|json)$/i, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
         const dir = join(o.runs, sweepId);
-        const done = prepareSweepFolder(dir, settings, o.force ?? false);
+        const done = prepareSweepFolder(dir, settings, o.force ?? false, select);
         const jobs = points.map((p) => ({ kind: 'spec' as const, file: resolve(strategy), overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
         await runAndSummarise(jobs, dir, o.workers, done, select);
         return;
@@ -97,7 +97,7 @@ export function registerSweep(program: Command): void {
           throw e;
         }
       }
-      const done = prepareSweepFolder(dir, settings, o.force ?? false);
+      const done = prepareSweepFolder(dir, settings, o.force ?? false, select);
       const seedAxis = axes.find(([k]) => k === 'seed');
       const queues = axes.find(([k]) => k === 'queue')?.[1] ?? [o.queue];
       if (seedAxis && seedAxis[1].length > 1 && !o.latencyEntry.startsWith('empirical:') && queues.every((q) => q === 'risk-averse')) {
@@ -152,21 +152,12 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}`);
   // Walk-forward: each window's best point, traded in the next window.
   const wf = walkForward(points.map((p, i) => ({ id: ids[i]!, point: p, value: Number(ms[i]![select]), pnl: Number(ms[i]!.totalPnl) })), select);
-  if (wf) process.stdout.write(`\n${walkForwardText(wf, select)}`);
+  if (wf) {
+    const t = walkForwardTable(wf, select);
+    process.stdout.write(`\nwalk-forward: ${t.title}\n${formatTable(t.header, t.rows)}\n${t.summary}\n`);
+  }
   process.stdout.write(`\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
-}
-
-/** The walk-forward table as the terminal shows it. */
-function walkForwardText(wf: WalkForward, select: string): string {
-  const snake = metricLabel(select);
-  const fig = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString());
-  const rows = wf.steps.map((s) => [s.inSample, s.chosen, fig(s.inSampleValue), s.outOfSample, fig(s.outOfSamplePnl), `${s.rank} of ${s.points}`, fig(s.meanPnl), fig(s.bestPnl)]);
-  return (
-    `walk-forward: each window's best point by ${snake}, traded in the next window\n` +
-    formatTable(['in-sample window', 'chosen', `in-sample ${snake}`, 'out-of-sample window', 'its total_pnl', 'rank', 'mean of points', 'best point'], rows) +
-    `\nout of sample over ${wf.steps.length} window${wf.steps.length > 1 ? 's' : ''}: chosen ${fig(wf.chosenPnl)}; a point at random ${fig(wf.meanPnl)} on average; the best in hindsight ${fig(wf.bestPnl)}\n`
-  );
 }
 
 /**
@@ -196,13 +187,14 @@ function barWindow(w: string, data: string, o: { from?: string; to?: string }): 
  * interrupted rerun leaves the earlier sweep's runs in place. A folder that is not a sweep is
  * refused unless --force. Returns what to call when the runs are done (the folders written).
  */
-function prepareSweepFolder(dir: string, settings: unknown, force: boolean): (runDirs: readonly string[]) => void {
+function prepareSweepFolder(dir: string, settings: unknown, force: boolean, select: string): (runDirs: readonly string[]) => void {
   checkOutputTarget(dir, 'sweep', { force, field: '--name' });
   mkdirSync(dir, { recursive: true });
   watchOutputFolder(dir);
   const file = join(dir, 'sweep.json');
   const write = () => {
-    writeFileSync(`${file}.tmp`, JSON.stringify({ format: 'primesim-sweep/1', settings }, null, 2) + '\n');
+    // `select` (how a walk-forward chooses) beside the settings, not in them: it does not change the runs, so not the sweep's id.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ format: 'primesim-sweep/1', settings, select }, null, 2) + '\n');
     renameSync(`${file}.tmp`, file);
   };
   // A new folder is a sweep from the start (a rerun after an interrupt finds it so).

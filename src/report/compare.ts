@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
+import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
 import { renderChart } from './charts.ts';
 import { esc } from './html.ts';
 
@@ -60,6 +61,10 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   if (deflSections.length) {
     charts.push(`<h2>Deflated Sharpe ratio</h2><p>Bailey &amp; López de Prado (2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above the best that as many runs without skill would show.</p>${deflSections.join('')}`);
   }
+  // A walk-forward sweep (a dates axis): each window's best point, traded in the next — chosen
+  // by the figure the sweep was told to (its sweep.json), total PnL otherwise.
+  const wfSection = walkForwardSection(runs, points, metricsOf);
+  if (wfSection) charts.push(wfSection);
   // Figures only: not the asset names, nor a per-venue breakdown (an object; NaN is stored as null).
   const figure = (k: string) => runs.every((r) => {
     const v = ((r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {})[k];
@@ -83,6 +88,20 @@ ${charts.join('\n')}
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
   return file;
+}
+
+function walkForwardSection(runs: RunInfo[], points: Record<string, string>[], metricsOf: (r: RunInfo) => Record<string, unknown>): string | undefined {
+  const folders = new Set(runs.map((r) => dirname(r.dir)));
+  const sweepFile = folders.size === 1 ? join([...folders][0]!, 'sweep.json') : undefined;
+  let select = 'totalPnl';
+  if (sweepFile && existsSync(sweepFile)) {
+    const s = (JSON.parse(readFileSync(sweepFile, 'utf8')) as { select?: unknown }).select;
+    if (typeof s === 'string' && selectMetric(s)) select = selectMetric(s)!;
+  }
+  const wf = walkForward(runs.map((r, i) => ({ id: r.runId, point: points[i]!, value: Number(metricsOf(r)[select]), pnl: Number(metricsOf(r).totalPnl) })), select);
+  if (!wf) return undefined;
+  const t = walkForwardTable(wf, select);
+  return `<h2>Walk-forward</h2><p>${esc(t.title[0]!.toUpperCase() + t.title.slice(1))}. ${esc(t.summary[0]!.toUpperCase() + t.summary.slice(1))}.</p><table><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
 }
 
 /** Grid values in order: numerically when every value is a number ("5" before "20"), else as first seen. */

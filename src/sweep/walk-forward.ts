@@ -104,3 +104,17 @@ export function walkForward(runs: readonly WalkRun[], metric: string, axis = 'da
   const sum = (f: (s: WalkStep) => number) => steps.reduce((a, s) => a + f(s), 0);
   return { steps, chosenPnl: sum((s) => s.outOfSamplePnl), meanPnl: sum((s) => s.meanPnl), bestPnl: sum((s) => s.bestPnl) };
 }
+
+/** A figure as the walk-forward tables print it: whole above 100, four significant digits below. */
+const fig = (x: number): string => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(4)).toString());
+
+/** The walk-forward as a table (header, rows) and its one-line conclusion: what the terminal and the comparison page show. */
+export function walkForwardTable(wf: WalkForward, metric: string): { title: string; header: string[]; rows: string[][]; summary: string } {
+  const label = metricLabel(metric);
+  return {
+    title: `each window's best point by ${label}, traded in the next window`,
+    header: ['in-sample window', 'chosen', `in-sample ${label}`, 'out-of-sample window', 'its total_pnl', 'rank', 'mean of points', 'best point'],
+    rows: wf.steps.map((s) => [s.inSample, s.chosen, fig(s.inSampleValue), s.outOfSample, fig(s.outOfSamplePnl), `${s.rank} of ${s.points}`, fig(s.meanPnl), fig(s.bestPnl)]),
+    summary: `out of sample over ${wf.steps.length} window${wf.steps.length > 1 ? 's' : ''}: chosen ${fig(wf.chosenPnl)}; a point at random ${fig(wf.meanPnl)} on average; the best in hindsight ${fig(wf.bestPnl)}`,
+  };
+}

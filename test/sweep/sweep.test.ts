@@ -241,6 +241,10 @@ describe('sweeps over bars', () => {
     const { findRuns } = await import('../../src/results/run-store.ts');
     const page = readFileSync(writeComparisonReport(findRuns([join(runs, 'wf')]), join(root, 'wf.html')), 'utf8');
     for (const w of windows) expect(page).toContain(`<p><b>${w}</b>: 2 runs: without skill`);
+    // The page's walk-forward chooses as the sweep was told (its sweep.json: total PnL here).
+    expect((JSON.parse(readFileSync(join(runs, 'wf', 'sweep.json'), 'utf8')) as { select: string }).select).toBe('totalPnl');
+    expect(page).toContain(`<h2>Walk-forward</h2><p>Each window's best point by total_pnl, traded in the next window. Out of sample over 1 window: chosen ${fig(oos)};`);
+    expect(page).toContain(`<tr><td>${windows[0]}</td><td>fast=${chosen}</td><td>${fig(pnlOf(windows[0]!, chosen))}</td><td>${windows[1]}</td><td>${fig(oos)}</td>`);
     const sel = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5', '--select', 'fills', '--runs', runs, '--name', 'bad']);
     expect(sel.stderr.trim()).toBe('primesim: ConfigError: field --select: fills is not a figure to choose by (one of total_pnl, sharpe_per_period, sortino_per_period, psr, trip_hit_rate, max_drawdown)');
     expect(existsSync(join(runs, 'bad'))).toBe(false);
