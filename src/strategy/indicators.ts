@@ -1,9 +1,10 @@
 /**
- * Streaming technical indicators for strategies: each takes one value (or bar) at a time in
- * O(1) (amortised; the standard deviation O(period), below) and allocates nothing after construction — ring buffers in typed arrays — so a
- * strategy calls them on every bar of a million-bar run. Conventions are TA-Lib's, which the
- * `technicalindicators` package follows (the tests compare with it, value by value, on the real
- * bars of ../shared/data):
+ * Streaming technical indicators for strategies: each takes one value (or bar) at a time in O(1)
+ * (amortised; the standard deviation in O(period), see RollingStd) and allocates nothing after
+ * construction — ring buffers in typed arrays — so a strategy calls them on every bar of a
+ * million-bar run. A NaN or infinite value is an error where it enters. Conventions are TA-Lib's,
+ * which the `technicalindicators` package follows (the tests compare with it, value by value, on
+ * the real bars of ../shared/data):
  * - a value is NaN until the indicator has its full window (`ready`);
  * - SMA is a running sum over the window (subtract the oldest, add the newest);
  * - EMA uses α = 2 / (period + 1), seeded with the SMA of the first `period` values;

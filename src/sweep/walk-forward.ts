@@ -3,7 +3,8 @@
  * parameter point with the best in-sample figure, then take that point's result in the next
  * window — what trading the optimised parameters out of sample would have given, against the
  * mean of all points there (choosing blindly) and the best of them (hindsight). Pardo's
- * walk-forward analysis with anchored-free, consecutive windows.
+ * walk-forward analysis on rolling windows: each in-sample window is the one before, not an
+ * anchored span of everything before.
  */
 
 /** Figures a point can be chosen by: their RunMetrics key, and whether higher is better. */
