@@ -254,3 +254,44 @@ export function summarise(rows: readonly McRow[]): McSummary {
     adlIncidenceHi: a.hi,
   };
 }
+
+/** One source of paths (a McRow label: a historical name, a generator × shock) as the tail sees it. */
+export interface SourceRisk {
+  label: string;
+  paths: number;
+  /** Of the paths in the worst 1 − α share of desk PnL (tailCount), how many are this source's. */
+  inTail: number;
+  meanPnl: number;
+  worstPnl: number;
+  /** Share of this source's paths whose insurance fund hit zero. */
+  pFundExhausted: number;
+  meanLiquidated: number;
+}
+
+/**
+ * Where the tail comes from: the paths grouped by source, with how many of each are among the
+ * ⌈(1 − α)·n⌉ worst desk PnLs (ties in path order) — which scenarios a VaR is made of. Sources
+ * with most tail paths first, then by label.
+ */
+export function tailBySource(rows: readonly Pick<McRow, 'k' | 'label' | 'deskPnl' | 'insuranceFundMin' | 'liquidatedNotional' | 'lendingLiquidatedUsd'>[], alpha = 0.95): SourceRisk[] {
+  const m = tailCount(rows.length, alpha);
+  const worst = new Set([...rows].sort((a, b) => a.deskPnl - b.deskPnl || a.k - b.k).slice(0, m).map((r) => r.k));
+  const by = new Map<string, SourceRisk>();
+  for (const r of rows) {
+    let g = by.get(r.label);
+    if (!g) by.set(r.label, (g = { label: r.label, paths: 0, inTail: 0, meanPnl: 0, worstPnl: Infinity, pFundExhausted: 0, meanLiquidated: 0 }));
+    g.paths++;
+    if (worst.has(r.k)) g.inTail++;
+    g.meanPnl += r.deskPnl;
+    if (r.deskPnl < g.worstPnl) g.worstPnl = r.deskPnl;
+    if (r.insuranceFundMin <= 0) g.pFundExhausted++;
+    g.meanLiquidated += r.liquidatedNotional + r.lendingLiquidatedUsd;
+  }
+  const out = [...by.values()];
+  for (const g of out) {
+    g.meanPnl /= g.paths;
+    g.pFundExhausted /= g.paths;
+    g.meanLiquidated /= g.paths;
+  }
+  return out.sort((a, b) => b.inTail - a.inTail || a.label.localeCompare(b.label));
+}

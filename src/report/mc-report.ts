@@ -15,7 +15,7 @@ import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows, wholeAmount } from './summary-rows.ts';
-import { quantileCi, upperQuantile, valueAtRisk } from '../mc/stats.ts';
+import { quantileCi, tailBySource, tailCount, upperQuantile, valueAtRisk } from '../mc/stats.ts';
 
 export function isMcFolder(dir: string): boolean {
   return existsSync(join(dir, 'summary', 'manifest.json')) && existsSync(join(dir, 'rows'));
@@ -217,6 +217,11 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));
   const rows: [string, string][] = [['paths', String(s.paths)], ...mcRiskRows(s)];
   const worstRows = pnl.map((v, i) => ({ i, v })).sort((a, b) => a.v - b.v).slice(0, 10);
+  // Which sources the 95% tail is made of (paths grouped by their label).
+  const fundMin = t.nums('paths', 'insurance_fund_min');
+  const lend = t.nums('paths', 'lending_liquidated_usd');
+  const liqN = t.nums('paths', 'liquidated_notional');
+  const sources = tailBySource(k.map((kk, i) => ({ k: kk, label: labels[i]!, deskPnl: pnl[i]!, insuranceFundMin: fundMin[i]!, liquidatedNotional: liqN[i]!, lendingLiquidatedUsd: lend[i]! })));
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>primesim Monte Carlo: ${esc(name)}</title>
 <style>
@@ -227,6 +232,7 @@ td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>primesim Monte Carlo — ${esc(name)}</h1>
 <h2>Risk across paths</h2><table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
+<h2>Where the 95% tail comes from</h2><p>${tailCount(pnl.length, 0.95) === 1 ? 'The worst path' : `The ${tailCount(pnl.length, 0.95)} worst paths`} by desk PnL, by the source of their path.</p><table><tr><th>source</th><th>paths</th><th>in the 95% tail</th><th>mean desk PnL</th><th>worst desk PnL</th><th>P(fund exhausted)</th><th>mean liquidated notional</th></tr>${sources.map((g) => `<tr><td>${esc(g.label)}</td><td>${g.paths}</td><td>${g.inTail}</td><td>${wholeAmount(g.meanPnl)}</td><td>${wholeAmount(g.worstPnl)}</td><td>${(g.pFundExhausted * 100).toFixed(1)}%</td><td>${wholeAmount(g.meanLiquidated)}</td></tr>`).join('')}</table>
 <h2>Worst paths by desk PnL</h2><table><tr><th>path</th><th>source</th><th>desk PnL</th><th>liquidated notional</th></tr>${worstRows.map((w) => `<tr><td>${k[w.i]}</td><td>${esc(labels[w.i]!)}</td><td>${wholeAmount(w.v)}</td><td>${wholeAmount(lar[w.i])}</td></tr>`).join('')}</table>
 ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 </body></html>

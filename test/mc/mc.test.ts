@@ -80,6 +80,11 @@ describe('Monte Carlo paths', () => {
     const byK = [...pool.rows].sort((a, b) => a.k - b.k).map((x) => x.deskPnl);
     expect(convergence(byK).map((c) => c.n)).toEqual([1, 2, 3, 4]);
     expect(convergence(byK).at(-1)!.var).toBe(pool.summary.var95);
+    // Where the tail comes from: of 4 paths the 95% tail is the worst one; its source has it.
+    const worst = [...pool.rows].sort((a, b) => a.deskPnl - b.deskPnl || a.k - b.k)[0]!;
+    const src = html.split('<h2>Where the 95% tail comes from</h2>')[1]!.split('<h2>')[0]!;
+    expect(src).toContain('<p>The worst path by desk PnL, by the source of their path.</p>');
+    expect(src).toContain(`<tr><td>${worst.label.replace(/&/g, '&amp;')}</td><td>${pool.rows.filter((r) => r.label === worst.label).length}</td><td>1</td>`);
     expect((await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') })).html).toBe(rep.html);
   }, 600_000);
 

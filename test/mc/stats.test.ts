@@ -1,7 +1,7 @@
 /** VaR, ES and quantiles across paths against their definitions on hand-made samples. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectedShortfall, pathsToBound, proportionCi, quantileCi, quantileCiRanks, summarise, upperQuantile, valueAtRisk } from '../../src/mc/stats.ts';
+import { expectedShortfall, pathsToBound, proportionCi, quantileCi, quantileCiRanks, summarise, tailBySource, upperQuantile, valueAtRisk } from '../../src/mc/stats.ts';
 
 describe('risk statistics across paths', () => {
   // PnL of 100 paths: −50, −49, …, 49 (shuffled; the statistics sort).
@@ -106,5 +106,20 @@ describe('confidence intervals of the path statistics', () => {
     const f = proportionCi(7, 100);
     expect([s.pFundExhausted, s.pFundExhaustedLo, s.pFundExhaustedHi]).toEqual([0.07, f.lo, f.hi]);
     expect([s.adlIncidence, s.adlIncidenceLo, s.adlIncidenceHi]).toEqual([1, proportionCi(100, 100).lo, 1]);
+  });
+});
+
+describe('where the tail comes from', () => {
+  it('groups paths by source and counts each source among the ⌈(1 − α)·n⌉ worst desk PnLs', () => {
+    // 40 paths: source A's PnL −40 … −21 (k 0–19), B's 0 … 19 (k 20–39); 95% tail = 2 worst = both A.
+    const row = (k: number, label: string, pnl: number, fund: number, liq: number) => ({ k, label, deskPnl: pnl, insuranceFundMin: fund, liquidatedNotional: liq, lendingLiquidatedUsd: 1 });
+    const rows = [...Array.from({ length: 20 }, (_, i) => row(i, 'A', -40 + i, i < 5 ? 0 : 10, 100)), ...Array.from({ length: 20 }, (_, i) => row(20 + i, 'B', i, 10, 300))];
+    expect(tailBySource(rows)).toEqual([
+      { label: 'A', paths: 20, inTail: 2, meanPnl: -30.5, worstPnl: -40, pFundExhausted: 0.25, meanLiquidated: 101 },
+      { label: 'B', paths: 20, inTail: 0, meanPnl: 9.5, worstPnl: 0, pFundExhausted: 0, meanLiquidated: 301 },
+    ]);
+    // At 99% on 40 paths the tail is the worst path alone; a tie goes to the lower path index.
+    const tie = [row(0, 'A', -5, 1, 0), row(1, 'B', -5, 1, 0), row(2, 'B', 3, 1, 0)];
+    expect(tailBySource(tie, 0.99).map((g) => [g.label, g.inTail])).toEqual([['A', 1], ['B', 0]]);
   });
 });
