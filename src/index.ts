@@ -8,7 +8,7 @@ export { ConstantLatency, EmpiricalLatency, parseLatencyModel, parseDurationUs, 
 export { Ledger, Notional, Position, type Transfer } from './ledger/index.ts';
 export { ClobVenue } from './venues/clob/venue.ts';
 export { MakerTakerFees, parseFees, type FeeModel } from './venues/clob/fees.ts';
-export { Sma, Ema, Rma, Rsi, Atr, RollingStd, Bollinger, RollingMax, RollingMin, type Indicator } from './strategy/indicators.ts';
+export { Sma, Ema, Rma, Rsi, Atr, RollingStd, Bollinger, Macd, RollingMax, RollingMin, type Indicator } from './strategy/indicators.ts';
 export { defineStrategy, z, type ParentOrder, type RouteDecision, type BookView, type PnlView, type Strategy, type StrategyContext, type StrategyModule, type Subscription, type TradeView, type OrderRequest, type OrderView, type Fill } from './strategy/index.ts';
 export { runBacktest, type BacktestConfig, type BacktestResult, type RunManifest } from './backtest/run.ts';
 export { CatalogReader, CatalogWriter, readManifest, type CatalogManifest } from './data/catalog.ts';

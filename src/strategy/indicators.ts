@@ -14,7 +14,8 @@
  *   value needs period + 1 closes (period changes);
  * - ATR smooths the true range max(high − low, |high − previous close|, |low − previous close|),
  *   which starts at the second bar;
- * - Bollinger bands are SMA ± k × the population standard deviation of the window.
+ * - Bollinger bands are SMA ± k × the population standard deviation of the window;
+ * - MACD is EMA(fast) − EMA(slow) from the slow EMA's first value, its signal an EMA of it.
  */
 
 /** What every indicator here has: feed it, read it. */
@@ -317,6 +318,53 @@ export class Bollinger implements Indicator {
     this.sma.reset();
     this.sd.reset();
     this.middle = this.upper = this.lower = NaN;
+  }
+}
+
+/**
+ * MACD: the fast EMA less the slow EMA of closes (from the slow one's first value), its signal
+ * line (an EMA of the MACD) and the histogram (MACD − signal). `value` is the MACD; `ready` once
+ * the signal has its window (fast, slow and signal periods default to 12, 26, 9).
+ */
+export class Macd implements Indicator {
+  private readonly fast: Ema;
+  private readonly slow: Ema;
+  private readonly sig: Ema;
+  value = NaN;
+  signal = NaN;
+  histogram = NaN;
+
+  constructor(
+    readonly fastPeriod = 12,
+    readonly slowPeriod = 26,
+    readonly signalPeriod = 9,
+  ) {
+    if (!(fastPeriod < slowPeriod)) throw new RangeError(`MACD fast period ${fastPeriod} must be shorter than the slow ${slowPeriod}`);
+    this.fast = new Ema(fastPeriod);
+    this.slow = new Ema(slowPeriod);
+    this.sig = new Ema(signalPeriod);
+  }
+
+  get ready(): boolean {
+    return this.sig.ready;
+  }
+
+  update(close: number): number {
+    checkValue(close, 'MACD');
+    const f = this.fast.update(close);
+    const sl = this.slow.update(close);
+    if (!this.slow.ready) return this.value;
+    this.value = f - sl;
+    this.signal = this.sig.update(this.value);
+    this.histogram = this.value - this.signal;
+    return this.value;
+  }
+
+  reset(): void {
+    this.fast.reset();
+    this.slow.reset();
+    this.sig.reset();
+    this.value = this.signal = this.histogram = NaN;
   }
 }
 

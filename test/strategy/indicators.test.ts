@@ -7,10 +7,10 @@
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { ATR, AverageGain, AverageLoss, BollingerBands, EMA, Highest, Lowest, RSI, SD, SMA, WEMA } from 'technicalindicators';
+import { ATR, AverageGain, AverageLoss, BollingerBands, EMA, Highest, Lowest, MACD, RSI, SD, SMA, WEMA } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import { readBars } from '../../src/data/readers/bars.ts';
-import { Atr, Bollinger, Ema, Rma, RollingMax, RollingMin, RollingStd, Rsi, Sma } from '../../src/strategy/indicators.ts';
+import { Atr, Bollinger, Ema, Macd, Rma, RollingMax, RollingMin, RollingStd, Rsi, Sma } from '../../src/strategy/indicators.ts';
 import { SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 
 const full = (v: number) => v;
@@ -107,6 +107,21 @@ describe('streaming indicators', () => {
     }
   });
 
+  it('MACD, its signal and histogram equal the library’s EMA-based MACD to the bit', () => {
+    if (!bars) return;
+    for (const [f, sl, sg] of [[12, 26, 9], [5, 35, 5]] as const) {
+      const m = new Macd(f, sl, sg);
+      const mine: { MACD: number; signal: number | undefined; histogram: number | undefined }[] = [];
+      for (const c of closes) {
+        m.update(c);
+        // The library reports the MACD from the slow EMA's first value, the signal once it has its window.
+        if (!Number.isNaN(m.value)) mine.push({ MACD: m.value, signal: m.ready ? m.signal : undefined, histogram: m.ready ? m.histogram : undefined });
+      }
+      expect(mine).toEqual(MACD.calculate({ values: closes, fastPeriod: f, slowPeriod: sl, signalPeriod: sg, SimpleMAOscillator: false, SimpleMASignal: false, format: full } as never));
+    }
+    expect(() => new Macd(26, 12)).toThrow(/must be shorter/);
+  });
+
   it('rolling max and min equal the library’s Highest and Lowest', () => {
     if (!bars) return;
     for (const p of [1, 3, 60, 1440]) {
@@ -134,7 +149,7 @@ describe('streaming indicators', () => {
     s.reset();
     expect([s.value, s.ready, s.update(7), s.update(9)]).toEqual([NaN, false, NaN, 8]);
     // A NaN is refused where it enters (it would poison a running sum for the rest of the run).
-    for (const ind of [new Sma(3), new Ema(3), new Rma(3), new Rsi(3), new RollingStd(3), new Bollinger(3), new RollingMax(3), new RollingMin(3)]) expect(() => ind.update(NaN)).toThrow(/a value of NaN/);
+    for (const ind of [new Sma(3), new Ema(3), new Rma(3), new Rsi(3), new RollingStd(3), new Bollinger(3), new Macd(2, 3, 2), new RollingMax(3), new RollingMin(3)]) expect(() => ind.update(NaN)).toThrow(/a value of NaN/);
     expect(() => new Atr(3).update(1, NaN, 1)).toThrow(/ATR low: a value of NaN/);
     expect(() => new Sma(2).update(Infinity)).toThrow(/SMA: a value of Infinity/);
     expect(() => new Sma(0)).toThrow(/whole number ≥ 1/);
