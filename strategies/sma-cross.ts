@@ -5,7 +5,7 @@ import { ASK, BID, defineStrategy, Sma, z } from 'primesim';
  * the slow one, sell it all when it crosses back below. Runs on a bar-execution venue (data
  * `bars` with `execution: bar`): decisions on a bar's close fill at the next bar's open.
  * The averages are primesim's streaming `Sma` (a running sum over a ring buffer: no allocation
- * per bar); `Ema`, `Rsi`, `Atr`, `Bollinger`, `RollingMax`/`RollingMin` work the same way.
+ * per bar); `Ema`, `Rsi`, `Atr`, `Bollinger`, `Macd`, `RollingMax`/`RollingMin` work the same way.
  */
 export default defineStrategy({
   name: 'sma-cross',
