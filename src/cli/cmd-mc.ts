@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { mcRiskRows, percent, wholeAmount } from '../report/summary-rows.ts';
 import { formatTable } from './format.ts';
+import { tailBySource, tailCount } from '../mc/stats.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
 
@@ -68,9 +69,13 @@ export function registerMc(program: Command): void {
         process.stdout.write(JSON.stringify({ dir: res.dir, ...s, ran: res.ran, reused: res.reused, seconds: secs }, null, 2) + '\n');
         return;
       }
+      // Which sources the 95% tail is made of (the report has the whole table).
+      const tail = tailBySource(res.rows).filter((g) => g.inTail > 0);
+      const shown = tail.slice(0, 4).map((g) => `${g.label}: ${g.inTail}`).join(' · ');
       process.stdout.write(formatTable(['risk across paths', 'value'], [
         ['paths', `${s.paths} (${res.ran} run, ${res.reused} reused)`],
         ...mcRiskRows(s),
+        ...(tail.length ? [['95% tail by path source', `${shown}${tail.length > 4 ? ` · ${tail.length - 4} more sources` : ''} (of ${tailCount(res.rows.length, 0.95)})`] as [string, string]] : []),
       ]) + '\n');
       process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
     });

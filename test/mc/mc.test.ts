@@ -4,7 +4,7 @@
  * contagion needs the CEX–oracle link; every lending liquidation is below HF 1; the CLI prints
  * the risk figures and the summary reads in DuckDB.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -170,6 +170,12 @@ describe('Monte Carlo paths', () => {
     expect(r.stdout).toMatch(/liquidations-at-risk 95% \/ 99%/);
     expect(r.stdout).toMatch(/P\(insurance fund exhausted\)\s+\d/);
     expect(r.stdout).toMatch(/peak base fee: median \/ 99% \(gwei\)\s+[\d.]+ \/ [\d.]+/);
+    // Of 2 paths the 95% tail is the worse one: its source, 1 of 1.
+    const dir = /^mc:\s+(.+)$/m.exec(r.stdout)![1]!;
+    const rows = readdirSync(join(dir, 'rows')).map((f) => JSON.parse(readFileSync(join(dir, 'rows', f), 'utf8')) as { k: number; label: string; deskPnl: number });
+    const worst = rows.sort((a, b) => a.deskPnl - b.deskPnl || a.k - b.k)[0]!;
+    expect(r.stdout).toContain(`95% tail by path source`);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('95% tail by path source'))!.replace(/^95% tail by path source\s+/, '')).toBe(`${worst.label}: 1 (of 1)`);
     const help = await primesim(['mc', '--help'], root);
     expect(help.stdout).toMatch(/--queue <redis-url>/);
   }, 600_000);
