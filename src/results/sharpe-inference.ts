@@ -76,23 +76,3 @@ export function deflatedSharpes(trials: readonly SharpeTrial[]): { threshold: nu
   return { threshold, trials: srs.length, dsr: trials.map((t) => probabilisticSharpe(t.sr, t.n, t.skew, t.kurtosis, threshold)) };
 }
 
-/**
- * Deflated Sharpe ratios of runs from their metrics (RunMetrics' sharpePerPeriod, returnCount,
- * returnSkew, returnKurtosis), by run id; undefined unless at least two runs have them over one
- * return period (the formulas compare like with like).
- */
-export function runsDeflation(ids: readonly string[], metrics: readonly Record<string, unknown>[]): { byRun: Map<string, number>; psr: Map<string, number>; threshold: number; trials: number; period: string } | undefined {
-  const num = (x: unknown) => (typeof x === 'number' ? x : NaN);
-  const periods = new Set(metrics.map((m) => m.returnPeriod));
-  if (periods.size !== 1 || metrics.some((m) => m.returnCount === undefined)) return undefined;
-  const trials = metrics.map((m) => ({ sr: num(m.sharpePerPeriod), n: num(m.returnCount), skew: num(m.returnSkew), kurtosis: num(m.returnKurtosis) }));
-  const d = deflatedSharpes(trials);
-  if (!d || !Number.isFinite(d.threshold)) return undefined;
-  return {
-    byRun: new Map(ids.map((x, i) => [x, d.dsr[i]!])),
-    psr: new Map(ids.map((x, i) => [x, probabilisticSharpe(trials[i]!.sr, trials[i]!.n, trials[i]!.skew, trials[i]!.kurtosis)])),
-    threshold: d.threshold,
-    trials: d.trials,
-    period: String([...periods][0]),
-  };
-}

@@ -3,21 +3,26 @@
  * dataset: the runs of each `dates` window of a walk-forward sweep are rival trials of each
  * other, not of the runs on other days. What the terminal table and the comparison page show.
  */
-import { runsDeflation } from '../results/sharpe-inference.ts';
+import { deflatedSharpes } from '../results/sharpe-inference.ts';
 
 export interface WindowDeflation {
   /** The `dates` window ('' for a sweep without one). */
   window: string;
   ids: string[];
+  /** SR*₀: the best per-period Sharpe that this many skill-less runs would show. */
   threshold: number;
   trials: number;
   period: string;
-  psr: Map<string, number>;
   dsr: Map<string, number>;
 }
 
-/** Per window, in order of first appearance; windows with fewer than two comparable runs are left out. */
+/**
+ * Per window, in order of first appearance, from each run's metrics (RunMetrics' sharpePerPeriod,
+ * returnCount, returnSkew, returnKurtosis, returnPeriod). A window is left out unless at least two
+ * of its runs have a Sharpe ratio, all over one return period (the formulas compare like with like).
+ */
 export function sweepDeflation(ids: readonly string[], points: readonly Record<string, string>[], metrics: readonly Record<string, unknown>[]): WindowDeflation[] {
+  const num = (x: unknown) => (typeof x === 'number' ? x : NaN);
   const groups = new Map<string, number[]>();
   points.forEach((p, i) => {
     const k = p.dates ?? '';
@@ -25,9 +30,13 @@ export function sweepDeflation(ids: readonly string[], points: readonly Record<s
   });
   const out: WindowDeflation[] = [];
   for (const [window, idx] of groups) {
+    const ms = idx.map((i) => metrics[i]!);
+    const periods = new Set(ms.map((m) => m.returnPeriod));
+    if (periods.size !== 1 || ms.some((m) => m.returnCount === undefined)) continue;
+    const d = deflatedSharpes(ms.map((m) => ({ sr: num(m.sharpePerPeriod), n: num(m.returnCount), skew: num(m.returnSkew), kurtosis: num(m.returnKurtosis) })));
+    if (!d || !Number.isFinite(d.threshold)) continue;
     const gIds = idx.map((i) => ids[i]!);
-    const d = runsDeflation(gIds, idx.map((i) => metrics[i]!));
-    if (d) out.push({ window, ids: gIds, threshold: d.threshold, trials: d.trials, period: d.period, psr: d.psr, dsr: d.byRun });
+    out.push({ window, ids: gIds, threshold: d.threshold, trials: d.trials, period: String([...periods][0]), dsr: new Map(gIds.map((x, j) => [x, d.dsr[j]!])) });
   }
   return out;
 }

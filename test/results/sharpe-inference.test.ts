@@ -5,7 +5,7 @@
  * (scipy.integrate.quad of x·N·φ(x)·Φ(x)^(N−1)), which the formula approximates.
  */
 import { describe, expect, it } from 'vitest';
-import { deflatedSharpes, expectedMaxSharpe, probabilisticSharpe, returnShape, runsDeflation } from '../../src/results/sharpe-inference.ts';
+import { deflatedSharpes, expectedMaxSharpe, probabilisticSharpe, returnShape } from '../../src/results/sharpe-inference.ts';
 
 describe('Sharpe inference', () => {
   it('PSR as the formula gives it with SciPy', () => {
@@ -43,9 +43,5 @@ describe('Sharpe inference', () => {
     // The best run's DSR is below its PSR: selection is paid for.
     expect(d.dsr[1]!).toBeLessThan(probabilisticSharpe(0.05, 1001, -0.1, 4));
     expect(deflatedSharpes(trials.slice(0, 1))).toBeUndefined();
-    // From run metrics: only over one return period.
-    const m = (sr: number, period = '1m') => ({ sharpePerPeriod: sr, returnCount: 500, returnSkew: 0, returnKurtosis: 3, returnPeriod: period });
-    expect(runsDeflation(['a', 'b'], [m(0.01), m(0.02)])!.byRun.get('b')).toBe(deflatedSharpes([{ sr: 0.01, n: 500, skew: 0, kurtosis: 3 }, { sr: 0.02, n: 500, skew: 0, kurtosis: 3 }])!.dsr[1]);
-    expect(runsDeflation(['a', 'b'], [m(0.01), m(0.02, '1h')])).toBeUndefined();
   });
 });
