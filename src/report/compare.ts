@@ -8,6 +8,7 @@ import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
 import { renderChart } from './charts.ts';
 import { esc } from './html.ts';
+import { percent } from './summary-rows.ts';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : esc(String(v ?? '')));
 
@@ -52,7 +53,7 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   // probability of beating what this many skill-less runs would show at best — among the runs on
   // the same data (a walk-forward sweep's dates windows apart).
   const metricsOf = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
-  const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '');
+  const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? percent(x) : '');
   const deflSections = sweepDeflation(runs.map((r) => r.runId), points, runs.map(metricsOf)).map((d) => {
     const sr = new Map(runs.map((r) => [r.runId, Number(metricsOf(r).sharpePerPeriod)]));
     // Each run's own PSR (its metrics), beside the DSR of its window.

@@ -14,7 +14,7 @@ import { checkReportTarget } from '../results/safe-output.ts';
 import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
-import { mcRiskRows, wholeAmount } from './summary-rows.ts';
+import { mcRiskRows, percent, wholeAmount } from './summary-rows.ts';
 import { quantileCi, tailBySource, tailCount, upperQuantile, valueAtRisk } from '../mc/stats.ts';
 
 export function isMcFolder(dir: string): boolean {
@@ -232,7 +232,7 @@ td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>primesim Monte Carlo — ${esc(name)}</h1>
 <h2>Risk across paths</h2><table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
-<h2>Where the 95% tail comes from</h2><p>${tailCount(pnl.length, 0.95) === 1 ? 'The worst path' : `The ${tailCount(pnl.length, 0.95)} worst paths`} by desk PnL, by the source of their path.</p><table><tr><th>source</th><th>paths</th><th>in the 95% tail</th><th>mean desk PnL</th><th>worst desk PnL</th><th>P(fund exhausted)</th><th>mean liquidated notional</th></tr>${sources.map((g) => `<tr><td>${esc(g.label)}</td><td>${g.paths}</td><td>${g.inTail}</td><td>${wholeAmount(g.meanPnl)}</td><td>${wholeAmount(g.worstPnl)}</td><td>${(g.pFundExhausted * 100).toFixed(1)}%</td><td>${wholeAmount(g.meanLiquidated)}</td></tr>`).join('')}</table>
+<h2>Where the 95% tail comes from</h2><p>${tailCount(pnl.length, 0.95) === 1 ? 'The worst path' : `The ${tailCount(pnl.length, 0.95)} worst paths`} by desk PnL, by the source of their path.</p><table><tr><th>source</th><th>paths</th><th>in the 95% tail</th><th>mean desk PnL</th><th>worst desk PnL</th><th>P(fund exhausted)</th><th>mean liquidated notional</th></tr>${sources.map((g) => `<tr><td>${esc(g.label)}</td><td>${g.paths}</td><td>${g.inTail}</td><td>${wholeAmount(g.meanPnl)}</td><td>${wholeAmount(g.worstPnl)}</td><td>${percent(g.pFundExhausted)}</td><td>${wholeAmount(g.meanLiquidated)}</td></tr>`).join('')}</table>
 <h2>Worst paths by desk PnL</h2><table><tr><th>path</th><th>source</th><th>desk PnL</th><th>liquidated notional</th></tr>${worstRows.map((w) => `<tr><td>${k[w.i]}</td><td>${esc(labels[w.i]!)}</td><td>${wholeAmount(w.v)}</td><td>${wholeAmount(lar[w.i])}</td></tr>`).join('')}</table>
 ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 </body></html>
