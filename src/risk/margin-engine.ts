@@ -1,4 +1,5 @@
 import { ConfigError, ModelError } from '../errors.ts';
+import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import { Position, type FillAccounting } from '../ledger/portfolio.ts';
 import { ASSETS } from '../market/instrument.ts';
@@ -59,7 +60,7 @@ export class MarginEngine {
   /** Test hook: check every kept ADL candidate set against a full scan (throws on a difference). */
   verifyAdlSets = false;
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
-  private readonly marks = new Map<string, number>();
+  private readonly marks = new NumberMap();
   private readonly basis = new Map<string, number>();
   private readonly ivs = new Map<string, number>();
   private readonly surfaces = new Map<string, VolSurface>();
@@ -643,8 +644,10 @@ export class MarginEngine {
       upnl += entryUpnl(e);
     }
     g.upnl = upnl;
+    // g.req is the group's own object, overwritten in place (a model may reuse what it returns).
     if (s === undefined) {
-      g.req = { im: 0, mm: 0 };
+      g.req.im = 0;
+      g.req.mm = 0;
       return;
     }
     const v = this.view;
@@ -654,7 +657,13 @@ export class MarginEngine {
     v.nowUs = this.nowUs;
     v.legs = g.legs;
     v.coin = g.coin;
-    g.req = a.model.groupRequirement(v);
+    const r = a.model.groupRequirement(v);
+    const req = g.req;
+    req.im = r.im;
+    req.mm = r.mm;
+    // A portfolio model's worst scenario and add-ons: its own new objects each call, kept by reference.
+    if (r.worst !== undefined || req.worst !== undefined) req.worst = r.worst;
+    if (r.addOns !== undefined || req.addOns !== undefined) req.addOns = r.addOns;
   }
 
   private refreshCollateral(a: AccountState): void {

@@ -99,6 +99,7 @@ export interface MarginModel {
   readonly name: string;
   /** Isolated models allow one leg per account. */
   readonly isolated: boolean;
+  /** The group's requirement; the object may be reused by the model's next call (copy what you keep). */
   groupRequirement(g: GroupView): GroupRequirement;
 }
 

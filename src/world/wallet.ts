@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts';
+import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import { ASSETS, lotsToQty } from '../market/instrument.ts';
@@ -15,7 +16,7 @@ import type { OrderRequest, OwnOrder } from '../venues/clob/order.ts';
  * approximation of the valuation, stated here.
  */
 export class Prices {
-  private readonly px = new Map<string, number>();
+  private readonly px = new NumberMap();
   constructor(readonly valuation: string) {}
 
   set(asset: string, price: number): void {

@@ -11,15 +11,22 @@ abstract class PerPositionMargin implements MarginModel {
     this.std = new StandardRequirement(opts.option);
   }
 
+  /** Reused by every call: a revaluation at every mark allocates nothing (callers copy what they keep). */
+  private readonly out: GroupRequirement = { im: 0, mm: 0 };
+
   groupRequirement(g: GroupView): GroupRequirement {
     let im = 0;
     let mm = 0;
-    for (const l of g.legs) {
-      const r = this.std.leg(l, g.spot, g.coin === true);
+    const legs = g.legs;
+    for (let i = 0; i < legs.length; i++) {
+      const r = this.std.leg(legs[i]!, g.spot, g.coin === true);
       im += r.im;
       mm += r.mm;
     }
-    return { im, mm };
+    const out = this.out;
+    out.im = im;
+    out.mm = mm;
+    return out;
   }
 }
 
