@@ -179,7 +179,7 @@ describe('bar execution against a reference model of the documented convention (
         const strat = join(root, `plan-${k}.ts`);
         writeFileSync(strat, strategySource(orders));
         const r = await runBacktest({ strategy: strat, data: csv, slippageBps, fees: '0:0', capital: 1e9, runsDir: join(root, 'runs'), runId: `case-${k}`, equityInterval: '1h' });
-        const got = (await queryRuns([r.dir], 'SELECT f.ts_us, o.tag, f.side, f.price, f.liquidity FROM fills f JOIN orders o ON o.order_id = f.order_id')).rows.map((x) => ({ tsUs: Number(x[0]), tag: String(x[1]), side: String(x[2]), price: Number(Number(x[3]).toFixed(6)), maker: x[4] === 'maker' }));
+        const got = (await queryRuns([r.dir], 'SELECT f.ts_us, o.tag, f.side, f.price, f.liquidity FROM fills f JOIN orders o ON o.order_id = f.order_id')).rows.map((x) => ({ tsUs: Number(x[0]), tag: String(x[1]), side: String(x[2]) as RefFill['side'], price: Number(Number(x[3]).toFixed(6)), maker: x[4] === 'maker' }));
         const resting = (await queryRuns([r.dir], "SELECT tag FROM orders WHERE status = 'open' ORDER BY tag")).rows.map((x) => String(x[0]));
         const want = reference(bars, orders, slippageBps);
         const key = (f: RefFill) => `${f.tsUs} ${f.tag}`;
