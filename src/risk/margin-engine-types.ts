@@ -59,6 +59,8 @@ export interface AccountState {
   tracked: boolean;
   /** Not revalued on mark changes; its owner calls `revalue` (see `openAccount`). */
   lazy: boolean;
+  /** Scratch of `setMark`: whether this mark revalued any of the account's groups. */
+  revalued: boolean;
   state: MarginState;
 }
 

@@ -123,7 +123,7 @@ export class MarginEngine {
    */
   openAccount(id: string, model: MarginModel, opts: { lazy?: boolean } = {}): AccountState {
     if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
-    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revalued: false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
     this.refreshCollateral(a);
@@ -205,9 +205,22 @@ export class MarginEngine {
     this.marks.set(underlying, price);
     const touched = this.holders.get(underlying);
     const coll = this.collateralHolders.get(underlying);
-    if (touched) for (const a of touched) for (const g of a.groups.values()) if (g.underlying === underlying) this.refreshGroup(a, g);
+    // A group that holds nothing (flat, already revalued flat) is the same at any mark: it is not
+    // revalued, and an account none of whose groups moved keeps its state — its listeners would
+    // see the same healthy state again (a bar backtest is flat half the time, a bench floor always).
+    if (touched) {
+      for (const a of touched) {
+        let moved = false;
+        for (const g of a.groups.values()) {
+          if (g.underlying !== underlying || flatGroup(g)) continue;
+          this.refreshGroup(a, g);
+          moved = true;
+        }
+        a.revalued = moved;
+      }
+    }
     if (coll) for (const a of coll) this.refreshCollateral(a);
-    if (touched) for (const a of touched) this.finish(a, tsUs);
+    if (touched) for (const a of touched) if (a.revalued || coll?.has(a) || !unchangedIsQuiet(a) || this.adlSets.size !== 0) this.finish(a, tsUs);
     if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
   }
 
@@ -820,3 +833,25 @@ interface Entrant {
 function entryUpnl(e: PosEntry): number {
   return e.inst.inverse ? e.basis - e.leg.qty / e.leg.mark : e.leg.qty * e.leg.mark - e.basis;
 }
+
+/**
+ * Whether a mark cannot change this group: every position flat, and its last revaluation already
+ * made it so (legs priced, no uPnL, no requirement, no cost basis) — revaluing it again would
+ * write the same numbers.
+ */
+function flatGroup(g: Group): boolean {
+  if (g.upnl !== 0 || g.req.im !== 0 || g.req.mm !== 0) return false;
+  const entries = g.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.pos.lots !== 0 || e.leg.qty !== 0 || e.leg.mark === 0 || e.basis !== 0) return false;
+    if (!e.owned && e.pos.costBasis !== e.basisOf) return false;
+  }
+  return true;
+}
+
+/** An account whose state did not change needs no `finish` only while its listeners would do nothing with it (it is not under water). */
+function unchangedIsQuiet(a: AccountState): boolean {
+  return a.state.equity >= a.state.mm;
+}
+
