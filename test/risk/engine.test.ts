@@ -68,6 +68,51 @@ describe('MarginEngine', () => {
     );
   });
 
+  it('a mark leaves every state a full revaluation gives, through flat spells (flat groups are not revalued)', () => {
+    // setMark skips a group that holds nothing and an account none of whose groups moved: after
+    // any sequence of fills (closing to exactly flat too), marks and time, a from-scratch
+    // revaluation (`revalue`) must find nothing to change.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('fill' as const), btc: fc.boolean(), lots: fc.integer({ min: -3000, max: 3000 }).filter((x) => x !== 0), fee: fc.constantFrom(0, 5) }),
+      fc.record({ kind: fc.constant('close' as const), btc: fc.boolean() }),
+      fc.record({ kind: fc.constant('mark' as const), btc: fc.boolean(), r: fc.double({ min: -0.1, max: 0.1, noNaN: true }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+        const { ledger, engine } = newEngine({ BTC: 0.1 });
+        engine.registerInstrument(perpSpec(DYDX_BTC_TIERS));
+        engine.registerInstrument(ethSpec);
+        engine.setMark('BTC', 60_000, T0);
+        engine.setMark('ETH', 3_000, T0);
+        engine.openAccount('a', new CrossMargin());
+        deposit(ledger, 'a', 1_000_000);
+        deposit(ledger, 'a', 0.5, 'BTC');
+        const px = { BTC: 60_000, ETH: 3_000 };
+        let t = T0;
+        for (const o of ops) {
+          t += 1_000_000;
+          const inst = o.btc ? PERP : ETH_PERP;
+          const und = o.btc ? 'BTC' : 'ETH';
+          const ticks = o.btc ? Math.round(px.BTC * 10) : Math.round(px.ETH * 100);
+          if (o.kind === 'fill') engine.applyFill('a', inst, t, o.lots, ticks, o.fee);
+          else if (o.kind === 'close') {
+            const lots = engine.positionLots('a', inst);
+            if (lots !== 0) engine.applyFill('a', inst, t, -lots, ticks, 0);
+          } else {
+            px[und] = o.btc ? Math.max(1, Math.round(px.BTC * (1 + o.r) * 10) / 10) : Math.max(0.01, Math.round(px.ETH * (1 + o.r) * 100) / 100);
+            engine.setMark(und, px[und], t);
+          }
+          const before = structuredClone(engine.state('a'));
+          const groups = ['BTC', 'ETH'].map((k) => structuredClone({ upnl: engine.group('a', k)?.upnl, req: engine.group('a', k)?.req }));
+          engine.revalue('a', t);
+          expect(engine.state('a')).toEqual(before);
+          expect(['BTC', 'ETH'].map((k) => structuredClone({ upnl: engine.group('a', k)?.upnl, req: engine.group('a', k)?.req }))).toEqual(groups);
+        }
+      }),
+      { seed: 20261207, numRuns: 200 },
+    );
+  });
+
   it('sees cash movements (fees, funding) through the ledger', () => {
     const { ledger, engine } = newEngine();
     engine.registerInstrument(perpSpec());
