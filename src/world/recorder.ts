@@ -3,7 +3,7 @@ import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import { ASSETS, lotsToQty, ticksToPrice } from '../market/instrument.ts';
 import { BID } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
-import { liquidationsTable, marginTable, type MarginRow } from '../risk/recorder.ts';
+import { liquidationsTable } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
@@ -49,7 +49,8 @@ export class WorldRecorder implements EventHandler {
   /** Per account: deposits at current prices, liquidation transfers, and PnL per venue id (all venues, 0 where none). */
   private readonly split = new Map<string, { deposits: F64Column; liquidation: F64Column; venues: Map<string, F64Column> }>();
   private transfers: Transfer[] = [];
-  private margin: MarginRow[] = [];
+  /** Margin samples as columns (the `margin` table: ts_us, account, equity, im, mm, margin_ratio), not a row object each. */
+  private readonly margin = new MarginColumns();
   /** Spools of the long tables (see `spill`): rows leave memory in chunks as the run goes. */
   private spillDir: string | undefined;
   private spillRows = Infinity;
@@ -114,7 +115,7 @@ export class WorldRecorder implements EventHandler {
   }
 
   /** Per account, resolved once at the first sample (the world is built by then): what a sample reads. */
-  private bound: { w: AccountWallet; s: AccountSeries; deposits: F64Column; liquidation: F64Column; legs: { col: F64Column; v: AccountWallet['venues'][number] | undefined; l: AccountWallet['legs'][number] | undefined }[]; started: boolean }[] | undefined;
+  private bound: { w: AccountWallet; s: AccountSeries; deposits: F64Column; liquidation: F64Column; legs: { col: F64Column; v: AccountWallet['venues'][number] | undefined; l: AccountWallet['legs'][number] | undefined }[]; started: boolean; tick: number }[] | undefined;
 
   private bind(): NonNullable<WorldRecorder['bound']> {
     return (this.bound = this.wallets.map((w) => {
@@ -129,6 +130,8 @@ export class WorldRecorder implements EventHandler {
           return { col, v, l: v ? undefined : w.legs.find((x) => x.id === id) };
         }),
         started: false,
+        // The primary venue's tick as a number (its instrument keeps a decimal string).
+        tick: w.venues[0] ? Number(w.venues[0].position.inst.tickSize) : NaN,
       };
     }));
   }
@@ -167,7 +170,7 @@ export class WorldRecorder implements EventHandler {
       s.funding.push(funding);
       const primary = w.venues[0];
       s.pos.push(primary ? primary.position.lots : 0);
-      s.mid.push(primary ? primary.mark() * Number(primary.position.inst.tickSize) : NaN);
+      s.mid.push(primary ? primary.mark() * b.tick : NaN);
       const dep = w.depositsValue();
       if (!b.started) {
         b.started = true;
@@ -182,9 +185,9 @@ export class WorldRecorder implements EventHandler {
       for (const w of this.wallets) {
         if (w.marginMode === 'cash') continue;
         const st = this.engine.state(w.id);
-        this.margin.push({ tsUs, account: w.id, equity: st.equity, im: st.im, mm: st.mm, marginRatio: st.marginRatio });
+        this.margin.push(tsUs, w.id, st.equity, st.im, st.mm, st.marginRatio);
       }
-      if (this.margin.length >= this.spillRows) this.spool('margin').append(marginTable(this.margin.splice(0)));
+      if (this.margin.length >= this.spillRows) this.spool('margin').append(this.margin.take());
     }
     if (this.spillDir !== undefined) this.spillFull();
   }
@@ -311,7 +314,7 @@ export class WorldRecorder implements EventHandler {
     }
     if (this.engine) {
       const m = this.spool('margin');
-      m.append(marginTable(this.margin.splice(0)));
+      m.append(this.margin.take());
       out.margin = m;
       out.liquidations = liquidationsTable(liquidations);
     }
@@ -527,3 +530,39 @@ function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills:
     },
   };
 }
+
+/** Margin samples in columns, taken (and reset) a chunk at a time. */
+class MarginColumns {
+  private ts = new F64Column();
+  private account: string[] = [];
+  private equity = new F64Column();
+  private im = new F64Column();
+  private mm = new F64Column();
+  private ratio = new F64Column();
+
+  get length(): number {
+    return this.ts.length;
+  }
+
+  push(tsUs: number, account: string, equity: number, im: number, mm: number, marginRatio: number): void {
+    this.ts.push(tsUs);
+    this.account.push(account);
+    this.equity.push(equity);
+    this.im.push(im);
+    this.mm.push(mm);
+    this.ratio.push(marginRatio);
+  }
+
+  /** The rows so far as the `margin` table's columns; empties the columns. */
+  take(): Record<string, ColumnData> {
+    const out = { ts_us: this.ts.view().slice(), account: this.account, equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
+    this.ts.length = 0;
+    this.account = [];
+    this.equity.length = 0;
+    this.im.length = 0;
+    this.mm.length = 0;
+    this.ratio.length = 0;
+    return out;
+  }
+}
+
