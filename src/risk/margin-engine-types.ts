@@ -59,8 +59,8 @@ export interface AccountState {
   tracked: boolean;
   /** Not revalued on mark changes; its owner calls `revalue` (see `openAccount`). */
   lazy: boolean;
-  /** Scratch of `setMark`: whether this mark revalued any of the account's groups. */
-  revalued: boolean;
+  /** Scratch of `setMark`: the number of the last mark that revalued one of the account's groups. */
+  revaluedAt: number;
   state: MarginState;
 }
 

@@ -38,7 +38,13 @@ export class MarginEngine {
   private readonly marginAssets = new Set<string>();
   private readonly accounts = new Map<string, AccountState>();
   private readonly byCash = new Map<string, AccountState>();
-  private readonly holders = new Map<string, Set<AccountState>>();
+  /**
+   * Per underlying, the non-lazy accounts holding a group of it (in the order they first did) and
+   * those groups (in the order they were made): what a mark revalues, walked as arrays.
+   */
+  private readonly holders = new Map<string, { set: Set<AccountState>; accounts: AccountState[]; groups: { a: AccountState; g: Group }[] }>();
+  /** Counts marks: an account revalued by the current one has `revaluedAt` equal to it. */
+  private markSeq = 0;
   /**
    * Every account's entry for each instrument (with its group), lazy accounts included, in the
    * order they first held it: ADL scans only these, without map lookups per account.
@@ -123,7 +129,7 @@ export class MarginEngine {
    */
   openAccount(id: string, model: MarginModel, opts: { lazy?: boolean } = {}): AccountState {
     if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
-    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revalued: false, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revaluedAt: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
     this.refreshCollateral(a);
@@ -203,25 +209,31 @@ export class MarginEngine {
     if (!(price > 0) || !Number.isFinite(price)) throw new ModelError(`mark for ${underlying} must be a positive number, got ${price}`, { field: 'mark' });
     this.nowUs = tsUs;
     this.marks.set(underlying, price);
-    const touched = this.holders.get(underlying);
+    const held = this.holders.get(underlying);
     const coll = this.collateralHolders.get(underlying);
     // A group that holds nothing (flat, already revalued flat) is the same at any mark: it is not
     // revalued, and an account none of whose groups moved keeps its state — its listeners would
     // see the same healthy state again (a bar backtest is flat half the time, a bench floor always).
-    if (touched) {
-      for (const a of touched) {
-        let moved = false;
-        for (const g of a.groups.values()) {
-          if (g.underlying !== underlying || flatGroup(g)) continue;
-          this.refreshGroup(a, g);
-          moved = true;
-        }
-        a.revalued = moved;
+    // (Revaluing a group writes only that group: the order of the groups does not matter.)
+    const seq = ++this.markSeq;
+    if (held) {
+      const groups = held.groups;
+      for (let i = 0; i < groups.length; i++) {
+        const x = groups[i]!;
+        if (flatGroup(x.g)) continue;
+        this.refreshGroup(x.a, x.g);
+        x.a.revaluedAt = seq;
       }
     }
     if (coll) for (const a of coll) this.refreshCollateral(a);
-    if (touched) for (const a of touched) if (a.revalued || coll?.has(a) || !unchangedIsQuiet(a) || this.adlSets.size !== 0) this.finish(a, tsUs);
-    if (coll) for (const a of coll) if (!touched?.has(a)) this.finish(a, tsUs);
+    if (held) {
+      const accounts = held.accounts;
+      for (let i = 0; i < accounts.length; i++) {
+        const a = accounts[i]!;
+        if (a.revaluedAt === seq || !unchangedIsQuiet(a) || this.adlSets.size !== 0 || coll?.has(a)) this.finish(a, tsUs);
+      }
+    }
+    if (coll) for (const a of coll) if (!held?.set.has(a)) this.finish(a, tsUs);
   }
 
   /** The account's position in an instrument (created on first use, bound to the ledger). */
@@ -548,9 +560,13 @@ export class MarginEngine {
       a.groups.set(key, g);
       if (!a.assets.has(g.settle)) this.addAsset(a, g.settle);
       if (!a.lazy) {
-        let set = this.holders.get(und);
-        if (!set) this.holders.set(und, (set = new Set()));
-        set.add(a);
+        let h = this.holders.get(und);
+        if (!h) this.holders.set(und, (h = { set: new Set(), accounts: [], groups: [] }));
+        if (!h.set.has(a)) {
+          h.set.add(a);
+          h.accounts.push(a);
+        }
+        h.groups.push({ a, g });
       }
     }
     let e = g.entries.find((x) => x.inst === inst);
