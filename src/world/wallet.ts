@@ -50,7 +50,17 @@ export interface WalletLeg {
   pnl(): number;
 }
 
-const scale = (asset: string): number => 10 ** (ASSETS[asset]?.decimals ?? 8);
+/** Minor units per whole unit of an asset; looked up once per asset (read at every equity sample). */
+const SCALES = new Map<string, number>();
+const scale = (asset: string): number => {
+  let s = SCALES.get(asset);
+  if (s === undefined) {
+    s = 10 ** (ASSETS[asset]?.decimals ?? 8);
+    // Only known assets are remembered: one registered later is looked up again.
+    if (ASSETS[asset] !== undefined) SCALES.set(asset, s);
+  }
+  return s;
+};
 
 /**
  * An account of the run: one wallet (`<id>:cash` in the ledger, every asset in it), the
