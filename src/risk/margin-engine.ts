@@ -152,6 +152,11 @@ export class MarginEngine {
     return this.accounts.values();
   }
 
+  /**
+   * Called with an account after its state was recomputed: a fill, a transfer, a revaluation. A
+   * mark that cannot change a healthy account (it holds nothing of that underlying) does not
+   * call it; an account under water (equity < MM) hears of every mark.
+   */
   onUpdate(fn: MarginListener): void {
     this.listeners.push(fn);
   }
