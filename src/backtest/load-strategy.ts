@@ -4,6 +4,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { ConfigError, PrimesimError } from '../errors.ts';
 import type { StrategyModule } from '../strategy/api.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
@@ -55,7 +56,10 @@ export async function loadStrategy(file: string): Promise<StrategyModule> {
   const dir = join(tmpdir(), 'primesim-strategies');
   mkdirSync(dir, { recursive: true });
   loads++;
-  const out = join(dir, `${createHash('sha256').update(abs).digest('hex').slice(0, 16)}-${process.pid}-${loads}.mjs`);
+  // Unique per process, thread and load: the Monte Carlo pool's threads share the process id and
+  // each counts its own loads, and a bundle is removed once imported — named by pid and count
+  // alone, one thread removed the bundle another had just written under the same name.
+  const out = join(dir, `${createHash('sha256').update(abs).digest('hex').slice(0, 16)}-${process.pid}-${threadId}-${loads}.mjs`);
   // The source map's paths are relative to the bundle's own location, so it must know it.
   const code = await bundle(abs, file, out);
   // Compiled, a strategy that reaches into the engine's sources (`primesim/…`, ../src/…) needs the
