@@ -289,6 +289,10 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       pathOf.set(i, path);
       catalogs[i] = path.source;
       manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')), inst, path);
+      // A bar venue's data runs from its first bar's open (its path's first point is that bar's
+      // close when there is one bar: the run would end before it closed).
+      const firstBars = barsOf.get(i);
+      if (firstBars) manifests[i]!.timeRange.startUs = firstBars.tsUs[0]!;
       continue;
     }
     const dir = await catalogOf(v, i, src);

@@ -287,4 +287,23 @@ export default defineStrategy({ name: 'tick-stop', description: '', params: z.st
     const rows = (await queryRuns([r.dir], "SELECT status, reason FROM orders WHERE tag = 's'")).rows;
     expect(rows).toEqual([['rejected', 'stop orders are supported on bar-execution venues only']]);
   });
+
+  it('a file of one bar replays that bar: its close reaches the strategy, and the run ends with it', async () => {
+    // The run's window was the venue's path, whose only point was the bar's close (the first point
+    // of a longer file is its first open): it ended at the bar's open, before anything happened.
+    const one = join(root, 'one.csv');
+    writeFileSync(one, BARS.split('\n').slice(0, 2).join('\n'));
+    const strat = join(root, 'count.ts');
+    writeFileSync(strat, `import { defineStrategy, z } from 'primesim';
+export default defineStrategy({ name: 'count', description: '', params: z.strictObject({}), subscribe: { book: 'none' },
+  create(ctx) { return { onBar(c, bar) { ctx.record('seen', { ts: bar.tsUs, close: bar.close }); } }; } });
+`);
+    const r = await runBacktest({ strategy: strat, data: one, runsDir: join(root, 'runs'), runId: 'one-bar', equityInterval: '1m' });
+    expect(r.manifest.counts.rows).toBe(1);
+    const seen = (await queryRuns([r.dir], 'SELECT ts, close FROM strategy_seen')).rows.map((x) => x.map(num));
+    expect(seen).toEqual([[T0, 100.5]]);
+    // The run ends with the bar's close (the last equity sample).
+    const eq = (await queryRuns([r.dir], 'SELECT max(ts_us) FROM equity')).rows[0]!.map(num);
+    expect(eq).toEqual([T0 + MIN - 1]);
+  });
 });
