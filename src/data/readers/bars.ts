@@ -101,6 +101,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
   let n = 0;
   let last = -Infinity;
+  let step = Infinity;
   const [iT, iO, iH, iL, iC, iV] = idx as [number, number, number, number, number, number];
   for (let ln = 1; ln < lines.length; ln++) {
     const raw = lines[ln]!;
@@ -109,6 +110,8 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     const ts = parseTs(cells[iT] ?? '');
     if (!Number.isFinite(ts)) throw new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp' });
     if (ts <= last) throw new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
+    // The interval is the file's (its shortest step), also when a window keeps one bar of it.
+    if (ts - last < step) step = ts - last;
     last = ts;
     const o = Number(cells[iO]);
     const h = Number(cells[iH]);
@@ -133,8 +136,6 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   const cols = out.map((a) => a.slice(0, n));
   const tsUs = cols[0]!;
   if (tsUs.length === 0) throw new DataError('no bars in the requested range', { file });
-  let step = Infinity;
-  for (let i = 1; i < tsUs.length; i++) step = Math.min(step, tsUs[i]! - tsUs[i - 1]!);
   return {
     source: file,
     tsUs,
@@ -234,6 +235,8 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   const midnightUs = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`) * 1000;
   const cols = [[], [], [], [], [], []] as number[][];
   let last = -Infinity;
+  // The interval is the file's (its shortest step), also when a window keeps one bar of it.
+  let step = Infinity;
   text.split(/\r?\n/).forEach((raw, k) => {
     if (raw.trim() === '') return;
     const c = raw.split(',').map(Number);
@@ -245,6 +248,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     else throw new DataError(`expected 6 (trade) or 11 (quote) fields, got ${c.length}`, { ...at, field: 'row' });
     const ts = midnightUs + c[0]! * 1000;
     if (ts <= last) throw new DataError('time does not increase', { ...at, field: 'ms' });
+    if (ts - last < step) step = ts - last;
     last = ts;
     const [o, h, l, cl] = ohlcv as [number, number, number, number];
     if (h < Math.max(o, cl, l) || l > Math.min(o, cl)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: 'high' });
@@ -254,8 +258,6 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   });
   if (cols[0]!.length === 0) throw new DataError('no bars in the requested range', { file });
   const tsUs = Float64Array.from(cols[0]!);
-  let step = Infinity;
-  for (let i = 1; i < tsUs.length; i++) step = Math.min(step, tsUs[i]! - tsUs[i - 1]!);
   return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6 };
 }
 

@@ -40,4 +40,18 @@ describe('bars', () => {
     writeFileSync(f, 'time,open,high,low,close\n');
     expect(() => readBarsCsv(f)).toThrow(/b\.csv:1, field timestamp/);
   });
+
+  it('the interval is the file\'s, also for a window that keeps one bar of it', () => {
+    const f = join(root, 'h.csv');
+    writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:00:00,100,110,95,105,1\n2022-01-01 01:00:00,105,106,90,91,2\n2022-01-01 03:00:00,91,92,90,91,2\n');
+    const hour = 3600e6;
+    expect(readBarsCsv(f).intervalUs).toBe(hour);
+    // One bar of an hourly file is an hour long (it was taken for a minute: no step to measure).
+    const one = readBarsCsv(f, { fromUs: Date.parse('2022-01-01T01:00:00Z') * 1000, toUs: Date.parse('2022-01-01T02:00:00Z') * 1000 });
+    expect(one.tsUs.length).toBe(1);
+    expect(one.intervalUs).toBe(hour);
+    // A window whose bars are further apart than the file's step keeps the file's step.
+    expect(readBarsCsv(f, { fromUs: Date.parse('2022-01-01T01:00:00Z') * 1000 }).intervalUs).toBe(hour);
+  });
 });
+
