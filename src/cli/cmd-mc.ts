@@ -77,7 +77,7 @@ export function registerMc(program: Command): void {
         ...mcRiskRows(s),
         ...(tail.length ? [['95% tail by path source', `${shown}${tail.length > 4 ? ` · ${tail.length - 4} more sources` : ''} (of ${tailCount(res.rows.length, 0.95)})`] as [string, string]] : []),
       ]) + '\n');
-      process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} paths in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
+      process.stdout.write(`\nmc:      ${res.dir}\nsummary: ${res.summaryDir}\n${res.ran} path${res.ran === 1 ? '' : 's'} in ${secs.toFixed(1)} s (${(res.ran / secs).toFixed(2)} paths/s)\n`);
     });
 }
 
