@@ -32,9 +32,10 @@ export function registerMc(program: Command): void {
     .option('--name <name>', 'MC folder name (default <spec name>-s<seed>-<hash of the spec and --set>)')
     .option('--queue <redis-url>', 'enqueue the paths on a BullMQ queue at this Redis (workers: primesim worker --queue …) and wait for them')
     .option('--grid <field=v1,v2>', 'sensitivity grid (repeatable): the MC at every point, e.g. shock=1,2,3 (generated paths\' return scale) or agents.1.population.leverage.max=10,25,50; the report draws heatmaps', collect, [] as string[])
+    .option('--force', 'replace path and summary folders in the MC folder even if they hold files primesim did not write (checked before any path runs)')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused\n(when written by the same primesim code; others are run again).')
-    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; json?: boolean; grid: string[] }) => {
+    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; force?: boolean; json?: boolean; grid: string[] }) => {
       const overrides = setPairs(o.set);
       // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
       if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');
@@ -43,7 +44,7 @@ export function registerMc(program: Command): void {
         const { runMcGrid } = await import('../mc/grid.ts');
         const axes = o.grid.map(parseGridAxis);
         const t0 = performance.now();
-        const g = await runMcGrid({ file: spec, overrides, axes, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.workers !== undefined ? { workers: o.workers } : {}), onPoint: (p, _r, d, n) => process.stderr.write(`mc grid ${d}/${n}: ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}\n`) });
+        const g = await runMcGrid({ file: spec, overrides, axes, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.force ? { force: true } : {}), onPoint: (p, _r, d, n) => process.stderr.write(`mc grid ${d}/${n}: ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}\n`) });
         const names = axes.map(([n]) => n);
         const cols = ['var95', 'es95', 'lar95', 'pFundExhausted'] as const;
         process.stdout.write(formatTable([...names, 'VaR 95%', 'ES 95%', 'LaR 95%', 'P(fund exhausted)'], g.points.map((p) => [...names.map((n) => p.point[n]!), ...cols.map((c) => (c === 'pFundExhausted' ? percent(p.summary[c]) : wholeAmount(p.summary[c])))])) + '\n');
@@ -57,7 +58,7 @@ export function registerMc(program: Command): void {
       const n = only?.length ?? mcFolder({ file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}) }).n;
       // One bar either way: paths done here, or by workers that may be on other machines.
       const bar = new Progress('mc', n, 'paths');
-      const common = { file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), onPath: (_r: unknown, done: number) => bar.update(done) };
+      const common = { file: spec, overrides, ...(o.paths !== undefined ? { paths: o.paths } : {}), ...(only ? { only } : {}), runsDir: o.runs, ...(o.name ? { name: o.name } : {}), ...(o.force ? { force: true } : {}), onPath: (_r: unknown, done: number) => bar.update(done) };
       try {
         res = o.queue ? await (await import('../mc/queue.ts')).enqueueMc({ ...common, url: o.queue }) : await runMc({ ...common, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
       } finally {

@@ -51,10 +51,11 @@ export function registerStress(program: Command): void {
     .option('--list', 'list the scenarios in scenarios/')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
+    .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--seed <n>', 'override the scenario seed', num('--seed'))
     .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. route=private or venues.weth-usdc.kind=amm-v3 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the manifest as JSON instead of the tables (as run --json)')
-    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; seed?: number; set: string[]; json?: boolean }) => {
+    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; json?: boolean }) => {
       const { readdirSync, existsSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { PACKAGE_ROOT } = await import('../package-root.ts');
@@ -75,7 +76,7 @@ export function registerStress(program: Command): void {
       const overrides = setPairs(o.set);
       const { spec, source } = specWithOverrides(file, overrides, '--set');
       if (o.seed !== undefined) spec.seed = o.seed;
-      const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), clock: () => Date.now() });
+      const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), force: o.force ?? false, clock: () => Date.now() });
       const { writeReport } = await import('../report/report.ts');
       const rep = await writeReport(r.dir, { png: false });
       if (o.json) {
@@ -86,8 +87,8 @@ export function registerStress(program: Command): void {
     });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {
-    const o = action.opts<{ runs?: string; runId?: string }>();
-    if (o.runId !== undefined) runTarget(o.runs ?? 'runs', o.runId);
+    const o = action.opts<{ runs?: string; runId?: string; force?: boolean }>();
+    if (o.runId !== undefined) runTarget(o.runs ?? 'runs', o.runId, o.force ?? false);
     else if (o.runs !== undefined) checkParentDir(o.runs);
   });
 

@@ -21,6 +21,8 @@ export interface McGridOptions {
   paths?: number;
   runsDir: string;
   workers?: number;
+  /** Replace folders that are not run folders (`mc --force`). */
+  force?: boolean;
   onPoint?(point: Record<string, string>, res: McResult, done: number, total: number): void;
 }
 
@@ -44,7 +46,7 @@ export async function runMcGrid(o: McGridOptions): Promise<{ dir: string; points
       const [f, x] = fieldOf(k, v);
       ov[f] = x;
     }
-    const res = await runMc({ file: o.file, overrides: ov, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runsDir, ...(o.workers !== undefined ? { workers: o.workers } : {}) });
+    const res = await runMc({ file: o.file, overrides: ov, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runsDir, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.force ? { force: true } : {}) });
     out.push({ point, summary: res.summary, dir: res.dir });
     o.onPoint?.(point, res, out.length, points.length);
   }
@@ -54,7 +56,7 @@ export async function runMcGrid(o: McGridOptions): Promise<{ dir: string; points
   for (const m of METRICS) cols[m] = Float64Array.from(out, (p) => p.summary[m]);
   cols.mc_dir = out.map((p) => p.dir);
   const res = await writeRunFolder({
-    runsDir: resolve(o.runsDir, 'mc'), runId: `grid-${hash}`, force: true, tables: { grid: cols },
+    runsDir: resolve(o.runsDir, 'mc'), runId: `grid-${hash}`, force: o.force ?? false, tables: { grid: cols },
     config: { seed: 0, grid: o.axes.map(([n, v]) => ({ axis: n, values: v })) },
     strategy: { name: 'mc-grid', params: {} },
     dataset: { name: 'mc-grid', rows: out.length },

@@ -22,6 +22,8 @@ export interface PathJob {
   dir: string;
   /** The code fingerprint of whoever made the job: a queue worker running other code refuses it. */
   code?: string;
+  /** Replace a path-<k> folder that is not a run folder (`mc --force`); otherwise such a folder is refused. */
+  force?: boolean;
 }
 
 export function pathRunId(k: number): string {
@@ -52,12 +54,12 @@ export async function runPath(job: PathJob): Promise<McRow> {
   const { spec, source } = specWithOverrides(job.file, job.overrides);
   const p = pathSpec(spec, job.k);
   const runId = pathRunId(job.k);
-  // force: a folder without its row is an interrupted path of this same MC run (the folder name
-  // carries the spec hash), replaced whole.
+  // A path-<k> run folder without its row (an interrupted run of this MC) is replaced whole, as any
+  // run folder is; a folder of other files only with --force (mc checks them all before it starts).
   // A path is a short run among many in one worker: no forced full collections (see collectGarbage),
   // and no spill thread — its start and messages cost more than they save on a run this short (in
   // line, four paths took 10 s without it and 11–12 s with it), and pool workers have none anyway.
-  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: true, collectGarbage: false, spillThread: false, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
+  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: job.force ?? false, collectGarbage: false, spillThread: false, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
   const m = r.metrics as unknown as Record<string, unknown>;
   const w = r.world;
   const lot = new Map(w.venues.map((v) => [v.id, Number(v.clob.instrument.lotSize) * v.clob.instrument.multiplier]));

@@ -11,7 +11,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { ConfigError } from '../errors.ts';
 import { checkRedis } from './redis-check.ts';
-import { mcFolder, writeSummary, type McResult } from './run-mc.ts';
+import { checkMcTargets, mcFolder, writeSummary, type McResult } from './run-mc.ts';
 import { readPathRow, runPath, type PathJob } from './path-run.ts';
 import type { McRow } from './stats.ts';
 
@@ -49,6 +49,8 @@ export interface QueueMcOptions {
   runsDir: string;
   name?: string;
   url: string;
+  /** Replace path and summary folders that are not run folders (`mc --force`). */
+  force?: boolean;
   /** Poll interval while waiting, ms. */
   pollMs?: number;
   onPath?(row: McRow, done: number, total: number): void;
@@ -58,6 +60,7 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
   const { dir, n, jobs } = mcFolder(o);
   const want = o.only ?? Array.from({ length: n }, (_, k) => k);
   for (const k of want) if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new ConfigError(`path ${k} is outside 0…${n - 1}`, { field: '--only' });
+  checkMcTargets(dir, want, o.force ?? false);
   const connection = connectionOf(o.url);
   await checkRedis(connection as { host: string; port: number; password?: string });
   const queue = new Queue(QUEUE_NAME, { connection });
@@ -100,7 +103,7 @@ export async function enqueueMc(o: QueueMcOptions): Promise<McResult> {
       await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
     }
     const list = want.map((k) => rows.get(k)!);
-    return { dir, rows: list, ...(await writeSummary(dir, list, n)), ran: todo.length, reused };
+    return { dir, rows: list, ...(await writeSummary(dir, list, n, o.force ?? false)), ran: todo.length, reused };
   } finally {
     await queue.close();
   }

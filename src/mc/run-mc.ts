@@ -18,7 +18,8 @@ import { watchOutputFolder } from '../results/safe-output.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { specWithOverrides } from '../sweep/spec-job.ts';
 import { mcPaths } from '../world/mc-paths.ts';
-import { readPathRow, runPath, type PathJob } from './path-run.ts';
+import { pathRunId, readPathRow, runPath, type PathJob } from './path-run.ts';
+import { checkOutputTarget } from '../results/safe-output.ts';
 import { summarise, type McRow, type McSummary } from './stats.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { distFile, FROM_DIST } from '../runtime.ts';
@@ -34,6 +35,8 @@ export interface McOptions {
   name?: string;
   /** Worker threads (default: one per core); 0 runs the paths in this thread, one by one. */
   workers?: number;
+  /** Replace path and summary folders that are not run folders (`--force`); otherwise refused before any path runs. */
+  force?: boolean;
   onPath?(row: McRow, done: number, total: number): void;
 }
 
@@ -47,7 +50,7 @@ export interface McResult {
 }
 
 /** The MC folder of a spec + overrides + path count. */
-export function mcFolder(o: Pick<McOptions, 'file' | 'overrides' | 'paths' | 'runsDir' | 'name'>): { dir: string; n: number; jobs: (k: number) => PathJob } {
+export function mcFolder(o: Pick<McOptions, 'file' | 'overrides' | 'paths' | 'runsDir' | 'name' | 'force'>): { dir: string; n: number; jobs: (k: number) => PathJob } {
   const file = resolve(o.file);
   const overrides = o.overrides ?? {};
   const { spec } = specWithOverrides(file, overrides);
@@ -59,13 +62,15 @@ export function mcFolder(o: Pick<McOptions, 'file' | 'overrides' | 'paths' | 'ru
   if (!/^[\w.-]+$/.test(name)) throw new ConfigError(`MC name ${name} must be letters, digits, . _ -`, { field: '--name' });
   const dir = resolve(o.runsDir, 'mc', name);
   const code = codeFingerprint();
-  return { dir, n, jobs: (k) => ({ file, overrides, k, dir, code }) };
+  const force = o.force ?? false;
+  return { dir, n, jobs: (k) => ({ file, overrides, k, dir, code, ...(force ? { force } : {}) }) };
 }
 
 export async function runMc(o: McOptions): Promise<McResult> {
   const { dir, n, jobs } = mcFolder(o);
   const want = o.only ?? Array.from({ length: n }, (_, k) => k);
   for (const k of want) if (!(Number.isInteger(k) && k >= 0 && k < n)) throw new ConfigError(`path ${k} is outside 0…${n - 1}`, { field: '--only' });
+  checkMcTargets(dir, want, o.force ?? false);
   // After the checks: a refused command leaves no empty MC folder behind.
   mkdirSync(dir, { recursive: true });
   // Paths are written by pool threads under this process's id: an interrupt removes their temporaries.
@@ -101,11 +106,21 @@ export async function runMc(o: McOptions): Promise<McResult> {
     }
   }
   const list = want.map((k) => rows.get(k)!);
-  return { dir, rows: list, ...(await writeSummary(dir, list, n)), ran: todo.length, reused };
+  return { dir, rows: list, ...(await writeSummary(dir, list, n, o.force ?? false)), ran: todo.length, reused };
+}
+
+/**
+ * Before any path runs: the folders the MC will write (path-<k> for every wanted path, summary)
+ * must be absent, empty or run folders — a folder of someone's files there is refused (unless
+ * --force), not found after an hour of paths and not replaced without a word.
+ */
+export function checkMcTargets(dir: string, want: readonly number[], force: boolean): void {
+  for (const k of want) checkOutputTarget(join(dir, pathRunId(k)), 'run', { force, field: '--name' });
+  checkOutputTarget(join(dir, 'summary'), 'run', { force, field: '--name' });
 }
 
 /** The summary run folder (`<mc>/summary`): the `paths` table and the risk figures as its metrics. */
-export async function writeSummary(dir: string, rows: McRow[], n: number): Promise<{ summary: McSummary; summaryDir: string }> {
+export async function writeSummary(dir: string, rows: McRow[], n: number, force = false): Promise<{ summary: McSummary; summaryDir: string }> {
   const summary = summarise(rows);
   const sorted = [...rows].sort((a, b) => a.k - b.k);
   const f64 = (f: (r: McRow) => number) => Float64Array.from(sorted, f);
@@ -120,7 +135,7 @@ export async function writeSummary(dir: string, rows: McRow[], n: number): Promi
     },
   };
   const res = await writeRunFolder({
-    runsDir: dir, runId: 'summary', force: true, tables,
+    runsDir: dir, runId: 'summary', force, tables,
     config: { seed: 0, mc: { paths: n, included: sorted.map((r) => r.k) } },
     strategy: { name: 'mc', params: {} },
     dataset: { name: 'mc', rows: rows.length },

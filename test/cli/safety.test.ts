@@ -113,6 +113,21 @@ describe('destructive inputs never lose a file', () => {
     expect(readFileSync(notes, 'utf8')).toBe('years of work\n');
     const rep = join(work, 'rep-out.html');
     for (let k = 0; k < 2; k++) expect((await primesim(['report', join(runs, 'mine'), '--out', rep])).code).toBe(0);
+    // stress refuses the same way and takes the --force its message names (it had none).
+    mkdirSync(join(runs, 'theirs'), { recursive: true });
+    writeFileSync(join(runs, 'theirs', 'x.txt'), 'x');
+    oneLine(await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs']), /pass --force/);
+    expect(readFileSync(join(runs, 'theirs', 'x.txt'), 'utf8')).toBe('x');
+    r = await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(runs, 'theirs'))).toContain('manifest.json');
+  });
+
+  it('every command whose refusal says "pass --force" has a --force option', async () => {
+    for (const cmd of [['backtest'], ['run'], ['stress'], ['sweep'], ['mc'], ['data', 'generate'], ['data', 'import']]) {
+      const r = await primesim([...cmd, '--help']);
+      expect(r.stdout, cmd.join(' ')).toMatch(/--force/);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * contagion needs the CEX–oracle link; every lending liquidation is below HF 1; the CLI prints
  * the risk figures and the summary reads in DuckDB.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,34 @@ describe('Monte Carlo paths', () => {
     expect(r.stdout.split('\n').find((l) => l.startsWith('95% tail by path source'))!.replace(/^95% tail by path source\s+/, '')).toBe(`${worst.label}: 1 (of 1)`);
     const help = await primesim(['mc', '--help'], root);
     expect(help.stdout).toMatch(/--queue <redis-url>/);
+  }, 600_000);
+
+  it('never replaces a folder of someone\'s files in the MC folder: refused before any path runs, replaced only with --force', async () => {
+    if (!sharedDataAvailable()) return;
+    const runs = join(root, 'mine');
+    const mcDir = join(runs, 'mc', 'victim');
+    mkdirSync(join(mcDir, 'summary'), { recursive: true });
+    writeFileSync(join(mcDir, 'summary', 'notes.txt'), 'years of work\n');
+    const args = ['mc', SPEC, '--paths', '3', '--only', '2', '--workers', '0', '--name', 'victim', '--runs', runs, ...Object.entries(SMALL).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+    let r = await primesim(args, root);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/field --name: .*victim[\\/]summary already exists and holds files that primesim did not write.*--force/);
+    // Refused before the path ran: nothing written, the notes intact.
+    expect(readdirSync(mcDir).sort()).toEqual(['summary']);
+    expect(readFileSync(join(mcDir, 'summary', 'notes.txt'), 'utf8')).toBe('years of work\n');
+    // A path folder of someone's files likewise.
+    rmSync(join(mcDir, 'summary'), { recursive: true });
+    mkdirSync(join(mcDir, 'path-00002'));
+    writeFileSync(join(mcDir, 'path-00002', 'notes.txt'), 'x');
+    r = await primesim(args, root);
+    expect(r.stderr).toMatch(/path-00002 already exists and holds files that primesim did not write/);
+    expect(readFileSync(join(mcDir, 'path-00002', 'notes.txt'), 'utf8')).toBe('x');
+    r = await primesim([...args, '--force'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(mcDir, 'path-00002'))).toContain('manifest.json');
+    // Run again: its own run folders are replaced (or reused) without --force.
+    r = await primesim(args, root);
+    expect(r.code, r.stderr).toBe(0);
   }, 600_000);
 
   it("a desk auto-deleveraged in the cascade: its trip ends where ADL took its position, at the bankruptcy prices", async () => {
