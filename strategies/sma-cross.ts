@@ -13,7 +13,7 @@ export default defineStrategy({
   params: z.strictObject({
     fast: z.coerce.number().int().positive().default(10),
     slow: z.coerce.number().int().positive().default(20),
-    /** Position size in base units (e.g. 1 BTC). */
+    /** Position size in base units (e.g. 1 BTC; on an inverse contract, its USD value at the decision close). */
     size: z.coerce.number().positive().default(1),
     // In the schema, not in create(): a sweep checks every grid point's parameters before it runs any.
   }).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] }),
@@ -23,7 +23,10 @@ export default defineStrategy({
     const slow = new Sma(p.slow);
     let prevDiff = NaN;
     const inst = ctx.instrument;
-    const lots = Math.round(p.size / (Number(inst.lotSize) * inst.multiplier));
+    // Linear and spot: lots of base units. Inverse (coin-margined, contracts of `multiplier` USD):
+    // as many contracts as `size` base units are worth at the close the order is decided on.
+    const unit = Number(inst.lotSize) * inst.multiplier;
+    const lotsAt = (close: number) => Math.round(inst.kind === 'inverse' ? (p.size * close) / unit : p.size / unit);
     return {
       onBar(c, bar) {
         fast.update(bar.close);
@@ -34,7 +37,7 @@ export default defineStrategy({
         // cash account short of the price) leaves it flat, and the next cross up tries again
         // instead of selling what it never bought.
         if (prevDiff <= 0 && diff > 0) {
-          if (c.positionLots === 0 && c.openOrders().length === 0) c.submit({ side: BID, type: 'market', sizeLots: lots, tag: 'enter' });
+          if (c.positionLots === 0 && c.openOrders().length === 0) c.submit({ side: BID, type: 'market', sizeLots: lotsAt(bar.close), tag: 'enter' });
         } else if (prevDiff >= 0 && diff < 0) {
           const held = c.positionLots;
           if (held > 0 && c.openOrders().length === 0) c.submit({ side: ASK, type: 'market', sizeLots: held, tag: 'exit' });

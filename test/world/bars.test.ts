@@ -306,4 +306,20 @@ export default defineStrategy({ name: 'count', description: '', params: z.strict
     const eq = (await queryRuns([r.dir], 'SELECT max(ts_us) FROM equity')).rows[0]!.map(num);
     expect(eq).toEqual([T0 + MIN - 1]);
   });
+
+  it('sma-cross on an inverse contract (Binance COIN-M minute bars, a LEAN zip): each entry is `size` BTC in 100-USD contracts at the decision close', async () => {
+    const zip = join(PACKAGE_ROOT, '..', 'shared', 'data', 'lean', 'cryptofuture_binance_minute_btcusd_20221213_trade.zip');
+    // It sized every contract as one base unit: 1 BTC was 0.01 contracts, rounded to 0, and the
+    // first entry threw "order size 0 lots".
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: zip, instrument: 'binance-delivery:BTCUSD_PERP', params: { size: '2' }, runsDir: join(root, 'runs'), runId: 'sma-inverse', equityInterval: '1h' });
+    const b = readBars(zip);
+    const closeAt = new Map(Array.from(b.tsUs, (t, i) => [t + b.intervalUs - 1, b.close[i]!]));
+    const entries = (await queryRuns([r.dir], "SELECT submit_ts_us, size_lots, filled_lots FROM orders WHERE tag = 'enter' ORDER BY submit_ts_us")).rows.map((x) => x.map(num));
+    expect(entries.length).toBeGreaterThan(10);
+    for (const [ts, lots, filled] of entries) {
+      expect(lots).toBe(Math.round((2 * closeAt.get(ts!)!) / 100));
+      expect(filled).toBe(lots);
+    }
+  });
 });
+
