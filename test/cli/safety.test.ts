@@ -116,9 +116,10 @@ describe('destructive inputs never lose a file', () => {
     // stress refuses the same way and takes the --force its message names (it had none).
     mkdirSync(join(runs, 'theirs'), { recursive: true });
     writeFileSync(join(runs, 'theirs', 'x.txt'), 'x');
-    oneLine(await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs']), /pass --force/);
+    // (In the work folder: stress writes its report to ./reports.)
+    oneLine(await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs'], work), /pass --force/);
     expect(readFileSync(join(runs, 'theirs', 'x.txt'), 'utf8')).toBe('x');
-    r = await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs', '--force']);
+    r = await primesim(['stress', 'crash-50x', '--runs', runs, '--run-id', 'theirs', '--force'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(runs, 'theirs'))).toContain('manifest.json');
   });
