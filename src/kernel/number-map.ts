@@ -20,20 +20,4 @@ export class NumberMap {
     if (c !== undefined) c.v = value;
     else this.cells.set(key, { v: value });
   }
-
-  delete(key: string): boolean {
-    return this.cells.delete(key);
-  }
-
-  get size(): number {
-    return this.cells.size;
-  }
-
-  *entries(): IterableIterator<[string, number]> {
-    for (const [k, c] of this.cells) yield [k, c.v];
-  }
-
-  *keys(): IterableIterator<string> {
-    yield* this.cells.keys();
-  }
 }

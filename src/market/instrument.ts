@@ -90,6 +90,11 @@ export const ASSETS: Record<string, Asset> = {
   ETH: { symbol: 'ETH', decimals: 8 },
 };
 
+/** Minor units per whole unit of an asset (10^decimals; 8 for an asset not in ASSETS). */
+export function assetScale(asset: string): number {
+  return 10 ** (ASSETS[asset]?.decimals ?? 8);
+}
+
 /** Known instruments of the shared captures; anything else comes from a dataset manifest. */
 export const KNOWN_INSTRUMENTS: Record<string, Instrument> = {
   'binance-futures:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance-futures', kind: 'linear', tickSize: '0.1', lotSize: '0.001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },

@@ -10,4 +10,4 @@ export { BookExecutor, walkBook, type ExecFill, type LiquidationExecutor } from 
 export { CircuitBreaker, DEFAULT_BREAKER, type BreakerConfig, type BreakerEvent, type BreakerKind } from './breaker.ts';
 export { LiquidationEngine, DEFAULT_LIQUIDATION, type AdlRecord, type LiquidationConfig, type LiquidationRecord } from './liquidation.ts';
 export { adlQueue, adlRank, type AdlCandidate } from './adl.ts';
-export { breakersTable, liquidationsTable, marginTable, snapshotMargin, type MarginRow } from './recorder.ts';
+export { breakersTable, liquidationsTable, MarginColumns } from './recorder.ts';

@@ -2,7 +2,7 @@ import { ConfigError, ModelError } from '../errors.ts';
 import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import { Position, type FillAccounting } from '../ledger/portfolio.ts';
-import { ASSETS } from '../market/instrument.ts';
+import { ASSETS, assetScale } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
 import { checkInstrument, type InstrumentEntry } from './instruments.ts';
 import type { CanPlace, GroupRequirement, GroupView, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
@@ -235,7 +235,8 @@ export class MarginEngine {
       const accounts = held.accounts;
       for (let i = 0; i < accounts.length; i++) {
         const a = accounts[i]!;
-        if (a.revaluedAt === seq || !unchangedIsQuiet(a) || this.adlSets.size !== 0 || coll?.has(a)) this.finish(a, tsUs);
+        // Unchanged and not under water: its listeners (the liquidation engine) would do nothing.
+        if (a.revaluedAt === seq || !(a.state.equity >= a.state.mm) || this.adlSets.size !== 0 || coll?.has(a)) this.finish(a, tsUs);
       }
     }
     if (coll) for (const a of coll) if (!held?.set.has(a)) this.finish(a, tsUs);
@@ -704,7 +705,7 @@ export class MarginEngine {
     let c = 0;
     for (const asset of a.assets) {
       const bal = this.ledger.balance(a.cashAccount, asset);
-      const units = Number(bal) / 10 ** (ASSETS[asset]?.decimals ?? 8);
+      const units = Number(bal) / assetScale(asset);
       a.cash.set(asset, units);
       if (bal === 0n) continue;
       c += this.poolValue(asset, units);
@@ -869,10 +870,5 @@ function flatGroup(g: Group): boolean {
     if (!e.owned && e.pos.costBasis !== e.basisOf) return false;
   }
   return true;
-}
-
-/** An account whose state did not change needs no `finish` only while its listeners would do nothing with it (it is not under water). */
-function unchangedIsQuiet(a: AccountState): boolean {
-  return a.state.equity >= a.state.mm;
 }
 

@@ -1,35 +1,45 @@
-import { f64Of, i32Of } from '../results/columns.ts';
+import { F64Column, f64Of, i32Of } from '../results/columns.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import type { BreakerEvent } from './breaker.ts';
 import type { LiquidationRecord } from './liquidation.ts';
-import type { MarginEngine } from './margin-engine.ts';
+import type { MarginState } from './types.ts';
 
-export interface MarginRow {
-  tsUs: number;
-  account: string;
-  equity: number;
-  im: number;
-  mm: number;
-  marginRatio: number;
-}
+/**
+ * The `margin` results table (ts_us, account, equity, im, mm, margin_ratio), built a row at a time
+ * in columns (a sample at every fill and timer: no row object each) and taken a chunk at a time.
+ */
+export class MarginColumns {
+  private ts = new F64Column();
+  private account: string[] = [];
+  private equity = new F64Column();
+  private im = new F64Column();
+  private mm = new F64Column();
+  private ratio = new F64Column();
 
-/** Snapshot every account's margin (the `margin` results table). */
-export function snapshotMargin(engine: MarginEngine, tsUs: number, out: MarginRow[]): void {
-  for (const id of engine.accountIds()) {
-    const s = engine.state(id);
-    out.push({ tsUs, account: id, equity: s.equity, im: s.im, mm: s.mm, marginRatio: s.marginRatio });
+  get length(): number {
+    return this.ts.length;
   }
-}
 
-export function marginTable(rows: readonly MarginRow[]): Record<string, ColumnData> {
-  return {
-    ts_us: f64Of(rows, (r) => r.tsUs),
-    account: rows.map((r) => r.account),
-    equity: f64Of(rows, (r) => r.equity),
-    im: f64Of(rows, (r) => r.im),
-    mm: f64Of(rows, (r) => r.mm),
-    margin_ratio: f64Of(rows, (r) => r.marginRatio),
-  };
+  push(tsUs: number, account: string, s: MarginState): void {
+    this.ts.push(tsUs);
+    this.account.push(account);
+    this.equity.push(s.equity);
+    this.im.push(s.im);
+    this.mm.push(s.mm);
+    this.ratio.push(s.marginRatio);
+  }
+
+  /** The rows so far as the table's columns; empties the columns. */
+  take(): Record<string, ColumnData> {
+    const out = { ts_us: this.ts.view().slice(), account: this.account, equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
+    this.ts.length = 0;
+    this.account = [];
+    this.equity.length = 0;
+    this.im.length = 0;
+    this.mm.length = 0;
+    this.ratio.length = 0;
+    return out;
+  }
 }
 
 export function liquidationsTable(rows: readonly LiquidationRecord[]): Record<string, ColumnData> {

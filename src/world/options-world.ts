@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ConfigError } from '../errors.ts';
-import { ASSETS } from '../market/instrument.ts';
+import { assetScale } from '../market/instrument.ts';
 import type { Simulation } from '../kernel/simulation.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
@@ -112,7 +112,7 @@ export class WorldOptionsVenue {
       pnl() {
         // Open value − premium paid − fees + expiry payouts: the cash the options moved plus what is open.
         let cash = 0;
-        const units = (minor: bigint, asset: string) => Number(minor) / 10 ** (ASSETS[asset]?.decimals ?? 8);
+        const units = (minor: bigint, asset: string) => Number(minor) / assetScale(asset);
         for (const p of self.venue.positions.values()) if (p.account === account) cash -= units(p.premium + p.fees, p.contract.settle) * wallet.prices.get(p.contract.settle);
         for (const s of self.venue.settlements) {
           if (s.account !== account) continue;

@@ -1,9 +1,9 @@
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
-import { ASSETS, lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import { assetScale, lotsToQty, ticksToPrice } from '../market/instrument.ts';
 import { BID } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
-import { liquidationsTable } from '../risk/recorder.ts';
+import { liquidationsTable, MarginColumns } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
@@ -80,7 +80,7 @@ export class WorldRecorder implements EventHandler {
       if (this.transfers.length >= this.spillRows) this.flushLedger();
     });
     for (const v of venues) this.stats.set(v.id, new TradeStats(v.clob.instrument));
-    this.trips = venues.map((v) => new RoundTrips(v.clob.instrument, 10 ** (ASSETS[v.clob.instrument.settle]?.decimals ?? 8)));
+    this.trips = venues.map((v) => new RoundTrips(v.clob.instrument, assetScale(v.clob.instrument.settle)));
     if (engine) {
       // Liquidation steps and ADL close a venue's position through the margin engine, not its book.
       const byPosition = new Map<unknown, RoundTrips>(venues.map((v, i) => [v.clob.position, this.trips[i]!]));
@@ -184,8 +184,7 @@ export class WorldRecorder implements EventHandler {
     if (this.engine) {
       for (const w of this.wallets) {
         if (w.marginMode === 'cash') continue;
-        const st = this.engine.state(w.id);
-        this.margin.push(tsUs, w.id, st.equity, st.im, st.mm, st.marginRatio);
+        this.margin.push(tsUs, w.id, this.engine.state(w.id));
       }
       if (this.margin.length >= this.spillRows) this.spool('margin').append(this.margin.take());
     }
@@ -530,39 +529,3 @@ function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills:
     },
   };
 }
-
-/** Margin samples in columns, taken (and reset) a chunk at a time. */
-class MarginColumns {
-  private ts = new F64Column();
-  private account: string[] = [];
-  private equity = new F64Column();
-  private im = new F64Column();
-  private mm = new F64Column();
-  private ratio = new F64Column();
-
-  get length(): number {
-    return this.ts.length;
-  }
-
-  push(tsUs: number, account: string, equity: number, im: number, mm: number, marginRatio: number): void {
-    this.ts.push(tsUs);
-    this.account.push(account);
-    this.equity.push(equity);
-    this.im.push(im);
-    this.mm.push(mm);
-    this.ratio.push(marginRatio);
-  }
-
-  /** The rows so far as the `margin` table's columns; empties the columns. */
-  take(): Record<string, ColumnData> {
-    const out = { ts_us: this.ts.view().slice(), account: this.account, equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
-    this.ts.length = 0;
-    this.account = [];
-    this.equity.length = 0;
-    this.im.length = 0;
-    this.mm.length = 0;
-    this.ratio.length = 0;
-    return out;
-  }
-}
-

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.ts';
 import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import type { Position } from '../ledger/portfolio.ts';
-import { ASSETS, lotsToQty } from '../market/instrument.ts';
+import { ASSETS, assetScale, lotsToQty } from '../market/instrument.ts';
 import { BID, NO_ASK, NO_BID } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { AccountContext, MarginView } from '../strategy/api.ts';
@@ -50,17 +50,7 @@ export interface WalletLeg {
   pnl(): number;
 }
 
-/** Minor units per whole unit of an asset; looked up once per asset (read at every equity sample). */
-const SCALES = new Map<string, number>();
-const scale = (asset: string): number => {
-  let s = SCALES.get(asset);
-  if (s === undefined) {
-    s = 10 ** (ASSETS[asset]?.decimals ?? 8);
-    // Only known assets are remembered: one registered later is looked up again.
-    if (ASSETS[asset] !== undefined) SCALES.set(asset, s);
-  }
-  return s;
-};
+
 
 /**
  * An account of the run: one wallet (`<id>:cash` in the ledger, every asset in it), the
@@ -95,13 +85,13 @@ export class AccountWallet implements AccountContext {
 
   deposit(tsUs: number, asset: string, units: number): void {
     if (!ASSETS[asset]) throw new ConfigError(`unknown asset ${asset}`, { field: `accounts.${this.id}.deposits` });
-    const minor = BigInt(Math.round(units * scale(asset)));
+    const minor = BigInt(Math.round(units * assetScale(asset)));
     this.ledger.transfer(tsUs, 'external:deposits', this.cashAccount, asset, minor, 'deposit');
     this.deposits.set(asset, (this.deposits.get(asset) ?? 0n) + minor);
   }
 
   balance(asset: string): number {
-    return Number(this.ledger.balance(this.cashAccount, asset)) / scale(asset);
+    return Number(this.ledger.balance(this.cashAccount, asset)) / assetScale(asset);
   }
 
   /** assets(), and the counts it was made from (deposits, venues and legs only grow). */
@@ -147,13 +137,13 @@ export class AccountWallet implements AccountContext {
   /** Deposits at current prices. */
   depositsValue(): number {
     let e = 0;
-    for (const [a, m] of this.deposits) e += (Number(m) / scale(a)) * this.prices.get(a);
+    for (const [a, m] of this.deposits) e += (Number(m) / assetScale(a)) * this.prices.get(a);
     return e;
   }
 
   depositsAtStart(pricesAtStart: Prices): number {
     let e = 0;
-    for (const [a, m] of this.deposits) e += (Number(m) / scale(a)) * pricesAtStart.get(a);
+    for (const [a, m] of this.deposits) e += (Number(m) / assetScale(a)) * pricesAtStart.get(a);
     return e;
   }
 
@@ -167,7 +157,7 @@ export class AccountWallet implements AccountContext {
 
   liquidationValue(): number {
     let e = 0;
-    for (const [a, m] of this.liquidation) e += (Number(m) / scale(a)) * this.prices.get(a);
+    for (const [a, m] of this.liquidation) e += (Number(m) / assetScale(a)) * this.prices.get(a);
     return e;
   }
 
@@ -250,7 +240,7 @@ export class SpotBalanceEntry implements OrderEntry {
       const need = n.baseUnits(req.sizeLots);
       const have = this.ledger.balance(this.cashAccount, inst.base) - reservedBase;
       if (need > have) {
-        const d = 10 ** (ASSETS[inst.base]?.decimals ?? 8);
+        const d = assetScale(inst.base);
         return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.base}: sell of ${Number(need) / d} exceeds holdings available ${Number(have) / d} (no borrowing on spot)`);
       }
     }

@@ -79,8 +79,10 @@ export default defineStrategy({
 });
 `;
 
-/** The reference's inputs: the CSV parsed plainly, SMA 10/20 from technicalindicators. */
-function referenceRows() {
+/** The reference's inputs: the CSV parsed plainly, SMA 10/20 from technicalindicators (made once). */
+let rowsMade: ReturnType<typeof makeReferenceRows> | undefined;
+const referenceRows = () => (rowsMade ??= makeReferenceRows());
+function makeReferenceRows() {
   const lines = readFileSync(FILE, 'utf8').trim().split('\n').slice(1);
   const bars = lines.map((l) => {
     const [ts, open, high, low, close, volume] = l.split(',');
@@ -92,7 +94,7 @@ function referenceRows() {
   const diff = bars.map((_, i) => (i >= 19 ? f[i - 9]! - s[i - 19]! : NaN));
   return bars.map((b, i) => ({ ...b, diff: diff[i]!, prevDiff: i > 0 ? diff[i - 1]! : NaN }));
 }
-type Row = ReturnType<typeof referenceRows>[number];
+type Row = ReturnType<typeof makeReferenceRows>[number];
 
 /** Stop-loss distance: the stop sits this fraction below the entry bar's open (on the 0.1 grid). */
 const STOP = 0.004;
