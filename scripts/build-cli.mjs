@@ -6,12 +6,15 @@
 // from JavaScript against ~0.4 s through the TypeScript loader (src/results/spill-thread.ts uses
 // it under the same freshness rule, src/dist-fresh.mjs).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Built beside dist/ and swapped in whole: a command running meanwhile (a long Monte Carlo run
+// whose workers import `primesim` for every path) never finds dist/ empty or half written.
+const out = join(root, `dist.building-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
 // Both: one ES module tree for Node 20, dependencies left to node_modules.
 const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' };
 // One build, several entries sharing their chunks (one copy of every engine module): the CLI, the
@@ -24,7 +27,12 @@ await build({
     'sweep-worker': join(root, 'src', 'sweep', 'worker.ts'),
     'mc-worker': join(root, 'src', 'mc', 'path-task.ts'),
   },
-  outdir: join(root, 'dist'),
+  outdir: out,
   splitting: true,
 });
-await build({ ...common, entryPoints: [join(root, 'src', 'results', 'spill-task.ts')], outfile: join(root, 'dist', 'spill-task.js') });
+await build({ ...common, entryPoints: [join(root, 'src', 'results', 'spill-task.ts')], outfile: join(out, 'spill-task.js') });
+const dist = join(root, 'dist');
+const old = join(root, `dist.old-${process.pid}`);
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(out, dist);
+rmSync(old, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
+import { barsInstrument, DEFAULT_BARS_INSTRUMENT } from '../data/bars-instrument.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
@@ -25,8 +26,11 @@ export const BacktestConfigSchema = z.strictObject({
   capital: z.number().positive().default(100_000),
   /** Default: 1s, and 1m for bars (a 1 s clock over a month of minute bars is 2.7M rows of equity). */
   equityInterval: z.string().optional(),
-  /** Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price and the fill slippage. */
-  instrument: z.string().default('binance-futures:BTCUSDT'),
+  /**
+   * Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price (default: the one a
+   * LEAN file names, else binance-futures:BTCUSDT; see barsInstrument) and the fill slippage.
+   */
+  instrument: z.string().optional(),
   slippageBps: z.number().min(0).default(0),
   /** Bars data: the part of the file to run on, [from, to) — an in-sample / out-of-sample split, a walk-forward window. */
   from: z.string().min(1).optional(),
@@ -103,14 +107,16 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
 
 export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
-    const inst = KNOWN_INSTRUMENTS[cfg.instrument];
-    if (!inst) throw new ConfigError(`unknown instrument ${cfg.instrument}`, { field: '--instrument', hint: Object.keys(KNOWN_INSTRUMENTS).join(', ') });
+    const named = cfg.instrument === undefined ? barsInstrument(cfg.data) : undefined;
+    const instrument = cfg.instrument ?? named?.instrument ?? DEFAULT_BARS_INSTRUMENT;
+    const inst = KNOWN_INSTRUMENTS[instrument];
+    if (!inst) throw new ConfigError(named ? `${named.why}: ${instrument} is not a known instrument` : `unknown instrument ${instrument}`, { field: '--instrument', hint: `${named ? 'pass --instrument, one of ' : ''}${Object.keys(KNOWN_INSTRUMENTS).join(', ')}` });
     const spot = inst.kind === 'spot';
     return {
       seed: cfg.seed,
       valuation: inst.settle,
       // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
-      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument: cfg.instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
+      venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
       accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
       agents: [{ strategy: resolve(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },

@@ -52,7 +52,7 @@ export function registerBacktest(program: Command): void {
     .argument('[strategy]', 'strategy module file, e.g. strategies/market-maker.ts (or `strategy:` in --config)')
     .option('--config <file>', 'YAML or JSON run config with the same settings (flags given on the command line win)')
     .option('--data <dir|file>', 'dataset catalog folder (from `primesim data import` or `data generate`), or an OHLCV bars CSV / LEAN minute zip (bar execution: orders on a close fill at the next open)')
-    .option('--instrument <venue:symbol>', 'bars data: the instrument they price', 'binance-futures:BTCUSDT')
+    .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, e.g. bybit:BTCUSDT, else binance-futures:BTCUSDT)')
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
     .option('--from <time>', 'bars data: start at this time (UTC, e.g. 2022-01-15 or 2022-01-15T12:00:00Z): an out-of-sample or walk-forward window')
     .option('--to <time>', 'bars data: stop before this time (UTC)')
@@ -80,6 +80,8 @@ export function registerBacktest(program: Command): void {
       const equityInterval = pick('equityInterval', 'equityInterval', o.equityInterval as string | undefined);
       const from = pick('from', 'from', o.from as string | undefined);
       const to = pick('to', 'to', o.to as string | undefined);
+      // Unset: what a LEAN file names by its market and symbol, else the default (see backtestSpec).
+      const instrument = pick('instrument', 'instrument', o.instrument as string | undefined);
       const cfg = {
         strategy: strategy ?? fromFile.strategy,
         data: (o.data as string | undefined) ?? fromFile.data,
@@ -94,8 +96,8 @@ export function registerBacktest(program: Command): void {
         capital: pick('capital', 'capital', o.capital as number),
         // Unset: the config's default (1s, 1m for bars).
         ...(equityInterval !== undefined ? { equityInterval } : {}),
-        instrument: o.instrument as string,
-        slippageBps: o.slippageBps as number,
+        ...(instrument !== undefined ? { instrument } : {}),
+        slippageBps: pick('slippageBps', 'slippageBps', o.slippageBps as number),
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         runsDir: pick('runs', 'runsDir', o.runs as string),

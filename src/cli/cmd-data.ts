@@ -80,7 +80,9 @@ export function registerData(program: Command): void {
         const { createHash } = await import('node:crypto');
         const bars = readBars(file);
         const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false);
-        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}\n`);
+        // A LEAN file names its market and symbol: runs on the catalog take that instrument.
+        const named = (await import('../data/bars-instrument.ts')).barsInstrument(file);
+        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}\n`);
         return;
       }
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });

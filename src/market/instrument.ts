@@ -101,6 +101,8 @@ export const KNOWN_INSTRUMENTS: Record<string, Instrument> = {
   'binance-futures:ETHUSDT': { symbol: 'ETHUSDT', venue: 'binance-futures', kind: 'linear', tickSize: '0.01', lotSize: '0.001', multiplier: 1, base: 'ETH', quote: 'USDT', settle: 'USDT' },
   'binance-delivery:BTCUSD_PERP': { symbol: 'BTCUSD_PERP', venue: 'binance-delivery', kind: 'inverse', tickSize: '0.1', lotSize: '1', multiplier: 100, base: 'BTC', quote: 'USD', settle: 'BTC' },
   'binance:BTCUSDT': { symbol: 'BTCUSDT', venue: 'binance', kind: 'spot', tickSize: '0.01', lotSize: '0.00000001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
+  // Bybit's USDT perpetual as LEAN's bars of 2022-12-13 trade it: every price a multiple of 0.5 (its tick then).
+  'bybit:BTCUSDT': { symbol: 'BTCUSDT', venue: 'bybit', kind: 'linear', tickSize: '0.5', lotSize: '0.001', multiplier: 1, base: 'BTC', quote: 'USDT', settle: 'USDT' },
 };
 
 /**

@@ -36,8 +36,11 @@ const Bars = z.strictObject({
   file: z.string().min(1),
   from: Time.optional(),
   to: Time.optional(),
-  /** The instrument the book trades (default Binance USDⓈ-M BTCUSDT: tick 0.1, lot 0.001). */
-  instrument: z.string().default('binance-futures:BTCUSDT'),
+  /**
+   * The instrument the book trades. Default: the one a LEAN file names by its market and symbol
+   * (e.g. bybit:BTCUSDT; see src/data/bars-instrument.ts), else Binance USDⓈ-M BTCUSDT (tick 0.1, lot 0.001).
+   */
+  instrument: z.string().optional(),
   /** Multiplies the capture's depth (other eras are deeper or thinner). */
   depthScale: z.number().positive().default(1),
   /** How far the laid-out book reaches from the mid, bps. */

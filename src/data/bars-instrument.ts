@@ -1,0 +1,73 @@
+/**
+ * Which instrument a bars file prices, when the file says so. LEAN keeps bars at
+ * `Data/<security type>/<market>/<resolution>/<symbol>/<yyyymmdd>_<trade|quote>.zip`
+ * (../shared/data/lean names them with those segments joined by `_`), so a Bybit BTCUSDT perp's
+ * minute bars are not Binance's: a run on them takes Bybit's contract (tick 0.5, not 0.1) and
+ * venue name. A bars catalog imported from such a file keeps the file's path in its provenance.
+ * A plain OHLCV CSV says nothing: the caller's default applies.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The instrument bars are taken to price when nothing (flag, spec, file) says otherwise. */
+export const DEFAULT_BARS_INSTRUMENT = 'binance-futures:BTCUSDT';
+
+export interface LeanBarsId {
+  /** LEAN's security type: `crypto` (spot) or `cryptofuture` (perpetuals). */
+  securityType: 'crypto' | 'cryptofuture';
+  market: string;
+  /** LEAN's lower-case symbol, e.g. `btcusdt`. */
+  symbol: string;
+  /** primesim's `venue:symbol` for it (it may not be a known instrument). */
+  instrument: string;
+}
+
+const RESOLUTIONS = new Set(['tick', 'second', 'minute', 'hour', 'daily']);
+
+/** LEAN's market, security type and symbol from a file's path, or undefined when it is not LEAN's layout. */
+export function leanBarsId(path: string): LeanBarsId | undefined {
+  const tokens = path.toLowerCase().split(/[/\\_]+/);
+  // The last `<type> <market> <resolution> <symbol>` run of segments (a folder above could repeat a word).
+  for (let i = tokens.length - 4; i >= 0; i--) {
+    const t = tokens[i];
+    if ((t !== 'crypto' && t !== 'cryptofuture') || !RESOLUTIONS.has(tokens[i + 2]!)) continue;
+    const market = tokens[i + 1]!;
+    const symbol = tokens[i + 3]!;
+    if (!/^[a-z0-9]+$/.test(market) || !/^[a-z0-9]+$/.test(symbol)) return undefined;
+    return { securityType: t, market, symbol, instrument: instrumentOf(t, market, symbol) };
+  }
+  return undefined;
+}
+
+/**
+ * LEAN's (type, market, symbol) as primesim's `venue:symbol`: Binance perpetuals are USDⓈ-M
+ * (`binance-futures`, symbol as is) when quoted in a stablecoin and COIN-M (`binance-delivery`,
+ * `<SYMBOL>_PERP`) when quoted in USD — LEAN's `btcusd` on Binance is the coin-margined perpetual;
+ * other markets keep their name.
+ */
+function instrumentOf(type: 'crypto' | 'cryptofuture', market: string, symbol: string): string {
+  const s = symbol.toUpperCase();
+  if (type === 'cryptofuture' && market === 'binance') return /(USDT|USDC|BUSD)$/.test(s) ? `binance-futures:${s}` : `binance-delivery:${s}_PERP`;
+  return `${market}:${s}`;
+}
+
+/**
+ * The instrument a bars file or catalog names (a LEAN path, or the LEAN file a catalog was imported
+ * from), with where that came from for error messages; undefined when it names none.
+ */
+export function barsInstrument(path: string): { instrument: string; why: string } | undefined {
+  let source = path;
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    try {
+      const m = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')) as { provenance?: { source?: unknown } };
+      if (typeof m.provenance?.source !== 'string') return undefined;
+      source = m.provenance.source;
+    } catch {
+      return undefined;
+    }
+  }
+  const id = leanBarsId(source);
+  if (id === undefined) return undefined;
+  const from = source === path ? path : `${path} (imported from ${source})`;
+  return { instrument: id.instrument, why: `${from} holds LEAN ${id.securityType} bars of ${id.market} ${id.symbol}` };
+}
