@@ -18,6 +18,9 @@ export interface ReportOptions {
 }
 
 function fmt(v: unknown): string {
+  // A figure the run could not give (NaN in the engine, null in the manifest: an annualised ratio of
+  // a run shorter than its threshold, a statistic without data) is a dash, not "null".
+  if (v === null || v === undefined || Number.isNaN(v)) return '<span title="not computed for this run (see the summary)">—</span>';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return String(v);
     const a = Math.abs(v);

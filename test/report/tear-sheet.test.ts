@@ -40,6 +40,9 @@ describe('tear sheet', () => {
     const table = sheet.slice(0, sheet.indexOf('</table>'));
     expect(table).not.toMatch(/annualised|CAGR|Calmar/);
     expect(sheet).toMatch(/No annualised figures .* under the 30 days/);
+    // Nor anywhere else: the manifest's null (the annualised Sharpe it did not compute) is a dash, never "null" or "NaN".
+    expect(html).not.toMatch(/<td>(null|NaN|undefined)<\/td>/);
+    expect(html).toMatch(/<th>sharpe<\/th><td><span title="not computed for this run[^"]*">—<\/span><\/td>/);
     // A market maker's PnL over time splits into spread capture and inventory, ending at the summary's.
     const a = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;
     expect(a['spread capture']!).toBeCloseTo(r.metrics.spreadCapture, 6);
