@@ -1,4 +1,4 @@
-import type { RunMetrics } from '../results/metrics.ts';
+import { MIN_PSR_RETURNS, type RunMetrics } from '../results/metrics.ts';
 import { pathsToBound, tailCount, type McSummary } from '../mc/stats.ts';
 import type { ChainMetrics } from '../world/chain-world.ts';
 import { duration } from './tear-sheet-stats.ts';
@@ -61,7 +61,9 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
           'P(true Sharpe > 0) (probabilistic Sharpe)',
           Number.isFinite(m.psr)
             ? `${pct(m.psr, 1)} from ${wholeAmount(m.returnCount)} ${m.returnPeriod} returns (skew ${m.returnSkew!.toFixed(2)}, kurtosis ${m.returnKurtosis!.toFixed(1)}; normal: 0, 3)`
-            : `none: the ${m.returnPeriod} returns do not vary`,
+            : m.returnCount < MIN_PSR_RETURNS
+              ? `none: ${wholeAmount(m.returnCount)} ${m.returnPeriod} return${m.returnCount === 1 ? '' : 's'}, under the ${MIN_PSR_RETURNS} it needs`
+              : `none: the ${m.returnPeriod} returns do not vary`,
         ] as [string, string]]
       : []),
     ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],

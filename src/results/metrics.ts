@@ -101,6 +101,11 @@ export function onGrid(ts: ArrayLike<number>, eq: ArrayLike<number>, periodUs: n
  * runs report the per-period ratio and say which period.
  */
 export const MIN_ANNUALISE_US = 30 * 24 * 3600e6;
+/**
+ * The probabilistic Sharpe ratio (and the skew and kurtosis it rests on) needs at least this many
+ * returns: it is an asymptotic result, and the sample kurtosis of two returns is 1 whatever they are.
+ */
+export const MIN_PSR_RETURNS = 30;
 
 /**
  * Run metrics. PnL split: total = spread capture (fill price vs the mid at the fill, the edge a
@@ -186,7 +191,7 @@ export function computeMetrics(a: {
     returnCount: rets.length,
     returnSkew: shape.skew,
     returnKurtosis: shape.kurtosis,
-    psr: sd > 0 ? probabilisticSharpe(sharpeP, rets.length, shape.skew, shape.kurtosis) : NaN,
+    psr: sd > 0 && rets.length >= MIN_PSR_RETURNS ? probabilisticSharpe(sharpeP, rets.length, shape.skew, shape.kurtosis) : NaN,
     spanUs,
     maxDrawdown: mdd,
     maxDrawdownPct: mddPct,

@@ -42,6 +42,8 @@ describe('tear sheet', () => {
     expect(sheet).toMatch(/No annualised figures .* under the 30 days/);
     // Nor anywhere else: the manifest's null (the annualised Sharpe it did not compute) is a dash, never "null" or "NaN".
     expect(html).not.toMatch(/<td>(null|NaN|undefined)<\/td>/);
+    // Two minute returns give no probabilistic Sharpe (it printed 4.0% "from 2 1m returns, kurtosis 1.0").
+    expect(html).toMatch(/<th>P\(true Sharpe &gt; 0\) \(probabilistic Sharpe\)<\/th><td>none: 2 1m returns, under the 30 it needs<\/td>/);
     expect(html).toMatch(/<th>sharpe<\/th><td><span title="not computed for this run[^"]*">—<\/span><\/td>/);
     // A market maker's PnL over time splits into spread capture and inventory, ending at the summary's.
     const a = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics } from '../../src/results/metrics.ts';
+import { computeMetrics, MIN_PSR_RETURNS } from '../../src/results/metrics.ts';
+import { probabilisticSharpe } from '../../src/results/sharpe-inference.ts';
 import { KNOWN_INSTRUMENTS } from '../../src/market/instrument.ts';
 import type { Fill } from '../../src/venues/clob/order.ts';
 
@@ -42,7 +43,9 @@ describe('run metrics', () => {
     // The returns' shape as scipy.stats.skew / kurtosis(fisher=False) give it, and the probabilistic
     // Sharpe: scipy's norm.cdf(SR·√(n − 1)/√(1 − γ₃·SR + (γ₄ − 1)/4·SR²)) = 0.5817245994307924.
     expect([m.returnCount, m.returnSkew, m.returnKurtosis]).toEqual([5, expect.closeTo(-1.5, 12), expect.closeTo(3.25, 12)]);
-    expect(m.psr).toBeCloseTo(0.5817245994307924, 12);
+    expect(probabilisticSharpe(m.sharpePerPeriod, m.returnCount!, m.returnSkew!, m.returnKurtosis!)).toBeCloseTo(0.5817245994307924, 12);
+    // …which the run does not report from five returns (under MIN_PSR_RETURNS: the sample kurtosis of so few says nothing).
+    expect(m.psr).toBeNaN();
     expect(m.spanUs).toBe(300e6);
     // buy 1 BTC at 60,000.0 when mid is 60,001.0 → +1 USDT; sell 2 BTC at 59,999.0 with mid 60,001.0 → −4 USDT
     expect(m.spreadCapture).toBeCloseTo(1 - 4, 9);
@@ -78,6 +81,22 @@ describe('run metrics', () => {
     expect(withFills.sortinoPerPeriod).toBe(regular.sortinoPerPeriod);
     expect(withFills.returnPeriod).toBe('1m');
     expect(withFills.maxDrawdown).toBeCloseTo(1000 + 4 ** 2 - 990, 9);
+  });
+
+  it(`the probabilistic Sharpe from ${MIN_PSR_RETURNS} returns on, not from fewer`, () => {
+    const run = (minutes: number) => {
+      const n = minutes * 60 + 1;
+      // A zig-zag with drift: returns vary, so only their count decides.
+      const equity = Float64Array.from({ length: n }, (_, i) => 1000 + Math.floor(i / 60) * 0.5 + (Math.floor(i / 60) % 3 === 0 ? 1 : 0));
+      return computeMetrics({ inst, orders: [], fills: [], equityTs: Float64Array.from({ length: n }, (_, i) => i * 1e6), equity, initialCapital: 1000, realized: 0, unrealized: 0, fees: 0, finalEquity: equity[n - 1]!, finalPositionLots: 0, sampleIntervalUs: 1e6 });
+    };
+    const short = run(MIN_PSR_RETURNS - 1);
+    expect(short.returnCount).toBe(MIN_PSR_RETURNS - 1);
+    expect(short.psr).toBeNaN();
+    const enough = run(MIN_PSR_RETURNS);
+    expect(enough.returnCount).toBe(MIN_PSR_RETURNS);
+    expect(enough.psr).toBe(probabilisticSharpe(enough.sharpePerPeriod, MIN_PSR_RETURNS, enough.returnSkew!, enough.returnKurtosis!));
+    expect(enough.psr).toBeGreaterThan(0.5);
   });
 
   it('the final position in the instrument\'s own quantity: lots × lot size (contracts for an inverse perp)', () => {
