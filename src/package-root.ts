@@ -1,5 +1,20 @@
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The installed package's root folder (package.json, src/, strategies/), wherever the user runs from. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * A strategy file named on the command line: as given, relative to the working folder; when no
+ * such file exists and the path names one of the examples shipped with primesim (e.g.
+ * `strategies/market-maker.ts`, as the README and the demo write it), that example — so the
+ * commands the docs print work from any folder, not only a clone of the repository. A file of
+ * the user's at that path always wins.
+ */
+export function resolveStrategyFile(file: string): string {
+  const own = resolve(file);
+  if (existsSync(own) || isAbsolute(file)) return own;
+  const shipped = resolve(PACKAGE_ROOT, file);
+  return shipped.startsWith(resolve(PACKAGE_ROOT, 'strategies') + sep) && existsSync(shipped) ? shipped : own;
+}
