@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ConfigError, PrimesimError } from '../errors.ts';
 import { readManifest, type CatalogManifest } from '../data/catalog.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
@@ -125,12 +125,36 @@ function timeUs(src: SpecSource, path: (string | number)[], v: number | string |
   return ms * 1000;
 }
 
+/**
+ * The exact line that makes a missing catalog, when the spec's comments give it (the shipped
+ * scenarios say `npx primesim data import <capture> --out datasets/<name>` in their header): that
+ * command, run from the folder where its `--out` is the catalog the spec names.
+ */
+function importHint(src: SpecSource, dir: string): string | undefined {
+  if (src.file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(src.file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const m = /^\s*#\s*((?:npx )?primesim data (?:import|generate)\b.*--out[ =](\S+).*)$/.exec(line);
+    if (!m) continue;
+    const out = m[2]!.replace(/\/+$/, '');
+    if (isAbsolute(out) ? resolve(out) !== dir : !dir.endsWith(`${sep}${normalize(out)}`)) continue;
+    const from = isAbsolute(out) ? undefined : dir.slice(0, dir.length - normalize(out).length - 1);
+    return `make it with: ${from !== undefined && from !== process.cwd() ? `cd ${from} && ` : ''}${m[1]!.trim()}`;
+  }
+  return undefined;
+}
+
 /** Catalog folder of a venue: the spec's, or a generated one cached by its parameters. */
 async function catalogOf(v: VenueSpec, i: number, src: SpecSource): Promise<string> {
   if ('bars' in v.data || 'path' in v.data) throw new ConfigError('path venues have no catalog');
   if ('catalog' in v.data) {
     const dir = resolve(src.baseDir, v.data.catalog);
-    if (!existsSync(dir)) throw specError(src, ['venues', i, 'data', 'catalog'], `catalog folder ${v.data.catalog} does not exist`, 'create one with `primesim data import` or `data generate`');
+    if (!existsSync(dir)) throw specError(src, ['venues', i, 'data', 'catalog'], `catalog folder ${v.data.catalog} does not exist`, importHint(src, dir) ?? 'create one with `primesim data import` or `data generate`');
     return dir;
   }
   const g = v.data.generate;

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/data/synthetic/index.ts';
 import { buildWorld } from '../../src/world/build.ts';
@@ -71,6 +71,16 @@ describe('bad run specs', () => {
       [`${good()}  - { bots: 3 }\n`, /spec\.yaml:13, field agents\[1\]: not an agent \(an agent has one of the keys strategy \(with account and venues\), population, adversary, borrowers\)/],
     ];
     for (const [text, want] of cases) expect(await problem(text)).toMatch(want);
+  });
+
+  it('a missing catalog that the spec says how to make: the hint is that exact command, from the folder where its --out is the catalog', async () => {
+    // The shipped scenarios on real captures say it in their header; the error said only "create one with `primesim data import`".
+    const header = '# Import the capture first:\n#   npx primesim data import ../shared/data/binance/usdm_btcusdt_20240808.gz --out datasets/usdm-btcusdt-20240808\n';
+    const text = header + good().replace(`catalog: ${ds}`, 'catalog: ../datasets/usdm-btcusdt-20240808');
+    const msg = await problem(text);
+    expect(msg).toContain(`catalog folder ../datasets/usdm-btcusdt-20240808 does not exist (make it with: cd ${dirname(root)} && npx primesim data import ../shared/data/binance/usdm_btcusdt_20240808.gz --out datasets/usdm-btcusdt-20240808)`);
+    // A command for another folder is not offered.
+    expect(await problem(header + good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'))).toMatch(/does not exist \(create one with `primesim data import` or `data generate`\)/);
   });
 
   it('the CLI prints one line and exits non-zero', async () => {
