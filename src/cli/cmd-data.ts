@@ -95,7 +95,7 @@ export function registerData(program: Command): void {
         bar.stop();
       }
       process.stdout.write(`${manifestSummary(m, o.out)}\n`);
-      if (m.skippedRows.count > 0) process.stdout.write(`skipped ${m.skippedRows.count} bad rows (see manifest.json skippedRows)\n`);
+      if (m.skippedRows.count > 0) process.stdout.write(`skipped ${m.skippedRows.count.toLocaleString('en-US')} bad row${m.skippedRows.count === 1 ? '' : 's'} (see manifest.json skippedRows)\n`);
     });
 
   data
