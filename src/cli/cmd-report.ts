@@ -19,7 +19,7 @@ export function registerReport(program: Command): void {
       const { writeComparisonReport } = await import('../report/compare.ts');
       const runs = findRuns([run]);
       if (runs.length > 1) {
-        process.stdout.write(`report: ${writeComparisonReport(runs, o.out)} (${runs.length} runs)\n`);
+        process.stdout.write(`report: ${writeComparisonReport(runs, o.out)} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
         return;
       }
       const r = await writeReport(run, { ...(o.out ? { out: o.out } : {}), png: o.png ?? false });

@@ -157,7 +157,7 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
     const t = walkForwardTable(wf, select);
     process.stdout.write(`\nwalk-forward: ${t.title}\n${formatTable(t.header, t.rows)}\n${t.summary}\n`);
   }
-  process.stdout.write(`\n${results.length - failed.length} runs in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
+  process.stdout.write(`\n${results.length - failed.length} run${results.length - failed.length === 1 ? '' : 's'} in ${dir}\nnext: npx primesim query ${dir} "select * from runs"\n`);
   if (failed.length) process.exitCode = 1;
 }
 
