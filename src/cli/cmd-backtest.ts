@@ -30,6 +30,17 @@ export function refuseBarSettings(given: (setting: 'latencyEntry' | 'queue' | 'f
   }
 }
 
+/**
+ * The converse: the instrument and slippage of bar execution given for a catalog (whose manifest
+ * names its instrument and whose book sets every fill price) would be ignored, so they are refused.
+ */
+export function refuseTickSettings(given: (setting: 'instrument' | 'slippageBps') => boolean): void {
+  for (const k of ['instrument', 'slippageBps'] as const) {
+    if (!given(k)) continue;
+    throw new ConfigError(k === 'instrument' ? "applies to bars data: a catalog's instrument is in its manifest" : 'applies to bars data: on a catalog, fills take the book as it is (its depth, the queue model)', { field: flagOf(k) });
+  }
+}
+
 export async function backtestWithProgress(cfg: BacktestConfig) {
   const bars = isBarsData(cfg.data);
   // Bars: four events per bar; the total is not known before reading the file.
@@ -107,6 +118,7 @@ export function registerBacktest(program: Command): void {
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
       if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
       if (isBarsData(cfg.data)) refuseBarSettings((k) => cli(k) || fromFile[k] !== undefined);
+      else refuseTickSettings((k) => cli(k) || fromFile[k] !== undefined);
       if (o.printSpec) {
         const { backtestSpec, parseBacktestConfig } = await import('../backtest/run.ts');
         const { stringify } = await import('yaml');

@@ -7,7 +7,7 @@ import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
 import { resolveStrategyFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
-import { refuseBarSettings } from './cmd-backtest.ts';
+import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable } from './format.ts';
 import { Progress } from './progress.ts';
@@ -75,7 +75,7 @@ export function registerSweep(program: Command): void {
       if (isBarsData(data)) {
         const queueAxis = axes.some(([k]) => k === 'queue');
         refuseBarSettings((k) => cmd.getOptionValueSource(k) === 'cli' || (k === 'queue' && queueAxis && '--grid queue'));
-      }
+      } else refuseTickSettings((k) => cmd.getOptionValueSource(k) === 'cli');
       // Every run's settings but the grid's: what a backtest of one point would be given.
       const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, capital: o.capital, ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), ...(o.instrument !== undefined ? { instrument: o.instrument } : {}), slippageBps: o.slippageBps, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.to !== undefined ? { to: o.to } : {}) };
       const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, ...common };

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerBacktest } from '../../src/cli/cmd-backtest.ts';
 import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
+import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'primesim-btcfg-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -61,5 +62,22 @@ describe('backtest --config', () => {
       expect(viaFlag.stdout, flag).not.toBe(plain.stdout);
       expect(viaFile.stdout, flag).toBe(viaFlag.stdout);
     }
+  });
+
+  // They were ignored: the run went on with the catalog's instrument and its book's prices.
+  it('the bars-only settings are refused on a catalog, as flags and in the file', async () => {
+    const ds = join(work, 'tiny');
+    writeTinyDataset(ds, 3, 2000);
+    const cfg = join(work, 'tick.yaml');
+    writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${ds}\nslippageBps: 5\n`);
+    const [slip, inst, file] = await Promise.all([
+      primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--slippage-bps', '5', '--runs', join(work, 'runs')]),
+      primesim(['backtest', 'strategies/market-maker.ts', '--data', ds, '--instrument', 'bybit:BTCUSDT', '--runs', join(work, 'runs')]),
+      primesim(['backtest', '--config', cfg, '--runs', join(work, 'runs')]),
+    ]);
+    expect(slip.code).not.toBe(0);
+    expect(slip.stderr.trim()).toBe('primesim: ConfigError: field --slippage-bps: applies to bars data: on a catalog, fills take the book as it is (its depth, the queue model)');
+    expect(inst.stderr.trim()).toBe("primesim: ConfigError: field --instrument: applies to bars data: a catalog's instrument is in its manifest");
+    expect(file.stderr.trim()).toMatch(/field --slippage-bps: applies to bars data/);
   });
 });
