@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { NO_STRATEGY, openRun } from '../results/run-store.ts';
+import { NO_STRATEGY, openRun, verifyRun } from '../results/run-store.ts';
 import { chartSlug, renderChart } from './charts.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
@@ -32,6 +32,8 @@ function fmt(v: unknown): string {
 /** Write a self-contained HTML report (inline SVG, no scripts, no network) and optional PNGs. */
 export async function writeReport(runDir: string, opts: ReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
   const run = openRun(runDir);
+  // A result file cut short or replaced would fail deep inside a reader: named here instead (sizes, as `query` checks).
+  verifyRun(run);
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
   mkdirSync(dirname(out), { recursive: true });

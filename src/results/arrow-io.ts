@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8, type Vector } from 'apache-arrow';
+import { DataError } from '../errors.ts';
 
 export type ColumnData = Float64Array | Int32Array | Uint8Array | BigInt64Array | string[];
 
@@ -21,7 +22,13 @@ export function writeArrow(file: string, columns: Record<string, ColumnData>): {
 }
 
 export function readArrow(file: string): Table {
-  return tableFromIPC(readFileSync(file));
+  try {
+    return tableFromIPC(readFileSync(file));
+  } catch (e) {
+    // apache-arrow's own message for a cut or foreign file is about its internals ("reading 'fieldsLength'").
+    if (e instanceof Error && (e as NodeJS.ErrnoException).code === undefined) throw new DataError(`not a readable Arrow file (cut short or overwritten?): ${e.message}`, { file, hint: 'rerun to rebuild it' });
+    throw e;
+  }
 }
 
 const encoder = new TextEncoder();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/data/synthetic/index.ts';
+import { readArrow } from '../../src/results/arrow-io.ts';
 import { primesim, ROOT, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 
 /**
@@ -161,6 +162,14 @@ describe('read-only queries and tamper detection', () => {
     expect(r.code, r.stderr).toBe(0); // same size: the cheap check passes…
     r = await primesim(['query', run, 'select count(*) from equity', '--verify']);
     oneLine(r, /q1\/equity\.arrow: changed since the run was written: sha256/); // …the full one does not
+    // `report` crashed on a cut Arrow file ("Cannot read properties of null (reading 'fieldsLength')"):
+    // it checks sizes as `query` does, and an Arrow file that does not parse is named.
+    writeFileSync(eq, bytes.subarray(0, bytes.length - 100));
+    r = await primesim(['report', run, '--out', join(work, 'cut.html')]);
+    oneLine(r, /q1\/equity\.arrow: changed since the run was written: \d+ bytes, the manifest says \d+/);
+    const junk = join(work, 'junk.arrow');
+    writeFileSync(junk, bytes.subarray(0, 64));
+    expect(() => readArrow(junk)).toThrow(/junk\.arrow: not a readable Arrow file \(cut short or overwritten\?\)/);
   });
 });
 
