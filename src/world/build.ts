@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ConfigError, PrimesimError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { readManifest, type CatalogManifest } from '../data/catalog.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
@@ -144,7 +145,12 @@ function importHint(src: SpecSource, dir: string): string | undefined {
     const out = m[2]!.replace(/\/+$/, '');
     if (isAbsolute(out) ? resolve(out) !== dir : !dir.endsWith(`${sep}${normalize(out)}`)) continue;
     const from = isAbsolute(out) ? undefined : dir.slice(0, dir.length - normalize(out).length - 1);
-    return `make it with: ${from !== undefined && from !== process.cwd() ? `cd ${from} && ` : ''}${m[1]!.trim()}`;
+    // The capture it imports, as written for a clone of the repository (`../shared/data/…`): when it
+    // is not there from that folder (a copied scenario) but is from primesim's own folder, that path.
+    let cmd = m[1]!.trim();
+    const input = /data import\s+(\S+)/.exec(cmd)?.[1];
+    if (input !== undefined && !isAbsolute(input) && !existsSync(resolve(from ?? process.cwd(), input)) && existsSync(resolve(PACKAGE_ROOT, input))) cmd = cmd.replace(input, resolve(PACKAGE_ROOT, input));
+    return `make it with: ${from !== undefined && from !== process.cwd() ? `cd ${from} && ` : ''}${cmd}`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/data/synthetic/index.ts';
 import { buildWorld } from '../../src/world/build.ts';
@@ -78,7 +78,9 @@ describe('bad run specs', () => {
     const header = '# Import the capture first:\n#   npx primesim data import ../shared/data/binance/usdm_btcusdt_20240808.gz --out datasets/usdm-btcusdt-20240808\n';
     const text = header + good().replace(`catalog: ${ds}`, 'catalog: ../datasets/usdm-btcusdt-20240808');
     const msg = await problem(text);
-    expect(msg).toContain(`catalog folder ../datasets/usdm-btcusdt-20240808 does not exist (make it with: cd ${dirname(root)} && npx primesim data import ../shared/data/binance/usdm_btcusdt_20240808.gz --out datasets/usdm-btcusdt-20240808)`);
+    // The capture's path is written for a clone (../shared/data/…); from this folder it is not there, so the hint gives primesim's.
+    const capture = existsSync(join(ROOT, '..', 'shared')) ? resolve(ROOT, '..', 'shared', 'data', 'binance', 'usdm_btcusdt_20240808.gz') : '../shared/data/binance/usdm_btcusdt_20240808.gz';
+    expect(msg).toContain(`catalog folder ../datasets/usdm-btcusdt-20240808 does not exist (make it with: cd ${dirname(root)} && npx primesim data import ${capture} --out datasets/usdm-btcusdt-20240808)`);
     // A command for another folder is not offered.
     expect(await problem(header + good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'))).toMatch(/does not exist \(create one with `primesim data import` or `data generate`\)/);
   });
