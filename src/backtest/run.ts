@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
-import { barsInstrument, DEFAULT_BARS_INSTRUMENT } from '../data/bars-instrument.ts';
+import { resolveBarsInstrument } from '../data/bars-instrument.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
@@ -108,10 +108,7 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
 
 export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
-    const named = cfg.instrument === undefined ? barsInstrument(cfg.data) : undefined;
-    const instrument = cfg.instrument ?? named?.instrument ?? DEFAULT_BARS_INSTRUMENT;
-    const inst = KNOWN_INSTRUMENTS[instrument];
-    if (!inst) throw new ConfigError(named ? `${named.why}: ${instrument} is not a known instrument` : `unknown instrument ${instrument}`, { field: '--instrument', hint: `${named ? 'pass --instrument, one of ' : ''}${Object.keys(KNOWN_INSTRUMENTS).join(', ')}` });
+    const { id: instrument, inst } = resolveBarsInstrument(cfg.instrument, cfg.data, () => '--instrument', 'pass --instrument');
     const spot = inst.kind === 'spot';
     return {
       seed: cfg.seed,

@@ -79,10 +79,10 @@ export function registerData(program: Command): void {
         const { writeBarsCatalog } = await import('../data/bars-catalog.ts');
         const { createHash } = await import('node:crypto');
         const bars = readBars(file);
-        const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false);
-        // A LEAN file names its market and symbol: runs on the catalog take that instrument.
+        // A LEAN file names its market and symbol: the catalog keeps it, runs on it take that instrument.
         const named = (await import('../data/bars-instrument.ts')).barsInstrument(file);
-        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}\n`);
+        const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false, named?.spec);
+        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bar${m.rows === 1 ? '' : 's'} of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}\n`);
         return;
       }
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
@@ -111,7 +111,7 @@ export function registerData(program: Command): void {
         try {
           const b = /\.zip$/i.test(file) ? readLeanZip(file) : readBarsCsv(file);
           const iso = (us: number) => new Date(us / 1000).toISOString();
-          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} bars of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
+          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
           process.stdout.write(`${file}: bars, stopped at the first bad row\n  ${e.message}\n`);
@@ -280,7 +280,9 @@ export function registerData(program: Command): void {
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
       const fromBars = isBarsData(catalog);
       const bars = fromBars ? aggregateBars((await import('../data/readers/bars.ts')).readBars(catalog), intervalUs) : barsFromTrades(catalog, intervalUs);
-      const m = writeBarsCatalog(o.out, bars, { source: catalog, builtWith: `primesim data bars --interval ${o.interval}` }, o.force ?? false);
-      process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bars of ${barInterval(m.intervalUs)} from the ${fromBars ? 'bars' : 'trades'} of ${catalog}\n`);
+      // The instrument they price: the trades catalog's, or what the bars aggregated name.
+      const instrument = fromBars ? (await import('../data/bars-instrument.ts')).barsInstrument(catalog)?.spec : (await import('../data/catalog.ts')).readManifest(catalog).instrument;
+      const m = writeBarsCatalog(o.out, bars, { source: catalog, builtWith: `primesim data bars --interval ${o.interval}` }, o.force ?? false, instrument);
+      process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bar${m.rows === 1 ? '' : 's'} of ${barInterval(m.intervalUs)} from the ${fromBars ? 'bars' : 'trades'} of ${catalog}${instrument ? ` (${instrument.venue}:${instrument.symbol})` : ''}\n`);
     });
 }

@@ -13,7 +13,7 @@ import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
 import type { BarSeries } from './readers/bars.ts';
 import { CatalogReader } from './catalog.ts';
-import { lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.ts';
 
 export const BAR_COLUMNS = ['ts_us', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -26,6 +26,12 @@ export interface BarsCatalogManifest {
   timeRange: { startUs: number; endUs: number };
   columns: { name: string; file: string; bytes: number; sha256: string }[];
   provenance: { source: string; sha256?: string; builtWith: string };
+  /**
+   * The contract the bars price, when their source says: the trades catalog they were built from
+   * (its instrument as imported: tick, lot, kind), or a LEAN file's market and symbol (a known
+   * instrument). Runs on the catalog take it unless told otherwise (see bars-instrument.ts).
+   */
+  instrument?: Instrument;
 }
 
 /** `--data` names bars: an OHLCV CSV, a LEAN zip, or a bars catalog folder. */
@@ -47,7 +53,7 @@ export function isBarsCatalog(dir: string): boolean {
 }
 
 /** Write a bars catalog at `out` (checked like every output: only a catalog or an empty folder is replaced). */
-export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsCatalogManifest['provenance'], force = false): BarsCatalogManifest {
+export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsCatalogManifest['provenance'], force = false, instrument?: Instrument): BarsCatalogManifest {
   const final = checkOutputTarget(out, 'catalog', { force, field: '--out' });
   const tmp = tempSibling(final);
   rmSync(tmp, { recursive: true, force: true });
@@ -71,6 +77,7 @@ export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsC
       timeRange: { startUs: bars.tsUs[0]!, endUs: bars.tsUs[n - 1]! + bars.intervalUs },
       columns,
       provenance,
+      ...(instrument !== undefined ? { instrument } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
     commitOutput(tmp, final);

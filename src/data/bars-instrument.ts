@@ -3,11 +3,14 @@
  * `Data/<security type>/<market>/<resolution>/<symbol>/<yyyymmdd>_<trade|quote>.zip`
  * (../shared/data/lean names them with those segments joined by `_`), so a Bybit BTCUSDT perp's
  * minute bars are not Binance's: a run on them takes Bybit's contract (tick 0.5, not 0.1) and
- * venue name. A bars catalog imported from such a file keeps the file's path in its provenance.
+ * venue name. A bars catalog names the instrument in its manifest when its source did (a LEAN file,
+ * the trades catalog it was built from); older ones keep the LEAN file's path in their provenance.
  * A plain OHLCV CSV says nothing: the caller's default applies.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, DataError, PrimesimError } from '../errors.ts';
+import { KNOWN_INSTRUMENTS, validateInstrument, type Instrument } from '../market/instrument.ts';
 
 /** The instrument bars are taken to price when nothing (flag, spec, file) says otherwise. */
 export const DEFAULT_BARS_INSTRUMENT = 'binance-futures:BTCUSDT';
@@ -51,23 +54,52 @@ function instrumentOf(type: 'crypto' | 'cryptofuture', market: string, symbol: s
   return `${market}:${s}`;
 }
 
+/** What a bars file or catalog says it prices: its id, its contract when known, and why (for messages). */
+export interface NamedInstrument {
+  instrument: string;
+  /** The contract: a bars catalog's own (as the trades catalog it came from had it), or a known instrument's. */
+  spec: Instrument | undefined;
+  why: string;
+}
+
 /**
- * The instrument a bars file or catalog names (a LEAN path, or the LEAN file a catalog was imported
- * from), with where that came from for error messages; undefined when it names none.
+ * The instrument a bars file or catalog names (a bars catalog's manifest, the LEAN file a catalog
+ * was imported from, a LEAN path), or undefined when it names none.
  */
-export function barsInstrument(path: string): { instrument: string; why: string } | undefined {
+export function barsInstrument(path: string): NamedInstrument | undefined {
   let source = path;
   if (existsSync(path) && statSync(path).isDirectory()) {
     try {
-      const m = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')) as { provenance?: { source?: unknown } };
+      const m = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')) as { instrument?: unknown; provenance?: { source?: unknown } };
+      // Written by `data import` / `data bars` when the source named it (catalogs made before: their provenance).
+      if (m.instrument !== undefined) {
+        const spec = validateInstrument(m.instrument as Instrument);
+        const id = `${spec.venue}:${spec.symbol}`;
+        return { instrument: id, spec, why: `${path} holds bars of ${id} (its manifest)` };
+      }
       if (typeof m.provenance?.source !== 'string') return undefined;
       source = m.provenance.source;
-    } catch {
+    } catch (e) {
+      if (e instanceof PrimesimError) throw new DataError(`its instrument: ${e.reason}`, { file: join(path, 'manifest.json'), field: 'instrument' });
       return undefined;
     }
   }
   const id = leanBarsId(source);
   if (id === undefined) return undefined;
   const from = source === path ? path : `${path} (imported from ${source})`;
-  return { instrument: id.instrument, why: `${from} holds LEAN ${id.securityType} bars of ${id.market} ${id.symbol}` };
+  return { instrument: id.instrument, spec: KNOWN_INSTRUMENTS[id.instrument], why: `${from} holds LEAN ${id.securityType} bars of ${id.market} ${id.symbol}` };
+}
+
+/**
+ * The contract bars trade: `id` (given by a flag or spec) or else the one the file names, else the
+ * default. A known instrument by its id, or the file's own contract when the file names that id;
+ * otherwise an error (`field` names where to set it).
+ */
+export function resolveBarsInstrument(id: string | undefined, file: string, field: () => ConfigError['field'], fix: string): { id: string; inst: Instrument } {
+  const named = barsInstrument(file);
+  const want = id ?? named?.instrument ?? DEFAULT_BARS_INSTRUMENT;
+  const inst = KNOWN_INSTRUMENTS[want] ?? (named?.instrument === want ? named.spec : undefined);
+  if (inst) return { id: want, inst };
+  const known = Object.keys(KNOWN_INSTRUMENTS).join(', ');
+  throw new ConfigError(id === undefined && named ? `${named.why}: ${want} is not a known instrument` : `unknown instrument ${want}`, { field: field(), hint: `${id === undefined && named ? `${fix}, one of ` : ''}${known}` });
 }

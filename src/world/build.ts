@@ -39,7 +39,7 @@ import { Rng } from '../kernel/rng.ts';
 import { barsPath, blockBootstrap, calibrateJumpDiffusion, jumpDiffusion, transformPath, type PathTransform, type PricePath } from './paths.ts';
 import { estimateComovement, followPath, type Comovement } from './comovement.ts';
 import { readBars, type BarSeries } from '../data/readers/bars.ts';
-import { barsInstrument, DEFAULT_BARS_INSTRUMENT } from '../data/bars-instrument.ts';
+import { resolveBarsInstrument } from '../data/bars-instrument.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { type AnyVenueSpec, type RunSpec, type VenueSpec } from './spec.ts';
@@ -49,7 +49,7 @@ import { optionChainOf, WorldOptionsVenue, type Underlying } from './options-wor
 function isClob(v: AnyVenueSpec): v is VenueSpec {
   return v.kind === 'spot' || v.kind === 'perp';
 }
-import { specError, type SpecSource } from './spec-file.ts';
+import { fieldName, specError, type SpecSource } from './spec-file.ts';
 import { RouterPort, type RouterBookVenue, type RouterChain, type RouterPoolVenue } from '../router/port.ts';
 import { tokenDecimals } from '../chain/tokens.ts';
 import { sameAsset } from './chain-world.ts';
@@ -251,12 +251,26 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const follows = (x: { v: VenueSpec }) => ('path' in x.v.data && 'follow' in x.v.data.path.source ? 1 : 0);
   for (const { v, i } of [...clobs].sort((x, y) => follows(x) - follows(y))) {
     if ('bars' in v.data || 'path' in v.data) {
-      // Bars price the instrument the spec names, else the one their file names (a LEAN path), else the default.
-      const named = 'bars' in v.data && v.data.bars.instrument === undefined ? barsInstrument(resolve(src.baseDir, v.data.bars.file)) : undefined;
-      const d = 'bars' in v.data ? { ...v.data.bars, instrument: v.data.bars.instrument ?? named?.instrument ?? DEFAULT_BARS_INSTRUMENT, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] } : v.data.path;
       const base: (string | number)[] = ['venues', i, 'data', 'bars' in v.data ? 'bars' : 'path'];
-      const inst = KNOWN_INSTRUMENTS[d.instrument];
-      if (!inst) throw at([...base, 'instrument'], named ? `${named.why}: ${d.instrument} is not a known instrument` : `unknown instrument ${d.instrument}`, `${named ? 'set instrument, one of ' : ''}${Object.keys(KNOWN_INSTRUMENTS).join(', ')}`);
+      // Bars price the instrument the spec names, else the one their file names (a bars catalog's
+      // manifest, a LEAN path), else the default; an id the file names comes with its contract.
+      let inst: Instrument | undefined;
+      let d;
+      if ('bars' in v.data) {
+        let r: ReturnType<typeof resolveBarsInstrument>;
+        try {
+          r = resolveBarsInstrument(v.data.bars.instrument, resolve(src.baseDir, v.data.bars.file), () => fieldName([...base, 'instrument']), 'set instrument');
+        } catch (e) {
+          if (e instanceof ConfigError) throw at([...base, 'instrument'], e.reason, e.hint);
+          throw e;
+        }
+        inst = r.inst;
+        d = { ...v.data.bars, instrument: r.id, source: { bars: { file: v.data.bars.file, from: v.data.bars.from, to: v.data.bars.to } }, transforms: [] };
+      } else {
+        d = v.data.path;
+        inst = KNOWN_INSTRUMENTS[d.instrument];
+        if (!inst) throw at([...base, 'instrument'], `unknown instrument ${d.instrument}`, Object.keys(KNOWN_INSTRUMENTS).join(', '));
+      }
       const barExec = 'bars' in v.data && v.data.bars.execution === 'bar';
       if (barExec ? (v.kind === 'spot') !== (inst.kind === 'spot') : v.kind !== 'perp' || inst.kind === 'spot') {
         throw at(['venues', i, 'kind'], barExec ? `venue ${v.id} is ${v.kind} but ${d.instrument} is ${inst.kind === 'spot' ? 'a spot market' : 'a derivative'}` : 'a path venue is a perp on a linear or inverse instrument');

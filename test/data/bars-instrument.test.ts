@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,31 @@ describe('the instrument a bars file names', () => {
     r = await primesim(['run', spec, '--runs', join(work, 'runs'), '--run-id', 'spec-okx'], work);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim()).toMatch(/^primesim: ConfigError: .*spec\.yaml:4, field venues\[0\]\.data\.bars\.instrument: .*ethusdt\/20221213_trade\.zip holds LEAN cryptofuture bars of okx ethusdt: okx:ETHUSDT is not a known instrument \(set instrument, one of .*bybit:BTCUSDT\)$/);
+  });
+
+  // Bars built from a trades catalog ran as binance-futures:BTCUSDT whatever the catalog traded
+  // (BitMEX's inverse XBTUSD as a linear contract, Hyperliquid's BTC with Binance's tick).
+  it.skipIf(!sharedDataAvailable())("bars built from a catalog's trades trade that catalog's contract, even one primesim does not list (Hyperliquid BTC, BitMEX's inverse XBTUSD)", async () => {
+    const runs = join(work, 'runs');
+    for (const [capture, id, kind, settle] of [
+      [join(SHARED, 'hyperliquid', 'hyperliquid_btcusd_20250126.gz'), 'hyperliquid:BTC', 'linear', 'USDC'],
+      [join(SHARED, 'tardis', 'bitmex_trades_XBTUSD.csv'), 'bitmex:XBTUSD', 'inverse', 'BTC'],
+    ] as const) {
+      const name = id.replace(':', '-');
+      let r = await primesim(['data', 'import', capture, '--out', join(work, name)], work);
+      expect(r.code, r.stderr).toBe(0);
+      r = await primesim(['data', 'bars', join(work, name), '--interval', '1s', '--out', join(work, `${name}-bars`)], work);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`(${id})`);
+      const trades = JSON.parse(readFileSync(join(work, name, 'manifest.json'), 'utf8')) as { instrument: unknown };
+      const bars = JSON.parse(readFileSync(join(work, `${name}-bars`, 'manifest.json'), 'utf8')) as { instrument: unknown };
+      expect(bars.instrument).toEqual(trades.instrument);
+      r = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', join(work, `${name}-bars`), '--param', 'fast=2', '--param', 'slow=3', '--runs', runs, '--run-id', name, '--json'], work);
+      expect(r.code, r.stderr).toBe(0);
+      const m = JSON.parse(r.stdout) as { instrument: { kind: string; settle: string }; venues: { instrument: string }[] };
+      expect(m.venues.map((v) => v.instrument)).toEqual([id]);
+      expect(m.instrument).toEqual(trades.instrument);
+      expect([m.instrument.kind, m.instrument.settle]).toEqual([kind, settle]);
+    }
   });
 });
