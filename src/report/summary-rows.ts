@@ -36,7 +36,7 @@ const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 
  * formatted here (amounts grouped to the cent, ratios as percentages), so both read alike; the
  * manifest keeps them exact.
  */
-export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; venuePnl?: Record<string, number> }): [string, string][] {
+export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; venuePnl?: Record<string, number>; venuePosition?: Record<string, { qty: number; unit: string; lots: number }> }): [string, string][] {
   const a = m.settleAsset;
   // A liquidated account's fees to the insurance fund (or its cover) are their own component.
   const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers, a)]] : [];
@@ -75,7 +75,10 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     ...(m.roundTrips !== undefined ? [['round trips (flat → flat)', m.roundTrips > 0 ? `${wholeAmount(m.roundTrips)}: ${pct(m.tripHitRate!, 1)} won, mean holding ${duration(m.tripAvgHoldingUs!)} (the trades table)` : 'none closed'] as [string, string]] : []),
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
     // Runs written before the quantity was a metric have lots only.
-    ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
+    // An account on several venues (spot against a perp): each venue's, the first one's alone said half of it.
+    m.venuePosition && Object.keys(m.venuePosition).length > 1
+      ? ['final position by venue', Object.entries(m.venuePosition).map(([v, p]) => `${v} ${(p.qty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${p.unit}`).join(' · ')]
+      : ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
   ];
 }
 

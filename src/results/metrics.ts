@@ -101,6 +101,11 @@ export function onGrid(ts: ArrayLike<number>, eq: ArrayLike<number>, periodUs: n
  * runs report the per-period ratio and say which period.
  */
 export const MIN_ANNUALISE_US = 30 * 24 * 3600e6;
+
+/** What a position of an instrument is counted in: its base coin, or an inverse contract's size. */
+export function positionUnit(inst: Instrument): string {
+  return inst.kind === 'inverse' ? `contracts of ${inst.multiplier} ${inst.quote}` : inst.base;
+}
 /**
  * The probabilistic Sharpe ratio (and the skew and kurtosis it rests on) needs at least this many
  * returns: it is an asymptotic result, and the sample kurtosis of two returns is 1 whatever they are.
@@ -208,7 +213,7 @@ export function computeMetrics(a: {
     finalPositionLots: a.finalPositionLots,
     // Lots mean nothing without the lot size: 891,508 lots of ETHUSDT are 891.508 ETH.
     finalPositionQty: lotsToQty(a.inst, a.finalPositionLots),
-    positionUnit: a.inst.kind === 'inverse' ? `contracts of ${a.inst.multiplier} ${a.inst.quote}` : a.inst.base,
+    positionUnit: positionUnit(a.inst),
   };
 }
 

@@ -2,7 +2,8 @@ import { f64Of } from '../results/columns.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { computeMetrics, type RunMetrics } from '../results/metrics.ts';
+import { computeMetrics, positionUnit, type RunMetrics } from '../results/metrics.ts';
+import { lotsToQty } from '../market/instrument.ts';
 import { closedTrips, tripStats } from '../results/round-trips.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
 import { checkRunId, runTarget } from '../results/safe-output.ts';
@@ -69,6 +70,8 @@ export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
    * table's pnl_<venue> columns at the end).
    */
   venuePnl?: Record<string, number>;
+  /** For an account on several venues: its final position on each (the headline figure is the first venue's). */
+  venuePosition?: Record<string, { qty: number; unit: string; lots: number }>;
   /**
    * Net liquidation transfers of the strategy's account in the valuation asset (liquidation fees
    * paid to the fund negative, insurance cover positive): a PnL component of its own, so
@@ -206,6 +209,7 @@ export function worldMetrics(w: World): WorldMetrics {
     badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
+    ...(wallet.venues.length > 1 ? { venuePosition: Object.fromEntries(wallet.venues.map((v) => [v.id, { qty: lotsToQty(v.position.inst, v.position.lots), unit: positionUnit(v.position.inst), lots: v.position.lots }] as const)) } : {}),
     ...(wallet.venues.length + wallet.legs.length > 1 ? { venuePnl: Object.fromEntries([...wallet.venues.map((v) => [v.id, wallet.venuePnl(v)] as const), ...wallet.legs.map((l) => [l.id, l.pnl()] as const)]) } : {}),
     ...pathLows(w),
     ...(w.chain ? w.chain.metrics() : {}),

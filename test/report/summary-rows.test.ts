@@ -63,6 +63,10 @@ describe('headline rows', () => {
     expect(rows['PnL by venue']).toBeUndefined();
     expect(Object.fromEntries(summaryRows({ ...m, venuePnl: { perp: -1362.914, deribit: 838.2349 } }))['PnL by venue']).toBe('perp -1,362.91 · deribit 838.23');
     expect(Object.fromEntries(summaryRows({ ...m, finalPositionLots: -891_508, finalPositionQty: -891.508, positionUnit: 'ETH' }))['final position']).toBe('-891.508 ETH (-891,508 lots)');
+    // A basis trade's account: the first venue's position alone ("0.1 BTC") hid the short perp.
+    const basis = Object.fromEntries(summaryRows({ ...m, venuePosition: { spot: { qty: 0.1, unit: 'BTC', lots: 10_000_000 }, perp: { qty: -0.1, unit: 'BTC', lots: -100 } } }));
+    expect(basis['final position by venue']).toBe('spot 0.1 BTC · perp -0.1 BTC');
+    expect(basis['final position']).toBeUndefined();
   });
   it('keeps the digits of small coin amounts and never prints -0.00', () => {
     expect(money(0.00012345)).toBe('0.00012345');
