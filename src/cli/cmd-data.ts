@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget } from '../results/safe-output.ts';
@@ -100,10 +101,22 @@ export function registerData(program: Command): void {
 
   data
     .command('validate')
-    .description('Check a file for malformed rows, sequence gaps, backwards timestamps and crossed snapshots without importing.')
-    .argument('<file>', 'input file (plain or .gz)')
+    .description('Check a file for malformed rows, sequence gaps, backwards timestamps and crossed snapshots without importing; or check a catalog folder\'s column files against their sha256.')
+    .argument('<file>', 'input file (plain or .gz), or a catalog folder')
     .option('--max <n>', 'problems to list', (v) => Number(v), 50)
     .action(async (file: string, o: { max: number }) => {
+      if (existsSync(file) && statSync(file).isDirectory() && existsSync(join(file, 'manifest.json'))) {
+        // Already imported: its columns against the sizes and sha256 its manifest keeps.
+        const { verifyCatalog } = await import('../data/catalog.ts');
+        const c = await verifyCatalog(file);
+        const what = `${file}: ${c.kind} catalog${c.instrument ? ` of ${c.instrument}` : ''}, ${c.rows.toLocaleString('en-US')} rows, ${c.columns} column files`;
+        if (c.problems.length === 0) process.stdout.write(`${what}\nok: every column file matches its size and sha256 in manifest.json\n`);
+        else {
+          process.stdout.write(`${what}\n${c.problems.map((p) => `  ${p}`).join('\n')}\n${c.problems.length} of ${c.columns} column files changed since the catalog was written (import it again)\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       if (existsSync(file) && statSync(file).isFile() && looksLikeBars(file)) {
         // Bars (an OHLCV CSV or a LEAN zip): read as an import would, which checks every row
         // (dates in order, high and low bounding open and close, no negative volume).

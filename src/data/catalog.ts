@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { checkOutputTarget, commitOutput, tempSibling } from '../results/safe-output.ts';
@@ -227,4 +227,53 @@ export function sha256File(file: string): Promise<string> {
       .on('end', () => resolve(h.digest('hex')))
       .on('error', reject);
   });
+}
+
+/** A catalog folder (market data or bars): its kind, rows and instrument as its manifest says, and every column file checked. */
+export interface CatalogCheck {
+  kind: string;
+  rows: number;
+  instrument: string | undefined;
+  columns: number;
+  /** One line per column file that is missing, of another size or of another sha256 than the manifest says. */
+  problems: string[];
+}
+
+/**
+ * Check every column file of a catalog against its manifest (size and sha256): what `data validate`
+ * does for a folder already imported (a copied or long-kept catalog, before trusting its runs).
+ */
+export async function verifyCatalog(dir: string): Promise<CatalogCheck> {
+  const mf = join(dir, 'manifest.json');
+  if (!existsSync(mf)) throw new DataError('not a catalog: manifest.json is missing', { file: dir });
+  let m: { format?: unknown; kind?: unknown; rows?: unknown; instrument?: { venue?: unknown; symbol?: unknown }; columns?: unknown };
+  try {
+    m = JSON.parse(readFileSync(mf, 'utf8')) as typeof m;
+  } catch (e) {
+    throw new DataError(`manifest is not JSON: ${(e as Error).message}`, { file: mf });
+  }
+  if (m.format !== 'primesim-catalog/1' || !Array.isArray(m.columns)) throw new DataError('not a primesim catalog (format primesim-catalog/1 with columns)', { file: mf, field: 'format' });
+  const problems: string[] = [];
+  for (const c of m.columns as { name: string; file: string; bytes: number; sha256: string }[]) {
+    const p = join(dir, c.file);
+    if (!existsSync(p)) {
+      problems.push(`${c.file}: missing`);
+      continue;
+    }
+    const size = statSync(p).size;
+    if (size !== c.bytes) {
+      problems.push(`${c.file}: ${size} bytes, the manifest says ${c.bytes}`);
+      continue;
+    }
+    const h = await sha256File(p);
+    if (h !== c.sha256) problems.push(`${c.file}: sha256 ${h.slice(0, 12)}…, the manifest says ${c.sha256.slice(0, 12)}…`);
+  }
+  const inst = m.instrument;
+  return {
+    kind: m.kind === 'bars' ? 'bars' : 'market data',
+    rows: typeof m.rows === 'number' ? m.rows : NaN,
+    instrument: inst && typeof inst.venue === 'string' && typeof inst.symbol === 'string' ? `${inst.venue}:${inst.symbol}` : undefined,
+    columns: m.columns.length,
+    problems,
+  };
 }

@@ -255,6 +255,17 @@ describe('primesim CLI end to end', () => {
       r = await primesim(['data', 'bars', file, '--interval', '1d', '--out', 'daily'], dir);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/daily: 33 bars of 1 d from the bars of/);
+      // A catalog folder: its column files against their manifest (it said "is a folder, not a data file").
+      r = await primesim(['data', 'validate', 'daily'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('daily: bars catalog, 33 rows, 6 column files\nok: every column file matches its size and sha256 in manifest.json\n');
+      const close = join(dir, 'daily', 'close.f64');
+      const bytes = readFileSync(close);
+      bytes[9] = bytes[9]! ^ 1;
+      writeFileSync(close, bytes);
+      r = await primesim(['data', 'validate', 'daily'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/\n {2}close\.f64: sha256 [0-9a-f]{12}…, the manifest says [0-9a-f]{12}…\n1 of 6 column files changed since the catalog was written \(import it again\)\n$/);
       expectOneLineError(await primesim(['data', 'bars', file, '--interval', '90s', '--out', 'x'], dir), /--interval.*90 s is not a multiple of the bars' 60 s/);
       // Bar execution fixes the entry (the next open) and fills whole: entry latency and queue settings
       // are refused, not ignored; the response latency applies and reaches the spec.
