@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { formatTable, toCsv, toJson } from './format.ts';
@@ -15,7 +16,9 @@ export function registerQuery(program: Command): void {
       if (args.length < 2) throw new ConfigError('give at least one run folder and the SQL', { field: 'sql' });
       const sql = args[args.length - 1]!;
       const { queryRuns } = await import('../results/query.ts');
-      const { columns, rows } = await queryRuns(args.slice(0, -1), sql, { verify: o.verify ?? false, allowFiles: o.allowFiles ?? false });
+      const { columns, rows, sharedRunIds } = await queryRuns(args.slice(0, -1), sql, { verify: o.verify ?? false, allowFiles: o.allowFiles ?? false });
+      // On stderr (csv and json stay clean): rows of these folders carry one run_id, so a GROUP BY run_id adds them up.
+      for (const d of sharedRunIds) process.stderr.write(`note: run id ${d.runId} is carried by ${d.dirs.length} folders (${d.dirs.map((x) => relative(process.cwd(), x) || '.').join(', ')}): their rows share run_id, so grouping by it adds them up (a copied run folder? query one of them)\n`);
       const f = o.format;
       if (f === 'csv') process.stdout.write(toCsv(columns, rows) + '\n');
       else if (f === 'json') process.stdout.write(toJson(columns, rows) + '\n');

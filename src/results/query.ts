@@ -8,6 +8,11 @@ import { findRuns, verifyRun, writeParquetCopies, type RunInfo } from './run-sto
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
+  /**
+   * Run ids that more than one of the queried folders carry (a copied run folder, the same point
+   * of two sweeps), with those folders: their rows share the `run_id` a query groups by.
+   */
+  sharedRunIds: { runId: string; dirs: string[] }[];
 }
 
 export interface QueryOptions {
@@ -107,8 +112,12 @@ function sqlError(e: unknown, tables: Set<string>): DataError {
  * EXPLAIN run, and no SQL function can touch a file other than the runs' own copies.
  */
 export async function queryRuns(paths: string[], sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
-  const runs = findRuns(paths);
+  // The same folder named twice (or reached twice) is one run.
+  const runs = findRuns(paths).filter((r, i, all) => all.findIndex((x) => x.dir === r.dir) === i);
   if (runs.length === 0) throw new DataError('no runs found', { file: paths.join(' ') });
+  const byId = new Map<string, string[]>();
+  for (const r of runs) byId.set(r.runId, [...(byId.get(r.runId) ?? []), r.dir]);
+  const sharedRunIds = [...byId].filter(([, dirs]) => dirs.length > 1).map(([runId, dirs]) => ({ runId, dirs }));
   for (const r of runs) {
     // Runs written before Parquet copies existed get them once (an explicit, whole-file write).
     if (r.manifest.files.some((f) => !existsSync(join(r.dir, `${f.table}.parquet`)))) await writeParquetCopies(r);
@@ -163,7 +172,7 @@ export async function queryRuns(paths: string[], sql: string, opts: QueryOptions
     } catch (e) {
       throw sqlError(e, tables);
     }
-    return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
+    return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][], sharedRunIds };
   } finally {
     conn.closeSync();
     instance.closeSync();
