@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import type { RunMetrics } from '../results/metrics.ts';
-import { flagOf, formatTable } from './format.ts';
+import { flagOf, formatTable, intArg, numArg } from './format.ts';
 import { summaryRows } from '../report/summary-rows.ts';
 import { Progress } from './progress.ts';
 
@@ -64,10 +64,10 @@ export function registerBacktest(program: Command): void {
     .option('--config <file>', 'YAML or JSON run config with the same settings (flags given on the command line win)')
     .option('--data <dir|file>', 'dataset catalog folder (from `primesim data import` or `data generate`), or an OHLCV bars CSV / LEAN minute zip (bar execution: orders on a close fill at the next open)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, e.g. bybit:BTCUSDT, else binance-futures:BTCUSDT)')
-    .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
+    .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', numArg('--slippage-bps'), 0)
     .option('--from <time>', 'bars data: start at this time (UTC, e.g. 2022-01-15 or 2022-01-15T12:00:00Z): an out-of-sample or walk-forward window')
     .option('--to <time>', 'bars data: stop before this time (UTC)')
-    .option('--seed <n>', 'run seed (RNG tree root)', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'run seed (RNG tree root)', intArg('--seed'), 1)
     .option('--param <key=value>', 'strategy parameter (repeatable)', collect, [] as string[])
     .option('--latency-entry <spec>', 'order entry latency: 2ms, 500us, empirical:1ms,3ms or empirical:<file>', '1ms')
     .option('--latency-response <spec>', 'response latency (acks and fills back to the strategy)', '1ms')
@@ -75,7 +75,7 @@ export function registerBacktest(program: Command): void {
     .option('--queue <model>', 'queue model: risk-averse, power:<n>, log', 'risk-averse')
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
-    .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
+    .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
     .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')

@@ -6,7 +6,7 @@ import { checkOutputTarget } from '../results/safe-output.ts';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
 import { duration } from '../report/tear-sheet-stats.ts';
-import { formatTable } from './format.ts';
+import { formatTable, intArg, numArg } from './format.ts';
 import { Progress } from './progress.ts';
 
 /** A bar interval as written: 1 min, 4 h, 1 d (whole units), else as a duration. */
@@ -103,7 +103,7 @@ export function registerData(program: Command): void {
     .command('validate')
     .description('Check a file for malformed rows, sequence gaps, backwards timestamps and crossed snapshots without importing; or check a catalog folder\'s column files against their sha256.')
     .argument('<file>', 'input file (plain or .gz), or a catalog folder')
-    .option('--max <n>', 'problems to list', (v) => Number(v), 50)
+    .option('--max <n>', 'problems to list', intArg('--max'), 50)
     .action(async (file: string, o: { max: number }) => {
       if (existsSync(file) && statSync(file).isDirectory() && existsSync(join(file, 'manifest.json'))) {
         // Already imported: its columns against the sizes and sha256 its manifest keeps.
@@ -147,8 +147,8 @@ export function registerData(program: Command): void {
     .description('Generate a seeded synthetic dataset calibrated on the real BTCUSDT sample (Hawkes arrivals, jumps).')
     .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced, any other folder is refused')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
-    .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10), 1)
-    .option('--events <n>', 'number of rows to generate', (v) => Number(v), 1_000_000)
+    .option('--seed <n>', 'generator seed', intArg('--seed'), 1)
+    .option('--events <n>', 'number of rows to generate', intArg('--events'), 1_000_000)
     .option('--profile <p>', 'calm, volatile or crash', 'calm')
     .action(async (o: { out: string; seed: number; events: number; profile: string; force?: boolean }) => {
       if (!['calm', 'volatile', 'crash'].includes(o.profile)) throw new ConfigError(`unknown profile ${o.profile}`, { field: '--profile', hint: 'calm, volatile or crash' });
@@ -171,9 +171,9 @@ export function registerData(program: Command): void {
     .argument('<file>', 'e.g. ../shared/data/chain/aave/polygon-events-20240106/weth.raw.csv')
     .requiredOption('--params <snapshot>', 'Aave risk-parameter snapshot (reserve factor, optimal usage, and the slopes when it has them), e.g. ../shared/data/chain/aave/risk-parameters-20230911/aave_v3_polygon.csv')
     .requiredOption('--symbol <symbol>', 'the reserve in the snapshot, e.g. WETH')
-    .option('--base-rate <fraction>', 'base variable rate, when the snapshot has none (annual, e.g. 0.01)', (v) => Number(v))
-    .option('--slope1 <fraction>', 'variable rate slope below the optimal usage, when the snapshot has none (e.g. 0.033)', (v) => Number(v))
-    .option('--slope2 <fraction>', 'variable rate slope above the optimal usage, when the snapshot has none (e.g. 0.8)', (v) => Number(v))
+    .option('--base-rate <fraction>', 'base variable rate, when the snapshot has none (annual, e.g. 0.01)', numArg('--base-rate'))
+    .option('--slope1 <fraction>', 'variable rate slope below the optimal usage, when the snapshot has none (e.g. 0.033)', numArg('--slope1'))
+    .option('--slope2 <fraction>', 'variable rate slope above the optimal usage, when the snapshot has none (e.g. 0.8)', numArg('--slope2'))
     .action(async (file: string, o: { params: string; symbol: string; baseRate?: number; slope1?: number; slope2?: number }) => {
       const { readAaveRawLogsCsv } = await import('../data/readers/aave-events.ts');
       const { readAaveReserveParams } = await import('../data/readers/aave-params.ts');
@@ -207,8 +207,8 @@ export function registerData(program: Command): void {
     .command('replay-pool')
     .description('Replay a day of Uniswap v3 pool events (decoded events CSV or raw logs CSV) through the bit-exact swap math and report which swaps it reproduces exactly.')
     .argument('<file>', 'e.g. ../shared/data/chain/uniswap-v3/usdc-weth-005_20240105.events.csv')
-    .option('--fee <pips>', 'fee tier in hundredths of a bip (500 = 0.05%)', (v) => Number(v), 500)
-    .option('--tick-spacing <n>', 'tick spacing of the fee tier', (v) => Number(v), 10)
+    .option('--fee <pips>', 'fee tier in hundredths of a bip (500 = 0.05%)', numArg('--fee'), 500)
+    .option('--tick-spacing <n>', 'tick spacing of the fee tier', intArg('--tick-spacing'), 10)
     .option('--no-pair-search', 'skip the last resort (a nested search, swap by swap, for two segments no swap ended in, tried only when solving them from all the swaps through them failed): faster when it runs, rarely explains fewer')
     .action(async (file: string, o: { fee: number; tickSpacing: number; pairSearch: boolean }) => {
       const { readV3EventsCsv, readV3RawLogsCsv } = await import('../data/readers/uniswap-v3-day.ts');
@@ -248,7 +248,7 @@ export function registerData(program: Command): void {
     .option('--train-until <time>', 'first held-out time (ISO, UTC); default: the middle of the file')
     .option('--bar <dur>', 'bar length of the model', '5m')
     .option('--days <list>', 'days whose volume to compare, comma-separated (YYYY-MM-DD)', '')
-    .option('--mmr <rate>', 'maintenance margin rate', (v) => Number(v), 0.005)
+    .option('--mmr <rate>', 'maintenance margin rate', numArg('--mmr'), 0.005)
     .option('--out <file>', 'report file', 'reports/liquidation-fit.html')
     .action(async (file: string, o: { trainUntil?: string; bar: string; days: string; mmr: number; out: string }) => {
       const { readLiquidationVolume } = await import('../data/chain-catalog.ts');

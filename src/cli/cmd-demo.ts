@@ -1,3 +1,4 @@
+import { intArg } from './format.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -13,8 +14,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Generate the seeded demo dataset, backtest strategies/market-maker.ts on it at two spreads side by side, print the summary and write the runs and an HTML report.')
-    .option('--seed <n>', 'seed for the dataset and the run', (v) => Number.parseInt(v, 10), 7)
-    .option('--events <n>', 'rows in the demo dataset', (v) => Number(v), 2_000_000)
+    .option('--seed <n>', 'seed for the dataset and the run', intArg('--seed'), 7)
+    .option('--events <n>', 'rows in the demo dataset', intArg('--events'), 2_000_000)
     .action(async (o: { seed: number; events: number }) => {
       const dir = `${DEMO_DATASET}-s${o.seed}-${o.events}`;
       if (!existsSync(join(dir, 'manifest.json'))) {

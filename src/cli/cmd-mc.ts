@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { mcRiskRows, percent, wholeAmount } from '../report/summary-rows.ts';
-import { formatTable } from './format.ts';
+import { formatTable, intArg } from './format.ts';
 import { tailBySource, tailCount } from '../mc/stats.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
@@ -24,10 +24,10 @@ export function registerMc(program: Command): void {
     .command('mc')
     .description('Monte Carlo stress: run N paths of a spec with an mc section (historical, bootstrapped and shocked price paths) on a local worker pool or a Redis job queue; print VaR, ES, liquidations-at-risk and P(insurance fund exhausted).')
     .argument('<spec>', 'run spec with an mc section, e.g. scenarios/mc-cascade.yaml')
-    .option('--paths <n>', 'number of paths (default: the spec\'s mc.paths)', (v) => Number.parseInt(v, 10))
+    .option('--paths <n>', 'number of paths (default: the spec\'s mc.paths)', intArg('--paths'))
     .option('--only <k,…>', 'run only these paths (e.g. 7 or 0..9): a path rerun alone gives the same files')
     .option('--set <path=value>', 'override a spec field (repeatable), e.g. agents.1.population.count=2000', collect, [] as string[])
-    .option('--workers <n>', 'worker threads (default: one per core; 0 = in this process, one by one)', (v) => Number.parseInt(v, 10))
+    .option('--workers <n>', 'worker threads (default: one per core; 0 = in this process, one by one)', intArg('--workers'))
     .option('--runs <dir>', 'folder for outputs (the MC goes to <runs>/mc/<name>)', 'runs')
     .option('--name <name>', 'MC folder name (default <spec name>-s<seed>-<hash of the spec and --set>)')
     .option('--queue <redis-url>', 'enqueue the paths on a BullMQ queue at this Redis (workers: primesim worker --queue …) and wait for them')
@@ -87,8 +87,8 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('Take Monte Carlo paths from a BullMQ queue on Redis and run them into the shared runs folder (run as many as you like, on any machine that sees the same folder).')
     .requiredOption('--queue <redis-url>', 'Redis of the queue, e.g. redis://10.0.0.5:6379')
-    .option('--concurrency <n>', 'paths at once in this worker', (v) => Number.parseInt(v, 10), 1)
-    .option('--lock <ms>', 'job lock: a worker that dies is noticed after this long and its path re-run elsewhere', (v) => Number.parseInt(v, 10), 15_000)
+    .option('--concurrency <n>', 'paths at once in this worker', intArg('--concurrency'), 1)
+    .option('--lock <ms>', 'job lock: a worker that dies is noticed after this long and its path re-run elsewhere', intArg('--lock'), 15_000)
     .action(async (o: { queue: string; concurrency: number; lock: number }) => {
       const { startWorker } = await import('../mc/queue.ts');
       const w = await startWorker({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTable } from './format.ts';
+import { formatTable, intArg } from './format.ts';
 import { chainRows, riskRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { setPairs } from './cmd-stress.ts';
@@ -29,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name (default: <name or strategy>-<dataset>-s<seed>-<spec hash>)')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
-    .option('--seed <n>', 'override the spec seed', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'override the spec seed', intArg('--seed'))
     .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. venues.perp.fees=0:4 or spreadBps=2 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--no-report', 'do not write the HTML report')
     .option('--json', 'print the manifest as JSON instead of a table')

@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
-import { formatTable } from './format.ts';
-
-const num = (field: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ConfigError(`${v} is not a number`, { field });
-  return n;
-};
+import { formatTable, intArg } from './format.ts';
 
 const MAX_ABOUT = 220;
 
@@ -52,7 +46,7 @@ export function registerStress(program: Command): void {
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
-    .option('--seed <n>', 'override the scenario seed', num('--seed'))
+    .option('--seed <n>', 'override the scenario seed', intArg('--seed'))
     .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. route=private or venues.weth-usdc.kind=amm-v3 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the manifest as JSON instead of the tables (as run --json)')
     .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; json?: boolean }) => {

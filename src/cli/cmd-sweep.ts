@@ -9,7 +9,7 @@ import { resolveStrategyFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
 import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
-import { flagOf, formatTable } from './format.ts';
+import { flagOf, formatTable, intArg, numArg } from './format.ts';
 import { Progress } from './progress.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { metricLabel, SELECT_METRICS, selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
@@ -30,14 +30,14 @@ export function registerSweep(program: Command): void {
     .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
     .option('--fees <maker:taker>', 'fees in bps', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval], lean:<file> or tardis:<file>', 'none')
-    .option('--capital <amount>', 'starting capital in the settlement asset', (v) => Number(v), 100000)
+    .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
     .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, else binance-futures:BTCUSDT)')
-    .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', (v) => Number(v), 0)
+    .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', numArg('--slippage-bps'), 0)
     .option('--from <time>', 'bars data: start at this time (UTC)')
     .option('--to <time>', 'bars data: stop before this time (UTC)')
     .option('--select <metric>', 'walk-forward (a dates axis with other axes): choose each window\'s point by total_pnl, sharpe_per_period, sortino_per_period, psr, trip_hit_rate or max_drawdown (lowest)', 'total_pnl')
-    .option('--workers <n>', 'worker processes (default: one per core)', (v) => Number.parseInt(v, 10))
+    .option('--workers <n>', 'worker processes (default: one per core)', intArg('--workers'))
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.ts';
 /** Plain-text table for terminals; numbers right-aligned. */
 export function formatTable(columns: string[], rows: unknown[][]): string {
   const cell = (v: unknown): string => {
@@ -35,3 +36,24 @@ export function toJson(columns: string[], rows: unknown[][]): string {
 
 /** The command-line flag of an option key, as commander names them: latencyEntry → --latency-entry. */
 export const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * Commander parsers for numeric flags that refuse what is not the number the flag takes:
+ * `Number.parseInt` read `--seed 1.5` as 1 and `--seed 7x` as 7, `Number` read `--capital abc`
+ * as NaN for a later, vaguer error. One line naming the flag, as every other bad input.
+ */
+export function intArg(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isSafeInteger(n)) throw new ConfigError(`${JSON.stringify(v)} is not a whole number`, { field: flag });
+    return n;
+  };
+}
+
+export function numArg(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${JSON.stringify(v)} is not a number`, { field: flag });
+    return n;
+  };
+}

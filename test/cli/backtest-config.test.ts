@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerBacktest } from '../../src/cli/cmd-backtest.ts';
+import { intArg, numArg } from '../../src/cli/format.ts';
 import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 
@@ -79,5 +80,20 @@ describe('backtest --config', () => {
     expect(slip.stderr.trim()).toBe('primesim: ConfigError: field --slippage-bps: applies to bars data: on a catalog, fills take the book as it is (its depth, the queue model)');
     expect(inst.stderr.trim()).toBe("primesim: ConfigError: field --instrument: applies to bars data: a catalog's instrument is in its manifest");
     expect(file.stderr.trim()).toMatch(/field --slippage-bps: applies to bars data/);
+  });
+
+  // parseInt read `--seed 1.5` as 1 and `--paths 7x` as 7; Number read `--capital abc` as NaN.
+  it('numeric flags take only the number they say: one line naming the flag otherwise', async () => {
+    expect(intArg('--seed')('42')).toBe(42);
+    expect(intArg('--seed')('-3')).toBe(-3);
+    expect(numArg('--capital')('2.5e4')).toBe(25_000);
+    for (const v of ['1.5', '7x', '', ' ', 'abc', '1e400']) expect(() => intArg('--seed')(v), v).toThrow(/^field --seed: ".*" is not a whole number$/);
+    for (const v of ['abc', '', 'Infinity', '5k']) expect(() => numArg('--capital')(v), v).toThrow(/^field --capital: ".*" is not a number$/);
+    const [seed, paths] = await Promise.all([
+      primesim(['backtest', 'strategies/sma-cross.ts', '--data', BARS, '--seed', '1.5']),
+      primesim(['mc', 'scenarios/mc-cascade.yaml', '--paths', '7x']),
+    ]);
+    expect(seed.stderr.trim()).toBe('primesim: ConfigError: field --seed: "1.5" is not a whole number');
+    expect(paths.stderr.trim()).toBe('primesim: ConfigError: field --paths: "7x" is not a whole number');
   });
 });
