@@ -40,9 +40,9 @@ export function registerMc(program: Command): void {
       // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
       if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');
       if (o.grid.length > 0) {
-        const { parseGridAxis } = await import('../sweep/grid.ts');
+        const { checkAxes, parseGridAxis } = await import('../sweep/grid.ts');
         const { runMcGrid } = await import('../mc/grid.ts');
-        const axes = o.grid.map(parseGridAxis);
+        const axes = checkAxes(o.grid.map(parseGridAxis));
         const t0 = performance.now();
         const g = await runMcGrid({ file: spec, overrides, axes, ...(o.paths !== undefined ? { paths: o.paths } : {}), runsDir: o.runs, ...(o.workers !== undefined ? { workers: o.workers } : {}), ...(o.force ? { force: true } : {}), onPoint: (p, _r, d, n) => process.stderr.write(`mc grid ${d}/${n}: ${Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ')}\n`) });
         const names = axes.map(([n]) => n);

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { resolveStrategyFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
-import { expandGrid, parseGridAxis } from '../sweep/grid.ts';
+import { checkAxes, expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable, intArg, numArg } from './format.ts';
 import { Progress } from './progress.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
@@ -45,11 +45,18 @@ export function registerSweep(program: Command): void {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const select = selectMetric(o.select);
       if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map(metricLabel).join(', ')}` });
-      const axes = o.grid.map(parseGridAxis);
+      const axes = checkAxes(o.grid.map(parseGridAxis));
       const fixed = parseParamPairs(o.param);
       const points = expandGrid(axes);
       // A dates window's from/to read as `from--to` in its run id.
       const pointId = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k.split('.').pop()}-${v.replace(/\//g, '--').replace(/[^\w.-]/g, '')}`).join('_');
+      // Two points whose folder names agree (venues.a.fees and venues.b.fees, values equal once punctuation goes) would overwrite each other.
+      const ids = points.map(pointId);
+      const clash = ids.findIndex((id, k) => ids.indexOf(id) !== k);
+      if (clash >= 0) {
+        const show = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
+        throw new ConfigError(`grid points ${show(points[ids.indexOf(ids[clash]!)]!)} and ${show(points[clash]!)} would share the run folder ${ids[clash]}`, { field: '--grid', hint: 'give values that differ once punctuation is dropped' });
+      }
       if (/\.(ya?ml|json)$/i.test(strategy)) {
         // The backtest settings belong to strategy sweeps: a spec says them itself (or a --grid axis does).
         const backtestOnly = ['data', 'param', 'queue', 'latencyEntry', 'latencyResponse', 'feedLatency', 'fees', 'funding', 'capital', 'equityInterval', 'instrument', 'slippageBps', 'from', 'to'];

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
-import { expandGrid, parseGridAxis } from '../../src/sweep/grid.ts';
+import { checkAxes, expandGrid, parseGridAxis } from '../../src/sweep/grid.ts';
 import { runPool } from '../../src/sweep/pool.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
+import { primesim } from '../helpers/cli.ts';
 
 let root: string;
 let data: string;
@@ -22,6 +23,17 @@ describe('parameter sweeps', () => {
     expect(expandGrid([parseGridAxis('a=1,2'), parseGridAxis('b=x,y,z')])).toHaveLength(6);
     expect(expandGrid([parseGridAxis('a=1,2'), parseGridAxis('b=x')])).toEqual([{ a: '1', b: 'x' }, { a: '2', b: 'x' }]);
     expect(() => parseGridAxis('nope')).toThrow(/field --grid/);
+    // The same point twice wrote one run folder twice and counted as two trials in the deflated Sharpe.
+    expect(() => parseGridAxis('leverage=2,5,2')).toThrow(/^field --grid: grid axis leverage gives 2 twice$/);
+    expect(() => parseGridAxis('seed=1..3,2')).toThrow(/gives 2 twice/);
+    expect(() => checkAxes([parseGridAxis('fast=5'), parseGridAxis('fast=10')])).toThrow(/^field --grid: grid axis fast is given twice/);
+  });
+
+  it('a sweep whose points would share a run folder is refused before anything runs', async () => {
+    const r = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'venues.perp.fees=2:5,25', '--runs', join(root, 'clash')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe('primesim: ConfigError: field --grid: grid points venues.perp.fees=2:5 and venues.perp.fees=25 would share the run folder fees-25 (give values that differ once punctuation is dropped)');
+    expect(existsSync(join(root, 'clash'))).toBe(false);
   });
 
   it('runs on a worker pool give exactly the results of the same runs done one by one', async () => {
