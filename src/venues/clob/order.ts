@@ -1,4 +1,5 @@
-import type { Side } from '../../market/book.ts';
+import { ASK, BID, type Side } from '../../market/book.ts';
+import { ConfigError } from '../../errors.ts';
 import type { QueuedOrder } from '../../market/queue-model.ts';
 
 /** `stop`: a stop-market order, triggered when the price reaches `priceTicks` (bar-execution venues). */
@@ -98,4 +99,19 @@ export interface Fill {
   decisionMidTicks: number;
   queueWaitUs: number;
   positionLots: number;
+}
+
+/**
+ * An order request as a strategy may send it, checked before any venue reads it: a JavaScript
+ * strategy has no compiler to catch `side: 'buy'` (anything not BID was a sell) or `type: 'Market'`.
+ */
+export function checkOrderRequest(req: OrderRequest): void {
+  const type = req.type ?? 'limit';
+  if (req.side !== BID && req.side !== ASK) throw new ConfigError(`order side ${JSON.stringify(req.side)} is not BID (0) or ASK (1)`, { field: 'side', hint: "import { BID, ASK } from 'primesim'" });
+  if (type !== 'limit' && type !== 'market' && type !== 'stop') throw new ConfigError(`order type ${JSON.stringify(type)} is not limit, market or stop`, { field: 'type' });
+  if (req.tif !== undefined && req.tif !== 'GTC' && req.tif !== 'IOC' && req.tif !== 'FOK') throw new ConfigError(`time in force ${JSON.stringify(req.tif)} is not GTC, IOC or FOK`, { field: 'tif' });
+  if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
+  if ((type === 'limit' || type === 'stop') && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
+    throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
+  }
 }

@@ -9,7 +9,7 @@ import type { QueueModel } from '../../market/queue-model.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { FeeModel } from './fees.ts';
 import { OwnOrderBook } from './own-orders.ts';
-import { remaining, reportOf, type Fill, type OrderReport, type OrderRequest, type OwnOrder } from './order.ts';
+import { checkOrderRequest, remaining, reportOf, type Fill, type OrderReport, type OrderRequest, type OwnOrder } from './order.ts';
 
 /**
  * What the venue tells the desk, after the response latency. `onOrderUpdate` gets a copy of the
@@ -164,10 +164,7 @@ export class ClobVenue implements EventHandler {
   /** Called by the strategy at `sim.nowUs`; the order reaches the venue after latency. */
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
     const type = req.type ?? 'limit';
-    if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
-    if ((type === 'limit' || type === 'stop') && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
-      throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
-    }
+    checkOrderRequest(req);
     const o: OwnOrder = {
       id: this.orderCount + 1,
       side: req.side,

@@ -4,7 +4,7 @@ import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
 import { BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { MarginEngine } from '../../risk/margin-engine.ts';
-import type { OrderRequest, OwnOrder } from '../clob/order.ts';
+import { checkOrderRequest, type OrderRequest, type OwnOrder } from '../clob/order.ts';
 import { ClobVenue, type ClobVenueConfig, type VenueListener } from '../clob/venue.ts';
 import { FundingCalculator } from './funding-math.ts';
 import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
@@ -127,6 +127,8 @@ export class PerpVenue implements EventHandler {
    * Reduce-only orders always pass: they cannot add risk (the CLOB trims them to the position).
    */
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    // Before the margin check reads its side and size (the venue checks again: one rule).
+    checkOrderRequest(req);
     const g = this.gate;
     if (!g || req.reduceOnly) return this.clob.submit(req, decisionMidTicks);
     const account = this.position.account;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ASK, BID } from '../../../src/market/book.ts';
 import { makeVenue } from '../../helpers/venue.ts';
+import type { OrderRequest } from '../../../src/venues/clob/order.ts';
 
 function withBook(opts: Parameters<typeof makeVenue>[0] = {}) {
   const v = makeVenue(opts);
@@ -11,6 +12,21 @@ function withBook(opts: Parameters<typeof makeVenue>[0] = {}) {
 }
 
 describe('CLOB own orders', () => {
+  // A JavaScript strategy's `side: 'buy'` was a sell: anything that was not BID counted as ASK.
+  it('a request a compiler would have caught is refused, naming the field; nothing is booked', () => {
+    const { venue } = makeVenue();
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ side: 'buy', type: 'market', sizeLots: 5 }, /^field side: order side "buy" is not BID \(0\) or ASK \(1\)/],
+      [{ side: 2, type: 'market', sizeLots: 5 }, /^field side: order side 2 is not BID/],
+      [{ side: BID, type: 'Market', sizeLots: 5 }, /^field type: order type "Market" is not limit, market or stop$/],
+      [{ side: BID, priceTicks: 1000, sizeLots: 5, tif: 'GTD' }, /^field tif: time in force "GTD" is not GTC, IOC or FOK$/],
+      [{ side: ASK, type: 'market', sizeLots: 0 }, /^field sizeLots: order size 0 lots is not a positive integer$/],
+      [{ side: ASK, priceTicks: 100.5, sizeLots: 1 }, /^field priceTicks: limit order price 100.5 ticks is not a positive integer$/],
+    ];
+    for (const [req, want] of bad) expect(() => venue.submit(req as unknown as OrderRequest, 100.5), JSON.stringify(req)).toThrow(want);
+    expect(venue.orderCount).toBe(0);
+  });
+
   it('a market order walks the book, pays taker fees, and fills at each level price', () => {
     const { venue, flush, position } = withBook({ takerBps: 5 });
     const o = venue.submit({ side: BID, type: 'market', sizeLots: 25 }, 100.5);
