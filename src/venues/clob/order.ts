@@ -115,3 +115,9 @@ export function checkOrderRequest(req: OrderRequest): void {
     throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
   }
 }
+
+/** An amend's new price and size, checked as a new order's are (a fractional or negative price rested and filled). */
+export function checkAmend(priceTicks: number, sizeLots: number): void {
+  if (!Number.isInteger(priceTicks) || priceTicks <= 0) throw new ConfigError(`amend price ${String(priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
+  if (!Number.isInteger(sizeLots) || sizeLots <= 0) throw new ConfigError(`amend size ${String(sizeLots)} lots is not a positive integer`, { field: 'sizeLots', hint: 'cancel the order to take it off' });
+}

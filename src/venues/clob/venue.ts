@@ -9,7 +9,7 @@ import type { QueueModel } from '../../market/queue-model.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { FeeModel } from './fees.ts';
 import { OwnOrderBook } from './own-orders.ts';
-import { checkOrderRequest, remaining, reportOf, type Fill, type OrderReport, type OrderRequest, type OwnOrder } from './order.ts';
+import { checkAmend, checkOrderRequest, remaining, reportOf, type Fill, type OrderReport, type OrderRequest, type OwnOrder } from './order.ts';
 
 /**
  * What the venue tells the desk, after the response latency. `onOrderUpdate` gets a copy of the
@@ -236,6 +236,7 @@ export class ClobVenue implements EventHandler {
   /** Amend price and/or size. A size decrease keeps queue priority; anything else re-queues. */
   amend(id: number, priceTicks: number, sizeLots: number): void {
     if (!(id >= 1 && id <= this.orderCount)) throw new ConfigError(`no order ${id}`, { field: 'id' });
+    checkAmend(priceTicks, sizeLots);
     // A drained order is done: its amend arrives and is ignored, as for any done order.
     const o = this.orderById(id);
     if (o) o.pendingAmend = { priceTicks, sizeLots };

@@ -27,6 +27,18 @@ describe('CLOB own orders', () => {
     expect(venue.orderCount).toBe(0);
   });
 
+  // An amend to 950.5 ticks rested and filled at a fractional tick; one to -5 ticks rested.
+  it('an amend takes a positive whole price and size, as a new order does', () => {
+    const { venue, flush } = withBook();
+    const o = venue.submit({ side: BID, priceTicks: 90, sizeLots: 5 }, 100.5);
+    flush();
+    expect(() => venue.amend(o.id, 95.5, 5)).toThrow(/^field priceTicks: amend price 95.5 ticks is not a positive integer$/);
+    expect(() => venue.amend(o.id, -5, 5)).toThrow(/^field priceTicks: amend price -5 ticks is not a positive integer$/);
+    expect(() => venue.amend(o.id, 95, 0)).toThrow(/^field sizeLots: amend size 0 lots is not a positive integer \(cancel the order to take it off\)$/);
+    flush();
+    expect([o.priceTicks, o.sizeLots, o.status]).toEqual([90, 5, 'open']);
+  });
+
   it('a market order walks the book, pays taker fees, and fills at each level price', () => {
     const { venue, flush, position } = withBook({ takerBps: 5 });
     const o = venue.submit({ side: BID, type: 'market', sizeLots: 25 }, 100.5);
