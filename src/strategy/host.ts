@@ -201,14 +201,23 @@ export class StrategyHost implements StrategyContext, PortHost, EventHandler {
     if (!t) {
       const columns = Object.keys(row);
       if (columns.length === 0) throw new ConfigError(`record ${table}: a row needs at least one column`, { field: 'record' });
+      for (const c of columns) {
+        const v: unknown = row[c];
+        if (typeof v !== 'number' && typeof v !== 'string') throw new ConfigError(`record ${table}: column ${c} must be a number or a string, got ${v === null || typeof v === 'object' ? JSON.stringify(v) : typeof v}`, { field: 'record' });
+      }
       t = { columns, kinds: columns.map((c) => (typeof row[c] === 'number' ? 'num' : 'str')), rows: [] };
       this.recorded.set(table, t);
     }
     for (const k of Object.keys(row)) if (!t.columns.includes(k)) throw new ConfigError(`record ${table}: column ${k} is not in its first row (${t.columns.join(', ')})`, { field: 'record' });
-    t.rows.push(t.columns.map((c, i) => {
-      const v = row[c];
-      if (t.kinds[i] === 'num') return typeof v === 'number' ? v : NaN;
-      return v === undefined ? '' : String(v);
+    // A column keeps the kind of its first value; a missing one is NaN or ''. A string in a number
+    // column became NaN, an object "[object Object]", without a word.
+    const r = t;
+    r.rows.push(r.columns.map((c, i) => {
+      const v: unknown = row[c];
+      const kind = r.kinds[i] === 'num' ? 'number' : 'string';
+      if (v === undefined) return kind === 'number' ? NaN : '';
+      if (typeof v !== kind) throw new ConfigError(`record ${table}: column ${c} holds ${kind}s (its first row's), got ${typeof v === 'object' ? JSON.stringify(v) : `${typeof v} ${String(v)}`}`, { field: 'record' });
+      return v as number | string;
     }));
   }
 

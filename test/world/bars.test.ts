@@ -288,6 +288,24 @@ export default defineStrategy({ name: 'tick-stop', description: '', params: z.st
     expect(rows).toEqual([['rejected', 'stop orders are supported on bar-execution venues only']]);
   });
 
+  // A string in a number column was recorded as NaN and an object as "[object Object]", silently.
+  it("a strategy's recorded table keeps each column's kind: another kind or an object is an error naming the column", async () => {
+    const csv = join(root, 'bars-rec.csv');
+    writeFileSync(csv, BARS);
+    for (const [second, want] of [
+      ["{ n: 'x', s: 'a' }", /record t: column n holds numbers \(its first row's\), got string x/],
+      ['{ n: 2, s: 3 }', /record t: column s holds strings \(its first row's\), got number 3/],
+      ['{ n: 2, s: { a: 1 } }', /record t: column s holds strings \(its first row's\), got \{"a":1\}/],
+    ] as const) {
+      const strat = join(root, 'rec.ts');
+      writeFileSync(strat, `import { defineStrategy, z } from 'primesim';
+export default defineStrategy({ name: 'rec', description: '', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() { let k = 0; return { onBar(c) { c.record('t', k++ === 0 ? { n: 1, s: 'a' } : ${second}); } }; } });
+`);
+      await expect(runBacktest({ strategy: strat, data: csv, runsDir: join(root, 'runs'), runId: 'rec' })).rejects.toThrow(want);
+    }
+  });
+
   it('a file of one bar replays that bar: its close reaches the strategy, and the run ends with it', async () => {
     // The run's window was the venue's path, whose only point was the bar's close (the first point
     // of a longer file is its first open): it ended at the bar's open, before anything happened.
