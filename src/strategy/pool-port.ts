@@ -78,6 +78,12 @@ export class PoolPort implements PoolContext {
   swap(req: SwapRequest): string {
     if (typeof req.amountIn !== 'bigint' || req.amountIn <= 0n) throw new ConfigError(`swap on ${this.id}: amountIn must be a positive bigint (minor units), got ${String(req.amountIn)}`, { field: 'amountIn' });
     if (typeof req.amountOutMin !== 'bigint' || req.amountOutMin < 0n) throw new ConfigError(`swap on ${this.id}: amountOutMin must be a bigint ≥ 0, got ${String(req.amountOutMin)}`, { field: 'amountOutMin' });
+    // No compiler checks a JavaScript strategy: the string 'false' would have been a true direction.
+    if (typeof req.zeroForOne !== 'boolean') throw new ConfigError(`swap on ${this.id}: zeroForOne must be true or false, got ${JSON.stringify(req.zeroForOne)}`, { field: 'zeroForOne' });
+    for (const k of ['tipGwei', 'maxFeeGwei'] as const) {
+      const v: unknown = req[k];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new ConfigError(`swap on ${this.id}: ${k} must be a number of gwei, got ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}`, { field: k });
+    }
     const route = req.route ?? 'public';
     if (route !== 'public' && route !== 'private') throw new ConfigError(`swap on ${this.id}: route must be public or private, got ${String(route)}`, { field: 'route' });
     const tip = BigInt(Math.round((req.tipGwei ?? 1) * 1e9));
