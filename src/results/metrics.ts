@@ -173,7 +173,8 @@ export function computeMetrics(a: {
   const shape = returnShape(rets);
   const sortinoP = dd > 0 ? mean / dd : 0;
   const periodUs = a.sampleIntervalUs * step;
-  const returnPeriod = periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
+  // In the largest whole unit, as a person writes it ("1h", not "60m").
+  const returnPeriod = periodUs % 86_400e6 === 0 ? `${periodUs / 86_400e6}d` : periodUs % 3600e6 === 0 ? `${periodUs / 3600e6}h` : periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
   const submittedLots = t.submittedLots;
   const filledLots = t.filledLots;
   waits.sort((x, y) => x - y);

@@ -122,7 +122,7 @@ describe('run metrics', () => {
     const r = Array.from({ length: n - 1 }, (_, k) => ((k + 1) % 2 === 1 ? 2 : -1) / 1000);
     const mean = r.reduce((s, x) => s + x, 0) / r.length;
     const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.length - 1));
-    expect(m.returnPeriod).toBe('60m');
+    expect(m.returnPeriod).toBe('1h');
     expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365 * 24), 9);
   });
 });
