@@ -7,6 +7,7 @@ import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
 import { duration } from '../report/tear-sheet-stats.ts';
 import { formatTable, intArg, numArg } from './format.ts';
+import { barsColumns } from '../data/readers/bars.ts';
 import { Progress } from './progress.ts';
 
 /** A bar interval as written: 1 min, 4 h, 1 d (whole units), else as a duration. */
@@ -27,7 +28,11 @@ export function manifestSummary(m: CatalogManifest, dir: string): string {
 
 /** OHLCV bars: a LEAN zip, or a CSV whose header starts `timestamp,open,high,low,close,volume`. */
 function looksLikeBars(file: string): boolean {
-  return /\.zip$/i.test(file) || /^\s*timestamp,open,high,low,close,volume/i.test(firstBytes(file, 200));
+  // A header naming the OHLCV columns (see barsColumns: any order, common names for the time).
+  if (/\.zip$/i.test(file)) return true;
+  // Only volume missing is still bars (the reader then names it), not an unknown format.
+  const cols = barsColumns(firstBytes(file, 400).split(/\r?\n/)[0] ?? '');
+  return Array.isArray(cols) || cols.missing === 'volume';
 }
 
 /** The first `n` bytes of a file as text (format sniffing without reading a large file). */

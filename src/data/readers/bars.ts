@@ -61,6 +61,27 @@ function parseTsFast(v: string): number | undefined {
   return (lastDayMs + ((h * 60 + m) * 60 + sec) * 1000) * 1000 + frac;
 }
 
+const BAR_FIELDS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
+/** What exports call the bar's time: primesim's own name first, then pandas', TradingView's, Binance klines'. */
+const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
+
+/**
+ * The columns of timestamp, open, high, low, close and volume in a bars CSV's header line, by name
+ * (any order, any case, quoted or not, the time under a common alias: `Date,Open,High,Low,Close,Volume`
+ * as pandas writes it), or the first field it lacks.
+ */
+export function barsColumns(headerLine: string): number[] | { missing: string } {
+  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  const out: number[] = [];
+  for (const f of BAR_FIELDS) {
+    const names = f === 'timestamp' ? TIME_NAMES : f === 'volume' ? ['volume', 'vol'] : [f];
+    const i = header.findIndex((h) => names.includes(h));
+    if (i < 0) return { missing: f };
+    out.push(i);
+  }
+  return out;
+}
+
 /** `2021-12-31 23:01:00.000000`, ISO-8601, or epoch seconds/ms/µs by magnitude → µs. */
 function parseTs(v: string): number {
   const fast = parseTsFast(v);
@@ -92,10 +113,9 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     throw new DataError(`cannot read bars file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
   }
   const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').trim().toLowerCase().split(',');
-  const need = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
-  const idx = need.map((c) => header.indexOf(c));
-  if (idx.some((i) => i < 0)) throw new DataError(`bars header must have ${need.join(',')}`, { file, line: 1, field: need[idx.findIndex((i) => i < 0)]! });
+  const need = BAR_FIELDS;
+  const idx = barsColumns(lines[0] ?? '');
+  if (!Array.isArray(idx)) throw new DataError(`bars header must have ${need.join(',')} (in any order; the time may be called ${TIME_NAMES.slice(1).join(', ')})`, { file, line: 1, field: idx.missing });
   // Columns preallocated for every line; filled up to `n` (no per-row arrays: 1M-bar files).
   const cap = lines.length;
   const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;

@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { forEachPathPoint, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { barsColumns, forEachPathPoint, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
 import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-bars-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+const write = (name: string, lines: readonly string[]): string => {
+  const f = join(root, name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+};
 
 describe('bars', () => {
   it('LEAN minute zips (trade and quote bars) read as the archives hold them', () => {
@@ -37,8 +42,25 @@ describe('bars', () => {
     expect(() => readBarsCsv(f)).toThrow(/b\.csv:2, field high: high 99/);
     writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:01:00,100,110,95,105,1\n2022-01-01 00:00:00,100,110,95,105,1\n');
     expect(() => readBarsCsv(f)).toThrow(/b\.csv:3, field timestamp: timestamp does not increase/);
-    writeFileSync(f, 'time,open,high,low,close\n');
+    writeFileSync(f, 'when,open,high,low,close\n');
     expect(() => readBarsCsv(f)).toThrow(/b\.csv:1, field timestamp/);
+  });
+
+  // Only `timestamp,open,high,low,close,volume` was read: pandas' `Date,Open,High,Low,Close,Volume` was "unrecognised input format".
+  it('headers as exports write them: any order and case, quoted, with a BOM, the time as time/date/datetime/open_time; a missing column is named', () => {
+    const rows = ['2024-01-01 00:00:00,1,2,0.5,1.5,10', '2024-01-01 00:01:00,1.5,2,1,1.2,3'];
+    const want = readBarsCsv(write('plain.csv', ['timestamp,open,high,low,close,volume', ...rows]));
+    for (const [name, header, body] of [
+      ['pandas.csv', 'Date,Open,High,Low,Close,Volume', rows],
+      ['quoted.csv', '\uFEFF"time","open","high","low","close","vol"', rows],
+      ['datetime.csv', 'datetime,open,high,low,close,volume', rows],
+      ['reordered.csv', 'open_time,close,open,high,low,volume', rows.map((r) => { const [t, o, h, l, c, v] = r.split(','); return [t, c, o, h, l, v].join(','); })],
+    ] as const) {
+      const got = readBarsCsv(write(name, [header, ...body]));
+      for (const k of ['tsUs', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(got[k]), `${name} ${k}`).toEqual(Array.from(want[k]));
+    }
+    expect(() => readBarsCsv(write('novol.csv', ['Date,Open,High,Low,Close', '2024-01-01 00:00:00,1,2,0.5,1.5']))).toThrow(/novol\.csv:1, field volume: bars header must have timestamp,open,high,low,close,volume \(in any order; the time may be called time, date, datetime, open_time\)/);
+    expect(barsColumns('when,open,high,low,close,volume')).toEqual({ missing: 'timestamp' });
   });
 
   it('the interval is the file\'s, also for a window that keeps one bar of it', () => {
