@@ -108,7 +108,7 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
 
 export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
-    const { id: instrument, inst } = resolveBarsInstrument(cfg.instrument, cfg.data, () => '--instrument', 'pass --instrument');
+    const { id: instrument, inst } = resolveBarsInstrument(cfg.instrument, cfg.data, { field: '--instrument', fix: 'pass --instrument' });
     const spot = inst.kind === 'spot';
     return {
       seed: cfg.seed,

@@ -51,11 +51,13 @@ export function registerSweep(program: Command): void {
       // A dates window's from/to read as `from--to` in its run id.
       const pointId = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k.split('.').pop()}-${v.replace(/\//g, '--').replace(/[^\w.-]/g, '')}`).join('_');
       // Two points whose folder names agree (venues.a.fees and venues.b.fees, values equal once punctuation goes) would overwrite each other.
-      const ids = points.map(pointId);
-      const clash = ids.findIndex((id, k) => ids.indexOf(id) !== k);
-      if (clash >= 0) {
-        const show = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
-        throw new ConfigError(`grid points ${show(points[ids.indexOf(ids[clash]!)]!)} and ${show(points[clash]!)} would share the run folder ${ids[clash]}`, { field: '--grid', hint: 'give values that differ once punctuation is dropped' });
+      const byId = new Map<string, Record<string, string>>();
+      for (const p of points) {
+        const id = pointId(p);
+        const first = byId.get(id);
+        const show = (x: Record<string, string>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
+        if (first) throw new ConfigError(`grid points ${show(first)} and ${show(p)} would share the run folder ${id}`, { field: '--grid', hint: 'give values that differ once punctuation is dropped' });
+        byId.set(id, p);
       }
       if (/\.(ya?ml|json)$/i.test(strategy)) {
         // The backtest settings belong to strategy sweeps: a spec says them itself (or a --grid axis does).

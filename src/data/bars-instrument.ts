@@ -93,13 +93,15 @@ export function barsInstrument(path: string): NamedInstrument | undefined {
 /**
  * The contract bars trade: `id` (given by a flag or spec) or else the one the file names, else the
  * default. A known instrument by its id, or the file's own contract when the file names that id;
- * otherwise an error (`field` names where to set it).
+ * otherwise a ConfigError at `where.field`, whose hint says how to set one (`where.fix`).
  */
-export function resolveBarsInstrument(id: string | undefined, file: string, field: () => ConfigError['field'], fix: string): { id: string; inst: Instrument } {
+export function resolveBarsInstrument(id: string | undefined, file: string, where: { field: string; fix: string }): { id: string; inst: Instrument } {
+  const known = id !== undefined ? KNOWN_INSTRUMENTS[id] : undefined;
+  if (known) return { id: id!, inst: known };
   const named = barsInstrument(file);
   const want = id ?? named?.instrument ?? DEFAULT_BARS_INSTRUMENT;
   const inst = KNOWN_INSTRUMENTS[want] ?? (named?.instrument === want ? named.spec : undefined);
   if (inst) return { id: want, inst };
-  const known = Object.keys(KNOWN_INSTRUMENTS).join(', ');
-  throw new ConfigError(id === undefined && named ? `${named.why}: ${want} is not a known instrument` : `unknown instrument ${want}`, { field: field(), hint: `${id === undefined && named ? `${fix}, one of ` : ''}${known}` });
+  const list = Object.keys(KNOWN_INSTRUMENTS).join(', ');
+  throw new ConfigError(id === undefined && named ? `${named.why}: ${want} is not a known instrument` : `unknown instrument ${want}`, { field: where.field, hint: `${id === undefined && named ? `${where.fix}, one of ` : ''}${list}` });
 }

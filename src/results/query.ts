@@ -113,7 +113,8 @@ function sqlError(e: unknown, tables: Set<string>): DataError {
  */
 export async function queryRuns(paths: string[], sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
   // The same folder named twice (or reached twice) is one run.
-  const runs = findRuns(paths).filter((r, i, all) => all.findIndex((x) => x.dir === r.dir) === i);
+  const seen = new Set<string>();
+  const runs = findRuns(paths).filter((r) => !seen.has(r.dir) && seen.add(r.dir) !== undefined);
   if (runs.length === 0) throw new DataError('no runs found', { file: paths.join(' ') });
   const byId = new Map<string, string[]>();
   for (const r of runs) byId.set(r.runId, [...(byId.get(r.runId) ?? []), r.dir]);

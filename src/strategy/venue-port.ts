@@ -1,7 +1,7 @@
 import type { Side } from '../market/book.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import type { ClobVenue, VenueListener } from '../venues/clob/venue.ts';
-import { checkAmend, type Fill, type OrderReport, type OrderRequest, type OrderView, type OwnOrder } from '../venues/clob/order.ts';
+import type { Fill, OrderReport, OrderRequest, OrderView, OwnOrder } from '../venues/clob/order.ts';
 import type { BarView, BookView, PnlView, Subscription, TradeView, VenueContext } from './api.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -234,8 +234,6 @@ export class VenuePort implements VenueContext, VenueListener {
   }
 
   amend(orderId: number, priceTicks: number, sizeLots: number): void {
-    // Checked even when the order is no longer live (a race the strategy cannot see): the mistake is in the call.
-    checkAmend(priceTicks, sizeLots);
     const v = this.live.get(orderId);
     if (!v) return;
     v.pendingAmend = true;

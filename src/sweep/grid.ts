@@ -18,15 +18,16 @@ export function parseGridAxis(spec: string): [string, string[]] {
     .filter((v) => v !== '');
   if (values.length === 0) throw new ConfigError(`grid axis ${name} has no values`, { field: '--grid' });
   // A value twice is the same point twice: one run folder written twice, and one more "trial" in the deflated Sharpe.
-  const twice = values.find((v, k) => values.indexOf(v) !== k);
+  const seen = new Set<string>();
+  const twice = values.find((v) => seen.size === seen.add(v).size);
   if (twice !== undefined) throw new ConfigError(`grid axis ${name} gives ${twice} twice`, { field: '--grid' });
   return [name, values];
 }
 
 /** The axes of one grid: each field once (a second `--grid fast=…` would silently replace the first's values). */
 export function checkAxes(axes: [string, string[]][]): [string, string[]][] {
-  const names = axes.map(([n]) => n);
-  const twice = names.find((n, k) => names.indexOf(n) !== k);
+  const seen = new Set<string>();
+  const twice = axes.map(([n]) => n).find((n) => seen.size === seen.add(n).size);
   if (twice !== undefined) throw new ConfigError(`grid axis ${twice} is given twice`, { field: '--grid', hint: `one --grid ${twice}=v1,v2,… with all its values` });
   return axes;
 }

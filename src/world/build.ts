@@ -259,8 +259,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if ('bars' in v.data) {
         let r: ReturnType<typeof resolveBarsInstrument>;
         try {
-          r = resolveBarsInstrument(v.data.bars.instrument, resolve(src.baseDir, v.data.bars.file), () => fieldName([...base, 'instrument']), 'set instrument');
+          r = resolveBarsInstrument(v.data.bars.instrument, resolve(src.baseDir, v.data.bars.file), { field: fieldName([...base, 'instrument']), fix: 'set instrument' });
         } catch (e) {
+          // The spec's file and line, as every spec error.
           if (e instanceof ConfigError) throw at([...base, 'instrument'], e.reason, e.hint);
           throw e;
         }

@@ -8,7 +8,7 @@ import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { AccountContext, MarginView } from '../strategy/api.ts';
 import type { OrderEntry } from '../strategy/venue-port.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
-import type { OrderRequest, OwnOrder } from '../venues/clob/order.ts';
+import { checkOrderRequest, type OrderRequest, type OwnOrder } from '../venues/clob/order.ts';
 
 /**
  * Prices of assets in the run's valuation asset (e.g. USDT), kept current by the venue drivers
@@ -49,8 +49,6 @@ export interface WalletLeg {
   /** Its whole PnL in the valuation asset: cash it moved plus open value (a column of the equity split). */
   pnl(): number;
 }
-
-
 
 /**
  * An account of the run: one wallet (`<id>:cash` in the ledger, every asset in it), the
@@ -211,6 +209,8 @@ export class SpotBalanceEntry implements OrderEntry {
   ) {}
 
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    // Checked once, before the cash check reads its side and size (a side of 'buy' was a sell here).
+    checkOrderRequest(req);
     const inst = this.clob.instrument;
     const n = this.clob.position.notional;
     let reservedBase = 0n;
@@ -244,7 +244,7 @@ export class SpotBalanceEntry implements OrderEntry {
         return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.base}: sell of ${Number(need) / d} exceeds holdings available ${Number(have) / d} (no borrowing on spot)`);
       }
     }
-    const o = this.clob.submit(req, decisionMidTicks);
+    const o = this.clob.submitChecked(req, decisionMidTicks);
     this.active.add(o);
     return o;
   }

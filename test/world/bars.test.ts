@@ -288,6 +288,20 @@ export default defineStrategy({ name: 'tick-stop', description: '', params: z.st
     expect(rows).toEqual([['rejected', 'stop orders are supported on bar-execution venues only']]);
   });
 
+  // The perp's margin gate and the spot cash check read an order's side before the venue did: 'buy' went through them as a sell.
+  it("an order with side 'buy' is a strategy error on a margined perp and on a spot cash account alike", async () => {
+    const csv = join(root, 'bars-side.csv');
+    writeFileSync(csv, BARS);
+    const strat = join(root, 'side.ts');
+    writeFileSync(strat, `import { defineStrategy, z } from 'primesim';
+export default defineStrategy({ name: 'side', description: '', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() { return { onBar(c) { c.submit({ side: 'buy', type: 'market', sizeLots: 5 }); } }; } });
+`);
+    for (const instrument of ['binance-futures:BTCUSDT', 'binance:BTCUSDT']) {
+      await expect(runBacktest({ strategy: strat, data: csv, instrument, runsDir: join(root, 'runs'), runId: 'side' }), instrument).rejects.toThrow(/field side: order side "buy" is not BID \(0\) or ASK \(1\)/);
+    }
+  });
+
   // A string in a number column was recorded as NaN and an object as "[object Object]", silently.
   it("a strategy's recorded table keeps each column's kind: another kind or an object is an error naming the column", async () => {
     const csv = join(root, 'bars-rec.csv');

@@ -163,8 +163,13 @@ export class ClobVenue implements EventHandler {
 
   /** Called by the strategy at `sim.nowUs`; the order reaches the venue after latency. */
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
-    const type = req.type ?? 'limit';
     checkOrderRequest(req);
+    return this.submitChecked(req, decisionMidTicks);
+  }
+
+  /** `submit` for a venue in front of this book that has already run checkOrderRequest (the perp's margin gate). */
+  submitChecked(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    const type = req.type ?? 'limit';
     const o: OwnOrder = {
       id: this.orderCount + 1,
       side: req.side,

@@ -127,10 +127,10 @@ export class PerpVenue implements EventHandler {
    * Reduce-only orders always pass: they cannot add risk (the CLOB trims them to the position).
    */
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
-    // Before the margin check reads its side and size (the venue checks again: one rule).
-    checkOrderRequest(req);
     const g = this.gate;
     if (!g || req.reduceOnly) return this.clob.submit(req, decisionMidTicks);
+    // Checked once, before the margin gate reads its side and size.
+    checkOrderRequest(req);
     const account = this.position.account;
     g.engine.revalue(account, this.sim.nowUs);
     const lots = req.side === BID ? req.sizeLots : -req.sizeLots;
@@ -141,7 +141,7 @@ export class PerpVenue implements EventHandler {
       priceTicks = touch === NO_ASK || touch === NO_BID ? undefined : touch;
     }
     const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}) });
-    if (check.ok) return this.clob.submit(req, decisionMidTicks);
+    if (check.ok) return this.clob.submitChecked(req, decisionMidTicks);
     return this.rejectAtGate(req, decisionMidTicks, check.reason);
   }
 
