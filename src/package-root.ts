@@ -6,15 +6,19 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * A strategy file named on the command line: as given, relative to the working folder; when no
- * such file exists and the path names one of the examples shipped with primesim (e.g.
- * `strategies/market-maker.ts`, as the README and the demo write it), that example — so the
- * commands the docs print work from any folder, not only a clone of the repository. A file of
- * the user's at that path always wins.
+ * A strategy or scenario file named on the command line: as given, relative to the working
+ * folder; when no such file exists and the path names one of the examples shipped with primesim
+ * (e.g. `strategies/market-maker.ts` or `scenarios/mc-cascade.yaml`, as the README and the demo
+ * write them), that example — so the commands the docs print work from any folder, not only a
+ * clone of the repository. A file of the user's at that path always wins.
  */
-export function resolveStrategyFile(file: string): string {
+export function resolveShippedFile(file: string): string {
   const own = resolve(file);
   if (existsSync(own) || isAbsolute(file)) return own;
   const shipped = resolve(PACKAGE_ROOT, file);
-  return shipped.startsWith(resolve(PACKAGE_ROOT, 'strategies') + sep) && existsSync(shipped) ? shipped : own;
+  const inShipped = ['strategies', 'scenarios'].some((d) => shipped.startsWith(resolve(PACKAGE_ROOT, d) + sep));
+  return inShipped && existsSync(shipped) ? shipped : own;
 }
+
+/** A strategy file named on the command line (see resolveShippedFile). */
+export const resolveStrategyFile = resolveShippedFile;

@@ -5,6 +5,7 @@ import { formatTable, intArg } from './format.ts';
 import { tailBySource, tailCount } from '../mc/stats.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
+import { resolveShippedFile } from '../package-root.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -35,7 +36,8 @@ export function registerMc(program: Command): void {
     .option('--force', 'replace path and summary folders in the MC folder even if they hold files primesim did not write (checked before any path runs)')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused\n(when written by the same primesim code; others are run again).')
-    .action(async (spec: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; force?: boolean; json?: boolean; grid: string[] }) => {
+    .action(async (specArg: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; force?: boolean; json?: boolean; grid: string[] }) => {
+      const spec = resolveShippedFile(specArg);
       const overrides = setPairs(o.set);
       // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
       if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');

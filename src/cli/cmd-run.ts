@@ -4,6 +4,7 @@ import { chainRows, riskRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
+import { resolveShippedFile } from '../package-root.ts';
 import type { WorldResult } from '../world/run.ts';
 
 /**
@@ -49,7 +50,7 @@ Relative paths resolve against the spec's folder. See scenarios/ for examples (p
     .action(async (file: string, o: { runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; report: boolean; json?: boolean }) => {
       const { specWithOverrides } = await import('../sweep/spec-job.ts');
       const { runWorld } = await import('../world/run.ts');
-      const { spec, source } = specWithOverrides(file, setPairs(o.set), '--set');
+      const { spec, source } = specWithOverrides(resolveShippedFile(file), setPairs(o.set), '--set');
       if (o.seed !== undefined) spec.seed = o.seed;
       const bar = new Progress('run', 1, 'time');
       let res;

@@ -5,7 +5,7 @@ import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/saf
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
-import { resolveStrategyFile } from '../package-root.ts';
+import { resolveShippedFile, resolveStrategyFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
 import { checkAxes, expandGrid, parseGridAxis } from '../sweep/grid.ts';
@@ -69,12 +69,13 @@ export function registerSweep(program: Command): void {
         }
         // A sweep over a run spec: every point is the spec with its axes set.
         const { specWithOverrides } = await import('../sweep/spec-job.ts');
-        for (const p of points) specWithOverrides(strategy, p); // every point must be a valid spec before anything runs
-        const settings = { spec: resolve(strategy), grid: o.grid };
+        const specFile = resolveShippedFile(strategy);
+        for (const p of points) specWithOverrides(specFile, p); // every point must be a valid spec before anything runs
+        const settings = { spec: specFile, grid: o.grid };
         const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.(ya?ml|json)$/i, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
         const dir = join(o.runs, sweepId);
         const done = prepareSweepFolder(dir, settings, o.force ?? false, select);
-        const jobs = points.map((p) => ({ kind: 'spec' as const, file: resolve(strategy), overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
+        const jobs = points.map((p) => ({ kind: 'spec' as const, file: specFile, overrides: p, runsDir: dir, runId: pointId(p), sweep: { id: sweepId, point: p } }));
         await runAndSummarise(jobs, dir, o.workers, done, select);
         return;
       }
