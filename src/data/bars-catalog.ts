@@ -34,6 +34,15 @@ export interface BarsCatalogManifest {
   instrument?: Instrument;
 }
 
+/**
+ * The error for a window (--from/--to) that keeps no bar, with the span the data has: the user
+ * sees at once whether the window or the file is wrong.
+ */
+export function noBarsInRange(file: string, firstUs: number, lastUs: number): DataError {
+  const iso = (us: number) => new Date(us / 1000).toISOString().replace('.000Z', 'Z');
+  return new DataError('no bars in the requested range', { file, hint: Number.isFinite(firstUs) && Number.isFinite(lastUs) ? `the data has bars from ${iso(firstUs)} to ${iso(lastUs)}` : 'the data has no bars' });
+}
+
 /** `--data` names bars: an OHLCV CSV, a LEAN zip, or a bars catalog folder. */
 export function isBarsData(path: string): boolean {
   if (!existsSync(path)) return false;
@@ -112,7 +121,7 @@ export function readBarsCatalog(dir: string, range: { fromUs?: number; toUs?: nu
   let b = cols[0]!.length;
   if (range.fromUs !== undefined) while (a < b && cols[0]![a]! < range.fromUs) a++;
   if (range.toUs !== undefined) while (b > a && cols[0]![b - 1]! >= range.toUs) b--;
-  if (b <= a) throw new DataError('no bars in the requested range', { file: dir });
+  if (b <= a) throw noBarsInRange(dir, cols[0]![0] ?? NaN, cols[0]![cols[0]!.length - 1] ?? NaN);
   const [ts, open, high, low, close, volume] = cols.map((c) => c.subarray(a, b)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   return { source: resolve(dir), tsUs: ts, open, high, low, close, volume, intervalUs: m.intervalUs };
 }

@@ -290,7 +290,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         try {
           bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) });
         } catch (e) {
-          if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : 'file'], 'no bars in the requested range');
+          if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : bb.to !== undefined ? 'to' : 'file'], 'no bars in the requested range', e.hint);
           throw e;
         }
         barsOf.set(i, bars);
@@ -836,7 +836,7 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     }
   };
   const noBars = (path: (string | number)[], e: unknown): never => {
-    if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at(path, 'no bars in the requested range');
+    if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at(path, 'no bars in the requested range', e.hint);
     throw e;
   };
   let p: PricePath;

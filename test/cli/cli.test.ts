@@ -324,7 +324,10 @@ describe('primesim CLI end to end', () => {
     const bad = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--from', '2022-01-20', '--to', '2022-01-10', '--runs', runs]);
     expectOneLineError(bad, /field --to: 2022-01-10 is not after from 2022-01-20/);
     const none = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--from', '2023-01-01', '--runs', runs]);
-    expectOneLineError(none, /field --from: no bars in the requested range/);
+    // The span the data has, so the user sees whether the window or the file is wrong.
+    expectOneLineError(none, /field --from: no bars in the requested range \(the data has bars from 2021-12-31T23:01:00Z to 2022-02-01T05:31:00Z\)/);
+    const early = await primesim(['backtest', 'strategies/sma-cross.ts', '--data', file, '--to', '2021-01-01', '--runs', runs]);
+    expectOneLineError(early, /field --to: no bars in the requested range \(the data has bars from 2021-12-31T23:01:00Z/);
     writeTinyDataset(join(work, 'tiny'), 3, 2000);
     const cat = await primesim(['backtest', 'strategies/market-maker.ts', '--data', join(work, 'tiny'), '--from', '2024-08-09', '--runs', runs]);
     expectOneLineError(cat, /field --from: a time window applies to bars data/);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
-import { isBarsCatalog, readBarsCatalog } from '../bars-catalog.ts';
+import { isBarsCatalog, noBarsInRange, readBarsCatalog } from '../bars-catalog.ts';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
 export interface BarSeries {
@@ -120,6 +120,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   const cap = lines.length;
   const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
   let n = 0;
+  let first = NaN;
   let last = -Infinity;
   let step = Infinity;
   const [iT, iO, iH, iL, iC, iV] = idx as [number, number, number, number, number, number];
@@ -132,6 +133,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     if (ts <= last) throw new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
     // The interval is the file's (its shortest step), also when a window keeps one bar of it.
     if (ts - last < step) step = ts - last;
+    if (last === -Infinity) first = ts;
     last = ts;
     const o = Number(cells[iO]);
     const h = Number(cells[iH]);
@@ -155,7 +157,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   }
   const cols = out.map((a) => a.slice(0, n));
   const tsUs = cols[0]!;
-  if (tsUs.length === 0) throw new DataError('no bars in the requested range', { file });
+  if (tsUs.length === 0) throw noBarsInRange(file, first, last);
   return {
     source: file,
     tsUs,
@@ -254,6 +256,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   if (!day) throw new DataError('cannot tell the day of the bars (no yyyymmdd in the names)', { file });
   const midnightUs = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`) * 1000;
   const cols = [[], [], [], [], [], []] as number[][];
+  let first = NaN;
   let last = -Infinity;
   // The interval is the file's (its shortest step), also when a window keeps one bar of it.
   let step = Infinity;
@@ -269,6 +272,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     const ts = midnightUs + c[0]! * 1000;
     if (ts <= last) throw new DataError('time does not increase', { ...at, field: 'ms' });
     if (ts - last < step) step = ts - last;
+    if (last === -Infinity) first = ts;
     last = ts;
     const [o, h, l, cl] = ohlcv as [number, number, number, number];
     if (h < Math.max(o, cl, l) || l > Math.min(o, cl)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: 'high' });
@@ -276,7 +280,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     cols[0]!.push(ts);
     for (let j = 0; j < 5; j++) cols[j + 1]!.push(ohlcv[j]!);
   });
-  if (cols[0]!.length === 0) throw new DataError('no bars in the requested range', { file });
+  if (cols[0]!.length === 0) throw noBarsInRange(file, first, last);
   const tsUs = Float64Array.from(cols[0]!);
   return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6 };
 }
