@@ -223,10 +223,12 @@ export function registerData(program: Command): void {
       const events = /\btopics\b/.test(head.split('\n')[0] ?? '') ? readV3RawLogsCsv(file) : readV3EventsCsv(file);
       const r = replayV3Day(events, { feePips: o.fee, tickSpacing: o.tickSpacing, pairSearch: o.pairSearch });
       const n = r.swaps.length;
-      const pct = (x: number) => `${x} (${((100 * x) / Math.max(1, n - r.counts.first)).toFixed(2)}%)`;
+      const pct = (x: number) => `${x} (${((100 * x) / Math.max(1, n - r.counts.first)).toFixed(2)}% of the swaps checked)`;
       const rows: [string, string | number][] = [
         ['events', events.length],
         ['swaps', n],
+        // The state before the first swap is not in the file: that swap's logged price and liquidity start the replay.
+        ['first swap (starts the replay from its logged state; not checked)', r.counts.first],
         ['exact: logged price, amounts and liquidity reproduced', pct(r.counts.exact)],
         ['  of which exact input / exact output / price limit', ['exactIn', 'exactOut', 'limit'].map((m) => r.swaps.filter((x) => x.verdict === 'exact' && x.mode === m).length).join(' / ')],
         ['exact after inferring the initialized ticks crossed', pct(r.counts.inferred)],
