@@ -176,10 +176,11 @@ export function registerData(program: Command): void {
     .argument('<file>', 'e.g. ../shared/data/chain/aave/polygon-events-20240106/weth.raw.csv')
     .requiredOption('--params <snapshot>', 'Aave risk-parameter snapshot (reserve factor, optimal usage, and the slopes when it has them), e.g. ../shared/data/chain/aave/risk-parameters-20230911/aave_v3_polygon.csv')
     .requiredOption('--symbol <symbol>', 'the reserve in the snapshot, e.g. WETH')
-    .option('--base-rate <fraction>', 'base variable rate, when the snapshot has none (annual, e.g. 0.01)', numArg('--base-rate'))
-    .option('--slope1 <fraction>', 'variable rate slope below the optimal usage, when the snapshot has none (e.g. 0.033)', numArg('--slope1'))
-    .option('--slope2 <fraction>', 'variable rate slope above the optimal usage, when the snapshot has none (e.g. 0.8)', numArg('--slope2'))
-    .action(async (file: string, o: { params: string; symbol: string; baseRate?: number; slope1?: number; slope2?: number }) => {
+    .option('--optimal-usage <fraction>', 'optimal usage ratio (e.g. 0.8): wins over the snapshot\'s', numArg('--optimal-usage'))
+    .option('--base-rate <fraction>', 'base variable rate (annual, e.g. 0.01): needed when the snapshot has none, wins over it when it has one', numArg('--base-rate'))
+    .option('--slope1 <fraction>', 'variable rate slope below the optimal usage (e.g. 0.033): needed when the snapshot has none, wins over it when it has one', numArg('--slope1'))
+    .option('--slope2 <fraction>', 'variable rate slope above the optimal usage (e.g. 0.8): needed when the snapshot has none, wins over it when it has one', numArg('--slope2'))
+    .action(async (file: string, o: { params: string; symbol: string; optimalUsage?: number; baseRate?: number; slope1?: number; slope2?: number }) => {
       const { readAaveRawLogsCsv } = await import('../data/readers/aave-events.ts');
       const { readAaveReserveParams } = await import('../data/readers/aave-params.ts');
       const { replayAaveReserve } = await import('../venues/lending/reserve-replay.ts');
@@ -187,12 +188,19 @@ export function registerData(program: Command): void {
       const { ConfigError } = await import('../errors.ts');
       const p = readAaveReserveParams(o.params).find((r) => r.symbol === o.symbol);
       if (!p) throw new ConfigError(`no reserve ${o.symbol} in ${o.params}`, { field: 'symbol' });
+      const fraction = (r: bigint) => String(Number(r / 10n ** 18n) / 1e9);
       const ray = (x: number | undefined, what: string): bigint => {
         if (x === undefined || !Number.isFinite(x)) throw new ConfigError(`the snapshot has no ${what} for ${o.symbol}: give --${what}`, { field: what });
         return BigInt(Math.round(x * 1e9)) * 10n ** 18n;
       };
-      const k = p.interest ?? { optimalUsageRay: ray(p.optimalUsage, 'optimal-usage'), baseVariableRateRay: ray(o.baseRate ?? p.baseVariableRate, 'base-rate'), variableSlope1Ray: ray(o.slope1 ?? p.variableSlope1, 'slope1'), variableSlope2Ray: ray(o.slope2 ?? p.variableSlope2, 'slope2'), reserveFactorBps: p.reserveFactorBps };
+      // A flag given wins over the snapshot's value (the snapshot may be of another day than the logs).
+      const k = p.interest ? { ...p.interest, ...(o.optimalUsage !== undefined ? { optimalUsageRay: ray(o.optimalUsage, 'optimal-usage') } : {}), ...(o.baseRate !== undefined ? { baseVariableRateRay: ray(o.baseRate, 'base-rate') } : {}), ...(o.slope1 !== undefined ? { variableSlope1Ray: ray(o.slope1, 'slope1') } : {}), ...(o.slope2 !== undefined ? { variableSlope2Ray: ray(o.slope2, 'slope2') } : {}) } : { optimalUsageRay: ray(o.optimalUsage ?? p.optimalUsage, 'optimal-usage'), baseVariableRateRay: ray(o.baseRate ?? p.baseVariableRate, 'base-rate'), variableSlope1Ray: ray(o.slope1 ?? p.variableSlope1, 'slope1'), variableSlope2Ray: ray(o.slope2 ?? p.variableSlope2, 'slope2'), reserveFactorBps: p.reserveFactorBps };
       const r = replayAaveReserve(readAaveRawLogsCsv(file), k);
+      if (!r.startFits) {
+        // Every log would print as unexplained against totals at the end of the search range.
+        const { ModelError } = await import('../errors.ts');
+        throw new ModelError(`with ${o.symbol}'s rate strategy from ${o.params} (reserve factor ${k.reserveFactorBps / 100}%, optimal usage ${fraction(k.optimalUsageRay)}, base ${fraction(k.baseVariableRateRay)}, slopes ${fraction(k.variableSlope1Ray)} / ${fraction(k.variableSlope2Ray)}) no starting totals reproduce the first ReserveDataUpdated's rates`, { file, line: r.checks[0]?.line ?? 1, hint: 'these are not the parameters in force on the logs\' day: use a snapshot from before it, or give --optimal-usage, --base-rate, --slope1 and --slope2' });
+      }
       const n = r.checks.length;
       const pct = (x: number) => `${x} (${((100 * x) / Math.max(1, n)).toFixed(2)}%)`;
       const rows: [string, string | number][] = [

@@ -53,6 +53,11 @@ export interface ReserveReplayReport {
   counts: Record<RateVerdict, number>;
   /** The starting totals solved for: available liquidity (wei) and scaled variable debt. */
   start: { available: bigint; scaledDebt: bigint };
+  /**
+   * Whether those totals reproduce the first log's rates exactly. When not, no totals do with the
+   * rate strategy given (its parameters are not those in force that day) and the checks mean nothing.
+   */
+  startFits: boolean;
   /** Inferred logs with no action in the file whose liquidity index jumped (flash-loan premiums). */
   flashLoanRepayments: number;
   /**
@@ -289,5 +294,5 @@ export function replayAaveReserve(events: readonly AaveEvent[], k: InterestStrat
     else if (cur.liquidityIndex! > got.liquidityIndex) indices.liquidityAbove++;
     if (!vOk || cur.liquidityIndex! < got.liquidityIndex) indices.mismatched++;
   }
-  return { checks, counts, start, flashLoanRepayments, indices };
+  return { checks, counts, start, startFits: bestExact >= 0, flashLoanRepayments, indices };
 }

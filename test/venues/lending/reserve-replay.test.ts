@@ -71,6 +71,19 @@ describe('Aave v3 reserve replay (Polygon WETH, 2024-01-06)', () => {
     const missing = await primesim(['data', 'replay-reserve', join(AAVE, 'polygon-events-20240106', 'weth.raw.csv'), '--params', join(AAVE, 'risk-parameters-20230911', 'aave_v3_polygon.csv'), '--symbol', 'WETH']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/no base-rate for WETH: give --base-rate/);
+    // The 2025 snapshot has the whole rate strategy, but not the one of January 2024 (optimal usage
+    // 90%, slope 2.7%): no starting totals fit, which was printed as a start of 10^36 wei and 445
+    // "unexplained" logs. Now one error naming the parameters; flags win over the snapshot's values.
+    const later = ['data', 'replay-reserve', join(AAVE, 'polygon-events-20240106', 'weth.raw.csv'), '--params', join(AAVE, 'risk-parameters-20250319', 'aave_v3_polygon.csv'), '--symbol', 'WETH'];
+    const wrong = await primesim(later);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/weth\.raw\.csv:2: with WETH's rate strategy .* \(reserve factor 15%, optimal usage 0\.9, base 0\.01, slopes 0\.027 \/ 0\.8\) no starting totals reproduce the first ReserveDataUpdated's rates/);
+    const fixed = await primesim([...later, '--optimal-usage', '0.8', '--slope1', '0.033']);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/rates reproduced exactly from the logged action\s+382 \(85\.84%\)/);
+    expect(fixed.stdout).toMatch(/unexplained\s+0 \(0\.00%\)/);
   }, 120_000);
 
   it('the check can fail: a wrong reserve factor or slope reproduces (almost) nothing, and the starting totals are pinned to the wei', () => {
@@ -82,6 +95,8 @@ describe('Aave v3 reserve replay (Polygon WETH, 2024-01-06)', () => {
     const wrongSlope = replayAaveReserve(events, { ...k, variableSlope1Ray: (RAY * 34n) / 1000n });
     expect(wrongSlope.counts.exact).toBeLessThan(5);
     const r = replayAaveReserve(events, k);
+    expect(r.startFits).toBe(true);
+    expect(replayAaveReserve(events, { ...k, optimalUsageRay: (RAY * 9n) / 10n, variableSlope1Ray: (RAY * 27n) / 1000n }).startFits).toBe(false);
     expect(r.start).toEqual({ available: 19691738405951035438498n, scaledDebt: 5668219064323407064000n });
     // The usage never reaches the optimal 80% this day: slope 2 (not in the snapshot) cannot matter.
     expect(replayAaveReserve(events, { ...k, variableSlope2Ray: RAY * 3n }).counts).toEqual(r.counts);
