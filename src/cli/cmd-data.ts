@@ -267,7 +267,7 @@ export function registerData(program: Command): void {
     .option('--out <file>', 'report file', 'reports/liquidation-fit.html')
     .action(async (file: string, o: { trainUntil?: string; bar: string; days: string; mmr: number; out: string }) => {
       const { readLiquidationVolume } = await import('../data/chain-catalog.ts');
-      const { toBars, fitLiquidations } = await import('../risk/liquidation-fit.ts');
+      const { toBars, fitLiquidations, fitGridEdges } = await import('../risk/liquidation-fit.ts');
       const { dayVolumes, writeLiquidationFitReport } = await import('../report/liquidation-fit-report.ts');
       const { parseDurationUs } = await import('../market/latency.ts');
       const { formatTable } = await import('./format.ts');
@@ -280,7 +280,9 @@ export function registerData(program: Command): void {
       const split = s.tsUs.findIndex((t) => t >= untilUs);
       if (split < 24 || split > s.tsUs.length - 24) throw new ConfigError('--train-until leaves too little data on one side', { field: '--train-until' });
       const perBar = 60 / barMinutes;
-      const f = fitLiquidations(s, split, barMinutes, { leverageMin: [1, 2, 5], leverageMax: [10, 20, 50, 100, 125], holdBars: [1, 4, 12, 48, 96].map((h) => Math.max(1, Math.round(h * perBar))), mmr: o.mmr });
+      const grid = { leverageMin: [1, 2, 5], leverageMax: [10, 20, 50, 100, 125], holdBars: [1, 4, 12, 48, 96, 192, 384].map((h) => Math.max(1, Math.round(h * perBar))), mmr: o.mmr };
+      const f = fitLiquidations(s, split, barMinutes, grid);
+      const edges = fitGridEdges(f.params, grid, barMinutes);
       const days = dayVolumes(s, f, o.days.split(',').map((d) => d.trim()).filter((d) => d !== ''));
       const out = writeLiquidationFitReport(o.out, file, s, f, days, barMinutes);
       const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -290,6 +292,7 @@ export function registerData(program: Command): void {
         ['entering per hour (longs / shorts)', `${n(f.entryLong * perBar)} / ${n(f.entryShort * perBar)}`],
         ['hourly volume correlation, training / held out', `${n(f.corrTrain, 3)} / ${n(f.corrHeldOut, 3)}`],
         ...days.map((d): [string, string] => [`${d.day} (${d.heldOut ? 'held out' : 'training'}) longs real / model`, `${n(d.realLong)} / ${n(d.modelLong)}`]),
+        ...(edges.length > 0 ? [['on an edge of the grid searched', edges.join('; ')] as [string, string]] : []),
       ];
       process.stdout.write(`${formatTable(['liquidation fit', 'value'], rows)}\nreport: ${out}\n`);
     });

@@ -204,3 +204,16 @@ export function fitLiquidations(s: LiquidationSeries, split: number, barMinutes:
   }
   return best!;
 }
+
+/**
+ * The fitted parameters that sit on an edge of the grid searched, described for the user: the best
+ * fit may lie beyond such an edge. 1× and the exchanges' 125× are real bounds, not search edges.
+ */
+export function fitGridEdges(p: { leverageMin: number; leverageMax: number; holdBars: number }, grid: { leverageMin: number[]; leverageMax: number[]; holdBars: number[] }, barMinutes: number): string[] {
+  const h = (bars: number) => `${+((bars * barMinutes) / 60).toFixed(2)} h`;
+  return [
+    ...(grid.leverageMin.length > 1 && p.leverageMin === grid.leverageMin.at(-1) ? [`lowest leverage ${p.leverageMin}× (grid ${grid.leverageMin.join(', ')})`] : []),
+    ...(grid.leverageMax.length > 1 && p.leverageMax === grid.leverageMax[0] ? [`highest leverage ${p.leverageMax}× (grid ${grid.leverageMax.join(', ')})`] : []),
+    ...(grid.holdBars.length > 1 && (p.holdBars === grid.holdBars[0] || p.holdBars === grid.holdBars.at(-1)) ? [`holding time ${h(p.holdBars)} (grid ${h(grid.holdBars[0]!)} – ${h(grid.holdBars.at(-1)!)})`] : []),
+  ];
+}

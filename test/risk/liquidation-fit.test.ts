@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLiquidationVolume } from '../../src/data/chain-catalog.ts';
-import { aggregate, cohortLiquidations, correlation, fitLiquidations, shareAbove, toBars } from '../../src/risk/liquidation-fit.ts';
+import { aggregate, cohortLiquidations, correlation, fitGridEdges, fitLiquidations, shareAbove, toBars } from '../../src/risk/liquidation-fit.ts';
 import { dayVolumes } from '../../src/report/liquidation-fit-report.ts';
 import { SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 
@@ -78,3 +78,14 @@ describe.skipIf(!sharedDataAvailable())('calibration on Binance ETHUSDT liquidat
     expect(f.corrHeldOut).toBeGreaterThan(baseline);
   });
 });
+
+describe('fitGridEdges', () => {
+  const grid = { leverageMin: [1, 2, 5], leverageMax: [10, 20, 50, 100, 125], holdBars: [12, 48, 144] };
+  it('names a fit on a search edge, not on the real bounds (1×, 125×) or inside the grid', () => {
+    expect(fitGridEdges({ leverageMin: 1, leverageMax: 125, holdBars: 48 }, grid, 5)).toEqual([]);
+    expect(fitGridEdges({ leverageMin: 2, leverageMax: 50, holdBars: 48 }, grid, 5)).toEqual([]);
+    expect(fitGridEdges({ leverageMin: 5, leverageMax: 10, holdBars: 144 }, grid, 5)).toEqual(['lowest leverage 5× (grid 1, 2, 5)', 'highest leverage 10× (grid 10, 20, 50, 100, 125)', 'holding time 12 h (grid 1 h – 12 h)']);
+    expect(fitGridEdges({ leverageMin: 1, leverageMax: 20, holdBars: 12 }, grid, 5)).toEqual(['holding time 1 h (grid 1 h – 12 h)']);
+  });
+});
+
