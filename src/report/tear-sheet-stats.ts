@@ -8,9 +8,10 @@
 
 export const DAY_US = 86_400e6;
 
-/** A span in words, for labels: 0.7 s, 12.5 min, 3.2 h, 31.3 d. */
+/** A span in words, for labels: 0.7 s, 12.5 min, 15 min (not 15.0), 3.2 h, 31.3 d. */
 export function duration(us: number): string {
-  return us >= DAY_US ? `${(us / DAY_US).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : us >= 60e6 ? `${(us / 60e6).toFixed(1)} min` : `${(us / 1e6).toFixed(1)} s`;
+  const one = (x: number) => String(+x.toFixed(1));
+  return us >= DAY_US ? `${one(us / DAY_US)} d` : us >= 3600e6 ? `${one(us / 3600e6)} h` : us >= 60e6 ? `${one(us / 60e6)} min` : `${one(us / 1e6)} s`;
 }
 export const YEAR_US = 365 * DAY_US;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { benchmarkStats, dailyReturns, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
+import { benchmarkStats, dailyReturns, duration, exposure, monthlyReturns, onGrid, rolling, samplingInterval, stepMeans, underwater, varEs, worstDrawdowns } from '../../src/report/tear-sheet-stats.ts';
 
 const D = 86_400e6;
 
@@ -120,5 +120,16 @@ describe('tear-sheet statistics on hand-made series', () => {
         for (const x of m.mean) expect(x).toBeGreaterThanOrEqual(Math.min(...v) - 1e-9);
       }),
     );
+  });
+});
+
+describe('duration labels', () => {
+  it('one decimal where it says something, none where it is zero ("per 15 min", not "per 15.0 min")', () => {
+    expect(duration(15 * 60e6)).toBe('15 min');
+    expect(duration(12.5 * 60e6)).toBe('12.5 min');
+    expect(duration(700e3)).toBe('0.7 s');
+    expect(duration(2 * 86_400e6)).toBe('2 d');
+    expect(duration(3.24 * 3600e6)).toBe('3.2 h');
+    expect(duration(59.97e6)).toBe('60 s');
   });
 });
