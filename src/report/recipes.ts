@@ -249,9 +249,11 @@ const RECIPES: Recipe[] = [
     const delay = t.nums('swaps', 'settlement_delay_us').map((d) => d / 1e6);
     if (s.length === 0) return [];
     const none = loss.every((v) => v === 0);
+    // Each swap's loss is in its output token: named (runs written before token_out: generic).
+    const unit = t.has('swaps', 'token_out') ? [...new Set(t.strs('swaps', 'token_out'))].join(' or ') : 'output token';
     return [
       {
-        title: `MEV loss per swap (output token)${none ? ': none on any swap' : ''}`,
+        title: `MEV loss per swap (${unit})${none ? ': none on any swap' : ''}`,
         marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])],
         x: { type: 'band', label: 'swap', domain: s },
         // No swap lost anything: an axis from 0 to 1, not Plot's degenerate [0, 0] that drew every bar full height.

@@ -91,8 +91,19 @@ export function chainRows(m: Partial<ChainMetrics>): [string, string | number][]
     rows.push(
       ['swaps (filled / sent)', `${m.swapsFilled} / ${m.swaps}`],
       ['swaps sandwiched', m.swapsSandwiched ?? 0],
-      ['MEV loss on the swaps (output token)', f(m.swapMevLoss)],
-      ['average price (output per input)', f(m.swapAvgPrice)],
+      // Per direction (each in its own tokens); runs written before swapsByPair: the totals.
+      ...(m.swapsByPair && m.swapsByPair.length > 0
+        ? m.swapsByPair.flatMap((p): [string, string][] => {
+            const dir = m.swapsByPair!.length > 1 ? `${p.tokenIn} → ${p.tokenOut}: ` : '';
+            return [
+              [`${dir}MEV loss on the swaps (${p.tokenOut})`, f(p.mevLoss)],
+              [`${dir}average price (${p.tokenOut} per ${p.tokenIn})`, f(p.avgPrice)],
+            ];
+          })
+        : ([
+            ['MEV loss on the swaps (output token)', f(m.swapMevLoss)],
+            ['average price (output per input)', f(m.swapAvgPrice)],
+          ] as [string, string][])),
       ['gas paid on the swaps (ETH)', f(m.swapGasEth, 6)],
       ['mean time to finality (s)', f(m.meanSettlementDelayS, 1)],
     );

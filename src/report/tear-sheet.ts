@@ -291,12 +291,18 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const drawn = parts.filter(([, c]) => c && c.some((v) => v !== 0));
   for (const [k, c, sgn] of drawn) out.attribution[k] = c![c!.length - 1]! * sgn;
   const series = drawn.flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
+  // The run's valuation asset by name; MEV loss is in its swaps' output token (named when it differs).
+  const asset = typeof metrics.settleAsset === 'string' ? metrics.settleAsset : 'valuation asset';
+  let mevNote = '';
   if (t.has('swaps', 'submitted_ts_us', 'mev_loss')) {
     let c = 0;
     const mx = t.nums('swaps', 'submitted_ts_us').map((u) => new Date(u / 1000));
-    series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => 'MEV loss (swap output token)') }));
+    const tokens = t.has('swaps', 'token_out') ? [...new Set(t.strs('swaps', 'token_out'))] : [];
+    const unit = tokens.length > 0 ? tokens.join('/') : 'swap output token';
+    if (unit !== asset) mevNote = `; MEV loss in ${unit}`;
+    series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => `MEV loss (${unit})`) }));
   }
-  if (series.length) out.charts.push({ title: 'PnL attribution over time (valuation asset)', marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
+  if (series.length) out.charts.push({ title: `PnL attribution over time (${asset}${mevNote})`, marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
 
   // ---- margin usage ----
   if (t.has('margin', 'ts_us', 'account', 'im', 'mm', 'equity')) {

@@ -54,16 +54,33 @@ interface Borrower {
   opp: Opportunity;
 }
 
+/** The strategies' swaps of one direction: input token → output token (whole units). */
+export interface SwapPairMetrics {
+  tokenIn: string;
+  tokenOut: string;
+  swaps: number;
+  filled: number;
+  /** Output lost to sandwiches (tokenOut). */
+  mevLoss: number;
+  /** Output per input over the filled swaps (tokenOut per tokenIn). */
+  avgPrice: number;
+}
+
 /** What a run with a chain adds to the metrics (swaps are the strategies' own). */
 export interface ChainMetrics {
   blocks: number;
   swaps: number;
   swapsFilled: number;
   swapsSandwiched: number;
-  /** Output the strategies' swaps lost to sandwiches, in their output token (whole units). */
+  /**
+   * Output the strategies' swaps lost to sandwiches, in their output token (whole units); NaN when
+   * the swaps have several output tokens (a sum of WETH and USDC means nothing: see swapsByPair).
+   */
   swapMevLoss: number;
-  /** Output per input over filled swaps, whole tokens (e.g. USDC per WETH sold). */
+  /** Output per input over filled swaps, whole tokens (e.g. USDC per WETH sold); NaN over several directions. */
   swapAvgPrice: number;
+  /** The same per direction (input token → output token), in order of the first swap of each. */
+  swapsByPair?: SwapPairMetrics[];
   swapGasEth: number;
   meanSettlementDelayS: number;
   sandwichProfitEth: number;
@@ -851,16 +868,31 @@ function chainMetrics(c: {
   let delay = 0;
   let n = 0;
   for (const s of c.swaps) if (s.finalTsUs !== undefined) { delay += s.finalTsUs - s.submittedTsUs; n++; }
-  // Average price: output per input in whole tokens (e.g. USDC per WETH sold), over filled swaps.
-  const inUnits = ok.reduce((a, s) => a + fromMinor(s.amountIn, s.decimalsIn), 0);
-  const outUnits = ok.reduce((a, s) => a + fromMinor(s.amountOut ?? 0n, s.decimalsOut), 0);
+  // Per direction: average price (output per input in whole tokens, e.g. USDC per WETH sold, over
+  // filled swaps) and MEV loss (in the output token). Across directions neither adds up.
+  const pairs = new Map<string, SwapPairMetrics & { inUnits: number; outUnits: number }>();
+  for (const s of c.swaps) {
+    const key = `${s.tokenIn}\u0000${s.tokenOut}`;
+    let p = pairs.get(key);
+    if (p === undefined) pairs.set(key, (p = { tokenIn: s.tokenIn, tokenOut: s.tokenOut, swaps: 0, filled: 0, mevLoss: 0, avgPrice: 0, inUnits: 0, outUnits: 0 }));
+    p.swaps++;
+    p.mevLoss += fromMinor(s.mevLoss ?? 0n, s.decimalsOut);
+    if (s.status === 'success') {
+      p.filled++;
+      p.inUnits += fromMinor(s.amountIn, s.decimalsIn);
+      p.outUnits += fromMinor(s.amountOut ?? 0n, s.decimalsOut);
+    }
+  }
+  const byPair: SwapPairMetrics[] = [...pairs.values()].map(({ inUnits, outUnits, ...p }) => ({ ...p, avgPrice: inUnits > 0 ? outUnits / inUnits : 0 }));
+  const oneOut = new Set(byPair.map((p) => p.tokenOut)).size <= 1;
   const m: ChainMetrics = {
     blocks: c.blocks.length,
     swaps: c.swaps.length,
     swapsFilled: ok.length,
     swapsSandwiched: c.swaps.filter((s) => (s.mevLoss ?? 0n) > 0n).length,
-    swapMevLoss: c.swaps.reduce((a, s) => a + fromMinor(s.mevLoss ?? 0n, s.decimalsOut), 0),
-    swapAvgPrice: inUnits > 0 ? outUnits / inUnits : 0,
+    swapMevLoss: oneOut ? byPair.reduce((a, p) => a + p.mevLoss, 0) : NaN,
+    swapAvgPrice: byPair.length === 0 ? 0 : byPair.length === 1 ? byPair[0]!.avgPrice : NaN,
+    ...(byPair.length > 0 ? { swapsByPair: byPair } : {}),
     swapGasEth: c.swaps.reduce((a, s) => a + Number(s.gasPaidWei ?? 0n) / 1e18, 0),
     meanSettlementDelayS: n > 0 ? delay / n / 1e6 : 0,
     sandwichProfitEth: Number(sumWei(sandwiches)) / 1e18,

@@ -50,7 +50,7 @@ describe('report in headless Chromium', () => {
     // circles, histograms rects of non-zero height.
     const charts = dom.stdout.split('class="chart"').slice(1);
     const titles = [...dom.stdout.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
-    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (valuation asset)', 'Equity', 'Drawdown', 'Fills against mid', 'Margin']) expect(titles).toContain(t);
+    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (USDT)', 'Equity', 'Drawdown', 'Fills against mid', 'Margin']) expect(titles).toContain(t);
     // A market maker's inventory changes thousands of times: drawn as its mean per bucket.
     expect(titles.some((x) => x === 'Inventory' || x!.startsWith('Inventory: time-weighted mean per '))).toBe(true);
     expect(charts.length).toBeGreaterThanOrEqual(10);

@@ -19,7 +19,7 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'dex-twap.yaml'), { slices: '4', amount: '20' });
     const r = await runWorld(spec, source, { runsDir: root, runId: 'dex' });
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'dex.html') })).html, 'utf8');
-    expect(titles(html)).toEqual(expect.arrayContaining(['MEV loss per swap (output token)', 'Time to finality per swap (s)']));
+    expect(titles(html)).toEqual(expect.arrayContaining(['MEV loss per swap (USDC)', 'Time to finality per swap (s)']));
     // one bar per swap in each swap chart
     const charts = html.split('<h2>').filter((c) => c.startsWith('MEV loss per swap') || c.startsWith('Time to finality per swap'));
     expect(charts).toHaveLength(2);
@@ -36,7 +36,7 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     const { spec, source } = specWithOverrides(join(PACKAGE_ROOT, 'scenarios', 'dex-twap.yaml'), { slices: '3', amount: '15', route: 'private' });
     const r = await runWorld(spec, source, { runsDir: root, runId: 'dex-private' });
     const chart = buildCharts(r.dir).find((c) => c.title.startsWith('MEV loss per swap'))!;
-    expect(chart.title).toBe('MEV loss per swap (output token): none on any swap');
+    expect(chart.title).toBe('MEV loss per swap (USDC): none on any swap');
     expect(chart.y?.domain).toEqual([0, 1]);
     const bars = (chart.marks[0] as unknown as { data: { v: number }[] }).data;
     expect(bars.map((b) => b.v)).toEqual([0, 0, 0]);

@@ -34,7 +34,7 @@ describe('tear sheet', () => {
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'market-maker.ts'), data: join(root, 'ds'), params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, runsDir: join(root, 'runs'), runId: 'short', seed: 1 });
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'short.html') })).html, 'utf8');
     const s = sections(html);
-    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (valuation asset)']) expect(s).toContain(t);
+    for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (USDT)']) expect(s).toContain(t);
     expect(s.some((x) => x.startsWith('Return distribution'))).toBe(true);
     const sheet = html.slice(html.indexOf('<h2>Tear sheet</h2>'), html.indexOf('<h2>Cumulative return'));
     const table = sheet.slice(0, sheet.indexOf('</table>'));
