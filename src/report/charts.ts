@@ -9,6 +9,8 @@ export interface ChartSpec {
   y?: Plot.ScaleOptions;
   x?: Plot.ScaleOptions;
   color?: Plot.ScaleOptions;
+  /** Facets across (a mark's `fx` channel): their header labels; the channel's name is not shown. */
+  fx?: Plot.ScaleOptions;
   height?: number;
   marginLeft?: number;
 }
@@ -92,6 +94,7 @@ export function renderChart(spec: ChartSpec): { html: string; svg: string } {
     x: { type: 'utc', label: null, ...(spec.x ?? {}) },
     y: { grid: true, ...(spec.y ?? {}) },
     ...(spec.color ? { color: spec.color } : {}),
+    ...(spec.fx ? { fx: spec.fx } : {}),
     marks: spec.marks,
   }) as unknown as Element;
   // With a legend Plot returns a <figure> whose first <svg>s are legend swatches: the chart is the widest.

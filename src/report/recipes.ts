@@ -297,6 +297,8 @@ const RECIPES: Recipe[] = [
       title: 'Implementation shortfall by term (bps of arrival value)',
       marks: [Plot.barY(bars, { x: 'k', y: 'v', fill: 'k', fx: 'p' }), Plot.ruleY([0])],
       x: { type: 'band', label: null, domain: [...terms] },
+      // One facet per routed parent order, headed by its label alone (Plot wrote the channel's name "p" over it).
+      fx: { label: null },
       color: { domain: [...terms], range: ['#7f7f7f', '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#d62728'] },
       y: { label: 'bps' },
     }];

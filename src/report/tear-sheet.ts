@@ -315,7 +315,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       const im = t.nums('margin', 'im');
       const mm = t.nums('margin', 'mm');
       const rows = [...line(mt, idx.map((i) => (me[i]! > 0 ? (im[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'initial margin ÷ equity') }), ...line(mt, idx.map((i) => (me[i]! > 0 ? (mm[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'maintenance ÷ equity (100% = liquidation)') })];
-      out.charts.push({ title: 'Margin usage and distance to liquidation (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([100], { stroke: '#d62728', strokeDasharray: '4 3' })], color: { legend: true }, y: { label: '%' }, height: 240 });
+      out.charts.push({ title: 'Margin usage and distance to liquidation (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0]), Plot.ruleY([100], { stroke: '#d62728', strokeDasharray: '4 3' })], color: { legend: true }, y: { label: '%' }, height: 240 });
     }
   }
   return out;

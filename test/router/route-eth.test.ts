@@ -93,6 +93,15 @@ describe('route-eth: routing a sell across the real ETHUSDT book and a real-prof
     const [dep] = await q(routed.dir, "select amount_exact, amount_minor::VARCHAR m from ledger where to_account = 'desk' and asset = 'WETH' and kind = 'deposit'");
     expect(dep!.amount_exact).toBe('1200000000000000000000');
     expect(dep!.m).toBe(String((1n << 63n) - 1n));
+    // The report's shortfall chart: one facet per parent order, headed by its label alone (Plot
+    // wrote the facet channel's name, "p", above it).
+    const { buildCharts } = await import('../../src/report/recipes.ts');
+    const is = buildCharts(routed.dir).find((c) => c.title.startsWith('Implementation shortfall by term'));
+    expect(is).toBeDefined();
+    const { renderChart } = await import('../../src/report/charts.ts');
+    const svg = renderChart(is!).svg;
+    expect(svg).toContain('>twap-sell</text>');
+    expect(svg).not.toMatch(/>p<\/text>/);
     // Repeat: byte-identical result files.
     const again = await run('routed-again');
     expect(again.manifest.resultsSha256).toBe(routed.manifest.resultsSha256);
