@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
@@ -32,6 +32,19 @@ export class RunTables {
   }
   times(name: string): Date[] {
     return this.nums(name, 'ts_us').map((t) => new Date(t / 1000));
+  }
+  private manifestMetrics: Record<string, unknown> | undefined;
+  /** A metric of the run's manifest (e.g. positionUnit), or undefined. */
+  metric(name: string): unknown {
+    if (this.manifestMetrics === undefined) {
+      const f = join(this.dir, 'manifest.json');
+      try {
+        this.manifestMetrics = (existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { metrics?: Record<string, unknown> }).metrics : undefined) ?? {};
+      } catch {
+        this.manifestMetrics = {};
+      }
+    }
+    return this.manifestMetrics[name];
   }
 }
 
@@ -99,17 +112,30 @@ const RECIPES: Recipe[] = [
         out.push({ title: `Inventory: ${venue}`, marks: [Plot.lineY(pts2, { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: 'position (base units)' }, height: 200 });
       }
     } else if (posCol) {
-      const pos = t.nums('equity', posCol);
+      // In the instrument's quantity (ETH, not 891,508 lots) when the positions table gives the lot size.
+      let pos = t.nums('equity', posCol);
+      let posLabel = posCol;
+      const unit = t.metric('positionUnit');
+      if (posCol === 'position_lots' && typeof unit === 'string' && t.has('positions', 'position_lots', 'position_qty')) {
+        const lots = t.nums('positions', 'position_lots');
+        const qty = t.nums('positions', 'position_qty');
+        const k = lots.findIndex((l) => l !== 0);
+        if (k >= 0) {
+          const per = qty[k]! / lots[k]!;
+          pos = pos.map((l) => l * per);
+          posLabel = `position (${unit})`;
+        }
+      }
       let changes = 0;
       for (let i = 1; i < pos.length; i++) if (pos[i] !== pos[i - 1]) changes++;
       const accounts = t.has('equity', 'account') ? new Set(t.strs('equity', 'account')).size : 1;
-      if (changes <= INVENTORY_STEPS || accounts > 1) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posCol } });
+      if (changes <= INVENTORY_STEPS || accounts > 1) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posLabel } });
       else {
         // Thousands of changes drawn step by step fill the chart solid: draw their time-weighted
         // mean (one account's samples, in time order).
         const ts = t.nums('equity', 'ts_us');
         const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
-        out.push({ title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posCol}, mean` } });
+        out.push({ title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posLabel}, mean` } });
       }
     }
     return out;

@@ -6,7 +6,7 @@ import { runBacktest } from '../../src/backtest/run.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { writeReport } from '../../src/report/report.ts';
 import { money } from '../../src/report/summary-rows.ts';
-import { RunTables } from '../../src/report/recipes.ts';
+import { buildCharts, RunTables } from '../../src/report/recipes.ts';
 import { tearSheet, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
@@ -58,6 +58,11 @@ describe('tear sheet', () => {
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'long.html') })).html, 'utf8');
     const s = sections(html);
     for (const t of ['Monthly returns (%)', 'Worst drawdowns', 'Trades (round trips: flat → position → flat)', 'Margin usage and distance to liquidation (%)']) expect(s).toContain(t);
+    // Inventory in BTC (the strategy holds 1 BTC = 1,000 lots of 0.001), not in lots.
+    const inv = buildCharts(r.dir).find((c) => c.title === 'Inventory')!;
+    expect(inv.y?.label).toBe('position (BTC)');
+    const held = new Set(((inv.marks[0] as unknown as { data: { v: number }[] }).data).map((p) => p.v));
+    expect([...held].sort()).toEqual([0, 1]);
     // Hourly samples start at 2022-01-01 00:01: every sample lies in 2022.
     expect(html).toMatch(/No yearly table: the run lies within one calendar year/);
     expect(html).toMatch(/CAGR \(365 d\)/);
