@@ -23,7 +23,7 @@ export async function readMarketRows(file: string, format: DatasetFormat, opts: 
   if (format.type === 'binance-depth-csv') return readBinanceDepthCsv(file, opts, sink);
   if (format.type === 'hyperliquid') return readHyperliquid(file, opts, sink);
   if (format.kind === 'options_chain') {
-    throw new DataError('options_chain is not a market-data (book/trade/quote) format', { file: basename(file), line: 1, field: 'strike_price', hint: 'read it with readOptionsChain' });
+    throw new DataError('options_chain is not a market-data (book/trade/quote) format', { file: basename(file), line: 1, field: 'strike_price', hint: 'an options venue reads it in a run spec: optionChain: { file: <path> } (scenarios/hedger.yaml has an options venue)' });
   }
   return readTardis(file, opts, sink);
 }

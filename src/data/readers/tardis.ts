@@ -40,7 +40,7 @@ export async function readTardis(file: string, opts: ReaderOptions, sink: RowSin
       if (line === 1) {
         const h = detectTardisHeader(text);
         if (!h) throw new DataError('header is not a known Tardis CSV header', { file: f, line: 1, field: text.split(',').slice(0, 6).join(',') });
-        if (h.kind === 'options_chain') throw new DataError('options_chain is not a book format', { file: f, line: 1, field: 'strike_price', hint: 'read it with readOptionsChain' });
+        if (h.kind === 'options_chain') throw new DataError('options_chain is not a book format', { file: f, line: 1, field: 'strike_price', hint: 'an options venue reads it in a run spec: optionChain: { file: <path> } (scenarios/hedger.yaml has an options venue)' });
         kind = h.kind;
         ncols = text.split(',').length;
         handler = makeHandler(h.kind, h.depth, text, out);
