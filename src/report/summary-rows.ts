@@ -202,6 +202,6 @@ export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }):
   ];
   // Only when the paths have a chain.
   if (finite(s.baseFeeMax50) && finite(s.baseFeeMax99)) rows.push(['peak base fee: median / 99% (gwei)', `${s.baseFeeMax50.toPrecision(3)} / ${s.baseFeeMax99.toPrecision(3)}`]);
-  if (open) rows.push(['?', `more paths needed: ≥ ${pathsToBound(0.95)} bound a 95% figure, ≥ ${pathsToBound(0.99)} a 99% one`]);
+  if (open) rows.push(['? in a CI above', `more paths needed: ≥ ${pathsToBound(0.95)} bound a 95% figure, ≥ ${pathsToBound(0.99)} a 99% one`]);
   return rows;
 }

@@ -20,7 +20,7 @@ describe('summary rows', () => {
     expect(at('  95% CI (distribution-free)')).toEqual(['141,165 – 254,630 / 208,220 – ?', '1 – 2 / 3 – ?']);
     expect(at('P(insurance fund exhausted)')).toEqual(['0.8% (95% CI 0.021% – 4.6%, exact)']);
     expect(at('ADL incidence')).toEqual(['100.0% (95% CI 97.0% – 100.0%, exact)']);
-    expect(at('?')).toEqual(['more paths needed: ≥ 72 bound a 95% figure, ≥ 368 a 99% one']);
+    expect(at('? in a CI above')).toEqual(['more paths needed: ≥ 72 bound a 95% figure, ≥ 368 a 99% one']);
     const old = mcRiskRows({ paths: 120, var95: 1, var99: 2, pFundExhausted: 0.5, adlIncidence: 0 });
     expect(old.map((r) => r[0])).not.toContain('  95% CI (distribution-free)');
     expect(old.find((r) => r[0] === 'P(insurance fund exhausted)')![1]).toBe('50.0%');
