@@ -23,6 +23,10 @@ export async function detectFormat(file: string): Promise<DatasetFormat> {
   if (first.split(',')[0] === 'symbol' && first.includes('first_update_id')) return { type: 'binance-depth-csv' };
   const t = detectTardisHeader(first);
   if (t) return { type: 'tardis', kind: t.kind, depth: t.depth };
+  // LEAN's margin_interest files (`yyyymmdd hh:mm:ss,rate`) are funding-rate series, read where a perp's funding is set.
+  if (/^\d{8} \d\d:\d\d:\d\d,-?[\d.]+(e-?\d+)?$/i.test(first.trim())) {
+    throw new DataError('a LEAN funding-rate series (margin_interest), not market data to import', { file: basename(file), line: 1, field: 'header', hint: `give it to a perp's funding: --funding lean:${file} (backtest, sweep) or funding: lean:<file> in a run spec` });
+  }
   throw new DataError('unrecognised input format', {
     file: basename(file),
     line: 1,

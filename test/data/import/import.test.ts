@@ -175,6 +175,14 @@ describe('validateDataset', () => {
     expect(r.complete).toBe(false);
     expect(r.problems[0]).toMatch(/what\.csv:1, field header: unrecognised input format/);
   });
+
+  // LEAN's margin_interest files were "unrecognised input format": they are funding series, used as --funding lean:<file>.
+  it('a LEAN funding-rate series is named as one, with where it goes', async () => {
+    const dir = tempDir('primesim-validate-lean-');
+    const r = await validateDataset({ input: writeTemp(dir, 'cryptofuture_bybit_margin_interest_btcusdt.csv', ['20221213 00:00:00,-0.0002016', '20221213 08:00:00,-0.00022398']) });
+    expect(r.complete).toBe(false);
+    expect(r.problems[0]).toMatch(/margin_interest_btcusdt\.csv:1, field header: a LEAN funding-rate series \(margin_interest\), not market data to import \(give it to a perp's funding: --funding lean:.*margin_interest_btcusdt\.csv/);
+  });
 });
 
 describeShared('validateDataset on real data', () => {
