@@ -62,7 +62,7 @@ export function registerBacktest(program: Command): void {
     .description('Replay a dataset through a strategy and write a run folder: a shorthand for a one-venue run spec (see --print-spec and `primesim run`).')
     .argument('[strategy]', 'strategy module file, e.g. strategies/market-maker.ts (or `strategy:` in --config)')
     .option('--config <file>', 'YAML or JSON run config with the same settings (flags given on the command line win)')
-    .option('--data <dir|file>', 'dataset catalog folder (from `primesim data import` or `data generate`), or an OHLCV bars CSV / LEAN minute zip (bar execution: orders on a close fill at the next open)')
+    .option('--data <dir|file>', 'dataset catalog folder (from `primesim data import` or `data generate`), or an OHLCV bars CSV / LEAN bar zip (minute, hour or daily) (bar execution: orders on a close fill at the next open)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, e.g. bybit:BTCUSDT, else binance-futures:BTCUSDT)')
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', numArg('--slippage-bps'), 0)
     .option('--from <time>', 'bars data: start at this time (UTC, e.g. 2022-01-15 or 2022-01-15T12:00:00Z): an out-of-sample or walk-forward window')

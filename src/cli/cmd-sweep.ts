@@ -21,7 +21,7 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('Run a strategy backtest or a run spec over a grid (parameters, seeds, any spec field) on a local pool of worker processes, then summarise all runs with DuckDB.')
     .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json)')
-    .option('--data <dir|file>', 'dataset catalog folder, or an OHLCV bars CSV / LEAN minute zip (strategy sweeps)')
+    .option('--data <dir|file>', 'dataset catalog folder, or an OHLCV bars CSV / LEAN bar zip (minute, hour or daily) (strategy sweeps)')
     .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`, on bars `dates=<from>/<to>,…` (walk-forward windows); for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
     .option('--param <key=value>', 'fixed strategy parameter (repeatable)', collect, [] as string[])
     .option('--queue <model>', 'queue model (or put queue=… on a --grid axis)', 'risk-averse')

@@ -239,10 +239,11 @@ function firstZipEntry(file: string, buf: Buffer): { name: string; text: string 
 }
 
 /**
- * A LEAN minute-bar zip (QuantConnect `Data/cryptofuture/...`): one headerless CSV per day,
- * `milliseconds since midnight,open,high,low,close,volume` for trade bars, or bid OHLC + size and
- * ask OHLC + size for quote bars (read as the mid of bid and ask). The day comes from the entry's
- * name (`20221213_…`) or the zip's. Rows are checked like the plain CSV's.
+ * A LEAN bar zip (QuantConnect `Data/cryptofuture/...`): minute (and second) bars are one
+ * headerless CSV per day, `milliseconds since midnight,open,high,low,close,volume` for trade bars,
+ * or bid OHLC + size and ask OHLC + size for quote bars (read as the mid of bid and ask), the day
+ * from the entry's name (`20221213_…`) or the zip's; hour and daily bars are one CSV of every day,
+ * the time written out (`20221213 00:00`). Rows are checked like the plain CSV's.
  */
 export function readLeanZip(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
   let buf: Buffer;
@@ -252,9 +253,21 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     throw new DataError(`cannot read LEAN zip: ${(e as Error).message}`, { file });
   }
   const { name, text } = firstZipEntry(file, buf);
+  // Hour and daily bars write each row's time out; minute and second bars count from the file's midnight.
+  const ABSOLUTE = /^(\d{4})(\d\d)(\d\d) (\d\d):(\d\d)(?::(\d\d))?$/;
+  const absolute = ABSOLUTE.test(text.slice(0, text.indexOf(',')).trim());
   const day = /(\d{8})/.exec(name)?.[1] ?? /(\d{8})/.exec(basename(file))?.[1];
-  if (!day) throw new DataError('cannot tell the day of the bars (no yyyymmdd in the names)', { file });
-  const midnightUs = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`) * 1000;
+  if (!day && !absolute) throw new DataError('cannot tell the day of the bars (no yyyymmdd in the names)', { file });
+  const midnightUs = day ? Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`) * 1000 : 0;
+  const rowUs = (cell: string): number => {
+    if (!absolute) return midnightUs + Number(cell) * 1000;
+    const m = ABSOLUTE.exec(cell.trim());
+    if (!m) return NaN;
+    const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+    // Date.UTC rolls 25:00 into the next day: only a time that reads back the same is one.
+    const d = new Date(ms);
+    return d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]! && d.getUTCHours() === +m[4]! && d.getUTCMinutes() === +m[5]! ? ms * 1000 : NaN;
+  };
   const cols = [[], [], [], [], [], []] as number[][];
   let first = NaN;
   let last = -Infinity;
@@ -262,15 +275,17 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   let step = Infinity;
   text.split(/\r?\n/).forEach((raw, k) => {
     if (raw.trim() === '') return;
-    const c = raw.split(',').map(Number);
+    const cells = raw.split(',');
+    const c = cells.map(Number);
     const at = { file: `${file}:${name}`, line: k + 1 };
-    if (c.some((x) => !Number.isFinite(x))) throw new DataError('a field is not a number', { ...at, field: ['ms', 'open', 'high', 'low', 'close', 'volume'][c.findIndex((x) => !Number.isFinite(x))] ?? 'value' });
+    c[0] = rowUs(cells[0]!);
+    if (c.some((x) => !Number.isFinite(x))) throw new DataError(Number.isNaN(c[0]) ? `"${cells[0]}" is not a time` : 'a field is not a number', { ...at, field: [absolute ? 'time' : 'ms', 'open', 'high', 'low', 'close', 'volume'][c.findIndex((x) => !Number.isFinite(x))] ?? 'value' });
     let ohlcv: number[];
     if (c.length === 6) ohlcv = c.slice(1);
     else if (c.length === 11) ohlcv = [0, 1, 2, 3].map((j) => (c[1 + j]! + c[6 + j]!) / 2).concat([c[5]! + c[10]!]);
     else throw new DataError(`expected 6 (trade) or 11 (quote) fields, got ${c.length}`, { ...at, field: 'row' });
-    const ts = midnightUs + c[0]! * 1000;
-    if (ts <= last) throw new DataError('time does not increase', { ...at, field: 'ms' });
+    const ts = c[0]!;
+    if (ts <= last) throw new DataError('time does not increase', { ...at, field: absolute ? 'time' : 'ms' });
     if (ts - last < step) step = ts - last;
     if (last === -Infinity) first = ts;
     last = ts;

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { barsColumns, forEachPathPoint, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { leanBarsId } from '../../../src/data/bars-instrument.ts';
 import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-bars-'));
@@ -13,7 +14,61 @@ const write = (name: string, lines: readonly string[]): string => {
   return f;
 };
 
+/** A zip of one stored (uncompressed) entry, as LEAN writes its hour and daily bars (CRC-32 per the zip spec). */
+function storedZip(entry: string, text: string): Buffer {
+  const data = Buffer.from(text, 'utf8');
+  let crc = ~0;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  crc = ~crc >>> 0;
+  const name = Buffer.from(entry, 'utf8');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(0, 42);
+  const cdOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
 describe('bars', () => {
+  // LEAN's hour and daily bars write the time out (`20221213 01:00`); they read as "a field is not a number".
+  it('LEAN hour and daily zips: one CSV of every day, each row\'s time written out', () => {
+    const dir = join(root, 'Data', 'cryptofuture', 'bybit', 'hour');
+    mkdirSync(dir, { recursive: true });
+    const f = join(dir, 'btcusdt_trade.zip');
+    writeFileSync(f, storedZip('btcusdt.csv', '20221213 00:00,17194,17240,17150,17210,812.5\n20221213 01:00,17210,17260,17200,17255,640.25\n20221214 00:00,17800,17900,17700,17850,99\n'));
+    const b = readBars(f);
+    expect([...b.tsUs]).toEqual([Date.parse('2022-12-13T00:00:00Z') * 1000, Date.parse('2022-12-13T01:00:00Z') * 1000, Date.parse('2022-12-14T00:00:00Z') * 1000]);
+    expect([...b.close]).toEqual([17210, 17255, 17850]);
+    expect([...b.volume]).toEqual([812.5, 640.25, 99]);
+    expect(b.intervalUs).toBe(3600e6);
+    // Its path names Bybit's contract, as the minute files do.
+    expect(leanBarsId(f)?.instrument).toBe('bybit:BTCUSDT');
+    const bad = join(dir, 'ethusdt_trade.zip');
+    writeFileSync(bad, storedZip('ethusdt.csv', '20221213 00:00,1,2,1,2,3\n20221213 25:00,1,2,1,2,3\n'));
+    expect(() => readBars(bad)).toThrow(/ethusdt_trade\.zip:ethusdt\.csv:2, field time: "20221213 25:00" is not a time/);
+  });
+
   it('LEAN minute zips (trade and quote bars) read as the archives hold them', () => {
     if (!sharedDataAvailable()) return;
     const day = Date.parse('2022-12-13T00:00:00Z') * 1000;
