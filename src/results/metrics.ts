@@ -38,6 +38,10 @@ export interface RunMetrics {
   turnover: number;
   tradedNotional: number;
   orders: number;
+  /** Orders the venue or the risk checks refused (runs written before: absent). */
+  rejectedOrders?: number;
+  /** The commonest kind of those refusals (e.g. `insufficient margin`; with several kinds its count and how many others), when there were any. */
+  rejectReason?: string;
   fills: number;
   makerFills: number;
   takerFills: number;
@@ -204,10 +208,13 @@ export function computeMetrics(a: {
     turnover: a.initialCapital > 0 ? notional / a.initialCapital : 0,
     tradedNotional: notional,
     orders: t.orders,
+    rejectedOrders: t.rejected,
+    ...(t.rejected > 0 ? { rejectReason: t.commonestRejectReason() } : {}),
     fills: t.fills,
     makerFills: maker,
     takerFills: t.fills - maker,
-    fillRatio: submittedLots > 0 ? filledLots / submittedLots : 0,
+    // Of the orders the venue accepted: a refused order was never on the book to be filled.
+    fillRatio: submittedLots - t.rejectedLots > 0 ? filledLots / (submittedLots - t.rejectedLots) : 0,
     takerSlippageBps: slipDen > 0 ? slipNum / slipDen : 0,
     meanQueueWaitMs: waits.length ? waits.reduce((s, w) => s + w, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
@@ -216,6 +223,18 @@ export function computeMetrics(a: {
     finalPositionQty: lotsToQty(a.inst, a.finalPositionLots),
     positionUnit: positionUnit(a.inst),
   };
+}
+
+/**
+ * The commonest kind of refusal (the first seen among equals), with its count and how many other
+ * kinds when there are several: `insufficient margin`, or `9 insufficient margin; 1 other reason`.
+ */
+export function rejectReason(kinds: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  let most = 0;
+  for (const [k, n] of kinds) if (n > most) [best, most] = [k, n];
+  const others = kinds.size - 1;
+  return best === undefined ? undefined : others > 0 ? `${most} ${best}; ${others} other reason${others > 1 ? 's' : ''}` : best;
 }
 
 /**
@@ -228,6 +247,8 @@ export class TradeStats {
   makerFills = 0;
   rejected = 0;
   submittedLots = 0;
+  /** Lots of the refused orders (never on the book: not in the fill ratio). */
+  rejectedLots = 0;
   filledLots = 0;
   spread = 0;
   notional = 0;
@@ -237,6 +258,8 @@ export class TradeStats {
   takerQty = 0;
   /** Queue waits of maker fills, µs, in fill order. */
   readonly waits = new F64Column();
+  /** Refusals by kind (the reason up to its first colon: `insufficient margin`, not its amounts). */
+  readonly rejectKinds = new Map<string, number>();
   private readonly tick: number;
   private readonly lot: number;
 
@@ -272,10 +295,16 @@ export class TradeStats {
   /** A copy (to add what is still in memory without counting it twice later). */
   clone(): TradeStats {
     const c = new TradeStats(this.inst);
-    for (const k of ['orders', 'fills', 'makerFills', 'rejected', 'submittedLots', 'filledLots', 'spread', 'notional', 'slipNum', 'slipDen', 'takerQty'] as const) c[k] = this[k];
+    for (const k of ['orders', 'fills', 'makerFills', 'rejected', 'rejectedLots', 'submittedLots', 'filledLots', 'spread', 'notional', 'slipNum', 'slipDen', 'takerQty'] as const) c[k] = this[k];
     const w = this.waits.view();
     for (let i = 0; i < w.length; i++) c.waits.push(w[i]!);
+    for (const [k, n] of this.rejectKinds) c.rejectKinds.set(k, n);
     return c;
+  }
+
+  /** The commonest kind of refusal and how many other kinds (see rejectReason); undefined when none. */
+  commonestRejectReason(): string | undefined {
+    return rejectReason(this.rejectKinds);
   }
 
   addOrders(orders: readonly OwnOrder[]): this {
@@ -283,7 +312,12 @@ export class TradeStats {
       this.orders++;
       this.submittedLots += o.sizeLots;
       this.filledLots += o.filledLots;
-      if (o.status === 'rejected') this.rejected++;
+      if (o.status === 'rejected') {
+        this.rejected++;
+        this.rejectedLots += o.sizeLots;
+        const kind = (o.reason.split(':')[0] ?? '').trim() || 'no reason given';
+        this.rejectKinds.set(kind, (this.rejectKinds.get(kind) ?? 0) + 1);
+      }
     }
     return this;
   }

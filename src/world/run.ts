@@ -2,7 +2,7 @@ import { f64Of } from '../results/columns.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { computeMetrics, positionUnit, type RunMetrics } from '../results/metrics.ts';
+import { computeMetrics, positionUnit, rejectReason, type RunMetrics } from '../results/metrics.ts';
 import { lotsToQty } from '../market/instrument.ts';
 import { closedTrips, tripStats } from '../results/round-trips.ts';
 import { writeRunFolder } from '../results/run-writer.ts';
@@ -145,6 +145,7 @@ export function worldMetrics(w: World): WorldMetrics {
   let slipNum = 0;
   let slipDen = 0;
   let rejected = 0;
+  const rejectKinds = new Map<string, number>();
   const waits: number[] = [];
   for (const v of mine) {
     const t = w.recorder.tradeStats(v);
@@ -162,9 +163,10 @@ export function worldMetrics(w: World): WorldMetrics {
     orders += m.orders;
     fills += m.fills;
     maker += m.makerFills;
-    submitted += t.submittedLots;
+    submitted += t.submittedLots - t.rejectedLots; // the fill ratio is of accepted orders
     filled += t.filledLots;
     rejected += t.rejected;
+    for (const [k, n] of t.rejectKinds) rejectKinds.set(k, (rejectKinds.get(k) ?? 0) + n);
     const tw = t.waits.view();
     for (let i = 0; i < tw.length; i++) waits.push(tw[i]! / 1000);
     if (m.takerFills > 0) {
@@ -209,6 +211,7 @@ export function worldMetrics(w: World): WorldMetrics {
     badDebt: liq ? liq.records.reduce((s, r) => s + r.badDebt, 0) : 0,
     insuranceFund: liq ? Number(liq.fundBalance) / 10 ** 8 : 0,
     rejectedOrders: rejected,
+    ...(rejected > 0 ? { rejectReason: rejectReason(rejectKinds) } : {}),
     ...(wallet.venues.length > 1 ? { venuePosition: Object.fromEntries(wallet.venues.map((v) => [v.id, { qty: lotsToQty(v.position.inst, v.position.lots), unit: positionUnit(v.position.inst), lots: v.position.lots }] as const)) } : {}),
     ...(wallet.venues.length + wallet.legs.length > 1 ? { venuePnl: Object.fromEntries([...wallet.venues.map((v) => [v.id, wallet.venuePnl(v)] as const), ...wallet.legs.map((l) => [l.id, l.pnl()] as const)]) } : {}),
     ...pathLows(w),

@@ -126,3 +126,24 @@ describe('run metrics', () => {
     expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365 * 24), 9);
   });
 });
+
+describe('rejected orders', () => {
+  // A run whose margin checks refused 11 of 28 orders printed "fill ratio 33.4%" and nothing about
+  // the refusals: the fill ratio counted lots that were never on the book.
+  it('are counted apart with their commonest reason, and out of the fill ratio', () => {
+    const inst = KNOWN_INSTRUMENTS['binance-futures:BTCUSDT']!;
+    const order = (sizeLots: number, filledLots: number, status: 'filled' | 'cancelled' | 'rejected', reason = '') => ({ sizeLots, filledLots, status, reason }) as unknown as import('../../src/venues/clob/order.ts').OwnOrder;
+    const base = { inst, fills: [], equityTs: Float64Array.from([0, 60e6]), equity: Float64Array.from([1000, 1000]), initialCapital: 1000, realized: 0, unrealized: 0, fees: 0, finalEquity: 1000, finalPositionLots: 0, sampleIntervalUs: 60e6 };
+    const m = computeMetrics({ ...base, orders: [order(100, 100, 'filled'), order(100, 50, 'cancelled'), order(300, 0, 'rejected', 'insufficient margin: IM after 114782.16 > equity 97210.31'), order(200, 0, 'rejected', 'insufficient margin: IM after 1.5 > equity 1'), order(5, 0, 'rejected', 'reduce-only order would increase the position')] });
+    expect(m.orders).toBe(5);
+    expect(m.rejectedOrders).toBe(3);
+    expect(m.rejectReason).toBe('2 insufficient margin; 1 other reason');
+    expect(m.fillRatio).toBe(150 / 200);
+    const one = computeMetrics({ ...base, orders: [order(300, 0, 'rejected', 'insufficient margin: IM after 3 > equity 1'), order(100, 100, 'filled')] });
+    expect(one.rejectReason).toBe('insufficient margin');
+    expect(one.fillRatio).toBe(1);
+    const none = computeMetrics({ ...base, orders: [order(100, 100, 'filled')] });
+    expect(none.rejectedOrders).toBe(0);
+    expect(none.rejectReason).toBeUndefined();
+  });
+});
