@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { knownKeysAt, nearestKey } from '../world/spec-keys.ts';
 import { BacktestConfigSchema, type BacktestConfig } from './run.ts';
 
 /**
@@ -37,7 +38,9 @@ export function loadBacktestConfig(file: string): Partial<BacktestConfig> {
   }
   const field = path.map(String).join('.') || '(config)';
   const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
-  throw new ConfigError(message, { file, ...(line !== undefined ? { line } : {}), field });
+  // The setting a misspelt (or snake_case) key resembles: latency_entry → latencyEntry.
+  const near = issue.code === 'unrecognized_keys' && keys?.[0] !== undefined ? nearestKey(keys[0], knownKeysAt(BacktestConfigSchema, issue.path as (string | number)[])) : undefined;
+  throw new ConfigError(message, { file, ...(line !== undefined ? { line } : {}), field, ...(near !== undefined && near !== keys?.[0] ? { hint: `did you mean ${near}?` } : {}) });
 }
 
 function input(raw: Record<string, unknown>): Partial<BacktestConfig> {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ConfigError, PrimesimError } from '../errors.ts';
-import { PACKAGE_ROOT } from '../package-root.ts';
+import { PACKAGE_ROOT, resolveShippedFile } from '../package-root.ts';
 import { readManifest, type CatalogManifest } from '../data/catalog.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
 import { PRIO_TIMER, Simulation } from '../kernel/simulation.ts';
@@ -676,7 +676,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const agents: WorldAgent[] = [];
   for (const [i, g] of spec.agents.entries()) {
     if (!('strategy' in g)) continue;
-    const file = resolve(src.baseDir, g.strategy);
+    // `strategies/<example>.ts` names a shipped example when the spec's folder has no such file (as on the command line).
+    const file = resolveShippedFile(g.strategy, src.baseDir);
     let module: StrategyModule;
     let params: unknown;
     try {

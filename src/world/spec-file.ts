@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { PLANNED_VENUE_KINDS, RunSpecSchema, VENUE_KINDS, type RunSpec } from './spec.ts';
+import { knownKeysAt, nearestKey } from './spec-keys.ts';
 
 /** Where a spec came from, so any later error can name the file, line and field. */
 export interface SpecSource {
@@ -47,7 +48,10 @@ function locator(doc: Document | undefined, lc: LineCounter | undefined): SpecSo
 export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
   const r = RunSpecSchema.safeParse(raw ?? {});
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  // A misspelt key also leaves the key it meant missing: name the misspelling (with the key it
+  // resembles), not the missing key, whichever zod listed first.
+  const typo = r.error.issues.find((i) => i.code === 'unrecognized_keys' && i.keys[0] !== undefined && didYouMean(i.keys[0], i.path as (string | number)[]) !== undefined);
+  const issue = typo ?? r.error.issues[0]!;
   const keys = (issue as { keys?: string[] }).keys;
   const path = (keys?.length ? [...issue.path, keys[0]!] : issue.path) as (string | number)[];
   if (issue.code === 'invalid_union' && (issue as { discriminator?: string }).discriminator === 'kind' && path[0] === 'venues') {
@@ -66,7 +70,7 @@ export function validateSpec(raw: unknown, src: SpecSource): RunSpec {
   }
   const message = issue.code === 'unrecognized_keys' ? `unknown setting ${keys?.join(', ')}` : issue.message;
   const planned = ['paths', 'populations'];
-  const hint = issue.code === 'unrecognized_keys' && keys?.some((k) => planned.includes(k)) ? `${keys.join(', ')}: part of the design, not wired into run specs yet` : undefined;
+  const hint = issue.code === 'unrecognized_keys' && keys?.some((k) => planned.includes(k)) ? `${keys.join(', ')}: part of the design, not wired into run specs yet` : issue.code === 'unrecognized_keys' && keys?.[0] !== undefined ? didYouMean(keys[0], issue.path as (string | number)[]) : undefined;
   throw specError(src, path, message, hint);
 }
 
@@ -106,7 +110,10 @@ function explainUnion(issue: UnionIssue, at: (string | number)[], raw: unknown):
   const first = best.find((i) => !(i.code === 'unrecognized_keys' && i.path.length === 0)) ?? best[0]!;
   const path = [...at, ...(first.code === 'unrecognized_keys' && first.keys?.length ? [...first.path, first.keys[0]!] : first.path)] as (string | number)[];
   if (first.code === 'invalid_union' && first.errors) return explainUnion(first as UnionIssue, path, raw);
-  if (first.code === 'unrecognized_keys') return { path, message: `unknown setting ${first.keys?.join(', ')}` };
+  if (first.code === 'unrecognized_keys') {
+    const hint = first.keys?.[0] !== undefined ? didYouMean(first.keys[0], path.slice(0, -1)) : undefined;
+    return { path, message: `unknown setting ${first.keys?.join(', ')}`, ...(hint ? { hint } : {}) };
+  }
   return { path, message: missing(first) ? 'missing (required)' : first.message };
 }
 
@@ -138,4 +145,10 @@ export function loadSpecFile(file: string): { spec: RunSpec; source: SpecSource 
 /** A source for specs built in code: no file, paths relative to the current folder. */
 export function codeSource(baseDir = process.cwd()): SpecSource {
   return { baseDir, line: () => undefined };
+}
+
+/** "did you mean queue?" for a mistyped setting of the object at `objectPath`. */
+function didYouMean(key: string, objectPath: (string | number)[]): string | undefined {
+  const near = nearestKey(key, knownKeysAt(RunSpecSchema, objectPath));
+  return near !== undefined && near !== key ? `did you mean ${near}?` : undefined;
 }

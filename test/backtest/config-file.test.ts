@@ -27,7 +27,7 @@ describe('backtest config files', () => {
 
   it('an unknown setting names its line', () => {
     const f = write('unk.yaml', 'strategy: s.ts\nlatency_entry: 2ms\n');
-    expect(() => loadBacktestConfig(f)).toThrow(/unk\.yaml:2, field latency_entry: unknown setting latency_entry/);
+    expect(() => loadBacktestConfig(f)).toThrow(/unk\.yaml:2, field latency_entry: unknown setting latency_entry \(did you mean latencyEntry\?\)/);
   });
 
   it('broken YAML names the line', () => {

@@ -54,4 +54,27 @@ describe('strategies named as the docs write them', () => {
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { config: { name: string } }).config.name).toBe('cascade-drop');
   });
+
+  // A spec in the user's folder naming strategies/leveraged-long.ts failed: "…/strategies/leveraged-long.ts: unknown strategy: file not found".
+  it('a spec outside the clone may name strategies/<example>.ts', async () => {
+    writeFileSync(join(work, 'mine.yaml'), `name: mine
+seed: 1
+venues:
+  - id: perp
+    kind: perp
+    data:
+      path:
+        source: { jumpDiffusion: { start: "2023-11-14T22:13:20Z", price: 60000, vol: 1.0, step: 1s, length: 2m } }
+    fees: "2:5"
+accounts:
+  - { id: desk, deposits: { USDT: 10000 }, margin: cross }
+agents:
+  - strategy: strategies/leveraged-long.ts
+    account: desk
+    venues: [perp]
+`);
+    const r = await primesim(['run', 'mine.yaml', '--run-id', 'mine', '--no-report', '--json'], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify(join(PACKAGE_ROOT, 'strategies', 'leveraged-long.ts')));
+  });
 });

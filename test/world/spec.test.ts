@@ -68,6 +68,10 @@ describe('bad run specs', () => {
       [good().replace(`data: { catalog: ${ds} }`, 'data: { path: { source: { jumpDiffusion: { price: 100 } } } }'), /spec\.yaml:5, field venues\[0\]\.data\.path\.source\.jumpDiffusion\.start: missing \(required\)/],
       [good().replace(`data: { catalog: ${ds} }`, 'data: { path: { source: { jumpDiffusion: { start: 2024-01-01T00:00:00Z, price: 100, vol: 0.5, step: 1s, length: 1h, jumps: yes } } } }'), /spec\.yaml:5, field venues\[0\]\.data\.path\.source\.jumpDiffusion\.jumps: unknown setting jumps/],
       [good().replace(`data: { catalog: ${ds} }`, 'data: { csv: x.csv }'), /spec\.yaml:5, field venues\[0\]\.data: unknown setting csv \(one of: catalog, generate, bars, path\)/],
+      // A misspelt setting: the one it resembles, also where the key it meant is then missing.
+      [good().replace("    kind: perp\n", "    kind: perp\n    queu: power:3\n"), /spec\.yaml:5, field venues\[0\]\.queu: unknown setting queu \(did you mean queue\?\)$/],
+      [good().replace('seed: 1', 'sed: 1'), /spec\.yaml:1, field sed: unknown setting sed \(did you mean seed\?\)$/],
+      [good().replace('deposits: { USDT: 1000 }', 'depostis: { USDT: 1000 }'), /spec\.yaml:8, field accounts\[0\]\.depostis: unknown setting depostis \(did you mean deposits\?\)$/],
       [`${good()}  - { bots: 3 }\n`, /spec\.yaml:13, field agents\[1\]: not an agent \(an agent has one of the keys strategy \(with account and venues\), population, adversary, borrowers\)/],
     ];
     for (const [text, want] of cases) expect(await problem(text)).toMatch(want);

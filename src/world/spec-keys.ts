@@ -1,0 +1,80 @@
+/**
+ * The settings a spec object may have at a path, read from the spec's zod schema, and the nearest
+ * of them to a mistyped one: `queu` → `queue`. Only for messages; validation is zod's.
+ */
+import type { z } from 'zod';
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  valueType?: z.ZodType;
+  left?: z.ZodType;
+  right?: z.ZodType;
+  getter?: () => z.ZodType;
+}
+
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object schemas a value at `path` may be validated against (several below a union). */
+function objectsAt(schema: z.ZodType, path: readonly (string | number)[], depth = 0): Def[] {
+  if (depth > 64) return [];
+  const d = defOf(schema);
+  switch (d.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return objectsAt(d.innerType!, path, depth + 1);
+    case 'pipe':
+      return objectsAt(d.in!, path, depth + 1);
+    case 'lazy':
+      return objectsAt(d.getter!(), path, depth + 1);
+    case 'union':
+      return d.options!.flatMap((o) => objectsAt(o, path, depth + 1));
+    case 'intersection':
+      return [...objectsAt(d.left!, path, depth + 1), ...objectsAt(d.right!, path, depth + 1)];
+  }
+  if (path.length === 0) return d.type === 'object' ? [d] : [];
+  const [head, ...rest] = path;
+  if (d.type === 'array' && typeof head === 'number') return objectsAt(d.element!, rest, depth + 1);
+  if (d.type === 'record') return objectsAt(d.valueType!, rest, depth + 1);
+  if (d.type === 'object' && typeof head === 'string' && d.shape![head]) return objectsAt(d.shape![head]!, rest, depth + 1);
+  return [];
+}
+
+/** Every setting an object at `path` may have. */
+export function knownKeysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  return [...new Set(objectsAt(schema, path).flatMap((d) => Object.keys(d.shape ?? {})))];
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The known setting nearest to `key` (case aside, within two edits and a third of its length), or undefined. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const dd = distance(key.toLowerCase(), k.toLowerCase());
+    if (dd < bestD) [best, bestD] = [k, dd];
+  }
+  return best !== undefined && bestD > 0 && bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : best !== undefined && bestD === 0 ? best : undefined;
+}
