@@ -10,6 +10,7 @@ import type { StrategyModule } from '../strategy/api.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { strategyFrame } from '../strategy/frame.ts';
 import { distFile, FROM_DIST } from '../runtime.ts';
+import { knownKeysAt, nearestKey } from '../world/spec-keys.ts';
 
 /** The package root (where package.json and src/ live), for resolving `primesim` and shared deps. */
 const ROOT = PACKAGE_ROOT;
@@ -167,7 +168,14 @@ export function parseParams(m: StrategyModule, raw: Record<string, string | numb
     const issue = r.error.issues[0]!;
     const keys = (issue as { keys?: string[] }).keys;
     const field = keys?.length ? keys.join(',') : issue.path.join('.') || '(params)';
-    const msg = issue.code === 'unrecognized_keys' ? `unknown parameter ${field}` : `bad parameter ${field}: ${issue.message}`;
+    let msg = issue.code === 'unrecognized_keys' ? `unknown parameter ${field}` : `bad parameter ${field}: ${issue.message}`;
+    if (issue.code === 'unrecognized_keys' && keys?.[0] !== undefined) {
+      // The parameter a misspelt one resembles, else the ones there are.
+      const known = knownKeysAt(m.params, []);
+      const near = nearestKey(keys[0], known);
+      if (near !== undefined && near !== keys[0]) msg += ` (did you mean ${near}?)`;
+      else if (known.length > 0) msg += ` (${m.name} takes ${known.join(', ')})`;
+    }
     throw new ParamError(msg, { file, field: `--param ${field}` }, field);
   }
   return r.data;

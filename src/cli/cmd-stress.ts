@@ -54,16 +54,24 @@ export function registerStress(program: Command): void {
       const { join } = await import('node:path');
       const { PACKAGE_ROOT } = await import('../package-root.ts');
       const dirs = [join(process.cwd(), 'scenarios'), join(PACKAGE_ROOT, 'scenarios')];
-      const dir = dirs.find((d) => existsSync(d)) ?? dirs[1]!;
+      // The working folder's scenarios/ first (a user's own), then primesim's: a name in both is the user's.
+      const byName = new Map<string, string>();
+      for (const d of [...dirs].reverse()) if (existsSync(d)) for (const f of readdirSync(d)) if (f.endsWith('.yaml')) byName.set(f.replace(/\.yaml$/, ''), join(d, f));
       if (o.list || name === undefined) {
-        const rows = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
-          return [f.replace(/\.yaml$/, ''), scenarioAbout(readFileSync(join(dir, f), 'utf8'))];
-        });
+        const rows = [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([n, f]) => [n, scenarioAbout(readFileSync(f, 'utf8'))]);
         process.stdout.write(`${formatTable(['scenario', 'about'], rows)}\n`);
         return;
       }
-      const file = join(dir, `${name}.yaml`);
-      if (!existsSync(file)) throw new ConfigError(`no scenario ${name}: ${file} does not exist`, { field: 'scenario', hint: 'see primesim stress --list' });
+      const file = byName.get(name);
+      if (file === undefined) {
+        // The scenarios this name may have meant: those it begins (cascade → cascade-drop, cascade-2022-01), or one typo away.
+        const { nearestKey } = await import('../world/spec-keys.ts');
+        const names = [...byName.keys()];
+        const starts = names.filter((n) => n.startsWith(name)).sort();
+        const near = nearestKey(name, names);
+        const meant = starts.length > 0 ? starts : near !== undefined ? [near] : [];
+        throw new ConfigError(`no scenario ${name}`, { field: 'scenario', hint: meant.length > 0 ? `did you mean ${meant.join(' or ')}? primesim stress --list lists them all` : 'see primesim stress --list' });
+      }
       const { specWithOverrides } = await import('../sweep/spec-job.ts');
       const { runWorld } = await import('../world/run.ts');
       const { worldSummary } = await import('./cmd-run.ts');

@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioAbout } from '../../src/cli/cmd-stress.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { primesim } from '../helpers/cli.ts';
 
 describe('stress --list: what each scenario is', () => {
   it('is the first sentence of the opening comment, across its lines, not past a blank, indented or list line', () => {
@@ -24,3 +26,29 @@ describe('stress --list: what each scenario is', () => {
     }
   });
 });
+
+describe('stress <name>', () => {
+  // "no scenario cascade: …/scenarios/cascade.yaml does not exist" named no scenario there is; and
+  // a scenarios/ folder of the user's hid every shipped one.
+  it('a name that is not one suggests those it begins or is a typo of; a user\'s scenarios/ adds to the shipped ones', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'primesim-stress-'));
+    try {
+      const a = await primesim(['stress', 'cascade'], work);
+      expect(a.code).not.toBe(0);
+      expect(a.stderr.trim()).toBe('primesim: ConfigError: field scenario: no scenario cascade (did you mean cascade-2022-01 or cascade-drop? primesim stress --list lists them all)');
+      const b = await primesim(['stress', 'crash-50'], work);
+      expect(b.stderr.trim()).toBe('primesim: ConfigError: field scenario: no scenario crash-50 (did you mean crash-50x? primesim stress --list lists them all)');
+      mkdirSync(join(work, 'scenarios'));
+      writeFileSync(join(work, 'scenarios', 'mine.yaml'), '# My own scenario.\nname: mine\n');
+      const list = await primesim(['stress', '--list'], work);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/^mine\s+My own scenario\.$/m);
+      expect(list.stdout).toMatch(/^crash-50x\s/m);
+      const p = await primesim(['stress', 'crash-50x', '--set', 'levrage=20'], work);
+      expect(p.stderr).toMatch(/unknown parameter levrage \(did you mean leverage\?\)/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
