@@ -16,10 +16,11 @@ export function registerReport(program: Command): void {
       }
       const { findRuns } = await import('../results/run-store.ts');
       const { writeReport } = await import('../report/report.ts');
-      const { writeComparisonReport } = await import('../report/compare.ts');
+      const { writeComparison } = await import('../report/compare.ts');
       const runs = findRuns([run]);
       if (runs.length > 1) {
-        process.stdout.write(`report: ${writeComparisonReport(runs, o.out)} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
+        const c = writeComparison(runs, { ...(o.out ? { out: o.out } : {}), png: o.png ?? false });
+        process.stdout.write(`report: ${c.html} (${runs.length} run${runs.length === 1 ? '' : 's'})\n${c.pngs.map((p) => `png: ${p}\n`).join('')}`);
         return;
       }
       const r = await writeReport(run, { ...(o.out ? { out: o.out } : {}), png: o.png ?? false });

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
+import { Resvg } from '@resvg/resvg-js';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
-import { renderChart } from './charts.ts';
+import { chartSlug, renderChart as drawChart, type ChartSpec } from './charts.ts';
 import { esc } from './html.ts';
 import { percent } from './summary-rows.ts';
 
@@ -17,6 +18,19 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toL
  * chart, total PnL per run, and the headline metrics side by side.
  */
 export function writeComparisonReport(runs: RunInfo[], out?: string): string {
+  return writeComparison(runs, { ...(out !== undefined ? { out } : {}) }).html;
+}
+
+/** The comparison page, and with `png` a PNG of every chart next to it (as a run's report has). */
+export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boolean } = {}): { html: string; pngs: string[] } {
+  const out = opts.out;
+  // Every chart drawn, for the PNGs.
+  const drawn: { title: string; svg: string }[] = [];
+  const renderChart = (spec: ChartSpec): { html: string; svg: string } => {
+    const r = drawChart(spec);
+    drawn.push({ title: spec.title, svg: r.svg });
+    return r;
+  };
   const file = checkReportTarget(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
   mkdirSync(dirname(file), { recursive: true });
   const curves: { t: Date; v: number; run: string }[] = [];
@@ -48,7 +62,7 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
   // of them a heatmap of each headline figure (what a parameter study is read from).
   const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
-  if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string]));
+  if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string], renderChart));
   // Deflated Sharpe: the best of many runs looks better than it is (selection); each run's
   // probability of beating what this many skill-less runs would show at best — among the runs on
   // the same data (a walk-forward sweep's dates windows apart).
@@ -82,7 +96,7 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
     .join('');
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>primesim comparison: ${runs.length} runs</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}table{border-collapse:collapse;font-size:12px}th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}th:first-child{text-align:left}.scroll{overflow-x:auto}svg{max-width:100%;height:auto}</style>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}table{border-collapse:collapse;font-size:12px}th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}th:first-child{text-align:left}.scroll{overflow-x:auto}.scroll th,.scroll td{white-space:nowrap}svg{max-width:100%;height:auto}</style>
 </head><body><h1>primesim comparison — ${runs.length} runs</h1>
 ${charts.join('\n')}
 <h2>Metrics</h2><div class="scroll"><table><tr><th>run</th>${[...axes, ...keys].map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table></div>
@@ -90,7 +104,15 @@ ${charts.join('\n')}
 `;
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
-  return file;
+  const pngs: string[] = [];
+  if (opts.png) {
+    for (const c of drawn) {
+      const png = file.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
+      writeFileSync(png, new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng());
+      pngs.push(png);
+    }
+  }
+  return { html: file, pngs };
 }
 
 function walkForwardSection(runs: RunInfo[], points: Record<string, string>[], metricsOf: (r: RunInfo) => Record<string, unknown>): string | undefined {
@@ -114,7 +136,7 @@ function axisDomain(values: string[]): string[] {
 }
 
 /** Total PnL, Sharpe, drawdown (and the round trips' hit rate) over a two-axis sweep, one cell per run, each labelled with its value. */
-function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string]): string[] {
+function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string], renderChart: (spec: ChartSpec) => { html: string }): string[] {
   const metric = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
   const ms = runs.map(metric);
   // Annualised when every run has it, else per return period (one column never mixes the two).

@@ -107,6 +107,11 @@ describe('comparison report', () => {
     expect(html.split('<h2>Equity change</h2>')[1]!.split('<h2>')[0]!.match(/<path[^>]* d="M/g)?.length).toBeGreaterThanOrEqual(4);
     for (const r of runs) expect(html).toContain(`<th>${r.runId}</th>`);
     expect(html).not.toMatch(/<script/);
+    // `report <folder> --png` wrote no PNG (the option only reached a single run's report).
+    const { writeComparison } = await import('../../src/report/compare.ts');
+    const c = writeComparison(runs, { out: join(root, 'cmp2.html'), png: true });
+    expect(c.pngs.map((p) => p.slice(p.lastIndexOf('/') + 1))).toEqual(['cmp2-equity-change.png', 'cmp2-total-pnl.png']);
+    for (const p of c.pngs) expect(readFileSync(p).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   });
 });
 
