@@ -52,6 +52,8 @@ function parseTsFast(v: string): number | undefined {
   const day = v.slice(0, 10);
   if (day !== lastDay) {
     lastDayMs = Date.parse(`${day}T00:00:00Z`);
+    // V8 reads 2022-02-30 as 2 March: a day is one only if it reads back the same (checked once a day).
+    if (Number.isFinite(lastDayMs) && new Date(lastDayMs).toISOString().slice(0, 10) !== day) lastDayMs = NaN;
     lastDay = day;
   }
   const h = two(v, 11);
@@ -90,10 +92,15 @@ function parseTs(v: string): number {
     const n = Number(v);
     return n < 1e11 ? n * 1e6 : n < 1e14 ? n * 1e3 : n;
   }
-  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(v.trim());
+  // yyyy-mm-dd or yyyy/mm/dd, then hh:mm, hh:mm:ss or nothing (daily bars), fractions, an offset.
+  const m = /^(\d{4})([-/])(\d\d)\2(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/.exec(v.trim());
   if (!m) return NaN;
-  const ms = Date.parse(`${m[1]}T${m[2]}${m[4] ?? 'Z'}`);
-  const frac = m[3] ? Math.round(Number(m[3]) * 1e6) : 0;
+  const [y, mo, d, h, mi, sec] = [m[1], m[3], m[4], m[5] ?? '00', m[6] ?? '00', m[7] ?? '00'];
+  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${m[9] ?? 'Z'}`);
+  // Date.parse rolls 2022-02-30 into March: a time is one only if its fields are in range.
+  const day = new Date(Date.UTC(+y!, +mo! - 1, +d!));
+  if (!Number.isFinite(ms) || day.getUTCMonth() !== +mo! - 1 || day.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +sec! > 59) return NaN;
+  const frac = m[8] ? Math.round(Number(m[8]) * 1e6) : 0;
   return ms * 1000 + frac;
 }
 
@@ -129,7 +136,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     if (raw.length === 0 || raw.trim() === '') continue;
     const cells = raw.split(',');
     const ts = parseTs(cells[iT] ?? '');
-    if (!Number.isFinite(ts)) throw new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp' });
+    if (!Number.isFinite(ts)) throw new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp', hint: 'UTC as 2022-01-01 00:00[:00[.000]] (or with T, an offset, / between the date\'s parts, no time for daily bars) or epoch seconds, ms or µs; a day-first or month-first date is ambiguous' });
     if (ts <= last) throw new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
     // The interval is the file's (its shortest step), also when a window keeps one bar of it.
     if (ts - last < step) step = ts - last;

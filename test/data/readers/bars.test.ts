@@ -118,6 +118,22 @@ describe('bars', () => {
     expect(barsColumns('when,open,high,low,close,volume')).toEqual({ missing: 'timestamp' });
   });
 
+  // "2022-01-01 00:00" (no seconds), 2022/01/01 and date-only daily bars were "not a time"; V8's
+  // Date.parse took 2022-02-30 for 2 March.
+  it('times as exports write them: without seconds, with slashes, a date alone; impossible dates and ambiguous ones refused', () => {
+    const at = (t: string) => Date.parse(t) * 1000;
+    const one = (name: string, times: string[]) => readBarsCsv(write(name, ['timestamp,open,high,low,close,volume', ...times.map((t) => `${t},100,101,99,100.5,1`)])).tsUs;
+    expect([...one('hm.csv', ['2022-01-01 00:00', '2022-01-01 00:01'])]).toEqual([at('2022-01-01T00:00:00Z'), at('2022-01-01T00:01:00Z')]);
+    expect([...one('slash.csv', ['2022/01/01 00:00:00', '2022/01/01 00:01:00'])]).toEqual([at('2022-01-01T00:00:00Z'), at('2022-01-01T00:01:00Z')]);
+    const daily = readBarsCsv(write('daily.csv', ['Date,Open,High,Low,Close,Volume', '2022-01-01,100,101,99,100.5,1', '2022-01-02,100,101,99,100.5,1']));
+    expect([...daily.tsUs]).toEqual([at('2022-01-01T00:00:00Z'), at('2022-01-02T00:00:00Z')]);
+    expect(daily.intervalUs).toBe(86_400e6);
+    expect([...one('offset.csv', ['2022-01-01T01:00:00+01:00'])]).toEqual([at('2022-01-01T00:00:00Z')]);
+    for (const bad of ['2022-02-30 00:00:00', '2022-02-30T00:00:00Z', '2022-01-01 24:00:00', '01/01/2022 00:00', '2022-13-01']) {
+      expect(() => one('bad.csv', [bad]), bad).toThrow(new RegExp(`bad\\.csv:2, field timestamp: "${bad.replace(/[/.+]/g, '\\$&')}" is not a time \\(UTC as 2022-01-01 00:00`));
+    }
+  });
+
   it('the interval is the file\'s, also for a window that keeps one bar of it', () => {
     const f = join(root, 'h.csv');
     writeFileSync(f, 'timestamp,open,high,low,close,volume\n2022-01-01 00:00:00,100,110,95,105,1\n2022-01-01 01:00:00,105,106,90,91,2\n2022-01-01 03:00:00,91,92,90,91,2\n');
