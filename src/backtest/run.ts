@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { resolveBarsInstrument } from '../data/bars-instrument.ts';
+import { peekBarsIntervalUs } from '../data/readers/bars.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
@@ -96,7 +97,17 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
     throw new ConfigError(i.message, { field: i.path.join('.') || '(config)' });
   }
   // Here, not in a front end: a sweep or a script running bars gets the same default as the CLI.
-  return { ...parsed.data, equityInterval: parsed.data.equityInterval ?? (isBarsData(parsed.data.data) ? '1m' : '1s') };
+  // Bars: the bars' own interval, 1m at least (hourly bars sampled each minute gave 60 returns an
+  // hour, 56 of them zero: a Sharpe and a PSR of nothing).
+  return { ...parsed.data, equityInterval: parsed.data.equityInterval ?? (isBarsData(parsed.data.data) ? barsEquityInterval(parsed.data.data) : '1s') };
+}
+
+/** The default equity interval of a bar run: the bars' interval as a duration (`1h`, `1d`), at least `1m`. */
+export function barsEquityInterval(data: string): string {
+  const us = peekBarsIntervalUs(data);
+  if (us === undefined || us <= 60e6) return '1m';
+  for (const [unit, size] of [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6]] as const) if (us % size === 0) return `${us / size}${unit}`;
+  return `${Math.round(us)}us`;
 }
 
 /**

@@ -76,7 +76,7 @@ export function registerBacktest(program: Command): void {
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
-    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')

@@ -31,7 +31,7 @@ export function registerSweep(program: Command): void {
     .option('--fees <maker:taker>', 'fees in bps', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval], lean:<file> or tardis:<file>', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
-    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; 1m for bars data)')
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, else binance-futures:BTCUSDT)')
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', numArg('--slippage-bps'), 0)
     .option('--from <time>', 'bars data: start at this time (UTC)')

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
 import { isBarsCatalog, noBarsInRange, readBarsCatalog } from '../bars-catalog.ts';
+import { join } from 'node:path';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
 export interface BarSeries {
@@ -102,6 +103,46 @@ function parseTs(v: string): number {
   if (!Number.isFinite(ms) || day.getUTCMonth() !== +mo! - 1 || day.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +sec! > 59) return NaN;
   const frac = m[8] ? Math.round(Number(m[8]) * 1e6) : 0;
   return ms * 1000 + frac;
+}
+
+/**
+ * The bar interval of bars data without reading it all (for defaults chosen before a run): a
+ * catalog's manifest, a LEAN zip (small: read), or the shortest step among a CSV's first rows
+ * (its first 64 KB). Undefined when it cannot tell (the run's reading of the file will say why).
+ */
+export function peekBarsIntervalUs(file: string): number | undefined {
+  try {
+    if (statSync(file).isDirectory()) {
+      if (!isBarsCatalog(file)) return undefined;
+      const m = JSON.parse(readFileSync(join(file, 'manifest.json'), 'utf8')) as { intervalUs?: unknown };
+      return typeof m.intervalUs === 'number' && m.intervalUs > 0 ? m.intervalUs : undefined;
+    }
+    if (/\.zip$/i.test(file)) return readLeanZip(file).intervalUs;
+    const fd = openSync(file, 'r');
+    const buf = Buffer.alloc(65_536);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const lines = buf.toString('utf8', 0, n).split(/\r?\n/);
+    if (n === buf.length) lines.pop(); // cut mid-line
+    const idx = barsColumns(lines[0] ?? '');
+    if (!Array.isArray(idx)) return undefined;
+    let last = NaN;
+    let step = Infinity;
+    for (let ln = 1; ln < lines.length; ln++) {
+      if (lines[ln]!.trim() === '') continue;
+      const ts = parseTs(lines[ln]!.split(',')[idx[0]!] ?? '');
+      if (!Number.isFinite(ts)) return undefined;
+      if (ts - last > 0 && ts - last < step) step = ts - last;
+      last = ts;
+    }
+    return Number.isFinite(step) ? step : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
