@@ -84,11 +84,21 @@ export function registerData(program: Command): void {
         const { readBars } = await import('../data/readers/bars.ts');
         const { writeBarsCatalog } = await import('../data/bars-catalog.ts');
         const { createHash } = await import('node:crypto');
-        const bars = readBars(file);
+        // --on-bad-row skip: bad rows left out, counted in the manifest (as a market catalog's).
+        const skipped = o.onBadRow === 'skip' ? { count: 0, examples: [] as string[] } : undefined;
+        let bars;
+        try {
+          bars = readBars(file, {}, skipped);
+        } catch (e) {
+          // A bad row (not a bad header or file): the way past it.
+          if (e instanceof DataError && e.line !== undefined && e.line > 1 && !skipped) throw new DataError(e.reason, { ...(e.file !== undefined ? { file: e.file } : {}), line: e.line, ...(e.field !== undefined ? { field: e.field } : {}), hint: e.hint ?? '--on-bad-row skip leaves bad rows out, counted in the manifest' });
+          throw e;
+        }
         // A LEAN file names its market and symbol: the catalog keeps it, runs on it take that instrument.
         const named = (await import('../data/bars-instrument.ts')).barsInstrument(file);
-        const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false, named?.spec);
+        const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false, named?.spec, skipped);
         process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bar${m.rows === 1 ? '' : 's'} of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}\n`);
+        if (skipped && skipped.count > 0) process.stdout.write(`skipped ${skipped.count.toLocaleString('en-US')} bad row${skipped.count === 1 ? '' : 's'} (see manifest.json skippedRows), the first: ${skipped.examples[0]}\n`);
         return;
       }
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
@@ -125,14 +135,22 @@ export function registerData(program: Command): void {
       if (existsSync(file) && statSync(file).isFile() && looksLikeBars(file)) {
         // Bars (an OHLCV CSV or a LEAN zip): read as an import would, which checks every row
         // (dates in order, high and low bounding open and close, no negative volume).
+        // Every bad row listed (up to --max), as for market data; the header's problem stops it.
         const { readBarsCsv, readLeanZip } = await import('../data/readers/bars.ts');
+        const bad = { count: 0, examples: [] as string[], max: o.max };
         try {
-          const b = /\.zip$/i.test(file) ? readLeanZip(file) : readBarsCsv(file);
+          const b = /\.zip$/i.test(file) ? readLeanZip(file, {}, bad) : readBarsCsv(file, {}, bad);
           const iso = (us: number) => new Date(us / 1000).toISOString();
-          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, read to the end\nok: no problems found\n`);
+          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} good bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, ${bad.count.toLocaleString('en-US')} bad row${bad.count === 1 ? '' : 's'}, read to the end\n`);
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
-          process.stdout.write(`${file}: bars, stopped at the first bad row\n  ${e.message}\n`);
+          process.stdout.write(`${file}: bars, stopped: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (bad.count === 0) process.stdout.write('ok: no problems found\n');
+        else {
+          process.stdout.write(`${bad.examples.map((p) => `  ${p}`).join('\n')}\n${bad.count > bad.examples.length ? `… and ${(bad.count - bad.examples.length).toLocaleString('en-US')} more\n` : ''}(primesim data import --on-bad-row skip leaves them out)\n`);
           process.exitCode = 1;
         }
         return;

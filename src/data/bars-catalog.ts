@@ -32,6 +32,8 @@ export interface BarsCatalogManifest {
    * instrument). Runs on the catalog take it unless told otherwise (see bars-instrument.ts).
    */
   instrument?: Instrument;
+  /** Rows of the source left out as bad (`data import --on-bad-row skip`): how many, the first problems. */
+  skippedRows?: { count: number; examples: string[] };
 }
 
 /**
@@ -62,7 +64,7 @@ export function isBarsCatalog(dir: string): boolean {
 }
 
 /** Write a bars catalog at `out` (checked like every output: only a catalog or an empty folder is replaced). */
-export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsCatalogManifest['provenance'], force = false, instrument?: Instrument): BarsCatalogManifest {
+export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsCatalogManifest['provenance'], force = false, instrument?: Instrument, skippedRows?: BarsCatalogManifest['skippedRows']): BarsCatalogManifest {
   const final = checkOutputTarget(out, 'catalog', { force, field: '--out' });
   const tmp = tempSibling(final);
   rmSync(tmp, { recursive: true, force: true });
@@ -87,6 +89,7 @@ export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsC
       columns,
       provenance,
       ...(instrument !== undefined ? { instrument } : {}),
+      ...(skippedRows !== undefined ? { skippedRows } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
     commitOutput(tmp, final);

@@ -247,11 +247,29 @@ describe('primesim CLI end to end', () => {
       const file = join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv');
       let r = await primesim(['data', 'validate', file], dir);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/bars, 45,031 bars of 1 min, 2021-12-31T23:01:00\.000Z to 2022-02-01T05:31:00\.000Z, read to the end\nok: no problems found/);
-      writeFileSync(join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2022-01-01T00:00:00Z,1,2,0.5,1.5,10\n2022-01-01T00:01:00Z,1.5,0.9,1,1.2,3\n');
+      expect(r.stdout).toMatch(/bars, 45,031 good bars of 1 min, 2021-12-31T23:01:00\.000Z to 2022-02-01T05:31:00\.000Z, 0 bad rows, read to the end\nok: no problems found/);
+      // Every bad row is listed (it stopped at the first); import refuses them, or leaves them out with --on-bad-row skip.
+      writeFileSync(join(dir, 'bad.csv'), 'timestamp,open,high,low,close,volume\n2022-01-01T00:00:00Z,1,2,0.5,1.5,10\n2022-01-01T00:01:00Z,1.5,0.9,1,1.2,3\n2022-01-01T00:01:00Z,1.5,2,1,1.2,3\n2022-01-01T00:01:00Z,1.5,2,1,1.2,3\n2022-01-01T00:02:00Z,1.5,2,1,x,3\n2022-01-01T00:03:00Z,1.5,2,1,1.2,3\n');
       r = await primesim(['data', 'validate', 'bad.csv'], dir);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/bad\.csv:3, field high: high 0\.9 \/ low 1 do not bound open 1\.5 and close 1\.2/);
+      expect(r.stdout).toBe([
+        'bad.csv: bars, 3 good bars of 1 min, 2022-01-01T00:00:00.000Z to 2022-01-01T00:03:00.000Z, 3 bad rows, read to the end',
+        '  bad.csv:3, field high: high 0.9 / low 1 do not bound open 1.5 and close 1.2',
+        '  bad.csv:5, field timestamp: timestamp does not increase',
+        '  bad.csv:6, field close: "x" is not a valid close',
+        '(primesim data import --on-bad-row skip leaves them out)',
+        '',
+      ].join('\n'));
+      r = await primesim(['data', 'import', 'bad.csv', '--out', 'badcat'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe('primesim: DataError: bad.csv:3, field high: high 0.9 / low 1 do not bound open 1.5 and close 1.2 (--on-bad-row skip leaves bad rows out, counted in the manifest)');
+      expect(existsSync(join(dir, 'badcat'))).toBe(false);
+      r = await primesim(['data', 'import', 'bad.csv', '--out', 'badcat', '--on-bad-row', 'skip'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^badcat: 3 bars of 1 min, .*\nskipped 3 bad rows \(see manifest\.json skippedRows\)/);
+      const sk = (JSON.parse(readFileSync(join(dir, 'badcat', 'manifest.json'), 'utf8')) as { skippedRows: { count: number; examples: string[] } }).skippedRows;
+      expect(sk.count).toBe(3);
+      expect(sk.examples[1]).toBe('bad.csv:5, field timestamp: timestamp does not increase');
       r = await primesim(['data', 'bars', file, '--interval', '1d', '--out', 'daily'], dir);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/daily: 33 bars of 1 d from the bars of/);

@@ -146,12 +146,24 @@ export function peekBarsIntervalUs(file: string): number | undefined {
 }
 
 /**
+ * Rows left out of bars read with bad rows skipped (`--on-bad-row skip`): how many, and the first
+ * `max` (default 10) problems, each naming file, line and field — as a market catalog's skippedRows.
+ */
+export interface BadBarRows {
+  count: number;
+  examples: string[];
+  max?: number;
+}
+
+/**
  * Plain OHLCV CSV (`timestamp,open,high,low,close,volume`, a header line, times UTC), such as
  * `../shared/data/bars/btc-perp-20211231-20220201_1m.csv`. Every row is checked: a malformed
  * number, high below open/close or low above them, or a time that does not increase is an error
- * naming the file, line and field. `fromUs`/`toUs` keep the bars opening in [from, to).
+ * naming the file, line and field — or, given `bad`, a row left out and counted there (a later
+ * row with the time of an earlier one is the one left out). `fromUs`/`toUs` keep the bars opening
+ * in [from, to).
  */
-export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows): BarSeries {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw new DataError('is a folder, not a bars file', { file });
@@ -177,23 +189,33 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     if (raw.length === 0 || raw.trim() === '') continue;
     const cells = raw.split(',');
     const ts = parseTs(cells[iT] ?? '');
-    if (!Number.isFinite(ts)) throw new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp', hint: 'UTC as 2022-01-01 00:00[:00[.000]] (or with T, an offset, / between the date\'s parts, no time for daily bars) or epoch seconds, ms or µs; a day-first or month-first date is ambiguous' });
-    if (ts <= last) throw new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
-    // The interval is the file's (its shortest step), also when a window keeps one bar of it.
-    if (ts - last < step) step = ts - last;
-    if (last === -Infinity) first = ts;
-    last = ts;
     const o = Number(cells[iO]);
     const h = Number(cells[iH]);
     const l = Number(cells[iL]);
     const c = Number(cells[iC]);
     const vol = Number(cells[iV]);
-    const vals = [o, h, l, c, vol];
-    for (let k = 0; k < 5; k++) {
-      const x = vals[k]!;
-      if (!Number.isFinite(x) || x < 0 || (k < 4 && x === 0)) throw new DataError(`"${cells[idx[k + 1]!]}" is not a valid ${need[k + 1]}`, { file, line: ln + 1, field: need[k + 1]! });
+    // The row's first problem, if any: thrown, or (skipping bad rows) counted and the row left out.
+    let err: DataError | undefined;
+    if (!Number.isFinite(ts)) err = new DataError(`"${cells[iT]}" is not a time`, { file, line: ln + 1, field: 'timestamp', hint: 'UTC as 2022-01-01 00:00[:00[.000]] (or with T, an offset, / between the date\'s parts, no time for daily bars) or epoch seconds, ms or µs; a day-first or month-first date is ambiguous' });
+    else if (ts <= last) err = new DataError('timestamp does not increase', { file, line: ln + 1, field: 'timestamp' });
+    else {
+      const vals = [o, h, l, c, vol];
+      for (let k = 0; k < 5 && err === undefined; k++) {
+        const x = vals[k]!;
+        if (!Number.isFinite(x) || x < 0 || (k < 4 && x === 0)) err = new DataError(`"${cells[idx[k + 1]!]}" is not a valid ${need[k + 1]}`, { file, line: ln + 1, field: need[k + 1]! });
+      }
+      if (err === undefined && (h < Math.max(o, c, l) || l > Math.min(o, c))) err = new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${c}`, { file, line: ln + 1, field: h < Math.max(o, c, l) ? 'high' : 'low' });
     }
-    if (h < Math.max(o, c, l) || l > Math.min(o, c)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${c}`, { file, line: ln + 1, field: h < Math.max(o, c, l) ? 'high' : 'low' });
+    if (err !== undefined) {
+      if (bad === undefined) throw err;
+      bad.count++;
+      if (bad.examples.length < (bad.max ?? 10)) bad.examples.push(err.message);
+      continue;
+    }
+    // The interval is the file's (its shortest step), also when a window keeps one bar of it.
+    if (ts - last < step) step = ts - last;
+    if (last === -Infinity) first = ts;
+    last = ts;
     if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) continue;
     out[0][n] = ts;
     out[1][n] = o;
@@ -293,7 +315,7 @@ function firstZipEntry(file: string, buf: Buffer): { name: string; text: string 
  * from the entry's name (`20221213_…`) or the zip's; hour and daily bars are one CSV of every day,
  * the time written out (`20221213 00:00`). Rows are checked like the plain CSV's.
  */
-export function readLeanZip(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+export function readLeanZip(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows): BarSeries {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -327,18 +349,27 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     const c = cells.map(Number);
     const at = { file: `${file}:${name}`, line: k + 1 };
     c[0] = rowUs(cells[0]!);
-    if (c.some((x) => !Number.isFinite(x))) throw new DataError(Number.isNaN(c[0]) ? `"${cells[0]}" is not a time` : 'a field is not a number', { ...at, field: [absolute ? 'time' : 'ms', 'open', 'high', 'low', 'close', 'volume'][c.findIndex((x) => !Number.isFinite(x))] ?? 'value' });
-    let ohlcv: number[];
-    if (c.length === 6) ohlcv = c.slice(1);
-    else if (c.length === 11) ohlcv = [0, 1, 2, 3].map((j) => (c[1 + j]! + c[6 + j]!) / 2).concat([c[5]! + c[10]!]);
-    else throw new DataError(`expected 6 (trade) or 11 (quote) fields, got ${c.length}`, { ...at, field: 'row' });
+    // The row's first problem, if any: thrown, or (skipping bad rows) counted and the row left out.
+    const problem = (): DataError | undefined => {
+      if (c.some((x) => !Number.isFinite(x))) return new DataError(Number.isNaN(c[0]) ? `"${cells[0]}" is not a time` : 'a field is not a number', { ...at, field: [absolute ? 'time' : 'ms', 'open', 'high', 'low', 'close', 'volume'][c.findIndex((x) => !Number.isFinite(x))] ?? 'value' });
+      if (c.length !== 6 && c.length !== 11) return new DataError(`expected 6 (trade) or 11 (quote) fields, got ${c.length}`, { ...at, field: 'row' });
+      if (c[0]! <= last) return new DataError('time does not increase', { ...at, field: absolute ? 'time' : 'ms' });
+      return undefined;
+    };
+    let err = problem();
+    const ohlcv = err !== undefined ? [] : c.length === 6 ? c.slice(1) : [0, 1, 2, 3].map((j) => (c[1 + j]! + c[6 + j]!) / 2).concat([c[5]! + c[10]!]);
+    const [o, h, l, cl] = ohlcv as [number, number, number, number];
+    if (err === undefined && (h < Math.max(o, cl, l) || l > Math.min(o, cl))) err = new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: h < Math.max(o, cl, l) ? 'high' : 'low' });
+    if (err !== undefined) {
+      if (bad === undefined) throw err;
+      bad.count++;
+      if (bad.examples.length < (bad.max ?? 10)) bad.examples.push(err.message);
+      return;
+    }
     const ts = c[0]!;
-    if (ts <= last) throw new DataError('time does not increase', { ...at, field: absolute ? 'time' : 'ms' });
     if (ts - last < step) step = ts - last;
     if (last === -Infinity) first = ts;
     last = ts;
-    const [o, h, l, cl] = ohlcv as [number, number, number, number];
-    if (h < Math.max(o, cl, l) || l > Math.min(o, cl)) throw new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: 'high' });
     if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) return;
     cols[0]!.push(ts);
     for (let j = 0; j < 5; j++) cols[j + 1]!.push(ohlcv[j]!);
@@ -349,7 +380,12 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
 }
 
 /** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */
-export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}): BarSeries {
+export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows): BarSeries {
+  if (bad !== undefined) {
+    // Skipping bad rows (an import): read afresh, counting them.
+    const st = existsSync(file) ? statSync(file) : undefined;
+    return st?.isDirectory() && isBarsCatalog(file) ? readBarsCatalog(file, range) : /\.zip$/i.test(file) ? readLeanZip(file, range, bad) : readBarsCsv(file, range, bad);
+  }
   // Monte Carlo builds a world per path from the same bar files (bootstrap, calibration): read
   // each (file, version, range) once per process. Only small series are kept, and callers treat
   // a series as read-only.
