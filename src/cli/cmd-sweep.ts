@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/safe-output.ts';
 import type { Command } from 'commander';
@@ -149,9 +149,19 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const points = results.flatMap((r) => (r.ok ? [jobs[r.id]!.sweep?.point ?? {}] : []));
   // The best of many runs looks better than it is: each run's deflated Sharpe ratio is the
   // probability its Sharpe beats the best that this many skill-less runs would show.
-  const deflation = sweepDeflation(ids, points, ms);
+  // Each run's resultsSha256: runs with the same results (a seed nothing draws from) are one trial.
+  const shas = dirs.map((d) => {
+    try {
+      return (JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as { resultsSha256?: string }).resultsSha256;
+    } catch {
+      return undefined;
+    }
+  });
+  const deflation = sweepDeflation(ids, points, ms, shas);
   const dsr = new Map(deflation.flatMap((d) => [...d.dsr]));
-  const note = deflation.map((d) => `dsr${d.window ? ` in ${d.window}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} runs without skill would show)\n`).join('');
+  const note = deflation.map((d) => `dsr${d.window ? ` in ${d.window}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} ${d.repeats.length > 0 ? 'distinct ' : ''}runs without skill would show)\n`).join('');
+  const repeats = deflation.flatMap((d) => d.repeats);
+  const repeatNote = repeats.length > 0 ? `note: ${repeats.length} of ${ids.length} runs repeat another run's results byte for byte (${repeats.slice(0, 2).map(([a, b]) => `${a} = ${b}`).join(', ')}${repeats.length > 2 ? ', …' : ''}): what differs between them changes nothing this run draws on${points.some((p) => 'seed' in p) ? ' (a seed matters only where something draws from the RNG)' : ''}; they count once in the deflated Sharpe\n` : '';
   if (dsr.size > 0) {
     const col = q.columns.indexOf('run_id');
     q.columns.push('dsr');
@@ -160,7 +170,7 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
       row.push(v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '');
     }
   }
-  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}`);
+  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}${repeatNote}`);
   // Walk-forward: each window's best point, traded in the next window.
   const wf = walkForward(points.map((p, i) => ({ id: ids[i]!, point: p, value: Number(ms[i]![select]), pnl: Number(ms[i]!.totalPnl) })), select);
   if (wf) {

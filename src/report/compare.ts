@@ -68,12 +68,13 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   // the same data (a walk-forward sweep's dates windows apart).
   const metricsOf = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
   const pctOf = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? percent(x) : '');
-  const deflSections = sweepDeflation(runs.map((r) => r.runId), points, runs.map(metricsOf)).map((d) => {
+  const deflSections = sweepDeflation(runs.map((r) => r.runId), points, runs.map(metricsOf), runs.map((r) => (r.manifest as { resultsSha256?: string }).resultsSha256)).map((d) => {
     const sr = new Map(runs.map((r) => [r.runId, Number(metricsOf(r).sharpePerPeriod)]));
     // Each run's own PSR (its metrics), beside the DSR of its window.
     const psrOf = new Map(runs.map((r) => [r.runId, typeof metricsOf(r).psr === 'number' ? (metricsOf(r).psr as number) : undefined]));
     const order = [...d.ids].sort((a, b) => sr.get(b)! - sr.get(a)! || a.localeCompare(b));
-    return `<p>${d.window ? `<b>${esc(d.window)}</b>: ` : ''}${d.trials} runs: without skill, the best of them would still show a Sharpe of about ${d.threshold.toFixed(4)} per ${esc(d.period)} return.</p><table><tr><th>run</th><th>Sharpe per ${esc(d.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((id) => `<tr><th>${esc(id)}</th><td>${Number.isFinite(sr.get(id)!) ? sr.get(id)!.toFixed(4) : ''}</td><td>${pctOf(psrOf.get(id))}</td><td>${pctOf(d.dsr.get(id))}</td></tr>`).join('')}</table>`;
+    const rep = d.repeats.length > 0 ? ` (${d.repeats.length} more repeat another's results byte for byte and count once: ${d.repeats.slice(0, 3).map(([a, b]) => `${esc(a)} = ${esc(b)}`).join(', ')}${d.repeats.length > 3 ? ', …' : ''})` : '';
+    return `<p>${d.window ? `<b>${esc(d.window)}</b>: ` : ''}${d.trials} ${d.repeats.length > 0 ? 'distinct ' : ''}runs${rep}: without skill, the best of them would still show a Sharpe of about ${d.threshold.toFixed(4)} per ${esc(d.period)} return.</p><table><tr><th>run</th><th>Sharpe per ${esc(d.period)} return</th><th>PSR</th><th>DSR</th></tr>${order.map((id) => `<tr><th>${esc(id)}</th><td>${Number.isFinite(sr.get(id)!) ? sr.get(id)!.toFixed(4) : ''}</td><td>${pctOf(psrOf.get(id))}</td><td>${pctOf(d.dsr.get(id))}</td></tr>`).join('')}</table>`;
   });
   if (deflSections.length) {
     charts.push(`<h2>Deflated Sharpe ratio</h2><p>Bailey &amp; López de Prado (2014). PSR: the probability that a run's true Sharpe is above 0 given its returns' length, skew and kurtosis; DSR: above the best that as many runs without skill would show.</p>${deflSections.join('')}`);

@@ -11,9 +11,12 @@ export interface WindowDeflation {
   ids: string[];
   /** SR*₀: the best per-period Sharpe that this many skill-less runs would show. */
   threshold: number;
+  /** Distinct trials: runs whose results are byte-identical to an earlier run's count once. */
   trials: number;
   period: string;
   dsr: Map<string, number>;
+  /** Runs of the window that repeat an earlier run's results byte for byte: [repeat, the run it repeats]. */
+  repeats: [string, string][];
 }
 
 /**
@@ -21,7 +24,7 @@ export interface WindowDeflation {
  * returnCount, returnSkew, returnKurtosis, returnPeriod). A window is left out unless at least two
  * of its runs have a Sharpe ratio, all over one return period (the formulas compare like with like).
  */
-export function sweepDeflation(ids: readonly string[], points: readonly Record<string, string>[], metrics: readonly Record<string, unknown>[]): WindowDeflation[] {
+export function sweepDeflation(ids: readonly string[], points: readonly Record<string, string>[], metrics: readonly Record<string, unknown>[], results: readonly (string | undefined)[] = []): WindowDeflation[] {
   const num = (x: unknown) => (typeof x === 'number' ? x : NaN);
   const groups = new Map<string, number[]>();
   points.forEach((p, i) => {
@@ -33,10 +36,21 @@ export function sweepDeflation(ids: readonly string[], points: readonly Record<s
     const ms = idx.map((i) => metrics[i]!);
     const periods = new Set(ms.map((m) => m.returnPeriod));
     if (periods.size !== 1 || ms.some((m) => m.returnCount === undefined)) continue;
-    const d = deflatedSharpes(ms.map((m) => ({ sr: num(m.sharpePerPeriod), n: num(m.returnCount), skew: num(m.returnSkew), kurtosis: num(m.returnKurtosis) })));
+    // A run whose results equal an earlier run's byte for byte (a seed nothing draws from) is not
+    // another trial: the threshold counts distinct results, and a repeat gets its original's DSR.
+    const firstOf = new Map<string, number>();
+    const rep = idx.map((i) => {
+      const key = results[i] ?? `run:${ids[i]}`;
+      if (!firstOf.has(key)) firstOf.set(key, i);
+      return firstOf.get(key)!;
+    });
+    const distinct = [...new Set(rep)];
+    const d = deflatedSharpes(distinct.map((i) => metrics[i]!).map((m) => ({ sr: num(m.sharpePerPeriod), n: num(m.returnCount), skew: num(m.returnSkew), kurtosis: num(m.returnKurtosis) })));
     if (!d || !Number.isFinite(d.threshold)) continue;
+    const dsrOf = new Map(distinct.map((i, j) => [i, d.dsr[j]!]));
     const gIds = idx.map((i) => ids[i]!);
-    out.push({ window, ids: gIds, threshold: d.threshold, trials: d.trials, period: String([...periods][0]), dsr: new Map(gIds.map((x, j) => [x, d.dsr[j]!])) });
+    const repeats = idx.flatMap((i, j): [string, string][] => (rep[j] !== i ? [[ids[i]!, ids[rep[j]!]!]] : []));
+    out.push({ window, ids: gIds, threshold: d.threshold, trials: d.trials, period: String([...periods][0]), dsr: new Map(gIds.map((x, j) => [x, dsrOf.get(rep[j]!)!])), repeats });
   }
   return out;
 }

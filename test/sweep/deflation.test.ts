@@ -24,4 +24,21 @@ describe('sweep deflation', () => {
     expect(sweepDeflation(['a', 'b'], [{}, {}], [m(0.01), m(0.02, '1h')])).toEqual([]);
     expect(sweepDeflation(['a', 'b'], [{}, {}], [m(0.01), { sharpePerPeriod: 0.02, returnPeriod: '1m' }])).toEqual([]);
   });
+
+  // A grid over seeds of a spec that draws nothing from the RNG gave 6 "trials" of 3 results: the
+  // threshold was that of 6 rival runs.
+  it('runs whose results are byte-identical count once, and a repeat gets its original\'s DSR', () => {
+    const ids = ['l2s1', 'l2s2', 'l10s1', 'l10s2', 'l50s1', 'l50s2'];
+    const srs = [-1.259, -1.259, -1.2609, -1.2609, -0.3959, -0.3959];
+    const shas = ['x', 'x', 'y', 'y', 'z', 'z'];
+    const [d] = sweepDeflation(ids, ids.map(() => ({})), srs.map((x) => m(x)), shas);
+    const three = deflatedSharpes([srs[0]!, srs[2]!, srs[4]!].map(trial))!;
+    expect(d!.trials).toBe(3);
+    expect(d!.threshold).toBe(three.threshold);
+    expect([...d!.dsr]).toEqual([['l2s1', three.dsr[0]], ['l2s2', three.dsr[0]], ['l10s1', three.dsr[1]], ['l10s2', three.dsr[1]], ['l50s1', three.dsr[2]], ['l50s2', three.dsr[2]]]);
+    expect(d!.repeats).toEqual([['l2s2', 'l2s1'], ['l10s2', 'l10s1'], ['l50s2', 'l50s1']]);
+    // Without the results' hashes every run is its own trial, as before.
+    expect(sweepDeflation(ids, ids.map(() => ({})), srs.map((x) => m(x)))[0]!.trials).toBe(6);
+  });
 });
+
