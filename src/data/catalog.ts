@@ -163,6 +163,7 @@ export function readManifest(dir: string): CatalogManifest {
     throw new DataError(`manifest is not JSON: ${(e as Error).message}`, { file });
   }
   const man = m as Partial<CatalogManifest>;
+  if ((man.format as string | undefined) === 'primesim-run/1') throw new DataError('not a dataset catalog: this is a run folder (a run\'s results: primesim query or report; data comes from primesim data import or generate)', { file, field: 'format' });
   if (man.format !== CATALOG_FORMAT) throw new DataError(`unknown catalog format ${String(man.format)}`, { file, field: 'format' });
   if (typeof man.rows !== 'number' || !Array.isArray(man.columns) || !man.instrument) {
     throw new DataError('manifest is missing rows, columns or instrument', { file });

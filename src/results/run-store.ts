@@ -54,6 +54,7 @@ export function openRun(dir: string): RunInfo {
   } catch (e) {
     throw new DataError(`manifest.json is not JSON: ${(e as Error).message}`, { file: mf });
   }
+  if (m.format === 'primesim-catalog/1') throw new DataError('not a run: this is a dataset catalog (the input of a run: backtest --data, a spec\'s catalog)', { file: mf, field: 'format' });
   if (m.format !== 'primesim-run/1' || !Array.isArray(m.files)) throw new DataError('not a run: manifest.json has no primesim-run/1 format', { file: mf, field: 'format' });
   for (const f of m.files) if (!existsSync(join(abs, f.file))) throw new DataError(`result file ${f.file} is missing`, { file: dir, field: f.table });
   return { dir: abs, runId: String(m.runId ?? basename(abs)), manifest: m };
