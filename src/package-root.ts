@@ -7,9 +7,9 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 /**
  * A strategy or scenario file named on the command line (or in a spec): as given, relative to the
- * working folder (the spec's folder); when no such file exists and the path names one of the examples shipped with primesim
- * (e.g. `strategies/market-maker.ts` or `scenarios/mc-cascade.yaml`, as the README and the demo
- * write them), that example — so the commands the docs print work from any folder, not only a
+ * working folder (the spec's folder); when no such file exists and the path names one of the
+ * examples shipped with primesim (e.g. `strategies/market-maker.ts` or `scenarios/mc-cascade.yaml`,
+ * as the README and the demo write them), that example — so the commands the docs print work from any folder, not only a
  * clone of the repository. A file of the user's at that path always wins.
  */
 export function resolveShippedFile(file: string, baseDir = process.cwd()): string {
@@ -19,6 +19,3 @@ export function resolveShippedFile(file: string, baseDir = process.cwd()): strin
   const inShipped = ['strategies', 'scenarios'].some((d) => shipped.startsWith(resolve(PACKAGE_ROOT, d) + sep));
   return inShipped && existsSync(shipped) ? shipped : own;
 }
-
-/** A strategy file named on the command line (see resolveShippedFile). */
-export const resolveStrategyFile = resolveShippedFile;

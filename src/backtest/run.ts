@@ -12,7 +12,7 @@ import { codeSource } from '../world/spec-file.ts';
 import { RunSpecSchema, type RunSpec, type RunSpecInput } from '../world/spec.ts';
 import { runWorld, specHash, type WorldMetrics } from '../world/run.ts';
 import { resolveFundingPath } from '../world/build.ts';
-import { resolveStrategyFile } from '../package-root.ts';
+import { resolveShippedFile } from '../package-root.ts';
 
 export const BacktestConfigSchema = z.strictObject({
   strategy: z.string().min(1),
@@ -127,7 +127,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
       // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
       venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
       accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
-      agents: [{ strategy: resolveStrategyFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
+      agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },
     };
   }
@@ -153,7 +153,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
       },
     ],
     accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
-    agents: [{ strategy: resolveStrategyFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
+    agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
     record: { equityInterval: cfg.equityInterval },
   };
 }

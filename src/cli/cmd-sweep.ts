@@ -5,7 +5,7 @@ import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/saf
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
-import { resolveShippedFile, resolveStrategyFile } from '../package-root.ts';
+import { resolveShippedFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
 import { checkAxes, expandGrid, parseGridAxis } from '../sweep/grid.ts';
@@ -99,7 +99,7 @@ export function registerSweep(program: Command): void {
       // Every point's parameters checked against the strategy before anything runs (a bad grid
       // value used to fail its own run after the others had run).
       const { loadStrategy, parseParams, ParamError } = await import('../backtest/load-strategy.ts');
-      const mod = await loadStrategy(resolveStrategyFile(strategy));
+      const mod = await loadStrategy(resolveShippedFile(strategy));
       for (const c of cfgs) {
         try {
           parseParams(mod, c.params, strategy);

@@ -76,5 +76,5 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
     const dd = distance(key.toLowerCase(), k.toLowerCase());
     if (dd < bestD) [best, bestD] = [k, dd];
   }
-  return best !== undefined && bestD > 0 && bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : best !== undefined && bestD === 0 ? best : undefined;
+  return best !== undefined && bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : undefined;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT, resolveShippedFile, resolveStrategyFile } from '../../src/package-root.ts';
+import { PACKAGE_ROOT, resolveShippedFile } from '../../src/package-root.ts';
 import { primesim, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'primesim-shipped-'));
@@ -13,13 +13,13 @@ describe('strategies named as the docs write them', () => {
     const cwd = process.cwd();
     try {
       process.chdir(work);
-      expect(resolveStrategyFile('strategies/sma-cross.ts')).toBe(join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'));
+      expect(resolveShippedFile('strategies/sma-cross.ts')).toBe(join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'));
       // Only the examples: a path into the package's sources or elsewhere stays the user's (and fails as not found).
-      expect(resolveStrategyFile('src/index.ts')).toBe(join(work, 'src', 'index.ts'));
-      expect(resolveStrategyFile('strategies/../package.json')).toBe(join(work, 'package.json'));
+      expect(resolveShippedFile('src/index.ts')).toBe(join(work, 'src', 'index.ts'));
+      expect(resolveShippedFile('strategies/../package.json')).toBe(join(work, 'package.json'));
       mkdirSync(join(work, 'strategies'), { recursive: true });
       writeFileSync(join(work, 'strategies', 'sma-cross.ts'), '// mine');
-      expect(resolveStrategyFile('strategies/sma-cross.ts')).toBe(join(work, 'strategies', 'sma-cross.ts'));
+      expect(resolveShippedFile('strategies/sma-cross.ts')).toBe(join(work, 'strategies', 'sma-cross.ts'));
       rmSync(join(work, 'strategies'), { recursive: true });
     } finally {
       process.chdir(cwd);
