@@ -1,9 +1,8 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
 import { isBarsCatalog, noBarsInRange, readBarsCatalog } from '../bars-catalog.ts';
-import { join } from 'node:path';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
 export interface BarSeries {
@@ -100,7 +99,7 @@ function parseTs(v: string): number {
   const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${m[9] ?? 'Z'}`);
   // Date.parse rolls 2022-02-30 into March: a time is one only if its fields are in range.
   const day = new Date(Date.UTC(+y!, +mo! - 1, +d!));
-  if (!Number.isFinite(ms) || day.getUTCMonth() !== +mo! - 1 || day.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +sec! > 59) return NaN;
+  if (!Number.isFinite(ms) || day.getUTCMonth() !== +mo! - 1 || day.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +sec! > 60) return NaN; // :60, a leap second, as the fast path allows
   const frac = m[8] ? Math.round(Number(m[8]) * 1e6) : 0;
   return ms * 1000 + frac;
 }
