@@ -95,11 +95,13 @@ function parseTs(v: string): number {
   // yyyy-mm-dd or yyyy/mm/dd, then hh:mm, hh:mm:ss or nothing (daily bars), fractions, an offset.
   const m = /^(\d{4})([-/])(\d\d)\2(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/.exec(v.trim());
   if (!m) return NaN;
-  const [y, mo, d, h, mi, sec] = [m[1], m[3], m[4], m[5] ?? '00', m[6] ?? '00', m[7] ?? '00'];
-  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${m[9] ?? 'Z'}`);
-  // Date.parse rolls 2022-02-30 into March: a time is one only if its fields are in range.
-  const day = new Date(Date.UTC(+y!, +mo! - 1, +d!));
-  if (!Number.isFinite(ms) || day.getUTCMonth() !== +mo! - 1 || day.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +sec! > 60) return NaN; // :60, a leap second, as the fast path allows
+  const [y, mo, d, h, mi, sec] = [m[1], m[3], m[4], m[5] ?? '00', m[6] ?? '00', m[7] ?? '00'].map(Number) as [number, number, number, number, number, number];
+  // Date.UTC rolls 2022-02-30 into March: a time is one only if its fields are in range (:60, a
+  // leap second, counted as the fast path counts it).
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || sec > 60) return NaN;
+  const off = m[9] === undefined || m[9] === 'Z' ? 0 : (m[9][0] === '-' ? -1 : 1) * (Number(m[9].slice(1, 3)) * 60 + Number(m[9].slice(-2)));
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec) - off * 60_000;
   const frac = m[8] ? Math.round(Number(m[8]) * 1e6) : 0;
   return ms * 1000 + frac;
 }
