@@ -144,7 +144,8 @@ export function registerData(program: Command): void {
           process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} good bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, ${bad.count.toLocaleString('en-US')} bad row${bad.count === 1 ? '' : 's'}, read to the end\n`);
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
-          process.stdout.write(`${file}: bars, stopped: ${e.message}\n`);
+          // Every row bad: the rows say why, not "no bars".
+          process.stdout.write(`${file}: bars, ${bad.count > 0 ? `no good bar, ${bad.count.toLocaleString('en-US')} bad row${bad.count === 1 ? '' : 's'}\n${bad.examples.map((p) => `  ${p}`).join('\n')}${bad.count > bad.examples.length ? `\n… and ${(bad.count - bad.examples.length).toLocaleString('en-US')} more` : ''}` : `stopped: ${e.message}`}\n`);
           process.exitCode = 1;
           return;
         }

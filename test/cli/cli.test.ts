@@ -260,6 +260,11 @@ describe('primesim CLI end to end', () => {
         '(primesim data import --on-bad-row skip leaves them out)',
         '',
       ].join('\n'));
+      // Every row bad: the rows say why (it said "no bars in the requested range").
+      writeFileSync(join(dir, 'allbad.csv'), 'timestamp,open,high,low,close,volume\nx,1,1,1,1,1\n');
+      r = await primesim(['data', 'validate', 'allbad.csv'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^allbad\.csv: bars, no good bar, 1 bad row\n {2}allbad\.csv:2, field timestamp: "x" is not a time/);
       r = await primesim(['data', 'import', 'bad.csv', '--out', 'badcat'], dir);
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe('primesim: DataError: bad.csv:3, field high: high 0.9 / low 1 do not bound open 1.5 and close 1.2 (--on-bad-row skip leaves bad rows out, counted in the manifest)');

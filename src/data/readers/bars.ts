@@ -135,7 +135,7 @@ export function peekBarsIntervalUs(file: string): number | undefined {
     let step = Infinity;
     for (let ln = 1; ln < lines.length; ln++) {
       if (lines[ln]!.trim() === '') continue;
-      const ts = parseTs(lines[ln]!.split(',')[idx[0]!] ?? '');
+      const ts = parseTs((lines[ln]!.split(',')[idx[0]!] ?? '').trim().replace(/^"(.*)"$/, '$1'));
       if (!Number.isFinite(ts)) return undefined;
       if (ts - last > 0 && ts - last < step) step = ts - last;
       last = ts;
@@ -188,7 +188,8 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   for (let ln = 1; ln < lines.length; ln++) {
     const raw = lines[ln]!;
     if (raw.length === 0 || raw.trim() === '') continue;
-    const cells = raw.split(',');
+    // Quoted cells (pandas' QUOTE_ALL, spreadsheet exports): unquoted; the common case pays one indexOf.
+    const cells = raw.indexOf('"') < 0 ? raw.split(',') : raw.split(',').map((x) => x.trim().replace(/^"(.*)"$/, '$1'));
     const ts = parseTs(cells[iT] ?? '');
     const o = Number(cells[iO]);
     const h = Number(cells[iH]);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { barsColumns, forEachPathPoint, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { barsColumns, forEachPathPoint, peekBarsIntervalUs, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
 import { leanBarsId } from '../../../src/data/bars-instrument.ts';
 import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
 
@@ -129,6 +129,11 @@ describe('bars', () => {
     expect([...daily.tsUs]).toEqual([at('2022-01-01T00:00:00Z'), at('2022-01-02T00:00:00Z')]);
     expect(daily.intervalUs).toBe(86_400e6);
     expect([...one('offset.csv', ['2022-01-01T01:00:00+01:00'])]).toEqual([at('2022-01-01T00:00:00Z')]);
+    // Every cell quoted (pandas' QUOTE_ALL): read as the plain file (every row was bad).
+    const quoted = write('quoted.csv', ['"Date","Open","High","Low","Close","Volume"', '"2022-01-01 00:00:00","100","101","99","100.5","1"', '"2022-01-01 01:00:00","100","101","99","100.5","2"']);
+    const q = readBarsCsv(quoted);
+    expect([[...q.tsUs], [...q.close], [...q.volume]]).toEqual([[at('2022-01-01T00:00:00Z'), at('2022-01-01T01:00:00Z')], [100.5, 100.5], [1, 2]]);
+    expect(peekBarsIntervalUs(quoted)).toBe(3600e6);
     for (const bad of ['2022-02-30 00:00:00', '2022-02-30T00:00:00Z', '2022-01-01 24:00:00', '01/01/2022 00:00', '2022-13-01']) {
       expect(() => one('bad.csv', [bad]), bad).toThrow(new RegExp(`bad\\.csv:2, field timestamp: "${bad.replace(/[/.+]/g, '\\$&')}" is not a time \\(UTC as 2022-01-01 00:00`));
     }
