@@ -92,6 +92,7 @@ export function registerData(program: Command): void {
         } catch (e) {
           // A bad row (not a bad header or file): the way past it.
           if (e instanceof DataError && e.line !== undefined && e.line > 1 && !skipped) throw new DataError(e.reason, { ...(e.file !== undefined ? { file: e.file } : {}), line: e.line, ...(e.field !== undefined ? { field: e.field } : {}), hint: e.hint ?? '--on-bad-row skip leaves bad rows out, counted in the manifest' });
+          if (e instanceof DataError && skipped && skipped.count > 0) throw new DataError(`no good bar: all ${skipped.count.toLocaleString('en-US')} rows are bad; the first: ${skipped.examples[0]}`, { file });
           throw e;
         }
         // A LEAN file names its market and symbol: the catalog keeps it, runs on it take that instrument.
