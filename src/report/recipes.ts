@@ -163,12 +163,15 @@ const RECIPES: Recipe[] = [
   (t) => {
     if (!t.has('greeks', 'ts_us', 'delta')) return [];
     const x = t.times('greeks');
-    const out: ChartSpec[] = [{ title: 'Portfolio delta', marks: [Plot.lineY(line(x, t.nums('greeks', 'delta')), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'delta' } }];
+    const out: ChartSpec[] = [{ title: 'Portfolio delta', marks: [Plot.lineY(line(x, t.nums('greeks', 'delta')), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'delta (coins of the underlying)' } }];
     if (t.has('greeks', 'band')) {
       const b = t.nums('greeks', 'band');
       out[0]!.marks.push(Plot.lineY(line(x, b), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }), Plot.lineY(line(x, b.map((v) => -v)), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }));
     }
-    for (const g of ['gamma', 'vega', 'theta']) if (t.has('greeks', g)) out.push({ title: `Portfolio ${g}`, marks: [Plot.lineY(line(x, t.nums('greeks', g)), { x: 't', y: 'v', stroke: '#9467bd' }), Plot.ruleY([0])], y: { label: g }, height: 200 });
+    // The table keeps vega per 1.00 of vol and theta per year (the pricing's units); charted as a
+    // desk reads them: vega per vol point, theta per day, both in the premium's currency.
+    const shown: [string, number, string][] = [['gamma', 1, 'gamma (delta per 1 USD of the underlying)'], ['vega', 1 / 100, 'vega (premium currency per vol point)'], ['theta', 1 / 365, 'theta (premium currency per day)']];
+    for (const [g, k, label] of shown) if (t.has('greeks', g)) out.push({ title: `Portfolio ${g}`, marks: [Plot.lineY(line(x, t.nums('greeks', g).map((v) => v * k)), { x: 't', y: 'v', stroke: '#9467bd' }), Plot.ruleY([0])], y: { label }, height: 200 });
     return out;
   },
   (t) => {

@@ -69,6 +69,14 @@ describe('delta-hedged options in the world', () => {
     // The greeks table's total delta is options + perp hedge.
     const [[gres]] = [(await q(a.dir, 'SELECT max(abs(delta - option_delta - hedge_delta)) FROM greeks'))[0]!];
     expect(num(gres)).toBeLessThan(1e-12);
+    // The report charts vega per vol point and theta per day (the table: per 1.00 of vol, per year).
+    const { buildCharts } = await import('../../src/report/recipes.ts');
+    const charts = buildCharts(a.dir);
+    const [[vega, theta]] = [(await q(a.dir, 'SELECT vega, theta FROM greeks ORDER BY ts_us LIMIT 1'))[0]!];
+    const first = (title: string) => (charts.find((c) => c.title === title)!.marks[0] as unknown as { data: { v: number }[] }).data[0]!.v;
+    expect(first('Portfolio vega')).toBeCloseTo(num(vega) / 100, 12);
+    expect(first('Portfolio theta')).toBeCloseTo(num(theta) / 365, 12);
+    expect(charts.find((c) => c.title === 'Portfolio theta')!.y?.label).toBe('theta (premium currency per day)');
     // The short options need margin in the shared engine (portfolio margin, options in BTC).
     const [[im]] = [(await q(a.dir, "SELECT min(im) FROM margin WHERE account = 'desk'"))[0]!];
     expect(num(im)).toBeGreaterThan(0);
