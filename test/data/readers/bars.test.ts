@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,28 @@ describe('bars', () => {
     for (const bad of ['2022-02-30 00:00:00', '2022-02-30T00:00:00Z', '2022-01-01 24:00:00', '01/01/2022 00:00', '2022-13-01']) {
       expect(() => one('bad.csv', [bad]), bad).toThrow(new RegExp(`bad\\.csv:2, field timestamp: "${bad.replace(/[/.+]/g, '\\$&')}" is not a time \\(UTC as 2022-01-01 00:00`));
     }
+  });
+
+  // Epoch numbers are told apart by size (below 1e11 seconds, below 1e14 ms, else µs): ms times before
+  // 1973 would read as seconds — no market data of this workbench is that old, so times from 2000 on.
+  it('property: every layout of one time reads as the same microsecond (fast path and general parser agree)', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2099, 11, 31) / 1000 }), fc.integer({ min: 0, max: 999 }), (sec, milli) => {
+        const d = new Date(sec * 1000);
+        const [y, mo, dd, h, mi, ss] = [d.getUTCFullYear(), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()), pad(d.getUTCHours()), pad(d.getUTCMinutes()), pad(d.getUTCSeconds())];
+        const want = sec * 1e6;
+        const layouts = [`${y}-${mo}-${dd} ${h}:${mi}:${ss}`, `${y}-${mo}-${dd}T${h}:${mi}:${ss}Z`, `${y}/${mo}/${dd} ${h}:${mi}:${ss}`, `${y}-${mo}-${dd}T${h}:${mi}:${ss}+00:00`, String(sec), String(sec * 1000)];
+        const rows = layouts.map((t) => `${t},1,1,1,1,1`);
+        // One file per layout (a file's times must increase).
+        layouts.forEach((_, k) => expect(readBarsCsv(write(`p${k}.csv`, ['timestamp,open,high,low,close,volume', rows[k]!])).tsUs[0], layouts[k]).toBe(want));
+        // Fractions, in both parsers (the fast path takes the Z form, the general one an offset).
+        const frac = `${y}-${mo}-${dd}T${h}:${mi}:${ss}.${pad(milli, 3)}`;
+        expect(readBarsCsv(write('pf1.csv', ['timestamp,open,high,low,close,volume', `${frac}Z,1,1,1,1,1`])).tsUs[0]).toBe(want + milli * 1000);
+        expect(readBarsCsv(write('pf2.csv', ['timestamp,open,high,low,close,volume', `${frac}+00:00,1,1,1,1,1`])).tsUs[0]).toBe(want + milli * 1000);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('the interval is the file\'s, also for a window that keeps one bar of it', () => {
