@@ -336,7 +336,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       }
       pathOf.set(i, path);
       catalogs[i] = path.source;
-      manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')), inst, path);
+      // Named as a catalog is (run ids read `…-btc-perp-20211231-20220201_1m-s11-…`, not `….csv-s11-…`).
+      manifests[i] = pathManifest(basename(path.source.replace(/\(.*$/, '')).replace(/\.(csv|txt|json|zip)(\.gz)?$/i, ''), inst, path);
       // A bar venue's data runs from its first bar's open (its path's first point is that bar's
       // close when there is one bar: the run would end before it closed).
       const firstBars = barsOf.get(i);
