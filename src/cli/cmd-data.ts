@@ -98,7 +98,7 @@ export function registerData(program: Command): void {
         // A LEAN file names its market and symbol: the catalog keeps it, runs on it take that instrument.
         const named = (await import('../data/bars-instrument.ts')).barsInstrument(file);
         const m = writeBarsCatalog(o.out, bars, { source: file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), builtWith: 'primesim data import' }, o.force ?? false, named?.spec, skipped);
-        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bar${m.rows === 1 ? '' : 's'} of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}\n`);
+        process.stdout.write(`${o.out}: ${m.rows.toLocaleString('en-US')} bar${m.rows === 1 ? '' : 's'} of ${barInterval(m.intervalUs)}, ${new Date(m.timeRange.startUs / 1000).toISOString()} to ${new Date(m.timeRange.endUs / 1000).toISOString()}${named ? `; LEAN ${named.instrument} bars (runs price that instrument unless told otherwise)` : ''}${bars.fromQuotes ? '; quote bars, read as the mid of bid and ask (volume: the bid and ask sizes)' : ''}\n`);
         if (skipped && skipped.count > 0) process.stdout.write(`skipped ${skipped.count.toLocaleString('en-US')} bad row${skipped.count === 1 ? '' : 's'} (see manifest.json skippedRows), the first: ${skipped.examples[0]}\n`);
         return;
       }

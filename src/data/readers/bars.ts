@@ -15,6 +15,8 @@ export interface BarSeries {
   volume: Float64Array;
   /** Bar length, µs (the smallest gap between two bars). */
   intervalUs: number;
+  /** LEAN quote bars: prices are the mid of bid and ask, volume the bid and ask sizes. */
+  fromQuotes?: boolean;
 }
 
 const digit = (v: string, i: number) => v.charCodeAt(i) - 48;
@@ -345,6 +347,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   let last = -Infinity;
   // The interval is the file's (its shortest step), also when a window keeps one bar of it.
   let step = Infinity;
+  let quotes = false;
   text.split(/\r?\n/).forEach((raw, k) => {
     if (raw.trim() === '') return;
     const cells = raw.split(',');
@@ -359,6 +362,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
       return undefined;
     };
     let err = problem();
+    if (err === undefined && c.length === 11) quotes = true;
     const ohlcv = err !== undefined ? [] : c.length === 6 ? c.slice(1) : [0, 1, 2, 3].map((j) => (c[1 + j]! + c[6 + j]!) / 2).concat([c[5]! + c[10]!]);
     const [o, h, l, cl] = ohlcv as [number, number, number, number];
     if (err === undefined && (h < Math.max(o, cl, l) || l > Math.min(o, cl))) err = new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: h < Math.max(o, cl, l) ? 'high' : 'low' });
@@ -378,7 +382,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   });
   if (cols[0]!.length === 0) throw noBarsInRange(file, first, last);
   const tsUs = Float64Array.from(cols[0]!);
-  return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6 };
+  return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6, ...(quotes ? { fromQuotes: true } : {}) };
 }
 
 /** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */

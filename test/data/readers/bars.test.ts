@@ -85,6 +85,8 @@ describe('bars', () => {
     expect(q.tsUs.length).toBe(460);
     // quote bars: mid of bid and ask OHLC: (17193.5 + 17194) / 2 …, size = bid + ask size
     expect([q.open[0], q.high[0], q.low[0], q.close[0], q.volume[0]]).toEqual([17193.75, 17199.25, 17193.75, 17199.25, 135.724 + 17.697]);
+    // Said so (the import prints it): quote bars are mids, trade bars are trades.
+    expect([q.fromQuotes, t.fromQuotes]).toEqual([true, undefined]);
   });
 
   it('plain OHLCV CSV: bad rows name file, line and field; the intrabar path follows the convention', () => {
