@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatTable, intArg } from './format.ts';
-import { chainRows, riskRows } from '../report/summary-rows.ts';
+import { chainRows, riskRows, tcaRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
@@ -12,13 +12,33 @@ import type { WorldResult } from '../world/run.ts';
  * trades a venue), the chain's figures (when there is a chain), the risk outcome (when there is
  * margin, or no chain).
  */
-export function worldSummary(r: WorldResult): string {
+export async function worldSummary(r: WorldResult): Promise<string> {
   const m = r.metrics;
   const chainOnly = r.world.agents.length > 0 && r.world.agents.every((a) => a.host.venueIds.length === 0);
   const head = r.world.agents.length > 0 && !chainOnly ? `${metricsTable(m)}\n\n` : '';
+  const routed = await routingSummary(r.dir);
   const chain = r.world.chain ? `${formatTable(['chain', 'value'], chainRows(m))}\n\n` : '';
   const risk = !r.world.chain || r.world.engine !== undefined ? `${formatTable(['risk', 'value'], riskRows(m))}\n\n` : '';
-  return `${head}${chain}${risk}`;
+  return `${head}${routed}${chain}${risk}`;
+}
+
+/** Routed parent orders (a run's `tca` table): what each cost against its arrival mid, and where it went. */
+async function routingSummary(dir: string): Promise<string> {
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const file = join(dir, 'tca.arrow');
+  if (!existsSync(file)) return '';
+  const { readArrow } = await import('../results/arrow-io.ts');
+  const t = readArrow(file);
+  const col = (name: string) => t.getChild(name);
+  const num = (name: string, i: number) => Number(col(name)?.get(i) ?? NaN);
+  const str = (name: string, i: number) => String(col(name)?.get(i) ?? '');
+  const parents = Array.from({ length: t.numRows }, (_, i) => ({
+    parent: str('parent', i), side: str('side', i), asked: num('asked', i), filled: num('filled', i), decisions: num('decisions', i), children: num('children', i),
+    shortfallBps: num('shortfall_bps', i), timingBps: num('timing_bps', i), spreadBps: num('spread_bps', i), impactBps: num('impact_bps', i), feesBps: num('fees_bps', i), gasBps: num('gas_bps', i), mevBps: num('mev_bps', i),
+    venueSplit: str('venue_split', i),
+  }));
+  return parents.length > 0 ? `${formatTable(['routing', 'value'], tcaRows(parents))}\n\n` : '';
 }
 
 /** `primesim run <spec>`: build the world a run spec describes, run it, summarise, report. */
@@ -75,6 +95,6 @@ Relative paths resolve against the spec's folder. See scenarios/ for examples (p
         report = `\nreport: ${(await writeReport(res.dir, { png: false })).html}`;
       }
       const t = res.manifest.timing;
-      process.stdout.write(`${worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
+      process.stdout.write(`${await worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
     });
 }

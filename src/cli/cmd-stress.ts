@@ -85,7 +85,7 @@ export function registerStress(program: Command): void {
         process.stdout.write(JSON.stringify(r.manifest, null, 2) + '\n');
         return;
       }
-      process.stdout.write(`${worldSummary(r)}run:    ${r.dir}\nreport: ${rep.html}\n`);
+      process.stdout.write(`${await worldSummary(r)}run:    ${r.dir}\nreport: ${rep.html}\n`);
     });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {

@@ -205,3 +205,35 @@ export function mcRiskRows(s: { [K in keyof McSummary]?: McSummary[K] | null }):
   if (open) rows.push(['? in a CI above', `more paths needed: ≥ ${pathsToBound(0.95)} bound a 95% figure, ≥ ${pathsToBound(0.99)} a 99% one`]);
   return rows;
 }
+
+/** One routed parent order as the `tca` table has it (the figures its summary prints). */
+export interface TcaSummary {
+  parent: string;
+  side: string;
+  asked: number;
+  filled: number;
+  decisions: number;
+  children: number;
+  shortfallBps: number;
+  timingBps: number;
+  spreadBps: number;
+  impactBps: number;
+  feesBps: number;
+  gasBps: number;
+  mevBps: number;
+  venueSplit: string;
+}
+
+/**
+ * The routing part of a run's summary: per parent order, what was asked and filled and its
+ * implementation shortfall against the arrival mid, split into its terms (they add up to it).
+ */
+export function tcaRows(parents: readonly TcaSummary[]): [string, string][] {
+  const bp = (x: number) => (x + 0).toFixed(2);
+  return parents.flatMap((p): [string, string][] => [
+    [`${p.parent}: ${p.side}`, `${wholeAmount(p.filled)} of ${wholeAmount(p.asked)} filled in ${wholeAmount(p.decisions)} decisions, ${wholeAmount(p.children)} child orders`],
+    ['  implementation shortfall (bps)', `${bp(p.shortfallBps)} = timing ${bp(p.timingBps)} + spread ${bp(p.spreadBps)} + impact ${bp(p.impactBps)} + fees ${bp(p.feesBps)} + gas ${bp(p.gasBps)} + MEV ${bp(p.mevBps)}`],
+    ['  venues', p.venueSplit.split(' ').join(' · ')],
+  ]);
+}
+

@@ -102,6 +102,14 @@ describe('route-eth: routing a sell across the real ETHUSDT book and a real-prof
     const svg = renderChart(is!).svg;
     expect(svg).toContain('>twap-sell</text>');
     expect(svg).not.toMatch(/>p<\/text>/);
+    // The run's printed summary has the routing section: the parent's shortfall split into its terms.
+    const { worldSummary } = await import('../../src/cli/cmd-run.ts');
+    const text = await worldSummary(routed);
+    const m = /implementation shortfall \(bps\)\s+(-?[\d.]+) = timing (-?[\d.]+) \+ spread (-?[\d.]+) \+ impact (-?[\d.]+) \+ fees (-?[\d.]+) \+ gas (-?[\d.]+) \+ MEV (-?[\d.]+)/.exec(text);
+    expect(m, text).not.toBeNull();
+    expect(Number(m![1])).toBeCloseTo(sf.routed!, 2);
+    expect(m!.slice(2).reduce((a, x) => a + Number(x), 0)).toBeCloseTo(Number(m![1]), 1);
+    expect(text).toMatch(/venues\s+binance:[\d.]+% · uni:[\d.]+%/);
     // Repeat: byte-identical result files.
     const again = await run('routed-again');
     expect(again.manifest.resultsSha256).toBe(routed.manifest.resultsSha256);
