@@ -147,6 +147,7 @@ export function registerBacktest(program: Command): void {
       const replayed = isBarsData(res.manifest.config.data)
         ? `bars: ${n(c.rows)} replayed in ${t.replaySeconds.toFixed(2)} s (${n(t.replaySeconds > 0 ? c.rows / t.replaySeconds : 0)} bars/s; ${n(c.events)} events)`
         : `events: ${n(c.events)} replayed in ${t.replaySeconds.toFixed(2)} s (${n(t.eventsPerSecond)} events/s)`;
-      process.stdout.write(`${metricsTable(res.metrics)}\n\nrun: ${res.dir}\n${replayed}; ${totalSeconds.toFixed(2)} s in all, with loading the data and strategy and writing the Arrow files and Parquet copies\n`);
+      const routed = await (await import('./cmd-run.ts')).routingSummary(res.dir);
+      process.stdout.write(`${metricsTable(res.metrics)}\n\n${routed}run: ${res.dir}\n${replayed}; ${totalSeconds.toFixed(2)} s in all, with loading the data and strategy and writing the Arrow files and Parquet copies\n`);
     });
 }

@@ -23,7 +23,7 @@ export async function worldSummary(r: WorldResult): Promise<string> {
 }
 
 /** Routed parent orders (a run's `tca` table): what each cost against its arrival mid, and where it went. */
-async function routingSummary(dir: string): Promise<string> {
+export async function routingSummary(dir: string): Promise<string> {
   const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
   const file = join(dir, 'tca.arrow');
