@@ -84,7 +84,35 @@ function standalone(title: string, chart: Element, legend: { label: string; colo
  * its title and legend (for PNG).
  */
 export function renderChart(spec: ChartSpec): { html: string; svg: string } {
-  const el = Plot.plot({
+  // Plot guesses that a stroke by a field is quantitative when the series are short (a run of one
+  // bar: one point a series) and writes a warning to the user's terminal; ours are categorical.
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => {
+    if (typeof a[0] === 'string' && a[0].startsWith('Warning: the implicit z channel has high cardinality')) return;
+    warn(...a);
+  };
+  let el: Element;
+  try {
+    el = plotOf(spec);
+  } finally {
+    console.warn = warn;
+  }
+  // With a legend Plot returns a <figure> whose first <svg>s are legend swatches: the chart is the widest.
+  const svgs = el.tagName.toLowerCase() === 'svg' ? [el] : [...el.querySelectorAll('svg')];
+  const svg = svgs.sort((a, b) => Number(b.getAttribute('width') ?? 0) - Number(a.getAttribute('width') ?? 0))[0];
+  if (!svg) throw new Error(`chart "${spec.title}" rendered no <svg>`);
+  for (const s of svgs) if (!s.getAttribute('xmlns')) s.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  const html = el.outerHTML;
+  // A categorical colour legend the figure shows (a ramp's numbers stay in the HTML only).
+  const scale = svgs.length > 1 ? (el as unknown as { scale?(n: string): { type?: string; domain?: unknown[]; range?: unknown[] } | undefined }).scale?.('color') : undefined;
+  const categorical = scale && (scale.type === 'ordinal' || scale.type === 'categorical') && Array.isArray(scale.domain) && Array.isArray(scale.range) && scale.range.length > 0;
+  const legend = categorical ? scale.domain!.map((d, i) => ({ label: String(d), color: String(scale.range![i % scale.range!.length]) })) : [];
+  return { html, svg: standalone(spec.title, svg.cloneNode(true) as Element, legend) };
+}
+
+/** The chart as Plot draws it: a <svg>, or a <figure> with legend swatches. */
+function plotOf(spec: ChartSpec): Element {
+  return Plot.plot({
     document,
     width: 920,
     height: spec.height ?? 260,
@@ -97,15 +125,4 @@ export function renderChart(spec: ChartSpec): { html: string; svg: string } {
     ...(spec.fx ? { fx: spec.fx } : {}),
     marks: spec.marks,
   }) as unknown as Element;
-  // With a legend Plot returns a <figure> whose first <svg>s are legend swatches: the chart is the widest.
-  const svgs = el.tagName.toLowerCase() === 'svg' ? [el] : [...el.querySelectorAll('svg')];
-  const svg = svgs.sort((a, b) => Number(b.getAttribute('width') ?? 0) - Number(a.getAttribute('width') ?? 0))[0];
-  if (!svg) throw new Error(`chart "${spec.title}" rendered no <svg>`);
-  for (const s of svgs) if (!s.getAttribute('xmlns')) s.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  const html = el.outerHTML;
-  // A categorical colour legend the figure shows (a ramp's numbers stay in the HTML only).
-  const scale = svgs.length > 1 ? (el as unknown as { scale?(n: string): { type?: string; domain?: unknown[]; range?: unknown[] } | undefined }).scale?.('color') : undefined;
-  const categorical = scale && (scale.type === 'ordinal' || scale.type === 'categorical') && Array.isArray(scale.domain) && Array.isArray(scale.range) && scale.range.length > 0;
-  const legend = categorical ? scale.domain!.map((d, i) => ({ label: String(d), color: String(scale.range![i % scale.range!.length]) })) : [];
-  return { html, svg: standalone(spec.title, svg.cloneNode(true) as Element, legend) };
 }

@@ -68,4 +68,22 @@ describe('charts', () => {
     expect(chartSlug('Return distribution (daily, with VaR and ES 95%)')).toBe('return-distribution-daily-with-var-and-es-95');
     expect(chartSlug('Underwater (%)')).toBe('underwater');
   });
+
+  // A run of one bar: Plot took the attribution's series for quantitative and warned on the terminal.
+  it('series of one point each draw without a warning on the terminal', () => {
+    const warned: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...a: unknown[]) => void warned.push(a);
+    try {
+      const data = ['fees', 'inventory', 'spread capture'].map((k, i) => ({ t: new Date(Date.UTC(2022, 0, 1)), v: i, k }));
+      const c = renderChart({ title: 'PnL attribution over time', marks: [Plot.lineY(data, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true } });
+      expect(c.svg).toContain('>PnL attribution over time</text>');
+      // Other warnings still reach the terminal (the filter is for that one guess only).
+      console.warn('something else');
+    } finally {
+      console.warn = warn;
+    }
+    expect(warned).toEqual([['something else']]);
+  });
 });
+
