@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { NO_STRATEGY, openRun, verifyRun } from '../results/run-store.ts';
@@ -35,7 +35,9 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   // A result file cut short or replaced would fail deep inside a reader: named here instead (sizes, as `query` checks).
   verifyRun(run);
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
-  const out = checkReportTarget(opts.out ?? join('reports', `${run.runId}.html`));
+  // Named for the run's folder (its id, unless the folder was copied or renamed: a copy's report
+  // must not replace the original's).
+  const out = checkReportTarget(opts.out ?? join('reports', `${basename(resolve(run.dir))}.html`));
   mkdirSync(dirname(out), { recursive: true });
   // A scenario without a strategy (venues, populations and adversaries only) has no PnL to summarise.
   const hasStrategy = m.strategy?.name !== NO_STRATEGY;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,15 @@ describe('destructive inputs never lose a file', () => {
     expect(readFileSync(notes, 'utf8')).toBe('years of work\n');
     const rep = join(work, 'rep-out.html');
     for (let k = 0; k < 2; k++) expect((await primesim(['report', join(runs, 'mine'), '--out', rep])).code).toBe(0);
+    // A copy of a run (a backup) keeps the run id in its manifest: its report took the original's
+    // name, reports/mine.html, and replaced it. Reports are named for the folder.
+    expect((await primesim(['report', join(runs, 'mine')], work)).code).toBe(0);
+    const original = readFileSync(join(work, 'reports', 'mine.html'));
+    cpSync(join(runs, 'mine'), join(runs, 'mine-backup'), { recursive: true });
+    r = await primesim(['report', join(runs, 'mine-backup')], work);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(join(work, 'reports', 'mine-backup.html'));
+    expect(readFileSync(join(work, 'reports', 'mine.html')).equals(original)).toBe(true);
     // stress refuses the same way and takes the --force its message names (it had none).
     mkdirSync(join(runs, 'theirs'), { recursive: true });
     writeFileSync(join(runs, 'theirs', 'x.txt'), 'x');
