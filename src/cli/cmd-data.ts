@@ -328,6 +328,9 @@ export function registerData(program: Command): void {
       const { parseDurationUs } = await import('../market/latency.ts');
       const { aggregateBars, barsFromTrades, isBarsData, writeBarsCatalog } = await import('../data/bars-catalog.ts');
       const intervalUs = parseDurationUs(o.interval, '--interval', { positive: true });
+      // Writing over the catalog being read would replace the user's bars with their aggregate.
+      const { resolve: abs } = await import('node:path');
+      if (abs(o.out) === abs(catalog)) throw new ConfigError('is the catalog the bars are read from: it would be replaced by its own aggregate', { field: '--out', hint: 'give another folder' });
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
       const fromBars = isBarsData(catalog);
       const bars = fromBars ? aggregateBars((await import('../data/readers/bars.ts')).readBars(catalog), intervalUs) : barsFromTrades(catalog, intervalUs);

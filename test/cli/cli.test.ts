@@ -278,6 +278,12 @@ describe('primesim CLI end to end', () => {
       r = await primesim(['data', 'bars', file, '--interval', '1d', '--out', 'daily'], dir);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/daily: 33 bars of 1 d from the bars of/);
+      // --out the catalog being read replaced it by its own aggregate (the daily bars lost): refused, also with --force.
+      for (const force of [[], ['--force']]) {
+        r = await primesim(['data', 'bars', 'daily', '--interval', '2d', '--out', 'daily/', ...force], dir);
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim()).toBe('primesim: ConfigError: field --out: is the catalog the bars are read from: it would be replaced by its own aggregate (give another folder)');
+      }
       // A catalog folder: its column files against their manifest (it said "is a folder, not a data file").
       r = await primesim(['data', 'validate', 'daily'], dir);
       expect(r.code, r.stderr).toBe(0);
