@@ -6,7 +6,7 @@ import { formatTable, toCsv, toJson } from './format.ts';
 export function registerQuery(program: Command): void {
   program
     .command('query')
-    .description('Run SQL (DuckDB) over one or more runs. Views: every result table the runs have (orders, fills, equity, positions, trades — the round trips —, ledger; margin, liquidations, marks, funding for margin runs; blocks, txs, lending, oracle_rounds … with a chain; the paths of an MC summary) and runs, one row per run.')
+    .description('Run SQL (DuckDB) over one or more runs. Views: every result table the runs have (orders, fills, equity, positions, trades — the round trips —, ledger; margin, liquidations, marks, funding for margin runs; blocks, txs, lending, oracle_rounds … with a chain; routes, tca, tca_venues for routed orders; the paths of an MC summary) and runs, one row per run.')
     .argument('<runs...>', 'run folders or folders of runs, then the SQL as the last argument')
     .option('-f, --format <fmt>', 'table, csv or json', 'table')
     .option('--verify', 'check every result file against the sha256 in its manifest (default: sizes only)')
