@@ -321,7 +321,7 @@ export function registerData(program: Command): void {
     .command('bars')
     .description('Build OHLCV bars of any interval from a catalog\'s trades (exchange time), or longer bars from bars (a bars CSV, LEAN zip or bars catalog), into a bars catalog.')
     .argument('<catalog>', 'a market catalog folder (from `primesim data import`), or bars to aggregate')
-    .requiredOption('--out <dir>', 'bars catalog folder to write (an existing catalog there is replaced)')
+    .requiredOption('--out <dir>', 'bars catalog folder to write (an existing catalog there is replaced; never the one read)')
     .option('--interval <dur>', 'bar length, e.g. 1s, 1m, 1h, 1d', '1m')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
     .action(async (catalog: string, o: { out: string; interval: string; force?: boolean }) => {
