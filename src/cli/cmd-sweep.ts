@@ -139,6 +139,8 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
     ...(any('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
     ...(ms.some((m) => 'lendingLiquidations' in m) ? ['lending_liquidations', 'round(lending_bad_debt_usd, 2) as lending_bad_debt_usd'] : []),
     ...(any('liquidationsAll') ? ['liquidations_all'] : []),
+    // Execution runs: what the routed orders cost against their arrival mid.
+    ...(any('routedParents') ? ['round(shortfall_bps, 2) as shortfall_bps'] : []),
   ];
   // One Sharpe per table, named for what it is: annualised when every run spans the 30 days that
   // needs, else per return period (a column mixing the two could not be read).

@@ -64,6 +64,14 @@ export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
   badDebt: number;
   insuranceFund: number;
   rejectedOrders: number;
+  /** Parent orders the strategies routed (`ctx.route`), when any. */
+  routedParents?: number;
+  /**
+   * Their implementation shortfall in bps of their arrival value, all parents together (Σ shortfall ÷
+   * Σ arrival value, sums exact in minor units; the tca table has each parent's split): an execution
+   * sweep's figure.
+   */
+  shortfallBps?: number;
   /**
    * The account's PnL per venue and non-CLOB leg (options) in the valuation asset, when it has
    * more than one: which leg of a hedge or a basis trade made or lost the money (the equity
@@ -216,7 +224,32 @@ export function worldMetrics(w: World): WorldMetrics {
     ...(wallet.venues.length + wallet.legs.length > 1 ? { venuePnl: Object.fromEntries([...wallet.venues.map((v) => [v.id, wallet.venuePnl(v)] as const), ...wallet.legs.map((l) => [l.id, l.pnl()] as const)]) } : {}),
     ...pathLows(w),
     ...(w.chain ? w.chain.metrics() : {}),
+    ...routedShortfall(w),
   };
+}
+
+/** The strategies' routed parent orders, their shortfall together (see WorldMetrics.shortfallBps). */
+function routedShortfall(w: World): Partial<WorldMetrics> {
+  let parents = 0;
+  let shortfall = 0n;
+  let arrival = 0n;
+  const decimals = new Set<number>();
+  for (const a of w.agents) {
+    const t = a.host.router?.tables().tca;
+    if (!t) continue;
+    const sf = t.shortfall as BigInt64Array;
+    const av = t.arrival_value as BigInt64Array;
+    const dec = t.unit_decimals as Int32Array;
+    for (let i = 0; i < sf.length; i++) {
+      parents++;
+      shortfall += sf[i]!;
+      arrival += av[i]!;
+      decimals.add(dec[i]!);
+    }
+  }
+  if (parents === 0) return {};
+  // One quote unit across the parents, else a sum would mix currencies.
+  return { routedParents: parents, shortfallBps: decimals.size === 1 && arrival !== 0n ? (Number(shortfall) / Number(arrival)) * 1e4 : NaN };
 }
 
 /** For the first path venue: the no-impact path against the impacted mark (see WorldMetrics). */

@@ -102,6 +102,9 @@ describe('route-eth: routing a sell across the real ETHUSDT book and a real-prof
     const svg = renderChart(is!).svg;
     expect(svg).toContain('>twap-sell</text>');
     expect(svg).not.toMatch(/>p<\/text>/);
+    // The run's metrics carry the shortfall (a sweep's column): one parent, so its own figure.
+    expect(routed.metrics.routedParents).toBe(1);
+    expect(routed.metrics.shortfallBps).toBeCloseTo(sf.routed!, 9);
     // The run's printed summary has the routing section: the parent's shortfall split into its terms.
     const { worldSummary } = await import('../../src/cli/cmd-run.ts');
     const text = await worldSummary(routed);
