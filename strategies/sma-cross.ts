@@ -27,6 +27,8 @@ export default defineStrategy({
     // as many contracts as `size` base units are worth at the close the order is decided on.
     const unit = Number(inst.lotSize) * inst.multiplier;
     const lotsAt = (close: number) => Math.round(inst.kind === 'inverse' ? (p.size * close) / unit : p.size / unit);
+    // A size under half a lot rounds to no order at all: said at the start, not at the first cross.
+    if (inst.kind !== 'inverse' && lotsAt(0) < 1) throw new Error(`size ${p.size} is under one lot of ${inst.symbol} (${unit} ${inst.base}): give at least that`);
     return {
       onBar(c, bar) {
         fast.update(bar.close);
@@ -37,7 +39,9 @@ export default defineStrategy({
         // cash account short of the price) leaves it flat, and the next cross up tries again
         // instead of selling what it never bought.
         if (prevDiff <= 0 && diff > 0) {
-          if (c.positionLots === 0 && c.openOrders().length === 0) c.submit({ side: BID, type: 'market', sizeLots: lotsAt(bar.close), tag: 'enter' });
+          // (Inverse: `size` BTC is worth whole 100-USD contracts only above a price; below, no entry.)
+          const lots = lotsAt(bar.close);
+          if (lots > 0 && c.positionLots === 0 && c.openOrders().length === 0) c.submit({ side: BID, type: 'market', sizeLots: lots, tag: 'enter' });
         } else if (prevDiff >= 0 && diff < 0) {
           const held = c.positionLots;
           if (held > 0 && c.openOrders().length === 0) c.submit({ side: ASK, type: 'market', sizeLots: held, tag: 'exit' });

@@ -355,3 +355,20 @@ export default defineStrategy({ name: 'count', description: '', params: z.strict
   });
 });
 
+
+describe('strategies/sma-cross.ts sizes', () => {
+  // A size under one lot rounded to a 0-lot order at the first cross and the run died there
+  // ("order size 0 lots is not a positive integer"); it is said at the start now.
+  it('a size under one lot is refused before the first bar, naming the lot', async () => {
+    const csv = join(root, 'sizes.csv');
+    writeFileSync(csv, ['timestamp,open,high,low,close,volume', ...Array.from({ length: 40 }, (_, i) => {
+      const o = 100 + (i % 7);
+      const c = 100 + ((i + 3) % 5);
+      return `${new Date(T0 / 1000 + i * 60e3).toISOString()},${o},${Math.max(o, c) + 1},${Math.min(o, c) - 1},${c},1`;
+    })].join('\n') + '\n');
+    const strategy = join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts');
+    await expect(runBacktest({ strategy, data: csv, params: { size: '0.0001' }, runsDir: join(root, 'runs'), runId: 'under-a-lot' })).rejects.toThrow(/create threw .*size 0\.0001 is under one lot of BTCUSDT \(0\.001 BTC\): give at least that/);
+    const ok = await runBacktest({ strategy, data: csv, params: { size: '0.001', fast: '2', slow: '5' }, runsDir: join(root, 'runs'), runId: 'one-lot' });
+    expect(ok.metrics.fills).toBeGreaterThan(0);
+  });
+});
