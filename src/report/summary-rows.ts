@@ -52,9 +52,13 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     // Which leg made the money (options vs the hedge, spot vs the perp); the split above is by kind.
     ...(m.venuePnl && Object.keys(m.venuePnl).length > 1 ? [['PnL by venue', Object.entries(m.venuePnl).map(([v, x]) => `${v} ${money(x, a)}`).join(' · ')] as [string, string]] : []),
     [`realized / unrealized`, `${money(m.realizedPnl, a)} / ${money(m.unrealizedPnl, a)}`],
-    Number.isFinite(m.sharpe)
-      ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${m.sortino.toFixed(2)}`]
-      : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${m.sortinoPerPeriod.toFixed(4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
+    // Returns that never vary have no Sharpe (0/0; the metric stores 0), and no losing return no
+    // Sortino (x/0): said, not printed as 0.00.
+    flatReturns(m)
+      ? [`sharpe / sortino per ${m.returnPeriod} return`, `none: the ${m.returnPeriod} returns do not vary`]
+      : Number.isFinite(m.sharpe)
+        ? [`sharpe / sortino (annualised, 365 d; ${m.returnPeriod} PnL ÷ initial capital)`, `${m.sharpe.toFixed(2)} / ${sortinoText(m, m.sortino, 2)}`]
+        : [`sharpe / sortino per ${m.returnPeriod} return`, `${m.sharpePerPeriod.toFixed(4)} / ${sortinoText(m, m.sortinoPerPeriod, 4)} (not annualised: the run spans ${duration(m.spanUs)}, under 30 days)`],
     // How far to trust that Sharpe: its sampling error with these returns' skew and fat tails.
     ...(m.psr !== undefined && m.returnCount !== undefined
       ? [[
@@ -80,6 +84,17 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
       ? ['final position by venue', Object.entries(m.venuePosition).map(([v, p]) => `${v} ${(p.qty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${p.unit}`).join(' · ')]
       : ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
   ];
+}
+
+/** Two returns or more, and none different from the others (their skewness is undefined). */
+function flatReturns(m: RunMetrics): boolean {
+  const skew = m.returnSkew as number | null | undefined;
+  return m.returnCount !== undefined && m.returnCount >= 2 && !(typeof skew === 'number' && Number.isFinite(skew));
+}
+
+/** A Sortino ratio, or why there is none: a run with gains and no losing return divides by zero. */
+function sortinoText(m: RunMetrics, v: number, digits: number): string {
+  return v === 0 && m.sharpePerPeriod > 0 ? 'none (no losing return)' : v.toFixed(digits);
 }
 
 /** The chain part of a run's summary: the strategies' swaps, what the adversaries took, lending. */

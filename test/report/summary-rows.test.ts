@@ -46,6 +46,17 @@ describe('headline rows', () => {
     maxDrawdown: 50588.028825, maxDrawdownPct: 0.50588, turnover: 545.391703, tradedNotional: 54.5e6, orders: 2650, fills: 2649, makerFills: 0, takerFills: 2649,
     fillRatio: 0.999623, takerSlippageBps: 2.001529, meanQueueWaitMs: 0, medianQueueWaitMs: 0, finalPositionLots: 500,
   };
+  // A run that never traded printed "sharpe / sortino 0.00 / 0.00" (0/0), and one with no losing return a Sortino of 0.
+  it('no Sharpe for returns that do not vary, no Sortino without a losing return', () => {
+    const row = (x: object) => Object.entries(Object.fromEntries(summaryRows({ ...m, ...x }))).find(([k]) => k.startsWith('sharpe / sortino'))!;
+    expect(row({ sharpe: 0, sortino: 0, sharpePerPeriod: 0, sortinoPerPeriod: 0, returnCount: 749, returnSkew: NaN, returnPeriod: '1h' })).toEqual(['sharpe / sortino per 1h return', 'none: the 1h returns do not vary']);
+    // As a manifest read back has it (NaN is stored as null).
+    expect(row({ sharpePerPeriod: 0, sortinoPerPeriod: 0, returnCount: 749, returnSkew: null, returnPeriod: '1h' })[1]).toBe('none: the 1h returns do not vary');
+    expect(row({ sharpe: 12.5, sortino: 0, sharpePerPeriod: 0.05, sortinoPerPeriod: 0, returnCount: 749, returnSkew: 0.3 })[1]).toBe('12.50 / none (no losing return)');
+    expect(row({ sharpe: NaN, sharpePerPeriod: 0.05, sortinoPerPeriod: 0, returnCount: 40, returnSkew: 0.3 })[1]).toMatch(/^0\.0500 \/ none \(no losing return\) \(not annualised/);
+    expect(row({ sharpe: -59.687, sortino: -81.42, returnCount: 749, returnSkew: -0.2 })[1]).toBe('-59.69 / -81.42');
+  });
+
   it('formats amounts as a person reads them: grouped, to the cent, with the return and drawdown in percent', () => {
     const rows = Object.fromEntries(summaryRows(m));
     expect(rows['total PnL (USDT)']).toBe('-50,570.29 (-50.57% of 100,000.00)');
