@@ -10,7 +10,19 @@ import type { ReadSummary, ReaderOptions, RowSink } from './types.ts';
 
 /** The instrument to read `file` with: given, else known or inferred per format (see detect.ts). */
 export async function resolveInstrument(file: string, format: DatasetFormat, given?: Instrument, hints?: InstrumentHints): Promise<Instrument> {
-  if (given) return given;
+  if (given) {
+    // A given instrument relabels the venue or fixes a tick, but a file of another symbol is a
+    // mistake (it failed later as "size … is not a multiple of the lot size" on some row).
+    const own = await inferInstrument(file, format, hints).catch(() => undefined);
+    const norm = (x: string) => x.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    if (own && norm(own.symbol) !== norm(given.symbol)) throw new DataError(`the file holds ${own.symbol}, not ${given.symbol}`, { file: basename(file), field: '--instrument', hint: `give an instrument of ${own.symbol} (e.g. ${own.venue}:${own.symbol}), or none to take the file's` });
+    return given;
+  }
+  return inferInstrument(file, format, hints);
+}
+
+/** The instrument a file says it holds (known, or inferred per format; see detect.ts). */
+async function inferInstrument(file: string, format: DatasetFormat, hints?: InstrumentHints): Promise<Instrument> {
   if (format.type === 'binance-capture') return binanceCaptureInstrument(file, hints);
   if (format.type === 'binance-depth-csv') return binanceDepthCsvInstrument(file, hints);
   if (format.type === 'hyperliquid') return hyperliquidInstrument(file, hints);

@@ -185,6 +185,17 @@ describe('validateDataset', () => {
   });
 });
 
+describeShared('an --instrument of another symbol', () => {
+  // The spot BTCUSDT capture imported as ETHUSDT failed on row 3: "size 3.78826000 is not a multiple of the lot size 0.001".
+  it('is refused before any row, naming both symbols; one of the same symbol relabels it', async () => {
+    const dir = tempDir('primesim-wrong-inst-');
+    await expect(importDataset({ input: shared('binance', 'spot_btcusdt_20240808.gz'), out: join(dir, 'eth'), instrument: KNOWN_INSTRUMENTS['binance-futures:ETHUSDT']! })).rejects.toThrow(/spot_btcusdt_20240808\.gz, field --instrument: the file holds BTCUSDT, not ETHUSDT \(give an instrument of BTCUSDT \(e\.g\. binance:BTCUSDT\), or none to take the file's\)/);
+    expect(existsSync(join(dir, 'eth'))).toBe(false);
+    const m = await importDataset({ input: shared('binance', 'spot_btcusdt_20240808.gz'), out: join(dir, 'btc'), instrument: { ...KNOWN_INSTRUMENTS['binance:BTCUSDT']!, venue: 'my-desk' } });
+    expect(`${m.instrument.venue}:${m.instrument.symbol}`).toBe('my-desk:BTCUSDT');
+  }, 120_000);
+});
+
 describeShared('validateDataset on real data', () => {
   it('spot capture validates clean with the corrected lot size', async () => {
     const r = await validateDataset({ input: shared('binance', 'spot_btcusdt_20240808.gz') });
