@@ -65,6 +65,9 @@ function parseTsFast(v: string): number | undefined {
   return (lastDayMs + ((h * 60 + m) * 60 + sec) * 1000) * 1000 + frac;
 }
 
+/** A CSV cell without its surrounding spaces and double quotes (exports that quote every cell). */
+const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
+
 const BAR_FIELDS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 /** What exports call the bar's time: primesim's own name first, then pandas', TradingView's, Binance klines'. */
 const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
@@ -75,7 +78,7 @@ const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
  * as pandas writes it), or the first field it lacks.
  */
 export function barsColumns(headerLine: string): number[] | { missing: string } {
-  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => unquote(h).toLowerCase());
   const out: number[] = [];
   for (const f of BAR_FIELDS) {
     const names = f === 'timestamp' ? TIME_NAMES : f === 'volume' ? ['volume', 'vol'] : [f];
@@ -137,7 +140,7 @@ export function peekBarsIntervalUs(file: string): number | undefined {
     let step = Infinity;
     for (let ln = 1; ln < lines.length; ln++) {
       if (lines[ln]!.trim() === '') continue;
-      const ts = parseTs((lines[ln]!.split(',')[idx[0]!] ?? '').trim().replace(/^"(.*)"$/, '$1'));
+      const ts = parseTs(unquote(lines[ln]!.split(',')[idx[0]!] ?? ''));
       if (!Number.isFinite(ts)) return undefined;
       if (ts - last > 0 && ts - last < step) step = ts - last;
       last = ts;
@@ -191,7 +194,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     const raw = lines[ln]!;
     if (raw.length === 0 || raw.trim() === '') continue;
     // Quoted cells (pandas' QUOTE_ALL, spreadsheet exports): unquoted; the common case pays one indexOf.
-    const cells = raw.indexOf('"') < 0 ? raw.split(',') : raw.split(',').map((x) => x.trim().replace(/^"(.*)"$/, '$1'));
+    const cells = raw.indexOf('"') < 0 ? raw.split(',') : raw.split(',').map(unquote);
     const ts = parseTs(cells[iT] ?? '');
     const o = Number(cells[iO]);
     const h = Number(cells[iH]);
