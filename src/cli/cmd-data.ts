@@ -7,7 +7,7 @@ import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
 import { duration } from '../report/tear-sheet-stats.ts';
 import { formatTable, intArg, numArg } from './format.ts';
-import { barsColumns } from '../data/readers/bars.ts';
+import { barsColumns, isBinanceKlinesLine } from '../data/readers/bars.ts';
 import { Progress } from './progress.ts';
 
 /** A bar interval as written: 1 min, 4 h, 1 d (whole units), else as a duration. */
@@ -31,7 +31,9 @@ function looksLikeBars(file: string): boolean {
   // A header naming the OHLCV columns (see barsColumns: any order, common names for the time).
   if (/\.zip$/i.test(file)) return true;
   // Only volume missing is still bars (the reader then names it), not an unknown format.
-  const cols = barsColumns(firstBytes(file, 400).split(/\r?\n/)[0] ?? '');
+  const first = firstBytes(file, 400).split(/\r?\n/)[0] ?? '';
+  if (isBinanceKlinesLine(first)) return true;
+  const cols = barsColumns(first);
   return Array.isArray(cols) || cols.missing === 'volume';
 }
 

@@ -65,6 +65,16 @@ function parseTsFast(v: string): number | undefined {
   return (lastDayMs + ((h * 60 + m) * 60 + sec) * 1000) * 1000 + frac;
 }
 
+/**
+ * A line of a Binance kline file as data.binance.vision serves them, headerless: open time (ms, or
+ * µs from 2025), open, high, low, close, volume, close time, quote volume, trades, taker buy base
+ * and quote volume, ignore — twelve numbers.
+ */
+export function isBinanceKlinesLine(line: string): boolean {
+  const c = line.trim().split(',');
+  return c.length === 12 && /^\d{12,16}$/.test(c[0]!) && c.every((x) => x !== '' && Number.isFinite(Number(x)));
+}
+
 /** A CSV cell without its surrounding spaces and double quotes (exports that quote every cell). */
 const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
 
@@ -134,11 +144,12 @@ export function peekBarsIntervalUs(file: string): number | undefined {
     }
     const lines = buf.toString('utf8', 0, n).split(/\r?\n/);
     if (n === buf.length) lines.pop(); // cut mid-line
-    const idx = barsColumns(lines[0] ?? '');
+    const headerless = isBinanceKlinesLine(lines[0] ?? '');
+    const idx = headerless ? [0] : barsColumns(lines[0] ?? '');
     if (!Array.isArray(idx)) return undefined;
     let last = NaN;
     let step = Infinity;
-    for (let ln = 1; ln < lines.length; ln++) {
+    for (let ln = headerless ? 0 : 1; ln < lines.length; ln++) {
       if (lines[ln]!.trim() === '') continue;
       const ts = parseTs(unquote(lines[ln]!.split(',')[idx[0]!] ?? ''));
       if (!Number.isFinite(ts)) return undefined;
@@ -180,8 +191,10 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   }
   const lines = text.split(/\r?\n/);
   const need = BAR_FIELDS;
-  const idx = barsColumns(lines[0] ?? '');
-  if (!Array.isArray(idx)) throw new DataError(`bars header must have ${need.join(',')} (in any order; the time may be called ${TIME_NAMES.slice(1).join(', ')})`, { file, line: 1, field: idx.missing });
+  // Binance's kline files (data.binance.vision) have no header: open time, OHLC, volume, then six more.
+  const headerless = isBinanceKlinesLine(lines[0] ?? '');
+  const idx = headerless ? [0, 1, 2, 3, 4, 5] : barsColumns(lines[0] ?? '');
+  if (!Array.isArray(idx)) throw new DataError(`bars header must have ${need.join(',')} (in any order; the time may be called ${TIME_NAMES.slice(1).join(', ')}), or no header as Binance's kline files`, { file, line: 1, field: idx.missing });
   // Columns preallocated for every line; filled up to `n` (no per-row arrays: 1M-bar files).
   const cap = lines.length;
   const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
@@ -190,7 +203,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   let last = -Infinity;
   let step = Infinity;
   const [iT, iO, iH, iL, iC, iV] = idx as [number, number, number, number, number, number];
-  for (let ln = 1; ln < lines.length; ln++) {
+  for (let ln = headerless ? 0 : 1; ln < lines.length; ln++) {
     const raw = lines[ln]!;
     if (raw.length === 0 || raw.trim() === '') continue;
     // Quoted cells (pandas' QUOTE_ALL, spreadsheet exports): unquoted; the common case pays one indexOf.

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { barsColumns, forEachPathPoint, peekBarsIntervalUs, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { barsColumns, forEachPathPoint, isBinanceKlinesLine, peekBarsIntervalUs, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
 import { leanBarsId } from '../../../src/data/bars-instrument.ts';
 import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
 
@@ -162,6 +162,22 @@ describe('bars', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  // Binance's own kline files (data.binance.vision) have no header: "bars header must have …".
+  it('Binance kline files without a header: open time in ms or µs, OHLCV, six more columns', () => {
+    const k = (t: number, o: number, h: number, l: number, c: number, v: number) => `${t},${o},${h},${l},${c},${v},${t + 59_999},761234.5,1234,6.1,376543.2,0`;
+    const ms = Date.UTC(2024, 7, 8);
+    const f = write('BTCUSDT-1m-2024-08-08.csv', [k(ms, 61700.1, 61750, 61650, 61720.5, 12.345), k(ms + 60_000, 61720.5, 61800, 61700, 61790, 8.5)]);
+    const b = readBarsCsv(f);
+    expect([[...b.tsUs], [...b.open], [...b.close], [...b.volume], b.intervalUs]).toEqual([[ms * 1000, (ms + 60_000) * 1000], [61700.1, 61720.5], [61720.5, 61790], [12.345, 8.5], 60e6]);
+    expect(peekBarsIntervalUs(f)).toBe(60e6);
+    // From 2025 Binance writes spot times in µs.
+    const us = readBarsCsv(write('us.csv', [k(ms * 1000, 1, 2, 1, 2, 1).replace(/^(\d+),(.*),(\d+),761234/, (_m, a, mid) => `${a},${mid},${Number(a) + 59_999_999},761234`)]));
+    expect(us.tsUs[0]).toBe(ms * 1000);
+    // A header line is still a header; eleven numbers are not a kline line.
+    expect(isBinanceKlinesLine('open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore')).toBe(false);
+    expect(isBinanceKlinesLine(k(ms, 1, 2, 1, 2, 1).split(',').slice(0, 11).join(','))).toBe(false);
   });
 
   it('the interval is the file\'s, also for a window that keeps one bar of it', () => {
