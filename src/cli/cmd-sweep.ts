@@ -7,6 +7,7 @@ import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
 import { resolveShippedFile } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
+import { readBars } from '../data/readers/bars.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
 import { checkAxes, expandGrid, parseGridAxis } from '../sweep/grid.ts';
 import { flagOf, formatTable, intArg, numArg } from './format.ts';
@@ -200,7 +201,28 @@ function barWindow(w: string, data: string, o: { from?: string; to?: string }): 
   const b = Date.parse(to);
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new ConfigError(`"${Number.isFinite(a) ? to : from}" is not a time`, { field, hint: 'an ISO-8601 time such as 2022-01-15 or 2022-01-15T12:00:00Z' });
   if (!(b > a)) throw new ConfigError(`${to} is not after ${from}`, { field });
+  // A window with no bar failed its runs after the others had run: refused before any runs.
+  const ts = barTimes(data);
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! < a * 1000) lo = mid + 1;
+    else hi = mid;
+  }
+  if (!(lo < ts.length && ts[lo]! < b * 1000)) {
+    const iso = (us: number) => new Date(us / 1000).toISOString().replace('.000Z', 'Z');
+    throw new ConfigError('no bars in this window', { field, hint: ts.length ? `the data has bars from ${iso(ts[0]!)} to ${iso(ts[ts.length - 1]!)}` : 'the data has no bars' });
+  }
   return { from, to };
+}
+
+/** The bar open times of a bars file, read once per sweep (the windows are checked against them). */
+const BAR_TIMES = new Map<string, Float64Array>();
+function barTimes(data: string): Float64Array {
+  let ts = BAR_TIMES.get(data);
+  if (ts === undefined) BAR_TIMES.set(data, (ts = readBars(data).tsUs));
+  return ts;
 }
 
 /**

@@ -269,6 +269,8 @@ describe('sweeps over bars', () => {
       ['dates=2024-01-02', /field --grid dates=2024-01-02: 2024-01-02 is not <from>\/<to>/],
       ['dates=2024-01-03/2024-01-02', /field --grid dates=2024-01-03\/2024-01-02: 2024-01-02 is not after 2024-01-03/],
       ['dates=someday/2024-01-02', /"someday" is not a time/],
+      // A window outside the data failed its runs after the others had run.
+      ['dates=2030-01-01/2030-01-02', /field --grid dates=2030-01-01\/2030-01-02: no bars in this window \(the data has bars from /],
       // A constraint between parameters is in the strategy's schema, so it too is checked first.
       ['fast=20', /field --grid fast=20: bad parameter fast: fast must be shorter than slow/],
     ] as const) {
