@@ -54,7 +54,7 @@ export function registerData(program: Command): void {
 
   data
     .command('import')
-    .description('Validate and convert a Binance capture (.gz), Binance depth CSV, Tardis CSV, OHLCV bars (CSV `timestamp,open,high,low,close,volume` or a LEAN bar zip), or chain history (Uniswap v3 or Aave v3 pool raw logs or decoded events, Chainlink rounds, Aave v3 parameters, CEX liquidation volume) into a catalog folder.')
+    .description('Validate and convert a Binance capture (.gz), Binance depth CSV, Tardis CSV, OHLCV bars (CSV `timestamp,open,high,low,close,volume` in any order, a Binance kline file, or a LEAN bar zip), or chain history (Uniswap v3 or Aave v3 pool raw logs or decoded events, Chainlink rounds, Aave v3 parameters, CEX liquidation volume) into a catalog folder.')
     .argument('<file>', 'input file (plain or .gz)')
     .requiredOption('--out <dir>', 'catalog folder to write; an existing catalog there is replaced atomically, any other folder is refused')
     .option('--force', 'replace --out even if it holds something other than a catalog (never the current or home folder)')
