@@ -159,6 +159,21 @@ export function registerData(program: Command): void {
         }
         return;
       }
+      {
+        // Chain history: read and checked row by row as an import would (its readers stop at the first bad row).
+        const { detectChainFormat, readChainFile } = await import('../data/chain-catalog.ts');
+        if (existsSync(file) && statSync(file).isFile() && !/\.gz$/i.test(file) && detectChainFormat(firstBytes(file, 4096))) {
+          try {
+            const r = readChainFile(file);
+            process.stdout.write(`${file}: ${r.kind} (${r.layout}), ${(r.cols[0]?.values.length ?? 0).toLocaleString('en-US')} rows, read to the end\nok: no problems found\n`);
+          } catch (e) {
+            if (!(e instanceof DataError)) throw e;
+            process.stdout.write(`${file}: chain history, stopped at the first bad row\n  ${e.message}\n`);
+            process.exitCode = 1;
+          }
+          return;
+        }
+      }
       const { validateDataset } = await import('../data/import/validate-dataset.ts');
       const r = await validateDataset({ input: file, maxProblems: o.max });
       const fmt = r.format === null ? 'unknown format' : r.format.type === 'tardis' ? `tardis ${r.format.kind}` : r.format.type;

@@ -51,7 +51,8 @@ export function detectChainFormat(head: string): { kind: ChainCatalogKind; layou
   if (cols.includes('tx_type') && cols.includes('sqrtPriceX96')) return { kind: 'uniswap-v3-events', layout: 'decoded-events' };
   if (cols.includes('tx_type') && cols.includes('reserve') && cols.includes('owner')) return { kind: 'aave-v3-events', layout: 'decoded-events' };
   if (cols.includes('answer') && cols.includes('updatedAt')) return { kind: 'oracle-rounds', layout: 'getRoundData-csv' };
-  if (cols.some((c) => /baseLTVasCollateral|liquidation ?threshold/i.test(c))) return { kind: 'aave-params', layout: first.includes(';') ? 'percent' : 'raw' };
+  // The percent layout's header spells it `liqThereshold` (as the source does).
+  if (cols.some((c) => /baseLTVasCollateral|liquidation ?threshold|^liqThe?reshold$/i.test(c))) return { kind: 'aave-params', layout: first.includes(';') ? 'percent' : 'raw' };
   if (cols[0] === 'timestamp_x' && cols.some((c) => /liquidation_long/.test(c))) return { kind: 'liquidation-volume', layout: 'quotes-liquidations-minute' };
   return undefined;
 }
@@ -250,8 +251,11 @@ function liquidationVolumeColumns(file: string, text: string): Column[] {
   ];
 }
 
-/** Import a chain-history file into a catalog at `out`. */
-export function importChainFile(file: string, out: string, force = false): ChainCatalogManifest {
+/**
+ * Read a chain-history file into columns, checking every row as an import does (the first bad row
+ * is a DataError naming file, line and field): what `data import` writes and `data validate` checks.
+ */
+export function readChainFile(file: string): { kind: ChainCatalogKind; layout: string; cols: Column[]; bytes: Buffer } {
   const bytes = readFileSync(file);
   const text = bytes.toString('utf8');
   const fmt = detectChainFormat(text.slice(0, 4096));
@@ -262,7 +266,13 @@ export function importChainFile(file: string, out: string, force = false): Chain
   else if (fmt.kind === 'oracle-rounds') cols = roundsColumns(file, text);
   else if (fmt.kind === 'aave-params') cols = aaveColumns(file);
   else cols = liquidationVolumeColumns(file, text);
-  return writeChainCatalog(out, fmt.kind, cols, { source: file, sha256: createHash('sha256').update(bytes).digest('hex'), layout: fmt.layout, builtWith: 'primesim data import' }, force);
+  return { kind: fmt.kind, layout: fmt.layout, cols, bytes };
+}
+
+/** Import a chain-history file into a catalog at `out`. */
+export function importChainFile(file: string, out: string, force = false): ChainCatalogManifest {
+  const r = readChainFile(file);
+  return writeChainCatalog(out, r.kind, r.cols, { source: file, sha256: createHash('sha256').update(r.bytes).digest('hex'), layout: r.layout, builtWith: 'primesim data import' }, force);
 }
 
 function writeChainCatalog(out: string, kind: ChainCatalogKind, cols: Column[], provenance: ChainCatalogManifest['provenance'], force: boolean): ChainCatalogManifest {

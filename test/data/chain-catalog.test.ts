@@ -60,6 +60,37 @@ describe('chain catalogs', () => {
     expect(l.f64('ask')[0]).toBeCloseTo(730.8601369863013, 12);
   });
 
+  // Every 2023-09-11 snapshot (the percent layout, header `…;liqThereshold;…`) was "unrecognised input format".
+  it('Aave parameter snapshots import in both layouts, every one of the shared files', async () => {
+    if (!sharedDataAvailable()) return;
+    const { readdirSync } = await import('node:fs');
+    for (const day of ['risk-parameters-20230911', 'risk-parameters-20250319']) {
+      for (const f of readdirSync(join(SHARED, 'chain', 'aave', day)).filter((x) => x.endsWith('.csv'))) {
+        const file = join(SHARED, 'chain', 'aave', day, f);
+        const m = importChainFile(file, join(root, `${day}-${f}`));
+        expect(m.kind, f).toBe('aave-params');
+        expect(m.provenance.layout, f).toBe(day.endsWith('20230911') ? 'percent' : 'raw');
+        const p = readChainCatalog(join(root, `${day}-${f}`), 'aave-params');
+        expect(p.text('symbol'), f).toEqual(readAaveReserveParams(file).map((x) => x.symbol));
+      }
+    }
+  });
+
+  it('`data validate` checks chain files row by row as an import would (it called them an unknown format)', async () => {
+    if (!sharedDataAvailable()) return;
+    const { primesim } = await import('../helpers/cli.ts');
+    const ok = await primesim(['data', 'validate', join(SHARED, 'chain', 'chainlink', 'usdc-usd_depeg_20230312.csv')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/usdc-usd_depeg_20230312\.csv: oracle-rounds \(getRoundData-csv\), 400 rows, read to the end\nok: no problems found/);
+    const bad = join(root, 'bad-rounds.csv');
+    const lines = readFileSync(join(SHARED, 'chain', 'chainlink', 'usdc-usd_depeg_20230312.csv'), 'utf8').split('\n');
+    lines[3] = lines[3]!.split(',').map((c, i) => (i === 1 ? 'x' : c)).join(',');
+    writeFileSync(bad, lines.join('\n'));
+    const r = await primesim(['data', 'validate', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/bad-rounds\.csv: chain history, stopped at the first bad row\n {2}.*bad-rounds\.csv:4/);
+  });
+
   it('a flipped byte is caught on read; bad rows name file, line and field', () => {
     if (!sharedDataAvailable()) return;
     importChainFile(join(SHARED, 'chain', 'chainlink', 'usdc-usd_rounds.csv'), join(root, 'usdc'));
