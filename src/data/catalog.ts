@@ -271,7 +271,8 @@ export async function verifyCatalog(dir: string): Promise<CatalogCheck> {
   }
   const inst = m.instrument;
   return {
-    kind: m.kind === 'bars' ? 'bars' : 'market data',
+    // A market catalog's manifest names no kind; bars and chain catalogs (oracle-rounds, aave-params …) do.
+    kind: typeof m.kind === 'string' ? m.kind : 'market data',
     rows: typeof m.rows === 'number' ? m.rows : NaN,
     instrument: inst && typeof inst.venue === 'string' && typeof inst.symbol === 'string' ? `${inst.venue}:${inst.symbol}` : undefined,
     columns: m.columns.length,
