@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../errors.ts';
 import { checkOutputTarget } from '../results/safe-output.ts';
@@ -141,22 +141,20 @@ export function registerData(program: Command): void {
         // Every bad row listed (up to --max), as for market data; the header's problem stops it.
         const { readBarsCsv, readLeanZip } = await import('../data/readers/bars.ts');
         const bad = { count: 0, examples: [] as string[], max: o.max };
+        const rows = (n: number) => `${n.toLocaleString('en-US')} bad row${n === 1 ? '' : 's'}`;
+        const listed = () => `${bad.examples.map((p) => `  ${p}\n`).join('')}${bad.count > bad.examples.length ? `… and ${(bad.count - bad.examples.length).toLocaleString('en-US')} more\n` : ''}`;
         try {
           const b = /\.zip$/i.test(file) ? readLeanZip(file, {}, bad) : readBarsCsv(file, {}, bad);
           const iso = (us: number) => new Date(us / 1000).toISOString();
-          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} good bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, ${bad.count.toLocaleString('en-US')} bad row${bad.count === 1 ? '' : 's'}, read to the end\n`);
+          process.stdout.write(`${file}: bars, ${b.tsUs.length.toLocaleString('en-US')} good bar${b.tsUs.length === 1 ? '' : 's'} of ${barInterval(b.intervalUs)}, ${iso(b.tsUs[0]!)} to ${iso(b.tsUs[b.tsUs.length - 1]!)}, ${rows(bad.count)}, read to the end\n`);
+          process.stdout.write(bad.count === 0 ? 'ok: no problems found\n' : `${listed()}(primesim data import --on-bad-row skip leaves them out)\n`);
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
           // Every row bad: the rows say why, not "no bars".
-          process.stdout.write(`${file}: bars, ${bad.count > 0 ? `no good bar, ${bad.count.toLocaleString('en-US')} bad row${bad.count === 1 ? '' : 's'}\n${bad.examples.map((p) => `  ${p}`).join('\n')}${bad.count > bad.examples.length ? `\n… and ${(bad.count - bad.examples.length).toLocaleString('en-US')} more` : ''}` : `stopped: ${e.message}`}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        if (bad.count === 0) process.stdout.write('ok: no problems found\n');
-        else {
-          process.stdout.write(`${bad.examples.map((p) => `  ${p}`).join('\n')}\n${bad.count > bad.examples.length ? `… and ${(bad.count - bad.examples.length).toLocaleString('en-US')} more\n` : ''}(primesim data import --on-bad-row skip leaves them out)\n`);
+          process.stdout.write(bad.count > 0 ? `${file}: bars, no good bar, ${rows(bad.count)}\n${listed()}` : `${file}: bars, stopped: ${e.message}\n`);
           process.exitCode = 1;
         }
+        if (bad.count > 0) process.exitCode = 1;
         return;
       }
       {
@@ -230,8 +228,17 @@ export function registerData(program: Command): void {
         if (x === undefined || !Number.isFinite(x)) throw new ConfigError(`the snapshot has no ${what} for ${o.symbol}: give --${what}`, { field: what });
         return BigInt(Math.round(x * 1e9)) * 10n ** 18n;
       };
-      // A flag given wins over the snapshot's value (the snapshot may be of another day than the logs).
-      const k = p.interest ? { ...p.interest, ...(o.optimalUsage !== undefined ? { optimalUsageRay: ray(o.optimalUsage, 'optimal-usage') } : {}), ...(o.baseRate !== undefined ? { baseVariableRateRay: ray(o.baseRate, 'base-rate') } : {}), ...(o.slope1 !== undefined ? { variableSlope1Ray: ray(o.slope1, 'slope1') } : {}), ...(o.slope2 !== undefined ? { variableSlope2Ray: ray(o.slope2, 'slope2') } : {}) } : { optimalUsageRay: ray(o.optimalUsage ?? p.optimalUsage, 'optimal-usage'), baseVariableRateRay: ray(o.baseRate ?? p.baseVariableRate, 'base-rate'), variableSlope1Ray: ray(o.slope1 ?? p.variableSlope1, 'slope1'), variableSlope2Ray: ray(o.slope2 ?? p.variableSlope2, 'slope2'), reserveFactorBps: p.reserveFactorBps };
+      // A flag given wins over the snapshot's value (the snapshot may be of another day than the
+      // logs); else the snapshot's exact rays (raw layout), else its fractions (percent layout).
+      const rate = (flag: number | undefined, exact: bigint | undefined, approx: number | undefined, what: string): bigint => (flag === undefined && exact !== undefined ? exact : ray(flag ?? approx, what));
+      const i = p.interest;
+      const k = {
+        optimalUsageRay: rate(o.optimalUsage, i?.optimalUsageRay, p.optimalUsage, 'optimal-usage'),
+        baseVariableRateRay: rate(o.baseRate, i?.baseVariableRateRay, p.baseVariableRate, 'base-rate'),
+        variableSlope1Ray: rate(o.slope1, i?.variableSlope1Ray, p.variableSlope1, 'slope1'),
+        variableSlope2Ray: rate(o.slope2, i?.variableSlope2Ray, p.variableSlope2, 'slope2'),
+        reserveFactorBps: i?.reserveFactorBps ?? p.reserveFactorBps,
+      };
       const r = replayAaveReserve(readAaveRawLogsCsv(file), k);
       if (!r.startFits) {
         // Every log would print as unexplained against totals at the end of the search range.
@@ -346,8 +353,7 @@ export function registerData(program: Command): void {
       const { aggregateBars, barsFromTrades, isBarsData, writeBarsCatalog } = await import('../data/bars-catalog.ts');
       const intervalUs = parseDurationUs(o.interval, '--interval', { positive: true });
       // Writing over the catalog being read would replace the user's bars with their aggregate.
-      const { resolve: abs } = await import('node:path');
-      if (abs(o.out) === abs(catalog)) throw new ConfigError('is the catalog the bars are read from: it would be replaced by its own aggregate', { field: '--out', hint: 'give another folder' });
+      if (resolve(o.out) === resolve(catalog)) throw new ConfigError('is the catalog the bars are read from: it would be replaced by its own aggregate', { field: '--out', hint: 'give another folder' });
       checkOutputTarget(o.out, 'catalog', { force: o.force ?? false });
       const fromBars = isBarsData(catalog);
       const bars = fromBars ? aggregateBars((await import('../data/readers/bars.ts')).readBars(catalog), intervalUs) : barsFromTrades(catalog, intervalUs);

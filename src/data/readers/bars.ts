@@ -110,15 +110,22 @@ function parseTs(v: string): number {
   // yyyy-mm-dd or yyyy/mm/dd, then hh:mm, hh:mm:ss or nothing (daily bars), fractions, an offset.
   const m = /^(\d{4})([-/])(\d\d)\2(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/.exec(v.trim());
   if (!m) return NaN;
-  const [y, mo, d, h, mi, sec] = [m[1], m[3], m[4], m[5] ?? '00', m[6] ?? '00', m[7] ?? '00'].map(Number) as [number, number, number, number, number, number];
-  // Date.UTC rolls 2022-02-30 into March: a time is one only if its fields are in range (:60, a
-  // leap second, counted as the fast path counts it).
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || sec > 60) return NaN;
   const off = m[9] === undefined || m[9] === 'Z' ? 0 : (m[9][0] === '-' ? -1 : 1) * (Number(m[9].slice(1, 3)) * 60 + Number(m[9].slice(-2)));
-  const ms = Date.UTC(y, mo - 1, d, h, mi, sec) - off * 60_000;
+  const ms = utcMs(m[1]!, m[3]!, m[4]!, m[5] ?? '0', m[6] ?? '0', m[7] ?? '0') - off * 60_000;
   const frac = m[8] ? Math.round(Number(m[8]) * 1e6) : 0;
   return ms * 1000 + frac;
+}
+
+/**
+ * Milliseconds since the epoch of a UTC date and time given as fields, or NaN when a field is out
+ * of range: Date.UTC rolls 2022-02-30 into March and 25:00 into the next day. A second of 60 (a
+ * leap second) counts as the fast path counts it.
+ */
+function utcMs(y: string, mo: string, d: string, h: string, mi: string, sec: string): number {
+  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, sec].map(Number) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(Y, M - 1, D));
+  if (day.getUTCMonth() !== M - 1 || day.getUTCDate() !== D || H > 23 || I > 59 || S > 60) return NaN;
+  return Date.UTC(Y, M - 1, D, H, I, S);
 }
 
 /**
@@ -170,6 +177,13 @@ export interface BadBarRows {
   count: number;
   examples: string[];
   max?: number;
+}
+
+/** A bad row: thrown when bad rows are not being skipped, else counted (and its problem kept among the first). */
+function skipRow(bad: BadBarRows | undefined, err: DataError): void {
+  if (bad === undefined) throw err;
+  bad.count++;
+  if (bad.examples.length < (bad.max ?? 10)) bad.examples.push(err.message);
 }
 
 /**
@@ -227,9 +241,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
       if (err === undefined && (h < Math.max(o, c, l) || l > Math.min(o, c))) err = new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${c}`, { file, line: ln + 1, field: h < Math.max(o, c, l) ? 'high' : 'low' });
     }
     if (err !== undefined) {
-      if (bad === undefined) throw err;
-      bad.count++;
-      if (bad.examples.length < (bad.max ?? 10)) bad.examples.push(err.message);
+      skipRow(bad, err);
       continue;
     }
     // The interval is the file's (its shortest step), also when a window keeps one bar of it.
@@ -352,11 +364,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   const rowUs = (cell: string): number => {
     if (!absolute) return midnightUs + Number(cell) * 1000;
     const m = ABSOLUTE.exec(cell.trim());
-    if (!m) return NaN;
-    const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
-    // Date.UTC rolls 25:00 into the next day: only a time that reads back the same is one.
-    const d = new Date(ms);
-    return d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]! && d.getUTCHours() === +m[4]! && d.getUTCMinutes() === +m[5]! ? ms * 1000 : NaN;
+    return m ? utcMs(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6] ?? '0') * 1000 : NaN;
   };
   const cols = [[], [], [], [], [], []] as number[][];
   let first = NaN;
@@ -383,9 +391,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     const [o, h, l, cl] = ohlcv as [number, number, number, number];
     if (err === undefined && (h < Math.max(o, cl, l) || l > Math.min(o, cl))) err = new DataError(`high ${h} / low ${l} do not bound open ${o} and close ${cl}`, { ...at, field: h < Math.max(o, cl, l) ? 'high' : 'low' });
     if (err !== undefined) {
-      if (bad === undefined) throw err;
-      bad.count++;
-      if (bad.examples.length < (bad.max ?? 10)) bad.examples.push(err.message);
+      skipRow(bad, err);
       return;
     }
     const ts = c[0]!;
