@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/safe-output.ts';
 import type { Command } from 'commander';
@@ -152,14 +152,8 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   const points = results.flatMap((r) => (r.ok ? [jobs[r.id]!.sweep?.point ?? {}] : []));
   // The best of many runs looks better than it is: each run's deflated Sharpe ratio is the
   // probability its Sharpe beats the best that this many skill-less runs would show.
-  // Each run's resultsSha256: runs with the same results (a seed nothing draws from) are one trial.
-  const shas = dirs.map((d) => {
-    try {
-      return (JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as { resultsSha256?: string }).resultsSha256;
-    } catch {
-      return undefined;
-    }
-  });
+  // Runs with the same results (a seed nothing draws from) are one trial: told apart by resultsSha256.
+  const shas = results.flatMap((r) => (r.ok ? [r.resultsSha256] : []));
   const deflation = sweepDeflation(ids, points, ms, shas);
   const dsr = new Map(deflation.flatMap((d) => [...d.dsr]));
   const note = deflation.map((d) => `dsr${d.window ? ` in ${d.window}` : ''}: deflated Sharpe — P(the run's Sharpe beats ${d.threshold.toFixed(4)} per ${d.period} return, the best that ${d.trials} ${d.repeats.length > 0 ? 'distinct ' : ''}runs without skill would show)\n`).join('');

@@ -15,7 +15,7 @@ import { distFile, FROM_DIST } from '../runtime.ts';
  */
 const TSX_LOADER = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
-export type SweepResult = { id: number; ok: true; dir: string; runId: string; metrics: RunMetrics; events: number } | { id: number; ok: false; error: string };
+export type SweepResult = { id: number; ok: true; dir: string; runId: string; metrics: RunMetrics; events: number; resultsSha256: string } | { id: number; ok: false; error: string };
 
 /**
  * Runs backtests over a pool of worker processes (default: one per core). Results come back in

@@ -37,7 +37,7 @@ const send = (m: unknown) => {
 process.on('message', (msg: { id: number; cfg: BacktestConfig | SpecJob } | 'exit') => {
   if (msg === 'exit') process.exit(0);
   run(msg.cfg).then(
-    (r) => send({ id: msg.id, ok: true, dir: r.dir, runId: r.runId, metrics: r.metrics, events: r.manifest.counts.events ?? 0 }),
+    (r) => send({ id: msg.id, ok: true, dir: r.dir, runId: r.runId, metrics: r.metrics, events: r.manifest.counts.events ?? 0, resultsSha256: r.manifest.resultsSha256 }),
     (e: unknown) => send({ id: msg.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) }),
   );
 });
