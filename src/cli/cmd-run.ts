@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatTable, intArg } from './format.ts';
 import { chainRows, riskRows, tcaRows } from '../report/summary-rows.ts';
@@ -24,8 +26,6 @@ export async function worldSummary(r: WorldResult): Promise<string> {
 
 /** Routed parent orders (a run's `tca` table): what each cost against its arrival mid, and where it went. */
 export async function routingSummary(dir: string): Promise<string> {
-  const { existsSync } = await import('node:fs');
-  const { join } = await import('node:path');
   const file = join(dir, 'tca.arrow');
   if (!existsSync(file)) return '';
   const { readArrow } = await import('../results/arrow-io.ts');

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
+import { openRun } from '../results/run-store.ts';
 import type { ChartSpec } from './charts.ts';
 import { duration, stepMeans } from './tear-sheet-stats.ts';
 
@@ -37,14 +38,17 @@ export class RunTables {
   /** A metric of the run's manifest (e.g. positionUnit), or undefined. */
   metric(name: string): unknown {
     if (this.manifestMetrics === undefined) {
-      const f = join(this.dir, 'manifest.json');
       try {
-        this.manifestMetrics = (existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { metrics?: Record<string, unknown> }).metrics : undefined) ?? {};
+        this.manifestMetrics = (openRun(this.dir).manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
       } catch {
         this.manifestMetrics = {};
       }
     }
     return this.manifestMetrics[name];
+  }
+  /** The output tokens of the strategies' swaps (their MEV loss is in these), or undefined for runs written before token_out. */
+  swapTokens(): string[] | undefined {
+    return this.has('swaps', 'token_out') ? [...new Set(this.strs('swaps', 'token_out'))] : undefined;
   }
 }
 
@@ -279,7 +283,7 @@ const RECIPES: Recipe[] = [
     if (s.length === 0) return [];
     const none = loss.every((v) => v === 0);
     // Each swap's loss is in its output token: named (runs written before token_out: generic).
-    const unit = t.has('swaps', 'token_out') ? [...new Set(t.strs('swaps', 'token_out'))].join(' or ') : 'output token';
+    const unit = t.swapTokens()?.join(' or ') ?? 'output token';
     return [
       {
         title: `MEV loss per swap (${unit})${none ? ': none on any swap' : ''}`,

@@ -297,8 +297,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   if (t.has('swaps', 'submitted_ts_us', 'mev_loss')) {
     let c = 0;
     const mx = t.nums('swaps', 'submitted_ts_us').map((u) => new Date(u / 1000));
-    const tokens = t.has('swaps', 'token_out') ? [...new Set(t.strs('swaps', 'token_out'))] : [];
-    const unit = tokens.length > 0 ? tokens.join('/') : 'swap output token';
+    const unit = t.swapTokens()?.join('/') ?? 'swap output token';
     if (unit !== asset) mevNote = `; MEV loss in ${unit}`;
     series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => `MEV loss (${unit})`) }));
   }

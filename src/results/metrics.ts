@@ -209,7 +209,7 @@ export function computeMetrics(a: {
     tradedNotional: notional,
     orders: t.orders,
     rejectedOrders: t.rejected,
-    ...(t.rejected > 0 ? { rejectReason: t.commonestRejectReason() } : {}),
+    ...(t.rejected > 0 ? { rejectReason: rejectReason(t.rejectKinds) } : {}),
     fills: t.fills,
     makerFills: maker,
     takerFills: t.fills - maker,
@@ -302,10 +302,6 @@ export class TradeStats {
     return c;
   }
 
-  /** The commonest kind of refusal and how many other kinds (see rejectReason); undefined when none. */
-  commonestRejectReason(): string | undefined {
-    return rejectReason(this.rejectKinds);
-  }
 
   addOrders(orders: readonly OwnOrder[]): this {
     for (const o of orders) {
