@@ -118,7 +118,7 @@ export function specHash(spec: unknown): string {
  * fill statistics over every venue it trades (each venue's fills valued in its own instrument,
  * converted to the valuation asset at the final prices), and the risk outcome.
  */
-export function worldMetrics(w: World): WorldMetrics {
+export function worldMetrics(w: World, routerTables: readonly Record<string, Record<string, ColumnData>>[] = []): WorldMetrics {
   const wallet = w.wallets.find((x) => w.agents.some((a) => a.account === x.id)) ?? w.wallets[0]!;
   const eq = w.recorder.equitySeries(wallet.id);
   const initial = Number.isFinite(w.recorder.initialCapital(wallet.id)) ? w.recorder.initialCapital(wallet.id) : wallet.depositsValue();
@@ -224,18 +224,18 @@ export function worldMetrics(w: World): WorldMetrics {
     ...(wallet.venues.length + wallet.legs.length > 1 ? { venuePnl: Object.fromEntries([...wallet.venues.map((v) => [v.id, wallet.venuePnl(v)] as const), ...wallet.legs.map((l) => [l.id, l.pnl()] as const)]) } : {}),
     ...pathLows(w),
     ...(w.chain ? w.chain.metrics() : {}),
-    ...routedShortfall(w),
+    ...routedShortfall(routerTables),
   };
 }
 
 /** The strategies' routed parent orders, their shortfall together (see WorldMetrics.shortfallBps). */
-function routedShortfall(w: World): Partial<WorldMetrics> {
+function routedShortfall(routerTables: readonly Record<string, Record<string, ColumnData>>[]): Partial<WorldMetrics> {
   let parents = 0;
   let shortfall = 0n;
   let arrival = 0n;
   const decimals = new Set<number>();
-  for (const a of w.agents) {
-    const t = a.host.router?.tables().tca;
+  for (const tables of routerTables) {
+    const t = tables.tca;
     if (!t) continue;
     const sf = t.shortfall as BigInt64Array;
     const av = t.arrival_value as BigInt64Array;
@@ -330,7 +330,9 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   for (const a of world.agents) a.host.end();
   for (const v of world.venues) v.source.close();
   world.recorder.sample(sim.nowUs);
-  const metrics = worldMetrics(world);
+  // Routed parent orders' tables (routes, tca, tca_venues per agent), built once: written below, summed in the metrics.
+  const routerTables = world.agents.map((a) => a.host.router?.tables() ?? {});
+  const metrics = worldMetrics(world, routerTables);
   const liquidations = world.liquidation?.records ?? [];
   const extra: Record<string, Record<string, ColumnData>> = {};
   // Every path venue's marks, one venue after the other (e.g. BTC and the ETH that follows it).
@@ -350,10 +352,8 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     extra.marks = { ts_us: cat((m) => m.ts), venue: marks.flatMap((x) => Array.from({ length: x.mk.ts.length }, () => x.id)), path: cat((m) => m.path), mark: cat((m) => m.mid), impact: cat((m) => m.impact), open_interest: cat((m) => m.openInterest) };
   }
   if (world.chain) Object.assign(extra, world.chain.tables());
-  for (const a of world.agents) {
-    // Routed parent orders: routes (per child), tca (per parent), tca_venues; agents append in order.
-    for (const [name, cols] of Object.entries(a.host.router?.tables() ?? {})) extra[name] = extra[name] ? appendRows(extra[name]!, cols) : cols;
-  }
+  // Routed parent orders: routes (per child), tca (per parent), tca_venues; agents append in order.
+  for (const tables of routerTables) for (const [name, cols] of Object.entries(tables)) extra[name] = extra[name] ? appendRows(extra[name]!, cols) : cols;
   for (const a of world.agents) {
     for (const [name, t] of a.host.recorded) {
       const cols: Record<string, ColumnData> = {};
