@@ -6,6 +6,7 @@ import { readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { resolveBarsInstrument } from '../data/bars-instrument.ts';
 import { peekBarsIntervalUs } from '../data/readers/bars.ts';
+import { formatDurationUs } from '../market/latency.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
@@ -105,9 +106,7 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
 /** The default equity interval of a bar run: the bars' interval as a duration (`1h`, `1d`), at least `1m`. */
 export function barsEquityInterval(data: string): string {
   const us = peekBarsIntervalUs(data);
-  if (us === undefined || us <= 60e6) return '1m';
-  for (const [unit, size] of [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6]] as const) if (us % size === 0) return `${us / size}${unit}`;
-  return `${Math.round(us)}us`;
+  return us === undefined || us <= 60e6 ? '1m' : formatDurationUs(us);
 }
 
 /**

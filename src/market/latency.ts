@@ -35,6 +35,12 @@ export class EmpiricalLatency implements LatencyModel {
 }
 
 /** `2ms`, `150us`, `1.5s`, `0` → µs. */
+/** A duration in µs as parseDurationUs reads it, in its largest whole unit: `1h` (not `60m`), `1d`, `90s`, `250us`. */
+export function formatDurationUs(us: number): string {
+  for (const [unit, size] of [['d', 86_400e6], ['h', 3_600e6], ['m', 60e6], ['s', 1e6]] as const) if (us % size === 0) return `${us / size}${unit}`;
+  return `${Math.round(us)}us`;
+}
+
 export function parseDurationUs(s: string, field = 'duration', opts: { positive?: boolean } = {}): number {
   // A unit is required: a bare `2` once meant 2 µs to the code and 2 ms to its user.
   const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h|d)\s*$/.exec(s);

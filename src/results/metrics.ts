@@ -1,4 +1,5 @@
 import { lotsToQty, type Instrument } from '../market/instrument.ts';
+import { formatDurationUs } from '../market/latency.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import { F64Column } from './columns.ts';
 import { probabilisticSharpe, returnShape } from './sharpe-inference.ts';
@@ -178,7 +179,7 @@ export function computeMetrics(a: {
   const sortinoP = dd > 0 ? mean / dd : 0;
   const periodUs = a.sampleIntervalUs * step;
   // In the largest whole unit, as a person writes it ("1h", not "60m").
-  const returnPeriod = periodUs % 86_400e6 === 0 ? `${periodUs / 86_400e6}d` : periodUs % 3600e6 === 0 ? `${periodUs / 3600e6}h` : periodUs % 60e6 === 0 ? `${periodUs / 60e6}m` : periodUs % 1e6 === 0 ? `${periodUs / 1e6}s` : `${periodUs}us`;
+  const returnPeriod = formatDurationUs(periodUs);
   const submittedLots = t.submittedLots;
   const filledLots = t.filledLots;
   waits.sort((x, y) => x - y);
