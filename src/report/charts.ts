@@ -5,6 +5,8 @@ import { esc } from './html.ts';
 /** Observable Plot rendered server-side into an SVG string (no browser needed). */
 export interface ChartSpec {
   title: string;
+  /** Its PNG's file name part when the title carries the run's figures (else the title's slug). */
+  slug?: string;
   marks: Plot.Markish[];
   y?: Plot.ScaleOptions;
   x?: Plot.ScaleOptions;

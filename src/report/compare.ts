@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
-import { Resvg } from '@resvg/resvg-js';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
-import { chartSlug, renderChart as drawChart, type ChartSpec } from './charts.ts';
+import { renderChart as drawChart, type ChartSpec } from './charts.ts';
+import { writeChartPngs } from './png.ts';
 import { esc } from './html.ts';
 import { percent } from './summary-rows.ts';
 
@@ -25,10 +25,10 @@ export function writeComparisonReport(runs: RunInfo[], out?: string): string {
 export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boolean } = {}): { html: string; pngs: string[] } {
   const out = opts.out;
   // Every chart drawn, for the PNGs.
-  const drawn: { title: string; svg: string }[] = [];
+  const drawn: { title: string; slug?: string; svg: string }[] = [];
   const renderChart = (spec: ChartSpec): { html: string; svg: string } => {
     const r = drawChart(spec);
-    drawn.push({ title: spec.title, svg: r.svg });
+    drawn.push({ title: spec.title, slug: spec.slug, svg: r.svg });
     return r;
   };
   const file = checkReportTarget(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
@@ -105,14 +105,7 @@ ${charts.join('\n')}
 `;
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
-  const pngs: string[] = [];
-  if (opts.png) {
-    for (const c of drawn) {
-      const png = file.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
-      writeFileSync(png, new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng());
-      pngs.push(png);
-    }
-  }
+  const pngs = opts.png ? writeChartPngs(file, drawn) : [];
   return { html: file, pngs };
 }
 

@@ -8,10 +8,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
-import { Resvg } from '@resvg/resvg-js';
 import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
+import { countAxis, renderChart, type ChartSpec } from './charts.ts';
+import { writeChartPngs } from './png.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows, percent, wholeAmount } from './summary-rows.ts';
@@ -206,6 +206,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
       const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ t: new Date(Math.floor(x / 9e8) * 9e5), v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
       if (rows.length) {
         charts.push({
+          slug: 'liquidation-waterfall-worst-path',
           title: `Liquidation waterfall of the worst path by liquidated notional (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
           marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 't', y: 'v', fill: 'kind', interval: '15 minutes' } as Plot.RectYOptions)), Plot.ruleY([0])],
           color: { legend: true },
@@ -239,13 +240,6 @@ ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div
 `;
   writeFileSync(`${out}.tmp`, html);
   renameSync(`${out}.tmp`, out);
-  const pngs: string[] = [];
-  if (opts.png) {
-    for (const c of rendered) {
-      const png = out.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
-      writeFileSync(png, new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng());
-      pngs.push(png);
-    }
-  }
+  const pngs = opts.png ? writeChartPngs(out, rendered) : [];
   return { html: out, pngs };
 }

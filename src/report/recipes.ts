@@ -139,7 +139,7 @@ const RECIPES: Recipe[] = [
         // mean (one account's samples, in time order).
         const ts = t.nums('equity', 'ts_us');
         const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
-        out.push({ title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posLabel}, mean` } });
+        out.push({ slug: 'inventory', title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posLabel}, mean` } });
       }
     }
     return out;
@@ -286,6 +286,7 @@ const RECIPES: Recipe[] = [
     const unit = t.swapTokens()?.join(' or ') ?? 'output token';
     return [
       {
+        slug: 'mev-loss-per-swap',
         title: `MEV loss per swap (${unit})${none ? ': none on any swap' : ''}`,
         marks: [Plot.barY(s.map((k, i) => ({ k, v: loss[i]! })), { x: 'k', y: 'v', fill: '#d62728' }), Plot.ruleY([0])],
         x: { type: 'band', label: 'swap', domain: s },

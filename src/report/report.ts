@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { NO_STRATEGY, openRun, verifyRun } from '../results/run-store.ts';
-import { chartSlug, renderChart } from './charts.ts';
+import { renderChart } from './charts.ts';
+import { writeChartPngs } from './png.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
@@ -99,14 +99,6 @@ ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
   const tmp = `${out}.tmp`;
   writeFileSync(tmp, html);
   renameSync(tmp, out);
-  const pngs: string[] = [];
-  if (opts.png) {
-    for (const c of [...tsCharts, ...charts]) {
-      const png = out.replace(/\.html$/, `-${chartSlug(c.title)}.png`);
-      const r = new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } });
-      writeFileSync(png, r.render().asPng());
-      pngs.push(png);
-    }
-  }
+  const pngs = opts.png ? writeChartPngs(out, [...tsCharts, ...charts]) : [];
   return { html: out, pngs };
 }

@@ -12,7 +12,7 @@ import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
 import { line, type RunTables } from './recipes.ts';
 import {
-  benchmarkStats, dailyReturns, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, underwater, varEs, worstDrawdowns, YEAR_US,
+  benchmarkStats, dailyReturns, DAY_US, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { money, wholeAmount } from './summary-rows.ts';
@@ -203,6 +203,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const dve = varEs(dist.r, 0.95);
   if (dve) {
     out.charts.push({
+      slug: 'return-distribution',
       title: `Return distribution (${dist.label}) with VaR and ES 95%`,
       marks: [Plot.rectY(dist.r.map((v) => ({ v: v * 100 })), Plot.binX({ y: 'count' }, { x: 'v', thresholds: 60 }) as Plot.RectYOptions), Plot.ruleX([-dve.var * 100], { stroke: '#ff7f0e', strokeWidth: 2 }), Plot.ruleX([-dve.es * 100], { stroke: '#d62728', strokeWidth: 2, strokeDasharray: '4 3' }), Plot.ruleY([0])],
       x: { type: 'linear', label: `return (%) — VaR ${pct(dve.var, 3)} (orange), ES ${pct(dve.es, 3)} (red)` },
@@ -215,15 +216,35 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const w = 30;
     const rr = rolling(daily.ret, w);
     const dx = daily.dayUs.map((u) => new Date(u / 1000));
-    out.charts.push({ title: 'Rolling 30-day volatility (annualised, %)', marks: [Plot.lineY(line(dx, [...rr.vol].map((v) => v * Math.sqrt(365) * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ title: 'Rolling 30-day Sharpe (annualised)', marks: [Plot.lineY(line(dx, [...rr.sharpe].map((v) => v * Math.sqrt(365))), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 30-day volatility (annualised, %)', marks: [Plot.lineY(line(dx, [...rr.vol].map((v) => v * Math.sqrt(365) * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 30-day Sharpe (annualised)', marks: [Plot.lineY(line(dx, [...rr.sharpe].map((v) => v * Math.sqrt(365))), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+  } else if (annualise && stepUs < DAY_US / 2 && r.length * stepUs >= 3 * DAY_US) {
+    // A month or two sampled within the day (a 31-day run of minute bars): a one-day window,
+    // annualised like the summary's figures. Returns are compounded into blocks of at least a
+    // minute so a window holds at most 1,440 of them (each window is summed afresh).
+    const perDay = Math.round(DAY_US / stepUs);
+    const block = Math.max(1, Math.ceil(perDay / 1440));
+    const rb: number[] = [];
+    const tb: Date[] = [];
+    for (let i = block - 1; i < r.length; i += block) {
+      let g = 1;
+      for (let k = i - block + 1; k <= i; k++) g *= 1 + r[k]!;
+      rb.push(g - 1);
+      tb.push(new Date(grid.ts[i + 1]! / 1000));
+    }
+    const w = Math.round(perDay / block);
+    const rr = rolling(rb, w);
+    const k = Math.sqrt((365 * perDay) / block);
+    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 1-day volatility (annualised, %)', marks: [Plot.lineY(line(tb, [...rr.vol].map((v) => v * k * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 1-day Sharpe (annualised)', marks: [Plot.lineY(line(tb, [...rr.sharpe].map((v) => v * k)), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.notes.push(`Rolling statistics: one-day windows of the ${duration(stepUs * block)} returns, annualised (√(365 × ${wholeAmount(w)})); a 30-day window once the run has 60 days.`);
   } else if (r.length >= 120) {
     // A window of a twentieth of the run, at most 500 samples (each window is summed afresh).
     const w = Math.min(500, Math.max(20, Math.floor(r.length / 20)));
     const rr = rolling(r, w);
     const rx = grid.ts.slice(1).map((u) => new Date(u / 1000));
-    out.charts.push({ title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ slug: 'rolling-volatility', title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
     if (!annualise) out.notes.push('Rolling statistics are per sample, not annualised (run under 30 days).');
   } else out.notes.push('No rolling statistics: fewer than 120 returns.');
 
@@ -266,8 +287,12 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   } else if (t.has('fills', 'ts_us')) out.notes.push('No trade statistics: the run was written before primesim recorded round trips (run it again for its trades table).');
   if (t.has('fills', 'queue_wait_us', 'liquidity')) {
     const liq = t.strs('fills', 'liquidity');
-    const waits = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker').map((w) => ({ v: w / 1000 }));
-    if (waits.length >= 10) out.charts.push({ title: 'Queue wait of maker fills (ms)', marks: [Plot.rectY(waits, Plot.binX({ y: 'count' }, { x: 'v', thresholds: 40 }) as Plot.RectYOptions), Plot.ruleY([0])], x: { type: 'linear', label: 'ms from resting to fill' }, y: countAxis('fills'), height: 200 });
+    const waitsUs = t.nums('fills', 'queue_wait_us').filter((_, i) => liq[i] === 'maker');
+    const chart = waitChart(waitsUs);
+    if (chart) {
+      out.charts.push(chart.spec);
+      if (chart.note) out.notes.push(chart.note);
+    }
   }
 
   // ---- PnL attribution ----
@@ -301,7 +326,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     if (unit !== asset) mevNote = `; MEV loss in ${unit}`;
     series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => `MEV loss (${unit})`) }));
   }
-  if (series.length) out.charts.push({ title: `PnL attribution over time (${asset}${mevNote})`, marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
+  if (series.length) out.charts.push({ slug: 'pnl-attribution', title: `PnL attribution over time (${asset}${mevNote})`, marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
 
   // ---- margin usage ----
   if (t.has('margin', 'ts_us', 'account', 'im', 'mm', 'equity')) {
@@ -318,4 +343,42 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     }
   }
   return out;
+}
+
+/** Units a wait is shown in, by its median: the largest unit the median holds at least once. */
+const WAIT_UNITS: readonly [string, number][] = [['h', 3600e6], ['min', 60e6], ['s', 1e6], ['ms', 1e3], ['µs', 1]];
+
+/**
+ * The histogram of maker fills' queue waits, in the unit of their median. Waits span decades (a
+ * quote filled in 40 ms, another after 12 hours): beyond two decades the bins are logarithmic on
+ * a log axis, where a linear histogram put nearly every fill in its first bar. Waits of zero (a
+ * fill at the instant the order rested) cannot sit on a log axis: they are counted in a note.
+ */
+export function waitChart(waitsUs: readonly number[]): { spec: ChartSpec; note?: string } | undefined {
+  if (waitsUs.length < 10) return undefined;
+  const pos = waitsUs.filter((w) => w > 0).sort((a, b) => a - b);
+  const zero = waitsUs.length - pos.length;
+  const median = pos.length ? pos[Math.floor(pos.length / 2)]! : 0;
+  const [unit, per] = WAIT_UNITS.find(([, us]) => median >= us) ?? WAIT_UNITS[WAIT_UNITS.length - 1]!;
+  const lo = pos[0] ?? 0;
+  const hi = pos[pos.length - 1] ?? 0;
+  const log = pos.length >= 10 && hi / lo >= 100;
+  const data = (log ? pos : waitsUs).map((w) => ({ v: w / per }));
+  let thresholds: number | number[] = 40;
+  if (log) {
+    // 40 bins of equal width in log10, from the shortest wait to the longest (the last edge just past it).
+    const a = Math.log10(lo / per);
+    const b = Math.log10(hi / per) + 1e-9;
+    thresholds = Array.from({ length: 41 }, (_, i) => 10 ** (a + ((b - a) * i) / 40));
+  }
+  const spec: ChartSpec = {
+    slug: 'queue-wait',
+    title: `Queue wait of maker fills (${unit}${log ? ', log scale' : ''})`,
+    marks: [Plot.rectY(data, Plot.binX({ y: 'count' }, { x: 'v', thresholds }) as Plot.RectYOptions), Plot.ruleY([0])],
+    x: { type: log ? 'log' : 'linear', label: `${unit} from resting to fill` },
+    y: countAxis('fills'),
+    height: 200,
+  };
+  const note = log && zero > 0 ? `Queue wait: ${wholeAmount(zero)} of ${wholeAmount(waitsUs.length)} maker fills filled the instant they rested (no wait); the log-scale histogram shows the others.` : undefined;
+  return { spec, note };
 }

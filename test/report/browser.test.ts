@@ -74,7 +74,7 @@ describe('report in headless Chromium', () => {
     expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|net::ERR/);
     const titles = [...dom.stdout.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]!);
     for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'Monthly returns (%)', 'Worst drawdowns', 'Margin usage and distance to liquidation (%)', 'Trades (round trips: flat → position → flat)', 'Fills against mid']) expect(titles).toContain(t);
-    for (const p of ['Return distribution', 'Rolling volatility', 'Rolling Sharpe', 'Trade list']) expect(titles.some((x) => x.startsWith(p)), p).toBe(true);
+    for (const p of ['Return distribution', 'Rolling 1-day volatility (annualised', 'Rolling 1-day Sharpe (annualised', 'Trade list']) expect(titles.some((x) => x.startsWith(p)), p).toBe(true);
     // The benchmark's line is drawn beside the strategy's, with its legend.
     expect(dom.stdout).toContain('buy and hold BTCUSDT');
     const charts = dom.stdout.split('class="chart"').slice(1);

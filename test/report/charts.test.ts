@@ -3,6 +3,10 @@ import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { chartSlug, countAxis, renderChart } from '../../src/report/charts.ts';
 import { compact } from '../../src/report/mc-report.ts';
+import { writeChartPngs } from '../../src/report/png.ts';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 const data = [0, 1, 2, 3].flatMap((i) => [
   { t: new Date(Date.UTC(2024, 0, 1, i)), v: i, k: 'fees' },
@@ -67,6 +71,24 @@ describe('charts', () => {
   it('file names from titles have no stray dashes', () => {
     expect(chartSlug('Return distribution (daily, with VaR and ES 95%)')).toBe('return-distribution-daily-with-var-and-es-95');
     expect(chartSlug('Underwater (%)')).toBe('underwater');
+  });
+
+  it('PNG names stay put when a title carries the run\'s figures, a repeated name gets -2, and no temporary file is left', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'primesim-png-'));
+    try {
+      const svg = renderChart({ title: 'x', marks: [Plot.lineY(data.slice(0, 4), { x: 't', y: 'v' })] }).svg;
+      const html = join(dir, 'run.html');
+      const names = writeChartPngs(html, [
+        { title: 'Inventory: time-weighted mean per 2.5 h (2,670 changes)', slug: 'inventory', svg },
+        { title: 'Inventory: time-weighted mean per 3 h (12 changes)', slug: 'inventory', svg },
+        { title: 'Underwater (%)', svg },
+      ]).map((p) => basename(p));
+      expect(names).toEqual(['run-inventory.png', 'run-inventory-2.png', 'run-underwater.png']);
+      expect(readdirSync(dir).sort()).toEqual(['run-inventory-2.png', 'run-inventory.png', 'run-underwater.png']);
+      for (const n of names) expect(readFileSync(join(dir, n)).subarray(1, 4).toString('latin1')).toBe('PNG');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // A run of one bar: Plot took the attribution's series for quantitative and warned on the terminal.

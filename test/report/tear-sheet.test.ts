@@ -7,7 +7,8 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { writeReport } from '../../src/report/report.ts';
 import { money } from '../../src/report/summary-rows.ts';
 import { buildCharts, RunTables } from '../../src/report/recipes.ts';
-import { tearSheet, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
+import { tearSheet, waitChart, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
+import { onGrid, samplingInterval } from '../../src/report/tear-sheet-stats.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
 
@@ -76,6 +77,22 @@ describe('tear sheet', () => {
     expect(a['inventory']!).toBeCloseTo(r.metrics.inventoryPnl, 6);
     expect(a['fees']!).toBeCloseTo(-r.metrics.fees, 6);
     expect(a['spread capture']! + a['inventory']! + a['fees']!).toBeCloseTo(r.metrics.totalPnl, 6);
+    // Rolling statistics of a month sampled hourly: one-day windows (24 returns on the sampling
+    // grid), annualised by √(365 × 24) — not per-sample figures of a run the summary annualises.
+    const rv = sheet.charts.find((c) => c.slug === 'rolling-volatility')!;
+    expect(rv.title).toBe('Rolling 1-day volatility (annualised, %)');
+    const eqc = columns(r.dir, 'equity');
+    const ets = eqc.ts_us as number[];
+    const g = onGrid(ets, eqc.equity as number[], samplingInterval(ets));
+    expect(samplingInterval(ets)).toBe(3600e6);
+    const gr = g.eq.slice(1).map((e, i) => e / g.eq[i]! - 1);
+    const last = gr.slice(-24);
+    const m = last.reduce((x, y) => x + y, 0) / 24;
+    const sd = Math.sqrt(last.reduce((x, y) => x + (y - m) ** 2, 0) / 23);
+    const pts = (rv.marks[0] as unknown as { data: { v: number }[] }).data;
+    expect(pts.length).toBe(gr.length);
+    expect(pts[pts.length - 1]!.v).toBeCloseTo(sd * Math.sqrt(365 * 24) * 100, 9);
+    expect(html).toContain('Rolling statistics: one-day windows of the 1 h returns, annualised (√(365 × 24))');
     // The headline table has the terminal's labels and says which Sharpe it is; no cost reads −0.
     const head = html.slice(html.indexOf('<h2>Summary</h2>'), html.indexOf('All metrics (manifest keys)'));
     expect(head).toContain(`sharpe / sortino (annualised, 365 d; ${r.metrics.returnPeriod} PnL ÷ initial capital)`);
@@ -109,6 +126,23 @@ describe('tear sheet', () => {
     expect(html).toMatch(/beta \/ correlation to buy and hold BTCUSDT<\/th><td>0\.\d{3} \/ 0\.\d{3}<\/td>/);
     expect(html).toMatch(/alpha \(annualised\) \/ information ratio \(annualised\) vs buy and hold BTCUSDT/);
     allDrawn(html);
+  });
+
+  it('queue waits in the unit of their median; beyond two decades on log bins, waits of zero counted in a note', () => {
+    // 20 quotes filled after 40 ms, one after 12 hours, three the instant they rested.
+    const waits = [...Array<number>(20).fill(40_000), 12 * 3600e6, 0, 0, 0];
+    const c = waitChart(waits)!;
+    expect(c.spec.title).toBe('Queue wait of maker fills (ms, log scale)');
+    expect(c.spec.x).toMatchObject({ type: 'log', label: 'ms from resting to fill' });
+    const bin = c.spec.marks[0] as unknown as { data: { v: number }[] };
+    expect(bin.data.map((d) => d.v).sort((x, y) => x - y)).toEqual([...Array<number>(20).fill(40), 43_200_000]);
+    expect(c.note).toBe('Queue wait: 3 of 24 maker fills filled the instant they rested (no wait); the log-scale histogram shows the others.');
+    // Within two decades: a linear histogram of every wait, in seconds (median 2 s).
+    const lin = waitChart([1e6, 1.5e6, 2e6, 2e6, 2.5e6, 3e6, 3e6, 4e6, 5e6, 0])!;
+    expect(lin.spec.title).toBe('Queue wait of maker fills (s)');
+    expect(lin.spec.x).toMatchObject({ type: 'linear' });
+    expect(lin.note).toBeUndefined();
+    expect(waitChart([1, 2, 3])).toBeUndefined();
   });
 
   it('a liquidated account: liquidation transfers are their own component, in the summary and over time, and the parts add up', async () => {
