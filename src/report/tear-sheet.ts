@@ -339,7 +339,20 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       const im = t.nums('margin', 'im');
       const mm = t.nums('margin', 'mm');
       const rows = [...line(mt, idx.map((i) => (me[i]! > 0 ? (im[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'initial margin ÷ equity') }), ...line(mt, idx.map((i) => (me[i]! > 0 ? (mm[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'maintenance ÷ equity (100% = liquidation)') })];
-      out.charts.push({ title: 'Margin usage and distance to liquidation (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0]), Plot.ruleY([100], { stroke: '#d62728', strokeDasharray: '4 3' })], color: { legend: true }, y: { label: '%' }, height: 240 });
+      // The 100% line (liquidation) only when usage comes within sight of it: a desk at 0.2% of its
+      // margin saw two flat lines at the foot of a 0–100% axis. Otherwise the peak is said.
+      let peakIm = 0;
+      let peakMm = 0;
+      for (const i of idx) {
+        if (me[i]! > 0) {
+          peakIm = Math.max(peakIm, im[i]! / me[i]!);
+          peakMm = Math.max(peakMm, mm[i]! / me[i]!);
+        }
+      }
+      const near = Math.max(peakIm, peakMm) >= 0.25;
+      const marks = [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0]), ...(near ? [Plot.ruleY([100], { stroke: '#d62728', strokeDasharray: '4 3' })] : [])];
+      out.charts.push({ slug: 'margin-usage', title: 'Margin usage and distance to liquidation (%)', marks, color: { legend: true }, y: { label: '%' }, height: 240 });
+      if (!near) out.notes.push(`Margin usage peaked at ${pct(peakIm, 3)} of equity (initial margin) and ${pct(peakMm, 3)} (maintenance); liquidation comes at 100% maintenance, off the chart's scale.`);
     }
   }
   return out;

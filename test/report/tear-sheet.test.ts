@@ -93,6 +93,13 @@ describe('tear sheet', () => {
     expect(pts.length).toBe(gr.length);
     expect(pts[pts.length - 1]!.v).toBeCloseTo(sd * Math.sqrt(365 * 24) * 100, 9);
     expect(html).toContain('Rolling statistics: one-day windows of the 1 h returns, annualised (√(365 × 24))');
+    // One BTC on 100,000 USDT uses a fraction of a percent of the margin: no 0–100% axis with two
+    // flat lines at its foot, but the usage on its own scale and the peak said.
+    const mg = columns(r.dir, 'margin');
+    const peak = Math.max(...(mg.im as number[]).map((v, i) => v / (mg.equity![i] as number)));
+    expect(peak).toBeLessThan(0.25);
+    expect(sheet.charts.find((c) => c.slug === 'margin-usage')!.marks.length).toBe(2);
+    expect(html).toContain(`Margin usage peaked at ${(peak * 100).toFixed(3)}% of equity (initial margin)`);
     // The headline table has the terminal's labels and says which Sharpe it is; no cost reads −0.
     const head = html.slice(html.indexOf('<h2>Summary</h2>'), html.indexOf('All metrics (manifest keys)'));
     expect(head).toContain(`sharpe / sortino (annualised, 365 d; ${r.metrics.returnPeriod} PnL ÷ initial capital)`);
@@ -172,5 +179,9 @@ describe('tear sheet', () => {
     expect(tr.exit_price![0]).toBeCloseTo(vwap, 6);
     expect((tr.pnl![0] as number) + m.liquidationTransfers - m.funding).toBeCloseTo(m.totalPnl, 6);
     expect(html).toMatch(/<td>liquidated<\/td>/);
+    // Liquidated: usage reached 100% of maintenance, so the chart shows the liquidation line.
+    const mu = tearSheet(new RunTables(r.dir), m as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.charts.find((c) => c.slug === 'margin-usage')!;
+    expect(mu.marks.length).toBe(3);
+    expect(html).not.toContain('Margin usage peaked at');
   });
 });
