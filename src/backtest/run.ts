@@ -27,6 +27,8 @@ export const BacktestConfigSchema = z.strictObject({
   fees: z.string().default('2:5'),
   funding: z.string().default('none'),
   capital: z.number().positive().default(100_000),
+  /** Perp data: the account's chosen leverage (initial margin ≥ notional / leverage; default the bracket's maximum). */
+  leverage: z.number().min(1).optional(),
   /** Default: 1s, and 1m for bars (a 1 s clock over a month of minute bars is 2.7M rows of equity). */
   equityInterval: z.string().optional(),
   /**
@@ -120,12 +122,13 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
     const { id: instrument, inst } = resolveBarsInstrument(cfg.instrument, cfg.data, { field: '--instrument', fix: 'pass --instrument' });
     const spot = inst.kind === 'spot';
+    if (spot && cfg.leverage !== undefined) throw new ConfigError(`applies to perp data; ${inst.venue}:${inst.symbol} is spot, traded from a cash account that cannot borrow`, { field: '--leverage' });
     return {
       seed: cfg.seed,
       valuation: inst.settle,
       // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
       venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
-      accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
+      accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
       agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },
     };
@@ -137,6 +140,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   const inst = ds.instrument;
   const id = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(inst.venue) ? inst.venue : 'venue';
   const spot = inst.kind === 'spot';
+  if (spot && cfg.leverage !== undefined) throw new ConfigError(`applies to perp data; ${inst.venue}:${inst.symbol} is spot, traded from a cash account that cannot borrow`, { field: '--leverage' });
   return {
     seed: cfg.seed,
     valuation: inst.settle,
@@ -151,7 +155,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
         ...(spot ? {} : { funding: resolveFundingPath(cfg.funding, process.cwd()), mark: 'median' }),
       },
     ],
-    accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross' }],
+    accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
     agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
     record: { equityInterval: cfg.equityInterval },
   };
@@ -162,6 +166,7 @@ const FLAG_OF: [RegExp, string][] = [
   [/latency\.entry/, '--latency-entry'],
   [/latency\.response/, '--latency-response'],
   [/fees/, '--fees'],
+  [/leverage/, '--leverage'],
   [/queue/, '--queue'],
   [/funding/, '--funding'],
   [/equityInterval/, '--equity-interval'],

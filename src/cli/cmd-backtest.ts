@@ -76,6 +76,7 @@ export function registerBacktest(program: Command): void {
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
+    .option('--leverage <x>', 'perp data: the account\'s chosen leverage, e.g. 10 (initial margin ≥ notional / leverage: an order beyond it is rejected; default: the bracket\'s maximum, 125× on BTCUSDT)', numArg('--leverage'))
     .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
@@ -93,6 +94,7 @@ export function registerBacktest(program: Command): void {
       const to = pick('to', 'to', o.to as string | undefined);
       // Unset: what a LEAN file names by its market and symbol, else the default (see backtestSpec).
       const instrument = pick('instrument', 'instrument', o.instrument as string | undefined);
+      const leverage = pick('leverage', 'leverage', o.leverage as number | undefined);
       const cfg = {
         strategy: strategy ?? fromFile.strategy,
         data: (o.data as string | undefined) ?? fromFile.data,
@@ -105,6 +107,7 @@ export function registerBacktest(program: Command): void {
         fees: pick('fees', 'fees', o.fees as string),
         funding: pick('funding', 'funding', o.funding as string),
         capital: pick('capital', 'capital', o.capital as number),
+        ...(leverage !== undefined ? { leverage } : {}),
         // Unset: the config's default (1s, 1m for bars).
         ...(equityInterval !== undefined ? { equityInterval } : {}),
         ...(instrument !== undefined ? { instrument } : {}),

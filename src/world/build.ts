@@ -111,10 +111,10 @@ function tiersFor(v: VenueSpec, inst: Instrument): readonly Tier[] {
   return BINANCE_BTCUSDT_TIERS;
 }
 
-function marginModel(mode: 'cross' | 'isolated' | 'portfolio'): MarginModel {
-  if (mode === 'isolated') return new IsolatedMargin();
+function marginModel(mode: 'cross' | 'isolated' | 'portfolio', leverage: number | undefined): MarginModel {
+  if (mode === 'isolated') return new IsolatedMargin({ leverage });
   if (mode === 'portfolio') return new PortfolioMargin();
-  return new CrossMargin();
+  return new CrossMargin({ leverage });
 }
 
 /** ISO time or µs → µs. */
@@ -197,6 +197,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     accountIdx.set(a.id, i);
     for (const asset of [...Object.keys(a.deposits), ...Object.keys(a.haircuts)]) {
       if (!ASSETS[asset]) throw at(['accounts', i, Object.keys(a.deposits).includes(asset) ? 'deposits' : 'haircuts', asset], `unknown asset ${asset}`, `assets: ${Object.keys(ASSETS).join(', ')}`);
+    }
+    if (a.leverage !== undefined && (a.margin === 'cash' || a.margin === 'portfolio')) {
+      throw at(['accounts', i, 'leverage'], `a ${a.margin} account has no leverage setting`, a.margin === 'cash' ? 'a cash account cannot borrow: use margin: cross (or isolated) to trade with leverage' : 'portfolio margin is set by its scenario grid; leverage applies to cross and isolated accounts');
     }
   });
   /** Which account trades each venue (one per venue in this version). */
@@ -379,7 +382,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const engine = needsEngine ? new MarginEngine({ ledger, settleAsset: marginAsset, haircuts }) : undefined;
   const wallets = spec.accounts.map((a) => new AccountWallet(a.id, a.margin, ledger, prices, a.margin === 'cash' ? undefined : engine));
   const walletOf = new Map(wallets.map((w) => [w.id, w]));
-  if (engine) for (const a of spec.accounts) if (a.margin !== 'cash') engine.openAccount(a.id, marginModel(a.margin));
+  if (engine) for (const a of spec.accounts) if (a.margin !== 'cash') engine.openAccount(a.id, marginModel(a.margin, a.leverage));
 
   // ---- venues ----
   const venues: WorldVenue[] = [];

@@ -391,7 +391,7 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     extra: {
       spec,
       instrument: v0.clob.instrument,
-      models: { queue: v0.clob.cfg.queue.name, fees: v0.clob.cfg.fees.name, entryLatency: v0.clob.cfg.entryLatency.name, responseLatency: v0.clob.cfg.responseLatency.name, ...(v0.perp ? { mark: v0.perp.cfg.mark.name } : {}) },
+      models: { queue: v0.clob.cfg.queue.name, fees: v0.clob.cfg.fees.name, entryLatency: v0.clob.cfg.entryLatency.name, responseLatency: v0.clob.cfg.responseLatency.name, ...(v0.perp ? { mark: v0.perp.cfg.mark.name } : {}), ...leverageOf(spec, v0.account) },
       venues: world.venues.map((v) => ({
         id: v.id,
         kind: v.kind,
@@ -417,4 +417,10 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
 /** Rows of `b` after the rows of `a` (same columns): the recorder's column concatenation. */
 function appendRows(a: Record<string, ColumnData>, b: Record<string, ColumnData>): Record<string, ColumnData> {
   return concatColumns([a, b]);
+}
+
+/** The chosen leverage of a venue's account, for the runs table (`model_leverage`), when the spec sets one. */
+function leverageOf(spec: RunSpec, account: string): { leverage?: number } {
+  const l = spec.accounts.find((a) => a.id === account)?.leverage;
+  return l === undefined ? {} : { leverage: l };
 }

@@ -346,6 +346,13 @@ export const AccountSpecSchema = z.strictObject({
   margin: z.enum(['cash', 'cross', 'isolated', 'portfolio']).default('cross'),
   /** Collateral haircuts of non-valuation assets (0 = full value, 1 = none), e.g. { BTC: 0.05 }. */
   haircuts: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /**
+   * Chosen leverage of cross and isolated accounts (Binance's per-symbol setting): initial margin
+   * of a perp position is notional / leverage, so an order beyond it is rejected (the rate of the
+   * position's bracket where that bracket allows less). Default: the bracket schedule (125× on
+   * BTCUSDT's first bracket).
+   */
+  leverage: z.number().min(1).optional(),
   /** Tokens the account holds on the chain (its address is the account id), e.g. { WETH: 50, ETH: 10 }. */
   onchain: TokenAmounts.default({}),
 });

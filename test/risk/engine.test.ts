@@ -154,6 +154,40 @@ describe('MarginEngine', () => {
     expect(() => engine.applyFill('iso', ETH_PERP, T0, 1, 300_000, 0)).toThrow(ConfigError);
   });
 
+  it('chosen leverage: initial margin = notional / leverage (Binance) unless the bracket asks more; maintenance unchanged', () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('lev10', new CrossMargin({ leverage: 10 }));
+    engine.openAccount('dflt', new CrossMargin());
+    engine.openAccount('lev150', new CrossMargin({ leverage: 150 }));
+    engine.openAccount('lev30', new CrossMargin({ leverage: 30 }));
+    for (const a of ['lev10', 'dflt', 'lev150', 'lev30']) deposit(ledger, a, 10_000);
+    // Binance: "Initial Margin = Notional Position Value / Leverage". 1 BTC at 60,000 with 10×: 6,000.
+    const one = engine.canPlace('lev10', { instrument: PERP, lots: 1000 });
+    expect(one.ok).toBe(true);
+    expect(one.imAfter).toBeCloseTo(60_000 / 10, 9);
+    // 2 BTC needs 12,000 of the 10,000 deposited: rejected, where the bracket's 100× took 1,100.
+    const two = engine.canPlace('lev10', { instrument: PERP, lots: 2000 });
+    expect(two.ok).toBe(false);
+    expect(two.reason).toMatch(/insufficient margin/);
+    expect(engine.canPlace('dflt', { instrument: PERP, lots: 2000 }).imAfter).toBeCloseTo(120_000 / 100 - 100, 9);
+    // Above the bracket's maximum (125× up to 50,000): the bracket binds.
+    expect(engine.canPlace('lev150', { instrument: PERP, lots: 500 }).imAfter).toBeCloseTo(30_000 / 125, 9);
+    // 10,000,020 notional lies in the 20× bracket (8M–50M): at 30× Binance would refuse it; here it
+    // needs that bracket's 5% (the bracket schedule alone, with its cumulative amount, asks 2.55%).
+    expect(engine.canPlace('lev30', { instrument: PERP, lots: 166_667 }).imAfter).toBeCloseTo(166.667 * 60_000 * 0.05, 6);
+    expect(engine.canPlace('dflt', { instrument: PERP, lots: 166_667 }).imAfter).toBeCloseTo(166.667 * 60_000 * 0.05 - 245_100, 6);
+    // Maintenance (so the liquidation price) does not depend on the chosen leverage.
+    engine.applyFill('lev10', PERP, T0, 1000, 600_000, 0);
+    engine.applyFill('dflt', PERP, T0, 1000, 600_000, 0);
+    expect(engine.state('lev10').im).toBeCloseTo(6_000, 9);
+    expect(engine.state('lev10').mm).toBe(engine.state('dflt').mm);
+    expect(engine.state('lev10').mm).toBeCloseTo(60_000 * 0.005 - 50, 9);
+    engine.setMark('BTC', 70_000, T0 + 1);
+    expect(engine.state('lev10').im).toBeCloseTo(7_000, 9);
+  });
+
   it('bad input: clear errors naming the instrument and the value', () => {
     const { ledger, engine } = newEngine();
     const noTiers: RiskInstrument = { ...perpSpec(), id: 'venue:NO-TIERS' };

@@ -168,6 +168,25 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
     expect(rows.filter(([side]) => side === 'sell').length).toBeGreaterThan(3);
   });
 
+  it('a chosen leverage binds: at 4× no 1-BTC entry fits in 10,000 USDT, at 10× each does and needs notional / 10 of initial margin', async () => {
+    const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const base = { strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, to: '2022-01-04', capital: 10_000, equityInterval: '1m', runsDir: join(root, 'runs') };
+    const at4 = await runBacktest({ ...base, leverage: 4, runId: 'lev4' });
+    const orders4 = (await queryRuns([at4.dir], 'SELECT status, reason FROM orders')).rows;
+    expect(orders4.length).toBeGreaterThan(10);
+    // ~47,000 notional / 4 = ~11,700 of initial margin on 10,000: every entry refused, nothing sold.
+    expect(orders4.every((x) => x[0] === 'rejected' && /insufficient margin/.test(String(x[1])))).toBe(true);
+    const at10 = await runBacktest({ ...base, leverage: 10, runId: 'lev10' });
+    expect(at10.metrics.fills).toBeGreaterThan(10);
+    expect(at10.manifest.config).toMatchObject({ leverage: 10 });
+    // Whenever 1 BTC is held, the account's initial margin is its notional at the mark / 10.
+    const held = (await queryRuns([at10.dir], 'SELECT m.im, e.mid, e.position_lots FROM margin m JOIN equity e USING (ts_us) WHERE e.position_lots <> 0')).rows;
+    expect(held.length).toBeGreaterThan(100);
+    for (const [im, mid, lots] of held) expect(num(im)).toBeCloseTo((Math.abs(num(lots)) * 0.001 * num(mid)) / 10, 6);
+    // A spot instrument trades from a cash account: no leverage to choose.
+    await expect(runBacktest({ ...base, instrument: 'binance:BTCUSDT', leverage: 3, runId: 'lev-spot' })).rejects.toThrow(/--leverage.*spot/);
+  });
+
   it('sma-cross on the real 45,031 one-minute bars trades exactly where a plain SMA recomputation says, at the next opens', async () => {
     const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, runsDir: join(root, 'runs'), runId: 'sma', equityInterval: '1h', fees: '0:0' });

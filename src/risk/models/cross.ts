@@ -7,8 +7,9 @@ abstract class PerPositionMargin implements MarginModel {
   abstract readonly isolated: boolean;
   private readonly std: StandardRequirement;
 
-  constructor(opts: { option?: OptionStandardParams } = {}) {
-    this.std = new StandardRequirement(opts.option);
+  /** `leverage`: the account's chosen leverage; initial margin at least notional / leverage (see StandardRequirement). */
+  constructor(opts: { option?: OptionStandardParams; leverage?: number } = {}) {
+    this.std = new StandardRequirement(opts.option, opts.leverage);
   }
 
   /** Reused by every call: a revaluation at every mark allocates nothing (callers copy what they keep). */

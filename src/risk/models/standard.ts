@@ -17,7 +17,22 @@ export class StandardRequirement {
   /** Last result, reused so a revaluation allocates nothing per leg. */
   private readonly out = { im: 0, mm: 0 };
 
-  constructor(private readonly defaultOption: OptionStandardParams = DERIBIT_OPTION_STANDARD) {}
+  /**
+   * `leverage`: the account's chosen leverage (Binance's per-symbol setting): a delta-one leg's
+   * initial margin is notional / leverage, as Binance computes it, or notional × the rate of the
+   * position's bracket where that bracket allows less leverage (the larger position needs the
+   * margin of the bracket's maximum). Without it the bracket schedule applies (rate less the
+   * bracket's cumulative amount). Maintenance margin, and so the liquidation price of a cross
+   * account, does not depend on it.
+   */
+  constructor(
+    private readonly defaultOption: OptionStandardParams = DERIBIT_OPTION_STANDARD,
+    leverage?: number,
+  ) {
+    this.userImr = leverage === undefined ? 0 : 1 / leverage;
+  }
+
+  private readonly userImr: number;
 
   /**
    * Requirement of one leg; the returned object is reused by the next call. With `coin` the leg
@@ -47,7 +62,10 @@ export class StandardRequirement {
     const b = this.bracketsFor(inst);
     const notional = inst.market.kind === 'inverse' ? Math.abs(l.qty) / l.mark : Math.abs(l.qty) * l.mark;
     const i = b.index(notional);
-    out.im = notional * b.imr[i]! - b.cumIm[i]!;
+    // Chosen leverage: Binance's notional / leverage, at the rate of the position's bracket where
+    // that bracket allows less leverage (Binance refuses such a position at that leverage; here it
+    // needs the margin it would need at the bracket's maximum).
+    out.im = this.userImr === 0 ? notional * b.imr[i]! - b.cumIm[i]! : notional * Math.max(this.userImr, b.imr[i]!);
     out.mm = notional * b.mmr[i]! - b.cumMm[i]!;
     return out;
   }
