@@ -29,6 +29,7 @@ const SETTINGS: Record<string, [string, string, string]> = {
   '--fees': ['fees', '"1:3"', '1:3'],
   '--funding': ['funding', '0.0001@8h', '0.0001@8h'],
   '--capital': ['capital', '5000', '5000'],
+  '--leverage': ['leverage', '10', '10'],
   '--equity-interval': ['equityInterval', '5m', '5m'],
 };
 /** Tick-data settings (refused on bars) and settings that do not change the spec. */
