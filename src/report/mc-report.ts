@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
-import { countAxis, renderChart, type ChartSpec } from './charts.ts';
+import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { writeChartPngs } from './png.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
@@ -70,9 +70,10 @@ export function compact(x: number, _i?: number, ticks?: readonly number[]): stri
   return f.format(x);
 }
 
-function fanChart(title: string, rows: ReturnType<typeof fan>, label: string, ticks?: (x: number) => string): ChartSpec {
+function fanChart(title: string, slug: string, rows: ReturnType<typeof fan>, label: string, ticks?: (x: number) => string): ChartSpec {
   return {
     title,
+    slug,
     marks: [
       Plot.areaY(rows, { x: 't', y1: 'p05', y2: 'p95', fill: '#1f77b4', fillOpacity: 0.15 }),
       Plot.areaY(rows, { x: 't', y1: 'p25', y2: 'p75', fill: '#1f77b4', fillOpacity: 0.3 }),
@@ -116,6 +117,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   mkdirSync(dirname(out), { recursive: true });
   const charts: ChartSpec[] = [];
   charts.push({
+    slug: 'pnl-distribution',
     title: 'Desk PnL across paths, with VaR (solid) and ES (dashed) at 95% and 99%',
     // Losses as PnL: −VaR and −ES on the PnL axis; which line is which in the legend.
     marks: [
@@ -133,6 +135,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   const conv = convergence(pnl);
   if (conv.length > 1) {
     charts.push({
+      slug: 'var-convergence',
       title: 'VaR 95% of the first n paths (solid), with its 95% confidence interval (dashed; distribution-free)',
       marks: [
         Plot.areaY(conv, { x: 'n', y1: 'lo', y2: 'hi', fill: '#ff7f0e', fillOpacity: 0.2 }),
@@ -146,6 +149,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     });
   }
   charts.push({
+    slug: 'liquidated-notional',
     title: 'Liquidated notional across paths (perp + lending)',
     marks: [Plot.rectY(lar.map((v) => ({ v })), { ...Plot.binX({ y: 'count' }, { x: 'v', thresholds: 30 }), fill: '#d62728' }), Plot.ruleY([0])],
     x: { type: 'linear', label: 'liquidated notional', tickFormat: compact },
@@ -182,13 +186,13 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   const named = (title: string, id: string, m: Map<string, unknown>) => (m.size > 1 && id ? `${title}: ${id}` : title);
   for (const [id, l] of marks) {
     const mf = fan(l);
-    if (mf.length) charts.push(fanChart(named('Mark across paths (median, 25–75% and 5–95%)', id, marks), mf, 'price'));
+    if (mf.length) charts.push(fanChart(named('Mark across paths (median, 25–75% and 5–95%)', id, marks), marks.size > 1 && id ? `mark-fan-${chartSlug(id)}` : 'mark-fan', mf, 'price'));
   }
   const ff = fan(fund);
-  if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', ff, 'fund', compact));
+  if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', 'insurance-fund-fan', ff, 'fund', compact));
   for (const [id, l] of oi) {
     const of = fan(l);
-    if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), of, 'open interest (base units)', compact));
+    if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), oi.size > 1 && id ? `open-interest-fan-${chartSlug(id)}` : 'open-interest-fan', of, 'open interest (base units)', compact));
   }
   // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
   let worst = -1;

@@ -86,6 +86,9 @@ describe('Monte Carlo paths', () => {
     expect(src).toContain('<p>The worst path by desk PnL, by the source of their path.</p>');
     expect(src).toContain(`<tr><td>${worst.label.replace(/&/g, '&amp;')}</td><td>${pool.rows.filter((r) => r.label === worst.label).length}</td><td>1</td>`);
     expect((await writeMcReport(pool.dir, { out: join(root, 'mc-report.html') })).html).toBe(rep.html);
+    // PNGs under names that say what the chart is, whatever the worst path was.
+    const pngs = (await writeMcReport(pool.dir, { out: join(root, 'mc-png.html'), png: true })).pngs.map((p) => p.slice(p.lastIndexOf('/') + 1));
+    for (const n of ['pnl-distribution', 'var-convergence', 'mark-fan', 'insurance-fund-fan', 'open-interest-fan', 'liquidation-waterfall-worst-path']) expect(pngs).toContain(`mc-png-${n}.png`);
   }, 600_000);
 
   it('contagion: the 2021-05-19 path liquidates on-chain borrowers through the oracle; cut the link and it does not; every liquidation below HF 1', async () => {
