@@ -49,13 +49,27 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     const e0 = Number(eq.get(0));
     for (let i = 0; i < t.numRows; i++) curves.push({ t: new Date(Number(ts.get(i)) / 1000), v: Number(eq.get(i)) - e0, run: r.runId });
   }
+  // Runs of a sweep in grid order (each axis's values numerically where they are numbers: k=2 before
+  // k=2.5), not by the text of their ids ("k-2.5_…" sorted before "k-2_…").
+  const gridPoints = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point);
+  if (gridPoints.every((p) => p !== undefined)) {
+    const names = [...new Set(gridPoints.flatMap((p) => Object.keys(p!)))];
+    const rank = new Map(names.map((k) => [k, new Map(axisDomain(gridPoints.map((p) => p![k] ?? '')).map((v, i) => [v, i]))]));
+    const key = new Map(runs.map((r, i) => [r.runId, names.map((k) => rank.get(k)!.get(gridPoints[i]![k] ?? '')!)]));
+    pnl.sort((a, b) => {
+      const ka = key.get(a.run)!;
+      const kb = key.get(b.run)!;
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+      return 0;
+    });
+  }
   const charts: string[] = [];
   if (curves.length) {
     charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(curves, { x: 't', y: 'v', stroke: 'run' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'equity − start' }, height: 320 }).html}`);
   }
   if (pnl.length) {
     charts.push(
-      `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
+      `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null, domain: pnl.map((p) => p.run) }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
     );
   }
   // A sweep's grid: the axes whose value differs between runs, first in the table, and over two
@@ -63,6 +77,11 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string], renderChart));
+  // A walk-forward over two parameters: the same heatmaps, one panel per dates window.
+  else if (axes.length === 3 && axes.includes('dates')) {
+    const [ax, ay] = axes.filter((a) => a !== 'dates') as [string, string];
+    charts.push(...sweepHeatmaps(runs, points, [ax, ay], renderChart, 'dates'));
+  }
   // Deflated Sharpe: the best of many runs looks better than it is (selection); each run's
   // probability of beating what this many skill-less runs would show at best — among the runs on
   // the same data (a walk-forward sweep's dates windows apart).
@@ -130,7 +149,7 @@ function axisDomain(values: string[]): string[] {
 }
 
 /** Total PnL, Sharpe, drawdown (and the round trips' hit rate) over a two-axis sweep, one cell per run, each labelled with its value. */
-function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string], renderChart: (spec: ChartSpec) => { html: string }): string[] {
+function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, ay]: [string, string], renderChart: (spec: ChartSpec) => { html: string }, facet?: string): string[] {
   const metric = (r: RunInfo) => (r.manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
   const ms = runs.map(metric);
   // Annualised when every run has it, else per return period (one column never mixes the two).
@@ -146,17 +165,19 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
   for (const [key, title, fmt] of figs) {
     const cells = runs.flatMap((_, i) => {
       const v = Number(ms[i]![key]);
-      return Number.isFinite(v) ? [{ x: points[i]![ax] ?? '', y: points[i]![ay] ?? '', v }] : [];
+      return Number.isFinite(v) ? [{ x: points[i]![ax] ?? '', y: points[i]![ay] ?? '', f: facet ? (points[i]![facet] ?? '') : '', v }] : [];
     });
     if (cells.length === 0) continue;
     const ys = axisDomain(cells.map((c) => c.y));
-    const full = `${title} by ${ax} × ${ay}`;
+    const full = `${title} by ${ax} × ${ay}${facet ? `, each ${facet} window` : ''}`;
     out.push(
       `<h2>${esc(full)}</h2>${
         renderChart({
           title: full,
-          marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0.5 }), Plot.text(cells, { x: 'x', y: 'y', text: (d: { v: number }) => fmt(d.v), fill: 'black', stroke: 'white' })],
+          marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0.5, ...(facet ? { fx: 'f' } : {}) }), Plot.text(cells, { x: 'x', y: 'y', text: (d: { v: number }) => fmt(d.v), fill: 'black', stroke: 'white', ...(facet ? { fx: 'f' } : {}) })],
           x: { type: 'band', label: ax, domain: axisDomain(cells.map((c) => c.x)) },
+          // Windows in time order, each headed by its dates.
+          ...(facet ? { fx: { domain: axisDomain(cells.map((c) => c.f)).sort(), label: null } } : {}),
           y: { type: 'band', label: ay, domain: ys },
           // Losses red, gains green (drawdown: deeper is redder); the cells carry their values (no ramp legend in Node's DOM).
           color: key === 'maxDrawdown' ? { scheme: 'reds' } : key === 'tripHitRate' ? { scheme: 'blues' } : { type: 'diverging', scheme: 'rdylgn', pivot: 0 },

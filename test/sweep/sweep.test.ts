@@ -281,5 +281,35 @@ describe('sweeps over bars', () => {
       expect(existsSync(join(runs, 'bad'))).toBe(false);
     }
   });
+  it('a walk-forward over two parameters: heatmaps of the two, one panel per window; runs in grid order (5 before 10)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { primesim } = await import('../helpers/cli.ts');
+    const lines = ['timestamp,open,high,low,close,volume'];
+    const t0 = Date.parse('2024-01-01T00:00:00Z');
+    let prev = 100;
+    for (let i = 0; i < 2 * 1440; i++) {
+      const c = 100 + 5 * Math.sin(i / 90) + Math.sin(i / 7);
+      lines.push(`${new Date(t0 + i * 60_000).toISOString().replace('T', ' ').replace('Z', '')},${prev.toFixed(2)},${(Math.max(prev, c) + 0.3).toFixed(2)},${(Math.min(prev, c) - 0.3).toFixed(2)},${c.toFixed(2)},10`);
+      prev = c;
+    }
+    const bars = join(root, 'sine2.csv');
+    writeFileSync(bars, lines.join('\n'));
+    const runs = join(root, 'walk2');
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--grid', 'slow=30,60', '--grid', 'dates=2024-01-01/2024-01-02,2024-01-02/2024-01-03', '--runs', runs, '--name', 'wf2']);
+    expect(r.code, r.stderr).toBe(0);
+    const { writeComparison } = await import('../../src/report/compare.ts');
+    const { findRuns } = await import('../../src/results/run-store.ts');
+    const found = findRuns([join(runs, 'wf2')]);
+    const page = readFileSync(writeComparison(found, { out: join(root, 'wf2.html') }).html, 'utf8');
+    expect(page).toContain('<h2>Total PnL by fast × slow, each dates window</h2>');
+    // Each cell carries its run's total PnL, in its window's panel.
+    const heat = page.split('<h2>Total PnL by fast × slow, each dates window</h2>')[1]!.split('<h2>')[0]!;
+    for (const w of ['2024-01-01/2024-01-02', '2024-01-02/2024-01-03']) expect(heat).toContain(`>${w}</text>`);
+    for (const run of found) expect(heat).toContain(`>${Math.round((run.manifest as unknown as { metrics: { totalPnl: number } }).metrics.totalPnl).toLocaleString('en-US')}</text>`);
+    // The bars of total PnL in grid order: fast 5 (then 10), within it slow 30 (then 60), within it the windows.
+    const bar = page.split('<h2>Total PnL by run</h2>')[1]!.split('<h2>')[0]!;
+    const labels = [...bar.matchAll(/>(fast-[^<]+)<\/text>/g)].map((m) => m[1]!);
+    expect(labels).toEqual(['5', '10'].flatMap((f) => ['30', '60'].flatMap((sl) => ['2024-01-01--2024-01-02', '2024-01-02--2024-01-03'].map((d) => `fast-${f}_slow-${sl}_dates-${d}`))));
+  });
 });
 
