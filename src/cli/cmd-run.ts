@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatTable, intArg } from './format.ts';
@@ -38,7 +38,14 @@ export async function routingSummary(dir: string): Promise<string> {
     shortfallBps: num('shortfall_bps', i), timingBps: num('timing_bps', i), spreadBps: num('spread_bps', i), impactBps: num('impact_bps', i), feesBps: num('fees_bps', i), gasBps: num('gas_bps', i), mevBps: num('mev_bps', i),
     venueSplit: str('venue_split', i),
   }));
-  return parents.length > 0 ? `${formatTable(['routing', 'value'], tcaRows(parents))}\n\n` : '';
+  // Parents are in the run's instrument's base units (ETH of ETHUSDT and of the WETH pool alike).
+  let unit: string | undefined;
+  try {
+    unit = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { instrument?: { base?: string } }).instrument?.base;
+  } catch {
+    unit = undefined;
+  }
+  return parents.length > 0 ? `${formatTable(['routing', 'value'], tcaRows(parents, unit))}\n\n` : '';
 }
 
 /** `primesim run <spec>`: build the world a run spec describes, run it, summarise, report. */

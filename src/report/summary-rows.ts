@@ -243,10 +243,12 @@ export interface TcaSummary {
  * The routing part of a run's summary: per parent order, what was asked and filled and its
  * implementation shortfall against the arrival mid, split into its terms (they add up to it).
  */
-export function tcaRows(parents: readonly TcaSummary[]): [string, string][] {
+export function tcaRows(parents: readonly TcaSummary[], unit?: string): [string, string][] {
   const bp = (x: number) => (x + 0).toFixed(2);
+  // Quantities as given (a parent of 0.5 BTC read "0 of 1 filled" when rounded to whole units).
+  const q = (x: number) => (finite(x) ? (x + 0).toLocaleString('en-US', { maximumFractionDigits: 8 }) : String(x));
   return parents.flatMap((p): [string, string][] => [
-    [`${p.parent}: ${p.side}`, `${wholeAmount(p.filled)} of ${wholeAmount(p.asked)} filled in ${wholeAmount(p.decisions)} decisions, ${wholeAmount(p.children)} child orders`],
+    [`${p.parent}: ${p.side}`, `${q(p.filled)} of ${q(p.asked)}${unit ? ` ${unit}` : ''} filled in ${wholeAmount(p.decisions)} decisions, ${wholeAmount(p.children)} child orders`],
     ['  implementation shortfall (bps)', `${bp(p.shortfallBps)} = timing ${bp(p.timingBps)} + spread ${bp(p.spreadBps)} + impact ${bp(p.impactBps)} + fees ${bp(p.feesBps)} + gas ${bp(p.gasBps)} + MEV ${bp(p.mevBps)}`],
     ['  venues', p.venueSplit.split(' ').join(' · ')],
   ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainRows, mcRiskRows, money, riskRows, summaryRows } from '../../src/report/summary-rows.ts';
+import { chainRows, mcRiskRows, money, riskRows, summaryRows, tcaRows } from '../../src/report/summary-rows.ts';
 
 const base = { liquidations: 0, liquidationsAll: 0, accountsLiquidated: 0, adlEvents: 0, halts: 0, badDebt: 0, insuranceFund: 0, rejectedOrders: 0, pathDrawdownPct: 4.335, markDrawdownPct: 4.335, impactFurtherPct: 0, maxDisplacementPct: 0, maxDisplacementAt: '2024-01-01T00:00:00.000Z' };
 
@@ -79,6 +79,12 @@ describe('headline rows', () => {
     expect(basis['final position by venue']).toBe('spot 0.1 BTC · perp -0.1 BTC');
     expect(basis['final position']).toBeUndefined();
   });
+  it('a routed parent of a fraction of a coin keeps its digits and its unit (it read "0 of 1 filled")', () => {
+    const p = { parent: 'twap-sell', side: 'sell', asked: 0.5, filled: 0.496, decisions: 8, children: 8, shortfallBps: 17.37, timingBps: 12.35, spreadBps: 0.01, impactBps: 0.02, feesBps: 4.99, gasBps: 0, mevBps: 0, venueSplit: 'binance-futures:100.0%' };
+    expect(tcaRows([p], 'BTC')[0]).toEqual(['twap-sell: sell', '0.496 of 0.5 BTC filled in 8 decisions, 8 child orders']);
+    expect(tcaRows([{ ...p, asked: 1000, filled: 1000 }])[0]![1]).toBe('1,000 of 1,000 filled in 8 decisions, 8 child orders');
+  });
+
   it('keeps the digits of small coin amounts and never prints -0.00', () => {
     expect(money(0.00012345)).toBe('0.00012345');
     // In a dollar asset cents are the unit.
