@@ -51,6 +51,37 @@ function firstBytes(file: string, n: number): string {
 
 export function registerData(program: Command): void {
   const data = program.command('data').description('Import, validate and generate market datasets (columnar catalogs).');
+  data
+    .command('list')
+    .description('List the catalogs in a folder (default: datasets): kind, instrument, rows, the time they cover and their size.')
+    .argument('[folder]', 'folder of catalogs (or one catalog)', 'datasets')
+    .option('--json', 'print the list as JSON')
+    .action(async (folder: string, o: { json?: boolean }) => {
+      const { listCatalogs } = await import('../data/catalog-list.ts');
+      const { catalogs, others } = listCatalogs(folder);
+      if (o.json) {
+        process.stdout.write(JSON.stringify(catalogs, null, 2) + '\n');
+        return;
+      }
+      if (catalogs.length === 0) {
+        process.stdout.write(`no catalogs in ${folder}${others ? ` (${others} other folder${others === 1 ? '' : 's'})` : ''}: import one with primesim data import <file> --out ${join(folder, '<name>')}\n`);
+        return;
+      }
+      const iso = (us: number | undefined) => (us === undefined ? '—' : new Date(us / 1000).toISOString().replace(/\.000Z$/, 'Z'));
+      const mb = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(0)} kB` : `${b} B`);
+      const rows = catalogs.map((c) => [
+        c.dir,
+        c.kind === 'bars' && c.intervalUs !== undefined ? `bars ${barInterval(c.intervalUs)}` : c.kind,
+        c.instrument ?? '—',
+        c.rows.toLocaleString('en-US'),
+        iso(c.fromUs),
+        iso(c.toUs),
+        c.fromUs !== undefined && c.toUs !== undefined ? duration(c.toUs - c.fromUs) : '—',
+        mb(c.bytes),
+      ]);
+      process.stdout.write(formatTable(['catalog', 'kind', 'instrument', 'rows', 'from', 'to', 'span', 'size'], rows) + '\n');
+      if (others) process.stdout.write(`(${others} other folder${others === 1 ? '' : 's'} in ${folder}: not catalogs)\n`);
+    });
 
   data
     .command('import')
