@@ -65,7 +65,18 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   }
   const charts: string[] = [];
   if (curves.length) {
-    charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(curves, { x: 't', y: 'v', stroke: 'run' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'equity − start' }, height: 320 }).html}`);
+    if (runs.length <= MAX_COLOURED_RUNS) {
+      charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(curves, { x: 't', y: 'v', stroke: 'run' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'equity − start' }, height: 320 }).html}`);
+    } else {
+      // More runs than colours tell apart (a 24-point grid repeated the palette): every run in
+      // grey, the best and the worst by total PnL drawn over them — per dates window for a
+      // walk-forward (its windows do not overlap in time) — and named below.
+      const ext = bestAndWorst(runs, pnl);
+      const cat = (run: string) => (ext.best.has(run) ? 'best by total PnL' : ext.worst.has(run) ? 'worst by total PnL' : 'other runs');
+      const rows = curves.map((c) => ({ ...c, k: cat(c.run) })).sort((a, b) => Number(a.k !== 'other runs') - Number(b.k !== 'other runs'));
+      const named = [...ext.lines].map((l) => `<li>${esc(l)}</li>`).join('');
+      charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(rows, { x: 't', y: 'v', z: 'run', stroke: 'k' }), Plot.ruleY([0])], color: { domain: ['best by total PnL', 'worst by total PnL', 'other runs'], range: ['#2ca02c', '#d62728', '#c7c7c7'], legend: true }, y: { label: 'equity − start' }, height: 320 }).html}<ul>${named}</ul>`);
+    }
   }
   if (pnl.length) {
     charts.push(
@@ -187,4 +198,30 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
     );
   }
   return out;
+}
+
+/** Beyond this many runs the equity chart does not give each its own colour (the palette has ten). */
+const MAX_COLOURED_RUNS = 10;
+
+/** The best and the worst run by total PnL, per dates window of a walk-forward (else of all runs), and a line naming each. */
+function bestAndWorst(runs: RunInfo[], pnl: { run: string; v: number }[]): { best: Set<string>; worst: Set<string>; lines: string[] } {
+  const windowOf = new Map(runs.map((r) => [r.runId, (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point?.dates ?? '']));
+  const groups = new Map<string, { run: string; v: number }[]>();
+  for (const p of pnl) {
+    const w = windowOf.get(p.run) ?? '';
+    groups.set(w, [...(groups.get(w) ?? []), p]);
+  }
+  const best = new Set<string>();
+  const worst = new Set<string>();
+  const lines: string[] = [];
+  for (const w of [...groups.keys()].sort()) {
+    const g = groups.get(w)!;
+    const hi = g.reduce((a, b) => (b.v > a.v ? b : a));
+    const lo = g.reduce((a, b) => (b.v < a.v ? b : a));
+    best.add(hi.run);
+    worst.add(lo.run);
+    const fig = (v: number) => Math.round(v).toLocaleString('en-US');
+    lines.push(`${w ? `${w}: ` : ''}best ${hi.run} (${fig(hi.v)}), worst ${lo.run} (${fig(lo.v)}), of ${g.length} runs`);
+  }
+  return { best, worst, lines };
 }

@@ -281,7 +281,7 @@ describe('sweeps over bars', () => {
       expect(existsSync(join(runs, 'bad'))).toBe(false);
     }
   });
-  it('a walk-forward over two parameters: heatmaps of the two, one panel per window; runs in grid order (5 before 10)', async () => {
+  it('a walk-forward over two parameters: heatmaps of the two, one panel per window; runs in grid order (5 before 10); past ten runs, each window’s best and worst over grey', async () => {
     const { writeFileSync } = await import('node:fs');
     const { primesim } = await import('../helpers/cli.ts');
     const lines = ['timestamp,open,high,low,close,volume'];
@@ -295,7 +295,7 @@ describe('sweeps over bars', () => {
     const bars = join(root, 'sine2.csv');
     writeFileSync(bars, lines.join('\n'));
     const runs = join(root, 'walk2');
-    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10', '--grid', 'slow=30,60', '--grid', 'dates=2024-01-01/2024-01-02,2024-01-02/2024-01-03', '--runs', runs, '--name', 'wf2']);
+    const r = await primesim(['sweep', 'strategies/sma-cross.ts', '--data', bars, '--grid', 'fast=5,10,15', '--grid', 'slow=30,60', '--grid', 'dates=2024-01-01/2024-01-02,2024-01-02/2024-01-03', '--runs', runs, '--name', 'wf2']);
     expect(r.code, r.stderr).toBe(0);
     const { writeComparison } = await import('../../src/report/compare.ts');
     const { findRuns } = await import('../../src/results/run-store.ts');
@@ -309,7 +309,19 @@ describe('sweeps over bars', () => {
     // The bars of total PnL in grid order: fast 5 (then 10), within it slow 30 (then 60), within it the windows.
     const bar = page.split('<h2>Total PnL by run</h2>')[1]!.split('<h2>')[0]!;
     const labels = [...bar.matchAll(/>(fast-[^<]+)<\/text>/g)].map((m) => m[1]!);
-    expect(labels).toEqual(['5', '10'].flatMap((f) => ['30', '60'].flatMap((sl) => ['2024-01-01--2024-01-02', '2024-01-02--2024-01-03'].map((d) => `fast-${f}_slow-${sl}_dates-${d}`))));
+    // Twelve runs are more than the palette tells apart: grey, with each window's best and worst
+    // by total PnL drawn over them and named.
+    const pnlOf = (id: string) => (found.find((x) => x.runId === id)!.manifest as unknown as { metrics: { totalPnl: number } }).metrics.totalPnl;
+    const eq = page.split('<h2>Equity change</h2>')[1]!.split('<h2>')[0]!;
+    for (const w of ['2024-01-01/2024-01-02', '2024-01-02/2024-01-03']) {
+      const ids = found.map((x) => x.runId).filter((id) => id.endsWith(w.replace('/', '--')));
+      expect(ids.length).toBe(6);
+      const best = ids.reduce((a, b) => (pnlOf(b) > pnlOf(a) ? b : a));
+      const worst = ids.reduce((a, b) => (pnlOf(b) < pnlOf(a) ? b : a));
+      expect(eq).toContain(`<li>${w}: best ${best} (${Math.round(pnlOf(best)).toLocaleString('en-US')}), worst ${worst} (${Math.round(pnlOf(worst)).toLocaleString('en-US')}), of 6 runs</li>`);
+    }
+    expect(eq).toContain('best by total PnL');
+    expect(labels).toEqual(['5', '10', '15'].flatMap((f) => ['30', '60'].flatMap((sl) => ['2024-01-01--2024-01-02', '2024-01-02--2024-01-03'].map((d) => `fast-${f}_slow-${sl}_dates-${d}`))));
   });
 });
 
