@@ -96,6 +96,78 @@ describe('bar execution (next-open fills, intrabar limit path)', () => {
     ]);
   });
 
+  it('reduce-only orders never add to the position: a take-profit cuts the stop-loss to what is left, the stop closes it, the other take-profit is cancelled', async () => {
+    const bars = join(root, 'hand-bracket.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'bracket.ts');
+    writeFileSync(strat, `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'bracket', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) c.submit({ side: BID, type: 'market', sizeLots: 2000, tag: 'entry' });
+        if (k === 1) {
+          c.submit({ side: ASK, type: 'limit', priceTicks: 1015, sizeLots: 1000, reduceOnly: true, tag: 'tp-101.5' });
+          c.submit({ side: ASK, type: 'limit', priceTicks: 1050, sizeLots: 1000, reduceOnly: true, tag: 'tp-105' });
+          c.submit({ side: ASK, type: 'stop', priceTicks: 985, sizeLots: 2000, reduceOnly: true, tag: 'sl-98.5' });
+        }
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, runsDir: join(root, 'runs'), runId: 'bracket', equityInterval: '1m', fees: '0:0' });
+    const fills = (await queryRuns([r.dir], 'SELECT f.ts_us, f.side, f.price, f.size_lots, f.position_lots, o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.seq')).rows;
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), num(f[3]), num(f[4]), f[5]])).toEqual([
+      [MIN, 'buy', 101.1, 2000, 2000, 'entry'],
+      // Bar 2 opens at 102 (bid 102.0): the take-profit at 101.5 is marketable on arrival.
+      [2 * MIN, 'sell', 102, 1000, 1000, 'tp-101.5'],
+      // The low (98, +20 s) crosses 98.5: the stop, cut to the 1 BTC left, closes it.
+      [2 * MIN + 20e6, 'sell', 98.5, 1000, 0, 'sl-98.5'],
+    ]);
+    const orders = (await queryRuns([r.dir], 'SELECT tag, status, reason, size_lots, filled_lots, done_ts_us FROM orders ORDER BY order_id')).rows;
+    expect(orders.map((o) => [o[0], o[1], o[2], num(o[3]), num(o[4]), num(o[5]) - T0])).toEqual([
+      ['entry', 'filled', '', 2000, 2000, MIN],
+      ['tp-101.5', 'filled', '', 1000, 1000, 2 * MIN],
+      ['tp-105', 'cancelled', 'reduce-only: no position left to reduce', 1000, 0, 2 * MIN + 20e6],
+      ['sl-98.5', 'filled', '', 1000, 1000, 2 * MIN + 20e6],
+    ]);
+    expect(r.metrics.finalPositionLots).toBe(0);
+  });
+
+  it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
+    const bars = join(root, 'hand-gap.csv');
+    writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));
+    const strat = join(root, 'gap-ro.ts');
+    writeFileSync(strat, `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'gap-ro', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) c.submit({ side: BID, type: 'market', sizeLots: 1000, tag: 'entry' });
+        if (k === 1) {
+          c.submit({ side: ASK, type: 'limit', priceTicks: 1040, sizeLots: 1000, reduceOnly: true, tag: 'tp-104' });
+          c.submit({ side: ASK, type: 'limit', priceTicks: 1050, sizeLots: 1000, reduceOnly: true, tag: 'tp-105' });
+        }
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, runsDir: join(root, 'runs'), runId: 'gap-ro', equityInterval: '1m', fees: '0:0' });
+    const fills = (await queryRuns([r.dir], 'SELECT o.tag, f.price, f.position_lots FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.seq')).rows;
+    expect(fills.map((f) => [f[0], num(f[1]), num(f[2])])).toEqual([['entry', 100.1, 1000], ['tp-104', 104, 0]]);
+    const tp105 = (await queryRuns([r.dir], "SELECT status, reason, filled_lots FROM orders WHERE tag = 'tp-105'")).rows[0]!;
+    expect([tp105[0], tp105[1], num(tp105[2])]).toEqual(['cancelled', 'reduce-only: no position left to reduce', 0]);
+    expect(r.metrics.finalPositionLots).toBe(0);
+  });
+
   it('a fill\'s mid on a bar venue is where the path reached the order: spread capture is the slippage alone', async () => {
     const bars = join(root, 'hand-zero.csv');
     writeFileSync(bars, BARS);

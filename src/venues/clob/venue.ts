@@ -34,6 +34,8 @@ export interface ClobVenueConfig {
 const EV_NEW = 1;
 const EV_CANCEL = 2;
 const EV_AMEND = 3;
+/** Resting reduce-only orders against the position after a fill changed it (arg unused). */
+const EV_REDUCE_ONLY = 4;
 const RESP_UPDATE = 10;
 const RESP_FILL = 11;
 
@@ -266,6 +268,7 @@ export class ClobVenue implements EventHandler {
       this.listener?.onFill(f, this.orderById(f.orderId)!);
       return;
     }
+    if (kind === EV_REDUCE_ONLY) return this.fitReduceOnly(tsUs);
     const o = this.orderById(arg);
     if (!o) return;
     if (kind === EV_NEW) this.onArrive(tsUs, o);
@@ -322,20 +325,22 @@ export class ClobVenue implements EventHandler {
 
   private onArrive(tsUs: number, o: OwnOrder): void {
     o.arrivalTsUs = tsUs;
-    if (o.type === 'stop') {
-      if (!this.stopsEnabled) return this.reject(tsUs, o, 'stop orders are supported on bar-execution venues only');
-      o.status = 'open';
-      o.restTsUs = tsUs;
-      this.stops.push(o);
-      return this.respond(tsUs, o);
-    }
-    const book = this.book;
+    if (o.type === 'stop' && !this.stopsEnabled) return this.reject(tsUs, o, 'stop orders are supported on bar-execution venues only');
     if (o.reduceOnly) {
+      // At most the position it reduces (a stop-loss as much as a limit): Binance's rule.
       const pos = this.position.lots;
       const reducing = o.side === BID ? -pos : pos;
       if (reducing <= 0) return this.reject(tsUs, o, 'reduce-only order would increase the position');
       if (o.sizeLots > reducing) o.sizeLots = reducing;
     }
+    if (o.type === 'stop') {
+      o.status = 'open';
+      o.restTsUs = tsUs;
+      this.stops.push(o);
+      if (o.reduceOnly) this.reduceOnlyResting = true;
+      return this.respond(tsUs, o);
+    }
+    const book = this.book;
     const marketable = o.side === BID ? book.bestAsk !== NO_ASK && o.priceTicks >= book.bestAsk : book.bestBid !== NO_BID && o.priceTicks <= book.bestBid;
     if (o.postOnly && marketable) return this.reject(tsUs, o, 'post-only order would take liquidity');
     if (o.tif === 'FOK' && this.available(o) < o.sizeLots) return this.reject(tsUs, o, 'FOK: not enough liquidity at the limit');
@@ -354,6 +359,7 @@ export class ClobVenue implements EventHandler {
   }
 
   private rest(tsUs: number, o: OwnOrder): void {
+    if (o.reduceOnly) this.reduceOnlyResting = true;
     o.restTsUs = tsUs;
     this.cfg.queue.onPlaced(o, this.book.sizeAt(o.side, o.priceTicks));
     this.own.add(o);
@@ -453,8 +459,62 @@ export class ClobVenue implements EventHandler {
     this.own.sweep(side, priceTicks);
   }
 
+  /**
+   * Whether a reduce-only order may be resting (a stop or a limit): set when one rests, cleared when
+   * a check finds none. Strategies that never send one pay nothing after their fills.
+   */
+  private reduceOnlyResting = false;
+  private reduceOnlyCheckAt = NaN;
+
+  /**
+   * Reduce-only orders never add to or flip the position, whatever filled since they were sent
+   * (Binance adjusts and cancels them as the position changes): after a fill, each resting one is
+   * cut to the position left to reduce, or cancelled when none is (a take-profit and a stop-loss
+   * on one position thus act as one-cancels-the-other). Runs at the fill's time, after its matching.
+   */
+  private fitReduceOnly(tsUs: number): void {
+    this.reduceOnlyCheckAt = NaN;
+    const pos = this.position.lots;
+    let left = false;
+    const check = (o: OwnOrder, resting: 'book' | 'stop'): void => {
+      if (!o.reduceOnly || o.status !== 'open') return;
+      const cap = o.side === BID ? -pos : pos;
+      if (cap <= 0) {
+        if (resting === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
+        else this.own.remove(o);
+        o.status = 'cancelled';
+        o.reason = 'reduce-only: no position left to reduce';
+        o.doneTsUs = tsUs;
+        this.respond(tsUs, o);
+        return;
+      }
+      left = true;
+      if (remaining(o) > cap) {
+        o.sizeLots = o.filledLots + cap; // as an amend down: keeps its place in the queue
+        this.respond(tsUs, o);
+      }
+    };
+    for (const o of [...this.stops]) check(o, 'stop');
+    for (const o of this.own.all()) check(o, 'book');
+    this.reduceOnlyResting = left;
+  }
+
   private fill(tsUs: number, o: OwnOrder, priceTicks: number, lots: number, maker: boolean, pathTicks = NaN): void {
     if (lots <= 0) return;
+    if (o.reduceOnly) {
+      // Two reduce-only orders met in one pass (a stop and a take-profit crossed by one move): the
+      // second fills only what the first left of the position, and is cancelled for the rest.
+      const cap = o.side === BID ? -this.position.lots : this.position.lots;
+      if (lots > cap) {
+        if (cap > 0) this.fill(tsUs, o, priceTicks, cap, maker, pathTicks);
+        // The caller's sweep of the level (or the stop list it was taken from) lets it go.
+        o.status = 'cancelled';
+        o.reason = cap > 0 ? 'reduce-only: the rest would have flipped the position' : 'reduce-only: no position left to reduce';
+        o.doneTsUs = tsUs;
+        this.respond(tsUs, o);
+        return;
+      }
+    }
     o.filledLots += lots;
     const signed = o.side === BID ? lots : -lots;
     const acct = this.position.applyFill(tsUs, signed, priceTicks, this.cfg.fees.feeBps(maker), o.id);
@@ -476,6 +536,10 @@ export class ClobVenue implements EventHandler {
       positionLots: this.position.lots,
     };
     this.fills.push(f);
+    if (this.reduceOnlyResting && this.reduceOnlyCheckAt !== tsUs) {
+      this.reduceOnlyCheckAt = tsUs;
+      this.sim.schedule(tsUs, PRIO_VENUE, this, EV_REDUCE_ONLY, 0);
+    }
     // In flight before the observer runs: the observer (the recorder) may drain done fills.
     this.fillsInFlight.add(f.seq);
     this.fillObserver?.(tsUs, f);

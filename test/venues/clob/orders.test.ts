@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ASK, BID } from '../../../src/market/book.ts';
 import { makeVenue } from '../../helpers/venue.ts';
@@ -94,6 +95,63 @@ describe('CLOB own orders', () => {
     flush();
     expect(ro2.filledLots).toBe(4);
     expect(position.lots).toBe(0);
+  });
+
+  it('a resting reduce-only order is cut as the position shrinks and cancelled once it is closed (it used to open the other way)', () => {
+    const { venue, flush, position, sim } = withBook();
+    venue.submit({ side: BID, type: 'market', sizeLots: 6 }, 100.5);
+    flush();
+    expect(position.lots).toBe(6);
+    const tp = venue.submit({ side: ASK, priceTicks: 105, sizeLots: 6, reduceOnly: true }, 100.5);
+    flush();
+    // Another order sells 4: the take-profit is cut to the 2 left, keeping its place.
+    venue.submit({ side: ASK, type: 'market', sizeLots: 4 }, 100.5);
+    flush();
+    expect([position.lots, tp.status, tp.sizeLots]).toEqual([2, 'open', 2]);
+    // The rest sold: nothing left to reduce, the take-profit is cancelled with the reason.
+    venue.submit({ side: ASK, type: 'market', sizeLots: 2 }, 100.5);
+    flush();
+    expect([position.lots, tp.status, tp.reason]).toEqual([0, 'cancelled', 'reduce-only: no position left to reduce']);
+    // The book later trades through 105: nothing fills, the position stays flat.
+    venue.applyTrade(sim.nowUs, BID, 106, 50);
+    flush();
+    expect(position.lots).toBe(0);
+  });
+
+  it('whatever mix of orders fills, a reduce-only fill never adds to the position nor flips it (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ side: fc.constantFrom(BID, ASK), market: fc.boolean(), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 15 }), ro: fc.boolean(), trade: fc.option(fc.record({ aggressor: fc.constantFrom(BID, ASK), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 40 }) })) }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (steps) => {
+          const { venue, flush, position, sim } = withBook();
+          const byId = new Map<number, boolean>();
+          let before = 0;
+          venue.setFillObserver((_ts, f) => {
+            const after = f.positionLots;
+            if (byId.get(f.orderId)) {
+              // Reduce-only: |position| falls and its sign never changes.
+              expect(Math.abs(after)).toBeLessThan(Math.abs(before));
+              expect(Math.sign(after) === 0 || Math.sign(after) === Math.sign(before)).toBe(true);
+            }
+            before = after;
+          });
+          for (const s of steps) {
+            const o = venue.submit(s.market ? { side: s.side, type: 'market', sizeLots: s.size, reduceOnly: s.ro } : { side: s.side, priceTicks: s.price, sizeLots: s.size, reduceOnly: s.ro }, 100.5);
+            byId.set(o.id, s.ro);
+            flush();
+            if (s.trade) {
+              venue.applyTrade(sim.nowUs, s.trade.aggressor, s.trade.price, s.trade.size);
+              flush();
+            }
+          }
+          expect(Number.isInteger(position.lots)).toBe(true);
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
   });
 
   it('a resting order fills as maker when the print trades through its price or the book crosses it', () => {
