@@ -138,6 +138,39 @@ export default defineStrategy({
     expect(r.metrics.finalPositionLots).toBe(0);
   });
 
+  it('an amended stop stays a stop: moved under the market it waits for the path to reach it (it used to sell at once as a limit)', async () => {
+    const bars = join(root, 'hand-amend.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'amend-stop.ts');
+    writeFileSync(strat, `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'amend-stop', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    let stop = 0;
+    return {
+      onBar(c) {
+        if (k === 0) {
+          c.submit({ side: BID, type: 'market', sizeLots: 1000, tag: 'entry' });
+          stop = c.submit({ side: ASK, type: 'stop', priceTicks: 900, sizeLots: 1000, tag: 'stop' }).id;
+        }
+        if (k === 1) c.amend(stop, 1005, 1000);
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, runsDir: join(root, 'runs'), runId: 'amend-stop', equityInterval: '1m', fees: '0:0' });
+    const fills = (await queryRuns([r.dir], 'SELECT f.ts_us, f.side, f.price, f.liquidity, o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.seq')).rows;
+    // The amend reaches the venue at bar 2's open (102): 100.5 is below it, so the stop waits;
+    // the path falls to 98 (+20 s) through 100.5, where it sells.
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), f[3], f[4]])).toEqual([
+      [MIN, 'buy', 101.1, 'taker', 'entry'],
+      [2 * MIN + 20e6, 'sell', 100.5, 'taker', 'stop'],
+    ]);
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

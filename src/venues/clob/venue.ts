@@ -379,6 +379,23 @@ export class ClobVenue implements EventHandler {
     const a = o.pendingAmend;
     o.pendingAmend = undefined;
     if (!a || o.status !== 'open') return;
+    if (o.type === 'stop') {
+      // A stop stays a stop: a new trigger and size, still waiting for the path to reach it (a
+      // trigger the price is already past fires at the next move, as on arrival). It used to be
+      // matched as a limit at the trigger price: a sell stop moved under the market sold at once.
+      o.priceTicks = a.priceTicks;
+      o.sizeLots = a.sizeLots;
+      if (o.reduceOnly) {
+        const cap = o.side === BID ? -this.position.lots : this.position.lots;
+        if (cap <= 0) {
+          this.stops.splice(this.stops.indexOf(o), 1);
+          o.status = 'cancelled';
+          o.reason = 'reduce-only: no position left to reduce';
+          o.doneTsUs = tsUs;
+        } else if (o.sizeLots > cap) o.sizeLots = cap;
+      }
+      return this.respond(tsUs, o);
+    }
     if (!(a.sizeLots > o.filledLots)) {
       this.own.remove(o);
       o.status = 'cancelled';
