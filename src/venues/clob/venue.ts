@@ -396,6 +396,8 @@ export class ClobVenue implements EventHandler {
       }
       return this.respond(tsUs, o);
     }
+    // A reduce-only limit amended up still reduces at most the position.
+    if (o.reduceOnly) a.sizeLots = Math.min(a.sizeLots, o.filledLots + Math.max(0, o.side === BID ? -this.position.lots : this.position.lots));
     if (!(a.sizeLots > o.filledLots)) {
       this.own.remove(o);
       o.status = 'cancelled';

@@ -118,11 +118,11 @@ describe('CLOB own orders', () => {
     expect(position.lots).toBe(0);
   });
 
-  it('whatever mix of orders fills, a reduce-only fill never adds to the position nor flips it (fast-check)', () => {
+  it('whatever mix of orders, trades and amends fills, a reduce-only fill never adds to the position nor flips it (fast-check)', () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.record({ side: fc.constantFrom(BID, ASK), market: fc.boolean(), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 15 }), ro: fc.boolean(), trade: fc.option(fc.record({ aggressor: fc.constantFrom(BID, ASK), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 40 }) })) }),
+          fc.record({ side: fc.constantFrom(BID, ASK), market: fc.boolean(), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 15 }), ro: fc.boolean(), trade: fc.option(fc.record({ aggressor: fc.constantFrom(BID, ASK), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 40 }) })), amend: fc.option(fc.record({ which: fc.nat(), price: fc.integer({ min: 97, max: 104 }), size: fc.integer({ min: 1, max: 30 }) })) }),
           { minLength: 1, maxLength: 40 },
         ),
         (steps) => {
@@ -145,6 +145,14 @@ describe('CLOB own orders', () => {
             if (s.trade) {
               venue.applyTrade(sim.nowUs, s.trade.aggressor, s.trade.price, s.trade.size);
               flush();
+            }
+            if (s.amend) {
+              // Amend one of the orders sent so far (a done one's amend is ignored), up or down.
+              const id = 1 + (s.amend.which % venue.orderCount);
+              if (venue.orderById(id)?.status === 'open') {
+                venue.amend(id, s.amend.price, s.amend.size);
+                flush();
+              }
             }
           }
           expect(Number.isInteger(position.lots)).toBe(true);
