@@ -17,6 +17,8 @@ export interface PortHost {
 /** How orders enter a venue: straight to the CLOB, or through a pre-trade gate (margin, balances). */
 export interface OrderEntry {
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder;
+  /** An amend through the same pre-trade check as a new order (absent: straight to the book). */
+  amend?(orderId: number, priceTicks: number, sizeLots: number): void;
 }
 
 export interface VenuePortConfig {
@@ -237,7 +239,8 @@ export class VenuePort implements VenueContext, VenueListener {
     const v = this.live.get(orderId);
     if (!v) return;
     v.pendingAmend = true;
-    this.clob.amend(orderId, priceTicks, sizeLots);
+    if (this.entry.amend) this.entry.amend(orderId, priceTicks, sizeLots);
+    else this.clob.amend(orderId, priceTicks, sizeLots);
   }
 
   openOrders(): readonly OrderView[] {

@@ -3,12 +3,12 @@ import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import { ASSETS, assetScale, lotsToQty } from '../market/instrument.ts';
-import { BID, NO_ASK, NO_BID } from '../market/book.ts';
+import { BID, NO_ASK, NO_BID, type Side } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { AccountContext, MarginView } from '../strategy/api.ts';
 import type { OrderEntry } from '../strategy/venue-port.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
-import { checkOrderRequest, type OrderRequest, type OwnOrder } from '../venues/clob/order.ts';
+import { checkAmend, checkOrderRequest, type OrderRequest, type OwnOrder } from '../venues/clob/order.ts';
 
 /**
  * Prices of assets in the run's valuation asset (e.g. USDT), kept current by the venue drivers
@@ -211,6 +211,30 @@ export class SpotBalanceEntry implements OrderEntry {
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
     // Checked once, before the cash check reads its side and size (a side of 'buy' was a sell here).
     checkOrderRequest(req);
+    const why = this.refusal(req.side, (req.type ?? 'limit') === 'market', req.priceTicks, req.sizeLots, undefined);
+    if (why !== undefined) return this.clob.rejectAtSubmit(req, decisionMidTicks, why);
+    const o = this.clob.submitChecked(req, decisionMidTicks);
+    this.active.add(o);
+    return o;
+  }
+
+  /**
+   * An amend through the same check: the order's new remaining size at its new price against
+   * what the wallet holds net of the other open orders (a one-lot buy amended to a thousand lots
+   * used to skip it). A refused amend leaves the order as it was, with the reason in its report.
+   */
+  amend(orderId: number, priceTicks: number, sizeLots: number): void {
+    const o = this.clob.orderById(orderId);
+    if (o && (o.status === 'open' || o.status === 'pending') && sizeLots > o.filledLots) {
+      checkAmend(priceTicks, sizeLots);
+      const why = this.refusal(o.side, o.type === 'market', priceTicks, sizeLots - o.filledLots, o);
+      if (why !== undefined) return this.clob.refuseAmend(orderId, why);
+    }
+    this.clob.amend(orderId, priceTicks, sizeLots);
+  }
+
+  /** Why an order of `sizeLots` (at `priceTicks`, or the touch for a market order) does not fit in the wallet, net of the open orders but `exclude`; undefined when it fits. */
+  private refusal(side: Side, market: boolean, priceTicks: number | undefined, sizeLots: number, exclude: OwnOrder | undefined): string | undefined {
     const inst = this.clob.instrument;
     const n = this.clob.position.notional;
     let reservedBase = 0n;
@@ -220,32 +244,28 @@ export class SpotBalanceEntry implements OrderEntry {
         this.active.delete(o);
         continue;
       }
+      if (o === exclude) continue;
       const left = o.sizeLots - o.filledLots;
       if (o.side === BID) reservedQuote += n.value(o.priceTicks, left);
       else reservedBase += n.baseUnits(left);
     }
-    if (req.side === BID) {
-      const book = this.clob.book;
-      const px = (req.type ?? 'limit') === 'market' ? (book.bestAsk === NO_ASK ? NaN : book.bestAsk) : req.priceTicks!;
-      if (!Number.isFinite(px)) return this.clob.rejectAtSubmit(req, decisionMidTicks, 'spot buy: no ask to price a market order');
-      const cost = n.value(px, req.sizeLots);
+    const book = this.clob.book;
+    if (side === BID) {
+      const px = market ? (book.bestAsk === NO_ASK ? NaN : book.bestAsk) : priceTicks!;
+      if (!Number.isFinite(px)) return 'spot buy: no ask to price a market order';
+      const cost = n.value(px, sizeLots);
       const need = cost + n.fee(cost, Math.max(0, this.takerFeeBps));
       const have = this.ledger.balance(this.cashAccount, inst.quote) - reservedQuote;
-      if (need > have) {
-        return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.quote}: buy needs ${n.toUnits(need)} incl. fees, available ${n.toUnits(have)} after open orders`);
-      }
-    } else {
-      const book = this.clob.book;
-      if ((req.type ?? 'limit') === 'market' && book.bestBid === NO_BID) return this.clob.rejectAtSubmit(req, decisionMidTicks, 'spot sell: no bid for a market order');
-      const need = n.baseUnits(req.sizeLots);
-      const have = this.ledger.balance(this.cashAccount, inst.base) - reservedBase;
-      if (need > have) {
-        const d = assetScale(inst.base);
-        return this.clob.rejectAtSubmit(req, decisionMidTicks, `insufficient ${inst.base}: sell of ${Number(need) / d} exceeds holdings available ${Number(have) / d} (no borrowing on spot)`);
-      }
+      if (need > have) return `insufficient ${inst.quote}: buy needs ${n.toUnits(need)} incl. fees, available ${n.toUnits(have)} after open orders`;
+      return undefined;
     }
-    const o = this.clob.submitChecked(req, decisionMidTicks);
-    this.active.add(o);
-    return o;
+    if (market && book.bestBid === NO_BID) return 'spot sell: no bid for a market order';
+    const need = n.baseUnits(sizeLots);
+    const have = this.ledger.balance(this.cashAccount, inst.base) - reservedBase;
+    if (need > have) {
+      const d = assetScale(inst.base);
+      return `insufficient ${inst.base}: sell of ${Number(need) / d} exceeds holdings available ${Number(have) / d} (no borrowing on spot)`;
+    }
+    return undefined;
   }
 }

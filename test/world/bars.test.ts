@@ -171,6 +171,49 @@ export default defineStrategy({
     ]);
   });
 
+  it('an amend passes the pre-trade check a new order would: beyond margin (perp) or cash (spot) it is refused and the order keeps its terms', async () => {
+    const bars = join(root, 'hand-amend-check.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'amend-check.ts');
+    writeFileSync(strat, `import { BID, defineStrategy, priceToTicks, z } from 'primesim';
+export default defineStrategy({
+  name: 'amend-check', params: z.strictObject({}), subscribe: { book: 'none' },
+  create(ctx) {
+    let k = 0;
+    let id = 0;
+    const at90 = priceToTicks(ctx.instrument, 90);
+    const btc = Math.round(1 / Number(ctx.instrument.lotSize));
+    return {
+      onBar(c) {
+        if (k === 0) id = c.submit({ side: BID, priceTicks: at90, sizeLots: btc, tag: 'bid-90' }).id;
+        // 100 BTC at 90: 9,000 of notional, 4,500 of margin at 2× (1,000 deposited); 9,000 USDT of cash on spot.
+        if (k === 1) c.amend(id, at90, 100 * btc);
+        k++;
+      },
+      onOrderUpdate(c, o) {
+        c.record('updates', { id: o.id, status: o.status, size: o.sizeLots, reason: o.reason });
+      },
+    };
+  },
+});
+`);
+    for (const [runId, extra, why] of [
+      ['amend-perp', { leverage: 2 }, /^amend refused: insufficient margin/],
+      ['amend-spot', { instrument: 'binance:BTCUSDT' }, /^amend refused: insufficient USDT: buy needs 9004\.5 incl\. fees, available 1000 after open orders$/],
+    ] as const) {
+      const r = await runBacktest({ strategy: strat, data: bars, capital: 1000, runsDir: join(root, 'runs'), runId, equityInterval: '1m', ...extra });
+      const ups = (await queryRuns([r.dir], 'SELECT status, size, reason FROM strategy_updates')).rows;
+      expect(ups.length).toBe(2);
+      // The ack, then the refusal: still open, still one BTC, the reason in the report.
+      const o = (await queryRuns([r.dir], 'SELECT status, qty FROM orders')).rows;
+      expect(o.map((x) => [x[0], num(x[1])])).toEqual([['open', 1]]);
+      const btc = Math.round(1 / Number((r.manifest.instrument as { lotSize: string }).lotSize));
+      expect([ups[0]![0], num(ups[0]![1])]).toEqual(['open', btc]);
+      expect([ups[1]![0], num(ups[1]![1])]).toEqual(['open', btc]);
+      expect(String(ups[1]![2]), String(ups[1]![2])).toMatch(why);
+    }
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

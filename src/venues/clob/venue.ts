@@ -240,6 +240,17 @@ export class ClobVenue implements EventHandler {
     this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_CANCEL, id);
   }
 
+  /**
+   * A pre-trade check (margin, balances) refused an amend at the desk: the order keeps its terms,
+   * and a report of it with the reason reaches the listener now (the check ran at the desk).
+   */
+  refuseAmend(id: number, reason: string): void {
+    const o = this.orderById(id);
+    if (!o) return;
+    this.reports.push({ ...reportOf(o), reason: `amend refused: ${reason}` });
+    this.sim.schedule(this.sim.nowUs, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
+  }
+
   /** Amend price and/or size. A size decrease keeps queue priority; anything else re-queues. */
   amend(id: number, priceTicks: number, sizeLots: number): void {
     if (!(id >= 1 && id <= this.orderCount)) throw new ConfigError(`no order ${id}`, { field: 'id' });

@@ -4,7 +4,7 @@ import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
 import { BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { MarginEngine } from '../../risk/margin-engine.ts';
-import { checkOrderRequest, type OrderRequest, type OwnOrder } from '../clob/order.ts';
+import { checkAmend, checkOrderRequest, type OrderRequest, type OwnOrder } from '../clob/order.ts';
 import { ClobVenue, type ClobVenueConfig, type VenueListener } from '../clob/venue.ts';
 import { FundingCalculator } from './funding-math.ts';
 import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
@@ -143,6 +143,26 @@ export class PerpVenue implements EventHandler {
     const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}) });
     if (check.ok) return this.clob.submitChecked(req, decisionMidTicks);
     return this.rejectAtGate(req, decisionMidTicks, check.reason);
+  }
+
+  /**
+   * An amend through the margin gate: the order at its new price and remaining size must pass as
+   * a new order would (a one-lot limit amended to a thousand lots used to skip the check). A
+   * refused amend leaves the order as it was, with the reason in its report; a stop is checked at
+   * its trigger price.
+   */
+  amend(orderId: number, priceTicks: number, sizeLots: number): void {
+    const g = this.gate;
+    const o = this.clob.orderById(orderId);
+    if (g && o && !o.reduceOnly && (o.status === 'open' || o.status === 'pending') && sizeLots > o.filledLots) {
+      checkAmend(priceTicks, sizeLots);
+      const account = this.position.account;
+      g.engine.revalue(account, this.sim.nowUs);
+      const left = sizeLots - o.filledLots;
+      const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots: o.side === BID ? left : -left, priceTicks });
+      if (!check.ok) return this.clob.refuseAmend(orderId, check.reason);
+    }
+    this.clob.amend(orderId, priceTicks, sizeLots);
   }
 
   private rejectAtGate(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
