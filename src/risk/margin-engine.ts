@@ -546,7 +546,10 @@ export class MarginEngine {
     const px = this.assetPrice(e.spec.market.settle);
     const imAfter = a.state.im + (req.im - (g?.req.im ?? 0)) * px;
     const fillPx = priceTicks * e.tick;
-    const edge = e.inverse ? leg.qty / fillPx - leg.qty / leg.mark : leg.qty * (leg.mark - fillPx);
+    // Binance's "open loss": a fill worse than the mark costs its loss up front, a better one
+    // (a buy limit under the mark) credits nothing until it fills (its gain was counted as
+    // equity, so an order the margin could not carry passed on a gain it might never make).
+    const edge = Math.min(0, e.inverse ? leg.qty / fillPx - leg.qty / leg.mark : leg.qty * (leg.mark - fillPx));
     const equityAfter = a.state.equity + edge * px;
     if (reducing) return { ok: true, reason: 'reduces the position', imAfter };
     if (equityAfter < imAfter) return { ok: false, reason: `insufficient margin: IM after ${imAfter.toFixed(2)} > equity ${equityAfter.toFixed(2)}`, imAfter };

@@ -188,6 +188,25 @@ describe('MarginEngine', () => {
     expect(engine.state('lev10').im).toBeCloseTo(7_000, 9);
   });
 
+  it("an order's open loss is charged, its open gain is not (Binance: IM + max(0, price − mark) × qty for a buy)", () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('a', new CrossMargin({ leverage: 10 }));
+    deposit(ledger, 'a', 1_000);
+    // 0.2 BTC: 1,200 of initial margin at the mark on 1,000 of equity. A buy limit at 50,000 (10,000
+    // under the mark) used to count its 2,000 of gain-on-fill as equity and pass.
+    const under = engine.canPlace('a', { instrument: PERP, lots: 200, priceTicks: 500_000 });
+    expect(under.ok).toBe(false);
+    expect(under.reason).toBe('insufficient margin: IM after 1200.00 > equity 1000.00');
+    // 0.1 BTC at 61,000 (1,000 over the mark): 600 of margin and 100 of open loss, 900 of equity left.
+    const over = engine.canPlace('a', { instrument: PERP, lots: 100, priceTicks: 610_000 });
+    expect(over.ok).toBe(true);
+    const big = engine.canPlace('a', { instrument: PERP, lots: 160, priceTicks: 610_000 });
+    // 0.16 BTC: 960 of margin, 160 of open loss: 840 of equity < 960.
+    expect(big.reason).toBe('insufficient margin: IM after 960.00 > equity 840.00');
+  });
+
   it('bad input: clear errors naming the instrument and the value', () => {
     const { ledger, engine } = newEngine();
     const noTiers: RiskInstrument = { ...perpSpec(), id: 'venue:NO-TIERS' };
