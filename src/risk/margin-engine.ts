@@ -519,7 +519,8 @@ export class MarginEngine {
     const und = e.spec.underlying;
     const key = groupKey(e);
     const cur = a.groups.get(key)?.entries.find((x) => x.inst === e);
-    const lots0 = cur?.pos.lots ?? 0;
+    const resting = order.restingLots ?? 0;
+    const lots0 = (cur?.pos.lots ?? 0) + resting;
     const lots1 = lots0 + order.lots;
     const reducing = lots0 !== 0 && Math.abs(lots1) <= Math.abs(lots0) && Math.sign(lots1) !== -Math.sign(lots0);
     const s = this.marks.get(und);
@@ -533,14 +534,16 @@ export class MarginEngine {
       if (!g.ok) return { ok: false, reason: g.reason, imAfter: a.state.im };
     }
     if (order.reduceOnly && !reducing) return { ok: false, reason: 'reduce-only order would increase or flip the position', imAfter: a.state.im };
-    if (a.model.isolated && lots0 === 0) {
+    if (a.model.isolated && (cur?.pos.lots ?? 0) === 0) {
       for (const g of a.groups.values()) {
         if (g.entries.some((x) => x.pos.lots !== 0)) return { ok: false, reason: `isolated account ${a.id} already holds a position`, imAfter: a.state.im };
       }
     }
     const g = a.groups.get(key);
-    const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + leg.qty } : l)) : [];
-    if (!cur) legs.push(leg);
+    // The requirement with the resting orders and this one filled; the fill's edge is this order's only.
+    const add = leg.qty + resting * e.unitQty;
+    const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + add } : l)) : [];
+    if (!cur) legs.push({ ...leg, qty: add });
     const req = a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs, coin: e.coin });
     // A coin group's requirement and the fill's edge over the mark are in coin: convert at the mark.
     const px = this.assetPrice(e.spec.market.settle);

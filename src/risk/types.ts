@@ -124,6 +124,12 @@ export interface OrderIntent {
   /** Expected fill price in ticks (the mark when omitted). */
   priceTicks?: number;
   reduceOnly?: boolean;
+  /**
+   * Signed lots of the account's other open orders on this instrument on the same side (not
+   * reduce-only): the position they would make if they filled is the one this order adds to, and
+   * its initial margin is what the account must carry (an exchange's order margin).
+   */
+  restingLots?: number;
 }
 
 export interface CanPlace {

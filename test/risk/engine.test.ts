@@ -207,6 +207,24 @@ describe('MarginEngine', () => {
     expect(big.reason).toBe('insufficient margin: IM after 960.00 > equity 840.00');
   });
 
+  it('open orders on the same side count (order margin): two resting buys need the margin of both filled', () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('a', new CrossMargin({ leverage: 10 }));
+    deposit(ledger, 'a', 1_000);
+    // 0.1 BTC needs 600: alone it fits; with 0.1 BTC already resting on the same side, 1,200 does not.
+    expect(engine.canPlace('a', { instrument: PERP, lots: 100 }).ok).toBe(true);
+    const both = engine.canPlace('a', { instrument: PERP, lots: 100, restingLots: 100 });
+    expect(both.reason).toBe('insufficient margin: IM after 1200.00 > equity 1000.00');
+    // A sell against a long that resting sells already close is no longer reducing: it opens a short.
+    engine.applyFill('a', PERP, T0, 100, 600_000, 0);
+    expect(engine.canPlace('a', { instrument: PERP, lots: -100 }).reason).toBe('reduces the position');
+    const beyond = engine.canPlace('a', { instrument: PERP, lots: -200, restingLots: -100 });
+    expect(beyond.ok).toBe(false);
+    expect(beyond.imAfter).toBeCloseTo(0.2 * 60_000 / 10, 9);
+  });
+
   it('bad input: clear errors naming the instrument and the value', () => {
     const { ledger, engine } = newEngine();
     const noTiers: RiskInstrument = { ...perpSpec(), id: 'venue:NO-TIERS' };

@@ -214,6 +214,34 @@ export default defineStrategy({
     }
   });
 
+  it("resting orders hold margin: a second bid that the account could not carry with the first filled is rejected (each used to be checked alone)", async () => {
+    const bars = join(root, 'hand-order-margin.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'order-margin.ts');
+    writeFileSync(strat, `import { BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'order-margin', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        // Two bids of 1 BTC under the market: at 2x each needs ~50 of margin; 80 is deposited.
+        if (k === 0) c.submit({ side: BID, priceTicks: 900, sizeLots: 1000, tag: 'bid-90' });
+        if (k === 1) c.submit({ side: BID, priceTicks: 890, sizeLots: 1000, tag: 'bid-89' });
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, capital: 80, leverage: 2, runsDir: join(root, 'runs'), runId: 'order-margin', equityInterval: '1m' });
+    const o = (await queryRuns([r.dir], 'SELECT tag, status, reason FROM orders ORDER BY order_id')).rows;
+    expect(o[0]!.slice(0, 2)).toEqual(['bid-90', 'open']);
+    expect(o[1]![0]).toBe('bid-89');
+    expect(o[1]![1]).toBe('rejected');
+    expect(String(o[1]![2])).toMatch(/^insufficient margin: IM after 10\d\.\d\d > equity 80\.00$/);
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

@@ -140,9 +140,31 @@ export class PerpVenue implements EventHandler {
       const touch = req.side === BID ? book.bestAsk : book.bestBid;
       priceTicks = touch === NO_ASK || touch === NO_BID ? undefined : touch;
     }
-    const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}) });
-    if (check.ok) return this.clob.submitChecked(req, decisionMidTicks);
-    return this.rejectAtGate(req, decisionMidTicks, check.reason);
+    const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}), restingLots: this.restingLots(req.side, undefined) });
+    if (!check.ok) return this.rejectAtGate(req, decisionMidTicks, check.reason);
+    const o = this.clob.submitChecked(req, decisionMidTicks);
+    this.active.add(o);
+    return o;
+  }
+
+  /** Orders this gate let through that may still fill (pruned as they finish). */
+  private readonly active = new Set<OwnOrder>();
+
+  /**
+   * Signed remaining lots of the open and in-flight orders on `side` (reduce-only ones apart: they
+   * cannot add to the position), but `exclude`: what the margin must carry besides a new order.
+   */
+  private restingLots(side: Side, exclude: OwnOrder | undefined): number {
+    let lots = 0;
+    for (const o of this.active) {
+      if (o.status !== 'open' && o.status !== 'pending') {
+        this.active.delete(o);
+        continue;
+      }
+      if (o === exclude || o.side !== side || o.reduceOnly) continue;
+      lots += o.sizeLots - o.filledLots;
+    }
+    return side === BID ? lots : -lots;
   }
 
   /**
@@ -159,7 +181,7 @@ export class PerpVenue implements EventHandler {
       const account = this.position.account;
       g.engine.revalue(account, this.sim.nowUs);
       const left = sizeLots - o.filledLots;
-      const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots: o.side === BID ? left : -left, priceTicks });
+      const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots: o.side === BID ? left : -left, priceTicks, restingLots: this.restingLots(o.side, o) });
       if (!check.ok) return this.clob.refuseAmend(orderId, check.reason);
     }
     this.clob.amend(orderId, priceTicks, sizeLots);
