@@ -87,6 +87,12 @@ export class LiquidationEngine implements EventHandler {
   private readonly steps = new Map<string, number>();
   private ref = 1;
   breaker: CircuitBreaker | undefined;
+  /**
+   * Told before each step on an account: the exchange cancels the account's open orders when it
+   * takes over its positions (Binance: "all open orders are cancelled" at liquidation), so no
+   * resting bid of a liquidated long opens a new position after it.
+   */
+  onLiquidating: ((account: string, tsUs: number) => void) | undefined = undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -146,6 +152,7 @@ export class LiquidationEngine implements EventHandler {
     if (!(a.state.equity < a.state.mm)) return;
     const open = this.engine.openPositions(id);
     if (open.length === 0) return;
+    this.onLiquidating?.(id, tsUs);
     this.nextAllowed.set(i, tsUs + this.cfg.cooldownUs);
     const lotsBefore = open.reduce((n, p) => n + Math.abs(p.lots), 0);
     if (a.state.equity <= 0) this.closeOut(tsUs, a);

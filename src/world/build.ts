@@ -568,6 +568,15 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     }
     // Stalled steps (no liquidity, nobody to deleverage) retry after a minute, not every cooldown.
     liquidation = new LiquidationEngine(sim, engine, new BookExecutor(books), { stepShare: spec.risk.stepShare, cooldownUs, feeRate: spec.risk.feeRate, stallUs: Math.max(cooldownUs, 60e6) });
+    // A liquidated account's resting orders on every venue it trades are cancelled by the exchange.
+    const tradedBy = new Map<string, ClobVenue[]>();
+    for (const v of venues) {
+      const acct = venueAccount.get(v.id);
+      if (acct !== undefined) tradedBy.set(acct, [...(tradedBy.get(acct) ?? []), v.clob]);
+    }
+    liquidation.onLiquidating = (account, tsUs) => {
+      for (const c of tradedBy.get(account) ?? []) c.cancelAllResting(tsUs, 'cancelled by the exchange: the account is being liquidated');
+    };
   }
   const breakers: CircuitBreaker[] = [];
   if (spec.risk.breaker) {

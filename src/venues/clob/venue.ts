@@ -241,6 +241,24 @@ export class ClobVenue implements EventHandler {
   }
 
   /**
+   * The exchange cancels every resting order and stop of the desk at once, with `reason` (its
+   * account is being liquidated); orders still in flight arrive and are handled as usual.
+   * Returns how many it cancelled.
+   */
+  cancelAllResting(tsUs: number, reason: string): number {
+    const all = [...this.own.all(), ...this.stops];
+    for (const o of all) {
+      if (o.type === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
+      else this.own.remove(o);
+      o.status = 'cancelled';
+      o.reason = reason;
+      o.doneTsUs = tsUs;
+      this.respond(tsUs, o);
+    }
+    return all.length;
+  }
+
+  /**
    * A pre-trade check (margin, balances) refused an amend at the desk: the order keeps its terms,
    * and a report of it with the reason reaches the listener now (the check ran at the desk).
    */
