@@ -247,14 +247,7 @@ export class ClobVenue implements EventHandler {
    */
   cancelAllResting(tsUs: number, reason: string): number {
     const all = [...this.own.all(), ...this.stops];
-    for (const o of all) {
-      if (o.type === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
-      else this.own.remove(o);
-      o.status = 'cancelled';
-      o.reason = reason;
-      o.doneTsUs = tsUs;
-      this.respond(tsUs, o);
-    }
+    for (const o of all) this.takeOff(tsUs, o, reason);
     return all.length;
   }
 
@@ -357,8 +350,7 @@ export class ClobVenue implements EventHandler {
     if (o.type === 'stop' && !this.stopsEnabled) return this.reject(tsUs, o, 'stop orders are supported on bar-execution venues only');
     if (o.reduceOnly) {
       // At most the position it reduces (a stop-loss as much as a limit): Binance's rule.
-      const pos = this.position.lots;
-      const reducing = o.side === BID ? -pos : pos;
+      const reducing = this.reducible(o.side);
       if (reducing <= 0) return this.reject(tsUs, o, 'reduce-only order would increase the position');
       if (o.sizeLots > reducing) o.sizeLots = reducing;
     }
@@ -396,12 +388,7 @@ export class ClobVenue implements EventHandler {
 
   private onCancel(tsUs: number, o: OwnOrder): void {
     if (o.status !== 'open' && o.status !== 'pending') return;
-    if (o.status === 'open' && o.type === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
-    else if (o.status === 'open') this.own.remove(o);
-    o.status = 'cancelled';
-    o.reason = 'cancelled by desk';
-    o.doneTsUs = tsUs;
-    this.respond(tsUs, o);
+    this.takeOff(tsUs, o, 'cancelled by desk');
   }
 
   private onAmend(tsUs: number, o: OwnOrder): void {
@@ -414,19 +401,13 @@ export class ClobVenue implements EventHandler {
       // matched as a limit at the trigger price: a sell stop moved under the market sold at once.
       o.priceTicks = a.priceTicks;
       o.sizeLots = a.sizeLots;
-      if (o.reduceOnly) {
-        const cap = o.side === BID ? -this.position.lots : this.position.lots;
-        if (cap <= 0) {
-          this.stops.splice(this.stops.indexOf(o), 1);
-          o.status = 'cancelled';
-          o.reason = 'reduce-only: no position left to reduce';
-          o.doneTsUs = tsUs;
-        } else if (o.sizeLots > cap) o.sizeLots = cap;
-      }
+      const cap = this.reducible(o.side);
+      if (o.reduceOnly && cap <= 0) return this.takeOff(tsUs, o, 'reduce-only: no position left to reduce');
+      if (o.reduceOnly && o.sizeLots > cap) o.sizeLots = cap;
       return this.respond(tsUs, o);
     }
     // A reduce-only limit amended up still reduces at most the position.
-    if (o.reduceOnly) a.sizeLots = Math.min(a.sizeLots, o.filledLots + Math.max(0, o.side === BID ? -this.position.lots : this.position.lots));
+    if (o.reduceOnly) a.sizeLots = Math.min(a.sizeLots, o.filledLots + Math.max(0, this.reducible(o.side)));
     if (!(a.sizeLots > o.filledLots)) {
       this.own.remove(o);
       o.status = 'cancelled';
@@ -514,6 +495,23 @@ export class ClobVenue implements EventHandler {
   private reduceOnlyResting = false;
   private reduceOnlyCheckAt = NaN;
 
+  /** Lots an order on `side` can still reduce the position by (≤ 0: it would add to it). */
+  private reducible(side: Side): number {
+    return side === BID ? -this.position.lots : this.position.lots;
+  }
+
+  /** Take a resting order or stop off the venue, cancelled with `reason`; its report follows. */
+  private takeOff(tsUs: number, o: OwnOrder, reason: string): void {
+    if (o.type === 'stop') {
+      const i = this.stops.indexOf(o);
+      if (i >= 0) this.stops.splice(i, 1);
+    } else this.own.remove(o);
+    o.status = 'cancelled';
+    o.reason = reason;
+    o.doneTsUs = tsUs;
+    this.respond(tsUs, o);
+  }
+
   /**
    * Reduce-only orders never add to or flip the position, whatever filled since they were sent
    * (Binance adjusts and cancels them as the position changes): after a fill, each resting one is
@@ -522,28 +520,18 @@ export class ClobVenue implements EventHandler {
    */
   private fitReduceOnly(tsUs: number): void {
     this.reduceOnlyCheckAt = NaN;
-    const pos = this.position.lots;
     let left = false;
-    const check = (o: OwnOrder, resting: 'book' | 'stop'): void => {
+    const check = (o: OwnOrder): void => {
       if (!o.reduceOnly || o.status !== 'open') return;
-      const cap = o.side === BID ? -pos : pos;
-      if (cap <= 0) {
-        if (resting === 'stop') this.stops.splice(this.stops.indexOf(o), 1);
-        else this.own.remove(o);
-        o.status = 'cancelled';
-        o.reason = 'reduce-only: no position left to reduce';
-        o.doneTsUs = tsUs;
-        this.respond(tsUs, o);
-        return;
-      }
+      const cap = this.reducible(o.side);
+      if (cap <= 0) return this.takeOff(tsUs, o, 'reduce-only: no position left to reduce');
       left = true;
       if (remaining(o) > cap) {
         o.sizeLots = o.filledLots + cap; // as an amend down: keeps its place in the queue
         this.respond(tsUs, o);
       }
     };
-    for (const o of [...this.stops]) check(o, 'stop');
-    for (const o of this.own.all()) check(o, 'book');
+    for (const o of [...this.stops, ...this.own.all()]) check(o);
     this.reduceOnlyResting = left;
   }
 
@@ -552,7 +540,7 @@ export class ClobVenue implements EventHandler {
     if (o.reduceOnly) {
       // Two reduce-only orders met in one pass (a stop and a take-profit crossed by one move): the
       // second fills only what the first left of the position, and is cancelled for the rest.
-      const cap = o.side === BID ? -this.position.lots : this.position.lots;
+      const cap = this.reducible(o.side);
       if (lots > cap) {
         if (cap > 0) this.fill(tsUs, o, priceTicks, cap, maker, pathTicks);
         // The caller's sweep of the level (or the stop list it was taken from) lets it go.
