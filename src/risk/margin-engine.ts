@@ -542,7 +542,9 @@ export class MarginEngine {
     const g = a.groups.get(key);
     // The requirement with the resting orders and this one filled; the fill's edge is this order's only.
     const add = leg.qty + resting * e.unitQty;
-    const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + add } : l)) : [];
+    // This instrument's leg at the mark now: a flat group is not revalued on marks, so its leg kept
+    // the mark of its last revaluation (an entry after a 30% move was margined at the old price).
+    const legs: Leg[] = g ? g.legs.map((l) => (l.inst === e.spec ? { ...l, qty: l.qty + add, mark: leg.mark } : l)) : [];
     if (!cur) legs.push({ ...leg, qty: add });
     const req = a.model.groupRequirement({ account: a.id, underlying: und, spot: s, nowUs: this.nowUs, legs, coin: e.coin });
     // A coin group's requirement and the fill's edge over the mark are in coin: convert at the mark.

@@ -71,6 +71,10 @@ export interface MarginView {
   maintenanceMargin: number;
   /** Maintenance margin ÷ equity (Binance's definition: ≥ 1 means liquidation). */
   marginRatio: number;
+  /** Initial margin the open perp orders hold: per venue, what all its resting buys or all its resting sells would add filled, the larger. */
+  orderMargin: number;
+  /** What a new order may use: equity less the positions' and the open orders' initial margin (Binance's available balance). */
+  available: number;
 }
 
 /** The account a strategy trades for: balances per asset and margin from the shared engine. */

@@ -479,7 +479,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const wv: WorldVenue = { id: v.id, kind: v.kind, account, clob, perp, spec: v, dataset: m, catalogDir: catalogs[i]!, source, driver, startUs, endUs };
     venues.push(wv);
     venueById.set(v.id, wv);
-    if (wallet) wallet.venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', position, mark: perp ? () => perp.markTicks() : () => clob.book.midTicks() });
+    if (wallet) wallet.venues.push({ id: v.id, kind: v.kind as 'spot' | 'perp', position, mark: perp ? () => perp.markTicks() : () => clob.book.midTicks(), ...(perp ? { orderMargin: () => perp.orderMargin() } : {}) });
   }
   // Index links (spot mid → perp index, converted between the two tick sizes).
   for (const { v } of clobs) {

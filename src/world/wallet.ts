@@ -37,6 +37,8 @@ export interface VenueBook {
   position: Position;
   /** Mark in ticks used to value the open position. */
   mark(): number;
+  /** Initial margin the venue's open orders hold (a perp behind the margin gate); absent: none. */
+  orderMargin?(): number;
 }
 
 /** A leg of equity that is not a CLOB position, e.g. an account's options on an options venue. */
@@ -162,10 +164,12 @@ export class AccountWallet implements AccountContext {
   margin(): MarginView {
     if (!this.engine) {
       const e = this.equity();
-      return { equity: e, initialMargin: 0, maintenanceMargin: 0, marginRatio: 0 };
+      return { equity: e, initialMargin: 0, maintenanceMargin: 0, marginRatio: 0, orderMargin: 0, available: e };
     }
     const s = this.engine.state(this.id);
-    return { equity: s.equity, initialMargin: s.im, maintenanceMargin: s.mm, marginRatio: s.marginRatio };
+    let orderMargin = 0;
+    for (const v of this.venues) if (v.orderMargin) orderMargin += v.orderMargin();
+    return { equity: s.equity, initialMargin: s.im, maintenanceMargin: s.mm, marginRatio: s.marginRatio, orderMargin, available: s.equity - s.im - orderMargin };
   }
 
   /**

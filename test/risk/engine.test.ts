@@ -225,6 +225,19 @@ describe('MarginEngine', () => {
     expect(beyond.imAfter).toBeCloseTo(0.2 * 60_000 / 10, 9);
   });
 
+  it('an order on a position closed earlier is margined at the mark now, not the mark the flat position last saw', () => {
+    const { ledger, engine } = newEngine();
+    engine.registerInstrument(perpSpec());
+    engine.setMark('BTC', 60_000, T0);
+    engine.openAccount('a', new CrossMargin({ leverage: 10 }));
+    deposit(ledger, 'a', 100_000);
+    engine.applyFill('a', PERP, T0, 1000, 600_000, 0);
+    engine.applyFill('a', PERP, T0, -1000, 600_000, 0);
+    // Flat: marks no longer revalue the group. 30% lower, 1 BTC needs 42,000 / 10.
+    engine.setMark('BTC', 42_000, T0 + 1);
+    expect(engine.canPlace('a', { instrument: PERP, lots: 1000 }).imAfter).toBeCloseTo(4_200, 9);
+  });
+
   it('bad input: clear errors naming the instrument and the value', () => {
     const { ledger, engine } = newEngine();
     const noTiers: RiskInstrument = { ...perpSpec(), id: 'venue:NO-TIERS' };

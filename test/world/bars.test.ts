@@ -242,6 +242,43 @@ export default defineStrategy({
     expect(String(o[1]![2])).toMatch(/^insufficient margin: IM after 10\d\.\d\d > equity 80\.00$/);
   });
 
+  it("the account's margin view says what open orders hold and what is left for a new order", async () => {
+    const bars = join(root, 'hand-available.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'available.ts');
+    writeFileSync(strat, `import { BID, ASK, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'available', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c, bar) {
+        const m = c.account.margin();
+        c.record('margin', { k, close: bar.close, equity: m.equity, im: m.initialMargin, order: m.orderMargin, available: m.available });
+        // One resting bid of 1 BTC at 90 and a smaller resting offer (0.4 BTC at 110): the bid side is the larger.
+        if (k === 0) {
+          c.submit({ side: BID, priceTicks: 900, sizeLots: 1000, tag: 'bid' });
+          c.submit({ side: ASK, priceTicks: 1100, sizeLots: 400, tag: 'offer' });
+        }
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, capital: 80, leverage: 2, fees: '0:0', runsDir: join(root, 'runs'), runId: 'available', equityInterval: '1m' });
+    const rows = (await queryRuns([r.dir], 'SELECT k, close, equity, im, "order", available FROM strategy_margin ORDER BY k')).rows.map((x) => x.map(num));
+    // Before any order: nothing held. After: the bid's 1 BTC at the mark / 2 (it outweighs the
+    // offer's 0.4 BTC); at a close the book is laid one tick wide, bid at the close: mark = close + 0.05.
+    expect(rows[0]).toEqual([0, 100.5, 80, 0, 0, 80]);
+    expect(rows.length).toBe(6);
+    for (const [k, close, equity, im, order, available] of rows.slice(1) as number[][]) {
+      expect([equity, im], String(k)).toEqual([80, 0]);
+      expect(order, String(k)).toBeCloseTo((close! + 0.05) / 2, 9);
+      expect(available, String(k)).toBeCloseTo(80 - (close! + 0.05) / 2, 9);
+    }
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

@@ -1,7 +1,7 @@
 import { ConfigError, DataError } from '../../errors.ts';
 import type { EventHandler } from '../../kernel/event-queue.ts';
 import { PRIO_VENUE, type Simulation } from '../../kernel/simulation.ts';
-import { BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
+import { ASK, BID, NO_ASK, NO_BID, type Side } from '../../market/book.ts';
 import type { Position } from '../../ledger/portfolio.ts';
 import type { MarginEngine } from '../../risk/margin-engine.ts';
 import { checkAmend, checkOrderRequest, type OrderRequest, type OwnOrder } from '../clob/order.ts';
@@ -145,6 +145,24 @@ export class PerpVenue implements EventHandler {
     const o = this.clob.submitChecked(req, decisionMidTicks);
     this.active.add(o);
     return o;
+  }
+
+  /**
+   * Initial margin the open orders hold (an exchange's order margin): what all resting buys, or
+   * all resting sells, would add to the account's requirement if they filled, the larger; 0
+   * without a margin gate.
+   */
+  orderMargin(): number {
+    const g = this.gate;
+    if (!g) return 0;
+    const account = this.position.account;
+    const im = g.engine.state(account).im;
+    let worst = 0;
+    for (const side of [BID, ASK] as const) {
+      const resting = this.restingLots(side, undefined);
+      if (resting !== 0) worst = Math.max(worst, g.engine.canPlace(account, { instrument: g.instrumentId, lots: 0, restingLots: resting }).imAfter - im);
+    }
+    return worst;
   }
 
   /** Orders this gate let through that may still fill (pruned as they finish). */
