@@ -73,7 +73,7 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
     ['turnover (× capital)', m.turnover.toFixed(2)],
     ['orders / fills', `${wholeAmount(m.orders)} / ${wholeAmount(m.fills)} (maker ${wholeAmount(m.makerFills)}, taker ${wholeAmount(m.takerFills)})${m.rejectedOrders ? `; ${wholeAmount(m.rejectedOrders)} rejected${m.rejectReason ? `: ${m.rejectReason}` : ''}` : ''}`],
-    ['fill ratio (lots of accepted orders)', pct(m.fillRatio, 1)],
+    ['fill ratio (lots of accepted orders)', m.orders === 0 ? 'no orders' : m.rejectedOrders !== undefined && m.rejectedOrders >= m.orders ? 'none accepted: every order was rejected' : pct(m.fillRatio, 1)],
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     // Runs written before round trips were recorded have none to show.
     ...(m.roundTrips !== undefined ? [['round trips (flat → flat)', m.roundTrips > 0 ? `${wholeAmount(m.roundTrips)}: ${pct(m.tripHitRate!, 1)} won, mean holding ${duration(m.tripAvgHoldingUs!)} (the trades table)` : 'none closed'] as [string, string]] : []),

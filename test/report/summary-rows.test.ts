@@ -66,6 +66,8 @@ describe('headline rows', () => {
     expect(rows['max drawdown']).toBe('50,588.03 (50.59% of the peak equity)');
     expect(rows['turnover (× capital)']).toBe('545.39');
     expect(rows['fill ratio (lots of accepted orders)']).toBe('100.0%');
+    // Every order refused (a market maker short of margin): no ratio of nothing, said so.
+    expect(Object.fromEntries(summaryRows({ ...m, orders: 11_342, fills: 0, rejectedOrders: 11_342, fillRatio: 0 }))['fill ratio (lots of accepted orders)']).toBe('none accepted: every order was rejected');
     expect(rows['taker slippage vs decision mid (bps)']).toBe('2.00');
     expect(rows['queue wait of maker fills: mean / median']).toBe('no maker fills');
     expect(Object.fromEntries(summaryRows({ ...m, makerFills: 16, meanQueueWaitMs: 35_926_249, medianQueueWaitMs: 523.04 }))['queue wait of maker fills: mean / median']).toBe('10 h / 523.0 ms');
