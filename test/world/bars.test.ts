@@ -279,6 +279,53 @@ export default defineStrategy({
     }
   });
 
+  it('a trailing stop follows the best price since it arrived and fires when the path comes back by its trail', async () => {
+    const bars = join(root, 'hand-trail.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'trail.ts');
+    writeFileSync(strat, `import { ASK, BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'trail', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) {
+          c.submit({ side: BID, type: 'market', sizeLots: 1000, tag: 'entry' });
+          c.submit({ side: ASK, type: 'stop', trailBps: 200, sizeLots: 1000, reduceOnly: true, tag: 'trail-2%' });
+        }
+        if (k === 2) {
+          // Short 1 BTC at bar 3's open (99.5) with a 1% buy trail: bar 3 falls to 97, then rises to 100.
+          c.submit({ side: ASK, type: 'market', sizeLots: 1000, tag: 'short' });
+          c.submit({ side: BID, type: 'stop', trailBps: 100, sizeLots: 1000, reduceOnly: true, tag: 'trail-1%' });
+        }
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, runsDir: join(root, 'runs'), runId: 'trail', equityInterval: '1m', fees: '0:0' });
+    const fills = (await queryRuns([r.dir], 'SELECT f.ts_us, f.side, f.price, o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.seq')).rows;
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), f[3]])).toEqual([
+      [MIN, 'buy', 101.1, 'entry'],
+      // Bar 1: from its open 101 up to 103 (+20 s): the trigger trails to ⌊103 × 0.98⌋ = 100.9;
+      // the fall to 100 (+40 s) crosses it: sold there.
+      [MIN + 40e6, 'sell', 100.9, 'trail-2%'],
+      [3 * MIN, 'sell', 99.5, 'short'],
+      // Bar 3 (down): open 99.5 → low 97 (+20 s): the best is 97, the trigger ⌈97 × 1.01⌉ = 98.0;
+      // the rise to 100 (+40 s) crosses it: bought back there.
+      [3 * MIN + 40e6, 'buy', 98, 'trail-1%'],
+    ]);
+    const prices = (await queryRuns([r.dir], "SELECT tag, price FROM orders WHERE tag LIKE 'trail%' ORDER BY order_id")).rows;
+    expect(prices.map((x) => [x[0], num(x[1])])).toEqual([['trail-2%', 100.9], ['trail-1%', 98]]);
+    // A trailing stop takes a trail, not a trigger; a trail on a limit is refused, naming the field.
+    const { checkOrderRequest } = await import('../../src/venues/clob/order.ts');
+    expect(() => checkOrderRequest({ side: 1, type: 'stop', trailBps: 100, priceTicks: 900, sizeLots: 1 })).toThrow(/^field priceTicks: a trailing stop takes trailBps, not priceTicks/);
+    expect(() => checkOrderRequest({ side: 1, type: 'limit', trailBps: 100, priceTicks: 900, sizeLots: 1 })).toThrow(/^field trailBps: trailBps applies to stop orders/);
+    expect(() => checkOrderRequest({ side: 1, type: 'stop', trailBps: 0, sizeLots: 1 })).toThrow(/^field trailBps: trail 0 bps is not between 0 and 10,000/);
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

@@ -10,8 +10,14 @@ export type OrderStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'rejecte
 export interface OrderRequest {
   side: Side;
   type?: OrderType;
-  /** Required for limit orders (the limit) and stop orders (the trigger). */
+  /** Required for limit orders (the limit) and stop orders (the trigger); not for a trailing stop. */
   priceTicks?: number;
+  /**
+   * A stop that trails (bar-execution venues): its trigger follows the best price since it
+   * arrived — a sell's the highest, less `trailBps`; a buy's the lowest, plus — and it fires when
+   * the price comes back that far (Binance's trailing stop, its callback rate in basis points).
+   */
+  trailBps?: number;
   sizeLots: number;
   tif?: TimeInForce;
   postOnly?: boolean;
@@ -44,6 +50,9 @@ export interface OwnOrder extends QueuedOrder {
   decisionMidTicks: number;
   /** An amend waiting to reach the venue. */
   pendingAmend?: { priceTicks: number; sizeLots: number };
+  /** A trailing stop's trail (bps) and the best price (ticks) the path has reached since it arrived. */
+  readonly trailBps?: number;
+  trailExtremeTicks?: number;
 }
 
 /** What a report tells the desk of its order (a copy taken when the venue sends it). */
@@ -111,6 +120,12 @@ export function checkOrderRequest(req: OrderRequest): void {
   if (type !== 'limit' && type !== 'market' && type !== 'stop') throw new ConfigError(`order type ${JSON.stringify(type)} is not limit, market or stop`, { field: 'type' });
   if (req.tif !== undefined && req.tif !== 'GTC' && req.tif !== 'IOC' && req.tif !== 'FOK') throw new ConfigError(`time in force ${JSON.stringify(req.tif)} is not GTC, IOC or FOK`, { field: 'tif' });
   if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
+  if (req.trailBps !== undefined) {
+    if (type !== 'stop') throw new ConfigError(`trailBps applies to stop orders (a trailing stop), not to a ${type} order`, { field: 'trailBps' });
+    if (!(req.trailBps > 0 && req.trailBps < 10_000)) throw new ConfigError(`trail ${String(req.trailBps)} bps is not between 0 and 10,000`, { field: 'trailBps' });
+    if (req.priceTicks !== undefined) throw new ConfigError('a trailing stop takes trailBps, not priceTicks: its trigger follows the price from where it arrives', { field: 'priceTicks' });
+    return;
+  }
   if ((type === 'limit' || type === 'stop') && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
     throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
   }

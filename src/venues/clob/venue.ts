@@ -180,7 +180,9 @@ export class ClobVenue implements EventHandler {
       postOnly: req.postOnly ?? false,
       reduceOnly: req.reduceOnly ?? false,
       tag: req.tag ?? '',
-      priceTicks: type === 'market' ? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1) : req.priceTicks!,
+      // A trailing stop's trigger is set by the path once it arrives (NaN until then).
+      priceTicks: type === 'market' ? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1) : (req.priceTicks ?? NaN),
+      ...(req.trailBps !== undefined ? { trailBps: req.trailBps } : {}),
       sizeLots: req.sizeLots,
       filledLots: 0,
       status: 'pending',
@@ -215,7 +217,7 @@ export class ClobVenue implements EventHandler {
       postOnly: req.postOnly ?? false,
       reduceOnly: req.reduceOnly ?? false,
       tag: req.tag ?? '',
-      priceTicks: req.priceTicks ?? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
+      priceTicks: req.priceTicks ?? (req.trailBps !== undefined ? NaN : req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
       sizeLots: req.sizeLots,
       filledLots: 0,
       status: 'rejected',
@@ -326,6 +328,15 @@ export class ClobVenue implements EventHandler {
     if (this.stops.length === 0) return 0;
     const hits: { o: OwnOrder; at: number; rank: number }[] = [];
     for (const o of this.stops) {
+      if (o.trailBps !== undefined) {
+        // A trailing stop: the trigger trails the best price reached before this move (a move is
+        // monotone, so it cannot fire on the way to a new best); then the best moves on.
+        const first = o.trailExtremeTicks === undefined;
+        const ext = first ? from : o.trailExtremeTicks!;
+        const cb = o.trailBps / 10_000;
+        o.priceTicks = o.side === ASK ? Math.floor(ext * (1 - cb) + 1e-9) : Math.ceil(ext * (1 + cb) - 1e-9);
+        o.trailExtremeTicks = o.side === ASK ? Math.max(ext, to) : Math.min(ext, to);
+      }
       const s = o.priceTicks;
       const beyond = o.side === BID ? from >= s : from <= s;
       const crossed = o.side === BID ? to >= s : to <= s;
@@ -399,7 +410,8 @@ export class ClobVenue implements EventHandler {
       // A stop stays a stop: a new trigger and size, still waiting for the path to reach it (a
       // trigger the price is already past fires at the next move, as on arrival). It used to be
       // matched as a limit at the trigger price: a sell stop moved under the market sold at once.
-      o.priceTicks = a.priceTicks;
+      // (A trailing stop keeps its trail: its amend sets the size.)
+      if (o.trailBps === undefined) o.priceTicks = a.priceTicks;
       o.sizeLots = a.sizeLots;
       const cap = this.reducible(o.side);
       if (o.reduceOnly && cap <= 0) return this.takeOff(tsUs, o, 'reduce-only: no position left to reduce');
