@@ -8,7 +8,7 @@ import { queryRuns } from '../../src/results/query.ts';
 
 /**
  * Bar execution against a reference model of the documented convention (README, "Bars"; the
- * BarSource doc comment), over random bars and random market, limit and stop orders (fast-check):
+ * BarSource doc comment), over random bars and random market, limit, stop and trailing-stop orders (fast-check):
  * every fill — which order, when, at what price, maker or taker — and every order left resting
  * must be what the convention says. The reference is written from the documentation alone, one
  * bar at a time and without the engine's event queue, book, venue or skipping of idle points:
@@ -23,7 +23,10 @@ import { queryRuns } from '../../src/results/query.ts';
  *     fill at their own price (maker);
  *   - orders decided on a bar's close arrive just after the next open is laid: market ones fill
  *     there (taker, at the laid ask or bid), limits that cross it take it (taker, at the laid
- *     price), other limits rest, stops start watching from the open.
+ *     price), other limits rest, stops start watching from the open;
+ *   - a trailing stop's trigger, before each move, is the best price since it arrived (the open,
+ *     then each point's) less its trail for a sell, plus it for a buy, rounded to the tick away
+ *     from the price; then it fires as a stop does.
  */
 const root = mkdtempSync(join(tmpdir(), 'primesim-bars-ref-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,9 +44,9 @@ interface Bar {
 interface PlannedOrder {
   /** Decided on this bar's close. */
   bar: number;
-  type: 'market' | 'limit' | 'stop';
+  type: 'market' | 'limit' | 'stop' | 'trail';
   side: 0 | 1;
-  /** Limit price or stop trigger, ticks from the decision bar's close. */
+  /** Limit price or stop trigger, ticks from the decision bar's close; a trailing stop's trail is 10 + 5·|offset| bps. */
   offset: number;
 }
 interface RefFill {
@@ -58,7 +61,7 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
   const s = slippageBps / 10_000;
   const ticks = (p: number) => Math.round(p / TICK);
   const stopFill = (p: number, side: 0 | 1) => (side === 0 ? Math.ceil(p * (1 + s) - 1e-9) : Math.floor(p * (1 - s) + 1e-9));
-  type Live = { tag: string; side: 0 | 1; type: PlannedOrder['type']; price: number; id: number };
+  type Live = { tag: string; side: 0 | 1; type: PlannedOrder['type']; price: number; id: number; trailBps?: number; ext?: number };
   const fills: RefFill[] = [];
   let stops: Live[] = [];
   let limits: Live[] = [];
@@ -80,6 +83,12 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
       const gap = j === 0;
       const hits: { o: Live; at: number; rank: number }[] = [];
       for (const o of stops) {
+        if (o.trailBps !== undefined) {
+          // Trailing: the trigger trails the best price before this move, rounded away from the price; then the best moves on.
+          const ext = o.ext ?? from;
+          o.price = o.side === 1 ? Math.floor(ext * (1 - o.trailBps / 10_000) + 1e-9) : Math.ceil(ext * (1 + o.trailBps / 10_000) - 1e-9);
+          o.ext = o.side === 1 ? Math.max(ext, to) : Math.min(ext, to);
+        }
         if (o.side === 0 ? from >= o.price : from <= o.price) hits.push({ o, at: from, rank: -1 });
         else if (o.side === 0 ? to >= o.price : to <= o.price) hits.push({ o, at: gap ? to : o.price, rank: Math.abs(o.price - from) });
       }
@@ -97,8 +106,8 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
       // Orders decided on the previous close arrive now.
       orders.forEach((po, id) => {
         if (po.bar !== i - 1) return;
-        const o: Live = { tag: `o${id}`, side: po.side, type: po.type, price: ticks(bars[i - 1]!.close) + po.offset, id };
-        if (po.type === 'stop') stops.push(o);
+        const o: Live = { tag: `o${id}`, side: po.side, type: po.type, price: ticks(bars[i - 1]!.close) + po.offset, id, ...(po.type === 'trail' ? { trailBps: 10 + 5 * Math.abs(po.offset) } : {}) };
+        if (po.type === 'stop' || po.type === 'trail') stops.push(o);
         else if (po.type === 'market') fill(ts, o, po.side === 0 ? ask : bid, false);
         else if (po.side === 0 ? o.price >= ask : o.price <= bid) fill(ts, o, po.side === 0 ? ask : bid, false);
         else limits.push(o);
@@ -123,6 +132,7 @@ export default defineStrategy({
           if (o.bar !== k) return;
           const tag = 'o' + id;
           if (o.type === 'market') c.submit({ side: o.side, type: 'market', sizeLots: 1, tag });
+          else if (o.type === 'trail') c.submit({ side: o.side, type: 'stop', trailBps: 10 + 5 * Math.abs(o.offset), sizeLots: 1, tag });
           else c.submit({ side: o.side, type: o.type, priceTicks: close + o.offset, sizeLots: 1, tag });
         });
         k++;
@@ -156,7 +166,7 @@ const caseArb = barsArb.chain((bars) =>
     orders: fc.array(
       fc.record({
         bar: fc.integer({ min: 0, max: bars.length - 2 }),
-        type: fc.constantFrom('market' as const, 'limit' as const, 'limit' as const, 'stop' as const, 'stop' as const),
+        type: fc.constantFrom('market' as const, 'limit' as const, 'limit' as const, 'stop' as const, 'stop' as const, 'trail' as const),
         side: fc.constantFrom(0 as const, 1 as const),
         offset: fc.integer({ min: -60, max: 60 }),
       }),
