@@ -182,7 +182,6 @@ export class ClobVenue implements EventHandler {
       tag: req.tag ?? '',
       // A trailing stop's trigger is set by the path once it arrives (NaN until then).
       priceTicks: type === 'market' ? (req.side === BID ? Number.MAX_SAFE_INTEGER : 1) : (req.priceTicks ?? NaN),
-      ...(req.trailBps !== undefined ? { trailBps: req.trailBps } : {}),
       sizeLots: req.sizeLots,
       filledLots: 0,
       status: 'pending',
@@ -194,6 +193,9 @@ export class ClobVenue implements EventHandler {
       decisionMidTicks,
       ahead: 0,
       cumTradeLots: 0,
+      // Every order has the same fields, trailing stop or not (one object shape for the venue's reads).
+      trailBps: req.trailBps,
+      trailExtremeTicks: undefined,
     };
     this.orders.push(o);
     this.stats.ordersSubmitted++;
@@ -229,6 +231,9 @@ export class ClobVenue implements EventHandler {
       decisionMidTicks,
       ahead: 0,
       cumTradeLots: 0,
+      // Every order has the same fields, trailing stop or not (one object shape for the venue's reads).
+      trailBps: req.trailBps,
+      trailExtremeTicks: undefined,
     };
     this.orders.push(o);
     this.stats.ordersSubmitted++;
