@@ -8,7 +8,7 @@ import { queryRuns } from '../../src/results/query.ts';
 
 /**
  * Bar execution against a reference model of the documented convention (README, "Bars"; the
- * BarSource doc comment), over random bars and random market, limit, stop and trailing-stop orders (fast-check):
+ * BarSource doc comment), over random bars and random market, limit, stop, trailing-stop and stop-limit orders (fast-check):
  * every fill — which order, when, at what price, maker or taker — and every order left resting
  * must be what the convention says. The reference is written from the documentation alone, one
  * bar at a time and without the engine's event queue, book, venue or skipping of idle points:
@@ -26,7 +26,9 @@ import { queryRuns } from '../../src/results/query.ts';
  *     price), other limits rest, stops start watching from the open;
  *   - a trailing stop's trigger, before each move, is the best price since it arrived (the open,
  *     then each point's) less its trail for a sell, plus it for a buy, rounded to the tick away
- *     from the price; then it fires as a stop does.
+ *     from the price; then it fires as a stop does;
+ *   - a stop-limit fires as a stop at its trigger, filled there only if that price (± slippage)
+ *     is at its limit or better; otherwise it rests as a limit at its limit price from then on.
  */
 const root = mkdtempSync(join(tmpdir(), 'primesim-bars-ref-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,7 +46,7 @@ interface Bar {
 interface PlannedOrder {
   /** Decided on this bar's close. */
   bar: number;
-  type: 'market' | 'limit' | 'stop' | 'trail';
+  type: 'market' | 'limit' | 'stop' | 'trail' | 'stoplimit';
   side: 0 | 1;
   /** Limit price or stop trigger, ticks from the decision bar's close; a trailing stop's trail is 10 + 5·|offset| bps. */
   offset: number;
@@ -61,7 +63,7 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
   const s = slippageBps / 10_000;
   const ticks = (p: number) => Math.round(p / TICK);
   const stopFill = (p: number, side: 0 | 1) => (side === 0 ? Math.ceil(p * (1 + s) - 1e-9) : Math.floor(p * (1 - s) + 1e-9));
-  type Live = { tag: string; side: 0 | 1; type: PlannedOrder['type']; price: number; id: number; trailBps?: number; ext?: number };
+  type Live = { tag: string; side: 0 | 1; type: PlannedOrder['type']; price: number; id: number; trailBps?: number; ext?: number; limit?: number };
   const fills: RefFill[] = [];
   let stops: Live[] = [];
   let limits: Live[] = [];
@@ -93,7 +95,12 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
         else if (o.side === 0 ? to >= o.price : to <= o.price) hits.push({ o, at: gap ? to : o.price, rank: Math.abs(o.price - from) });
       }
       hits.sort((x, y) => x.rank - y.rank || x.o.id - y.o.id);
-      for (const h of hits) fill(ts, h.o, stopFill(h.at, h.o.side), false);
+      for (const h of hits) {
+        const px = stopFill(h.at, h.o.side);
+        // A stop-limit fills as a stop only at its limit or better; else it rests as that limit.
+        if (h.o.limit !== undefined && (h.o.side === 0 ? px > h.o.limit : px < h.o.limit)) limits.push({ ...h.o, price: h.o.limit });
+        else fill(ts, h.o, px, false);
+      }
       stops = stops.filter((o) => !hits.some((h) => h.o === o));
       last = to;
       const bid = Math.floor((p * (1 - s)) / TICK + 1e-9);
@@ -106,8 +113,8 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
       // Orders decided on the previous close arrive now.
       orders.forEach((po, id) => {
         if (po.bar !== i - 1) return;
-        const o: Live = { tag: `o${id}`, side: po.side, type: po.type, price: ticks(bars[i - 1]!.close) + po.offset, id, ...(po.type === 'trail' ? { trailBps: 10 + 5 * Math.abs(po.offset) } : {}) };
-        if (po.type === 'stop' || po.type === 'trail') stops.push(o);
+        const o: Live = { tag: `o${id}`, side: po.side, type: po.type, price: ticks(bars[i - 1]!.close) + po.offset, id, ...(po.type === 'trail' ? { trailBps: 10 + 5 * Math.abs(po.offset) } : {}), ...(po.type === 'stoplimit' ? { limit: ticks(bars[i - 1]!.close) + po.offset + stopLimitGap(po) } : {}) };
+        if (po.type === 'stop' || po.type === 'trail' || po.type === 'stoplimit') stops.push(o);
         else if (po.type === 'market') fill(ts, o, po.side === 0 ? ask : bid, false);
         else if (po.side === 0 ? o.price >= ask : o.price <= bid) fill(ts, o, po.side === 0 ? ask : bid, false);
         else limits.push(o);
@@ -115,6 +122,12 @@ function reference(bars: Bar[], orders: PlannedOrder[], slippageBps: number): { 
     });
   }
   return { fills, resting: [...stops, ...limits].map((o) => o.tag).sort() };
+}
+
+/** A stop-limit's limit in ticks from its trigger: from 1 tick worse than it to 3 better, by side. */
+function stopLimitGap(o: PlannedOrder): number {
+  const g = (Math.abs(o.offset) % 5) - 1;
+  return o.side === 0 ? g : -g;
 }
 
 /** A strategy that submits the planned orders on their bars' closes, tagged o<index>. */
@@ -133,6 +146,7 @@ export default defineStrategy({
           const tag = 'o' + id;
           if (o.type === 'market') c.submit({ side: o.side, type: 'market', sizeLots: 1, tag });
           else if (o.type === 'trail') c.submit({ side: o.side, type: 'stop', trailBps: 10 + 5 * Math.abs(o.offset), sizeLots: 1, tag });
+          else if (o.type === 'stoplimit') c.submit({ side: o.side, type: 'stop', priceTicks: close + o.offset, limitTicks: close + o.offset + (o.side === 0 ? 1 : -1) * ((Math.abs(o.offset) % 5) - 1), sizeLots: 1, tag });
           else c.submit({ side: o.side, type: o.type, priceTicks: close + o.offset, sizeLots: 1, tag });
         });
         k++;
@@ -166,7 +180,7 @@ const caseArb = barsArb.chain((bars) =>
     orders: fc.array(
       fc.record({
         bar: fc.integer({ min: 0, max: bars.length - 2 }),
-        type: fc.constantFrom('market' as const, 'limit' as const, 'limit' as const, 'stop' as const, 'stop' as const, 'trail' as const),
+        type: fc.constantFrom('market' as const, 'limit' as const, 'limit' as const, 'stop' as const, 'stop' as const, 'trail' as const, 'stoplimit' as const),
         side: fc.constantFrom(0 as const, 1 as const),
         offset: fc.integer({ min: -60, max: 60 }),
       }),

@@ -326,6 +326,40 @@ export default defineStrategy({
     expect(() => checkOrderRequest({ side: 1, type: 'stop', trailBps: 0, sizeLots: 1 })).toThrow(/^field trailBps: trail 0 bps is not between 0 and 10,000/);
   });
 
+  it('a stop-limit fires like a stop only at its limit or better, else rests as that limit', async () => {
+    const bars = join(root, 'hand-stop-limit.csv');
+    writeFileSync(bars, BARS);
+    const strat = join(root, 'stop-limit.ts');
+    writeFileSync(strat, `import { BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'stop-limit', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return {
+      onBar(c) {
+        if (k === 0) {
+          c.submit({ side: BID, type: 'stop', priceTicks: 1025, limitTicks: 1030, sizeLots: 1000, tag: 'sl-limit-103' });
+          c.submit({ side: BID, type: 'stop', priceTicks: 1025, limitTicks: 1025, sizeLots: 1000, tag: 'sl-limit-102.5' });
+        }
+        k++;
+      },
+    };
+  },
+});
+`);
+    const r = await runBacktest({ strategy: strat, data: bars, slippageBps: 10, runsDir: join(root, 'runs'), runId: 'stop-limit', equityInterval: '1m', fees: '0:0' });
+    const fills = (await queryRuns([r.dir], 'SELECT f.ts_us, f.side, f.price, f.liquidity, o.tag FROM fills f JOIN orders o ON o.order_id = f.order_id ORDER BY f.seq')).rows;
+    expect(fills.map((f) => [num(f[0]) - T0, f[1], num(f[2]), f[3], f[4]])).toEqual([
+      // Bar 1 rises from 101 through 102.5 to 103 (+20 s): both fire at 102.5; with 10 bp the
+      // stop's price is ⌈102.5 × 1.001⌉ = 102.7 — within the first's limit (103): filled there.
+      [MIN + 20e6, 'buy', 102.7, 'taker', 'sl-limit-103'],
+      // Beyond the second's (102.5): it rests at 102.5, and the fall to 100 (+40 s) fills it there.
+      [MIN + 40e6, 'buy', 102.5, 'maker', 'sl-limit-102.5'],
+    ]);
+    const { checkOrderRequest } = await import('../../src/venues/clob/order.ts');
+    expect(() => checkOrderRequest({ side: 0, type: 'limit', priceTicks: 900, limitTicks: 900, sizeLots: 1 })).toThrow(/^field limitTicks: limitTicks applies to stop orders/);
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));

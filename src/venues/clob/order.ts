@@ -18,6 +18,11 @@ export interface OrderRequest {
    * the price comes back that far (Binance's trailing stop, its callback rate in basis points).
    */
   trailBps?: number;
+  /**
+   * A stop-limit (bar-execution venues): when its trigger fires it fills like a stop-market only
+   * at this limit or better; otherwise it rests as a limit order at this price.
+   */
+  limitTicks?: number;
   sizeLots: number;
   tif?: TimeInForce;
   postOnly?: boolean;
@@ -53,6 +58,9 @@ export interface OwnOrder extends QueuedOrder {
   /** A trailing stop's trail (bps) and the best price (ticks) the path has reached since it arrived. */
   readonly trailBps?: number;
   trailExtremeTicks?: number;
+  /** A stop-limit's limit; once its trigger fired and it could not fill there, it rests as a limit (`triggered`). */
+  readonly limitTicks?: number;
+  triggered?: boolean;
 }
 
 /** What a report tells the desk of its order (a copy taken when the venue sends it). */
@@ -120,6 +128,10 @@ export function checkOrderRequest(req: OrderRequest): void {
   if (type !== 'limit' && type !== 'market' && type !== 'stop') throw new ConfigError(`order type ${JSON.stringify(type)} is not limit, market or stop`, { field: 'type' });
   if (req.tif !== undefined && req.tif !== 'GTC' && req.tif !== 'IOC' && req.tif !== 'FOK') throw new ConfigError(`time in force ${JSON.stringify(req.tif)} is not GTC, IOC or FOK`, { field: 'tif' });
   if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
+  if (req.limitTicks !== undefined) {
+    if (type !== 'stop') throw new ConfigError(`limitTicks applies to stop orders (a stop-limit), not to a ${type} order`, { field: 'limitTicks' });
+    if (!Number.isInteger(req.limitTicks) || req.limitTicks <= 0) throw new ConfigError(`stop-limit price ${String(req.limitTicks)} ticks is not a positive integer`, { field: 'limitTicks' });
+  }
   if (req.trailBps !== undefined) {
     if (type !== 'stop') throw new ConfigError(`trailBps applies to stop orders (a trailing stop), not to a ${type} order`, { field: 'trailBps' });
     if (!(req.trailBps > 0 && req.trailBps < 10_000)) throw new ConfigError(`trail ${String(req.trailBps)} bps is not between 0 and 10,000`, { field: 'trailBps' });

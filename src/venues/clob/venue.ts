@@ -196,6 +196,8 @@ export class ClobVenue implements EventHandler {
       // Every order has the same fields, trailing stop or not (one object shape for the venue's reads).
       trailBps: req.trailBps,
       trailExtremeTicks: undefined,
+      limitTicks: req.limitTicks,
+      triggered: false,
     };
     this.orders.push(o);
     this.stats.ordersSubmitted++;
@@ -234,6 +236,8 @@ export class ClobVenue implements EventHandler {
       // Every order has the same fields, trailing stop or not (one object shape for the venue's reads).
       trailBps: req.trailBps,
       trailExtremeTicks: undefined,
+      limitTicks: req.limitTicks,
+      triggered: false,
     };
     this.orders.push(o);
     this.stats.ordersSubmitted++;
@@ -355,7 +359,14 @@ export class ClobVenue implements EventHandler {
       // A stop's decision price is its trigger: its slippage is measured from there, and the
       // fill's mid is where the path was when it fired.
       o.decisionMidTicks = o.priceTicks;
-      this.fill(tsUs, o, price(at, o.side), remaining(o), false, at);
+      const px = price(at, o.side);
+      const limit = o.limitTicks;
+      if (limit !== undefined && (o.side === BID ? px > limit : px < limit)) {
+        // A stop-limit that cannot fill at its limit where it fired rests as that limit.
+        o.triggered = true;
+        o.priceTicks = limit;
+        this.rest(tsUs, o);
+      } else this.fill(tsUs, o, px, remaining(o), false, at);
       this.respond(tsUs, o);
     }
     return hits.length;
@@ -411,7 +422,7 @@ export class ClobVenue implements EventHandler {
     const a = o.pendingAmend;
     o.pendingAmend = undefined;
     if (!a || o.status !== 'open') return;
-    if (o.type === 'stop') {
+    if (o.type === 'stop' && !o.triggered) {
       // A stop stays a stop: a new trigger and size, still waiting for the path to reach it (a
       // trigger the price is already past fires at the next move, as on arrival). It used to be
       // matched as a limit at the trigger price: a sell stop moved under the market sold at once.
@@ -519,7 +530,7 @@ export class ClobVenue implements EventHandler {
 
   /** Take a resting order or stop off the venue, cancelled with `reason`; its report follows. */
   private takeOff(tsUs: number, o: OwnOrder, reason: string): void {
-    if (o.type === 'stop') {
+    if (o.type === 'stop' && !o.triggered) {
       const i = this.stops.indexOf(o);
       if (i >= 0) this.stops.splice(i, 1);
     } else this.own.remove(o);
