@@ -360,6 +360,27 @@ export default defineStrategy({
     expect(() => checkOrderRequest({ side: 0, type: 'limit', priceTicks: 900, limitTicks: 900, sizeLots: 1 })).toThrow(/^field limitTicks: limitTicks applies to stop orders/);
   });
 
+  it('strategies/breakout-bracket.ts on the real minute bars: each position leaves by its take-profit or its trailing stop, and the venue cancels the other', async () => {
+    const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'breakout-bracket.ts'), data: file, to: '2022-01-11', runsDir: join(root, 'runs'), runId: 'breakout', equityInterval: '1m' });
+    const count = async (sql: string) => num((await queryRuns([r.dir], sql)).rows[0]![0]);
+    const entries = await count("SELECT count(*) FROM orders WHERE tag LIKE 'entry-%' AND status = 'filled'");
+    const tpFilled = await count("SELECT count(*) FROM orders WHERE tag = 'take-profit' AND status = 'filled'");
+    const trailFilled = await count("SELECT count(*) FROM orders WHERE tag = 'trailing-stop' AND status = 'filled'");
+    const open = await count("SELECT count(*) FROM orders WHERE status = 'open'");
+    expect(entries).toBeGreaterThan(50);
+    expect(tpFilled).toBeGreaterThan(10);
+    expect(trailFilled).toBeGreaterThan(10);
+    // Every entry is closed by exactly one exit (the last may still be open with its two exits resting).
+    expect(tpFilled + trailFilled).toBe(entries - open / 2);
+    expect(r.metrics.roundTrips).toBe(tpFilled + trailFilled);
+    // The other exit of each closed position was cancelled by the venue, for the reason it gives.
+    const cancelled = (await queryRuns([r.dir], "SELECT tag, reason, count(*) FROM orders WHERE status = 'cancelled' GROUP BY ALL ORDER BY 1")).rows.map((x) => [x[0], x[1], num(x[2])]);
+    expect(cancelled).toEqual([['take-profit', 'reduce-only: no position left to reduce', trailFilled], ['trailing-stop', 'reduce-only: no position left to reduce', tpFilled]]);
+    // Never more than the one position it entered.
+    expect(await count('SELECT max(abs(position_lots)) FROM fills')).toBe(1000);
+  });
+
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
     const bars = join(root, 'hand-gap.csv');
     writeFileSync(bars, ['timestamp,open,high,low,close,volume', '2024-01-01 00:00:00,100,100.2,99.8,100,10', '2024-01-01 00:01:00,100,100.2,99.8,100,10', '2024-01-01 00:02:00,100,100.2,99.8,100,10', '2024-01-01 00:03:00,106,106.5,105.5,106,10', '2024-01-01 00:04:00,106,106.5,105.5,106,10'].join('\n'));
