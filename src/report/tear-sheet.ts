@@ -280,7 +280,24 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       const trip = t.nums(T, 'trip');
       // One settle asset (the usual run) goes in the header; several stay on each amount.
       const one = new Set(shown.map((i) => asset[i]!)).size === 1 ? asset[shown[0]!]! : undefined;
-      const list = shown.map((i) => [venue[i]!, String(trip[i]), dir[i]!, iso(open[i]), duration(close[i]! - open[i]!), num(qty[i]!, 8), num(entry[i]!, 8), num(exitPx[i]!, 8), one ? money(pnl[i]!, one) : `${money(pnl[i]!, asset[i])} ${asset[i]}`, pct(ret[i]!, 2), exit[i] === 'liquidation' ? 'liquidated' : exit[i] === 'adl' ? 'auto-deleveraged' : 'orders']);
+      // The order that closed each trip, by its tag (a take-profit, a stop …).
+      const closer = closingTags(t);
+      const tagOf = (i: number) => (exit[i] === 'orders' ? (closer.get(`${venue[i]}|${close[i]}`) ?? '') : '');
+      const list = shown.map((i) => [venue[i]!, String(trip[i]), dir[i]!, iso(open[i]), duration(close[i]! - open[i]!), num(qty[i]!, 8), num(entry[i]!, 8), num(exitPx[i]!, 8), one ? money(pnl[i]!, one) : `${money(pnl[i]!, asset[i])} ${asset[i]}`, pct(ret[i]!, 2), exit[i] === 'liquidation' ? 'liquidated' : exit[i] === 'adl' ? 'auto-deleveraged' : tagOf(i) || 'orders']);
+      // Which exits made the money: trips by the tag of the order that closed them.
+      const byTag = new Map<string, number[]>();
+      for (const i of idx) {
+        const k = exit[i] === 'orders' ? tagOf(i) || '(untagged order)' : exit[i] === 'liquidation' ? '(liquidated)' : '(auto-deleveraged)';
+        byTag.set(k, [...(byTag.get(k) ?? []), i]);
+      }
+      if (byTag.size >= 2 && one) {
+        const tagRows = [...byTag].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).map(([k, is]) => {
+          const won = is.filter((i) => pnl[i]! > 0).length;
+          const total = is.reduce((s, i) => s + pnl[i]!, 0);
+          return [k, wholeAmount(is.length), pct(won / is.length, 1), money(total / is.length, one), money(total, one), duration(is.reduce((s, i) => s + close[i]! - open[i]!, 0) / is.length)];
+        });
+        out.tables.push({ title: `Exits: trips by the order that closed them (${one})`, html: table(['closed by', 'trips', 'won', 'mean PnL', 'total PnL', 'mean holding'], tagRows) });
+      }
       const title = idx.length <= LIST ? `Trade list (${wholeAmount(idx.length)} round trips)` : `Trade list: the 10 best and 10 worst of ${wholeAmount(idx.length)} round trips (all: primesim query <run> "select * from trades")`;
       out.tables.push({ title, html: `<div class="nowrap">${table(['venue', 'trip', 'side', 'opened', 'held', 'max qty', 'entry', 'exit', one ? `PnL (${one})` : 'PnL', 'return', 'closed by'], list)}</div>` });
     } else out.notes.push('No trade statistics: no position was opened and closed.');
@@ -394,4 +411,31 @@ export function waitChart(waitsUs: readonly number[]): { spec: ChartSpec; note?:
   };
   const note = log && zero > 0 ? `Queue wait: ${wholeAmount(zero)} of ${wholeAmount(waitsUs.length)} maker fills filled the instant they rested (no wait); the log-scale histogram shows the others.` : undefined;
   return { spec, note };
+}
+
+/**
+ * The tag of the order whose fill closed a trip, by `venue|ts_us` of the trip's close: the last
+ * fill of that venue at that time (a trip ends at the fill that leaves the position flat or flips
+ * it). Empty when the run's tables do not say (a run written before orders had tags).
+ */
+function closingTags(t: RunTables): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!t.has('fills', 'venue', 'ts_us', 'order_id', 'seq') || !t.has('orders', 'venue', 'order_id', 'tag')) return out;
+  const tags = new Map<string, string>();
+  const ov = t.strs('orders', 'venue');
+  const oid = t.nums('orders', 'order_id');
+  const otag = t.strs('orders', 'tag');
+  for (let i = 0; i < oid.length; i++) tags.set(`${ov[i]}|${oid[i]}`, otag[i]!);
+  const fv = t.strs('fills', 'venue');
+  const fts = t.nums('fills', 'ts_us');
+  const fid = t.nums('fills', 'order_id');
+  const seq = t.nums('fills', 'seq');
+  const last = new Map<string, number>();
+  for (let i = 0; i < fts.length; i++) {
+    const k = `${fv[i]}|${fts[i]}`;
+    const j = last.get(k);
+    if (j === undefined || seq[i]! > seq[j]!) last.set(k, i);
+  }
+  for (const [k, i] of last) out.set(k, tags.get(`${fv[i]}|${fid[i]}`) ?? '');
+  return out;
 }

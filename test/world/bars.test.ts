@@ -379,6 +379,14 @@ export default defineStrategy({
     expect(cancelled).toEqual([['take-profit', 'reduce-only: no position left to reduce', trailFilled], ['trailing-stop', 'reduce-only: no position left to reduce', tpFilled]]);
     // Never more than the one position it entered.
     expect(await count('SELECT max(abs(position_lots)) FROM fills')).toBe(1000);
+    // The tear sheet says which exits made the money: trips by the tag of the order that closed them.
+    const { tearSheet } = await import('../../src/report/tear-sheet.ts');
+    const { RunTables } = await import('../../src/report/recipes.ts');
+    const sheet = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as never)!;
+    const exits = sheet.tables.find((x) => x.title.startsWith('Exits: trips by the order that closed them'))!.html;
+    const tpWon = await count("SELECT count(*) FROM trades t JOIN fills f ON f.ts_us = t.close_ts_us JOIN orders o ON o.order_id = f.order_id WHERE o.tag = 'take-profit' AND t.pnl > 0");
+    expect(exits).toMatch(new RegExp(`<td>take-profit</td><td>${tpFilled}</td><td>${((tpWon / tpFilled) * 100).toFixed(1)}%</td>`));
+    expect(exits).toMatch(new RegExp(`<td>trailing-stop</td><td>${trailFilled}</td>`));
   });
 
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
