@@ -77,6 +77,8 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     ['taker slippage vs decision mid (bps)', m.takerSlippageBps.toFixed(2)],
     // Runs written before round trips were recorded have none to show.
     ...(m.roundTrips !== undefined ? [['round trips (flat → flat)', m.roundTrips > 0 ? `${wholeAmount(m.roundTrips)}: ${pct(m.tripHitRate!, 1)} won, mean holding ${duration(m.tripAvgHoldingUs!)} (the trades table)` : 'none closed'] as [string, string]] : []),
+    // A strategy that tags its exits (a take-profit, a stop): how each kind closed and how often it won.
+    ...(m.exitsByTag && Object.keys(m.exitsByTag).length > 1 ? [['  closed by', Object.entries(m.exitsByTag).sort((x, y) => y[1].trips - x[1].trips || (x[0] < y[0] ? -1 : 1)).map(([k, e]) => `${k} ${wholeAmount(e.trips)} (${pct(e.won / e.trips, 1)} won)`).join(' · ')] as [string, string]] : []),
     ['queue wait of maker fills: mean / median', m.makerFills > 0 ? `${wait(m.meanQueueWaitMs)} / ${wait(m.medianQueueWaitMs)}` : 'no maker fills'],
     // Runs written before the quantity was a metric have lots only.
     // An account on several venues (spot against a perp): each venue's, the first one's alone said half of it.

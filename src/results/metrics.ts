@@ -61,6 +61,8 @@ export interface RunMetrics {
   roundTrips?: number;
   tripHitRate?: number;
   tripAvgHoldingUs?: number;
+  /** Those trips by the tag of the order that closed them (liquidation and ADL apart): how many, how many won. */
+  exitsByTag?: Record<string, { trips: number; won: number }>;
 }
 
 /** Value in the settle asset of `qty` at `price` (quote notional for linear, coin for inverse). */

@@ -35,6 +35,10 @@ export class RoundTrips {
   private realized = 0n;
   private fee = 0n;
   private lastExit: TripExit = 'orders';
+  /** Tag of the order whose fill last reduced the trip (the one that closed it, at the end). */
+  private lastTag = '';
+  /** Per trip emitted (closed, then the open one): the tag of the order that closed it ('' if none). */
+  private readonly closingTags: string[] = [];
   /** The table was made (the open trip emitted): no more bookings. */
   private ended = false;
   private readonly inverse: boolean;
@@ -65,7 +69,7 @@ export class RoundTrips {
   }
 
   /** One booking: signed `lots` (buy > 0) at `priceTicks`, its exact realized PnL and fee. */
-  book(tsUs: number, lots: number, priceTicks: number, realized: bigint, fee: bigint, by: TripExit): void {
+  book(tsUs: number, lots: number, priceTicks: number, realized: bigint, fee: bigint, by: TripExit, tag = ''): void {
     if (lots === 0) return;
     if (this.ended) throw new Error('RoundTrips.book: after table()');
     const before = this.pos;
@@ -85,6 +89,7 @@ export class RoundTrips {
     }
     // Reducing: the part up to zero exits this trip; any rest opens the next one.
     this.lastExit = by;
+    this.lastTag = tag;
     const closing = Math.min(size, Math.abs(before));
     this.exitLots += closing;
     this.exitSum += this.weight(closing, priceTicks);
@@ -109,6 +114,7 @@ export class RoundTrips {
     this.realized = realized;
     this.fee = fee;
     this.lastExit = 'orders';
+    this.lastTag = '';
     this.add(Math.abs(lots), priceTicks);
   }
 
@@ -135,6 +141,7 @@ export class RoundTrips {
     this.direction.push(this.dir > 0 ? 'long' : 'short');
     this.status.push(status);
     this.exit.push(status === 'open' ? '' : this.lastExit);
+    this.closingTags.push(status === 'open' || this.lastExit !== 'orders' ? '' : this.lastTag);
     this.open.push(this.openUs);
     this.close.push(status === 'open' ? NaN : closeUs);
     this.count.push(this.bookings);
@@ -143,6 +150,11 @@ export class RoundTrips {
     this.exitPx.push(this.avg(this.exitLots, this.exitSum));
     this.realizedMinor.push(this.realized);
     this.feeMinor.push(this.fee);
+  }
+
+  /** Per trip, in the table's order: the tag of the order whose fill closed it ('' when none did). */
+  get exitTags(): readonly string[] {
+    return this.closingTags;
   }
 
   /** Trips closed so far. */

@@ -98,7 +98,7 @@ export class WorldRecorder implements EventHandler {
 
   /** A fill of venue `i` (its index in `venues`): into its round trips, then an equity sample. */
   onFill(i: number, tsUs: number, f: Fill): void {
-    this.trips[i]!.book(tsUs, f.side === BID ? f.sizeLots : -f.sizeLots, f.priceTicks, f.realized, f.fee, 'orders');
+    this.trips[i]!.book(tsUs, f.side === BID ? f.sizeLots : -f.sizeLots, f.priceTicks, f.realized, f.fee, 'orders', this.venues[i]!.clob.orderById(f.orderId)?.tag ?? '');
     this.sample(tsUs);
   }
 
@@ -112,6 +112,32 @@ export class WorldRecorder implements EventHandler {
       this.tripsMade = parts.length === 0 ? {} : concatColumns(parts);
     }
     return this.tripsMade;
+  }
+
+  /**
+   * Closed round trips of an account by the tag of the order that closed them: trips and how many
+   * won (PnL after fees > 0). Call after `tradesTable()`.
+   */
+  exitsByTag(account: string): Record<string, { trips: number; won: number }> {
+    const t = this.tradesTable();
+    const out: Record<string, { trips: number; won: number }> = {};
+    if (t.pnl === undefined) return out;
+    const pnl = t.pnl as Float64Array;
+    const status = t.status as string[];
+    const exit = t.exit as string[];
+    // The table is the venues' parts in order, each one row per trip its RoundTrips emitted.
+    let row = 0;
+    this.venues.forEach((v, i) => {
+      const tags = this.trips[i]!.exitTags;
+      for (let k = 0; k < tags.length; k++, row++) {
+        if (v.account !== account || status[row] !== 'closed') continue;
+        const key = exit[row] === 'liquidation' ? '(liquidated)' : exit[row] === 'adl' ? '(auto-deleveraged)' : tags[k] || '(untagged orders)';
+        const e = (out[key] ??= { trips: 0, won: 0 });
+        e.trips++;
+        if (pnl[row]! > 0) e.won++;
+      }
+    });
+    return out;
   }
 
   /** Per account, resolved once at the first sample (the world is built by then): what a sample reads. */

@@ -209,6 +209,7 @@ export function worldMetrics(w: World, routerTables: readonly Record<string, Rec
     meanQueueWaitMs: waits.length ? waits.reduce((s, x) => s + x, 0) / waits.length : 0,
     medianQueueWaitMs: waits.length ? waits[Math.floor(waits.length / 2)]! : 0,
     roundTrips: trips?.trips ?? 0,
+    exitsByTag: w.recorder.exitsByTag(wallet.id),
     tripHitRate: trips?.hitRate ?? NaN,
     tripAvgHoldingUs: trips?.avgHoldingUs ?? NaN,
     liquidations: liq ? liq.records.filter((r) => r.account === wallet.id).length : 0,

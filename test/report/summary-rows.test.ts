@@ -66,6 +66,9 @@ describe('headline rows', () => {
     expect(rows['max drawdown']).toBe('50,588.03 (50.59% of the peak equity)');
     expect(rows['turnover (× capital)']).toBe('545.39');
     expect(rows['fill ratio (lots of accepted orders)']).toBe('100.0%');
+    // A strategy that tags its exits: how each closed and how often it won (nothing shown for one kind).
+    expect(Object.fromEntries(summaryRows({ ...m, exitsByTag: { 'trailing-stop': { trips: 151, won: 0 }, 'take-profit': { trips: 378, won: 378 } } }))['  closed by']).toBe('take-profit 378 (100.0% won) · trailing-stop 151 (0.0% won)');
+    expect(Object.fromEntries(summaryRows({ ...m, exitsByTag: { exit: { trips: 10, won: 4 } } }))['  closed by']).toBeUndefined();
     // Every order refused (a market maker short of margin): no ratio of nothing, said so.
     expect(Object.fromEntries(summaryRows({ ...m, orders: 11_342, fills: 0, rejectedOrders: 11_342, fillRatio: 0 }))['fill ratio (lots of accepted orders)']).toBe('none accepted: every order was rejected');
     expect(rows['taker slippage vs decision mid (bps)']).toBe('2.00');

@@ -40,6 +40,19 @@ describe('round trips (the trades table)', () => {
     expect(() => rt.book(90, 1, 1, 0n, 0n, 'orders')).toThrow(/after table/);
   });
 
+  it('each trip keeps the tag of the order that closed it: the last reducing fill, a through-zero fill, none for a liquidation or the open trip', () => {
+    const rt = new RoundTrips(LINEAR, E8);
+    rt.book(0, 2000, 500_000, 0n, 0n, 'orders', 'entry');
+    rt.book(10, -1000, 500_050, 0n, 0n, 'orders', 'take-profit-1');
+    rt.book(20, -1000, 500_030, 0n, 0n, 'orders', 'take-profit-2'); // closes trip 0
+    rt.book(30, -1000, 500_000, 0n, 0n, 'orders', 'entry-short');
+    rt.book(50, 3000, 500_040, 0n, 0n, 'orders', 'stop'); // closes the short through zero, opens a long
+    rt.book(70, -2000, 500_010, 0n, 0n, 'liquidation');
+    rt.book(80, 1000, 500_000, 0n, 0n, 'orders', 'entry');
+    rt.table('perp', 'desk');
+    expect(rt.exitTags).toEqual(['take-profit-2', 'stop', '', '']);
+  });
+
   it('inverse contracts: the harmonic average price and a return on the coin value', () => {
     const rt = new RoundTrips(INVERSE, E8);
     rt.book(0, 100, 400_000, 0n, 0n, 'orders'); // 100 contracts (10,000 USD) at 40,000

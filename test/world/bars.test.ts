@@ -387,6 +387,8 @@ export default defineStrategy({
     const tpWon = await count("SELECT count(*) FROM trades t JOIN fills f ON f.ts_us = t.close_ts_us JOIN orders o ON o.order_id = f.order_id WHERE o.tag = 'take-profit' AND t.pnl > 0");
     expect(exits).toMatch(new RegExp(`<td>take-profit</td><td>${tpFilled}</td><td>${((tpWon / tpFilled) * 100).toFixed(1)}%</td>`));
     expect(exits).toMatch(new RegExp(`<td>trailing-stop</td><td>${trailFilled}</td>`));
+    // And the run's summary: the same trips by the order that closed them.
+    expect(r.metrics.exitsByTag).toEqual({ 'take-profit': { trips: tpFilled, won: tpWon }, 'trailing-stop': { trips: trailFilled, won: trailFilled - (await count("SELECT count(*) FROM trades t JOIN fills f ON f.ts_us = t.close_ts_us JOIN orders o ON o.order_id = f.order_id WHERE o.tag = 'trailing-stop' AND t.pnl <= 0")) } });
   });
 
   it('two reduce-only orders crossed by one gap: the first closes the position, the second fills nothing (it used to open a short)', async () => {
