@@ -215,7 +215,8 @@ export class SpotBalanceEntry implements OrderEntry {
   submit(req: OrderRequest, decisionMidTicks: number): OwnOrder {
     // Checked once, before the cash check reads its side and size (a side of 'buy' was a sell here).
     checkOrderRequest(req);
-    const why = this.refusal(req.side, (req.type ?? 'limit') === 'market', req.priceTicks, req.sizeLots, undefined);
+    // A market order and a trailing stop (no price of its own yet) are priced at the touch.
+    const why = this.refusal(req.side, (req.type ?? 'limit') === 'market' || req.trailBps !== undefined, req.priceTicks, req.sizeLots, undefined);
     if (why !== undefined) return this.clob.rejectAtSubmit(req, decisionMidTicks, why);
     const o = this.clob.submitChecked(req, decisionMidTicks);
     this.active.add(o);
@@ -231,7 +232,7 @@ export class SpotBalanceEntry implements OrderEntry {
     const o = this.clob.orderById(orderId);
     if (o && (o.status === 'open' || o.status === 'pending') && sizeLots > o.filledLots) {
       checkAmend(priceTicks, sizeLots);
-      const why = this.refusal(o.side, o.type === 'market', priceTicks, sizeLots - o.filledLots, o);
+      const why = this.refusal(o.side, o.type === 'market' || o.trailBps !== undefined, priceTicks, sizeLots - o.filledLots, o);
       if (why !== undefined) return this.clob.refuseAmend(orderId, why);
     }
     this.clob.amend(orderId, priceTicks, sizeLots);
@@ -241,6 +242,7 @@ export class SpotBalanceEntry implements OrderEntry {
   private refusal(side: Side, market: boolean, priceTicks: number | undefined, sizeLots: number, exclude: OwnOrder | undefined): string | undefined {
     const inst = this.clob.instrument;
     const n = this.clob.position.notional;
+    const book = this.clob.book;
     let reservedBase = 0n;
     let reservedQuote = 0n;
     for (const o of this.active) {
@@ -250,10 +252,11 @@ export class SpotBalanceEntry implements OrderEntry {
       }
       if (o === exclude) continue;
       const left = o.sizeLots - o.filledLots;
-      if (o.side === BID) reservedQuote += n.value(o.priceTicks, left);
+      // A trailing stop before its first trigger has no price: it holds cash at the touch.
+      const at = Number.isFinite(o.priceTicks) ? o.priceTicks : book.bestAsk;
+      if (o.side === BID) reservedQuote += at === NO_ASK ? 0n : n.value(at, left);
       else reservedBase += n.baseUnits(left);
     }
-    const book = this.clob.book;
     if (side === BID) {
       const px = market ? (book.bestAsk === NO_ASK ? NaN : book.bestAsk) : priceTicks!;
       if (!Number.isFinite(px)) return 'spot buy: no ask to price a market order';

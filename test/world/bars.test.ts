@@ -317,6 +317,22 @@ export default defineStrategy({
       // the rise to 100 (+40 s) crosses it: bought back there.
       [3 * MIN + 40e6, 'buy', 98, 'trail-1%'],
     ]);
+    // On a spot cash account too: a trailing buy holds cash at the touch until it has a trigger
+    // (it was refused as "no ask to price a market order"). Spot BTCUSDT's tick is 0.01: from the
+    // open 101 the trigger is ⌈101 × 1.01⌉ = 102.01, crossed on the way to 103 (+20 s).
+    const spotStrat = join(root, 'trail-spot.ts');
+    writeFileSync(spotStrat, `import { BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'trail-spot', params: z.strictObject({}), subscribe: { book: 'none' },
+  create() {
+    let k = 0;
+    return { onBar(c) { if (k++ === 0) c.submit({ side: BID, type: 'stop', trailBps: 100, sizeLots: 1000, tag: 'trail-buy' }); } };
+  },
+});
+`);
+    const spot = await runBacktest({ strategy: spotStrat, data: bars, instrument: 'binance:BTCUSDT', capital: 1_000, runsDir: join(root, 'runs'), runId: 'trail-spot', equityInterval: '1m', fees: '0:0' });
+    const spotFills = (await queryRuns([spot.dir], 'SELECT ts_us, side, price FROM fills')).rows;
+    expect(spotFills.map((f) => [num(f[0]) - T0, f[1], num(f[2])])).toEqual([[MIN + 20e6, 'buy', 102.01]]);
     const prices = (await queryRuns([r.dir], "SELECT tag, price FROM orders WHERE tag LIKE 'trail%' ORDER BY order_id")).rows;
     expect(prices.map((x) => [x[0], num(x[1])])).toEqual([['trail-2%', 100.9], ['trail-1%', 98]]);
     // A trailing stop takes a trail, not a trigger; a trail on a limit is refused, naming the field.
