@@ -125,8 +125,8 @@ export interface Fill {
 export function checkOrderRequest(req: OrderRequest): void {
   const type = req.type ?? 'limit';
   if (req.side !== BID && req.side !== ASK) throw new ConfigError(`order side ${JSON.stringify(req.side)} is not BID (0) or ASK (1)`, { field: 'side', hint: "import { BID, ASK } from 'primesim'" });
-  if (type !== 'limit' && type !== 'market' && type !== 'stop') throw new ConfigError(`order type ${JSON.stringify(type)} is not limit, market or stop`, { field: 'type' });
-  if (req.tif !== undefined && req.tif !== 'GTC' && req.tif !== 'IOC' && req.tif !== 'FOK') throw new ConfigError(`time in force ${JSON.stringify(req.tif)} is not GTC, IOC or FOK`, { field: 'tif' });
+  if (type !== 'limit' && type !== 'market' && type !== 'stop') throw new ConfigError(`order type ${JSON.stringify(type)} is not limit, market or stop`, { field: 'type', ...caseHint(type, ['limit', 'market', 'stop']) });
+  if (req.tif !== undefined && req.tif !== 'GTC' && req.tif !== 'IOC' && req.tif !== 'FOK') throw new ConfigError(`time in force ${JSON.stringify(req.tif)} is not GTC, IOC or FOK`, { field: 'tif', ...caseHint(req.tif, ['GTC', 'IOC', 'FOK']) });
   if (!(req.sizeLots > 0) || !Number.isInteger(req.sizeLots)) throw new ConfigError(`order size ${req.sizeLots} lots is not a positive integer`, { field: 'sizeLots' });
   if (req.limitTicks !== undefined) {
     if (type !== 'stop') throw new ConfigError(`limitTicks applies to stop orders (a stop-limit), not to a ${type} order`, { field: 'limitTicks' });
@@ -141,6 +141,12 @@ export function checkOrderRequest(req: OrderRequest): void {
   if ((type === 'limit' || type === 'stop') && (req.priceTicks === undefined || !Number.isInteger(req.priceTicks) || req.priceTicks <= 0)) {
     throw new ConfigError(`${type} order price ${String(req.priceTicks)} ticks is not a positive integer`, { field: 'priceTicks' });
   }
+}
+
+/** "did you mean 'GTC'?" for a value that is one of `allowed` but for its case ('gtc', 'Market'). */
+function caseHint(v: unknown, allowed: readonly string[]): { hint?: string } {
+  const m = typeof v === 'string' ? allowed.find((a) => a.toLowerCase() === v.toLowerCase()) : undefined;
+  return m === undefined ? {} : { hint: `did you mean '${m}'?` };
 }
 
 /** An amend's new price and size, checked as a new order's are (a fractional or negative price rested and filled). */

@@ -19,8 +19,9 @@ describe('CLOB own orders', () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ side: 'buy', type: 'market', sizeLots: 5 }, /^field side: order side "buy" is not BID \(0\) or ASK \(1\)/],
       [{ side: 2, type: 'market', sizeLots: 5 }, /^field side: order side 2 is not BID/],
-      [{ side: BID, type: 'Market', sizeLots: 5 }, /^field type: order type "Market" is not limit, market or stop$/],
+      [{ side: BID, type: 'Market', sizeLots: 5 }, /^field type: order type "Market" is not limit, market or stop \(did you mean 'market'\?\)$/],
       [{ side: BID, priceTicks: 1000, sizeLots: 5, tif: 'GTD' }, /^field tif: time in force "GTD" is not GTC, IOC or FOK$/],
+      [{ side: BID, priceTicks: 1000, sizeLots: 5, tif: 'gtc' }, /^field tif: time in force "gtc" is not GTC, IOC or FOK \(did you mean 'GTC'\?\)$/],
       [{ side: ASK, type: 'market', sizeLots: 0 }, /^field sizeLots: order size 0 lots is not a positive integer$/],
       [{ side: ASK, priceTicks: 100.5, sizeLots: 1 }, /^field priceTicks: limit order price 100.5 ticks is not a positive integer$/],
     ];
