@@ -51,11 +51,12 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   }
   // Runs of a sweep in grid order (each axis's values numerically where they are numbers: k=2 before
   // k=2.5), not by the text of their ids ("k-2.5_…" sorted before "k-2_…").
-  const gridPoints = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point);
-  if (gridPoints.every((p) => p !== undefined)) {
-    const names = [...new Set(gridPoints.flatMap((p) => Object.keys(p!)))];
-    const rank = new Map(names.map((k) => [k, new Map(axisDomain(gridPoints.map((p) => p![k] ?? '')).map((v, i) => [v, i]))]));
-    const key = new Map(runs.map((r, i) => [r.runId, names.map((k) => rank.get(k)!.get(gridPoints[i]![k] ?? '')!)]));
+  // Each run's grid point (empty outside a sweep).
+  const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
+  if (runs.every((r) => (r.manifest as { sweep?: unknown }).sweep !== undefined)) {
+    const names = [...new Set(points.flatMap((p) => Object.keys(p)))];
+    const rank = new Map(names.map((k) => [k, new Map(axisDomain(points.map((p) => p[k] ?? '')).map((v, i) => [v, i]))]));
+    const key = new Map(runs.map((r, i) => [r.runId, names.map((k) => rank.get(k)!.get(points[i]![k] ?? '')!)]));
     pnl.sort((a, b) => {
       const ka = key.get(a.run)!;
       const kb = key.get(b.run)!;
@@ -71,7 +72,7 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
       // More runs than colours tell apart (a 24-point grid repeated the palette): every run in
       // grey, the best and the worst by total PnL drawn over them — per dates window for a
       // walk-forward (its windows do not overlap in time) — and named below.
-      const ext = bestAndWorst(runs, pnl);
+      const ext = bestAndWorst(new Map(runs.map((r, i) => [r.runId, points[i]!.dates ?? ''])), pnl);
       const cat = (run: string) => (ext.best.has(run) ? 'best by total PnL' : ext.worst.has(run) ? 'worst by total PnL' : 'other runs');
       const rows = curves.map((c) => ({ ...c, k: cat(c.run) })).sort((a, b) => Number(a.k !== 'other runs') - Number(b.k !== 'other runs'));
       const named = [...ext.lines].map((l) => `<li>${esc(l)}</li>`).join('');
@@ -85,7 +86,6 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   }
   // A sweep's grid: the axes whose value differs between runs, first in the table, and over two
   // of them a heatmap of each headline figure (what a parameter study is read from).
-  const points = runs.map((r) => (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point ?? {});
   const axes = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => new Set(points.map((p) => p[k])).size > 1);
   if (axes.length === 2) charts.push(...sweepHeatmaps(runs, points, axes as [string, string], renderChart));
   // A walk-forward over two parameters: the same heatmaps, one panel per dates window.
@@ -203,9 +203,8 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
 /** Beyond this many runs the equity chart does not give each its own colour (the palette has ten). */
 const MAX_COLOURED_RUNS = 10;
 
-/** The best and the worst run by total PnL, per dates window of a walk-forward (else of all runs), and a line naming each. */
-function bestAndWorst(runs: RunInfo[], pnl: { run: string; v: number }[]): { best: Set<string>; worst: Set<string>; lines: string[] } {
-  const windowOf = new Map(runs.map((r) => [r.runId, (r.manifest as { sweep?: { point?: Record<string, string> } }).sweep?.point?.dates ?? '']));
+/** The best and the worst run by total PnL, per dates window of a walk-forward (`windowOf` a run's; '' outside one), and a line naming each. */
+function bestAndWorst(windowOf: ReadonlyMap<string, string>, pnl: { run: string; v: number }[]): { best: Set<string>; worst: Set<string>; lines: string[] } {
   const groups = new Map<string, { run: string; v: number }[]>();
   for (const p of pnl) {
     const w = windowOf.get(p.run) ?? '';
