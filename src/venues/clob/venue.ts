@@ -171,8 +171,36 @@ export class ClobVenue implements EventHandler {
 
   /** `submit` for a venue in front of this book that has already run checkOrderRequest (the perp's margin gate). */
   submitChecked(req: OrderRequest, decisionMidTicks: number): OwnOrder {
+    const o = this.newOrder(req, decisionMidTicks);
+    this.orders.push(o);
+    this.stats.ordersSubmitted++;
+    this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_NEW, o.id);
+    return o;
+  }
+
+  /**
+   * A pre-trade check (margin, balances) refused the order before it left the desk: it is
+   * recorded as one of the desk's orders, status rejected with the reason, and its report
+   * reaches the listener now (no latency: the check ran at the desk).
+   */
+  rejectAtSubmit(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
+    const now = this.sim.nowUs;
+    const o = this.newOrder(req, decisionMidTicks);
+    o.status = 'rejected';
+    o.reason = reason;
+    o.doneTsUs = now;
+    this.orders.push(o);
+    this.stats.ordersSubmitted++;
+    this.stats.ordersRejected++;
+    this.reports.push(reportOf(o));
+    this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
+    return o;
+  }
+
+  /** The desk's order for a request, pending, sent now. */
+  private newOrder(req: OrderRequest, decisionMidTicks: number): OwnOrder {
     const type = req.type ?? 'limit';
-    const o: OwnOrder = {
+    return {
       id: this.orderCount + 1,
       side: req.side,
       type,
@@ -199,52 +227,6 @@ export class ClobVenue implements EventHandler {
       limitTicks: req.limitTicks,
       triggered: false,
     };
-    this.orders.push(o);
-    this.stats.ordersSubmitted++;
-    this.sim.schedule(this.arrivalTime(), PRIO_VENUE, this, EV_NEW, o.id);
-    return o;
-  }
-
-  /**
-   * A pre-trade check (margin, balances) refused the order before it left the desk: it is
-   * recorded as one of the desk's orders, status rejected with the reason, and its report
-   * reaches the listener now (no latency: the check ran at the desk).
-   */
-  rejectAtSubmit(req: OrderRequest, decisionMidTicks: number, reason: string): OwnOrder {
-    const type = req.type ?? 'limit';
-    const now = this.sim.nowUs;
-    const o: OwnOrder = {
-      id: this.orderCount + 1,
-      side: req.side,
-      type,
-      tif: type === 'market' ? 'IOC' : (req.tif ?? 'GTC'),
-      postOnly: req.postOnly ?? false,
-      reduceOnly: req.reduceOnly ?? false,
-      tag: req.tag ?? '',
-      priceTicks: req.priceTicks ?? (req.trailBps !== undefined ? NaN : req.side === BID ? Number.MAX_SAFE_INTEGER : 1),
-      sizeLots: req.sizeLots,
-      filledLots: 0,
-      status: 'rejected',
-      reason,
-      submitTsUs: now,
-      arrivalTsUs: NaN,
-      restTsUs: NaN,
-      doneTsUs: now,
-      decisionMidTicks,
-      ahead: 0,
-      cumTradeLots: 0,
-      // Every order has the same fields, trailing stop or not (one object shape for the venue's reads).
-      trailBps: req.trailBps,
-      trailExtremeTicks: undefined,
-      limitTicks: req.limitTicks,
-      triggered: false,
-    };
-    this.orders.push(o);
-    this.stats.ordersSubmitted++;
-    this.stats.ordersRejected++;
-    this.reports.push(reportOf(o));
-    this.sim.schedule(now, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
-    return o;
   }
 
   cancel(id: number): void {
