@@ -8,6 +8,7 @@ import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { AccountContext, MarginView } from '../strategy/api.ts';
 import type { OrderEntry } from '../strategy/venue-port.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
+import { LiveOrders } from '../venues/clob/own-orders.ts';
 import { checkAmend, checkOrderRequest, type OrderRequest, type OwnOrder } from '../venues/clob/order.ts';
 
 /**
@@ -203,7 +204,7 @@ export class AccountWallet implements AccountContext {
  * filled. (Spot borrowing is not modelled: no sale beyond holdings.)
  */
 export class SpotBalanceEntry implements OrderEntry {
-  private readonly active = new Set<OwnOrder>();
+  private readonly active = new LiveOrders();
 
   constructor(
     private readonly clob: ClobVenue,
@@ -245,18 +246,14 @@ export class SpotBalanceEntry implements OrderEntry {
     const book = this.clob.book;
     let reservedBase = 0n;
     let reservedQuote = 0n;
-    for (const o of this.active) {
-      if (o.status !== 'open' && o.status !== 'pending') {
-        this.active.delete(o);
-        continue;
-      }
-      if (o === exclude) continue;
+    this.active.live((o) => {
+      if (o === exclude) return;
       const left = o.sizeLots - o.filledLots;
       // A trailing stop before its first trigger has no price: it holds cash at the touch.
       const at = Number.isFinite(o.priceTicks) ? o.priceTicks : book.bestAsk;
       if (o.side === BID) reservedQuote += at === NO_ASK ? 0n : n.value(at, left);
       else reservedBase += n.baseUnits(left);
-    }
+    });
     if (side === BID) {
       const px = market ? (book.bestAsk === NO_ASK ? NaN : book.bestAsk) : priceTicks!;
       if (!Number.isFinite(px)) return 'spot buy: no ask to price a market order';

@@ -74,3 +74,22 @@ export class OwnOrderBook {
     return out.sort((a, b) => a.id - b.id);
   }
 }
+
+/**
+ * The orders a desk-side check (the perp's margin gate, the spot cash check) let through that may
+ * still fill, for what they hold: `live` visits those pending or open and forgets the others.
+ */
+export class LiveOrders {
+  private readonly set = new Set<OwnOrder>();
+
+  add(o: OwnOrder): void {
+    this.set.add(o);
+  }
+
+  live(visit: (o: OwnOrder) => void): void {
+    for (const o of this.set) {
+      if (o.status === 'open' || o.status === 'pending') visit(o);
+      else this.set.delete(o);
+    }
+  }
+}

@@ -6,6 +6,7 @@ import type { Position } from '../../ledger/portfolio.ts';
 import type { MarginEngine } from '../../risk/margin-engine.ts';
 import { checkAmend, checkOrderRequest, type OrderRequest, type OwnOrder } from '../clob/order.ts';
 import { ClobVenue, type ClobVenueConfig, type VenueListener } from '../clob/venue.ts';
+import { LiveOrders } from '../clob/own-orders.ts';
 import { FundingCalculator } from './funding-math.ts';
 import { fixedFundingTimes, isoUs, type FundingRateSource } from './funding-source.ts';
 import type { MarkInputs, MarkPriceModel } from './mark.ts';
@@ -165,8 +166,8 @@ export class PerpVenue implements EventHandler {
     return worst;
   }
 
-  /** Orders this gate let through that may still fill (pruned as they finish). */
-  private readonly active = new Set<OwnOrder>();
+  /** Orders this gate let through that may still fill. */
+  private readonly active = new LiveOrders();
 
   /**
    * Signed remaining lots of the open and in-flight orders on `side` (reduce-only ones apart: they
@@ -174,14 +175,9 @@ export class PerpVenue implements EventHandler {
    */
   private restingLots(side: Side, exclude: OwnOrder | undefined): number {
     let lots = 0;
-    for (const o of this.active) {
-      if (o.status !== 'open' && o.status !== 'pending') {
-        this.active.delete(o);
-        continue;
-      }
-      if (o === exclude || o.side !== side || o.reduceOnly) continue;
-      lots += o.sizeLots - o.filledLots;
-    }
+    this.active.live((o) => {
+      if (o !== exclude && o.side === side && !o.reduceOnly) lots += o.sizeLots - o.filledLots;
+    });
     return side === BID ? lots : -lots;
   }
 
