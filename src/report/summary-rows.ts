@@ -22,6 +22,8 @@ const finite = (x: number | null | undefined): x is number => typeof x === 'numb
  * missing one as itself (null or NaN on disk).
  */
 export const wholeAmount = (x: number | null | undefined): string => (finite(x) ? (x + 0).toLocaleString('en-US', { maximumFractionDigits: 0 }) : String(x));
+/** A quantity of an asset as given (0.496 BTC, 1,000 ETH): grouped, its digits kept up to 8 decimals, never -0. */
+export const quantity = (x: number | null | undefined): string => (finite(x) ? (x + 0).toLocaleString('en-US', { maximumFractionDigits: 8 }) : String(x));
 /** A probability or share as a percentage with one decimal (a PnL of 0.4 is not 40%: only for fractions). */
 export const percent = (x: number | null | undefined): string => (finite(x) ? `${(x * 100).toFixed(1)}%` : String(x));
 const pct = (x: number, d = 2) => `${(x * 100).toFixed(d)}%`;
@@ -83,8 +85,8 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; ven
     // Runs written before the quantity was a metric have lots only.
     // An account on several venues (spot against a perp): each venue's, the first one's alone said half of it.
     m.venuePosition && Object.keys(m.venuePosition).length > 1
-      ? ['final position by venue', Object.entries(m.venuePosition).map(([v, p]) => `${v} ${(p.qty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${p.unit}`).join(' · ')]
-      : ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${(m.finalPositionQty + 0).toLocaleString('en-US', { maximumFractionDigits: 8 })} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
+      ? ['final position by venue', Object.entries(m.venuePosition).map(([v, p]) => `${v} ${quantity(p.qty)} ${p.unit}`).join(' · ')]
+      : ['final position', m.positionUnit !== undefined && m.finalPositionQty !== undefined ? `${quantity(m.finalPositionQty)} ${m.positionUnit} (${wholeAmount(m.finalPositionLots)} lots)` : `${wholeAmount(m.finalPositionLots)} lots`],
   ];
 }
 
@@ -248,9 +250,8 @@ export interface TcaSummary {
 export function tcaRows(parents: readonly TcaSummary[], unit?: string): [string, string][] {
   const bp = (x: number) => (x + 0).toFixed(2);
   // Quantities as given (a parent of 0.5 BTC read "0 of 1 filled" when rounded to whole units).
-  const q = (x: number) => (finite(x) ? (x + 0).toLocaleString('en-US', { maximumFractionDigits: 8 }) : String(x));
   return parents.flatMap((p): [string, string][] => [
-    [`${p.parent}: ${p.side}`, `${q(p.filled)} of ${q(p.asked)}${unit ? ` ${unit}` : ''} filled in ${wholeAmount(p.decisions)} decisions, ${wholeAmount(p.children)} child orders`],
+    [`${p.parent}: ${p.side}`, `${quantity(p.filled)} of ${quantity(p.asked)}${unit ? ` ${unit}` : ''} filled in ${wholeAmount(p.decisions)} decisions, ${wholeAmount(p.children)} child orders`],
     ['  implementation shortfall (bps)', `${bp(p.shortfallBps)} = timing ${bp(p.timingBps)} + spread ${bp(p.spreadBps)} + impact ${bp(p.impactBps)} + fees ${bp(p.feesBps)} + gas ${bp(p.gasBps)} + MEV ${bp(p.mevBps)}`],
     ['  venues', p.venueSplit.split(' ').join(' · ')],
   ]);
