@@ -122,7 +122,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   if (isBarsData(cfg.data)) {
     const { id: instrument, inst } = resolveBarsInstrument(cfg.instrument, cfg.data, { field: '--instrument', fix: 'pass --instrument' });
     const spot = inst.kind === 'spot';
-    if (spot && cfg.leverage !== undefined) throw new ConfigError(`applies to perp data; ${inst.venue}:${inst.symbol} is spot, traded from a cash account that cannot borrow`, { field: '--leverage' });
+    refuseSpotLeverage(inst, cfg.leverage);
     return {
       seed: cfg.seed,
       valuation: inst.settle,
@@ -140,7 +140,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
   const inst = ds.instrument;
   const id = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(inst.venue) ? inst.venue : 'venue';
   const spot = inst.kind === 'spot';
-  if (spot && cfg.leverage !== undefined) throw new ConfigError(`applies to perp data; ${inst.venue}:${inst.symbol} is spot, traded from a cash account that cannot borrow`, { field: '--leverage' });
+  refuseSpotLeverage(inst, cfg.leverage);
   return {
     seed: cfg.seed,
     valuation: inst.settle,
@@ -159,6 +159,11 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
     agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
     record: { equityInterval: cfg.equityInterval },
   };
+}
+
+/** A spot instrument trades from a cash account: no leverage to choose (said for the flag, not the spec field). */
+function refuseSpotLeverage(inst: { kind: string; venue: string; symbol: string }, leverage: number | undefined): void {
+  if (inst.kind === 'spot' && leverage !== undefined) throw new ConfigError(`applies to perp data; ${inst.venue}:${inst.symbol} is spot, traded from a cash account that cannot borrow`, { field: '--leverage' });
 }
 
 /** Errors from the spec a backtest built name the flag, not a spec field. */
