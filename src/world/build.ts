@@ -347,7 +347,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if (firstBars) manifests[i]!.timeRange.startUs = firstBars.tsUs[0]!;
       continue;
     }
+    (globalThis as any).__ph?.('pre-catalog');
     const dir = await catalogOf(v, i, src);
+    (globalThis as any).__ph?.('catalog');
     let m: CatalogManifest;
     try {
       m = readManifest(dir);
@@ -694,7 +696,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     let module: StrategyModule;
     let params: unknown;
     try {
+      (globalThis as any).__ph?.('pre-strategy');
       module = await loadStrategy(file);
+      (globalThis as any).__ph?.('strategy');
       params = parseParams(module, g.params, g.strategy);
     } catch (e) {
       if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, e instanceof ParamError ? 'params' : 'strategy'], e.message);
@@ -766,6 +770,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if (tStart === undefined) {
         // From the first row: strategies start before any data, as they see the book build.
         for (const ag of agents) ag.host.start(ag.params, endUs);
+        // The equity curve starts at the start (after the first data at that time: data wins ties),
+        // not at the first fill or timer: the capital is valued at the first prices, so BTC
+        // collateral valued in USDT counts its move from there. (No price yet for an asset the
+        // account holds: that sample is skipped, as every unpriced one.)
+        sim.schedule(startUs, PRIO_TIMER, recorder);
       } else {
         // A window: rows before it only warm the books up; strategies start at its start.
         const begin: EventHandler = {

@@ -11,6 +11,7 @@ import { tearSheet, waitChart, type TearSheetInstrument } from '../../src/report
 import { onGrid, samplingInterval } from '../../src/report/tear-sheet-stats.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
+import { readBars } from '../../src/data/readers/bars.ts';
 
 /** A result table's columns as plain arrays. */
 function columns(dir: string, table: string): Record<string, unknown[]> {
@@ -53,7 +54,7 @@ describe('tear sheet', () => {
     allDrawn(html);
   });
 
-  it('a 31-day bar run: annualised figures, monthly returns, worst drawdowns, trade statistics (one calendar year: no yearly table, said so)', async () => {
+  it('a 31-day bar run: annualised figures, monthly returns, worst drawdowns, trade statistics, and a yearly table (the data starts on 31 December)', async () => {
     const file = join(PACKAGE_ROOT, '..', 'shared', 'data', 'bars', 'btc-perp-20211231-20220201_1m.csv');
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: file, runsDir: join(root, 'runs'), runId: 'long', equityInterval: '1h', params: { fast: 50, slow: 200 } });
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'long.html') })).html, 'utf8');
@@ -64,8 +65,9 @@ describe('tear sheet', () => {
     expect(inv.y?.label).toBe('position (BTC)');
     const held = new Set(((inv.marks[0] as unknown as { data: { v: number }[] }).data).map((p) => p.v));
     expect([...held].sort()).toEqual([0, 1]);
-    // Hourly samples start at 2022-01-01 00:01: every sample lies in 2022.
-    expect(html).toMatch(/No yearly table: the run lies within one calendar year/);
+    // The equity curve starts with the data, 2021-12-31 23:01: the run lies in two calendar years,
+    // and 2021's hour is flat (the 200-bar average is not ready before 02:20).
+    expect(html).toContain(`<h2>Yearly returns</h2><table><tr><th>year</th><th>return</th></tr><tr><td>2021</td><td>0.00%</td></tr><tr><td>2022</td><td>${(r.metrics.totalPnl / 1000).toFixed(2)}%</td></tr></table>`);
     expect(html).toMatch(/CAGR \(365 d\)/);
     expect(html).toMatch(/Sharpe \/ Sortino \(annualised, rf 0\) of the equity curve(?:'|&#39;)s return per \d/);
     // The attribution over time splits PnL as the summary does: spread capture and inventory end at
@@ -150,6 +152,46 @@ describe('tear sheet', () => {
     expect(lin.spec.x).toMatchObject({ type: 'linear' });
     expect(lin.note).toBeUndefined();
     expect(waitChart([1, 2, 3])).toBeUndefined();
+  });
+
+  it('a coin-margined desk valued in USDT: its BTC collateral revalued is its own component, not inventory', async () => {
+    const { runWorld } = await import('../../src/world/run.ts');
+    const { RunSpecSchema } = await import('../../src/world/spec.ts');
+    const { codeSource } = await import('../../src/world/spec-file.ts');
+    const zip = join(PACKAGE_ROOT, '..', 'shared', 'data', 'lean', 'cryptofuture_binance_minute_btcusd_20221213_trade.zip');
+    const spec = (withStrategy: boolean) =>
+      RunSpecSchema.parse({
+        valuation: 'USDT',
+        venues: [{ id: 'binance', kind: 'perp', data: { bars: { file: zip, execution: 'bar' } } }],
+        accounts: [{ id: 'desk', deposits: { BTC: 1 }, margin: 'cross' }],
+        agents: withStrategy ? [{ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), account: 'desk', venues: ['binance'], params: { size: 0.5 } }] : [],
+        record: { equityInterval: '1h' },
+      });
+    // The wallet prices BTC at the laid book's mid: the first bar's open and the last bar's close,
+    // each plus half a tick (slippage 0 lays bid = price, ask = price + one tick). 1 BTC held
+    // through the day is worth exactly the move between them more.
+    const b = readBars(zip);
+    const move = b.close[b.close.length - 1]! - b.open[0]!;
+    const idle = (await runWorld(spec(false), codeSource(), { runsDir: join(root, 'runs'), runId: 'coin-idle' })).metrics;
+    expect(idle.collateralPnl).toBeCloseTo(move, 6);
+    expect(Math.abs(idle.collateralPnl)).toBeGreaterThan(100);
+    // Nothing traded: the whole PnL is the collateral's (it was all called inventory).
+    expect(idle.totalPnl).toBeCloseTo(move, 6);
+    expect(idle.inventoryPnl).toBeCloseTo(0, 9);
+    const r = await runWorld(spec(true), codeSource(), { runsDir: join(root, 'runs'), runId: 'coin-sma' });
+    const m = r.metrics;
+    expect(m.fills).toBeGreaterThan(10);
+    expect(m.collateralPnl).toBeCloseTo(move, 6);
+    expect(m.spreadCapture + m.inventoryPnl - m.fees - m.funding + m.liquidationTransfers + m.collateralPnl).toBeCloseTo(m.totalPnl, 6);
+    // The trading PnL (realized, nothing open at the end) is spread capture + inventory.
+    expect(m.unrealizedPnl).toBe(0);
+    expect(m.spreadCapture + m.inventoryPnl).toBeCloseTo(m.realizedPnl, 6);
+    const a = tearSheet(new RunTables(r.dir), m as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;
+    expect(a['collateral revaluation']!).toBeCloseTo(m.collateralPnl, 6);
+    const parts = Object.values(a).reduce((x, y) => x + y, 0);
+    expect(parts).toBeCloseTo(m.totalPnl, 6);
+    const html = readFileSync((await writeReport(r.dir, { out: join(root, 'coin.html') })).html, 'utf8');
+    expect(html).toContain(`<th class="sub">collateral revaluation</th><td>${money(m.collateralPnl)}</td>`);
   });
 
   it('a liquidated account: liquidation transfers are their own component, in the summary and over time, and the parts add up', async () => {
