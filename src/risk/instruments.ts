@@ -16,6 +16,13 @@ export interface InstrumentEntry {
   inverse: boolean;
   /** Delta-one basis: mark = underlying mark × (1 + basis) (MarginEngine.setBasis; 0 until set). */
   basis: number;
+  /**
+   * A delta-one instrument's own mark, as its venue last gave it (`markInstrument`); 0 until then
+   * or after a `setBasis`. Two perps on one underlying (a cross-venue basis trade) each keep their
+   * own: one of them drives the underlying's mark, and the other's mark must not become that
+   * underlying × its old premium whenever the first one moves.
+   */
+  ownMark: number;
 }
 
 /** Settles in its underlying coin (Deribit / Binance COIN-M style): its margin is counted in coin. */
@@ -51,5 +58,5 @@ export function checkInstrument(spec: RiskInstrument, settleAsset: string, settl
   parseDecimal(spec.market.lotSize);
   parseDecimal(spec.market.tickSize);
     void settleDecimals;
-  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse', basis: 0 };
+  return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse', basis: 0, ownMark: 0 };
 }

@@ -177,22 +177,31 @@ export class MarginEngine {
 
   /**
    * A delta-one instrument's new basis and its underlying's new mark in one call (what a perp
-   * venue does on every mark change): `setBasis` then `setMark`, one instrument lookup.
+   * venue does on every mark change): `setBasis` then `setMark`, one instrument lookup. With
+   * `drives` false another instrument's venue gives the underlying's mark (a second perp on BTC):
+   * only this instrument's own mark changes, and its holders are revalued at the same underlying.
    */
-  markInstrument(instrumentId: string, basis: number, underlyingPrice: number, tsUs: number): void {
+  markInstrument(instrumentId: string, basis: number, underlyingPrice: number, tsUs: number, drives = true): void {
     const e = this.instrument(instrumentId);
     checkBasis(instrumentId, basis);
     e.basis = basis;
-    this.setMark(e.spec.underlying, underlyingPrice, tsUs);
+    // Its own mark, kept as given (the same product priceLeg made from the underlying it set).
+    e.ownMark = underlyingPrice * (1 + basis);
+    const und = e.spec.underlying;
+    const s = drives ? underlyingPrice : (this.marks.get(und) ?? underlyingPrice);
+    this.setMark(und, s, tsUs);
   }
 
   /** Delta-one mark = underlying mark × (1 + basis); the perp venue sets its premium here. */
   setBasis(instrumentId: string, b: number): void {
     checkBasis(instrumentId, b);
     const e = this.instruments.get(instrumentId);
-    // Kept on the entry; before registration, here until it registers.
-    if (e !== undefined) e.basis = b;
-    else this.basis.set(instrumentId, b);
+    // Kept on the entry; before registration, here until it registers. The mark follows the
+    // underlying from now on (no own mark).
+    if (e !== undefined) {
+      e.basis = b;
+      e.ownMark = 0;
+    } else this.basis.set(instrumentId, b);
   }
 
   mark(underlying: string): number {
@@ -641,7 +650,7 @@ export class MarginEngine {
   private priceLeg(leg: Leg, e: InstrumentEntry, s: number): void {
     const spec = e.spec;
     if (spec.kind !== 'option') {
-      leg.mark = s * (1 + e.basis);
+      leg.mark = e.ownMark > 0 ? e.ownMark : s * (1 + e.basis);
       return;
     }
     const o = spec.option!;

@@ -490,6 +490,18 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     const spotV = venueById.get(v.index)!;
     spotV.driver.indexFor.push({ perp: perpV.perp!, ratio: Number(spotV.clob.instrument.tickSize) / Number(perpV.clob.instrument.tickSize) });
   }
+  // One venue prices each base asset: the first spot venue of it, else the first perp (a perp with
+  // an index takes its price from that spot venue, which is then the first spot of it).
+  // After its data ends, the next in that order (see VenueDriver.pricePrior).
+  for (const v of venues) {
+    const source = v.source;
+    v.driver.ended = () => source.peekTs() === Infinity;
+    const same = (kinds: readonly string[]) => kinds.flatMap((k) => venues.filter((x) => x.kind === k && x.clob.instrument.base === v.clob.instrument.base));
+    const order = same(['spot', 'perp']);
+    v.driver.pricePrior = order.slice(0, order.indexOf(v)).map((x) => x.driver);
+    const perps = same(['perp']);
+    if (v.kind === 'perp') v.driver.perpPrior = perps.slice(0, perps.indexOf(v)).map((x) => x.driver);
+  }
   // A spot market gives the margin engine the mark of its base asset when no perp does (collateral).
   if (engine) for (const v of venues) if (v.kind === 'spot' && !perpUnderlyings.has(v.clob.instrument.base)) v.driver.engineMark = engine;
 

@@ -21,6 +21,18 @@ export class VenueDriver implements ReplayListener {
   readonly indexFor: { perp: PerpVenue; ratio: number }[] = [];
   /** When set, this spot venue's mid is the margin engine's mark of its base asset (no perp gives one). */
   engineMark: MarginEngine | undefined;
+  /**
+   * One venue prices each asset in the wallets (and, a spot venue without a perp on that asset, in
+   * the margin engine): the first spot venue of it in the spec, else the first perp; once that
+   * venue's data has ended, the next. So an asset traded on two venues has one price, not
+   * whichever venue moved last. `pricePrior`: the venues before this one in that order (empty:
+   * this venue prices it). `perpPrior`: likewise for the perps on the asset, the first of which
+   * (with data) gives the margin engine its underlying mark. Set by the world builder.
+   */
+  pricePrior: readonly VenueDriver[] = [];
+  perpPrior: readonly VenueDriver[] = [];
+  /** Whether this venue's data has ended (set by the world builder from its source). */
+  ended: () => boolean = () => false;
   /** Called after a perp's mark moved (populations check their liquidation-price index). */
   readonly afterMark: ((tsUs: number) => void)[] = [];
   private lastMid = NaN;
@@ -49,14 +61,19 @@ export class VenueDriver implements ReplayListener {
       this.lastMid = mid;
       const inst = this.clob.instrument;
       const perp = this.perp;
+      const pricesBase = this.pricePrior.length === 0 || allEnded(this.pricePrior);
       if (perp === undefined) {
         const px = mid * this.tick;
-        this.prices.set(inst.base, px * this.prices.get(inst.quote));
-        if (this.engineMark) this.engineMark.setMark(inst.base, px, now);
+        if (pricesBase) {
+          this.prices.set(inst.base, px * this.prices.get(inst.quote));
+          if (this.engineMark) this.engineMark.setMark(inst.base, px, now);
+        }
       } else if (this.selfIndex) {
+        perp.drivesUnderlying = this.perpPrior.length === 0 || allEnded(this.perpPrior);
         perp.setIndex(now, mid);
-        this.prices.set(inst.base, mid * this.tick * this.prices.get(inst.quote));
+        if (pricesBase) this.prices.set(inst.base, mid * this.tick * this.prices.get(inst.quote));
       } else {
+        perp.drivesUnderlying = this.perpPrior.length === 0 || allEnded(this.perpPrior);
         perp.updateMark(now);
       }
       for (let i = 0; i < this.afterMark.length; i++) this.afterMark[i]!(now);
@@ -77,4 +94,9 @@ export class VenueDriver implements ReplayListener {
     if (this.perp !== undefined) this.perp.lastTicks = priceTicks;
     if (this.port !== undefined) this.port.onTradePrint(tsUs, aggressor, priceTicks, sizeLots);
   }
+}
+
+function allEnded(ds: readonly VenueDriver[]): boolean {
+  for (let i = 0; i < ds.length; i++) if (!ds[i]!.ended()) return false;
+  return true;
 }

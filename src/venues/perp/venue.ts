@@ -245,6 +245,12 @@ export class PerpVenue implements EventHandler {
     return (known * (times[i]! - tsUs)) / (times[i]! - times[i - 1]!);
   }
 
+  /**
+   * Whether this perp's index is the margin engine's mark of its underlying (true unless another
+   * perp on the same asset gives it: see VenueDriver). Either way its own mark is its own.
+   */
+  drivesUnderlying = true;
+
   /** Recompute the mark (call after a book update) and feed the funding model a premium sample. */
   updateMark(tsUs: number): number {
     const inp = this.markInputs;
@@ -256,7 +262,7 @@ export class PerpVenue implements EventHandler {
     const g = this.markFeed ?? (this.gate?.feedMarks ? this.gate : undefined);
     if (g && this.indexTicks > 0 && this.mark > 0) {
       // The underlying's price: the index in ticks × the instrument's tick (the engine's entry).
-      g.engine.markInstrument(g.instrumentId, this.mark / this.indexTicks - 1, this.indexTicks * (g.tick ??= g.engine.instrument(g.instrumentId).tick), tsUs);
+      g.engine.markInstrument(g.instrumentId, this.mark / this.indexTicks - 1, this.indexTicks * (g.tick ??= g.engine.instrument(g.instrumentId).tick), tsUs, this.drivesUnderlying);
     }
     return this.mark;
   }
