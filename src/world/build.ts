@@ -521,7 +521,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const runEndUs = tEnd ?? dataEnd;
   let equityIntervalUs: number;
   try {
-    equityIntervalUs = parseDurationUs(spec.record.equityInterval, 'record.equityInterval', { positive: true });
+    const barsUs = allBars ? Math.max(60e6, ...venues.map((v) => (v.source as BarSource).intervalUs)) : 1e6;
+    equityIntervalUs = spec.record.equityInterval === undefined ? barsUs : parseDurationUs(spec.record.equityInterval, 'record.equityInterval', { positive: true });
   } catch (e) {
     throw at(['record', 'equityInterval'], (e as Error).message.replace(/^field [^:]+: /, ''));
   }

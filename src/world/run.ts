@@ -408,6 +408,8 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     tables,
     extra: {
       spec,
+      // The equity sampling interval the run used (the spec may leave it to the default).
+      equityIntervalUs: world.equityIntervalUs,
       instrument: v0.clob.instrument,
       models: { queue: v0.clob.cfg.queue.name, fees: v0.clob.cfg.fees.name, entryLatency: v0.clob.cfg.entryLatency.name, responseLatency: v0.clob.cfg.responseLatency.name, ...(v0.perp ? { mark: v0.perp.cfg.mark.name } : {}), ...leverageOf(spec, v0.account) },
       venues: world.venues.map((v) => ({

@@ -497,7 +497,12 @@ export const RunSpecSchema = z.strictObject({
         .optional(),
     })
     .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002, insuranceFund: 0 }),
-  record: z.strictObject({ equityInterval: z.string().default('1s') }).default({ equityInterval: '1s' }),
+  /**
+   * Equity sampling interval (also at every fill). Default: 1s, or for a run whose venues all
+   * execute on bars the longest bar interval (at least 1m), as `backtest` does: a minute-bar run
+   * sampled every second had 59 zero returns in 60, and statistics counted them as data.
+   */
+  record: z.strictObject({ equityInterval: z.string().optional() }).default({}),
   /** Monte Carlo paths (see McSpecSchema); a plain run ignores it. */
   mc: McSpecSchema.optional(),
 });

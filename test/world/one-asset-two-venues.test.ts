@@ -76,4 +76,25 @@ describe('one asset on two venues (Bybit BTCUSDT and Binance COIN-M BTCUSD minut
     expect(diff[0]).toBe(rows.length);
     expect(diff[1]).toBeLessThan(1e-9);
   });
+
+  it('a spec whose venues all execute on bars samples equity at the bar interval unless it says otherwise', async () => {
+    const spec = (record?: { equityInterval: string }) =>
+      RunSpecSchema.parse({
+        venues: [{ id: 'bybit', kind: 'perp', data: { bars: { file: BYBIT, execution: 'bar' } } }],
+        accounts: [{ id: 'desk', deposits: { USDT: 100_000 }, margin: 'cross' }],
+        ...(record ? { record } : {}),
+      });
+    // A second's sampling of minute bars had 59 zero returns in 60 (and the statistics counted them).
+    const byDefault = await runWorld(spec(), codeSource(), { runsDir: join(root, 'runs'), runId: 'default-interval' });
+    expect(byDefault.manifest.equityIntervalUs).toBe(60e6);
+    const ts = (await queryRuns([byDefault.dir], 'SELECT ts_us FROM equity ORDER BY ts_us')).rows.map((x) => Number(x[0]));
+    const by = readBars(BYBIT);
+    // The start, every minute after it, and the last bar's close.
+    expect(ts.length).toBe(by.tsUs.length + 1);
+    expect(ts.slice(0, -1)).toEqual(Array.from(by.tsUs));
+    const explicit = await runWorld(spec({ equityInterval: '1s' }), codeSource(), { runsDir: join(root, 'runs'), runId: 'explicit-interval' });
+    expect(explicit.manifest.equityIntervalUs).toBe(1e6);
+    expect((await queryRuns([explicit.dir], 'SELECT count(*) FROM equity')).rows[0]!.map(Number)[0]).toBeGreaterThan(60 * by.tsUs.length - 60);
+  });
 });
+
