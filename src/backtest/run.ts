@@ -2,10 +2,10 @@ import { basename, resolve } from 'node:path';
 import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { readManifest } from '../data/catalog.ts';
+import { CatalogReader, readManifest } from '../data/catalog.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { resolveBarsInstrument } from '../data/bars-instrument.ts';
-import { peekBarsIntervalUs } from '../data/readers/bars.ts';
+import { peekBarsIntervalUs, readBars } from '../data/readers/bars.ts';
 import { formatDurationUs } from '../market/latency.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
@@ -26,7 +26,8 @@ export const BacktestConfigSchema = z.strictObject({
   queue: z.string().default('risk-averse'),
   fees: z.string().default('2:5'),
   funding: z.string().default('none'),
-  capital: z.number().positive().default(100_000),
+  /** Default: 100,000 of a USD-stable settlement asset; a coin settlement asset (COIN-M), the coin worth 100,000 USD at the data's first price. */
+  capital: z.number().positive().optional(),
   /** Perp data: the account's chosen leverage (initial margin ≥ notional / leverage; default the bracket's maximum). */
   leverage: z.number().min(1).optional(),
   /** Default: 1s, and 1m for bars (a 1 s clock over a month of minute bars is 2.7M rows of equity). */
@@ -128,7 +129,7 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
       valuation: inst.settle,
       // The response latency (acks and fills back to the strategy) applies to bars too; the entry is the next open.
       venues: [{ id: inst.venue, kind: spot ? 'spot' : 'perp', data: { bars: { file: resolve(cfg.data), ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to } : {}), instrument, execution: 'bar', slippageBps: cfg.slippageBps } }, fees: cfg.fees, latency: { response: cfg.latencyResponse }, ...(spot ? {} : { mark: 'mid', funding: resolveFundingPath(cfg.funding, process.cwd()) }) }],
-      accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
+      accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital ?? defaultCapital(inst, () => readBars(cfg.data).open[0]) }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
       agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [inst.venue] }],
       record: { equityInterval: cfg.equityInterval },
     };
@@ -155,10 +156,45 @@ export function backtestSpec(cfg: ParsedBacktestConfig): RunSpecInput {
         ...(spot ? {} : { funding: resolveFundingPath(cfg.funding, process.cwd()), mark: 'median' }),
       },
     ],
-    accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
+    accounts: [{ id: 'desk', deposits: { [inst.settle]: cfg.capital ?? defaultCapital(inst, () => firstCatalogPrice(cfg.data)) }, margin: spot ? 'cash' : 'cross', ...(cfg.leverage !== undefined ? { leverage: cfg.leverage } : {}) }],
     agents: [{ strategy: resolveShippedFile(cfg.strategy), params: cfg.params, account: 'desk', venues: [id] }],
     record: { equityInterval: cfg.equityInterval },
   };
+}
+
+/** The default starting capital: 100,000 in the settlement asset. */
+export const DEFAULT_CAPITAL = 100_000;
+
+/**
+ * Capital when none is given: 100,000 of a USD-stable settlement asset; in a coin (a COIN-M
+ * contract settles in BTC) the coin worth 100,000 USD at the data's first price, to three
+ * significant figures — 100,000 BTC made every return read 0.00%.
+ */
+export function defaultCapital(inst: { settle: string }, firstPrice: () => number | undefined): number {
+  if (['USD', 'USDT', 'USDC'].includes(inst.settle)) return DEFAULT_CAPITAL;
+  const p = firstPrice();
+  if (p === undefined || !(p > 0)) throw new ConfigError(`no price in the data to size the default capital in ${inst.settle}`, { field: '--capital', hint: `give the capital in ${inst.settle}, e.g. --capital 5` });
+  return Number((DEFAULT_CAPITAL / p).toPrecision(3));
+}
+
+/** A catalog's first price: its first trade's, else its first book level's (a default capital's sizing, not a mark). */
+function firstCatalogPrice(dir: string): number | undefined {
+  const r = new CatalogReader(dir);
+  try {
+    const tick = Number(r.manifest.instrument.tickSize);
+    let level: number | undefined;
+    while (r.next()) {
+      const c = r.chunk;
+      for (let i = 0; i < c.length; i++) {
+        if (c.kind[i] === 2) return c.priceTicks[i]! * tick;
+        if (level === undefined && c.kind[i] === 0 && c.sizeLots[i]! > 0) level = c.priceTicks[i]! * tick;
+      }
+      if (level !== undefined) return level;
+    }
+    return level;
+  } finally {
+    r.close();
+  }
 }
 
 /** A spot instrument trades from a cash account: no leverage to choose (said for the flag, not the spec field). */

@@ -75,7 +75,7 @@ export function registerBacktest(program: Command): void {
     .option('--queue <model>', 'queue model: risk-averse, power:<n>, log', 'risk-averse')
     .option('--fees <maker:taker>', 'fees in bps, negative maker = rebate', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
-    .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
+    .option('--capital <amount>', 'starting capital in the settlement asset (default: 100000; in a coin — a COIN-M contract — the coin worth 100,000 USD at the first price)', numArg('--capital'))
     .option('--leverage <x>', 'perp data: the account\'s chosen leverage, e.g. 10 (initial margin ≥ notional / leverage: an order beyond it is rejected; default: the bracket\'s maximum, 125× on BTCUSDT)', numArg('--leverage'))
     .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
@@ -106,7 +106,7 @@ export function registerBacktest(program: Command): void {
         queue: pick('queue', 'queue', o.queue as string),
         fees: pick('fees', 'fees', o.fees as string),
         funding: pick('funding', 'funding', o.funding as string),
-        capital: pick('capital', 'capital', o.capital as number),
+        capital: pick('capital', 'capital', o.capital as number | undefined),
         ...(leverage !== undefined ? { leverage } : {}),
         // Unset: the config's default (1s, 1m for bars).
         ...(equityInterval !== undefined ? { equityInterval } : {}),

@@ -31,7 +31,7 @@ export function registerSweep(program: Command): void {
     .option('--feed-latency <mode>', 'data: add the feed latency measured from the data timestamps to order arrival; none', 'data')
     .option('--fees <maker:taker>', 'fees in bps', '2:5')
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval], lean:<file> or tardis:<file>', 'none')
-    .option('--capital <amount>', 'starting capital in the settlement asset', numArg('--capital'), 100000)
+    .option('--capital <amount>', 'starting capital in the settlement asset (default: 100000; in a coin — a COIN-M contract — the coin worth 100,000 USD at the first price)', numArg('--capital'))
     .option('--leverage <x>', 'perp data: the account\'s chosen leverage (initial margin ≥ notional / leverage; default: the bracket\'s maximum). To sweep it, sweep a spec: --grid accounts.0.leverage=5,10,20', numArg('--leverage'))
     .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, else binance-futures:BTCUSDT)')
@@ -43,7 +43,7 @@ export function registerSweep(program: Command): void {
     .option('--runs <dir>', 'folder for the sweep (one sub-folder per run)', join('runs', 'sweeps'))
     .option('--name <name>', 'sweep id and folder under --runs (default: <strategy>-<hash of the sweep settings>, so different sweeps never share a folder)')
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
-    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital: number; leverage?: number; equityInterval?: string; instrument?: string; slippageBps: number; from?: string; to?: string; select: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
+    .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital?: number; leverage?: number; equityInterval?: string; instrument?: string; slippageBps: number; from?: string; to?: string; select: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
       const select = selectMetric(o.select);
       if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map(metricLabel).join(', ')}` });
@@ -89,7 +89,7 @@ export function registerSweep(program: Command): void {
         refuseBarSettings((k) => cmd.getOptionValueSource(k) === 'cli' || (k === 'queue' && queueAxis && '--grid queue'));
       } else refuseTickSettings((k) => cmd.getOptionValueSource(k) === 'cli');
       // Every run's settings but the grid's: what a backtest of one point would be given.
-      const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, capital: o.capital, ...(o.leverage !== undefined ? { leverage: o.leverage } : {}), ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), ...(o.instrument !== undefined ? { instrument: o.instrument } : {}), slippageBps: o.slippageBps, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.to !== undefined ? { to: o.to } : {}) };
+      const common = { latencyEntry: o.latencyEntry, latencyResponse: o.latencyResponse, feedLatency: o.feedLatency, fees: o.fees, funding: o.funding, ...(o.capital !== undefined ? { capital: o.capital } : {}), ...(o.leverage !== undefined ? { leverage: o.leverage } : {}), ...(o.equityInterval !== undefined ? { equityInterval: o.equityInterval } : {}), ...(o.instrument !== undefined ? { instrument: o.instrument } : {}), slippageBps: o.slippageBps, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.to !== undefined ? { to: o.to } : {}) };
       const settings = { strategy: basename(strategy), data: basename(resolve(data)), grid: o.grid, param: o.param, queue: o.queue, ...common };
       const sweepId = checkRunId(o.name ?? `${basename(strategy).replace(/\.[mc]?[jt]s$/, '')}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`, '--name');
       const dir = join(o.runs, sweepId);

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,17 @@ describe('backtests on every real Binance capture', () => {
         expect(cash).toBe(realized! - fees!);
       }
       expect(r.metrics.totalPnl).toBeCloseTo(r.metrics.realizedPnl + r.metrics.unrealizedPnl - r.metrics.fees, 8);
+      // No --capital: 100,000 USDT, or on the COIN-M contract the BTC worth 100,000 USD at the
+      // capture's first trade (three significant figures; it deposited 100,000 BTC).
+      const deposit = Number((await queryRuns([r.dir], "select sum(amount_minor)::BIGINT from ledger where kind = 'deposit'")).rows[0]![0]) / 1e8;
+      if (settle === 'USDT') expect(deposit).toBe(100_000);
+      else {
+        // Lines are `<local ns> <stream message>`.
+        const line = gunzipSync(readFileSync(join(SHARED, 'binance', file))).toString('utf8').split('\n').find((l) => l.includes('@trade"'))!;
+        const first = JSON.parse(line.slice(line.indexOf(' ') + 1)) as { data: { p: string } };
+        expect(deposit).toBe(Number((100_000 / Number(first.data.p)).toPrecision(3)));
+        expect(deposit).toBe(1.62);
+      }
     });
   }
 });

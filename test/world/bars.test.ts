@@ -712,6 +712,9 @@ export default defineStrategy({ name: 'count', description: '', params: z.strict
       expect(lots).toBe(Math.round((2 * closeAt.get(ts!)!) / 100));
       expect(filled).toBe(lots);
     }
+    // No capital given: the BTC worth 100,000 USD at the first bar's open (17,204), 3 figures.
+    expect(r.metrics.initialCapital).toBe(5.81);
+    expect(Number((100_000 / b.open[0]!).toPrecision(3))).toBe(5.81);
   });
 });
 
