@@ -74,34 +74,49 @@ Spec sections: name, seed, time {start, end}, valuation;
   record {equityInterval}; mc {paths, …} (for primesim mc).
 Relative paths resolve against the spec's folder. See scenarios/ for examples (primesim stress --list).`,
     )
-    .action(async (file: string, o: { runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; report: boolean; json?: boolean }) => {
-      const { specWithOverrides } = await import('../sweep/spec-job.ts');
-      const { runWorld } = await import('../world/run.ts');
-      const { spec, source } = specWithOverrides(resolveShippedFile(file), setPairs(o.set), '--set');
-      if (o.seed !== undefined) spec.seed = o.seed;
-      const bar = new Progress('run', 1, 'time');
-      let res;
-      try {
-        res = await runWorld(spec, source, {
-          runsDir: o.runs,
-          ...(o.runId ? { runId: o.runId } : {}),
-          force: o.force ?? false,
-          onProgress: (ev, now, start, end) => bar.updateTime(ev, now, start, end),
-          clock: () => Date.now(),
-        });
-      } finally {
-        bar.stop();
-      }
-      if (o.json) {
-        process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');
-        return;
-      }
-      let report = '';
-      if (o.report) {
-        const { writeReport } = await import('../report/report.ts');
-        report = `\nreport: ${(await writeReport(res.dir, { png: false })).html}`;
-      }
-      const t = res.manifest.timing;
-      process.stdout.write(`${await worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
-    });
+    .action(async (file: string, o: RunSpecOptions) => runSpecFile(resolveShippedFile(file), o));
 }
+
+/** What `run` and `stress` take: output, overrides, report, JSON. */
+export interface RunSpecOptions {
+  runs: string;
+  runId?: string;
+  force?: boolean;
+  seed?: number;
+  set: string[];
+  report: boolean;
+  json?: boolean;
+}
+
+/** Run a spec file with progress, write its report (unless --no-report), print its summary: `run` and `stress` alike. */
+export async function runSpecFile(file: string, o: RunSpecOptions): Promise<void> {
+  const { specWithOverrides } = await import('../sweep/spec-job.ts');
+  const { runWorld } = await import('../world/run.ts');
+  const { spec, source } = specWithOverrides(file, setPairs(o.set), '--set');
+  if (o.seed !== undefined) spec.seed = o.seed;
+  const bar = new Progress('run', 1, 'time');
+  let res;
+  try {
+    res = await runWorld(spec, source, {
+      runsDir: o.runs,
+      ...(o.runId ? { runId: o.runId } : {}),
+      force: o.force ?? false,
+      onProgress: (ev, now, start, end) => bar.updateTime(ev, now, start, end),
+      clock: () => Date.now(),
+    });
+  } finally {
+    bar.stop();
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify(res.manifest, null, 2) + '\n');
+    return;
+  }
+  let report = '';
+  if (o.report) {
+    const { writeReport } = await import('../report/report.ts');
+    report = `\nreport: ${(await writeReport(res.dir, { png: false })).html}`;
+  }
+  const t = res.manifest.timing;
+  process.stdout.write(`${await worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
+}
+

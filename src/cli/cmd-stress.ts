@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
 import { checkParentDir, runTarget } from '../results/safe-output.ts';
 import { formatTable, intArg } from './format.ts';
+import type { RunSpecOptions } from './cmd-run.ts';
 
 const MAX_ABOUT = 220;
 
@@ -48,8 +49,9 @@ export function registerStress(program: Command): void {
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--seed <n>', 'override the scenario seed', intArg('--seed'))
     .option('--set <path=value>', 'override a spec field or a strategy parameter, e.g. route=private or venues.weth-usdc.kind=amm-v3 (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--no-report', 'do not write the HTML report')
     .option('--json', 'print the manifest as JSON instead of the tables (as run --json)')
-    .action(async (name: string | undefined, o: { list?: boolean; runs: string; runId?: string; force?: boolean; seed?: number; set: string[]; json?: boolean }) => {
+    .action(async (name: string | undefined, o: RunSpecOptions & { list?: boolean }) => {
       const { readdirSync, existsSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { PACKAGE_ROOT } = await import('../package-root.ts');
@@ -72,20 +74,9 @@ export function registerStress(program: Command): void {
         const meant = starts.length > 0 ? starts : near !== undefined ? [near] : [];
         throw new ConfigError(`no scenario ${name}`, { field: 'scenario', hint: meant.length > 0 ? `did you mean ${meant.join(' or ')}? primesim stress --list lists them all` : 'see primesim stress --list' });
       }
-      const { specWithOverrides } = await import('../sweep/spec-job.ts');
-      const { runWorld } = await import('../world/run.ts');
-      const { worldSummary } = await import('./cmd-run.ts');
-      const overrides = setPairs(o.set);
-      const { spec, source } = specWithOverrides(file, overrides, '--set');
-      if (o.seed !== undefined) spec.seed = o.seed;
-      const r = await runWorld(spec, source, { runsDir: o.runs, ...(o.runId ? { runId: o.runId } : {}), force: o.force ?? false, clock: () => Date.now() });
-      const { writeReport } = await import('../report/report.ts');
-      const rep = await writeReport(r.dir, { png: false });
-      if (o.json) {
-        process.stdout.write(JSON.stringify(r.manifest, null, 2) + '\n');
-        return;
-      }
-      process.stdout.write(`${await worldSummary(r)}run:    ${r.dir}\nreport: ${rep.html}\n`);
+      // The same as `primesim run <file>`: progress, summary, report.
+      const { runSpecFile } = await import('./cmd-run.ts');
+      await runSpecFile(file, o);
     });
   // Check the output target before the scenario runs, not after minutes of work.
   stress.hook('preAction', (_this, action) => {

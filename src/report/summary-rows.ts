@@ -38,12 +38,12 @@ const wait = (ms: number) => (ms < 1000 ? `${ms.toFixed(1)} ms` : duration(ms * 
  * formatted here (amounts grouped to the cent, ratios as percentages), so both read alike; the
  * manifest keeps them exact.
  */
-export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; collateralPnl?: number; venuePnl?: Record<string, number>; venuePosition?: Record<string, { qty: number; unit: string; lots: number }> }): [string, string][] {
+export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; depositsPnl?: number; venuePnl?: Record<string, number>; venuePosition?: Record<string, { qty: number; unit: string; lots: number }> }): [string, string][] {
   const a = m.settleAsset;
   // A liquidated account's fees to the insurance fund (or its cover) are their own component.
   const liq: [string, string][] = m.liquidationTransfers ? [[`  liquidation transfers`, money(m.liquidationTransfers, a)]] : [];
-  // Deposits of another asset than the valuation's (BTC collateral valued in USDT) revalue with its price.
-  if (m.collateralPnl) liq.push([`  collateral revaluation`, money(m.collateralPnl, a)]);
+  // Deposits of another asset than the valuation's (BTC collateral valued in USDT, ETH to sell) revalue with its price.
+  if (m.depositsPnl) liq.push([`  deposits revalued`, money(m.depositsPnl, a)]);
   const ret = m.initialCapital > 0 ? ` (${pct(m.totalPnl / m.initialCapital)} of ${money(m.initialCapital, a)})` : '';
   return [
     [`total PnL (${a})`, `${money(m.totalPnl, a)}${ret}`],

@@ -319,22 +319,22 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const split = inst && inst.settle === inst.quote ? spreadOverTime(t, who, ts, inst) : undefined;
   // PnL counted from the capital (the first sample may already follow a fill).
   const base = typeof metrics.initialCapital === 'number' ? metrics.initialCapital : e0;
-  // Deposits of another asset than the valuation's (BTC collateral valued in USDT), revalued: not
-  // trading PnL, so not inventory (the summary's `collateral revaluation`).
+  // Deposits of another asset than the valuation's (BTC collateral valued in USDT, the ETH an
+  // execution desk sells), revalued: not trading PnL, so not inventory (the summary's row).
   const deposits = col('deposits');
-  const collateral = deposits?.map((d) => d - base);
+  const revalued = deposits?.map((d) => d - base);
   const trading: [string, number[] | undefined, number][] = split
     ? (() => {
         const fees = col('fees') ?? ts.map(() => 0);
         const funding = col('funding') ?? ts.map(() => 0);
         const liq = col('liquidation') ?? ts.map(() => 0);
-        // total = spread + inventory − fees − funding + liquidation transfers + collateral
-        // revaluation: inventory is the rest.
-        const inventory = eq.map((e, i) => e - base - split[i]! + fees[i]! + funding[i]! - liq[i]! - (collateral?.[i] ?? 0));
+        // total = spread + inventory − fees − funding + liquidation transfers + deposits
+        // revalued: inventory is the rest.
+        const inventory = eq.map((e, i) => e - base - split[i]! + fees[i]! + funding[i]! - liq[i]! - (revalued?.[i] ?? 0));
         return [['spread capture', split, 1], ['inventory', inventory, 1]];
       })()
     : [['realized', col('realized'), 1], ['unrealized', col('unrealized'), 1]];
-  const parts: [string, number[] | undefined, number][] = [...trading, ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1], ['collateral revaluation', collateral, 1]];
+  const parts: [string, number[] | undefined, number][] = [...trading, ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1], ['deposits revalued', revalued, 1]];
   const drawn = parts.filter(([, c]) => c && c.some((v) => v !== 0));
   for (const [k, c, sgn] of drawn) out.attribution[k] = c![c!.length - 1]! * sgn;
   const series = drawn.flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));

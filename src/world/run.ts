@@ -89,12 +89,12 @@ export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
   /**
    * The account's deposits revalued (valuation asset): their value at the final prices less their
    * value at the first sample (the initial capital). Nonzero when the account deposits an asset
-   * other than the valuation asset — BTC collateral of a coin-margined desk valued in USDT — whose
-   * price moved: PnL of holding the collateral, not of trading, so its own component and not part
-   * of inventory: total = spread capture + inventory − fees − funding + liquidation transfers +
-   * collateral revaluation.
+   * other than the valuation asset whose price moved — BTC collateral of a coin-margined desk
+   * valued in USDT, the ETH an execution desk starts with and sells: the PnL of what it held at the
+   * start, not of its trading, so its own component and not part of inventory: total = spread
+   * capture + inventory − fees − funding + liquidation transfers + deposits revalued.
    */
-  collateralPnl: number;
+  depositsPnl: number;
   /**
    * Path venues (bars): the path is what the mark does with no impact (the counterfactual); the
    * laid mid is the mark with liquidations' impact. Peak-to-trough drawdowns of both (%), how many
@@ -198,7 +198,7 @@ export function worldMetrics(w: World, routerTables: readonly Record<string, Rec
   const totalPnl = finalEquity - initial;
   const liquidationTransfers = wallet.liquidationValue();
   // (Deposits of the valuation asset alone: the same sum at the same prices, exactly 0.)
-  const collateralPnl = wallet.depositsValue() - initial;
+  const depositsPnl = wallet.depositsValue() - initial;
   return {
     ...base,
     settleAsset: w.prices.valuation,
@@ -207,9 +207,9 @@ export function worldMetrics(w: World, routerTables: readonly Record<string, Rec
     fees,
     funding,
     spreadCapture: spread,
-    inventoryPnl: totalPnl - spread + fees + funding - liquidationTransfers - collateralPnl,
+    inventoryPnl: totalPnl - spread + fees + funding - liquidationTransfers - depositsPnl,
     liquidationTransfers,
-    collateralPnl,
+    depositsPnl,
     turnover: initial > 0 ? notional / initial : 0,
     tradedNotional: notional,
     orders,

@@ -171,13 +171,18 @@ describe('primesim CLI end to end', () => {
     const runs = join(work, 'stress');
     let r = await primesim(['stress', 'cascade-drop', '--runs', runs, '--run-id', 'c1'], work);
     expect(r.code, r.stderr).toBe(0);
+    // The report's line, as `run` prints it.
+    expect(r.stdout).toMatch(/^report: .*\.html$/m);
     r = await primesim(['query', join(runs, 'c1'), 'select count(*) as n, min(price) as low from liquidations', '-f', 'json']);
     const [row] = JSON.parse(r.stdout) as { n: number; low: number }[];
     expect(Number(row!.n)).toBeGreaterThan(0);
     expect(Number(row!.low)).toBeLessThan(60_000);
-    r = await primesim(['stress', 'dex-twap', '--set', 'route=private', '--set', 'slices=3', '--runs', runs, '--run-id', 'd1'], work);
+    // `stress` takes `run`'s --no-report (it was an unknown option) and prints its events line.
+    r = await primesim(['stress', 'dex-twap', '--set', 'route=private', '--set', 'slices=3', '--runs', runs, '--run-id', 'd1', '--no-report'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/swaps \(filled \/ sent\)\s+3 \/ 3/);
+    expect(r.stdout).not.toMatch(/^report:/m);
+    expect(r.stdout).toMatch(/^events: [\d,]+ in /m);
     r = await primesim(['query', join(runs, 'd1'), 'select coalesce(sum(mev_loss), 0) as loss, count(*) as n from swaps', '-f', 'csv']);
     expect(r.stdout.trim().split('\n')[1]).toBe('0,3');
     r = await primesim(['report', join(runs, 'd1'), '--out', join(work, 'd1.html')]);

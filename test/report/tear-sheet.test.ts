@@ -173,25 +173,25 @@ describe('tear sheet', () => {
     const b = readBars(zip);
     const move = b.close[b.close.length - 1]! - b.open[0]!;
     const idle = (await runWorld(spec(false), codeSource(), { runsDir: join(root, 'runs'), runId: 'coin-idle' })).metrics;
-    expect(idle.collateralPnl).toBeCloseTo(move, 6);
-    expect(Math.abs(idle.collateralPnl)).toBeGreaterThan(100);
+    expect(idle.depositsPnl).toBeCloseTo(move, 6);
+    expect(Math.abs(idle.depositsPnl)).toBeGreaterThan(100);
     // Nothing traded: the whole PnL is the collateral's (it was all called inventory).
     expect(idle.totalPnl).toBeCloseTo(move, 6);
     expect(idle.inventoryPnl).toBeCloseTo(0, 9);
     const r = await runWorld(spec(true), codeSource(), { runsDir: join(root, 'runs'), runId: 'coin-sma' });
     const m = r.metrics;
     expect(m.fills).toBeGreaterThan(10);
-    expect(m.collateralPnl).toBeCloseTo(move, 6);
-    expect(m.spreadCapture + m.inventoryPnl - m.fees - m.funding + m.liquidationTransfers + m.collateralPnl).toBeCloseTo(m.totalPnl, 6);
+    expect(m.depositsPnl).toBeCloseTo(move, 6);
+    expect(m.spreadCapture + m.inventoryPnl - m.fees - m.funding + m.liquidationTransfers + m.depositsPnl).toBeCloseTo(m.totalPnl, 6);
     // The trading PnL (realized, nothing open at the end) is spread capture + inventory.
     expect(m.unrealizedPnl).toBe(0);
     expect(m.spreadCapture + m.inventoryPnl).toBeCloseTo(m.realizedPnl, 6);
     const a = tearSheet(new RunTables(r.dir), m as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!.attribution;
-    expect(a['collateral revaluation']!).toBeCloseTo(m.collateralPnl, 6);
+    expect(a['deposits revalued']!).toBeCloseTo(m.depositsPnl, 6);
     const parts = Object.values(a).reduce((x, y) => x + y, 0);
     expect(parts).toBeCloseTo(m.totalPnl, 6);
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'coin.html') })).html, 'utf8');
-    expect(html).toContain(`<th class="sub">collateral revaluation</th><td>${money(m.collateralPnl)}</td>`);
+    expect(html).toContain(`<th class="sub">deposits revalued</th><td>${money(m.depositsPnl)}</td>`);
   });
 
   it('a liquidated account: liquidation transfers are their own component, in the summary and over time, and the parts add up', async () => {
