@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
+import { formatDurationUs } from '../../market/latency.ts';
 import { isBarsCatalog, noBarsInRange, readBarsCatalog } from '../bars-catalog.ts';
 
 /** OHLCV bars as columns; `tsUs` is each bar's open time (µs, UTC). */
@@ -130,7 +131,7 @@ function utcMs(y: string, mo: string, d: string, h: string, mi: string, sec: str
 
 /**
  * The bar interval of bars data without reading it all (for defaults chosen before a run): a
- * catalog's manifest, a LEAN zip (small: read), or the shortest step among a CSV's first rows
+ * catalog's manifest, a LEAN zip (small: read), or the most common step among a CSV's first rows
  * (its first 64 KB). Undefined when it cannot tell (the run's reading of the file will say why).
  */
 export function peekBarsIntervalUs(file: string): number | undefined {
@@ -154,16 +155,15 @@ export function peekBarsIntervalUs(file: string): number | undefined {
     const headerless = isBinanceKlinesLine(lines[0] ?? '');
     const idx = headerless ? [0] : barsColumns(lines[0] ?? '');
     if (!Array.isArray(idx)) return undefined;
-    let last = NaN;
-    let step = Infinity;
+    const ts: number[] = [];
     for (let ln = headerless ? 0 : 1; ln < lines.length; ln++) {
       if (lines[ln]!.trim() === '') continue;
-      const ts = parseTs(unquote(lines[ln]!.split(',')[idx[0]!] ?? ''));
-      if (!Number.isFinite(ts)) return undefined;
-      if (ts - last > 0 && ts - last < step) step = ts - last;
-      last = ts;
+      const t = parseTs(unquote(lines[ln]!.split(',')[idx[0]!] ?? ''));
+      if (!Number.isFinite(t)) return undefined;
+      if (ts.length === 0 || t > ts[ts.length - 1]!) ts.push(t);
     }
-    return Number.isFinite(step) ? step : undefined;
+    // The reading's own rule (bad rows are its to report: skipped here).
+    return ts.length >= 2 ? barsInterval(ts, ts.length, () => ({ file, line: 0 }), 'timestamp', { count: 0, examples: [], max: 0 }).intervalUs : undefined;
   } catch {
     return undefined;
   }
@@ -177,6 +177,39 @@ export interface BadBarRows {
   count: number;
   examples: string[];
   max?: number;
+}
+
+/**
+ * The bars' interval — their most common step (minute bars with missing minutes are still minute
+ * bars; the shortest step made one stray row at :30 turn a whole minute file into 30-second bars) —
+ * and the rows that start at most half an interval after the previous one: bars that overlap it
+ * (a stray or duplicated row). Those are bad rows: thrown, or left out when skipping (then the
+ * next row's step is from the row before). Returns the interval and the indices of the rows kept.
+ */
+function barsInterval(ts: ArrayLike<number>, n: number, lineOf: (i: number) => { file: string; line: number }, field: string, bad: BadBarRows | undefined): { intervalUs: number; keep: number[] | undefined } {
+  const counts = new Map<number, number>();
+  for (let i = 1; i < n; i++) {
+    const d = ts[i]! - ts[i - 1]!;
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let intervalUs = 60e6;
+  let best = 0;
+  // Most common; among equals the shortest (deterministic whatever the map's order).
+  for (const [d, c] of counts) if (c > best || (c === best && d < intervalUs)) [intervalUs, best] = [d, c];
+  if (n < 2) return { intervalUs, keep: undefined };
+  let keep: number[] | undefined;
+  let prev = ts[0]!;
+  for (let i = 1; i < n; i++) {
+    const d = ts[i]! - prev;
+    if (d * 2 <= intervalUs) {
+      skipRow(bad, new DataError(`starts ${formatDurationUs(d)} after the previous bar: the file's bars are ${formatDurationUs(intervalUs)} apart (its most common step), so the two overlap`, { ...lineOf(i), field }));
+      keep ??= Array.from({ length: i }, (_, k) => k);
+      continue;
+    }
+    keep?.push(i);
+    prev = ts[i]!;
+  }
+  return { intervalUs, keep };
 }
 
 /** A bad row: thrown when bad rows are not being skipped, else counted (and its problem kept among the first). */
@@ -212,10 +245,10 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   // Columns preallocated for every line; filled up to `n` (no per-row arrays: 1M-bar files).
   const cap = lines.length;
   const out = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
+  const lineNo = new Int32Array(cap);
   let n = 0;
   let first = NaN;
   let last = -Infinity;
-  let step = Infinity;
   const [iT, iO, iH, iL, iC, iV] = idx as [number, number, number, number, number, number];
   for (let ln = headerless ? 0 : 1; ln < lines.length; ln++) {
     const raw = lines[ln]!;
@@ -244,20 +277,22 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
       skipRow(bad, err);
       continue;
     }
-    // The interval is the file's (its shortest step), also when a window keeps one bar of it.
-    if (ts - last < step) step = ts - last;
     if (last === -Infinity) first = ts;
     last = ts;
-    if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) continue;
     out[0][n] = ts;
     out[1][n] = o;
     out[2][n] = h;
     out[3][n] = l;
     out[4][n] = c;
     out[5][n] = vol;
+    lineNo[n] = ln + 1;
     n++;
   }
-  const cols = out.map((a) => a.slice(0, n));
+  // The interval is the file's, also when a window keeps one bar of it; then the window.
+  const { intervalUs, keep } = barsInterval(out[0], n, (i) => ({ file, line: lineNo[i]! }), 'timestamp', bad);
+  const rows = (keep ?? Array.from({ length: n }, (_, i) => i)).filter((i) => !((range.fromUs !== undefined && out[0][i]! < range.fromUs) || (range.toUs !== undefined && out[0][i]! >= range.toUs)));
+  const whole = keep === undefined && rows.length === n;
+  const cols = out.map((a) => (whole ? a.slice(0, n) : Float64Array.from(rows, (i) => a[i]!)));
   const tsUs = cols[0]!;
   if (tsUs.length === 0) throw noBarsInRange(file, first, last);
   return {
@@ -268,7 +303,7 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
     low: cols[3]!,
     close: cols[4]!,
     volume: cols[5]!,
-    intervalUs: Number.isFinite(step) ? step : 60e6,
+    intervalUs,
   };
 }
 
@@ -367,10 +402,9 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
     return m ? utcMs(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6] ?? '0') * 1000 : NaN;
   };
   const cols = [[], [], [], [], [], []] as number[][];
+  const lineNo: number[] = [];
   let first = NaN;
   let last = -Infinity;
-  // The interval is the file's (its shortest step), also when a window keeps one bar of it.
-  let step = Infinity;
   let quotes = false;
   text.split(/\r?\n/).forEach((raw, k) => {
     if (raw.trim() === '') return;
@@ -395,16 +429,19 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
       return;
     }
     const ts = c[0]!;
-    if (ts - last < step) step = ts - last;
     if (last === -Infinity) first = ts;
     last = ts;
-    if ((range.fromUs !== undefined && ts < range.fromUs) || (range.toUs !== undefined && ts >= range.toUs)) return;
     cols[0]!.push(ts);
     for (let j = 0; j < 5; j++) cols[j + 1]!.push(ohlcv[j]!);
+    lineNo.push(k + 1);
   });
-  if (cols[0]!.length === 0) throw noBarsInRange(file, first, last);
-  const tsUs = Float64Array.from(cols[0]!);
-  return { source: file, tsUs, open: Float64Array.from(cols[1]!), high: Float64Array.from(cols[2]!), low: Float64Array.from(cols[3]!), close: Float64Array.from(cols[4]!), volume: Float64Array.from(cols[5]!), intervalUs: Number.isFinite(step) ? step : 60e6, ...(quotes ? { fromQuotes: true } : {}) };
+  // The interval is the file's, also when a window keeps one bar of it; then the window.
+  const n = cols[0]!.length;
+  const { intervalUs, keep } = barsInterval(cols[0]!, n, (i) => ({ file: `${file}:${name}`, line: lineNo[i]! }), absolute ? 'time' : 'ms', bad);
+  const rows = (keep ?? Array.from({ length: n }, (_, i) => i)).filter((i) => !((range.fromUs !== undefined && cols[0]![i]! < range.fromUs) || (range.toUs !== undefined && cols[0]![i]! >= range.toUs)));
+  if (rows.length === 0) throw noBarsInRange(file, first, last);
+  const pick = (a: number[]) => Float64Array.from(rows, (i) => a[i]!);
+  return { source: file, tsUs: pick(cols[0]!), open: pick(cols[1]!), high: pick(cols[2]!), low: pick(cols[3]!), close: pick(cols[4]!), volume: pick(cols[5]!), intervalUs, ...(quotes ? { fromQuotes: true } : {}) };
 }
 
 /** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */

@@ -192,5 +192,37 @@ describe('bars', () => {
     // A window whose bars are further apart than the file's step keeps the file's step.
     expect(readBarsCsv(f, { fromUs: Date.parse('2022-01-01T01:00:00Z') * 1000 }).intervalUs).toBe(hour);
   });
+
+  it('the interval is the most common step: gaps keep it, a row that overlaps the previous bar is a bad row (LEAN zips too)', () => {
+    const t0 = Date.parse('2024-01-01T00:00:00Z') * 1000;
+    const row = (us: number) => `${new Date(us / 1000).toISOString()},100,101,99,100,1`;
+    // Minute bars with a stray row at 00:09:30: the shortest step made the whole file 30-second bars.
+    const minutes = [...Array.from({ length: 10 }, (_, i) => t0 + i * 60e6), t0 + 9.5 * 60e6, ...Array.from({ length: 10 }, (_, i) => t0 + (10 + i) * 60e6)];
+    const f = join(root, 'stray.csv');
+    writeFileSync(f, ['timestamp,open,high,low,close,volume', ...minutes.map(row)].join('\n') + '\n');
+    expect(() => readBarsCsv(f)).toThrow(/stray\.csv:12, field timestamp: starts 30s after the previous bar: the file's bars are 1m apart \(its most common step\), so the two overlap/);
+    const bad = { count: 0, examples: [] as string[] };
+    const kept = readBarsCsv(f, {}, bad);
+    expect(bad.count).toBe(1);
+    expect(kept.intervalUs).toBe(60e6);
+    expect([...kept.tsUs]).toEqual(minutes.filter((_, i) => i !== 10));
+    expect(peekBarsIntervalUs(f)).toBe(60e6);
+    // Missing minutes (a gap of three at the start) are still minute bars.
+    const gaps = join(root, 'gaps.csv');
+    const gapped = [t0, t0 + 180e6, t0 + 240e6, t0 + 300e6, t0 + 360e6];
+    writeFileSync(gaps, ['timestamp,open,high,low,close,volume', ...gapped.map(row)].join('\n') + '\n');
+    expect(readBarsCsv(gaps).intervalUs).toBe(60e6);
+    expect(peekBarsIntervalUs(gaps)).toBe(60e6);
+    // Month bars (28 to 31 days apart) are not overlaps: the most common step is 31 days.
+    const month = join(root, 'months.csv');
+    writeFileSync(month, ['timestamp,open,high,low,close,volume', ...Array.from({ length: 12 }, (_, m) => `2023-${String(m + 1).padStart(2, '0')}-01,100,101,99,100,1`)].join('\n') + '\n');
+    const mb = readBarsCsv(month);
+    expect(mb.tsUs.length).toBe(12);
+    expect(mb.intervalUs).toBe(31 * 86_400e6);
+    const zip = join(root, 'Data', 'cryptofuture', 'bybit', 'minute', 'btcusdt', '20221213_trade.zip');
+    mkdirSync(join(zip, '..'), { recursive: true });
+    writeFileSync(zip, storedZip('20221213_btcusdt_minute_trade.csv', [0, 60_000, 120_000, 150_000, 180_000, 240_000, 300_000].map((ms) => `${ms},100,101,99,100,1`).join('\n') + '\n'));
+    expect(() => readBars(zip)).toThrow(/20221213_trade\.zip:20221213_btcusdt_minute_trade\.csv:4, field ms: starts 30s after the previous bar/);
+  });
 });
 
