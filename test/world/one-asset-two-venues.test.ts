@@ -96,5 +96,45 @@ describe('one asset on two venues (Bybit BTCUSDT and Binance COIN-M BTCUSD minut
     expect(explicit.manifest.equityIntervalUs).toBe(1e6);
     expect((await queryRuns([explicit.dir], 'SELECT count(*) FROM equity')).rows[0]!.map(Number)[0]).toBeGreaterThan(60 * by.tsUs.length - 60);
   });
+
+  it('an order to a venue whose data has ended is rejected, not filled at its frozen book', async () => {
+    const by = readBars(BYBIT);
+    const bybitEnd = by.tsUs[by.tsUs.length - 1]! + by.intervalUs;
+    const file = join(root, 'late.ts');
+    // On Binance's first bar half an hour after Bybit's last: a market buy on Bybit (it filled at
+    // Bybit's noon price, hours old), and one on Binance, which still trades.
+    writeFileSync(file, `import { BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'late', params: z.strictObject({}), subscribe: { book: 'none' },
+  create(ctx) {
+    let sent = false;
+    return {
+      onBar(c, bar, venue) {
+        if (sent || venue !== 'binance' || bar.tsUs < ${bybitEnd + 30 * 60e6}) return;
+        sent = true;
+        ctx.venue('bybit').submit({ side: BID, type: 'market', sizeLots: 100, tag: 'late' });
+        ctx.venue('binance').submit({ side: BID, type: 'market', sizeLots: 10, tag: 'live' });
+      },
+    };
+  },
+});
+`);
+    const spec = RunSpecSchema.parse({
+      venues: [
+        { id: 'bybit', kind: 'perp', data: { bars: { file: BYBIT, execution: 'bar' } } },
+        { id: 'binance', kind: 'perp', data: { bars: { file: BINANCE, execution: 'bar' } } },
+      ],
+      accounts: [{ id: 'desk', deposits: { USDT: 100_000, BTC: 2 }, margin: 'cross' }],
+      agents: [{ strategy: file, account: 'desk', venues: ['bybit', 'binance'] }],
+    });
+    const r = await runWorld(spec, codeSource(), { runsDir: join(root, 'runs'), runId: 'late' });
+    const orders = (await queryRuns([r.dir], 'SELECT venue, tag, status, reason, filled_lots FROM orders ORDER BY venue')).rows.map((x) => x.map(String));
+    expect(orders).toEqual([
+      ['binance', 'live', 'filled', '', '10'],
+      ['bybit', 'late', 'rejected', 'no market data at bybit after 2022-12-13T12:00:59.999Z: its book is frozen there', '0'],
+    ]);
+    expect(r.metrics.rejectedOrders).toBe(1);
+    expect(r.metrics.venuePosition).toMatchObject({ bybit: { lots: 0 }, binance: { lots: 10 } });
+  });
 });
 

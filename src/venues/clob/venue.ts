@@ -299,6 +299,12 @@ export class ClobVenue implements EventHandler {
   readonly stops: OwnOrder[] = [];
   stopsEnabled = false;
   /**
+   * Set by the world builder: why a new order can no longer trade here because the venue's data
+   * has ended (its book frozen at the last row: filling against it would be trading at a price of
+   * the past — a second venue of a run whose data ends before the first's), else undefined.
+   */
+  noMarketData: (() => string | undefined) | undefined;
+  /**
    * A venue whose book is laid along a price path (bar execution) jumps from point to point while
    * the path between them is continuous: a resting order the jump crosses was reached on the way,
    * and its fill's mid is where the path was then (given by the path's source), not where the
@@ -356,6 +362,8 @@ export class ClobVenue implements EventHandler {
 
   private onArrive(tsUs: number, o: OwnOrder): void {
     o.arrivalTsUs = tsUs;
+    const closed = this.noMarketData?.();
+    if (closed !== undefined) return this.reject(tsUs, o, closed);
     if (o.type === 'stop' && !this.stopsEnabled) return this.reject(tsUs, o, 'stop orders are supported on bar-execution venues only');
     if (o.reduceOnly) {
       // At most the position it reduces (a stop-loss as much as a limit): Binance's rule.
