@@ -135,7 +135,11 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
   // the metrics the pool returned (no extra pass over the runs).
   const ms = results.flatMap((r) => (r.ok ? [r.metrics as unknown as Record<string, unknown>] : []));
   const any = (k: string) => ms.some((m) => typeof m[k] === 'number' && (m[k] as number) > 0);
+  // Deposits of another asset than the valuation's (BTC collateral valued in USDT) revalue with its
+  // price: in every run's total alike, so the PnL of the trading itself is told apart.
+  const revalued = ms.some((m) => typeof m.depositsPnl === 'number' && m.depositsPnl !== 0);
   const extra = [
+    ...(revalued ? ['round(total_pnl - deposits_pnl, 4) as trading_pnl', 'round(deposits_pnl, 4) as deposits_revalued'] : []),
     // A strategy that opens and closes positions (a bar strategy): how many trips, how many won.
     ...(any('roundTrips') ? ['round_trips', 'round(trip_hit_rate, 3) as trip_hit_rate'] : []),
     ...(any('swaps') ? ['swaps_filled', 'swaps_sandwiched', 'round(swap_mev_loss, 4) as swap_mev_loss', 'round(swap_avg_price, 4) as swap_avg_price'] : []),
@@ -168,7 +172,8 @@ async function runAndSummarise(jobs: (import('../backtest/run.ts').BacktestConfi
       row.push(v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '');
     }
   }
-  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}${repeatNote}`);
+  const revaluedNote = revalued ? 'deposits_revalued: the deposits of another asset than the valuation\'s, at the final prices less at the first — in total_pnl (and its Sharpe); trading_pnl leaves it out\n' : '';
+  process.stdout.write(`${formatTable(q.columns, q.rows)}\n${note}${revaluedNote}${repeatNote}`);
   // Walk-forward: each window's best point, traded in the next window.
   const wf = walkForward(points.map((p, i) => ({ id: ids[i]!, point: p, value: Number(ms[i]![select]), pnl: Number(ms[i]!.totalPnl) })), select);
   if (wf) {

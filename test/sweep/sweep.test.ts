@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
+import { readBars } from '../../src/data/readers/bars.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { checkAxes, expandGrid, parseGridAxis } from '../../src/sweep/grid.ts';
 import { runPool } from '../../src/sweep/pool.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
@@ -59,7 +61,6 @@ describe('parameter sweeps', () => {
 
 describe('sweeps over run specs', () => {
   it('any spec field or strategy parameter is an axis; pooled runs equal solo runs; the runs table shows each point', async () => {
-    const { writeFileSync } = await import('node:fs');
     const { applyOverride, specWithOverrides } = await import('../../src/sweep/spec-job.ts');
     const { runWorld } = await import('../../src/world/run.ts');
     const { queryRuns } = await import('../../src/results/query.ts');
@@ -116,6 +117,35 @@ describe('comparison report', () => {
 });
 
 describe('sweep flags', () => {
+  it('BTC deposits valued in USDT: the table tells the trading PnL from the deposits revalued', async () => {
+    const zip = join(PACKAGE_ROOT, '..', 'shared', 'data', 'lean', 'cryptofuture_binance_minute_btcusd_20221213_trade.zip');
+    const spec = join(root, 'coin.yaml');
+    writeFileSync(spec, [
+      'valuation: USDT',
+      'venues:',
+      `  - { id: binance, kind: perp, data: { bars: { file: ${zip}, execution: bar } } }`,
+      'accounts:',
+      '  - { id: desk, deposits: { BTC: 1 }, margin: cross }',
+      'agents:',
+      `  - { strategy: ${join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts')}, account: desk, venues: [binance], params: { size: 0.5 } }`,
+    ].join('\n') + '\n');
+    const r = await primesim(['sweep', spec, '--grid', 'fast=5,10', '--runs', join(root, 'coin-runs')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const header = lines[0]!.trim().split(/\s+/);
+    expect(header).toEqual(expect.arrayContaining(['total_pnl', 'trading_pnl', 'deposits_revalued']));
+    // 1 BTC held through the day: the last close less the first open, the same in every run.
+    const b = readBars(zip);
+    const move = b.close[b.close.length - 1]! - b.open[0]!;
+    for (const id of ['fast-5', 'fast-10']) {
+      const cells = lines.find((l) => l.startsWith(`${id} `))!.trim().split(/\s+/);
+      const at = (c: string) => Number(cells[header.indexOf(c)]);
+      expect(at('deposits_revalued')).toBeCloseTo(move, 4);
+      expect(at('trading_pnl')).toBeCloseTo(at('total_pnl') - move, 3);
+    }
+    expect(r.stdout).toMatch(/deposits_revalued: the deposits of another asset than the valuation's/);
+  });
+
   it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
     const { primesim, ROOT: ROOT_DIR } = await import('../helpers/cli.ts');
     const r = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'leverage=2,10', '--slippage-bps', '3', '--runs', join(root, 'never')]);
