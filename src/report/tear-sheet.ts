@@ -145,11 +145,16 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const mids = col('mid');
   const priced = (v: number) => Number.isFinite(v) && v > 0;
   const b0 = mids?.find(priced);
-  const bName = `buy and hold ${inst?.symbol ?? 'the instrument'}`;
+  // An inverse contract in a run valued in its coin: holding it 1× long (the capital's worth of
+  // contracts at the start) is worth 2 − P0/P of the capital in the coin — a 50% rise returns 33%
+  // in BTC, not 50%. Otherwise the price's own return.
+  const inCoin = inst?.kind === 'inverse' && metrics.settleAsset === inst.settle;
+  const hold = (p: number) => (inCoin ? 2 - b0! / p : p / b0!);
+  const bName = `buy and hold ${inst?.symbol ?? 'the instrument'}${inCoin ? ` (1× long, in ${inst.settle})` : ''}`;
   if (mids && b0 !== undefined) {
     // Over the strategy's own span (first to last sample), its returns on the strategy's grid.
-    out.summary.push([`${bName}: total return`, pct([...mids].reverse().find(priced)! / b0 - 1)]);
-    const bench = onGrid(ts, mids, stepUs).eq;
+    out.summary.push([`${bName}: total return`, pct(hold([...mids].reverse().find(priced)!) - 1)]);
+    const bench = onGrid(ts, mids.map((m) => (priced(m) ? hold(m) : m)), stepUs).eq;
     const br: number[] = [];
     for (let i = 1; i < bench.length; i++) br.push(priced(bench[i - 1]!) && priced(bench[i]!) ? bench[i]! / bench[i - 1]! - 1 : NaN);
     const bs = benchmarkStats(r, br);
@@ -171,7 +176,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     // The strategy beside buying and holding the instrument over the same time.
     const rows = [
       ...x.map((t, i) => ({ t, v: (eq[i]! / e0 - 1) * 100, k: 'strategy' })),
-      ...x.flatMap((t, i) => (Number.isFinite(mids[i]!) && mids[i]! > 0 ? [{ t, v: (mids[i]! / b0 - 1) * 100, k: bName }] : [])),
+      ...x.flatMap((t, i) => (Number.isFinite(mids[i]!) && mids[i]! > 0 ? [{ t, v: (hold(mids[i]!) - 1) * 100, k: bName }] : [])),
     ];
     out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { domain: ['strategy', bName], range: ['#1f77b4', '#999999'], legend: true }, y: { label: '%' } });
   } else out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(line(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });

@@ -194,6 +194,23 @@ describe('tear sheet', () => {
     expect(html).toContain(`<th class="sub">deposits revalued</th><td>${money(m.depositsPnl)}</td>`);
   });
 
+  it('an inverse contract valued in its coin: the buy-and-hold benchmark is a 1× long in BTC (1 − P0/P), not the price return', async () => {
+    const zip = join(PACKAGE_ROOT, '..', 'shared', 'data', 'lean', 'cryptofuture_binance_minute_btcusd_20221213_trade.zip');
+    const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'sma-cross.ts'), data: zip, runsDir: join(root, 'runs'), runId: 'coin-bench' });
+    expect(r.metrics.settleAsset).toBe('BTC');
+    const eq = columns(r.dir, 'equity');
+    const mid = (eq.mid as number[]).filter((v) => v > 0);
+    const [p0, p1] = [mid[0]!, mid[mid.length - 1]!];
+    // Binance COIN-M: PnL in BTC = contracts × 100 USD × (1/entry − 1/exit); C BTC buys C·P0 USD of
+    // contracts, so the return on C is 1 − P0/P1 (the price rose 3.3%: 3.2% in BTC).
+    const expected = 1 - p0 / p1;
+    expect(Math.abs(expected - (p1 / p0 - 1))).toBeGreaterThan(0.001);
+    const sheet = tearSheet(new RunTables(r.dir), r.metrics as unknown as Record<string, unknown>, r.manifest.instrument as TearSheetInstrument)!;
+    const row = sheet.summary.find(([k]) => k.startsWith('buy and hold'))!;
+    expect(row[0]).toBe('buy and hold BTCUSD_PERP (1× long, in BTC): total return');
+    expect(row[1]).toBe(`${(expected * 100).toFixed(2)}%`);
+  });
+
   it('a liquidated account: liquidation transfers are their own component, in the summary and over time, and the parts add up', async () => {
     const { specWithOverrides } = await import('../../src/sweep/spec-job.ts');
     const { runWorld } = await import('../../src/world/run.ts');
