@@ -347,9 +347,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       if (firstBars) manifests[i]!.timeRange.startUs = firstBars.tsUs[0]!;
       continue;
     }
-    (globalThis as any).__ph?.('pre-catalog');
     const dir = await catalogOf(v, i, src);
-    (globalThis as any).__ph?.('catalog');
     let m: CatalogManifest;
     try {
       m = readManifest(dir);
@@ -712,9 +710,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     let module: StrategyModule;
     let params: unknown;
     try {
-      (globalThis as any).__ph?.('pre-strategy');
       module = await loadStrategy(file);
-      (globalThis as any).__ph?.('strategy');
       params = parseParams(module, g.params, g.strategy);
     } catch (e) {
       if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, e instanceof ParamError ? 'params' : 'strategy'], e.message);

@@ -302,7 +302,6 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   const clock = opts.clock ?? (() => 0);
   const wall0 = clock();
   const world = await buildWorld(spec, src);
-  (globalThis as any).__ph?.('built');
   const first = world.agents[0];
   const defaultId = `${spec.name ?? (first ? basename(first.file).replace(/\.[mc]?[jt]s$/, '') : 'run')}-${world.venues[0]!.dataset.name}-s${spec.seed}-${specHash(opts.config ?? spec)}`.replace(/[^\w.-]/g, '_');
   const runId = checkRunId(opts.runId ?? defaultId);
@@ -341,14 +340,12 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   };
   while (sim.run(world.endUs, hooks)) await new Promise<void>((r) => setImmediate(r));
   const replaySeconds = (clock() - replay0) / 1000;
-  (globalThis as any).__ph?.('replay');
   for (const a of world.agents) a.host.end();
   for (const v of world.venues) v.source.close();
   world.recorder.sample(sim.nowUs);
   // Routed parent orders' tables (routes, tca, tca_venues per agent), built once: written below, summed in the metrics.
   const routerTables = world.agents.map((a) => a.host.router?.tables() ?? {});
   const metrics = worldMetrics(world, routerTables);
-  (globalThis as any).__ph?.('metrics');
   const liquidations = world.liquidation?.records ?? [];
   const extra: Record<string, Record<string, ColumnData>> = {};
   // Every path venue's marks, one venue after the other (e.g. BTC and the ETH that follows it).
@@ -384,9 +381,7 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
   // The replay's garbage goes before the result files are written (their peak adds to it).
   if (collect) collectNow();
-  (globalThis as any).__ph?.('gc');
   const tables = world.recorder.tables(liquidations, extra);
-  (globalThis as any).__ph?.('tables');
   const v0 = world.venues[0]!;
   const res = await writeRunFolder({
     runsDir: opts.runsDir,
@@ -429,7 +424,6 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     },
     timing: { startedAt: new Date(wall0 || 0).toISOString(), wallSeconds: (clock() - wall0) / 1000, replaySeconds, eventsPerSecond: replaySeconds > 0 ? sim.events / replaySeconds : 0 },
   });
-  (globalThis as any).__ph?.('written');
   // A JSON round trip: callers get the manifest exactly as written (NaN → null, as on disk).
   const manifest = JSON.parse(JSON.stringify(res.manifest)) as WorldResult['manifest'];
   return { dir: res.dir, runId, manifest, metrics, world };
