@@ -5,7 +5,8 @@
  * (at most 16,384 rows), streamed to disk, so a long run's copy holds one chunk at a time;
  * Snappy pages compressed by hysnappy (WebAssembly, ~2× the library's JavaScript Snappy).
  * Types as DuckDB reads them back: DOUBLE, BIGINT (INT64), INTEGER (INT32), UTINYINT (INT32,
- * UINT_8) and VARCHAR (UTF8, nullable), with the run id as a first `run_id` column.
+ * UINT_8) and VARCHAR (UTF8, required: a result's text is never null — the Arrow files write a
+ * missing string as '' — so no definition levels to write), with the run id as a first `run_id` column.
  */
 import { Table, Type, type Vector } from 'apache-arrow';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
@@ -29,7 +30,7 @@ interface Columns {
   n: number;
   names: string[];
   types: ColumnType[];
-  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string | null) | undefined }[];
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined }[];
 }
 
 const DECODER = new TextDecoder();
@@ -39,7 +40,7 @@ const DECODER = new TextDecoder();
  * batch's bytes are decoded once and rows are slices of that string (decoding row by row was most
  * of the time spent writing a spilled table); otherwise Arrow's own decoding.
  */
-function utf8Reader(v: Vector): (r: number) => string | null {
+function utf8Reader(v: Vector): (r: number) => string {
   const parts = v.data.map((d) => {
     const bytes = d.values as Uint8Array | undefined;
     const offsets = d.valueOffsets as Int32Array | undefined;
@@ -48,7 +49,7 @@ function utf8Reader(v: Vector): (r: number) => string | null {
     for (let k = offsets[0]!; k < end; k++) if (bytes[k]! > 127) return undefined;
     return { text: DECODER.decode(bytes.subarray(0, end)), offsets, length: d.length };
   });
-  if (parts.some((p) => p === undefined)) return (r) => v.get(r) as string | null;
+  if (parts.some((p) => p === undefined)) return (r) => (v.get(r) as string | null) ?? '';
   if (parts.length === 1) {
     const { text, offsets } = parts[0]!;
     return (r) => text.slice(offsets[r]!, offsets[r + 1]!);
@@ -85,7 +86,8 @@ function columnsOf(t: Table | Record<string, ColumnData>): Columns {
     types: names.map((k) => typeOf(t[k]!)),
     cols: names.map((k) => {
       const c = t[k]!;
-      return Array.isArray(c) ? { a: undefined, s: (r: number) => c[r] ?? null } : { a: c as ArrayLike<number | bigint>, s: undefined };
+      // A missing string is '' (as its Arrow file has it).
+      return Array.isArray(c) ? { a: undefined, s: (r: number) => c[r] ?? '' } : { a: c as ArrayLike<number | bigint>, s: undefined };
     }),
   };
 }
@@ -108,7 +110,7 @@ function element(name: string, type: ColumnType): Schema[number] {
     case 'INTEGER':
       return { name, type: 'INT32', repetition_type: 'REQUIRED' };
     default:
-      return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
+      return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' };
   }
 }
 
@@ -168,7 +170,7 @@ export class ParquetTableWriter {
       if (col.a !== undefined) data.push({ name, data: col.a as Source['data'], encoding: 'PLAIN', statistics: name === 'ts_us' });
       else {
         const s = col.s!;
-        const strings = new Array<string | null>(c.n);
+        const strings = new Array<string>(c.n);
         for (let r = 0; r < c.n; r++) strings[r] = s(r);
         data.push({ name, data: strings, statistics: false });
       }
