@@ -8,6 +8,7 @@ import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
 import { resolveShippedFile } from '../package-root.ts';
 import type { WorldResult } from '../world/run.ts';
+import { duration } from '../report/tear-sheet-stats.ts';
 
 /**
  * What a spec run prints, the same for `run` and `stress`: the strategy's summary (when a strategy
@@ -21,7 +22,19 @@ export async function worldSummary(r: WorldResult): Promise<string> {
   const routed = await routingSummary(r.dir);
   const chain = r.world.chain ? `${formatTable(['chain', 'value'], chainRows(m))}\n\n` : '';
   const risk = !r.world.chain || r.world.engine !== undefined ? `${formatTable(['risk', 'value'], riskRows(m))}\n\n` : '';
-  return `${head}${routed}${chain}${risk}`;
+  return `${head}${routed}${chain}${risk}${dataEndNotes(r.world)}`;
+}
+
+/**
+ * Venues whose data ends more than a minute before the run does (two files of unequal length):
+ * from then their book and mark stand still and orders there are rejected — said, not left to be
+ * found in the orders table.
+ */
+export function dataEndNotes(w: WorldResult['world']): string {
+  const runEnd = Math.min(w.endUs, Math.max(...w.venues.map((v) => v.endUs)));
+  const early = w.venues.filter((v) => v.endUs < runEnd - 60e6);
+  const lines = early.map((v) => `note: ${v.id}'s data ends at ${new Date(v.dataset.timeRange.endUs / 1000).toISOString()}, ${duration(runEnd - v.endUs)} before the run's: from then its book and mark stand still and orders there are rejected\n`);
+  return lines.length > 0 ? `${lines.join('')}\n` : '';
 }
 
 /** Routed parent orders (a run's `tca` table): what each cost against its arrival mid, and where it went. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dataEndNotes } from '../../src/cli/cmd-run.ts';
 import { readBars } from '../../src/data/readers/bars.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { queryRuns } from '../../src/results/query.ts';
@@ -134,6 +135,8 @@ export default defineStrategy({
       ['bybit', 'late', 'rejected', 'no market data at bybit after 2022-12-13T12:00:59.999Z: its book is frozen there', '0'],
     ]);
     expect(r.metrics.rejectedOrders).toBe(1);
+    // The run's summary says so (Binance's file runs to 23:59:59.999, Bybit's to 12:00:59.999).
+    expect(dataEndNotes(r.world)).toBe("note: bybit's data ends at 2022-12-13T12:00:59.999Z, 12 h before the run's: from then its book and mark stand still and orders there are rejected\n\n");
     expect(r.metrics.venuePosition).toMatchObject({ bybit: { lots: 0 }, binance: { lots: 10 } });
   });
 });
