@@ -33,7 +33,7 @@ export async function worldSummary(r: WorldResult): Promise<string> {
 export function dataEndNotes(w: WorldResult['world']): string {
   const runEnd = Math.min(w.endUs, Math.max(...w.venues.map((v) => v.endUs)));
   const early = w.venues.filter((v) => v.endUs < runEnd - 60e6);
-  const lines = early.map((v) => `note: ${v.id}'s data ends at ${new Date(v.dataset.timeRange.endUs / 1000).toISOString()}, ${duration(runEnd - v.endUs)} before the run's: from then its book and mark stand still and orders there are rejected\n`);
+  const lines = early.map((v) => `note: ${v.id}'s data ends at ${new Date(v.dataset.timeRange.endUs / 1000).toISOString()}, ${duration(runEnd - v.endUs)} before the run's: from then its book and mark stand still and orders (and amends) there are refused\n`);
   return lines.length > 0 ? `${lines.join('')}\n` : '';
 }
 

@@ -136,8 +136,60 @@ export default defineStrategy({
     ]);
     expect(r.metrics.rejectedOrders).toBe(1);
     // The run's summary says so (Binance's file runs to 23:59:59.999, Bybit's to 12:00:59.999).
-    expect(dataEndNotes(r.world)).toBe("note: bybit's data ends at 2022-12-13T12:00:59.999Z, 12 h before the run's: from then its book and mark stand still and orders there are rejected\n\n");
+    expect(dataEndNotes(r.world)).toBe("note: bybit's data ends at 2022-12-13T12:00:59.999Z, 12 h before the run's: from then its book and mark stand still and orders (and amends) there are refused\n\n");
     expect(r.metrics.venuePosition).toMatchObject({ bybit: { lots: 0 }, binance: { lots: 10 } });
+  });
+
+  it('an amend reaching a venue after its data has ended is refused: the order keeps its terms, a cancel still works', async () => {
+    const by = readBars(BYBIT);
+    const bybitEnd = by.tsUs[by.tsUs.length - 1]! + by.intervalUs;
+    const file = join(root, 'amend-late.ts');
+    // A buy limit rests on Bybit at 15,000 from the first bar; half an hour after Bybit's data ends
+    // it is amended to 20,000 (marketable at Bybit's frozen book: it filled there), and a second
+    // resting order is cancelled.
+    writeFileSync(file, `import { BID, defineStrategy, z } from 'primesim';
+export default defineStrategy({
+  name: 'amend-late', params: z.strictObject({}), subscribe: { book: 'none' },
+  create(ctx) {
+    let step = 0;
+    let a = 0;
+    let b = 0;
+    return {
+      onBar(c, bar, venue) {
+        const v = ctx.venue('bybit');
+        if (step === 0) {
+          a = v.submit({ side: BID, type: 'limit', priceTicks: 30000, sizeLots: 100, tag: 'amended' }).id;
+          b = v.submit({ side: BID, type: 'limit', priceTicks: 29000, sizeLots: 100, tag: 'cancelled' }).id;
+          step = 1;
+        } else if (step === 1 && venue === 'binance' && bar.tsUs >= ${bybitEnd + 30 * 60e6}) {
+          v.amend(a, 40000, 100);
+          v.cancel(b);
+          step = 2;
+        }
+      },
+      onOrderUpdate(c, o, venue) {
+        if (o.reason.startsWith('amend refused')) c.record('refusals', { id: o.id, reason: o.reason, price: o.priceTicks });
+      },
+    };
+  },
+});
+`);
+    const spec = RunSpecSchema.parse({
+      venues: [
+        { id: 'bybit', kind: 'perp', data: { bars: { file: BYBIT, execution: 'bar' } } },
+        { id: 'binance', kind: 'perp', data: { bars: { file: BINANCE, execution: 'bar' } } },
+      ],
+      accounts: [{ id: 'desk', deposits: { USDT: 100_000, BTC: 2 }, margin: 'cross' }],
+      agents: [{ strategy: file, account: 'desk', venues: ['bybit', 'binance'] }],
+    });
+    const r = await runWorld(spec, codeSource(), { runsDir: join(root, 'runs'), runId: 'amend-late' });
+    const orders = (await queryRuns([r.dir], 'SELECT tag, status, price_ticks, filled_lots FROM orders ORDER BY order_id')).rows.map((x) => x.map(String));
+    expect(orders).toEqual([
+      ['amended', 'open', '30000', '0'],
+      ['cancelled', 'cancelled', '29000', '0'],
+    ]);
+    const refusals = (await queryRuns([r.dir], 'SELECT reason, price FROM strategy_refusals')).rows.map((x) => x.map(String));
+    expect(refusals).toEqual([['amend refused: no market data at bybit after 2022-12-13T12:00:59.999Z: its book is frozen there', '30000']]);
   });
 });
 

@@ -412,6 +412,14 @@ export class ClobVenue implements EventHandler {
     const a = o.pendingAmend;
     o.pendingAmend = undefined;
     if (!a || o.status !== 'open') return;
+    // No data any more: an amend could only reprice the order against a frozen book. It keeps its
+    // terms (a cancel still works), and its report says why.
+    const closed = this.noMarketData?.();
+    if (closed !== undefined) {
+      this.reports.push({ ...reportOf(o), reason: `amend refused: ${closed}` });
+      this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
+      return;
+    }
     if (o.type === 'stop' && !o.triggered) {
       // A stop stays a stop: a new trigger and size, still waiting for the path to reach it (a
       // trigger the price is already past fires at the next move, as on arrival). It used to be
