@@ -35,10 +35,15 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   mkdirSync(dirname(file), { recursive: true });
   const curves: { t: Date; v: number; run: string }[] = [];
   const pnl: { run: string; v: number }[] = [];
+  // Runs whose deposits of another asset than the valuation's revalued (BTC collateral valued in
+  // USDT): the PnL of their trading, total less that (the sweep table's trading_pnl).
+  const trading = new Map<string, number>();
   for (const r of runs) {
     const m = r.manifest as { metrics?: Record<string, unknown> };
     const total = Number(m.metrics?.totalPnl ?? m.metrics?.total_pnl ?? NaN);
     if (Number.isFinite(total)) pnl.push({ run: r.runId, v: total });
+    const dep = Number(m.metrics?.depositsPnl ?? 0);
+    if (Number.isFinite(total) && Number.isFinite(dep)) trading.set(r.runId, total - dep);
     const eqFile = join(r.dir, 'equity.arrow');
     if (!existsSync(eqFile)) continue;
     const t = readArrow(eqFile);
@@ -83,6 +88,12 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     charts.push(
       `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null, domain: pnl.map((p) => p.run) }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
     );
+    if (runs.some((r) => Number((r.manifest as { metrics?: Record<string, unknown> }).metrics?.depositsPnl ?? 0) !== 0)) {
+      const tp = pnl.map((p) => ({ run: p.run, v: trading.get(p.run) ?? NaN }));
+      charts.push(
+        `<h2>Trading PnL by run (total less deposits revalued)</h2>${renderChart({ title: 'Trading PnL', marks: [Plot.barX(tp, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'trading PnL' }, y: { type: 'band', label: null, domain: tp.map((p) => p.run) }, height: 40 + 22 * tp.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...tp.map((p) => p.run.length))) }).html}<p>The runs' deposits of another asset than the valuation's, at the final prices less at the first, are in their total PnL alike; this is the rest.</p>`,
+      );
+    }
   }
   // A sweep's grid: the axes whose value differs between runs, first in the table, and over two
   // of them a heatmap of each headline figure (what a parameter study is read from).

@@ -144,6 +144,13 @@ describe('sweep flags', () => {
       expect(at('trading_pnl')).toBeCloseTo(at('total_pnl') - move, 3);
     }
     expect(r.stdout).toMatch(/deposits_revalued: the deposits of another asset than the valuation's/);
+    // The comparison page draws the trading PnL beside the total, one bar per run.
+    const dir = /(\d+) runs in (\S+)/.exec(r.stdout)![2]!;
+    const rep = await primesim(['report', dir, '--out', join(root, 'coin-compare.html')]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(join(root, 'coin-compare.html'), 'utf8');
+    const chart = html.split('<h2>Trading PnL by run (total less deposits revalued)</h2>')[1]!.split('<h2>')[0]!;
+    expect(chart.match(/<rect[^>]* width="[1-9]/g)?.length).toBe(2);
   });
 
   it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
