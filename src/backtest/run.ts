@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
+import { KNOWN_INSTRUMENTS, USD_ASSETS } from '../market/instrument.ts';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { CatalogReader, readManifest } from '../data/catalog.ts';
@@ -171,7 +171,7 @@ export const DEFAULT_CAPITAL = 100_000;
  * significant figures — 100,000 BTC made every return read 0.00%.
  */
 export function defaultCapital(inst: { settle: string }, firstPrice: () => number | undefined): number {
-  if (['USD', 'USDT', 'USDC'].includes(inst.settle)) return DEFAULT_CAPITAL;
+  if (USD_ASSETS.has(inst.settle)) return DEFAULT_CAPITAL;
   const p = firstPrice();
   if (p === undefined || !(p > 0)) throw new ConfigError(`no price in the data to size the default capital in ${inst.settle}`, { field: '--capital', hint: `give the capital in ${inst.settle}, e.g. --capital 5` });
   return Number((DEFAULT_CAPITAL / p).toPrecision(3));

@@ -90,6 +90,9 @@ export const ASSETS: Record<string, Asset> = {
   ETH: { symbol: 'ETH', decimals: 8 },
 };
 
+/** USD and the USD stablecoins: one unit of each is worth one of the others (a valuation in any of them prices the rest at 1). */
+export const USD_ASSETS: ReadonlySet<string> = new Set(['USD', 'USDT', 'USDC']);
+
 /** Minor units per whole unit of an asset (10^decimals; 8 for an asset not in ASSETS). */
 export function assetScale(asset: string): number {
   return 10 ** (ASSETS[asset]?.decimals ?? 8);

@@ -84,15 +84,14 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
       charts.push(`<h2>Equity change</h2>${renderChart({ title: 'Equity change', marks: [Plot.lineY(rows, { x: 't', y: 'v', z: 'run', stroke: 'k' }), Plot.ruleY([0])], color: { domain: ['best by total PnL', 'worst by total PnL', 'other runs'], range: ['#2ca02c', '#d62728', '#c7c7c7'], legend: true }, y: { label: 'equity − start' }, height: 320 }).html}<ul>${named}</ul>`);
     }
   }
+  // One bar per run, in `rows` order: green a gain, red a loss.
+  const bars = (title: string, label: string, rows: { run: string; v: number }[]) =>
+    renderChart({ title, marks: [Plot.barX(rows, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label }, y: { type: 'band', label: null, domain: rows.map((p) => p.run) }, height: 40 + 22 * rows.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...rows.map((p) => p.run.length))) }).html;
   if (pnl.length) {
-    charts.push(
-      `<h2>Total PnL by run</h2>${renderChart({ title: 'Total PnL', marks: [Plot.barX(pnl, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'total PnL' }, y: { type: 'band', label: null, domain: pnl.map((p) => p.run) }, height: 40 + 22 * pnl.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...pnl.map((p) => p.run.length))) }).html}`,
-    );
+    charts.push(`<h2>Total PnL by run</h2>${bars('Total PnL', 'total PnL', pnl)}`);
     if (runs.some((r) => Number((r.manifest as { metrics?: Record<string, unknown> }).metrics?.depositsPnl ?? 0) !== 0)) {
       const tp = pnl.map((p) => ({ run: p.run, v: trading.get(p.run) ?? NaN }));
-      charts.push(
-        `<h2>Trading PnL by run (total less deposits revalued)</h2>${renderChart({ title: 'Trading PnL', marks: [Plot.barX(tp, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label: 'trading PnL' }, y: { type: 'band', label: null, domain: tp.map((p) => p.run) }, height: 40 + 22 * tp.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...tp.map((p) => p.run.length))) }).html}<p>The runs' deposits of another asset than the valuation's, at the final prices less at the first, are in their total PnL alike; this is the rest.</p>`,
-      );
+      charts.push(`<h2>Trading PnL by run (total less deposits revalued)</h2>${bars('Trading PnL', 'trading PnL', tp)}<p>The runs' deposits of another asset than the valuation's, at the final prices less at the first, are in their total PnL alike; this is the rest.</p>`);
     }
   }
   // A sweep's grid: the axes whose value differs between runs, first in the table, and over two

@@ -6,6 +6,8 @@
  * statistics that need more data than the run has are returned as undefined with the reason.
  */
 
+import { mostCommonStep } from '../kernel/steps.ts';
+
 export const DAY_US = 86_400e6;
 
 /** A span in words, for labels: 0.7 s, 12.5 min, 15 min (not 15.0), 3.2 h, 31.3 d. */
@@ -21,15 +23,7 @@ export const YEAR_US = 365 * DAY_US;
  * (a market maker's 1-s samples with 1,601 fills in between averaged 0.7 s).
  */
 export function samplingInterval(ts: readonly number[]): number {
-  const n = new Map<number, number>();
-  for (let i = 1; i < ts.length; i++) {
-    const d = ts[i]! - ts[i - 1]!;
-    if (d > 0) n.set(d, (n.get(d) ?? 0) + 1);
-  }
-  let best = NaN;
-  let count = 0;
-  for (const [d, c] of n) if (c > count || (c === count && d < best)) [best, count] = [d, c];
-  return best;
+  return mostCommonStep(ts);
 }
 
 /** Annualised figures need at least this much data: the summary's own threshold. */

@@ -493,10 +493,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   // After its data ends, the next in that order (see VenueDriver.pricePrior).
   for (const v of venues) {
     const source = v.source;
-    v.driver.ended = () => source.peekTs() === Infinity;
-    const last = new Date(v.dataset.timeRange.endUs / 1000).toISOString();
-    const closed = `no market data at ${v.id} after ${last}: its book is frozen there`;
-    v.clob.noMarketData = () => (source.peekTs() === Infinity ? closed : undefined);
+    const ended = (v.driver.ended = () => source.peekTs() === Infinity);
+    const closed = `no market data at ${v.id} after ${new Date(v.dataset.timeRange.endUs / 1000).toISOString()}: its book is frozen there`;
+    v.clob.noMarketData = () => (ended() ? closed : undefined);
     const same = (kinds: readonly string[]) => kinds.flatMap((k) => venues.filter((x) => x.kind === k && x.clob.instrument.base === v.clob.instrument.base));
     const order = same(['spot', 'perp']);
     v.driver.pricePrior = order.slice(0, order.indexOf(v)).map((x) => x.driver);

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.ts';
 import { NumberMap } from '../kernel/number-map.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
 import type { Position } from '../ledger/portfolio.ts';
-import { ASSETS, assetScale, lotsToQty } from '../market/instrument.ts';
+import { ASSETS, assetScale, lotsToQty, USD_ASSETS } from '../market/instrument.ts';
 import { BID, NO_ASK, NO_BID, type Side } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import type { AccountContext, MarginView } from '../strategy/api.ts';
@@ -26,7 +26,7 @@ export class Prices {
 
   get(asset: string): number {
     if (asset === this.valuation) return 1;
-    if ((asset === 'USD' || asset === 'USDT' || asset === 'USDC') && ['USD', 'USDT', 'USDC'].includes(this.valuation)) return 1;
+    if (USD_ASSETS.has(asset) && USD_ASSETS.has(this.valuation)) return 1;
     return this.px.get(asset) ?? NaN;
   }
 }

@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { basename, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from '../../errors.ts';
+import { mostCommonStep } from '../../kernel/steps.ts';
 import { formatDurationUs } from '../../market/latency.ts';
 import { isBarsCatalog, noBarsInRange, readBarsCatalog } from '../bars-catalog.ts';
 
@@ -187,15 +188,9 @@ export interface BadBarRows {
  * next row's step is from the row before). Returns the interval and the indices of the rows kept.
  */
 function barsInterval(ts: ArrayLike<number>, n: number, lineOf: (i: number) => { file: string; line: number }, field: string, bad: BadBarRows | undefined): { intervalUs: number; keep: number[] | undefined } {
-  const counts = new Map<number, number>();
-  for (let i = 1; i < n; i++) {
-    const d = ts[i]! - ts[i - 1]!;
-    counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let intervalUs = 60e6;
-  let best = 0;
-  // Most common; among equals the shortest (deterministic whatever the map's order).
-  for (const [d, c] of counts) if (c > best || (c === best && d < intervalUs)) [intervalUs, best] = [d, c];
+  // (One bar: no step to measure, a minute.)
+  const step = mostCommonStep(ts, n);
+  const intervalUs = Number.isFinite(step) ? step : 60e6;
   if (n < 2) return { intervalUs, keep: undefined };
   let keep: number[] | undefined;
   let prev = ts[0]!;

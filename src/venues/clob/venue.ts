@@ -250,9 +250,13 @@ export class ClobVenue implements EventHandler {
    */
   refuseAmend(id: number, reason: string): void {
     const o = this.orderById(id);
-    if (!o) return;
+    if (o) this.amendRefused(this.sim.nowUs, o, reason);
+  }
+
+  /** The order as it stands, reported at `atUs` with why its amend was refused (it keeps its terms). */
+  private amendRefused(atUs: number, o: OwnOrder, reason: string): void {
     this.reports.push({ ...reportOf(o), reason: `amend refused: ${reason}` });
-    this.sim.schedule(this.sim.nowUs, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
+    this.sim.schedule(atUs, PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
   }
 
   /** Amend price and/or size. A size decrease keeps queue priority; anything else re-queues. */
@@ -415,11 +419,7 @@ export class ClobVenue implements EventHandler {
     // No data any more: an amend could only reprice the order against a frozen book. It keeps its
     // terms (a cancel still works), and its report says why.
     const closed = this.noMarketData?.();
-    if (closed !== undefined) {
-      this.reports.push({ ...reportOf(o), reason: `amend refused: ${closed}` });
-      this.sim.schedule(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), PRIO_RESPONSE, this, RESP_UPDATE, this.reportBase + this.reports.length - 1);
-      return;
-    }
+    if (closed !== undefined) return this.amendRefused(tsUs + this.cfg.responseLatency.sampleUs(this.rngResp), o, closed);
     if (o.type === 'stop' && !o.triggered) {
       // A stop stays a stop: a new trigger and size, still waiting for the path to reach it (a
       // trigger the price is already past fires at the next move, as on arrival). It used to be
