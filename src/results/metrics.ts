@@ -314,7 +314,8 @@ export class TradeStats {
       if (o.status === 'rejected') {
         this.rejected++;
         this.rejectedLots += o.sizeLots;
-        const kind = (o.reason.split(':')[0] ?? '').trim() || 'no reason given';
+        // The kind is what comes before ': ' (a reason may hold a time, 2024-01-03T00:00:00Z).
+        const kind = (o.reason.split(': ')[0] ?? '').trim() || 'no reason given';
         this.rejectKinds.set(kind, (this.rejectKinds.get(kind) ?? 0) + 1);
       }
     }

@@ -142,6 +142,10 @@ describe('rejected orders', () => {
     const one = computeMetrics({ ...base, orders: [order(300, 0, 'rejected', 'insufficient margin: IM after 3 > equity 1'), order(100, 100, 'filled')] });
     expect(one.rejectReason).toBe('insufficient margin');
     expect(one.fillRatio).toBe(1);
+    // A reason holding a time: its kind is cut at ': ', not at the time's first colon
+    // ("1 rejected: no market data at perp after 2024-01-03T00").
+    const late = computeMetrics({ ...base, orders: [order(100, 0, 'rejected', 'no market data at perp after 2024-01-03T00:00:00.000Z: its book is frozen there')] });
+    expect(late.rejectReason).toBe('no market data at perp after 2024-01-03T00:00:00.000Z');
     const none = computeMetrics({ ...base, orders: [order(100, 100, 'filled')] });
     expect(none.rejectedOrders).toBe(0);
     expect(none.rejectReason).toBeUndefined();
