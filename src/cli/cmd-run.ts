@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatTable, intArg } from './format.ts';
-import { chainRows, riskRows, tcaRows } from '../report/summary-rows.ts';
+import { chainPnlRows, chainRows, riskRows, tcaRows } from '../report/summary-rows.ts';
 import { metricsTable } from './cmd-backtest.ts';
 import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
@@ -18,7 +18,8 @@ import { duration } from '../report/tear-sheet-stats.ts';
 export async function worldSummary(r: WorldResult): Promise<string> {
   const m = r.metrics;
   const chainOnly = r.world.agents.length > 0 && r.world.agents.every((a) => a.host.venueIds.length === 0);
-  const head = r.world.agents.length > 0 && !chainOnly ? `${metricsTable(m)}\n\n` : '';
+  // A strategy on chain alone: what its holdings made (the order-book figures would all be 0).
+  const head = r.world.agents.length === 0 ? '' : chainOnly ? `${formatTable(['metric', 'value'], chainPnlRows(m))}\n\n` : `${metricsTable(m)}\n\n`;
   const routed = await routingSummary(r.dir);
   const chain = r.world.chain ? `${formatTable(['chain', 'value'], chainRows(m))}\n\n` : '';
   const risk = !r.world.chain || r.world.engine !== undefined ? `${formatTable(['risk', 'value'], riskRows(m))}\n\n` : '';

@@ -92,6 +92,22 @@ export function summaryRows(m: RunMetrics & { liquidationTransfers?: number; dep
   ];
 }
 
+/**
+ * The headline of a run whose strategies trade only on chain (pools, no order book): what the
+ * account's holdings made, split into their revaluation and what the swaps, gas and MEV did.
+ */
+export function chainPnlRows(m: RunMetrics & { liquidationTransfers?: number; depositsPnl?: number }): [string, string][] {
+  const a = m.settleAsset;
+  const ret = m.initialCapital > 0 ? ` (${pct(m.totalPnl / m.initialCapital)} of ${money(m.initialCapital, a)})` : '';
+  const dep = m.depositsPnl ?? 0;
+  return [
+    [`total PnL (${a})`, `${money(m.totalPnl, a)}${ret}`],
+    ...(dep !== 0 ? [[`  deposits revalued`, money(dep, a)] as [string, string]] : []),
+    [`  on chain: swaps, gas, MEV`, money(m.totalPnl - dep - (m.liquidationTransfers ?? 0), a)],
+    ['max drawdown', `${money(m.maxDrawdown, a)} (${pct(m.maxDrawdownPct)} of the peak equity)`],
+  ];
+}
+
 /** Two returns or more, and none different from the others (their skewness is undefined). */
 function flatReturns(m: RunMetrics): boolean {
   const skew = m.returnSkew as number | null | undefined;

@@ -54,6 +54,8 @@ import { RouterPort, type RouterBookVenue, type RouterChain, type RouterPoolVenu
 import { tokenDecimals } from '../chain/tokens.ts';
 import { sameAsset } from './chain-world.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
+import { OnchainHoldings, pricedAs, tokenPricer } from './onchain-leg.ts';
+import { NATIVE } from '../mev/adversaries/chain-bank.ts';
 
 /** Where a venue's market comes from: a catalog replay or a book laid around a price path. */
 export type WorldSource = ReplaySource | PathBookSource | BarSource;
@@ -745,7 +747,36 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     agents.push({ module, file, params, account: g.account, host });
   }
 
-  const recorder = new WorldRecorder(wallets, venues, ledger, engine, [...optionVenues.keys()]);
+  // ---- on-chain holdings in the accounts' equity ----
+  // An account funded on chain, or whose strategies trade pools, holds tokens in its chain
+  // account: a leg of its equity valued at the run's prices (see OnchainHoldings).
+  const legIds = [...optionVenues.keys()];
+  if (chainWorld) {
+    const cw = chainWorld;
+    const onchainId = venueIds.has('onchain') || optionVenues.has('onchain') ? 'onchain_holdings' : 'onchain';
+    const cexAssets = new Set(venues.map((v) => v.clob.instrument.base));
+    spec.accounts.forEach((a, i) => {
+      const where = new Map<string, (string | number)[]>(Object.keys(a.onchain).map((t) => [t, ['accounts', i, 'onchain', t]]));
+      spec.agents.forEach((g, j) => {
+        if (!('strategy' in g) || g.account !== a.id) return;
+        for (const vid of g.venues) {
+          const pool = cw.pools.get(vid);
+          if (!pool) continue;
+          for (const t of [pool.token0, pool.token1, NATIVE]) if (!where.has(t)) where.set(t, ['agents', j, 'venues']);
+        }
+      });
+      if (where.size === 0) return;
+      const tokens = [...where].map(([token, path]) => {
+        const price = tokenPricer(token, { prices, cexAssets, oracles: cw.oracles, nowUs: () => sim.nowUs });
+        if (price === undefined) throw at(path, `nothing in the spec prices ${token}, which account ${a.id} holds on chain: its equity could not value it`, `add a venue trading ${pricedAs(token)}, or an oracle ${pricedAs(token)}/USD to the chain section (fixed: 1 for a stablecoin)`);
+        return { token, funded: a.onchain[token] ?? 0, price };
+      });
+      wallets[i]!.legs.push(new OnchainHoldings(onchainId, a.id, ledger, tokens));
+      if (!legIds.includes(onchainId)) legIds.push(onchainId);
+    });
+  }
+
+  const recorder = new WorldRecorder(wallets, venues, ledger, engine, legIds);
   venues.forEach((v, i) => v.clob.setFillObserver((tsUs, f) => recorder.onFill(i, tsUs, f)));
 
   let started = false;

@@ -31,6 +31,7 @@ import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
 import { recentredProfile } from './v3-profile.ts';
+import { pricedAs } from './onchain-leg.ts';
 import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
 import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
 
@@ -123,8 +124,7 @@ function readV3PoolLog(file: string): V3PoolEvent[] {
 
 /** Same-asset aliases across CEX and chain (a CEX ETH price prices WETH; USDT quotes are USD). */
 export function sameAsset(a: string, b: string): boolean {
-  const norm = (x: string) => (x === 'WETH' ? 'ETH' : x === 'WBTC' ? 'BTC' : x);
-  return norm(a) === norm(b);
+  return pricedAs(a) === pricedAs(b);
 }
 
 export function buildChainWorld(args: {

@@ -51,6 +51,8 @@ export interface WalletLeg {
   value(): number;
   /** Its whole PnL in the valuation asset: cash it moved plus open value (a column of the equity split). */
   pnl(): number;
+  /** What was put into it from outside (on-chain funding) at current prices: counted with the wallet's deposits. */
+  deposits?(): number;
 }
 
 /**
@@ -139,12 +141,7 @@ export class AccountWallet implements AccountContext {
   depositsValue(): number {
     let e = 0;
     for (const [a, m] of this.deposits) e += (Number(m) / assetScale(a)) * this.prices.get(a);
-    return e;
-  }
-
-  depositsAtStart(pricesAtStart: Prices): number {
-    let e = 0;
-    for (const [a, m] of this.deposits) e += (Number(m) / assetScale(a)) * pricesAtStart.get(a);
+    for (const l of this.legs) if (l.deposits !== undefined) e += l.deposits();
     return e;
   }
 
