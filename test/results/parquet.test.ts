@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { makeVector, Table } from 'apache-arrow';
 import fc from 'fast-check';
 import { snappyCompress, snappyCompressor } from 'hysnappy';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { snappyUncompress } from 'hyparquet/src/snappy.js';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readArrow, utf8Vector, writeArrow } from '../../src/results/arrow-io.ts';
 import { loadArrowTable, openDuck } from '../../src/results/duck.ts';
@@ -14,13 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), 'primesim-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * The run tables' Parquet copies are written by hyparquet-writer from the typed columns; DuckDB
- * reads them back, against DuckDB's own appender as the reference: every value bit-identical
+ * The run tables' Parquet copies are written by primesim's own encoder from the typed columns
+ * (src/results/parquet.ts); DuckDB reads them back, against DuckDB's own appender as the reference: every value bit-identical
  * (doubles with NaN, ±Infinity and −0, 64-bit integers at the extremes, unsigned bytes, strings
  * with quotes, commas, newlines, non-ASCII text and the empty string, which stays non-NULL), the
  * column types DuckDB gives them, and rows in order across several parts (spill chunks).
  */
-describe('Parquet copies (hyparquet-writer) read back by DuckDB', () => {
+describe('Parquet copies read back by DuckDB', () => {
   it('equal the appender on random tables split into random parts (fast-check)', async () => {
     const { instance, conn } = await openDuck();
     let k = 0;
@@ -176,6 +178,101 @@ describe('Parquet copies (hyparquet-writer) read back by DuckDB', () => {
         for (let i = 0; i < p.kind.length; i++, r++) names.forEach((k, j) => (rows[r]![j] !== p[k][i] ? differs++ : 0));
       }
       expect(differs).toBe(0);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+/**
+ * The encoder against two libraries nobody here wrote: hyparquet-writer (which wrote the copies
+ * before) writes the same columns, and hyparquet and DuckDB read both files — every value equal,
+ * through each encoding the encoder chooses: PLAIN numbers, a dictionary of a few values (bit
+ * widths 1 to 13), a constant column (one RLE run), text nearly all distinct (PLAIN), across row
+ * groups of 16,384 rows; and the ts_us min/max statistics in the footer are each group's.
+ */
+describe('the Parquet encoder against hyparquet-writer, hyparquet and DuckDB', () => {
+  it('same values in every encoding, row group and statistic', async () => {
+    const n = 40_000;
+    let x = 7;
+    const rnd = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+    const words = ['buy', 'sell', 'filled', 'é', 'say "hi"\n', ''];
+    const cols = {
+      ts_us: Float64Array.from({ length: n }, (_, i) => 1.7e15 + i * 1e6 + (i % 7 === 0 ? NaN : 0)),
+      px: Float64Array.from({ length: n }, (_, i) => (i % 1000 === 1 ? -0 : i % 1000 === 2 ? Infinity : 3000 + Math.sin(i) * 50)),
+      amount: BigInt64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -(2n ** 63n) : BigInt(i) * 1_000_000_007n)),
+      k: Int32Array.from({ length: n }, (_, i) => (i * 2_654_435_761) | 0),
+      u: Uint8Array.from({ length: n }, (_, i) => i % 256),
+      venue: Array.from({ length: n }, () => 'binance'),
+      side: Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]!),
+      account: Array.from({ length: n }, (_, i) => `pop-${Math.floor(rnd() * 5000)}${i % 3 === 0 ? 'ü' : ''}`),
+      exact: Array.from({ length: n }, (_, i) => String(BigInt(i) * 987_654_321_987n)),
+    };
+    // Dictionaries of 2, 3, … 8,192 values: every bit width.
+    const sizes = [2, 3, 5, 9, 17, 33, 65, 129, 257, 513, 1025, 2049, 4097, 8192];
+    const dicts = Object.fromEntries(sizes.map((d) => [`d${d}`, Array.from({ length: n }, (_, i) => `v${(i * 7919) % d}`)]));
+    const all = { ...cols, ...dicts };
+    const ours = join(dir, 'enc-ours.parquet');
+    const ref = join(dir, 'enc-ref.parquet');
+    writeParquetFile(ours, [all], 'run-x');
+    parquetWriteFile({
+      filename: ref,
+      columnData: [
+        { name: 'run_id', data: new Array<string>(n).fill('run-x'), type: 'STRING', nullable: false },
+        { name: 'ts_us', data: cols.ts_us, type: 'DOUBLE', nullable: false },
+        { name: 'px', data: cols.px, type: 'DOUBLE', nullable: false },
+        { name: 'amount', data: cols.amount, type: 'INT64', nullable: false },
+        { name: 'k', data: cols.k, type: 'INT32', nullable: false },
+        { name: 'u', data: Int32Array.from(cols.u), type: 'INT32', nullable: false },
+        ...Object.entries({ venue: cols.venue, side: cols.side, account: cols.account, exact: cols.exact, ...dicts }).map(([name, data]) => ({ name, data, type: 'STRING' as const, nullable: false })),
+      ],
+      rowGroupSize: 16_384,
+    });
+    // hyparquet reads ours: the values as written (NaN, −0, ±Infinity, 64-bit extremes, text).
+    const buf = readFileSync(ours);
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    const rows = (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
+    expect(rows.length).toBe(n);
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (!Object.is(r.ts_us, cols.ts_us[i]) || !Object.is(r.px, cols.px[i]) || r.amount !== cols.amount[i] || r.k !== cols.k[i] || r.u !== cols.u[i] || r.run_id !== 'run-x') bad++;
+      for (const name of ['venue', 'side', 'account', 'exact', ...Object.keys(dicts)]) if (r[name] !== (all as unknown as Record<string, string[]>)[name]![i]) bad++;
+    }
+    expect(bad).toBe(0);
+    // The encodings chosen: a constant column is one RLE run, a few values a dictionary, text
+    // nearly all distinct PLAIN; three row groups.
+    const meta = parquetMetadata(ab);
+    expect(meta.row_groups.map((g) => Number(g.num_rows))).toEqual([16_384, 16_384, 7_232]);
+    const enc = (name: string) => meta.row_groups[0]!.columns.find((c) => c.meta_data!.path_in_schema[0] === name)!.meta_data!.encodings;
+    expect(enc('venue')).toEqual(['PLAIN', 'RLE_DICTIONARY']);
+    expect(enc('side')).toEqual(['PLAIN', 'RLE_DICTIONARY']);
+    for (const d of sizes.slice(0, -1)) expect(enc(`d${d}`)).toEqual(['PLAIN', 'RLE_DICTIONARY']); // 1 to 13 bits
+    expect(enc('exact')).toEqual(['PLAIN']);
+    expect(enc('px')).toEqual(['PLAIN']);
+    // Each group's ts_us statistics: its min and max without the NaNs.
+    meta.row_groups.forEach((g, k) => {
+      const ts = Array.from(cols.ts_us.subarray(k * 16_384, k * 16_384 + Number(g.num_rows))).filter((v) => !Number.isNaN(v));
+      const st = g.columns.find((c) => c.meta_data!.path_in_schema[0] === 'ts_us')!.meta_data!.statistics!;
+      expect(st.min_value).toBe(Math.min(...ts));
+      expect(st.max_value).toBe(Math.max(...ts));
+    });
+    // DuckDB reads both files to the same rows, and skips row groups by the statistics.
+    const { instance, conn } = await openDuck();
+    try {
+      const cmp = `SELECT CAST(ts_us AS VARCHAR), CAST(px AS VARCHAR) || ':' || CAST(signbit(px) AS VARCHAR), amount, k, u, venue, side, account, exact, ${Object.keys(dicts).join(', ')}, run_id FROM`;
+      const a = (await conn.runAndReadAll(`${cmp} read_parquet('${ours}')`)).getRows();
+      const b = (await conn.runAndReadAll(`${cmp} read_parquet('${ref}')`)).getRows();
+      expect(a.length).toBe(n);
+      expect(a).toEqual(b);
+      const types = (await conn.runAndReadAll(`SELECT column_type FROM (DESCRIBE SELECT ts_us, amount, k, u, venue FROM read_parquet('${ours}'))`)).getRows().map((r) => r[0]);
+      expect(types).toEqual(['DOUBLE', 'BIGINT', 'INTEGER', 'UTINYINT', 'VARCHAR']);
+      const stats = (await conn.runAndReadAll(`SELECT row_group_id, stats_min_value, stats_max_value FROM parquet_metadata('${ours}') WHERE path_in_schema = 'ts_us' ORDER BY row_group_id`)).getRows();
+      expect(stats.map((r) => [Number(r[1]), Number(r[2])])).toEqual(meta.row_groups.map((_, k) => {
+        const ts = Array.from(cols.ts_us.subarray(k * 16_384, (k + 1) * 16_384)).filter((v) => !Number.isNaN(v));
+        return [Math.min(...ts), Math.max(...ts)];
+      }));
     } finally {
       conn.closeSync();
       instance.closeSync();
