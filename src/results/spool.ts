@@ -69,12 +69,22 @@ export class TableSpool extends ChunkedTable {
 
   /** Append rows given as columns of equal length (same names and types on every call). */
   append(cols: Record<string, ColumnData>): void {
-    const n = columnLength(cols);
-    this.template ??= emptyLike(cols);
-    if (n === 0) return;
-    this.pending.push(cols);
-    this.pendingRows += n;
-    this.rows += n;
+    this.appendParts([cols]);
+  }
+
+  /**
+   * Append consecutive parts as if they were one (the spill, if due, comes after the last): the
+   * chunks, hence the files, are those of appending their rows at once.
+   */
+  appendParts(parts: readonly Record<string, ColumnData>[]): void {
+    for (const cols of parts) {
+      const n = columnLength(cols);
+      this.template ??= emptyLike(cols);
+      if (n === 0) continue;
+      this.pending.push(cols);
+      this.pendingRows += n;
+      this.rows += n;
+    }
     if (this.dir !== undefined && this.pendingRows >= this.chunkRows) this.spill();
   }
 

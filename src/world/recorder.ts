@@ -49,6 +49,14 @@ export class WorldRecorder implements EventHandler {
   /** Per account: deposits at current prices, liquidation transfers, and PnL per venue id (all venues, 0 where none). */
   private readonly split = new Map<string, { deposits: F64Column; liquidation: F64Column; venues: Map<string, F64Column> }>();
   private transfers: Transfer[] = [];
+  /**
+   * Rows that left memory as columns before their chunk is due (see STAGE_ROWS): per venue its
+   * orders, fills and positions parts, and the ledger's; appended to their spools, as one, when
+   * the chunk they belong to is due — the same chunks as draining them all then.
+   */
+  private readonly staged = new Map<string, { orders: Record<string, ColumnData>[]; fills: Record<string, ColumnData>[]; positions: Record<string, ColumnData>[]; nOrders: number; nFills: number; retryAt: number }>();
+  private stagedLedger: Record<string, ColumnData>[] = [];
+  private stagedTransfers = 0;
   /** Margin samples as columns (the `margin` table: ts_us, account, equity, im, mm, margin_ratio), not a row object each. */
   private readonly margin = new MarginColumns();
   /** Spools of the long tables (see `spill`): rows leave memory in chunks as the run goes. */
@@ -77,9 +85,13 @@ export class WorldRecorder implements EventHandler {
   ) {
     ledger.onTransfer((t) => {
       this.transfers.push(t);
-      if (this.transfers.length >= this.spillRows) this.flushLedger();
+      if (this.stagedTransfers + this.transfers.length >= this.spillRows) this.flushLedger();
+      else if (this.transfers.length >= STAGE_ROWS && this.spillDir !== undefined) this.stageLedger();
     });
-    for (const v of venues) this.stats.set(v.id, new TradeStats(v.clob.instrument));
+    for (const v of venues) {
+      this.stats.set(v.id, new TradeStats(v.clob.instrument));
+      this.staged.set(v.id, { orders: [], fills: [], positions: [], nOrders: 0, nFills: 0, retryAt: STAGE_ROWS });
+    }
     this.trips = venues.map((v) => new RoundTrips(v.clob.instrument, assetScale(v.clob.instrument.settle)));
     if (engine) {
       // Liquidation steps and ADL close a venue's position through the margin engine, not its book.
@@ -242,10 +254,17 @@ export class WorldRecorder implements EventHandler {
     return t;
   }
 
-  /** Move whatever has reached a chunk to its spool: venues' done orders and fills, equity rows. */
+  /**
+   * Move whatever has reached a chunk to its spool: venues' done orders and fills (with those
+   * staged), equity rows; stage a venue's done orders and fills as columns every STAGE_ROWS.
+   */
   private spillFull(): void {
     const n = this.spillRows;
-    for (const v of this.venues) if (v.clob.orders.length >= n || v.clob.fills.length >= n) this.drainVenue(v);
+    for (const v of this.venues) {
+      const st = this.staged.get(v.id)!;
+      if (st.nOrders + v.clob.orders.length >= n || st.nFills + v.clob.fills.length >= n) this.drainVenue(v);
+      else if (v.clob.orders.length + v.clob.fills.length >= st.retryAt) this.stageVenue(v);
+    }
     for (const [id, s] of this.series) if (s.ts.length >= n) this.flushEquity(id);
   }
 
@@ -254,13 +273,38 @@ export class WorldRecorder implements EventHandler {
     this.spoolVenue(v, d.orders, d.fills);
   }
 
-  /** Orders and fills leave the venue: into the statistics and the orders/fills/positions spools. */
+  /** A venue's done orders and fills become columns now, their chunk later (see `staged`). */
+  private stageVenue(v: RecordedVenue): void {
+    const d = v.clob.drainDone();
+    const st = this.staged.get(v.id)!;
+    this.stats.get(v.id)!.addOrders(d.orders).addFills(d.fills);
+    if (d.orders.length > 0) st.orders.push(orderColumns(v, d.orders));
+    if (d.fills.length > 0) {
+      const fp = fillAndPositionColumns(v, d.fills);
+      st.fills.push(fp.fills);
+      st.positions.push(fp.positions);
+    }
+    st.nOrders += d.orders.length;
+    st.nFills += d.fills.length;
+    // An order resting since long ago holds the later ones (orders leave in id order): try
+    // again when as many more have come, not at every sample.
+    st.retryAt = v.clob.orders.length + v.clob.fills.length + STAGE_ROWS;
+  }
+
+  /** Orders and fills leave the venue: into the statistics and the orders/fills/positions spools (after those staged). */
   private spoolVenue(v: RecordedVenue, orders: readonly OwnOrder[], fills: readonly Fill[]): void {
+    const st = this.staged.get(v.id)!;
     this.stats.get(v.id)!.addOrders(orders).addFills(fills);
-    this.spool(`orders:${v.id}`).append(orderColumns(v, orders));
     const fp = fillAndPositionColumns(v, fills);
-    this.spool(`fills:${v.id}`).append(fp.fills);
-    this.spool(`positions:${v.id}`).append(fp.positions);
+    this.spool(`orders:${v.id}`).appendParts([...st.orders, orderColumns(v, orders)]);
+    this.spool(`fills:${v.id}`).appendParts([...st.fills, fp.fills]);
+    this.spool(`positions:${v.id}`).appendParts([...st.positions, fp.positions]);
+    st.orders = [];
+    st.fills = [];
+    st.positions = [];
+    st.nOrders = 0;
+    st.nFills = 0;
+    st.retryAt = v.clob.orders.length + v.clob.fills.length + STAGE_ROWS;
   }
 
   private flushEquity(id: string): void {
@@ -268,7 +312,15 @@ export class WorldRecorder implements EventHandler {
   }
 
   private flushLedger(): void {
-    this.spool('ledger').append(ledgerColumns(this.transfers));
+    this.spool('ledger').appendParts([...this.stagedLedger, ledgerColumns(this.transfers)]);
+    this.transfers = [];
+    this.stagedLedger = [];
+    this.stagedTransfers = 0;
+  }
+
+  private stageLedger(): void {
+    this.stagedLedger.push(ledgerColumns(this.transfers));
+    this.stagedTransfers += this.transfers.length;
     this.transfers = [];
   }
 
@@ -373,6 +425,14 @@ export class WorldRecorder implements EventHandler {
 }
 
 const I64_MAX = (1n << 63n) - 1n;
+
+/**
+ * Rows after which done orders, fills and ledger transfers leave memory as columns, well before
+ * their chunk (SPILL_ROWS) is due: the objects then die young, collected by V8's scavenger, not
+ * copied through it and kept in the old generation until the chunk drains (a bar backtest's
+ * 61,000 orders made its young collections ~2.5× as long as a run without orders).
+ */
+const STAGE_ROWS = 256;
 
 const side = (s: number) => (s === 0 ? 'buy' : 'sell');
 
