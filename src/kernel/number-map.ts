@@ -6,17 +6,30 @@
  */
 export class NumberMap {
   private readonly cells = new Map<string, { v: number }>();
+  /** The last key asked and its cell: a run sets and reads the same asset's price over and over. */
+  private lastKey: string | undefined;
+  private lastCell: { v: number } | undefined;
+
+  private cell(key: string): { v: number } | undefined {
+    if (key === this.lastKey) return this.lastCell;
+    const c = this.cells.get(key);
+    if (c !== undefined) {
+      this.lastKey = key;
+      this.lastCell = c;
+    }
+    return c;
+  }
 
   get(key: string): number | undefined {
-    return this.cells.get(key)?.v;
+    return this.cell(key)?.v;
   }
 
   has(key: string): boolean {
-    return this.cells.has(key);
+    return this.cell(key) !== undefined;
   }
 
   set(key: string, value: number): void {
-    const c = this.cells.get(key);
+    const c = this.cell(key);
     if (c !== undefined) c.v = value;
     else this.cells.set(key, { v: value });
   }

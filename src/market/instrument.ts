@@ -93,9 +93,14 @@ export const ASSETS: Record<string, Asset> = {
 /** USD and the USD stablecoins: one unit of each is worth one of the others (a valuation in any of them prices the rest at 1). */
 export const USD_ASSETS: ReadonlySet<string> = new Set(['USD', 'USDT', 'USDC']);
 
+const SCALES = new Map<string, number>();
+
 /** Minor units per whole unit of an asset (10^decimals; 8 for an asset not in ASSETS). */
 export function assetScale(asset: string): number {
-  return 10 ** (ASSETS[asset]?.decimals ?? 8);
+  // Asked for every balance of every equity sample: looked up once per asset.
+  let s = SCALES.get(asset);
+  if (s === undefined) SCALES.set(asset, (s = 10 ** (ASSETS[asset]?.decimals ?? 8)));
+  return s;
 }
 
 /** Known instruments of the shared captures; anything else comes from a dataset manifest. */

@@ -53,7 +53,7 @@ export class VenuePort implements VenueContext, VenueListener {
   private lastAskSize = NaN;
   private readonly trade: TradeView = { tsUs: 0, aggressor: 0, priceTicks: 0, sizeLots: 0 };
   /** The desk's view of orders not yet known to be done, by id (insertion order = submission order). */
-  private readonly live = new Map<number, OrderView>();
+  private readonly live = new LiveViews();
   host: PortHost | undefined;
   /** True when the strategy has an onTrade callback and subscribed to trades. */
   wantsTrades = false;
@@ -189,7 +189,7 @@ export class VenuePort implements VenueContext, VenueListener {
     v.pendingAmend = false;
     // Fills travel as their own reports; a 'filled' status may overtake them, never the reverse.
     if (report.status !== 'filled' || v.filledLots >= v.sizeLots) v.status = report.status;
-    if (v.status !== 'open' && v.status !== 'pending') this.live.delete(v.id);
+    if (v.status !== 'open' && v.status !== 'pending') this.live.delete(v);
     this.host?.orderUpdate(this, v);
   }
 
@@ -199,7 +199,7 @@ export class VenuePort implements VenueContext, VenueListener {
       v.filledLots += f.sizeLots;
       if (v.filledLots >= v.sizeLots) {
         v.status = 'filled';
-        this.live.delete(v.id);
+        this.live.delete(v);
       }
     }
     this.host?.fill(this, f);
@@ -223,16 +223,16 @@ export class VenuePort implements VenueContext, VenueListener {
       reason: '',
       pendingAmend: false,
     };
-    this.live.set(o.id, v);
+    this.live.add(v);
     return v;
   }
 
   cancel(orderId: number): void {
-    if (this.live.has(orderId)) this.clob.cancel(orderId);
+    if (this.live.get(orderId) !== undefined) this.clob.cancel(orderId);
   }
 
   cancelAll(): void {
-    for (const id of this.live.keys()) this.clob.cancel(id);
+    for (const v of [...this.live.values()]) this.clob.cancel(v.id);
   }
 
   amend(orderId: number, priceTicks: number, sizeLots: number): void {
@@ -247,5 +247,56 @@ export class VenuePort implements VenueContext, VenueListener {
     const out: OrderView[] = [];
     for (const o of this.live.values()) if (o.status === 'open' || o.status === 'pending') out.push(o);
     return out;
+  }
+}
+
+/**
+ * The desk's orders not yet known to be done, by id: a list in id order (a port submits in id
+ * order), searched by bisection. A Map's delete and set at every order reallocated its table
+ * every few orders.
+ */
+class LiveViews {
+  private readonly list: OrderView[] = [];
+
+  private indexOf(id: number): number {
+    const l = this.list;
+    let lo = 0;
+    let hi = l.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = l[mid]!.id;
+      if (x === id) return mid;
+      if (x < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  get(id: number): OrderView | undefined {
+    const i = this.indexOf(id);
+    return i < 0 ? undefined : this.list[i];
+  }
+
+  add(v: OrderView): void {
+    const l = this.list;
+    let i = l.length;
+    l.push(v);
+    // Ids come in order; an out-of-order one is moved to its place.
+    while (i > 0 && l[i - 1]!.id > v.id) {
+      l[i] = l[i - 1]!;
+      l[--i] = v;
+    }
+  }
+
+  delete(v: OrderView): void {
+    const i = this.indexOf(v.id);
+    if (i < 0) return;
+    const l = this.list;
+    for (let k = i + 1; k < l.length; k++) l[k - 1] = l[k]!;
+    l.length--;
+  }
+
+  values(): readonly OrderView[] {
+    return this.list;
   }
 }

@@ -80,16 +80,24 @@ export class OwnOrderBook {
  * still fill, for what they hold: `live` visits those pending or open and forgets the others.
  */
 export class LiveOrders {
-  private readonly set = new Set<OwnOrder>();
+  // An array compacted in place, in the order orders came (a Set's delete and re-add churned its
+  // table: a reallocation every few orders).
+  private readonly list: OwnOrder[] = [];
 
   add(o: OwnOrder): void {
-    this.set.add(o);
+    this.list.push(o);
   }
 
   live(visit: (o: OwnOrder) => void): void {
-    for (const o of this.set) {
-      if (o.status === 'open' || o.status === 'pending') visit(o);
-      else this.set.delete(o);
+    const l = this.list;
+    let k = 0;
+    for (let i = 0; i < l.length; i++) {
+      const o = l[i]!;
+      if (o.status === 'open' || o.status === 'pending') {
+        l[k++] = o;
+        visit(o);
+      }
     }
+    l.length = k;
   }
 }

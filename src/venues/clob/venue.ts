@@ -60,7 +60,9 @@ export class ClobVenue implements EventHandler {
   private readonly reports: (OrderReport | undefined)[] = [];
   private reportBase = 0;
   /** Fills whose report has not reached the desk yet (their fill and order must stay in memory). */
-  private readonly fillsInFlight = new Set<number>();
+  // A short list (the fills of the last few responses), removed from in place: a Set's delete and
+  // re-add at every fill reallocated its table every few fills.
+  private readonly fillsInFlight: number[] = [];
   private listener: VenueListener | undefined;
   private readonly rngQueue: Rng;
   private readonly rngEntry: Rng;
@@ -283,7 +285,12 @@ export class ClobVenue implements EventHandler {
     }
     if (kind === RESP_FILL) {
       const f = this.fills[arg - this.fillBase]!;
-      this.fillsInFlight.delete(arg);
+      const inFlight = this.fillsInFlight;
+      const at = inFlight.indexOf(arg);
+      if (at >= 0) {
+        for (let i = at + 1; i < inFlight.length; i++) inFlight[i - 1] = inFlight[i]!;
+        inFlight.length--;
+      }
       this.listener?.onFill(f, this.orderById(f.orderId)!);
       return;
     }
@@ -603,7 +610,7 @@ export class ClobVenue implements EventHandler {
       this.sim.schedule(tsUs, PRIO_VENUE, this, EV_REDUCE_ONLY, 0);
     }
     // In flight before the observer runs: the observer (the recorder) may drain done fills.
-    this.fillsInFlight.add(f.seq);
+    this.fillsInFlight.push(f.seq);
     this.fillObserver?.(tsUs, f);
     if (o.filledLots >= o.sizeLots) {
       o.status = 'filled';
@@ -634,7 +641,8 @@ export class ClobVenue implements EventHandler {
   drainDone(): { orders: OwnOrder[]; fills: Fill[] } {
     let minFill = this.fillCount;
     let minOrder = Infinity;
-    for (const seq of this.fillsInFlight) {
+    for (let i = 0; i < this.fillsInFlight.length; i++) {
+      const seq = this.fillsInFlight[i]!;
       if (seq < minFill) minFill = seq;
       const oid = this.fills[seq - this.fillBase]!.orderId;
       if (oid < minOrder) minOrder = oid;
