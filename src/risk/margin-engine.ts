@@ -218,13 +218,26 @@ export class MarginEngine {
     return leg.mark;
   }
 
+  private lastMarked: string | undefined;
+  private lastHeld: { set: Set<AccountState>; accounts: AccountState[]; groups: { a: AccountState; g: Group }[] } | undefined;
+  private lastColl: Set<AccountState> | undefined;
+
   /** New mark of an underlying: revalue only the accounts holding it (positions or collateral). */
   setMark(underlying: string, price: number, tsUs: number): void {
     if (!(price > 0) || !Number.isFinite(price)) throw new ModelError(`mark for ${underlying} must be a positive number, got ${price}`, { field: 'mark' });
     this.nowUs = tsUs;
     this.marks.set(underlying, price);
-    const held = this.holders.get(underlying);
-    const coll = this.collateralHolders.get(underlying);
+    // The last underlying's entries, kept until either map gains an entry (entries are never
+    // removed): a run marks the same underlying at every book point.
+    let held = this.lastHeld;
+    let coll = this.lastColl;
+    if (underlying !== this.lastMarked) {
+      held = this.holders.get(underlying);
+      coll = this.collateralHolders.get(underlying);
+      this.lastMarked = underlying;
+      this.lastHeld = held;
+      this.lastColl = coll;
+    }
     // A group that holds nothing (flat, already revalued flat) is the same at any mark: it is not
     // revalued, and an account none of whose groups moved keeps its state — its listeners would
     // see the same healthy state again (a bar backtest is flat half the time, a bench floor always).
@@ -584,7 +597,10 @@ export class MarginEngine {
       if (!a.assets.has(g.settle)) this.addAsset(a, g.settle);
       if (!a.lazy) {
         let h = this.holders.get(und);
-        if (!h) this.holders.set(und, (h = { set: new Set(), accounts: [], groups: [] }));
+        if (!h) {
+          this.holders.set(und, (h = { set: new Set(), accounts: [], groups: [] }));
+          this.lastMarked = undefined;
+        }
         if (!h.set.has(a)) {
           h.set.add(a);
           h.accounts.push(a);
@@ -742,7 +758,10 @@ export class MarginEngine {
     a.assets.add(asset);
     if (a.lazy) return;
     let set = this.collateralHolders.get(asset);
-    if (!set) this.collateralHolders.set(asset, (set = new Set()));
+    if (!set) {
+      this.collateralHolders.set(asset, (set = new Set()));
+      this.lastMarked = undefined;
+    }
     set.add(a);
   }
 

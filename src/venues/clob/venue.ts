@@ -68,7 +68,13 @@ export class ClobVenue implements EventHandler {
   private readonly rngEntry: Rng;
   private readonly rngResp: Rng;
   /** Lots of each level taken by own taker orders, per side, until the data refreshes the level. */
-  private readonly consumed: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  /**
+   * Per side, the levels own taker orders consumed (price, lots) until the replayed book next
+   * updates them: a few at a time, in short arrays (a Map's set and delete at every taker order
+   * reallocated its table).
+   */
+  private readonly consumedP: [number[], number[]] = [[], []];
+  private readonly consumedL: [number[], number[]] = [[], []];
   private consumedCount = 0;
   /** Latest feed latency measured from the data, µs. */
   feedLatencyUs = 0;
@@ -120,8 +126,10 @@ export class ClobVenue implements EventHandler {
   clearBook(): void {
     this.book.clear();
     if (this.consumedCount !== 0) {
-      this.consumed[0].clear();
-      this.consumed[1].clear();
+      for (const side of [0, 1] as const) {
+        this.consumedP[side].length = 0;
+        this.consumedL[side].length = 0;
+      }
       this.consumedCount = 0;
     }
   }
@@ -488,7 +496,7 @@ export class ClobVenue implements EventHandler {
     for (let i = 0; i < n; i++) {
       const p = this.scratchP[i]!;
       if (o.side === BID ? p > o.priceTicks : p < o.priceTicks) break;
-      total += Math.max(0, this.scratchS[i]! - (this.consumed[opp].get(p) ?? 0));
+      total += Math.max(0, this.scratchS[i]! - this.consumedAt(opp, p));
     }
     return total;
   }
@@ -497,22 +505,42 @@ export class ClobVenue implements EventHandler {
   private take(tsUs: number, o: OwnOrder): void {
     const opp: Side = o.side === BID ? ASK : BID;
     const n = this.book.levels(opp, this.scratchP.length, this.scratchP, this.scratchS);
-    const used = this.consumed[opp];
+    const ps = this.consumedP[opp];
+    const ls = this.consumedL[opp];
     for (let i = 0; i < n && remaining(o) > 0; i++) {
       const p = this.scratchP[i]!;
       if (o.side === BID ? p > o.priceTicks : p < o.priceTicks) break;
-      const already = used.get(p) ?? 0;
+      const k = ps.indexOf(p);
+      const already = k < 0 ? 0 : ls[k]!;
       const avail = this.scratchS[i]! - already;
       if (avail <= 0) continue;
       const q = Math.min(avail, remaining(o));
-      if (already === 0) this.consumedCount++;
-      used.set(p, already + q);
+      if (k < 0) {
+        ps.push(p);
+        ls.push(q);
+        this.consumedCount++;
+      } else ls[k] = already + q;
       this.fill(tsUs, o, p, q, false);
     }
   }
 
+  /** Lots own orders took at a level since the book last updated it. */
+  private consumedAt(side: Side, priceTicks: number): number {
+    const k = this.consumedP[side].indexOf(priceTicks);
+    return k < 0 ? 0 : this.consumedL[side][k]!;
+  }
+
   private refresh(side: Side, priceTicks: number): void {
-    if (this.consumed[side].delete(priceTicks)) this.consumedCount--;
+    const ps = this.consumedP[side];
+    const k = ps.indexOf(priceTicks);
+    if (k < 0) return;
+    // Order among the consumed levels does not matter: the last takes the removed one's place.
+    const ls = this.consumedL[side];
+    ps[k] = ps[ps.length - 1]!;
+    ls[k] = ls[ls.length - 1]!;
+    ps.length--;
+    ls.length--;
+    this.consumedCount--;
   }
 
   private fillLevelFully(tsUs: number, side: Side, priceTicks: number): void {
