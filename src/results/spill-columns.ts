@@ -5,29 +5,56 @@ export interface Repeated {
   repeat: string;
   n: number;
 }
-export type PostedColumn = ColumnData | Repeated;
+/** A text column of a few values (side, status, kind…), sent as them and a byte per row. */
+export interface Coded {
+  dict: string[];
+  codes: Uint8Array;
+}
+export type PostedColumn = ColumnData | Repeated | Coded;
 
 /**
- * Columns as posted: a text column holding one value is sent as that value and a count (copying
- * a message costs per string; a third of a chunk's text columns are constants).
+ * Columns as posted: a text column holding one value is sent as that value and a count, one of at
+ * most 256 values as those and a byte per row (copying a message costs per string; most text
+ * columns of a chunk are constants or kinds), other text as it is.
  */
 export function compact(cols: Record<string, ColumnData>): Record<string, PostedColumn> {
   const out: Record<string, PostedColumn> = {};
   for (const k in cols) {
     const c = cols[k]!;
-    if (Array.isArray(c) && c.length > 1) {
-      const v = c[0]!;
-      let same = true;
-      for (let i = 1; i < c.length; i++) {
-        if (c[i] !== v) {
-          same = false;
-          break;
-        }
-      }
-      out[k] = same ? { repeat: v, n: c.length } : c;
-    } else out[k] = c;
+    out[k] = Array.isArray(c) && c.length > 1 ? compactText(c) : c;
   }
   return out;
+}
+
+function compactText(c: string[]): PostedColumn {
+  const v = c[0]!;
+  let i = 1;
+  while (i < c.length && c[i] === v) i++;
+  if (i === c.length) return { repeat: v, n: c.length };
+  const index = new Map<string, number>([[v, 0]]);
+  const dict = [v];
+  const codes = new Uint8Array(c.length);
+  // Rows before i are all v (code 0).
+  let prev = c[i]!;
+  let prevCode = -1;
+  for (; i < c.length; i++) {
+    const s = c[i]!;
+    if (s === prev && prevCode >= 0) {
+      codes[i] = prevCode;
+      continue;
+    }
+    let code = index.get(s);
+    if (code === undefined) {
+      if (dict.length === 256) return c;
+      code = dict.length;
+      index.set(s, code);
+      dict.push(s);
+    }
+    codes[i] = code;
+    prev = s;
+    prevCode = code;
+  }
+  return { dict, codes };
 }
 
 /** The columns a chunk message carried. */
@@ -35,7 +62,12 @@ export function expand(cols: Record<string, PostedColumn>): Record<string, Colum
   const out: Record<string, ColumnData> = {};
   for (const k in cols) {
     const c = cols[k]!;
-    out[k] = 'repeat' in c ? new Array<string>(c.n).fill(c.repeat) : c;
+    if ('repeat' in c) out[k] = new Array<string>(c.n).fill(c.repeat);
+    else if ('codes' in c) {
+      const s = new Array<string>(c.codes.length);
+      for (let i = 0; i < s.length; i++) s[i] = c.dict[c.codes[i]!]!;
+      out[k] = s;
+    } else out[k] = c;
   }
   return out;
 }
