@@ -21,6 +21,9 @@ export interface OracleRound {
   reason: 'first' | 'deviation' | 'heartbeat' | 'replay';
 }
 
+/** Oracle answers carry 8 decimals (Chainlink's USD feeds). */
+export const ORACLE_SCALE = 1e8;
+
 export class OracleFeed {
   private readonly rounds: OracleRound[] = [];
   private lastReference: bigint | undefined;

@@ -14,6 +14,11 @@ export const CHAIN_TOKENS: Readonly<Record<string, number>> = {
   WBTC: 8,
 };
 
+/** The CEX asset a chain token is priced as: a wrapped coin as its coin (WETH as ETH). */
+export function pricedAs(token: string): string {
+  return token === 'WETH' ? 'ETH' : token === 'WBTC' ? 'BTC' : token;
+}
+
 export function tokenDecimals(symbol: string, field = 'token'): number {
   const d = CHAIN_TOKENS[symbol];
   if (d === undefined) throw new ConfigError(`unknown chain token ${symbol}`, { field, hint: `tokens: ${Object.keys(CHAIN_TOKENS).join(', ')}` });

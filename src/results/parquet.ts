@@ -21,6 +21,7 @@ import { endianness } from 'node:os';
 import { Table, Type, type Vector } from 'apache-arrow';
 import { snappyCompressor } from 'hysnappy';
 import type { ColumnData } from './arrow-io.ts';
+import { repeatStr } from './columns.ts';
 import { ByteBuffer, StructWriter, T_BINARY, T_I32, T_STRUCT } from './thrift-compact.ts';
 
 /** A result column's type, as DuckDB names it (and reads it back from the Parquet copy). */
@@ -198,7 +199,7 @@ export class ParquetTableWriter {
     const chunks: ChunkMeta[] = [];
     const runId = this.runId;
     let k = 0;
-    if (runId !== undefined) chunks.push(this.textChunk('run_id', constantStrings(runId, n), base));
+    if (runId !== undefined) chunks.push(this.textChunk('run_id', repeatStr(runId, n), base));
     for (const col of c.cols) {
       const name = c.names[k]!;
       const type = c.types[k++]!;
@@ -284,8 +285,8 @@ export class ParquetTableWriter {
         rg.list(1, T_STRUCT, g.chunks, (c, cc) => {
           cc.i64(2, c.offset).struct(3, (m) => {
             m.i32(1, PHYSICAL[c.type])
-              .list(2, T_I32, c.encodings, () => {})
-              .list(3, T_BINARY, [c.name], () => {})
+              .list(2, T_I32, c.encodings)
+              .list(3, T_BINARY, [c.name])
               .i32(4, CODEC_SNAPPY)
               .i64(5, c.n)
               .i64(6, c.uncompressed)
@@ -312,11 +313,6 @@ export class ParquetTableWriter {
       closeSync(this.fd!);
     }
   }
-}
-
-/** A run id column: one string, n times. */
-function constantStrings(v: string, n: number): string[] {
-  return new Array<string>(n).fill(v);
 }
 
 /** PLAIN numbers: the typed array's own bytes where they are PLAIN's (little-endian, same width). */

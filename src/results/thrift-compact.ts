@@ -115,8 +115,8 @@ export class StructWriter {
     return this;
   }
 
-  /** A list of i32, binary (strings) or structs. */
-  list<X>(id: number, elemType: typeof T_I32 | typeof T_BINARY | typeof T_STRUCT, items: readonly X[], write: (x: X, s: StructWriter) => void): this {
+  /** A list of i32, binary (strings) or structs (each written by `write`). */
+  list<X>(id: number, elemType: typeof T_I32 | typeof T_BINARY | typeof T_STRUCT, items: readonly X[], write?: (x: X, s: StructWriter) => void): this {
     this.header(id, 9);
     const n = items.length;
     if (n < 15) this.out.u8((n << 4) | elemType);
@@ -127,7 +127,7 @@ export class StructWriter {
     for (const x of items) {
       if (elemType === T_STRUCT) {
         const s = new StructWriter(this.out);
-        write(x, s);
+        write!(x, s);
         s.end();
       } else if (elemType === T_I32) this.out.zigzag(x as number);
       else {

@@ -51,10 +51,10 @@ function isClob(v: AnyVenueSpec): v is VenueSpec {
 }
 import { fieldName, specError, type SpecSource } from './spec-file.ts';
 import { RouterPort, type RouterBookVenue, type RouterChain, type RouterPoolVenue } from '../router/port.ts';
-import { tokenDecimals } from '../chain/tokens.ts';
+import { pricedAs, tokenDecimals } from '../chain/tokens.ts';
 import { sameAsset } from './chain-world.ts';
 import { AccountWallet, Prices, SpotBalanceEntry } from './wallet.ts';
-import { OnchainHoldings, pricedAs, tokenPricer } from './onchain-leg.ts';
+import { OnchainHoldings, tokenPricer } from './onchain-leg.ts';
 import { NATIVE } from '../mev/adversaries/chain-bank.ts';
 
 /** Where a venue's market comes from: a catalog replay or a book laid around a price path. */

@@ -11,9 +11,9 @@ import { resolve } from 'node:path';
 import { Chain } from '../chain/chain.ts';
 import { readAaveReserveParams, type AaveReserveParams } from '../data/readers/aave-params.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
-import { OracleFeed } from '../chain/oracle.ts';
+import { ORACLE_SCALE, OracleFeed } from '../chain/oracle.ts';
 import { ETHEREUM, L2_ROLLUP, type ChainProfile } from '../chain/profiles.ts';
-import { fromMinor, tokenDecimals, toMinor } from '../chain/tokens.ts';
+import { fromMinor, pricedAs, tokenDecimals, toMinor } from '../chain/tokens.ts';
 import type { BackgroundDemand, Block } from '../chain/types.ts';
 import type { ConfigError } from '../errors.ts';
 import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
@@ -31,7 +31,6 @@ import { PoolPort, type SwapLog } from '../strategy/pool-port.ts';
 import { LendingPool, OracleFeedPriceSource } from '../venues/lending/index.ts';
 import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
 import { recentredProfile } from './v3-profile.ts';
-import { pricedAs } from './onchain-leg.ts';
 import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
 import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
 
@@ -40,8 +39,6 @@ type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError
 const PROFILES: Readonly<Record<string, ChainProfile>> = { ethereum: ETHEREUM, 'l2-rollup': L2_ROLLUP };
 const V3_TICK_SPACING: Readonly<Record<number, number>> = { 100: 1, 500: 10, 3000: 60, 10000: 200 };
 const E18 = 10n ** 18n;
-/** Oracle answers carry 8 decimals (Chainlink USD feeds). */
-const ORACLE_SCALE = 1e8;
 
 /** A CEX venue's current price as the chain sees it (quote per base, whole units). */
 export interface CexPrice {

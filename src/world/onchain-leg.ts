@@ -1,16 +1,9 @@
-import { CHAIN_TOKENS } from '../chain/tokens.ts';
-import type { OracleFeed } from '../chain/oracle.ts';
+import { CHAIN_TOKENS, pricedAs } from '../chain/tokens.ts';
+import { ORACLE_SCALE, type OracleFeed } from '../chain/oracle.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { USD_ASSETS } from '../market/instrument.ts';
 import type { Prices, WalletLeg } from './wallet.ts';
 
-/** The CEX asset a chain token is priced as: wrapped coins as their coin (the chain world's `sameAsset`). */
-export function pricedAs(token: string): string {
-  return token === 'WETH' ? 'ETH' : token === 'WBTC' ? 'BTC' : token;
-}
-
-/** Oracle answers are 8-decimal fixed point (Chainlink's USD feeds). */
-const ORACLE_SCALE = 1e8;
 
 /**
  * How a chain token is valued in the run's valuation asset: the price the CEX venues give its
