@@ -67,9 +67,8 @@ export class ClobVenue implements EventHandler {
   private readonly rngQueue: Rng;
   private readonly rngEntry: Rng;
   private readonly rngResp: Rng;
-  /** Lots of each level taken by own taker orders, per side, until the data refreshes the level. */
   /**
-   * Per side, the levels own taker orders consumed (price, lots) until the replayed book next
+   * Per side, the levels own taker orders consumed (price, lots taken) until the replayed book next
    * updates them: a few at a time, in short arrays (a Map's set and delete at every taker order
    * reallocated its table).
    */
