@@ -141,7 +141,8 @@ export class PerpVenue implements EventHandler {
       const touch = req.side === BID ? book.bestAsk : book.bestBid;
       priceTicks = touch === NO_ASK || touch === NO_BID ? undefined : touch;
     }
-    const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, ...(priceTicks !== undefined ? { priceTicks } : {}), restingLots: this.restingLots(req.side, undefined) });
+    // (priceTicks undefined: a market order into an empty side, priced at the mark.)
+    const check = g.engine.canPlace(account, { instrument: g.instrumentId, lots, priceTicks, restingLots: this.restingLots(req.side, undefined) });
     if (!check.ok) return this.rejectAtGate(req, decisionMidTicks, check.reason);
     const o = this.clob.submitChecked(req, decisionMidTicks);
     this.active.add(o);
