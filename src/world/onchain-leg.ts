@@ -4,7 +4,6 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { USD_ASSETS } from '../market/instrument.ts';
 import type { Prices, WalletLeg } from './wallet.ts';
 
-
 /**
  * How a chain token is valued in the run's valuation asset: the price the CEX venues give its
  * coin (WETH at ETH's), a USD stablecoin at par when the valuation is USD, else the latest answer
