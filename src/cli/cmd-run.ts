@@ -133,4 +133,3 @@ export async function runSpecFile(file: string, o: RunSpecOptions): Promise<void
   const t = res.manifest.timing;
   process.stdout.write(`${await worldSummary(res)}run:    ${res.dir}${report}\nevents: ${(res.manifest.counts.events ?? 0).toLocaleString('en-US')} in ${Number(t.replaySeconds).toFixed(2)} s (${Math.round(Number(t.eventsPerSecond)).toLocaleString('en-US')} events/s)\n`);
 }
-

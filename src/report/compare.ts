@@ -38,12 +38,14 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
   // Runs whose deposits of another asset than the valuation's revalued (BTC collateral valued in
   // USDT): the PnL of their trading, total less that (the sweep table's trading_pnl).
   const trading = new Map<string, number>();
+  let revalued = false;
   for (const r of runs) {
     const m = r.manifest as { metrics?: Record<string, unknown> };
     const total = Number(m.metrics?.totalPnl ?? m.metrics?.total_pnl ?? NaN);
     if (Number.isFinite(total)) pnl.push({ run: r.runId, v: total });
     const dep = Number(m.metrics?.depositsPnl ?? 0);
     if (Number.isFinite(total) && Number.isFinite(dep)) trading.set(r.runId, total - dep);
+    if (dep !== 0) revalued = true;
     const eqFile = join(r.dir, 'equity.arrow');
     if (!existsSync(eqFile)) continue;
     const t = readArrow(eqFile);
@@ -89,7 +91,7 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     renderChart({ title, marks: [Plot.barX(rows, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label }, y: { type: 'band', label: null, domain: rows.map((p) => p.run) }, height: 40 + 22 * rows.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...rows.map((p) => p.run.length))) }).html;
   if (pnl.length) {
     charts.push(`<h2>Total PnL by run</h2>${bars('Total PnL', 'total PnL', pnl)}`);
-    if (runs.some((r) => Number((r.manifest as { metrics?: Record<string, unknown> }).metrics?.depositsPnl ?? 0) !== 0)) {
+    if (revalued) {
       const tp = pnl.map((p) => ({ run: p.run, v: trading.get(p.run) ?? NaN }));
       charts.push(`<h2>Trading PnL by run (total less deposits revalued)</h2>${bars('Trading PnL', 'trading PnL', tp)}<p>The runs' deposits of another asset than the valuation's, at the final prices less at the first, are in their total PnL alike; this is the rest.</p>`);
     }

@@ -42,7 +42,7 @@ export class MarginEngine {
    * Per underlying, the non-lazy accounts holding a group of it (in the order they first did) and
    * those groups (in the order they were made): what a mark revalues, walked as arrays.
    */
-  private readonly holders = new Map<string, { set: Set<AccountState>; accounts: AccountState[]; groups: { a: AccountState; g: Group }[] }>();
+  private readonly holders = new Map<string, Holders>();
   /** Counts marks: an account revalued by the current one has `revaluedAt` equal to it. */
   private markSeq = 0;
   /**
@@ -219,7 +219,7 @@ export class MarginEngine {
   }
 
   private lastMarked: string | undefined;
-  private lastHeld: { set: Set<AccountState>; accounts: AccountState[]; groups: { a: AccountState; g: Group }[] } | undefined;
+  private lastHeld: Holders | undefined;
   private lastColl: Set<AccountState> | undefined;
 
   /** New mark of an underlying: revalue only the accounts holding it (positions or collateral). */
@@ -865,6 +865,13 @@ function ratio(mm: number, eq: number): number {
 }
 
 /** Linear legs share one group per underlying; coin-settled legs form their own (coin) pool. */
+/** The accounts holding a group of one underlying, and those groups (what its mark revalues). */
+interface Holders {
+  set: Set<AccountState>;
+  accounts: AccountState[];
+  groups: { a: AccountState; g: Group }[];
+}
+
 function groupKey(e: InstrumentEntry): string {
   return e.coin ? `${e.spec.underlying}:${e.spec.market.settle}` : e.spec.underlying;
 }

@@ -207,6 +207,20 @@ function barsInterval(ts: ArrayLike<number>, n: number, lineOf: (i: number) => {
   return { intervalUs, keep };
 }
 
+/**
+ * The rows to keep: those `barsInterval` kept (all when undefined) inside the window; undefined
+ * when that is every row (no index list for a whole million-bar file).
+ */
+function keptInRange(keep: number[] | undefined, n: number, ts: ArrayLike<number>, range: { fromUs?: number; toUs?: number }): number[] | undefined {
+  if (keep === undefined && range.fromUs === undefined && range.toUs === undefined) return undefined;
+  const out: number[] = [];
+  const within = (i: number) => !((range.fromUs !== undefined && ts[i]! < range.fromUs) || (range.toUs !== undefined && ts[i]! >= range.toUs));
+  if (keep === undefined) {
+    for (let i = 0; i < n; i++) if (within(i)) out.push(i);
+  } else for (const i of keep) if (within(i)) out.push(i);
+  return keep === undefined && out.length === n ? undefined : out;
+}
+
 /** A bad row: thrown when bad rows are not being skipped, else counted (and its problem kept among the first). */
 function skipRow(bad: BadBarRows | undefined, err: DataError): void {
   if (bad === undefined) throw err;
@@ -285,9 +299,8 @@ export function readBarsCsv(file: string, range: { fromUs?: number; toUs?: numbe
   }
   // The interval is the file's, also when a window keeps one bar of it; then the window.
   const { intervalUs, keep } = barsInterval(out[0], n, (i) => ({ file, line: lineNo[i]! }), 'timestamp', bad);
-  const rows = (keep ?? Array.from({ length: n }, (_, i) => i)).filter((i) => !((range.fromUs !== undefined && out[0][i]! < range.fromUs) || (range.toUs !== undefined && out[0][i]! >= range.toUs)));
-  const whole = keep === undefined && rows.length === n;
-  const cols = out.map((a) => (whole ? a.slice(0, n) : Float64Array.from(rows, (i) => a[i]!)));
+  const rows = keptInRange(keep, n, out[0], range);
+  const cols = out.map((a) => (rows === undefined ? a.slice(0, n) : Float64Array.from(rows, (i) => a[i]!)));
   const tsUs = cols[0]!;
   if (tsUs.length === 0) throw noBarsInRange(file, first, last);
   return {
@@ -433,9 +446,9 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   // The interval is the file's, also when a window keeps one bar of it; then the window.
   const n = cols[0]!.length;
   const { intervalUs, keep } = barsInterval(cols[0]!, n, (i) => ({ file: `${file}:${name}`, line: lineNo[i]! }), absolute ? 'time' : 'ms', bad);
-  const rows = (keep ?? Array.from({ length: n }, (_, i) => i)).filter((i) => !((range.fromUs !== undefined && cols[0]![i]! < range.fromUs) || (range.toUs !== undefined && cols[0]![i]! >= range.toUs)));
-  if (rows.length === 0) throw noBarsInRange(file, first, last);
-  const pick = (a: number[]) => Float64Array.from(rows, (i) => a[i]!);
+  const rows = keptInRange(keep, n, cols[0]!, range);
+  if ((rows?.length ?? n) === 0) throw noBarsInRange(file, first, last);
+  const pick = (a: number[]) => (rows === undefined ? Float64Array.from(a) : Float64Array.from(rows, (i) => a[i]!));
   return { source: file, tsUs: pick(cols[0]!), open: pick(cols[1]!), high: pick(cols[2]!), low: pick(cols[3]!), close: pick(cols[4]!), volume: pick(cols[5]!), intervalUs, ...(quotes ? { fromQuotes: true } : {}) };
 }
 
