@@ -862,6 +862,21 @@ type PathTransformSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['
 
 /** Build a venue's price path from its spec: the source, then the stress transforms in order. */
 /** A following path's leader (already built) and co-movement. */
+/**
+ * A jump-diffusion calibrated on a series, once per process for that series (readBars keeps one
+ * series per file and range): Monte Carlo builds a world per path, and the calibration (sorted
+ * returns, median absolute deviation) was a tenth of a path's set-up.
+ */
+const CALIBRATIONS = new WeakMap<Float64Array, Map<string, ReturnType<typeof calibrateJumpDiffusion>>>();
+function calibrationOf(closes: Float64Array, stepUs: number, k: number | undefined): ReturnType<typeof calibrateJumpDiffusion> {
+  let byArgs = CALIBRATIONS.get(closes);
+  if (byArgs === undefined) CALIBRATIONS.set(closes, (byArgs = new Map()));
+  const key = `${stepUs}\0${k ?? ''}`;
+  let c = byArgs.get(key);
+  if (c === undefined) byArgs.set(key, (c = calibrateJumpDiffusion(closes, stepUs, k)));
+  return { ...c };
+}
+
 interface FollowInput {
   leader: PricePath;
   comovement: Pick<Comovement, 'beta' | 'residualVol'> & { leaderVol?: number };
@@ -947,7 +962,7 @@ function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpe
     }
     let c;
     try {
-      c = calibrateJumpDiffusion(bars.close, bars.intervalUs, j.k);
+      c = calibrationOf(bars.close, bars.intervalUs, j.k);
     } catch (e) {
       throw at([...jb, 'bars'], (e as Error).message.replace(/^field [^:]+: /, ''));
     }

@@ -122,6 +122,9 @@ export class LiquidationPga {
     const baseFee = chain.nextBaseFeeWei;
     const last = this.open.get(opp.user);
     if (last !== undefined && last.left > 0 && last.maxFeeWei >= baseFee && last.nonce === pool.nonce(opp.user)) return NO_BIDS;
+    // Most borrowers of a scan, proven healthy by their last valuation and the prices' moves since:
+    // no opportunity, as below (such an account has no quote proving it under water: not idle).
+    if (pool.surelyHealthy(opp.user, tsUs)) return undefined;
     if (this.idle(opp, tsUs)) {
       for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
       return NO_BIDS;

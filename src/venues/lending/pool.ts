@@ -100,6 +100,27 @@ interface UserState {
   legs: { nonce: number; coll: ScreenLeg[]; debt: ScreenLeg[] } | undefined;
   /** The last liquidation-value bound (see boundFromMemo). */
   bound: BoundMemo | undefined;
+  /** The last screen that found the account healthy (see provenHealthy). */
+  healthy: HealthyMemo | undefined;
+}
+
+/**
+ * A screen that found a user of one collateral and one debt healthy (Aave's usual borrower; others
+ * are screened every time): its estimate, the two prices then and what proves the contract's
+ * floors small (see provenHealthy). Flat, so a scan over thousands of borrowers reads one object
+ * each. Valid while the user's nonce is.
+ */
+interface HealthyMemo {
+  nonce: number;
+  tsUs: number;
+  /** The float health factor without the contract's floors (the screen's estimate). */
+  est: number;
+  collAsset: string;
+  collPx: number;
+  debtAsset: string;
+  debtPx: number;
+  /** Collateral value then (base units). */
+  coll: number;
 }
 
 /** A balance as `screen` reads it: the reserve, the scaled balance as a number, the liquidation threshold (collateral). */
@@ -269,9 +290,13 @@ export class LendingPool {
 
   /** liquidatable's decision; leaves `screened` (and, when true, hfLo / hfHi) for the caller. */
   private underWater(s: UserState, user: string, tsUs: number): boolean {
+    if (this.provenHealthy(s, tsUs)) return false;
     this.screened = this.screen(s, tsUs);
     if (this.screened) {
-      if (this.hfLo >= 1) return false;
+      if (this.hfLo >= 1) {
+        this.rememberHealthy(s, tsUs);
+        return false;
+      }
       if (this.hfHi < 1) return true;
     }
     return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
@@ -296,6 +321,9 @@ export class LendingPool {
   private screened = false;
   private hfLo = 0;
   private hfHi = 0;
+  /** The last screen's estimate and collateral value (set when it could bound the health factor with debt). */
+  private est = 0;
+  private coll = 0;
   /** The assets `screen` priced last, and their prices: what a bound memo must see unchanged. */
   private readonly screenAssets: string[] = [];
   private readonly screenPrices: bigint[] = [];
@@ -318,6 +346,7 @@ export class LendingPool {
    * rounding is ~1e-15 — all inside the SCREEN margin.
    */
   private screen(s: UserState, tsUs: number): boolean {
+    this.est = Number.NaN;
     let coll = 0;
     let ltWeighted = 0;
     let debt = 0;
@@ -351,9 +380,70 @@ export class LendingPool {
     if (coll < SCREEN_MIN_BASE || debt < SCREEN_MIN_BASE) return false;
     const avgLt = ltWeighted / coll;
     const est = (coll * avgLt) / 10_000 / debt;
+    this.est = est;
+    this.coll = coll;
     this.hfLo = est * ((avgLt - 1) / avgLt) * (1 - 2 * SCREEN);
     this.hfHi = est * (1 + 2 * SCREEN);
     return true;
+  }
+
+  /**
+   * Whether `user`'s health factor is surely ≥ 1 at `tsUs` by its last healthy screen alone (see
+   * provenHealthy); false says nothing. Lets a searcher's scan pass over a healthy borrower
+   * without looking further.
+   */
+  surelyHealthy(user: string, tsUs: number): boolean {
+    const s = this.users.get(user);
+    return s !== undefined && this.provenHealthy(s, tsUs);
+  }
+
+  /** After a screen proved `s` healthy at `tsUs`: what provenHealthy needs to prove it again later. */
+  private rememberHealthy(s: UserState, tsUs: number): void {
+    const legs = s.legs!;
+    // No debt (an infinite health factor: nothing to prove), or more legs than the memo holds.
+    if (!Number.isFinite(this.est) || legs.coll.length !== 1 || legs.debt.length !== 1) return;
+    const c = legs.coll[0]!;
+    const d = legs.debt[0]!;
+    // The screen read the collateral's price, then the debt's.
+    const collPx = Number(this.screenPrices[0]!);
+    const debtPx = Number(this.screenPrices[1]!);
+    const m = s.healthy;
+    if (m === undefined) {
+      s.healthy = { nonce: s.nonce, tsUs, est: this.est, collAsset: c.asset, collPx, debtAsset: d.asset, debtPx, coll: this.coll };
+      return;
+    }
+    // Reused in place: the full scans of a crash re-screen thousands of users.
+    m.nonce = s.nonce;
+    m.tsUs = tsUs;
+    m.est = this.est;
+    m.collAsset = c.asset;
+    m.collPx = collPx;
+    m.debtAsset = d.asset;
+    m.debtPx = debtPx;
+    m.coll = this.coll;
+  }
+
+  /**
+   * Whether the user's health factor is surely ≥ 1 now from its last healthy screen, without
+   * valuing it: the user is unchanged (nonce) and time has not gone back. Indices only grow, so
+   * the collateral is worth at least its value then × its price's ratio (now / then), and the debt
+   * at most its value then × its price's ratio × g, the most any index grows over the time between
+   * (the pool's highest rate, as boundFromMemo); the real health factor is then at least
+   * est × collateral ratio ÷ (debt ratio × g). With one collateral the weighted threshold is its
+   * own (no floor), and the contract's other floors take a base unit per leg (≤ 1e-8 of a
+   * collateral over SCREEN_MIN_BASE) and its two roundings half a unit: inside the margin asked.
+   * Searchers scan every borrower at every oracle round, and most are far from 1.
+   */
+  private provenHealthy(s: UserState, tsUs: number): boolean {
+    const m = s.healthy;
+    if (m === undefined || m.nonce !== s.nonce || tsUs < m.tsUs) return false;
+    const prices = this.opts.prices;
+    const collRatio = Number(prices.price(m.collAsset, tsUs)) / m.collPx;
+    const debtRatio = Number(prices.price(m.debtAsset, tsUs)) / m.debtPx;
+    if (!(m.coll * collRatio >= SCREEN_MIN_BASE)) return false;
+    const dtS = Math.ceil((tsUs - m.tsUs) / 1e6) + 1;
+    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
+    return ((m.est * collRatio) / (debtRatio * g)) * (1 - 4 * SCREEN) >= 1;
   }
 
   /**
@@ -737,7 +827,7 @@ export class LendingPool {
   private user(user: string): UserState {
     let s = this.users.get(user);
     if (s === undefined) {
-      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0, legs: undefined, bound: undefined };
+      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0, legs: undefined, bound: undefined, healthy: undefined };
       this.users.set(user, s);
     }
     return s;
