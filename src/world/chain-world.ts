@@ -50,6 +50,8 @@ export interface CexPrice {
 interface Borrower {
   lending: string;
   opp: Opportunity;
+  /** Its index among its searchers' watched opportunities (−1: no searchers watch its pool). */
+  watch: number;
 }
 
 /** The strategies' swaps of one direction: input token → output token (whole units). */
@@ -404,7 +406,7 @@ export function buildChainWorld(args: {
       const first = borrowers.length;
       for (let k = 0; k < b.count; k++) {
         const user = `borrower${String(first + k).padStart(3, '0')}`;
-        borrowers.push({ lending: b.lending, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt } });
+        borrowers.push({ lending: b.lending, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt }, watch: -1 });
       }
       const cUnit = 10n ** BigInt(tokenDecimals(b.collateral));
       const dUnit = 10n ** BigInt(tokenDecimals(b.debt));
@@ -440,7 +442,9 @@ export function buildChainWorld(args: {
       funding.push({ account: s.name, asset: NATIVE, amount: 100n * E18 });
       s.capital = cap;
     }
-    pgas.set(id, new LiquidationPga({ chain, pool, searchers: list, rng: args.rng.split(`pga:${id}`), nativeAsset: 'WETH', blockTsUs: () => blockTs }));
+    const pga = new LiquidationPga({ chain, pool, searchers: list, rng: args.rng.split(`pga:${id}`), nativeAsset: 'WETH', blockTsUs: () => blockTs });
+    pgas.set(id, pga);
+    for (const b of borrowers) if (b.lending === id) b.watch = pga.watch(b.opp);
   }
   const harness = new MevHarness(chain, bank, pools, adversaries, args.rng.split('mev'));
 
@@ -482,11 +486,12 @@ export function buildChainWorld(args: {
       liquidatedSinceScan = false;
       const list = full ? borrowers : underwater;
       const still: Borrower[] = [];
+      for (const pga of pgas.values()) pga.beginScan(ts);
       for (const b of list) {
         const pga = pgas.get(b.lending);
         if (!pga) continue;
         // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
-        const bids = pga.compete(b.opp, ts, ts + slot / 2);
+        const bids = pga.competeWatched(b.watch, ts, ts + slot / 2);
         if (bids === undefined) continue;
         still.push(b);
         for (const bid of bids) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });

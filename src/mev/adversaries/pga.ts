@@ -23,6 +23,8 @@ const NO_BIDS: readonly PgaBid[] = Object.freeze([]);
 export const LIQ_GAS_LIMIT = 400_000;
 const STALE_GAS = 40_000;
 const GWEI = 1_000_000_000n;
+/** Prices below this convert to numbers exactly (2^53). */
+const MAX_EXACT = 2n ** 53n;
 
 export interface LiquidationSearcher extends AdversaryConfig {
   name: string;
@@ -67,6 +69,35 @@ export interface PgaOptions {
   quoteMemo?: boolean;
 }
 
+/** How long a watched borrower's healthy threshold holds (its interest allowance grows with it). */
+const HEALTHY_HORIZON_US = 3_600_000_000;
+
+/**
+ * A watched opportunity (see LiquidationPga.watch) and what proves compete's next answer for it
+ * without valuing the account: `healthy` — no opportunity while its prices stay above the
+ * pool's threshold; `idle` — no bidder (the searchers' draws discarded) while nothing the idle
+ * test read has changed. Either only while the user's nonce, and the time window, hold.
+ */
+interface Watched {
+  opp: Opportunity;
+  /** The user's pool slot (−1 until it exists), the pair's index, and whether another watch shares the user. */
+  slot: number;
+  pair: number;
+  shared: boolean;
+  kind: 'none' | 'healthy' | 'idle';
+  nonce: number;
+  sinceUs: number;
+  untilUs: number;
+  /** healthy: the least collateral ÷ debt price ratio and collateral price that prove it. */
+  ratio: number;
+  minCollPx: number;
+  /** idle: the prices it was decided at, the holdings version and the quote's floor of funds. */
+  collPx: number;
+  debtPx: number;
+  fundsVersion: number;
+  floor: bigint;
+}
+
 /** A user's last exact quote and what made it (see LiquidationPga.lastQuote). */
 interface LastQuote {
   nonce: number;
@@ -102,6 +133,15 @@ export class LiquidationPga {
   private readonly lastQuote = new Map<string, LastQuote>();
   private readonly out: PgaRecord[] = [];
   private seq = 0;
+  /** Set by compete when its answer was the idle test's (see watch). */
+  private idled = false;
+  private readonly watched: Watched[] = [];
+  private readonly watchedUsers = new Map<string, number>();
+  /** The (collateral, debt) pairs of the watched opportunities, and their prices at beginScan. */
+  private readonly pairs: { coll: string; debt: string }[] = [];
+  private readonly pairCollPx: number[] = [];
+  private readonly pairDebtPx: number[] = [];
+  private scanUs = Number.NaN;
 
   constructor(private readonly o: PgaOptions) {
     for (const s of o.searchers) checkConfig(s);
@@ -122,13 +162,14 @@ export class LiquidationPga {
     const baseFee = chain.nextBaseFeeWei;
     const last = this.open.get(opp.user);
     if (last !== undefined && last.left > 0 && last.maxFeeWei >= baseFee && last.nonce === pool.nonce(opp.user)) return NO_BIDS;
-    // Most borrowers of a scan, proven healthy by their last valuation and the prices' moves since:
-    // no opportunity, as below (such an account has no quote proving it under water: not idle).
-    if (pool.surelyHealthy(opp.user, tsUs)) return undefined;
     if (this.idle(opp, tsUs)) {
       for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
+      this.idled = true;
       return NO_BIDS;
     }
+    // Most borrowers of a scan, proven healthy by their last valuation and the prices' moves since:
+    // no opportunity, as liquidationValueBound would find.
+    if (pool.surelyHealthy(opp.user, tsUs)) return undefined;
     let bound: number | undefined;
     try {
       bound = pool.liquidationValueBound(tsUs, opp);
@@ -204,6 +245,99 @@ export class LiquidationPga {
       this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid, auction });
     }
     return bids;
+  }
+
+  /**
+   * An opportunity a scan will ask about again and again (every borrower at every oracle round,
+   * every account under water at every slot): its index for competeWatched. Deep in a crash these
+   * questions were a third of a path's time, nearly all answered "healthy" or "idle" again.
+   */
+  watch(opp: Opportunity): number {
+    let pair = this.pairs.findIndex((p) => p.coll === opp.collateralAsset && p.debt === opp.debtAsset);
+    if (pair < 0) pair = this.pairs.push({ coll: opp.collateralAsset, debt: opp.debtAsset }) - 1;
+    const k = this.watched.length;
+    // A user watched twice (two pairs) could have an auction opened by the other watch: no shortcuts.
+    const other = this.watchedUsers.get(opp.user);
+    if (other !== undefined) this.watched[other]!.shared = true;
+    this.watchedUsers.set(opp.user, k);
+    this.watched.push({ opp, slot: -1, pair, shared: other !== undefined, kind: 'none', nonce: 0, sinceUs: 0, untilUs: 0, ratio: 0, minCollPx: 0, collPx: 0, debtPx: 0, fundsVersion: -1, floor: 0n });
+    return k;
+  }
+
+  /** Reads the watched pairs' prices at `tsUs`, for the competeWatched calls of one scan (prices do not move within it). */
+  beginScan(tsUs: number): void {
+    this.scanUs = tsUs;
+    for (let i = 0; i < this.pairs.length; i++) {
+      this.pairCollPx[i] = Number(this.o.pool.price(this.pairs[i]!.coll, tsUs));
+      this.pairDebtPx[i] = Number(this.o.pool.price(this.pairs[i]!.debt, tsUs));
+    }
+  }
+
+  /**
+   * compete(watched opportunity k) — the same answer and the same draws — from what proved its
+   * last answer when that still holds (see Watched), else from compete itself. Call beginScan(tsUs)
+   * first.
+   */
+  competeWatched(k: number, tsUs: number, blockTsUs: number): readonly PgaBid[] | undefined {
+    if (tsUs !== this.scanUs) throw new ModelError(`competeWatched at ${tsUs} µs without beginScan at that time`, { field: 'tsUs' });
+    const w = this.watched[k]!;
+    if (w.kind !== 'none' && tsUs >= w.sinceUs && tsUs <= w.untilUs && this.o.pool.nonceAt(w.slot) === w.nonce) {
+      const pc = this.pairCollPx[w.pair]!;
+      const pd = this.pairDebtPx[w.pair]!;
+      if (w.kind === 'healthy') {
+        if (pc / pd >= w.ratio && pc >= w.minCollPx) return undefined;
+      } else if (pc === w.collPx && pd === w.debtPx && (w.fundsVersion === this.o.pool.holdingsVersion || this.mostFunds(w.opp.debtAsset) < w.floor)) {
+        for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
+        return NO_BIDS;
+      }
+    }
+    this.idled = false;
+    const r = this.compete(w.opp, tsUs, blockTsUs);
+    this.prove(w, r, tsUs);
+    return r;
+  }
+
+  /** After compete answered `r` for `w` at `tsUs`: what proves the same answer later, if anything. */
+  private prove(w: Watched, r: readonly PgaBid[] | undefined, tsUs: number): void {
+    w.kind = 'none';
+    if (w.shared) return;
+    const pool = this.o.pool;
+    const user = w.opp.user;
+    if (w.slot < 0) w.slot = pool.slotOf(user);
+    if (w.slot < 0) return;
+    const nonce = pool.nonceAt(w.slot);
+    // compete asks first whether an auction for this position is still waiting in the mempool;
+    // one that could wait again later (its fee cap back above the base fee) rules out a shortcut.
+    const open = this.open.get(user);
+    if (open !== undefined && open.nonce === nonce) return;
+    if (r === undefined) {
+      const t = pool.healthyThreshold(user, w.opp.collateralAsset, w.opp.debtAsset, tsUs + HEALTHY_HORIZON_US);
+      if (t === undefined) return;
+      w.kind = 'healthy';
+      w.nonce = t.nonce;
+      w.sinceUs = tsUs;
+      w.untilUs = tsUs + HEALTHY_HORIZON_US;
+      w.ratio = t.ratio;
+      w.minCollPx = t.minCollPx;
+      return;
+    }
+    if (!this.idled) return;
+    // The idle test: the quote's user unchanged, the proof's prices (exactly this pair's, as
+    // numbers that are exact: below 2^53) unchanged, its time, and no searcher funds the quote.
+    const q = this.lastQuote.get(user)!;
+    const p = q.proof!;
+    if (p.assets.length !== 2) return;
+    const ci = p.assets.indexOf(w.opp.collateralAsset);
+    const di = p.assets.indexOf(w.opp.debtAsset);
+    if (ci < 0 || di < 0 || ci === di || p.prices[ci]! >= MAX_EXACT || p.prices[di]! >= MAX_EXACT) return;
+    w.kind = 'idle';
+    w.nonce = q.nonce;
+    w.sinceUs = Math.max(tsUs, q.tsUs);
+    w.untilUs = p.untilUs;
+    w.collPx = Number(p.prices[ci]!);
+    w.debtPx = Number(p.prices[di]!);
+    w.fundsVersion = pool.holdingsVersion;
+    w.floor = q.floor;
   }
 
   /**

@@ -96,6 +96,8 @@ interface UserState {
   eMode: number;
   /** Bumped on every change; searchers use it to guard against stale opportunities. */
   nonce: number;
+  /** The user's place in `LendingPool.nonces` (creation order). */
+  slot: number;
   /** What `screen` reads of the balances, as of `legs.nonce`. */
   legs: { nonce: number; coll: ScreenLeg[]; debt: ScreenLeg[] } | undefined;
   /** The last liquidation-value bound (see boundFromMemo). */
@@ -147,6 +149,8 @@ export class LendingPool {
   private readonly reserves = new Map<string, Reserve>();
   private readonly eModes = new Map<number, EModeCategory>();
   private readonly users = new Map<string, UserState>();
+  /** Every user's nonce by slot: what a scan over many borrowers reads without a lookup by name. */
+  private readonly nonces: number[] = [];
   readonly liquidations: LiquidationResult[] = [];
 
   constructor(private readonly opts: LendingPoolOptions) {
@@ -292,13 +296,14 @@ export class LendingPool {
   private underWater(s: UserState, user: string, tsUs: number): boolean {
     if (this.provenHealthy(s, tsUs)) return false;
     this.screened = this.screen(s, tsUs);
-    if (this.screened) {
-      if (this.hfLo >= 1) {
-        this.rememberHealthy(s, tsUs);
-        return false;
-      }
-      if (this.hfHi < 1) return true;
+    if (this.screened && this.hfLo >= 1) {
+      this.rememberHealthy(s, tsUs);
+      return false;
     }
+    // Not proven healthy now: its memo is no use until a screen proves it healthy again (a scan of
+    // a crash asks again of every account under water).
+    if (s.healthy !== undefined) s.healthy.nonce = -1;
+    if (this.screened && this.hfHi < 1) return true;
     return this.healthFactor(user, tsUs) < HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD;
   }
 
@@ -397,6 +402,32 @@ export class LendingPool {
     return s !== undefined && this.provenHealthy(s, tsUs);
   }
 
+  /** The user's slot (for nonceAt), or −1 before it has ever acted. */
+  slotOf(user: string): number {
+    return this.users.get(user)?.slot ?? -1;
+  }
+
+  /** The nonce of the user in `slot` (see slotOf): the same as nonce(user). */
+  nonceAt(slot: number): number {
+    return this.nonces[slot]!;
+  }
+
+  /**
+   * provenHealthy's proof as a threshold, for a scan that reads prices once for many borrowers:
+   * until `untilUs`, while the user's nonce is `nonce`, its health factor is surely ≥ 1 whenever
+   * the collateral's price ÷ the debt's is at least `ratio` and the collateral's price at least
+   * `minCollPx` (its prices as numbers). Undefined without a healthy memo for exactly that pair.
+   */
+  healthyThreshold(user: string, collateralAsset: string, debtAsset: string, untilUs: number): { nonce: number; ratio: number; minCollPx: number } | undefined {
+    const s = this.users.get(user);
+    const m = s?.healthy;
+    if (m === undefined || m.nonce !== s!.nonce || m.collAsset !== collateralAsset || m.debtAsset !== debtAsset || untilUs < m.tsUs) return undefined;
+    // provenHealthy's test at any time up to untilUs (g only grows with time), solved for the prices.
+    const dtS = Math.ceil((untilUs - m.tsUs) / 1e6) + 1;
+    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
+    return { nonce: m.nonce, ratio: ((m.collPx / m.debtPx) * g) / (m.est * (1 - 4 * SCREEN)) * (1 + 1e-12), minCollPx: (m.collPx * SCREEN_MIN_BASE) / m.coll };
+  }
+
   /** After a screen proved `s` healthy at `tsUs`: what provenHealthy needs to prove it again later. */
   private rememberHealthy(s: UserState, tsUs: number): void {
     const legs = s.legs!;
@@ -441,9 +472,11 @@ export class LendingPool {
     const collRatio = Number(prices.price(m.collAsset, tsUs)) / m.collPx;
     const debtRatio = Number(prices.price(m.debtAsset, tsUs)) / m.debtPx;
     if (!(m.coll * collRatio >= SCREEN_MIN_BASE)) return false;
+    const lo = ((m.est * collRatio) / debtRatio) * (1 - 4 * SCREEN);
+    // g ≥ 1: no need of it (nor of its exponential) when the prices alone leave no proof.
+    if (!(lo >= 1)) return false;
     const dtS = Math.ceil((tsUs - m.tsUs) / 1e6) + 1;
-    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
-    return ((m.est * collRatio) / (debtRatio * g)) * (1 - 4 * SCREEN) >= 1;
+    return lo / (Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12)) >= 1;
   }
 
   /**
@@ -551,7 +584,7 @@ export class LendingPool {
     const s = this.user(user);
     s.collateral.set(asset, (s.collateral.get(asset) ?? 0n) + rayDiv(amount, r.liquidityIndex));
     this.updateRates(r);
-    s.nonce++;
+    this.bump(s);
   }
 
   withdraw(tsUs: number, user: string, asset: string, amount: bigint): void {
@@ -574,7 +607,7 @@ export class LendingPool {
     this.updateState(r, tsUs);
     this.ledger.transfer(tsUs, this.reserveAccount, user, asset, amount, 'deposit');
     this.updateRates(r);
-    s.nonce++;
+    this.bump(s);
   }
 
   /** ValidationLogic.validateBorrow: (debt + amount) / avgLtv must fit in the collateral. */
@@ -602,7 +635,7 @@ export class LendingPool {
     s.debt.set(asset, (s.debt.get(asset) ?? 0n) + scaled);
     r.scaledDebt += scaled;
     this.updateRates(r);
-    s.nonce++;
+    this.bump(s);
   }
 
   /** Repays up to the outstanding debt; returns what was repaid. */
@@ -622,7 +655,7 @@ export class LendingPool {
     s.debt.set(asset, scaled - burn);
     r.scaledDebt -= burn;
     this.updateRates(r);
-    s.nonce++;
+    this.bump(s);
     return paid;
   }
 
@@ -641,7 +674,7 @@ export class LendingPool {
       s.eMode = prev;
       throw new ModelError(`e-mode ${category} would leave ${user} at HF ${fmtWad(data.healthFactorWad)}`, { field: 'category' });
     }
-    s.nonce++;
+    this.bump(s);
   }
 
   // ── liquidation ────────────────────────────────────────────────────────────────────────────
@@ -741,7 +774,7 @@ export class LendingPool {
     }
     this.updateRates(debtR);
     if (collR !== debtR) this.updateRates(collR);
-    s.nonce++;
+    this.bump(s);
     const result: LiquidationResult = { ...q, tsUs, liquidator, healthFactorAfterWad: this.healthFactor(p.user, tsUs), badDebt };
     this.liquidations.push(result);
     return result;
@@ -824,11 +857,16 @@ export class LendingPool {
     return r;
   }
 
+  private bump(s: UserState): void {
+    this.nonces[s.slot] = ++s.nonce;
+  }
+
   private user(user: string): UserState {
     let s = this.users.get(user);
     if (s === undefined) {
-      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0, legs: undefined, bound: undefined, healthy: undefined };
+      s = { collateral: new Map(), debt: new Map(), eMode: 0, nonce: 0, slot: this.nonces.length, legs: undefined, bound: undefined, healthy: undefined };
       this.users.set(user, s);
+      this.nonces.push(0);
     }
     return s;
   }

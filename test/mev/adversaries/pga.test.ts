@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Chain } from '../../../src/chain/chain.ts';
 import { ETHEREUM } from '../../../src/chain/profiles.ts';
 import { Rng } from '../../../src/kernel/rng.ts';
@@ -81,8 +81,11 @@ describe('liquidation searchers in a priority-gas auction', () => {
     for (const a of ledger.assets()) expect(ledger.total(a)).toBe(0n);
   });
 
-  /** One borrower near HF 1, three searchers with `usdc` each, on a fresh chain and ledger. */
-  function market(usdc: bigint, quoteMemo = true) {
+  /**
+   * One borrower near HF 1, three searchers with `usdc` each, on a fresh chain and ledger; the
+   * scans ask compete, or (`watched`) competeWatched as a world's scan does.
+   */
+  function market(usdc: bigint, quoteMemo = true, watched = false) {
     const ledger = new Ledger();
     const chain = new Chain(ETHEREUM);
     const bank = new ChainBank(ledger, chain.state);
@@ -109,12 +112,20 @@ describe('liquidation searchers in a priority-gas auction', () => {
     let blockTs = 0;
     const pga = new LiquidationPga({ chain, pool, searchers, rng: Rng.root(3).split('pga'), nativeAsset: 'WETH', blockTsUs: () => blockTs, quoteMemo });
     const opp = { user: 'borrower', collateralAsset: 'WETH', debtAsset: 'USDC' };
+    const k = pga.watch(opp);
+    const scan = (ts: number) => {
+      if (!watched) return pga.compete(opp, ts, ts + 6_000_000);
+      pga.beginScan(ts);
+      return pga.competeWatched(k, ts, ts + 6_000_000);
+    };
     return {
       ledger, pool, px, pga, chain,
+      /** A scan between blocks: what it answered. */
+      scan: (ts: number) => scan(ts)?.map((b) => `${b.searcher}:${b.capWei}:${b.tipWei}`) ?? 'none',
       fund: (k: number, amount: bigint, ts: number) => ledger.transfer(ts, 'external:mint', searchers[k]!.name, 'USDC', amount, 'deposit'),
       /** One slot: the searchers' scan mid-slot, then the block. */
       slot: (ts: number) => {
-        const bids = pga.compete(opp, ts, ts + 6_000_000);
+        const bids = scan(ts);
         blockTs = ts + 6_000_000;
         const block = chain.buildBlock(blockTs);
         bank.settleBlock(block);
@@ -184,5 +195,74 @@ describe('liquidation searchers in a priority-gas auction', () => {
         examples: [[[{ kind: 'price', usd: 1500 }, { kind: 'slot', dtS: 12 }, { kind: 'fund', who: 0, usdc: 100_000 }, { kind: 'price', usd: 1990 }, { kind: 'slot', dtS: 12 }], 0]],
       },
     );
+  });
+
+  it('a scan\'s shortcut (competeWatched) answers as compete does: same bids, draws and balances, through a crash', () => {
+    // Mostly slots and scans between them (where the shortcut answers), a block or up to two hours apart.
+    const step = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('slot' as const), dtS: fc.oneof(fc.integer({ min: 12, max: 60 }), fc.integer({ min: 12, max: 7200 })) }), weight: 4 },
+      { arbitrary: fc.record({ kind: fc.constant('scan' as const), dtS: fc.integer({ min: 1, max: 11 }) }), weight: 3 },
+      // Funds a searcher, now and then enough for the whole liquidation (an idle auction is not any more).
+      { arbitrary: fc.record({ kind: fc.constant('fund' as const), who: fc.integer({ min: 0, max: 2 }), usdc: fc.oneof(fc.integer({ min: 1, max: 120_000 }), fc.constant(200_000)) }), weight: 1 },
+      // The borrower repays some debt or takes out some collateral (its nonce: what was proved of it is stale).
+      { arbitrary: fc.record({ kind: fc.constant('repay' as const), usdc: fc.integer({ min: 1_000, max: 40_000 }) }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant('withdraw' as const), milli: fc.integer({ min: 100, max: 8_000 }) }), weight: 1 },
+      // Under water (HF < 1 below ~2,060 USD) more often than not: a crash.
+      { arbitrary: fc.record({ kind: fc.constant('price' as const), usd: fc.oneof(fc.integer({ min: 1500, max: 2600 }), fc.integer({ min: 1500, max: 2000 })) }), weight: 1 },
+    );
+    const parked = { healthy: 0, idle: 0 };
+    fc.assert(
+      // Searchers often too poor for the liquidation (its auctions idle).
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.oneof(fc.integer({ min: 0, max: 90_000 }), fc.integer({ min: 0, max: 1_000 })), (steps, start) => {
+        const a = market(BigInt(start) * E6, true, true);
+        const b = market(BigInt(start) * E6);
+        const compete = vi.spyOn(a.pga, 'compete');
+        let ts = 0;
+        for (const s of steps) {
+          if (s.kind === 'slot' || s.kind === 'scan') {
+            ts += s.dtS * 1_000_000;
+            const calls = compete.mock.calls.length;
+            const answer = s.kind === 'slot' ? a.slot(ts) : a.scan(ts);
+            expect(answer).toEqual(s.kind === 'slot' ? b.slot(ts) : b.scan(ts));
+            if (compete.mock.calls.length === calls) parked[answer === 'none' ? 'healthy' : 'idle']++;
+          } else if (s.kind === 'fund') {
+            a.fund(s.who, BigInt(s.usdc) * E6, ts);
+            b.fund(s.who, BigInt(s.usdc) * E6, ts);
+          } else if (s.kind === 'repay' || s.kind === 'withdraw') {
+            // Refused (no debt left; a withdrawal below HF 1) in both markets alike.
+            const out = [a, b].map((m) => {
+              try {
+                if (s.kind === 'repay') m.pool.repay(ts, 'borrower', 'USDC', BigInt(s.usdc) * E6);
+                else m.pool.withdraw(ts, 'borrower', 'WETH', (BigInt(s.milli) * E18) / 1000n);
+                return 'done';
+              } catch (e) {
+                return (e as Error).message;
+              }
+            });
+            expect(out[0]).toBe(out[1]);
+          } else {
+            a.px.set('WETH', USD(s.usd));
+            b.px.set('WETH', USD(s.usd));
+          }
+        }
+        // The searchers' draws are where they would be: a last auction every searcher can fund.
+        for (const m of [a, b]) {
+          m.px.set('WETH', USD(1800));
+          for (let w = 0; w < 3; w++) m.fund(w, 200_000n * E6, ts);
+        }
+        expect(a.slot(ts + 12_000_000)).toEqual(b.slot(ts + 12_000_000));
+        for (const who of ['s1', 's2', 's3', 'borrower']) for (const asset of ['USDC', 'WETH', 'ETH']) expect(a.ledger.balance(who, asset)).toBe(b.ledger.balance(who, asset));
+        expect(a.pga.records().length).toBe(b.pga.records().length);
+      }),
+      {
+        numRuns: 500,
+        seed: 5,
+        // An idle auction (no searcher funded) whose account the price then lifts above water.
+        examples: [[[{ kind: 'price', usd: 1800 }, { kind: 'slot', dtS: 12 }, { kind: 'slot', dtS: 12 }, { kind: 'price', usd: 2500 }, { kind: 'slot', dtS: 12 }], 0]],
+      },
+    );
+    // The shortcut answered many of the questions (healthy and idle), not compete.
+    expect(parked.healthy).toBeGreaterThan(300);
+    expect(parked.idle).toBeGreaterThan(40);
   });
 });
