@@ -485,7 +485,9 @@ export function buildChainWorld(args: {
       lastSig = sig;
       liquidatedSinceScan = false;
       const list = full ? borrowers : underwater;
-      const still: Borrower[] = [];
+      // The two lists take turns (deep in a crash, a thousand accounts under water every slot).
+      const still = spare;
+      still.length = 0;
       for (const pga of pgas.values()) pga.beginScan(ts);
       for (const b of list) {
         const pga = pgas.get(b.lending);
@@ -496,6 +498,7 @@ export function buildChainWorld(args: {
         still.push(b);
         for (const bid of bids) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
       }
+      spare = underwater;
       underwater = still;
     },
   };
@@ -505,6 +508,7 @@ export function buildChainWorld(args: {
   let lastSig = '';
   let liquidatedSinceScan = true;
   let underwater: Borrower[] = [];
+  let spare: Borrower[] = [];
   const onBlock = {
     onEvent: (ts: number) => {
       blockTs = ts;

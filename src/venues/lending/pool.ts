@@ -19,7 +19,7 @@ import {
   accountData, CLOSE_FACTOR_HF_THRESHOLD_WAD, closeFactorBps, collateralToLiquidate, DEFAULT_LIQUIDATION_CLOSE_FACTOR_BPS, HEALTH_FACTOR_LIQUIDATION_THRESHOLD_WAD, toBase, type PricedBalance,
 } from './account-math.ts';
 import { accrue, interestRates } from './interest.ts';
-import { percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul } from './wad-ray-math.ts';
+import { MAX_UINT256, percentDiv, percentMul, PERCENTAGE_FACTOR, RAY, rayDiv, rayMul, wadDiv } from './wad-ray-math.ts';
 import type {
   AccountData, EModeCategory, LiquidationParams, LiquidationQuote, LiquidationResult, PriceSource, ReserveConfig,
 } from './types.ts';
@@ -60,6 +60,8 @@ interface Reserve {
   config: ReserveConfig;
   unit: bigint;
   unitF: number;
+  /** The configuration's liquidation threshold as a bigint (outside e-mode). */
+  ltBps: bigint;
   /** Σ users' scaled debt (debt ÷ variable-borrow index). */
   scaledDebt: bigint;
   /** Debt written off with no collateral left to seize (Aave v3.3 "deficit"). */
@@ -172,7 +174,7 @@ export class LendingPool {
       }
       const cat = r.eModeCategory ?? 0;
       if (cat !== 0 && !this.eModes.has(cat)) throw new ConfigError(`reserve ${r.asset}: unknown e-mode ${cat}`, { field: 'reserves.eModeCategory' });
-      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), unitF: 10 ** r.decimals, scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n, version: 0, stored: stored({ liquidityIndex: RAY, variableBorrowIndex: RAY }), memo: undefined });
+      this.reserves.set(r.asset, { config: r, unit: 10n ** BigInt(r.decimals), unitF: 10 ** r.decimals, ltBps: BigInt(r.liquidationThresholdBps), scaledDebt: 0n, deficit: 0n, liquidityIndex: RAY, variableBorrowIndex: RAY, liquidityRate: 0n, variableBorrowRate: 0n, lastUpdate: -1n, version: 0, stored: stored({ liquidityIndex: RAY, variableBorrowIndex: RAY }), memo: undefined });
     }
     let maxRate = 0;
     for (const r of opts.reserves) {
@@ -278,8 +280,40 @@ export class LendingPool {
     return accountData(coll, debt);
   }
 
+  /**
+   * accountData(user, tsUs).healthFactorWad — the same sums, floors and roundings, in the same
+   * order — without building the balances and the account data (the panel of every borrower's
+   * health factor, every hour, made most of a Monte Carlo path's garbage).
+   */
   healthFactor(user: string, tsUs: number): bigint {
-    return this.accountData(user, tsUs).healthFactorWad;
+    const s = this.users.get(user);
+    if (s === undefined) return MAX_UINT256;
+    let totalCollateralBase = 0n;
+    let ltWeighted = 0n;
+    for (const [asset, scaled] of s.collateral) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      if (r.config.collateralEnabled === false) continue;
+      const e = this.eModeOf(r, s.eMode);
+      const lt = e !== undefined ? BigInt(e.liquidationThresholdBps) : r.ltBps;
+      const amount = rayMul(scaled, this.indices(r, tsUs).liquidityIndex);
+      const price = this.price(asset, tsUs);
+      if (amount === 0n || lt === 0n) continue;
+      const v = toBase(amount, price, r.unit);
+      totalCollateralBase += v;
+      ltWeighted += v * lt;
+    }
+    let totalDebtBase = 0n;
+    for (const [asset, scaled] of s.debt) {
+      if (scaled === 0n) continue;
+      const r = this.reserve(asset);
+      const amount = rayMul(scaled, this.indices(r, tsUs).variableBorrowIndex);
+      const price = this.price(asset, tsUs);
+      if (amount !== 0n) totalDebtBase += toBase(amount, price, r.unit);
+    }
+    if (totalDebtBase === 0n) return MAX_UINT256;
+    const avgLt = totalCollateralBase === 0n ? 0n : ltWeighted / totalCollateralBase;
+    return wadDiv(percentMul(totalCollateralBase, avgLt), totalDebtBase);
   }
 
   /**

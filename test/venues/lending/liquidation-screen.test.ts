@@ -5,7 +5,8 @@
  *   HF = 1, with two collaterals (a floored weighted threshold), e-mode and accrued interest;
  * - `liquidationValueBound` is never below what the exact quote pays the liquidator (collateral
  *   received minus debt repaid, at oracle prices) and is undefined exactly when the quote reverts;
- * - `surelyHealthy` (a healthy screen remembered, then prices and time moved) is never wrong.
+ * - `surelyHealthy` (a healthy screen remembered, then prices and time moved) is never wrong;
+ * - `healthFactor` equals the account data's health factor exactly.
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -90,6 +91,8 @@ describe('the searchers’ screens equal the exact bigint answers', () => {
         const wad = pool.accountData('u', t).healthFactorWad;
         const exact = wad < E18;
         expect(pool.liquidatable('u', t)).toBe(exact);
+        // healthFactor is accountData's, computed without its objects.
+        expect(pool.healthFactor('u', t)).toBe(wad);
         const hf = Number(wad) / 1e18;
         if (Math.abs(hf - 1) < 1e-5) near++;
         if (exact) below++;
