@@ -50,9 +50,13 @@ export interface CexPrice {
 interface Borrower {
   lending: string;
   opp: Opportunity;
-  /** Its index among its searchers' watched opportunities (−1: no searchers watch its pool). */
+  /** Its searchers (none when no searchers watch its pool) and its index among their watched opportunities. */
+  pga: LiquidationPga | undefined;
   watch: number;
 }
+
+/** A health factor above 1e6 (WAD) is shown as infinite: no debt to speak of. */
+const HF_INFINITE = 10n ** 24n;
 
 /** The strategies' swaps of one direction: input token → output token (whole units). */
 export interface SwapPairMetrics {
@@ -406,7 +410,7 @@ export function buildChainWorld(args: {
       const first = borrowers.length;
       for (let k = 0; k < b.count; k++) {
         const user = `borrower${String(first + k).padStart(3, '0')}`;
-        borrowers.push({ lending: b.lending, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt }, watch: -1 });
+        borrowers.push({ lending: b.lending, opp: { user, collateralAsset: b.collateral, debtAsset: b.debt }, pga: undefined, watch: -1 });
       }
       const cUnit = 10n ** BigInt(tokenDecimals(b.collateral));
       const dUnit = 10n ** BigInt(tokenDecimals(b.debt));
@@ -444,7 +448,11 @@ export function buildChainWorld(args: {
     }
     const pga = new LiquidationPga({ chain, pool, searchers: list, rng: args.rng.split(`pga:${id}`), nativeAsset: 'WETH', blockTsUs: () => blockTs });
     pgas.set(id, pga);
-    for (const b of borrowers) if (b.lending === id) b.watch = pga.watch(b.opp);
+    for (const b of borrowers) {
+      if (b.lending !== id) continue;
+      b.pga = pga;
+      b.watch = pga.watch(b.opp);
+    }
   }
   const harness = new MevHarness(chain, bank, pools, adversaries, args.rng.split('mev'));
 
@@ -488,15 +496,23 @@ export function buildChainWorld(args: {
       // The two lists take turns (deep in a crash, a thousand accounts under water every slot).
       const still = spare;
       still.length = 0;
+      if (list.length === 0) {
+        spare = underwater;
+        underwater = still;
+        return;
+      }
       for (const pga of pgas.values()) pga.beginScan(ts);
-      for (const b of list) {
-        const pga = pgas.get(b.lending);
+      const bidFor = ts + slot / 2;
+      // Indexed: thousands of borrowers a scan, hundreds of scans a crash.
+      for (let i = 0; i < list.length; i++) {
+        const b = list[i]!;
+        const pga = b.pga;
         if (!pga) continue;
         // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
-        const bids = pga.competeWatched(b.watch, ts, ts + slot / 2);
+        const bids = pga.competeWatched(b.watch, ts, bidFor);
         if (bids === undefined) continue;
         still.push(b);
-        for (const bid of bids) harness.timing.set(bid.hash, { submittedTsUs: ts, route: 'public' });
+        for (let j = 0; j < bids.length; j++) harness.timing.set(bids[j]!.hash, { submittedTsUs: ts, route: 'public' });
       }
       spare = underwater;
       underwater = still;
@@ -560,7 +576,7 @@ export function buildChainWorld(args: {
         hf.ts.push(ts);
         hf.account.push(user);
         hf.venue.push(b.lending);
-        hf.hf.push(h > 10n ** 24n ? Number.POSITIVE_INFINITY : Number(h) / 1e18);
+        hf.hf.push(h > HF_INFINITE ? Number.POSITIVE_INFINITY : Number(h) / 1e18);
         hf.liq.push(liqCount.get(user) ?? 0);
       }
     },
