@@ -493,29 +493,29 @@ export function buildChainWorld(args: {
       lastSig = sig;
       liquidatedSinceScan = false;
       const list = full ? borrowers : underwater;
-      // The two lists take turns (deep in a crash, a thousand accounts under water every slot).
+      const n = full ? borrowers.length : underwaterN;
+      // The two lists take turns and keep their room (deep in a crash, a thousand accounts under
+      // water every slot); only their first underwaterN / stillN entries count.
       const still = spare;
-      still.length = 0;
-      if (list.length === 0) {
-        spare = underwater;
-        underwater = still;
-        return;
-      }
-      for (const pga of pgas.values()) pga.beginScan(ts);
-      const bidFor = ts + slot / 2;
-      // Indexed: thousands of borrowers a scan, hundreds of scans a crash.
-      for (let i = 0; i < list.length; i++) {
-        const b = list[i]!;
-        const pga = b.pga;
-        if (!pga) continue;
-        // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
-        const bids = pga.competeWatched(b.watch, ts, bidFor);
-        if (bids === undefined) continue;
-        still.push(b);
-        for (let j = 0; j < bids.length; j++) harness.timing.set(bids[j]!.hash, { submittedTsUs: ts, route: 'public' });
+      let stillN = 0;
+      if (n > 0) {
+        for (const pga of pgas.values()) pga.beginScan(ts);
+        const bidFor = ts + slot / 2;
+        // Indexed: thousands of borrowers a scan, hundreds of scans a crash.
+        for (let i = 0; i < n; i++) {
+          const b = list[i]!;
+          const pga = b.pga;
+          if (!pga) continue;
+          // No opportunity (health factor ≥ 1, or nothing a liquidation could take): not under water.
+          const bids = pga.competeWatched(b.watch, ts, bidFor);
+          if (bids === undefined) continue;
+          still[stillN++] = b;
+          for (let j = 0; j < bids.length; j++) harness.timing.set(bids[j]!.hash, { submittedTsUs: ts, route: 'public' });
+        }
       }
       spare = underwater;
       underwater = still;
+      underwaterN = stillN;
     },
   };
   const sold = new Map<string, number>();
@@ -524,6 +524,7 @@ export function buildChainWorld(args: {
   let lastSig = '';
   let liquidatedSinceScan = true;
   let underwater: Borrower[] = [];
+  let underwaterN = 0;
   let spare: Borrower[] = [];
   const onBlock = {
     onEvent: (ts: number) => {
