@@ -191,6 +191,7 @@ export class LiquidationPga {
         throw e;
       }
       const repaid = quote.debtRepaid;
+      this.forget(opp.user);
       this.lastQuote.set(opp.user, {
         nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
         debtRepaid: repaid, floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
@@ -223,6 +224,7 @@ export class LiquidationPga {
     if (bids.length > 0) {
       let maxFeeWei = 0n;
       for (const b of bids) if (2n * baseFee + b.tipWei > maxFeeWei) maxFeeWei = 2n * baseFee + b.tipWei;
+      this.forget(opp.user);
       this.open.set(opp.user, { auction, nonce, left: bids.length, maxFeeWei });
     }
     for (const b of bids) {
@@ -295,6 +297,12 @@ export class LiquidationPga {
     const r = this.compete(w.opp, tsUs, blockTsUs);
     this.prove(w, r, tsUs);
     return r;
+  }
+
+  /** A new quote or auction for `user` (compete asked directly, too): what proved its watch's answers no longer does. */
+  private forget(user: string): void {
+    const k = this.watchedUsers.get(user);
+    if (k !== undefined) this.watched[k]!.kind = 'none';
   }
 
   /** After compete answered `r` for `w` at `tsUs`: what proves the same answer later, if anything. */
