@@ -766,17 +766,20 @@ export class MarginEngine {
   }
 
   private onTransfer(t: Transfer): void {
-    const a = this.byCash.get(t.from) ?? this.byCash.get(t.to);
-    const b = this.byCash.get(t.to);
-    for (const acct of a === b || !b ? [a] : [a, b]) {
-      if (!acct) continue;
-      if (!acct.assets.has(t.asset)) this.addAsset(acct, t.asset);
-      this.refreshCollateral(acct);
-      // A venue's fill books realized PnL and fees after changing the tracked lots: revalue them too.
-      // (Groups without a mark yet wait for their first setMark.)
-      if (acct.tracked) for (const g of acct.groups.values()) if (this.marks.has(g.underlying)) this.refreshGroup(acct, g);
-      if (this.quiet === 0) this.finish(acct, t.tsUs);
-    }
+    // The sending account's, then the receiving one's (no list per transfer: a cascade books tens of thousands).
+    const from = this.byCash.get(t.from);
+    const to = this.byCash.get(t.to);
+    if (from) this.afterTransfer(from, t);
+    if (to && to !== from) this.afterTransfer(to, t);
+  }
+
+  private afterTransfer(acct: AccountState, t: Transfer): void {
+    if (!acct.assets.has(t.asset)) this.addAsset(acct, t.asset);
+    this.refreshCollateral(acct);
+    // A venue's fill books realized PnL and fees after changing the tracked lots: revalue them too.
+    // (Groups without a mark yet wait for their first setMark.)
+    if (acct.tracked) for (const g of acct.groups.values()) if (this.marks.has(g.underlying)) this.refreshGroup(acct, g);
+    if (this.quiet === 0) this.finish(acct, t.tsUs);
   }
 
   /**
