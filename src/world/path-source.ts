@@ -116,8 +116,14 @@ export class PathBookSource implements Source {
     }
     this.lastUs = ts;
     const mid = this.o.price[i]! * (1 + this.impact);
-    // Remove what the last point laid (cheaper than clearing the whole ladder).
-    for (let k = 0; k < this.laidN; k++) {
+    // Remove what the last point laid (cheaper than clearing the whole ladder). Farthest first
+    // when no own order rests (none whose queue model draws at a level change, in this order):
+    // removing the best level makes the book scan the ladder for the next one, and nearest first
+    // that was a scan across every gap of the profile, both sides, at every point.
+    const own = this.clob.own.count;
+    const farFirst = own[0] === 0 && own[1] === 0;
+    for (let j = 0; j < this.laidN; j++) {
+      const k = farFirst ? this.laidN - 1 - j : j;
       if (book.sizeAt(BID, this.laidBids[k]!) !== 0) this.clob.applyLevel(BID, this.laidBids[k]!, 0);
       if (book.sizeAt(ASK, this.laidAsks[k]!) !== 0) this.clob.applyLevel(ASK, this.laidAsks[k]!, 0);
     }
