@@ -15,6 +15,10 @@ export interface LiquidationExecutor {
   quote(instrumentId: string, lots: number, limitTicks?: number): { vwapTicks: number; lots: number };
 }
 
+/** walkBook's snapshot of levels, reused (it is read before walkBook returns, and it calls nothing that walks a book). */
+let scratchPx = new Float64Array(64);
+let scratchSz = new Float64Array(64);
+
 /**
  * Market order against an L2Book: a sell hits bids from the best down, a buy lifts asks from the
  * best up. Taken size is removed from the ladder, so the order moves the price: what makes a
@@ -24,11 +28,17 @@ export function walkBook(book: L2Book, lots: number, limitTicks?: number, dryRun
   const sell = lots < 0;
   const side = sell ? BID : ASK;
   const want = Math.abs(lots);
-  let cap = 64;
+  // Most liquidations take a level or two: a snapshot of 64 scanned a sparse ladder's gaps for
+  // levels they never reached.
+  let cap = 8;
   for (;;) {
     // Plan against a snapshot of the best `cap` levels; page wider only when the order needs it.
-    const px = new Float64Array(cap);
-    const sz = new Float64Array(cap);
+    if (scratchPx.length < cap) {
+      scratchPx = new Float64Array(cap);
+      scratchSz = new Float64Array(cap);
+    }
+    const px = scratchPx;
+    const sz = scratchSz;
     const n = book.levels(side, cap, px, sz);
     const out: ExecFill[] = [];
     let left = want;
