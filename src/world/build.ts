@@ -860,12 +860,10 @@ function pathManifest(name: string, instrument: Instrument, p: PricePath): Catal
 type PathSourceSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['source'];
 type PathTransformSpec = Extract<VenueSpec['data'], { path: unknown }>['path']['transforms'][number];
 
-/** Build a venue's price path from its spec: the source, then the stress transforms in order. */
-/** A following path's leader (already built) and co-movement. */
 /**
  * A jump-diffusion calibrated on a series, once per process for that series (readBars keeps one
  * series per file and range): Monte Carlo builds a world per path, and the calibration (sorted
- * returns, median absolute deviation) was a tenth of a path's set-up.
+ * returns, median absolute deviation) was redone for every one of them.
  */
 const CALIBRATIONS = new WeakMap<Float64Array, Map<string, ReturnType<typeof calibrateJumpDiffusion>>>();
 function calibrationOf(closes: Float64Array, stepUs: number, k: number | undefined): ReturnType<typeof calibrateJumpDiffusion> {
@@ -877,6 +875,7 @@ function calibrationOf(closes: Float64Array, stepUs: number, k: number | undefin
   return { ...c };
 }
 
+/** A following path's leader (already built) and co-movement. */
 interface FollowInput {
   leader: PricePath;
   comovement: Pick<Comovement, 'beta' | 'residualVol'> & { leaderVol?: number };
@@ -901,6 +900,7 @@ function comovementOf(leader: string, follower: string, intervalUs: number): Pro
   return c;
 }
 
+/** Build a venue's price path from its spec: the source, then the stress transforms in order. */
 function buildPath(source: PathSourceSpec, transforms: readonly PathTransformSpec[], base: (string | number)[], src: SpecSource, rng: Rng, at: (path: (string | number)[], msg: string, hint?: string) => ConfigError, follow?: FollowInput): PricePath {
   const t = (path: (string | number)[], v: number | string | undefined) => timeUs(src, path, v);
   const file = (path: (string | number)[], f: string) => {
