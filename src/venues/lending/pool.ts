@@ -457,8 +457,7 @@ export class LendingPool {
     const m = s?.healthy;
     if (m === undefined || m.nonce !== s!.nonce || m.collAsset !== collateralAsset || m.debtAsset !== debtAsset || untilUs < m.tsUs) return undefined;
     // provenHealthy's test at any time up to untilUs (g only grows with time), solved for the prices.
-    const dtS = Math.ceil((untilUs - m.tsUs) / 1e6) + 1;
-    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
+    const g = this.growthBound(m.tsUs, untilUs);
     return { nonce: m.nonce, ratio: ((m.collPx / m.debtPx) * g) / (m.est * (1 - 4 * SCREEN)) * (1 + 1e-12), minCollPx: (m.collPx * SCREEN_MIN_BASE) / m.coll };
   }
 
@@ -509,8 +508,7 @@ export class LendingPool {
     const lo = ((m.est * collRatio) / debtRatio) * (1 - 4 * SCREEN);
     // g ≥ 1: no need of it (nor of its exponential) when the prices alone leave no proof.
     if (!(lo >= 1)) return false;
-    const dtS = Math.ceil((tsUs - m.tsUs) / 1e6) + 1;
-    return lo / (Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12)) >= 1;
+    return lo / this.growthBound(m.tsUs, tsUs) >= 1;
   }
 
   /**
@@ -570,9 +568,7 @@ export class LendingPool {
    */
   private boundFromMemo(m: BoundMemo, tsUs: number): number | undefined {
     for (let i = 0; i < m.assets.length; i++) if (this.opts.prices.price(m.assets[i]!, tsUs) !== m.prices[i]) return undefined;
-    // Whole seconds of accrual (indices move per second) between the two times, one more for the floors.
-    const dtS = Math.ceil((tsUs - m.tsUs) / 1e6) + 1;
-    const g = Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
+    const g = this.growthBound(m.tsUs, tsUs);
     if (!(m.hfHi * g < 1)) return undefined;
     if (m.bonus <= 10_000) return Number.POSITIVE_INFINITY;
     const share = m.hfLo / g > CLOSE_FACTOR_HF ? HALF_CLOSE : 1;
@@ -602,6 +598,15 @@ export class LendingPool {
       while (untilUs > m.tsUs && !holds(untilUs)) untilUs -= 1e6;
     }
     return { nonce: m.nonce, untilUs, assets: m.assets, prices: m.prices };
+  }
+
+  /**
+   * The most any index can grow from `fromUs` to `toUs`: e^(highest rate × whole seconds of accrual
+   * (indices move per second) between the two times, one more for the floors), with a margin.
+   */
+  private growthBound(fromUs: number, toUs: number): number {
+    const dtS = Math.ceil((toUs - fromUs) / 1e6) + 1;
+    return Math.exp((this.maxRate * dtS) / SECONDS_PER_YEAR_F) * (1 + 1e-12);
   }
 
   /** The highest rate (per year, as a number) any reserve's strategy can set: its rate at 100% usage. */
