@@ -92,6 +92,8 @@ export interface BacktestHooks {
   spillRows?: number;
   /** Encode spilled chunks on a second thread (see SpillThread; default SpillThread.wanted). */
   spillThread?: boolean;
+  /** Keep spilled chunks in memory, not in files (see SpoolOptions.inMemory). */
+  spillInMemory?: boolean;
 }
 
 export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig {
@@ -232,6 +234,7 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
       ...(hooks.clock ? { clock: hooks.clock } : {}),
       ...(hooks.spillRows !== undefined ? { spillRows: hooks.spillRows } : {}),
       ...(hooks.spillThread !== undefined ? { spillThread: hooks.spillThread } : {}),
+      ...(hooks.spillInMemory !== undefined ? { spillInMemory: hooks.spillInMemory } : {}),
     });
     return { dir: r.dir, runId: r.runId, manifest: r.manifest as unknown as RunManifest, metrics: r.metrics };
   } catch (e) {

@@ -57,9 +57,10 @@ export async function runPath(job: PathJob): Promise<McRow> {
   // A path-<k> run folder without its row (an interrupted run of this MC) is replaced whole, as any
   // run folder is; a folder of other files only with --force (mc checks them all before it starts).
   // A path is a short run among many in one worker: no forced full collections (see collectGarbage),
-  // and no spill thread — its start and messages cost more than they save on a run this short (in
-  // line, four paths took 10 s without it and 11–12 s with it), and pool workers have none anyway.
-  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: job.force ?? false, collectGarbage: false, spillThread: false, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
+  // no spill thread — its start and messages cost more than they save on a run this short (in
+  // line, four paths took 10 s without it and 11–12 s with it), and pool workers have none anyway —
+  // and no spill files: a path's chunks (a few MB) stay in memory until its files are written.
+  const r = await runWorld(p.spec, source, { runsDir: job.dir, runId, force: job.force ?? false, collectGarbage: false, spillThread: false, spillInMemory: true, extra: { mc: { k: job.k, label: p.label, shock: p.shock } } });
   const m = r.metrics as unknown as Record<string, unknown>;
   const w = r.world;
   const lot = new Map(w.venues.map((v) => [v.id, Number(v.clob.instrument.lotSize) * v.clob.instrument.multiplier]));

@@ -47,12 +47,20 @@ export interface SpoolOptions {
   runId?: string;
   /** Collect garbage after a spill when the heap has grown (see collectIfGrown; default true). */
   collect?: boolean;
+  /**
+   * Keep each chunk in memory, joined, instead of in a file (a short run: a Monte Carlo path's
+   * tables are a few MB, and a file per chunk, written and read back, cost more than they save).
+   * The chunks, hence the files written from them, are the same.
+   */
+  inMemory?: boolean;
 }
 
 export class TableSpool extends ChunkedTable {
   private pending: Record<string, ColumnData>[] = [];
   private pendingRows = 0;
   private spilled = 0;
+  /** The spilled chunks, with `inMemory`. */
+  private readonly kept: Record<string, ColumnData>[] = [];
   private template: Record<string, ColumnData> | undefined;
   /** Rows appended so far (spilled and pending). */
   rows = 0;
@@ -90,7 +98,8 @@ export class TableSpool extends ChunkedTable {
 
   private spill(): void {
     // A thread joins the parts itself; in line they are joined here.
-    if (this.opts.thread) this.opts.thread.chunk(this.name, this.spilled, this.pending, this.opts.runId);
+    if (this.opts.inMemory) this.kept.push(concatColumns(this.pending));
+    else if (this.opts.thread) this.opts.thread.chunk(this.name, this.spilled, this.pending, this.opts.runId);
     else writeFileSync(join(this.dir!, `${this.name}.${this.spilled}.arrow`), tableToIPC(tableOf(concatColumns(this.pending)), 'file'));
     this.spilled++;
     this.pending = [];
@@ -102,6 +111,10 @@ export class TableSpool extends ChunkedTable {
   *chunks(): Generator<Chunk> {
     if (this.opts.thread && this.opts.runId !== undefined && this.spilled > 0) throw new Error(`${this.name}: its spilled rows are in the files the spill thread wrote (see written())`);
     for (let k = 0; k < this.spilled; k++) {
+      if (this.opts.inMemory) {
+        yield this.kept[k]!;
+        continue;
+      }
       // Read back as Arrow: its batches go to the result file as they are (no string decoding).
       yield readArrow(join(this.dir!, `${this.name}.${k}.arrow`));
       if (this.opts.collect !== false) collectIfGrown(HEAP_GROWTH);
@@ -126,6 +139,10 @@ export class TableSpool extends ChunkedTable {
 
   /** Remove the spilled chunk files (or the files a spill thread wrote, if not moved away). */
   dispose(): void {
+    if (this.opts.inMemory) {
+      this.kept.length = 0;
+      return;
+    }
     if (this.opts.thread && this.opts.runId !== undefined) {
       for (const ext of ['arrow', 'parquet']) rmSync(join(this.dir!, `${this.name}.${ext}`), { force: true });
       return;

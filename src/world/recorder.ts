@@ -65,6 +65,8 @@ export class WorldRecorder implements EventHandler {
   private spillThread: SpillThread | undefined;
   private spillRunId: string | undefined;
   private spillCollect = true;
+  /** Spilled chunks stay in memory (see SpoolOptions.inMemory). */
+  private spillInMemory = false;
   private readonly spools = new Map<string, TableSpool>();
   /** Per venue: order and fill statistics over every order and fill, drained or not. */
   private readonly stats = new Map<string, TradeStats>();
@@ -234,12 +236,13 @@ export class WorldRecorder implements EventHandler {
    * flat in the length of the data (runWorld passes the run's spill folder). Without it every row
    * stays in memory until the run is written (a world built directly, as in tests).
    */
-  spill(dir: string, rows: number, opts: { thread?: { thread: SpillThread; runId: string }; collect?: boolean } = {}): void {
+  spill(dir: string, rows: number, opts: { thread?: { thread: SpillThread; runId: string }; collect?: boolean; inMemory?: boolean } = {}): void {
     this.spillDir = dir;
     this.spillRows = rows;
     this.spillThread = opts.thread?.thread;
     this.spillRunId = opts.thread?.runId;
     this.spillCollect = opts.collect ?? true;
+    this.spillInMemory = opts.inMemory ?? false;
   }
 
   private spool(name: string): TableSpool {
@@ -249,7 +252,7 @@ export class WorldRecorder implements EventHandler {
       // spill thread straight into the table's Arrow file and Parquet copy as it spills.
       const [table] = name.split(':');
       const solo = table === 'equity' ? this.series.size === 1 : table === 'orders' || table === 'fills' || table === 'positions' ? this.venues.length === 1 : true;
-      this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, { thread: this.spillThread, runId: solo ? this.spillRunId : undefined, collect: this.spillCollect })));
+      this.spools.set(name, (t = new TableSpool(name, this.spillDir, this.spillRows, { thread: this.spillThread, runId: solo ? this.spillRunId : undefined, collect: this.spillCollect, inMemory: this.spillInMemory })));
     }
     return t;
   }

@@ -36,6 +36,8 @@ export interface RunWorldOptions {
   spillRows?: number;
   /** Encode spilled chunks (Arrow files, Parquet copies) on a second thread (default: in the main thread, unless PRIMESIM_SPILL_THREAD=0). */
   spillThread?: boolean;
+  /** Keep spilled chunks in memory, not in files (a short run; the files written are the same). */
+  spillInMemory?: boolean;
   /**
    * Full garbage collections that keep a long run's memory flat: after spills when the heap has
    * grown, and once before the result files are written (default true). Many short runs in one
@@ -311,7 +313,8 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   const spillDir = `${target.tmp}.spill`;
   rmSync(spillDir, { recursive: true, force: true });
   mkdirSync(spillDir);
-  const thread = (opts.spillThread ?? SpillThread.wanted) ? new SpillThread(spillDir) : undefined;
+  // Chunks kept in memory go to no thread (it writes chunks as they spill).
+  const thread = !opts.spillInMemory && (opts.spillThread ?? SpillThread.wanted) ? new SpillThread(spillDir) : undefined;
   try {
     return await runAndWrite(world, spec, opts, runId, spillDir, thread, clock, wall0);
   } finally {
@@ -323,7 +326,7 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
 async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, runId: string, spillDir: string, thread: SpillThread | undefined, clock: () => number, wall0: number): Promise<WorldResult> {
   const first = world.agents[0];
   const collect = opts.collectGarbage ?? true;
-  world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS, { ...(thread ? { thread: { thread, runId } } : {}), collect });
+  world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS, { ...(thread ? { thread: { thread, runId } } : {}), collect, inMemory: opts.spillInMemory ?? false });
   const sim = world.sim;
   world.start();
   const replay0 = clock();

@@ -128,6 +128,31 @@ describe('a run that spills its long tables', () => {
     expect(readdirSync(join(root, 'threaded')).filter((x) => x.startsWith('.'))).toEqual([]);
   });
 
+  it('gives the same bytes when the spilled chunks stay in memory (a Monte Carlo path), and writes no chunk file', async () => {
+    const opts = { ...mm, data };
+    const files = await runBacktest({ ...opts, runsDir: join(root, 'to-files'), runId: 'x' }, { spillRows: 64, spillThread: false });
+    // The spill folder is removed at the end: look into it while the run goes, at its first progress report.
+    let seen: string[] | undefined;
+    const kept = await runBacktest(
+      { ...opts, runsDir: join(root, 'in-memory'), runId: 'x' },
+      {
+        spillRows: 64, spillThread: false, spillInMemory: true,
+        onProgress: () => {
+          const spill = readdirSync(join(root, 'in-memory')).find((x) => x.endsWith('.spill'));
+          if (spill !== undefined) seen = [...(seen ?? []), ...readdirSync(join(root, 'in-memory', spill))];
+        },
+      },
+    );
+    const sums = (m: typeof files.manifest) => {
+      const mf = m as unknown as { files: { file: string; sha256: string }[]; copies: { file: string; sha256: string }[] };
+      return [...mf.files, ...mf.copies].map((f) => `${f.file} ${f.sha256}`);
+    };
+    expect(files.manifest.counts.fills).toBeGreaterThan(5 * 64);
+    expect(sums(kept.manifest)).toEqual(sums(files.manifest));
+    expect(seen).toBeDefined();
+    expect(seen).toEqual([]);
+  });
+
   it('with a thread, a table of several spools (one per venue) is read back from chunk files, a whole-table spool comes back written: the same bytes', async () => {
     const write = async (useThread: boolean) => {
       const dir = mkdtempSync(join(root, 'th-'));
