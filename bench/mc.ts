@@ -48,7 +48,8 @@ async function phases(): Promise<BenchResult[]> {
       const p = pathSpec(spec, k);
       const t0 = performance.now();
       const c0 = process.cpuUsage();
-      const r = await runWorld(p.spec, source, { runsDir: dir, runId: `path-${k}`, force: true, collectGarbage: false, spillThread: false, clock: () => performance.now() });
+      // As a Monte Carlo path runs (see mc/path-run.ts).
+      const r = await runWorld(p.spec, source, { runsDir: dir, runId: `path-${k}`, force: true, collectGarbage: false, spillThread: false, spillInMemory: true, clock: () => performance.now() });
       const all = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
       if (k === 10) continue; // warm-up: the first path also loads the shared data
