@@ -270,8 +270,18 @@ export class LiquidationPga {
   beginScan(tsUs: number): void {
     this.scanUs = tsUs;
     for (let i = 0; i < this.pairs.length; i++) {
-      this.pairCollPx[i] = Number(this.o.pool.price(this.pairs[i]!.coll, tsUs));
-      this.pairDebtPx[i] = Number(this.o.pool.price(this.pairs[i]!.debt, tsUs));
+      this.pairCollPx[i] = this.priceOrNaN(this.pairs[i]!.coll, tsUs);
+      this.pairDebtPx[i] = this.priceOrNaN(this.pairs[i]!.debt, tsUs);
+    }
+  }
+
+  /** A pair's price for beginScan; NaN (no shortcut: compete decides) when the pool has none yet. */
+  private priceOrNaN(asset: string, tsUs: number): number {
+    try {
+      return Number(this.o.pool.price(asset, tsUs));
+    } catch (e) {
+      if (e instanceof ModelError) return Number.NaN;
+      throw e;
     }
   }
 

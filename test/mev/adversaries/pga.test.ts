@@ -265,4 +265,13 @@ describe('liquidation searchers in a priority-gas auction', () => {
     expect(parked.healthy).toBeGreaterThan(300);
     expect(parked.idle).toBeGreaterThan(40);
   });
+
+  it('a scan with no oracle price for a pair (none yet, or a zero answer) answers as compete does instead of failing', () => {
+    const a = market(0n, true, true);
+    const b = market(0n);
+    for (const m of [a, b]) m.px.set('WETH', 0n);
+    expect(a.scan(1_000_000)).toEqual(b.scan(1_000_000));
+    for (const m of [a, b]) m.px.set('WETH', USD(1998.79));
+    expect(a.slot(12_000_000)).toEqual(b.slot(12_000_000));
+  });
 });
