@@ -269,8 +269,11 @@ describe('liquidation searchers in a priority-gas auction', () => {
   it('a scan with no oracle price for a pair (none yet, or a zero answer) answers as compete does instead of failing', () => {
     const a = market(0n, true, true);
     const b = market(0n);
+    // Healthy first (what proves it is kept), then no valid price.
+    expect(a.scan(1_000_000)).toEqual('none');
+    expect(b.scan(1_000_000)).toEqual('none');
     for (const m of [a, b]) m.px.set('WETH', 0n);
-    expect(a.scan(1_000_000)).toEqual(b.scan(1_000_000));
+    expect(a.scan(2_000_000)).toEqual(b.scan(2_000_000));
     for (const m of [a, b]) m.px.set('WETH', USD(1998.79));
     expect(a.slot(12_000_000)).toEqual(b.slot(12_000_000));
   });
