@@ -429,6 +429,8 @@ export function buildChainWorld(args: {
       });
     }
   });
+  /** Each borrower's place in `borrowers`, by user. */
+  const borrowerAt = new Map(borrowers.map((b, i) => [b.opp.user, i]));
   const pgas = new Map<string, LiquidationPga>();
   let blockTs = 0;
   for (const [id, list] of searchersBy) {
@@ -570,15 +572,21 @@ export function buildChainWorld(args: {
       const due = ts - lastHfUs >= args.recordEveryUs;
       if (!liquidated && !due) return;
       if (due) lastHfUs = ts;
-      for (const b of borrowers) {
+      const row = (b: Borrower) => {
         const user = b.opp.user;
-        if (!due && !hit.includes(user)) continue;
         const h = lending.get(b.lending)!.healthFactor(user, ts);
         hf.ts.push(ts);
         hf.account.push(user);
         hf.venue.push(b.lending);
         hf.hf.push(h > HF_INFINITE ? Number.POSITIVE_INFINITY : Number(h) / 1e18);
         hf.liq.push(liqCount.get(user) ?? 0);
+      };
+      if (due) for (const b of borrowers) row(b);
+      else {
+        // The liquidated ones, once each, in the borrowers' order (a search of the block's list
+        // for every borrower was thousands of comparisons a block in a cascade).
+        const at = [...new Set(hit.map((u) => borrowerAt.get(u)).filter((i) => i !== undefined))].sort((x, y) => x - y);
+        for (const i of at) row(borrowers[i]!);
       }
     },
   };
