@@ -867,13 +867,14 @@ function ratio(mm: number, eq: number): number {
   return eq > 0 ? mm / eq : mm > 0 ? Infinity : 0;
 }
 
-/** Linear legs share one group per underlying; coin-settled legs form their own (coin) pool. */
 /** The accounts holding a group of one underlying, and those groups (what its mark revalues). */
 interface Holders {
   set: Set<AccountState>;
   accounts: AccountState[];
   groups: { a: AccountState; g: Group }[];
 }
+
+/** Linear legs share one group per underlying; coin-settled legs form their own (coin) pool. */
 
 function groupKey(e: InstrumentEntry): string {
   return e.coin ? `${e.spec.underlying}:${e.spec.market.settle}` : e.spec.underlying;

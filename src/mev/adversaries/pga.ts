@@ -169,9 +169,6 @@ export class LiquidationPga {
     }
     let bound: number | undefined;
     try {
-      // Most borrowers of a scan, proven healthy by their last valuation and the prices' moves
-      // since: no opportunity, as liquidationValueBound would find.
-      if (pool.surelyHealthy(opp.user, tsUs)) return undefined;
       bound = pool.liquidationValueBound(tsUs, opp);
     } catch (e) {
       if (e instanceof ModelError) return NO_BIDS;

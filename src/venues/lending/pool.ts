@@ -328,7 +328,11 @@ export class LendingPool {
 
   /** liquidatable's decision; leaves `screened` (and, when true, hfLo / hfHi) for the caller. */
   private underWater(s: UserState, user: string, tsUs: number): boolean {
-    if (this.provenHealthy(s, tsUs)) return false;
+    return !this.provenHealthy(s, tsUs) && this.screenedUnderWater(s, user, tsUs);
+  }
+
+  /** underWater once provenHealthy has not proved the user healthy. */
+  private screenedUnderWater(s: UserState, user: string, tsUs: number): boolean {
     this.screened = this.screen(s, tsUs);
     if (this.screened && this.hfLo >= 1) {
       this.rememberHealthy(s, tsUs);
@@ -428,8 +432,7 @@ export class LendingPool {
 
   /**
    * Whether `user`'s health factor is surely ≥ 1 at `tsUs` by its last healthy screen alone (see
-   * provenHealthy); false says nothing. Lets a searcher's scan pass over a healthy borrower
-   * without looking further.
+   * provenHealthy); false says nothing.
    */
   surelyHealthy(user: string, tsUs: number): boolean {
     const s = this.users.get(user);
@@ -533,11 +536,14 @@ export class LendingPool {
     const coll = this.reserve(p.collateralAsset);
     const debtR = this.reserve(p.debtAsset);
     if (s === undefined) return undefined;
+    // Most borrowers of a searchers' scan: proven healthy by their last screen and the prices'
+    // moves since, without valuing them (the checks below would end in the same answer).
+    if (this.provenHealthy(s, tsUs)) return undefined;
     // Indices only grow from one ray, so a balance is zero exactly when its scaled balance is.
     const debtScaled = s.debt.get(p.debtAsset) ?? 0n;
     if (debtScaled <= 0n) return undefined;
     if (coll.config.collateralEnabled === false || this.liquidationThresholdOf(coll, s.eMode) === 0 || (s.collateral.get(p.collateralAsset) ?? 0n) === 0n) return undefined;
-    if (!this.underWater(s, p.user, tsUs)) return undefined;
+    if (!this.screenedUnderWater(s, p.user, tsUs)) return undefined;
     const screened = this.screened;
     const bonus = Number(this.liquidationBonus(coll, s.eMode));
     // A bonus of 100% or less is no reserve's; the exact quote decides such an odd configuration.
