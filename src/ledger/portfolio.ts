@@ -109,10 +109,24 @@ export class Position {
   /** Unrealized PnL at a mark (ticks, may be x.5), in settle minor units. */
   unrealized(markTicks: number): bigint {
     if (this.lots === 0 || !Number.isFinite(markTicks)) return 0n;
+    // An equity sample asks it three times at one mark (equity, its split, the venue's PnL): the
+    // last answer stands while the mark, lots and cost basis are those it was made from.
+    if (markTicks === this.uMark && this.lots === this.uLots && this.costBasis === this.uBasis) return this.uValue;
     const v = this.notional.value(markTicks, this.lots);
     const signed = this.lots > 0 ? v : -v;
-    return this.inst.kind === 'inverse' ? this.costBasis - signed : signed - this.costBasis;
+    const u = this.inst.kind === 'inverse' ? this.costBasis - signed : signed - this.costBasis;
+    this.uMark = markTicks;
+    this.uLots = this.lots;
+    this.uBasis = this.costBasis;
+    this.uValue = u;
+    return u;
   }
+
+  /** unrealized()'s last answer and what it was made from. */
+  private uMark = NaN;
+  private uLots = 0;
+  private uBasis = 0n;
+  private uValue = 0n;
 
   /**
    * Account equity in settle minor units at a mark: cash plus open PnL for derivatives; cash plus

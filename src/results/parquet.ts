@@ -364,7 +364,17 @@ function plainStrings(strings: readonly string[]): Uint8Array {
   const view = new DataView(out.buffer);
   let at = 0;
   for (const s of strings) {
-    const w = ENCODER.encodeInto(s, out.subarray(at + 4)).written;
+    // ASCII (amounts, hashes, ids: nearly every such value) is copied character by character; a
+    // view per value for encodeInto was most of what writing a Monte Carlo path allocated.
+    const o = at + 4;
+    const len = s.length;
+    let j = 0;
+    while (j < len) {
+      const c = s.charCodeAt(j);
+      if (c >= 0x80) break;
+      out[o + j++] = c;
+    }
+    const w = j === len ? len : ENCODER.encodeInto(s, out.subarray(o)).written;
     view.setUint32(at, w, true);
     at += 4 + w;
   }

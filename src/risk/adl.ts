@@ -1,4 +1,4 @@
-import type { AccountState, MarginEngine } from './margin-engine.ts';
+import type { AccountState, AdlRankFn, MarginEngine } from './margin-engine.ts';
 
 /** One position eligible for auto-deleveraging, with the raw figures its rank comes from. */
 export interface AdlCandidate {
@@ -49,13 +49,30 @@ let scratchIdx = new Int32Array(1024);
 const scratchAcc: (AccountState | undefined)[] = [];
 const scratchFig: number[] = [];
 
+/** adlRank from the engine's figures (lots, upnl, basis, value) and the equity: the engine keeps its candidates in this order. */
+const rankOfFigures: AdlRankFn = (fig, equity) => adlRank(fig[1]!, Math.abs(fig[2]!), fig[3]!, equity);
+
 /**
  * The head of adlQueue: candidates in the same order, as many as cover `lotsNeeded` plus `extra`
- * more (all of them when they cannot cover it). The ranks go into typed arrays and a heap gives
- * the order one pop at a time, so an ADL event neither allocates per candidate nor sorts
+ * more (all of them when they cannot cover it). Read from the order the engine keeps between
+ * events (MarginEngine.adlRanked); where it keeps none, the ranks go into typed arrays and a heap
+ * gives the order one pop at a time, so an ADL event neither allocates per candidate nor sorts
  * thousands of them to use the first few.
  */
 export function adlTop(engine: MarginEngine, instrumentId: string, bankruptSide: number, exclude: string, lotsNeeded: number, extra: number): AdlCandidate[] {
+  const head: AdlCandidate[] = [];
+  let have = 0;
+  let left = extra;
+  const kept = engine.adlRanked(instrumentId, -bankruptSide, rankOfFigures, (a, fig, rank) => {
+    const equity = a.state.equity;
+    const upnl = fig[1]!;
+    if (a.id === exclude || !(equity > 0) || !(upnl > 0)) return true;
+    if (have >= lotsNeeded && left-- <= 0) return false;
+    head.push({ account: a.id, lots: fig[0]!, upnl, entryNotional: Math.abs(fig[2]!), notional: fig[3]!, equity, rank });
+    have += Math.abs(fig[0]!);
+    return true;
+  });
+  if (kept) return head;
   let n = 0;
   engine.positionsOn(instrumentId, -bankruptSide, (a, fig) => {
     const equity = a.state.equity;

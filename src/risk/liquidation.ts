@@ -150,14 +150,13 @@ export class LiquidationEngine implements EventHandler {
     }
     const a = this.engine.account(id);
     if (!(a.state.equity < a.state.mm)) return;
-    const open = this.engine.openPositions(id);
-    if (open.length === 0) return;
+    const lotsBefore = this.engine.openLots(id);
+    if (lotsBefore === 0) return;
     this.onLiquidating?.(id, tsUs);
     this.nextAllowed.set(i, tsUs + this.cfg.cooldownUs);
-    const lotsBefore = open.reduce((n, p) => n + Math.abs(p.lots), 0);
     if (a.state.equity <= 0) this.closeOut(tsUs, a);
     else this.partial(tsUs, a);
-    const lotsAfter = this.engine.openPositions(id).reduce((n, p) => n + Math.abs(p.lots), 0);
+    const lotsAfter = this.engine.openLots(id);
     if (lotsAfter === lotsBefore && lotsAfter > 0) this.nextAllowed.set(i, tsUs + (this.cfg.stallUs ?? this.cfg.cooldownUs));
     // A still-breached account re-queues itself through the margin listener after its fills; make
     // sure it does even if the step left margin unchanged.
@@ -217,8 +216,7 @@ export class LiquidationEngine implements EventHandler {
     let lastInst = '';
     let lastLots = 0;
     for (let guard = 0; guard < 64; guard++) {
-      const open = this.engine.openPositions(a.id);
-      if (open.length === 0) break;
+      if (this.engine.openLots(a.id) === 0) break;
       const p = this.largest(a.id);
       if (guard > 0 && p.instrument === lastInst && p.lots === lastLots) break; // no liquidity left: retry after the cooldown
       lastInst = p.instrument;
@@ -239,7 +237,7 @@ export class LiquidationEngine implements EventHandler {
       this.deleverage(tsUs, a, p);
     }
     // Whatever is still negative once flat is bad debt the fund could not pay: book it as a loss.
-    if (this.engine.openPositions(a.id).length === 0) {
+    if (this.engine.openLots(a.id) === 0) {
       for (const asset of [...a.assets]) {
         const owed = this.owed(a, asset);
         if (owed > 0n) this.engine.ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, owed, 'insurance', this.ref++);
@@ -330,7 +328,7 @@ export class LiquidationEngine implements EventHandler {
   /** Once flat, the fund pays what the account owes in `asset` as far as it can; returns the amount (asset units). */
   private coverDeficit(tsUs: number, a: AccountState, asset: string): number {
     const ledger = this.engine.ledger;
-    if (this.engine.openPositions(a.id).length > 0) return 0;
+    if (this.engine.openLots(a.id) > 0) return 0;
     const owed = this.owed(a, asset);
     if (owed <= 0n) return 0;
     const fund = this.fundBalanceOf(asset);

@@ -63,7 +63,9 @@ export class MarginEngine {
   private readonly adlSets = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
   private readonly adlChanged = new Set<AccountState>();
   private readonly entrantOf = new Map<PosEntry, Entrant>();
-  /** Test hook: check every kept ADL candidate set against a full scan (throws on a difference). */
+  /** Per instrument with kept candidate sets: each side's members in ADL rank order (see adlRanked). */
+  private readonly adlOrders = new Map<InstrumentEntry, [RankOrder, RankOrder]>();
+  /** Test hook: check every kept ADL candidate set against a full scan, and every rank order against a fresh sort (throws on a difference). */
   verifyAdlSets = false;
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new NumberMap();
@@ -92,8 +94,13 @@ export class MarginEngine {
     const e = checkInstrument(spec, this.settleAsset, ASSETS[this.settleAsset]!.decimals);
     e.basis = this.instruments.get(spec.id)?.basis ?? this.basis.get(spec.id) ?? 0;
     this.instruments.set(spec.id, e);
+    this.lastInstId = undefined;
     if (e.coin) this.marginAssets.add(spec.market.settle);
   }
+
+  /** The last instrument asked and its entry: a perp venue asks its own at every mark change. */
+  private lastInstId: string | undefined;
+  private lastInst: InstrumentEntry | undefined;
 
   /** Haircut of an asset's positive equity: configured, else 0 for the settle and margin coins, else 1 (counts nothing). */
   haircut(asset: string): number {
@@ -117,8 +124,11 @@ export class MarginEngine {
   }
 
   instrument(id: string): InstrumentEntry {
+    if (id === this.lastInstId) return this.lastInst!;
     const e = this.instruments.get(id);
     if (!e) throw new ConfigError(`instrument ${id} is not registered with the margin engine (no margin model)`, { field: 'instrument' });
+    this.lastInstId = id;
+    this.lastInst = e;
     return e;
   }
 
@@ -418,8 +428,8 @@ export class MarginEngine {
     let sets = this.adlSets.get(inst);
     if (sets === undefined) {
       this.adlSets.set(inst, (sets = [[], []]));
-      for (const x of held[0]) this.adlEval(x, sets);
-      for (const x of held[1]) this.adlEval(x, sets);
+      for (const x of held[0]) this.adlEval(x, sets, undefined);
+      for (const x of held[1]) this.adlEval(x, sets, undefined);
     }
     this.adlDrain();
     const set = sets[side > 0 ? 0 : 1];
@@ -433,6 +443,104 @@ export class MarginEngine {
     return true;
   }
 
+  /**
+   * ADL's queue from the kept candidate sets, best first: `visit` gets each candidate of `side`
+   * (in profit, in an account with positive equity) with its figures (read afresh; valid during
+   * the call) and its rank, in order of rank (highest first, ties by account id), until it
+   * returns false. The order is kept between calls: a cascade runs ADL hundreds of times at one
+   * mark and ranked every candidate each time (thousands per event); only the entrants of
+   * accounts noted since (a fill, a revaluation — every change of lots, basis, leg or equity goes
+   * through `finish` or `onLots`) are ranked again, or all of them when many were (a new mark).
+   * `rank` must be a pure function of the figures and the equity, the same function at every
+   * call. Returns false, having visited nothing, when the kept order cannot answer: an instrument
+   * settled in another asset than the engine's (its value moves with that asset's price), one
+   * whose interest is recounted, or a rank that is NaN (no total order) — the caller scans.
+   */
+  adlRanked(instrumentId: string, side: number, rank: AdlRankFn, visit: (a: AccountState, fig: PositionFigures, rank: number) => boolean): boolean {
+    const inst = this.instrument(instrumentId);
+    if (inst.spec.market.settle !== this.settleAsset) return false;
+    const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
+    if (held === undefined) return false;
+    let sets = this.adlSets.get(inst);
+    if (sets === undefined) {
+      this.adlSets.set(inst, (sets = [[], []]));
+      for (const x of held[0]) this.adlEval(x, sets, undefined);
+      for (const x of held[1]) this.adlEval(x, sets, undefined);
+    }
+    let orders = this.adlOrders.get(inst);
+    if (orders === undefined) this.adlOrders.set(inst, (orders = [newRankOrder(), newRankOrder()]));
+    this.adlDrain();
+    const si = side > 0 ? 0 : 1;
+    const set = sets[si];
+    const r = orders[si];
+    if (this.verifyAdlSets) this.adlVerify(held[si], side, set);
+    if (!r.built || r.rank !== rank || r.pending.length * 8 > set.length + 64) {
+      if (!this.rankAll(r, set, si, rank)) return false;
+    } else if (!this.rankPending(r, si)) return false;
+    if (this.verifyAdlSets) this.verifyRankOrder(r, set);
+    const order = r.order;
+    for (let i = 0; i < order.length; i++) {
+      const x = order[i]!;
+      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
+      if (!visit(x.a, this.figures, x.rank)) break;
+    }
+    return true;
+  }
+
+  /** Rank every member of a side's set afresh and sort them; false (order dropped) on a NaN rank. */
+  private rankAll(r: RankOrder, set: readonly Entrant[], si: number, rank: AdlRankFn): boolean {
+    dropOrder(r);
+    const order = r.order;
+    for (let i = 0; i < set.length; i++) {
+      const x = set[i]!;
+      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
+      const k = rank(this.figures, x.a.state.equity);
+      if (Number.isNaN(k)) {
+        dropOrder(r);
+        return false;
+      }
+      x.rank = k;
+      x.ranked = si;
+      order.push(x);
+    }
+    order.sort((p, q) => (rankedBefore(p, q) ? -1 : 1));
+    r.built = true;
+    r.rank = rank;
+    return true;
+  }
+
+  /** Rank the entrants that joined (or changed in) a side's set since the last call and put them in place. */
+  private rankPending(r: RankOrder, si: number): boolean {
+    const rank = r.rank!;
+    const pending = r.pending;
+    for (let i = 0; i < pending.length; i++) {
+      const x = pending[i]!;
+      if (x.adlSide !== si || x.ranked >= 0) continue; // left again, or already placed
+      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
+      const k = rank(this.figures, x.a.state.equity);
+      if (Number.isNaN(k)) {
+        dropOrder(r);
+        return false;
+      }
+      x.rank = k;
+      x.ranked = si;
+      r.order.splice(rankIndex(r.order, x), 0, x);
+    }
+    pending.length = 0;
+    return true;
+  }
+
+  /** verifyAdlSets: the kept order must be the set's members, each at the rank its figures give now, sorted. */
+  private verifyRankOrder(r: RankOrder, set: readonly Entrant[]): void {
+    const fresh = set.map((x) => {
+      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
+      return { x, k: r.rank!(this.figures, x.a.state.equity) };
+    });
+    fresh.sort((p, q) => (p.k > q.k || (p.k === q.k && p.x.a.id < q.x.a.id) ? -1 : 1));
+    const ok = fresh.length === r.order.length && fresh.every((f, i) => f.x === r.order[i] && Object.is(f.k, r.order[i]!.rank));
+    if (!ok) throw new ModelError(`ADL rank order differs from a fresh sort of its ${set.length} candidates`, { field: 'adl' });
+  }
+
   private noteAdl(a: AccountState): void {
     if (this.adlSets.size !== 0) this.adlChanged.add(a);
   }
@@ -440,12 +548,15 @@ export class MarginEngine {
   /** Examine the noted accounts' entrants again in every kept set. */
   private adlDrain(): void {
     if (this.adlChanged.size === 0) return;
+    // Many accounts noted (a new mark revalues every holder): the rank orders are made again
+    // whole at their next call rather than mended one entrant at a time.
+    if (this.adlChanged.size > 64) for (const o of this.adlOrders.values()) for (const r of o) dropOrder(r);
     for (const a of this.adlChanged) {
       for (const g of a.groups.values()) {
         for (const e of g.entries) {
           const sets = this.adlSets.get(e.inst);
           const x = sets && this.entrantOf.get(e);
-          if (x) this.adlEval(x, sets!);
+          if (x) this.adlEval(x, sets!, this.adlOrders.get(e.inst));
         }
       }
     }
@@ -453,7 +564,15 @@ export class MarginEngine {
   }
 
   /** Put an entrant in, or take it out of, its instrument's candidate set (full scan's test). */
-  private adlEval(x: Entrant, sets: [Entrant[], Entrant[]]): void {
+  private adlEval(x: Entrant, sets: [Entrant[], Entrant[]], orders: [RankOrder, RankOrder] | undefined): void {
+    // Out of its rank order first (its figures may have changed); back in, ranked anew, at the next call.
+    if (x.ranked >= 0) {
+      const r = orders![x.ranked as 0 | 1];
+      const i = rankIndex(r.order, x);
+      if (r.order[i] !== x) throw new ModelError(`ADL rank order lost account ${x.a.id}`, { field: 'adl' });
+      r.order.splice(i, 1);
+      x.ranked = -1;
+    }
     const lots = x.e.pos.lots;
     const s = x.side;
     const ok = s >= 0 && lots !== 0 && (lots > 0 ? 0 : 1) === s && entryUpnl(x.e) > 0 && x.a.state.equity > 0;
@@ -473,6 +592,7 @@ export class MarginEngine {
       x.adlAt = l.length;
       l.push(x);
     }
+    if (x.adlSide >= 0 && orders !== undefined && orders[x.adlSide as 0 | 1].built) orders[x.adlSide as 0 | 1].pending.push(x);
   }
 
   /** verifyAdlSets: the kept set must hold exactly the entrants a full scan of the side's holders finds. */
@@ -512,6 +632,19 @@ export class MarginEngine {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Σ |lots| of the account's open positions (0 when flat): what a liquidation step asks before and
+   * after each fill, without openPositions' objects (a cascade asks it tens of thousands of times).
+   */
+  openLots(account: string): number {
+    let n = 0;
+    for (const g of this.account(account).groups.values()) {
+      const entries = g.entries;
+      for (let i = 0; i < entries.length; i++) n += Math.abs(entries[i]!.pos.lots);
+    }
+    return n;
   }
 
   /**
@@ -616,7 +749,7 @@ export class MarginEngine {
       g.legs.push(e.leg);
       let list = this.entrants.get(inst);
       if (!list) this.entrants.set(inst, (list = []));
-      const made: Entrant = { a, g, e, side: -1, at: -1, adlSide: -1, adlAt: -1 };
+      const made: Entrant = { a, g, e, side: -1, at: -1, adlSide: -1, adlAt: -1, ranked: -1, rank: NaN };
       list.push(made);
       this.entrantOf.set(e, made);
       this.noteAdl(a);
@@ -897,6 +1030,49 @@ interface Entrant {
   /** ADL candidate set it is in (0 long, 1 short, −1 none) and its index there. */
   adlSide: number;
   adlAt: number;
+  /** Rank order it is in (0 long, 1 short, −1 none: see adlRanked) and its rank there. */
+  ranked: number;
+  rank: number;
+}
+
+/** ADL's rank of a candidate from its figures (see PositionFigures) and its account's equity. */
+export type AdlRankFn = (fig: PositionFigures, equity: number) => number;
+
+/** One side's kept candidates in rank order, and the members to place in it at the next call. */
+interface RankOrder {
+  order: Entrant[];
+  pending: Entrant[];
+  built: boolean;
+  rank: AdlRankFn | undefined;
+}
+
+function newRankOrder(): RankOrder {
+  return { order: [], pending: [], built: false, rank: undefined };
+}
+
+/** Forget an order (its members are ranked afresh when next asked). */
+function dropOrder(r: RankOrder): void {
+  for (const x of r.order) x.ranked = -1;
+  r.order.length = 0;
+  r.pending.length = 0;
+  r.built = false;
+}
+
+/** ADL order: higher rank first, then lower account id (ids are unique: a total order without NaN). */
+function rankedBefore(p: Entrant, q: Entrant): boolean {
+  return p.rank > q.rank || (p.rank === q.rank && p.a.id < q.a.id);
+}
+
+/** Where `x` (at its kept rank) is, or goes, in a rank order: the first member not before it. */
+function rankIndex(order: readonly Entrant[], x: Entrant): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (rankedBefore(order[m]!, x)) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 function entryUpnl(e: PosEntry): number {

@@ -91,7 +91,11 @@ export class AccountWallet implements AccountContext {
     const minor = BigInt(Math.round(units * assetScale(asset)));
     this.ledger.transfer(tsUs, 'external:deposits', this.cashAccount, asset, minor, 'deposit');
     this.deposits.set(asset, (this.deposits.get(asset) ?? 0n) + minor);
+    this.depositUnits = undefined;
   }
+
+  /** Deposits in whole units per asset, in the map's order (made again after a deposit): read at every equity sample. */
+  private depositUnits: { asset: string; units: number }[] | undefined;
 
   balance(asset: string): number {
     return Number(this.ledger.balance(this.cashAccount, asset)) / assetScale(asset);
@@ -140,7 +144,8 @@ export class AccountWallet implements AccountContext {
   /** Deposits at current prices. */
   depositsValue(): number {
     let e = 0;
-    for (const [a, m] of this.deposits) e += (Number(m) / assetScale(a)) * this.prices.get(a);
+    const d = (this.depositUnits ??= [...this.deposits].map(([asset, m]) => ({ asset, units: Number(m) / assetScale(asset) })));
+    for (let i = 0; i < d.length; i++) e += d[i]!.units * this.prices.get(d[i]!.asset);
     for (const l of this.legs) if (l.deposits !== undefined) e += l.deposits();
     return e;
   }

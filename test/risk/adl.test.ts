@@ -58,7 +58,7 @@ describe('ADL queue head', () => {
     expect(nonTrivial).toBeGreaterThan(100);
   });
 
-  it('property: between calls the kept candidate sets follow fills, flips, closes, marks and revaluations — adlTop stays the head of a full scan', () => {
+  it('property: between calls the kept candidate sets and rank orders follow fills, flips, closes, marks and revaluations — adlTop stays the head of a full scan', () => {
     const acct = fc.record({ lots: fc.integer({ min: -40, max: 40 }), entry: fc.integer({ min: 50_000, max: 70_000 }), cash: fc.integer({ min: 100, max: 50_000 }) });
     const op = fc.oneof(
       fc.record({ kind: fc.constant('fill' as const), i: fc.nat(), lots: fc.integer({ min: -60, max: 60 }), px: fc.integer({ min: 50_000, max: 70_000 }) }),
@@ -67,7 +67,7 @@ describe('ADL queue head', () => {
     );
     let checks = 0;
     fc.assert(
-      fc.property(fc.array(acct, { minLength: 2, maxLength: 40 }), fc.array(op, { minLength: 1, maxLength: 40 }), (accts, ops) => {
+      fc.property(fc.array(acct, { minLength: 2, maxLength: 100 }), fc.array(op, { minLength: 1, maxLength: 40 }), (accts, ops) => {
         const { ledger, engine } = newEngine();
         engine.verifyAdlSets = true;
         engine.registerInstrument(perpSpec(BINANCE_BTCUSDT_TIERS));
@@ -88,7 +88,9 @@ describe('ADL queue head', () => {
             if (d !== 0) engine.applyFill(id, PERP, t, d, o.px * 10, 0);
           } else if (o.kind === 'mark') engine.setMark('BTC', o.px, t);
           else {
-            // The kept sets (checked against a scan by verifyAdlSets) give adlTop; adlQueue scans in full.
+            // The kept sets and rank orders (checked against a scan and a fresh sort by verifyAdlSets;
+            // up to 100 accounts, so a new mark can note more than the 64 that drop the orders whole)
+            // give adlTop; adlQueue scans in full.
             const full = adlQueue(engine, PERP, o.side, 'a000');
             const top = adlTop(engine, PERP, o.side, 'a000', o.need, o.extra);
             let k = 0;
