@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readArrow } from './arrow-io.ts';
+import { writeParquetFile } from './parquet.ts';
 import { ChunkedTable, tableChunks, writeArrowChunks, type TableData } from './spool.ts';
 import type { ResultFile } from './recorder.ts';
 import { writeParquetCopies } from './run-store.ts';
@@ -62,7 +64,16 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
           renameSync(done.arrow.file, join(tmp, file));
           byTable.set(table, { table, file, bytes: done.arrow.bytes, sha256: done.arrow.sha256, rows: done.arrow.rows });
           copies.set(table, done.parquet);
-        } else byTable.set(table, { table, file, ...writeArrowChunks(join(tmp, file), tableChunks(cols)) });
+        } else {
+          byTable.set(table, { table, file, ...writeArrowChunks(join(tmp, file), tableChunks(cols)) });
+          // Its Parquet copy now, while the spill thread may still be closing its files (written
+          // later, it waited for them): the same bytes writeParquetCopies would write.
+          if (!(cols instanceof ChunkedTable)) {
+            const early = join(tmp, `${table}.parquet.early`);
+            writeParquetFile(early, [Object.keys(cols).length > 0 ? cols : readArrow(join(tmp, file))], spec.runId);
+            copies.set(table, early);
+          }
+        }
       }
     }
     const files = Object.keys(spec.tables).map((t) => byTable.get(t)!);
