@@ -43,7 +43,7 @@ export class Ledger {
   }
 
   balance(account: string, asset: string): bigint {
-    return this.balances.get(account)?.get(asset) ?? 0n;
+    return this.cached(account)?.get(asset) ?? 0n;
   }
 
   /** Sum of every account's balance in an asset: zero when all money came in through transfers. */
@@ -68,12 +68,48 @@ export class Ledger {
   }
 
   private add(account: string, asset: string, delta: bigint): void {
-    let m = this.balances.get(account);
+    let m = this.cached(account);
     if (!m) {
       m = new Map();
       this.balances.set(account, m);
+      this.k1 = this.k0;
+      this.m1 = this.m0;
+      this.k0 = account;
+      this.m0 = m;
     }
     m.set(asset, (m.get(asset) ?? 0n) + delta);
+  }
+
+  /**
+   * The last two accounts moved and their balances: a transfer moves two, and the next one (a
+   * fee after a trade, a liquidation's steps) the same two more often than not — a lookup in a
+   * map of tens of thousands of accounts (a Monte Carlo population) misses the cache.
+   */
+  private k0: string | undefined;
+  private m0: Map<string, bigint> | undefined;
+  private k1: string | undefined;
+  private m1: Map<string, bigint> | undefined;
+
+  private cached(account: string): Map<string, bigint> | undefined {
+    if (account === this.k0) return this.m0;
+    if (account === this.k1) {
+      // The other slot becomes the older one.
+      const k = this.k0;
+      const m = this.m0;
+      this.k0 = account;
+      this.m0 = this.m1;
+      this.k1 = k;
+      this.m1 = m;
+      return this.m0;
+    }
+    const m = this.balances.get(account);
+    if (m !== undefined) {
+      this.k1 = this.k0;
+      this.m1 = this.m0;
+      this.k0 = account;
+      this.m0 = m;
+    }
+    return m;
   }
 }
 

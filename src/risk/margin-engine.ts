@@ -142,16 +142,26 @@ export class MarginEngine {
     const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revaluedAt: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
+    // byCashOf may remember this cash account as no margin account's.
+    this.cashK0 = this.cashK1 = undefined;
     this.refreshCollateral(a);
     this.total(a);
     return a;
   }
 
   account(id: string): AccountState {
+    // The last account asked: a liquidation step, a fill and its transfers ask for one account
+    // many times in a row, and a population's map of 10,000 misses the cache.
+    if (id === this.lastAccountId) return this.lastAccount!;
     const a = this.accounts.get(id);
     if (!a) throw new ConfigError(`unknown margin account ${id}`, { field: 'account' });
+    this.lastAccountId = id;
+    this.lastAccount = a;
     return a;
   }
+
+  private lastAccountId: string | undefined;
+  private lastAccount: AccountState | undefined;
 
   accountIds(): string[] {
     return [...this.accounts.keys()];
@@ -900,11 +910,28 @@ export class MarginEngine {
 
   private onTransfer(t: Transfer): void {
     // The sending account's, then the receiving one's (no list per transfer: a cascade books tens of thousands).
-    const from = this.byCash.get(t.from);
-    const to = this.byCash.get(t.to);
+    const from = this.byCashOf(t.from);
+    const to = this.byCashOf(t.to);
     if (from) this.afterTransfer(from, t);
     if (to && to !== from) this.afterTransfer(to, t);
   }
+
+  /** byCash, remembering the last two cash accounts asked (as the ledger does: transfers come in runs between two accounts). */
+  private byCashOf(cash: string): AccountState | undefined {
+    if (cash === this.cashK0) return this.cashA0;
+    if (cash === this.cashK1) return this.cashA1;
+    const a = this.byCash.get(cash);
+    this.cashK1 = this.cashK0;
+    this.cashA1 = this.cashA0;
+    this.cashK0 = cash;
+    this.cashA0 = a;
+    return a;
+  }
+
+  private cashK0: string | undefined;
+  private cashA0: AccountState | undefined;
+  private cashK1: string | undefined;
+  private cashA1: AccountState | undefined;
 
   private afterTransfer(acct: AccountState, t: Transfer): void {
     if (!acct.assets.has(t.asset)) this.addAsset(acct, t.asset);
