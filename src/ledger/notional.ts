@@ -8,6 +8,16 @@ import { divRound } from './ledger.ts';
  * Inverse: value = lots·lot × multiplier / (ticks·tick) (coin units).
  * Prices may be half ticks (a mid), so ticks arrive doubled as an integer.
  */
+/** One Notional per instrument object (its fields are constants: a population's 10,000 positions share one). */
+const shared = new WeakMap<Instrument, Notional>();
+
+/** The Notional of an instrument, made once per instrument object. */
+export function notionalOf(inst: Instrument): Notional {
+  let n = shared.get(inst);
+  if (n === undefined) shared.set(inst, (n = new Notional(inst)));
+  return n;
+}
+
 export class Notional {
   readonly settleDecimals: number;
   private readonly tickM: bigint;

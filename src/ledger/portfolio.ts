@@ -1,5 +1,5 @@
 import type { Instrument } from '../market/instrument.ts';
-import { Notional } from './notional.ts';
+import { notionalOf, type Notional } from './notional.ts';
 import type { Ledger } from './ledger.ts';
 
 export interface FillAccounting {
@@ -37,7 +37,7 @@ export class Position {
     /** Spot: where the base asset is held. Run specs use the account's one wallet (its cash account). */
     private readonly baseAccountName?: string,
   ) {
-    this.notional = new Notional(inst);
+    this.notional = notionalOf(inst);
     this.cashAccount = `${account}:cash`;
     this.clearingAccount = `${venueAccount}:clearing`;
     this.feesAccount = `${venueAccount}:fees`;
