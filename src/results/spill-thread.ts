@@ -28,7 +28,8 @@ const MAX_IN_FLIGHT = 8;
  * (results/spill-task.ts). Encoding results was a third of a long backtest's time on the thread
  * that replays; this machine has a second core. The bytes are the same as writing them in line:
  * the same chunks in the same order, each file from its own chunks alone.
- * The thread starts with the first chunk (a run that never spills never starts it). Used from the
+ * The thread starts with the first chunk (a run that never spills never starts it), or before the
+ * replay when the run is long enough to spill (see prestart). Used from the
  * main thread only: a pool's workers (sweeps, Monte Carlo) already keep every core busy.
  */
 export class SpillThread {
@@ -48,6 +49,15 @@ export class SpillThread {
    */
   static get wanted(): boolean {
     return isMainThread && process.env.PRIMESIM_SPILL_THREAD !== '0' && process.env.VITEST === undefined;
+  }
+
+  /**
+   * Start the thread now rather than with the first chunk: a long run's first chunk comes a tenth
+   * of the way in, and the thread then spent 0.15–0.4 s loading its modules while chunks queued —
+   * a backlog the run waited for at its end. Started as the replay begins, it is ready first.
+   */
+  prestart(): void {
+    this.worker ?? this.start();
   }
 
   private start(): Worker {

@@ -52,6 +52,8 @@ export interface RunWorldOptions {
  * out of memory during a run: ~2 MB of row objects; each becomes a record batch of its Arrow file.
  */
 export const SPILL_ROWS = 8192;
+/** Data rows from which a run starts its spill thread before the replay (see SpillThread.prestart). */
+const PRESTART_ROWS = 100_000;
 
 /** What a run adds to the shared RunMetrics: the risk outcome. */
 export interface WorldMetrics extends RunMetrics, Partial<ChainMetrics> {
@@ -316,6 +318,9 @@ export async function runWorld(spec: RunSpec, src: SpecSource, opts: RunWorldOpt
   // Chunks kept in memory go to no thread (it writes chunks as they spill).
   const thread = !opts.spillInMemory && (opts.spillThread ?? SpillThread.wanted) ? new SpillThread(spillDir) : undefined;
   try {
+    // A replay of this many rows spills (its equity samples alone fill chunks): the thread loads
+    // its modules while the replay begins, ready before the first chunk.
+    if (thread !== undefined && world.venues.reduce((n, v) => n + v.dataset.rows, 0) >= PRESTART_ROWS) thread.prestart();
     return await runAndWrite(world, spec, opts, runId, spillDir, thread, clock, wall0);
   } finally {
     await thread?.close();
