@@ -156,7 +156,9 @@ export class SpillThread {
     // Files left open by a failed run are closed first (then the spill folder can go).
     if (!this.failure) await this.request({ op: 'close' }).catch(() => {});
     this.worker = undefined;
-    await w.terminate();
+    // Its files are closed (above) and it holds nothing the run needs: it stops in the background
+    // (waiting for that took ~9 ms at the end of every run; it never keeps the process alive).
+    void w.terminate().catch(() => {});
   }
 }
 
