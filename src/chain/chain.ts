@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../errors.ts';
 import { nextBaseFee } from './eip1559.ts';
-import { MaxHeap } from './max-heap.ts';
+import { MaxHeap } from '../kernel/max-heap.ts';
 import { finalityOf, type ChainProfile, type FinalityTimes } from './profiles.ts';
 import { ChainState } from './state.ts';
 import type { BackgroundDemand, Block, Bundle, ChainTx, Receipt, SubmitOptions, TxOutcome } from './types.ts';

@@ -1,4 +1,5 @@
 import type { EventHandler } from '../kernel/event-queue.ts';
+import { MaxHeap } from '../kernel/max-heap.ts';
 import type { Rng } from '../kernel/rng.ts';
 import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -28,12 +29,14 @@ const NEAR = 0.003;
 interface Entry {
   idx: number;
   liq: number;
+  /** Order of indexing: of two at one price, the one indexed first comes near first. */
+  seq: number;
 }
 
 /**
  * A population of leveraged traders on one perp: each is a margin account (lazy: not revalued on
  * every mark) that deposits notional ÷ leverage and opens its position at the mark at a random
- * time. A price index of liquidation prices (one sorted list per side) finds the few accounts
+ * time. A price index of liquidation prices (one heap per side) finds the few accounts
  * near liquidation on each mark update; only those are revalued, and the liquidation engine takes
  * them from there. Seeded from the run's RNG tree by the population's id.
  */
@@ -42,9 +45,13 @@ export class Population implements EventHandler {
   private readonly side: Int8Array;
   private readonly notional: Float64Array;
   private readonly leverage: Float64Array;
-  /** Longs by liquidation price ascending (highest last), shorts descending (lowest last). */
-  private readonly longs: Entry[] = [];
-  private readonly shorts: Entry[] = [];
+  /**
+   * Longs by liquidation price, highest first; shorts lowest first (the next to come near first;
+   * ties in indexing order). Heaps: sorted lists took a splice per entry, O(n) each, 10,000 a path.
+   */
+  private readonly longs = new MaxHeap<Entry>([], (a, b) => a.liq > b.liq || (a.liq === b.liq && a.seq < b.seq));
+  private readonly shorts = new MaxHeap<Entry>([], (a, b) => a.liq < b.liq || (a.liq === b.liq && a.seq < b.seq));
+  private indexed = 0;
   private readonly near = new Set<number>();
   entered = 0;
   private readonly tick: number;
@@ -115,16 +122,7 @@ export class Population implements EventHandler {
       this.near.add(i);
       return;
     }
-    const list = long ? this.longs : this.shorts;
-    // Binary insertion: longs ascending, shorts descending (the next to trigger is last).
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (long ? list[mid]!.liq < liq : list[mid]!.liq > liq) lo = mid + 1;
-      else hi = mid;
-    }
-    list.splice(lo, 0, { idx: i, liq });
+    (long ? this.longs : this.shorts).push({ idx: i, liq, seq: this.indexed++ });
   }
 
   /** After every mark update: move accounts the mark has come near to the near set and revalue those. */
@@ -132,8 +130,8 @@ export class Population implements EventHandler {
     const markTicks = this.perp.markTicks();
     if (!(markTicks > 0)) return;
     const price = markTicks * this.tick;
-    while (this.longs.length && this.longs[this.longs.length - 1]!.liq >= price * (1 - NEAR)) this.near.add(this.longs.pop()!.idx);
-    while (this.shorts.length && this.shorts[this.shorts.length - 1]!.liq <= price * (1 + NEAR)) this.near.add(this.shorts.pop()!.idx);
+    while (this.longs.size > 0 && this.longs.peek()!.liq >= price * (1 - NEAR)) this.near.add(this.longs.pop()!.idx);
+    while (this.shorts.size > 0 && this.shorts.peek()!.liq <= price * (1 + NEAR)) this.near.add(this.shorts.pop()!.idx);
     if (this.near.size === 0) return;
     for (const i of [...this.near]) {
       const id = this.accounts[i]!;

@@ -10,6 +10,24 @@ export class MaxHeap<T> {
     return this.items.length;
   }
 
+  /** The item that pops next (undefined when empty). */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(x: T): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(x);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(x, items[p] as T)) break;
+      items[i] = items[p] as T;
+      i = p;
+    }
+    items[i] = x;
+  }
+
   pop(): T | undefined {
     const items = this.items;
     if (items.length === 0) return undefined;
