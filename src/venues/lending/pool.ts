@@ -290,6 +290,11 @@ export class LendingPool {
     if (s === undefined) return MAX_UINT256;
     let totalCollateralBase = 0n;
     let ltWeighted = 0n;
+    // One collateral leg (the usual borrower): the weighted threshold (v·lt)/v is its lt exactly,
+    // so the product and the division are made only from a second leg on.
+    let legs = 0;
+    let lt1 = 0n;
+    let v1 = 0n;
     for (const [asset, scaled] of s.collateral) {
       if (scaled === 0n) continue;
       const r = this.reserve(asset);
@@ -301,7 +306,14 @@ export class LendingPool {
       if (amount === 0n || lt === 0n) continue;
       const v = toBase(amount, price, r.unit);
       totalCollateralBase += v;
-      ltWeighted += v * lt;
+      if (legs === 0) {
+        lt1 = lt;
+        v1 = v;
+      } else {
+        if (legs === 1) ltWeighted = v1 * lt1;
+        ltWeighted += v * lt;
+      }
+      legs++;
     }
     let totalDebtBase = 0n;
     for (const [asset, scaled] of s.debt) {
@@ -312,7 +324,7 @@ export class LendingPool {
       if (amount !== 0n) totalDebtBase += toBase(amount, price, r.unit);
     }
     if (totalDebtBase === 0n) return MAX_UINT256;
-    const avgLt = totalCollateralBase === 0n ? 0n : ltWeighted / totalCollateralBase;
+    const avgLt = totalCollateralBase === 0n ? 0n : legs === 1 ? lt1 : ltWeighted / totalCollateralBase;
     return wadDiv(percentMul(totalCollateralBase, avgLt), totalDebtBase);
   }
 
