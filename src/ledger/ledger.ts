@@ -12,6 +12,27 @@ export interface Transfer {
   amount: bigint;
   kind: TransferKind;
   ref: number;
+  /** The two accounts themselves (listeners that keep state per account read their `owner`). */
+  fromAccount: LedgerAccount;
+  toAccount: LedgerAccount;
+}
+
+/**
+ * One account of the ledger: its balances by asset. Callers that move money through the same
+ * accounts over and over (a position's cash, clearing and fee accounts) keep these and transfer
+ * between them, instead of naming them: a lookup by name in a map of tens of thousands of
+ * accounts (a Monte Carlo population) misses the processor's caches.
+ */
+export class LedgerAccount {
+  /** Minor units per asset. */
+  readonly balances = new Map<string, bigint>();
+  /**
+   * Set by the one component that keeps state per account (the margin engine: the account's
+   * margin state, tagged with the engine) so a transfer leads to it without a lookup; the ledger
+   * never reads it.
+   */
+  owner: unknown = undefined;
+  constructor(readonly name: string) {}
 }
 
 /**
@@ -20,7 +41,7 @@ export interface Transfer {
  * through accounts named `external:*` (deposits, the replayed market's counterparties).
  */
 export class Ledger {
-  private readonly balances = new Map<string, Map<string, bigint>>();
+  private readonly byName = new Map<string, LedgerAccount>();
   private readonly listeners: ((t: Transfer) => void)[] = [];
   private seq = 0;
 
@@ -31,35 +52,68 @@ export class Ledger {
   transfer(tsUs: number, from: string, to: string, asset: string, amount: bigint, kind: TransferKind, ref = 0): void {
     if (amount === 0n) return;
     if (from === to) throw new ModelError(`transfer from ${from} to itself`, { field: 'to' });
+    this.move(tsUs, this.account(from), this.account(to), asset, amount, kind, ref);
+  }
+
+  /** transfer() between accounts already in hand (see LedgerAccount). */
+  transferBetween(tsUs: number, from: LedgerAccount, to: LedgerAccount, asset: string, amount: bigint, kind: TransferKind, ref = 0): void {
+    if (amount === 0n) return;
+    if (from === to) throw new ModelError(`transfer from ${from.name} to itself`, { field: 'to' });
+    this.move(tsUs, from, to, asset, amount, kind, ref);
+  }
+
+  private move(tsUs: number, from: LedgerAccount, to: LedgerAccount, asset: string, amount: bigint, kind: TransferKind, ref: number): void {
     if (amount < 0n) {
       // A negative amount is the same movement the other way; normalise so journals read naturally.
-      this.transfer(tsUs, to, from, asset, -amount, kind, ref);
+      this.move(tsUs, to, from, asset, -amount, kind, ref);
       return;
     }
-    this.add(from, asset, -amount);
-    this.add(to, asset, amount);
-    const t: Transfer = { seq: this.seq++, tsUs, from, to, asset, amount, kind, ref };
+    const fb = from.balances;
+    fb.set(asset, (fb.get(asset) ?? 0n) - amount);
+    const tb = to.balances;
+    tb.set(asset, (tb.get(asset) ?? 0n) + amount);
+    const t: Transfer = { seq: this.seq++, tsUs, from: from.name, to: to.name, asset, amount, kind, ref, fromAccount: from, toAccount: to };
     for (const l of this.listeners) l(t);
   }
 
+  /**
+   * The account of that name. Asking does not open it: an account is in `accounts()` (and holds
+   * balances) once money has moved through it, as when transfers name it.
+   */
+  account(name: string): LedgerAccount {
+    let a = this.cached(name);
+    if (a === undefined) {
+      a = new LedgerAccount(name);
+      this.byName.set(name, a);
+      this.k1 = this.k0;
+      this.a1 = this.a0;
+      this.k0 = name;
+      this.a0 = a;
+    }
+    return a;
+  }
+
   balance(account: string, asset: string): bigint {
-    return this.cached(account)?.get(asset) ?? 0n;
+    return this.cached(account)?.balances.get(asset) ?? 0n;
   }
 
   /** Sum of every account's balance in an asset: zero when all money came in through transfers. */
   total(asset: string): bigint {
     let s = 0n;
-    for (const m of this.balances.values()) s += m.get(asset) ?? 0n;
+    for (const a of this.byName.values()) s += a.balances.get(asset) ?? 0n;
     return s;
   }
 
+  /** Accounts money has moved through. */
   accounts(): string[] {
-    return [...this.balances.keys()].sort();
+    const out: string[] = [];
+    for (const a of this.byName.values()) if (a.balances.size > 0) out.push(a.name);
+    return out.sort();
   }
 
   assets(): string[] {
     const s = new Set<string>();
-    for (const m of this.balances.values()) for (const a of m.keys()) s.add(a);
+    for (const a of this.byName.values()) for (const x of a.balances.keys()) s.add(x);
     return [...s].sort();
   }
 
@@ -67,49 +121,35 @@ export class Ledger {
     return this.seq;
   }
 
-  private add(account: string, asset: string, delta: bigint): void {
-    let m = this.cached(account);
-    if (!m) {
-      m = new Map();
-      this.balances.set(account, m);
-      this.k1 = this.k0;
-      this.m1 = this.m0;
-      this.k0 = account;
-      this.m0 = m;
-    }
-    m.set(asset, (m.get(asset) ?? 0n) + delta);
-  }
-
   /**
-   * The last two accounts moved and their balances: a transfer moves two, and the next one (a
-   * fee after a trade, a liquidation's steps) the same two more often than not — a lookup in a
-   * map of tens of thousands of accounts (a Monte Carlo population) misses the cache.
+   * The last two accounts named and their entries: a transfer names two, and the next one (a fee
+   * after a trade, a liquidation's steps) the same two more often than not.
    */
   private k0: string | undefined;
-  private m0: Map<string, bigint> | undefined;
+  private a0: LedgerAccount | undefined;
   private k1: string | undefined;
-  private m1: Map<string, bigint> | undefined;
+  private a1: LedgerAccount | undefined;
 
-  private cached(account: string): Map<string, bigint> | undefined {
-    if (account === this.k0) return this.m0;
-    if (account === this.k1) {
+  private cached(name: string): LedgerAccount | undefined {
+    if (name === this.k0) return this.a0;
+    if (name === this.k1) {
       // The other slot becomes the older one.
       const k = this.k0;
-      const m = this.m0;
-      this.k0 = account;
-      this.m0 = this.m1;
+      const a = this.a0;
+      this.k0 = name;
+      this.a0 = this.a1;
       this.k1 = k;
-      this.m1 = m;
-      return this.m0;
+      this.a1 = a;
+      return this.a0;
     }
-    const m = this.balances.get(account);
-    if (m !== undefined) {
+    const a = this.byName.get(name);
+    if (a !== undefined) {
       this.k1 = this.k0;
-      this.m1 = this.m0;
-      this.k0 = account;
-      this.m0 = m;
+      this.a1 = this.a0;
+      this.k0 = name;
+      this.a0 = a;
     }
-    return m;
+    return a;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Instrument } from '../market/instrument.ts';
 import { notionalOf, type Notional } from './notional.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger, LedgerAccount } from './ledger.ts';
 
 export interface FillAccounting {
   realized: bigint;
@@ -93,18 +93,28 @@ export class Position {
       const v = n.value(priceTicks, lots);
       this.ledger.transfer(tsUs, this.cashAccount, this.clearingAccount, settle, lots > 0 ? v : -v, 'trade', ref);
       this.ledger.transfer(tsUs, this.clearingAccount, this.baseAccount, this.inst.base, n.baseUnits(lots), 'trade', ref);
-    } else {
-      this.ledger.transfer(tsUs, this.clearingAccount, this.cashAccount, settle, realized, 'realized_pnl', ref);
+    } else if (realized !== 0n) {
+      this.ledger.transferBetween(tsUs, (this.clearingA ??= this.ledger.account(this.clearingAccount)), (this.cashA ??= this.ledger.account(this.cashAccount)), settle, realized, 'realized_pnl', ref);
     }
-    this.ledger.transfer(tsUs, this.cashAccount, this.feesAccount, settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
+    if (fee !== 0n) this.ledger.transferBetween(tsUs, (this.cashA ??= this.ledger.account(this.cashAccount)), (this.feesA ??= this.ledger.account(this.feesAccount)), settle, fee, fee >= 0n ? 'fee' : 'rebate', ref);
     return { realized, fee };
   }
 
   /** Funding payment (positive = the account pays), a ledger transfer like any other. */
   applyFunding(tsUs: number, amount: bigint, ref = 0): void {
     this.funding += amount;
-    this.ledger.transfer(tsUs, this.cashAccount, this.fundingAccount, this.inst.settle, amount, 'funding', ref);
+    if (amount !== 0n) this.ledger.transferBetween(tsUs, (this.cashA ??= this.ledger.account(this.cashAccount)), (this.fundingA ??= this.ledger.account(this.fundingAccount)), this.inst.settle, amount, 'funding', ref);
   }
+
+  /**
+   * The ledger accounts this position moves money through, taken when first used (a transfer
+   * between accounts in hand: no lookup by name per fill). Taken only where money moves, so an
+   * account appears in the ledger when a transfer would have opened it.
+   */
+  private cashA: LedgerAccount | undefined;
+  private clearingA: LedgerAccount | undefined;
+  private feesA: LedgerAccount | undefined;
+  private fundingA: LedgerAccount | undefined;
 
   /** Unrealized PnL at a mark (ticks, may be x.5), in settle minor units. */
   unrealized(markTicks: number): bigint {

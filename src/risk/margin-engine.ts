@@ -1,6 +1,6 @@
 import { ConfigError, ModelError } from '../errors.ts';
 import { NumberMap } from '../kernel/number-map.ts';
-import type { Ledger, Transfer } from '../ledger/ledger.ts';
+import type { Ledger, LedgerAccount, Transfer } from '../ledger/ledger.ts';
 import { Position, type FillAccounting } from '../ledger/portfolio.ts';
 import { ASSETS, assetScale } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
@@ -142,8 +142,10 @@ export class MarginEngine {
     const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revaluedAt: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
     this.byCash.set(a.cashAccount, a);
-    // byCashOf may remember this cash account as no margin account's.
-    this.cashK0 = this.cashK1 = undefined;
+    // Its ledger account leads to it from a transfer (see marginOf).
+    const la = this.ledger.account(a.cashAccount);
+    if (la.owner === undefined) la.owner = { engine: this, state: a } satisfies CashOwner;
+    else this.ownersShared = true;
     this.refreshCollateral(a);
     this.total(a);
     return a;
@@ -910,28 +912,25 @@ export class MarginEngine {
 
   private onTransfer(t: Transfer): void {
     // The sending account's, then the receiving one's (no list per transfer: a cascade books tens of thousands).
-    const from = this.byCashOf(t.from);
-    const to = this.byCashOf(t.to);
+    const from = this.marginOf(t.fromAccount, t.from);
+    const to = this.marginOf(t.toAccount, t.to);
     if (from) this.afterTransfer(from, t);
     if (to && to !== from) this.afterTransfer(to, t);
   }
 
-  /** byCash, remembering the last two cash accounts asked (as the ledger does: transfers come in runs between two accounts). */
-  private byCashOf(cash: string): AccountState | undefined {
-    if (cash === this.cashK0) return this.cashA0;
-    if (cash === this.cashK1) return this.cashA1;
-    const a = this.byCash.get(cash);
-    this.cashK1 = this.cashK0;
-    this.cashA1 = this.cashA0;
-    this.cashK0 = cash;
-    this.cashA0 = a;
-    return a;
+  /**
+   * The margin account whose cash a ledger account is, if any: from the tag openAccount left on
+   * it (a lookup by name in a population's map missed the processor's caches on every transfer);
+   * by name only when another engine on the same ledger tagged an account first.
+   */
+  private marginOf(acct: LedgerAccount, name: string): AccountState | undefined {
+    const o = acct.owner as CashOwner | undefined;
+    if (o !== undefined && o.engine === this) return o.state;
+    return this.ownersShared ? this.byCash.get(name) : undefined;
   }
 
-  private cashK0: string | undefined;
-  private cashA0: AccountState | undefined;
-  private cashK1: string | undefined;
-  private cashA1: AccountState | undefined;
+  /** Whether another engine tagged one of this engine's cash accounts first (see marginOf). */
+  private ownersShared = false;
 
   private afterTransfer(acct: AccountState, t: Transfer): void {
     if (!acct.assets.has(t.asset)) this.addAsset(acct, t.asset);
@@ -1047,6 +1046,12 @@ export function legSettleValue(e: InstrumentEntry, qty: number, mark: number): n
 
 /** uPnL in the settle asset: inverse long = basis(face/P0) − face/P (Position's convention), linear = qty × mark − basis. */
 /** An account's entry for an instrument, with its group. */
+/** What a margin engine leaves on its accounts' cash ledger accounts (LedgerAccount.owner). */
+interface CashOwner {
+  engine: MarginEngine;
+  state: AccountState;
+}
+
 interface Entrant {
   a: AccountState;
   g: Group;

@@ -2,7 +2,7 @@ import type { EventHandler } from '../kernel/event-queue.ts';
 import { MaxHeap } from '../kernel/max-heap.ts';
 import type { Rng } from '../kernel/rng.ts';
 import { PRIO_TIMER, type Simulation } from '../kernel/simulation.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { Ledger, LedgerAccount } from '../ledger/ledger.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import { CrossMargin, IsolatedMargin } from '../risk/models/cross.ts';
 import type { PerpVenue } from '../venues/perp/venue.ts';
@@ -42,6 +42,9 @@ interface Entry {
  */
 export class Population implements EventHandler {
   readonly accounts: string[] = [];
+  /** Each account's cash in the ledger, and where deposits come from (a deposit names no account). */
+  private readonly cash: LedgerAccount[] = [];
+  private deposits: LedgerAccount | undefined;
   private readonly side: Int8Array;
   private readonly notional: Float64Array;
   private readonly leverage: Float64Array;
@@ -80,7 +83,8 @@ export class Population implements EventHandler {
       this.notional[i] = cfg.notional.median * Math.exp(cfg.notional.sigma * rng.normal());
       const id = `${cfg.id}-${String(i).padStart(5, '0')}`;
       this.accounts.push(id);
-      engine.openAccount(id, cfg.margin === 'isolated' ? new IsolatedMargin() : new CrossMargin(), { lazy: true });
+      const a = engine.openAccount(id, cfg.margin === 'isolated' ? new IsolatedMargin() : new CrossMargin(), { lazy: true });
+      this.cash.push(ledger.account(a.cashAccount));
       const t = cfg.fromUs + Math.floor(rng.next() * Math.max(1, cfg.toUs - cfg.fromUs));
       sim.schedule(t, PRIO_TIMER, this, i);
     }
@@ -97,7 +101,7 @@ export class Population implements EventHandler {
     const lots = Math.max(1, Math.round(this.notional[i]! / price / this.lot));
     const margin = (lots * this.lot * price) / this.leverage[i]!;
     const id = this.accounts[i]!;
-    this.ledger.transfer(tsUs, 'external:deposits', `${id}:cash`, this.engine.settleAsset, BigInt(Math.round(margin * this.engine.settleScale)), 'deposit');
+    this.ledger.transferBetween(tsUs, (this.deposits ??= this.ledger.account('external:deposits')), this.cash[i]!, this.engine.settleAsset, BigInt(Math.round(margin * this.engine.settleScale)), 'deposit');
     this.engine.applyFill(id, this.instrumentId, tsUs, this.side[i]! * lots, markTicks, this.cfg.takerFeeBps);
     this.entered++;
     this.index(i, price);
