@@ -2,12 +2,6 @@ import { ConfigError } from '../errors.ts';
 import { ASSETS, parseDecimal, type Instrument } from '../market/instrument.ts';
 import { divRound } from './ledger.ts';
 
-/**
- * Exact conversion of (price ticks, lots) into the settlement asset's minor units.
- * Linear/spot: value = ticks·tick × lots·lot × multiplier (quote units).
- * Inverse: value = lots·lot × multiplier / (ticks·tick) (coin units).
- * Prices may be half ticks (a mid), so ticks arrive doubled as an integer.
- */
 /** One Notional per instrument object (its fields are constants: a population's 10,000 positions share one). */
 const shared = new WeakMap<Instrument, Notional>();
 
@@ -18,6 +12,12 @@ export function notionalOf(inst: Instrument): Notional {
   return n;
 }
 
+/**
+ * Exact conversion of (price ticks, lots) into the settlement asset's minor units.
+ * Linear/spot: value = ticks·tick × lots·lot × multiplier (quote units).
+ * Inverse: value = lots·lot × multiplier / (ticks·tick) (coin units).
+ * Prices may be half ticks (a mid), so ticks arrive doubled as an integer.
+ */
 export class Notional {
   readonly settleDecimals: number;
   private readonly tickM: bigint;

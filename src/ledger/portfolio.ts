@@ -106,11 +106,7 @@ export class Position {
     if (amount !== 0n) this.ledger.transferBetween(tsUs, (this.cashA ??= this.ledger.account(this.cashAccount)), (this.fundingA ??= this.ledger.account(this.fundingAccount)), this.inst.settle, amount, 'funding', ref);
   }
 
-  /**
-   * The ledger accounts this position moves money through, taken when first used (a transfer
-   * between accounts in hand: no lookup by name per fill). Taken only where money moves, so an
-   * account appears in the ledger when a transfer would have opened it.
-   */
+  /** The ledger accounts this position moves money through, taken when first used (no lookup by name per fill). */
   private cashA: LedgerAccount | undefined;
   private clearingA: LedgerAccount | undefined;
   private feesA: LedgerAccount | undefined;

@@ -437,12 +437,7 @@ export class MarginEngine {
    * false (the caller scans) when a candidate's value has no price: ranks would then tie on NaN.
    */
   private adlFromSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]], side: number, fn: (a: AccountState, fig: PositionFigures) => void): boolean {
-    let sets = this.adlSets.get(inst);
-    if (sets === undefined) {
-      this.adlSets.set(inst, (sets = [[], []]));
-      for (const x of held[0]) this.adlEval(x, sets, undefined);
-      for (const x of held[1]) this.adlEval(x, sets, undefined);
-    }
+    const sets = this.keptSets(inst, held);
     this.adlDrain();
     const set = sets[side > 0 ? 0 : 1];
     for (let i = 0; i < set.length; i++) if (Number.isNaN(this.assetPrice(set[i]!.g.settle))) return false;
@@ -453,6 +448,17 @@ export class MarginEngine {
       fn(x.a, this.figures);
     }
     return true;
+  }
+
+  /** An instrument's kept candidate sets, made from its holders at the first call. */
+  private keptSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]]): [Entrant[], Entrant[]] {
+    let sets = this.adlSets.get(inst);
+    if (sets === undefined) {
+      this.adlSets.set(inst, (sets = [[], []]));
+      for (const x of held[0]) this.adlEval(x, sets, undefined);
+      for (const x of held[1]) this.adlEval(x, sets, undefined);
+    }
+    return sets;
   }
 
   /**
@@ -473,12 +479,7 @@ export class MarginEngine {
     if (inst.spec.market.settle !== this.settleAsset) return false;
     const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
     if (held === undefined) return false;
-    let sets = this.adlSets.get(inst);
-    if (sets === undefined) {
-      this.adlSets.set(inst, (sets = [[], []]));
-      for (const x of held[0]) this.adlEval(x, sets, undefined);
-      for (const x of held[1]) this.adlEval(x, sets, undefined);
-    }
+    const sets = this.keptSets(inst, held);
     let orders = this.adlOrders.get(inst);
     if (orders === undefined) this.adlOrders.set(inst, (orders = [newRankOrder(), newRankOrder()]));
     this.adlDrain();
