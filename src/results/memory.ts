@@ -32,18 +32,6 @@ export function collectNow(): void {
   live = used();
 }
 
-/**
- * collectNow when the JavaScript heap's old generation holds more than `bytes`: after a long
- * replay it holds much garbage, and the result files' peak would add to it; after a short one
- * (a million bars: ~40 MB) a full collection costs more time (15–20 ms) than the little it frees
- * is worth — the peak RSS is the same either way.
- */
-export function collectIfHeapOver(bytes: number): void {
-  let old = 0;
-  for (const sp of getHeapSpaceStatistics()) if (sp.space_name === 'old_space' || sp.space_name === 'large_object_space') old += sp.space_used_size;
-  if (old > bytes) collectNow();
-}
-
 function used(): number {
   // The old generation only (young garbage — boxed numbers of the event loop — is collected
   // cheaply by V8 itself), plus buffers (Arrow chunks read back, bytes written): they are freed

@@ -18,7 +18,7 @@ import type { ChainMetrics } from './chain-world.ts';
 import type { SpecSource } from './spec-file.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { concatColumns } from '../results/spool.ts';
-import { collectIfHeapOver } from '../results/memory.ts';
+import { collectNow } from '../results/memory.ts';
 import { SpillThread } from '../results/spill-thread.ts';
 
 export interface RunWorldOptions {
@@ -387,9 +387,8 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
     for (const [name, cols] of Object.entries(ov.tables())) extra[name] = extra[name] ? appendRows(extra[name]!, cols) : cols;
   }
   if (world.breakers.length > 0) extra.breakers = breakersTable(world.breakers.flatMap((b) => b.events).sort((a, b) => a.tsUs - b.tsUs));
-  // The replay's garbage goes before the result files are written (their peak adds to it), when
-  // there is much of it.
-  if (collect) collectIfHeapOver(64 * 1024 * 1024);
+  // The replay's garbage goes before the result files are written (their peak adds to it).
+  if (collect) collectNow();
   const tables = world.recorder.tables(liquidations, extra);
   const v0 = world.venues[0]!;
   const res = await writeRunFolder({
