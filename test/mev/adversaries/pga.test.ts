@@ -85,7 +85,7 @@ describe('liquidation searchers in a priority-gas auction', () => {
    * One borrower near HF 1, three searchers with `usdc` each, on a fresh chain and ledger; the
    * scans ask compete, or (`watched`) competeWatched as a world's scan does.
    */
-  function market(usdc: bigint, quoteMemo = true, watched = false) {
+  function market(usdc: bigint, quoteMemo = true, watched = false, lpUsdc = 1_000_000n * E6) {
     const ledger = new Ledger();
     const chain = new Chain(ETHEREUM);
     const bank = new ChainBank(ledger, chain.state);
@@ -97,8 +97,8 @@ describe('liquidation searchers in a priority-gas auction', () => {
         { asset: 'USDC', decimals: 6, ltvBps: 7700, liquidationThresholdBps: 8000, liquidationBonusBps: 10450, liquidationProtocolFeeBps: 1000, interest: { optimalUsageRay: 9n * 10n ** 26n, baseVariableRateRay: 0n, variableSlope1Ray: 4n * 10n ** 25n, variableSlope2Ray: 6n * 10n ** 26n, reserveFactorBps: 1000 } },
       ],
     });
-    ledger.transfer(0, 'external:mint', 'lp', 'USDC', 1_000_000n * E6, 'deposit');
-    pool.supply(0, 'lp', 'USDC', 1_000_000n * E6);
+    ledger.transfer(0, 'external:mint', 'lp', 'USDC', lpUsdc, 'deposit');
+    pool.supply(0, 'lp', 'USDC', lpUsdc);
     ledger.transfer(0, 'external:mint', 'borrower', 'WETH', 100n * E18, 'deposit');
     pool.supply(0, 'borrower', 'WETH', 100n * E18);
     pool.borrow(0, 'borrower', 'USDC', 170_000n * E6);
@@ -264,6 +264,38 @@ describe('liquidation searchers in a priority-gas auction', () => {
     // The shortcut answered many of the questions (healthy and idle), not compete.
     expect(parked.healthy).toBeGreaterThan(300);
     expect(parked.idle).toBeGreaterThan(40);
+  });
+
+  it('a healthy proof allows for a day of interest: a borrower interest alone takes under water is liquidated when compete says so, not a day later', () => {
+    // 97% of the USDC lent (46% a year), the health factor 1.0007 at the start: a day of interest
+    // (~0.13%) takes it under 1, with no price move. Scans every 1-3 hours for three days.
+    let first = -1;
+    let parkedHealthy = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 3600, max: 3 * 3600 }), { minLength: 30, maxLength: 30 }), (gaps) => {
+        const a = market(300_000n * E6, true, true, 175_000n * E6);
+        const b = market(300_000n * E6, true, false, 175_000n * E6);
+        const compete = vi.spyOn(a.pga, 'compete');
+        for (const m of [a, b]) m.px.set('WETH', USD(2062));
+        let ts = 0;
+        let bid = -1;
+        for (let i = 0; i < gaps.length; i++) {
+          ts += gaps[i]! * 1_000_000;
+          const calls = compete.mock.calls.length;
+          const answer = a.slot(ts);
+          expect(answer).toEqual(b.slot(ts));
+          if (compete.mock.calls.length === calls && answer === 'none') parkedHealthy++;
+          if (answer !== 'none' && bid < 0) bid = ts;
+        }
+        expect(bid).toBeGreaterThan(0);
+        first = first < 0 ? bid : Math.min(first, bid);
+      }),
+      { numRuns: 40, seed: 9 },
+    );
+    // Under water within the first day, after hours the shortcut answered (the day's proof held).
+    expect(first).toBeGreaterThan(3_600_000_000);
+    expect(first).toBeLessThan(86_400_000_000);
+    expect(parkedHealthy).toBeGreaterThan(40);
   });
 
   it('a scan with no oracle price for a pair (none yet, or a zero answer) answers as compete does instead of failing', () => {
