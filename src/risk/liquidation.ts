@@ -250,7 +250,7 @@ export class LiquidationEngine implements EventHandler {
    * other assets (at their haircut value) cover. Single-asset accounts owe exactly −cash.
    */
   private owed(a: AccountState, asset: string): bigint {
-    const cash = this.engine.ledger.balance(a.cashAccount, asset);
+    const cash = a.cashLedger.balances.get(asset) ?? 0n;
     if (cash >= 0n) return 0n;
     let other = 0;
     for (const x of a.assets) {

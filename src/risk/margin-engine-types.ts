@@ -1,4 +1,4 @@
-import type { Ledger } from '../ledger/ledger.ts';
+import type { Ledger, LedgerAccount } from '../ledger/ledger.ts';
 import type { Position } from '../ledger/portfolio.ts';
 import type { InstrumentEntry } from './instruments.ts';
 import type { GroupRequirement, Leg, MarginModel, MarginState, OrderIntent } from './types.ts';
@@ -48,6 +48,8 @@ export interface AccountState {
   readonly id: string;
   readonly model: MarginModel;
   readonly cashAccount: string;
+  /** That cash account in the ledger (read on every transfer without a lookup by name). */
+  readonly cashLedger: LedgerAccount;
   readonly groups: Map<string, Group>;
   /** Assets this account's cash account has ever held (collateral is summed over these only). */
   readonly assets: Set<string>;

@@ -139,11 +139,12 @@ export class MarginEngine {
    */
   openAccount(id: string, model: MarginModel, opts: { lazy?: boolean } = {}): AccountState {
     if (this.accounts.has(id)) throw new ConfigError(`margin account ${id} already exists`, { field: 'account' });
-    const a: AccountState = { id, model, cashAccount: `${id}:cash`, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revaluedAt: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
+    const cashAccount = `${id}:cash`;
+    const la = this.ledger.account(cashAccount);
+    const a: AccountState = { id, model, cashAccount, cashLedger: la, groups: new Map(), assets: new Set([this.settleAsset]), cash: new Map(), collateral: 0, tracked: false, lazy: opts.lazy ?? false, revaluedAt: 0, state: { equity: 0, im: 0, mm: 0, marginRatio: 0 } };
     this.accounts.set(id, a);
-    this.byCash.set(a.cashAccount, a);
+    this.byCash.set(cashAccount, a);
     // Its ledger account leads to it from a transfer (see marginOf).
-    const la = this.ledger.account(a.cashAccount);
     if (la.owner === undefined) la.owner = { engine: this, state: a } satisfies CashOwner;
     else this.ownersShared = true;
     this.refreshCollateral(a);
@@ -883,7 +884,7 @@ export class MarginEngine {
   private refreshCollateral(a: AccountState): void {
     let c = 0;
     for (const asset of a.assets) {
-      const bal = this.ledger.balance(a.cashAccount, asset);
+      const bal = a.cashLedger.balances.get(asset) ?? 0n;
       const units = Number(bal) / assetScale(asset);
       a.cash.set(asset, units);
       if (bal === 0n) continue;

@@ -263,21 +263,13 @@ export class WorldRecorder implements EventHandler {
    */
   private spillFull(): void {
     const n = this.spillRows;
-    // Asked at every sample (every fill): indexed, no iterator or entry per call.
-    const venues = this.venues;
-    const staged = (this.stagedList ??= venues.map((v) => this.staged.get(v.id)!));
-    for (let i = 0; i < venues.length; i++) {
-      const v = venues[i]!;
-      const st = staged[i]!;
+    for (const v of this.venues) {
+      const st = this.staged.get(v.id)!;
       if (st.nOrders + v.clob.orders.length >= n || st.nFills + v.clob.fills.length >= n) this.drainVenue(v);
       else if (v.clob.orders.length + v.clob.fills.length >= st.retryAt) this.stageVenue(v);
     }
-    const bound = this.bound ?? this.bind();
-    for (let i = 0; i < bound.length; i++) if (bound[i]!.s.ts.length >= n) this.flushEquity(bound[i]!.w.id);
+    for (const [id, s] of this.series) if (s.ts.length >= n) this.flushEquity(id);
   }
-
-  /** `staged` in `venues` order (its entries are made once, in the constructor). */
-  private stagedList: { orders: Record<string, ColumnData>[]; fills: Record<string, ColumnData>[]; positions: Record<string, ColumnData>[]; nOrders: number; nFills: number; retryAt: number }[] | undefined;
 
   private drainVenue(v: RecordedVenue): void {
     const d = v.clob.drainDone();
