@@ -108,30 +108,35 @@ export class BarSource implements Source {
       if (done > 0 && (ts > limitUs || ts > q.peekTs())) break;
       sim.nowUs = ts;
       sim.batchDone = done;
-      this.dispatchPoint(ts, k);
+      this.dispatchPoint(k);
       done++;
     }
     sim.batchDone = 0;
     return done;
   }
 
-  /** Point `k` of the current bar, at `ts` (from peekTs' arithmetic). */
-  private dispatchPoint(ts: number, k: number): void {
+  /**
+   * Point `k` of the current bar, at the simulation's time (set from peekTs' arithmetic). No
+   * fractional number crosses a call on this path (a bar's price is passed as its column and row):
+   * V8 boxes a double argument that is not a small integer, and a million bars made ~130 bytes
+   * of such garbage each.
+   */
+  private dispatchPoint(k: number): void {
     const i = this.i;
     const b = this.bars;
     if (k === 3) {
       this.k = 0;
       this.i++;
     } else this.k = k + 1;
-    const up = b.close[i]! >= b.open[i]!;
     const own = this.clob.own.count;
     if (k === 1 || k === 2) {
-      this.point(ts, (k === 1) === up ? b.high[i]! : b.low[i]!, false);
-      this.clob.checkCrossed(ts);
+      const up = b.close[i]! >= b.open[i]!;
+      this.point((k === 1) === up ? b.high : b.low, i, false);
+      this.clob.checkCrossed(this.sim.nowUs);
       return;
     }
-    this.point(ts, k === 0 ? b.open[i]! : b.close[i]!, k === 0);
-    if (own[0] !== 0 || own[1] !== 0) this.clob.checkCrossed(ts);
+    this.point(k === 0 ? b.open : b.close, i, k === 0);
+    if (own[0] !== 0 || own[1] !== 0) this.clob.checkCrossed(this.sim.nowUs);
     this.driver.onBookMessage();
     if (k === 3) {
       this.rows++;
@@ -149,25 +154,29 @@ export class BarSource implements Source {
   /** A stop's fill price in ticks: its price ± slippage, rounded against the taker (made once, not per point). */
   private readonly stopFill = (p: number, side: 0 | 1): number => (side === BID ? Math.ceil(p * (1 + this.s) - 1e-9) : Math.floor(p * (1 - this.s) + 1e-9));
 
-  /** Lay a point and trigger the stops its move reaches (the move from the last close to an open is a gap). */
-  private point(ts: number, price: number, gap: boolean): void {
+  /**
+   * Lay the point priced `col[i]` and trigger the stops its move reaches (the move from the last
+   * close to an open is a gap); one deep level a side around the price, the previous point's
+   * levels removed.
+   */
+  private point(col: Float64Array, i: number, gap: boolean): void {
+    const price = col[i]!;
     const t = price / this.tick;
     if (this.clob.stops.length !== 0) {
       const from = Number.isNaN(this.lastTicks) ? t : this.lastTicks;
-      this.clob.triggerStops(ts, from, t, gap, this.stopFill);
+      this.clob.triggerStops(this.sim.nowUs, from, t, gap, this.stopFill);
     }
     this.lastTicks = t;
     this.gapMove = gap;
-    this.lay(price);
-  }
-
-  /** One deep level a side around `price` (the previous point's levels removed). */
-  private lay(price: number): void {
     const bid = Math.floor((price * (1 - this.s)) / this.tick + 1e-9);
     let ask = Math.ceil((price * (1 + this.s)) / this.tick - 1e-9);
     if (ask <= bid) ask = bid + 1;
+    if (this.laidBid !== bid || this.laidAsk !== ask) this.lay(bid, ask);
+  }
+
+  /** Lay `bid` and `ask` (ticks) as the book's one deep level a side. */
+  private lay(bid: number, ask: number): void {
     const clob = this.clob;
-    if (this.laidBid === bid && this.laidAsk === ask) return;
     // Remove both old levels before laying the new ones: the book is never crossed in between.
     if (this.laidBid >= 0) clob.applyLevel(BID, this.laidBid, 0);
     if (this.laidAsk >= 0) clob.applyLevel(ASK, this.laidAsk, 0);

@@ -100,6 +100,11 @@ export interface World {
   startUs: number;
   endUs: number;
   equityIntervalUs: number;
+  /**
+   * Checks of the inputs still running (a large bar catalog's hashes): a run awaits them before
+   * it writes anything; one that rejects fails the run with the input's error.
+   */
+  checks: Promise<void>[];
   /** Start the agents and the equity clock (call once, before `sim.run`). */
   start(): void;
 }
@@ -181,6 +186,8 @@ async function catalogOf(v: VenueSpec, i: number, src: SpecSource): Promise<stri
  */
 export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World> {
   const at = (path: (string | number)[], msg: string, hint?: string) => specError(src, path, msg, hint);
+  /** Input checks still running (see World.checks). */
+  const checks: Promise<void>[] = [];
 
   // ---- references between sections ----
   const venueIds = new Map<string, number>();
@@ -293,7 +300,9 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         const toUs = bb.to !== undefined ? timeUs(src, [...bp, 'to'], bb.to)! : undefined;
         if (fromUs !== undefined && toUs !== undefined && toUs <= fromUs) throw at([...bp, 'to'], `${bb.to} is not after from ${bb.from}`);
         try {
-          bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) });
+          // A large catalog's hashes are checked while the replay goes (the run awaits `checks` before it writes).
+          bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) }, undefined, { background: true });
+          if (bars.check !== undefined) checks.push(bars.check);
         } catch (e) {
           if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : bb.to !== undefined ? 'to' : 'file'], 'no bars in the requested range', e.hint);
           throw e;
@@ -798,6 +807,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     startUs,
     endUs,
     equityIntervalUs,
+    checks,
     start() {
       if (started) throw new ConfigError('world already started');
       started = true;

@@ -348,6 +348,8 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   };
   while (sim.run(world.endUs, hooks)) await new Promise<void>((r) => setImmediate(r));
   const replaySeconds = (clock() - replay0) / 1000;
+  // The inputs' checks that ran beside the replay: a failed one is the run's error, before anything is written.
+  await Promise.all(world.checks);
   for (const a of world.agents) a.host.end();
   for (const v of world.venues) v.source.close();
   world.recorder.sample(sim.nowUs);

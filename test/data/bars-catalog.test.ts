@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -7,6 +7,7 @@ import { aggregateBars, barsFromTrades, readBarsCatalog, writeBarsCatalog } from
 import { importDataset } from '../../src/data/import/index.ts';
 import { readBars } from '../../src/data/readers/bars.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { runBacktest } from '../../src/backtest/run.ts';
 
 const SHARED = join(PACKAGE_ROOT, '..', 'shared', 'data');
 const tmp = mkdtempSync(join(tmpdir(), 'primesim-barscat-'));
@@ -28,6 +29,41 @@ describe('bars catalogs', () => {
     b[100] = b[100]! ^ 1;
     writeFileSync(f, b);
     expect(() => readBarsCatalog(join(tmp, 'csv'))).toThrow(/close\.f64 does not match its sha256/);
+  });
+
+  it('a large catalog read with its hashes checked on another thread: the same bars, and a changed byte fails the check and the run before anything is written', async () => {
+    // The real minute bars repeated 8× (shifted in time): 360,248 bars, 17 MB of columns (over the 16 MB from which the check runs on its own thread).
+    const one = readBars(join(SHARED, 'bars', 'btc-perp-20211231-20220201_1m.csv'));
+    const n = one.tsUs.length;
+    const span = one.tsUs[n - 1]! - one.tsUs[0]! + one.intervalUs;
+    const rep = (a: Float64Array, shift: boolean) => {
+      const out = new Float64Array(n * 8);
+      for (let k = 0; k < 8; k++) for (let i = 0; i < n; i++) out[k * n + i] = shift ? a[i]! + k * span : a[i]!;
+      return out;
+    };
+    const big = { ...one, tsUs: rep(one.tsUs, true), open: rep(one.open, false), high: rep(one.high, false), low: rep(one.low, false), close: rep(one.close, false), volume: rep(one.volume, false) };
+    const dir = join(tmp, 'big');
+    writeBarsCatalog(dir, big, { source: 'test', builtWith: 'test' });
+    const sync = readBarsCatalog(dir);
+    expect(sync.check).toBeUndefined();
+    const bg = readBarsCatalog(dir, {}, { background: true });
+    expect(bg.check).toBeInstanceOf(Promise);
+    await expect(bg.check).resolves.toBeUndefined();
+    for (const k of ['tsUs', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Buffer.from(bg[k].buffer, bg[k].byteOffset, bg[k].byteLength).equals(Buffer.from(big[k].buffer))).toBe(true);
+    // The small catalog is checked in the read itself, background or not.
+    expect(readBarsCatalog(join(tmp, 'lean'), {}, { background: true }).check).toBeUndefined();
+
+    const f = join(dir, 'volume.f64');
+    const b = readFileSync(f);
+    b[12_345_678 % b.length] = b[12_345_678 % b.length]! ^ 4;
+    writeFileSync(f, b);
+    expect(() => readBarsCatalog(dir)).toThrow(/volume\.f64 does not match its sha256/);
+    const bad = readBarsCatalog(dir, {}, { background: true });
+    await expect(bad.check).rejects.toThrow(/volume\.f64 does not match its sha256/);
+    // A backtest on it replays (the check runs beside the replay) and fails with that error; no run folder is left.
+    const runs = join(tmp, 'runs');
+    await expect(runBacktest({ strategy: 'strategies/sma-cross.ts', data: dir, seed: 1, capital: 1e6, runsDir: runs })).rejects.toThrow(/volume\.f64 does not match its sha256/);
+    expect(existsSync(runs) ? readdirSync(runs).filter((x) => !x.startsWith('.')) : []).toEqual([]);
   });
 
   it('longer bars from bars: 4-hour bars of the real minute file equal a recomputation; gaps stay gaps; the interval must be a multiple', () => {

@@ -19,6 +19,11 @@ export interface BarSeries {
   intervalUs: number;
   /** LEAN quote bars: prices are the mid of bid and ask, volume the bid and ask sizes. */
   fromQuotes?: boolean;
+  /**
+   * A check of the source's integrity still running (a large catalog's column hashes, see
+   * readBarsCatalog's `background`): await it before trusting anything made from these bars.
+   */
+  check?: Promise<void>;
 }
 
 const digit = (v: string, i: number) => v.charCodeAt(i) - 48;
@@ -452,17 +457,22 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
   return { source: file, tsUs: pick(cols[0]!), open: pick(cols[1]!), high: pick(cols[2]!), low: pick(cols[3]!), close: pick(cols[4]!), volume: pick(cols[5]!), intervalUs, ...(quotes ? { fromQuotes: true } : {}) };
 }
 
-/** Bars from a plain OHLCV CSV or a LEAN minute zip (by extension). */
-export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows): BarSeries {
+/**
+ * Bars from a bars catalog, a plain OHLCV CSV or a LEAN minute zip (by extension). `background`:
+ * a large catalog's hashes are checked on another thread (the series' `check`; such a read is
+ * not kept for reuse).
+ */
+export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows, opts: { background?: boolean } = {}): BarSeries {
   if (bad !== undefined) {
     // Skipping bad rows (an import): read afresh, counting them.
     const st = existsSync(file) ? statSync(file) : undefined;
     return st?.isDirectory() && isBarsCatalog(file) ? readBarsCatalog(file, range) : /\.zip$/i.test(file) ? readLeanZip(file, range, bad) : readBarsCsv(file, range, bad);
   }
+  const st = existsSync(file) ? statSync(file) : undefined;
+  if (opts.background === true && st?.isDirectory() && isBarsCatalog(file)) return readBarsCatalog(file, range, opts);
   // Monte Carlo builds a world per path from the same bar files (bootstrap, calibration): read
   // each (file, version, range) once per process. Only small series are kept, and callers treat
   // a series as read-only.
-  const st = existsSync(file) ? statSync(file) : undefined;
   const key = st ? `${resolve(file)}\0${st.mtimeMs}\0${st.size}\0${range.fromUs ?? ''}\0${range.toUs ?? ''}` : undefined;
   const hit = key !== undefined ? BARS_MEMO.get(key) : undefined;
   if (hit) return hit;
