@@ -36,9 +36,15 @@ export class Position {
     private readonly venueAccount: string,
     /** Spot: where the base asset is held. Run specs use the account's one wallet (its cash account). */
     private readonly baseAccountName?: string,
+    /** The ledger account `<account>:cash` when the caller holds it (a margin account does): no lookup by name at the first fill. */
+    cash?: LedgerAccount,
   ) {
     this.notional = notionalOf(inst);
     this.cashAccount = `${account}:cash`;
+    if (cash !== undefined) {
+      if (cash.name !== this.cashAccount) throw new Error(`position of ${account}: its cash account is ${this.cashAccount}, not ${cash.name}`);
+      this.cashA = cash;
+    }
     this.clearingAccount = `${venueAccount}:clearing`;
     this.feesAccount = `${venueAccount}:fees`;
     this.fundingAccount = `${venueAccount}:funding`;

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { PRIO_RESPONSE, type Simulation } from '../kernel/simulation.ts';
 import type { EventHandler } from '../kernel/event-queue.ts';
+import type { LedgerAccount } from '../ledger/ledger.ts';
 import { adlTop, type AdlCandidate } from './adl.ts';
 import type { LiquidationExecutor } from './book-exec.ts';
 import type { CircuitBreaker } from './breaker.ts';
@@ -115,7 +116,7 @@ export class LiquidationEngine implements EventHandler {
 
   /** The insurance fund keeps one balance per settle asset (coin-margined positions are covered in coin). */
   fundBalanceOf(asset: string): bigint {
-    return this.engine.ledger.balance(this.cfg.fundAccount, asset);
+    return this.fundLedger().balances.get(asset) ?? 0n;
   }
 
   private scale(asset: string): number {
@@ -140,7 +141,8 @@ export class LiquidationEngine implements EventHandler {
     const id = this.ids[i]!;
     // A lazy account's state is as of its last revaluation: refresh it first (while still pending,
     // so the refresh does not queue a second step).
-    if (this.engine.account(id).lazy) this.engine.revalue(id, tsUs);
+    const a = this.engine.account(id);
+    if (a.lazy) this.engine.revalue(a, tsUs);
     this.pending.delete(i);
     if (this.breaker?.isHalted(tsUs)) {
       // Trading is halted: no market orders; try again when the halt ends.
@@ -148,15 +150,14 @@ export class LiquidationEngine implements EventHandler {
       this.sim.schedule(this.breaker.haltEndUs, PRIO_RESPONSE, this, i, 0);
       return;
     }
-    const a = this.engine.account(id);
     if (!(a.state.equity < a.state.mm)) return;
-    const lotsBefore = this.engine.openLots(id);
+    const lotsBefore = this.engine.openLots(a);
     if (lotsBefore === 0) return;
     this.onLiquidating?.(id, tsUs);
     this.nextAllowed.set(i, tsUs + this.cfg.cooldownUs);
     if (a.state.equity <= 0) this.closeOut(tsUs, a);
     else this.partial(tsUs, a);
-    const lotsAfter = this.engine.openLots(id);
+    const lotsAfter = this.engine.openLots(a);
     if (lotsAfter === lotsBefore && lotsAfter > 0) this.nextAllowed.set(i, tsUs + (this.cfg.stallUs ?? this.cfg.cooldownUs));
     // A still-breached account re-queues itself through the margin listener after its fills; make
     // sure it does even if the step left margin unchanged.
@@ -169,8 +170,8 @@ export class LiquidationEngine implements EventHandler {
     return s;
   }
 
-  private largest(id: string): OpenPosition {
-    const open = this.engine.openPositions(id);
+  private largest(a: AccountState): OpenPosition {
+    const open = this.engine.openPositions(a);
     open.sort((x, y) => y.valueRef - x.valueRef || (x.instrument < y.instrument ? -1 : 1));
     return open[0]!;
   }
@@ -198,14 +199,14 @@ export class LiquidationEngine implements EventHandler {
   }
 
   private partial(tsUs: number, a: AccountState): void {
-    const p = this.largest(a.id);
+    const p = this.largest(a);
     const e = this.engine.instrument(p.instrument);
     const abs = Math.abs(p.lots);
     const lots = abs <= this.cfg.minLots ? abs : Math.max(1, Math.min(abs, Math.round(abs * this.cfg.stepShare)));
     const pb = this.bankruptcyPrice(a, p);
     const limit = p.lots > 0 ? Math.ceil(pb / e.tick) : pb === Infinity ? undefined : Math.floor(pb / e.tick);
     const signed = p.lots > 0 ? -lots : lots;
-    const done = this.fill(tsUs, a.id, p.instrument, signed, limit);
+    const done = this.fill(tsUs, a, p.instrument, signed, limit);
     const fee = this.chargeFee(tsUs, a, done.notional, p.settle);
     this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'partial', done, p.mark, fee, 0, 0));
     if (done.lots < lots) this.closeOut(tsUs, a); // the book ran out above the bankruptcy price
@@ -216,8 +217,8 @@ export class LiquidationEngine implements EventHandler {
     let lastInst = '';
     let lastLots = 0;
     for (let guard = 0; guard < 64; guard++) {
-      if (this.engine.openLots(a.id) === 0) break;
-      const p = this.largest(a.id);
+      if (this.engine.openLots(a) === 0) break;
+      const p = this.largest(a);
       if (guard > 0 && p.instrument === lastInst && p.lots === lastLots) break; // no liquidity left: retry after the cooldown
       lastInst = p.instrument;
       lastLots = p.lots;
@@ -228,7 +229,7 @@ export class LiquidationEngine implements EventHandler {
       const deficit = q.lots === Math.abs(closing) ? -(this.equityIn(a, p.settle) + this.closeEdge(p, q.vwapTicks * e.tick)) : Infinity;
       const fund = Number(this.fundBalanceOf(p.settle)) / this.scale(p.settle);
       if (deficit <= 0 || deficit <= fund) {
-        const done = this.fill(tsUs, a.id, p.instrument, closing);
+        const done = this.fill(tsUs, a, p.instrument, closing);
         const fee = this.chargeFee(tsUs, a, done.notional, p.settle);
         const cover = this.coverDeficit(tsUs, a, p.settle);
         this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'closeout', done, p.mark, fee, cover, 0));
@@ -237,7 +238,7 @@ export class LiquidationEngine implements EventHandler {
       this.deleverage(tsUs, a, p);
     }
     // Whatever is still negative once flat is bad debt the fund could not pay: book it as a loss.
-    if (this.engine.openLots(a.id) === 0) {
+    if (this.engine.openLots(a) === 0) {
       for (const asset of [...a.assets]) {
         const owed = this.owed(a, asset);
         if (owed > 0n) this.engine.ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, owed, 'insurance', this.ref++);
@@ -281,7 +282,7 @@ export class LiquidationEngine implements EventHandler {
       if (left === 0) break;
       const take = Math.min(left, Math.abs(c.lots));
       this.engine.applyFill(c.account, p.instrument, tsUs, side * take, pbTicks, 0, ref, 'adl');
-      this.engine.applyFill(a.id, p.instrument, tsUs, -side * take, pbTicks, 0, ref, 'liquidation');
+      this.engine.applyFill(a, p.instrument, tsUs, -side * take, pbTicks, 0, ref, 'liquidation');
       rec.hits.push({ account: c.account, lots: take, rank: c.rank });
       socialized += Math.abs(this.closeEdge({ ...p, qty: take * e.unitQty }, pbTicks * e.tick));
       took += take;
@@ -292,7 +293,7 @@ export class LiquidationEngine implements EventHandler {
     const done = { lots: took, notional: notionalOf(e.inverse, took * e.unitQty, pbTicks * e.tick), vwap: pbTicks * e.tick };
     if (left > 0) {
       // Not enough opposite profit to absorb it: the rest goes through the book.
-      const rest = this.fill(tsUs, a.id, p.instrument, -side * left);
+      const rest = this.fill(tsUs, a, p.instrument, -side * left);
       done.lots += rest.lots;
       done.notional += rest.notional;
       done.vwap = (done.vwap * took + rest.vwap * rest.lots) / done.lots;
@@ -301,14 +302,14 @@ export class LiquidationEngine implements EventHandler {
     this.records.push(this.row(tsUs, a.id, p.instrument, p.settle, 'adl', done, p.mark, 0n, cover + socialized, rec.hits.length));
   }
 
-  private fill(tsUs: number, id: string, inst: string, lots: number, limitTicks?: number): { lots: number; notional: number; vwap: number } {
+  private fill(tsUs: number, a: AccountState, inst: string, lots: number, limitTicks?: number): { lots: number; notional: number; vwap: number } {
     const e = this.engine.instrument(inst);
     const ref = this.ref++;
     let q = 0;
     let v = 0;
     let pq = 0;
     for (const f of this.exec.execute(tsUs, inst, lots, limitTicks)) {
-      this.engine.applyFill(id, inst, tsUs, f.lots, f.priceTicks, 0, ref, 'liquidation');
+      this.engine.applyFill(a, inst, tsUs, f.lots, f.priceTicks, 0, ref, 'liquidation');
       q += Math.abs(f.lots);
       pq += Math.abs(f.lots) * f.priceTicks * e.tick;
       v += notionalOf(e.inverse, Math.abs(f.lots) * e.unitQty, f.priceTicks * e.tick);
@@ -321,21 +322,28 @@ export class LiquidationEngine implements EventHandler {
   private chargeFee(tsUs: number, a: AccountState, notional: number, asset: string): bigint {
     const cap = Math.max(0, this.equityIn(a, asset));
     const fee = BigInt(Math.floor(Math.min(notional * this.cfg.feeRate, cap) * this.scale(asset)));
-    if (fee > 0n) this.engine.ledger.transfer(tsUs, a.cashAccount, this.cfg.fundAccount, asset, fee, 'liquidation', this.ref++);
+    if (fee > 0n) this.engine.ledger.transferBetween(tsUs, a.cashLedger, this.fundLedger(), asset, fee, 'liquidation', this.ref++);
     return fee;
+  }
+
+  /** The insurance fund's and the uncovered deficits' ledger accounts, taken at first use (no lookup by name per step). */
+  private fundA: LedgerAccount | undefined;
+  private uncoveredA: LedgerAccount | undefined;
+  private fundLedger(): LedgerAccount {
+    return (this.fundA ??= this.engine.ledger.account(this.cfg.fundAccount));
   }
 
   /** Once flat, the fund pays what the account owes in `asset` as far as it can; returns the amount (asset units). */
   private coverDeficit(tsUs: number, a: AccountState, asset: string): number {
     const ledger = this.engine.ledger;
-    if (this.engine.openLots(a.id) > 0) return 0;
+    if (this.engine.openLots(a) > 0) return 0;
     const owed = this.owed(a, asset);
     if (owed <= 0n) return 0;
     const fund = this.fundBalanceOf(asset);
     const pay = owed < fund ? owed : fund > 0n ? fund : 0n;
-    if (pay > 0n) ledger.transfer(tsUs, this.cfg.fundAccount, a.cashAccount, asset, pay, 'insurance', this.ref++);
+    if (pay > 0n) ledger.transferBetween(tsUs, this.fundLedger(), a.cashLedger, asset, pay, 'insurance', this.ref++);
     const rest = owed - pay;
-    if (rest > 0n) ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, rest, 'insurance', this.ref++);
+    if (rest > 0n) ledger.transferBetween(tsUs, (this.uncoveredA ??= ledger.account(this.cfg.uncoveredAccount)), a.cashLedger, asset, rest, 'insurance', this.ref++);
     return Number(owed) / this.scale(asset);
   }
 

@@ -10,6 +10,8 @@ import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosi
 
 /** Why the margin engine booked a trade (see `applyFill`). */
 export type BookingReason = 'trade' | 'liquidation' | 'adl';
+/** A margin account by id, or its state as openAccount returned it (no lookup). */
+export type AccountRef = string | AccountState;
 
 export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
 
@@ -152,7 +154,12 @@ export class MarginEngine {
     return a;
   }
 
-  account(id: string): AccountState {
+  /**
+   * An account by id, or the account itself: a caller that keeps the state openAccount returned
+   * (a population of 10,000) passes it instead of its id (a lookup in that map misses the cache).
+   */
+  account(id: AccountRef): AccountState {
+    if (typeof id !== 'string') return id;
     // The last account asked: a liquidation step, a fill and its transfers ask for one account
     // many times in a row, and a population's map of 10,000 misses the cache.
     if (id === this.lastAccountId) return this.lastAccount!;
@@ -310,7 +317,7 @@ export class MarginEngine {
   }
 
   /** Revalue every group of an account at the current marks (after tracked positions changed). */
-  revalue(account: string, tsUs: number): void {
+  revalue(account: AccountRef, tsUs: number): void {
     const a = this.account(account);
     for (const g of a.groups.values()) this.refreshGroup(a, g);
     this.finish(a, tsUs);
@@ -327,7 +334,7 @@ export class MarginEngine {
    * Apply a trade through `Position.applyFill` and update the account's margin. `reason`: a trade,
    * a liquidation step of the account, or auto-deleveraging of it as a bankrupt's counterparty.
    */
-  applyFill(account: string, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0, reason: BookingReason = 'trade'): void {
+  applyFill(account: AccountRef, instrumentId: string, tsUs: number, lots: number, priceTicks: number, feeBps: number, ref = 0, reason: BookingReason = 'trade'): void {
     const a = this.account(account);
     const e = this.entry(a, instrumentId);
     // A tracked `Position` (a CLOB venue's) books on this engine's ledger like an owned one: the
@@ -354,7 +361,7 @@ export class MarginEngine {
     this.finish(a, tsUs);
   }
 
-  state(account: string): MarginState {
+  state(account: AccountRef): MarginState {
     return this.account(account).state;
   }
 
@@ -364,8 +371,8 @@ export class MarginEngine {
   }
 
   /** Signed lots of the account in one instrument (0 when flat), without building anything. */
-  positionLots(account: string | AccountState, instrumentId: string): number {
-    return this.entryIn(typeof account === 'string' ? this.account(account) : account, instrumentId)?.pos.lots ?? 0;
+  positionLots(account: AccountRef, instrumentId: string): number {
+    return this.entryIn(this.account(account), instrumentId)?.pos.lots ?? 0;
   }
 
   /**
@@ -373,7 +380,7 @@ export class MarginEngine {
    * units; USD face for inverse delta-one; 0 when flat), without building anything: what
    * openPositions gives as `qty`, for callers that ask it of many accounts on every mark.
    */
-  positionQty(account: string, instrumentId: string): number {
+  positionQty(account: AccountRef, instrumentId: string): number {
     const e = this.entryIn(this.account(account), instrumentId);
     return e === undefined || e.pos.lots === 0 ? 0 : e.leg.qty;
   }
@@ -634,7 +641,7 @@ export class MarginEngine {
   }
 
   /** The account's open position in one instrument (undefined when flat): openPositions without the rest. */
-  openPosition(account: string, instrumentId: string): OpenPosition | undefined {
+  openPosition(account: AccountRef, instrumentId: string): OpenPosition | undefined {
     for (const g of this.account(account).groups.values()) {
       for (const e of g.entries) {
         if (e.pos.lots === 0 || e.inst.spec.id !== instrumentId) continue;
@@ -652,7 +659,7 @@ export class MarginEngine {
    * Σ |lots| of the account's open positions (0 when flat): what a liquidation step asks before and
    * after each fill, without openPositions' objects (a cascade asks it tens of thousands of times).
    */
-  openLots(account: string): number {
+  openLots(account: AccountRef): number {
     let n = 0;
     for (const g of this.account(account).groups.values()) {
       const entries = g.entries;
@@ -666,7 +673,7 @@ export class MarginEngine {
    * delta-one), mark, and in the settle asset's units: upnl, entry basis and |value at the mark|;
    * `valueRef` is that value in the engine's settle asset.
    */
-  openPositions(account: string): OpenPosition[] {
+  openPositions(account: AccountRef): OpenPosition[] {
     const out: OpenPosition[] = [];
     for (const g of this.account(account).groups.values()) {
       for (const e of g.entries) {
@@ -757,7 +764,7 @@ export class MarginEngine {
     }
     let e = g.entries.find((x) => x.inst === inst);
     if (!e) {
-      const pos = tracked ?? new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue);
+      const pos = tracked ?? new Position(inst.spec.market, a.id, this.ledger, inst.spec.market.venue, undefined, a.cashLedger);
       e = { inst, pos, owned: !tracked, leg: { inst: inst.spec, qty: 0, mark: 0 }, basis: 0 };
       g.entries.push(e);
       g.legs.push(e.leg);
