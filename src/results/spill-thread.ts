@@ -102,7 +102,8 @@ export class SpillThread {
     this.check();
     const w = this.worker ?? this.start();
     Atomics.add(this.ctrl, 0, 1);
-    w.postMessage({ op: 'chunk', name, k, parts: parts.map(compact), runId } satisfies SpillMessage);
+    const posted = parts.map(compact);
+    w.postMessage({ op: 'chunk', name, k, parts: posted, runId } satisfies SpillMessage, handedOver(posted));
     this.posted++;
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (0.15–0.4 s to load its modules): the chunks of that start-up wait in its queue instead.
@@ -172,4 +173,22 @@ function taskUrl(): URL {
   if (task) return task;
   const built = join(PACKAGE_ROOT, 'dist', 'spill-task.js');
   return (task = distFresh(built) ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
+}
+
+/**
+ * The buffers of a chunk's typed-array columns, handed to the thread instead of copied: a spilled
+ * chunk is not read here again (its rows left the recorder's memory with it), and copying them
+ * was most of what posting a chunk cost. A column viewing part of a larger buffer (a growable
+ * column's storage) is copied as before; each buffer is handed over once.
+ */
+function handedOver(parts: readonly Record<string, PostedColumn>[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const cols of parts) {
+    for (const k in cols) {
+      const c = cols[k]!;
+      const a = ArrayBuffer.isView(c) ? c : 'codes' in c ? c.codes : undefined;
+      if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
+    }
+  }
+  return [...out];
 }

@@ -309,7 +309,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         }
         barsOf.set(i, bars);
         // The venue's data ends with the last bar's close (1 µs before the bar after it).
-        const ts = Float64Array.from(bars.tsUs);
+        const ts = bars.tsUs.slice();
         ts[ts.length - 1] = ts[ts.length - 1]! + bars.intervalUs - 1;
         path = { tsUs: ts, price: bars.close, depthAt: () => 1, source: bb.file };
       } else {

@@ -605,16 +605,16 @@ function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills:
       queue_wait_us: wait,
       position_lots: posLots,
     },
-    // The columns it shares with fills are the same arrays: result columns are never written to
-    // once built (a spill copies them to its thread).
+    // Its own copies of the columns it has in common with fills: a spill thread is handed each
+    // chunk's arrays (not copied), which leaves them empty here.
     positions: {
       venue: repeatStr(v.id, n),
       account: repeatStr(v.account, n),
-      ts_us: ts,
+      ts_us: ts.slice(),
       symbol: repeatStr(inst.symbol, n),
-      position_lots: posLots,
+      position_lots: posLots.slice(),
       position_qty: posQty,
-      price,
+      price: price.slice(),
     },
   };
 }
