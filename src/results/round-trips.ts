@@ -1,5 +1,5 @@
 import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.ts';
-import { F64Column, I64Column } from './columns.ts';
+import { F64Column, I64Column, repeatStr } from './columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
 /**
@@ -192,27 +192,27 @@ export class RoundTrips {
       hold[i] = close[i]! - open[i]!;
     }
     const out: Record<string, ColumnData> = {
-      venue: Array.from({ length: n }, () => venue),
-      account: Array.from({ length: n }, () => account),
-      symbol: Array.from({ length: n }, () => this.inst.symbol),
-      trip: Int32Array.from(this.trip.view()),
+      venue: repeatStr(venue, n),
+      account: repeatStr(account, n),
+      symbol: repeatStr(this.inst.symbol, n),
+      trip: new Int32Array(this.trip.view()),
       direction: [...this.direction],
       status: [...this.status],
       exit: [...this.exit],
-      open_ts_us: Float64Array.from(open),
-      close_ts_us: Float64Array.from(close),
+      open_ts_us: open.slice(),
+      close_ts_us: close.slice(),
       holding_us: hold,
-      bookings: Int32Array.from(this.count.view()),
-      max_qty: Float64Array.from(qty),
-      entry_price: Float64Array.from(entry),
-      exit_price: Float64Array.from(this.exitPx.view()),
+      bookings: new Int32Array(this.count.view()),
+      max_qty: qty.slice(),
+      entry_price: entry.slice(),
+      exit_price: this.exitPx.view().slice(),
       realized: r,
       fees: f,
       pnl,
       return: ret,
-      asset: Array.from({ length: n }, () => this.inst.settle),
-      realized_minor: BigInt64Array.from(realized),
-      fee_minor: BigInt64Array.from(fees),
+      asset: repeatStr(this.inst.settle, n),
+      realized_minor: realized.slice(),
+      fee_minor: fees.slice(),
     };
     return out;
   }
