@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8, type Vector } from 'apache-arrow';
 import { DataError } from '../errors.ts';
+import { isRepeated } from './columns.ts';
 
 export type ColumnData = Float64Array | Int32Array | Uint8Array | BigInt64Array | string[];
 
@@ -43,6 +44,7 @@ export function utf8Vector(xs: readonly string[]): Vector<Utf8> {
   // its UTF-8 bytes are its characters, so the offsets are the strings' lengths. The bytes are
   // the same as encoding string by string (checked: byte count = character count only for ASCII).
   const n = xs.length;
+  if (n > 0 && isRepeated(xs)) return repeatedUtf8(xs[0]!, n);
   const offsets = new Int32Array(n + 1);
   let chars = 0;
   let plain = true;
@@ -60,6 +62,21 @@ export function utf8Vector(xs: readonly string[]): Vector<Utf8> {
     if (bytes.length === chars) return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
   }
   return utf8VectorEach(xs);
+}
+
+/** utf8Vector of `n` rows of `s` (a constant column): its bytes encoded once and copied. */
+function repeatedUtf8(s: string, n: number): Vector<Utf8> {
+  const b = encoder.encode(s);
+  const w = b.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) offsets[i] = i * w;
+  const bytes = new Uint8Array(n * w);
+  if (w > 0) {
+    bytes.set(b, 0);
+    // Doubling copies: log2(n) calls.
+    for (let filled = w; filled < bytes.length; filled *= 2) bytes.copyWithin(filled, 0, Math.min(filled, bytes.length - filled));
+  }
+  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
 }
 
 /** utf8Vector for any text: each distinct string encoded once. */

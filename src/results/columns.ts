@@ -59,7 +59,17 @@ export function i64Of<T>(rows: readonly T[], fn: (r: T) => bigint): BigInt64Arra
   return out;
 }
 
+/** Columns made by repeatStr (result columns are never written once built): known constant without a scan. */
+const REPEATED = new WeakSet<string[]>();
+
 /** One string repeated `n` times (a constant column such as `venue`). */
 export function repeatStr(s: string, n: number): string[] {
-  return new Array<string>(n).fill(s);
+  const a = new Array<string>(n).fill(s);
+  REPEATED.add(a);
+  return a;
+}
+
+/** Whether `a` was made by repeatStr: every row is a[0]. */
+export function isRepeated(a: readonly string[]): boolean {
+  return REPEATED.has(a as string[]);
 }

@@ -21,7 +21,7 @@ import { endianness } from 'node:os';
 import { Table, Type, type Vector } from 'apache-arrow';
 import { snappyCompressor } from 'hysnappy';
 import type { ColumnData } from './arrow-io.ts';
-import { repeatStr } from './columns.ts';
+import { isRepeated, repeatStr } from './columns.ts';
 import { ByteBuffer, StructWriter, T_BINARY, T_I32, T_STRUCT } from './thrift-compact.ts';
 
 /** A result column's type, as DuckDB names it (and reads it back from the Parquet copy). */
@@ -387,6 +387,8 @@ function plainStrings(strings: readonly string[]): Uint8Array {
  */
 function dictionaryOf(strings: readonly string[]): { values: string[]; indexes: Int32Array } | undefined {
   const n = strings.length;
+  // A constant column (repeatStr): one value, every index 0 — what the loop below finds.
+  if (n > 0 && isRepeated(strings)) return { values: [strings[0]!], indexes: new Int32Array(n) };
   // 128 rows drawn from the chunk all distinct (amounts, hashes, transaction ids): not worth
   // building a map of half the chunk to find out. Drawn by a fixed LCG, not evenly spaced: ids
   // that cycle would look all distinct at a fixed stride (the same rows every time: same bytes).

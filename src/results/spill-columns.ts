@@ -1,4 +1,5 @@
 import type { ColumnData } from './arrow-io.ts';
+import { isRepeated, repeatStr } from './columns.ts';
 
 /** A text column of one repeated value (venue, account, symbol…), sent as the value and a count. */
 export interface Repeated {
@@ -26,13 +27,17 @@ export function compact(cols: Record<string, ColumnData>): Record<string, Posted
   return out;
 }
 
+/** Dictionary entries looked up by a scan (=== on a few strings beats hashing); a Map from there on. */
+const SCAN = 8;
+
 function compactText(c: string[]): PostedColumn {
   const v = c[0]!;
+  if (isRepeated(c)) return { repeat: v, n: c.length };
   let i = 1;
   while (i < c.length && c[i] === v) i++;
   if (i === c.length) return { repeat: v, n: c.length };
-  const index = new Map<string, number>([[v, 0]]);
   const dict = [v];
+  let index: Map<string, number> | undefined;
   const codes = new Uint8Array(c.length);
   // Rows before i are all v (code 0).
   let prev = c[i]!;
@@ -43,12 +48,21 @@ function compactText(c: string[]): PostedColumn {
       codes[i] = prevCode;
       continue;
     }
-    let code = index.get(s);
-    if (code === undefined) {
+    let code = -1;
+    if (index === undefined) {
+      for (let k = 0; k < dict.length; k++) {
+        if (dict[k] === s) {
+          code = k;
+          break;
+        }
+      }
+    } else code = index.get(s) ?? -1;
+    if (code < 0) {
       if (dict.length === 256) return c;
       code = dict.length;
-      index.set(s, code);
       dict.push(s);
+      if (index !== undefined) index.set(s, code);
+      else if (dict.length > SCAN) index = new Map(dict.map((d, k) => [d, k]));
     }
     codes[i] = code;
     prev = s;
@@ -62,7 +76,7 @@ export function expand(cols: Record<string, PostedColumn>): Record<string, Colum
   const out: Record<string, ColumnData> = {};
   for (const k in cols) {
     const c = cols[k]!;
-    if ('repeat' in c) out[k] = new Array<string>(c.n).fill(c.repeat);
+    if ('repeat' in c) out[k] = repeatStr(c.repeat, c.n);
     else if ('codes' in c) {
       const s = new Array<string>(c.codes.length);
       for (let i = 0; i < s.length; i++) s[i] = c.dict[c.codes[i]!]!;

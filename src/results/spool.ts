@@ -3,6 +3,7 @@ import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeVector, RecordBatch, RecordBatchFileWriter, Schema, Table, tableToIPC, type Vector } from 'apache-arrow';
 import { readArrow, utf8Vector, type ColumnData } from './arrow-io.ts';
+import { isRepeated, repeatStr } from './columns.ts';
 import { collectIfGrown } from './memory.ts';
 import type { SpillThread, ThreadTable } from './spill-thread.ts';
 
@@ -288,6 +289,11 @@ export function concatColumns(parts: readonly Record<string, ColumnData>[]): Rec
   for (const k of Object.keys(first)) {
     const c0 = first[k]!;
     if (Array.isArray(c0)) {
+      // Constant parts of one value (venue, account…) join into a constant column, marked as such.
+      if (parts.every((p) => isRepeated(p[k] as string[]) && (p[k] as string[])[0] === c0[0])) {
+        out[k] = repeatStr(c0[0]!, parts.reduce((n, p) => n + p[k]!.length, 0));
+        continue;
+      }
       const all: string[] = [];
       for (const p of parts) {
         const c = p[k] as string[];

@@ -2,6 +2,7 @@ import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8Vector } from '../../src/results/arrow-io.ts';
+import { isRepeated, repeatStr } from '../../src/results/columns.ts';
 
 /** The Utf8 layout spelled out: each string's UTF-8 bytes (TextEncoder, string by string) and cumulative offsets. */
 function reference(xs: readonly string[]): { bytes: Uint8Array; offsets: Int32Array } {
@@ -30,5 +31,24 @@ describe('utf8Vector', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('a constant column (repeatStr) is laid out as the same column of separate strings: bytes copied, not encoded per row (fast-check)', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'binance-futures', 'pop-00001:cash'));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 3000 }), (s, n) => {
+        const col = repeatStr(s, n);
+        expect(isRepeated(col)).toBe(true);
+        const d = utf8Vector(col).data[0]!;
+        const r = reference(Array.from({ length: n }, () => s));
+        expect(d.length).toBe(n);
+        expect(Buffer.from(d.values.subarray(0, r.bytes.length)).equals(Buffer.from(r.bytes))).toBe(true);
+        expect(d.values.length).toBe(r.bytes.length);
+        expect(Array.from(d.valueOffsets)).toEqual(Array.from(r.offsets));
+      }),
+      { numRuns: 300 },
+    );
+    // A column of equal strings not made by repeatStr takes the general path.
+    expect(isRepeated(['a', 'a'])).toBe(false);
   });
 });
