@@ -128,6 +128,28 @@ export class L2Book {
   }
 
   /**
+   * Replace the touch of a book holding one level a side (bid `fromBid`, ask `fromAsk`) with a bid
+   * at `bid` and an ask at `ask` of `sizeLots` each: the state the four setLevel calls (both old
+   * levels removed, then the new ones laid) leave, without their scans, when all four prices are on
+   * the ladder and the book is not crossed after. Returns false, changing nothing, otherwise.
+   */
+  replaceTouch(fromBid: number, fromAsk: number, bid: number, ask: number, sizeLots: number): boolean {
+    if (this.bidLevels !== 1 || this.askLevels !== 1 || this.bestBid !== fromBid || this.bestAsk !== fromAsk) return false;
+    if (!(sizeLots > 0) || !(ask > bid) || this.far[BID].size !== 0 || this.far[ASK].size !== 0) return false;
+    const ib = bid - this.base;
+    const ia = ask - this.base;
+    if (ib < 0 || ib >= this.cap || ia < 0 || ia >= this.cap) return false;
+    // The old levels are on the ladder: a side's best ladder level is (see the invariant).
+    this.bids[fromBid - this.base] = 0;
+    this.asks[fromAsk - this.base] = 0;
+    this.bids[ib] = sizeLots;
+    this.asks[ia] = sizeLots;
+    this.bestBid = bid;
+    this.bestAsk = ask;
+    return true;
+  }
+
+  /**
    * Copy up to `n` levels of a side, best first, into the given arrays; returns how many.
    * Callers reuse the arrays, so reading depth allocates nothing (far levels excepted).
    */

@@ -178,10 +178,13 @@ export class BarSource implements Source {
   private lay(bid: number, ask: number): void {
     const clob = this.clob;
     // Remove both old levels before laying the new ones: the book is never crossed in between.
-    if (this.laidBid >= 0) clob.applyLevel(BID, this.laidBid, 0);
-    if (this.laidAsk >= 0) clob.applyLevel(ASK, this.laidAsk, 0);
-    clob.applyLevel(BID, bid, DEEP_LOTS);
-    clob.applyLevel(ASK, ask, DEEP_LOTS);
+    if (this.laidBid >= 0 && this.laidAsk >= 0) clob.replaceTouch(this.laidBid, this.laidAsk, bid, ask, DEEP_LOTS);
+    else {
+      if (this.laidBid >= 0) clob.applyLevel(BID, this.laidBid, 0);
+      if (this.laidAsk >= 0) clob.applyLevel(ASK, this.laidAsk, 0);
+      clob.applyLevel(BID, bid, DEEP_LOTS);
+      clob.applyLevel(ASK, ask, DEEP_LOTS);
+    }
     this.laidBid = bid;
     this.laidAsk = ask;
   }

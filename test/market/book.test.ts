@@ -102,6 +102,76 @@ describe('L2Book', () => {
     );
   });
 
+  it('property: replaceTouch leaves the book the four setLevel calls leave (or declines and changes nothing), on a walking one-level-a-side book', () => {
+    // Bar execution's book: one deep level a side moving with the price; a small ladder so that
+    // moves leave it often (replaceTouch must decline those: the setLevel path re-centres).
+    const step = fc.record({ move: fc.integer({ min: -30, max: 30 }), spread: fc.integer({ min: 1, max: 4 }), stray: fc.integer({ min: 0, max: 20 }) });
+    let taken = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 200 }), (steps) => {
+        const fast = new L2Book(48);
+        const slow = new L2Book(48);
+        const r = new RefBook();
+        let mid = 5_000;
+        let bid = -1;
+        let ask = -1;
+        for (const u of steps) {
+          mid = Math.max(100, mid + u.move);
+          const nb = mid;
+          const na = mid + u.spread;
+          if (u.stray === 0 && bid > 0) {
+            // A second level now and then: replaceTouch must decline a book of more than one level a side.
+            fast.setLevel(BID, bid - 2, 5);
+            slow.setLevel(BID, bid - 2, 5);
+            r.set(BID, bid - 2, 5);
+            const before = [fast.bestBid, fast.bestAsk, fast.levelCount];
+            expect(fast.replaceTouch(bid, ask, nb, na, 1e12)).toBe(false);
+            expect([fast.bestBid, fast.bestAsk, fast.levelCount]).toEqual(before);
+            for (const b of [fast, slow]) b.setLevel(BID, bid - 2, 0);
+            r.set(BID, bid - 2, 0);
+          }
+          if (bid < 0 || !fast.replaceTouch(bid, ask, nb, na, 1e12)) {
+            if (bid >= 0) declined++;
+            if (bid >= 0) fast.setLevel(BID, bid, 0), fast.setLevel(ASK, ask, 0);
+            fast.setLevel(BID, nb, 1e12);
+            fast.setLevel(ASK, na, 1e12);
+          } else taken++;
+          if (bid >= 0) slow.setLevel(BID, bid, 0), slow.setLevel(ASK, ask, 0), r.set(BID, bid, 0), r.set(ASK, ask, 0);
+          slow.setLevel(BID, nb, 1e12);
+          slow.setLevel(ASK, na, 1e12);
+          r.set(BID, nb, 1e12);
+          r.set(ASK, na, 1e12);
+          bid = nb;
+          ask = na;
+          for (const b of [fast, slow]) {
+            expect([b.bestBid, b.bestAsk, b.levelCount]).toEqual([r.bestBid(), r.bestAsk(), r.bids.size + r.asks.size]);
+            expect([b.sizeAt(BID, nb), b.sizeAt(ASK, na), b.midTicks()]).toEqual([1e12, 1e12, (nb + na) / 2]);
+          }
+          const lv = (b: L2Book, side: 0 | 1) => {
+            const ps = new Float64Array(4);
+            const ss = new Float64Array(4);
+            const k = b.levels(side, 4, ps, ss);
+            return [k, ...ps.subarray(0, k), ...ss.subarray(0, k)];
+          };
+          expect([lv(fast, BID), lv(fast, ASK)]).toEqual([lv(slow, BID), lv(slow, ASK)]);
+        }
+      }),
+      { seed: 11, numRuns: 400 },
+    );
+    // Both paths were exercised: moves within the ladder (taken) and out of it (declined).
+    expect(taken).toBeGreaterThan(1_000);
+    expect(declined).toBeGreaterThan(300);
+    // On a book that walks within its ladder, the fast path is taken.
+    const b = new L2Book(1 << 14);
+    b.setLevel(BID, 1000, 7);
+    b.setLevel(ASK, 1001, 7);
+    expect(b.replaceTouch(1000, 1001, 1003, 1005, 9)).toBe(true);
+    expect([b.bestBid, b.bestAsk, b.sizeAt(BID, 1000), b.sizeAt(ASK, 1001), b.sizeAt(BID, 1003), b.sizeAt(ASK, 1005), b.levelCount]).toEqual([1003, 1005, 0, 0, 9, 9, 2]);
+    expect(b.replaceTouch(1003, 1005, 1004, 1004, 9)).toBe(false); // would cross
+    expect(b.replaceTouch(1000, 1001, 1004, 1006, 9)).toBe(false); // not the book's touch
+  });
+
   it('grows and re-centres the ladder without losing levels', () => {
     const b = new L2Book(8);
     b.setLevel(BID, 1000, 5);

@@ -122,6 +122,21 @@ export class ClobVenue implements EventHandler {
     book.setLevel(side, priceTicks, sizeLots);
   }
 
+  /**
+   * Replace the book's one level a side (bid `fromBid`, ask `fromAsk`) with `bid` and `ask` of
+   * `sizeLots` each, as applyLevel removing both and laying the new ones does (bar execution lays
+   * every point so): at once when none of the desk's orders rests and none of the book's levels
+   * was consumed by its fills (nothing of the venue's own is at those levels), else level by level.
+   */
+  replaceTouch(fromBid: number, fromAsk: number, bid: number, ask: number, sizeLots: number): void {
+    const own = this.own.count;
+    if (own[BID] === 0 && own[ASK] === 0 && this.consumedCount === 0 && this.book.replaceTouch(fromBid, fromAsk, bid, ask, sizeLots)) return;
+    this.applyLevel(BID, fromBid, 0);
+    this.applyLevel(ASK, fromAsk, 0);
+    this.applyLevel(BID, bid, sizeLots);
+    this.applyLevel(ASK, ask, sizeLots);
+  }
+
   clearBook(): void {
     this.book.clear();
     if (this.consumedCount !== 0) {
