@@ -66,6 +66,18 @@ function scaled(n: number, s: string): number {
   return Number.isSafeInteger(k) && st.p <= 1e22 ? k / st.p : Number((n * st.x).toFixed(st.d));
 }
 
+/**
+ * `scaled(·, s)` with the step parsed once: for a loop over many rows of one instrument (the
+ * result tables convert every order's and fill's ticks and lots).
+ */
+export function scaler(s: string): (n: number) => number {
+  const st = step(s);
+  return (n) => {
+    const k = n * st.m;
+    return Number.isSafeInteger(k) && st.p <= 1e22 ? k / st.p : Number((n * st.x).toFixed(st.d));
+  };
+}
+
 export function ticksToPrice(inst: Instrument, ticks: number): number {
   return scaled(ticks, inst.tickSize);
 }

@@ -16,13 +16,21 @@ export type PostedColumn = ColumnData | Repeated | Coded;
 /**
  * Columns as posted: a text column holding one value is sent as that value and a count, one of at
  * most 256 values as those and a byte per row (copying a message costs per string; most text
- * columns of a chunk are constants or kinds), other text as it is.
+ * columns of a chunk are constants or kinds), other text as it is. With `transfer`, the buffers
+ * the posted columns own whole (typed columns, byte codes) are added to it: a spilled chunk is
+ * not read here again, so they are handed to the thread instead of copied (a column viewing part
+ * of a larger buffer, a growable column's storage, is copied as before).
  */
-export function compact(cols: Record<string, ColumnData>): Record<string, PostedColumn> {
+export function compact(cols: Record<string, ColumnData>, transfer?: Set<ArrayBuffer>): Record<string, PostedColumn> {
   const out: Record<string, PostedColumn> = {};
   for (const k in cols) {
     const c = cols[k]!;
-    out[k] = Array.isArray(c) && c.length > 1 ? compactText(c) : c;
+    const p = Array.isArray(c) && c.length > 1 ? compactText(c) : c;
+    out[k] = p;
+    if (transfer !== undefined) {
+      const a = ArrayBuffer.isView(p) ? p : 'codes' in p ? p.codes : undefined;
+      if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) transfer.add(a.buffer);
+    }
   }
   return out;
 }

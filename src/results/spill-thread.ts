@@ -102,8 +102,9 @@ export class SpillThread {
     this.check();
     const w = this.worker ?? this.start();
     Atomics.add(this.ctrl, 0, 1);
-    const posted = parts.map(compact);
-    w.postMessage({ op: 'chunk', name, k, parts: posted, runId } satisfies SpillMessage, handedOver(posted));
+    const transfer = new Set<ArrayBuffer>();
+    const posted = parts.map((p) => compact(p, transfer));
+    w.postMessage({ op: 'chunk', name, k, parts: posted, runId } satisfies SpillMessage, [...transfer]);
     this.posted++;
     // Back-pressure: wait while the thread is MAX_IN_FLIGHT chunks behind — once it has started
     // (0.15–0.4 s to load its modules): the chunks of that start-up wait in its queue instead.
@@ -147,7 +148,7 @@ export class SpillThread {
 
   /** Append the last rows of spool `name` (the parts not yet spilled, maybe none) to its files and close them. */
   async finishTable(name: string, parts: readonly Record<string, ColumnData>[]): Promise<ThreadTable> {
-    const r = await this.request({ op: 'finish', name, parts: parts.map(compact) });
+    const r = await this.request({ op: 'finish', name, parts: parts.map((p) => compact(p)) });
     return { arrow: r.arrow!, parquet: r.parquet! };
   }
 
@@ -175,20 +176,3 @@ function taskUrl(): URL {
   return (task = distFresh(built) ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
 }
 
-/**
- * The buffers of a chunk's typed-array columns, handed to the thread instead of copied: a spilled
- * chunk is not read here again (its rows left the recorder's memory with it), and copying them
- * was most of what posting a chunk cost. A column viewing part of a larger buffer (a growable
- * column's storage) is copied as before; each buffer is handed over once.
- */
-function handedOver(parts: readonly Record<string, PostedColumn>[]): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const cols of parts) {
-    for (const k in cols) {
-      const c = cols[k]!;
-      const a = ArrayBuffer.isView(c) ? c : 'codes' in c ? c.codes : undefined;
-      if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
-    }
-  }
-  return [...out];
-}

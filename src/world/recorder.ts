@@ -1,6 +1,6 @@
 import type { EventHandler } from '../kernel/event-queue.ts';
 import type { Ledger, Transfer } from '../ledger/ledger.ts';
-import { assetScale, lotsToQty, ticksToPrice } from '../market/instrument.ts';
+import { assetScale, scaler } from '../market/instrument.ts';
 import { BID } from '../market/book.ts';
 import type { MarginEngine } from '../risk/margin-engine.ts';
 import { liquidationsTable, MarginColumns } from '../risk/recorder.ts';
@@ -51,10 +51,11 @@ export class WorldRecorder implements EventHandler {
   private transfers: Transfer[] = [];
   /**
    * Rows that left memory as columns before their chunk is due (see STAGE_ROWS): per venue its
-   * orders, fills and positions parts, and the ledger's; appended to their spools, as one, when
-   * the chunk they belong to is due — the same chunks as draining them all then.
+   * orders and fills (with positions) as rows of growable columns, and the ledger's parts;
+   * appended to their spools, as one, when the chunk they belong to is due — the same chunks as
+   * draining them all then.
    */
-  private readonly staged = new Map<string, { orders: Record<string, ColumnData>[]; fills: Record<string, ColumnData>[]; positions: Record<string, ColumnData>[]; nOrders: number; nFills: number; retryAt: number }>();
+  private readonly staged = new Map<string, { orders: OrderRows; fills: FillRows; retryAt: number }>();
   private stagedLedger: Record<string, ColumnData>[] = [];
   private stagedTransfers = 0;
   /** Margin samples as columns (the `margin` table: ts_us, account, equity, im, mm, margin_ratio), not a row object each. */
@@ -92,7 +93,7 @@ export class WorldRecorder implements EventHandler {
     });
     for (const v of venues) {
       this.stats.set(v.id, new TradeStats(v.clob.instrument));
-      this.staged.set(v.id, { orders: [], fills: [], positions: [], nOrders: 0, nFills: 0, retryAt: STAGE_ROWS });
+      this.staged.set(v.id, { orders: new OrderRows(v), fills: new FillRows(v), retryAt: STAGE_ROWS });
     }
     this.trips = venues.map((v) => new RoundTrips(v.clob.instrument, assetScale(v.clob.instrument.settle)));
     if (engine) {
@@ -259,13 +260,13 @@ export class WorldRecorder implements EventHandler {
 
   /**
    * Move whatever has reached a chunk to its spool: venues' done orders and fills (with those
-   * staged), equity rows; stage a venue's done orders and fills as columns every STAGE_ROWS.
+   * staged), equity rows; stage a venue's done orders and fills as rows of columns every STAGE_ROWS.
    */
   private spillFull(): void {
     const n = this.spillRows;
     for (const v of this.venues) {
       const st = this.staged.get(v.id)!;
-      if (st.nOrders + v.clob.orders.length >= n || st.nFills + v.clob.fills.length >= n) this.drainVenue(v);
+      if (st.orders.length + v.clob.orders.length >= n || st.fills.length + v.clob.fills.length >= n) this.drainVenue(v);
       else if (v.clob.orders.length + v.clob.fills.length >= st.retryAt) this.stageVenue(v);
     }
     for (const [id, s] of this.series) if (s.ts.length >= n) this.flushEquity(id);
@@ -276,19 +277,13 @@ export class WorldRecorder implements EventHandler {
     this.spoolVenue(v, d.orders, d.fills);
   }
 
-  /** A venue's done orders and fills become columns now, their chunk later (see `staged`). */
+  /** A venue's done orders and fills become rows of their tables now, their chunk later (see `staged`). */
   private stageVenue(v: RecordedVenue): void {
     const d = v.clob.drainDone();
     const st = this.staged.get(v.id)!;
     this.stats.get(v.id)!.addOrders(d.orders).addFills(d.fills);
-    if (d.orders.length > 0) st.orders.push(orderColumns(v, d.orders));
-    if (d.fills.length > 0) {
-      const fp = fillAndPositionColumns(v, d.fills);
-      st.fills.push(fp.fills);
-      st.positions.push(fp.positions);
-    }
-    st.nOrders += d.orders.length;
-    st.nFills += d.fills.length;
+    st.orders.add(d.orders);
+    st.fills.add(d.fills);
     // An order resting since long ago holds the later ones (orders leave in id order): try
     // again when as many more have come, not at every sample.
     st.retryAt = v.clob.orders.length + v.clob.fills.length + STAGE_ROWS;
@@ -298,15 +293,12 @@ export class WorldRecorder implements EventHandler {
   private spoolVenue(v: RecordedVenue, orders: readonly OwnOrder[], fills: readonly Fill[]): void {
     const st = this.staged.get(v.id)!;
     this.stats.get(v.id)!.addOrders(orders).addFills(fills);
-    const fp = fillAndPositionColumns(v, fills);
-    this.spool(`orders:${v.id}`).appendParts([...st.orders, orderColumns(v, orders)]);
-    this.spool(`fills:${v.id}`).appendParts([...st.fills, fp.fills]);
-    this.spool(`positions:${v.id}`).appendParts([...st.positions, fp.positions]);
-    st.orders = [];
-    st.fills = [];
-    st.positions = [];
-    st.nOrders = 0;
-    st.nFills = 0;
+    st.orders.add(orders);
+    st.fills.add(fills);
+    const fp = st.fills.take();
+    this.spool(`orders:${v.id}`).append(st.orders.take());
+    this.spool(`fills:${v.id}`).append(fp.fills);
+    this.spool(`positions:${v.id}`).append(fp.positions);
     st.retryAt = v.clob.orders.length + v.clob.fills.length + STAGE_ROWS;
   }
 
@@ -467,154 +459,223 @@ function ledgerColumns(t: readonly Transfer[]): Record<string, ColumnData> {
   return { seq, ts_us: ts, from_account: from, to_account: to, asset, amount_minor: amount, amount_exact: exact, kind, ref };
 }
 
-// The columns below are filled in one pass over the rows (a loop per column through a callback
-// cost ~4× more: every callback call site was megamorphic).
+// The rows below are appended in one pass over the orders or fills (a loop per column through a
+// callback cost ~4× more: every callback call site was megamorphic), into growable columns that a
+// chunk takes whole: a few arrays per chunk, not ~20 typed arrays per 256 rows (allocating them,
+// each with its own buffer, cost more than filling them).
 
-function orderColumns(v: RecordedVenue, os: readonly OwnOrder[]): Record<string, ColumnData> {
-  const inst = v.clob.instrument;
-  const tick = Number(inst.tickSize);
-  const n = os.length;
-  const id = new Int32Array(n);
-  const submit = new Float64Array(n);
-  const arrival = new Float64Array(n);
-  const done = new Float64Array(n);
-  const sides = new Array<string>(n);
-  const types = new Array<string>(n);
-  const tifs = new Array<string>(n);
-  const postOnly = new Uint8Array(n);
-  const reduceOnly = new Uint8Array(n);
-  const tags = new Array<string>(n);
-  const priceTicks = new Float64Array(n);
-  const price = new Float64Array(n);
-  const size = new Float64Array(n);
-  const qty = new Float64Array(n);
-  const filled = new Float64Array(n);
-  const status = new Array<string>(n);
-  const reason = new Array<string>(n);
-  const decisionMid = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = os[i]!;
-    id[i] = o.id;
-    submit[i] = o.submitTsUs;
-    arrival[i] = o.arrivalTsUs;
-    done[i] = o.doneTsUs;
-    sides[i] = side(o.side);
-    types[i] = o.type;
-    tifs[i] = o.tif;
-    postOnly[i] = o.postOnly ? 1 : 0;
-    reduceOnly[i] = o.reduceOnly ? 1 : 0;
-    tags[i] = o.tag;
-    const market = o.type === 'market';
-    priceTicks[i] = market ? NaN : o.priceTicks;
-    price[i] = market ? NaN : ticksToPrice(inst, o.priceTicks);
-    size[i] = o.sizeLots;
-    qty[i] = lotsToQty(inst, o.sizeLots);
-    filled[i] = o.filledLots;
-    status[i] = o.status;
-    reason[i] = o.reason;
-    decisionMid[i] = o.decisionMidTicks * tick;
+/** A venue's done orders as the `orders` table's rows, appended as they leave the venue. */
+class OrderRows {
+  private readonly id = new F64Column();
+  private readonly submit = new F64Column();
+  private readonly arrival = new F64Column();
+  private readonly done = new F64Column();
+  private sides: string[] = [];
+  private types: string[] = [];
+  private tifs: string[] = [];
+  private readonly postOnly = new F64Column();
+  private readonly reduceOnly = new F64Column();
+  private tags: string[] = [];
+  private readonly priceTicks = new F64Column();
+  private readonly price = new F64Column();
+  private readonly size = new F64Column();
+  private readonly qty = new F64Column();
+  private readonly filled = new F64Column();
+  private status: string[] = [];
+  private reason: string[] = [];
+  private readonly decisionMid = new F64Column();
+  private readonly tick: number;
+  private readonly toPrice: (ticks: number) => number;
+  private readonly toQty: (lots: number) => number;
+
+  constructor(private readonly v: RecordedVenue) {
+    const inst = v.clob.instrument;
+    this.tick = Number(inst.tickSize);
+    this.toPrice = scaler(inst.tickSize);
+    this.toQty = scaler(inst.lotSize);
   }
-  return {
-    venue: repeatStr(v.id, n),
-    account: repeatStr(v.account, n),
-    order_id: id,
-    submit_ts_us: submit,
-    arrival_ts_us: arrival,
-    done_ts_us: done,
-    symbol: repeatStr(inst.symbol, n),
-    side: sides,
-    type: types,
-    tif: tifs,
-    post_only: postOnly,
-    reduce_only: reduceOnly,
-    tag: tags,
-    price_ticks: priceTicks,
-    price,
-    size_lots: size,
-    qty,
-    filled_lots: filled,
-    status,
-    reason,
-    decision_mid: decisionMid,
-  };
+
+  get length(): number {
+    return this.id.length;
+  }
+
+  add(os: readonly OwnOrder[]): void {
+    const tick = this.tick;
+    for (let i = 0; i < os.length; i++) {
+      const o = os[i]!;
+      this.id.push(o.id);
+      this.submit.push(o.submitTsUs);
+      this.arrival.push(o.arrivalTsUs);
+      this.done.push(o.doneTsUs);
+      this.sides.push(side(o.side));
+      this.types.push(o.type);
+      this.tifs.push(o.tif);
+      this.postOnly.push(o.postOnly ? 1 : 0);
+      this.reduceOnly.push(o.reduceOnly ? 1 : 0);
+      this.tags.push(o.tag);
+      const market = o.type === 'market';
+      this.priceTicks.push(market ? NaN : o.priceTicks);
+      this.price.push(market ? NaN : this.toPrice(o.priceTicks));
+      this.size.push(o.sizeLots);
+      this.qty.push(this.toQty(o.sizeLots));
+      this.filled.push(o.filledLots);
+      this.status.push(o.status);
+      this.reason.push(o.reason);
+      this.decisionMid.push(o.decisionMidTicks * tick);
+    }
+  }
+
+  /** The rows so far as the table's columns; empties the rows. */
+  take(): Record<string, ColumnData> {
+    const v = this.v;
+    const n = this.length;
+    const out: Record<string, ColumnData> = {
+      venue: repeatStr(v.id, n),
+      account: repeatStr(v.account, n),
+      order_id: new Int32Array(this.id.view()),
+      submit_ts_us: takeF64(this.submit),
+      arrival_ts_us: takeF64(this.arrival),
+      done_ts_us: takeF64(this.done),
+      symbol: repeatStr(v.clob.instrument.symbol, n),
+      side: this.sides,
+      type: this.types,
+      tif: this.tifs,
+      post_only: new Uint8Array(this.postOnly.view()),
+      reduce_only: new Uint8Array(this.reduceOnly.view()),
+      tag: this.tags,
+      price_ticks: takeF64(this.priceTicks),
+      price: takeF64(this.price),
+      size_lots: takeF64(this.size),
+      qty: takeF64(this.qty),
+      filled_lots: takeF64(this.filled),
+      status: this.status,
+      reason: this.reason,
+      decision_mid: takeF64(this.decisionMid),
+    };
+    this.id.length = this.postOnly.length = this.reduceOnly.length = 0;
+    this.sides = [];
+    this.types = [];
+    this.tifs = [];
+    this.tags = [];
+    this.status = [];
+    this.reason = [];
+    return out;
+  }
 }
 
-/** The fills table's columns and the positions table's (a row per fill: the position after it). */
-function fillAndPositionColumns(v: RecordedVenue, fs: readonly Fill[]): { fills: Record<string, ColumnData>; positions: Record<string, ColumnData> } {
-  const inst = v.clob.instrument;
-  const tick = Number(inst.tickSize);
-  const nt = v.clob.position.notional;
-  const n = fs.length;
-  const seq = new Int32Array(n);
-  const ts = new Float64Array(n);
-  const orderId = new Int32Array(n);
-  const sides = new Array<string>(n);
-  const priceTicks = new Float64Array(n);
-  const price = new Float64Array(n);
-  const size = new Float64Array(n);
-  const qty = new Float64Array(n);
-  const liquidity = new Array<string>(n);
-  const feeMinor = new BigInt64Array(n);
-  const fee = new Float64Array(n);
-  const realized = new BigInt64Array(n);
-  const mid = new Float64Array(n);
-  const decisionMid = new Float64Array(n);
-  const wait = new Float64Array(n);
-  const posLots = new Float64Array(n);
-  const posQty = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = fs[i]!;
-    seq[i] = f.seq;
-    ts[i] = f.tsUs;
-    orderId[i] = f.orderId;
-    sides[i] = side(f.side);
-    priceTicks[i] = f.priceTicks;
-    price[i] = ticksToPrice(inst, f.priceTicks);
-    size[i] = f.sizeLots;
-    qty[i] = lotsToQty(inst, f.sizeLots);
-    liquidity[i] = f.maker ? 'maker' : 'taker';
-    feeMinor[i] = f.fee;
-    fee[i] = nt.toUnits(f.fee);
-    realized[i] = f.realized;
-    mid[i] = f.midTicks * tick;
-    decisionMid[i] = f.decisionMidTicks * tick;
-    wait[i] = f.queueWaitUs;
-    posLots[i] = f.positionLots;
-    posQty[i] = lotsToQty(inst, f.positionLots);
+/** A venue's fills as the `fills` table's rows and the `positions` table's (a row per fill: the position after it). */
+class FillRows {
+  private readonly seq = new F64Column();
+  private readonly ts = new F64Column();
+  private readonly orderId = new F64Column();
+  private sides: string[] = [];
+  private readonly priceTicks = new F64Column();
+  private readonly price = new F64Column();
+  private readonly size = new F64Column();
+  private readonly qty = new F64Column();
+  private liquidity: string[] = [];
+  private readonly feeMinor = new I64Column();
+  private readonly fee = new F64Column();
+  private readonly realized = new I64Column();
+  private readonly mid = new F64Column();
+  private readonly decisionMid = new F64Column();
+  private readonly wait = new F64Column();
+  private readonly posLots = new F64Column();
+  private readonly posQty = new F64Column();
+  private readonly tick: number;
+  private readonly toPrice: (ticks: number) => number;
+  private readonly toQty: (lots: number) => number;
+
+  constructor(private readonly v: RecordedVenue) {
+    const inst = v.clob.instrument;
+    this.tick = Number(inst.tickSize);
+    this.toPrice = scaler(inst.tickSize);
+    this.toQty = scaler(inst.lotSize);
   }
-  return {
-    fills: {
-      venue: repeatStr(v.id, n),
-      account: repeatStr(v.account, n),
-      seq,
-      ts_us: ts,
-      order_id: orderId,
-      symbol: repeatStr(inst.symbol, n),
-      side: sides,
-      price_ticks: priceTicks,
-      price,
-      size_lots: size,
-      qty,
-      liquidity,
-      fee_minor: feeMinor,
-      fee,
-      realized_minor: realized,
-      fee_asset: repeatStr(inst.settle, n),
-      mid,
-      decision_mid: decisionMid,
-      queue_wait_us: wait,
-      position_lots: posLots,
-    },
-    // Its own copies of the columns it has in common with fills: a spill thread is handed each
-    // chunk's arrays (not copied), which leaves them empty here.
-    positions: {
-      venue: repeatStr(v.id, n),
-      account: repeatStr(v.account, n),
-      ts_us: ts.slice(),
-      symbol: repeatStr(inst.symbol, n),
-      position_lots: posLots.slice(),
-      position_qty: posQty,
-      price: price.slice(),
-    },
-  };
+
+  get length(): number {
+    return this.seq.length;
+  }
+
+  add(fs: readonly Fill[]): void {
+    const tick = this.tick;
+    const nt = this.v.clob.position.notional;
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i]!;
+      this.seq.push(f.seq);
+      this.ts.push(f.tsUs);
+      this.orderId.push(f.orderId);
+      this.sides.push(side(f.side));
+      this.priceTicks.push(f.priceTicks);
+      this.price.push(this.toPrice(f.priceTicks));
+      this.size.push(f.sizeLots);
+      this.qty.push(this.toQty(f.sizeLots));
+      this.liquidity.push(f.maker ? 'maker' : 'taker');
+      this.feeMinor.push(f.fee);
+      this.fee.push(nt.toUnits(f.fee));
+      this.realized.push(f.realized);
+      this.mid.push(f.midTicks * tick);
+      this.decisionMid.push(f.decisionMidTicks * tick);
+      this.wait.push(f.queueWaitUs);
+      this.posLots.push(f.positionLots);
+      this.posQty.push(this.toQty(f.positionLots));
+    }
+  }
+
+  /** The rows so far as the two tables' columns (each its own arrays); empties the rows. */
+  take(): { fills: Record<string, ColumnData>; positions: Record<string, ColumnData> } {
+    const v = this.v;
+    const inst = v.clob.instrument;
+    const n = this.length;
+    const ts = this.ts.view();
+    const price = this.price.view();
+    const posLots = this.posLots.view();
+    const out = {
+      fills: {
+        venue: repeatStr(v.id, n),
+        account: repeatStr(v.account, n),
+        seq: new Int32Array(this.seq.view()),
+        ts_us: ts.slice(),
+        order_id: new Int32Array(this.orderId.view()),
+        symbol: repeatStr(inst.symbol, n),
+        side: this.sides,
+        price_ticks: takeF64(this.priceTicks),
+        price: price.slice(),
+        size_lots: takeF64(this.size),
+        qty: takeF64(this.qty),
+        liquidity: this.liquidity,
+        fee_minor: this.feeMinor.view().slice(),
+        fee: takeF64(this.fee),
+        realized_minor: this.realized.view().slice(),
+        fee_asset: repeatStr(inst.settle, n),
+        mid: takeF64(this.mid),
+        decision_mid: takeF64(this.decisionMid),
+        queue_wait_us: takeF64(this.wait),
+        position_lots: posLots.slice(),
+      },
+      // Its own copies of the columns it has in common with fills: a spill thread is handed each
+      // chunk's arrays (not copied), which leaves them empty here.
+      positions: {
+        venue: repeatStr(v.id, n),
+        account: repeatStr(v.account, n),
+        ts_us: ts.slice(),
+        symbol: repeatStr(inst.symbol, n),
+        position_lots: posLots.slice(),
+        position_qty: takeF64(this.posQty),
+        price: price.slice(),
+      },
+    };
+    this.seq.length = this.ts.length = this.orderId.length = this.price.length = this.posLots.length = 0;
+    this.feeMinor.length = this.realized.length = 0;
+    this.sides = [];
+    this.liquidity = [];
+    return out;
+  }
+}
+
+/** A growable column's rows as a typed array of their own; empties the column. */
+function takeF64(c: F64Column): Float64Array {
+  const a = c.view().slice();
+  c.length = 0;
+  return a;
 }
