@@ -48,16 +48,15 @@ export class WorldRecorder implements EventHandler {
   private readonly series = new Map<string, AccountSeries>();
   /** Per account: deposits at current prices, liquidation transfers, and PnL per venue id (all venues, 0 where none). */
   private readonly split = new Map<string, { deposits: F64Column; liquidation: F64Column; venues: Map<string, F64Column> }>();
-  private transfers: Transfer[] = [];
+  /** The ledger's transfers as rows of the `ledger` table, appended as they are booked (no object kept). */
+  private readonly ledgerRows = new LedgerRows();
   /**
    * Rows that left memory as columns before their chunk is due (see STAGE_ROWS): per venue its
-   * orders and fills (with positions) as rows of growable columns, and the ledger's parts;
-   * appended to their spools, as one, when the chunk they belong to is due — the same chunks as
-   * draining them all then.
+   * orders and fills (with positions) as rows of growable columns (the ledger's transfers go to
+   * theirs as they are booked); appended to their spools, as one, when the chunk they belong to is
+   * due — the same chunks as draining them all then.
    */
   private readonly staged = new Map<string, { orders: OrderRows; fills: FillRows; retryAt: number }>();
-  private stagedLedger: Record<string, ColumnData>[] = [];
-  private stagedTransfers = 0;
   /** Margin samples as columns (the `margin` table: ts_us, account, equity, im, mm, margin_ratio), not a row object each. */
   private readonly margin = new MarginColumns();
   /** Spools of the long tables (see `spill`): rows leave memory in chunks as the run goes. */
@@ -87,9 +86,9 @@ export class WorldRecorder implements EventHandler {
     private readonly legIds: readonly string[] = [],
   ) {
     ledger.onTransfer((t) => {
-      this.transfers.push(t);
-      if (this.stagedTransfers + this.transfers.length >= this.spillRows) this.flushLedger();
-      else if (this.transfers.length >= STAGE_ROWS && this.spillDir !== undefined) this.stageLedger();
+      const l = this.ledgerRows;
+      l.add(t);
+      if (l.length >= this.spillRows) this.flushLedger();
     });
     for (const v of venues) {
       this.stats.set(v.id, new TradeStats(v.clob.instrument));
@@ -307,16 +306,7 @@ export class WorldRecorder implements EventHandler {
   }
 
   private flushLedger(): void {
-    this.spool('ledger').appendParts([...this.stagedLedger, ledgerColumns(this.transfers)]);
-    this.transfers = [];
-    this.stagedLedger = [];
-    this.stagedTransfers = 0;
-  }
-
-  private stageLedger(): void {
-    this.stagedLedger.push(ledgerColumns(this.transfers));
-    this.stagedTransfers += this.transfers.length;
-    this.transfers = [];
+    this.spool('ledger').append(this.ledgerRows.take());
   }
 
   /** Order and fill statistics of a venue so far: the drained orders and fills and those in memory. */
@@ -431,32 +421,57 @@ const STAGE_ROWS = 256;
 
 const side = (s: number) => (s === 0 ? 'buy' : 'sell');
 
-function ledgerColumns(t: readonly Transfer[]): Record<string, ColumnData> {
-  // int64 holds every amount but 18-decimal tokens above ~9.2 whole tokens (wei): those are
-  // clamped in amount_minor (never wrapped) and exact in amount_exact (cast it to HUGEINT to sum).
-  const n = t.length;
-  const seq = new Int32Array(n);
-  const ts = new Float64Array(n);
-  const from = new Array<string>(n);
-  const to = new Array<string>(n);
-  const asset = new Array<string>(n);
-  const amount = new BigInt64Array(n);
-  const exact = new Array<string>(n);
-  const kind = new Array<string>(n);
-  const ref = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = t[i]!;
-    seq[i] = x.seq;
-    ts[i] = x.tsUs;
-    from[i] = x.from;
-    to[i] = x.to;
-    asset[i] = x.asset;
-    amount[i] = x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount;
-    exact[i] = x.amount.toString();
-    kind[i] = x.kind;
-    ref[i] = x.ref;
+/** The ledger's transfers as the `ledger` table's rows (growable columns a chunk takes whole). */
+class LedgerRows {
+  private readonly seq = new F64Column();
+  private readonly ts = new F64Column();
+  private from: string[] = [];
+  private to: string[] = [];
+  private asset: string[] = [];
+  private readonly amount = new I64Column();
+  private exact: string[] = [];
+  private kind: string[] = [];
+  private readonly ref = new F64Column();
+
+  get length(): number {
+    return this.seq.length;
   }
-  return { seq, ts_us: ts, from_account: from, to_account: to, asset, amount_minor: amount, amount_exact: exact, kind, ref };
+
+  add(x: Transfer): void {
+    // int64 holds every amount but 18-decimal tokens above ~9.2 whole tokens (wei): those are
+    // clamped in amount_minor (never wrapped) and exact in amount_exact (cast it to HUGEINT to sum).
+    this.seq.push(x.seq);
+    this.ts.push(x.tsUs);
+    this.from.push(x.from);
+    this.to.push(x.to);
+    this.asset.push(x.asset);
+    this.amount.push(x.amount > I64_MAX ? I64_MAX : x.amount < -I64_MAX ? -I64_MAX : x.amount);
+    this.exact.push(x.amount.toString());
+    this.kind.push(x.kind);
+    this.ref.push(x.ref);
+  }
+
+  /** The rows so far as the table's columns; empties the rows. */
+  take(): Record<string, ColumnData> {
+    const out = {
+      seq: new Int32Array(this.seq.view()),
+      ts_us: this.ts.view().slice(),
+      from_account: this.from,
+      to_account: this.to,
+      asset: this.asset,
+      amount_minor: this.amount.view().slice(),
+      amount_exact: this.exact,
+      kind: this.kind,
+      ref: new Int32Array(this.ref.view()),
+    };
+    this.seq.length = this.ts.length = this.amount.length = this.ref.length = 0;
+    this.from = [];
+    this.to = [];
+    this.asset = [];
+    this.exact = [];
+    this.kind = [];
+    return out;
+  }
 }
 
 // The rows below are appended in one pass over the orders or fills (a loop per column through a
