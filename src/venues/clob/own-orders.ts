@@ -61,7 +61,8 @@ export class OwnOrderBook {
       if (remaining(o) > 0 && o.status === 'open') lvl[k++] = o;
       else this.count[side]--;
     }
-    lvl.length = k;
+    // pops, not a length store (a runtime call in V8 for a shrinking array).
+    while (lvl.length > k) lvl.pop();
     if (k === 0) {
       m.delete(priceTicks);
       this.bestCache[side] = NaN;
@@ -98,6 +99,7 @@ export class LiveOrders {
         visit(o);
       }
     }
-    l.length = k;
+    // pops, not a length store (a runtime call in V8 for a shrinking array).
+    while (l.length > k) l.pop();
   }
 }
