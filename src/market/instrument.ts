@@ -61,21 +61,21 @@ function step(s: string): { m: number; p: number; d: number; x: number } {
  * what parsing the decimal string gives (and what `toFixed` rounding gave, without formatting).
  */
 function scaled(n: number, s: string): number {
-  const st = step(s);
+  return scaledBy(n, step(s));
+}
+
+function scaledBy(n: number, st: { m: number; p: number; d: number; x: number }): number {
   const k = n * st.m;
   return Number.isSafeInteger(k) && st.p <= 1e22 ? k / st.p : Number((n * st.x).toFixed(st.d));
 }
 
 /**
- * `scaled(·, s)` with the step parsed once: for a loop over many rows of one instrument (the
+ * `scaled(·, s)` with the step looked up once: for a loop over many rows of one instrument (the
  * result tables convert every order's and fill's ticks and lots).
  */
 export function scaler(s: string): (n: number) => number {
   const st = step(s);
-  return (n) => {
-    const k = n * st.m;
-    return Number.isSafeInteger(k) && st.p <= 1e22 ? k / st.p : Number((n * st.x).toFixed(st.d));
-  };
+  return (n) => scaledBy(n, st);
 }
 
 export function ticksToPrice(inst: Instrument, ticks: number): number {

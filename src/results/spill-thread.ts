@@ -175,4 +175,3 @@ function taskUrl(): URL {
   const built = join(PACKAGE_ROOT, 'dist', 'spill-task.js');
   return (task = distFresh(built) ? pathToFileURL(built) : new URL('./spill-worker.mjs', import.meta.url));
 }
-

@@ -241,7 +241,7 @@ export class LiquidationEngine implements EventHandler {
     if (this.engine.openLots(a) === 0) {
       for (const asset of [...a.assets]) {
         const owed = this.owed(a, asset);
-        if (owed > 0n) this.engine.ledger.transfer(tsUs, this.cfg.uncoveredAccount, a.cashAccount, asset, owed, 'insurance', this.ref++);
+        if (owed > 0n) this.engine.ledger.transferBetween(tsUs, this.uncoveredLedger(), a.cashLedger, asset, owed, 'insurance', this.ref++);
       }
     }
   }
@@ -332,6 +332,9 @@ export class LiquidationEngine implements EventHandler {
   private fundLedger(): LedgerAccount {
     return (this.fundA ??= this.engine.ledger.account(this.cfg.fundAccount));
   }
+  private uncoveredLedger(): LedgerAccount {
+    return (this.uncoveredA ??= this.engine.ledger.account(this.cfg.uncoveredAccount));
+  }
 
   /** Once flat, the fund pays what the account owes in `asset` as far as it can; returns the amount (asset units). */
   private coverDeficit(tsUs: number, a: AccountState, asset: string): number {
@@ -343,7 +346,7 @@ export class LiquidationEngine implements EventHandler {
     const pay = owed < fund ? owed : fund > 0n ? fund : 0n;
     if (pay > 0n) ledger.transferBetween(tsUs, this.fundLedger(), a.cashLedger, asset, pay, 'insurance', this.ref++);
     const rest = owed - pay;
-    if (rest > 0n) ledger.transferBetween(tsUs, (this.uncoveredA ??= ledger.account(this.cfg.uncoveredAccount)), a.cashLedger, asset, rest, 'insurance', this.ref++);
+    if (rest > 0n) ledger.transferBetween(tsUs, this.uncoveredLedger(), a.cashLedger, asset, rest, 'insurance', this.ref++);
     return Number(owed) / this.scale(asset);
   }
 
