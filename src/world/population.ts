@@ -79,13 +79,17 @@ export class Population implements EventHandler {
     this.tick = Number(inst.tickSize);
     this.lot = Number(inst.lotSize) * inst.multiplier;
     const { min, max } = cfg.leverage;
+    // One margin model for every account: a model keeps no state of an account (its caches are per
+    // instrument, its result is copied by the engine at once), and 10,000 instances were 10,000
+    // bracket maps built at each account's first revaluation.
+    const model = cfg.margin === 'isolated' ? new IsolatedMargin() : new CrossMargin();
     for (let i = 0; i < n; i++) {
       this.side[i] = rng.next() < cfg.longShare ? 1 : -1;
       this.leverage[i] = min * Math.exp(rng.next() * Math.log(max / min));
       this.notional[i] = cfg.notional.median * Math.exp(cfg.notional.sigma * rng.normal());
       const id = `${cfg.id}-${String(i).padStart(5, '0')}`;
       this.accounts.push(id);
-      const a = engine.openAccount(id, cfg.margin === 'isolated' ? new IsolatedMargin() : new CrossMargin(), { lazy: true });
+      const a = engine.openAccount(id, model, { lazy: true });
       this.states.push(a);
       this.cash.push(a.cashLedger);
       const t = cfg.fromUs + Math.floor(rng.next() * Math.max(1, cfg.toUs - cfg.fromUs));
