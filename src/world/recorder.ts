@@ -155,7 +155,7 @@ export class WorldRecorder implements EventHandler {
   }
 
   /** Per account, resolved once at the first sample (the world is built by then): what a sample reads. */
-  private bound: { w: AccountWallet; s: AccountSeries; deposits: F64Column; liquidation: F64Column; legs: { col: F64Column; v: AccountWallet['venues'][number] | undefined; l: AccountWallet['legs'][number] | undefined }[]; started: boolean; tick: number }[] | undefined;
+  private bound: { w: AccountWallet; s: AccountSeries; deposits: F64Column; liquidation: F64Column; legs: { col: F64Column; vi: number; l: AccountWallet['legs'][number] | undefined }[]; units: Float64Array; started: boolean; tick: number }[] | undefined;
 
   private bind(): NonNullable<WorldRecorder['bound']> {
     return (this.bound = this.wallets.map((w) => {
@@ -166,9 +166,10 @@ export class WorldRecorder implements EventHandler {
         deposits: sp.deposits,
         liquidation: sp.liquidation,
         legs: [...sp.venues].map(([id, col]) => {
-          const v = w.venues.find((x) => x.id === id);
-          return { col, v, l: v ? undefined : w.legs.find((x) => x.id === id) };
+          const vi = w.venues.findIndex((x) => x.id === id);
+          return { col, vi, l: vi >= 0 ? undefined : w.legs.find((x) => x.id === id) };
         }),
+        units: new Float64Array(5 * w.venues.length),
         started: false,
         // The primary venue's tick as a number (its instrument keeps a decimal string).
         tick: w.venues[0] ? Number(w.venues[0].position.inst.tickSize) : NaN,
@@ -191,14 +192,27 @@ export class WorldRecorder implements EventHandler {
       let unrealized = 0;
       let fees = 0;
       let funding = 0;
-      for (const v of w.venues) {
+      // Each venue's figures in its settle asset and that asset's price, kept for its PnL column
+      // below (what w.venuePnl computes from the same conversions).
+      const u = b.units;
+      for (let vi = 0; vi < w.venues.length; vi++) {
+        const v = w.venues[vi]!;
         const p = v.position;
         const n = p.notional;
         const px = w.prices.get(p.inst.settle);
-        realized += n.toUnits(p.realized) * px;
-        unrealized += (p.lots === 0 ? 0 : n.toUnits(p.unrealized(v.mark()))) * px;
-        fees += n.toUnits(p.fees) * px;
-        funding += n.toUnits(p.funding) * px;
+        const r = n.toUnits(p.realized);
+        const o = p.lots === 0 ? 0 : n.toUnits(p.unrealized(v.mark()));
+        const f = n.toUnits(p.fees);
+        const fu = n.toUnits(p.funding);
+        realized += r * px;
+        unrealized += o * px;
+        fees += f * px;
+        funding += fu * px;
+        u[5 * vi] = r;
+        u[5 * vi + 1] = o;
+        u[5 * vi + 2] = f;
+        u[5 * vi + 3] = fu;
+        u[5 * vi + 4] = px;
       }
       s.allTs.push(tsUs);
       s.allEquity.push(e);
@@ -218,7 +232,11 @@ export class WorldRecorder implements EventHandler {
       }
       b.deposits.push(dep);
       b.liquidation.push(w.liquidationValue());
-      for (const c of b.legs) c.col.push(c.v ? w.venuePnl(c.v) : c.l ? c.l.pnl() : 0);
+      for (const c of b.legs) {
+        const k = 5 * c.vi;
+        // w.venuePnl: (realized + open − fees − funding) × price, in that order.
+        c.col.push(c.vi >= 0 ? (u[k]! + u[k + 1]! - u[k + 2]! - u[k + 3]!) * u[k + 4]! : c.l ? c.l.pnl() : 0);
+      }
     }
     // Margin of the spec's own accounts (a population's thousands of accounts are not sampled).
     if (this.engine) {
