@@ -42,9 +42,9 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    // Spilled tables: their chunk files are complete before they are read; a spill thread closes
-    // the files it wrote for whole tables while this thread writes the others.
-    for (const t of Object.values(spec.tables)) if (t instanceof ChunkedTable) await t.settled();
+    // A spill thread closes the files it wrote for whole tables (after the chunks it has queued)
+    // while this thread writes the tables in memory; spilled tables' chunk files are complete
+    // before they are read (the second pass).
     const byThread = new Map<string, Promise<ThreadTable | undefined>>();
     for (const [table, t] of Object.entries(spec.tables)) {
       if (!(t instanceof ChunkedTable)) continue;
@@ -56,6 +56,7 @@ export async function writeRunFolder(spec: RunFolderSpec): Promise<{ dir: string
     const copies = new Map<string, string>();
     // Tables in memory first (the thread may still be closing its files), then spilled ones.
     for (const pass of [false, true]) {
+      if (pass) for (const t of Object.values(spec.tables)) if (t instanceof ChunkedTable) await t.settled();
       for (const [table, cols] of Object.entries(spec.tables)) {
         if (cols instanceof ChunkedTable !== pass) continue;
         const file = `${table}.arrow`;
