@@ -37,7 +37,12 @@ parentPort!.on('message', (m: SpillMessage) => {
   try {
     // The parts appended since the last spill, joined here (not on the replaying thread).
     if (m.op === 'chunk') chunk(m.name, m.k, concatColumns(m.parts.map(expand)), m.runId);
-    else if (m.op === 'finish') {
+    else if (m.op === 'finish' || m.op === 'table') {
+      // A whole table in memory is begun and finished here (one batch: the parts joined).
+      if (m.op === 'table') {
+        if (tables.has(m.name)) throw new Error(`spill thread: ${m.name} was begun already`);
+        tables.set(m.name, { arrow: new ArrowTableWriter(join(dir, `${m.name}.arrow`)), parquet: new ParquetTableWriter(join(dir, `${m.name}.parquet`), m.runId) });
+      }
       const t = tables.get(m.name);
       if (t === undefined) throw new Error(`spill thread: no files were begun for ${m.name}`);
       tables.delete(m.name);

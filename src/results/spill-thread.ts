@@ -9,6 +9,7 @@ import type { ColumnData } from './arrow-io.ts';
 export type SpillMessage =
   | { op: 'chunk'; name: string; k: number; parts: Record<string, PostedColumn>[]; runId: string | undefined }
   | { op: 'finish'; id: number; name: string; parts: Record<string, PostedColumn>[] }
+  | { op: 'table'; id: number; name: string; parts: Record<string, PostedColumn>[]; runId: string }
   | { op: 'sync'; id: number }
   | { op: 'close'; id: number };
 /** A table written whole by the thread: its Arrow file (with size, hash, rows) and Parquet copy, in the spill folder. */
@@ -122,7 +123,7 @@ export class SpillThread {
     }
   }
 
-  private request(m: { op: 'sync' } | { op: 'close' } | { op: 'finish'; name: string; parts: Record<string, PostedColumn>[] }): Promise<SpillReply> {
+  private request(m: { op: 'sync' } | { op: 'close' } | { op: 'finish'; name: string; parts: Record<string, PostedColumn>[] } | { op: 'table'; name: string; parts: Record<string, PostedColumn>[]; runId: string }): Promise<SpillReply> {
     this.check();
     const id = this.nextId++;
     const w = this.worker ?? this.start();
@@ -149,6 +150,16 @@ export class SpillThread {
   /** Append the last rows of spool `name` (the parts not yet spilled, maybe none) to its files and close them. */
   async finishTable(name: string, parts: readonly Record<string, ColumnData>[]): Promise<ThreadTable> {
     const r = await this.request({ op: 'finish', name, parts: parts.map((p) => compact(p)) });
+    return { arrow: r.arrow!, parquet: r.parquet! };
+  }
+
+  /**
+   * Write a whole table that is in memory (one record batch, as the run folder writes it) into its
+   * Arrow file and Parquet copy: what the run folder would write on this thread, while this thread
+   * goes on with other work. Its columns are copied, not moved (the caller may still read them).
+   */
+  async writeTable(name: string, cols: Record<string, ColumnData>, runId: string): Promise<ThreadTable> {
+    const r = await this.request({ op: 'table', name, parts: [compact(cols)], runId });
     return { arrow: r.arrow!, parquet: r.parquet! };
   }
 

@@ -86,6 +86,7 @@ export class TableSpool extends ChunkedTable {
    * chunks, hence the files, are those of appending their rows at once.
    */
   appendParts(parts: readonly Record<string, ColumnData>[]): void {
+    if (this.finishing !== undefined) throw new Error(`${this.name}: rows appended after its files were finished`);
     for (const cols of parts) {
       const n = columnLength(cols);
       this.template ??= emptyLike(cols);
@@ -132,10 +133,22 @@ export class TableSpool extends ChunkedTable {
     if (this.opts.thread && this.spilled > 0) await this.opts.thread.settled();
   }
 
+  /** The thread's finishing of this table's files, once asked (see finish). */
+  private finishing: Promise<ThreadTable> | undefined;
+
   override async written(runId: string): Promise<ThreadTable | undefined> {
     if (!this.opts.thread || this.opts.runId === undefined || this.spilled === 0) return undefined;
     if (this.opts.runId !== runId) throw new Error(`${this.name}: spilled for run ${this.opts.runId}, written as ${runId}`);
-    return this.opts.thread.finishTable(this.name, this.pendingRows > 0 ? this.pending : []);
+    return (this.finishing ??= this.opts.thread.finishTable(this.name, this.pendingRows > 0 ? this.pending : []));
+  }
+
+  /**
+   * No more rows come: a thread writing this table's files is asked to finish them now, while
+   * the run goes on (`written` then waits for that). Nothing to do for a spool written here.
+   */
+  finish(): void {
+    if (this.opts.runId === undefined) return;
+    this.written(this.opts.runId).catch(() => {}); // a failure is seen where written() is awaited
   }
 
   /** Remove the spilled chunk files (or the files a spill thread wrote, if not moved away). */
@@ -178,6 +191,45 @@ export class SpoolSeq extends ChunkedTable {
   /** A sequence of one spool is that spool (a one-venue run's orders, fills, positions). */
   override async written(runId: string): Promise<ThreadTable | undefined> {
     return this.parts.length === 1 ? this.parts[0]!.written(runId) : undefined;
+  }
+}
+
+/**
+ * A whole table in memory that a spill thread writes (SpillThread.writeTable) from the moment it is
+ * made, while the run goes on with its metrics and other tables: the run folder moves its files in
+ * as it does a spilled table's. Its chunk is its columns, as a table in memory.
+ */
+export class PostedTable extends ChunkedTable {
+  private readonly files: Promise<ThreadTable>;
+
+  constructor(
+    private readonly cols: Record<string, ColumnData>,
+    thread: SpillThread,
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly runId: string,
+  ) {
+    super();
+    this.files = thread.writeTable(name, cols, runId);
+    this.files.catch(() => {}); // awaited by written(); a failure must not be an unhandled rejection
+  }
+
+  *chunks(): Generator<Chunk> {
+    yield this.cols;
+  }
+
+  get empty(): Record<string, ColumnData> | undefined {
+    return emptyLike(this.cols);
+  }
+
+  override async written(runId: string): Promise<ThreadTable | undefined> {
+    if (runId !== this.runId) throw new Error(`${this.name}: posted for run ${this.runId}, written as ${runId}`);
+    return this.files;
+  }
+
+  /** Remove the files the thread wrote, if not moved away. */
+  dispose(): void {
+    for (const ext of ['arrow', 'parquet']) rmSync(join(this.dir, `${this.name}.${ext}`), { force: true });
   }
 }
 

@@ -40,6 +40,7 @@ import { barsPath, blockBootstrap, calibrateJumpDiffusion, jumpDiffusion, transf
 import { estimateComovement, followPath, type Comovement } from './comovement.ts';
 import { readBars, type BarSeries } from '../data/readers/bars.ts';
 import { resolveBarsInstrument } from '../data/bars-instrument.ts';
+import { prefetchBarsCatalog } from '../data/bars-catalog.ts';
 import { readChainlinkRounds } from '../data/readers/chainlink.ts';
 import { WorldRecorder, type RecordedVenue } from './recorder.ts';
 import { type AnyVenueSpec, type RunSpec, type VenueSpec } from './spec.ts';
@@ -253,6 +254,26 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     }
   });
 
+  // ---- begun early ----
+  // Each agent's strategy starts loading now and a bar-execution venue's catalog columns are read
+  // on the thread pool, so compiling the one and reading the other overlap; each is waited for
+  // where it is used, so a failure is reported there, in the order it always was.
+  const strategyLoads = new Map<number, Promise<StrategyModule>>();
+  spec.agents.forEach((g, i) => {
+    if (!('strategy' in g)) return;
+    const file = resolveShippedFile(g.strategy, src.baseDir);
+    if (!existsSync(file)) return;
+    const p = loadStrategy(file);
+    p.catch(() => {}); // awaited under agents
+    strategyLoads.set(i, p);
+  });
+  const barColumns = new Map<number, Promise<Map<string, Buffer>>>();
+  for (const { v, i } of clobs) {
+    if (!('bars' in v.data) || v.data.bars.execution !== 'bar') continue;
+    const p = prefetchBarsCatalog(resolve(src.baseDir, v.data.bars.file));
+    if (p !== undefined) barColumns.set(i, p);
+  }
+
   // ---- data ----
   // Keyed by the venue's index in the spec (chain venues have neither).
   const catalogs: string[] = [];
@@ -301,7 +322,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
         if (fromUs !== undefined && toUs !== undefined && toUs <= fromUs) throw at([...bp, 'to'], `${bb.to} is not after from ${bb.from}`);
         try {
           // A large catalog's hashes are checked while the replay goes (the run awaits `checks` before it writes).
-          bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) }, undefined, { background: true });
+          const columns = await barColumns.get(i);
+          bars = readBars(file, { ...(fromUs !== undefined ? { fromUs } : {}), ...(toUs !== undefined ? { toUs } : {}) }, undefined, { background: true, ...(columns !== undefined ? { columns } : {}) });
           if (bars.check !== undefined) checks.push(bars.check);
         } catch (e) {
           if (e instanceof PrimesimError && /no bars in the requested range/.test(e.message)) throw at([...bp, bb.from !== undefined ? 'from' : bb.to !== undefined ? 'to' : 'file'], 'no bars in the requested range', e.hint);
@@ -720,7 +742,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
     let module: StrategyModule;
     let params: unknown;
     try {
-      module = await loadStrategy(file);
+      module = await (strategyLoads.get(i) ?? loadStrategy(file));
       params = parseParams(module, g.params, g.strategy);
     } catch (e) {
       if (e instanceof ConfigError && src.file !== undefined && !(e.name === 'StrategySyntaxError')) throw at(['agents', i, e instanceof ParamError ? 'params' : 'strategy'], e.message);

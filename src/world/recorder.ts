@@ -9,7 +9,7 @@ import type { ColumnData } from '../results/arrow-io.ts';
 import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
 import { TradeStats } from '../results/metrics.ts';
 import { RoundTrips } from '../results/round-trips.ts';
-import { concatColumns, SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
+import { concatColumns, PostedTable, SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
 import type { SpillThread } from '../results/spill-thread.ts';
 import type { Fill, OwnOrder } from '../venues/clob/order.ts';
 import type { ClobVenue } from '../venues/clob/venue.ts';
@@ -126,6 +126,35 @@ export class WorldRecorder implements EventHandler {
       this.tripsMade = parts.length === 0 ? {} : concatColumns(parts);
     }
     return this.tripsMade;
+  }
+
+  /**
+   * The run has ended (no booking or sample comes after): every row still in memory joins its
+   * table, a spill thread is asked to finish the files of the tables it writes, and the trades
+   * table (made now) goes to it whole — all while this thread computes the run's metrics, which
+   * read none of it. Called again (by `tables`), nothing happens.
+   */
+  endRun(): void {
+    if (this.ended) return;
+    this.ended = true;
+    // Everything still in memory joins the spools (in memory when the run does not spill).
+    for (const v of this.venues) this.spoolVenue(v, v.clob.orders, v.clob.fills);
+    for (const id of this.series.keys()) this.flushEquity(id);
+    this.flushLedger();
+    if (this.engine) this.spool('margin').append(this.margin.take());
+    for (const t of this.spools.values()) t.finish();
+    if (this.venues.length > 0) this.tradesPosted = this.whole('trades', this.tradesTable());
+  }
+
+  private ended = false;
+  private tradesPosted: TableData | undefined;
+
+  /**
+   * A table made whole at the end: given to the spill thread to write (see PostedTable) when the
+   * run spills to one, else its columns, written by the run folder.
+   */
+  private whole(name: string, cols: Record<string, ColumnData>): TableData {
+    return this.spillThread !== undefined && this.spillRunId !== undefined && Object.keys(cols).length > 0 ? new PostedTable(cols, this.spillThread, this.spillDir!, name, this.spillRunId) : cols;
   }
 
   /**
@@ -329,7 +358,9 @@ export class WorldRecorder implements EventHandler {
 
   /** Order and fill statistics of a venue so far: the drained orders and fills and those in memory. */
   tradeStats(v: RecordedVenue): TradeStats {
-    return this.stats.get(v.id)!.clone().addOrders(v.clob.orders).addFills(v.clob.fills);
+    const st = this.stats.get(v.id)!.clone();
+    // After endRun the venue's orders and fills in memory are in the statistics already.
+    return this.ended ? st : st.addOrders(v.clob.orders).addFills(v.clob.fills);
   }
 
   initialCapital(account: string): number {
@@ -343,10 +374,9 @@ export class WorldRecorder implements EventHandler {
 
   /** All result tables, by name (long ones as spools); takes what the venues still hold: call once, at the end. */
   tables(liquidations: readonly LiquidationRecord[], extra: Record<string, TableData> = {}): Record<string, TableData> {
+    this.endRun();
     const funding = { ts: new F64Column(), venue: [] as string[], symbol: [] as string[], account: [] as string[], rate: new F64Column(), lots: new F64Column(), mark: new F64Column(), pay: new I64Column(), payUnits: new F64Column(), asset: [] as string[] };
     for (const v of this.venues) {
-      // Everything still in memory joins the spools (in memory when the run does not spill).
-      this.spoolVenue(v, v.clob.orders, v.clob.fills);
       if (v.perp) {
         const inst = v.clob.instrument;
         const tick = Number(inst.tickSize);
@@ -366,8 +396,6 @@ export class WorldRecorder implements EventHandler {
         }
       }
     }
-    for (const id of this.series.keys()) this.flushEquity(id);
-    this.flushLedger();
     const seq = (table: string, keys: readonly string[]) => new SpoolSeq(keys.map((k) => this.spool(`${table}:${k}`)));
     const venueIds = this.venues.map((v) => v.id);
     const out: Record<string, TableData> = {
@@ -375,11 +403,11 @@ export class WorldRecorder implements EventHandler {
       fills: seq('fills', venueIds),
       equity: seq('equity', [...this.series.keys()]),
       positions: seq('positions', venueIds),
-      ...(this.venues.length > 0 ? { trades: this.tradesTable() } : {}),
+      ...(this.venues.length > 0 ? { trades: this.tradesPosted ?? this.tradesTable() } : {}),
       ledger: this.spool('ledger'),
     };
     if (this.venues.some((v) => v.perp)) {
-      out.funding = {
+      out.funding = this.whole('funding', {
         ts_us: funding.ts.view(),
         venue: funding.venue,
         account: funding.account,
@@ -390,13 +418,11 @@ export class WorldRecorder implements EventHandler {
         payment_minor: funding.pay.view(),
         payment: funding.payUnits.view(),
         asset: funding.asset,
-      };
+      });
     }
     if (this.engine) {
-      const m = this.spool('margin');
-      m.append(this.margin.take());
-      out.margin = m;
-      out.liquidations = liquidationsTable(liquidations);
+      out.margin = this.spool('margin');
+      out.liquidations = this.whole('liquidations', liquidationsTable(liquidations));
     }
     return { ...out, ...extra };
   }

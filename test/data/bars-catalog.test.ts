@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aggregateBars, barsFromTrades, readBarsCatalog, writeBarsCatalog } from '../../src/data/bars-catalog.ts';
+import { aggregateBars, barsFromTrades, prefetchBarsCatalog, readBarsCatalog, writeBarsCatalog } from '../../src/data/bars-catalog.ts';
 import { importDataset } from '../../src/data/import/index.ts';
 import { readBars } from '../../src/data/readers/bars.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
@@ -50,6 +50,19 @@ describe('bars catalogs', () => {
     expect(bg.check).toBeInstanceOf(Promise);
     await expect(bg.check).resolves.toBeUndefined();
     for (const k of ['tsUs', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Buffer.from(bg[k].buffer, bg[k].byteOffset, bg[k].byteLength).equals(Buffer.from(big[k].buffer))).toBe(true);
+    // Columns read ahead on the thread pool (a run's builder does, while its strategy compiles) are
+    // the files' bytes and make the same series; one that is not the listed length is read again.
+    const pre = await prefetchBarsCatalog(dir)!;
+    expect([...pre.keys()].map((p) => p.slice(dir.length + 1)).sort()).toEqual(['close.f64', 'high.f64', 'low.f64', 'open.f64', 'ts_us.f64', 'volume.f64']);
+    for (const [p, buf] of pre) expect(buf.equals(readFileSync(p))).toBe(true);
+    const short = new Map(pre);
+    short.set(join(dir, 'close.f64'), pre.get(join(dir, 'close.f64'))!.subarray(0, 800));
+    for (const columns of [pre, short]) {
+      const viaPre = readBarsCatalog(dir, {}, { background: true, columns });
+      await expect(viaPre.check).resolves.toBeUndefined();
+      for (const k of ['tsUs', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Buffer.from(viaPre[k].buffer, viaPre[k].byteOffset, viaPre[k].byteLength).equals(Buffer.from(big[k].buffer))).toBe(true);
+    }
+    expect(prefetchBarsCatalog(join(tmp, 'no-such-catalog'))).toBeUndefined();
     // The small catalog is checked in the read itself, background or not.
     expect(readBarsCatalog(join(tmp, 'lean'), {}, { background: true }).check).toBeUndefined();
 

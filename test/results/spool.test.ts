@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/run.ts';
 import { readArrow, writeArrow } from '../../src/results/arrow-io.ts';
 import { openDuck } from '../../src/results/duck.ts';
-import { SpoolSeq, TableSpool, tableChunks, writeArrowChunks } from '../../src/results/spool.ts';
+import { PostedTable, SpoolSeq, TableSpool, tableChunks, writeArrowChunks } from '../../src/results/spool.ts';
 import { SpillThread } from '../../src/results/spill-thread.ts';
 import { writeParquetFile } from '../../src/results/parquet.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
@@ -189,6 +189,32 @@ describe('a run that spills its long tables', () => {
     const inline = await write(false);
     const threaded = await write(true);
     for (const k of Object.keys(inline)) expect(threaded[k]!.equals(inline[k]!), k).toBe(true);
+  });
+
+  it('a whole table posted to the thread (PostedTable) is written as the run folder writes it in line; a spool finished early takes no more rows', async () => {
+    const dir = mkdtempSync(join(root, 'posted-'));
+    const t = new SpillThread(dir);
+    const table = cols(0, 300);
+    const posted = new PostedTable(table, t, dir, 'trades', 'run-1');
+    // Its chunk is its columns (and it still reads them: they were copied to the thread, not moved).
+    expect([...tableChunks(posted)]).toEqual([table]);
+    expect(table.ts.length).toBe(300);
+    const solo = new TableSpool('ledger', dir, 5, { thread: t, runId: 'run-1' });
+    for (let k = 0; k < 3; k++) solo.append(cols(10 * k, 7));
+    solo.finish();
+    expect(() => solo.append(cols(99, 1))).toThrow(/after its files were finished/);
+    const made = await posted.written('run-1');
+    const ledger = await solo.written('run-1');
+    expect(made!.arrow.rows).toBe(300);
+    expect(ledger!.arrow.rows).toBe(21);
+    writeArrowChunks(join(dir, 'inline.arrow'), [table]);
+    writeParquetFile(join(dir, 'inline.parquet'), [table], 'run-1');
+    expect(readFileSync(made!.arrow.file).equals(readFileSync(join(dir, 'inline.arrow')))).toBe(true);
+    expect(readFileSync(made!.parquet).equals(readFileSync(join(dir, 'inline.parquet')))).toBe(true);
+    await expect(posted.written('run-2')).rejects.toThrow(/posted for run run-1/);
+    posted.dispose();
+    expect(existsSync(made!.arrow.file)).toBe(false);
+    await t.close();
   });
 
   it('a spill thread that cannot write fails the run with its error, never silently', async () => {

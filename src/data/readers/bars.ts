@@ -462,7 +462,7 @@ export function readLeanZip(file: string, range: { fromUs?: number; toUs?: numbe
  * a large catalog's hashes are checked on another thread (the series' `check`; such a read is
  * not kept for reuse).
  */
-export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows, opts: { background?: boolean } = {}): BarSeries {
+export function readBars(file: string, range: { fromUs?: number; toUs?: number } = {}, bad?: BadBarRows, opts: { background?: boolean; columns?: ReadonlyMap<string, Buffer> } = {}): BarSeries {
   if (bad !== undefined) {
     // Skipping bad rows (an import): read afresh, counting them.
     const st = existsSync(file) ? statSync(file) : undefined;
