@@ -109,12 +109,6 @@ export function writeBarsCatalog(out: string, bars: BarSeries, provenance: BarsC
 const BACKGROUND_SHA_BYTES = 16 << 20;
 
 /**
- * Read a bars catalog, checking every column's size and sha256 against the manifest. With
- * `background`, a large catalog's hashes are checked on another thread while the caller goes on:
- * the series carries that check as `check`, which the caller must await before it trusts (or
- * writes) anything made from the bars; it rejects with the same error the check here throws.
- */
-/**
  * Begin reading a bars catalog's column files on the thread pool (undefined when `dir` is not a
  * bars catalog): the thread that builds a run compiles its strategy meanwhile instead of waiting
  * on 48 MB of reads (a million bars). Gives each column file's bytes by path, for
@@ -132,6 +126,12 @@ export function prefetchBarsCatalog(dir: string): Promise<Map<string, Buffer>> |
   return Promise.all(files.map((f) => readFile(f).then((b) => [f, b] as const, () => undefined))).then((r) => new Map(r.filter((x) => x !== undefined)));
 }
 
+/**
+ * Read a bars catalog, checking every column's size and sha256 against the manifest. With
+ * `background`, a large catalog's hashes are checked on another thread while the caller goes on:
+ * the series carries that check as `check`, which the caller must await before it trusts (or
+ * writes) anything made from the bars; it rejects with the same error the check here throws.
+ */
 export function readBarsCatalog(dir: string, range: { fromUs?: number; toUs?: number } = {}, opts: { background?: boolean; columns?: ReadonlyMap<string, Buffer> } = {}): BarSeries {
   const mf = join(dir, 'manifest.json');
   let m: BarsCatalogManifest;

@@ -403,7 +403,7 @@ export class WorldRecorder implements EventHandler {
       fills: seq('fills', venueIds),
       equity: seq('equity', [...this.series.keys()]),
       positions: seq('positions', venueIds),
-      ...(this.venues.length > 0 ? { trades: this.tradesPosted ?? this.tradesTable() } : {}),
+      ...(this.tradesPosted !== undefined ? { trades: this.tradesPosted } : {}),
       ledger: this.spool('ledger'),
     };
     if (this.venues.some((v) => v.perp)) {
