@@ -12,7 +12,9 @@ export { Sma, Ema, Rma, Rsi, Atr, RollingStd, Bollinger, Macd, RollingMax, Rolli
 export { defineStrategy, z, type ParentOrder, type RouteDecision, type BookView, type PnlView, type Strategy, type StrategyContext, type StrategyModule, type Subscription, type TradeView, type OrderRequest, type OrderView, type Fill } from './strategy/index.ts';
 export { runBacktest, type BacktestConfig, type BacktestResult, type RunManifest } from './backtest/run.ts';
 export { CatalogReader, CatalogWriter, readManifest, type CatalogManifest } from './data/catalog.ts';
-export { generateDataset, generateMarket } from './data/synthetic/index.ts';
+// From their own modules: the synthetic index also loads the calibration tools (a strategy imports primesim).
+export { generateDataset } from './data/synthetic/dataset.ts';
+export { generateMarket } from './data/synthetic/generator.ts';
 import type { QueryOptions, QueryResult } from './results/query.ts';
 export { readArrow, writeArrow } from './results/arrow-io.ts';
 export { writeRunFolder } from './results/run-writer.ts';
