@@ -73,3 +73,92 @@ export function repeatStr(s: string, n: number): string[] {
 export function isRepeated(a: readonly string[]): boolean {
   return REPEATED.has(a as string[]);
 }
+
+/** Columns made by TextColumn.take: each row's value as a byte code into a few values (see codedOf). */
+const CODED = new WeakMap<string[], { dict: string[]; codes: Uint8Array }>();
+
+/**
+ * A growable text column of a few values (a side, an order type, a status): each row a byte code
+ * into the values in the order they first came, so a chunk's text is posted to the spill thread
+ * as they are (no scan of its rows, see spill-columns.ts). Past 256 distinct values in a chunk
+ * it keeps the strings themselves.
+ */
+export class TextColumn {
+  private codes = new Uint8Array(1024);
+  private dict: string[] = [];
+  private last: string | undefined;
+  private lastCode = 0;
+  /** The rows as strings once a chunk has over 256 distinct values. */
+  private plain: string[] | undefined;
+  length = 0;
+
+  push(s: string): void {
+    if (this.plain !== undefined) {
+      this.plain.push(s);
+      this.length++;
+      return;
+    }
+    let code = this.lastCode;
+    if (s !== this.last) {
+      const d = this.dict;
+      code = -1;
+      for (let k = 0; k < d.length; k++) {
+        if (d[k] === s) {
+          code = k;
+          break;
+        }
+      }
+      if (code < 0) {
+        if (d.length === 256) {
+          this.plain = this.strings();
+          this.plain.push(s);
+          this.length++;
+          return;
+        }
+        code = d.length;
+        d.push(s);
+      }
+      this.last = s;
+      this.lastCode = code;
+    }
+    if (this.length === this.codes.length) {
+      const c = new Uint8Array(this.codes.length * 2);
+      c.set(this.codes);
+      this.codes = c;
+    }
+    this.codes[this.length++] = code;
+  }
+
+  private strings(): string[] {
+    const n = this.length;
+    const d = this.dict;
+    const c = this.codes;
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = d[c[i]!]!;
+    return out;
+  }
+
+  /** The rows so far as a string[] (known coded: see codedOf); empties the column. */
+  take(): string[] {
+    let out: string[];
+    if (this.plain !== undefined) out = this.plain;
+    else {
+      out = this.strings();
+      CODED.set(out, { dict: this.dict, codes: this.codes.slice(0, this.length) });
+    }
+    this.plain = undefined;
+    this.dict = [];
+    this.last = undefined;
+    this.lastCode = 0;
+    this.length = 0;
+    return out;
+  }
+}
+
+/**
+ * The values and byte codes of a column TextColumn.take made (the values in the order they first
+ * come in it); undefined for any other array.
+ */
+export function codedOf(a: readonly string[]): { dict: string[]; codes: Uint8Array } | undefined {
+  return CODED.get(a as string[]);
+}

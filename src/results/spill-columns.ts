@@ -1,5 +1,5 @@
 import type { ColumnData } from './arrow-io.ts';
-import { isRepeated, repeatStr } from './columns.ts';
+import { codedOf, isRepeated, repeatStr } from './columns.ts';
 
 /** A text column of one repeated value (venue, account, symbol…), sent as the value and a count. */
 export interface Repeated {
@@ -41,6 +41,9 @@ const SCAN = 8;
 function compactText(c: string[]): PostedColumn {
   const v = c[0]!;
   if (isRepeated(c)) return { repeat: v, n: c.length };
+  // Made by a TextColumn: its codes are what the scan below finds (a constant column apart).
+  const coded = codedOf(c);
+  if (coded !== undefined) return coded.dict.length === 1 ? { repeat: v, n: c.length } : { dict: coded.dict, codes: coded.codes };
   let i = 1;
   while (i < c.length && c[i] === v) i++;
   if (i === c.length) return { repeat: v, n: c.length };

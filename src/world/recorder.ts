@@ -6,7 +6,7 @@ import type { MarginEngine } from '../risk/margin-engine.ts';
 import { liquidationsTable, MarginColumns } from '../risk/recorder.ts';
 import type { LiquidationRecord } from '../risk/liquidation.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
-import { F64Column, I64Column, repeatStr } from '../results/columns.ts';
+import { F64Column, I64Column, repeatStr, TextColumn } from '../results/columns.ts';
 import { TradeStats } from '../results/metrics.ts';
 import { RoundTrips } from '../results/round-trips.ts';
 import { concatColumns, PostedTable, SpoolSeq, TableSpool, type TableData } from '../results/spool.ts';
@@ -469,12 +469,12 @@ const side = (s: number) => (s === 0 ? 'buy' : 'sell');
 class LedgerRows {
   private readonly seq = new F64Column();
   private readonly ts = new F64Column();
-  private from: string[] = [];
-  private to: string[] = [];
-  private asset: string[] = [];
+  private readonly from = new TextColumn();
+  private readonly to = new TextColumn();
+  private readonly asset = new TextColumn();
   private readonly amount = new I64Column();
   private exact: string[] = [];
-  private kind: string[] = [];
+  private readonly kind = new TextColumn();
   private readonly ref = new F64Column();
 
   get length(): number {
@@ -500,20 +500,16 @@ class LedgerRows {
     const out = {
       seq: new Int32Array(this.seq.view()),
       ts_us: this.ts.view().slice(),
-      from_account: this.from,
-      to_account: this.to,
-      asset: this.asset,
+      from_account: this.from.take(),
+      to_account: this.to.take(),
+      asset: this.asset.take(),
       amount_minor: this.amount.view().slice(),
       amount_exact: this.exact,
-      kind: this.kind,
+      kind: this.kind.take(),
       ref: new Int32Array(this.ref.view()),
     };
     this.seq.length = this.ts.length = this.amount.length = this.ref.length = 0;
-    this.from = [];
-    this.to = [];
-    this.asset = [];
     this.exact = [];
-    this.kind = [];
     return out;
   }
 }
@@ -529,19 +525,19 @@ class OrderRows {
   private readonly submit = new F64Column();
   private readonly arrival = new F64Column();
   private readonly done = new F64Column();
-  private sides: string[] = [];
-  private types: string[] = [];
-  private tifs: string[] = [];
+  private readonly sides = new TextColumn();
+  private readonly types = new TextColumn();
+  private readonly tifs = new TextColumn();
   private readonly postOnly = new F64Column();
   private readonly reduceOnly = new F64Column();
-  private tags: string[] = [];
+  private readonly tags = new TextColumn();
   private readonly priceTicks = new F64Column();
   private readonly price = new F64Column();
   private readonly size = new F64Column();
   private readonly qty = new F64Column();
   private readonly filled = new F64Column();
-  private status: string[] = [];
-  private reason: string[] = [];
+  private readonly status = new TextColumn();
+  private readonly reason = new TextColumn();
   private readonly decisionMid = new F64Column();
   private readonly tick: number;
   private readonly toPrice: (ticks: number) => number;
@@ -596,28 +592,22 @@ class OrderRows {
       arrival_ts_us: takeF64(this.arrival),
       done_ts_us: takeF64(this.done),
       symbol: repeatStr(v.clob.instrument.symbol, n),
-      side: this.sides,
-      type: this.types,
-      tif: this.tifs,
+      side: this.sides.take(),
+      type: this.types.take(),
+      tif: this.tifs.take(),
       post_only: new Uint8Array(this.postOnly.view()),
       reduce_only: new Uint8Array(this.reduceOnly.view()),
-      tag: this.tags,
+      tag: this.tags.take(),
       price_ticks: takeF64(this.priceTicks),
       price: takeF64(this.price),
       size_lots: takeF64(this.size),
       qty: takeF64(this.qty),
       filled_lots: takeF64(this.filled),
-      status: this.status,
-      reason: this.reason,
+      status: this.status.take(),
+      reason: this.reason.take(),
       decision_mid: takeF64(this.decisionMid),
     };
     this.id.length = this.postOnly.length = this.reduceOnly.length = 0;
-    this.sides = [];
-    this.types = [];
-    this.tifs = [];
-    this.tags = [];
-    this.status = [];
-    this.reason = [];
     return out;
   }
 }
@@ -627,12 +617,12 @@ class FillRows {
   private readonly seq = new F64Column();
   private readonly ts = new F64Column();
   private readonly orderId = new F64Column();
-  private sides: string[] = [];
+  private readonly sides = new TextColumn();
   private readonly priceTicks = new F64Column();
   private readonly price = new F64Column();
   private readonly size = new F64Column();
   private readonly qty = new F64Column();
-  private liquidity: string[] = [];
+  private readonly liquidity = new TextColumn();
   private readonly feeMinor = new I64Column();
   private readonly fee = new F64Column();
   private readonly realized = new I64Column();
@@ -697,12 +687,12 @@ class FillRows {
         ts_us: ts.slice(),
         order_id: new Int32Array(this.orderId.view()),
         symbol: repeatStr(inst.symbol, n),
-        side: this.sides,
+        side: this.sides.take(),
         price_ticks: takeF64(this.priceTicks),
         price: price.slice(),
         size_lots: takeF64(this.size),
         qty: takeF64(this.qty),
-        liquidity: this.liquidity,
+        liquidity: this.liquidity.take(),
         fee_minor: this.feeMinor.view().slice(),
         fee: takeF64(this.fee),
         realized_minor: this.realized.view().slice(),
@@ -726,8 +716,6 @@ class FillRows {
     };
     this.seq.length = this.ts.length = this.orderId.length = this.price.length = this.posLots.length = 0;
     this.feeMinor.length = this.realized.length = 0;
-    this.sides = [];
-    this.liquidity = [];
     return out;
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codedOf, TextColumn } from '../../src/results/columns.ts';
 import { compact, expand } from '../../src/results/spill-columns.ts';
 
 /**
@@ -29,6 +30,42 @@ describe('posted columns', () => {
         },
       ),
       { numRuns: 200, seed: 5 },
+    );
+  });
+
+  it('a TextColumn gives back the strings pushed, and is posted as the scan of those strings would post them (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 400 }),
+        (pool, chunks, seed, distinct) => {
+          let x = seed;
+          const rnd = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+          // Chunks taken one after the other from the same columns (a dictionary per chunk).
+          const few = new TextColumn();
+          const many = new TextColumn();
+          for (const n of chunks) {
+            const a = Array.from({ length: n }, () => pool[Math.floor(rnd() * pool.length)]!);
+            const b = Array.from({ length: n }, () => `acct-${Math.floor(rnd() * distinct)}`);
+            for (let i = 0; i < n; i++) {
+              few.push(a[i]!);
+              many.push(b[i]!);
+            }
+            expect(few.length).toBe(n);
+            const ta = few.take();
+            const tb = many.take();
+            expect(ta).toEqual(a);
+            expect(tb).toEqual(b);
+            expect(few.length).toBe(0);
+            // Known coded unless a chunk had over 256 values; posted exactly as a scan of plain strings posts.
+            expect(codedOf(tb) !== undefined).toBe(new Set(b).size <= 256);
+            expect(compact({ a: ta, b: tb })).toEqual(compact({ a: [...a], b: [...b] }));
+          }
+        },
+      ),
+      { numRuns: 150, seed: 9 },
     );
   });
 });
