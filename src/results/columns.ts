@@ -140,12 +140,7 @@ export class TextColumn {
 
   /** The rows so far as a string[] (known coded: see codedOf); empties the column. */
   take(): string[] {
-    let out: string[];
-    if (this.plain !== undefined) out = this.plain;
-    else {
-      out = this.strings();
-      CODED.set(out, { dict: this.dict, codes: this.codes.slice(0, this.length) });
-    }
+    const out = this.plain ?? codedStr(this.dict, this.codes.slice(0, this.length));
     this.plain = undefined;
     this.dict = [];
     this.last = undefined;
@@ -153,6 +148,19 @@ export class TextColumn {
     this.length = 0;
     return out;
   }
+}
+
+/**
+ * The strings `codes` pick from `dict`, known as coded (see codedOf): `dict` must be the values in
+ * the order they first come in the rows (what a scan of the strings finds), as TextColumn and the
+ * spill thread's expand make them.
+ */
+export function codedStr(dict: string[], codes: Uint8Array): string[] {
+  const n = codes.length;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = dict[codes[i]!]!;
+  CODED.set(out, { dict, codes });
+  return out;
 }
 
 /**

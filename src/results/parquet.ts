@@ -21,7 +21,7 @@ import { endianness } from 'node:os';
 import { Table, Type, type Vector } from 'apache-arrow';
 import { snappyCompressor } from 'hysnappy';
 import type { ColumnData } from './arrow-io.ts';
-import { isRepeated, repeatStr } from './columns.ts';
+import { codedOf, isRepeated, repeatStr } from './columns.ts';
 import { ByteBuffer, StructWriter, T_BINARY, T_I32, T_STRUCT } from './thrift-compact.ts';
 
 /** A result column's type, as DuckDB names it (and reads it back from the Parquet copy). */
@@ -41,7 +41,11 @@ interface Columns {
   n: number;
   names: string[];
   types: ColumnType[];
-  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined }[];
+  /**
+   * `whole`: a text column known constant (repeatStr) or coded (codedOf), whose rows are all
+   * strings: a row group of all its rows reads it as it is, and keeps what is known of it.
+   */
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined; whole?: readonly string[] }[];
 }
 
 const DECODER = new TextDecoder();
@@ -98,7 +102,8 @@ function columnsOf(t: Table | Record<string, ColumnData>): Columns {
     cols: names.map((k) => {
       const c = t[k]!;
       // A missing string is '' (as its Arrow file has it).
-      return Array.isArray(c) ? { a: undefined, s: (r: number) => c[r] ?? '' } : { a: c as ArrayLike<number | bigint>, s: undefined };
+      if (!Array.isArray(c)) return { a: c as ArrayLike<number | bigint>, s: undefined };
+      return { a: undefined, s: (r: number) => c[r] ?? '', ...(isRepeated(c) || codedOf(c) !== undefined ? { whole: c } : {}) };
     }),
   };
 }
@@ -205,9 +210,16 @@ export class ParquetTableWriter {
       const type = c.types[k++]!;
       if (col.a !== undefined) chunks.push(this.numberChunk(name, type, col.a, start, end, base));
       else {
-        const s = col.s!;
-        const strings = new Array<string>(n);
-        for (let r = 0; r < n; r++) strings[r] = s(start + r);
+        const w = col.whole;
+        let strings: readonly string[];
+        if (w !== undefined && start === 0 && end === w.length) strings = w;
+        else if (w !== undefined && isRepeated(w)) strings = repeatStr(w[0]!, n);
+        else {
+          const s = col.s!;
+          const rows = new Array<string>(n);
+          for (let r = 0; r < n; r++) rows[r] = s(start + r);
+          strings = rows;
+        }
         chunks.push(this.textChunk(name, strings, base));
       }
     }
@@ -389,6 +401,22 @@ function dictionaryOf(strings: readonly string[]): { values: string[]; indexes: 
   const n = strings.length;
   // A constant column (repeatStr): one value, every index 0 — what the loop below finds.
   if (n > 0 && isRepeated(strings)) return { values: [strings[0]!], indexes: new Int32Array(n) };
+  // A coded column (codedOf): its values in first-come order are what the scan below finds, its
+  // codes the indexes; the same two tests decide whether a dictionary pays.
+  const coded = codedOf(strings);
+  if (coded !== undefined) {
+    if (n > 512) {
+      const seen = new Set<number>();
+      let r = 1;
+      for (let j = 0; j < 128; j++) {
+        r = (Math.imul(r, 1_103_515_245) + 12_345) >>> 0;
+        seen.add(coded.codes[r % n]!);
+      }
+      if (seen.size === 128) return undefined;
+    }
+    if (coded.dict.length > n >> 1 && n > 1) return undefined;
+    return { values: coded.dict, indexes: Int32Array.from(coded.codes) };
+  }
   // 128 rows drawn from the chunk all distinct (amounts, hashes, transaction ids): not worth
   // building a map of half the chunk to find out. Drawn by a fixed LCG, not evenly spaced: ids
   // that cycle would look all distinct at a fixed stride (the same rows every time: same bytes).

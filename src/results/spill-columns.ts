@@ -1,5 +1,5 @@
 import type { ColumnData } from './arrow-io.ts';
-import { codedOf, isRepeated, repeatStr } from './columns.ts';
+import { codedOf, codedStr, isRepeated, repeatStr } from './columns.ts';
 
 /** A text column of one repeated value (venue, account, symbol…), sent as the value and a count. */
 export interface Repeated {
@@ -88,11 +88,9 @@ export function expand(cols: Record<string, PostedColumn>): Record<string, Colum
   for (const k in cols) {
     const c = cols[k]!;
     if ('repeat' in c) out[k] = repeatStr(c.repeat, c.n);
-    else if ('codes' in c) {
-      const s = new Array<string>(c.codes.length);
-      for (let i = 0; i < s.length; i++) s[i] = c.dict[c.codes[i]!]!;
-      out[k] = s;
-    } else out[k] = c;
+    // (Posted codes are in first-come order, as compactText and TextColumn make them.)
+    else if ('codes' in c) out[k] = codedStr(c.dict, c.codes);
+    else out[k] = c;
   }
   return out;
 }

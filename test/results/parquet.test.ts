@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readArrow, utf8Vector, writeArrow } from '../../src/results/arrow-io.ts';
 import { loadArrowTable, openDuck } from '../../src/results/duck.ts';
 import { writeParquetFile } from '../../src/results/parquet.ts';
+import { codedOf, repeatStr, TextColumn } from '../../src/results/columns.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'primesim-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,6 +101,38 @@ describe('Parquet copies read back by DuckDB', () => {
     writeParquetFile(a, [part], 'r');
     writeParquetFile(b, [part], 'r');
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('text columns known constant (repeatStr) or coded (TextColumn) write the bytes their plain strings write, in whole and split row groups (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 5 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (pool, n, distinct, seed) => {
+          let x = seed;
+          const rnd = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+          const few = new TextColumn();
+          const many = new TextColumn();
+          for (let i = 0; i < n; i++) {
+            few.push(pool[Math.floor(rnd() * pool.length)]!);
+            many.push(`acct-${Math.floor(rnd() * distinct)}`);
+          }
+          const known = { venue: repeatStr(pool[0]!, n), side: few.take(), account: many.take(), px: Float64Array.from({ length: n }, () => rnd()) };
+          expect(codedOf(known.side)).toBeDefined();
+          const plain = { venue: [...known.venue], side: [...known.side], account: [...known.account], px: known.px };
+          const a = join(dir, `known-${seed}.parquet`);
+          const b = join(dir, `plain-${seed}.parquet`);
+          writeParquetFile(a, [known], 'r');
+          writeParquetFile(b, [plain], 'r');
+          expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+          rmSync(a);
+          rmSync(b);
+        },
+      ),
+      { numRuns: 25, seed: 11 },
+    );
   });
 
   it('a reused Snappy compressor (one per file) writes valid Snappy, though not always the bytes a fresh one would', () => {
