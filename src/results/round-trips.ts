@@ -1,5 +1,5 @@
 import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.ts';
-import { F64Column, I64Column, repeatStr } from './columns.ts';
+import { F64Column, I64Column, repeatStr, TextColumn } from './columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
 /**
@@ -46,9 +46,9 @@ export class RoundTrips {
   private readonly tick: number;
 
   private readonly trip = new F64Column();
-  private readonly direction: string[] = [];
-  private readonly status: string[] = [];
-  private readonly exit: string[] = [];
+  private readonly direction = new TextColumn();
+  private readonly status = new TextColumn();
+  private readonly exit = new TextColumn();
   private readonly open = new F64Column();
   private readonly close = new F64Column();
   private readonly count = new F64Column();
@@ -196,9 +196,9 @@ export class RoundTrips {
       account: repeatStr(account, n),
       symbol: repeatStr(this.inst.symbol, n),
       trip: new Int32Array(this.trip.view()),
-      direction: [...this.direction],
-      status: [...this.status],
-      exit: [...this.exit],
+      direction: this.direction.take(),
+      status: this.status.take(),
+      exit: this.exit.take(),
       open_ts_us: open.slice(),
       close_ts_us: close.slice(),
       holding_us: hold,

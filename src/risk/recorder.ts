@@ -1,4 +1,4 @@
-import { F64Column, f64Of, i32Of } from '../results/columns.ts';
+import { F64Column, f64Of, i32Of, TextColumn } from '../results/columns.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import type { BreakerEvent } from './breaker.ts';
 import type { LiquidationRecord } from './liquidation.ts';
@@ -10,7 +10,7 @@ import type { MarginState } from './types.ts';
  */
 export class MarginColumns {
   private ts = new F64Column();
-  private account: string[] = [];
+  private readonly account = new TextColumn();
   private equity = new F64Column();
   private im = new F64Column();
   private mm = new F64Column();
@@ -31,9 +31,8 @@ export class MarginColumns {
 
   /** The rows so far as the table's columns; empties the columns. */
   take(): Record<string, ColumnData> {
-    const out = { ts_us: this.ts.view().slice(), account: this.account, equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
+    const out = { ts_us: this.ts.view().slice(), account: this.account.take(), equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
     this.ts.length = 0;
-    this.account = [];
     this.equity.length = 0;
     this.im.length = 0;
     this.mm.length = 0;
