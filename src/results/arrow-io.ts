@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8, type Vector } from 'apache-arrow';
 import { DataError } from '../errors.ts';
-import { isRepeated } from './columns.ts';
+import { codedOf, isRepeated } from './columns.ts';
 
 export type ColumnData = Float64Array | Int32Array | Uint8Array | BigInt64Array | string[];
 
@@ -45,6 +45,8 @@ export function utf8Vector(xs: readonly string[]): Vector<Utf8> {
   // the same as encoding string by string (checked: byte count = character count only for ASCII).
   const n = xs.length;
   if (n > 0 && isRepeated(xs)) return repeatedUtf8(xs[0]!, n);
+  const coded = n > 0 ? codedOf(xs) : undefined;
+  if (coded !== undefined) return codedUtf8(coded.dict, coded.codes);
   const offsets = new Int32Array(n + 1);
   let chars = 0;
   let plain = true;
@@ -75,6 +77,25 @@ function repeatedUtf8(s: string, n: number): Vector<Utf8> {
     bytes.set(b, 0);
     // Doubling copies: log2(n) calls.
     for (let filled = w; filled < bytes.length; filled *= 2) bytes.copyWithin(filled, 0, Math.min(filled, bytes.length - filled));
+  }
+  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
+}
+
+/** utf8Vector of a coded column (codedOf): each of its few values encoded once, copied per row. */
+function codedUtf8(dict: readonly string[], codes: Uint8Array): Vector<Utf8> {
+  const enc = dict.map((s) => encoder.encode(s));
+  const n = codes.length;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += enc[codes[i]!]!.length;
+    offsets[i + 1] = total;
+  }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < n; i++) {
+    const b = enc[codes[i]!]!;
+    // Short values (a side, a status): a byte loop beats a set() call per row.
+    for (let j = 0, o = offsets[i]!; j < b.length; j++) bytes[o + j] = b[j]!;
   }
   return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
 }

@@ -2,7 +2,7 @@ import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8Vector } from '../../src/results/arrow-io.ts';
-import { isRepeated, repeatStr } from '../../src/results/columns.ts';
+import { codedOf, isRepeated, repeatStr, TextColumn } from '../../src/results/columns.ts';
 
 /** The Utf8 layout spelled out: each string's UTF-8 bytes (TextEncoder, string by string) and cumulative offsets. */
 function reference(xs: readonly string[]): { bytes: Uint8Array; offsets: Int32Array } {
@@ -50,5 +50,25 @@ describe('utf8Vector', () => {
     );
     // A column of equal strings not made by repeatStr takes the general path.
     expect(isRepeated(['a', 'a'])).toBe(false);
+  });
+
+  it('a coded column (TextColumn) is laid out as the same column of separate strings (fast-check)', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'buy', 'sell', 'pop-00001:cash'));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3000 }), (pool, picks) => {
+        const strings = picks.map((k) => pool[k % pool.length]!);
+        const t = new TextColumn();
+        for (const s of strings) t.push(s);
+        const col = t.take();
+        expect(codedOf(col)).toBeDefined();
+        const d = utf8Vector(col).data[0]!;
+        const r = reference(strings);
+        expect(d.length).toBe(strings.length);
+        expect(Buffer.from(d.values.subarray(0, r.bytes.length)).equals(Buffer.from(r.bytes))).toBe(true);
+        expect(d.values.length).toBe(r.bytes.length);
+        expect(Array.from(d.valueOffsets)).toEqual(Array.from(r.offsets));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
