@@ -86,6 +86,8 @@ const CODED = new WeakMap<string[], { dict: string[]; codes: Uint8Array }>();
 export class TextColumn {
   private codes = new Uint8Array(1024);
   private dict: string[] = [];
+  /** The values' codes once there are more than a few (a scan of a few strings beats hashing). */
+  private index: Map<string, number> | undefined;
   private last: string | undefined;
   private lastCode = 0;
   /** The rows as strings once a chunk has over 256 distinct values. */
@@ -102,10 +104,13 @@ export class TextColumn {
     if (s !== this.last) {
       const d = this.dict;
       code = -1;
-      for (let k = 0; k < d.length; k++) {
-        if (d[k] === s) {
-          code = k;
-          break;
+      if (this.index !== undefined) code = this.index.get(s) ?? -1;
+      else {
+        for (let k = 0; k < d.length; k++) {
+          if (d[k] === s) {
+            code = k;
+            break;
+          }
         }
       }
       if (code < 0) {
@@ -117,6 +122,8 @@ export class TextColumn {
         }
         code = d.length;
         d.push(s);
+        if (this.index !== undefined) this.index.set(s, code);
+        else if (d.length > 8) this.index = new Map(d.map((x, k) => [x, k]));
       }
       this.last = s;
       this.lastCode = code;
@@ -143,6 +150,7 @@ export class TextColumn {
     const out = this.plain ?? codedStr(this.dict, this.codes.slice(0, this.length));
     this.plain = undefined;
     this.dict = [];
+    this.index = undefined;
     this.last = undefined;
     this.lastCode = 0;
     this.length = 0;
@@ -168,5 +176,7 @@ export function codedStr(dict: string[], codes: Uint8Array): string[] {
  * come in it); undefined for any other array.
  */
 export function codedOf(a: readonly string[]): { dict: string[]; codes: Uint8Array } | undefined {
-  return CODED.get(a as string[]);
+  const c = CODED.get(a as string[]);
+  // Codes handed to the spill thread are gone from here (a detached buffer): the strings remain.
+  return c !== undefined && c.codes.length === a.length ? c : undefined;
 }

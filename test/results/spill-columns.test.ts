@@ -68,4 +68,18 @@ describe('posted columns', () => {
       { numRuns: 150, seed: 9 },
     );
   });
+
+  it('a coded column whose codes went to the thread (transferred) is plain strings again here', () => {
+    const t = new TextColumn();
+    for (const x of ['buy', 'sell', 'sell', 'buy']) t.push(x);
+    const col = t.take();
+    const transfer = new Set<ArrayBuffer>();
+    const posted = compact({ side: col }, transfer);
+    expect(transfer.size).toBe(1);
+    const moved = structuredClone(posted, { transfer: [...transfer] });
+    expect(expand(moved)).toEqual({ side: ['buy', 'sell', 'sell', 'buy'] });
+    expect(codedOf(col)).toBeUndefined();
+    expect(col).toEqual(['buy', 'sell', 'sell', 'buy']);
+    expect(compact({ side: col })).toEqual({ side: { dict: ['buy', 'sell'], codes: Uint8Array.of(0, 1, 1, 0) } });
+  });
 });
