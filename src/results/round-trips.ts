@@ -1,4 +1,4 @@
-import { lotsToQty, ticksToPrice, type Instrument } from '../market/instrument.ts';
+import { scaler, type Instrument } from '../market/instrument.ts';
 import { F64Column, I64Column, repeatStr, TextColumn } from './columns.ts';
 import type { ColumnData } from './arrow-io.ts';
 
@@ -66,7 +66,13 @@ export class RoundTrips {
     this.inverse = inst.kind === 'inverse';
     this.scale = scale;
     this.tick = Number(inst.tickSize);
+    this.toPrice = scaler(inst.tickSize);
+    this.toQty = scaler(inst.lotSize);
   }
+
+  /** ticksToPrice and lotsToQty of this instrument, the steps parsed once. */
+  private readonly toPrice: (ticks: number) => number;
+  private readonly toQty: (lots: number) => number;
 
   /** One booking: signed `lots` (buy > 0) at `priceTicks`, its exact realized PnL and fee. */
   book(tsUs: number, lots: number, priceTicks: number, realized: bigint, fee: bigint, by: TripExit, tag = ''): void {
@@ -133,7 +139,7 @@ export class RoundTrips {
     if (lots === 0) return NaN;
     const ticks = this.inverse ? lots / sum : sum / lots;
     // On the tick grid the exact decimal price (50040, not 50040.00000000001); between ticks the product.
-    return Number.isInteger(ticks) ? ticksToPrice(this.inst, ticks) : ticks * this.tick;
+    return Number.isInteger(ticks) ? this.toPrice(ticks) : ticks * this.tick;
   }
 
   private emit(closeUs: number, status: 'closed' | 'open'): void {
@@ -145,7 +151,7 @@ export class RoundTrips {
     this.open.push(this.openUs);
     this.close.push(status === 'open' ? NaN : closeUs);
     this.count.push(this.bookings);
-    this.qty.push(lotsToQty(this.inst, this.maxLots));
+    this.qty.push(this.toQty(this.maxLots));
     this.entryPx.push(this.avg(this.entryLots, this.entrySum));
     this.exitPx.push(this.avg(this.exitLots, this.exitSum));
     this.realizedMinor.push(this.realized);
