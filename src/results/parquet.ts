@@ -45,7 +45,7 @@ interface Columns {
    * `whole`: a text column known constant (repeatStr) or coded (codedOf), whose rows are all
    * strings: a row group of all its rows reads it as it is, and keeps what is known of it.
    */
-  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined; whole?: readonly string[] }[];
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined; whole?: readonly string[]; text?: readonly (string | undefined)[] }[];
 }
 
 const DECODER = new TextDecoder();
@@ -103,7 +103,7 @@ function columnsOf(t: Table | Record<string, ColumnData>): Columns {
       const c = t[k]!;
       // A missing string is '' (as its Arrow file has it).
       if (!Array.isArray(c)) return { a: c as ArrayLike<number | bigint>, s: undefined };
-      return { a: undefined, s: (r: number) => c[r] ?? '', ...(isRepeated(c) || codedOf(c) !== undefined ? { whole: c } : {}) };
+      return { a: undefined, s: (r: number) => c[r] ?? '', text: c, ...(isRepeated(c) || codedOf(c) !== undefined ? { whole: c } : {}) };
     }),
   };
 }
@@ -214,6 +214,7 @@ export class ParquetTableWriter {
         let strings: readonly string[];
         if (w !== undefined && start === 0 && end === w.length) strings = w;
         else if (w !== undefined && isRepeated(w)) strings = repeatStr(w[0]!, n);
+        else if (col.text !== undefined) strings = textRows(col.text, start, end);
         else {
           const s = col.s!;
           const rows = new Array<string>(n);
@@ -391,6 +392,26 @@ function plainStrings(strings: readonly string[]): Uint8Array {
     at += 4 + w;
   }
   return out.subarray(0, at);
+}
+
+/**
+ * Rows [start, end) of a text column in memory, a missing string as '' (as its Arrow file has it):
+ * the column itself when that is all its rows and all strings, else a copy.
+ */
+function textRows(c: readonly (string | undefined)[], start: number, end: number): readonly string[] {
+  if (start === 0 && end === c.length) {
+    let all = true;
+    for (let i = 0; i < end; i++) {
+      if (typeof c[i] !== 'string') {
+        all = false;
+        break;
+      }
+    }
+    if (all) return c as readonly string[];
+  }
+  const rows = c.slice(start, end);
+  for (let i = 0; i < rows.length; i++) rows[i] ??= '';
+  return rows as string[];
 }
 
 /**

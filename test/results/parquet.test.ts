@@ -103,7 +103,7 @@ describe('Parquet copies read back by DuckDB', () => {
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
 
-  it('text columns known constant (repeatStr) or coded (TextColumn) write the bytes their plain strings write, in whole and split row groups (fast-check)', () => {
+  it('text columns known constant (repeatStr) or coded (TextColumn), or with missing strings, write the bytes their plain strings write, in whole and split row groups (fast-check)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.string({ unit: 'binary', maxLength: 5 }), { minLength: 1, maxLength: 6 }),
@@ -119,9 +119,11 @@ describe('Parquet copies read back by DuckDB', () => {
             few.push(pool[Math.floor(rnd() * pool.length)]!);
             many.push(`acct-${Math.floor(rnd() * distinct)}`);
           }
-          const known = { venue: repeatStr(pool[0]!, n), side: few.take(), account: many.take(), px: Float64Array.from({ length: n }, () => rnd()) };
+          // A plain column with missing strings (written as '', as its Arrow file has them).
+          const gaps = Array.from({ length: n }, (_, i) => (i % 7 === 3 ? (undefined as unknown as string) : pool[i % pool.length]!));
+          const known = { venue: repeatStr(pool[0]!, n), side: few.take(), account: many.take(), px: Float64Array.from({ length: n }, () => rnd()), gaps };
           expect(codedOf(known.side)).toBeDefined();
-          const plain = { venue: [...known.venue], side: [...known.side], account: [...known.account], px: known.px };
+          const plain = { venue: [...known.venue], side: [...known.side], account: [...known.account], px: known.px, gaps: gaps.map((g) => g ?? '') };
           const a = join(dir, `known-${seed}.parquet`);
           const b = join(dir, `plain-${seed}.parquet`);
           writeParquetFile(a, [known], 'r');
