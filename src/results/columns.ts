@@ -13,6 +13,12 @@ export class F64Column {
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
+  /** The rows as a typed array of their own; empties the column. */
+  take(): Float64Array {
+    const a = this.view().slice();
+    this.length = 0;
+    return a;
+  }
 }
 
 export class I64Column {
@@ -28,6 +34,12 @@ export class I64Column {
   }
   view(): BigInt64Array {
     return this.data.subarray(0, this.length);
+  }
+  /** The rows as a typed array of their own; empties the column. */
+  take(): BigInt64Array {
+    const a = this.view().slice();
+    this.length = 0;
+    return a;
   }
 }
 
@@ -78,16 +90,41 @@ export function isRepeated(a: readonly string[]): boolean {
 const CODED = new WeakMap<string[], { dict: string[]; codes: Uint8Array }>();
 
 /**
+ * The values of a text column in the order they first come, at most 256, each with its byte
+ * code: what TextColumn builds as rows come and what a chunk's text posted to the spill thread
+ * is made of (spill-columns.ts).
+ */
+export class CodeBook {
+  readonly dict: string[] = [];
+  /** The values' codes once there are more than a few (a scan of a few strings beats hashing). */
+  private index: Map<string, number> | undefined;
+
+  /** The code of `s`, a new one if it is new; −1 when it is new and 256 values are taken. */
+  code(s: string): number {
+    const d = this.dict;
+    if (this.index !== undefined) {
+      const k = this.index.get(s);
+      if (k !== undefined) return k;
+    } else {
+      for (let k = 0; k < d.length; k++) if (d[k] === s) return k;
+    }
+    if (d.length === 256) return -1;
+    d.push(s);
+    if (this.index !== undefined) this.index.set(s, d.length - 1);
+    else if (d.length > 8) this.index = new Map(d.map((x, k) => [x, k]));
+    return d.length - 1;
+  }
+}
+
+/**
  * A growable text column of a few values (a side, an order type, a status): each row a byte code
- * into the values in the order they first came, so a chunk's text is posted to the spill thread
- * as they are (no scan of its rows, see spill-columns.ts). Past 256 distinct values in a chunk
- * it keeps the strings themselves.
+ * into the values in the order they first came (a CodeBook per chunk), so a chunk's text is
+ * posted to the spill thread as they are (no scan of its rows, see spill-columns.ts). Past 256
+ * distinct values in a chunk it keeps the strings themselves.
  */
 export class TextColumn {
   private codes = new Uint8Array(1024);
-  private dict: string[] = [];
-  /** The values' codes once there are more than a few (a scan of a few strings beats hashing). */
-  private index: Map<string, number> | undefined;
+  private book = new CodeBook();
   private last: string | undefined;
   private lastCode = 0;
   /** The rows as strings once a chunk has over 256 distinct values. */
@@ -102,28 +139,13 @@ export class TextColumn {
     }
     let code = this.lastCode;
     if (s !== this.last) {
-      const d = this.dict;
-      code = -1;
-      if (this.index !== undefined) code = this.index.get(s) ?? -1;
-      else {
-        for (let k = 0; k < d.length; k++) {
-          if (d[k] === s) {
-            code = k;
-            break;
-          }
-        }
-      }
+      code = this.book.code(s);
       if (code < 0) {
-        if (d.length === 256) {
-          this.plain = this.strings();
-          this.plain.push(s);
-          this.length++;
-          return;
-        }
-        code = d.length;
-        d.push(s);
-        if (this.index !== undefined) this.index.set(s, code);
-        else if (d.length > 8) this.index = new Map(d.map((x, k) => [x, k]));
+        const d = this.book.dict;
+        this.plain = Array.from(this.codes.subarray(0, this.length), (c) => d[c]!);
+        this.plain.push(s);
+        this.length++;
+        return;
       }
       this.last = s;
       this.lastCode = code;
@@ -136,21 +158,11 @@ export class TextColumn {
     this.codes[this.length++] = code;
   }
 
-  private strings(): string[] {
-    const n = this.length;
-    const d = this.dict;
-    const c = this.codes;
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = d[c[i]!]!;
-    return out;
-  }
-
   /** The rows so far as a string[] (known coded: see codedOf); empties the column. */
   take(): string[] {
-    const out = this.plain ?? codedStr(this.dict, this.codes.slice(0, this.length));
+    const out = this.plain ?? codedStr(this.book.dict, this.codes.slice(0, this.length));
     this.plain = undefined;
-    this.dict = [];
-    this.index = undefined;
+    this.book = new CodeBook();
     this.last = undefined;
     this.lastCode = 0;
     this.length = 0;

@@ -41,11 +41,8 @@ interface Columns {
   n: number;
   names: string[];
   types: ColumnType[];
-  /**
-   * `whole`: a text column known constant (repeatStr) or coded (codedOf), whose rows are all
-   * strings: a row group of all its rows reads it as it is, and keeps what is known of it.
-   */
-  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined; whole?: readonly string[]; text?: readonly (string | undefined)[] }[];
+  /** A column's numbers (`a`), or its text: in memory (`text`) or read from an Arrow vector (`s`). */
+  cols: { a: ArrayLike<number | bigint> | undefined; s: ((r: number) => string) | undefined; text?: readonly (string | undefined)[] }[];
 }
 
 const DECODER = new TextDecoder();
@@ -101,9 +98,7 @@ function columnsOf(t: Table | Record<string, ColumnData>): Columns {
     types: names.map((k) => typeOf(t[k]!)),
     cols: names.map((k) => {
       const c = t[k]!;
-      // A missing string is '' (as its Arrow file has it).
-      if (!Array.isArray(c)) return { a: c as ArrayLike<number | bigint>, s: undefined };
-      return { a: undefined, s: (r: number) => c[r] ?? '', text: c, ...(isRepeated(c) || codedOf(c) !== undefined ? { whole: c } : {}) };
+      return Array.isArray(c) ? { a: undefined, s: undefined, text: c } : { a: c as ArrayLike<number | bigint>, s: undefined };
     }),
   };
 }
@@ -210,11 +205,8 @@ export class ParquetTableWriter {
       const type = c.types[k++]!;
       if (col.a !== undefined) chunks.push(this.numberChunk(name, type, col.a, start, end, base));
       else {
-        const w = col.whole;
         let strings: readonly string[];
-        if (w !== undefined && start === 0 && end === w.length) strings = w;
-        else if (w !== undefined && isRepeated(w)) strings = repeatStr(w[0]!, n);
-        else if (col.text !== undefined) strings = textRows(col.text, start, end);
+        if (col.text !== undefined) strings = textRows(col.text, start, end);
         else {
           const s = col.s!;
           const rows = new Array<string>(n);
@@ -396,9 +388,13 @@ function plainStrings(strings: readonly string[]): Uint8Array {
 
 /**
  * Rows [start, end) of a text column in memory, a missing string as '' (as its Arrow file has it):
- * the column itself when that is all its rows and all strings, else a copy.
+ * the column itself when that is all its rows and all strings (what is known of it, constant or
+ * coded, then holds for the row group), a constant column's part as a constant, else a copy.
  */
 function textRows(c: readonly (string | undefined)[], start: number, end: number): readonly string[] {
+  const known = isRepeated(c as readonly string[]);
+  if (start === 0 && end === c.length && (known || codedOf(c as readonly string[]) !== undefined)) return c as readonly string[];
+  if (known) return repeatStr(c[0]!, end - start);
   if (start === 0 && end === c.length) {
     let all = true;
     for (let i = 0; i < end; i++) {
@@ -415,6 +411,23 @@ function textRows(c: readonly (string | undefined)[], start: number, end: number
 }
 
 /**
+ * Whether 128 rows drawn from the chunk are all distinct (amounts, hashes, transaction ids): then
+ * a dictionary is not worth building a map of half the chunk to find out. Drawn by a fixed LCG,
+ * not evenly spaced: ids that cycle would look all distinct at a fixed stride (the same rows
+ * every time: same bytes). Rows as strings or as their codes (the same answer).
+ */
+function sampleAllDistinct(rows: ArrayLike<string | number>): boolean {
+  const n = rows.length;
+  const seen = new Set<string | number>();
+  let r = 1;
+  for (let j = 0; j < 128; j++) {
+    r = (Math.imul(r, 1_103_515_245) + 12_345) >>> 0;
+    seen.add(rows[r % n]!);
+  }
+  return seen.size === 128;
+}
+
+/**
  * The chunk's distinct strings and each row's index into them, when a dictionary pays: at most
  * half the rows distinct (ids, kinds, symbols — the usual case; amounts and hashes are not).
  */
@@ -426,30 +439,11 @@ function dictionaryOf(strings: readonly string[]): { values: string[]; indexes: 
   // codes the indexes; the same two tests decide whether a dictionary pays.
   const coded = codedOf(strings);
   if (coded !== undefined) {
-    if (n > 512) {
-      const seen = new Set<number>();
-      let r = 1;
-      for (let j = 0; j < 128; j++) {
-        r = (Math.imul(r, 1_103_515_245) + 12_345) >>> 0;
-        seen.add(coded.codes[r % n]!);
-      }
-      if (seen.size === 128) return undefined;
-    }
+    if (n > 512 && sampleAllDistinct(coded.codes)) return undefined;
     if (coded.dict.length > n >> 1 && n > 1) return undefined;
     return { values: coded.dict, indexes: Int32Array.from(coded.codes) };
   }
-  // 128 rows drawn from the chunk all distinct (amounts, hashes, transaction ids): not worth
-  // building a map of half the chunk to find out. Drawn by a fixed LCG, not evenly spaced: ids
-  // that cycle would look all distinct at a fixed stride (the same rows every time: same bytes).
-  if (n > 512) {
-    const seen = new Set<string>();
-    let r = 1;
-    for (let j = 0; j < 128; j++) {
-      r = (Math.imul(r, 1_103_515_245) + 12_345) >>> 0;
-      seen.add(strings[r % n]!);
-    }
-    if (seen.size === 128) return undefined;
-  }
+  if (n > 512 && sampleAllDistinct(strings)) return undefined;
   const max = n >> 1;
   const index = new Map<string, number>();
   const values: string[] = [];

@@ -1,5 +1,5 @@
 import type { ColumnData } from './arrow-io.ts';
-import { codedOf, codedStr, isRepeated, repeatStr } from './columns.ts';
+import { CodeBook, codedOf, codedStr, isRepeated, repeatStr } from './columns.ts';
 
 /** A text column of one repeated value (venue, account, symbol…), sent as the value and a count. */
 export interface Repeated {
@@ -35,9 +35,6 @@ export function compact(cols: Record<string, ColumnData>, transfer?: Set<ArrayBu
   return out;
 }
 
-/** Dictionary entries looked up by a scan (=== on a few strings beats hashing); a Map from there on. */
-const SCAN = 8;
-
 function compactText(c: string[]): PostedColumn {
   const v = c[0]!;
   if (isRepeated(c)) return { repeat: v, n: c.length };
@@ -47,39 +44,22 @@ function compactText(c: string[]): PostedColumn {
   let i = 1;
   while (i < c.length && c[i] === v) i++;
   if (i === c.length) return { repeat: v, n: c.length };
-  const dict = [v];
-  let index: Map<string, number> | undefined;
+  const book = new CodeBook();
+  book.code(v);
   const codes = new Uint8Array(c.length);
-  // Rows before i are all v (code 0).
-  let prev = c[i]!;
-  let prevCode = -1;
+  // Rows before i are all v (code 0); a run of one value is coded once.
+  let prev = v;
+  let prevCode = 0;
   for (; i < c.length; i++) {
     const s = c[i]!;
-    if (s === prev && prevCode >= 0) {
-      codes[i] = prevCode;
-      continue;
+    if (s !== prev) {
+      prevCode = book.code(s);
+      if (prevCode < 0) return c;
+      prev = s;
     }
-    let code = -1;
-    if (index === undefined) {
-      for (let k = 0; k < dict.length; k++) {
-        if (dict[k] === s) {
-          code = k;
-          break;
-        }
-      }
-    } else code = index.get(s) ?? -1;
-    if (code < 0) {
-      if (dict.length === 256) return c;
-      code = dict.length;
-      dict.push(s);
-      if (index !== undefined) index.set(s, code);
-      else if (dict.length > SCAN) index = new Map(dict.map((d, k) => [d, k]));
-    }
-    codes[i] = code;
-    prev = s;
-    prevCode = code;
+    codes[i] = prevCode;
   }
-  return { dict, codes };
+  return { dict: book.dict, codes };
 }
 
 /** The columns a chunk message carried. */

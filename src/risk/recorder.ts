@@ -31,13 +31,7 @@ export class MarginColumns {
 
   /** The rows so far as the table's columns; empties the columns. */
   take(): Record<string, ColumnData> {
-    const out = { ts_us: this.ts.view().slice(), account: this.account.take(), equity: this.equity.view().slice(), im: this.im.view().slice(), mm: this.mm.view().slice(), margin_ratio: this.ratio.view().slice() };
-    this.ts.length = 0;
-    this.equity.length = 0;
-    this.im.length = 0;
-    this.mm.length = 0;
-    this.ratio.length = 0;
-    return out;
+    return { ts_us: this.ts.take(), account: this.account.take(), equity: this.equity.take(), im: this.im.take(), mm: this.mm.take(), margin_ratio: this.ratio.take() };
   }
 }
 

@@ -432,23 +432,22 @@ export class WorldRecorder implements EventHandler {
     const s = this.series.get(id)!;
     const sp = this.split.get(id)!;
     const venueCols: Record<string, Float64Array> = {};
-    for (const vid of [...this.venues.map((v) => v.id), ...this.legIds]) venueCols[`pnl_${vid.replace(/[^A-Za-z0-9_]/g, '_')}`] = sp.venues.get(vid)!.view().slice();
-    const cols: Record<string, ColumnData> = {
-      ts_us: s.ts.view().slice(),
-      account: repeatStr(id, s.ts.length),
-      equity: s.equity.view().slice(),
-      realized: s.realized.view().slice(),
-      unrealized: s.unrealized.view().slice(),
-      fees: s.fees.view().slice(),
-      funding: s.funding.view().slice(),
-      position_lots: s.pos.view().slice(),
-      mid: s.mid.view().slice(),
-      deposits: sp.deposits.view().slice(),
-      liquidation: sp.liquidation.view().slice(),
+    for (const vid of [...this.venues.map((v) => v.id), ...this.legIds]) venueCols[`pnl_${vid.replace(/[^A-Za-z0-9_]/g, '_')}`] = sp.venues.get(vid)!.take();
+    const n = s.ts.length;
+    return {
+      ts_us: s.ts.take(),
+      account: repeatStr(id, n),
+      equity: s.equity.take(),
+      realized: s.realized.take(),
+      unrealized: s.unrealized.take(),
+      fees: s.fees.take(),
+      funding: s.funding.take(),
+      position_lots: s.pos.take(),
+      mid: s.mid.take(),
+      deposits: sp.deposits.take(),
+      liquidation: sp.liquidation.take(),
       ...venueCols,
     };
-    for (const c of [s.ts, s.equity, s.realized, s.unrealized, s.fees, s.funding, s.pos, s.mid, sp.deposits, sp.liquidation, ...sp.venues.values()]) c.length = 0;
-    return cols;
   }
 
 }
@@ -499,16 +498,16 @@ class LedgerRows {
   take(): Record<string, ColumnData> {
     const out = {
       seq: new Int32Array(this.seq.view()),
-      ts_us: this.ts.view().slice(),
+      ts_us: this.ts.take(),
       from_account: this.from.take(),
       to_account: this.to.take(),
       asset: this.asset.take(),
-      amount_minor: this.amount.view().slice(),
+      amount_minor: this.amount.take(),
       amount_exact: this.exact,
       kind: this.kind.take(),
       ref: new Int32Array(this.ref.view()),
     };
-    this.seq.length = this.ts.length = this.amount.length = this.ref.length = 0;
+    this.seq.length = this.ref.length = 0;
     this.exact = [];
     return out;
   }
@@ -588,9 +587,9 @@ class OrderRows {
       venue: repeatStr(v.id, n),
       account: repeatStr(v.account, n),
       order_id: new Int32Array(this.id.view()),
-      submit_ts_us: takeF64(this.submit),
-      arrival_ts_us: takeF64(this.arrival),
-      done_ts_us: takeF64(this.done),
+      submit_ts_us: this.submit.take(),
+      arrival_ts_us: this.arrival.take(),
+      done_ts_us: this.done.take(),
       symbol: repeatStr(v.clob.instrument.symbol, n),
       side: this.sides.take(),
       type: this.types.take(),
@@ -598,14 +597,14 @@ class OrderRows {
       post_only: new Uint8Array(this.postOnly.view()),
       reduce_only: new Uint8Array(this.reduceOnly.view()),
       tag: this.tags.take(),
-      price_ticks: takeF64(this.priceTicks),
-      price: takeF64(this.price),
-      size_lots: takeF64(this.size),
-      qty: takeF64(this.qty),
-      filled_lots: takeF64(this.filled),
+      price_ticks: this.priceTicks.take(),
+      price: this.price.take(),
+      size_lots: this.size.take(),
+      qty: this.qty.take(),
+      filled_lots: this.filled.take(),
       status: this.status.take(),
       reason: this.reason.take(),
-      decision_mid: takeF64(this.decisionMid),
+      decision_mid: this.decisionMid.take(),
     };
     this.id.length = this.postOnly.length = this.reduceOnly.length = 0;
     return out;
@@ -688,18 +687,18 @@ class FillRows {
         order_id: new Int32Array(this.orderId.view()),
         symbol: repeatStr(inst.symbol, n),
         side: this.sides.take(),
-        price_ticks: takeF64(this.priceTicks),
+        price_ticks: this.priceTicks.take(),
         price: price.slice(),
-        size_lots: takeF64(this.size),
-        qty: takeF64(this.qty),
+        size_lots: this.size.take(),
+        qty: this.qty.take(),
         liquidity: this.liquidity.take(),
-        fee_minor: this.feeMinor.view().slice(),
-        fee: takeF64(this.fee),
-        realized_minor: this.realized.view().slice(),
+        fee_minor: this.feeMinor.take(),
+        fee: this.fee.take(),
+        realized_minor: this.realized.take(),
         fee_asset: repeatStr(inst.settle, n),
-        mid: takeF64(this.mid),
-        decision_mid: takeF64(this.decisionMid),
-        queue_wait_us: takeF64(this.wait),
+        mid: this.mid.take(),
+        decision_mid: this.decisionMid.take(),
+        queue_wait_us: this.wait.take(),
         position_lots: posLots.slice(),
       },
       // Its own copies of the columns it has in common with fills: a spill thread is handed each
@@ -710,19 +709,12 @@ class FillRows {
         ts_us: ts.slice(),
         symbol: repeatStr(inst.symbol, n),
         position_lots: posLots.slice(),
-        position_qty: takeF64(this.posQty),
+        position_qty: this.posQty.take(),
         price: price.slice(),
       },
     };
     this.seq.length = this.ts.length = this.orderId.length = this.price.length = this.posLots.length = 0;
-    this.feeMinor.length = this.realized.length = 0;
     return out;
   }
 }
 
-/** A growable column's rows as a typed array of their own; empties the column. */
-function takeF64(c: F64Column): Float64Array {
-  const a = c.view().slice();
-  c.length = 0;
-  return a;
-}
