@@ -310,13 +310,20 @@ export class WorldRecorder implements EventHandler {
    */
   private spillFull(): void {
     const n = this.spillRows;
-    for (const v of this.venues) {
-      const st = this.staged.get(v.id)!;
+    // Asked at every sample (a fill's too): arrays in `venues` and account order, no map lookup or iterator.
+    const staged = (this.stagedList ??= this.venues.map((v) => this.staged.get(v.id)!));
+    const series = (this.seriesList ??= [...this.series]);
+    for (let i = 0; i < staged.length; i++) {
+      const v = this.venues[i]!;
+      const st = staged[i]!;
       if (st.orders.length + v.clob.orders.length >= n || st.fills.length + v.clob.fills.length >= n) this.drainVenue(v);
       else if (v.clob.orders.length + v.clob.fills.length >= st.retryAt) this.stageVenue(v);
     }
-    for (const [id, s] of this.series) if (s.ts.length >= n) this.flushEquity(id);
+    for (let i = 0; i < series.length; i++) if (series[i]![1].ts.length >= n) this.flushEquity(series[i]![0]);
   }
+
+  private stagedList: { orders: OrderRows; fills: FillRows; retryAt: number }[] | undefined;
+  private seriesList: [string, AccountSeries][] | undefined;
 
   private drainVenue(v: RecordedVenue): void {
     const d = v.clob.drainDone();
