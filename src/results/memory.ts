@@ -24,6 +24,16 @@ export function collectIfGrown(growthBytes: number): void {
   }
 }
 
+/**
+ * What a run holds as its replay begins (its data, its world), taken as live without collecting:
+ * growth is measured from here. Measured from nothing, a run that starts holding more than the
+ * threshold (a million bars: 48 MB of columns) paid a full collection at its first spilled chunk
+ * that freed nothing of what it held.
+ */
+export function markLive(): void {
+  live = used();
+}
+
 /** A full collection now (before the result files are written: the replay's garbage goes first). */
 export function collectNow(): void {
   load();

@@ -18,7 +18,7 @@ import type { ChainMetrics } from './chain-world.ts';
 import type { SpecSource } from './spec-file.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { concatColumns } from '../results/spool.ts';
-import { collectNow } from '../results/memory.ts';
+import { collectNow, markLive } from '../results/memory.ts';
 import { SpillThread } from '../results/spill-thread.ts';
 
 export interface RunWorldOptions {
@@ -334,6 +334,8 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   world.recorder.spill(spillDir, opts.spillRows ?? SPILL_ROWS, { ...(thread ? { thread: { thread, runId } } : {}), collect, inMemory: opts.spillInMemory ?? false });
   const sim = world.sim;
   world.start();
+  // Spilled chunks collect garbage when the heap has grown since here (see collectIfGrown).
+  if (collect) markLive();
   const replay0 = clock();
   // The replay runs in slices of 4,096 events with a turn of the event loop between them (and a
   // progress report), so a signal handler (Ctrl-C: remove the unfinished output) runs within a
