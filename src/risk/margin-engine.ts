@@ -254,25 +254,32 @@ export class MarginEngine {
 
   /** New mark of an underlying: revalue only the accounts holding it (positions or collateral). */
   setMark(underlying: string, price: number, tsUs: number): void {
+    // Small enough for V8 to inline into the mark's callers (a bar run marks twice a bar): the
+    // revaluation is its own method, which reads the time from `nowUs` (a double passed to a call
+    // that is not inlined is boxed on the heap).
     if (!(price > 0) || !Number.isFinite(price)) throw new ModelError(`mark for ${underlying} must be a positive number, got ${price}`, { field: 'mark' });
     this.nowUs = tsUs;
     this.marks.set(underlying, price);
     // The last underlying's entries, kept until either map gains an entry (entries are never
     // removed): a run marks the same underlying at every book point.
-    let held = this.lastHeld;
-    let coll = this.lastColl;
     if (underlying !== this.lastMarked) {
-      held = this.holders.get(underlying);
-      coll = this.collateralHolders.get(underlying);
+      this.lastHeld = this.holders.get(underlying);
+      this.lastColl = this.collateralHolders.get(underlying);
       this.lastMarked = underlying;
-      this.lastHeld = held;
-      this.lastColl = coll;
     }
-    // A group that holds nothing (flat, already revalued flat) is the same at any mark: it is not
-    // revalued, and an account none of whose groups moved keeps its state — its listeners would
-    // see the same healthy state again (a bar backtest is flat half the time, a bench floor always).
-    // (Revaluing a group writes only that group: the order of the groups does not matter.)
     const seq = ++this.markSeq;
+    if (this.lastHeld !== undefined || this.lastColl !== undefined) this.revalueHolders(this.lastHeld, this.lastColl, seq);
+  }
+
+  /**
+   * setMark's revaluation of the accounts holding the marked underlying, at `nowUs`. A group that
+   * holds nothing (flat, already revalued flat) is the same at any mark: it is not revalued, and
+   * an account none of whose groups moved keeps its state — its listeners would see the same
+   * healthy state again (a bar backtest is flat half the time, a bench floor always). (Revaluing
+   * a group writes only that group: the order of the groups does not matter.)
+   */
+  private revalueHolders(held: Holders | undefined, coll: Set<AccountState> | undefined, seq: number): void {
+    const tsUs = this.nowUs;
     if (held) {
       const groups = held.groups;
       for (let i = 0; i < groups.length; i++) {
