@@ -19,6 +19,12 @@ export class F64Column {
     this.length = 0;
     return a;
   }
+  /** The rows converted to integers of another typed array (ids, flags); empties the column. */
+  takeAs<T extends Int32Array | Uint8Array>(kind: { new (src: ArrayLike<number>): T }): T {
+    const a = new kind(this.view());
+    this.length = 0;
+    return a;
+  }
 }
 
 export class I64Column {

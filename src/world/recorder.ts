@@ -104,6 +104,8 @@ export class WorldRecorder implements EventHandler {
       this.series.set(w.id, new AccountSeries());
       this.split.set(w.id, { deposits: new F64Column(), liquidation: new F64Column(), venues: new Map([...venues.map((v) => v.id), ...legIds].map((id) => [id, new F64Column()])) });
     }
+    this.stagedList = venues.map((v) => this.staged.get(v.id)!);
+    this.seriesList = [...this.series];
   }
 
   onEvent(tsUs: number): void {
@@ -311,8 +313,8 @@ export class WorldRecorder implements EventHandler {
   private spillFull(): void {
     const n = this.spillRows;
     // Asked at every sample (a fill's too): arrays in `venues` and account order, no map lookup or iterator.
-    const staged = (this.stagedList ??= this.venues.map((v) => this.staged.get(v.id)!));
-    const series = (this.seriesList ??= [...this.series]);
+    const staged = this.stagedList;
+    const series = this.seriesList;
     for (let i = 0; i < staged.length; i++) {
       const v = this.venues[i]!;
       const st = staged[i]!;
@@ -322,8 +324,9 @@ export class WorldRecorder implements EventHandler {
     for (let i = 0; i < series.length; i++) if (series[i]![1].ts.length >= n) this.flushEquity(series[i]![0]);
   }
 
-  private stagedList: { orders: OrderRows; fills: FillRows; retryAt: number }[] | undefined;
-  private seriesList: [string, AccountSeries][] | undefined;
+  /** `staged` in `venues` order and `series` as entries, for spillFull. */
+  private readonly stagedList: { orders: OrderRows; fills: FillRows; retryAt: number }[];
+  private readonly seriesList: [string, AccountSeries][];
 
   private drainVenue(v: RecordedVenue): void {
     const d = v.clob.drainDone();
@@ -504,7 +507,7 @@ class LedgerRows {
   /** The rows so far as the table's columns; empties the rows. */
   take(): Record<string, ColumnData> {
     const out = {
-      seq: new Int32Array(this.seq.view()),
+      seq: this.seq.takeAs(Int32Array),
       ts_us: this.ts.take(),
       from_account: this.from.take(),
       to_account: this.to.take(),
@@ -512,9 +515,8 @@ class LedgerRows {
       amount_minor: this.amount.take(),
       amount_exact: this.exact,
       kind: this.kind.take(),
-      ref: new Int32Array(this.ref.view()),
+      ref: this.ref.takeAs(Int32Array),
     };
-    this.seq.length = this.ref.length = 0;
     this.exact = [];
     return out;
   }
@@ -593,7 +595,7 @@ class OrderRows {
     const out: Record<string, ColumnData> = {
       venue: repeatStr(v.id, n),
       account: repeatStr(v.account, n),
-      order_id: new Int32Array(this.id.view()),
+      order_id: this.id.takeAs(Int32Array),
       submit_ts_us: this.submit.take(),
       arrival_ts_us: this.arrival.take(),
       done_ts_us: this.done.take(),
@@ -601,8 +603,8 @@ class OrderRows {
       side: this.sides.take(),
       type: this.types.take(),
       tif: this.tifs.take(),
-      post_only: new Uint8Array(this.postOnly.view()),
-      reduce_only: new Uint8Array(this.reduceOnly.view()),
+      post_only: this.postOnly.takeAs(Uint8Array),
+      reduce_only: this.reduceOnly.takeAs(Uint8Array),
       tag: this.tags.take(),
       price_ticks: this.priceTicks.take(),
       price: this.price.take(),
@@ -613,7 +615,6 @@ class OrderRows {
       reason: this.reason.take(),
       decision_mid: this.decisionMid.take(),
     };
-    this.id.length = this.postOnly.length = this.reduceOnly.length = 0;
     return out;
   }
 }
@@ -682,20 +683,20 @@ class FillRows {
     const v = this.v;
     const inst = v.clob.instrument;
     const n = this.length;
-    const ts = this.ts.view();
-    const price = this.price.view();
-    const posLots = this.posLots.view();
+    const ts = this.ts.take();
+    const price = this.price.take();
+    const posLots = this.posLots.take();
     const out = {
       fills: {
         venue: repeatStr(v.id, n),
         account: repeatStr(v.account, n),
-        seq: new Int32Array(this.seq.view()),
-        ts_us: ts.slice(),
-        order_id: new Int32Array(this.orderId.view()),
+        seq: this.seq.takeAs(Int32Array),
+        ts_us: ts,
+        order_id: this.orderId.takeAs(Int32Array),
         symbol: repeatStr(inst.symbol, n),
         side: this.sides.take(),
         price_ticks: this.priceTicks.take(),
-        price: price.slice(),
+        price,
         size_lots: this.size.take(),
         qty: this.qty.take(),
         liquidity: this.liquidity.take(),
@@ -706,7 +707,7 @@ class FillRows {
         mid: this.mid.take(),
         decision_mid: this.decisionMid.take(),
         queue_wait_us: this.wait.take(),
-        position_lots: posLots.slice(),
+        position_lots: posLots,
       },
       // Its own copies of the columns it has in common with fills: a spill thread is handed each
       // chunk's arrays (not copied), which leaves them empty here.
@@ -720,7 +721,6 @@ class FillRows {
         price: price.slice(),
       },
     };
-    this.seq.length = this.ts.length = this.orderId.length = this.price.length = this.posLots.length = 0;
     return out;
   }
 }
