@@ -7,7 +7,7 @@ import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import type { CatalogManifest } from '../data/catalog.ts';
 import { duration } from '../report/tear-sheet-stats.ts';
 import { formatTable, intArg, numArg } from './format.ts';
-import { barsColumns, isBinanceKlinesLine } from '../data/readers/bars.ts';
+import { isBinanceKlinesLine, namesOhlc } from '../data/readers/bars.ts';
 import { Progress } from './progress.ts';
 
 /** A bar interval as written: 1 min, 4 h, 1 d (whole units), else as a duration. */
@@ -26,15 +26,13 @@ export function manifestSummary(m: CatalogManifest, dir: string): string {
   );
 }
 
-/** OHLCV bars: a LEAN zip, or a CSV whose header starts `timestamp,open,high,low,close,volume`. */
+/** OHLCV bars: a LEAN zip, a headerless Binance klines file, or a CSV whose header names open, high, low and close (see barsColumns). */
 function looksLikeBars(file: string): boolean {
-  // A header naming the OHLCV columns (see barsColumns: any order, common names for the time).
   if (/\.zip$/i.test(file)) return true;
-  // Only volume missing is still bars (the reader then names it), not an unknown format.
+  // Open, high, low and close named is bars even when the time or volume column is missing or
+  // unknown: the bars reader then names the column it needs, not a list of order-book formats.
   const first = firstBytes(file, 400).split(/\r?\n/)[0] ?? '';
-  if (isBinanceKlinesLine(first)) return true;
-  const cols = barsColumns(first);
-  return Array.isArray(cols) || cols.missing === 'volume';
+  return isBinanceKlinesLine(first) || namesOhlc(first);
 }
 
 /** The first `n` bytes of a file as text (format sniffing without reading a large file). */

@@ -274,6 +274,12 @@ describe('primesim CLI end to end', () => {
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe('primesim: DataError: bad.csv:3, field high: high 0.9 / low 1 do not bound open 1.5 and close 1.2 (--on-bad-row skip leaves bad rows out, counted in the manifest)');
       expect(existsSync(join(dir, 'badcat'))).toBe(false);
+      // OHLC named but the time column under a name it does not know: the bars reader says which
+      // column it needs (it said "unrecognised input format", listing order-book formats).
+      writeFileSync(join(dir, 'when.csv'), 'when,open,high,low,close,volume\n2022-01-01T00:00:00Z,1,2,0.5,1.5,10\n');
+      r = await primesim(['data', 'import', 'when.csv', '--out', 'whencat'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe("primesim: DataError: when.csv:1, field timestamp: bars header must have timestamp,open,high,low,close,volume (in any order; the time may be called time, date, datetime, open_time, open time, ts), or no header as Binance's kline files");
       r = await primesim(['data', 'import', 'bad.csv', '--out', 'badcat', '--on-bad-row', 'skip'], dir);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^badcat: 3 bars of 1 min, .*\nskipped 3 bad rows \(see manifest\.json skippedRows\)/);

@@ -86,8 +86,8 @@ export function isBinanceKlinesLine(line: string): boolean {
 const unquote = (cell: string): string => cell.trim().replace(/^"(.*)"$/, '$1');
 
 const BAR_FIELDS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
-/** What exports call the bar's time: primesim's own name first, then pandas', TradingView's, Binance klines'. */
-const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time'];
+/** What exports call the bar's time: primesim's own name first, then pandas', TradingView's, Binance klines' (API and web export), the short `ts`. */
+const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time', 'open time', 'ts'];
 
 /**
  * The columns of timestamp, open, high, low, close and volume in a bars CSV's header line, by name
@@ -104,6 +104,12 @@ export function barsColumns(headerLine: string): number[] | { missing: string } 
     out.push(i);
   }
   return out;
+}
+
+/** Whether a header line names open, high, low and close (any order and case): a bars file, whatever its time and volume columns are called. */
+export function namesOhlc(headerLine: string): boolean {
+  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => unquote(h).toLowerCase());
+  return ['open', 'high', 'low', 'close'].every((f) => header.includes(f));
 }
 
 /** `2021-12-31 23:01:00.000000`, ISO-8601, or epoch seconds/ms/µs by magnitude → µs. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { barsColumns, forEachPathPoint, isBinanceKlinesLine, peekBarsIntervalUs, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
+import { barsColumns, forEachPathPoint, isBinanceKlinesLine, namesOhlc, peekBarsIntervalUs, readBars, readBarsCsv } from '../../../src/data/readers/bars.ts';
 import { leanBarsId } from '../../../src/data/bars-instrument.ts';
 import { SHARED, sharedDataAvailable } from '../../helpers/cli.ts';
 
@@ -105,7 +105,7 @@ describe('bars', () => {
   });
 
   // Only `timestamp,open,high,low,close,volume` was read: pandas' `Date,Open,High,Low,Close,Volume` was "unrecognised input format".
-  it('headers as exports write them: any order and case, quoted, with a BOM, the time as time/date/datetime/open_time; a missing column is named', () => {
+  it('headers as exports write them: any order and case, quoted, with a BOM, the time as time/date/datetime/open_time/Open time/ts; a missing column is named', () => {
     const rows = ['2024-01-01 00:00:00,1,2,0.5,1.5,10', '2024-01-01 00:01:00,1.5,2,1,1.2,3'];
     const want = readBarsCsv(write('plain.csv', ['timestamp,open,high,low,close,volume', ...rows]));
     for (const [name, header, body] of [
@@ -113,12 +113,17 @@ describe('bars', () => {
       ['quoted.csv', '\uFEFF"time","open","high","low","close","vol"', rows],
       ['datetime.csv', 'datetime,open,high,low,close,volume', rows],
       ['reordered.csv', 'open_time,close,open,high,low,volume', rows.map((r) => { const [t, o, h, l, c, v] = r.split(','); return [t, c, o, h, l, v].join(','); })],
+      // Binance's web export ("Open time", then its close time after the volume) and the short `ts`.
+      ['binance-web.csv', 'Open time,Open,High,Low,Close,Volume,Close time', rows.map((r) => `${r},2024-01-01 00:00:59`)],
+      ['ts.csv', 'ts,open,high,low,close,volume', rows],
     ] as const) {
       const got = readBarsCsv(write(name, [header, ...body]));
       for (const k of ['tsUs', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(got[k]), `${name} ${k}`).toEqual(Array.from(want[k]));
     }
-    expect(() => readBarsCsv(write('novol.csv', ['Date,Open,High,Low,Close', '2024-01-01 00:00:00,1,2,0.5,1.5']))).toThrow(/novol\.csv:1, field volume: bars header must have timestamp,open,high,low,close,volume \(in any order; the time may be called time, date, datetime, open_time\)/);
+    expect(() => readBarsCsv(write('novol.csv', ['Date,Open,High,Low,Close', '2024-01-01 00:00:00,1,2,0.5,1.5']))).toThrow(/novol\.csv:1, field volume: bars header must have timestamp,open,high,low,close,volume \(in any order; the time may be called time, date, datetime, open_time, open time, ts\)/);
     expect(barsColumns('when,open,high,low,close,volume')).toEqual({ missing: 'timestamp' });
+    // What `data import` takes for bars (then the reader names a missing column): open, high, low and close named.
+    expect([namesOhlc('when,Open,HIGH,low,"close"'), namesOhlc('\uFEFFts,open,high,low,close,volume'), namesOhlc('timestamp,price,amount'), namesOhlc('open,high,low')]).toEqual([true, true, false, false]);
   });
 
   // "2022-01-01 00:00" (no seconds), 2022/01/01 and date-only daily bars were "not a time"; V8's
