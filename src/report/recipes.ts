@@ -6,6 +6,7 @@ import { readArrow } from '../results/arrow-io.ts';
 import { openRun } from '../results/run-store.ts';
 import type { ChartSpec } from './charts.ts';
 import { duration, stepMeans } from './tear-sheet-stats.ts';
+import { m4Indices } from './thin.ts';
 
 /** Lazily loaded result tables of one run, read from its Arrow files. */
 export class RunTables {
@@ -88,7 +89,20 @@ function lastAtOrBefore(ts: readonly number[], rows: readonly number[], at: numb
 const INVENTORY_STEPS = 300;
 const INVENTORY_BUCKETS = 300;
 
+/** Rows `{ t, v, …extra }` of a series, one a point (dots: every fill is drawn). */
 export const line = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => x.map((t, i) => ({ t, v: y[i]!, ...Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, (arr as unknown[])[i]])) }));
+
+/**
+ * `line`'s rows for a line or area chart: a long series thinned to the points that draw the same
+ * pixels (m4Indices), so a month of minute samples is a few thousand points, not 45,000. `extra`
+ * holds one value per point, the same for every point (a series' name): one series a call.
+ */
+export const drawnLine = (x: Date[], y: number[], extra: Record<string, unknown> = {}) => {
+  const keep = m4Indices(x, y);
+  if (keep === undefined) return line(x, y, extra);
+  const pick = <T,>(a: readonly T[]) => keep.map((i) => a[i]!);
+  return line(pick(x), pick(y), Object.fromEntries(Object.entries(extra).map(([k, arr]) => [k, pick(arr as unknown[])])));
+};
 
 /** Charts for whatever result tables a run has: backtests, hedging, cascades, DEX execution, lending. */
 const RECIPES: Recipe[] = [
@@ -101,8 +115,8 @@ const RECIPES: Recipe[] = [
     let peak = -Infinity;
     const dd = eq.map((e) => e - (peak = Math.max(peak, e)));
     const out: ChartSpec[] = [
-      { title: 'Equity', marks: [Plot.lineY(line(x, eq), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'equity', zero: false } },
-      { title: 'Drawdown', marks: [Plot.areaY(line(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
+      { title: 'Equity', marks: [Plot.lineY(drawnLine(x, eq), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'equity', zero: false } },
+      { title: 'Drawdown', marks: [Plot.areaY(drawnLine(x, dd), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: 'drawdown' } },
     ];
     const posCol = t.has('equity', 'position_lots') ? 'position_lots' : t.has('equity', 'perp_position') ? 'perp_position' : undefined;
     const posVenues = t.has('positions', 'ts_us', 'venue', 'position_qty') ? rowsBy(t, 'positions') : [];
@@ -133,13 +147,13 @@ const RECIPES: Recipe[] = [
       let changes = 0;
       for (let i = 1; i < pos.length; i++) if (pos[i] !== pos[i - 1]) changes++;
       const accounts = t.has('equity', 'account') ? new Set(t.strs('equity', 'account')).size : 1;
-      if (changes <= INVENTORY_STEPS || accounts > 1) out.push({ title: 'Inventory', marks: [Plot.lineY(line(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posLabel } });
+      if (changes <= INVENTORY_STEPS || accounts > 1) out.push({ title: 'Inventory', marks: [Plot.lineY(drawnLine(x, pos), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: posLabel } });
       else {
         // Thousands of changes drawn step by step fill the chart solid: draw their time-weighted
         // mean (one account's samples, in time order).
         const ts = t.nums('equity', 'ts_us');
         const m = stepMeans(ts, pos, INVENTORY_BUCKETS);
-        out.push({ slug: 'inventory', title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(line([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posLabel}, mean` } });
+        out.push({ slug: 'inventory', title: `Inventory: time-weighted mean per ${duration((ts[ts.length - 1]! - ts[0]!) / INVENTORY_BUCKETS)} (${changes.toLocaleString('en-US')} changes)`, marks: [Plot.lineY(drawnLine([...m.tUs].map((u) => new Date(u / 1000)), [...m.mean]), { x: 't', y: 'v', stroke: '#2ca02c', curve: 'step-after' }), Plot.ruleY([0])], y: { label: `${posLabel}, mean` } });
       }
     }
     return out;
@@ -150,7 +164,7 @@ const RECIPES: Recipe[] = [
     const venues = rowsBy(t, 'fills');
     if (venues.length <= 1) {
       const fills = line(t.times('fills'), t.nums('fills', 'price'), { side: t.strs('fills', 'side') });
-      return [{ title: 'Fills against mid', marks: [Plot.lineY(line(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })], y: { label: 'price', zero: false }, color, height: 320 }];
+      return [{ title: 'Fills against mid', marks: [Plot.lineY(drawnLine(t.times('equity'), t.nums('equity', 'mid')), { x: 't', y: 'v', stroke: '#999' }), Plot.dot(fills, { x: 't', y: 'v', fill: 'side', r: 2.5 })], y: { label: 'price', zero: false }, color, height: 320 }];
     }
     // Several venues (BTC and ETH): one chart each, against that venue's mark (the equity table's
     // mid is the first venue's), else its fills alone.
@@ -167,15 +181,15 @@ const RECIPES: Recipe[] = [
   (t) => {
     if (!t.has('greeks', 'ts_us', 'delta')) return [];
     const x = t.times('greeks');
-    const out: ChartSpec[] = [{ title: 'Portfolio delta', marks: [Plot.lineY(line(x, t.nums('greeks', 'delta')), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'delta (coins of the underlying)' } }];
+    const out: ChartSpec[] = [{ title: 'Portfolio delta', marks: [Plot.lineY(drawnLine(x, t.nums('greeks', 'delta')), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'delta (coins of the underlying)' } }];
     if (t.has('greeks', 'band')) {
       const b = t.nums('greeks', 'band');
-      out[0]!.marks.push(Plot.lineY(line(x, b), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }), Plot.lineY(line(x, b.map((v) => -v)), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }));
+      out[0]!.marks.push(Plot.lineY(drawnLine(x, b), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }), Plot.lineY(drawnLine(x, b.map((v) => -v)), { x: 't', y: 'v', stroke: '#aaa', strokeDasharray: '4 3' }));
     }
     // The table keeps vega per 1.00 of vol and theta per year (the pricing's units); charted as a
     // desk reads them: vega per vol point, theta per day, both in the premium's currency.
     const shown: [string, number, string][] = [['gamma', 1, 'gamma (delta per 1 USD of the underlying)'], ['vega', 1 / 100, 'vega (premium currency per vol point)'], ['theta', 1 / 365, 'theta (premium currency per day)']];
-    for (const [g, k, label] of shown) if (t.has('greeks', g)) out.push({ title: `Portfolio ${g}`, marks: [Plot.lineY(line(x, t.nums('greeks', g).map((v) => v * k)), { x: 't', y: 'v', stroke: '#9467bd' }), Plot.ruleY([0])], y: { label }, height: 200 });
+    for (const [g, k, label] of shown) if (t.has('greeks', g)) out.push({ title: `Portfolio ${g}`, marks: [Plot.lineY(drawnLine(x, t.nums('greeks', g).map((v) => v * k)), { x: 't', y: 'v', stroke: '#9467bd' }), Plot.ruleY([0])], y: { label }, height: 200 });
     return out;
   },
   (t) => {
@@ -184,9 +198,9 @@ const RECIPES: Recipe[] = [
     const x = t.times('margin');
     if (accounts.size <= 3) {
       const rows = [
-        ...line(x, t.nums('margin', 'equity'), { k: x.map(() => 'equity') }),
-        ...line(x, t.nums('margin', 'im'), { k: x.map(() => 'initial margin') }),
-        ...line(x, t.nums('margin', 'mm'), { k: x.map(() => 'maintenance margin') }),
+        ...drawnLine(x, t.nums('margin', 'equity'), { k: x.map(() => 'equity') }),
+        ...drawnLine(x, t.nums('margin', 'im'), { k: x.map(() => 'initial margin') }),
+        ...drawnLine(x, t.nums('margin', 'mm'), { k: x.map(() => 'maintenance margin') }),
       ];
       return [{ title: 'Margin', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'USDT' } }];
     }
@@ -202,7 +216,7 @@ const RECIPES: Recipe[] = [
     if (!t.has('funding', 'ts_us', 'payment')) return [];
     let c = 0;
     const cum = t.nums('funding', 'payment').map((p) => (c += p));
-    return [{ title: 'Cumulative funding paid', marks: [Plot.lineY(line(t.times('funding'), cum), { x: 't', y: 'v', stroke: '#ff7f0e', curve: 'step-after', marker: 'dot' }), Plot.ruleY([0])], y: { label: 'paid' } }];
+    return [{ title: 'Cumulative funding paid', marks: [Plot.lineY(drawnLine(t.times('funding'), cum), { x: 't', y: 'v', stroke: '#ff7f0e', curve: 'step-after', marker: 'dot' }), Plot.ruleY([0])], y: { label: 'paid' } }];
   },
   (t) => {
     // Path venues: the mark with liquidation impact against the no-impact path (the counterfactual),
@@ -223,13 +237,13 @@ const RECIPES: Recipe[] = [
       const title = (s: string) => (named ? `${s}: ${venue}` : s);
       // Nothing moved the mark off its path (no liquidation took from the book): one line, no displacement.
       if (impact.every((v) => v === 0)) {
-        out.push({ title: title('Mark (the price path: no liquidation moved it)'), marks: [Plot.lineY(line(x, mark), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } });
+        out.push({ title: title('Mark (the price path: no liquidation moved it)'), marks: [Plot.lineY(drawnLine(x, mark), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } });
         continue;
       }
-      const rows = [...line(x, pick('path'), { k: x.map(() => 'path (no impact)') }), ...line(x, mark, { k: x.map(() => 'mark (with impact)') })];
+      const rows = [...drawnLine(x, pick('path'), { k: x.map(() => 'path (no impact)') }), ...drawnLine(x, mark, { k: x.map(() => 'mark (with impact)') })];
       out.push(
         { title: title('Mark with liquidation impact vs the no-impact path'), marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
-        { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(line(x, impact.map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
+        { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(drawnLine(x, impact.map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
       );
     }
     return out;
@@ -247,7 +261,7 @@ const RECIPES: Recipe[] = [
       const marks: Plot.Markish[] = [];
       // The mark of the venue the instrument trades on (instrument ids are venue ids in a run spec).
       const m = markRows.find((r) => r.key === venue) ?? (markRows.length === 1 ? markRows[0] : undefined);
-      if (m) marks.push(Plot.lineY(line(m.rows.map((i) => new Date(mts[i]! / 1000)), m.rows.map((i) => mark[i]!)), { x: 't', y: 'v', stroke: '#999' }));
+      if (m) marks.push(Plot.lineY(drawnLine(m.rows.map((i) => new Date(mts[i]! / 1000)), m.rows.map((i) => mark[i]!)), { x: 't', y: 'v', stroke: '#999' }));
       const x = done.map((i) => new Date(lts[i]! / 1000));
       marks.push(Plot.dot(line(x, done.map((i) => price[i]!), { s: done.map((i) => lots[i]!) }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.5 }));
       out.push({ title: `Liquidations (dots, sized by lots) against the mark${named ? `: ${venue}` : ''}`, marks, y: { label: 'price', zero: false }, height: 320 });
@@ -353,7 +367,7 @@ const RECIPES: Recipe[] = [
     const marks: Plot.Markish[] = [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k', curve: 'step-after' })];
     if (t.has('strategy_schedule', 'ts_us', 'qty')) {
       let c = 0;
-      const sched = line(t.times('strategy_schedule'), t.nums('strategy_schedule', 'qty').map((q) => (c += q)));
+      const sched = drawnLine(t.times('strategy_schedule'), t.nums('strategy_schedule', 'qty').map((q) => (c += q)));
       marks.push(Plot.lineY(sched, { x: 't', y: 'v', stroke: '#999', strokeDasharray: '4 3', curve: 'step-after' }));
     }
     out.push({ title: 'Execution against the schedule (dashed) and by venue', marks, color: { legend: true }, y: { label: 'base units' }, height: 300 });
@@ -432,7 +446,7 @@ const CHAIN_RECIPES: Recipe[] = [
   (t) => {
     if (!t.has('blocks', 'ts_us', 'base_fee')) return [];
     const x = t.times('blocks');
-    return [{ title: 'Base fee per block (gwei)', marks: [Plot.lineY(line(x, t.nums('blocks', 'base_fee').map((w) => w / 1e9)), { x: 't', y: 'v', stroke: '#9467bd', curve: 'step-after' })], y: { label: 'gwei', zero: false }, height: 200 }];
+    return [{ title: 'Base fee per block (gwei)', marks: [Plot.lineY(drawnLine(x, t.nums('blocks', 'base_fee').map((w) => w / 1e9)), { x: 't', y: 'v', stroke: '#9467bd', curve: 'step-after' })], y: { label: 'gwei', zero: false }, height: 200 }];
   },
 ];
 

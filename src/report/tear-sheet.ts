@@ -10,7 +10,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { countAxis, type ChartSpec } from './charts.ts';
-import { line, type RunTables } from './recipes.ts';
+import { drawnLine, type RunTables } from './recipes.ts';
 import {
   benchmarkStats, dailyReturns, DAY_US, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, underwater, varEs, worstDrawdowns, YEAR_US,
 } from './tear-sheet-stats.ts';
@@ -174,14 +174,15 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   // ---- cumulative returns, underwater, drawdowns ----
   if (mids && b0 !== undefined) {
     // The strategy beside buying and holding the instrument over the same time.
+    const held = x.flatMap((_, i) => (Number.isFinite(mids[i]!) && mids[i]! > 0 ? [i] : []));
     const rows = [
-      ...x.map((t, i) => ({ t, v: (eq[i]! / e0 - 1) * 100, k: 'strategy' })),
-      ...x.flatMap((t, i) => (Number.isFinite(mids[i]!) && mids[i]! > 0 ? [{ t, v: (hold(mids[i]!) - 1) * 100, k: bName }] : [])),
+      ...drawnLine(x, eq.map((e) => (e / e0 - 1) * 100), { k: x.map(() => 'strategy') }),
+      ...drawnLine(held.map((i) => x[i]!), held.map((i) => (hold(mids[i]!) - 1) * 100), { k: held.map(() => bName) }),
     ];
     out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { domain: ['strategy', bName], range: ['#1f77b4', '#999999'], legend: true }, y: { label: '%' } });
-  } else out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(line(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });
-  out.charts.push({ title: 'Cumulative log return', marks: [Plot.lineY(line(x, eq.map((e) => Math.log(e / e0))), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'ln(equity / start)' } });
-  out.charts.push({ title: 'Underwater (%)', marks: [Plot.areaY(line(x, [...uw].map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '% below peak' }, height: 200 });
+  } else out.charts.push({ title: 'Cumulative return (%)', marks: [Plot.lineY(drawnLine(x, eq.map((e) => (e / e0 - 1) * 100)), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: '%' } });
+  out.charts.push({ title: 'Cumulative log return', marks: [Plot.lineY(drawnLine(x, eq.map((e) => Math.log(e / e0))), { x: 't', y: 'v', stroke: '#1f77b4' }), Plot.ruleY([0])], y: { label: 'ln(equity / start)' } });
+  out.charts.push({ title: 'Underwater (%)', marks: [Plot.areaY(drawnLine(x, [...uw].map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.ruleY([0])], y: { label: '% below peak' }, height: 200 });
   const worst = worstDrawdowns(ts, eq, 5);
   if (worst.length) out.tables.push({ title: 'Worst drawdowns', html: table(['depth', 'peak', 'trough', 'recovered', 'length'], worst.map((d) => [pct(d.depth), iso(d.peakUs), iso(d.troughUs), iso(d.recoveryUs), duration((d.recoveryUs ?? ts[ts.length - 1]!) - d.peakUs)])) });
 
@@ -221,8 +222,8 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const w = 30;
     const rr = rolling(daily.ret, w);
     const dx = daily.dayUs.map((u) => new Date(u / 1000));
-    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 30-day volatility (annualised, %)', marks: [Plot.lineY(line(dx, [...rr.vol].map((v) => v * Math.sqrt(365) * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 30-day Sharpe (annualised)', marks: [Plot.lineY(line(dx, [...rr.sharpe].map((v) => v * Math.sqrt(365))), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 30-day volatility (annualised, %)', marks: [Plot.lineY(drawnLine(dx, [...rr.vol].map((v) => v * Math.sqrt(365) * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 30-day Sharpe (annualised)', marks: [Plot.lineY(drawnLine(dx, [...rr.sharpe].map((v) => v * Math.sqrt(365))), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
   } else if (annualise && stepUs < DAY_US / 2 && r.length * stepUs >= 3 * DAY_US) {
     // A month or two sampled within the day (a 31-day run of minute bars): a one-day window,
     // annualised like the summary's figures. Returns are compounded into blocks of at least a
@@ -240,16 +241,16 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const w = Math.round(perDay / block);
     const rr = rolling(rb, w);
     const k = Math.sqrt((365 * perDay) / block);
-    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 1-day volatility (annualised, %)', marks: [Plot.lineY(line(tb, [...rr.vol].map((v) => v * k * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 1-day Sharpe (annualised)', marks: [Plot.lineY(line(tb, [...rr.sharpe].map((v) => v * k)), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ slug: 'rolling-volatility', title: 'Rolling 1-day volatility (annualised, %)', marks: [Plot.lineY(drawnLine(tb, [...rr.vol].map((v) => v * k * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: 'Rolling 1-day Sharpe (annualised)', marks: [Plot.lineY(drawnLine(tb, [...rr.sharpe].map((v) => v * k)), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
     out.notes.push(`Rolling statistics: one-day windows of the ${duration(stepUs * block)} returns, annualised (√(365 × ${wholeAmount(w)})); a 30-day window once the run has 60 days.`);
   } else if (r.length >= 120) {
     // A window of a twentieth of the run, at most 500 samples (each window is summed afresh).
     const w = Math.min(500, Math.max(20, Math.floor(r.length / 20)));
     const rr = rolling(r, w);
     const rx = grid.ts.slice(1).map((u) => new Date(u / 1000));
-    out.charts.push({ slug: 'rolling-volatility', title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(line(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
-    out.charts.push({ slug: 'rolling-sharpe', title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(line(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
+    out.charts.push({ slug: 'rolling-volatility', title: `Rolling volatility over ${w} samples (per ${duration(stepUs)}, %)`, marks: [Plot.lineY(drawnLine(rx, [...rr.vol].map((v) => v * 100)), { x: 't', y: 'v', stroke: '#9467bd' })], y: { label: '%' }, height: 200 });
+    out.charts.push({ slug: 'rolling-sharpe', title: `Rolling Sharpe over ${w} samples (per ${duration(stepUs)})`, marks: [Plot.lineY(drawnLine(rx, [...rr.sharpe]), { x: 't', y: 'v', stroke: '#8c564b' }), Plot.ruleY([0])], y: { label: 'Sharpe' }, height: 200 });
     if (!annualise) out.notes.push('Rolling statistics are per sample, not annualised (run under 30 days).');
   } else out.notes.push('No rolling statistics: fewer than 120 returns.');
 
@@ -342,7 +343,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   const parts: [string, number[] | undefined, number][] = [...trading, ['fees', col('fees'), -1], ['funding', col('funding'), -1], ['liquidation transfers', col('liquidation'), 1], ['deposits revalued', revalued, 1]];
   const drawn = parts.filter(([, c]) => c && c.some((v) => v !== 0));
   for (const [k, c, sgn] of drawn) out.attribution[k] = c![c!.length - 1]! * sgn;
-  const series = drawn.flatMap(([k, c, sgn]) => line(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
+  const series = drawn.flatMap(([k, c, sgn]) => drawnLine(x, c!.map((v) => v * sgn), { k: x.map(() => k) }));
   // The run's valuation asset by name; MEV loss is in its swaps' output token (named when it differs).
   const asset = typeof metrics.settleAsset === 'string' ? metrics.settleAsset : 'valuation asset';
   let mevNote = '';
@@ -351,7 +352,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     const mx = t.nums('swaps', 'submitted_ts_us').map((u) => new Date(u / 1000));
     const unit = t.swapTokens()?.join('/') ?? 'swap output token';
     if (unit !== asset) mevNote = `; MEV loss in ${unit}`;
-    series.push(...line(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => `MEV loss (${unit})`) }));
+    series.push(...drawnLine(mx, t.nums('swaps', 'mev_loss').map((v) => -(c += v)), { k: mx.map(() => `MEV loss (${unit})`) }));
   }
   if (series.length) out.charts.push({ slug: 'pnl-attribution', title: `PnL attribution over time (${asset}${mevNote})`, marks: [Plot.lineY(series, { x: 't', y: 'v', stroke: 'k' }), Plot.ruleY([0])], color: { legend: true }, y: { label: 'cumulative' }, height: 300 });
 
@@ -365,7 +366,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
       const me = t.nums('margin', 'equity');
       const im = t.nums('margin', 'im');
       const mm = t.nums('margin', 'mm');
-      const rows = [...line(mt, idx.map((i) => (me[i]! > 0 ? (im[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'initial margin ÷ equity') }), ...line(mt, idx.map((i) => (me[i]! > 0 ? (mm[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'maintenance ÷ equity (100% = liquidation)') })];
+      const rows = [...drawnLine(mt, idx.map((i) => (me[i]! > 0 ? (im[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'initial margin ÷ equity') }), ...drawnLine(mt, idx.map((i) => (me[i]! > 0 ? (mm[i]! / me[i]!) * 100 : NaN)), { k: mt.map(() => 'maintenance ÷ equity (100% = liquidation)') })];
       // The 100% line (liquidation) only when usage comes within sight of it: a desk at 0.2% of its
       // margin saw two flat lines at the foot of a 0–100% axis. Otherwise the peak is said.
       let peakIm = 0;
