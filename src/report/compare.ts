@@ -10,6 +10,7 @@ import { renderChart as drawChart, type ChartSpec } from './charts.ts';
 import { writeChartPngs } from './png.ts';
 import { esc } from './html.ts';
 import { percent } from './summary-rows.ts';
+import { drawnLine } from './recipes.ts';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : esc(String(v ?? '')));
 
@@ -54,7 +55,14 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     if (!ts || !eq) continue;
     // Equity relative to each run's start, so runs with different capital compare.
     const e0 = Number(eq.get(0));
-    for (let i = 0; i < t.numRows; i++) curves.push({ t: new Date(Number(ts.get(i)) / 1000), v: Number(eq.get(i)) - e0, run: r.runId });
+    const x: Date[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < t.numRows; i++) {
+      x.push(new Date(Number(ts.get(i)) / 1000));
+      y.push(Number(eq.get(i)) - e0);
+    }
+    // Thinned to what the chart draws (a sweep of month-long runs drew every sample of each).
+    for (const p of drawnLine(x, y, { run: x.map(() => r.runId) })) curves.push(p as { t: Date; v: number; run: string });
   }
   // Runs of a sweep in grid order (each axis's values numerically where they are numbers: k=2 before
   // k=2.5), not by the text of their ids ("k-2.5_…" sorted before "k-2_…").
