@@ -65,7 +65,7 @@ export interface PgaOptions {
   /** Time of the block under construction, read by tx bodies. */
   blockTsUs: () => number;
   bumpBps?: number;
-  /** Reuse the last quote to skip auctions no searcher can fund (default true; false is the reference the tests compare with). */
+  /** Skip the exact quote of auctions no searcher can fund: the last quote's, or the least a liquidation repays (default true; false is the reference the tests compare with). */
   quoteMemo?: boolean;
 }
 
@@ -102,13 +102,12 @@ interface Watched {
   floor: bigint;
 }
 
-/** A user's last exact quote and what made it (see LiquidationPga.lastQuote). */
+/** A user's last quote (exact, or the least its liquidation repays when no searcher holds that) and what made it (see LiquidationPga.lastQuote). */
 interface LastQuote {
   nonce: number;
   tsUs: number;
   collPx: bigint;
   debtPx: bigint;
-  debtRepaid: bigint;
   /** What a searcher must hold to repay it, less the conversions' rounding margin. */
   floor: bigint;
   /** The pool's proof that the user stays under water (undefined: none). */
@@ -185,6 +184,21 @@ export class LiquidationPga {
     // searchers' draws, which are made all the same so later auctions see the same stream.
     let quote: LiquidationQuote | undefined;
     if (worthGas(bound, nativePrice, baseFee) && !this.noneCanFund(opp, tsUs)) {
+      // Deep in a crash the searchers' funds are spent: none holds even the least this
+      // liquidation repays, so the auction has no bidder — decided without the exact quote, with
+      // the same draws and memo (its floor from that least), as when the quote said so.
+      const least = this.o.quoteMemo === false ? 0 : pool.repaidLowerBound(tsUs, opp);
+      if (least > 0 && Number(this.mostFunds(opp.debtAsset)) * (1 + 1e-9) + 1 < least) {
+        const floor = BigInt(Math.floor(least));
+        this.forget(opp.user);
+        this.lastQuote.set(opp.user, {
+          nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
+          floor: floor - floor / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
+        });
+        for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
+        ++this.auctions;
+        return NO_BIDS;
+      }
       try {
         quote = pool.previewLiquidation(tsUs, { ...opp, debtToCover: pool.debt(opp.user, opp.debtAsset, tsUs) });
       } catch (e) {
@@ -195,7 +209,7 @@ export class LiquidationPga {
       this.forget(opp.user);
       this.lastQuote.set(opp.user, {
         nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
-        debtRepaid: repaid, floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
+        floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
       });
     }
     if (quote === undefined) {

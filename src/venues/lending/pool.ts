@@ -576,6 +576,32 @@ export class LendingPool {
   }
 
   /**
+   * A lower bound (the debt asset's minor units, as a number) of the debt previewLiquidation repays
+   * when offered the user's whole debt now, from balances and prices as numbers: LiquidationLogic
+   * repays at least half the debt (the close factor's least share: percentMul(debt, 50%)), or, when
+   * the collateral with its bonus does not cover that, percentDiv(the collateral's worth in the
+   * debt asset, bonus) — so at least the smaller of the two, each less what its floors and the
+   * conversions to numbers can take off (one collateral unit's worth and two debt units before
+   * the bonus, two after; 1e-9 of the whole). 0 (nothing proven) for an odd bonus or a value that
+   * is not a number. Meant for a user liquidationValueBound found under water.
+   */
+  repaidLowerBound(tsUs: number, p: Omit<LiquidationParams, 'debtToCover'>): number {
+    const s = this.users.get(p.user);
+    if (s === undefined) return 0;
+    const coll = this.reserve(p.collateralAsset);
+    const debtR = this.reserve(p.debtAsset);
+    const bonus = Number(this.liquidationBonus(coll, s.eMode));
+    if (!(bonus > 10_000)) return 0;
+    const debt = Number(s.debt.get(p.debtAsset) ?? 0n) * this.indices(debtR, tsUs).variableBorrowIndexF;
+    const collAmount = Number(s.collateral.get(p.collateralAsset) ?? 0n) * this.indices(coll, tsUs).liquidityIndexF;
+    // One collateral minor unit's worth in debt minor units (the floors of rayMul and of the conversion).
+    const unitWorth = (Number(this.price(p.collateralAsset, tsUs)) * debtR.unitF) / (Number(this.price(p.debtAsset, tsUs)) * coll.unitF);
+    const byCollateral = ((collAmount - 1) * unitWorth - 2) * (10_000 / bonus) - 2;
+    const lo = Math.min(debt / 2 - 2, byCollateral) * (1 - 1e-9);
+    return Number.isFinite(lo) && lo > 0 ? lo : 0;
+  }
+
+  /**
    * The bound from what it was at an earlier time, when that is still exact: the user has not
    * changed (nonce) and no price it was valued at has; then only interest moved its balances, and
    * no index grows faster than the pool's highest possible rate (each reserve's rate at full

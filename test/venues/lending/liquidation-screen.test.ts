@@ -5,6 +5,7 @@
  *   HF = 1, with two collaterals (a floored weighted threshold), e-mode and accrued interest;
  * - `liquidationValueBound` is never below what the exact quote pays the liquidator (collateral
  *   received minus debt repaid, at oracle prices) and is undefined exactly when the quote reverts;
+ * - `repaidLowerBound` is never above the debt the exact quote repays (searchers skip the quote below it);
  * - `surelyHealthy` (a healthy screen remembered, then prices and time moved) is never wrong;
  * - `healthFactor` equals the account data's health factor exactly.
  */
@@ -143,6 +144,37 @@ describe('the searchers’ screens equal the exact bigint answers', () => {
     expect(quoted).toBeGreaterThan(100);
     expect(reverted).toBeGreaterThan(100);
     expect(allCollateral).toBeGreaterThan(10); // the "not enough collateral" branch was bounded too
+  });
+
+  // The searchers skip the exact quote when none of them holds this much (LiquidationPga.compete):
+  // a bound above the debt the quote repays would drop an auction someone could fund.
+  it('repaidLowerBound ≤ the exact quote’s repaid debt, and within a millionth (and 4 units) of it where the quote repays half the debt', () => {
+    let half = 0;
+    let allCollateral = 0;
+    fc.assert(
+      fc.property(account, fc.constantFrom('WETH', 'WBTC', 'wstETH'), (a, collateralAsset) => {
+        const { pool, t } = build(a);
+        const opp = { user: 'u', collateralAsset, debtAsset: a.debtAsset };
+        let q;
+        try {
+          q = pool.previewLiquidation(t, { ...opp, debtToCover: pool.debt('u', a.debtAsset, t) });
+        } catch (e) {
+          if (!(e instanceof ModelError)) throw e;
+        }
+        if (q === undefined) return;
+        const least = pool.repaidLowerBound(t, opp);
+        // As integers: ⌈least⌉ ≤ repaid ⇔ least ≤ repaid (a float that large is an integer already).
+        expect(BigInt(Math.ceil(least)) <= q.debtRepaid, `${least} vs ${q.debtRepaid}`).toBe(true);
+        if (q.collateralSeized === pool.collateral('u', collateralAsset, t)) allCollateral++;
+        else if (q.closeFactorBps === 5000n) {
+          half++;
+          expect(least).toBeGreaterThanOrEqual(Number(q.debtRepaid) * (1 - 1e-6) - 4);
+        }
+      }),
+      { numRuns: 1500, seed: 17 },
+    );
+    expect(half).toBeGreaterThan(50);
+    expect(allCollateral).toBeGreaterThan(10);
   });
 
   it('a bound remembered from an earlier block stays above the exact quote as interest accrues and others move the rates', () => {
