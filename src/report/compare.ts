@@ -62,7 +62,7 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
       y.push(Number(eq.get(i)) - e0);
     }
     // Thinned to what the chart draws (a sweep of month-long runs drew every sample of each).
-    for (const p of drawnLine(x, y, { run: x.map(() => r.runId) })) curves.push(p as { t: Date; v: number; run: string });
+    for (const p of drawnLine(x, y)) curves.push({ t: p.t, v: p.v, run: r.runId });
   }
   // Runs of a sweep in grid order (each axis's values numerically where they are numbers: k=2 before
   // k=2.5), not by the text of their ids ("k-2.5_…" sorted before "k-2_…").

@@ -95,7 +95,7 @@ const TIME_NAMES = ['timestamp', 'time', 'date', 'datetime', 'open_time', 'open 
  * as pandas writes it), or the first field it lacks.
  */
 export function barsColumns(headerLine: string): number[] | { missing: string } {
-  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => unquote(h).toLowerCase());
+  const header = headerNames(headerLine);
   const out: number[] = [];
   for (const f of BAR_FIELDS) {
     const names = f === 'timestamp' ? TIME_NAMES : f === 'volume' ? ['volume', 'vol'] : [f];
@@ -108,8 +108,13 @@ export function barsColumns(headerLine: string): number[] | { missing: string } 
 
 /** Whether a header line names open, high, low and close (any order and case): a bars file, whatever its time and volume columns are called. */
 export function namesOhlc(headerLine: string): boolean {
-  const header = headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => unquote(h).toLowerCase());
+  const header = headerNames(headerLine);
   return ['open', 'high', 'low', 'close'].every((f) => header.includes(f));
+}
+
+/** A header line's column names: without a byte-order mark, quotes and surrounding spaces, lower case. */
+function headerNames(headerLine: string): string[] {
+  return headerLine.replace(/^\uFEFF/, '').trim().split(',').map((h) => unquote(h).toLowerCase());
 }
 
 /** `2021-12-31 23:01:00.000000`, ISO-8601, or epoch seconds/ms/µs by magnitude → µs. */

@@ -189,12 +189,7 @@ export class LiquidationPga {
       // the same draws and memo (its floor from that least), as when the quote said so.
       const least = this.o.quoteMemo === false ? 0 : pool.repaidLowerBound(tsUs, opp);
       if (least > 0 && Number(this.mostFunds(opp.debtAsset)) * (1 + 1e-9) + 1 < least) {
-        const floor = BigInt(Math.floor(least));
-        this.forget(opp.user);
-        this.lastQuote.set(opp.user, {
-          nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
-          floor: floor - floor / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
-        });
+        this.remember(opp, tsUs, BigInt(Math.floor(least)));
         for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
         ++this.auctions;
         return NO_BIDS;
@@ -205,12 +200,7 @@ export class LiquidationPga {
         if (e instanceof ModelError) return NO_BIDS;
         throw e;
       }
-      const repaid = quote.debtRepaid;
-      this.forget(opp.user);
-      this.lastQuote.set(opp.user, {
-        nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
-        floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
-      });
+      this.remember(opp, tsUs, quote.debtRepaid);
     }
     if (quote === undefined) {
       for (let i = 0; i < this.rngs.length; i++) this.rngs[i]!.discard(2);
@@ -262,6 +252,19 @@ export class LiquidationPga {
       this.pending.set(b.hash, { searcher: b.searcher, opp, quote, debtBefore: quote.debtRepaid, auction });
     }
     return bids;
+  }
+
+  /**
+   * The user's last quote (see lastQuote): `repaid`, the debt its liquidation repays (or the least
+   * it does), less the conversions' rounding margin is what a searcher must hold to bid for it.
+   */
+  private remember(opp: Opportunity, tsUs: number, repaid: bigint): void {
+    const pool = this.o.pool;
+    this.forget(opp.user);
+    this.lastQuote.set(opp.user, {
+      nonce: pool.nonce(opp.user), tsUs, collPx: pool.price(opp.collateralAsset, tsUs), debtPx: pool.price(opp.debtAsset, tsUs),
+      floor: repaid - repaid / 1_000_000_000n - 16n, proof: pool.underwaterProof(opp.user),
+    });
   }
 
   /**
