@@ -9,7 +9,7 @@ import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
 import { esc } from './html.ts';
 import { chainRows, riskRows, summaryRows } from './summary-rows.ts';
-import type { ChainMetrics } from '../world/chain-world.ts';
+import type { ChainMetrics } from '../world/chain-results.ts';
 import type { RunMetrics } from '../results/metrics.ts';
 
 export interface ReportOptions {

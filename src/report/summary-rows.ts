@@ -1,6 +1,6 @@
 import { MIN_PSR_RETURNS, type RunMetrics } from '../results/metrics.ts';
 import { pathsToBound, tailCount, type McSummary } from '../mc/stats.ts';
-import type { ChainMetrics } from '../world/chain-world.ts';
+import type { ChainMetrics } from '../world/chain-results.ts';
 import { duration } from './tear-sheet-stats.ts';
 
 

@@ -14,7 +14,7 @@ import { buildWorld, type World } from './build.ts';
 import { PathBookSource } from './path-source.ts';
 import { breakersTable } from '../risk/recorder.ts';
 import type { RunSpec } from './spec.ts';
-import type { ChainMetrics } from './chain-world.ts';
+import type { ChainMetrics } from './chain-results.ts';
 import type { SpecSource } from './spec-file.ts';
 import type { ColumnData } from '../results/arrow-io.ts';
 import { concatColumns } from '../results/spool.ts';

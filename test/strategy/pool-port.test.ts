@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { chainRows } from '../../src/report/summary-rows.ts';
-import type { ChainMetrics } from '../../src/world/chain-world.ts';
+import type { ChainMetrics } from '../../src/world/chain-results.ts';
 import { runWorld } from '../../src/world/run.ts';
 import { loadSpecFile } from '../../src/world/spec-file.ts';
 
