@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { chartSlug, countAxis, renderChart } from '../../src/report/charts.ts';
+import { chartSlug, countAxis, renderChart, roundGeometry } from '../../src/report/charts.ts';
 import { compact } from '../../src/report/mc-report.ts';
 import { writeChartPngs } from '../../src/report/png.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -49,6 +49,19 @@ describe('charts', () => {
     for (const [label, color] of Object.entries(html)) expect(c.svg).toMatch(new RegExp(`<rect [^>]*fill="${color}"/><text[^>]*>${label}</text>`));
     const png = new Resvg(c.svg, { background: 'white' }).render();
     expect(png.height).toBeGreaterThan(260 + 29);
+  });
+
+  it('coordinates are written to 1/100 px; text, tooltips and other attributes keep every digit', () => {
+    const raw = '<g transform="translate(0.5000001,-12.345678)"><circle cx="456.61029043596847" cy="88.44898904189185" r="29.999999999999996" fill="#1f77b4"><title>lots 1.23456789</title></circle>'
+      + '<path d="M12.3456,78.9012L-0.004999,1e-7L3.14159e-7,2"/><text x="10" y="19" dy="0.32em" font-size="12.5">61,234.56789</text><rect x="1.005" width="2.5" height="0.125"/></g>';
+    expect(roundGeometry(raw)).toBe('<g transform="translate(0.5,-12.35)"><circle cx="456.61" cy="88.45" r="30" fill="#1f77b4"><title>lots 1.23456789</title></circle>'
+      + '<path d="M12.35,78.9L0,1e-7L3.14e-7,2"/><text x="10" y="19" dy="0.32em" font-size="12.5">61,234.56789</text><rect x="1" width="2.5" height="0.13"/></g>');
+    // A chart Plot draws: no coordinate keeps more than two decimals, its tooltips keep theirs.
+    const c = renderChart({ title: 'dots', marks: [Plot.dot([{ t: new Date(Date.UTC(2024, 0, 1)), v: 1 / 3 }, { t: new Date(Date.UTC(2024, 0, 2)), v: 2 / 3 }], { x: 't', y: 'v', title: (d: { v: number }) => `v ${d.v}` })] });
+    for (const out of [c.html, c.svg]) {
+      expect(out).toContain('<title>v 0.3333333333333333</title>');
+      expect([...out.matchAll(/\s(?:cx|cy|x|y|d|transform)="([^"]*)"/g)].flatMap((m) => m[1]!.match(/\d+\.\d{3,}/g) ?? [])).toEqual([]);
+    }
   });
 
   it('a chart without a colour legend gets its title only', () => {
