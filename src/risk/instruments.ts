@@ -60,3 +60,8 @@ export function checkInstrument(spec: RiskInstrument, settleAsset: string, settl
     void settleDecimals;
   return { spec, unitQty: lot * spec.market.multiplier, tick, unitScale: 10 ** decimals, coin, inverse: spec.market.kind === 'inverse', basis: 0, ownMark: 0 };
 }
+
+/** Signed value of a leg in its settle asset: face / mark (coin) for inverse delta-one, qty × mark otherwise. */
+export function legSettleValue(e: InstrumentEntry, qty: number, mark: number): number {
+  return e.inverse ? qty / mark : qty * mark;
+}

@@ -4,9 +4,10 @@ import type { Ledger, LedgerAccount, Transfer } from '../ledger/ledger.ts';
 import { Position, type FillAccounting } from '../ledger/portfolio.ts';
 import { ASSETS, assetScale } from '../market/instrument.ts';
 import { black76Price, inversePrice, US_PER_YEAR, type VolSurface } from '../pricing/index.ts';
-import { checkInstrument, type InstrumentEntry } from './instruments.ts';
+import { checkInstrument, legSettleValue, type InstrumentEntry } from './instruments.ts';
 import type { CanPlace, GroupRequirement, GroupView, Leg, MarginModel, MarginState, OrderIntent, RiskInstrument } from './types.ts';
 import type { AccountState, Group, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, PosEntry, TrackedPosition } from './margin-engine-types.ts';
+import { AdlCandidates, entryUpnl, type AdlRankFn, type Entrant, type PositionFigures } from './adl-candidates.ts';
 
 /** Why the margin engine booked a trade (see `applyFill`). */
 export type BookingReason = 'trade' | 'liquidation' | 'adl';
@@ -15,12 +16,8 @@ export type AccountRef = string | AccountState;
 
 export type { AccountState, MarginEngineOptions, MarginListener, OpenPosition, OrderGate, TrackedPosition } from './margin-engine-types.ts';
 
-/**
- * A position's figures as positionsOn gives them: [lots, upnl, basis, valueRef] (upnl and basis in
- * the settle asset, valueRef = |value| in the engine's settle asset). Read during the call only:
- * the array is reused for the next position.
- */
-export type PositionFigures = Float64Array;
+export type { AdlRankFn, PositionFigures } from './adl-candidates.ts';
+export { legSettleValue } from './instruments.ts';
 
 /**
  * One margin engine for venues and the desk. It keeps per-account, per-underlying aggregates
@@ -57,18 +54,15 @@ export class MarginEngine {
   private readonly recountInterest = new Set<InstrumentEntry>();
   /** Per instrument: the entrants holding it long, and short (kept by `onLots`; unordered). */
   private readonly holdersBySide = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
-  /**
-   * ADL candidates kept between calls (see positionsOn with `inProfit`): per instrument, the
-   * entrants of each side in profit in accounts with positive equity, as of the last call, and
-   * the accounts revalued (or whose lots changed) since, which alone are examined again.
-   */
-  private readonly adlSets = new Map<InstrumentEntry, [Entrant[], Entrant[]]>();
-  private readonly adlChanged = new Set<AccountState>();
-  private readonly entrantOf = new Map<PosEntry, Entrant>();
-  /** Per instrument with kept candidate sets: each side's members in ADL rank order (see adlRanked). */
-  private readonly adlOrders = new Map<InstrumentEntry, [RankOrder, RankOrder]>();
+  /** ADL's candidates and rank orders, kept between calls (see positionsOn with `inProfit`, adlRanked). */
+  private readonly adl = new AdlCandidates(this);
   /** Test hook: check every kept ADL candidate set against a full scan, and every rank order against a fresh sort (throws on a difference). */
-  verifyAdlSets = false;
+  get verifyAdlSets(): boolean {
+    return this.adl.verify;
+  }
+  set verifyAdlSets(on: boolean) {
+    this.adl.verify = on;
+  }
   private readonly collateralHolders = new Map<string, Set<AccountState>>();
   private readonly marks = new NumberMap();
   private readonly basis = new Map<string, number>();
@@ -295,7 +289,7 @@ export class MarginEngine {
       for (let i = 0; i < accounts.length; i++) {
         const a = accounts[i]!;
         // Unchanged and not under water: its listeners (the liquidation engine) would do nothing.
-        if (a.revaluedAt === seq || !(a.state.equity >= a.state.mm) || this.adlSets.size !== 0 || coll?.has(a)) this.finish(a, tsUs);
+        if (a.revaluedAt === seq || !(a.state.equity >= a.state.mm) || this.adl.active || coll?.has(a)) this.finish(a, tsUs);
       }
     }
     if (coll) for (const a of coll) if (!held?.set.has(a)) this.finish(a, tsUs);
@@ -412,7 +406,7 @@ export class MarginEngine {
     // The holders of that side when the positions tell their changes (the order differs from
     // first entry: callers rank, they do not depend on it); else every account that held it.
     const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
-    if (inProfit && held !== undefined && this.adlFromSets(inst, held, side, fn)) return;
+    if (inProfit && held !== undefined && this.adl.fromSets(inst, held, side, fn)) return;
     const list = held ? held[side > 0 ? 0 : 1] : this.entrants.get(inst);
     if (list === undefined) return;
     for (let i = 0; i < list.length; i++) {
@@ -423,218 +417,23 @@ export class MarginEngine {
       const upnl = entryUpnl(e);
       // ADL asks only for positions in profit in accounts with equity: skip the rest before valuing them.
       if (inProfit && !(upnl > 0 && x.a.state.equity > 0)) continue;
-      this.fig(x, lots, upnl);
-      fn(x.a, this.figures);
+      fn(x.a, this.adl.fill(x, lots, upnl));
     }
   }
 
   /**
-   * The figures handed to positionsOn's callback, in one reused array: passed as five numbers,
-   * each double was boxed on the heap for the call, and ADL visits thousands of accounts per event.
-   */
-  private readonly figures: PositionFigures = new Float64Array(4);
-
-  private fig(x: Entrant, lots: number, upnl: number): void {
-    const f = this.figures;
-    const e = x.e;
-    f[0] = lots;
-    f[1] = upnl;
-    f[2] = e.basis;
-    f[3] = Math.abs(legSettleValue(e.inst, e.leg.qty, e.leg.mark)) * this.assetPrice(x.g.settle);
-  }
-
-  /**
-   * positionsOn(…, inProfit) from the kept candidate sets: a cascade runs ADL hundreds of times
-   * at one mark, and between two calls only the accounts that traded or were revalued can have
-   * entered or left a set (every change of lots, basis, leg or equity goes through `finish` or
-   * `onLots`, which note the account). The figures are read afresh for every candidate, so the
-   * calls see what a full scan sees; callers rank by a total order, not by scan order. Returns
-   * false (the caller scans) when a candidate's value has no price: ranks would then tie on NaN.
-   */
-  private adlFromSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]], side: number, fn: (a: AccountState, fig: PositionFigures) => void): boolean {
-    const sets = this.keptSets(inst, held);
-    this.adlDrain();
-    const set = sets[side > 0 ? 0 : 1];
-    for (let i = 0; i < set.length; i++) if (Number.isNaN(this.assetPrice(set[i]!.g.settle))) return false;
-    if (this.verifyAdlSets) this.adlVerify(held[side > 0 ? 0 : 1]!, side, set);
-    for (let i = 0; i < set.length; i++) {
-      const x = set[i]!;
-      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
-      fn(x.a, this.figures);
-    }
-    return true;
-  }
-
-  /** An instrument's kept candidate sets, made from its holders at the first call. */
-  private keptSets(inst: InstrumentEntry, held: [Entrant[], Entrant[]]): [Entrant[], Entrant[]] {
-    let sets = this.adlSets.get(inst);
-    if (sets === undefined) {
-      this.adlSets.set(inst, (sets = [[], []]));
-      for (const x of held[0]) this.adlEval(x, sets, undefined);
-      for (const x of held[1]) this.adlEval(x, sets, undefined);
-    }
-    return sets;
-  }
-
-  /**
-   * ADL's queue from the kept candidate sets, best first: `visit` gets each candidate of `side`
-   * (in profit, in an account with positive equity) with its figures (read afresh; valid during
-   * the call) and its rank, in order of rank (highest first, ties by account id), until it
-   * returns false. The order is kept between calls: a cascade runs ADL hundreds of times at one
-   * mark and ranked every candidate each time (thousands per event); only the entrants of
-   * accounts noted since (a fill, a revaluation — every change of lots, basis, leg or equity goes
-   * through `finish` or `onLots`) are ranked again, or all of them when many were (a new mark).
-   * `rank` must be a pure function of the figures and the equity, the same function at every
-   * call. Returns false, having visited nothing, when the kept order cannot answer: an instrument
-   * settled in another asset than the engine's (its value moves with that asset's price), one
-   * whose interest is recounted, or a rank that is NaN (no total order) — the caller scans.
+   * ADL's queue from the kept candidate sets, best first (see AdlCandidates.ranked): `visit` gets
+   * each candidate of `side` with its figures and rank until it returns false. Returns false,
+   * having visited nothing, when the kept order cannot answer — an instrument settled in another
+   * asset than the engine's (its value moves with that asset's price), one whose interest is
+   * recounted, or a NaN rank: the caller scans (positionsOn).
    */
   adlRanked(instrumentId: string, side: number, rank: AdlRankFn, visit: (a: AccountState, fig: PositionFigures, rank: number) => boolean): boolean {
     const inst = this.instrument(instrumentId);
     if (inst.spec.market.settle !== this.settleAsset) return false;
     const held = this.recountInterest.has(inst) ? undefined : this.holdersBySide.get(inst);
     if (held === undefined) return false;
-    const sets = this.keptSets(inst, held);
-    let orders = this.adlOrders.get(inst);
-    if (orders === undefined) this.adlOrders.set(inst, (orders = [newRankOrder(), newRankOrder()]));
-    this.adlDrain();
-    const si = side > 0 ? 0 : 1;
-    const set = sets[si];
-    const r = orders[si];
-    if (this.verifyAdlSets) this.adlVerify(held[si], side, set);
-    if (!r.built || r.rank !== rank || r.pending.length * 8 > set.length + 64) {
-      if (!this.rankAll(r, set, si, rank)) return false;
-    } else if (!this.rankPending(r, si)) return false;
-    if (this.verifyAdlSets) this.verifyRankOrder(r, set);
-    const order = r.order;
-    for (let i = 0; i < order.length; i++) {
-      const x = order[i]!;
-      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
-      if (!visit(x.a, this.figures, x.rank)) break;
-    }
-    return true;
-  }
-
-  /** Rank every member of a side's set afresh and sort them; false (order dropped) on a NaN rank. */
-  private rankAll(r: RankOrder, set: readonly Entrant[], si: number, rank: AdlRankFn): boolean {
-    dropOrder(r);
-    const order = r.order;
-    for (let i = 0; i < set.length; i++) {
-      const x = set[i]!;
-      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
-      const k = rank(this.figures, x.a.state.equity);
-      if (Number.isNaN(k)) {
-        dropOrder(r);
-        return false;
-      }
-      x.rank = k;
-      x.ranked = si;
-      order.push(x);
-    }
-    order.sort((p, q) => (rankedBefore(p, q) ? -1 : 1));
-    r.built = true;
-    r.rank = rank;
-    return true;
-  }
-
-  /** Rank the entrants that joined (or changed in) a side's set since the last call and put them in place. */
-  private rankPending(r: RankOrder, si: number): boolean {
-    const rank = r.rank!;
-    const pending = r.pending;
-    for (let i = 0; i < pending.length; i++) {
-      const x = pending[i]!;
-      if (x.adlSide !== si || x.ranked >= 0) continue; // left again, or already placed
-      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
-      const k = rank(this.figures, x.a.state.equity);
-      if (Number.isNaN(k)) {
-        dropOrder(r);
-        return false;
-      }
-      x.rank = k;
-      x.ranked = si;
-      r.order.splice(rankIndex(r.order, x), 0, x);
-    }
-    pending.length = 0;
-    return true;
-  }
-
-  /** verifyAdlSets: the kept order must be the set's members, each at the rank its figures give now, sorted. */
-  private verifyRankOrder(r: RankOrder, set: readonly Entrant[]): void {
-    const fresh = set.map((x) => {
-      this.fig(x, x.e.pos.lots, entryUpnl(x.e));
-      return { x, k: r.rank!(this.figures, x.a.state.equity) };
-    });
-    fresh.sort((p, q) => (p.k > q.k || (p.k === q.k && p.x.a.id < q.x.a.id) ? -1 : 1));
-    const ok = fresh.length === r.order.length && fresh.every((f, i) => f.x === r.order[i] && Object.is(f.k, r.order[i]!.rank));
-    if (!ok) throw new ModelError(`ADL rank order differs from a fresh sort of its ${set.length} candidates`, { field: 'adl' });
-  }
-
-  private noteAdl(a: AccountState): void {
-    if (this.adlSets.size !== 0) this.adlChanged.add(a);
-  }
-
-  /** Examine the noted accounts' entrants again in every kept set. */
-  private adlDrain(): void {
-    if (this.adlChanged.size === 0) return;
-    // Many accounts noted (a new mark revalues every holder): the rank orders are made again
-    // whole at their next call rather than mended one entrant at a time.
-    if (this.adlChanged.size > 64) for (const o of this.adlOrders.values()) for (const r of o) dropOrder(r);
-    for (const a of this.adlChanged) {
-      for (const g of a.groups.values()) {
-        for (const e of g.entries) {
-          const sets = this.adlSets.get(e.inst);
-          const x = sets && this.entrantOf.get(e);
-          if (x) this.adlEval(x, sets!, this.adlOrders.get(e.inst));
-        }
-      }
-    }
-    this.adlChanged.clear();
-  }
-
-  /** Put an entrant in, or take it out of, its instrument's candidate set (full scan's test). */
-  private adlEval(x: Entrant, sets: [Entrant[], Entrant[]], orders: [RankOrder, RankOrder] | undefined): void {
-    // Out of its rank order first (its figures may have changed); back in, ranked anew, at the next call.
-    if (x.ranked >= 0) {
-      const r = orders![x.ranked as 0 | 1];
-      const i = rankIndex(r.order, x);
-      if (r.order[i] !== x) throw new ModelError(`ADL rank order lost account ${x.a.id}`, { field: 'adl' });
-      r.order.splice(i, 1);
-      x.ranked = -1;
-    }
-    const lots = x.e.pos.lots;
-    const s = x.side;
-    const ok = s >= 0 && lots !== 0 && (lots > 0 ? 0 : 1) === s && entryUpnl(x.e) > 0 && x.a.state.equity > 0;
-    if (x.adlSide >= 0 && (!ok || x.adlSide !== s)) {
-      const l = sets[x.adlSide as 0 | 1];
-      const last = l.pop()!;
-      if (last !== x) {
-        l[x.adlAt] = last;
-        last.adlAt = x.adlAt;
-      }
-      x.adlSide = -1;
-      x.adlAt = -1;
-    }
-    if (ok && x.adlSide < 0) {
-      const l = sets[s as 0 | 1];
-      x.adlSide = s;
-      x.adlAt = l.length;
-      l.push(x);
-    }
-    if (x.adlSide >= 0 && orders !== undefined && orders[x.adlSide as 0 | 1].built) orders[x.adlSide as 0 | 1].pending.push(x);
-  }
-
-  /** verifyAdlSets: the kept set must hold exactly the entrants a full scan of the side's holders finds. */
-  private adlVerify(list: readonly Entrant[], side: number, set: readonly Entrant[]): void {
-    const scan = new Set<Entrant>();
-    for (const x of list) {
-      const lots = x.e.pos.lots;
-      if (lots === 0 || (lots > 0 ? 1 : -1) !== side) continue;
-      if (entryUpnl(x.e) > 0 && x.a.state.equity > 0) scan.add(x);
-    }
-    const kept = new Set(set);
-    if (kept.size !== set.length || scan.size !== kept.size || [...scan].some((x) => !kept.has(x))) {
-      throw new ModelError(`ADL candidate set differs from a full scan: ${kept.size} kept, ${scan.size} scanned`, { field: 'adl' });
-    }
+    return this.adl.ranked(inst, held, side, rank, visit);
   }
 
   /** Open interest of an instrument in lots: the longs' total (= the shorts' total when every side is an account here). */
@@ -779,8 +578,8 @@ export class MarginEngine {
       if (!list) this.entrants.set(inst, (list = []));
       const made: Entrant = { a, g, e, side: -1, at: -1, adlSide: -1, adlAt: -1, ranked: -1, rank: NaN };
       list.push(made);
-      this.entrantOf.set(e, made);
-      this.noteAdl(a);
+      this.adl.register(e, made);
+      this.adl.note(a);
       // Open interest follows every change of this position's lots from here on (a tracked
       // position that is not a Position cannot tell: that instrument's interest is recounted).
       if (pos instanceof Position) {
@@ -812,7 +611,7 @@ export class MarginEngine {
         };
         join(pos.lots);
         pos.onLots = (before, after) => {
-          this.noteAdl(x.a);
+          this.adl.note(x.a);
           interest.lots += Math.max(0, after) - Math.max(0, before);
           if (Math.sign(before) !== Math.sign(after)) {
             leave();
@@ -1012,7 +811,7 @@ export class MarginEngine {
 
   private finish(a: AccountState, tsUs: number): void {
     this.total(a);
-    if (this.adlSets.size !== 0) this.adlChanged.add(a);
+    this.adl.note(a);
     for (const l of this.listeners) l(a, tsUs);
   }
 }
@@ -1055,76 +854,11 @@ function groupKey(e: InstrumentEntry): string {
   return e.coin ? `${e.spec.underlying}:${e.spec.market.settle}` : e.spec.underlying;
 }
 
-/** Signed value of a leg in its settle asset: face / mark (coin) for inverse delta-one, qty × mark otherwise. */
-export function legSettleValue(e: InstrumentEntry, qty: number, mark: number): number {
-  return e.inverse ? qty / mark : qty * mark;
-}
 
-/** uPnL in the settle asset: inverse long = basis(face/P0) − face/P (Position's convention), linear = qty × mark − basis. */
-/** An account's entry for an instrument, with its group. */
 /** What a margin engine leaves on its accounts' cash ledger accounts (LedgerAccount.owner). */
 interface CashOwner {
   engine: MarginEngine;
   state: AccountState;
-}
-
-interface Entrant {
-  a: AccountState;
-  g: Group;
-  e: PosEntry;
-  /** Holder list it is in (0 long, 1 short, −1 none) and its index there. */
-  side: number;
-  at: number;
-  /** ADL candidate set it is in (0 long, 1 short, −1 none) and its index there. */
-  adlSide: number;
-  adlAt: number;
-  /** Rank order it is in (0 long, 1 short, −1 none: see adlRanked) and its rank there. */
-  ranked: number;
-  rank: number;
-}
-
-/** ADL's rank of a candidate from its figures (see PositionFigures) and its account's equity. */
-export type AdlRankFn = (fig: PositionFigures, equity: number) => number;
-
-/** One side's kept candidates in rank order, and the members to place in it at the next call. */
-interface RankOrder {
-  order: Entrant[];
-  pending: Entrant[];
-  built: boolean;
-  rank: AdlRankFn | undefined;
-}
-
-function newRankOrder(): RankOrder {
-  return { order: [], pending: [], built: false, rank: undefined };
-}
-
-/** Forget an order (its members are ranked afresh when next asked). */
-function dropOrder(r: RankOrder): void {
-  for (const x of r.order) x.ranked = -1;
-  r.order.length = 0;
-  r.pending.length = 0;
-  r.built = false;
-}
-
-/** ADL order: higher rank first, then lower account id (ids are unique: a total order without NaN). */
-function rankedBefore(p: Entrant, q: Entrant): boolean {
-  return p.rank > q.rank || (p.rank === q.rank && p.a.id < q.a.id);
-}
-
-/** Where `x` (at its kept rank) is, or goes, in a rank order: the first member not before it. */
-function rankIndex(order: readonly Entrant[], x: Entrant): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (rankedBefore(order[m]!, x)) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
-function entryUpnl(e: PosEntry): number {
-  return e.inst.inverse ? e.basis - e.leg.qty / e.leg.mark : e.leg.qty * e.leg.mark - e.basis;
 }
 
 /**
