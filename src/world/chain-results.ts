@@ -89,7 +89,7 @@ export function detectedTable(blocks: readonly Block[], bank: ChainBank, pools: 
   };
 }
 
-export const f64 = (xs: number[]) => Float64Array.from(xs);
+const f64 = (xs: number[]) => Float64Array.from(xs);
 const i32 = (xs: number[]) => Int32Array.from(xs);
 const big = (xs: bigint[]) => BigInt64Array.from(xs);
 

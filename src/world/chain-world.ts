@@ -31,7 +31,7 @@ import { seedV3Positions, sqrtPriceX96Of } from './v3-liquidity.ts';
 import { recentredProfile } from './v3-profile.ts';
 import { readV3EventsCsv, readV3RawLogsCsv, type V3PoolEvent } from '../data/readers/uniswap-v3-day.ts';
 import type { AdversarySpec, AmmVenueSpec, BorrowersSpec, ChainSpec, LendingVenueSpec, RunSpec } from './spec.ts';
-import { chainMetrics, chainTables, detectedTable, f64, settleSwaps, type ChainMetrics } from './chain-results.ts';
+import { chainMetrics, chainTables, detectedTable, settleSwaps, type ChainMetrics } from './chain-results.ts';
 
 type At = (path: (string | number)[], msg: string, hint?: string) => ConfigError;
 
@@ -613,15 +613,15 @@ export function buildChainWorld(args: {
         const poolOf = (x: (typeof cs)[number]) => sellInto.get(x.lending)!.pool;
         const outDec = (x: (typeof cs)[number]) => tokenDecimals(poolOf(x).tokenOut(x.asset === poolOf(x).token0));
         out.collateral_sales = {
-          ts_us: f64(cs.map((x) => x.tsUs)),
+          ts_us: Float64Array.from(cs.map((x) => x.tsUs)),
           lending: cs.map((x) => x.lending),
           seller: cs.map((x) => x.seller),
           tx: cs.map((x) => x.hash),
           asset: cs.map((x) => x.asset),
-          amount_in: f64(cs.map((x) => fromMinor(x.amountIn, tokenDecimals(x.asset)))),
+          amount_in: Float64Array.from(cs.map((x) => fromMinor(x.amountIn, tokenDecimals(x.asset)))),
           status: cs.map((x) => chain.receipt(x.hash)?.status ?? 'pending'),
-          amount_out: f64(cs.map((x) => { const o = chain.state.get<bigint>(`out:${x.hash}`); return o === undefined || chain.receipt(x.hash)?.status !== 'success' ? NaN : fromMinor(o, outDec(x)); })),
-          mev_loss: f64(cs.map((x) => fromMinor(loss.get(x.hash) ?? 0n, outDec(x)))),
+          amount_out: Float64Array.from(cs.map((x) => { const o = chain.state.get<bigint>(`out:${x.hash}`); return o === undefined || chain.receipt(x.hash)?.status !== 'success' ? NaN : fromMinor(o, outDec(x)); })),
+          mev_loss: Float64Array.from(cs.map((x) => fromMinor(loss.get(x.hash) ?? 0n, outDec(x)))),
         };
       }
       return out;
