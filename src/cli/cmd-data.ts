@@ -337,7 +337,7 @@ export function registerData(program: Command): void {
     .option('--bar <dur>', 'bar length of the model', '5m')
     .option('--days <list>', 'days whose volume to compare, comma-separated (YYYY-MM-DD)', '')
     .option('--mmr <rate>', 'maintenance margin rate', numArg('--mmr'), 0.005)
-    .option('--out <file>', 'report file', 'reports/liquidation-fit.html')
+    .option('--out <file>', 'report file, or a folder to write liquidation-fit.html in', 'reports/liquidation-fit.html')
     .action(async (file: string, o: { trainUntil?: string; bar: string; days: string; mmr: number; out: string }) => {
       const { readLiquidationVolume } = await import('../data/chain-catalog.ts');
       const { toBars, fitLiquidations, fitGridEdges } = await import('../risk/liquidation-fit.ts');

@@ -5,7 +5,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('Write a self-contained HTML report (inline SVG charts, metrics, fills summary) for a run, a comparison page for a folder of runs (a sweep), or the risk report of a Monte Carlo folder (runs/mc/<name>).')
     .argument('<run>', 'run folder, a folder of runs to compare, or a Monte Carlo folder')
-    .option('-o, --out <file>', 'output HTML file (default reports/<run folder name>.html; a comparison: reports/compare-<folder>-<n>-runs.html)')
+    .option('-o, --out <file>', 'output HTML file, or a folder to write it in under its default name (default reports/<run folder name>.html; a comparison: reports/compare-<folder>-<n>-runs.html; a Monte Carlo folder: reports/mc-<name>.html); only an earlier primesim report is replaced')
     .option('--png', 'also write a PNG of every chart next to the HTML')
     .action(async (run: string, o: { out?: string; png?: boolean }) => {
       const mc = await import('../report/mc-report.ts');

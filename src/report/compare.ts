@@ -7,7 +7,7 @@ import { checkReportTarget } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
 import { renderChart as drawChart, type ChartSpec } from './charts.ts';
-import { writeChartPngs } from './png.ts';
+import { chartPngTargets, writeChartPngs } from './png.ts';
 import { esc } from './html.ts';
 import { percent } from './summary-rows.ts';
 import { drawnLine } from './recipes.ts';
@@ -32,7 +32,8 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     drawn.push({ title: spec.title, slug: spec.slug, svg: r.svg });
     return r;
   };
-  const file = checkReportTarget(out ?? join('reports', `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`));
+  const name = `compare-${basename(dirname(runs[0]!.dir))}-${runs.length}-runs.html`;
+  const file = checkReportTarget(out ?? join('reports', name), name);
   mkdirSync(dirname(file), { recursive: true });
   const curves: { t: Date; v: number; run: string }[] = [];
   const pnl: { run: string; v: number }[] = [];
@@ -153,9 +154,10 @@ ${charts.join('\n')}
 <h2>Metrics</h2><div class="scroll"><table><tr><th>run</th>${[...axes, ...keys].map((k) => `<th>${esc(k)}</th>`).join('')}</tr>${rows}</table></div>
 </body></html>
 `;
+  const pngTargets = opts.png ? chartPngTargets(file, drawn) : [];
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
-  const pngs = opts.png ? writeChartPngs(file, drawn) : [];
+  const pngs = opts.png ? writeChartPngs(file, drawn, pngTargets) : [];
   return { html: file, pngs };
 }
 

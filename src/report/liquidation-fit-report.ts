@@ -37,7 +37,7 @@ export function dayVolumes(s: LiquidationSeries, f: LiquidationFit, days: readon
 }
 
 export function writeLiquidationFitReport(out: string, source: string, s: LiquidationSeries, f: LiquidationFit, days: DayVolume[], barMinutes: number): string {
-  const file = checkReportTarget(out);
+  const file = checkReportTarget(out, 'liquidation-fit.html');
   mkdirSync(dirname(file), { recursive: true });
   const perHour = Math.max(1, Math.round(60 / barMinutes));
   const hours = aggregate(s.long, perHour).length;

@@ -11,7 +11,7 @@ import * as Plot from '@observablehq/plot';
 import { DataError } from '../errors.ts';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
-import { writeChartPngs } from './png.ts';
+import { chartPngTargets, writeChartPngs } from './png.ts';
 import { RunTables } from './recipes.ts';
 import { esc } from './html.ts';
 import { mcRiskRows, percent, wholeAmount } from './summary-rows.ts';
@@ -113,7 +113,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   const lar = t.nums('paths', 'liquidated_notional').map((x, i) => x + t.nums('paths', 'lending_liquidated_usd')[i]!);
   const labels = t.strs('paths', 'label');
   const name = basename(dir);
-  const out = checkReportTarget(opts.out ?? join('reports', `mc-${name}.html`));
+  const out = checkReportTarget(opts.out ?? join('reports', `mc-${name}.html`), `mc-${name}.html`);
   mkdirSync(dirname(out), { recursive: true });
   const charts: ChartSpec[] = [];
   charts.push({
@@ -242,8 +242,9 @@ td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
 ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 </body></html>
 `;
+  const pngTargets = opts.png ? chartPngTargets(out, rendered) : [];
   writeFileSync(`${out}.tmp`, html);
   renameSync(`${out}.tmp`, out);
-  const pngs = opts.png ? writeChartPngs(out, rendered) : [];
+  const pngs = opts.png ? writeChartPngs(out, rendered, pngTargets) : [];
   return { html: out, pngs };
 }

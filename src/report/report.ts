@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { checkReportTarget } from '../results/safe-output.ts';
 import { NO_STRATEGY, openRun, verifyRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
-import { writeChartPngs } from './png.ts';
+import { chartPngTargets, writeChartPngs } from './png.ts';
 import { buildCharts, RunTables } from './recipes.ts';
 import { tearSheet, type TearSheetInstrument } from './tear-sheet.ts';
 import { fillsSummary } from './fills-summary.ts';
@@ -37,7 +37,8 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
   const m = run.manifest as Record<string, unknown> & { metrics?: Record<string, unknown>; strategy?: { name?: string; params?: unknown }; dataset?: { name?: string; rows?: number }; counts?: Record<string, number>; models?: Record<string, string> };
   // Named for the run's folder (its id, unless the folder was copied or renamed: a copy's report
   // must not replace the original's).
-  const out = checkReportTarget(opts.out ?? join('reports', `${basename(resolve(run.dir))}.html`));
+  const name = `${basename(resolve(run.dir))}.html`;
+  const out = checkReportTarget(opts.out ?? join('reports', name), name);
   mkdirSync(dirname(out), { recursive: true });
   // A scenario without a strategy (venues, populations and adversaries only) has no PnL to summarise.
   const hasStrategy = m.strategy?.name !== NO_STRATEGY;
@@ -96,9 +97,12 @@ ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`
 ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
 </body></html>
 `;
+  const drawn = [...tsCharts, ...charts];
+  // The charts' names are checked before the page is written: nothing is written when one is taken.
+  const pngTargets = opts.png ? chartPngTargets(out, drawn) : [];
   const tmp = `${out}.tmp`;
   writeFileSync(tmp, html);
   renameSync(tmp, out);
-  const pngs = opts.png ? writeChartPngs(out, [...tsCharts, ...charts]) : [];
+  const pngs = opts.png ? writeChartPngs(out, drawn, pngTargets) : [];
   return { html: out, pngs };
 }

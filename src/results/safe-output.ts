@@ -267,13 +267,16 @@ const REPORT_TITLE = new RegExp(`<title>primesim (${REPORT_KINDS.join('|')})[:<]
 
 /**
  * A report file may replace only an earlier primesim report (an HTML page whose title names one
- * of REPORT_KINDS); any other existing file or a folder is refused.
+ * of REPORT_KINDS); any other existing file is refused. `--out` naming a folder (one that exists,
+ * or any path ending in a separator) puts the report there under its default name, as `cp` and
+ * `mv` do with a folder.
  */
-export function checkReportTarget(file: string): string {
-  const abs = resolve(file);
+export function checkReportTarget(file: string, defaultName = 'report.html'): string {
+  let abs = resolve(file);
+  if (/[\\/]$/.test(file) || (existsSync(abs) && statSync(abs).isDirectory())) abs = join(abs, defaultName);
   if (!existsSync(abs)) return abs;
-  if (statSync(abs).isDirectory()) throw new ConfigError(`${file} is a folder, not a report file`, { field: '--out', hint: 'give a file name such as report.html' });
+  if (statSync(abs).isDirectory()) throw new ConfigError(`${abs} is a folder, not a report file`, { field: '--out', hint: 'give a file name such as report.html' });
   const head = readFileSync(abs, 'utf8').slice(0, 400);
-  if (!REPORT_TITLE.test(head)) throw new ConfigError(`${file} exists and is not a primesim report; refusing to replace it`, { field: '--out', hint: 'choose another file name' });
+  if (!REPORT_TITLE.test(head)) throw new ConfigError(`${abs === resolve(file) ? file : abs} exists and is not a primesim report; refusing to replace it`, { field: '--out', hint: 'choose another file name' });
   return abs;
 }

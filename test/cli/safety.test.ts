@@ -114,6 +114,23 @@ describe('destructive inputs never lose a file', () => {
     expect(readFileSync(notes, 'utf8')).toBe('years of work\n');
     const rep = join(work, 'rep-out.html');
     for (let k = 0; k < 2; k++) expect((await primesim(['report', join(runs, 'mine'), '--out', rep])).code).toBe(0);
+    // --out a folder (holding a file of the user's): the report goes in it under its own name.
+    const shelf = join(work, 'shelf');
+    mkdirSync(shelf);
+    writeFileSync(join(shelf, 'notes.txt'), 'mine\n');
+    r = await primesim(['report', join(runs, 'mine'), '--out', shelf]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(shelf).sort()).toEqual(['mine.html', 'notes.txt']);
+    expect(readFileSync(join(shelf, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(r.stdout).toContain(join(shelf, 'mine.html'));
+    // A report named without .html: its charts were written over it (the page lost); now beside it.
+    const weekly = join(work, 'weekly');
+    r = await primesim(['report', join(runs, 'mine'), '--out', weekly, '--png']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(weekly, 'utf8')).toMatch(/^<!doctype html>.*<title>primesim report: /is);
+    const pngs = readdirSync(work).filter((f) => f.startsWith('weekly-') && f.endsWith('.png'));
+    expect(pngs.length).toBeGreaterThan(3);
+    expect(r.stdout.match(/^png: /gm)?.length).toBe(pngs.length);
     // A copy of a run (a backup) keeps the run id in its manifest: its report took the original's
     // name, reports/mine.html, and replaced it. Reports are named for the folder.
     expect((await primesim(['report', join(runs, 'mine')], work)).code).toBe(0);
