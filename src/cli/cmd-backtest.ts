@@ -41,6 +41,23 @@ export function refuseTickSettings(given: (setting: 'instrument' | 'slippageBps'
   }
 }
 
+/**
+ * Check backtest settings before anything runs, naming the flag a bad value came from (the
+ * library's check names its config key: `capital`, `slippageBps`). `given` says whether a
+ * setting was given on the command line; settings from a --config file were checked with their
+ * line when it was read.
+ */
+export async function checkBacktestSettings(cfg: BacktestConfig, given: (key: string) => boolean): Promise<void> {
+  const { parseBacktestConfig } = await import('../backtest/run.ts');
+  try {
+    parseBacktestConfig(cfg);
+  } catch (e) {
+    const key = e instanceof ConfigError ? e.field?.split('.')[0] : undefined;
+    if (!(e instanceof ConfigError) || key === undefined || !(key in cfg) || !given(key)) throw e;
+    throw new ConfigError(e.reason, { field: key === 'runsDir' ? '--runs' : flagOf(key), ...(e.hint !== undefined ? { hint: e.hint } : {}) });
+  }
+}
+
 export async function backtestWithProgress(cfg: BacktestConfig) {
   const bars = isBarsData(cfg.data);
   // Bars: four events per bar; the total is not known before reading the file.
@@ -128,6 +145,7 @@ export function registerBacktest(program: Command): void {
         process.stdout.write(stringify(backtestSpec(parseBacktestConfig({ ...cfg, strategy: cfg.strategy, data: cfg.data }))));
         return;
       }
+      await checkBacktestSettings({ ...cfg, strategy: cfg.strategy, data: cfg.data }, (k) => cli(k === 'runsDir' ? 'runs' : k));
       const t0 = performance.now();
       const res = await backtestWithProgress({ ...cfg, strategy: cfg.strategy, data: cfg.data }).catch(async (e: unknown) => {
         // A bad parameter that came from --config (not a --param flag) is the config file's line.

@@ -98,8 +98,10 @@ export function registerSweep(program: Command): void {
         const id = pointId(p);
         return { strategy, data, seed: seed ? Number(seed) : 1, queue: queue ?? o.queue, ...common, ...(dates !== undefined ? barWindow(dates, data, o) : {}), params: { ...fixed, ...params }, runsDir: dir, runId: id, sweep: { id: sweepId, point: p } };
       });
-      // Every point's parameters checked against the strategy before anything runs (a bad grid
-      // value used to fail its own run after the others had run).
+      // Every point's settings (a bad --capital failed every run, one by one) and parameters checked
+      // before anything runs (a bad grid value used to fail its own run after the others had run).
+      const { checkBacktestSettings } = await import('./cmd-backtest.ts');
+      for (const c of cfgs) await checkBacktestSettings(c, (k) => cmd.getOptionValueSource(k) === 'cli');
       const { loadStrategy, parseParams, ParamError } = await import('../backtest/load-strategy.ts');
       const mod = await loadStrategy(resolveShippedFile(strategy));
       for (const c of cfgs) {

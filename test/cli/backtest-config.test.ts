@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -81,6 +81,24 @@ describe('backtest --config', () => {
     expect(slip.stderr.trim()).toBe('primesim: ConfigError: field --slippage-bps: applies to bars data: on a catalog, fills take the book as it is (its depth, the queue model)');
     expect(inst.stderr.trim()).toBe("primesim: ConfigError: field --instrument: applies to bars data: a catalog's instrument is in its manifest");
     expect(file.stderr.trim()).toMatch(/field --slippage-bps: applies to bars data/);
+  });
+
+  // The library's check named its config key (`field capital`), and a sweep ran every point to
+  // fail each on the same flag before saying "every run of the sweep failed".
+  it('a value out of range names its flag, in a backtest and in a sweep before any run', async () => {
+    const tiny = join(work, 'tiny-range');
+    writeTinyDataset(tiny, 3, 2000);
+    const runs = join(work, 'range-runs');
+    const [cap, slip, sweep] = await Promise.all([
+      primesim(['backtest', 'strategies/market-maker.ts', '--data', tiny, '--capital', '-5', '--runs', runs]),
+      primesim(['backtest', 'strategies/sma-cross.ts', '--data', BARS, '--slippage-bps', '-1', '--runs', runs]),
+      primesim(['sweep', 'strategies/market-maker.ts', '--data', tiny, '--grid', 'spreadBps=1,2', '--capital', '0', '--runs', runs]),
+    ]);
+    expect(cap.stderr.trim()).toBe('primesim: ConfigError: field --capital: Too small: expected number to be >0');
+    expect(sweep.stderr.trim()).toBe('primesim: ConfigError: field --capital: Too small: expected number to be >0');
+    if (sharedDataAvailable()) expect(slip.stderr.trim()).toBe('primesim: ConfigError: field --slippage-bps: Too small: expected number to be >=0');
+    for (const r of [cap, slip, sweep]) expect(r.code).not.toBe(0);
+    expect(existsSync(runs)).toBe(false);
   });
 
   // parseInt read `--seed 1.5` as 1 and `--paths 7x` as 7; Number read `--capital abc` as NaN.
