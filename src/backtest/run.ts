@@ -10,7 +10,7 @@ import { formatDurationUs } from '../market/latency.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource } from '../world/spec-file.ts';
-import { RunSpecSchema, type RunSpec, type RunSpecInput } from '../world/spec.ts';
+import { FeesString, QueueString, RunSpecSchema, type RunSpec, type RunSpecInput } from '../world/spec.ts';
 import { runWorld, specHash, type WorldMetrics } from '../world/run.ts';
 import { resolveFundingPath } from '../world/build.ts';
 import { resolveShippedFile } from '../package-root.ts';
@@ -23,8 +23,8 @@ export const BacktestConfigSchema = z.strictObject({
   latencyEntry: z.string().default('1ms'),
   latencyResponse: z.string().default('1ms'),
   feedLatency: z.enum(['data', 'none']).default('data'),
-  queue: z.string().default('risk-averse'),
-  fees: z.string().default('2:5'),
+  queue: QueueString.default('risk-averse'),
+  fees: FeesString.default('2:5'),
   funding: z.string().default('none'),
   /** Default: 100,000 of a USD-stable settlement asset; a coin settlement asset (COIN-M), the coin worth 100,000 USD at the data's first price. */
   capital: z.number().positive().optional(),

@@ -44,17 +44,18 @@ export function refuseTickSettings(given: (setting: 'instrument' | 'slippageBps'
 /**
  * Check backtest settings before anything runs, naming the flag a bad value came from (the
  * library's check names its config key: `capital`, `slippageBps`). `given` says whether a
- * setting was given on the command line; settings from a --config file were checked with their
- * line when it was read.
+ * setting was given on the command line (its flag is named), or names the field it came from (a
+ * sweep's grid axis); settings from a --config file were checked with their line when it was read.
  */
-export async function checkBacktestSettings(cfg: BacktestConfig, given: (key: string) => boolean): Promise<void> {
+export async function checkBacktestSettings(cfg: BacktestConfig, given: (key: string) => boolean | string): Promise<void> {
   const { parseBacktestConfig } = await import('../backtest/run.ts');
   try {
     parseBacktestConfig(cfg);
   } catch (e) {
     const key = e instanceof ConfigError ? e.field?.split('.')[0] : undefined;
-    if (!(e instanceof ConfigError) || key === undefined || !(key in cfg) || !given(key)) throw e;
-    throw new ConfigError(e.reason, { field: key === 'runsDir' ? '--runs' : flagOf(key), ...(e.hint !== undefined ? { hint: e.hint } : {}) });
+    const g = key !== undefined && key in cfg ? given(key) : false;
+    if (!(e instanceof ConfigError) || key === undefined || g === false) throw e;
+    throw new ConfigError(e.reason, { field: typeof g === 'string' ? g : key === 'runsDir' ? '--runs' : flagOf(key), ...(e.hint !== undefined ? { hint: e.hint } : {}) });
   }
 }
 

@@ -101,7 +101,7 @@ export function registerSweep(program: Command): void {
       // Every point's settings (a bad --capital failed every run, one by one) and parameters checked
       // before anything runs (a bad grid value used to fail its own run after the others had run).
       const { checkBacktestSettings } = await import('./cmd-backtest.ts');
-      for (const c of cfgs) await checkBacktestSettings(c, (k) => cmd.getOptionValueSource(k) === 'cli');
+      for (const c of cfgs) await checkBacktestSettings(c, (k) => (c.sweep.point[k] !== undefined ? `--grid ${k}=${c.sweep.point[k]}` : cmd.getOptionValueSource(k) === 'cli'));
       const { loadStrategy, parseParams, ParamError } = await import('../backtest/load-strategy.ts');
       const mod = await loadStrategy(resolveShippedFile(strategy));
       for (const c of cfgs) {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import { readSpecDocument, validateSpec, type SpecSource } from '../world/spec-file.ts';
+import { fieldName, readSpecDocument, validateSpec, type SpecSource } from '../world/spec-file.ts';
 import type { RunSpec } from '../world/spec.ts';
 
 /** One point of a sweep over a run spec: the spec file plus field overrides. */
@@ -33,7 +33,8 @@ function typed(v: string): unknown {
  * (`venues.perp.fees`); a bare name that is not a spec section is a parameter of the first agent
  * (`spreadBps` = `agents.0.params.spreadBps`), as in a strategy sweep.
  */
-export function applyOverride(raw: Record<string, unknown>, path: string, value: string, flag = '--grid'): void {
+/** Returns the field it set as the spec's own path (list items by index), as a spec error names it. */
+export function applyOverride(raw: Record<string, unknown>, path: string, value: string, flag = '--grid'): string {
   const parts = path.split('.');
   if (!TOP.has(parts[0]!)) {
     // A bare name is a strategy parameter; a dotted path must start at a spec section.
@@ -41,11 +42,16 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
     parts.unshift('agents', '0', 'params');
   }
   let node: unknown = raw;
+  const at: (string | number)[] = [];
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i]!;
     let next: unknown;
-    if (Array.isArray(node)) next = /^\d+$/.test(k) ? node[Number(k)] : node.find((x) => (x as { id?: unknown }).id === k);
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      const j = /^\d+$/.test(k) ? Number(k) : node.findIndex((x) => (x as { id?: unknown }).id === k);
+      next = j >= 0 ? node[j] : undefined;
+      at.push(j);
+    } else if (node && typeof node === 'object') {
+      at.push(k);
       const o = node as Record<string, unknown>;
       if (o[k] === undefined) o[k] = {};
       next = o[k];
@@ -56,6 +62,7 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
   const last = parts[parts.length - 1]!;
   if (Array.isArray(node)) throw new ConfigError(`${path} names a list, not a field`, { field: flag });
   (node as Record<string, unknown>)[last] = typed(value);
+  return fieldName([...at, last]);
 }
 
 /**
@@ -64,6 +71,14 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
  */
 export function specWithOverrides(file: string, overrides: Record<string, string>, flag = '--grid'): { spec: RunSpec; source: SpecSource } {
   const { raw, source } = readSpecDocument(file);
-  for (const [k, v] of Object.entries(overrides)) applyOverride(raw, k, v, flag);
-  return { spec: validateSpec(raw, source), source };
+  const set = Object.entries(overrides).map(([k, v]) => ({ k, v, at: applyOverride(raw, k, v, flag) }));
+  try {
+    return { spec: validateSpec(raw, source), source };
+  } catch (e) {
+    // A value the flag set (or a key under it) is the flag's error, not the file line of its section.
+    const f = e instanceof ConfigError ? e.field : undefined;
+    const o = f === undefined ? undefined : set.find((x) => f === x.at || f.startsWith(`${x.at}.`) || f.startsWith(`${x.at}[`));
+    if (o === undefined || !(e instanceof ConfigError)) throw e;
+    throw new ConfigError(e.reason, { field: `${flag} ${o.k}=${o.v}`, ...(e.hint !== undefined ? { hint: e.hint } : {}) });
+  }
 }

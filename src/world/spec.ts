@@ -1,4 +1,27 @@
 import { z } from 'zod';
+import { PrimesimError } from '../errors.ts';
+import { parseQueueModel } from '../market/queue-model.ts';
+import { parseFees } from '../venues/clob/fees.ts';
+
+/**
+ * A setting written as a string its model parses (fees `2:5`, queue `power:3`), checked with the
+ * schema: a sweep or Monte Carlo grid value it refuses fails before any run, not in its own run.
+ */
+function parsedBy(parse: (s: string) => unknown): (s: string, ctx: z.RefinementCtx) => void {
+  return (s, ctx) => {
+    try {
+      parse(s);
+    } catch (e) {
+      if (!(e instanceof PrimesimError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.hint !== undefined ? `${e.reason} (${e.hint})` : e.reason });
+    }
+  };
+}
+
+/** Fees as `maker:taker` bps (checked by the fee model's parser). */
+export const FeesString = z.string().superRefine(parsedBy(parseFees));
+/** A queue model: risk-averse, power:<n>, log (checked by its parser). */
+export const QueueString = z.string().superRefine(parsedBy(parseQueueModel));
 
 /**
  * The run spec: everything one run is made of, as data. `src/world/build.ts` is the only code
@@ -163,9 +186,9 @@ export const ClobVenueSpecSchema = z.strictObject({
     asSpot: z.boolean().optional(),
   }), z.strictObject({ generate: Generate }), z.strictObject({ bars: Bars }), z.strictObject({ path: PathData })]),
   /** `maker:taker` in bps; negative maker = rebate. */
-  fees: z.string().default('2:5'),
+  fees: FeesString.default('2:5'),
   /** risk-averse, power:<n>, log. */
-  queue: z.string().default('risk-averse'),
+  queue: QueueString.default('risk-averse'),
   latency: z
     .strictObject({
       entry: z.string().default('1ms'),

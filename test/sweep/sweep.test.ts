@@ -74,7 +74,8 @@ describe('sweeps over run specs', () => {
     expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' })).toThrow(/field --grid: venues\.spot\.fees: no venues\.spot in the spec/);
     // stress and mc name the flag the path came from
     expect(() => specWithOverrides(file, { 'venues.spot.fees': '1:1' }, '--set')).toThrow(/field --set: venues\.spot\.fees: no venues\.spot in the spec/);
-    expect(() => specWithOverrides(file, { 'venues.perp.queue': 'fifo' })).not.toThrow(); // the builder names bad models
+    // A model's string is checked with the schema (it was left to the builder, in each run): the flag and value named.
+    expect(() => specWithOverrides(file, { 'venues.perp.queue': 'fifo' })).toThrow(/^field --grid venues\.perp\.queue=fifo: unknown queue model "fifo"/);
     const points = expandGrid([parseGridAxis('venues.perp.queue=risk-averse,power:3'), parseGridAxis('spreadBps=0.01,0.05')]);
     const jobs = points.map((p, i) => ({ kind: 'spec' as const, file, overrides: p, runsDir: join(root, 'specpool'), runId: `p${i}`, sweep: { id: 'mm-sweep', point: p } }));
     const pooled = await runPool(jobs, { workers: 2 });
@@ -151,6 +152,26 @@ describe('sweep flags', () => {
     const html = readFileSync(join(root, 'coin-compare.html'), 'utf8');
     const chart = html.split('<h2>Trading PnL by run (total less deposits revalued)</h2>')[1]!.split('<h2>')[0]!;
     expect(chart.match(/<rect[^>]* width="[1-9]/g)?.length).toBe(2);
+  });
+
+  // A fees or queue string a venue's model refuses was found by its own run (the other points ran
+  // and "1 run" was printed); a key under a --grid/--set path was named at its section's file line.
+  it('a grid or --set value a model refuses stops everything before any run, naming the flag and the value', async () => {
+    const out = join(root, 'refused');
+    const [fees, queue, key, set, seed] = await Promise.all([
+      primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'venues.perp.fees=2:5,abc', '--runs', out]),
+      primesim(['sweep', 'strategies/market-maker.ts', '--data', data, '--grid', 'queue=log,power:0', '--runs', out]),
+      primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'risk.foo=1,2', '--runs', out]),
+      primesim(['stress', 'crash-50x', '--set', 'venues.perp.queue=fifo', '--runs', out]),
+      primesim(['sweep', 'strategies/market-maker.ts', '--data', data, '--grid', 'seed=1,2.5', '--runs', out]),
+    ]);
+    expect(fees.stderr.trim()).toBe('primesim: ConfigError: field --grid venues.perp.fees=abc: fees "abc" are not maker:taker bps (e.g. 2:5 or -0.5:2.5)');
+    expect(queue.stderr.trim()).toBe('primesim: ConfigError: field --grid queue=power:0: power queue exponent must be > 0, got 0');
+    expect(key.stderr.trim()).toBe('primesim: ConfigError: field --grid risk.foo=1: unknown setting foo');
+    expect(set.stderr.trim()).toBe('primesim: ConfigError: field --set venues.perp.queue=fifo: unknown queue model "fifo" (use risk-averse, power:<n> or log)');
+    expect(seed.stderr.trim()).toBe('primesim: ConfigError: field --grid seed=2.5: Invalid input: expected int, received number');
+    for (const r of [fees, queue, key, set, seed]) expect(r.code).not.toBe(0);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
