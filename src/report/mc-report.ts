@@ -22,7 +22,7 @@ export function isMcFolder(dir: string): boolean {
 }
 
 /** Per time bucket, quantiles across paths of a step series sampled at the bucket's end. */
-function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p05: number; p25: number; p50: number; p75: number; p95: number }[] {
+function fan(series: { t: number[]; v: number[] }[], startUs: number, buckets = 96): { h: number; p05: number; p25: number; p50: number; p75: number; p95: number }[] {
   const all = series.filter((s) => s.t.length > 0);
   if (all.length === 0) return [];
   const t0 = Math.min(...all.map((s) => s.t[0]!));
@@ -43,7 +43,7 @@ function fan(series: { t: number[]; v: number[] }[], buckets = 96): { t: Date; p
       }
       xs.push(s.v[lo]!);
     }
-    if (xs.length) out.push({ t: new Date(at / 1000), p05: upperQuantile(xs, 0.05), p25: upperQuantile(xs, 0.25), p50: upperQuantile(xs, 0.5), p75: upperQuantile(xs, 0.75), p95: upperQuantile(xs, 0.95) });
+    if (xs.length) out.push({ h: (at - startUs) / HOUR_US, p05: upperQuantile(xs, 0.05), p25: upperQuantile(xs, 0.25), p50: upperQuantile(xs, 0.5), p75: upperQuantile(xs, 0.75), p95: upperQuantile(xs, 0.95) });
   }
   return out;
 }
@@ -70,15 +70,24 @@ export function compact(x: number, _i?: number, ticks?: readonly number[]): stri
   return f.format(x);
 }
 
+const HOUR_US = 3_600_000_000;
+/**
+ * Paths of an MC run all start at its `mc.start` — a date of the simulation's own calendar, not of
+ * the history a path replays (the January 2022 replay runs from 2024-01-01 too) — so its charts
+ * are drawn against hours into the path, where a date axis read as if the crash happened on Jan 1.
+ */
+const PATH_HOURS = { label: 'hours into the path', type: 'linear' } as const;
+
 function fanChart(title: string, slug: string, rows: ReturnType<typeof fan>, label: string, ticks?: (x: number) => string): ChartSpec {
   return {
     title,
     slug,
     marks: [
-      Plot.areaY(rows, { x: 't', y1: 'p05', y2: 'p95', fill: '#1f77b4', fillOpacity: 0.15 }),
-      Plot.areaY(rows, { x: 't', y1: 'p25', y2: 'p75', fill: '#1f77b4', fillOpacity: 0.3 }),
-      Plot.lineY(rows, { x: 't', y: 'p50', stroke: '#1f77b4' }),
+      Plot.areaY(rows, { x: 'h', y1: 'p05', y2: 'p95', fill: '#1f77b4', fillOpacity: 0.15 }),
+      Plot.areaY(rows, { x: 'h', y1: 'p25', y2: 'p75', fill: '#1f77b4', fillOpacity: 0.3 }),
+      Plot.lineY(rows, { x: 'h', y: 'p50', stroke: '#1f77b4' }),
     ],
+    x: PATH_HOURS,
     y: { label, zero: false, ...(ticks ? { tickFormat: ticks } : {}) },
   };
 }
@@ -183,15 +192,18 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
     }
     if (pt.has('liquidations', 'ts_us', 'fund_balance')) fund.push({ t: pt.nums('liquidations', 'ts_us'), v: pt.nums('liquidations', 'fund_balance') });
   }
+  // A path's start: its first mark (every path venue marks from its first minute), else its first liquidation.
+  const firsts = [...[...marks.values()].flat(), ...fund].flatMap((x) => (x.t.length > 0 ? [x.t[0]!] : []));
+  const startUs = firsts.length > 0 ? Math.min(...firsts) : 0;
   const named = (title: string, id: string, m: Map<string, unknown>) => (m.size > 1 && id ? `${title}: ${id}` : title);
   for (const [id, l] of marks) {
-    const mf = fan(l);
+    const mf = fan(l, startUs);
     if (mf.length) charts.push(fanChart(named('Mark across paths (median, 25–75% and 5–95%)', id, marks), marks.size > 1 && id ? `mark-fan-${chartSlug(id)}` : 'mark-fan', mf, 'price'));
   }
-  const ff = fan(fund);
+  const ff = fan(fund, startUs);
   if (ff.length) charts.push(fanChart('Insurance fund across paths (after each liquidation step)', 'insurance-fund-fan', ff, 'fund', compact));
   for (const [id, l] of oi) {
-    const of = fan(l);
+    const of = fan(l, startUs);
     if (of.length) charts.push(fanChart(named('Open interest across paths (median, 25–75% and 5–95%)', id, oi), oi.size > 1 && id ? `open-interest-fan-${chartSlug(id)}` : 'open-interest-fan', of, 'open interest (base units)', compact));
   }
   // The worst path's liquidation waterfall: liquidated notional per 15 minutes by kind.
@@ -207,13 +219,15 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
       const kind = wt.strs('liquidations', 'kind');
       const inst = (JSON.parse(readFileSync(join(wdir, 'manifest.json'), 'utf8')) as { instrument?: { lotSize?: string; multiplier?: number } }).instrument;
       const lot = Number(inst?.lotSize ?? NaN) * (inst?.multiplier ?? 1);
-      const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ t: new Date(Math.floor(x / 9e8) * 9e5), v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
+      // Quarter-hours into the path (see PATH_HOURS).
+      const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ h: Math.floor((x - startUs) / 9e8) / 4, v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
       if (rows.length) {
         charts.push({
           slug: 'liquidation-waterfall-worst-path',
           title: `Liquidation waterfall of the worst path by liquidated notional (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
-          marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 't', y: 'v', fill: 'kind', interval: '15 minutes' } as Plot.RectYOptions)), Plot.ruleY([0])],
+          marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 'h', y: 'v', fill: 'kind', interval: 0.25 } as Plot.RectYOptions)), Plot.ruleY([0])],
           color: { legend: true },
+          x: PATH_HOURS,
           y: { label: 'notional', tickFormat: compact },
         });
       }

@@ -69,6 +69,15 @@ describe('Monte Carlo paths', () => {
     expect(html).toContain('peak base fee: median / 99% (gwei)');
     for (const h of ['VaR 95% / 99% (desk loss)', 'Desk PnL across paths, with VaR (solid) and ES (dashed) at 95% and 99%', '</svg>ES 99%</span>', 'Mark across paths', 'Insurance fund across paths', 'Open interest across paths', 'Liquidation waterfall of the worst path']) expect(html).toContain(h);
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(5);
+    // Fans and the waterfall are drawn against hours into the path: every path starts at the MC's
+    // own start date, which a date axis showed as if the replayed crash happened then.
+    for (const title of ['Insurance fund across paths', 'Liquidation waterfall of the worst path']) {
+      const chart = html.split(`<h2>${title}`)[1]!.split('<h2>')[0]!;
+      expect(chart).toContain('hours into the path');
+      const ticks = [...(chart.match(/<g aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+      expect(ticks.length, title).toBeGreaterThan(2);
+      for (const t of ticks) expect(Number(t), `${title}: tick ${t}`).toBeGreaterThanOrEqual(0);
+    }
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
     expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d% \(95% CI [\d.]+% – [\d.]+%, exact\)/);
     // Four paths bound neither VaR's loss side: the interval rows say so, and the convergence
