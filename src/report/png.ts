@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { ConfigError } from '../errors.ts';
 import { chartSlug } from './charts.ts';
@@ -28,7 +28,7 @@ export function chartPngTargets(html: string, charts: readonly DrawnChart[]): st
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     const png = `${stem}-${n === 1 ? base : `${base}-${n}`}.png`;
-    if (existsSync(png) && (statSync(png).isDirectory() || !isPrimesimPng(readFileSync(png)))) {
+    if (existsSync(png) && (statSync(png).isDirectory() || !isPrimesimPng(head(png)))) {
       throw new ConfigError(`${png} exists and is not a chart primesim wrote; refusing to replace it`, { field: '--out', hint: 'move it, or give the report another name (its charts are named after it)' });
     }
     out.push(png);
@@ -48,6 +48,17 @@ export function writeChartPngs(html: string, charts: readonly DrawnChart[], targ
     renameSync(tmp, png);
   });
   return targets;
+}
+
+/** A file's first 64 KiB: a PNG's text chunks before its image data (a big picture is not read whole). */
+function head(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(65_536);
+    return b.subarray(0, readSync(fd, b, 0, b.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
