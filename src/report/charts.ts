@@ -42,6 +42,36 @@ const countTicks = {
 /** The y axis of a histogram: counts of `label`, whole-number ticks. */
 export const countAxis = (label: string): Plot.ScaleOptions => ({ label, ticks: countTicks, tickFormat: 'd' });
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Tick labels of a time axis in UTC on a 24-hour clock, as trading screens write them: `23:56`,
+ * not D3's `11:56` (its 12-hour minute ticks carry no AM/PM, so 23:56 read as 11:56 in the
+ * morning). The unit follows the ticks' step — seconds (`:30`, whole minutes `23:56:00`), minutes
+ * and hours (`23:56`), days (`Aug 8`), months (`Aug`), years — and the next larger unit is added
+ * on a second line at the first tick and wherever it changes (the day under `00:00`, the year
+ * under `Jan`), as Plot does with its own format.
+ */
+export function utcTick(d: unknown, i: number, ticks: readonly unknown[] = []): string {
+  if (!(d instanceof Date)) return String(d);
+  const step = ticks.length > 1 && ticks[1] instanceof Date && ticks[0] instanceof Date ? ticks[1].getTime() - ticks[0].getTime() : Infinity;
+  const prev = i > 0 && ticks[i - 1] instanceof Date ? (ticks[i - 1] as Date) : undefined;
+  const day = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+  const dayChanged = prev === undefined || prev.getUTCFullYear() !== d.getUTCFullYear() || prev.getUTCMonth() !== d.getUTCMonth() || prev.getUTCDate() !== d.getUTCDate();
+  const yearChanged = prev === undefined || prev.getUTCFullYear() !== d.getUTCFullYear();
+  const hm = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  if (step < 60_000) {
+    const onMinute = d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
+    const label = prev === undefined || onMinute ? `${hm}:${two(d.getUTCSeconds())}` : `:${two(d.getUTCSeconds())}`;
+    return dayChanged ? `${label}\n${day}` : label;
+  }
+  if (step < 86_400_000) return dayChanged ? `${hm}\n${day}` : hm;
+  if (step < 28 * 86_400_000) return yearChanged ? `${day}\n${d.getUTCFullYear()}` : day;
+  if (step < 365 * 86_400_000) return yearChanged ? `${MONTHS[d.getUTCMonth()]}\n${d.getUTCFullYear()}` : MONTHS[d.getUTCMonth()]!;
+  return String(d.getUTCFullYear());
+}
+
 /** A chart title as a file name part: "Return distribution (daily)" → "return-distribution-daily". */
 export const chartSlug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
 
@@ -127,16 +157,25 @@ export function roundGeometry(markup: string): string {
   return markup.replace(GEOMETRY, (_m, name: string, value: string) => ` ${name}="${value.replace(LONG_DECIMAL, (n) => String(Math.round(Number(n) * 100) / 100))}"`);
 }
 
+/** The x scale: time in UTC unless the chart says otherwise, labelled by `utcTick` unless it formats its own ticks. */
+function xScale(x: Plot.ScaleOptions | undefined): Plot.ScaleOptions {
+  const out: Plot.ScaleOptions = { type: 'utc', label: null, ...(x ?? {}) };
+  return out.type === 'utc' && out.tickFormat === undefined ? { ...out, tickFormat: utcTick } : out;
+}
+
 /** The chart as Plot draws it: a <svg>, or a <figure> with legend swatches. */
 function plotOf(spec: ChartSpec): Element {
+  const x = xScale(spec.x);
   return Plot.plot({
     document,
     width: 920,
     height: spec.height ?? 260,
     marginLeft: spec.marginLeft ?? 80,
     marginRight: 20,
+    // Room for a time axis' second line (the day under the hours): Plot's 30 px clipped its descenders.
+    ...(x.type === 'utc' ? { marginBottom: 36 } : {}),
     style: { fontSize: '12px', background: 'white' },
-    x: { type: 'utc', label: null, ...(spec.x ?? {}) },
+    x,
     y: { grid: true, ...(spec.y ?? {}) },
     ...(spec.color ? { color: spec.color } : {}),
     ...(spec.fx ? { fx: spec.fx } : {}),

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { chartSlug, countAxis, renderChart, roundGeometry } from '../../src/report/charts.ts';
+import { chartSlug, countAxis, renderChart, roundGeometry, utcTick } from '../../src/report/charts.ts';
 import { compact } from '../../src/report/mc-report.ts';
 import { writeChartPngs } from '../../src/report/png.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -79,6 +79,27 @@ describe('charts', () => {
     expect(lines.join(' ')).toBe(title);
     for (const l of lines) expect(l.length * 8.5).toBeLessThanOrEqual(920 - 20);
     expect(new Resvg(c.svg).render().height).toBe(260 + 10 + 19 * 2);
+  });
+
+  // D3's default wrote minute ticks on a 12-hour clock without AM/PM: 23:56 UTC read "11:56".
+  it('time ticks are UTC on a 24-hour clock, the next unit under the first tick and where it changes', () => {
+    const at = (iso: string[]) => iso.map((x) => new Date(x));
+    const labels = (ts: Date[]) => ts.map((d, i) => utcTick(d, i, ts));
+    expect(labels(at(['2024-08-08T23:55:45Z', '2024-08-08T23:56:00Z', '2024-08-08T23:56:15Z']))).toEqual(['23:55:45\nAug 8', '23:56:00', ':15']);
+    expect(labels(at(['2024-08-08T23:58:00Z', '2024-08-08T23:59:00Z', '2024-08-09T00:00:00Z']))).toEqual(['23:58\nAug 8', '23:59', '00:00\nAug 9']);
+    expect(labels(at(['2021-12-31T12:00:00Z', '2022-01-01T00:00:00Z']))).toEqual(['12:00\nDec 31', '00:00\nJan 1']);
+    expect(labels(at(['2021-12-30T00:00:00Z', '2022-01-01T00:00:00Z', '2022-01-03T00:00:00Z']))).toEqual(['Dec 30\n2021', 'Jan 1\n2022', 'Jan 3']);
+    expect(labels(at(['2021-11-01T00:00:00Z', '2021-12-01T00:00:00Z', '2022-01-01T00:00:00Z']))).toEqual(['Nov\n2021', 'Dec', 'Jan\n2022']);
+    expect(labels(at(['2020-01-01T00:00:00Z', '2021-01-01T00:00:00Z']))).toEqual(['2020', '2021']);
+    expect(utcTick(3, 0, [3, 4])).toBe('3');
+    // Drawn: the axis of a chart over 23:54–00:00 UTC says 23:5x and the day, never 11:5x.
+    const rows = [0, 1, 2, 3, 4, 5, 6].map((m) => ({ t: new Date(Date.UTC(2024, 7, 8, 23, 54 + m)), v: m }));
+    const svg = renderChart({ title: 'late', marks: [Plot.lineY(rows, { x: 't', y: 'v' })] }).svg;
+    const g = svg.match(/<g aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s)![1]!;
+    const ticks = [...g.matchAll(/<text[^>]*>(.*?)<\/text>/gs)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').trim());
+    expect(ticks.length).toBeGreaterThan(3);
+    expect(ticks.some((t) => /^23:5\d/.test(t))).toBe(true);
+    expect(ticks.some((t) => /\b11:5\d/.test(t))).toBe(false);
   });
 
   it('file names from titles have no stray dashes', () => {
