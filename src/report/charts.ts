@@ -42,7 +42,7 @@ const countTicks = {
 /** The y axis of a histogram: counts of `label`, whole-number ticks. */
 export const countAxis = (label: string): Plot.ScaleOptions => ({ label, ticks: countTicks, tickFormat: 'd' });
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
 
 /**

@@ -60,6 +60,15 @@ describe('tear sheet', () => {
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'long.html') })).html, 'utf8');
     const s = sections(html);
     for (const t of ['Monthly returns (%)', 'Worst drawdowns', 'Trades (round trips: flat → position → flat)', 'Margin usage and distance to liquidation (%)']) expect(s).toContain(t);
+    // The heatmap's columns are month names; the month at the scheme's dark end has its figure in white.
+    const heat = html.split('<h2>Monthly returns (%)</h2>')[1]!.split('<h2>')[0]!;
+    const cols = [...(heat.match(/<g aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(cols).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+    const figures = [...heat.matchAll(/<text[^>]*fill="(white|black)"[^>]*>(-?\d+\.\d)<\/text>/g)].map((m) => [m[1], Number(m[2])] as const);
+    const worst = Math.max(...figures.map(([, v]) => Math.abs(v)));
+    expect(figures.length).toBe(3);
+    for (const [fill, v] of figures) expect(fill, String(v)).toBe(Math.abs(v) >= 0.6 * worst ? 'white' : 'black');
+    expect(figures.filter(([f]) => f === 'white').length).toBeGreaterThan(0);
     // Inventory in BTC (the strategy holds 1 BTC = 1,000 lots of 0.001), not in lots.
     const inv = buildCharts(r.dir).find((c) => c.title === 'Inventory')!;
     expect(inv.y?.label).toBe('position (BTC)');
