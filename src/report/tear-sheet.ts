@@ -214,7 +214,7 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
     out.charts.push({
       slug: 'return-distribution',
       title: `Return distribution (${dist.label}) with VaR and ES 95%`,
-      marks: [Plot.rectY(dist.r.map((v) => ({ v: v * 100 })), Plot.binX({ y: 'count' }, { x: 'v', thresholds: 60 }) as Plot.RectYOptions), Plot.ruleX([-dve.var * 100], { stroke: '#ff7f0e', strokeWidth: 2 }), Plot.ruleX([-dve.es * 100], { stroke: '#d62728', strokeWidth: 2, strokeDasharray: '4 3' }), Plot.ruleY([0])],
+      marks: [Plot.rectY(dist.r.map((v) => ({ v: v * 100 })), Plot.binX({ y: 'count' }, { x: 'v', thresholds: 60, fill: '#1f77b4' }) as Plot.RectYOptions), Plot.ruleX([-dve.var * 100], { stroke: '#ff7f0e', strokeWidth: 2 }), Plot.ruleX([-dve.es * 100], { stroke: '#d62728', strokeWidth: 2, strokeDasharray: '4 3' }), Plot.ruleY([0])],
       x: { type: 'linear', label: `return (%) — VaR ${pct(dve.var, 3)} (orange), ES ${pct(dve.es, 3)} (red)` },
       y: countAxis('count'),
     });
