@@ -398,6 +398,16 @@ const WAIT_UNITS: readonly [string, number][] = [['h', 3600e6], ['min', 60e6], [
  * a log axis, where a linear histogram put nearly every fill in its first bar. Waits of zero (a
  * fill at the instant the order rested) cannot sit on a log axis: they are counted in a note.
  */
+/**
+ * A log axis' tick as a plain number at the powers of ten (0.01, 1, 1,000), the ticks between
+ * unlabelled (D3's SI default wrote 0.01 ms as "10m"). The waits' log axis spans two decades or
+ * more (waitChart uses it only then), so it always has labelled ticks.
+ */
+export function decade(x: number): string {
+  const l = Math.log10(x);
+  return Math.abs(l - Math.round(l)) < 1e-9 ? x.toLocaleString('en-US', { maximumFractionDigits: 12 }) : '';
+}
+
 export function waitChart(waitsUs: readonly number[]): { spec: ChartSpec; note?: string } | undefined {
   if (waitsUs.length < 10) return undefined;
   const pos = waitsUs.filter((w) => w > 0).sort((a, b) => a - b);
@@ -413,13 +423,16 @@ export function waitChart(waitsUs: readonly number[]): { spec: ChartSpec; note?:
     // 40 bins of equal width in log10, from the shortest wait to the longest (the last edge just past it).
     const a = Math.log10(lo / per);
     const b = Math.log10(hi / per) + 1e-9;
-    thresholds = Array.from({ length: 41 }, (_, i) => 10 ** (a + ((b - a) * i) / 40));
+    // The first edge is the shortest wait itself: 10 ** log10(40) is 40.00000000000001, which left
+    // every wait equal to the shortest (20 fills at one constant latency) out of the histogram.
+    thresholds = Array.from({ length: 41 }, (_, i) => (i === 0 ? lo / per : 10 ** (a + ((b - a) * i) / 40)));
   }
   const spec: ChartSpec = {
     slug: 'queue-wait',
     title: `Queue wait of maker fills (${unit}${log ? ', log scale' : ''})`,
-    marks: [Plot.rectY(data, Plot.binX({ y: 'count' }, { x: 'v', thresholds }) as Plot.RectYOptions), Plot.ruleY([0])],
-    x: { type: log ? 'log' : 'linear', label: `${unit} from resting to fill` },
+    marks: [Plot.rectY(data, Plot.binX({ y: 'count' }, { x: 'v', thresholds, fill: '#1f77b4' }) as Plot.RectYOptions), Plot.ruleY([0])],
+    // Log ticks as plain numbers at the powers of ten: D3's SI default wrote 0.01 ms as "10m" (ten minutes?).
+    x: { type: log ? 'log' : 'linear', label: `${unit} from resting to fill`, ...(log ? { tickFormat: decade } : {}) },
     y: countAxis('fills'),
     height: 200,
   };

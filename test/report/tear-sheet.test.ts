@@ -7,7 +7,8 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 import { writeReport } from '../../src/report/report.ts';
 import { money } from '../../src/report/summary-rows.ts';
 import { buildCharts, RunTables } from '../../src/report/recipes.ts';
-import { tearSheet, waitChart, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
+import { decade, tearSheet, waitChart, type TearSheetInstrument } from '../../src/report/tear-sheet.ts';
+import { renderChart } from '../../src/report/charts.ts';
 import { onGrid, samplingInterval } from '../../src/report/tear-sheet-stats.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
@@ -155,6 +156,16 @@ describe('tear sheet', () => {
     const bin = c.spec.marks[0] as unknown as { data: { v: number }[] };
     expect(bin.data.map((d) => d.v).sort((x, y) => x - y)).toEqual([...Array<number>(20).fill(40), 43_200_000]);
     expect(c.note).toBe('Queue wait: 3 of 24 maker fills filled the instant they rested (no wait); the log-scale histogram shows the others.');
+    // Its ticks are plain numbers at the powers of ten (D3's SI format wrote 0.01 ms as "10m").
+    expect([0.001, 0.01, 0.02, 1, 5, 1000, 1e6].map(decade)).toEqual(['0.001', '0.01', '', '1', '', '1,000', '1,000,000']);
+    // Every wait is in a bin: the 20 at the shortest wait were left out (the first edge rounded above it).
+    const bins = renderChart(c.spec).svg.match(/<g aria-label="rect"[^>]*>(.*?)<\/g>/s)![1]!.match(/<rect /g)!.length;
+    expect(bins).toBe(2);
+    // Drawn: waits from 10 µs to 5 s, log-uniform.
+    const spread = waitChart(Array.from({ length: 200 }, (_, i) => 10 * 10 ** ((i / 199) * 5.7)))!;
+    const ticks = [...(renderChart(spread.spec).svg.match(/<g aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).filter((t) => t !== '');
+    expect(ticks.length).toBeGreaterThan(3);
+    for (const t of ticks) expect(t, t).toMatch(/^\d{1,3}(,\d{3})*$|^0\.0*1$/);
     // Within two decades: a linear histogram of every wait, in seconds (median 2 s).
     const lin = waitChart([1e6, 1.5e6, 2e6, 2e6, 2.5e6, 3e6, 3e6, 4e6, 5e6, 0])!;
     expect(lin.spec.title).toBe('Queue wait of maker fills (s)');
