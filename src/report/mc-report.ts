@@ -153,7 +153,7 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
         Plot.lineY(conv, { x: 'n', y: 'hi', stroke: '#ff7f0e', strokeDasharray: '4 3' }),
         Plot.lineY(conv, { x: 'n', y: 'var', stroke: '#ff7f0e', strokeWidth: 2 }),
       ],
-      x: { label: 'paths', tickFormat: compact },
+      x: { type: 'linear', label: 'paths', tickFormat: compact },
       y: { label: 'VaR 95% (desk loss)', tickFormat: compact },
     });
   }
