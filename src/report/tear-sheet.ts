@@ -393,12 +393,6 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
 const WAIT_UNITS: readonly [string, number][] = [['h', 3600e6], ['min', 60e6], ['s', 1e6], ['ms', 1e3], ['µs', 1]];
 
 /**
- * The histogram of maker fills' queue waits, in the unit of their median. Waits span decades (a
- * quote filled in 40 ms, another after 12 hours): beyond two decades the bins are logarithmic on
- * a log axis, where a linear histogram put nearly every fill in its first bar. Waits of zero (a
- * fill at the instant the order rested) cannot sit on a log axis: they are counted in a note.
- */
-/**
  * A log axis' tick as a plain number at the powers of ten (0.01, 1, 1,000), the ticks between
  * unlabelled (D3's SI default wrote 0.01 ms as "10m"). The waits' log axis spans two decades or
  * more (waitChart uses it only then), so it always has labelled ticks.
@@ -408,6 +402,12 @@ export function decade(x: number): string {
   return Math.abs(l - Math.round(l)) < 1e-9 ? x.toLocaleString('en-US', { maximumFractionDigits: 12 }) : '';
 }
 
+/**
+ * The histogram of maker fills' queue waits, in the unit of their median. Waits span decades (a
+ * quote filled in 40 ms, another after 12 hours): beyond two decades the bins are logarithmic on
+ * a log axis, where a linear histogram put nearly every fill in its first bar. Waits of zero (a
+ * fill at the instant the order rested) cannot sit on a log axis: they are counted in a note.
+ */
 export function waitChart(waitsUs: readonly number[]): { spec: ChartSpec; note?: string } | undefined {
   if (waitsUs.length < 10) return undefined;
   const pos = waitsUs.filter((w) => w > 0).sort((a, b) => a - b);

@@ -31,9 +31,9 @@ function typed(v: string): unknown {
 /**
  * Set one dotted path in a raw spec. Array items can be named by index or by `id`
  * (`venues.perp.fees`); a bare name that is not a spec section is a parameter of the first agent
- * (`spreadBps` = `agents.0.params.spreadBps`), as in a strategy sweep.
+ * (`spreadBps` = `agents.0.params.spreadBps`), as in a strategy sweep. Returns the field it set
+ * as the spec's own path (list items by index), as a spec error names it.
  */
-/** Returns the field it set as the spec's own path (list items by index), as a spec error names it. */
 export function applyOverride(raw: Record<string, unknown>, path: string, value: string, flag = '--grid'): string {
   const parts = path.split('.');
   if (!TOP.has(parts[0]!)) {
