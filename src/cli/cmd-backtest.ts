@@ -59,6 +59,19 @@ export async function checkBacktestSettings(cfg: BacktestConfig, given: (key: st
   }
 }
 
+/** A strategy's parameters as a table: what `--param key=value` (or a sweep's `--grid key=…`) takes. */
+export async function paramsTable(strategy: string): Promise<string> {
+  const { loadStrategy } = await import('../backtest/load-strategy.ts');
+  const { describeKeys } = await import('../world/spec-keys.ts');
+  const { resolveShippedFile } = await import('../package-root.ts');
+  const m = await loadStrategy(resolveShippedFile(strategy));
+  const rows = describeKeys(m.params).map((k) => [k.key, k.kind, k.required ? '(required)' : k.default === undefined ? '(none)' : typeof k.default === 'string' ? k.default : JSON.stringify(k.default), k.rules, k.description ?? '']);
+  const head = `${m.name}${m.description ? `: ${m.description}` : ''}\n`;
+  if (rows.length === 0) return `${head}no parameters\n`;
+  const showDesc = rows.some((r) => r[4] !== '');
+  return `${head}${formatTable(['parameter', 'kind', 'default', 'bounds', ...(showDesc ? ['about'] : [])], rows.map((r) => (showDesc ? r : r.slice(0, 4))))}\nset with --param <name>=<value> (a sweep: --grid <name>=v1,v2)\n`;
+}
+
 export async function backtestWithProgress(cfg: BacktestConfig) {
   const bars = isBarsData(cfg.data);
   // Bars: four events per bar; the total is not known before reading the file.
@@ -101,6 +114,7 @@ export function registerBacktest(program: Command): void {
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
     .option('--json', 'print the manifest as JSON instead of a table')
     .option('--print-spec', 'print the run spec these settings stand for (YAML, for `primesim run`) and exit')
+    .option('--list-params', "print the strategy's parameters (kind, default, bounds: what --param takes) and exit")
     .addHelpText('after', '\nExample config (YAML):\n  strategy: strategies/market-maker.ts\n  data: datasets/btcusdt-20240808\n  seed: 7\n  latencyEntry: 2ms\n  queue: power:3\n  params: { spreadBps: 2 }')
     .action(async (strategy: string | undefined, o: Record<string, unknown>, cmd: Command) => {
       const fromFile = o.config ? (await import('../backtest/config-file.ts')).loadBacktestConfig(o.config as string) : {};
@@ -137,6 +151,10 @@ export function registerBacktest(program: Command): void {
         ...((o.runId ?? fromFile.runId) ? { runId: (o.runId ?? fromFile.runId) as string } : {}),
       };
       if (!cfg.strategy) throw new ConfigError('no strategy: give a strategy file or `strategy:` in --config', { field: 'strategy' });
+      if (o.listParams) {
+        process.stdout.write(await paramsTable(cfg.strategy));
+        return;
+      }
       if (!cfg.data) throw new ConfigError('no dataset: give --data <dir> or `data:` in --config', { field: '--data' });
       if (isBarsData(cfg.data)) refuseBarSettings((k) => cli(k) || fromFile[k] !== undefined);
       else refuseTickSettings((k) => cli(k) || fromFile[k] !== undefined);

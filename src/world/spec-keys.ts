@@ -78,3 +78,67 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
   }
   return best !== undefined && bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : undefined;
 }
+
+/** One setting of an object schema as a user reads it: its kind, its default and its bounds. */
+export interface KeyDescription {
+  key: string;
+  /** number, integer, string, boolean, one of a | b | c, list of string, string or list of string … */
+  kind: string;
+  /** The value used when it is not given (`undefined`: none, see `required`). */
+  default: unknown;
+  required: boolean;
+  /** Bounds and the like, e.g. `> 0`, `≥ 0, ≤ 1`. */
+  rules: string;
+  description: string | undefined;
+}
+
+interface CheckDef {
+  check?: string;
+  format?: string;
+  value?: unknown;
+  inclusive?: boolean;
+  minimum?: unknown;
+  maximum?: unknown;
+}
+
+/** A value's kind as a user reads it: integer, one of a | b, a list of string, string or list of string … */
+function kindOf(schema: z.ZodType, depth = 0): string {
+  const d = defOf(schema) as Def & { entries?: Record<string, unknown>; checks?: { _zod: { def: CheckDef } }[] };
+  if (depth > 8) return d.type;
+  if (d.innerType !== undefined && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) return kindOf(d.innerType, depth + 1);
+  if (d.type === 'pipe') return kindOf(d.in!, depth + 1);
+  if (d.type === 'enum') return `one of ${Object.values(d.entries ?? {}).join(' | ')}`;
+  if (d.type === 'number') return (d.checks ?? []).some((c) => c._zod.def.check === 'number_format' && /int/.test(String(c._zod.def.format))) ? 'integer' : 'number';
+  if (d.type === 'array') return `list of ${kindOf(d.element!, depth + 1)}`;
+  if (d.type === 'union') return [...new Set(d.options!.map((o) => kindOf(o, depth + 1)))].join(' or ');
+  return d.type;
+}
+
+/**
+ * The settings of an object schema (a strategy's `params`) with their kinds, defaults and bounds,
+ * read from the schema itself, so what is printed is what validation does: the default is what
+ * the setting's own schema gives for a missing value.
+ */
+export function describeKeys(schema: z.ZodType): KeyDescription[] {
+  const obj = objectsAt(schema, [])[0];
+  return Object.entries(obj?.shape ?? {}).map(([key, s]) => {
+    let inner = s;
+    for (let i = 0; i < 16; i++) {
+      const d = defOf(inner);
+      if (d.innerType === undefined || !['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) break;
+      inner = d.innerType;
+    }
+    const d = defOf(inner) as Def & { checks?: { _zod: { def: CheckDef } }[] };
+    const checks = (d.checks ?? []).map((c) => c._zod.def);
+    const kind = kindOf(inner);
+    const rules = checks.flatMap((c) => {
+      if (c.check === 'greater_than') return [`${c.inclusive ? '≥' : '>'} ${String(c.value)}`];
+      if (c.check === 'less_than') return [`${c.inclusive ? '≤' : '<'} ${String(c.value)}`];
+      if (c.check === 'min_length') return [`at least ${String(c.minimum)} long`];
+      if (c.check === 'max_length') return [`at most ${String(c.maximum)} long`];
+      return [];
+    }).join(', ');
+    const missing = s.safeParse(undefined);
+    return { key, kind, default: missing.success ? missing.data : undefined, required: !missing.success, rules, description: s.description ?? inner.description };
+  });
+}

@@ -30,6 +30,21 @@ describe('primesim CLI end to end', () => {
     }
   });
 
+  it('backtest --list-params prints what --param takes, without data', async () => {
+    const r = await primesim(['backtest', 'strategies/sma-cross.ts', '--list-params']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe([
+      'sma-cross: SMA fast/slow crossover, long-only, fixed size.',
+      'parameter  kind     default  bounds',
+      '─────────  ───────  ───────  ──────',
+      'fast       integer       10  > 0',
+      'slow       integer       20  > 0',
+      'size       number         1  > 0',
+      'set with --param <name>=<value> (a sweep: --grid <name>=v1,v2)',
+      '',
+    ].join('\n'));
+  });
+
   it('generate → backtest → query → report, as a user types them', async () => {
     const ds = join(work, 'gen');
     let r = await primesim(['data', 'generate', '--out', ds, '--seed', '3', '--events', '200000']);
