@@ -34,7 +34,7 @@ const SETTINGS: Record<string, [string, string, string]> = {
 };
 /** Tick-data settings (refused on bars) and settings that do not change the spec. */
 const NOT_ON_BARS = ['--latency-entry', '--feed-latency', '--queue'];
-const OUTSIDE_SPEC = ['--config', '--data', '--runs', '--run-id', '--force', '--json', '--print-spec', '--help'];
+const OUTSIDE_SPEC = ['--config', '--data', '--runs', '--run-id', '--force', '--json', '--print-spec', '--list-params', '--help'];
 
 describe('backtest --config', () => {
   it('lists every flag of the command (a new one must say how a config file sets it)', () => {
