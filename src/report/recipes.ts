@@ -242,11 +242,12 @@ const RECIPES: Recipe[] = [
         continue;
       }
       const rows = [...drawnLine(x, pick('path'), { k: x.map(() => 'path (no impact)') }), ...drawnLine(x, mark, { k: x.map(() => 'mark (with impact)') })];
+      const displaced = drawnLine(x, impact.map((v) => v * 100));
       out.push(
         { title: title('Mark with liquidation impact vs the no-impact path'), marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
         // The area's edge drawn too: displacements last minutes of a run of weeks, and an area that
         // thin at 0.4 opacity read as no displacement at all.
-        { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(drawnLine(x, impact.map((v) => v * 100)), { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.lineY(drawnLine(x, impact.map((v) => v * 100)), { x: 't', y: 'v', stroke: '#d62728', strokeWidth: 1 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
+        { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(displaced, { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.lineY(displaced, { x: 't', y: 'v', stroke: '#d62728', strokeWidth: 1 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
       );
     }
     return out;

@@ -89,7 +89,8 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     writeArrow(join(dir, 'positions.arrow'), { ts_us: f64([ts[0]!, ts[0]!]), venue: ['btc', 'eth'], position_qty: f64([1, 20]) });
     const charts = buildCharts(dir);
     const byTitle = new Map(charts.map((c) => [c.title, c]));
-    const values = (title: string, pick: (d: { v: number; k?: string }) => boolean = () => true) => (byTitle.get(title)?.marks ?? []).flatMap((m) => ((m as { data?: { v: number; k?: string }[] }).data ?? []).filter((d) => typeof d === 'object' && pick(d)).map((d) => d.v));
+    // Each series once (an area and its edge line share their data).
+    const values = (title: string, pick: (d: { v: number; k?: string }) => boolean = () => true) => [...new Set((byTitle.get(title)?.marks ?? []).map((m) => (m as { data?: { v: number; k?: string }[] }).data ?? []))].flatMap((data) => data.filter((d) => typeof d === 'object' && pick(d)).map((d) => d.v));
     expect(values('Mark with liquidation impact vs the no-impact path: btc', (d) => d.k === 'mark (with impact)')).toEqual([40000, 39800, 39700]);
     expect(values('Mark with liquidation impact vs the no-impact path: eth', (d) => d.k === 'mark (with impact)')).toEqual([2500, 2480, 2470]);
     expect(values('Displacement of the mark by liquidations (%): eth')).toEqual([0, -0.8, -0.4]);
