@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { KNOWN_INSTRUMENTS, USD_ASSETS } from '../market/instrument.ts';
+import { USD_ASSETS } from '../market/instrument.ts';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { CatalogReader, readManifest } from '../data/catalog.ts';
@@ -9,8 +9,8 @@ import { peekBarsIntervalUs, readBars } from '../data/readers/bars.ts';
 import { formatDurationUs } from '../market/latency.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
-import { codeSource } from '../world/spec-file.ts';
-import { FeesString, QueueString, RunSpecSchema, type RunSpec, type RunSpecInput } from '../world/spec.ts';
+import { codeSource, validateSpec } from '../world/spec-file.ts';
+import { FeesString, QueueString, type RunSpec, type RunSpecInput } from '../world/spec.ts';
 import { runWorld, specHash, type WorldMetrics } from '../world/run.ts';
 import { resolveFundingPath } from '../world/build.ts';
 import { resolveShippedFile } from '../package-root.ts';
@@ -222,7 +222,8 @@ export async function runBacktest(input: BacktestConfig, hooks: BacktestHooks = 
   const dsName = isBarsData(cfg.data) ? basename(resolve(cfg.data)).replace(/\.(csv|zip)$/i, '') : readManifest(cfg.data).name;
   const { force: _force, sweep: _sweep, ...hashed } = cfg;
   const runId = checkRunId(cfg.runId ?? `${basename(cfg.strategy).replace(/\.[mc]?[jt]s$/, '')}-${dsName}-s${cfg.seed}-${specHash(hashed)}`.replace(/[^\w.-]/g, '_'));
-  const spec = RunSpecSchema.parse(backtestSpec(cfg));
+  // Checked as a spec file is: a problem is a ConfigError naming its field, never zod's raw list.
+  const spec = validateSpec(backtestSpec(cfg), codeSource());
   try {
     const r = await runWorld(spec, codeSource(), {
       runsDir: cfg.runsDir,

@@ -48,15 +48,15 @@ export function refuseTickSettings(given: (setting: 'instrument' | 'slippageBps'
  * sweep's grid axis); settings from a --config file were checked with their line when it was read.
  */
 export async function checkBacktestSettings(cfg: BacktestConfig, given: (key: string) => boolean | string): Promise<void> {
-  const { parseBacktestConfig } = await import('../backtest/run.ts');
-  try {
-    parseBacktestConfig(cfg);
-  } catch (e) {
-    const key = e instanceof ConfigError ? e.field?.split('.')[0] : undefined;
-    const g = key !== undefined && key in cfg ? given(key) : false;
-    if (!(e instanceof ConfigError) || key === undefined || g === false) throw e;
-    throw new ConfigError(e.reason, { field: typeof g === 'string' ? g : key === 'runsDir' ? '--runs' : flagOf(key), ...(e.hint !== undefined ? { hint: e.hint } : {}) });
-  }
+  // The schema alone (parseBacktestConfig would also read the data for the default equity interval).
+  const { BacktestConfigSchema } = await import('../backtest/run.ts');
+  const r = BacktestConfigSchema.safeParse(cfg);
+  if (r.success) return;
+  const issue = r.error.issues[0]!;
+  const key = String(issue.path[0] ?? '');
+  const g = key in cfg ? given(key) : false;
+  const field = g === false ? issue.path.join('.') || '(config)' : typeof g === 'string' ? g : key === 'runsDir' ? '--runs' : flagOf(key);
+  throw new ConfigError(issue.message, { field });
 }
 
 /** A strategy's parameters as a table: what `--param key=value` (or a sweep's `--grid key=…`) takes. */

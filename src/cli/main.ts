@@ -68,11 +68,6 @@ function fail(e: unknown): never {
   const debug = process.argv.includes('--debug') || process.env.PRIMESIM_DEBUG === '1';
   if (e instanceof PrimesimError) {
     process.stderr.write(`primesim: ${e.name}: ${e.message}\n`);
-  } else if (e instanceof Error && e.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues)) {
-    // A schema check that escaped its command's own wording (its message is a JSON list, whose
-    // first line was "["): the first problem, with its field.
-    const i = (e as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues[0];
-    process.stderr.write(`primesim: ConfigError: ${i ? `${i.path.length ? `field ${i.path.map(String).join('.')}: ` : ''}${i.message}` : 'invalid settings'}\n`);
   } else {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     process.stderr.write(`primesim: error: ${msg}\n`);

@@ -101,11 +101,21 @@ interface CheckDef {
   maximum?: unknown;
 }
 
+/** Schemas that only wrap another (a default, optional …): what the value itself must be is inside. */
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+type ValueDef = Def & { entries?: Record<string, unknown>; checks?: { _zod: { def: CheckDef } }[] };
+
+/** The schema a wrapped one (a default, optional …) checks its value with. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (let d = defOf(s); WRAPPERS.has(d.type) && d.innerType !== undefined; d = defOf(s)) s = d.innerType;
+  return s;
+}
+
 /** A value's kind as a user reads it: integer, one of a | b, a list of string, string or list of string … */
 function kindOf(schema: z.ZodType, depth = 0): string {
-  const d = defOf(schema) as Def & { entries?: Record<string, unknown>; checks?: { _zod: { def: CheckDef } }[] };
+  const d = defOf(unwrap(schema)) as ValueDef;
   if (depth > 8) return d.type;
-  if (d.innerType !== undefined && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) return kindOf(d.innerType, depth + 1);
   if (d.type === 'pipe') return kindOf(d.in!, depth + 1);
   if (d.type === 'enum') return `one of ${Object.values(d.entries ?? {}).join(' | ')}`;
   if (d.type === 'number') return (d.checks ?? []).some((c) => c._zod.def.check === 'number_format' && /int/.test(String(c._zod.def.format))) ? 'integer' : 'number';
@@ -122,14 +132,8 @@ function kindOf(schema: z.ZodType, depth = 0): string {
 export function describeKeys(schema: z.ZodType): KeyDescription[] {
   const obj = objectsAt(schema, [])[0];
   return Object.entries(obj?.shape ?? {}).map(([key, s]) => {
-    let inner = s;
-    for (let i = 0; i < 16; i++) {
-      const d = defOf(inner);
-      if (d.innerType === undefined || !['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) break;
-      inner = d.innerType;
-    }
-    const d = defOf(inner) as Def & { checks?: { _zod: { def: CheckDef } }[] };
-    const checks = (d.checks ?? []).map((c) => c._zod.def);
+    const inner = unwrap(s);
+    const checks = ((defOf(inner) as ValueDef).checks ?? []).map((c) => c._zod.def);
     const kind = kindOf(inner);
     const rules = checks.flatMap((c) => {
       if (c.check === 'greater_than') return [`${c.inclusive ? '≥' : '>'} ${String(c.value)}`];
