@@ -68,6 +68,19 @@ function engine(workload: string, dir: string): EngineResult {
   return a.seconds <= b.seconds ? a : b;
 }
 
+/**
+ * How fast this machine is right now: a fixed integer loop in a fresh process (no allocation, no
+ * I/O), timed before the workloads. On these shared two-core machines the same code has measured
+ * up to twice as slow from one day to the next (other tenants); compare runs of the bench by this.
+ */
+function reference(): number {
+  const code = 'let x=0;const t=performance.now();for(let i=0;i<3e8;i++)x=(x*1664525+1013904223)|0;process.stdout.write(String(performance.now()-t)+(x===1?"!":""))';
+  const ms: number[] = [];
+  for (let k = 0; k < 3; k++) ms.push(Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })));
+  return ms.sort((a, b) => a - b)[1]!;
+}
+process.stdout.write(`[machine] reference loop (3e8 integer steps, median of 3): ${reference().toFixed(0)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+
 if (!only || only === 'engine') {
   process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
   for (const ds of await datasets()) {
@@ -118,18 +131,6 @@ function repeatedBars(): string | undefined {
   return out;
 }
 
-/**
- * How fast this machine is right now: a fixed integer loop in a fresh process (no allocation, no
- * I/O), timed before the workloads. On these shared two-core machines the same code has measured
- * up to twice as slow from one day to the next (other tenants); compare runs of the bench by this.
- */
-function reference(): number {
-  const code = 'let x=0;const t=performance.now();for(let i=0;i<3e8;i++)x=(x*1664525+1013904223)|0;process.stdout.write(String(performance.now()-t)+(x===1?"!":""))';
-  const ms: number[] = [];
-  for (let k = 0; k < 3; k++) ms.push(Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })));
-  return ms.sort((a, b) => a - b)[1]!;
-}
-process.stdout.write(`[machine] reference loop (3e8 integer steps, median of 3): ${reference().toFixed(0)} ms; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
 
 if (!only || only === 'cli') {
   // `primesim --help` wall time (process start to exit), median of 5.
