@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { checkOutputTarget, checkRunId, watchOutputFolder } from '../results/safe-output.ts';
+import { checkOutputTarget, checkRunId, watchOutputFolder, writeFileWhole } from '../results/safe-output.ts';
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
@@ -241,8 +241,7 @@ function prepareSweepFolder(dir: string, settings: unknown, force: boolean, sele
   const file = join(dir, 'sweep.json');
   const write = () => {
     // `select` (how a walk-forward chooses) beside the settings, not in them: it does not change the runs, so not the sweep's id.
-    writeFileSync(`${file}.tmp`, JSON.stringify({ format: 'primesim-sweep/1', settings, select }, null, 2) + '\n');
-    renameSync(`${file}.tmp`, file);
+    writeFileWhole(file, JSON.stringify({ format: 'primesim-sweep/1', settings, select }, null, 2) + '\n');
   };
   // A new folder is a sweep from the start (a rerun after an interrupt finds it so).
   if (!existsSync(file)) write();

@@ -3,10 +3,11 @@
  * the local worker pool (piscina), in a queue worker (BullMQ) and in `primesim mc --only k`, so a
  * path's run folder is byte-identical wherever it ran.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tokenDecimals } from '../chain/tokens.ts';
 import { ConfigError } from '../errors.ts';
+import { writeFileWhole } from '../results/safe-output.ts';
 import { codeFingerprint } from '../results/versions.ts';
 import { specWithOverrides } from '../sweep/spec-job.ts';
 import { pathSpec } from '../world/mc-paths.ts';
@@ -89,7 +90,6 @@ export async function runPath(job: PathJob): Promise<McRow> {
   };
   const f = rowFile(job.dir, job.k);
   mkdirSync(dirname(f), { recursive: true });
-  writeFileSync(`${f}.tmp`, JSON.stringify(row) + '\n');
-  renameSync(`${f}.tmp`, f);
+  writeFileWhole(f, JSON.stringify(row) + '\n');
   return row;
 }

@@ -74,6 +74,7 @@ export async function runMc(o: McOptions): Promise<McResult> {
   mkdirSync(dir, { recursive: true });
   // Paths are written by pool threads under this process's id: an interrupt removes their temporaries.
   watchOutputFolder(dir);
+  watchOutputFolder(join(dir, 'rows'));
   const rows = new Map<number, McRow>();
   const todo: number[] = [];
   for (const k of want) {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { readArrow } from '../results/arrow-io.ts';
 import type { RunInfo } from '../results/run-store.ts';
-import { checkReportTarget } from '../results/safe-output.ts';
+import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
 import { renderChart as drawChart, type ChartSpec } from './charts.ts';
@@ -155,8 +155,7 @@ ${charts.join('\n')}
 </body></html>
 `;
   const pngTargets = opts.png ? chartPngTargets(file, drawn) : [];
-  writeFileSync(`${file}.tmp`, html);
-  renameSync(`${file}.tmp`, file);
+  writeFileWhole(file, html);
   const pngs = opts.png ? writeChartPngs(file, drawn, pngTargets) : [];
   return { html: file, pngs };
 }

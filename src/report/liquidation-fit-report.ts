@@ -3,11 +3,11 @@
  * (see src/risk/liquidation-fit.ts): fitted parameters, correlations on the training and
  * held-out parts, volume on chosen days, and the hourly series real against modelled.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { aggregate, type LiquidationFit, type LiquidationSeries } from '../risk/liquidation-fit.ts';
-import { checkReportTarget } from '../results/safe-output.ts';
+import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { renderChart } from './charts.ts';
 import { esc } from './html.ts';
 
@@ -78,7 +78,6 @@ td{font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}
 ${charts.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div>`).join('\n')}
 </body></html>
 `;
-  writeFileSync(`${file}.tmp`, html);
-  renameSync(`${file}.tmp`, file);
+  writeFileWhole(file, html);
   return file;
 }

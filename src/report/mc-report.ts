@@ -5,11 +5,11 @@
  * insurance fund, and the liquidation waterfall of the worst path. Self-contained HTML (inline
  * SVG) plus PNGs, like every report.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { DataError } from '../errors.ts';
-import { checkReportTarget } from '../results/safe-output.ts';
+import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { chartPngTargets, writeChartPngs } from './png.ts';
 import { RunTables } from './recipes.ts';
@@ -257,8 +257,7 @@ ${rendered.map((c) => `<h2>${esc(c.title)}</h2><div class="chart">${c.html}</div
 </body></html>
 `;
   const pngTargets = opts.png ? chartPngTargets(out, rendered) : [];
-  writeFileSync(`${out}.tmp`, html);
-  renameSync(`${out}.tmp`, out);
+  writeFileWhole(out, html);
   const pngs = opts.png ? writeChartPngs(out, rendered, pngTargets) : [];
   return { html: out, pngs };
 }

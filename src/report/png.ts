@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { ConfigError } from '../errors.ts';
+import { writeFileWhole } from '../results/safe-output.ts';
 import { chartSlug } from './charts.ts';
 
 type DrawnChart = { title: string; slug?: string; svg: string };
@@ -42,10 +43,7 @@ export function chartPngTargets(html: string, charts: readonly DrawnChart[]): st
  */
 export function writeChartPngs(html: string, charts: readonly DrawnChart[], targets = chartPngTargets(html, charts)): string[] {
   charts.forEach((c, i) => {
-    const png = targets[i]!;
-    const tmp = `${png}.tmp`;
-    writeFileSync(tmp, markPng(new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng()));
-    renameSync(tmp, png);
+    writeFileWhole(targets[i]!, markPng(new Resvg(c.svg, { background: 'white', font: { loadSystemFonts: true } }).render().asPng()));
   });
   return targets;
 }

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkReportTarget } from '../results/safe-output.ts';
+import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { NO_STRATEGY, openRun, verifyRun } from '../results/run-store.ts';
 import { renderChart } from './charts.ts';
 import { chartPngTargets, writeChartPngs } from './png.ts';
@@ -100,9 +100,7 @@ ${summary ? `<h2>Fills summary (danfo.js)</h2>${summary}` : ''}
   const drawn = [...tsCharts, ...charts];
   // The charts' names are checked before the page is written: nothing is written when one is taken.
   const pngTargets = opts.png ? chartPngTargets(out, drawn) : [];
-  const tmp = `${out}.tmp`;
-  writeFileSync(tmp, html);
-  renameSync(tmp, out);
+  writeFileWhole(out, html);
   const pngs = opts.png ? writeChartPngs(out, drawn, pngTargets) : [];
   return { html: out, pngs };
 }

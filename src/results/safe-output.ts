@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -115,8 +115,8 @@ export function checkParentDir(dir: string, field = '--runs'): string {
 export const TEMP_HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 /**
- * A temporary name primesim writes beside an output: `.<name>.tmp-<pid>-<host>` (the folder being
- * written), the same + `.spill` (a run's long tables spilled while it runs), `.<name>.old-<pid>-<host>`
+ * A temporary name primesim writes beside an output: `.<name>.tmp-<pid>-<host>` (the folder or
+ * file being written), the same + `.spill` (a run's long tables spilled while it runs), `.<name>.old-<pid>-<host>`
  * (the previous output moved aside for the instant of the swap). Earlier versions wrote
  * `.<name>.tmp-<pid>` and `.<name>.tmp-<pid>.spill` (no machine part).
  */
@@ -156,7 +156,7 @@ function isAlive(pid: number): boolean {
 
 /**
  * Temporary names in `dir` left by a primesim process of this machine that is gone (killed, out
- * of memory, the machine restarted): an unfinished output or spill folder is removed; a previous
+ * of memory, the machine restarted): an unfinished output (folder or file) or spill folder is removed; a previous
  * output moved aside whose replacement never arrived is moved back. Another live process's names
  * (a parallel run) and other machines' (shared storage) are kept. Returns the names handled.
  */
@@ -176,7 +176,10 @@ export function removeAbandonedTemps(dir: string): string[] {
     // Only what is surely ours: a folder whose name carries this machine's tag, or (names of
     // earlier versions, without it) a run's spill folder. Another program's `.x.tmp-123` stays.
     if (m[4] === undefined && m[5] === undefined) continue;
-    if (!statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+    // A file under such a name is a page or row being written (writeFileWhole); earlier
+    // versions wrote files under visible names only, so a file without the tag is not ours.
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st || (!st.isDirectory() && m[4] === undefined)) continue;
     dropTemp(dir, name, m);
     done.push(name);
   }
@@ -243,6 +246,23 @@ export function commitOutput(tmp: string, final: string): void {
     throw e;
   }
   rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * Write one file whole: to this process's hidden temporary sibling (`.<name>.tmp-<pid>-<host>`),
+ * then renamed over `file`. A reader never sees half a file, an interrupt leaves nothing (the
+ * temporary is this process's, removed with the others), and no other name is touched: a fixed
+ * `<file>.tmp` was a name a user could own (`--out summary` replaced the user's summary.tmp).
+ */
+export function writeFileWhole(file: string, data: string | Uint8Array): void {
+  const tmp = tempSibling(file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** A run folder path inside `runsDir`, checked: the id is one segment and the result stays inside. */

@@ -124,13 +124,18 @@ describe('destructive inputs never lose a file', () => {
     expect(readFileSync(join(shelf, 'notes.txt'), 'utf8')).toBe('mine\n');
     expect(r.stdout).toContain(join(shelf, 'mine.html'));
     // A report named without .html: its charts were written over it (the page lost); now beside it.
+    // The page and its charts were written through `<name>.tmp`, replacing a user's file of that
+    // name (weekly.tmp): now through hidden names of this process, none left behind.
     const weekly = join(work, 'weekly');
+    writeFileSync(`${weekly}.tmp`, 'my draft\n');
     r = await primesim(['report', join(runs, 'mine'), '--out', weekly, '--png']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(weekly, 'utf8')).toMatch(/^<!doctype html>.*<title>primesim report: /is);
+    expect(readFileSync(`${weekly}.tmp`, 'utf8')).toBe('my draft\n');
     const pngs = readdirSync(work).filter((f) => f.startsWith('weekly-') && f.endsWith('.png'));
     expect(pngs.length).toBeGreaterThan(3);
     expect(r.stdout.match(/^png: /gm)?.length).toBe(pngs.length);
+    expect(readdirSync(work).filter((f) => f.startsWith('.') || f.endsWith('.png.tmp'))).toEqual([]);
     // A copy of a run (a backup) keeps the run id in its manifest: its report took the original's
     // name, reports/mine.html, and replaced it. Reports are named for the folder.
     expect((await primesim(['report', join(runs, 'mine')], work)).code).toBe(0);

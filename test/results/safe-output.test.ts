@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitOutput, removeAbandonedTemps, removeOwnTemps, TEMP_HOST, tempSibling, watchOutputFolder } from '../../src/results/safe-output.ts';
+import { commitOutput, removeAbandonedTemps, removeOwnTemps, TEMP_HOST, tempSibling, watchOutputFolder, writeFileWhole } from '../../src/results/safe-output.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'primesim-safe-output-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,7 +33,8 @@ describe('temporary names of outputs', () => {
     folder(join(d, `.a.tmp-${dead}-${TEMP_HOST}.spill`));
     folder(join(d, `.b.tmp-${dead}.spill`)); // an earlier version's spill folder (no machine part)
     folder(join(d, `.h.tmp-${dead}`)); // no machine part, not a spill: maybe another program's, kept
-    writeFileSync(join(d, `.i.tmp-${dead}-${TEMP_HOST}`), 'a file, not ours'); // primesim writes folders
+    writeFileSync(join(d, `.i.tmp-${dead}-${TEMP_HOST}`), 'half a page'); // a file being written (writeFileWhole)
+    writeFileSync(join(d, `.j.tmp-${dead}`), 'a file, not ours'); // no machine part: not primesim's
     folder(join(d, `.c.tmp-${live}-${TEMP_HOST}`)); // a parallel run, still going
     folder(join(d, `.e.tmp-${dead}-0badc0de`)); // another machine on shared storage
     // The previous output moved aside for a swap that never happened goes back; one whose
@@ -42,8 +43,8 @@ describe('temporary names of outputs', () => {
     folder(join(d, 'g'), 'new');
     folder(join(d, `.g.old-${dead}-${TEMP_HOST}`), 'previous');
     const done = removeAbandonedTemps(d).sort();
-    expect(done).toEqual([`.a.tmp-${dead}-${TEMP_HOST}`, `.a.tmp-${dead}-${TEMP_HOST}.spill`, `.b.tmp-${dead}.spill`, `.f.old-${dead}-${TEMP_HOST}`, `.g.old-${dead}-${TEMP_HOST}`].sort());
-    expect(readdirSync(d).sort()).toEqual([`.c.tmp-${live}-${TEMP_HOST}`, `.e.tmp-${dead}-0badc0de`, `.h.tmp-${dead}`, `.i.tmp-${dead}-${TEMP_HOST}`, 'done', 'f', 'g'].sort());
+    expect(done).toEqual([`.a.tmp-${dead}-${TEMP_HOST}`, `.a.tmp-${dead}-${TEMP_HOST}.spill`, `.b.tmp-${dead}.spill`, `.f.old-${dead}-${TEMP_HOST}`, `.g.old-${dead}-${TEMP_HOST}`, `.i.tmp-${dead}-${TEMP_HOST}`].sort());
+    expect(readdirSync(d).sort()).toEqual([`.c.tmp-${live}-${TEMP_HOST}`, `.e.tmp-${dead}-0badc0de`, `.h.tmp-${dead}`, `.j.tmp-${dead}`, 'done', 'f', 'g'].sort());
     expect(readFileSync(join(d, 'f', 'previous'), 'utf8')).toBe('previous');
     expect(readFileSync(join(d, 'g', 'new'), 'utf8')).toBe('new');
     expect(existsSync(join(d, 'done', 'keep'))).toBe(true);
@@ -61,6 +62,21 @@ describe('temporary names of outputs', () => {
     folder(other);
     expect(removeOwnTemps()).toEqual([join(d, 'run-2')]);
     expect(readdirSync(d).sort()).toEqual([`.run-3.tmp-${process.ppid}-${TEMP_HOST}`, 'earlier']);
+  });
+
+  it('a file is written whole through a hidden name of this process; a user\'s <file>.tmp is never touched', () => {
+    const d = join(root, 'file');
+    mkdirSync(d);
+    writeFileSync(join(d, 'page.html.tmp'), 'mine');
+    writeFileSync(join(d, 'page.html'), 'old');
+    writeFileWhole(join(d, 'page.html'), 'new');
+    expect(readFileSync(join(d, 'page.html'), 'utf8')).toBe('new');
+    expect(readdirSync(d).sort()).toEqual(['page.html', 'page.html.tmp']);
+    expect(readFileSync(join(d, 'page.html.tmp'), 'utf8')).toBe('mine');
+    // A write that fails (the target is a folder) leaves no temporary either.
+    mkdirSync(join(d, 'taken'));
+    expect(() => writeFileWhole(join(d, 'taken'), 'x')).toThrow();
+    expect(readdirSync(d).sort()).toEqual(['page.html', 'page.html.tmp', 'taken']);
   });
 
   it('a commit leaves no temporary behind and replaces the earlier output whole', () => {
