@@ -335,13 +335,13 @@ export function registerData(program: Command): void {
     .argument('<file>', 'minute quotes with *_liquidation_long / *_liquidation_short quantities')
     .option('--train-until <time>', 'first held-out time (ISO, UTC); default: the middle of the file')
     .option('--bar <dur>', 'bar length of the model', '5m')
-    .option('--days <list>', 'days whose volume to compare, comma-separated (YYYY-MM-DD)', '')
+    .option('--days <list>', 'days whose volume to compare, comma-separated (YYYY-MM-DD); default: the three of largest real volume in training and in the held-out part', '')
     .option('--mmr <rate>', 'maintenance margin rate', numArg('--mmr'), 0.005)
     .option('--out <file>', 'report file, or a folder to write liquidation-fit.html in', 'reports/liquidation-fit.html')
     .action(async (file: string, o: { trainUntil?: string; bar: string; days: string; mmr: number; out: string }) => {
       const { readLiquidationVolume } = await import('../data/chain-catalog.ts');
       const { toBars, fitLiquidations, fitGridEdges } = await import('../risk/liquidation-fit.ts');
-      const { dayVolumes, writeLiquidationFitReport } = await import('../report/liquidation-fit-report.ts');
+      const { busiestDays, checkDays, dayVolumes, writeLiquidationFitReport } = await import('../report/liquidation-fit-report.ts');
       const { parseDurationUs } = await import('../market/latency.ts');
       const { formatTable } = await import('./format.ts');
       const barMinutes = parseDurationUs(o.bar, '--bar', { positive: true }) / 60e6;
@@ -356,15 +356,19 @@ export function registerData(program: Command): void {
       const grid = { leverageMin: [1, 2, 5], leverageMax: [10, 20, 50, 100, 125], holdBars: [1, 4, 12, 48, 96, 192, 384].map((h) => Math.max(1, Math.round(h * perBar))), mmr: o.mmr };
       const f = fitLiquidations(s, split, barMinutes, grid);
       const edges = fitGridEdges(f.params, grid, barMinutes);
-      const days = dayVolumes(s, f, o.days.split(',').map((d) => d.trim()).filter((d) => d !== ''));
-      const out = writeLiquidationFitReport(o.out, file, s, f, days, barMinutes);
+      const given = o.days.split(',').map((d) => d.trim()).filter((d) => d !== '');
+      const days = dayVolumes(s, f, given.length > 0 ? checkDays(s, given) : busiestDays(s, f));
+      const out = writeLiquidationFitReport(o.out, file, s, f, days, barMinutes, given.length > 0);
       const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
       const rows: [string, string][] = [
         ['leverage (log-uniform)', `${f.params.leverageMin}× – ${f.params.leverageMax}×`],
         ['mean holding time', `${n((f.params.holdBars * barMinutes) / 60, 1)} h`],
         ['entering per hour (longs / shorts)', `${n(f.entryLong * perBar)} / ${n(f.entryShort * perBar)}`],
         ['hourly volume correlation, training / held out', `${n(f.corrTrain, 3)} / ${n(f.corrHeldOut, 3)}`],
-        ...days.map((d): [string, string] => [`${d.day} (${d.heldOut ? 'held out' : 'training'}) longs real / model`, `${n(d.realLong)} / ${n(d.modelLong)}`]),
+        ...days.flatMap((d): [string, string][] => [
+          [`${d.day} (${d.heldOut ? 'held out' : 'training'}) longs real / model`, `${n(d.realLong)} / ${n(d.modelLong)}`],
+          [`${d.day} (${d.heldOut ? 'held out' : 'training'}) shorts real / model`, `${n(d.realShort)} / ${n(d.modelShort)}`],
+        ]),
         ...(edges.length > 0 ? [['on an edge of the grid searched', edges.join('; ')] as [string, string]] : []),
       ];
       process.stdout.write(`${formatTable(['liquidation fit', 'value'], rows)}\nreport: ${out}\n`);

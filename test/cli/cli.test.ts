@@ -343,9 +343,29 @@ describe('primesim CLI end to end', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/hourly volume correlation, training \/ held out +0\.\d{3} \/ 0\.\d{3}/);
       expect(r.stdout).toMatch(/2021-01-21 \(held out\) longs real \/ model +87,784 \/ [\d,]+/);
+      expect(r.stdout).toMatch(/2021-01-21 \(held out\) shorts real \/ model +6,504 \/ [\d,]+/);
       const html = readFileSync(join(dir, 'fit.html'), 'utf8');
       expect(html).toContain('<title>primesim liquidation fit');
-      expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
+      // Daily totals, longs per hour, shorts per hour, price.
+      expect((html.match(/<svg/g) ?? []).length).toBe(4);
+      expect(html).toContain('Volume on chosen days');
+      // Without --days: the three days of largest real volume on each side of the split, summed
+      // here from the file's own minutes (longs + shorts by UTC day).
+      const byDay = new Map<string, number>();
+      for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+        const [ts, , , long, short] = line.split(',').map(Number);
+        const day = new Date(ts! / 1000).toISOString().slice(0, 10);
+        byDay.set(day, (byDay.get(day) ?? 0) + long! + short!);
+      }
+      const top = (held: boolean) => [...byDay].filter(([d]) => (d >= '2021-01-16') === held).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([d]) => d);
+      const busiest = [...top(false), ...top(true)].sort();
+      const dflt = await primesim(['data', 'fit-liquidations', file, '--train-until', '2021-01-16', '--out', join(dir, 'busiest.html')], dir);
+      expect(dflt.code, dflt.stderr).toBe(0);
+      expect([...new Set([...dflt.stdout.matchAll(/^(\d{4}-\d\d-\d\d) \((?:training|held out)\) longs/gm)].map((m) => m[1]))]).toEqual(busiest);
+      expect(readFileSync(join(dir, 'busiest.html'), 'utf8')).toContain('Volume on the busiest days');
+      // A misspelt day or one outside the file compared nothing (a row of zeros): refused.
+      expectOneLineError(await primesim(['data', 'fit-liquidations', file, '--days', '2021-02-30', '--out', join(dir, 'y.html')], dir), /field --days: "2021-02-30" is not a day/);
+      expectOneLineError(await primesim(['data', 'fit-liquidations', file, '--days', '2021-02-03', '--out', join(dir, 'y.html')], dir), /field --days: 2021-02-03 is outside the file \(2021-01-01 to 2021-01-30\)/);
       // Run again: the earlier report is replaced (it is a primesim report), not refused.
       const again = await primesim(['data', 'fit-liquidations', file, '--train-until', '2021-01-16', '--days', '2021-01-11', '--out', join(dir, 'fit.html')], dir);
       expect(again.code, again.stderr).toBe(0);
