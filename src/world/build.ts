@@ -138,7 +138,8 @@ function importHint(src: SpecSource, dir: string): string | undefined {
     return undefined;
   }
   for (const line of text.split('\n')) {
-    const m = /^\s*#\s*((?:npx )?primesim data (?:import|generate)\b.*--out[ =](\S+).*)$/.exec(line);
+    // Anywhere in a comment: `#   npx primesim data import …` and `# Import first: npx primesim data import …`.
+    const m = /^\s*#.*?((?:npx )?primesim data (?:import|generate)\b.*--out[ =](\S+).*)$/.exec(line);
     if (!m) continue;
     const out = m[2]!.replace(/\/+$/, '');
     if (isAbsolute(out) ? resolve(out) !== dir : !dir.endsWith(`${sep}${normalize(out)}`)) continue;

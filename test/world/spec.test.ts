@@ -85,6 +85,9 @@ describe('bad run specs', () => {
     // The capture's path is written for a clone (../shared/data/…); from this folder it is not there, so the hint gives primesim's.
     const capture = existsSync(join(ROOT, '..', 'shared')) ? resolve(ROOT, '..', 'shared', 'data', 'binance', 'usdm_btcusdt_20240808.gz') : '../shared/data/binance/usdm_btcusdt_20240808.gz';
     expect(msg).toContain(`catalog folder ../datasets/usdm-btcusdt-20240808 does not exist (make it with: cd ${dirname(root)} && npx primesim data import ${capture} --out datasets/usdm-btcusdt-20240808)`);
+    // Also after words on the comment's line (scenarios/liquidation-20240808.yaml's "# Import first: npx …" got the generic hint).
+    const oneLine = '# Import first: npx primesim data import ../shared/data/binance/usdm_btcusdt_20240808.gz --out datasets/usdm-btcusdt-20240808\n';
+    expect(await problem(oneLine + good().replace(`catalog: ${ds}`, 'catalog: ../datasets/usdm-btcusdt-20240808'))).toContain(`(make it with: cd ${dirname(root)} && npx primesim data import ${capture} --out datasets/usdm-btcusdt-20240808)`);
     // A command for another folder is not offered.
     expect(await problem(header + good().replace(`catalog: ${ds}`, 'catalog: ./nowhere'))).toMatch(/does not exist \(create one with `primesim data import` or `data generate`\)/);
   });
