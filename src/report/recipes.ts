@@ -428,7 +428,9 @@ const CHAIN_RECIPES: Recipe[] = [
       });
       if (followed) {
         const k = `mark${followed.key ? ` (${followed.key})` : ''}`;
-        marks.push(Plot.lineY(followed.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]!, k })), { x: 't', y: 'v', stroke: 'k' }));
+        // Wide and light under the feed's steps: where the mark is the feed's own path (a venue
+        // replaying the same rounds) a plain line lay hidden under them, its legend entry unseen.
+        marks.push(Plot.lineY(followed.rows.map((i) => ({ t: new Date(mts[i]! / 1000), v: mark[i]!, k })), { x: 't', y: 'v', stroke: 'k', strokeWidth: 4, strokeOpacity: 0.45 }));
         keys.push(k);
       }
       marks.push(Plot.lineY(steps.map((p) => ({ ...p, k: `oracle ${name}` })), { x: 't', y: 'v', stroke: 'k', curve: 'step-after' }));

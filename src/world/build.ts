@@ -538,6 +538,8 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   if (tStart !== undefined && (tStart >= dataEnd || tStart < dataStart - 3600e6)) throw at(['time', 'start'], `start ${iso(tStart)} is outside the data (${iso(dataStart)} to ${iso(dataEnd)})`);
   if (tEnd !== undefined && (tEnd <= dataStart || tEnd <= (tStart ?? dataStart))) throw at(['time', 'end'], `end ${iso(tEnd)} is outside the data or before the start (${iso(dataStart)} to ${iso(dataEnd)})`);
   const startUs = Math.max(dataStart, tStart ?? dataStart);
+  // Path venues record their marks from the window's start (rows before it only warm the book up).
+  if (tStart !== undefined) for (const v of venues) if (v.source instanceof PathBookSource) v.source.recordFromUs = startUs;
   // Tick data: a minute past the last row lets in-flight responses land. Bars: the run ends with
   // the last close, so an order decided on it (for a next open that never comes) never fills.
   const allBars = venues.every((v) => v.source instanceof BarSource);
@@ -654,9 +656,11 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
       engine!.registerInstrument({ id: v.id, market: v.clob.instrument, kind: 'perp', underlying: v.clob.instrument.base, tiers: tiersFor(v.spec, v.clob.instrument) });
     }
     perpV.feedMarksTo(engine!, v.id);
-    // Entries begin no earlier than the venue's first price (no mark, no entry).
-    const from = Math.max(v.startUs, timeUs(src, ['agents', i, 'population', 'entry', 'from'], p.entry.from) ?? v.startUs);
-    const to = timeUs(src, ['agents', i, 'population', 'entry', 'to'], p.entry.to) ?? v.startUs + (v.endUs - v.startUs) / 10;
+    // Entries begin no earlier than the venue's first price (no mark, no entry), nor before the
+    // run's window (rows before it only warm the books up: strategies start at its start too).
+    const first = Math.max(v.startUs, startUs);
+    const from = Math.max(first, timeUs(src, ['agents', i, 'population', 'entry', 'from'], p.entry.from) ?? first);
+    const to = timeUs(src, ['agents', i, 'population', 'entry', 'to'], p.entry.to) ?? first + (v.endUs - first) / 10;
     if (!(to > from)) throw at(['agents', i, 'population', 'entry'], 'the entry window is empty');
     const pop = new Population(sim, engine!, ledger, perpV, v.id, { id: p.id, count: p.count, longShare: p.longShare, leverage: p.leverage, notional: p.notional, fromUs: from, toUs: to, margin: p.margin, takerFeeBps: v.clob.cfg.fees.feeBps(false) }, sim.rng.split(`population:${p.id}`));
     v.driver.afterMark.push((ts) => pop.onMark(ts));

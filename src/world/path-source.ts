@@ -76,9 +76,13 @@ export class PathBookSource implements Source {
   private laidAsk = NaN;
   private readonly tick: number;
   private readonly lot: number;
-  /** The deepest the mid was pushed, as a fraction (for the run's summary). */
-  maxImpact = 0;
-  /** Per path point: time, path price, laid mid (path × (1 + impact)), impact — the `marks` table. */
+  /**
+   * Points before this time are not recorded: a run with a window (`time.start`) replays the path
+   * before it only to warm the book up, and its marks table, path low and drawdowns are the
+   * window's (they began a day early in aave-eth-2021-05, and its report's mark with them).
+   */
+  recordFromUs = -Infinity;
+  /** Per path point from `recordFromUs`: time, path price, laid mid (path × (1 + impact)), impact — the `marks` table. */
   readonly marks = { ts: new F64Column(), path: new F64Column(), mid: new F64Column(), impact: new F64Column(), openInterest: new F64Column() };
   /** Open interest (base units) recorded with each point, when the world has a margin engine on this perp. */
   openInterest: (() => number) | undefined;
@@ -112,7 +116,6 @@ export class PathBookSource implements Source {
       const mid = (this.laidBid + this.laidAsk) / 2;
       this.impact += (up - down) / mid;
       this.impact *= Math.exp((-(ts - this.lastUs) * Math.LN2) / this.o.resilienceUs);
-      if (this.impact < this.maxImpact) this.maxImpact = this.impact;
     }
     this.lastUs = ts;
     const mid = this.o.price[i]! * (1 + this.impact);
@@ -155,12 +158,14 @@ export class PathBookSource implements Source {
     this.laidBid = bestBid;
     this.laidAsk = bestAsk;
     this.rows++;
-    const mk = this.marks;
-    mk.ts.push(ts);
-    mk.path.push(this.o.price[i]!);
-    mk.mid.push(mid);
-    mk.impact.push(this.impact);
-    mk.openInterest.push(this.openInterest ? this.openInterest() : NaN);
+    if (ts >= this.recordFromUs) {
+      const mk = this.marks;
+      mk.ts.push(ts);
+      mk.path.push(this.o.price[i]!);
+      mk.mid.push(mid);
+      mk.impact.push(this.impact);
+      mk.openInterest.push(this.openInterest ? this.openInterest() : NaN);
+    }
     this.sim.batchDone = 0;
     if (this.clob.own.count[0] !== 0 || this.clob.own.count[1] !== 0) this.clob.checkCrossed(ts);
     this.listener.onBookMessage();
