@@ -4,7 +4,7 @@ import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
 import { openRun } from '../results/run-store.ts';
-import type { ChartSpec } from './charts.ts';
+import { countAxis, type ChartSpec } from './charts.ts';
 import { duration, stepMeans } from './tear-sheet-stats.ts';
 import { m4Indices } from './thin.ts';
 
@@ -210,7 +210,7 @@ const RECIPES: Recipe[] = [
     const mm = t.nums('margin', 'mm');
     x.forEach((d, i) => below.set(d.getTime(), (below.get(d.getTime()) ?? 0) + (eq[i]! < mm[i]! ? 1 : 0)));
     const rows = [...below].map(([ms, n]) => ({ t: new Date(ms), v: n }));
-    return [{ title: 'Accounts below maintenance margin', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: '#d62728', curve: 'step-after' })], y: { label: 'accounts' } }];
+    return [{ title: 'Accounts below maintenance margin', marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: '#d62728', curve: 'step-after' })], y: countAxis('accounts') }];
   },
   (t) => {
     if (!t.has('funding', 'ts_us', 'payment')) return [];
@@ -287,7 +287,7 @@ const RECIPES: Recipe[] = [
         title: 'Sandwiches per block: recorded by the bots vs found by the MEV classifier',
         marks: [Plot.barY(rows, Plot.groupX({ y: 'count' }, { x: 'b', fill: 'k' })), Plot.ruleY([0])],
         x: { type: 'band', label: 'block', domain },
-        y: { label: 'sandwiched swaps' },
+        y: countAxis('sandwiched swaps'),
         color: { legend: true, domain: ['recorded and detected', 'recorded, not detected', 'detected, not recorded'], range: ['#2ca02c', '#d62728', '#ff7f0e'] },
         height: 220,
       },

@@ -30,6 +30,11 @@ describe('reports of scenario runs chart the tables those runs have', () => {
     const mev = html.split('<h2>').find((c) => c.startsWith('Sandwiches per block'));
     expect(mev).toBeDefined();
     expect(mev!).toContain('recorded and detected');
+    // A count axis: whole numbers only (one sandwich a block read 0.0, 0.2, … 1.0).
+    // (The x axis's block numbers are whole too: every number drawn must be.)
+    const numbers = [...mev!.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]!).filter((x) => /^[\d.,]+$/.test(x));
+    expect(numbers).toContain('0');
+    for (const x of numbers) expect(x).toMatch(/^\d+$/);
   });
 
   it('DEX TWAP through the private relay: nothing sandwiched, the MEV chart says none (not full-height bars on a [0, 0] axis)', async () => {
