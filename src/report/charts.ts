@@ -11,6 +11,8 @@ export interface ChartSpec {
   y?: Plot.ScaleOptions;
   x?: Plot.ScaleOptions;
   color?: Plot.ScaleOptions;
+  /** Dot radii (px): Plot's default sizes the median at 3 px and leaves the largest unbounded. */
+  r?: Plot.ScaleOptions;
   /** Facets across (a mark's `fx` channel): their header labels; the channel's name is not shown. */
   fx?: Plot.ScaleOptions;
   height?: number;
@@ -178,6 +180,7 @@ function plotOf(spec: ChartSpec): Element {
     x,
     y: { grid: true, ...(spec.y ?? {}) },
     ...(spec.color ? { color: spec.color } : {}),
+    ...(spec.r ? { r: spec.r } : {}),
     ...(spec.fx ? { fx: spec.fx } : {}),
     marks: spec.marks,
   }) as unknown as Element;

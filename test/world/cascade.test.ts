@@ -83,6 +83,11 @@ describe('cascade-2022-01 (one world, real bars, 10,000 accounts)', () => {
     const { writeReport } = await import('../../src/report/report.ts');
     const html = readFileSync((await writeReport(withImpact.dir, { out: join(root, 'cascade.html') })).html, 'utf8');
     for (const title of ['Mark with liquidation impact vs the no-impact path', 'Displacement of the mark by liquidations (%)', 'Liquidations (dots, sized by lots) against the mark']) expect(html).toContain(title);
+    // Dots by area up to 7 px for the largest step (Plot's default drew the largest tens of px wide).
+    const dots = html.split('<h2>').find((c) => c.startsWith('Liquidations (dots'))!;
+    const radii = [...dots.matchAll(/<circle[^>]*\sr="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(radii.length).toBeGreaterThan(100);
+    expect(Math.max(...radii)).toBeCloseTo(7, 1);
   });
 
   it('a run with a window (time.start) replays the path before it only to warm the book: marks, path metrics and the population start at the window', async () => {
