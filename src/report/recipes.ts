@@ -241,10 +241,14 @@ const RECIPES: Recipe[] = [
         out.push({ title: title('Mark (the price path: no liquidation moved it)'), marks: [Plot.lineY(drawnLine(x, mark), { x: 't', y: 'v', stroke: '#1f77b4' })], y: { label: 'price', zero: false } });
         continue;
       }
-      const rows = [...drawnLine(x, pick('path'), { k: x.map(() => 'path (no impact)') }), ...drawnLine(x, mark, { k: x.map(() => 'mark (with impact)') })];
+      const pathRows = drawnLine(x, pick('path'), { k: x.map(() => 'path (no impact)') });
+      const markRows = drawnLine(x, mark, { k: x.map(() => 'mark (with impact)') });
       const displaced = drawnLine(x, impact.map((v) => v * 100));
+      // The path wide and light under the mark: where impact has decayed they coincide, and a
+      // plain path line lay hidden under the mark (its legend entry unseen) for most of a run.
+      const lines = [Plot.lineY(pathRows, { x: 't', y: 'v', stroke: 'k', strokeWidth: 4 }), Plot.lineY(markRows, { x: 't', y: 'v', stroke: 'k', strokeWidth: 1.2 })];
       out.push(
-        { title: title('Mark with liquidation impact vs the no-impact path'), marks: [Plot.lineY(rows, { x: 't', y: 'v', stroke: 'k' })], color: { legend: true }, y: { label: 'price', zero: false } },
+        { title: title('Mark with liquidation impact vs the no-impact path'), marks: lines, color: { legend: true, domain: ['path (no impact)', 'mark (with impact)'], range: ['#a6cee3', '#d62728'] }, y: { label: 'price', zero: false } },
         // The area's edge drawn too: displacements last minutes of a run of weeks, and an area that
         // thin at 0.4 opacity read as no displacement at all.
         { title: title('Displacement of the mark by liquidations (%)'), marks: [Plot.areaY(displaced, { x: 't', y: 'v', fill: '#d62728', fillOpacity: 0.4 }), Plot.lineY(displaced, { x: 't', y: 'v', stroke: '#d62728', strokeWidth: 1 }), Plot.ruleY([0])], y: { label: '%' }, height: 200 },
