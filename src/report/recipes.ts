@@ -263,13 +263,23 @@ const RECIPES: Recipe[] = [
     const markRows = hasMarks ? rowsBy(t, 'marks') : [];
     const [mts, mark] = hasMarks ? [t.nums('marks', 'ts_us'), t.nums('marks', 'mark')] : [[], []];
     const [lts, price, lots] = [t.nums('liquidations', 'ts_us'), t.nums('liquidations', 'price'), t.nums('liquidations', 'size_lots')];
-    for (const { key: venue, rows: ix, named } of rowsBy(t, 'liquidations', 'instrument')) {
+    const byInstrument = rowsBy(t, 'liquidations', 'instrument');
+    for (const { key: venue, rows: ix, named } of byInstrument) {
       // Steps that filled nothing (no bid above the bankruptcy price) have no price to draw.
       const done = ix.filter((i) => lots[i]! > 0);
       const marks: Plot.Markish[] = [];
       // The mark of the venue the instrument trades on (instrument ids are venue ids in a run spec).
       const m = markRows.find((r) => r.key === venue) ?? (markRows.length === 1 ? markRows[0] : undefined);
       if (m) marks.push(Plot.lineY(drawnLine(m.rows.map((i) => new Date(mts[i]! / 1000)), m.rows.map((i) => mark[i]!)), { x: 't', y: 'v', stroke: '#999' }));
+      else if (byInstrument.length === 1 && rowsBy(t, 'positions').length <= 1 && t.has('equity', 'ts_us', 'mid')) {
+        // A venue replayed from a catalog has no marks table: the equity samples' mark of the run's
+        // one venue (one account's rows). Without it a single liquidation was one dot on an axis
+        // of one price and one instant.
+        const [acct] = rowsBy(t, 'equity', 'account');
+        const [ets, mid] = [t.nums('equity', 'ts_us'), t.nums('equity', 'mid')];
+        const rows = acct!.rows.filter((i) => Number.isFinite(mid[i]));
+        if (rows.length > 1) marks.push(Plot.lineY(drawnLine(rows.map((i) => new Date(ets[i]! / 1000)), rows.map((i) => mid[i]!)), { x: 't', y: 'v', stroke: '#999' }));
+      }
       const x = done.map((i) => new Date(lts[i]! / 1000));
       marks.push(Plot.dot(line(x, done.map((i) => price[i]!), { s: done.map((i) => lots[i]!) }), { x: 't', y: 'v', r: 's', fill: '#d62728', fillOpacity: 0.4 }));
       // Area by lots up to 7 px for the largest step: with Plot's default (the median step at 3 px,

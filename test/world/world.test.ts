@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../src/data/import/index.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
 import { queryRuns } from '../../src/results/query.ts';
+import { buildCharts } from '../../src/report/recipes.ts';
 import { loadSpecFile } from '../../src/world/spec-file.ts';
 import { runWorld } from '../../src/world/run.ts';
 import { ROOT, SHARED, sharedDataAvailable } from '../helpers/cli.ts';
@@ -161,6 +162,14 @@ describe('margin binds', () => {
     expect((await queryRuns([lo.dir], 'select count(*) from liquidations')).rows[0]![0]).toBe(0n);
     // Both entered: the 2x account holds its long to the end.
     expect(lo.metrics.finalPositionLots).toBeGreaterThan(0);
+    // Its report draws the liquidation on the mark the account was valued at (a catalog venue has
+    // no marks table: the equity samples' mark), not one dot on an axis of one price.
+    const chart = buildCharts(hi.dir).find((c) => c.title.startsWith('Liquidations (dots'))!;
+    const [markLine, dots] = chart.marks.map((m) => (m as unknown as { data: { t: Date; v: number }[] }).data);
+    const eq = (await queryRuns([hi.dir], 'select count(*) from equity where mid is not null and not isnan(mid)')).rows[0]![0];
+    expect(markLine!.length).toBeGreaterThan(100);
+    expect(BigInt(markLine!.length)).toBeLessThanOrEqual(eq as bigint);
+    expect(dots!.length).toBe(Number(liq[0]));
   });
 
   it('a 50x long on a generated crash (calibrated on the capture) is liquidated', async () => {
