@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The installed package's root folder (package.json, src/, strategies/), wherever the user runs from. */
@@ -18,4 +18,20 @@ export function resolveShippedFile(file: string, baseDir = process.cwd()): strin
   const shipped = resolve(PACKAGE_ROOT, file);
   const inShipped = ['strategies', 'scenarios'].some((d) => shipped.startsWith(resolve(PACKAGE_ROOT, d) + sep));
   return inShipped && existsSync(shipped) ? shipped : own;
+}
+
+/**
+ * A run spec named on the command line (`run`, `mc`, `sweep`): a file as resolveShippedFile finds
+ * it, or — when no such file exists and the argument is a bare name (no folder, no extension) — the
+ * scenario of that name as `stress` takes it: ./scenarios/<name>.yaml, else primesim's. `primesim
+ * run crash-50x` said "cannot read spec file: no such file" though `stress crash-50x` ran it.
+ */
+export function resolveSpecArg(arg: string): string {
+  const file = resolveShippedFile(arg);
+  if (existsSync(file) || /[\\/]/.test(arg) || /\.[A-Za-z0-9]+$/.test(arg)) return file;
+  for (const dir of [resolve('scenarios'), resolve(PACKAGE_ROOT, 'scenarios')]) {
+    const named = join(dir, `${arg}.yaml`);
+    if (existsSync(named)) return named;
+  }
+  return file;
 }

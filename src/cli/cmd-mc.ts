@@ -5,7 +5,7 @@ import { formatTable, intArg } from './format.ts';
 import { tailBySource, tailCount } from '../mc/stats.ts';
 import { Progress } from './progress.ts';
 import { setPairs } from './cmd-stress.ts';
-import { resolveShippedFile } from '../package-root.ts';
+import { resolveSpecArg } from '../package-root.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -24,7 +24,7 @@ export function registerMc(program: Command): void {
   program
     .command('mc')
     .description('Monte Carlo stress: run N paths of a spec with an mc section (historical, bootstrapped and shocked price paths) on a local worker pool or a Redis job queue; print VaR, ES, liquidations-at-risk and P(insurance fund exhausted).')
-    .argument('<spec>', 'run spec with an mc section, e.g. scenarios/mc-cascade.yaml')
+    .argument('<spec>', 'run spec with an mc section, e.g. scenarios/mc-cascade.yaml (or its name, mc-cascade)')
     .option('--paths <n>', 'number of paths (default: the spec\'s mc.paths)', intArg('--paths'))
     .option('--only <k,…>', 'run only these paths (e.g. 7 or 0..9): a path rerun alone gives the same files')
     .option('--set <path=value>', 'override a spec field (repeatable), e.g. agents.1.population.count=2000', collect, [] as string[])
@@ -37,7 +37,7 @@ export function registerMc(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', '\nEach path is a run folder <runs>/mc/<name>/path-<k>; <runs>/mc/<name>/summary holds the paths table\n(query: primesim query <runs>/mc/<name>/summary "select * from paths"). Paths already complete are reused\n(when written by the same primesim code; others are run again).')
     .action(async (specArg: string, o: { paths?: number; only?: string; set: string[]; workers?: number; runs: string; name?: string; queue?: string; force?: boolean; json?: boolean; grid: string[] }) => {
-      const spec = resolveShippedFile(specArg);
+      const spec = resolveSpecArg(specArg);
       const overrides = setPairs(o.set);
       // A --set path the spec lacks is named as --set (the grid's own axes as --grid, below).
       if (o.set.length > 0) (await import('../sweep/spec-job.ts')).specWithOverrides(spec, overrides, '--set');

@@ -6,7 +6,7 @@ import { chainPnlRows, chainRows, riskRows, tcaRows } from '../report/summary-ro
 import { metricsTable } from './cmd-backtest.ts';
 import { setPairs } from './cmd-stress.ts';
 import { Progress } from './progress.ts';
-import { resolveShippedFile } from '../package-root.ts';
+import { resolveSpecArg } from '../package-root.ts';
 import type { WorldResult } from '../world/run.ts';
 import { duration } from '../report/tear-sheet-stats.ts';
 
@@ -67,7 +67,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('Run a run spec (YAML/JSON): venues, accounts, strategies and risk wired by one builder; writes a run folder and a report.')
-    .argument('<spec>', 'run spec file, e.g. scenarios/basis-20240808.yaml')
+    .argument('<spec>', 'run spec file, e.g. scenarios/basis-20240808.yaml, or a scenario\'s name (basis-20240808: see stress --list)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name (default: <name or strategy>-<dataset>-s<seed>-<spec hash>)')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')
@@ -88,7 +88,7 @@ Spec sections: name, seed, time {start, end}, valuation;
   record {equityInterval}; mc {paths, …} (for primesim mc).
 Relative paths resolve against the spec's folder. See scenarios/ for examples (primesim stress --list).`,
     )
-    .action(async (file: string, o: RunSpecOptions) => runSpecFile(resolveShippedFile(file), o));
+    .action(async (file: string, o: RunSpecOptions) => runSpecFile(resolveSpecArg(file), o));
 }
 
 /** What `run` and `stress` take: output, overrides, report, JSON. */

@@ -5,7 +5,7 @@ import { checkOutputTarget, checkRunId, watchOutputFolder, writeFileWhole } from
 import type { Command } from 'commander';
 import { parseParamPairs } from '../backtest/load-strategy.ts';
 import { ConfigError } from '../errors.ts';
-import { resolveShippedFile } from '../package-root.ts';
+import { resolveShippedFile, resolveSpecArg } from '../package-root.ts';
 import { isBarsData } from '../data/bars-catalog.ts';
 import { readBars } from '../data/readers/bars.ts';
 import { refuseBarSettings, refuseTickSettings } from './cmd-backtest.ts';
@@ -21,7 +21,7 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description('Run a strategy backtest or a run spec over a grid (parameters, seeds, any spec field) on a local pool of worker processes, then summarise all runs with DuckDB.')
-    .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json)')
+    .argument('<strategy|spec>', 'strategy module file (with --data), or a run spec (.yaml/.json, or a scenario\'s name)')
     .option('--data <dir|file>', 'dataset catalog folder, or an OHLCV bars CSV / LEAN bar zip (minute, hour or daily) (strategy sweeps)')
     .requiredOption('--grid <name=v1,v2>', 'an axis (repeatable): a strategy parameter, `seed=1..8`, `queue=…`, on bars `dates=<from>/<to>,…` (walk-forward windows); for a spec any field path, e.g. venues.perp.fees=2:5,0:4 or agents.0.params.spreadBps=1,2 (a bare name is a parameter of the first agent)', collect, [] as string[])
     .option('--param <key=value>', 'fixed strategy parameter (repeatable)', collect, [] as string[])
@@ -45,6 +45,9 @@ export function registerSweep(program: Command): void {
     .option('--force', 'replace --runs/<name> even if it is not a sweep folder')
     .action(async (strategy: string, o: { data?: string; grid: string[]; param: string[]; queue: string; latencyEntry: string; latencyResponse: string; feedLatency: 'data' | 'none'; fees: string; funding: string; capital?: number; leverage?: number; equityInterval?: string; instrument?: string; slippageBps: number; from?: string; to?: string; select: string; workers?: number; runs: string; name?: string; force?: boolean }, cmd: Command) => {
       if (o.grid.length === 0) throw new ConfigError('give at least one --grid axis', { field: '--grid' });
+      // A bare scenario name (`sweep crash-50x`) is that scenario's spec, as for run and mc.
+      const spec = resolveSpecArg(strategy);
+      if (/\.(ya?ml|json)$/i.test(spec)) strategy = spec;
       const select = selectMetric(o.select);
       if (select === undefined) throw new ConfigError(`${o.select} is not a figure to choose by`, { field: '--select', hint: `one of ${Object.keys(SELECT_METRICS).map(metricLabel).join(', ')}` });
       const axes = checkAxes(o.grid.map(parseGridAxis));

@@ -52,3 +52,29 @@ describe('stress <name>', () => {
   });
 });
 
+describe('run, mc and sweep take a scenario by name, as stress does', () => {
+  // `primesim run crash-50x` said "cannot read spec file: no such file" though `stress crash-50x` ran it.
+  it('a bare name is ./scenarios/<name>.yaml, else primesim\'s; a file of that name in the folder wins', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'primesim-specname-'));
+    try {
+      const runs = join(work, 'runs');
+      const r = await primesim(['run', 'crash-50x', '--runs', runs, '--no-report', '--json'], work);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { spec: { name: string } }).spec.name).toBe('crash-50x');
+      const sw = await primesim(['sweep', 'crash-50x', '--grid', 'seed=1,2', '--runs', runs, '--name', 'by-name', '--workers', '1'], work);
+      expect(sw.code, sw.stderr).toBe(0);
+      expect(readdirSync(join(runs, 'by-name')).filter((f) => f.startsWith('seed-')).sort()).toEqual(['seed-1', 'seed-2']);
+      // The user's scenarios/ first.
+      mkdirSync(join(work, 'scenarios'));
+      writeFileSync(join(work, 'scenarios', 'crash-50x.yaml'), readFileSync(join(PACKAGE_ROOT, 'scenarios', 'crash-50x.yaml'), 'utf8').replace('name: crash-50x', 'name: my-crash').replace('../strategies/', 'strategies/'));
+      const mine = await primesim(['run', 'crash-50x', '--runs', runs, '--no-report', '--json'], work);
+      expect(mine.code, mine.stderr).toBe(0);
+      expect((JSON.parse(mine.stdout) as { spec: { name: string } }).spec.name).toBe('my-crash');
+      // A name that is no scenario is still the file that does not exist.
+      const none = await primesim(['run', 'nosuch', '--runs', runs], work);
+      expect(none.stderr.trim()).toBe(`primesim: ConfigError: ${join(work, 'nosuch')}: cannot read spec file: no such file`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
