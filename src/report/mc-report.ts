@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { DataError } from '../errors.ts';
+import { KNOWN_INSTRUMENTS } from '../market/instrument.ts';
 import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { chartSlug, countAxis, renderChart, type ChartSpec } from './charts.ts';
 import { chartPngTargets, writeChartPngs } from './png.ts';
@@ -90,6 +91,32 @@ function fanChart(title: string, slug: string, rows: ReturnType<typeof fan>, lab
     x: PATH_HOURS,
     y: { label, zero: false, ...(ticks ? { tickFormat: ticks } : {}) },
   };
+}
+
+/**
+ * A path's liquidation steps as the waterfall draws them: quarter-hours into the path (see
+ * PATH_HOURS), notional (lots × each venue's lot × price) and kind; steps that filled nothing are
+ * left out. `endH`: the path's length in hours, to its last sample (the axis covers the whole
+ * path, not the first to the last liquidation). Undefined when the path has no liquidation.
+ */
+export function waterfall(pathDir: string, startUs: number): { rows: { h: number; v: number; kind: string }[]; endH: number } | undefined {
+  const wt = new RunTables(pathDir);
+  if (!wt.has('liquidations', 'ts_us', 'size_lots', 'price', 'kind')) return undefined;
+  const ts = wt.nums('liquidations', 'ts_us');
+  const sz = wt.nums('liquidations', 'size_lots');
+  const px = wt.nums('liquidations', 'price');
+  const kind = wt.strs('liquidations', 'kind');
+  const wm = JSON.parse(readFileSync(join(pathDir, 'manifest.json'), 'utf8')) as { instrument?: { lotSize?: string; multiplier?: number }; venues?: { id: string; instrument?: string }[] };
+  // Each venue's lot (BTC and ETH perps in one path): the manifest's `instrument` is the first venue's only.
+  const lotOf = (x?: { lotSize?: string; multiplier?: number }) => Number(x?.lotSize ?? NaN) * (x?.multiplier ?? 1);
+  const lots = new Map((wm.venues ?? []).map((v) => [v.id, lotOf(v.instrument !== undefined ? KNOWN_INSTRUMENTS[v.instrument] : undefined)]));
+  const instOf = wt.has('liquidations', 'instrument') ? wt.strs('liquidations', 'instrument') : [];
+  const lotAt = (i: number) => lots.get(instOf[i] ?? '') ?? lotOf(wm.instrument);
+  const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) && Number.isFinite(lotAt(i)) ? [{ h: Math.floor((x - startUs) / 9e8) / 4, v: sz[i]! * lotAt(i) * px[i]!, kind: kind[i]! }] : []));
+  if (rows.length === 0) return undefined;
+  const last = wt.has('equity', 'ts_us') ? wt.nums('equity', 'ts_us').reduce((a, b) => Math.max(a, b), -Infinity) : -Infinity;
+  const endH = Math.max(rows.reduce((a, r) => Math.max(a, r.h + 0.25), 0), Number.isFinite(last) ? (last - startUs) / 3.6e9 : 0);
+  return { rows, endH };
 }
 
 /**
@@ -210,27 +237,16 @@ export async function writeMcReport(mcDir: string, opts: { out?: string; png?: b
   let worst = -1;
   for (let i = 0; i < pnl.length; i++) if (worst < 0 || lar[i]! > lar[worst]!) worst = i;
   if (worst >= 0) {
-    const wdir = join(dir, `path-${String(k[worst]).padStart(5, '0')}`);
-    const wt = new RunTables(wdir);
-    if (wt.has('liquidations', 'ts_us', 'size_lots', 'price', 'kind')) {
-      const ts = wt.nums('liquidations', 'ts_us');
-      const sz = wt.nums('liquidations', 'size_lots');
-      const px = wt.nums('liquidations', 'price');
-      const kind = wt.strs('liquidations', 'kind');
-      const inst = (JSON.parse(readFileSync(join(wdir, 'manifest.json'), 'utf8')) as { instrument?: { lotSize?: string; multiplier?: number } }).instrument;
-      const lot = Number(inst?.lotSize ?? NaN) * (inst?.multiplier ?? 1);
-      // Quarter-hours into the path (see PATH_HOURS).
-      const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) ? [{ h: Math.floor((x - startUs) / 9e8) / 4, v: sz[i]! * lot * px[i]!, kind: kind[i]! }] : []));
-      if (rows.length) {
-        charts.push({
-          slug: 'liquidation-waterfall-worst-path',
-          title: `Liquidation waterfall of the worst path by liquidated notional (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
-          marks: [Plot.rectY(rows, Plot.groupX({ y: 'sum' }, { x: 'h', y: 'v', fill: 'kind', interval: 0.25 } as Plot.RectYOptions)), Plot.ruleY([0])],
-          color: { legend: true },
-          x: PATH_HOURS,
-          y: { label: 'notional', tickFormat: compact },
-        });
-      }
+    const w = waterfall(join(dir, `path-${String(k[worst]).padStart(5, '0')}`), startUs);
+    if (w) {
+      charts.push({
+        slug: 'liquidation-waterfall-worst-path',
+        title: `Liquidation waterfall of the worst path by liquidated notional (path ${k[worst]}, ${labels[worst]}): notional per 15 minutes`,
+        marks: [Plot.rectY(w.rows, Plot.groupX({ y: 'sum' }, { x: 'h', y: 'v', fill: 'kind', interval: 0.25 } as Plot.RectYOptions)), Plot.ruleY([0])],
+        color: { legend: true },
+        x: { ...PATH_HOURS, domain: [0, w.endH] },
+        y: { label: 'notional', tickFormat: compact },
+      });
     }
   }
   const rendered = charts.map((c) => ({ ...c, ...renderChart(c) }));

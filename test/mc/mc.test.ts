@@ -78,6 +78,17 @@ describe('Monte Carlo paths', () => {
       expect(ticks.length, title).toBeGreaterThan(2);
       for (const t of ticks) expect(Number(t), `${title}: tick ${t}`).toBeGreaterThanOrEqual(0);
     }
+    // The waterfall is the worst path's liquidated notional (the summary's figure: its partial and
+    // closeout steps, ADL apart), over the whole path from hour 0.
+    const { waterfall } = await import('../../src/report/mc-report.ts');
+    const byLar = [...pool.rows].sort((a, b) => b.liquidatedNotional - a.liquidatedNotional || a.k - b.k)[0]!;
+    const span = (await queryRuns([join(pool.dir, byLar.dir)], 'select (select min(ts_us) from marks), (select max(ts_us) from equity)')).rows[0]!.map(Number);
+    const w = waterfall(join(pool.dir, byLar.dir), span[0]!)!;
+    const sum = w.rows.filter((r) => r.kind !== 'adl').reduce((a, r) => a + r.v, 0);
+    expect(Math.abs(sum - byLar.liquidatedNotional)).toBeLessThan(1e-6 * byLar.liquidatedNotional);
+    expect(w.endH).toBeCloseTo((span[1]! - span[0]!) / 3.6e9, 9);
+    const wchart = html.split('<h2>Liquidation waterfall of the worst path')[1]!.split('<h2>')[0]!;
+    expect([...(wchart.match(/<g aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!)[0]).toBe('0');
     // Probabilities read as percentages; a second report replaces the first (it is a primesim report).
     expect(html).toMatch(/ADL incidence<\/th><td>\d+\.\d% \(95% CI [\d.]+% – [\d.]+%, exact\)/);
     // Four paths bound neither VaR's loss side: the interval rows say so, and the convergence
