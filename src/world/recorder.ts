@@ -210,6 +210,26 @@ export class WorldRecorder implements EventHandler {
   }
 
   /** One equity sample of every account (once per timestamp). */
+  /**
+   * The run's last sample, after its end: only when an account's equity moved since the last one
+   * (an on-chain transaction included after the data ended). Otherwise none, so the samples end
+   * where the run's data does (see the equity clock in build.ts).
+   */
+  sampleIfMoved(tsUs: number): void {
+    if (tsUs === this.lastSampleUs) return;
+    const bound = this.bound ?? this.bind();
+    for (let bi = 0; bi < bound.length; bi++) {
+      const { w, s } = bound[bi]!;
+      const e = w.equity();
+      if (!Number.isFinite(e)) continue;
+      const n = s.allEquity.length;
+      if (n === 0 || s.allEquity.data[n - 1] !== e) {
+        this.sample(tsUs);
+        return;
+      }
+    }
+  }
+
   sample(tsUs: number): void {
     if (tsUs === this.lastSampleUs) return;
     this.lastSampleUs = tsUs;

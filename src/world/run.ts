@@ -354,7 +354,7 @@ async function runAndWrite(world: World, spec: RunSpec, opts: RunWorldOptions, r
   await Promise.all(world.checks);
   for (const a of world.agents) a.host.end();
   for (const v of world.venues) v.source.close();
-  world.recorder.sample(sim.nowUs);
+  world.recorder.sampleIfMoved(sim.nowUs);
   world.recorder.endRun();
   // Routed parent orders' tables (routes, tca, tca_venues per agent), built once: written below, summed in the metrics.
   const routerTables = world.agents.map((a) => a.host.router?.tables() ?? {});

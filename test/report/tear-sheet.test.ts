@@ -13,6 +13,7 @@ import { onGrid, samplingInterval } from '../../src/report/tear-sheet-stats.ts';
 import { writeTinyDataset } from '../helpers/tiny-dataset.ts';
 import { readArrow } from '../../src/results/arrow-io.ts';
 import { readBars } from '../../src/data/readers/bars.ts';
+import { readManifest } from '../../src/data/catalog.ts';
 
 /** A result table's columns as plain arrays. */
 function columns(dir: string, table: string): Record<string, unknown[]> {
@@ -33,8 +34,16 @@ function allDrawn(html: string): void {
 
 describe('tear sheet', () => {
   it('a short tick run: returns, drawdowns, distribution and attribution, and no annualised figure (with the reason)', async () => {
-    writeTinyDataset(join(root, 'ds'), 9, 8000);
+    // 2.2 minutes of data: returns by the minute, two of them.
+    writeTinyDataset(join(root, 'ds'), 9, 12000);
     const r = await runBacktest({ strategy: join(PACKAGE_ROOT, 'strategies', 'market-maker.ts'), data: join(root, 'ds'), params: { spreadBps: '0.01', sizeLots: '5', requoteTicks: '1' }, runsDir: join(root, 'runs'), runId: 'short', seed: 1 });
+    // The equity samples end with the data (the minute the run goes on for in-flight responses was
+    // sampled every second: flat returns that diluted volatility and Sharpe), the last at its last
+    // row as replayed (its local time: 500 µs after the exchange's in this dataset).
+    const eqTs = columns(r.dir, 'equity').ts_us as number[];
+    const dataEnd = readManifest(join(root, 'ds')).timeRange.endUs + 500;
+    expect(Math.max(...eqTs)).toBe(dataEnd);
+    expect(r.manifest.metrics.spanUs).toBe(dataEnd - Math.min(...eqTs));
     const html = readFileSync((await writeReport(r.dir, { out: join(root, 'short.html') })).html, 'utf8');
     const s = sections(html);
     for (const t of ['Tear sheet', 'Cumulative return (%)', 'Cumulative log return', 'Underwater (%)', 'PnL attribution over time (USDT)']) expect(s).toContain(t);
