@@ -101,12 +101,22 @@ export function registerWorker(program: Command): void {
       });
       w.on('failed', (job, err) => process.stderr.write(`primesim worker: path ${(job?.data as { k?: number } | undefined)?.k}: ${err.message.split('\n')[0]}\n`));
       process.stdout.write(`worker ${process.pid} on ${o.queue}, queue primesim-mc\n`);
-      const stop = async () => {
+      // The first signal lets the paths in progress finish (a path is acknowledged only once its
+      // folder is whole); a second quits at once — the lock expires and another worker runs it again.
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) {
+          process.stderr.write(`primesim worker: ${signal} again: quitting now; the path in progress goes back to the queue when its lock expires\n`);
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        }
+        stopping = true;
+        process.stderr.write(`primesim worker: ${signal}: finishing the path in progress, taking no new one (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
         await w.close();
+        process.stderr.write('primesim worker: stopped\n');
         process.exit(0);
       };
-      process.on('SIGINT', () => void stop());
-      process.on('SIGTERM', () => void stop());
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
       await new Promise(() => {});
     });
 }

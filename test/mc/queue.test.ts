@@ -83,7 +83,12 @@ describe('Monte Carlo on a BullMQ queue across worker processes', () => {
     const local = await runMc({ file: SPEC, overrides: SMALL, paths: n, runsDir: join(root, 'local'), workers: 0 });
     expect(res.rows.map((r) => r.resultsSha256)).toEqual(local.rows.map((r) => r.resultsSha256));
     expect(res.summary).toEqual(local.summary);
+    // A signal stops the idle worker cleanly, saying so (it exited without a word).
+    const exited = new Promise<number | null>((r) => b.w.once('exit', (code) => r(code)));
     b.w.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(b.log()).toContain('primesim worker: SIGTERM: finishing the path in progress, taking no new one');
+    expect(b.log()).toMatch(/primesim worker: stopped\n$/);
     redis.kill('SIGTERM');
   }, 600_000);
 
