@@ -103,15 +103,15 @@ export function parseBacktestConfig(input: BacktestConfig): ParsedBacktestConfig
     throw new ConfigError(i.message, { field: i.path.join('.') || '(config)' });
   }
   // Here, not in a front end: a sweep or a script running bars gets the same default as the CLI.
-  // Bars: the bars' own interval, 1m at least (hourly bars sampled each minute gave 60 returns an
-  // hour, 56 of them zero: a Sharpe and a PSR of nothing).
+  // Bars: the bars' own interval (hourly bars sampled each minute gave 60 returns an hour, 56 of
+  // them zero: a Sharpe and a PSR of nothing; second bars sampled each minute lost 59 in 60).
   return { ...parsed.data, equityInterval: parsed.data.equityInterval ?? (isBarsData(parsed.data.data) ? barsEquityInterval(parsed.data.data) : '1s') };
 }
 
-/** The default equity interval of a bar run: the bars' interval as a duration (`1h`, `1d`), at least `1m`. */
+/** The default equity interval of a bar run: the bars' interval as a duration (`1s`, `1h`, `1d`); `1m` when it cannot be read. */
 export function barsEquityInterval(data: string): string {
   const us = peekBarsIntervalUs(data);
-  return us === undefined || us <= 60e6 ? '1m' : formatDurationUs(us);
+  return us === undefined ? '1m' : formatDurationUs(us);
 }
 
 /**

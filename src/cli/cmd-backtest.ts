@@ -108,7 +108,7 @@ export function registerBacktest(program: Command): void {
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval] (e.g. 0.0001@8h), lean:<file> or tardis:<derivative_ticker.csv> (real series, settled at their funding times)', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset (default: 100000; in a coin — a COIN-M contract — the coin worth 100,000 USD at the first price)', numArg('--capital'))
     .option('--leverage <x>', 'perp data: the account\'s chosen leverage, e.g. 10 (initial margin ≥ notional / leverage: an order beyond it is rejected; default: the bracket\'s maximum, 125× on BTCUSDT)', numArg('--leverage'))
-    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval)')
     .option('--runs <dir>', 'folder for run outputs', 'runs')
     .option('--run-id <id>', 'run folder name, one plain segment (default: strategy-dataset-seed-confighash); an existing run of that name is replaced')
     .option('--force', 'replace --runs/<run-id> even if it is not a run folder (never the current or home folder)')

@@ -33,7 +33,7 @@ export function registerSweep(program: Command): void {
     .option('--funding <spec>', 'perp funding: none, <rate>[@interval], lean:<file> or tardis:<file>', 'none')
     .option('--capital <amount>', 'starting capital in the settlement asset (default: 100000; in a coin — a COIN-M contract — the coin worth 100,000 USD at the first price)', numArg('--capital'))
     .option('--leverage <x>', 'perp data: the account\'s chosen leverage (initial margin ≥ notional / leverage; default: the bracket\'s maximum). To sweep it, sweep a spec: --grid accounts.0.leverage=5,10,20', numArg('--leverage'))
-    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval, at least 1m)')
+    .option('--equity-interval <dur>', 'equity sampling interval (default: 1s; for bars data the bars\' interval)')
     .option('--instrument <venue:symbol>', 'bars data: the instrument they price (default: the one a LEAN file names by its market and symbol, else binance-futures:BTCUSDT)')
     .option('--slippage-bps <n>', 'bars data: fills at open/limit ± this many bps', numArg('--slippage-bps'), 0)
     .option('--from <time>', 'bars data: start at this time (UTC)')

@@ -310,7 +310,7 @@ export async function buildWorld(spec: RunSpec, src: SpecSource): Promise<World>
   const runEndUs = tEnd ?? dataEnd;
   let equityIntervalUs: number;
   try {
-    const barsUs = allBars ? Math.max(60e6, ...venues.map((v) => (v.source as BarSource).intervalUs)) : 1e6;
+    const barsUs = allBars ? Math.max(...venues.map((v) => (v.source as BarSource).intervalUs)) : 1e6;
     equityIntervalUs = spec.record.equityInterval === undefined ? barsUs : parseDurationUs(spec.record.equityInterval, 'record.equityInterval', { positive: true });
   } catch (e) {
     throw at(['record', 'equityInterval'], (e as Error).message.replace(/^field [^:]+: /, ''));

@@ -20,9 +20,10 @@ const csv = (name: string, stepMin: number, n: number) => {
 describe('default equity interval of a bar run', () => {
   // Hourly bars were sampled every minute: 45,058 "1m returns" for 751 bars, 56 of every 60 zero,
   // a PSR "from 45,058 returns (kurtosis 1067)".
-  it('is the bars\' interval, at least 1m; a tick run keeps 1s; a given interval wins', () => {
+  it('is the bars\' interval; a tick run keeps 1s; a given interval wins', () => {
     expect(barsEquityInterval(csv('m1.csv', 1, 5))).toBe('1m');
-    expect(barsEquityInterval(csv('s30.csv', 0.5, 5))).toBe('1m');
+    // Second bars were sampled each minute (59 in 60 lost).
+    expect(barsEquityInterval(csv('s30.csv', 0.5, 5))).toBe('30s');
     expect(barsEquityInterval(csv('m15.csv', 15, 5))).toBe('15m');
     expect(barsEquityInterval(csv('h4.csv', 240, 5))).toBe('4h');
     expect(barsEquityInterval(csv('d1.csv', 1440, 5))).toBe('1d');
@@ -41,5 +42,21 @@ describe('default equity interval of a bar run', () => {
     // One return an hour over the 751 bars: never more returns than bars.
     expect(r.metrics.returnCount).toBeLessThan(751);
     expect(r.metrics.returnCount).toBeGreaterThan(740);
+  });
+
+  it('a spec of second bars samples each bar (it sampled them each minute)', async () => {
+    const { RunSpecSchema } = await import('../../src/world/spec.ts');
+    const { codeSource } = await import('../../src/world/spec-file.ts');
+    const { runWorld } = await import('../../src/world/run.ts');
+    const file = csv('s10-run.csv', 10 / 60, 60);
+    const spec = RunSpecSchema.parse({
+      venues: [{ id: 'perp', kind: 'perp', data: { bars: { file, execution: 'bar' } } }],
+      accounts: [{ id: 'desk', deposits: { USDT: 100_000 }, margin: 'cross' }],
+    });
+    const r = await runWorld(spec, codeSource(), { runsDir: join(root, 'runs'), runId: 's10' });
+    expect(r.manifest.equityIntervalUs).toBe(10e6);
+    // The start, every 10 s after it, and the last bar's close.
+    const { readArrow } = await import('../../src/results/arrow-io.ts');
+    expect(readArrow(join(r.dir, 'equity.arrow')).numRows).toBe(61);
   });
 });
