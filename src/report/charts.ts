@@ -44,6 +44,20 @@ const countTicks = {
 /** The y axis of a histogram: counts of `label`, whole-number ticks. */
 export const countAxis = (label: string): Plot.ScaleOptions => ({ label, ticks: countTicks, tickFormat: 'd' });
 
+/**
+ * The colour of a heatmap cell's figure: white where the scheme is dark — the top 40% of a
+ * sequential scale's range, the outer 40% either side of a diverging one's pivot 0 — black
+ * elsewhere (black with a white halo on dark red read as a smudge).
+ */
+export function cellTextFill(values: readonly number[], diverging: boolean): (v: number) => string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return () => 'black';
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
+  return diverging ? (v) => (maxAbs > 0 && Math.abs(v) >= 0.6 * maxAbs ? 'white' : 'black') : (v) => (hi > lo && v - lo >= 0.6 * (hi - lo) ? 'white' : 'black');
+}
+
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -6,7 +6,7 @@ import type { RunInfo } from '../results/run-store.ts';
 import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { sweepDeflation } from '../sweep/deflation.ts';
 import { selectMetric, walkForward, walkForwardTable } from '../sweep/walk-forward.ts';
-import { renderChart as drawChart, type ChartSpec } from './charts.ts';
+import { cellTextFill, renderChart as drawChart, type ChartSpec } from './charts.ts';
 import { chartPngTargets, writeChartPngs } from './png.ts';
 import { esc } from './html.ts';
 import { percent } from './summary-rows.ts';
@@ -201,16 +201,18 @@ function sweepHeatmaps(runs: RunInfo[], points: Record<string, string>[], [ax, a
     });
     if (cells.length === 0) continue;
     const ys = axisDomain(cells.map((c) => c.y));
+    const ink = cellTextFill(cells.map((c) => c.v), key !== 'maxDrawdown' && key !== 'tripHitRate');
     const full = `${title} by ${ax} × ${ay}${facet ? `, each ${facet} window` : ''}`;
     out.push(
       `<h2>${esc(full)}</h2>${
         renderChart({
           title: full,
-          marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0.5, ...(facet ? { fx: 'f' } : {}) }), Plot.text(cells, { x: 'x', y: 'y', text: (d: { v: number }) => fmt(d.v), fill: 'black', stroke: 'white', ...(facet ? { fx: 'f' } : {}) })],
+          marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0.5, ...(facet ? { fx: 'f' } : {}) }), Plot.text(cells, { x: 'x', y: 'y', text: (d: { v: number }) => fmt(d.v), fill: (d: { v: number }) => ink(d.v), ...(facet ? { fx: 'f' } : {}) })],
           x: { type: 'band', label: ax, domain: axisDomain(cells.map((c) => c.x)) },
           // Windows in time order, each headed by its dates.
           ...(facet ? { fx: { domain: axisDomain(cells.map((c) => c.f)).sort(), label: null } } : {}),
-          y: { type: 'band', label: ay, domain: ys },
+          // Above the axis, across: a field path read down the left margin was cut off there.
+          y: { type: 'band', label: ay, labelAnchor: 'top', domain: ys },
           // Losses red, gains green (drawdown: deeper is redder); the cells carry their values (no ramp legend in Node's DOM).
           color: key === 'maxDrawdown' ? { scheme: 'reds' } : key === 'tripHitRate' ? { scheme: 'blues' } : { type: 'diverging', scheme: 'rdylgn', pivot: 0 },
           height: 80 + 40 * ys.length,

@@ -4,7 +4,7 @@ import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
 import { readArrow } from '../results/arrow-io.ts';
 import { openRun } from '../results/run-store.ts';
-import { countAxis, type ChartSpec } from './charts.ts';
+import { cellTextFill, countAxis, type ChartSpec } from './charts.ts';
 import { duration, stepMeans } from './tear-sheet-stats.ts';
 import { m4Indices } from './thin.ts';
 
@@ -35,17 +35,21 @@ export class RunTables {
   times(name: string): Date[] {
     return this.nums(name, 'ts_us').map((t) => new Date(t / 1000));
   }
-  private manifestMetrics: Record<string, unknown> | undefined;
-  /** A metric of the run's manifest (e.g. positionUnit), or undefined. */
-  metric(name: string): unknown {
-    if (this.manifestMetrics === undefined) {
+  private manifest: Record<string, unknown> | undefined;
+  /** A top-level field of the run's manifest (e.g. a grid's `axes`), or undefined. */
+  manifestField(name: string): unknown {
+    if (this.manifest === undefined) {
       try {
-        this.manifestMetrics = (openRun(this.dir).manifest as { metrics?: Record<string, unknown> }).metrics ?? {};
+        this.manifest = openRun(this.dir).manifest as unknown as Record<string, unknown>;
       } catch {
-        this.manifestMetrics = {};
+        this.manifest = {};
       }
     }
-    return this.manifestMetrics[name];
+    return this.manifest[name];
+  }
+  /** A metric of the run's manifest (e.g. positionUnit), or undefined. */
+  metric(name: string): unknown {
+    return ((this.manifestField('metrics') as Record<string, unknown> | undefined) ?? {})[name];
   }
   /** The output tokens of the strategies' swaps (their MEV loss is in these), or undefined for runs written before token_out. */
   swapTokens(): string[] | undefined {
@@ -339,16 +343,25 @@ const RECIPES: Recipe[] = [
     if (axes.length === 0) return [];
     const a0 = t.strs('grid', axes[0]!);
     const a1 = axes[1] ? t.strs('grid', axes[1]) : a0.map(() => '');
-    const label = (n: string | undefined) => (n ? n.replace(/^axis\d+_/, '') : '');
+    // The axes as given on the command line (`agents.2.population.leverage.max`; the columns' names
+    // have their dots replaced), from the grid's manifest.
+    const given = t.manifestField('axes');
+    const label = (n: string | undefined) => {
+      if (!n) return '';
+      const i = Number(/^axis(\d+)_/.exec(n)?.[1]);
+      return Array.isArray(given) && typeof given[i] === 'string' ? given[i] : n.replace(/^axis\d+_/, '');
+    };
     const figs: [string, string][] = [['var95', 'VaR 95% (desk loss)'], ['es95', 'ES 95%'], ['lar95', 'liquidations-at-risk 95%'], ['pFundExhausted', 'P(insurance fund exhausted)']];
     return figs.filter(([c]) => t.has('grid', c)).map(([c, title]) => {
       const v = t.nums('grid', c);
       const rows = a0.map((x, i) => ({ x, y: a1[i]!, v: v[i]! }));
+      const ink = cellTextFill(v, false);
       return {
         title: `${title} by ${label(axes[0])}${axes[1] ? ` × ${label(axes[1])}` : ''}`,
-        marks: [Plot.cell(rows, { x: 'x', y: 'y', fill: 'v', inset: 0.5 }), Plot.text(rows, { x: 'x', y: 'y', text: (d: { v: number }) => (c === 'pFundExhausted' ? `${(d.v * 100).toFixed(0)}%` : Math.round(d.v).toLocaleString('en-US')), fill: 'black', stroke: 'white' })],
+        marks: [Plot.cell(rows, { x: 'x', y: 'y', fill: 'v', inset: 0.5 }), Plot.text(rows, { x: 'x', y: 'y', text: (d: { v: number }) => (c === 'pFundExhausted' ? `${(d.v * 100).toFixed(0)}%` : Math.round(d.v).toLocaleString('en-US')), fill: (d: { v: number }) => ink(d.v) })],
         x: { type: 'band', label: label(axes[0]), domain: [...new Set(a0)] },
-        y: { type: 'band', label: label(axes[1]), domain: [...new Set(a1)] },
+        // Above the axis, across: a field path read down the left margin was cut off there.
+        y: { type: 'band', label: label(axes[1]), labelAnchor: 'top', domain: [...new Set(a1)] },
         // No ramp legend (Plot draws it on a canvas, which a DOM in Node lacks): the cells carry their values.
         color: { scheme: 'reds' },
         height: 80 + 40 * new Set(a1).size,

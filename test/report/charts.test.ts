@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { chartSlug, countAxis, renderChart, roundGeometry, utcTick } from '../../src/report/charts.ts';
+import { cellTextFill, chartSlug, countAxis, renderChart, roundGeometry, utcTick } from '../../src/report/charts.ts';
 import { compact } from '../../src/report/mc-report.ts';
 import { writeChartPngs } from '../../src/report/png.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -143,3 +143,15 @@ describe('charts', () => {
   });
 });
 
+describe('heatmap figures', () => {
+  it('are white on the dark end of a sequential scale and on both ends of a diverging one', () => {
+    // Sequential (reds: VaR, drawdown): dark from 60% of the way from the lowest to the highest.
+    const seq = cellTextFill([100, 160, 159, 200, NaN], false);
+    expect([100, 159, 160, 200].map(seq)).toEqual(['black', 'black', 'white', 'white']);
+    expect(cellTextFill([5, 5], false)(5)).toBe('black');
+    // Diverging around 0 (PnL): |v| from 60% of the largest |v|, either sign.
+    const div = cellTextFill([-1000, -498, 300], true);
+    expect([-1000, -600, -599, -498, 0, 300, 600].map(div)).toEqual(['white', 'white', 'black', 'black', 'black', 'black', 'white']);
+    expect(cellTextFill([], true)(1)).toBe('black');
+  });
+});
