@@ -96,8 +96,11 @@ export function writeComparison(runs: RunInfo[], opts: { out?: string; png?: boo
     }
   }
   // One bar per run, in `rows` order: green a gain, red a loss.
+  // Run ids as the bars' labels, in full up to 60 characters (a margin of up to 440 px: at 320 a
+  // scenario's run id lost its first third off the page), longer ones cut in the middle.
+  const runLabel = (id: string) => (id.length <= 60 ? id : `${id.slice(0, 28)}…${id.slice(-31)}`);
   const bars = (title: string, label: string, rows: { run: string; v: number }[]) =>
-    renderChart({ title, marks: [Plot.barX(rows, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label }, y: { type: 'band', label: null, domain: rows.map((p) => p.run) }, height: 40 + 22 * rows.length, marginLeft: Math.min(320, 20 + 7 * Math.max(...rows.map((p) => p.run.length))) }).html;
+    renderChart({ title, marks: [Plot.barX(rows, { y: 'run', x: 'v', fill: (d: { v: number }) => (d.v >= 0 ? '#2ca02c' : '#d62728') }), Plot.ruleX([0])], x: { type: 'linear', label }, y: { type: 'band', label: null, domain: rows.map((p) => p.run), tickFormat: runLabel }, height: 40 + 22 * rows.length, marginLeft: Math.min(440, 20 + 7 * Math.max(...rows.map((p) => runLabel(p.run).length))) }).html;
   if (pnl.length) {
     charts.push(`<h2>Total PnL by run</h2>${bars('Total PnL', 'total PnL', pnl)}`);
     if (revalued) {
