@@ -109,7 +109,11 @@ export function waterfall(pathDir: string, startUs: number): { rows: { h: number
   const wm = JSON.parse(readFileSync(join(pathDir, 'manifest.json'), 'utf8')) as { instrument?: { lotSize?: string; multiplier?: number }; venues?: { id: string; instrument?: string }[] };
   // Each venue's lot (BTC and ETH perps in one path): the manifest's `instrument` is the first venue's only.
   const lotOf = (x?: { lotSize?: string; multiplier?: number }) => Number(x?.lotSize ?? NaN) * (x?.multiplier ?? 1);
-  const lots = new Map((wm.venues ?? []).map((v) => [v.id, lotOf(v.instrument !== undefined ? KNOWN_INSTRUMENTS[v.instrument] : undefined)]));
+  // (A venue on an instrument primesim does not list keeps the first venue's lot, as before.)
+  const lots = new Map((wm.venues ?? []).flatMap((v) => {
+    const lot = lotOf(v.instrument !== undefined ? KNOWN_INSTRUMENTS[v.instrument] : undefined);
+    return Number.isFinite(lot) ? [[v.id, lot] as const] : [];
+  }));
   const instOf = wt.has('liquidations', 'instrument') ? wt.strs('liquidations', 'instrument') : [];
   const lotAt = (i: number) => lots.get(instOf[i] ?? '') ?? lotOf(wm.instrument);
   const rows = ts.flatMap((x, i) => (sz[i]! > 0 && Number.isFinite(px[i]!) && Number.isFinite(lotAt(i)) ? [{ h: Math.floor((x - startUs) / 9e8) / 4, v: sz[i]! * lotAt(i) * px[i]!, kind: kind[i]! }] : []));
