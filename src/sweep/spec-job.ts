@@ -72,12 +72,18 @@ export function applyOverride(raw: Record<string, unknown>, path: string, value:
 export function specWithOverrides(file: string, overrides: Record<string, string>, flag = '--grid'): { spec: RunSpec; source: SpecSource } {
   const { raw, source } = readSpecDocument(file);
   const set = Object.entries(overrides).map(([k, v]) => ({ k, v, at: applyOverride(raw, k, v, flag) }));
+  // A value the flag set (or a key under it) is the flag's error, not the file line of its section:
+  // for the schema's checks here and for the builder's (a time, a file, a venue it names) later.
+  const by = (f: string) => set.find((x) => f === x.at || f.startsWith(`${x.at}.`) || f.startsWith(`${x.at}[`));
+  const overridden: SpecSource = { ...source, overriddenBy: (path) => {
+    const o = by(fieldName(path));
+    return o === undefined ? undefined : `${flag} ${o.k}=${o.v}`;
+  } };
   try {
-    return { spec: validateSpec(raw, source), source };
+    return { spec: validateSpec(raw, overridden), source: overridden };
   } catch (e) {
-    // A value the flag set (or a key under it) is the flag's error, not the file line of its section.
     const f = e instanceof ConfigError ? e.field : undefined;
-    const o = f === undefined ? undefined : set.find((x) => f === x.at || f.startsWith(`${x.at}.`) || f.startsWith(`${x.at}[`));
+    const o = f === undefined ? undefined : by(f);
     if (o === undefined || !(e instanceof ConfigError)) throw e;
     throw new ConfigError(e.reason, { field: `${flag} ${o.k}=${o.v}`, ...(e.hint !== undefined ? { hint: e.hint } : {}) });
   }

@@ -13,6 +13,11 @@ export interface SpecSource {
   baseDir: string;
   /** Line of a field, e.g. ['venues', 1, 'kind']; undefined when unknown. */
   line(path: readonly (string | number)[]): number | undefined;
+  /**
+   * The command-line flag that set the value at `path` or above it (`--set time.start=yesterday`),
+   * when one did: a problem there is the flag's, not the file line of the section it landed in.
+   */
+  overriddenBy?(path: readonly (string | number)[]): string | undefined;
 }
 
 export type SpecPath = readonly (string | number)[];
@@ -23,6 +28,8 @@ export function fieldName(path: SpecPath): string {
 
 /** A ConfigError at a spec field: `file:line, field venues[1].kind: message`. */
 export function specError(src: SpecSource, path: SpecPath, message: string, hint?: string): ConfigError {
+  const flag = src.overriddenBy?.(path);
+  if (flag !== undefined) return new ConfigError(message, { field: flag, ...(hint !== undefined ? { hint } : {}) });
   const line = src.line(path);
   return new ConfigError(message, {
     ...(src.file !== undefined ? { file: src.file } : {}),

@@ -174,6 +174,21 @@ describe('sweep flags', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // The builder's own checks (a time, the data's span, a strategy file) named the file line of the
+  // section the value landed in (crash-50x.yaml:5, the spec's name line, for a time.start it lacks).
+  it('a --set value the builder refuses names the flag too', async () => {
+    const out = join(root, 'refused-build');
+    const [time, span, strategy] = await Promise.all([
+      primesim(['stress', 'crash-50x', '--set', 'time.start=yesterday', '--runs', out, '--no-report']),
+      primesim(['stress', 'crash-50x', '--set', 'time.start=2020-01-01T00:00:00Z', '--runs', out, '--no-report']),
+      primesim(['stress', 'crash-50x', '--set', 'agents.0.strategy=nope.ts', '--runs', out, '--no-report']),
+    ]);
+    expect(time.stderr.trim()).toBe('primesim: ConfigError: field --set time.start=yesterday: "yesterday" is not a time (an ISO-8601 time such as 2024-08-08T23:55:00Z, or µs since the epoch)');
+    expect(span.stderr.trim()).toMatch(/^primesim: ConfigError: field --set time\.start=2020-01-01T00:00:00Z: start 2020-01-01T00:00:00\.000Z is outside the data \(/);
+    expect(strategy.stderr.trim()).toMatch(/^primesim: ConfigError: field --set agents\.0\.strategy=nope\.ts: .*nope\.ts: unknown strategy: file not found/);
+    for (const r of [time, span, strategy]) expect(r.code).not.toBe(0);
+  });
+
   it('a backtest flag given to a spec sweep is an error naming it, not silently ignored', async () => {
     const { primesim, ROOT: ROOT_DIR } = await import('../helpers/cli.ts');
     const r = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'leverage=2,10', '--slippage-bps', '3', '--runs', join(root, 'never')]);
