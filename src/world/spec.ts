@@ -41,6 +41,12 @@ const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id is a letter 
 
 /** µs since the epoch, or an ISO-8601 time. */
 const Time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+/**
+ * A duration or latency as written (`2ms`, `1h`, `empirical:1ms,3ms`), parsed by the builder. A
+ * bare number (`entry: 5`, `--set …latency.entry=5`) is taken as its text so the builder says what
+ * it lacks ('duration "5" needs a unit'), not "expected string, received number".
+ */
+const Duration = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string());
 
 export const CLOB_VENUE_KINDS = ['spot', 'perp'] as const;
 export const CHAIN_VENUE_KINDS = ['amm-v2', 'amm-v3', 'lending'] as const;
@@ -70,7 +76,7 @@ const Bars = z.strictObject({
   maxBps: z.number().int().min(5).max(2000).default(200),
   /** Liquidity taken moves the mid (decaying with `resilience`); false = the no-impact counterfactual. */
   impact: z.boolean().default(true),
-  resilience: z.string().default('10m'),
+  resilience: Duration.default('10m'),
   /**
    * `book`: a book with the capture's depth laid around each bar's close (tick-style execution,
    * impact). `bar`: the bar-backtest convention (see src/world/bar-source.ts) — orders decided on
@@ -93,8 +99,8 @@ const PathSource = z.union([
       jumpsPerDay: z.number().nonnegative().default(0),
       jumpMean: z.number().default(0),
       jumpStd: z.number().nonnegative().default(0),
-      step: z.string().default('15s'),
-      length: z.string().default('1d'),
+      step: Duration.default('15s'),
+      length: Duration.default('1d'),
     }),
   }),
   z.strictObject({
@@ -111,8 +117,8 @@ const PathSource = z.union([
       k: z.number().positive().default(4),
       start: Time,
       price: z.number().positive(),
-      step: z.string().default('1m'),
-      length: z.string().default('1d'),
+      step: Duration.default('1m'),
+      length: Duration.default('1d'),
     }),
   }),
   z.strictObject({
@@ -139,7 +145,7 @@ const PathSource = z.union([
       venue: id,
       price: z.number().positive(),
       comovement: z.union([
-        z.strictObject({ leader: z.string().min(1), follower: z.string().min(1), interval: z.string().default('1s') }),
+        z.strictObject({ leader: z.string().min(1), follower: z.string().min(1), interval: Duration.default('1s') }),
         /** Given: β and the residual's annualised volatility (scaled with the leader path's when `leaderVol`, the leader's own, is given). */
         z.strictObject({ beta: z.number(), residualVol: z.number().nonnegative(), leaderVol: z.number().positive().optional() }),
       ]),
@@ -164,7 +170,7 @@ const PathData = z.strictObject({
   depthScale: z.number().positive().default(1),
   maxBps: z.number().int().min(5).max(2000).default(200),
   impact: z.boolean().default(true),
-  resilience: z.string().default('10m'),
+  resilience: Duration.default('10m'),
 });
 
 export const ClobVenueSpecSchema = z.strictObject({
@@ -191,8 +197,8 @@ export const ClobVenueSpecSchema = z.strictObject({
   queue: QueueString.default('risk-averse'),
   latency: z
     .strictObject({
-      entry: z.string().default('1ms'),
-      response: z.string().default('1ms'),
+      entry: Duration.default('1ms'),
+      response: Duration.default('1ms'),
       /** `data`: add the feed latency measured from the data's two timestamps to order arrival. */
       feed: z.enum(['data', 'none']).default('data'),
     })
@@ -326,8 +332,8 @@ const OracleSpec = z.strictObject({
    */
   blend: z.strictObject({ pool: id, weight: z.number().gt(0).lt(1) }).optional(),
   deviationBps: z.number().int().positive().default(50),
-  heartbeat: z.string().default('1h'),
-  latency: z.string().default('0s'),
+  heartbeat: Duration.default('1h'),
+  latency: Duration.default('0s'),
 });
 
 /**
@@ -413,7 +419,7 @@ export const AdversarySpecSchema = z.strictObject({
       count: z.number().int().positive().max(100).default(1),
       presence: z.number().min(0).max(1).default(1),
       /** When it sees a public tx; bot k (from 1) sees it k × latency after broadcast. */
-      latency: z.string().default('200ms'),
+      latency: Duration.default('200ms'),
       /** Its starting balance per pool: this many whole token0, and their value in token1 at the pool's starting price (a front-run sells what the victim sells). */
       capital: z.number().positive().default(500),
       /** Share of the expected profit bid as priority fee, bps (bot k bids this + 500·(k−1)). */
@@ -435,7 +441,7 @@ export const AdversarySpecSchema = z.strictObject({
       count: z.number().int().positive().max(100).default(3),
       presence: z.number().min(0).max(1).default(0.9),
       /** Searcher k (from 1) reacts k × latency after the oracle update. */
-      latency: z.string().default('50ms'),
+      latency: Duration.default('50ms'),
       /**
        * Debt-asset balance each searcher starts with, whole tokens. A searcher bids only for a
        * liquidation it can repay from what it holds then (its sales of seized collateral refill
@@ -505,7 +511,7 @@ export const RunSpecSchema = z.strictObject({
       /** Share of a position closed per partial liquidation step. */
       stepShare: z.number().gt(0).max(1).default(0.25),
       /** Wait between steps of one account. */
-      cooldown: z.string().default('1s'),
+      cooldown: Duration.default('1s'),
       /** Liquidation fee to the insurance fund, fraction of notional. */
       feeRate: z.number().min(0).lt(1).default(0.002),
       /** Starting balance of the insurance fund, in the margin asset. */
@@ -516,7 +522,7 @@ export const RunSpecSchema = z.strictObject({
        * wait; limit orders further than `bandPct` from the mark are rejected.
        */
       breaker: z
-        .strictObject({ haltThreshold: z.number().gt(0).lt(1).default(0.1), window: z.string().default('5m'), halt: z.string().default('60s'), bandPct: z.number().min(0).default(0.05) })
+        .strictObject({ haltThreshold: z.number().gt(0).lt(1).default(0.1), window: Duration.default('5m'), halt: Duration.default('60s'), bandPct: z.number().min(0).default(0.05) })
         .optional(),
     })
     .default({ liquidation: true, stepShare: 0.25, cooldown: '1s', feeRate: 0.002, insuranceFund: 0 }),
@@ -525,7 +531,7 @@ export const RunSpecSchema = z.strictObject({
    * execute on bars the longest bar interval (at least 1m), as `backtest` does: a minute-bar run
    * sampled every second had 59 zero returns in 60, and statistics counted them as data.
    */
-  record: z.strictObject({ equityInterval: z.string().optional() }).default({}),
+  record: z.strictObject({ equityInterval: Duration.optional() }).default({}),
   /** Monte Carlo paths (see McSpecSchema); a plain run ignores it. */
   mc: McSpecSchema.optional(),
 });

@@ -70,6 +70,9 @@ describe('bad run specs', () => {
       [good().replace(`data: { catalog: ${ds} }`, 'data: { csv: x.csv }'), /spec\.yaml:5, field venues\[0\]\.data: unknown setting csv \(one of: catalog, generate, bars, path\)/],
       // A misspelt setting: the one it resembles, also where the key it meant is then missing.
       [good().replace("    kind: perp\n", "    kind: perp\n    queu: power:3\n"), /spec\.yaml:5, field venues\[0\]\.queu: unknown setting queu \(did you mean queue\?\)$/],
+      // A bare number where a duration goes: what it lacks, not "expected string, received number".
+      [good().replace("    kind: perp\n", "    kind: perp\n    latency: { entry: 5 }\n"), /spec\.yaml:5, field venues\[0\]\.latency\.entry: duration "5" needs a unit/],
+      [`${good()}record: { equityInterval: 60 }\n`, /field record\.equityInterval: duration "60" needs a unit/],
       [good().replace('seed: 1', 'sed: 1'), /spec\.yaml:1, field sed: unknown setting sed \(did you mean seed\?\)$/],
       [good().replace('deposits: { USDT: 1000 }', 'depostis: { USDT: 1000 }'), /spec\.yaml:8, field accounts\[0\]\.depostis: unknown setting depostis \(did you mean deposits\?\)$/],
       [`${good()}  - { bots: 3 }\n`, /spec\.yaml:13, field agents\[1\]: not an agent \(an agent has one of the keys strategy \(with account and venues\), population, adversary, borrowers\)/],
