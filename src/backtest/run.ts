@@ -10,7 +10,7 @@ import { formatDurationUs } from '../market/latency.ts';
 import type { ResultFile } from '../results/recorder.ts';
 import { checkRunId } from '../results/safe-output.ts';
 import { codeSource, validateSpec } from '../world/spec-file.ts';
-import { FeesString, QueueString, type RunSpec, type RunSpecInput } from '../world/spec.ts';
+import { Duration, FeesString, Latency, QueueString, type RunSpec, type RunSpecInput } from '../world/spec.ts';
 import { runWorld, specHash, type WorldMetrics } from '../world/run.ts';
 import { resolveFundingPath } from '../world/build.ts';
 import { resolveShippedFile } from '../package-root.ts';
@@ -20,8 +20,8 @@ export const BacktestConfigSchema = z.strictObject({
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   data: z.string().min(1),
   seed: z.number().int().default(1),
-  latencyEntry: z.string().default('1ms'),
-  latencyResponse: z.string().default('1ms'),
+  latencyEntry: Latency.default('1ms'),
+  latencyResponse: Latency.default('1ms'),
   feedLatency: z.enum(['data', 'none']).default('data'),
   queue: QueueString.default('risk-averse'),
   fees: FeesString.default('2:5'),
@@ -31,7 +31,7 @@ export const BacktestConfigSchema = z.strictObject({
   /** Perp data: the account's chosen leverage (initial margin ≥ notional / leverage; default the bracket's maximum). */
   leverage: z.number().min(1).optional(),
   /** Default: 1s, and 1m for bars (a 1 s clock over a month of minute bars is 2.7M rows of equity). */
-  equityInterval: z.string().optional(),
+  equityInterval: Duration.optional(),
   /**
    * Bars data (`--data` an OHLCV CSV or LEAN zip): the instrument they price (default: the one a
    * LEAN file names, else binance-futures:BTCUSDT; see barsInstrument) and the fill slippage.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PrimesimError } from '../errors.ts';
+import { parseDurationUs } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { parseFees } from '../venues/clob/fees.ts';
 
@@ -41,12 +42,16 @@ const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id is a letter 
 
 /** µs since the epoch, or an ISO-8601 time. */
 const Time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+/** A bare number (`entry: 5`, `--set …latency.entry=5`) as its text, for the parser to say what it lacks. */
+const asText = (v: unknown) => (typeof v === 'number' ? String(v) : v);
 /**
- * A duration or latency as written (`2ms`, `1h`, `empirical:1ms,3ms`), parsed by the builder. A
- * bare number (`entry: 5`, `--set …latency.entry=5`) is taken as its text so the builder says what
- * it lacks ('duration "5" needs a unit'), not "expected string, received number".
+ * A duration (`2ms`, `1h`), checked by its parser here so a bad one — a bare `5` is 'duration "5"
+ * needs a unit', not "expected string, received number" — is refused with its field before anything
+ * runs (every point of a sweep or an MC grid too); the builder reads it again for its bounds.
  */
-const Duration = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string());
+export const Duration = z.preprocess(asText, z.string().superRefine(parsedBy((s) => parseDurationUs(s))));
+/** A latency: a duration, or `empirical:<samples or file>` (a file is read by the builder, against the spec's folder). */
+export const Latency = z.preprocess(asText, z.string().superRefine(parsedBy((s) => (s.startsWith('empirical:') ? undefined : parseDurationUs(s)))));
 
 export const CLOB_VENUE_KINDS = ['spot', 'perp'] as const;
 export const CHAIN_VENUE_KINDS = ['amm-v2', 'amm-v3', 'lending'] as const;
@@ -197,8 +202,8 @@ export const ClobVenueSpecSchema = z.strictObject({
   queue: QueueString.default('risk-averse'),
   latency: z
     .strictObject({
-      entry: Duration.default('1ms'),
-      response: Duration.default('1ms'),
+      entry: Latency.default('1ms'),
+      response: Latency.default('1ms'),
       /** `data`: add the feed latency measured from the data's two timestamps to order arrival. */
       feed: z.enum(['data', 'none']).default('data'),
     })

@@ -101,6 +101,24 @@ describe('backtest --config', () => {
     expect(existsSync(runs)).toBe(false);
   });
 
+  // A bare number where a duration goes ("expected string, received number"); a spec grid of one
+  // ran its good points first.
+  it('a duration without a unit says so, at its file line, its flag or its grid point, before any run', async () => {
+    const tiny = join(work, 'tiny-dur');
+    writeTinyDataset(tiny, 3, 2000);
+    const cfg = join(work, 'dur.yaml');
+    writeFileSync(cfg, `strategy: strategies/market-maker.ts\ndata: ${tiny}\nequityInterval: 60\n`);
+    const runs = join(work, 'dur-runs');
+    const [file, grid] = await Promise.all([
+      primesim(['backtest', '--config', cfg, '--runs', runs]),
+      primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'venues.perp.latency.entry=1ms,5', '--runs', runs]),
+    ]);
+    expect(file.stderr.trim()).toBe(`primesim: ConfigError: ${cfg}:3, field equityInterval: duration "60" needs a unit (e.g. 500us, 2ms, 1s, 5m, 8h, 1d)`);
+    expect(grid.stderr.trim()).toBe('primesim: ConfigError: field --grid venues.perp.latency.entry=5: duration "5" needs a unit (e.g. 500us, 2ms, 1s, 5m, 8h, 1d)');
+    for (const r of [file, grid]) expect(r.code).not.toBe(0);
+    expect(existsSync(runs)).toBe(false);
+  });
+
   // parseInt read `--seed 1.5` as 1 and `--paths 7x` as 7; Number read `--capital abc` as NaN.
   it('numeric flags take only the number they say: one line naming the flag otherwise', async () => {
     expect(intArg('--seed')('42')).toBe(42);
