@@ -3,6 +3,7 @@ import { PrimesimError } from '../errors.ts';
 import { parseDurationUs } from '../market/latency.ts';
 import { parseQueueModel } from '../market/queue-model.ts';
 import { parseFees } from '../venues/clob/fees.ts';
+import { parseMarkModel } from '../venues/perp/mark.ts';
 
 /**
  * A setting written as a string its model parses (fees `2:5`, queue `power:3`), checked with the
@@ -23,6 +24,8 @@ function parsedBy(parse: (s: string) => unknown): (s: string, ctx: z.RefinementC
 export const FeesString = z.string().superRefine(parsedBy(parseFees));
 /** A queue model: risk-averse, power:<n>, log (checked by its parser). */
 export const QueueString = z.string().superRefine(parsedBy(parseQueueModel));
+/** A perp's mark price rule: index, mid, median[:tauUs] (checked by its parser: a grid point of a bad one ran the good points first). */
+const MarkString = z.string().superRefine(parsedBy(parseMarkModel));
 
 /**
  * The run spec: everything one run is made of, as data. `src/world/build.ts` is the only code
@@ -210,7 +213,7 @@ export const ClobVenueSpecSchema = z.strictObject({
     .default({ entry: '1ms', response: '1ms', feed: 'data' }),
   // --- perp only ---
   /** Mark price model: median (Binance's rule), mid or index. */
-  mark: z.string().default('median'),
+  mark: MarkString.default('median'),
   /** Venue id whose mid is this perp's index price (default: the perp's own mid). */
   index: z.string().optional(),
   /** none, <rate>[@interval], lean:<file>, tardis:<derivative_ticker.csv>. */

@@ -171,6 +171,9 @@ describe('sweep flags', () => {
     expect(set.stderr.trim()).toBe('primesim: ConfigError: field --set venues.perp.queue=fifo: unknown queue model "fifo" (use risk-averse, power:<n> or log)');
     expect(seed.stderr.trim()).toBe('primesim: ConfigError: field --grid seed=2.5: Invalid input: expected int, received number');
     for (const r of [fees, queue, key, set, seed]) expect(r.code).not.toBe(0);
+    // A mark rule too (the sweep ran its good point first).
+    const mark = await primesim(['sweep', 'scenarios/crash-50x.yaml', '--grid', 'venues.perp.mark=median,bogus', '--runs', out]);
+    expect(mark.stderr.trim()).toBe('primesim: ConfigError: field --grid venues.perp.mark=bogus: unknown mark price model "bogus" (index, mid or median[:tauUs])');
     expect(existsSync(out)).toBe(false);
   });
 
