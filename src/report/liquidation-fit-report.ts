@@ -9,6 +9,7 @@ import * as Plot from '@observablehq/plot';
 import { aggregate, type LiquidationFit, type LiquidationSeries } from '../risk/liquidation-fit.ts';
 import { checkReportTarget, writeFileWhole } from '../results/safe-output.ts';
 import { renderChart } from './charts.ts';
+import { DAY_US } from './tear-sheet-stats.ts';
 import { esc } from './html.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -20,8 +21,6 @@ export interface DayVolume {
   realShort: number;
   modelShort: number;
 }
-
-const DAY_US = 864e8;
 
 /** The UTC day ('YYYY-MM-DD') of a time in µs. */
 const dayOf = (tsUs: number): string => new Date(tsUs / 1000).toISOString().slice(0, 10);
@@ -36,7 +35,7 @@ export function checkDays(s: LiquidationSeries, days: readonly string[]): string
   const last = dayOf(s.tsUs[s.tsUs.length - 1]!);
   for (const d of days) {
     const t = Date.parse(`${d}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !Number.isFinite(t) || dayOf(t * 1000) !== d) {
       throw new ConfigError(`"${d}" is not a day (YYYY-MM-DD)`, { field: '--days', hint: 'e.g. --days 2021-01-11,2021-01-21' });
     }
     if (d < first || d > last) throw new ConfigError(`${d} is outside the file (${first} to ${last})`, { field: '--days' });
@@ -67,7 +66,7 @@ export function dayVolumes(s: LiquidationSeries, f: LiquidationFit, days: readon
     const a = Date.parse(`${day}T00:00:00Z`) * 1000;
     const v = { day, heldOut: false, realLong: 0, modelLong: 0, realShort: 0, modelShort: 0 };
     for (let i = 0; i < s.tsUs.length; i++) {
-      if (s.tsUs[i]! < a || s.tsUs[i]! >= a + 864e8) continue;
+      if (s.tsUs[i]! < a || s.tsUs[i]! >= a + DAY_US) continue;
       v.realLong += s.long[i]!;
       v.modelLong += f.long[i]!;
       v.realShort += s.short[i]!;

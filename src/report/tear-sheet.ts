@@ -9,7 +9,7 @@
  * runs of at least 30 days.
  */
 import * as Plot from '@observablehq/plot';
-import { countAxis, MONTHS, type ChartSpec } from './charts.ts';
+import { cellTextFill, countAxis, MONTHS, type ChartSpec } from './charts.ts';
 import { drawnLine, type RunTables } from './recipes.ts';
 import {
   benchmarkStats, dailyReturns, DAY_US, duration, exposure, MIN_ANNUALISE_US, monthlyReturns, onGrid, rolling, samplingInterval, underwater, varEs, worstDrawdowns, YEAR_US,
@@ -191,11 +191,11 @@ export function tearSheet(t: RunTables, metrics: Record<string, unknown>, inst?:
   if (months.size >= 2) {
     const cells = [...months].map(([k, v]) => ({ year: k.slice(0, 4), month: Number(k.slice(5, 7)), v: v * 100 }));
     // Plot's diverging scale is symmetric around its pivot: its dark ends are ±the largest |v|.
-    const maxAbs = Math.max(...cells.map((c) => Math.abs(c.v)));
+    const ink = cellTextFill(cells.map((c) => c.v), true);
     out.charts.push({
       title: 'Monthly returns (%)',
       // White figures on the scheme's dark ends (RdYlGn around 0: the strongest months of the run).
-      marks: [Plot.cell(cells, { x: 'month', y: 'year', fill: 'v', inset: 1 }), Plot.text(cells, { x: 'month', y: 'year', text: (d: { v: number }) => d.v.toFixed(1), fill: (d: { v: number }) => (Math.abs(d.v) >= 0.6 * maxAbs ? 'white' : 'black') })],
+      marks: [Plot.cell(cells, { x: 'month', y: 'year', fill: 'v', inset: 1 }), Plot.text(cells, { x: 'month', y: 'year', text: (d: { v: number }) => d.v.toFixed(1), fill: (d: { v: number }) => ink(d.v) })],
       x: { type: 'band', label: null, domain: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], tickFormat: (m: number) => MONTHS[m - 1] },
       y: { type: 'band', label: 'year', grid: false },
       color: { type: 'diverging', scheme: 'RdYlGn', pivot: 0 },

@@ -73,18 +73,15 @@ export function specWithOverrides(file: string, overrides: Record<string, string
   const { raw, source } = readSpecDocument(file);
   const set = Object.entries(overrides).map(([k, v]) => ({ k, v, at: applyOverride(raw, k, v, flag) }));
   // A value the flag set (or a key under it) is the flag's error, not the file line of its section:
-  // for the schema's checks here and for the builder's (a time, a file, a venue it names) later.
-  const by = (f: string) => set.find((x) => f === x.at || f.startsWith(`${x.at}.`) || f.startsWith(`${x.at}[`));
-  const overridden: SpecSource = { ...source, overriddenBy: (path) => {
-    const o = by(fieldName(path));
-    return o === undefined ? undefined : `${flag} ${o.k}=${o.v}`;
-  } };
-  try {
-    return { spec: validateSpec(raw, overridden), source: overridden };
-  } catch (e) {
-    const f = e instanceof ConfigError ? e.field : undefined;
-    const o = f === undefined ? undefined : by(f);
-    if (o === undefined || !(e instanceof ConfigError)) throw e;
-    throw new ConfigError(e.reason, { field: `${flag} ${o.k}=${o.v}`, ...(e.hint !== undefined ? { hint: e.hint } : {}) });
-  }
+  // for the schema's checks here and for the builder's (a time, a file, a venue it names) later —
+  // every spec error is made by specError, which asks the source.
+  const overridden: SpecSource = {
+    ...source,
+    overriddenBy: (path) => {
+      const f = fieldName(path);
+      const o = set.find((x) => f === x.at || f.startsWith(`${x.at}.`) || f.startsWith(`${x.at}[`));
+      return o === undefined ? undefined : `${flag} ${o.k}=${o.v}`;
+    },
+  };
+  return { spec: validateSpec(raw, overridden), source: overridden };
 }
