@@ -26,10 +26,15 @@ export function resolveShippedFile(file: string, baseDir = process.cwd()): strin
  * scenario of that name as `stress` takes it: ./scenarios/<name>.yaml, else primesim's. `primesim
  * run crash-50x` said "cannot read spec file: no such file" though `stress crash-50x` ran it.
  */
+/** Where scenarios are looked up by name: the working folder's scenarios/ (a user's own) first, then primesim's. */
+export function scenarioDirs(): string[] {
+  return [resolve('scenarios'), resolve(PACKAGE_ROOT, 'scenarios')];
+}
+
 export function resolveSpecArg(arg: string): string {
   const file = resolveShippedFile(arg);
   if (existsSync(file) || /[\\/]/.test(arg) || /\.[A-Za-z0-9]+$/.test(arg)) return file;
-  for (const dir of [resolve('scenarios'), resolve(PACKAGE_ROOT, 'scenarios')]) {
+  for (const dir of scenarioDirs()) {
     const named = join(dir, `${arg}.yaml`);
     if (existsSync(named)) return named;
   }

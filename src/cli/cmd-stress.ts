@@ -54,8 +54,8 @@ export function registerStress(program: Command): void {
     .action(async (name: string | undefined, o: RunSpecOptions & { list?: boolean }) => {
       const { readdirSync, existsSync } = await import('node:fs');
       const { join } = await import('node:path');
-      const { PACKAGE_ROOT } = await import('../package-root.ts');
-      const dirs = [join(process.cwd(), 'scenarios'), join(PACKAGE_ROOT, 'scenarios')];
+      const { scenarioDirs } = await import('../package-root.ts');
+      const dirs = scenarioDirs();
       // The working folder's scenarios/ first (a user's own), then primesim's: a name in both is the user's.
       const byName = new Map<string, string>();
       for (const d of [...dirs].reverse()) if (existsSync(d)) for (const f of readdirSync(d)) if (f.endsWith('.yaml')) byName.set(f.replace(/\.yaml$/, ''), join(d, f));
